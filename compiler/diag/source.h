@@ -1,0 +1,60 @@
+// Source files held in memory, and the mapping from byte offsets to line:col for printing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::diag {
+
+// Index of a file in a SourceManager. 0 is reserved for "no file" (builtins, generated nodes).
+using FileId = uint32_t;
+inline constexpr FileId kNoFile = 0;
+
+// A half-open byte range [begin, end) in one file. Offsets are cheap; line:col is
+// computed only when a diagnostic is printed.
+struct SourceRange {
+  FileId file = kNoFile;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+
+  bool valid() const { return file != kNoFile; }
+  // The smallest range covering both (they must be in the same file).
+  static SourceRange Join(SourceRange a, SourceRange b);
+};
+
+// 1-based line and column; the column counts UTF-8 code points, not bytes.
+struct LineCol {
+  uint32_t line = 0;
+  uint32_t col = 0;
+};
+
+class SourceManager {
+ public:
+  SourceManager();
+  ~SourceManager();
+  SourceManager(const SourceManager&) = delete;
+  SourceManager& operator=(const SourceManager&) = delete;
+
+  // Adds a file whose text is already in memory (stdlib, tests, --arg values).
+  FileId AddBuffer(std::string name, std::string text);
+  // Reads a file from disk; nullopt if it cannot be read.
+  std::optional<FileId> AddFile(const std::string& path);
+
+  const std::string& Name(FileId id) const;
+  std::string_view Text(FileId id) const;
+  LineCol Position(FileId id, uint32_t offset) const;
+  // The text of a 1-based line, without its line break.
+  std::string_view LineText(FileId id, uint32_t line) const;
+  size_t file_count() const { return files_.size() - 1; }
+
+ private:
+  struct File;
+  const File& Get(FileId id) const;
+  std::vector<std::unique_ptr<File>> files_;
+};
+
+}  // namespace strata::diag

@@ -1,0 +1,106 @@
+// The derivation graph: immutable, hash-consed nodes keyed by XXH3-128 of their encoding.
+//
+// A node's key covers its op, its keyed parameters and its inputs' keys (see
+// docs/graph-encoding.md for the exact bytes). Two equal nodes are one pointer: Graph::Get
+// returns the existing node when the key is already known. The graph is the only thing the
+// runtime reads from the compiler.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <llvm/ADT/ArrayRef.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/diag/source.h"
+
+namespace strata::graph {
+
+// Bump when the canonical encoding changes: every key changes with it.
+inline constexpr std::string_view kEncodingVersion = "strata-graph-v1";
+
+enum class Op : uint8_t {
+  kScratch,  // the empty image
+  kPull,     // a base image by reference (and digest, once locked)
+  kLoad,     // a base image from a local OCI layout or docker-archive (input: an artifact)
+  kLocal,    // local source files, keyed by their content
+  kFetch,    // fixed-output download, verified by sha256
+  kExec,     // a RUN step on a stage
+  kCopy,     // COPY of an artifact into a stage
+  kConfig,   // one image-config change (env, workdir, user, ...)
+  kSelect,   // a path selected out of a stage or artifact
+  kMinimal,  // executables and their ELF closure on scratch
+};
+
+// Lowercase name used in printing and in the encoding ("exec", "copy", ...).
+std::string_view OpName(Op op);
+
+// A 128-bit derivation key, printed as 32 lowercase hex digits (high half first).
+struct Key {
+  uint64_t high = 0;
+  uint64_t low = 0;
+  std::string Hex() const;
+  bool operator==(const Key& other) const { return high == other.high && low == other.low; }
+  bool operator!=(const Key& other) const { return !(*this == other); }
+};
+
+// A named parameter. Values are JSON (string, integer, bool, array, object) so that the
+// encoding, the printers and the runtime share one representation. An unkeyed parameter
+// (a local source's host path) helps the runtime find things but is not part of the key.
+struct Param {
+  std::string name;
+  nlohmann::json value;
+  bool keyed = true;
+};
+
+class Node {
+ public:
+  Op op() const { return op_; }
+  const Key& key() const { return key_; }
+  llvm::ArrayRef<const Node*> inputs() const { return inputs_; }
+  // Sorted by name; names are unique.
+  llvm::ArrayRef<Param> params() const { return params_; }
+  // The value of a parameter, or null when the node has none of that name.
+  const nlohmann::json* Find(std::string_view name) const;
+  // Where in the source the node was first made (for messages); not part of the key.
+  diag::SourceRange origin() const { return origin_; }
+
+ private:
+  friend class Graph;
+  Node(Op op, Key key, std::vector<Param> params, std::vector<const Node*> inputs,
+       diag::SourceRange origin)
+      : op_(op), key_(key), params_(std::move(params)), inputs_(std::move(inputs)), origin_(origin) {}
+
+  Op op_;
+  Key key_;
+  std::vector<Param> params_;
+  std::vector<const Node*> inputs_;
+  diag::SourceRange origin_;
+};
+
+// Computes the key of a would-be node (params need not be sorted).
+Key ComputeKey(Op op, llvm::ArrayRef<Param> params, llvm::ArrayRef<const Node*> inputs);
+
+// Owns the nodes and hash-conses them.
+class Graph {
+ public:
+  Graph();
+  ~Graph();
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // Returns the node with this op, params and inputs, making it if it is new.
+  const Node* Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
+                  diag::SourceRange origin = {});
+  // The node with this key, or null.
+  const Node* Lookup(const Key& key) const;
+  size_t size() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace strata::graph

@@ -1,0 +1,90 @@
+// Typed constructors for each op: the contract between the evaluator (which makes nodes)
+// and the runtime (which executes them). Each function documents the node's inputs and
+// parameters; docs/graph.md repeats them for users.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/graph/node.h"
+
+namespace strata::graph {
+
+// scratch: no inputs, no params.
+const Node* MakeScratch(Graph& graph);
+
+// pull: params {ref: "golang:1.22-alpine", digest: "sha256:..." or ""}.
+const Node* MakePull(Graph& graph, const std::string& ref, const std::string& digest,
+                     diag::SourceRange origin = {});
+
+// load: inputs [artifact]; the artifact is an OCI layout directory or a docker-archive tar.
+const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origin = {});
+
+// local: params {name: base name of the path, digest: content hash (32 hex),
+// path: absolute host path (unkeyed)}. The digest comes from LocalSourceHasher.
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, diag::SourceRange origin = {});
+
+// fetch: params {url, sha256}.
+const Node* MakeFetch(Graph& graph, const std::string& url, const std::string& sha256,
+                      diag::SourceRange origin = {});
+
+struct SecretMount {
+  std::string id;
+  std::string target;  // default /run/secrets/<id>
+  bool required = true;
+};
+
+struct ArtifactMount {
+  const Node* artifact;
+  std::string target;
+};
+
+struct ExecOptions {
+  std::vector<std::string> cache;    // persistent cache directories
+  std::vector<SecretMount> secrets;  // never their contents: only ids and targets
+  std::vector<ArtifactMount> mounts; // read-only bind mounts of artifacts
+  std::vector<std::string> tmpfs;
+  bool network = false;              // only with output_sha256
+  std::string output_sha256;         // declared checksum of the step's output
+};
+
+// exec: inputs [stage, mounted artifacts...]; params {shell: "cmd" (run through the stage's
+// SHELL) or argv: [...] (exactly one of them), cache, secrets, mounts: [{target}], tmpfs,
+// network, output_sha256} (empty options are omitted).
+const Node* MakeExecShell(Graph& graph, const Node* stage, const std::string& command,
+                          const ExecOptions& options, diag::SourceRange origin = {});
+const Node* MakeExecArgv(Graph& graph, const Node* stage, const std::vector<std::string>& argv,
+                         const ExecOptions& options, diag::SourceRange origin = {});
+
+struct CopyOptions {
+  std::string chown;  // "user[:group]", "" to keep
+  std::string chmod;  // octal, "" to keep
+  bool link = false;
+  std::vector<std::string> exclude;
+};
+
+// copy: inputs [stage, artifact]; params {dest, chown, chmod, link, exclude} (defaults omitted).
+const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, const std::string& dest,
+                     const CopyOptions& options, diag::SourceRange origin = {});
+
+// config: inputs [stage]; params {field, value}. Fields and values:
+//   workdir "/src" · env ["NAME", "value"] · user "65532" · entrypoint [argv] · cmd [argv] ·
+//   expose "8080/tcp" · label ["key", "value"] · volume "/data" · healthcheck {test, interval,
+//   timeout, start_period, retries} · stopsignal "SIGTERM" · shell [argv]
+const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field,
+                       nlohmann::json value, diag::SourceRange origin = {});
+
+// select: inputs [stage or artifact]; params {path}. `stage / "/out/server"`.
+const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
+                       diag::SourceRange origin = {});
+
+// minimal: inputs [stage]; params {executables: [...]}.
+const Node* MakeMinimal(Graph& graph, const Node* stage, const std::vector<std::string>& executables,
+                        diag::SourceRange origin = {});
+
+// True for ops whose value is a Stage (an image); false for artifacts (local, fetch, select).
+bool IsStage(const Node* node);
+
+}  // namespace strata::graph
