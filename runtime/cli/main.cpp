@@ -1,1 +1,68 @@
-int main() { return 0; }
+// The `strata` program: picks the subcommand and runs it on a large stack.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "compiler/support/large_stack.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/options.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: strata COMMAND [OPTIONS]
+
+commands:
+  check   parse and type-check a program
+  eval    evaluate an expression with the program's value as `self`
+  graph   print the derivation graph of a target (text, json or dot)
+  parse   print the syntax tree of a file
+
+`strata COMMAND --help` describes a command's options.
+)";
+
+using CommandFunction = int (*)(const std::vector<std::string>&);
+
+CommandFunction FindCommand(const std::string& name) {
+  using namespace strata::cli;
+  if (name == "check") return CheckCommand;
+  if (name == "eval") return EvalCommand;
+  if (name == "graph") return GraphCommand;
+  if (name == "parse") return ParseCommand;
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace strata::cli;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    (words.empty() ? std::cerr : std::cout) << kUsage;
+    return words.empty() ? kExitUsage : kExitOk;
+  }
+  if (words[0] == "--version") {
+    std::cout << "strata 0.1.0\n";
+    return kExitOk;
+  }
+  CommandFunction command = FindCommand(words[0]);
+  if (!command) {
+    std::cerr << "strata: unknown command '" << words[0] << "'\n" << kUsage;
+    return kExitUsage;
+  }
+  std::vector<std::string> args(words.begin() + 1, words.end());
+  int exit_code = kExitOk;
+  try {
+    // Deeply nested input is legal up to the phases' depth guards; give them room.
+    strata::support::RunOnLargeStack([&] { exit_code = command(args); });
+  } catch (const UsageError& error) {
+    std::cerr << "strata: " << error.message << "\n";
+    return kExitUsage;
+  } catch (const HelpShown&) {
+    return kExitOk;
+  } catch (const std::exception& error) {
+    std::cerr << "strata: internal error: " << error.what() << "\n";
+    return kExitProgramError;
+  }
+  return exit_code;
+}

@@ -1,0 +1,63 @@
+// Command-line parsing shared by the commands (Boost.Program_options).
+#include "runtime/cli/options.h"
+
+#include <iostream>
+
+namespace strata::cli {
+
+void AddProgramOptions(po::options_description& options, bool with_args) {
+  options.add_options()("file,f", po::value<std::string>()->value_name("FILE"),
+                        "the program: a .strata file, or a directory holding build.strata "
+                        "(default ./build.strata)");
+  if (with_args)
+    options.add_options()("arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+                          "a value for a parameter of the top-level function (repeatable)");
+}
+
+ProgramInput GetProgramInput(const po::variables_map& values) {
+  ProgramInput input;
+  if (values.count("file")) input.file = values["file"].as<std::string>();
+  if (values.count("arg")) input.args = values["arg"].as<std::vector<std::string>>();
+  return input;
+}
+
+ParsedCommand ParseCommand(const std::string& usage, const po::options_description& options,
+                           const std::vector<std::string>& args, size_t max_positional) {
+  po::options_description all = options;
+  all.add_options()("help,h", "print this help");
+  all.add_options()("positional", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description positional;
+  positional.add("positional", -1);
+
+  ParsedCommand parsed;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
+    po::notify(parsed.values);
+  } catch (const po::error& error) {
+    throw UsageError{std::string(error.what()) + "\nusage: " + usage};
+  }
+  if (parsed.values.count("help")) {
+    std::cout << "usage: " << usage << "\n" << options;
+    throw HelpShown{};
+  }
+  if (parsed.values.count("positional"))
+    parsed.positional = parsed.values["positional"].as<std::vector<std::string>>();
+  if (parsed.positional.size() > max_positional)
+    throw UsageError{"unexpected argument '" + parsed.positional[max_positional] + "'\nusage: " + usage};
+  return parsed;
+}
+
+std::vector<std::string> SplitTarget(const std::string& target) {
+  std::vector<std::string> path;
+  size_t start = 0;
+  while (true) {
+    size_t dot = target.find('.', start);
+    std::string part = target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) throw UsageError{"malformed target '" + target + "': expected NAME or NAME.NAME..."};
+    path.push_back(part);
+    if (dot == std::string::npos) return path;
+    start = dot + 1;
+  }
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Quick start: installs what Strata needs from Debian's packages, builds it, and shows the
+# derivation graph of examples/hello. Run as root (or with sudo) on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  build-essential cmake ninja-build pkg-config default-jre-headless
+  antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
+  libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build
+echo
+echo "== strata graph -f examples/hello"
+build/runtime/cli/strata graph -f examples/hello
