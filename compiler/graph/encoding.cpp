@@ -5,9 +5,8 @@
 #include <cstring>
 
 #define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack, no allocation per key
-#include <xxhash.h>
-
 #include <llvm/ADT/SmallVector.h>
+#include <xxhash.h>
 
 namespace strata::graph {
 namespace {

@@ -4,10 +4,10 @@
 // CanonicalEncoding returns, streamed instead of materialised.
 #pragma once
 
-#include <string>
-
 #include <llvm/ADT/ArrayRef.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "compiler/graph/node.h"
 

@@ -20,7 +20,7 @@ int EvalCommand(const std::vector<std::string>& args) {
 
   const syntax::Module* expr = session.loader().LoadBuffer("<expr>", parsed.positional[0]);
   if (!expr || session.diags().has_errors()) return session.Finish();
-  session.checker().CheckWithSelf(expr->root, session.entry_type());
+  session.checker().CheckWithSelf(expr->root, session.value_type());
   if (session.diags().has_errors()) return session.Finish();
   std::optional<eval::Value> value = session.evaluator().EvalWithSelf(expr->root, *self);
   if (value && session.evaluator().Print(std::cout, *value)) std::cout << "\n";

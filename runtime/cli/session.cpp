@@ -102,6 +102,11 @@ std::optional<eval::Value> Session::Evaluate(const std::vector<std::string>& arg
   return evaluator_->ApplyArguments(*value, arguments);
 }
 
+const types::Type* Session::value_type() {
+  if (checker_->IsFunctionOfRecordPattern(entry_)) return types::FunctionResult(entry_type_);
+  return entry_type_;
+}
+
 std::optional<eval::Value> Session::Run(const ProgramInput& input) {
   if (!Load(input.file) || !Check()) return std::nullopt;
   return Evaluate(input.args);

@@ -61,6 +61,9 @@ class Session {
   graph::Graph& graph() { return graph_; }
   const syntax::Module* entry() const { return entry_; }
   const types::Type* entry_type() const { return entry_type_; }
+  // The type of the value Evaluate returns: the entry's type, or its result type when the
+  // program is a function of a record pattern (the --arg values are applied).
+  const types::Type* value_type();
 
  private:
   diag::SourceManager sources_;

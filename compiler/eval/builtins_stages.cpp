@@ -1,0 +1,237 @@
+// Builtins that make derivation-graph nodes: base images, RUN, COPY, fetch, image config.
+#include <initializer_list>
+
+#include "compiler/eval/machine.h"
+#include "compiler/graph/ops.h"
+
+namespace strata::eval {
+namespace {
+
+using diag::SourceRange;
+
+const graph::Node* ForceStage(Machine& m, Thunk* t, SourceRange call, std::string_view what) {
+  const graph::Node* node = m.ForceNode(t, call, what);
+  if (!graph::IsStage(node))
+    m.Fail(call, "internal type error: " + std::string(what) + " should be a Stage, found an Artifact");
+  return node;
+}
+
+// Reads an options record, rejecting names the builtin does not know.
+class Options {
+ public:
+  Options(Machine& m, Thunk* t, SourceRange call, std::string_view builtin,
+          std::initializer_list<std::string_view> known)
+      : m_(m), call_(call) {
+    fields_ = m.ForceRecord(t, call, "the options of " + std::string(builtin));
+    for (const RecordField& f : fields_) {
+      bool ok = false;
+      for (std::string_view k : known) ok |= f.name.str() == k;
+      if (!ok) {
+        std::string list;
+        for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        m.Fail(call, "unknown option '" + std::string(f.name.str()) + "' of " + std::string(builtin) +
+                         "; known options: " + list);
+      }
+    }
+  }
+  Thunk* Get(std::string_view name) const {
+    const RecordField* f = FindField(fields_, Symbol::Intern(name));
+    return f ? f->value : nullptr;
+  }
+  std::string String(std::string_view name, std::string fallback = {}) const {
+    Thunk* t = Get(name);
+    return t ? std::string(m_.ForceString(t, call_, "option " + std::string(name))) : fallback;
+  }
+  bool Bool(std::string_view name, bool fallback) const {
+    Thunk* t = Get(name);
+    return t ? m_.ForceBool(t, call_, "option " + std::string(name)) : fallback;
+  }
+  std::vector<std::string> Strings(std::string_view name) const {
+    Thunk* t = Get(name);
+    return t ? m_.ForceStringList(t, call_, "option " + std::string(name)) : std::vector<std::string>{};
+  }
+  llvm::ArrayRef<Thunk*> List(std::string_view name) const {
+    Thunk* t = Get(name);
+    return t ? m_.ForceList(t, call_, "option " + std::string(name)) : llvm::ArrayRef<Thunk*>{};
+  }
+
+ private:
+  Machine& m_;
+  SourceRange call_;
+  llvm::ArrayRef<RecordField> fields_;
+};
+
+Value Scratch(Machine& m, Thunk* const*, SourceRange) { return Value::Node(graph::MakeScratch(m.graph())); }
+
+Value Image(Machine& m, Thunk* const* a, SourceRange call) {
+  std::string ref(m.ForceString(a[0], call, "the image reference"));
+  if (ref.empty()) m.Fail(call, "image: the reference is empty");
+  return Value::Node(graph::MakePull(m.graph(), ref, "", call));
+}
+
+Value Load(Machine& m, Thunk* const* a, SourceRange call) {
+  return Value::Node(graph::MakeLoad(m.graph(), m.ForceNode(a[0], call, "the image archive"), call));
+}
+
+graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
+  Options o(m, t, call, "runWith", {"cache", "secrets", "mounts", "tmpfs", "network", "sha256"});
+  graph::ExecOptions options;
+  options.cache = o.Strings("cache");
+  for (Thunk* s : o.List("secrets")) {
+    Options secret(m, s, call, "a secret of runWith", {"id", "target", "required"});
+    graph::SecretMount mount;
+    mount.id = secret.String("id");
+    if (mount.id.empty()) m.Fail(call, "runWith: a secret needs a non-empty id");
+    mount.target = secret.String("target", "/run/secrets/" + mount.id);
+    mount.required = secret.Bool("required", true);
+    options.secrets.push_back(mount);
+  }
+  for (Thunk* s : o.List("mounts")) {
+    Options mount(m, s, call, "a mount of runWith", {"artifact", "target"});
+    Thunk* artifact = mount.Get("artifact");
+    if (!artifact) m.Fail(call, "runWith: a mount needs an artifact");
+    std::string target = mount.String("target");
+    if (target.empty()) m.Fail(call, "runWith: a mount needs a target path");
+    options.mounts.push_back({m.ForceNode(artifact, call, "a mounted artifact"), target});
+  }
+  options.tmpfs = o.Strings("tmpfs");
+  options.network = o.Bool("network", false);
+  options.output_sha256 = o.String("sha256");
+  if (options.network && options.output_sha256.empty())
+    m.Fail(call, "runWith: network = true needs sha256 (a declared checksum of the step's output): "
+                 "build steps have no network unless their output is fixed");
+  return options;
+}
+
+Value Run(Machine& m, Thunk* const* a, SourceRange call) {
+  std::string command(m.ForceString(a[0], call, "the command"));
+  const graph::Node* stage = ForceStage(m, a[1], call, "the stage to run on");
+  return Value::Node(graph::MakeExecShell(m.graph(), stage, command, {}, call));
+}
+
+Value RunWith(Machine& m, Thunk* const* a, SourceRange call) {
+  graph::ExecOptions options = ExecOptionsOf(m, a[0], call);
+  std::string command(m.ForceString(a[1], call, "the command"));
+  const graph::Node* stage = ForceStage(m, a[2], call, "the stage to run on");
+  return Value::Node(graph::MakeExecShell(m.graph(), stage, command, options, call));
+}
+
+Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage, const graph::CopyOptions& options,
+               SourceRange call) {
+  const graph::Node* from = m.ForceNode(artifact, call, "the copied artifact");
+  std::string to(m.ForceString(dest, call, "the destination"));
+  const graph::Node* into = ForceStage(m, stage, call, "the stage to copy into");
+  return Value::Node(graph::MakeCopy(m.graph(), into, from, to, options, call));
+}
+
+Value Copy(Machine& m, Thunk* const* a, SourceRange call) { return CopyNode(m, a[0], a[1], a[2], {}, call); }
+
+Value CopyWith(Machine& m, Thunk* const* a, SourceRange call) {
+  Options o(m, a[0], call, "copyWith", {"chown", "chmod", "link", "exclude"});
+  graph::CopyOptions options;
+  options.chown = o.String("chown");
+  options.chmod = o.String("chmod");
+  if (options.chmod.find_first_not_of("01234567") != std::string::npos)
+    m.Fail(call, "copyWith: chmod must be octal digits, not '" + options.chmod + "'");
+  options.link = o.Bool("link", false);
+  options.exclude = o.Strings("exclude");
+  return CopyNode(m, a[1], a[2], a[3], options, call);
+}
+
+Value Fetch(Machine& m, Thunk* const* a, SourceRange call) {
+  Options o(m, a[0], call, "fetch", {"url", "sha256"});
+  std::string url = o.String("url");
+  std::string sha256 = o.String("sha256");
+  if (url.empty()) m.Fail(call, "fetch: url is missing or empty");
+  if (sha256.size() != 64 || sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+    m.Fail(call, "fetch: sha256 must be 64 lowercase hex digits");
+  return Value::Node(graph::MakeFetch(m.graph(), url, sha256, call));
+}
+
+Value Config(Machine& m, Thunk* stage, SourceRange call, const char* field, nlohmann::json value) {
+  const graph::Node* node = ForceStage(m, stage, call, "the configured stage");
+  return Value::Node(graph::MakeConfig(m.graph(), node, field, std::move(value), call));
+}
+
+nlohmann::json Argv(Machine& m, Thunk* t, SourceRange call) {
+  return nlohmann::json(m.ForceStringList(t, call, "the argument list"));
+}
+
+std::string Str(Machine& m, Thunk* t, SourceRange call) { return std::string(m.ForceString(t, call)); }
+
+Value Workdir(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "workdir", Str(m, a[0], c)); }
+Value User(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "user", Str(m, a[0], c)); }
+Value Volume(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "volume", Str(m, a[0], c)); }
+Value Stopsignal(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "stopsignal", Str(m, a[0], c));
+}
+Value Entrypoint(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "entrypoint", Argv(m, a[0], c));
+}
+Value Cmd(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "cmd", Argv(m, a[0], c)); }
+Value Shell(Machine& m, Thunk* const* a, SourceRange c) {
+  nlohmann::json argv = Argv(m, a[0], c);
+  if (argv.empty()) m.Fail(c, "shell: the shell's argv is empty");
+  return Config(m, a[1], c, "shell", std::move(argv));
+}
+
+Value Env(Machine& m, Thunk* const* a, SourceRange c) {
+  std::string name = Str(m, a[0], c);
+  if (name.empty() || name.find('=') != std::string::npos)
+    m.Fail(c, "env: invalid variable name '" + name + "'");
+  return Config(m, a[2], c, "env", nlohmann::json::array({name, Str(m, a[1], c)}));
+}
+
+Value Label(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[2], c, "label", nlohmann::json::array({Str(m, a[0], c), Str(m, a[1], c)}));
+}
+
+Value Expose(Machine& m, Thunk* const* a, SourceRange c) {
+  int64_t port = m.ForceInt(a[0], c, "the port");
+  if (port < 1 || port > 65535) m.Fail(c, "expose: port " + std::to_string(port) + " is not in 1..65535");
+  return Config(m, a[1], c, "expose", std::to_string(port) + "/tcp");
+}
+
+Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
+  Options o(m, a[0], c, "healthcheck", {"test", "interval", "timeout", "startPeriod", "retries"});
+  nlohmann::json value = nlohmann::json::object();
+  Thunk* test = o.Get("test");
+  if (!test) m.Fail(c, "healthcheck: test is missing");
+  // A String is a shell command (CMD-SHELL); a List is Docker's exec form ["CMD", ...].
+  Value t = m.Force(test);
+  if (t.is(ValueKind::kString))
+    value["test"] = nlohmann::json::array({"CMD-SHELL", std::string(t.string())});
+  else
+    value["test"] = Argv(m, test, c);
+  for (auto [from, to] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
+                          std::pair{"startPeriod", "start_period"}})
+    if (o.Get(from)) value[to] = o.String(from);
+  if (Thunk* retries = o.Get("retries")) value["retries"] = m.ForceInt(retries, c, "option retries");
+  return Config(m, a[1], c, "healthcheck", std::move(value));
+}
+
+Value Minimal(Machine& m, Thunk* const* a, SourceRange c) {
+  const graph::Node* stage = ForceStage(m, a[0], c, "the stage to take executables from");
+  std::vector<std::string> executables = m.ForceStringList(a[1], c, "the executables");
+  if (executables.empty()) m.Fail(c, "minimal: no executables given");
+  return Value::Node(graph::MakeMinimal(m.graph(), stage, executables, c));
+}
+
+const BuiltinDef kStageBuiltins[] = {
+    {"scratch", 0, Scratch},       {"image", 1, Image},
+    {"load", 1, Load},             {"run", 2, Run},
+    {"runWith", 3, RunWith},       {"copy", 3, Copy},
+    {"copyWith", 4, CopyWith},     {"fetch", 1, Fetch},
+    {"workdir", 2, Workdir},       {"env", 3, Env},
+    {"user", 2, User},             {"entrypoint", 2, Entrypoint},
+    {"cmd", 2, Cmd},               {"expose", 2, Expose},
+    {"label", 3, Label},           {"volume", 2, Volume},
+    {"healthcheck", 2, Healthcheck}, {"stopsignal", 2, Stopsignal},
+    {"shell", 2, Shell},           {"minimal", 2, Minimal},
+};
+
+}  // namespace
+
+llvm::ArrayRef<BuiltinDef> StageBuiltins() { return kStageBuiltins; }
+
+}  // namespace strata::eval

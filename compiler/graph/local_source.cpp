@@ -1,0 +1,407 @@
+// LocalSourceHasher: walks a local source in canonical order and digests it, reusing
+// per-file content digests from a stat-keyed cache so that unchanged files are not read.
+#include "compiler/graph/local_source.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <llvm/ADT/StringMap.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+namespace strata::graph {
+namespace {
+
+constexpr char kCacheMagic[] = "strata-local-cache-v1\n";
+constexpr size_t kCacheMagicSize = sizeof(kCacheMagic) - 1;
+// path length (u32) + ino, size, mtime, ctime (u64 each) + digest, without the path bytes.
+constexpr size_t kCacheRecordFixed = 4 + 4 * 8 + 16;
+
+int64_t Nanos(const struct timespec& ts) {
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// Closes a file descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Closes a directory stream on scope exit.
+class Dir {
+ public:
+  explicit Dir(DIR* dir) : dir_(dir) {}
+  ~Dir() {
+    if (dir_ != nullptr) closedir(dir_);
+  }
+  Dir(const Dir&) = delete;
+  Dir& operator=(const Dir&) = delete;
+  DIR* get() const { return dir_; }
+
+ private:
+  DIR* dir_;
+};
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+}
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>(v >> (8 * i));
+}
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+uint32_t GetU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+// Appends the canonical record bytes to an XXH3-128 state.
+class Digester {
+ public:
+  Digester() : state_(XXH3_createState()) { XXH3_128bits_reset(state_); }
+  ~Digester() { XXH3_freeState(state_); }
+  Digester(const Digester&) = delete;
+  Digester& operator=(const Digester&) = delete;
+
+  void Raw(const void* data, size_t size) { XXH3_128bits_update(state_, data, size); }
+  void U64(uint64_t v) {
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(v >> (8 * i));
+    Raw(bytes, sizeof bytes);
+  }
+  void U32(uint32_t v) {
+    unsigned char bytes[4];
+    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(v >> (8 * i));
+    Raw(bytes, sizeof bytes);
+  }
+  void Bytes(std::string_view s) {
+    U64(s.size());
+    Raw(s.data(), s.size());
+  }
+  void Canonical(XXH128_hash_t hash) {
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, hash);
+    Raw(canonical.digest, sizeof canonical.digest);
+  }
+  XXH128_hash_t Finish() { return XXH3_128bits_digest(state_); }
+
+ private:
+  XXH3_state_t* state_;
+};
+
+std::string HexOf(XXH128_hash_t hash) {
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, hash);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : canonical.digest) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0xf];
+  }
+  return out;
+}
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISFIFO(mode)) return "fifo";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "unknown file type";
+}
+
+}  // namespace
+
+bool IsExcludedLocalEntry(std::string_view name) { return name == ".git"; }
+
+uint32_t NormalizedLocalMode(mode_t st_mode) {
+  if (S_ISDIR(st_mode)) return 0755;
+  if (S_ISLNK(st_mode)) return 0777;
+  return (st_mode & S_IXUSR) ? 0755 : 0644;
+}
+
+struct LocalSourceHasher::Impl {
+  struct CacheEntry {
+    uint64_t ino = 0;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+    XXH128_hash_t digest{};
+  };
+
+  std::string cache_path;
+  llvm::StringMap<CacheEntry> cache;
+  bool dirty = false;
+  llvm::StringMap<Result> memo;
+  Stats* stats = nullptr;
+
+  void Load();
+  bool Save();
+  bool FileDigest(const std::string& path, const struct stat& st, XXH128_hash_t& digest,
+                  std::string& error);
+  bool Walk(const std::string& path, const std::string& rel, Digester& digester,
+            std::string& error);
+};
+
+void LocalSourceHasher::Impl::Load() {
+  Fd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st;
+  if (fd.get() < 0 || fstat(fd.get(), &st) != 0) return;
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = read(fd.get(), data.data() + done, data.size() - done);
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+  // Layout: magic, u64 count, records, XXH3-64 of everything before it. Anything else is
+  // not our cache (or a torn one), and is ignored as a whole.
+  if (data.size() < kCacheMagicSize + 16 || data.compare(0, kCacheMagicSize, kCacheMagic) != 0)
+    return;
+  size_t body_end = data.size() - 8;
+  if (XXH3_64bits(data.data(), body_end) != GetU64(data.data() + body_end)) return;
+  // Git's "racy clean" rule: a file changed in the same clock tick as the cache was written
+  // may keep its stat data, so entries not older than the cache file are not trusted.
+  int64_t written_ns = Nanos(st.st_mtim);
+  size_t pos = kCacheMagicSize;
+  uint64_t count = GetU64(data.data() + pos);
+  pos += 8;
+  llvm::StringMap<CacheEntry> loaded;
+  for (uint64_t i = 0; i < count; ++i) {
+    if (body_end - pos < kCacheRecordFixed) return;
+    uint32_t path_size = GetU32(data.data() + pos);
+    if (body_end - pos - kCacheRecordFixed < path_size) return;
+    const char* p = data.data() + pos + 4;
+    std::string_view path(p, path_size);
+    p += path_size;
+    CacheEntry entry;
+    entry.ino = GetU64(p);
+    entry.size = GetU64(p + 8);
+    entry.mtime_ns = static_cast<int64_t>(GetU64(p + 16));
+    entry.ctime_ns = static_cast<int64_t>(GetU64(p + 24));
+    entry.digest.high64 = GetU64(p + 32);
+    entry.digest.low64 = GetU64(p + 40);
+    pos += kCacheRecordFixed + path_size;
+    if (entry.mtime_ns < written_ns && entry.ctime_ns < written_ns) loaded[path] = entry;
+  }
+  if (pos != body_end) return;
+  cache = std::move(loaded);
+}
+
+bool LocalSourceHasher::Impl::Save() {
+  if (cache_path.empty() || !dirty) return true;
+  // Sorted so that the file does not depend on hash-table order.
+  std::vector<const llvm::StringMapEntry<CacheEntry>*> entries;
+  for (const auto& entry : cache) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->getKey() < b->getKey(); });
+  std::string data(kCacheMagic, kCacheMagicSize);
+  PutU64(data, entries.size());
+  for (const auto* entry : entries) {
+    const CacheEntry& e = entry->getValue();
+    PutU32(data, static_cast<uint32_t>(entry->getKey().size()));
+    data.append(entry->getKey().data(), entry->getKey().size());
+    PutU64(data, e.ino);
+    PutU64(data, e.size);
+    PutU64(data, static_cast<uint64_t>(e.mtime_ns));
+    PutU64(data, static_cast<uint64_t>(e.ctime_ns));
+    PutU64(data, e.digest.high64);
+    PutU64(data, e.digest.low64);
+  }
+  PutU64(data, XXH3_64bits(data.data(), data.size()));
+
+  // Temp file beside the cache, then rename: readers see the old file or the new one.
+  std::string temp = cache_path + ".tmp." + std::to_string(getpid());
+  {
+    Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) return false;
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = write(fd.get(), data.data() + done, data.size() - done);
+      if (n <= 0) {
+        unlink(temp.c_str());
+        return false;
+      }
+      done += static_cast<size_t>(n);
+    }
+  }
+  if (rename(temp.c_str(), cache_path.c_str()) != 0) {
+    unlink(temp.c_str());
+    return false;
+  }
+  dirty = false;
+  return true;
+}
+
+bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct stat& st,
+                                         XXH128_hash_t& digest, std::string& error) {
+  auto it = cache.find(path);
+  if (it != cache.end()) {
+    const CacheEntry& e = it->second;
+    if (e.ino == static_cast<uint64_t>(st.st_ino) && e.size == static_cast<uint64_t>(st.st_size) &&
+        e.mtime_ns == Nanos(st.st_mtim) && e.ctime_ns == Nanos(st.st_ctim)) {
+      ++stats->cache_hits;
+      digest = e.digest;
+      return true;
+    }
+  }
+  Fd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  std::vector<char> buffer(1 << 16);
+  for (;;) {
+    ssize_t n = read(fd.get(), buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = "cannot read " + path + ": " + std::strerror(errno);
+      XXH3_freeState(state);
+      return false;
+    }
+    if (n == 0) break;
+    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
+    stats->bytes_read += static_cast<uint64_t>(n);
+  }
+  digest = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  ++stats->files_read;
+
+  // Cache only if the file did not change while it was read.
+  struct stat after;
+  if (fstat(fd.get(), &after) == 0 && after.st_size == st.st_size &&
+      Nanos(after.st_mtim) == Nanos(st.st_mtim) && Nanos(after.st_ctim) == Nanos(st.st_ctim)) {
+    cache[path] = CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                             Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
+    dirty = true;
+  }
+  return true;
+}
+
+bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& rel,
+                                   Digester& digester, std::string& error) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) {
+    error = "cannot stat " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  uint32_t mode = NormalizedLocalMode(st.st_mode);
+  if (S_ISREG(st.st_mode)) {
+    XXH128_hash_t content;
+    if (!FileDigest(path, st, content, error)) return false;
+    digester.Bytes(rel);
+    digester.Raw("f", 1);
+    digester.U32(mode);
+    digester.U64(static_cast<uint64_t>(st.st_size));
+    digester.Canonical(content);
+    return true;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+    for (;;) {
+      ssize_t n = readlink(path.c_str(), target.data(), target.size());
+      if (n < 0) {
+        error = "cannot read symlink " + path + ": " + std::strerror(errno);
+        return false;
+      }
+      if (static_cast<size_t>(n) < target.size()) {
+        target.resize(static_cast<size_t>(n));
+        break;
+      }
+      target.resize(target.size() * 2);  // the link grew since lstat
+    }
+    digester.Bytes(rel);
+    digester.Raw("l", 1);
+    digester.U32(mode);
+    digester.Bytes(target);
+    return true;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    error = "unsupported " + std::string(FileTypeName(st.st_mode)) + " in local source: " + path;
+    return false;
+  }
+  digester.Bytes(rel);
+  digester.Raw("d", 1);
+  digester.U32(mode);
+  std::vector<std::string> names;
+  {
+    Dir dir(opendir(path.c_str()));
+    if (dir.get() == nullptr) {
+      error = "cannot read directory " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    errno = 0;
+    while (struct dirent* entry = readdir(dir.get())) {
+      std::string_view name = entry->d_name;
+      if (name == "." || name == ".." || IsExcludedLocalEntry(name)) continue;
+      names.emplace_back(name);
+    }
+    if (errno != 0) {
+      error = "cannot read directory " + path + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  std::sort(names.begin(), names.end());  // byte order: char_traits<char> compares unsigned
+  for (const std::string& name : names) {
+    std::string child = path == "/" ? "/" + name : path + "/" + name;
+    if (!Walk(child, rel.empty() ? name : rel + "/" + name, digester, error)) return false;
+  }
+  return true;
+}
+
+LocalSourceHasher::LocalSourceHasher(std::string cache_path) : impl_(new Impl) {
+  impl_->cache_path = std::move(cache_path);
+  impl_->stats = &stats_;
+  if (!impl_->cache_path.empty()) impl_->Load();
+}
+
+LocalSourceHasher::~LocalSourceHasher() {
+  impl_->Save();  // best effort: a cache that cannot be written only costs time next run
+  delete impl_;
+}
+
+bool LocalSourceHasher::Save() { return impl_->Save(); }
+
+LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path) {
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) absolute = path;
+  while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+  auto memo = impl_->memo.find(absolute);
+  if (memo != impl_->memo.end()) return memo->second;
+
+  Result result;
+  Digester digester;
+  digester.Bytes(kLocalSourceVersion);
+  if (impl_->Walk(absolute, "", digester, result.error)) {
+    result.digest = HexOf(digester.Finish());
+  }
+  impl_->memo[absolute] = result;
+  return result;
+}
+
+}  // namespace strata::graph

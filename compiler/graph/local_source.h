@@ -1,0 +1,63 @@
+// Content digests of local sources (`./src`), with a persistent per-file cache.
+//
+// The digest covers, for every entry under the path in a fixed order, its relative name,
+// type, normalised mode, file contents and symlink targets; never mtimes, owners or inodes.
+// docs/graph-encoding.md gives the exact bytes and the rules (what is skipped, how modes are
+// normalised) that the runtime must follow when it copies the same files into a layer.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace strata::graph {
+
+// Bump when the local-source digest changes meaning.
+inline constexpr std::string_view kLocalSourceVersion = "strata-local-v1";
+
+// True for a directory entry name that local sources leave out: `.git`, whose contents
+// change on every commit and fetch without the tree changing.
+bool IsExcludedLocalEntry(std::string_view name);
+
+// The mode a local entry gets in the digest and in the image: 0755 for directories and
+// for files with the owner's exec bit, 0644 for other files, 0777 for symlinks. Group and
+// world bits follow the host's umask, so they would make keys differ between machines.
+uint32_t NormalizedLocalMode(mode_t st_mode);
+
+class LocalSourceHasher {
+ public:
+  // With a cache_path, per-file content digests are loaded from it and saved back (if they
+  // changed) by the destructor. A missing, corrupt or foreign cache file is ignored.
+  explicit LocalSourceHasher(std::string cache_path = {});
+  ~LocalSourceHasher();
+  LocalSourceHasher(const LocalSourceHasher&) = delete;
+  LocalSourceHasher& operator=(const LocalSourceHasher&) = delete;
+
+  struct Result {
+    std::string digest;  // 32 lowercase hex digits
+    std::string error;   // non-empty on failure, naming the file
+  };
+  // Hashes a file, directory or symlink (not followed). The same path is hashed once per
+  // hasher; the CLI keeps one hasher per process.
+  Result Hash(const std::string& path);
+
+  // Writes the cache now (the destructor does it too); false if it could not be written.
+  bool Save();
+
+  // Counters for tests and `--stats`.
+  struct Stats {
+    uint64_t files_read = 0;
+    uint64_t bytes_read = 0;
+    uint64_t cache_hits = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  Impl* impl_;
+  Stats stats_;
+};
+
+}  // namespace strata::graph

@@ -1,0 +1,110 @@
+// Node accessors and the hash-consing Graph (keys come from encoding.cpp).
+#include "compiler/graph/node.h"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/Support/Allocator.h>
+
+#include <algorithm>
+#include <cassert>
+#include <new>
+
+namespace llvm {
+// Keys are uniformly distributed already, so the low half is a good bucket hash. The two
+// reserved keys are all-ones patterns that XXH3 produces with probability 2^-127.
+template <>
+struct DenseMapInfo<strata::graph::Key> {
+  static strata::graph::Key getEmptyKey() { return {~0ULL, ~0ULL}; }
+  static strata::graph::Key getTombstoneKey() { return {~0ULL, ~0ULL - 1}; }
+  static unsigned getHashValue(const strata::graph::Key& key) {
+    return static_cast<unsigned>(key.low ^ (key.low >> 32));
+  }
+  static bool isEqual(const strata::graph::Key& a, const strata::graph::Key& b) { return a == b; }
+};
+}  // namespace llvm
+
+namespace strata::graph {
+
+std::string_view OpName(Op op) {
+  switch (op) {
+    case Op::kScratch:
+      return "scratch";
+    case Op::kPull:
+      return "pull";
+    case Op::kLoad:
+      return "load";
+    case Op::kLocal:
+      return "local";
+    case Op::kFetch:
+      return "fetch";
+    case Op::kExec:
+      return "exec";
+    case Op::kCopy:
+      return "copy";
+    case Op::kConfig:
+      return "config";
+    case Op::kSelect:
+      return "select";
+    case Op::kMinimal:
+      return "minimal";
+  }
+  return "unknown";
+}
+
+std::string Key::Hex() const {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[15 - i] = kDigits[(high >> (4 * i)) & 0xf];
+    out[31 - i] = kDigits[(low >> (4 * i)) & 0xf];
+  }
+  return out;
+}
+
+const nlohmann::json* Node::Find(std::string_view name) const {
+  auto it = std::lower_bound(params_.begin(), params_.end(), name,
+                             [](const Param& param, std::string_view n) { return param.name < n; });
+  if (it == params_.end() || it->name != name) return nullptr;
+  return &it->value;
+}
+
+struct Graph::Impl {
+  // Nodes never move: users hold `const Node*` for the life of the graph.
+  llvm::SpecificBumpPtrAllocator<Node> allocator;
+  llvm::DenseMap<Key, const Node*> by_key;
+};
+
+Graph::Graph() : impl_(new Impl) {}
+Graph::~Graph() { delete impl_; }  // DestroyAll in the allocator runs the node destructors
+
+const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
+                       diag::SourceRange origin) {
+  Key key = ComputeKey(op, params, inputs);
+  auto [it, inserted] = impl_->by_key.try_emplace(key, nullptr);
+  if (!inserted) {
+    // The first node made with a key wins; only unkeyed params (host paths) and the origin
+    // can differ, and they describe the same content.
+    assert(it->second->op() == op && "two ops share a key");
+    return it->second;
+  }
+  std::stable_sort(params.begin(), params.end(),
+                   [](const Param& a, const Param& b) { return a.name < b.name; });
+  assert(std::adjacent_find(params.begin(), params.end(),
+                            [](const Param& a, const Param& b) { return a.name == b.name; }) ==
+             params.end() &&
+         "duplicate parameter name");
+  params.shrink_to_fit();
+  inputs.shrink_to_fit();
+  Node* node =
+      new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
+  it->second = node;
+  return node;
+}
+
+const Node* Graph::Lookup(const Key& key) const {
+  auto it = impl_->by_key.find(key);
+  return it == impl_->by_key.end() ? nullptr : it->second;
+}
+
+size_t Graph::size() const { return impl_->by_key.size(); }
+
+}  // namespace strata::graph

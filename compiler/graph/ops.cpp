@@ -1,0 +1,142 @@
+// The typed node constructors of ops.h. Empty and default options are left out of the
+// params so that a new option added later does not change the keys of existing nodes.
+#include "compiler/graph/ops.h"
+
+namespace strata::graph {
+namespace {
+
+using Json = nlohmann::json;
+
+Json StringList(const std::vector<std::string>& items) {
+  Json list = Json::array();
+  for (const std::string& item : items) list.push_back(item);
+  return list;
+}
+
+void AddIfNonEmpty(std::vector<Param>& params, const char* name, const std::string& value) {
+  if (!value.empty()) params.push_back({name, value});
+}
+
+void AddIfNonEmpty(std::vector<Param>& params, const char* name,
+                   const std::vector<std::string>& values) {
+  if (!values.empty()) params.push_back({name, StringList(values)});
+}
+
+void AddIfTrue(std::vector<Param>& params, const char* name, bool value) {
+  if (value) params.push_back({name, true});
+}
+
+const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecOptions& options,
+                     diag::SourceRange origin) {
+  std::vector<Param> params;
+  params.push_back(std::move(command));
+  AddIfNonEmpty(params, "cache", options.cache);
+  if (!options.secrets.empty()) {
+    Json secrets = Json::array();
+    for (const SecretMount& secret : options.secrets) {
+      // The default target is written out, so `{id="x";}` and the explicit default agree.
+      Json entry = {
+          {"id", secret.id},
+          {"target", secret.target.empty() ? "/run/secrets/" + secret.id : secret.target}};
+      if (!secret.required) entry["required"] = false;
+      secrets.push_back(std::move(entry));
+    }
+    params.push_back({"secrets", std::move(secrets)});
+  }
+  std::vector<const Node*> inputs{stage};
+  if (!options.mounts.empty()) {
+    // mounts[i] is the artifact inputs[i + 1].
+    Json mounts = Json::array();
+    for (const ArtifactMount& mount : options.mounts) {
+      mounts.push_back(Json{{"target", mount.target}});
+      inputs.push_back(mount.artifact);
+    }
+    params.push_back({"mounts", std::move(mounts)});
+  }
+  AddIfNonEmpty(params, "tmpfs", options.tmpfs);
+  AddIfTrue(params, "network", options.network);
+  AddIfNonEmpty(params, "output_sha256", options.output_sha256);
+  return graph.Get(Op::kExec, std::move(params), std::move(inputs), origin);
+}
+
+}  // namespace
+
+const Node* MakeScratch(Graph& graph) { return graph.Get(Op::kScratch, {}, {}); }
+
+const Node* MakePull(Graph& graph, const std::string& ref, const std::string& digest,
+                     diag::SourceRange origin) {
+  std::vector<Param> params{{"ref", ref}};
+  AddIfNonEmpty(params, "digest", digest);
+  return graph.Get(Op::kPull, std::move(params), {}, origin);
+}
+
+const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origin) {
+  return graph.Get(Op::kLoad, {}, {artifact}, origin);
+}
+
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, diag::SourceRange origin) {
+  std::vector<Param> params{{"name", name}, {"digest", content_digest}};
+  params.push_back(Param{"path", host_path, /*keyed=*/false});
+  return graph.Get(Op::kLocal, std::move(params), {}, origin);
+}
+
+const Node* MakeFetch(Graph& graph, const std::string& url, const std::string& sha256,
+                      diag::SourceRange origin) {
+  return graph.Get(Op::kFetch, {{"url", url}, {"sha256", sha256}}, {}, origin);
+}
+
+const Node* MakeExecShell(Graph& graph, const Node* stage, const std::string& command,
+                          const ExecOptions& options, diag::SourceRange origin) {
+  return MakeExec(graph, stage, Param{"shell", command}, options, origin);
+}
+
+const Node* MakeExecArgv(Graph& graph, const Node* stage, const std::vector<std::string>& argv,
+                         const ExecOptions& options, diag::SourceRange origin) {
+  return MakeExec(graph, stage, Param{"argv", StringList(argv)}, options, origin);
+}
+
+const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, const std::string& dest,
+                     const CopyOptions& options, diag::SourceRange origin) {
+  std::vector<Param> params{{"dest", dest}};
+  AddIfNonEmpty(params, "chown", options.chown);
+  AddIfNonEmpty(params, "chmod", options.chmod);
+  AddIfTrue(params, "link", options.link);
+  AddIfNonEmpty(params, "exclude", options.exclude);
+  return graph.Get(Op::kCopy, std::move(params), {stage, artifact}, origin);
+}
+
+const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field,
+                       nlohmann::json value, diag::SourceRange origin) {
+  return graph.Get(Op::kConfig, {{"field", field}, {"value", std::move(value)}}, {stage}, origin);
+}
+
+const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
+                       diag::SourceRange origin) {
+  return graph.Get(Op::kSelect, {{"path", path}}, {from}, origin);
+}
+
+const Node* MakeMinimal(Graph& graph, const Node* stage,
+                        const std::vector<std::string>& executables, diag::SourceRange origin) {
+  return graph.Get(Op::kMinimal, {{"executables", StringList(executables)}}, {stage}, origin);
+}
+
+bool IsStage(const Node* node) {
+  switch (node->op()) {
+    case Op::kLocal:
+    case Op::kFetch:
+    case Op::kSelect:
+      return false;
+    case Op::kScratch:
+    case Op::kPull:
+    case Op::kLoad:
+    case Op::kExec:
+    case Op::kCopy:
+    case Op::kConfig:
+    case Op::kMinimal:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace strata::graph

@@ -1,0 +1,134 @@
+// Loads Strata files (the entry file, its imports, stdlib modules) and parses each once.
+#include "compiler/syntax/module_loader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/syntax/parser.h"
+
+namespace strata::syntax {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kDirectoryEntry = "build.strata";
+
+// A directory means its build.strata.
+std::string EntryFile(const std::string& path) {
+  std::error_code error;
+  if (fs::is_directory(path, error)) return (fs::path(path) / kDirectoryEntry).string();
+  return path;
+}
+
+std::string Canonical(const std::string& path) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path : canonical.string();
+}
+
+// Reads a whole file; on failure returns nullopt and sets `reason`.
+std::optional<std::string> ReadFile(const std::string& path, std::string& reason) {
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    reason = "is a directory";
+    return std::nullopt;
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    reason = errno ? std::strerror(errno) : "cannot open";
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    reason = "read error";
+    return std::nullopt;
+  }
+  return buffer.str();
+}
+
+}  // namespace
+
+ModuleLoader::ModuleLoader(diag::SourceManager& sources, ast::Arena& arena,
+                           diag::DiagnosticEngine& diags, StdlibLookup stdlib)
+    : sources_(sources), arena_(arena), diags_(diags), stdlib_(std::move(stdlib)) {}
+
+const Module* ModuleLoader::Add(std::string key, diag::FileId file) {
+  auto module = std::make_unique<Module>(Module{key, file, nullptr});
+  Module* raw = module.get();
+  modules_.push_back(std::move(module));
+  by_path_[key] = raw;  // before parsing: a module that imports itself finds itself
+  raw->root = Parse(sources_, file, arena_, diags_);
+  return raw;
+}
+
+const Module* ModuleLoader::LoadEntry(const std::string& path) {
+  std::string file_path = EntryFile(path);
+  std::string key = Canonical(file_path);
+  if (auto it = by_path_.find(key); it != by_path_.end() && it->second) return it->second;
+  std::string reason;
+  std::optional<std::string> text = ReadFile(file_path, reason);
+  if (!text) {
+    diags_.Error({}, "cannot read " + file_path + ": " + reason);
+    return nullptr;
+  }
+  return Add(key, sources_.AddBuffer(file_path, std::move(*text)));
+}
+
+const Module* ModuleLoader::LoadImport(const ast::Import* import) {
+  std::string key, written;
+  std::optional<std::string> text;
+  std::string file_name, reason = "no such file";
+  if (import->stdlib) {
+    key = "<" + std::string(import->path) + ">";
+    written = key;
+    file_name = key;
+    std::string_view name = import->path;
+    if (name.substr(0, 4) == "std/") {
+      if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
+      if (std::optional<std::string_view> source = stdlib_ ? stdlib_(name.substr(4)) : std::nullopt)
+        text = std::string(*source);
+    }
+    reason = "no such stdlib module";
+  } else {
+    file_name = EntryFile(std::string(import->path));
+    key = Canonical(file_name);
+    if (auto it = by_path_.find(key); it != by_path_.end()) {
+      if (it->second || !reported_.insert(import).second) return it->second;
+    } else {
+      text = ReadFile(file_name, reason);
+      if (!text && reason == std::strerror(ENOENT)) reason = "no such file";
+    }
+    // What the user wrote after `import`, for the message.
+    std::string_view source = sources_.Text(import->range().file);
+    diag::SourceRange range = import->range();
+    if (range.end <= source.size() && range.begin <= range.end) {
+      written = std::string(source.substr(range.begin, range.end - range.begin));
+      if (written.rfind("import", 0) == 0) written.erase(0, 6);
+      written.erase(0, written.find_first_not_of(" \t\r\n"));
+    }
+    if (written.empty()) written = std::string(import->path);
+  }
+  if (!text) {
+    by_path_.emplace(key, nullptr);
+    if (reported_.insert(import).second)
+      diags_.Error(import->range(), "cannot import '" + written + "': " + reason);
+    return nullptr;
+  }
+  return Add(key, sources_.AddBuffer(file_name, std::move(*text)));
+}
+
+const Module* ModuleLoader::LoadBuffer(std::string name, std::string text) {
+  diag::FileId file = sources_.AddBuffer(name, std::move(text));
+  auto module = std::make_unique<Module>(Module{std::move(name), file, nullptr});
+  Module* raw = module.get();
+  modules_.push_back(std::move(module));
+  raw->root = Parse(sources_, file, arena_, diags_);
+  return raw;
+}
+
+}  // namespace strata::syntax

@@ -1,0 +1,59 @@
+// Loads Strata files (the entry file, its imports, stdlib modules) and parses each once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "compiler/diag/diagnostics.h"
+#include "compiler/diag/source.h"
+#include "compiler/syntax/ast.h"
+
+namespace strata::syntax {
+
+struct Module {
+  std::string path;  // canonical file path, or `<std/NAME>`, or the buffer's name
+  diag::FileId file;
+  const ast::Expr* root;
+};
+
+class ModuleLoader {
+ public:
+  // The text of stdlib module NAME (`<std/NAME>`), or nullopt; usually stdlib::Lookup.
+  using StdlibLookup = std::function<std::optional<std::string_view>(std::string_view)>;
+
+  ModuleLoader(diag::SourceManager& sources, ast::Arena& arena, diag::DiagnosticEngine& diags,
+               StdlibLookup stdlib);
+
+  // Loads a file, or DIR/build.strata for a directory. On failure reports
+  // "cannot read FILE: reason" (no range) and returns null.
+  const Module* LoadEntry(const std::string& path);
+  // Loads what `import` names, once per canonical path (later calls return the same Module).
+  // A missing target is reported at the import ("cannot import './x': no such file") and
+  // gives null.
+  const Module* LoadImport(const ast::Import* import);
+  // Parses text held in memory (`strata eval` expressions, tests).
+  const Module* LoadBuffer(std::string name, std::string text);
+
+  diag::SourceManager& sources() { return sources_; }
+  ast::Arena& arena() { return arena_; }
+
+ private:
+  const Module* Add(std::string key, diag::FileId file);
+
+  diag::SourceManager& sources_;
+  ast::Arena& arena_;
+  diag::DiagnosticEngine& diags_;
+  StdlibLookup stdlib_;
+  std::vector<std::unique_ptr<Module>> modules_;
+  // Canonical path (or `<std/NAME>`) to its module; null for a target that failed to load.
+  std::unordered_map<std::string, const Module*> by_path_;
+  std::unordered_set<const ast::Import*> reported_;  // each failing import is reported once
+};
+
+}  // namespace strata::syntax

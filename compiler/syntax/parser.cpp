@@ -1,0 +1,111 @@
+// The Strata parser: runs the ANTLR lexer and parser on a large stack, reports syntax errors,
+// builds the AST and drops the parse tree.
+#include "compiler/syntax/parser.h"
+
+#include <antlr4-runtime.h>
+
+#include <memory>
+#include <string>
+
+#include "StrataLexer.h"
+#include "StrataParser.h"
+#include "compiler/support/large_stack.h"
+#include "compiler/syntax/ast_builder.h"
+#include "compiler/syntax/syntax_errors.h"
+
+namespace strata::syntax {
+namespace {
+
+using grammar::StrataLexer;
+using grammar::StrataParser;
+
+// ANTLR rule frames allowed on the stack; one level of parentheses takes 5. Well
+// inside the large stack, and far beyond what kMaxNestingDepth lets through anyway.
+constexpr size_t kMaxRuleDepth = 100000;
+
+// Feeds the lexer one code point per byte, so token indices are byte offsets and invalid
+// UTF-8 reaches the lexer as ordinary (unexpected) characters instead of a decoder exception.
+class ByteStream : public antlr4::ANTLRInputStream {
+ public:
+  explicit ByteStream(std::string_view bytes) {
+    _data.resize(bytes.size());
+    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
+    p = 0;
+  }
+};
+
+std::string TooDeepMessage() {
+  return "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth) + " levels)";
+}
+
+// Lexes and parses `file`, then calls build(parser) to run a start rule and build the AST.
+template <typename Build>
+void RunParser(diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
+               Build&& build) {
+  std::string_view text = sources.Text(file);
+  auto offset = [&](size_t at) { return static_cast<uint32_t>(std::min(at, text.size())); };
+  SyntaxErrorSink sink(file, diags, text.size());
+  ByteStream input(text);
+  StrataLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  StrataParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&sink);
+  parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(sink));
+  NestingGuard guard(kMaxRuleDepth);
+  parser.addParseListener(&guard);
+  try {
+    // Lex everything first, so an unterminated string or comment is reported where it starts
+    // and the parser's complaints about the end of the file are recognised as its fallout.
+    tokens.fill();
+    if (!lexer.open_strings.empty()) sink.ReportUnterminated(lexer.open_strings.front(), "unterminated string");
+    if (lexer.unterminated_comment != static_cast<size_t>(-1))
+      sink.ReportUnterminated(lexer.unterminated_comment, "unterminated comment");
+    build(parser);
+  } catch (const NestingTooDeep& e) {
+    diags.Error({file, offset(e.offset), offset(e.offset + 1)}, TooDeepMessage());
+  } catch (const TooManyErrors&) {
+    // Already reported.
+  } catch (const std::exception& e) {
+    diags.Error({file, 0, 0}, std::string("internal error in the parser: ") + e.what());
+  }
+}
+
+}  // namespace
+
+const ast::Expr* Parse(diag::SourceManager& sources, diag::FileId file, ast::Arena& arena,
+                       diag::DiagnosticEngine& diags) {
+  const ast::Expr* root = nullptr;
+  support::RunOnLargeStack([&] {
+    RunParser(sources, file, diags, [&](StrataParser& parser) {
+      StrataParser::FileContext* tree = parser.file();
+      AstBuilder builder(sources, file, arena, diags);
+      root = builder.BuildFile(tree);
+    });
+  });
+  if (!root) {
+    uint32_t size = static_cast<uint32_t>(sources.Text(file).size());
+    root = arena.New<ast::ErrorExpr>(diag::SourceRange{file, 0, size});
+  }
+  return root;
+}
+
+const ast::TypeExpr* ParseType(diag::SourceManager& sources, diag::FileId file, ast::Arena& arena,
+                               diag::DiagnosticEngine& diags) {
+  const ast::TypeExpr* type = nullptr;
+  support::RunOnLargeStack([&] {
+    RunParser(sources, file, diags, [&](StrataParser& parser) {
+      StrataParser::TypeFileContext* tree = parser.typeFile();
+      AstBuilder builder(sources, file, arena, diags);
+      type = builder.BuildTypeFile(tree);
+    });
+  });
+  if (!type) {
+    uint32_t size = static_cast<uint32_t>(sources.Text(file).size());
+    type = arena.New<ast::ErrorType>(diag::SourceRange{file, 0, size});
+  }
+  return type;
+}
+
+}  // namespace strata::syntax

@@ -1,0 +1,65 @@
+// The builtins' type signatures (docs/types.md lists the same table for users).
+#include "compiler/types/builtin_types.h"
+
+namespace strata::types {
+namespace {
+
+constexpr BuiltinSignature kAliases[] = {
+    {"RunOpts",
+     "{ cache? :: List String; secrets? :: List SecretOpts; mounts? :: List { artifact :: Artifact; "
+     "target :: String }; tmpfs? :: List String; network? :: Bool; sha256? :: String }"},
+    {"SecretOpts", "{ id :: String; target? :: String; required? :: Bool }"},
+    {"CopyOpts", "{ chown? :: String; chmod? :: String; link? :: Bool; exclude? :: List String }"},
+    {"HealthOpts",
+     "{ test :: List String; interval? :: String; timeout? :: String; startPeriod? :: String; retries? :: Int }"},
+    {"FetchOpts", "{ url :: String; sha256 :: String }"},
+};
+
+// Sorted by name.
+constexpr BuiltinSignature kBuiltins[] = {
+    {"abort", "String -> a"},
+    {"attrNames", "{ ... } -> List String"},
+    {"cmd", "List String -> Stage -> Stage"},
+    {"concatLists", "List (List a) -> List a"},
+    {"concatMap", "(a -> List b) -> List a -> List b"},
+    {"concatStringsSep", "String -> List String -> String"},
+    {"copy", "Artifact -> String -> Stage -> Stage"},
+    {"copyWith", "CopyOpts -> Artifact -> String -> Stage -> Stage"},
+    {"elem", "a -> List a -> Bool"},
+    {"entrypoint", "List String -> Stage -> Stage"},
+    {"env", "String -> String -> Stage -> Stage"},
+    {"expose", "Int -> Stage -> Stage"},
+    {"fetch", "FetchOpts -> Artifact"},
+    {"filter", "(a -> Bool) -> List a -> List a"},
+    {"foldl", "(b -> a -> b) -> b -> List a -> b"},
+    {"hasAttr", "String -> { ... } -> Bool"},
+    {"head", "List a -> a"},
+    {"healthcheck", "HealthOpts -> Stage -> Stage"},
+    {"image", "String -> Stage"},
+    {"label", "String -> String -> Stage -> Stage"},
+    {"length", "List a -> Int"},
+    {"load", "Artifact -> Stage"},
+    {"map", "(a -> b) -> List a -> List b"},
+    {"minimal", "Stage -> List String -> Stage"},
+    {"range", "Int -> Int -> List Int"},
+    {"replaceStrings", "List String -> List String -> String -> String"},
+    {"run", "String -> Stage -> Stage"},
+    {"runWith", "RunOpts -> String -> Stage -> Stage"},
+    {"scratch", "Stage"},
+    {"shell", "List String -> Stage -> Stage"},
+    {"stopsignal", "String -> Stage -> Stage"},
+    {"stringLength", "String -> Int"},
+    {"substring", "Int -> Int -> String -> String"},
+    {"tail", "List a -> List a"},
+    {"toString", "Int -> String"},
+    {"user", "String -> Stage -> Stage"},
+    {"volume", "String -> Stage -> Stage"},
+    {"workdir", "String -> Stage -> Stage"},
+};
+
+}  // namespace
+
+llvm::ArrayRef<BuiltinSignature> BuiltinSignatures() { return kBuiltins; }
+llvm::ArrayRef<BuiltinSignature> BuiltinTypeAliases() { return kAliases; }
+
+}  // namespace strata::types

@@ -1,0 +1,115 @@
+// Compressor factory, the zstd compressor (libzstd's own worker threads) and the identity.
+#include "runtime/oci/compressor.h"
+
+#include <zstd.h>
+
+#include <thread>
+#include <vector>
+
+#include "runtime/oci/gzip_compressor.h"
+
+namespace strata::oci {
+namespace {
+
+llvm::Error ZstdError(size_t code) {
+  return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                 llvm::Twine("zstd: ") + ZSTD_getErrorName(code));
+}
+
+class ZstdCompressor final : public Compressor {
+ public:
+  explicit ZstdCompressor(ByteSink& out) : out_(out), buffer_(ZSTD_CStreamOutSize()) {}
+  ~ZstdCompressor() override { ZSTD_freeCCtx(ctx_); }
+
+  llvm::Error Init(int threads, int level) {
+    ctx_ = ZSTD_createCCtx();
+    if (ctx_ == nullptr) return ZstdError(0);
+    for (auto [param, value] : {std::pair{ZSTD_c_compressionLevel, level},
+                                std::pair{ZSTD_c_checksumFlag, 1},
+                                // Always >= 1 worker: libzstd's output is the same for any
+                                // worker count >= 1, but differs from single-threaded mode.
+                                std::pair{ZSTD_c_nbWorkers, threads}}) {
+      size_t rc = ZSTD_CCtx_setParameter(ctx_, param, value);
+      if (ZSTD_isError(rc)) return ZstdError(rc);
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Error Write(const char* data, size_t size) override {
+    ZSTD_inBuffer in{data, size, 0};
+    // Drain all output that is ready, not just one buffer's worth: output left inside libzstd
+    // keeps its job slots busy and stalls the workers.
+    for (;;) {
+      llvm::Expected<bool> full = Step(in, ZSTD_e_continue);
+      if (!full) return full.takeError();
+      if (in.pos == in.size && !*full) return llvm::Error::success();
+    }
+  }
+
+  llvm::Error Finish() override {
+    ZSTD_inBuffer in{nullptr, 0, 0};
+    for (;;) {
+      llvm::Expected<bool> full = Step(in, ZSTD_e_end);
+      if (!full) return full.takeError();
+      if (remaining_ == 0) return llvm::Error::success();
+    }
+  }
+
+ private:
+  // One call into libzstd; true when it filled the whole output buffer (more may be ready).
+  llvm::Expected<bool> Step(ZSTD_inBuffer& in, ZSTD_EndDirective mode) {
+    ZSTD_outBuffer out{buffer_.data(), buffer_.size(), 0};
+    size_t rc = ZSTD_compressStream2(ctx_, &out, &in, mode);
+    if (ZSTD_isError(rc)) return ZstdError(rc);
+    remaining_ = rc;
+    if (out.pos > 0) {
+      if (llvm::Error err = out_.Write(buffer_.data(), out.pos)) return err;
+    }
+    return out.pos == out.size;
+  }
+
+  ByteSink& out_;
+  ZSTD_CCtx* ctx_ = nullptr;
+  std::vector<char> buffer_;
+  size_t remaining_ = 0;  // What ZSTD_e_end still has to flush.
+};
+
+class IdentityCompressor final : public Compressor {
+ public:
+  explicit IdentityCompressor(ByteSink& out) : out_(out) {}
+  llvm::Error Write(const char* data, size_t size) override { return out_.Write(data, size); }
+  llvm::Error Finish() override { return llvm::Error::success(); }
+
+ private:
+  ByteSink& out_;
+};
+
+}  // namespace
+
+llvm::Expected<std::unique_ptr<Compressor>> MakeCompressor(Compression kind, ByteSink& out,
+                                                           int threads, int level) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  switch (kind) {
+    case Compression::kGzip:
+      return MakeGzipCompressor(out, threads, level < 0 ? 6 : level);
+    case Compression::kZstd: {
+      auto zstd = std::make_unique<ZstdCompressor>(out);
+      if (llvm::Error err = zstd->Init(threads, level < 0 ? 3 : level)) return err;
+      return std::unique_ptr<Compressor>(std::move(zstd));
+    }
+    case Compression::kNone:
+      return std::unique_ptr<Compressor>(std::make_unique<IdentityCompressor>(out));
+  }
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), "unknown compression");
+}
+
+const char* LayerMediaType(Compression kind) {
+  switch (kind) {
+    case Compression::kGzip: return "application/vnd.oci.image.layer.v1.tar+gzip";
+    case Compression::kZstd: return "application/vnd.oci.image.layer.v1.tar+zstd";
+    case Compression::kNone: return "application/vnd.oci.image.layer.v1.tar";
+  }
+  return "";
+}
+
+}  // namespace strata::oci

@@ -1,0 +1,211 @@
+// WriteLayer: tree scan -> libarchive (pax) -> sha256 of the tar -> compressor -> store blob.
+#include "runtime/oci/layer_writer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "runtime/oci/tree_scan.h"
+#include "runtime/store/sha256.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::oci {
+namespace {
+
+constexpr size_t kReadBuffer = 1 << 20;
+
+llvm::Error Fail(const llvm::Twine& message) {
+  return llvm::createStringError(std::make_error_code(std::errc::io_error), message);
+}
+
+// Hashes the uncompressed tar and forwards it to the compressor. libarchive's callbacks cannot
+// carry an llvm::Error, so the first one is parked here and returned after the archive call.
+struct TarSink {
+  ~TarSink() { llvm::consumeError(std::move(error)); }  // Early returns leave it unchecked.
+  store::Sha256 hash;
+  Compressor* compressor = nullptr;
+  llvm::Error error = llvm::Error::success();
+  bool failed = false;
+};
+
+la_ssize_t TarWrite(struct archive*, void* client, const void* buffer, size_t length) {
+  auto* sink = static_cast<TarSink*>(client);
+  sink->hash.Update(buffer, length);
+  if (llvm::Error err = sink->compressor->Write(static_cast<const char*>(buffer), length)) {
+    if (!sink->failed) sink->error = std::move(err);
+    else llvm::consumeError(std::move(err));
+    sink->failed = true;
+    return -1;
+  }
+  return static_cast<la_ssize_t>(length);
+}
+
+struct ArchiveFree {
+  void operator()(struct archive* a) const { archive_write_free(a); }
+};
+struct EntryFree {
+  void operator()(struct archive_entry* e) const { archive_entry_free(e); }
+};
+
+// Turns a failed libarchive call into an error, preferring the sink's own (more precise) one.
+llvm::Error ArchiveError(struct archive* a, TarSink& sink, const std::string& what) {
+  if (sink.failed) return std::move(sink.error);
+  const char* msg = archive_error_string(a);
+  return Fail("tar: " + what + ": " + (msg ? msg : "unknown error"));
+}
+
+// Pins the calling thread to the "C" locale while a layer is written. libarchive converts
+// names from the locale's charset to UTF-8 for pax records; under "C" every non-ASCII name fails
+// that conversion and is stored as raw bytes with a pax hdrcharset=BINARY record (reported as
+// ARCHIVE_WARN). Pinning makes that choice, and so the layer's bytes, independent of the
+// caller's locale. GNU tar prints a harmless "unknown keyword" note for such entries.
+class ScopedCLocale {
+ public:
+  ScopedCLocale() : c_(newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(0))) {
+    if (c_ != static_cast<locale_t>(0)) previous_ = uselocale(c_);
+  }
+  ~ScopedCLocale() {
+    if (c_ == static_cast<locale_t>(0)) return;
+    uselocale(previous_);
+    freelocale(c_);
+  }
+  ScopedCLocale(const ScopedCLocale&) = delete;
+  ScopedCLocale& operator=(const ScopedCLocale&) = delete;
+
+ private:
+  locale_t c_;
+  locale_t previous_ = static_cast<locale_t>(0);
+};
+
+void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
+  archive_entry_clear(e);
+  archive_entry_copy_pathname(e, entry.tar_path.c_str());
+  archive_entry_set_perm(e, entry.mode);
+  archive_entry_set_uid(e, entry.uid);
+  archive_entry_set_gid(e, entry.gid);
+  archive_entry_set_mtime(e, epoch, 0);
+  switch (entry.kind) {
+    case EntryKind::kFile:
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_size(e, static_cast<la_int64_t>(entry.size));
+      break;
+    case EntryKind::kHardlink:
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_copy_hardlink(e, entry.link.c_str());
+      archive_entry_set_size(e, 0);
+      break;
+    case EntryKind::kDir:
+      archive_entry_set_filetype(e, AE_IFDIR);
+      break;
+    case EntryKind::kSymlink:
+      archive_entry_set_filetype(e, AE_IFLNK);
+      archive_entry_copy_symlink(e, entry.link.c_str());
+      break;
+    case EntryKind::kFifo:
+      archive_entry_set_filetype(e, AE_IFIFO);
+      break;
+    case EntryKind::kCharDevice:
+    case EntryKind::kBlockDevice:
+      archive_entry_set_filetype(e, entry.kind == EntryKind::kCharDevice ? AE_IFCHR : AE_IFBLK);
+      archive_entry_set_rdevmajor(e, entry.rdev_major);
+      archive_entry_set_rdevminor(e, entry.rdev_minor);
+      break;
+  }
+}
+
+llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& entry,
+                          std::vector<char>& buffer) {
+  store::UniqueFd fd(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
+  ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  uint64_t written = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.Get(), buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail("cannot read " + entry.source_path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    // A file that grows while being archived would corrupt the tar; it is an error instead.
+    if (written + static_cast<uint64_t>(n) > entry.size) break;
+    if (archive_write_data(a, buffer.data(), static_cast<size_t>(n)) < 0)
+      return ArchiveError(a, sink, entry.tar_path);
+    written += static_cast<uint64_t>(n);
+  }
+  if (written != entry.size) return Fail("file changed while archiving: " + entry.source_path);
+  return llvm::Error::success();
+}
+
+// Forwards the compressed stream to the store's blob writer.
+class BlobSink final : public ByteSink {
+ public:
+  explicit BlobSink(store::BlobWriter& writer) : writer_(writer) {}
+  llvm::Error Write(const char* data, size_t size) override { return writer_.Write(data, size); }
+
+ private:
+  store::BlobWriter& writer_;
+};
+
+}  // namespace
+
+llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options, ByteSink& out,
+                             std::string& diff_id) {
+  llvm::Expected<std::vector<TreeEntry>> entries = ScanTree(dir);
+  if (!entries) return entries.takeError();
+  llvm::Expected<std::unique_ptr<Compressor>> compressor =
+      MakeCompressor(options.compression, out, options.threads, options.level);
+  if (!compressor) return compressor.takeError();
+
+  ScopedCLocale c_locale;
+  TarSink sink;
+  sink.compressor = compressor->get();
+  std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
+  std::unique_ptr<struct archive_entry, EntryFree> e(archive_entry_new());
+  if (!a || !e) return Fail("tar: out of memory");
+  archive_write_set_format_pax_restricted(a.get());
+  // Unblocked output: no padding to 10 KiB records (as Go's archive/tar), and large data
+  // writes pass straight through to the hash and the compressor without a copy.
+  archive_write_set_bytes_per_block(a.get(), 0);
+  if (archive_write_open2(a.get(), &sink, nullptr, TarWrite, nullptr, nullptr) != ARCHIVE_OK)
+    return ArchiveError(a.get(), sink, "open");
+
+  std::vector<char> buffer(kReadBuffer);
+  for (const TreeEntry& entry : *entries) {
+    FillEntry(e.get(), entry, options.source_date_epoch);
+    // ARCHIVE_WARN only means "name stored as raw bytes" (see ScopedCLocale).
+    if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
+      return ArchiveError(a.get(), sink, entry.tar_path);
+    if (entry.kind == EntryKind::kFile && entry.size > 0) {
+      if (llvm::Error err = WriteFileData(a.get(), sink, entry, buffer)) return err;
+    }
+  }
+  if (archive_write_close(a.get()) != ARCHIVE_OK) return ArchiveError(a.get(), sink, "close");
+  if (sink.failed) return std::move(sink.error);
+  if (llvm::Error err = (*compressor)->Finish()) return err;
+  diff_id = sink.hash.Digest();
+  return llvm::Error::success();
+}
+
+llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
+                                           const LayerOptions& options) {
+  llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
+  if (!writer) return writer.takeError();
+  BlobSink sink(*writer);
+  LayerDescriptor layer;
+  if (llvm::Error err = WriteLayerStream(dir, options, sink, layer.diff_id)) return err;
+  layer.size = writer->Size();
+  llvm::Expected<std::string> digest = writer->Commit();
+  if (!digest) return digest.takeError();
+  layer.digest = std::move(*digest);
+  layer.media_type = LayerMediaType(options.compression);
+  return layer;
+}
+
+}  // namespace strata::oci

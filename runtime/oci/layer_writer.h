@@ -1,0 +1,42 @@
+// Writes a directory tree (a rootfs diff) as one reproducible OCI layer blob in the store.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/oci/compressor.h"
+#include "runtime/store/store.h"
+
+namespace strata::oci {
+
+struct LayerOptions {
+  Compression compression = Compression::kGzip;
+  int64_t source_date_epoch = 0;  // Every entry's mtime; no atime/ctime are written.
+  int threads = 0;                // Compression threads; 0 = one per core.
+  int level = -1;                 // -1 = default (gzip 6, zstd 3).
+};
+
+struct LayerDescriptor {
+  std::string digest;      // "sha256:..." of the compressed blob (its store name).
+  std::string diff_id;     // "sha256:..." of the uncompressed tar.
+  uint64_t size = 0;       // Compressed size in bytes.
+  std::string media_type;  // application/vnd.oci.image.layer.v1.tar[+gzip|+zstd]
+};
+
+// Tar format: POSIX pax ("restricted": plain ustar headers unless a field needs an extended
+// header, e.g. a path over 100/255 bytes or a uid over 2097151), as Go's archive/tar writes for
+// Docker and BuildKit; no record padding after the end-of-archive blocks. Entries are sorted by
+// path bytes; uid/gid/mode as on disk, no uname/gname, no atime/ctime/dev/ino; see ScanTree
+// for whiteouts and hard links. The tar, its compression and both digests are produced in one
+// pass over the files, and the blob is published atomically.
+llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
+                                           const LayerOptions& options);
+
+// The same stream written to any sink (used by WriteLayer and by tests). `diff_id` receives the
+// digest of the uncompressed tar.
+llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options, ByteSink& out,
+                             std::string& diff_id);
+
+}  // namespace strata::oci

@@ -1,0 +1,37 @@
+// Walks a rootfs diff directory into the sorted list of tar entries of its OCI layer.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+namespace strata::oci {
+
+enum class EntryKind { kFile, kDir, kSymlink, kHardlink, kFifo, kCharDevice, kBlockDevice };
+
+struct TreeEntry {
+  std::string tar_path;     // Relative, no "./" prefix, no trailing "/".
+  std::string source_path;  // Absolute path to read for kFile; empty for synthesized entries.
+  EntryKind kind = EntryKind::kFile;
+  uint32_t mode = 0;  // Permission bits incl. setuid/setgid/sticky (07777).
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint64_t size = 0;      // kFile only.
+  uint32_t rdev_major = 0;
+  uint32_t rdev_minor = 0;
+  std::string link;       // Symlink target, or the tar_path a hard link points to.
+};
+
+// Scans `root` (not following symlinks; the root itself is not an entry) and returns entries
+// sorted by tar_path bytes. Overlayfs conventions become OCI whiteouts:
+//   a character device 0/0 NAME          -> empty regular file .wh.NAME (mode 0600)
+//   a directory with xattr trusted.overlay.opaque=y (or user.overlay.opaque=y)
+//                                        -> the directory plus an empty DIR/.wh..wh..opq
+// Regular files sharing an inode become one file (the first path in order) plus hard links.
+// Sockets are skipped, as Docker and BuildKit do.
+llvm::Expected<std::vector<TreeEntry>> ScanTree(const std::string& root);
+
+}  // namespace strata::oci

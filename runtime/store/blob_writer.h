@@ -1,0 +1,40 @@
+// Streams bytes into the store, hashing them as they go, and publishes them under their digest.
+#pragma once
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/store/sha256.h"
+#include "runtime/store/temp_file.h"
+
+namespace strata::store {
+
+// Get one from Store::NewBlobWriter. Nothing is visible under blobs/ until Commit returns;
+// a writer dropped (or killed) before that leaves only a temp file that is never trusted.
+class BlobWriter {
+ public:
+  BlobWriter(TempFile file, std::string blob_dir)
+      : file_(std::move(file)), blob_dir_(std::move(blob_dir)) {}
+  BlobWriter(BlobWriter&&) noexcept = default;
+  BlobWriter& operator=(BlobWriter&&) noexcept = default;
+
+  llvm::Error Write(const void* data, size_t size);
+  llvm::Error Write(llvm::StringRef bytes) { return Write(bytes.data(), bytes.size()); }
+  uint64_t Size() const { return size_; }
+
+  // Publishes blobs/sha256/<hex> and returns "sha256:<hex>". Call once.
+  llvm::Expected<std::string> Commit();
+  // As Commit, but publishes nothing and fails when the bytes do not hash to `expected`.
+  llvm::Expected<std::string> CommitExpecting(llvm::StringRef expected);
+
+ private:
+  TempFile file_;
+  std::string blob_dir_;
+  Sha256 hash_;
+  uint64_t size_ = 0;
+};
+
+}  // namespace strata::store

@@ -1,0 +1,164 @@
+// Store: directory layout, blob and node-record access, and per-key locks.
+#include "runtime/store/store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "runtime/store/names.h"
+
+namespace strata::store {
+namespace {
+
+constexpr mode_t kBlobMode = 0444;  // Blobs are immutable once published.
+constexpr mode_t kRecordMode = 0644;
+constexpr size_t kCopyBuffer = 1 << 20;
+
+llvm::Error MakeDirs(const std::string& path) {
+  for (size_t pos = 1; pos <= path.size(); ++pos) {
+    if (pos != path.size() && path[pos] != '/') continue;
+    std::string prefix = path.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+      return ErrnoError(errno, "cannot create directory", prefix);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error BadName(llvm::StringRef what, llvm::StringRef name) {
+  return MakeError(std::errc::invalid_argument,
+                                 "malformed " + what.str() + ": '" + name.str() + "'");
+}
+
+}  // namespace
+
+std::string Store::DefaultRoot() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/strata";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.cache/strata";
+}
+
+llvm::Expected<Store> Store::Open(const std::string& root) {
+  if (root.empty()) return MakeError(std::errc::invalid_argument, "empty store root");
+  std::string clean = root;
+  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+  for (const char* sub : {"/blobs/sha256", "/nodes", "/locks", "/tmp"}) {
+    if (llvm::Error err = MakeDirs(clean + sub)) return err;
+  }
+  Store store(clean);
+  if (llvm::Expected<size_t> cleaned = store.CleanTemps(); !cleaned) return cleaned.takeError();
+  return store;
+}
+
+std::string Store::BlobPath(llvm::StringRef digest) const {
+  if (!IsValidDigest(digest)) return "";
+  return root_ + "/blobs/sha256/" + DigestHex(digest).str();
+}
+
+bool Store::HasBlob(llvm::StringRef digest) const {
+  std::string path = BlobPath(digest);
+  struct stat st;
+  return !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+llvm::Expected<BlobWriter> Store::NewBlobWriter() const {
+  llvm::Expected<TempFile> file = TempFile::Create(TmpDir(), kBlobMode);
+  if (!file) return file.takeError();
+  return BlobWriter(std::move(*file), root_ + "/blobs/sha256");
+}
+
+llvm::Expected<std::string> Store::PutBlobFromFile(const std::string& path) const {
+  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) return ErrnoError(errno, "cannot open", path);
+  llvm::Expected<BlobWriter> writer = NewBlobWriter();
+  if (!writer) return writer.takeError();
+  std::vector<char> buf(kCopyBuffer);
+  for (;;) {
+    ssize_t n = ::read(in.Get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) break;
+    if (llvm::Error err = writer->Write(buf.data(), static_cast<size_t>(n))) return err;
+  }
+  return writer->Commit();
+}
+
+llvm::Expected<std::string> Store::PutBlobBytes(llvm::StringRef bytes) const {
+  llvm::Expected<BlobWriter> writer = NewBlobWriter();
+  if (!writer) return writer.takeError();
+  if (llvm::Error err = writer->Write(bytes)) return err;
+  return writer->Commit();
+}
+
+llvm::Error Store::PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const {
+  if (!IsValidKey(key)) return BadName("derivation key", key);
+  llvm::Expected<TempFile> file = TempFile::Create(TmpDir(), kRecordMode);
+  if (!file) return file.takeError();
+  std::string text = record.dump(2) + "\n";
+  if (llvm::Error err = file->WriteAll(text.data(), text.size())) return err;
+  return file->CommitReplace(root_ + "/nodes/" + key.str() + ".json");
+}
+
+llvm::Expected<std::optional<nlohmann::json>> Store::GetNodeRecord(llvm::StringRef key) const {
+  if (!IsValidKey(key)) return BadName("derivation key", key);
+  std::string path = root_ + "/nodes/" + key.str() + ".json";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    return ErrnoError(errno, "cannot open", path);
+  }
+  std::string text;
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd.Get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  nlohmann::json record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Records are only ever published whole, so this means outside tampering, not a torn write.
+  if (record.is_discarded())
+    return MakeError(std::errc::illegal_byte_sequence, "corrupt node record: " + path);
+  return std::optional<nlohmann::json>(std::move(record));
+}
+
+llvm::Expected<UniqueFd> Store::OpenLockFile(llvm::StringRef key) const {
+  if (!IsValidKey(key)) return BadName("derivation key", key);
+  std::string path = root_ + "/locks/" + key.str() + ".lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return ErrnoError(errno, "cannot open lock", path);
+  return fd;
+}
+
+llvm::Expected<KeyLock> Store::LockKey(llvm::StringRef key) const {
+  llvm::Expected<UniqueFd> fd = OpenLockFile(key);
+  if (!fd) return fd.takeError();
+  int rc;
+  do rc = ::flock(fd->Get(), LOCK_EX);
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0) return ErrnoError(errno, "cannot lock key", key);
+  return KeyLock(std::move(*fd));
+}
+
+llvm::Expected<std::optional<KeyLock>> Store::TryLockKey(llvm::StringRef key) const {
+  llvm::Expected<UniqueFd> fd = OpenLockFile(key);
+  if (!fd) return fd.takeError();
+  if (::flock(fd->Get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::nullopt;
+    return ErrnoError(errno, "cannot lock key", key);
+  }
+  return std::optional<KeyLock>(KeyLock(std::move(*fd)));
+}
+
+llvm::Expected<size_t> Store::CleanTemps() const { return CleanStaleTempFiles(TmpDir()); }
+
+}  // namespace strata::store

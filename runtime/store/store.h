@@ -1,0 +1,59 @@
+// The content-addressed store: blobs by sha256, node records by derivation key, key locks.
+#pragma once
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "runtime/store/blob_writer.h"
+#include "runtime/store/key_lock.h"
+
+namespace strata::store {
+
+// Layout under root (see docs/store.md):
+//   blobs/sha256/<64 hex>   immutable content, published by rename
+//   nodes/<32 hex>.json     node records, replaced atomically
+//   locks/<32 hex>.lock     flock targets for LockKey
+//   tmp/                    temp files of live or dead writers; never read
+// Readers take no lock: every visible name holds complete, fsynced bytes.
+class Store {
+ public:
+  // Creates the layout if needed and removes temp files of dead writers.
+  static llvm::Expected<Store> Open(const std::string& root);
+  // $XDG_CACHE_HOME/strata, else $HOME/.cache/strata.
+  static std::string DefaultRoot();
+
+  const std::string& Root() const { return root_; }
+
+  // "" for a malformed digest.
+  std::string BlobPath(llvm::StringRef digest) const;
+  bool HasBlob(llvm::StringRef digest) const;
+  llvm::Expected<BlobWriter> NewBlobWriter() const;
+  llvm::Expected<std::string> PutBlobFromFile(const std::string& path) const;
+  llvm::Expected<std::string> PutBlobBytes(llvm::StringRef bytes) const;
+
+  llvm::Error PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const;
+  // std::nullopt when the key has no record.
+  llvm::Expected<std::optional<nlohmann::json>> GetNodeRecord(llvm::StringRef key) const;
+
+  // Blocks until this process holds the key's lock.
+  llvm::Expected<KeyLock> LockKey(llvm::StringRef key) const;
+  // std::nullopt when another holder has it.
+  llvm::Expected<std::optional<KeyLock>> TryLockKey(llvm::StringRef key) const;
+
+  // Removes temp files of writers that are gone; returns how many.
+  llvm::Expected<size_t> CleanTemps() const;
+
+  std::string TmpDir() const { return root_ + "/tmp"; }
+
+ private:
+  explicit Store(std::string root) : root_(std::move(root)) {}
+  llvm::Expected<UniqueFd> OpenLockFile(llvm::StringRef key) const;
+  std::string root_;
+};
+
+}  // namespace strata::store

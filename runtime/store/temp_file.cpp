@@ -1,0 +1,158 @@
+// Temp-file creation, atomic commit (fsync + rename + directory fsync) and stale-file cleanup.
+#include "runtime/store/temp_file.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace strata::store {
+namespace {
+
+std::string UniqueName() {
+  static std::atomic<uint64_t> counter{0};
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  char buf[80];
+  snprintf(buf, sizeof buf, "%ld.%llu.%016llx", static_cast<long>(getpid()),
+           static_cast<unsigned long long>(counter.fetch_add(1)),
+           static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+int FlockRetry(int fd, int op) {
+  int rc;
+  do rc = ::flock(fd, op);
+  while (rc != 0 && errno == EINTR);
+  return rc;
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+llvm::Error MakeError(std::errc code, const llvm::Twine& message) {
+  return llvm::createStringError(std::make_error_code(code), message);
+}
+
+llvm::Error ErrnoError(int err, const llvm::Twine& what, const llvm::Twine& path) {
+  return llvm::createStringError(std::error_code(err, std::generic_category()),
+                                 what + ": " + path + ": " + std::strerror(err));
+}
+
+llvm::Expected<TempFile> TempFile::Create(const std::string& tmp_dir, mode_t mode) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string path = tmp_dir + "/" + UniqueName();
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (!fd) {
+      if (errno == EEXIST) continue;
+      return ErrnoError(errno, "cannot create temp file", path);
+    }
+    if (FlockRetry(fd.Get(), LOCK_EX) != 0) return ErrnoError(errno, "cannot lock", path);
+    // A cleaner may have taken the lock between open and flock and unlinked the file.
+    struct stat st;
+    if (::fstat(fd.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
+    if (st.st_nlink == 0) continue;
+    return TempFile(std::move(fd), std::move(path));
+  }
+  return MakeError(std::errc::file_exists,
+                                 "cannot create a temp file in " + tmp_dir);
+}
+
+TempFile::TempFile(TempFile&& other) noexcept
+    : fd_(std::move(other.fd_)), path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+TempFile& TempFile::operator=(TempFile&& other) noexcept {
+  if (this != &other) {
+    Discard();
+    fd_ = std::move(other.fd_);
+    path_ = std::move(other.path_);
+    other.path_.clear();
+  }
+  return *this;
+}
+
+TempFile::~TempFile() { Discard(); }
+
+void TempFile::Discard() {
+  if (!path_.empty()) ::unlink(path_.c_str());
+  path_.clear();
+  fd_.Reset();
+}
+
+llvm::Error TempFile::WriteAll(const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd_.Get(), p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot write", path_);
+    }
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error TempFile::CommitReplace(const std::string& dest) {
+  if (path_.empty()) return MakeError(std::errc::invalid_argument, "temp file already committed");
+  if (::fsync(fd_.Get()) != 0) return ErrnoError(errno, "cannot fsync", path_);
+  if (::rename(path_.c_str(), dest.c_str()) != 0) return ErrnoError(errno, "cannot rename to", dest);
+  path_.clear();  // Now owned by its final name; never unlink it.
+  fd_.Reset();
+  return SyncDirectory(DirName(dest));
+}
+
+llvm::Error TempFile::CommitIfAbsent(const std::string& dest) {
+  struct stat st;
+  if (::stat(dest.c_str(), &st) == 0) {
+    Discard();
+    return llvm::Error::success();
+  }
+  return CommitReplace(dest);
+}
+
+llvm::Error SyncDirectory(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return ErrnoError(errno, "cannot open directory", dir);
+  if (::fsync(fd.Get()) != 0) return ErrnoError(errno, "cannot fsync directory", dir);
+  return llvm::Error::success();
+}
+
+llvm::Expected<size_t> CleanStaleTempFiles(const std::string& tmp_dir) {
+  UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) return ErrnoError(errno, "cannot open directory", tmp_dir);
+  DIR* dir = ::fdopendir(::dup(dir_fd.Get()));
+  if (dir == nullptr) return ErrnoError(errno, "cannot read directory", tmp_dir);
+  size_t removed = 0;
+  while (struct dirent* entry = ::readdir(dir)) {
+    const char* name = entry->d_name;
+    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+    UniqueFd fd(::openat(dir_fd.Get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) {
+      // Not a regular openable file (e.g. a stray symlink): it is never trusted either.
+      if (errno == ELOOP && ::unlinkat(dir_fd.Get(), name, 0) == 0) ++removed;
+      continue;
+    }
+    // A busy lock means a live writer; a free one means its writer died (or just committed, in
+    // which case the name is gone and unlinkat fails harmlessly).
+    if (::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;
+    if (::unlinkat(dir_fd.Get(), name, 0) == 0) ++removed;
+  }
+  ::closedir(dir);
+  return removed;
+}
+
+}  // namespace strata::store

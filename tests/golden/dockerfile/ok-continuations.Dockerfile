@@ -1,0 +1,16 @@
+FROM debian:12
+RUN set -eux; \
+    apt-get update; \
+# a comment inside the command is dropped
+    apt-get install -y \
+        curl \
+    # an indented comment too
+        git; \
+    rm -rf /var/lib/apt/lists/*
+RUN echo one \\
+    two
+RUN echo trailing \   
+    blanks
+COPY a \
+     b \
+     /dest/

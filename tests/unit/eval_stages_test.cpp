@@ -1,0 +1,138 @@
+// Stage builtins make the expected derivation-graph nodes, with stable keys.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "compiler/graph/ops.h"
+#include "tests/unit/eval_fixture.h"
+
+using strata::eval::Value;
+using strata::eval::ValueKind;
+using strata::eval::testing::EvalFixture;
+using strata::graph::Node;
+using strata::graph::Op;
+
+namespace {
+
+const Node* NodeOf(EvalFixture& f, const std::string& text) {
+  std::optional<Value> v = f.Eval(text);
+  if (!v || !v->is(ValueKind::kNode)) return nullptr;
+  return v->node();
+}
+
+}  // namespace
+
+TEST_CASE("stages: image, run and config builtins make nodes", "[eval][stages]") {
+  EvalFixture f;
+  const Node* n = NodeOf(f, "image \"alpine:3.19\" |> workdir \"/src\" |> run \"echo hi\"");
+  REQUIRE(n);
+  CHECK(n->op() == Op::kExec);
+  CHECK(*n->Find("shell") == "echo hi");
+  REQUIRE(n->inputs().size() == 1);
+  const Node* wd = n->inputs()[0];
+  CHECK(wd->op() == Op::kConfig);
+  CHECK(*wd->Find("field") == "workdir");
+  CHECK(*wd->Find("value") == "/src");
+  CHECK(wd->inputs()[0]->op() == Op::kPull);
+  CHECK(*wd->inputs()[0]->Find("ref") == "alpine:3.19");
+}
+
+TEST_CASE("stages: the same program gives the same keys", "[eval][stages]") {
+  const std::string program =
+      "let b = image \"golang:1.22\" |> runWith { cache = [ \"/go\" ]; } \"go build -o /out/app\"; in "
+      "scratch |> copy (b / \"/out/app\") \"/app\" |> user \"65532\" |> expose 8080 |> entrypoint [ \"/app\" ]";
+  EvalFixture f, g;
+  const Node* a = NodeOf(f, program);
+  const Node* b = NodeOf(g, program);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->key() == b->key());
+  CHECK(NodeOf(f, program) == a);  // hash-consed within one graph
+  CHECK(NodeOf(f, "scratch |> user \"0\"")->key() != a->key());
+  std::ostringstream out;
+  REQUIRE(f.evaluator().Print(out, Value::Node(a)));
+  CHECK(out.str() == "<stage " + a->key().Hex() + ">");
+}
+
+TEST_CASE("stages: every config builtin", "[eval][stages]") {
+  EvalFixture f;
+  auto config = [&](const std::string& call) -> const Node* {
+    const Node* n = NodeOf(f, "scratch |> " + call);
+    if (n) CHECK(n->op() == Op::kConfig);
+    return n;
+  };
+  CHECK(*config("env \"A\" \"1\"")->Find("value") == nlohmann::json::array({"A", "1"}));
+  CHECK(*config("user \"app\"")->Find("value") == "app");
+  CHECK(*config("entrypoint [ \"/a\" \"b\" ]")->Find("value") == nlohmann::json::array({"/a", "b"}));
+  CHECK(*config("cmd [ \"x\" ]")->Find("value") == nlohmann::json::array({"x"}));
+  CHECK(*config("expose 8080")->Find("value") == "8080/tcp");
+  CHECK(*config("label \"k\" \"v\"")->Find("value") == nlohmann::json::array({"k", "v"}));
+  CHECK(*config("volume \"/data\"")->Find("value") == "/data");
+  CHECK(*config("stopsignal \"SIGINT\"")->Find("value") == "SIGINT");
+  CHECK(*config("shell [ \"/bin/bash\" \"-c\" ]")->Find("field") == "shell");
+  const Node* hc = config("healthcheck { test = [ \"CMD\" \"true\" ]; interval = \"5s\"; retries = 3; startPeriod = \"1s\"; }");
+  REQUIRE(hc);
+  nlohmann::json hv = *hc->Find("value");
+  CHECK(hv["test"] == nlohmann::json::array({"CMD", "true"}));
+  CHECK(hv["interval"] == "5s");
+  CHECK(hv["start_period"] == "1s");
+  CHECK(hv["retries"] == 3);
+  CHECK_FALSE(hv.contains("timeout"));
+}
+
+TEST_CASE("stages: copy, copyWith, fetch, load, minimal, runWith", "[eval][stages]") {
+  EvalFixture f;
+  const std::string sha(64, 'a');
+  const Node* c = NodeOf(f, "scratch |> copyWith { chown = \"1:1\"; chmod = \"755\"; } "
+                            "(image \"a\" / \"/bin\") \"/bin\"");
+  REQUIRE(c);
+  CHECK(c->op() == Op::kCopy);
+  CHECK(c->inputs()[1]->op() == Op::kSelect);
+  const Node* fe = NodeOf(f, "fetch { url = \"https://x/y.tgz\"; sha256 = \"" + sha + "\"; }");
+  REQUIRE(fe);
+  CHECK(fe->op() == Op::kFetch);
+  const Node* ld = NodeOf(f, "load (fetch { url = \"https://x/img.tar\"; sha256 = \"" + sha + "\"; })");
+  REQUIRE(ld);
+  CHECK(ld->op() == Op::kLoad);
+  const Node* mi = NodeOf(f, "minimal (image \"debian\") [ \"/bin/sh\" ]");
+  REQUIRE(mi);
+  CHECK(mi->op() == Op::kMinimal);
+  const Node* rw = NodeOf(f, "image \"a\" |> runWith { network = true; sha256 = \"" + sha + "\"; "
+                             "secrets = [ { id = \"tok\"; } ]; mounts = [ { artifact = image \"b\" / \"/x\"; target = \"/m\"; } ]; "
+                             "tmpfs = [ \"/tmp\" ]; } \"make\"");
+  REQUIRE(rw);
+  CHECK(rw->op() == Op::kExec);
+  CHECK(rw->inputs().size() == 2);  // the stage and the mounted artifact
+}
+
+TEST_CASE("stages: misuse is reported", "[eval][stages]") {
+  EvalFixture f;
+  CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
+  CHECK_THAT(f.FirstError(), Catch::Contains("network = true needs sha256"));
+  EvalFixture g;
+  CHECK_FALSE(g.Eval("scratch |> runWith { colour = 1; } \"x\""));
+  CHECK_THAT(g.FirstError(), Catch::Contains("unknown option 'colour'"));
+  EvalFixture h;
+  CHECK_FALSE(h.Eval("fetch { url = \"u\"; sha256 = \"short\"; }"));
+  CHECK_THAT(h.FirstError(), Catch::Contains("64 lowercase hex"));
+}
+
+TEST_CASE("stages: a path literal is a content-hashed local source", "[eval][stages]") {
+  char dir_template[] = "/tmp/strata-eval-test-XXXXXX";
+  REQUIRE(mkdtemp(dir_template));
+  std::string dir = dir_template;
+  std::ofstream(dir + "/main.go") << "package main\n";
+  EvalFixture f;
+  const Node* local = NodeOf(f, dir + "/main.go");
+  REQUIRE(local);
+  CHECK(local->op() == Op::kLocal);
+  CHECK(*local->Find("name") == "main.go");
+  EvalFixture g;
+  CHECK_FALSE(g.Eval(dir + "/missing"));
+  CHECK_THAT(g.FirstError(), Catch::Contains("cannot read local source"));
+  std::remove((dir + "/main.go").c_str());
+  rmdir(dir.c_str());
+}

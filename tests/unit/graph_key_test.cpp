@@ -1,0 +1,153 @@
+// Pins derivation keys and the canonical encoding: these hex keys must never change
+// without bumping kEncodingVersion (docs/graph-encoding.md).
+#include <catch2/catch.hpp>
+
+#include "compiler/graph/encoding.h"
+#include "compiler/graph/node.h"
+#include "compiler/graph/ops.h"
+
+namespace strata::graph {
+namespace {
+
+std::string U64Le(uint64_t v) {
+  std::string out;
+  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+  return out;
+}
+
+std::string Str(std::string_view s) { return U64Le(s.size()) + std::string(s); }
+
+TEST_CASE("graph key: Hex prints high half first, 32 lowercase digits", "[graph]") {
+  Key key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  CHECK(key.Hex() == "0123456789abcdeffedcba9876543210");
+  CHECK(Key{}.Hex() == std::string(32, '0'));
+}
+
+TEST_CASE("graph key: canonical encoding of scratch is byte-exact", "[graph]") {
+  std::string expected = Str("strata-graph-v1") + Str("scratch") + U64Le(0) + U64Le(0);
+  CHECK(CanonicalEncoding(Op::kScratch, {}, {}) == expected);
+}
+
+TEST_CASE("graph key: canonical encoding of params and inputs is byte-exact", "[graph]") {
+  Graph graph;
+  const Node* scratch = MakeScratch(graph);
+  std::vector<Param> params{{"value", nlohmann::json::array({"A", 1})},
+                            {"field", "env"},
+                            {"note", "host only", /*keyed=*/false}};
+  std::string input_key(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    input_key[i] = static_cast<char>(scratch->key().high >> (56 - 8 * i));
+    input_key[8 + i] = static_cast<char>(scratch->key().low >> (56 - 8 * i));
+  }
+  std::string expected = Str("strata-graph-v1") + Str("config") + U64Le(2) +  //
+                         Str("field") + "s" + Str("env") +                    //
+                         Str("value") + "a" + U64Le(2) + "s" + Str("A") + "i" + U64Le(1) +
+                         U64Le(1) + input_key;
+  CHECK(CanonicalEncoding(Op::kConfig, params, {scratch}) == expected);
+}
+
+TEST_CASE("graph key: value encodings", "[graph]") {
+  auto enc = [](const nlohmann::json& value) {
+    std::string out;
+    AppendCanonicalValue(out, value);
+    return out;
+  };
+  CHECK(enc(nullptr) == "n");
+  CHECK(enc(true) == "t");
+  CHECK(enc(false) == "f");
+  CHECK(enc(-1) == "i" + U64Le(~0ULL));
+  // One integer, one encoding, however the JSON library stored it.
+  CHECK(enc(nlohmann::json(uint64_t{7})) == enc(nlohmann::json(int64_t{7})));
+  CHECK(enc(nlohmann::json::object({{"b", 1}, {"a", "x"}})) ==
+        "o" + U64Le(2) + Str("a") + "s" + Str("x") + Str("b") + "i" + U64Le(1));
+  // Length prefixes keep ["ab"] and ["a", "b"] apart.
+  CHECK(enc(nlohmann::json::array({"ab"})) != enc(nlohmann::json::array({"a", "b"})));
+}
+
+TEST_CASE("graph key: golden keys never change", "[graph]") {
+  Graph graph;
+  const Node* scratch = MakeScratch(graph);
+  const Node* pull = MakePull(graph, "busybox", "");
+  const Node* workdir = MakeConfig(graph, pull, "workdir", "/src");
+  const Node* run = MakeExecShell(graph, workdir, "make", {});
+  const Node* local = MakeLocal(graph, "/home/me/src", "src", "00112233445566778899aabbccddeeff");
+  const Node* copy = MakeCopy(graph, scratch, MakeSelect(graph, run, "/out/app"), "/app", {});
+  // Computed once, and reproduced by the independent Python encoder in
+  // docs/graph-encoding.md; a second implementation must match them.
+  CHECK(scratch->key().Hex() == "c0e1755ef83586bb4bd3f71dbf10af95");
+  CHECK(pull->key().Hex() == "be9c523977c8abfe45ba2444871a9bca");
+  CHECK(workdir->key().Hex() == "ada366c65aa0483e1a2bbdcf074076c3");
+  CHECK(run->key().Hex() == "9949e96c68668f8d0d91cfb95f4bb066");
+  CHECK(local->key().Hex() == "5802c32f04531187a0c59e96eadf095d");
+  CHECK(copy->key().Hex() == "0e79e2906aabfacd0e1227c804224267");
+}
+
+TEST_CASE("graph key: every keyed param and input changes the key", "[graph]") {
+  Graph graph;
+  const Node* base = MakePull(graph, "busybox", "");
+  Key key = MakeExecShell(graph, base, "make", {})->key();
+  CHECK(MakeExecShell(graph, base, "make all", {})->key() != key);
+  CHECK(MakeExecShell(graph, MakePull(graph, "alpine", ""), "make", {})->key() != key);
+  CHECK(MakeExecArgv(graph, base, {"make"}, {})->key() != key);
+  ExecOptions options;
+  options.cache = {"/root/.cache"};
+  CHECK(MakeExecShell(graph, base, "make", options)->key() != key);
+  CHECK(MakePull(graph, "busybox", "sha256:00")->key() != base->key());
+  // The op is part of the key even with equal params and inputs.
+  CHECK(ComputeKey(Op::kLoad, {}, {base}) != ComputeKey(Op::kMinimal, {}, {base}));
+  // Input order matters.
+  const Node* other = MakePull(graph, "alpine", "");
+  CHECK(ComputeKey(Op::kCopy, {}, {base, other}) != ComputeKey(Op::kCopy, {}, {other, base}));
+}
+
+TEST_CASE("graph key: param order does not matter, unkeyed params do not count", "[graph]") {
+  std::vector<Param> ab{{"a", 1}, {"b", "x"}};
+  std::vector<Param> ba{{"b", "x"}, {"a", 1}};
+  CHECK(ComputeKey(Op::kFetch, ab, {}) == ComputeKey(Op::kFetch, ba, {}));
+  std::vector<Param> with_unkeyed = ab;
+  with_unkeyed.push_back({"path", "/somewhere", /*keyed=*/false});
+  CHECK(ComputeKey(Op::kFetch, with_unkeyed, {}) == ComputeKey(Op::kFetch, ab, {}));
+  // A null value is not the same as no param.
+  std::vector<Param> with_null = ab;
+  with_null.push_back({"c", nullptr});
+  CHECK(ComputeKey(Op::kFetch, with_null, {}) != ComputeKey(Op::kFetch, ab, {}));
+
+  Graph graph;
+  const Node* here = MakeLocal(graph, "/a/src", "src", "digest");
+  const Node* there = MakeLocal(graph, "/b/src", "src", "digest");
+  CHECK(here == there);  // same content, same node; the first host path is kept
+  REQUIRE(here->Find("path") != nullptr);
+  CHECK(*here->Find("path") == "/a/src");
+}
+
+TEST_CASE("graph: Get hash-conses, Lookup finds, params come out sorted", "[graph]") {
+  Graph graph;
+  const Node* a = graph.Get(Op::kFetch, {{"url", "http://x"}, {"sha256", "ab"}}, {});
+  const Node* b = graph.Get(Op::kFetch, {{"sha256", "ab"}, {"url", "http://x"}}, {});
+  CHECK(a == b);
+  CHECK(graph.size() == 1);
+  CHECK(graph.Lookup(a->key()) == a);
+  CHECK(graph.Lookup(Key{1, 2}) == nullptr);
+  REQUIRE(a->params().size() == 2);
+  CHECK(a->params()[0].name == "sha256");
+  CHECK(a->params()[1].name == "url");
+  REQUIRE(a->Find("url") != nullptr);
+  CHECK(*a->Find("url") == "http://x");
+  CHECK(a->Find("nope") == nullptr);
+  CHECK(a->key() == ComputeKey(Op::kFetch, a->params(), {}));
+  // Many nodes keep their addresses while the table grows.
+  std::vector<const Node*> made;
+  for (int i = 0; i < 5000; ++i) made.push_back(MakePull(graph, "img" + std::to_string(i), ""));
+  for (int i = 0; i < 5000; ++i) CHECK(MakePull(graph, "img" + std::to_string(i), "") == made[i]);
+  CHECK(graph.size() == 5001);
+}
+
+TEST_CASE("graph: OpName", "[graph]") {
+  CHECK(OpName(Op::kScratch) == "scratch");
+  CHECK(OpName(Op::kExec) == "exec");
+  CHECK(OpName(Op::kMinimal) == "minimal");
+  CHECK(OpName(Op::kLoad) == "load");
+}
+
+}  // namespace
+}  // namespace strata::graph

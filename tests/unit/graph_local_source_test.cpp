@@ -1,0 +1,226 @@
+// LocalSourceHasher: what changes a local source's digest, what does not, and the cache.
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "compiler/graph/local_source.h"
+
+namespace strata::graph {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "strata-local-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+void Write(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// A small tree: two files, a nested dir, a symlink.
+void MakeTree(const TempDir& dir) {
+  Write(dir / "src/main.c", "int main() { return 0; }\n");
+  Write(dir / "src/lib/util.c", "int util;\n");
+  Write(dir / "src/Makefile", "all:\n\tcc main.c\n");
+  fs::create_symlink("main.c", dir / "src/link");
+}
+
+std::string Digest(const std::string& path) {
+  LocalSourceHasher hasher;
+  LocalSourceHasher::Result result = hasher.Hash(path);
+  INFO(result.error);
+  REQUIRE(result.error.empty());
+  REQUIRE(result.digest.size() == 32);
+  return result.digest;
+}
+
+TEST_CASE("local source: same tree, same digest; in another place too", "[graph]") {
+  TempDir a, b;
+  MakeTree(a);
+  MakeTree(b);
+  CHECK(Digest(a / "src") == Digest(a / "src"));
+  CHECK(Digest(a / "src") == Digest(b / "src"));
+  CHECK(Digest(a / "src/") == Digest(a / "src"));
+}
+
+TEST_CASE("local source: contents, modes, names and link targets count", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string before = Digest(dir / "src");
+
+  SECTION("content") {
+    Write(dir / "src/lib/util.c", "int util = 1;\n");
+    CHECK(Digest(dir / "src") != before);
+  }
+  SECTION("chmod +x") {
+    fs::permissions(dir / "src/main.c", fs::perms::owner_exec, fs::perm_options::add);
+    CHECK(Digest(dir / "src") != before);
+  }
+  SECTION("rename") {
+    fs::rename(dir / "src/Makefile", dir / "src/makefile");
+    CHECK(Digest(dir / "src") != before);
+  }
+  SECTION("symlink target") {
+    fs::remove(dir / "src/link");
+    fs::create_symlink("lib/util.c", dir / "src/link");
+    CHECK(Digest(dir / "src") != before);
+  }
+  SECTION("empty directory") {
+    fs::create_directory(dir / "src/empty");
+    CHECK(Digest(dir / "src") != before);
+  }
+}
+
+TEST_CASE("local source: mtimes, group bits and .git do not count", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string before = Digest(dir / "src");
+
+  SECTION("touch") {
+    fs::last_write_time(dir / "src/main.c",
+                        fs::file_time_type::clock::now() - std::chrono::hours(5));
+    CHECK(Digest(dir / "src") == before);
+  }
+  SECTION("group write (umask-dependent)") {
+    fs::permissions(dir / "src/main.c", fs::perms::group_write, fs::perm_options::add);
+    CHECK(Digest(dir / "src") == before);
+  }
+  SECTION(".git") {
+    Write(dir / "src/.git/HEAD", "ref: refs/heads/main\n");
+    CHECK(Digest(dir / "src") == before);
+  }
+}
+
+TEST_CASE("local source: a single file and a symlink root", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string file = Digest(dir / "src/main.c");
+  // The digest covers contents, not the root's own name (MakeLocal keys the name).
+  Write(dir / "copy.c", "int main() { return 0; }\n");
+  CHECK(Digest(dir / "copy.c") == file);
+  // A symlink root is hashed as a link, not followed.
+  CHECK(Digest(dir / "src/link") != file);
+}
+
+TEST_CASE("local source: errors name the file", "[graph]") {
+  TempDir dir;
+  LocalSourceHasher hasher;
+  LocalSourceHasher::Result missing = hasher.Hash(dir / "nope");
+  CHECK(missing.digest.empty());
+  CHECK(missing.error.find(dir / "nope") != std::string::npos);
+
+  fs::create_directory(dir / "tree");
+  std::string sock_path = dir / "tree/sock";
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  REQUIRE(sock_path.size() < sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, sock_path.c_str());
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  LocalSourceHasher::Result sock = hasher.Hash(dir / "tree");
+  close(fd);
+  CHECK(sock.digest.empty());
+  CHECK(sock.error.find("socket") != std::string::npos);
+  CHECK(sock.error.find(sock_path) != std::string::npos);
+
+  if (geteuid() != 0) {  // root reads mode-000 files
+    Write(dir / "secret/key", "k");
+    fs::permissions(dir / "secret/key", fs::perms::none);
+    LocalSourceHasher::Result unreadable = hasher.Hash(dir / "secret");
+    CHECK(unreadable.error.find(dir / "secret/key") != std::string::npos);
+  }
+}
+
+TEST_CASE("local source: memoised per hasher", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  LocalSourceHasher hasher;
+  std::string first = hasher.Hash(dir / "src").digest;
+  uint64_t read = hasher.stats().files_read;
+  CHECK(read == 3);
+  Write(dir / "src/main.c", "changed");  // not seen: one process, one answer per path
+  CHECK(hasher.Hash(dir / "src").digest == first);
+  CHECK(hasher.stats().files_read == read);
+}
+
+TEST_CASE("local source: the cache file saves reading unchanged files", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string cache = dir / "cache.bin";
+  // Files written in the same clock tick as the cache are not trusted (racy clean).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::string digest;
+  {
+    LocalSourceHasher hasher(cache);
+    digest = hasher.Hash(dir / "src").digest;
+    CHECK(hasher.stats().files_read == 3);
+  }
+  REQUIRE(fs::exists(cache));
+  {
+    LocalSourceHasher hasher(cache);
+    CHECK(hasher.Hash(dir / "src").digest == digest);
+    CHECK(hasher.stats().files_read == 0);
+    CHECK(hasher.stats().bytes_read == 0);
+    CHECK(hasher.stats().cache_hits == 3);
+  }
+  // A changed file is read again, the others still come from the cache.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Write(dir / "src/lib/util.c", "int util = 2;\n");
+  {
+    LocalSourceHasher hasher(cache);
+    CHECK(hasher.Hash(dir / "src").digest != digest);
+    CHECK(hasher.stats().files_read == 1);
+    CHECK(hasher.stats().cache_hits == 2);
+  }
+}
+
+TEST_CASE("local source: a corrupt or foreign cache file is ignored", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string cache = dir / "cache.bin";
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::string digest = Digest(dir / "src");
+  { LocalSourceHasher(cache).Hash(dir / "src"); }
+  std::string bytes;
+  {
+    std::ifstream in(cache, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  REQUIRE(bytes.size() > 40);
+
+  SECTION("flipped byte") { bytes[bytes.size() / 2] ^= 0x55; }
+  SECTION("truncated") { bytes.resize(bytes.size() - 9); }
+  SECTION("foreign") { bytes = "not a cache at all"; }
+  std::ofstream(cache, std::ios::binary | std::ios::trunc) << bytes;
+
+  LocalSourceHasher hasher(cache);
+  CHECK(hasher.Hash(dir / "src").digest == digest);
+  CHECK(hasher.stats().files_read == 3);
+}
+
+}  // namespace
+}  // namespace strata::graph

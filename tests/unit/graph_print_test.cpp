@@ -1,0 +1,115 @@
+// The graph printers: order, format, and no host paths in text or DOT.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "compiler/graph/ops.h"
+#include "compiler/graph/print.h"
+
+namespace strata::graph {
+namespace {
+
+struct Sample {
+  Graph graph;
+  const Node* src;
+  const Node* builder;
+  const Node* app;
+  Sample() {
+    src = MakeLocal(graph, "/home/me/project/src", "src", "00112233445566778899aabbccddeeff");
+    const Node* base = MakePull(graph, "busybox", "");
+    builder = MakeExecShell(graph, MakeCopy(graph, base, src, ".", {}), "make", {});
+    app = MakeConfig(
+        graph,
+        MakeCopy(graph, MakeScratch(graph), MakeSelect(graph, builder, "/out/app"), "/app", {}),
+        "entrypoint", nlohmann::json::array({"/app"}));
+  }
+};
+
+TEST_CASE("graph print: topological order, inputs first, each node once", "[graph]") {
+  Sample s;
+  std::vector<const Node*> order = TopologicalOrder({s.app, s.builder, s.app});
+  REQUIRE(order.size() == 8);
+  CHECK(order.back() == s.app);
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (const Node* input : order[i]->inputs()) {
+      auto at = std::find(order.begin(), order.end(), input) - order.begin();
+      CHECK(static_cast<size_t>(at) < i);
+    }
+  }
+  // Ties go by first reach: the first root's first input chain comes first.
+  CHECK(order[0]->op() == Op::kScratch);
+  CHECK(TopologicalOrder({s.builder}).size() == 4);
+}
+
+TEST_CASE("graph print: text", "[graph]") {
+  Sample s;
+  std::ostringstream out;
+  PrintText(out, {s.builder});
+  std::string k_src = s.src->key().Hex();
+  std::string k_pull = s.builder->inputs()[0]->inputs()[0]->key().Hex();
+  std::string k_copy = s.builder->inputs()[0]->key().Hex();
+  std::string expected = k_pull + "  pull     ref=\"busybox\"\n" + k_src +
+                         "  local    digest=\"00112233445566778899aabbccddeeff\" name=\"src\"\n" +
+                         k_copy + "  copy     dest=\".\" <- " + k_pull + " " + k_src + "\n" +
+                         s.builder->key().Hex() + "  exec     shell=\"make\" <- " + k_copy + "\n";
+  CHECK(out.str() == expected);
+  CHECK(out.str().find("/home/me") == std::string::npos);
+
+  std::ostringstream scratch;
+  PrintText(scratch, {MakeScratch(s.graph)});
+  CHECK(scratch.str() == MakeScratch(s.graph)->key().Hex() + "  scratch\n");
+}
+
+TEST_CASE("graph print: json has every param and marks unkeyed ones", "[graph]") {
+  Sample s;
+  std::ostringstream out;
+  PrintJson(out, {s.app});
+  nlohmann::json doc = nlohmann::json::parse(out.str());
+  CHECK(doc["version"] == "strata-graph-v1");
+  CHECK(doc["roots"] == nlohmann::json::array({s.app->key().Hex()}));
+  REQUIRE(doc["nodes"].size() == 8);
+  CHECK(doc["nodes"].back()["key"] == s.app->key().Hex());
+  CHECK(doc["nodes"].back()["op"] == "config");
+  CHECK(doc["nodes"].back()["params"]["value"] == nlohmann::json::array({"/app"}));
+  bool saw_local = false;
+  for (const auto& node : doc["nodes"]) {
+    if (node["op"] != "local") continue;
+    saw_local = true;
+    CHECK(node["params"]["path"] == "/home/me/project/src");
+    CHECK(node["unkeyed"] == nlohmann::json::array({"path"}));
+  }
+  CHECK(saw_local);
+  // Stable: printing twice gives the same bytes; the top-level keys keep their order.
+  std::ostringstream again;
+  PrintJson(again, {s.app});
+  CHECK(again.str() == out.str());
+  CHECK(out.str().rfind("{\n  \"version\"", 0) == 0);
+}
+
+TEST_CASE("graph print: dot", "[graph]") {
+  Sample s;
+  std::ostringstream out;
+  PrintDot(out, {s.app});
+  std::string dot = out.str();
+  CHECK(dot.rfind("digraph strata {", 0) == 0);
+  CHECK(dot.find("\"" + s.builder->key().Hex() + "\" -> \"") != std::string::npos);
+  CHECK(dot.find("label=\"exec " + s.builder->key().Hex().substr(0, 8) + "\\nmake\"") !=
+        std::string::npos);
+  CHECK(dot.find("style=bold") != std::string::npos);
+  CHECK(dot.find("/home/me") == std::string::npos);
+  CHECK(dot.back() == '\n');
+}
+
+TEST_CASE("graph print: invalid UTF-8 in a param prints instead of throwing", "[graph]") {
+  Graph graph;
+  const Node* exec = MakeExecShell(graph, MakeScratch(graph), "echo \xff", {});
+  std::ostringstream text, json, dot;
+  PrintText(text, {exec});
+  PrintJson(json, {exec});
+  PrintDot(dot, {exec});
+  CHECK(text.str().find("shell=\"echo \xEF\xBF\xBD\"") != std::string::npos);
+  CHECK(nlohmann::json::parse(json.str())["nodes"][1]["params"]["shell"] == "echo \xEF\xBF\xBD");
+  CHECK(dot.str().find("echo \xff") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace strata::graph

@@ -1,0 +1,117 @@
+// Compressor tests: gzip and zstd round-trip in process and give the same bytes for any thread count.
+#include <catch2/catch.hpp>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <random>
+#include <string>
+
+#include "runtime/oci/compressor.h"
+
+using strata::oci::Compression;
+
+namespace {
+
+class StringSink final : public strata::oci::ByteSink {
+ public:
+  llvm::Error Write(const char* data, size_t size) override {
+    bytes.append(data, size);
+    return llvm::Error::success();
+  }
+  std::string bytes;
+};
+
+// About 5 MiB: text runs and random runs, so chunks cross both kinds of data.
+std::string MixedInput() {
+  std::mt19937 rng(42);
+  std::string data;
+  while (data.size() < (5u << 20) + 12345) {
+    for (int i = 0; i < 2000; ++i) data += "line " + std::to_string(i % 97) + " of some text\n";
+    for (int i = 0; i < 70000; ++i) data += static_cast<char>(rng());
+  }
+  return data;
+}
+
+std::string Compress(Compression kind, const std::string& input, int threads, size_t piece) {
+  StringSink sink;
+  llvm::Expected<std::unique_ptr<strata::oci::Compressor>> c =
+      strata::oci::MakeCompressor(kind, sink, threads, -1);
+  REQUIRE(static_cast<bool>(c));
+  for (size_t pos = 0; pos < input.size(); pos += piece)
+    REQUIRE_FALSE(static_cast<bool>((*c)->Write(input.data() + pos, std::min(piece, input.size() - pos))));
+  REQUIRE_FALSE(static_cast<bool>((*c)->Finish()));
+  return sink.bytes;
+}
+
+std::string Gunzip(const std::string& gz) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
+  std::string out;
+  char buf[65536];
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    REQUIRE((rc == Z_OK || rc == Z_STREAM_END));
+    out.append(buf, sizeof buf - zs.avail_out);
+  } while (rc != Z_STREAM_END);
+  CHECK(zs.avail_in == 0);  // One member, nothing after it but our trailer.
+  inflateEnd(&zs);
+  return out;
+}
+
+std::string Unzstd(const std::string& z) {
+  ZSTD_DCtx* ctx = ZSTD_createDCtx();
+  std::string out;
+  std::string buf(ZSTD_DStreamOutSize(), '\0');
+  ZSTD_inBuffer in{z.data(), z.size(), 0};
+  while (in.pos < in.size) {
+    ZSTD_outBuffer o{buf.data(), buf.size(), 0};
+    size_t rc = ZSTD_decompressStream(ctx, &o, &in);
+    REQUIRE_FALSE(ZSTD_isError(rc));
+    out.append(buf.data(), o.pos);
+  }
+  ZSTD_freeDCtx(ctx);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("oci: parallel gzip round-trips and ignores the thread count", "[oci]") {
+  const std::string input = MixedInput();
+  std::string one = Compress(Compression::kGzip, input, 1, 10240);
+  std::string two = Compress(Compression::kGzip, input, 2, 1 << 20);
+  std::string three = Compress(Compression::kGzip, input, 3, 777);
+  CHECK(one == two);
+  CHECK(one == three);
+  CHECK(one.size() < input.size());
+  CHECK(Gunzip(two) == input);
+  // Fixed header: no mtime, OS byte "unknown".
+  REQUIRE(one.size() > 10);
+  CHECK(std::string(one.data() + 4, 4) == std::string(4, '\0'));
+  CHECK(static_cast<unsigned char>(one[9]) == 0xff);
+}
+
+TEST_CASE("oci: gzip of empty input is a valid empty stream", "[oci]") {
+  std::string gz = Compress(Compression::kGzip, "", 2, 1);
+  CHECK(Gunzip(gz).empty());
+}
+
+TEST_CASE("oci: zstd round-trips and ignores the thread count", "[oci]") {
+  const std::string input = MixedInput();
+  std::string one = Compress(Compression::kZstd, input, 1, 10240);
+  std::string two = Compress(Compression::kZstd, input, 2, 1 << 20);
+  CHECK(one == two);
+  CHECK(one.size() < input.size());
+  CHECK(Unzstd(two) == input);
+}
+
+TEST_CASE("oci: no compression passes bytes through", "[oci]") {
+  CHECK(Compress(Compression::kNone, "hello tar", 2, 3) == "hello tar");
+  CHECK(std::string(strata::oci::LayerMediaType(Compression::kZstd)) ==
+        "application/vnd.oci.image.layer.v1.tar+zstd");
+}

@@ -1,0 +1,175 @@
+// Store tests: blob digests and atomic publication, node records, and the store layout.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "runtime/store/store.h"
+
+namespace fs = std::filesystem;
+using strata::store::Store;
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/strata-store-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string path;
+};
+
+Store OpenStore(const std::string& root) {
+  llvm::Expected<Store> store = Store::Open(root);
+  REQUIRE(static_cast<bool>(store));
+  return std::move(*store);
+}
+
+std::string Shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+size_t CountFiles(const std::string& dir) {
+  size_t n = 0;
+  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
+  return n;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("store: open creates the layout", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path + "/s/");
+  CHECK(store.Root() == dir.path + "/s");
+  for (const char* sub : {"blobs/sha256", "nodes", "locks", "tmp"})
+    CHECK(fs::is_directory(dir.path + "/s/" + sub));
+}
+
+TEST_CASE("store: default root follows XDG_CACHE_HOME", "[store]") {
+  std::string saved = getenv("XDG_CACHE_HOME") ? getenv("XDG_CACHE_HOME") : "";
+  setenv("XDG_CACHE_HOME", "/x/cache", 1);
+  CHECK(Store::DefaultRoot() == "/x/cache/strata");
+  unsetenv("XDG_CACHE_HOME");
+  CHECK(Store::DefaultRoot() == std::string(getenv("HOME")) + "/.cache/strata");
+  if (!saved.empty()) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+}
+
+TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  llvm::Expected<std::string> digest = store.PutBlobBytes("abc");
+  REQUIRE(static_cast<bool>(digest));
+  CHECK(*digest == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(store.HasBlob(*digest));
+  CHECK(ReadAll(store.BlobPath(*digest)) == "abc");
+  CHECK(CountFiles(store.TmpDir()) == 0);
+  // Blobs are read-only once published.
+  CHECK((fs::status(store.BlobPath(*digest)).permissions() & fs::perms::owner_write) == fs::perms::none);
+  // A second put of the same bytes is a no-op that returns the same name.
+  llvm::Expected<std::string> again = store.PutBlobBytes("abc");
+  REQUIRE(static_cast<bool>(again));
+  CHECK(*again == *digest);
+  CHECK(CountFiles(dir.path + "/blobs/sha256") == 1);
+}
+
+TEST_CASE("store: malformed digests name no path", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  CHECK(store.BlobPath("sha256:../../etc/passwd").empty());
+  CHECK(store.BlobPath("sha256:ABC").empty());
+  CHECK_FALSE(store.HasBlob("md5:00"));
+}
+
+TEST_CASE("store: PutBlobFromFile matches sha256sum", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path + "/store");
+  std::string file = dir.path + "/input.bin";
+  {
+    std::ofstream out(file, std::ios::binary);
+    for (int i = 0; i < 300000; ++i) out << i << (i % 7 == 0 ? '\n' : ' ');
+  }
+  llvm::Expected<std::string> digest = store.PutBlobFromFile(file);
+  REQUIRE(static_cast<bool>(digest));
+  std::string expected = Shell("sha256sum " + file).substr(0, 64);
+  CHECK(*digest == "sha256:" + expected);
+  CHECK(ReadAll(store.BlobPath(*digest)) == ReadAll(file));
+  llvm::Expected<std::string> missing = store.PutBlobFromFile(dir.path + "/nope");
+  CHECK_FALSE(static_cast<bool>(missing));
+  llvm::consumeError(missing.takeError());
+}
+
+TEST_CASE("store: an uncommitted writer publishes nothing", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  {
+    llvm::Expected<strata::store::BlobWriter> writer = store.NewBlobWriter();
+    REQUIRE(static_cast<bool>(writer));
+    REQUIRE_FALSE(static_cast<bool>(writer->Write("partial")));
+    CHECK(writer->Size() == 7);
+    CHECK(CountFiles(store.TmpDir()) == 1);
+  }
+  CHECK(CountFiles(store.TmpDir()) == 0);
+  CHECK(CountFiles(dir.path + "/blobs/sha256") == 0);
+}
+
+TEST_CASE("store: CommitExpecting rejects the wrong digest", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  llvm::Expected<strata::store::BlobWriter> writer = store.NewBlobWriter();
+  REQUIRE(static_cast<bool>(writer));
+  REQUIRE_FALSE(static_cast<bool>(writer->Write("abc")));
+  llvm::Expected<std::string> digest = writer->CommitExpecting("sha256:" + std::string(64, '0'));
+  REQUIRE_FALSE(static_cast<bool>(digest));
+  CHECK(llvm::toString(digest.takeError()).find("digest mismatch") != std::string::npos);
+  CHECK(CountFiles(dir.path + "/blobs/sha256") == 0);
+  CHECK(CountFiles(store.TmpDir()) == 0);
+}
+
+TEST_CASE("store: node records round-trip and replace atomically", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  llvm::Expected<std::optional<nlohmann::json>> none = store.GetNodeRecord(key);
+  REQUIRE(static_cast<bool>(none));
+  CHECK_FALSE(none->has_value());
+
+  REQUIRE_FALSE(static_cast<bool>(store.PutNodeRecord(key, {{"layer", "sha256:aa"}, {"size", 1}})));
+  REQUIRE_FALSE(static_cast<bool>(store.PutNodeRecord(key, {{"layer", "sha256:bb"}, {"size", 2}})));
+  llvm::Expected<std::optional<nlohmann::json>> got = store.GetNodeRecord(key);
+  REQUIRE(static_cast<bool>(got));
+  REQUIRE(got->has_value());
+  CHECK((**got)["layer"] == "sha256:bb");
+  CHECK((**got)["size"] == 2);
+  CHECK(CountFiles(store.TmpDir()) == 0);
+
+  llvm::Error bad = store.PutNodeRecord("../escape", {});
+  CHECK(static_cast<bool>(bad));
+  llvm::consumeError(std::move(bad));
+  llvm::Expected<std::optional<nlohmann::json>> bad_get = store.GetNodeRecord("ABC");
+  CHECK_FALSE(static_cast<bool>(bad_get));
+  llvm::consumeError(bad_get.takeError());
+}
+
+TEST_CASE("store: a corrupt node record is an error, not a crash", "[store]") {
+  TempDir dir;
+  Store store = OpenStore(dir.path);
+  const std::string key = "ffffffffffffffffffffffffffffffff";
+  std::ofstream(dir.path + "/nodes/" + key + ".json") << "{not json";
+  llvm::Expected<std::optional<nlohmann::json>> got = store.GetNodeRecord(key);
+  REQUIRE_FALSE(static_cast<bool>(got));
+  CHECK(llvm::toString(got.takeError()).find("corrupt node record") != std::string::npos);
+}
