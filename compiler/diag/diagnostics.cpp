@@ -80,7 +80,8 @@ Diagnostic& DiagnosticEngine::Warning(SourceRange range, std::string message) {
 }
 
 std::string FormatLocation(const SourceManager& sources, SourceRange range) {
-  if (range.file == kNoFile) return "<builtin>";
+  // A diagnostic about the command as a whole (a missing target, an unreadable file).
+  if (range.file == kNoFile) return "strata";
   LineCol pos = sources.Position(range.file, range.begin);
   return sources.Name(range.file) + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col);
 }

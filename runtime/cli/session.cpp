@@ -64,7 +64,15 @@ Session::~Session() = default;
 
 bool Session::Load(const std::string& file) {
   entry_ = loader_->LoadEntry(file);
-  return entry_ != nullptr && !diags_.has_errors();
+  if (entry_ == nullptr || diags_.has_errors()) return false;
+  // strata.lock beside the entry file pins `image "ref"` to digests (see docs/registry.md).
+  llvm::Expected<std::optional<eval::Lockfile>> lock = eval::Lockfile::Load(eval::LockfilePathFor(entry_->path));
+  if (!lock) {
+    diags_.Error({}, llvm::toString(lock.takeError()));
+    return false;
+  }
+  if (*lock) evaluator_->set_lockfile(std::move(**lock));
+  return true;
 }
 
 bool Session::Check() {
