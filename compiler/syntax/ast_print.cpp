@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <ostream>
 
 namespace strata::syntax {
@@ -24,6 +25,19 @@ std::string PathText(llvm::ArrayRef<AttrName> path) {
   return out;
 }
 
+// A resolved path as printed: relative to the working directory (so dumps do not depend on
+// where the checkout is), unless it was written absolute.
+std::string DisplayPath(std::string_view path, bool written_absolute) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path cwd = fs::current_path(error);
+  if (written_absolute || error || path.empty() || path[0] != '/') return std::string(path);
+  std::string relative = fs::path(path).lexically_relative(cwd).string();
+  if (relative.empty()) return std::string(path);
+  if (relative == ".") return "./.";
+  return relative.rfind("..", 0) == 0 ? relative : "./" + relative;
+}
+
 class Printer {
  public:
   explicit Printer(std::ostream& out) : out_(out) {}
@@ -37,12 +51,17 @@ class Printer {
     switch (e->kind()) {
       case Kind::kInt: out_ << "(int " << llvm::cast<IntLit>(e)->value << ")"; return;
       case Kind::kBool: out_ << "(bool " << (llvm::cast<BoolLit>(e)->value ? "true" : "false") << ")"; return;
-      case Kind::kPath: out_ << "(path " << JsonQuote(llvm::cast<PathLit>(e)->path) << ")"; return;
+      case Kind::kPath: {
+        const auto* path = llvm::cast<PathLit>(e);
+        bool absolute = !path->written.empty() && path->written[0] == '/';
+        out_ << "(path " << JsonQuote(DisplayPath(path->path, absolute)) << ")";
+        return;
+      }
       case Kind::kVar: out_ << "(var " << llvm::cast<Var>(e)->name.str() << ")"; return;
       case Kind::kError: out_ << "(error)"; return;
       case Kind::kImport: {
         const auto* import = llvm::cast<Import>(e);
-        out_ << "(import " << (import->stdlib ? "<" + std::string(import->path) + ">" : JsonQuote(import->path))
+        out_ << "(import " << (import->stdlib ? "<" + std::string(import->path) + ">" : JsonQuote(DisplayPath(import->path, false)))
              << ")";
         return;
       }

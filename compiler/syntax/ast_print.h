@@ -13,7 +13,8 @@ namespace strata::syntax {
 //     (binding x
 //       (int 1))
 //     (var x))
-// Strings are JSON-escaped; paths print resolved; types print in source syntax.
+// Strings are JSON-escaped; paths print resolved and normalised, relative to the working
+// directory unless written absolute; types print in source syntax.
 void PrintAst(std::ostream& out, const ast::Expr* root);
 
 // A type in source syntax: `List (a -> b) -> { name :: String; ... }`.
