@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick start: installs what Strata needs from Debian's packages, builds it, and shows the
-# derivation graph of examples/hello. Run as root (or with sudo) on Debian 12.
+# Quick start: installs what Strata needs from Debian's packages, builds it, then builds and
+# runs examples/busybox-hello (a two-stage image on a local busybox base). Run as root (or with
+# sudo) on Debian 12: build steps run in runc, which needs root.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config default-jre-headless
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
   libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
-  runc skopeo umoci busybox-static file
+  runc skopeo umoci podman busybox-static file jq zstd docker-registry
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -24,5 +25,6 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build
 echo
-echo "== strata graph -f examples/hello"
-build/runtime/cli/strata graph -f examples/hello
+echo "== strata run -f examples/busybox-hello"
+examples/busybox-hello/make-base.sh >/dev/null
+build/runtime/cli/strata run -f examples/busybox-hello --progress plain

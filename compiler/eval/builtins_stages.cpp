@@ -5,6 +5,12 @@
 #include "compiler/graph/ops.h"
 
 namespace strata::eval {
+
+// builtins_dockerfile.cpp: `ignore` (a local source filtered by .dockerignore patterns) and
+// `dockerfile` (a Dockerfile lowered to stages).
+Value Ignore(Machine& m, Thunk* const* a, diag::SourceRange call);
+Value DockerfileBuiltin(Machine& m, Thunk* const* a, diag::SourceRange call);
+
 namespace {
 
 using diag::SourceRange;
@@ -66,7 +72,8 @@ Value Scratch(Machine& m, Thunk* const*, SourceRange) { return Value::Node(graph
 Value Image(Machine& m, Thunk* const* a, SourceRange call) {
   std::string ref(m.ForceString(a[0], call, "the image reference"));
   if (ref.empty()) m.Fail(call, "image: the reference is empty");
-  return Value::Node(graph::MakePull(m.graph(), ref, "", call));
+  // A locked digest pins the pull (and so every key above it); unlocked, the build resolves it.
+  return Value::Node(graph::MakePull(m.graph(), ref, m.lockfile().Lookup(ref), call));
 }
 
 Value Load(Machine& m, Thunk* const* a, SourceRange call) {
@@ -74,7 +81,7 @@ Value Load(Machine& m, Thunk* const* a, SourceRange call) {
 }
 
 graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
-  Options o(m, t, call, "runWith", {"cache", "secrets", "mounts", "tmpfs", "network", "sha256"});
+  Options o(m, t, call, "runWith", {"cache", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
   graph::ExecOptions options;
   options.cache = o.Strings("cache");
   for (Thunk* s : o.List("secrets")) {
@@ -97,6 +104,10 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
   options.tmpfs = o.Strings("tmpfs");
   options.network = o.Bool("network", false);
   options.output_sha256 = o.String("sha256");
+  options.env = o.Strings("env");
+  for (const std::string& entry : options.env)
+    if (entry.empty() || entry.find('=') == std::string::npos || entry[0] == '=')
+      m.Fail(call, "runWith: env entries are \"NAME=value\", not '" + entry + "'");
   if (options.network && options.output_sha256.empty())
     m.Fail(call, "runWith: network = true needs sha256 (a declared checksum of the step's output): "
                  "build steps have no network unless their output is fixed");
@@ -116,6 +127,21 @@ Value RunWith(Machine& m, Thunk* const* a, SourceRange call) {
   return Value::Node(graph::MakeExecShell(m.graph(), stage, command, options, call));
 }
 
+Value Exec(Machine& m, Thunk* const* a, SourceRange call) {
+  std::vector<std::string> argv = m.ForceStringList(a[0], call, "the command's argv");
+  if (argv.empty()) m.Fail(call, "exec: the argv is empty");
+  const graph::Node* stage = ForceStage(m, a[1], call, "the stage to run on");
+  return Value::Node(graph::MakeExecArgv(m.graph(), stage, argv, {}, call));
+}
+
+Value ExecWith(Machine& m, Thunk* const* a, SourceRange call) {
+  graph::ExecOptions options = ExecOptionsOf(m, a[0], call);
+  std::vector<std::string> argv = m.ForceStringList(a[1], call, "the command's argv");
+  if (argv.empty()) m.Fail(call, "execWith: the argv is empty");
+  const graph::Node* stage = ForceStage(m, a[2], call, "the stage to run on");
+  return Value::Node(graph::MakeExecArgv(m.graph(), stage, argv, options, call));
+}
+
 Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage, const graph::CopyOptions& options,
                SourceRange call) {
   const graph::Node* from = m.ForceNode(artifact, call, "the copied artifact");
@@ -127,7 +153,7 @@ Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage, const gra
 Value Copy(Machine& m, Thunk* const* a, SourceRange call) { return CopyNode(m, a[0], a[1], a[2], {}, call); }
 
 Value CopyWith(Machine& m, Thunk* const* a, SourceRange call) {
-  Options o(m, a[0], call, "copyWith", {"chown", "chmod", "link", "exclude"});
+  Options o(m, a[0], call, "copyWith", {"chown", "chmod", "link", "exclude", "extract"});
   graph::CopyOptions options;
   options.chown = o.String("chown");
   options.chmod = o.String("chmod");
@@ -135,6 +161,7 @@ Value CopyWith(Machine& m, Thunk* const* a, SourceRange call) {
     m.Fail(call, "copyWith: chmod must be octal digits, not '" + options.chmod + "'");
   options.link = o.Bool("link", false);
   options.exclude = o.Strings("exclude");
+  options.extract = o.Bool("extract", false);
   return CopyNode(m, a[1], a[2], a[3], options, call);
 }
 
@@ -193,7 +220,8 @@ Value Expose(Machine& m, Thunk* const* a, SourceRange c) {
 }
 
 Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
-  Options o(m, a[0], c, "healthcheck", {"test", "interval", "timeout", "startPeriod", "retries"});
+  Options o(m, a[0], c, "healthcheck",
+            {"test", "interval", "timeout", "startPeriod", "startInterval", "retries"});
   nlohmann::json value = nlohmann::json::object();
   Thunk* test = o.Get("test");
   if (!test) m.Fail(c, "healthcheck: test is missing");
@@ -204,10 +232,27 @@ Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
   else
     value["test"] = Argv(m, test, c);
   for (auto [from, to] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-                          std::pair{"startPeriod", "start_period"}})
+                          std::pair{"startPeriod", "start_period"},
+                          std::pair{"startInterval", "start_interval"}})
     if (o.Get(from)) value[to] = o.String(from);
   if (Thunk* retries = o.Get("retries")) value["retries"] = m.ForceInt(retries, c, "option retries");
   return Config(m, a[1], c, "healthcheck", std::move(value));
+}
+
+// `exposePort "53/udp"`, `exposePort "8000-8010/tcp"`: what `expose` (an Int, tcp) cannot say.
+Value ExposePort(Machine& m, Thunk* const* a, SourceRange c) {
+  std::string spec = Str(m, a[0], c);
+  size_t slash = spec.find('/');
+  std::string proto = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
+  std::string ports = spec.substr(0, slash);
+  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") && !ports.empty() &&
+            ports.find_first_not_of("0123456789-") == std::string::npos;
+  if (!ok) m.Fail(c, "exposePort: expected PORT[-PORT][/tcp|udp|sctp], not '" + spec + "'");
+  return Config(m, a[1], c, "expose", ports + "/" + proto);
+}
+
+Value Onbuild(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "onbuild", Str(m, a[0], c));
 }
 
 Value Minimal(Machine& m, Thunk* const* a, SourceRange c) {
@@ -228,6 +273,9 @@ const BuiltinDef kStageBuiltins[] = {
     {"label", 3, Label},           {"volume", 2, Volume},
     {"healthcheck", 2, Healthcheck}, {"stopsignal", 2, Stopsignal},
     {"shell", 2, Shell},           {"minimal", 2, Minimal},
+    {"exec", 2, Exec},             {"execWith", 3, ExecWith},
+    {"exposePort", 2, ExposePort}, {"onbuild", 2, Onbuild},
+    {"ignore", 2, Ignore},         {"dockerfile", 2, DockerfileBuiltin},
 };
 
 }  // namespace

@@ -214,6 +214,7 @@ Value Evaluator::MakeString(std::string text) { return machine_->heap().String(t
 Value Evaluator::MakeInt(int64_t value) { return Value::Int(value); }
 Value Evaluator::MakeBool(bool value) { return Value::Bool(value); }
 void Evaluator::set_max_depth(uint32_t depth) { machine_->set_max_depth(depth); }
+void Evaluator::set_lockfile(Lockfile lockfile) { machine_->set_lockfile(std::move(lockfile)); }
 size_t Evaluator::bytes_allocated() const { return machine_->heap().bytes_allocated(); }
 
 }  // namespace strata::eval

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/eval/lockfile.h"
 #include "compiler/eval/value.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/ast.h"
@@ -70,6 +71,8 @@ class Evaluator {
 
   // Nesting limit of forces and calls (default 10,000).
   void set_max_depth(uint32_t depth);
+  // The program's strata.lock: `image "ref"` takes its digest from it (set before evaluating).
+  void set_lockfile(Lockfile lockfile);
   // Bytes held by the value arena (for benchmarks).
   size_t bytes_allocated() const;
 

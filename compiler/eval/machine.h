@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/eval/lockfile.h"
 #include "compiler/eval/value.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/module_loader.h"
@@ -48,9 +49,12 @@ class Machine {
 
   Heap& heap() { return heap_; }
   graph::Graph& graph() { return graph_; }
+  graph::LocalSourceHasher& hasher() { return hasher_; }
   syntax::ModuleLoader& loader() { return loader_; }
   Env* builtins_env() { return builtins_env_; }
   void set_max_depth(uint32_t depth) { max_depth_ = depth; }
+  const Lockfile& lockfile() const { return lockfile_; }
+  void set_lockfile(Lockfile lockfile) { lockfile_ = std::move(lockfile); }
 
   // Evaluates to weak head normal form.
   Value Eval(const ast::Expr* expr, Env* env);
@@ -131,6 +135,7 @@ class Machine {
   std::unordered_map<std::string, const graph::Node*> local_sources_;
   Thunk* true_ = nullptr;
   Thunk* false_ = nullptr;
+  Lockfile lockfile_;
 };
 
 // The builtin tables, one per concept (builtins_*.cpp).

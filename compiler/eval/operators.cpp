@@ -3,6 +3,7 @@
 
 #include "compiler/eval/machine.h"
 #include "compiler/graph/ops.h"
+#include "compiler/graph/select.h"
 
 namespace strata::eval {
 
@@ -152,7 +153,11 @@ Value Machine::EvalBinary(const ast::Binary* b, Env* env) {
     case ast::BinaryOp::kDiv:
       if (lhs.is(ValueKind::kNode)) {
         ExpectValue(rhs, ValueKind::kString, b->rhs->range(), "the path selected from a stage");
-        return Value::Node(graph::MakeSelect(graph_, lhs.node(), std::string(rhs.string()), range));
+        std::string error;
+        const graph::Node* selected =
+            graph::SelectPath(graph_, hasher_, lhs.node(), std::string(rhs.string()), range, error);
+        if (!selected) Fail(range, error);
+        return Value::Node(selected);
       }
       ints("/");
       if (rhs.integer() == 0) Fail(range, "division by zero");

@@ -2,6 +2,8 @@
 // per-file content digests from a stat-keyed cache so that unchanged files are not read.
 #include "compiler/graph/local_source.h"
 
+#include "compiler/graph/ignore_patterns.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <llvm/ADT/StringMap.h>
@@ -15,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <vector>
 
 namespace strata::graph {
@@ -161,8 +164,11 @@ struct LocalSourceHasher::Impl {
   bool Save();
   bool FileDigest(const std::string& path, const struct stat& st, XXH128_hash_t& digest,
                   std::string& error);
+  // `base` prefixes `rel` for pattern matching (a path selected inside the patterns' root).
   bool Walk(const std::string& path, const std::string& rel, Digester& digester,
-            std::string& error);
+            std::string& error, const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
+  bool HoldsIncluded(const std::string& path, const std::string& rel,
+                     const IgnoreMatcher& ignore);
 };
 
 void LocalSourceHasher::Impl::Load() {
@@ -302,8 +308,27 @@ bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct s
   return true;
 }
 
+// True when the ignored directory `path` holds an entry that an exception re-includes.
+bool LocalSourceHasher::Impl::HoldsIncluded(const std::string& path, const std::string& rel,
+                                            const IgnoreMatcher& ignore) {
+  Dir dir(opendir(path.c_str()));
+  if (dir.get() == nullptr) return false;
+  while (struct dirent* entry = readdir(dir.get())) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == ".." || IsExcludedLocalEntry(name)) continue;
+    std::string child_rel = rel + "/" + std::string(name);
+    if (!ignore.IsIgnored(child_rel)) return true;
+    std::string child = path + "/" + std::string(name);
+    struct stat st;
+    if (lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && HoldsIncluded(child, child_rel, ignore))
+      return true;
+  }
+  return false;
+}
+
 bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& rel,
-                                   Digester& digester, std::string& error) {
+                                   Digester& digester, std::string& error,
+                                   const IgnoreMatcher* ignore, const std::string& base) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     error = "cannot stat " + path + ": " + std::strerror(errno);
@@ -368,7 +393,17 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
   std::sort(names.begin(), names.end());  // byte order: char_traits<char> compares unsigned
   for (const std::string& name : names) {
     std::string child = path == "/" ? "/" + name : path + "/" + name;
-    if (!Walk(child, rel.empty() ? name : rel + "/" + name, digester, error)) return false;
+    std::string child_rel = rel.empty() ? name : rel + "/" + name;
+    std::string match_rel = base.empty() ? child_rel : base + "/" + child_rel;
+    if (ignore && ignore->IsIgnored(match_rel)) {
+      // Kept only when an exception re-includes something below it (then the directory
+      // holds just the included entries, as BuildKit sends it).
+      struct stat child_st;
+      if (!ignore->has_exceptions() || lstat(child.c_str(), &child_st) != 0 ||
+          !S_ISDIR(child_st.st_mode) || !HoldsIncluded(child, match_rel, *ignore))
+        continue;
+    }
+    if (!Walk(child, child_rel, digester, error, ignore, base)) return false;
   }
   return true;
 }
@@ -387,20 +422,36 @@ LocalSourceHasher::~LocalSourceHasher() {
 bool LocalSourceHasher::Save() { return impl_->Save(); }
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path) {
+  return Hash(path, std::vector<std::string>{});
+}
+
+LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
+                                                  const std::vector<std::string>& exclude) {
+  return Hash(path, exclude, "");
+}
+
+LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
+                                                  const std::vector<std::string>& exclude,
+                                                  const std::string& exclude_base) {
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) absolute = path;
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
-  auto memo = impl_->memo.find(absolute);
+  std::string memo_key = absolute;
+  for (const std::string& pattern : exclude) memo_key += std::string(1, '\0') + pattern;
+  if (!exclude.empty()) memo_key += std::string(1, '\1') + exclude_base;
+  auto memo = impl_->memo.find(memo_key);
   if (memo != impl_->memo.end()) return memo->second;
 
   Result result;
   Digester digester;
   digester.Bytes(kLocalSourceVersion);
-  if (impl_->Walk(absolute, "", digester, result.error)) {
+  std::unique_ptr<IgnoreMatcher> ignore;
+  if (!exclude.empty()) ignore = std::make_unique<IgnoreMatcher>(exclude);
+  if (impl_->Walk(absolute, "", digester, result.error, ignore.get(), exclude_base)) {
     result.digest = HexOf(digester.Finish());
   }
-  impl_->memo[absolute] = result;
+  impl_->memo[memo_key] = result;
   return result;
 }
 

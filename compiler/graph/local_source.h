@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strata::graph {
 
@@ -42,6 +43,15 @@ class LocalSourceHasher {
   // Hashes a file, directory or symlink (not followed). The same path is hashed once per
   // hasher; the CLI keeps one hasher per process.
   Result Hash(const std::string& path);
+  // Hashes a directory without the entries that `exclude` (.dockerignore patterns, see
+  // ignore_patterns.h, relative to `path`) ignores. An ignored directory is left out with its
+  // contents, unless an exception pattern re-includes something inside it: then it is kept
+  // with only the included entries. With no patterns this is Hash(path).
+  Result Hash(const std::string& path, const std::vector<std::string>& exclude);
+  // The same, for a path inside the root the patterns apply to: `exclude_base` is `path`
+  // relative to that root ("web/package.json"), so the patterns match `exclude_base/NAME`.
+  Result Hash(const std::string& path, const std::vector<std::string>& exclude,
+              const std::string& exclude_base);
 
   // Writes the cache now (the destructor does it too); false if it could not be written.
   bool Save();

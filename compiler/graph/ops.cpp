@@ -56,6 +56,7 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
   AddIfNonEmpty(params, "tmpfs", options.tmpfs);
   AddIfTrue(params, "network", options.network);
   AddIfNonEmpty(params, "output_sha256", options.output_sha256);
+  AddIfNonEmpty(params, "env", options.env);
   return graph.Get(Op::kExec, std::move(params), std::move(inputs), origin);
 }
 
@@ -77,6 +78,22 @@ const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origi
 const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
                       const std::string& content_digest, diag::SourceRange origin) {
   std::vector<Param> params{{"name", name}, {"digest", content_digest}};
+  params.push_back(Param{"path", host_path, /*keyed=*/false});
+  return graph.Get(Op::kLocal, std::move(params), {}, origin);
+}
+
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, const std::vector<std::string>& exclude,
+                      diag::SourceRange origin) {
+  return MakeLocal(graph, host_path, name, content_digest, exclude, "", origin);
+}
+
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, const std::vector<std::string>& exclude,
+                      const std::string& exclude_base, diag::SourceRange origin) {
+  std::vector<Param> params{{"name", name}, {"digest", content_digest}};
+  AddIfNonEmpty(params, "exclude", exclude);
+  if (!exclude.empty() && !exclude_base.empty()) params.push_back({"exclude_base", exclude_base});
   params.push_back(Param{"path", host_path, /*keyed=*/false});
   return graph.Get(Op::kLocal, std::move(params), {}, origin);
 }
@@ -103,6 +120,7 @@ const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, cons
   AddIfNonEmpty(params, "chmod", options.chmod);
   AddIfTrue(params, "link", options.link);
   AddIfNonEmpty(params, "exclude", options.exclude);
+  AddIfTrue(params, "extract", options.extract);
   return graph.Get(Op::kCopy, std::move(params), {stage, artifact}, origin);
 }
 

@@ -25,6 +25,17 @@ const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origi
 // path: absolute host path (unkeyed)}. The digest comes from LocalSourceHasher.
 const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
                       const std::string& content_digest, diag::SourceRange origin = {});
+// local with .dockerignore patterns: params as above plus {exclude: [patterns]} (omitted when
+// empty). The digest covers only the included entries (LocalSourceHasher::Hash(path,
+// exclude)); the runtime copies only them (IgnoreMatcher in ignore_patterns.h).
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, const std::vector<std::string>& exclude,
+                      diag::SourceRange origin = {});
+// local for a path inside a filtered source (select.h narrows `src / "web"` to one): plus
+// {exclude_base: the path relative to the patterns' root} (omitted when empty).
+const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
+                      const std::string& content_digest, const std::vector<std::string>& exclude,
+                      const std::string& exclude_base, diag::SourceRange origin = {});
 
 // fetch: params {url, sha256}.
 const Node* MakeFetch(Graph& graph, const std::string& url, const std::string& sha256,
@@ -48,11 +59,14 @@ struct ExecOptions {
   std::vector<std::string> tmpfs;
   bool network = false;              // only with output_sha256
   std::string output_sha256;         // declared checksum of the step's output
+  // "NAME=value" variables for this step only (a Dockerfile's ARGs), not the image config;
+  // a variable the image config's env sets wins over one of these.
+  std::vector<std::string> env;
 };
 
 // exec: inputs [stage, mounted artifacts...]; params {shell: "cmd" (run through the stage's
 // SHELL) or argv: [...] (exactly one of them), cache, secrets, mounts: [{target}], tmpfs,
-// network, output_sha256} (empty options are omitted).
+// network, output_sha256, env: ["NAME=value"]} (empty options are omitted).
 const Node* MakeExecShell(Graph& graph, const Node* stage, const std::string& command,
                           const ExecOptions& options, diag::SourceRange origin = {});
 const Node* MakeExecArgv(Graph& graph, const Node* stage, const std::vector<std::string>& argv,
@@ -63,9 +77,11 @@ struct CopyOptions {
   std::string chmod;  // octal, "" to keep
   bool link = false;
   std::vector<std::string> exclude;
+  bool extract = false;  // the artifact is a tar archive (maybe compressed): unpack it at dest
 };
 
-// copy: inputs [stage, artifact]; params {dest, chown, chmod, link, exclude} (defaults omitted).
+// copy: inputs [stage, artifact]; params {dest, chown, chmod, link, exclude, extract} (defaults
+// omitted).
 const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, const std::string& dest,
                      const CopyOptions& options, diag::SourceRange origin = {});
 

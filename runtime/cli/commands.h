@@ -6,9 +6,14 @@
 
 namespace strata::cli {
 
+int BuildCommand(const std::vector<std::string>& args);
 int CheckCommand(const std::vector<std::string>& args);
 int EvalCommand(const std::vector<std::string>& args);
+int GcCommand(const std::vector<std::string>& args);
 int GraphCommand(const std::vector<std::string>& args);
+int ImportCommand(const std::vector<std::string>& args);
+int LockCommand(const std::vector<std::string>& args);
 int ParseCommand(const std::vector<std::string>& args);
+int RunCommand(const std::vector<std::string>& args);
 
 }  // namespace strata::cli

@@ -13,10 +13,15 @@ namespace {
 constexpr const char* kUsage = R"(usage: strata COMMAND [OPTIONS]
 
 commands:
+  build   build a target stage into an image (-o oci:DIR, oci-archive:FILE, docker-archive:FILE)
   check   parse and type-check a program
   eval    evaluate an expression with the program's value as `self`
+  gc      remove from the store what no build of the last days uses
   graph   print the derivation graph of a target (text, json or dot)
+  import  translate a Dockerfile into a Strata program
+  lock    pin every `image "ref"` to its digest in strata.lock
   parse   print the syntax tree of a file
+  run     build a target stage and run its image here
 
 `strata COMMAND --help` describes a command's options.
 )";
@@ -25,10 +30,15 @@ using CommandFunction = int (*)(const std::vector<std::string>&);
 
 CommandFunction FindCommand(const std::string& name) {
   using namespace strata::cli;
+  if (name == "build") return BuildCommand;
   if (name == "check") return CheckCommand;
   if (name == "eval") return EvalCommand;
+  if (name == "gc") return GcCommand;
   if (name == "graph") return GraphCommand;
+  if (name == "import") return ImportCommand;
+  if (name == "lock") return LockCommand;
   if (name == "parse") return ParseCommand;
+  if (name == "run") return RunCommand;
   return nullptr;
 }
 

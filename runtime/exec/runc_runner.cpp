@@ -140,6 +140,28 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
           WriteFile(bundle + "/config.json", BuildOciConfig(process, mounts->mounts).dump(2)))
     return err;
 
+  if (spec.inherit_stdio) {
+    std::string id = "strata-run-" + std::to_string(::getpid()) + "-" + std::to_string(next_id_++);
+    std::vector<std::string> words = {runc, "--root", options_.state_root, "run", "--bundle", bundle, id};
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid < 0) return ErrnoError(errno, "cannot fork", runc);
+    if (pid == 0) {
+      ::execv(runc.c_str(), argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+      if (errno != EINTR) return ErrnoError(errno, "cannot wait for", runc);
+    RunResult result;
+    result.exit_code = ExitCodeOf(status);
+    if (auto err = mounts->secrets.Unmount()) return err;
+    *placeholders = std::move(mounts->placeholders);
+    return result;
+  }
+
   UniqueFd capture;
   if (!spec.output_path.empty()) {
     capture.Reset(::open(spec.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));

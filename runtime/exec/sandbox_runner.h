@@ -79,6 +79,10 @@ struct RunSpec {
   std::function<void(llvm::StringRef line)> on_line;
 
   std::chrono::milliseconds timeout{0};  // 0: none
+
+  // For `strata run`: the process gets this program's stdin, stdout and stderr as they are
+  // (no output collection: output_path, on_line and last_lines are unused; no timeout).
+  bool inherit_stdio = false;
 };
 
 struct RunResult {

@@ -1,0 +1,263 @@
+// Plans COPY and ADD: sources from the context (globs expanded, .dockerignore applied), from
+// stages, images and named contexts, ADD of a pinned URL (fetch) and of a local tar (extract).
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "compiler/dockerfile/lower_internal.h"
+#include "compiler/dockerfile/text_util.h"
+#include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_source.h"
+
+namespace strata::dockerfile {
+namespace {
+
+bool IsUrl(std::string_view s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
+
+bool IsGitUrl(std::string_view s) {
+  return s.rfind("git@", 0) == 0 || s.rfind("git://", 0) == 0 ||
+         (IsUrl(s) && s.size() > 4 && s.substr(s.size() - 4) == ".git");
+}
+
+// True when the file starts like a tar archive, plain or compressed (what ADD unpacks).
+bool LooksLikeArchive(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), head.size());
+  head.resize(static_cast<size_t>(in.gcount()));
+  auto starts = [&](std::string_view magic) { return head.compare(0, magic.size(), magic) == 0; };
+  if (starts("\x1f\x8b") || starts("BZh") || starts(std::string_view("\xfd" "7zXZ\0", 6)) ||
+      starts("\x28\xb5\x2f\xfd"))
+    return true;
+  return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (struct dirent* entry = readdir(d)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != ".." && !graph::IsExcludedLocalEntry(name)) names.push_back(name);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string BaseName(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string WithSlash(std::string s) { return s.empty() || s.back() != '/' ? s + "/" : s; }
+
+}  // namespace
+
+bool Planner::ExpandContextSource(const std::string& source, const std::string& host_dir,
+                                  const std::vector<std::string>& exclude, diag::SourceRange at,
+                                  std::vector<std::string>& out) {
+  std::string clean = CleanSlashPath(source);
+  if (clean[0] == '/') clean = CleanSlashPath(clean.substr(1));
+  if (clean == ".." || clean.rfind("../", 0) == 0) {
+    diags_.Error(at, "COPY source \"" + source + "\" is outside the build context");
+    return false;
+  }
+  if (clean == ".") {
+    out.push_back("");
+    return true;
+  }
+  graph::IgnoreMatcher ignore(exclude);
+  auto exists = [&](const std::string& rel) {
+    struct stat st;
+    return lstat((host_dir + "/" + rel).c_str(), &st) == 0;
+  };
+  if (!HasGlob(clean)) {
+    if (!exists(clean)) {
+      diags_.Error(at, "COPY source \"" + source + "\" not found in the build context " + host_dir);
+      return false;
+    }
+    if (ignore.IsIgnored(clean)) {
+      diags_.Error(at, "COPY source \"" + source + "\" is excluded by .dockerignore");
+      return false;
+    }
+    out.push_back(clean);
+    return true;
+  }
+  // Segment by segment: `*` never crosses a `/`. An empty match is no error (BuildKit).
+  std::vector<std::string> paths{""};
+  size_t begin = 0;
+  while (begin <= clean.size()) {
+    size_t end = clean.find('/', begin);
+    if (end == std::string::npos) end = clean.size();
+    std::string segment = clean.substr(begin, end - begin);
+    std::vector<std::string> next;
+    for (const std::string& prefix : paths) {
+      if (!HasGlob(segment)) {
+        next.push_back(prefix.empty() ? segment : prefix + "/" + segment);
+        continue;
+      }
+      for (const std::string& name : ListDir(prefix.empty() ? host_dir : host_dir + "/" + prefix))
+        if (graph::IgnoreMatcher::Matches(segment, name))
+          next.push_back(prefix.empty() ? name : prefix + "/" + name);
+    }
+    paths = std::move(next);
+    begin = end + 1;
+  }
+  for (const std::string& path : paths)
+    if (exists(path) && !ignore.IsIgnored(path)) out.push_back(path);
+  return true;
+}
+
+void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
+  const Instruction& source = *in.source;
+  bool add = source.kind == InstructionKind::kAdd;
+  const char* what = add ? "ADD" : "COPY";
+  if (!source.heredocs.empty()) {
+    diags_.Error(source.heredocs[0].range, std::string(what) + " with a heredoc is not supported yet: "
+                                           "put the file in the build context and COPY it");
+    return;
+  }
+  if (in.args.size() < 2) return;  // the parser reported it
+  std::string dest = in.args.back();
+  std::vector<std::string> sources(in.args.begin(), in.args.end() - 1);
+
+  graph::CopyOptions copy;
+  std::string from, checksum;
+  bool parents = false;
+  std::optional<bool> unpack;
+  for (const Flag& flag : in.flags) {
+    std::string value = flag.value.value_or("");
+    bool on = !flag.value || ToLowerAscii(value) == "true" || value.empty();
+    if (flag.name == "from") from = value;
+    else if (flag.name == "chown") copy.chown = value;
+    else if (flag.name == "chmod") {
+      if (value.empty() || value.find_first_not_of("01234567") != std::string::npos || value.size() > 4)
+        diags_.Error(flag.range, "--chmod=" + value + ": only octal modes (like 0755) are supported");
+      copy.chmod = value;
+    } else if (flag.name == "link") copy.link = on;
+    else if (flag.name == "exclude") copy.exclude.push_back(value);
+    else if (flag.name == "parents") parents = on;
+    else if (flag.name == "checksum") checksum = value;
+    else if (flag.name == "unpack") unpack = on;
+  }
+
+  PlanSource origin;
+  origin.kind = PlanSource::Kind::kContext;
+  if (!from.empty() && !ResolveFrom(from, stage.index, source.range, origin)) return;
+  if (parents && origin.kind != PlanSource::Kind::kContext) {
+    diags_.Error(source.range, std::string(what) + " --parents is supported only for sources in the build context");
+    return;
+  }
+
+  std::vector<PlanSource> planned;
+  std::vector<std::string> dests;
+  bool many = sources.size() > 1;
+  for (const std::string& src : sources) {
+    if (IsUrl(src) || IsGitUrl(src)) {
+      if (!add) {
+        diags_.Error(source.range, "COPY cannot take a URL (" + src + "): use ADD --checksum=sha256:...");
+        continue;
+      }
+      if (IsGitUrl(src)) {
+        diags_.Error(source.range, "ADD of a git repository is not supported yet: " + src);
+        continue;
+      }
+      std::string hex = checksum.rfind("sha256:", 0) == 0 ? checksum.substr(7) : "";
+      if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        diags_.Error(source.range, checksum.empty()
+                                       ? "ADD " + src + " needs --checksum=sha256:<64 hex digits>: "
+                                         "Strata builds take no unpinned input from the network"
+                                       : "ADD --checksum must be sha256:<64 lowercase hex digits>, not \"" +
+                                             checksum + "\"");
+        continue;
+      }
+      PlanSource fetch;
+      fetch.kind = PlanSource::Kind::kFetch;
+      fetch.name = src;
+      fetch.sha256 = hex;
+      std::string path = src.substr(0, src.find_first_of("?#"));
+      std::string base = BaseName(path.substr(path.find("://") + 3));
+      if (base.empty() || path.find('/', path.find("://") + 3) == std::string::npos) base = "index.html";
+      planned.push_back(fetch);
+      dests.push_back(!dest.empty() && dest.back() == '/' ? dest + base : dest);
+      continue;
+    }
+    if (!checksum.empty())
+      diags_.Error(source.range, "--checksum can only be used with a URL source, not \"" + src + "\"");
+
+    bool local = origin.kind == PlanSource::Kind::kContext ||
+                 (origin.kind == PlanSource::Kind::kNamedContext &&
+                  options_.named_contexts.at(origin.name).kind == NamedContext::Kind::kLocal);
+    if (!local) {
+      // A stage or an image: paths are absolute; the runtime expands wildcards in a select.
+      PlanSource s = origin;
+      s.path = CleanSlashPath("/" + src);
+      if (HasGlob(src)) many = true;
+      planned.push_back(s);
+      dests.push_back(dest);
+      continue;
+    }
+    std::string host_dir;
+    std::vector<std::string> exclude;
+    if (origin.kind == PlanSource::Kind::kContext) {
+      if (options_.context_dir.empty()) {
+        diags_.Error(source.range, std::string(what) + " of \"" + src + "\" needs a build context, and there is none");
+        continue;
+      }
+      host_dir = options_.context_dir;
+      exclude = options_.context_exclude;
+      plan_.uses_context = true;
+    } else {
+      host_dir = options_.named_contexts.at(origin.name).host_dir;
+    }
+    std::vector<std::string> matches;
+    if (!ExpandContextSource(src, host_dir, exclude, source.range, matches)) continue;
+    if (HasGlob(src) && matches.size() != 1) many = true;
+    for (const std::string& rel : matches) {
+      PlanSource s = origin;
+      s.path = rel;
+      std::string to = dest;
+      if (parents) {
+        // --parents keeps the path below the context root (or below a `/./` pivot).
+        std::string kept = rel;
+        if (size_t pivot = src.find("/./"); pivot != std::string::npos) {
+          std::string below = CleanSlashPath(src.substr(0, pivot));
+          if (below != "." && kept.rfind(below + "/", 0) == 0) kept = kept.substr(below.size() + 1);
+        }
+        struct stat st;
+        bool dir = stat((host_dir + "/" + rel).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+        size_t slash = kept.find_last_of('/');
+        to = WithSlash(dest) + (dir ? kept + "/" : slash == std::string::npos ? "" : kept.substr(0, slash + 1));
+      }
+      planned.push_back(s);
+      dests.push_back(to);
+      if (add && (!unpack || *unpack)) {
+        struct stat st;
+        std::string host = host_dir + "/" + rel;
+        if (stat(host.c_str(), &st) == 0 && S_ISREG(st.st_mode) && LooksLikeArchive(host))
+          planned.back().sha256 = "extract";  // marker, moved to the step below
+      }
+    }
+  }
+  if (many && !dest.empty() && dest.back() != '/' && !parents) {
+    diags_.Error(source.range, std::string("when using ") + what +
+                                   " with more than one source file, the destination must be a "
+                                   "directory and end with a /");
+    return;
+  }
+  for (size_t i = 0; i < planned.size(); ++i) {
+    PlanStep& step = AddStep(stage, PlanStep::Kind::kCopy, in);
+    step.copy = copy;
+    step.dest = dests[i];
+    step.source = planned[i];
+    if (step.source.kind != PlanSource::Kind::kFetch && step.source.sha256 == "extract") {
+      step.source.sha256.clear();
+      step.copy.extract = true;
+    }
+  }
+}
+
+}  // namespace strata::dockerfile

@@ -1,0 +1,383 @@
+// Plans a Dockerfile's stages: FROM bases, ARG scoping for RUN, and the config instructions.
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/dockerfile/lower_internal.h"
+#include "compiler/dockerfile/text_util.h"
+
+namespace strata::dockerfile {
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The command as an image config stores a shell-form CMD/ENTRYPOINT: the SHELL plus the text.
+nlohmann::json ShellOrArgv(const ExpandedInstruction& in, const std::vector<std::string>& shell) {
+  if (in.source->json_form) return nlohmann::json(in.args);
+  std::vector<std::string> argv = shell;
+  argv.push_back(in.args.empty() ? "" : in.args[0]);
+  return nlohmann::json(argv);
+}
+
+}  // namespace
+
+std::string CleanSlashPath(std::string_view path) {
+  if (path.empty()) return ".";
+  bool rooted = path[0] == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (part.empty() || part == ".") {
+    } else if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") parts.pop_back();
+      else if (!rooted) parts.push_back(part);
+    } else {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out = rooted ? "/" : "";
+  for (size_t k = 0; k < parts.size(); ++k) out += (k ? "/" : "") + std::string(parts[k]);
+  return out.empty() ? "." : out;
+}
+
+bool HasGlob(std::string_view word) { return word.find_first_of("*?[") != std::string_view::npos; }
+
+std::optional<std::string> SimpleTemplate(std::string_view raw, const std::set<std::string>& allowed) {
+  bool any = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' || c == '"' || c == '\'' || c == '`') return std::nullopt;
+    if (c != '$') continue;
+    size_t begin = i + 1;
+    bool braced = begin < raw.size() && raw[begin] == '{';
+    if (braced) ++begin;
+    size_t end = begin;
+    while (end < raw.size() && IsNameChar(raw[end])) ++end;
+    if (end == begin || std::isdigit(static_cast<unsigned char>(raw[begin]))) return std::nullopt;
+    if (braced && (end >= raw.size() || raw[end] != '}')) return std::nullopt;
+    if (!allowed.count(std::string(raw.substr(begin, end - begin)))) return std::nullopt;
+    any = true;
+    i = braced ? end : end - 1;
+  }
+  if (!any) return std::nullopt;
+  return std::string(raw);
+}
+
+Planner::Planner(const Dockerfile& dockerfile, const PlanOptions& options,
+                 diag::DiagnosticEngine& diags)
+    : dockerfile_(dockerfile), options_(options), diags_(diags) {}
+
+std::optional<DockerfilePlan> Planner::Run() {
+  size_t errors_before = diags_.error_count();
+  ExpandOptions expand_options;
+  expand_options.build_args = options_.build_args;
+  expand_options.target_platform = options_.target_platform;
+  expanded_ = ExpandDockerfile(dockerfile_, expand_options, diags_);
+  if (!expanded_) return std::nullopt;
+  if (expanded_->stages.empty()) {
+    diags_.Error({dockerfile_.file, 0, 0}, "the Dockerfile has no FROM: nothing to build");
+    return std::nullopt;
+  }
+
+  ShellEnv predefined = PredefinedArgs(expand_options);
+  for (const ExpandedInstruction& in : expanded_->global_instructions)
+    for (const KeyValue& kv : in.pairs) {
+      if (predefined.count(kv.key) || param_names_.count(kv.key)) continue;
+      param_names_.insert(kv.key);
+      auto value = expanded_->global_args.find(kv.key);
+      plan_.params.push_back({kv.key, value == expanded_->global_args.end() ? "" : value->second});
+    }
+
+  size_t count = expanded_->stages.size();
+  plan_.stages.resize(count);
+  plan_.needed.assign(count, false);
+  status_.assign(count, 0);
+  final_states_.resize(count);
+  plan_.target = count - 1;
+  if (!options_.target.empty()) {
+    std::string wanted = ToLowerAscii(options_.target);
+    std::optional<size_t> found;
+    for (const ExpandedStage& stage : expanded_->stages)
+      if (!stage.name.empty() && stage.name == wanted) found = stage.index;
+    if (!found && AllDigits(wanted) && wanted.size() < 9 && std::stoul(wanted) < count)
+      found = std::stoul(wanted);
+    if (!found) {
+      std::string names;
+      for (const ExpandedStage& stage : expanded_->stages)
+        if (!stage.name.empty()) names += (names.empty() ? "" : ", ") + stage.name;
+      diags_.Error({dockerfile_.file, 0, 0},
+                   "target stage \"" + options_.target + "\" could not be found" +
+                       (names.empty() ? std::string(" (no stage is named)") : "; stages: " + names));
+      return std::nullopt;
+    }
+    plan_.target = *found;
+  }
+  PlanStage(plan_.target);
+  if (options_.all_stages)
+    for (size_t i = 0; i < count; ++i) PlanStage(i);
+  plan_.named_contexts_used.assign(used_named_.begin(), used_named_.end());
+  if (diags_.error_count() > errors_before) return std::nullopt;
+  return std::move(plan_);
+}
+
+void Planner::PlanStage(size_t index) {
+  if (status_[index] != 0) return;  // stage references only go backwards: no cycles
+  status_[index] = 1;
+  plan_.needed[index] = true;
+  const ExpandedStage& expanded = expanded_->stages[index];
+  StagePlan& stage = plan_.stages[index];
+  stage.index = index;
+  stage.name = expanded.name;
+  stage.from = expanded.from;
+  StageState state;
+
+  std::string lower = ToLowerAscii(expanded.base);
+  if (expanded.base_stage) {
+    PlanStage(*expanded.base_stage);
+    stage.base.kind = PlanSource::Kind::kStage;
+    stage.base.stage = *expanded.base_stage;
+    const StageState& base = final_states_[*expanded.base_stage];
+    state.shell = base.shell;
+    state.may_have_cmd = base.may_have_cmd;
+    for (const auto& [key, value] : expanded_->stages[*expanded.base_stage].env) state.env_names.insert(key);
+  } else if (auto named = options_.named_contexts.find(expanded.base);
+             named != options_.named_contexts.end()) {
+    if (named->second.kind != NamedContext::Kind::kImage)
+      diags_.Error(expanded.from->args[0].range, "build context \"" + expanded.base +
+                                                     "\" is a directory, not an image: FROM needs an image");
+    stage.base.kind = PlanSource::Kind::kNamedContext;
+    stage.base.name = expanded.base;
+    used_named_.insert(expanded.base);
+  } else if (lower == "scratch") {
+    stage.base.kind = PlanSource::Kind::kScratch;
+    state.may_have_cmd = false;
+  } else {
+    stage.base.kind = PlanSource::Kind::kImage;
+    stage.base.name = expanded.base;
+    if (expanded.base.empty())
+      diags_.Error(expanded.from->range, "FROM names no image after expansion");
+    if (!expanded.from->args.empty())
+      if (auto t = SimpleTemplate(expanded.from->args[0].value, param_names_)) stage.base_template = *t;
+  }
+  if (expanded.platform && *expanded.platform != options_.target_platform)
+    diags_.Warning(expanded.from->range, "FROM --platform=" + *expanded.platform +
+                                             " is ignored: Strata builds for " + options_.target_platform);
+
+  for (const ExpandedInstruction& in : expanded.instructions) PlanInstruction(in, state, stage);
+  final_states_[index] = state;
+  status_[index] = 2;
+}
+
+PlanStep& Planner::AddStep(StagePlan& stage, PlanStep::Kind kind, const ExpandedInstruction& in) {
+  PlanStep step;
+  step.kind = kind;
+  step.instruction = in.source;
+  step.first_of_instruction = current_ != in.source;
+  current_ = in.source;
+  stage.steps.push_back(std::move(step));
+  return stage.steps.back();
+}
+
+void Planner::AddConfig(StagePlan& stage, const ExpandedInstruction& in, std::string field,
+                        nlohmann::json value) {
+  PlanStep& step = AddStep(stage, PlanStep::Kind::kConfig, in);
+  step.field = std::move(field);
+  step.value = std::move(value);
+}
+
+void Planner::PlanInstruction(const ExpandedInstruction& in, StageState& state, StagePlan& stage) {
+  switch (in.source->kind) {
+    case InstructionKind::kArg:
+      PlanArg(in, state);
+      return;
+    case InstructionKind::kRun:
+      PlanRun(in, state, stage);
+      return;
+    case InstructionKind::kCopy:
+    case InstructionKind::kAdd:
+      PlanCopy(in, stage);
+      return;
+    default:
+      PlanConfig(in, state, stage);
+      return;
+  }
+}
+
+void Planner::PlanArg(const ExpandedInstruction& in, StageState& state) {
+  for (size_t i = 0; i < in.pairs.size(); ++i) {
+    const KeyValue& kv = in.pairs[i];
+    bool bare = i < in.source->args.size() && in.source->args[i].value.find('=') == std::string::npos;
+    if (!kv.value) {
+      state.args.erase(kv.key);
+      state.arg_params.erase(kv.key);
+      continue;
+    }
+    state.args[kv.key] = *kv.value;
+    // A bare re-declaration of a global ARG takes the global value: in a translation, the
+    // parameter of the same name.
+    if (bare && param_names_.count(kv.key)) state.arg_params[kv.key] = kv.key;
+    else state.arg_params.erase(kv.key);
+  }
+}
+
+void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, StagePlan& stage) {
+  const Instruction& source = *in.source;
+  auto first = [&]() { return in.args.empty() ? std::string() : in.args[0]; };
+  switch (source.kind) {
+    case InstructionKind::kEnv:
+      for (const KeyValue& kv : in.pairs) {
+        AddConfig(stage, in, "env", nlohmann::json::array({kv.key, kv.value.value_or("")}));
+        state.env_names.insert(kv.key);
+      }
+      return;
+    case InstructionKind::kLabel:
+      for (const KeyValue& kv : in.pairs)
+        AddConfig(stage, in, "label", nlohmann::json::array({kv.key, kv.value.value_or("")}));
+      return;
+    case InstructionKind::kExpose:
+      for (std::string port : in.args) {
+        size_t slash = port.find('/');
+        std::string number = port.substr(0, slash);
+        std::string proto = slash == std::string::npos ? "tcp" : ToLowerAscii(port.substr(slash + 1));
+        size_t dash = number.find('-');
+        bool ok = proto == "tcp" || proto == "udp" || proto == "sctp";
+        for (const std::string& part : {number.substr(0, dash),
+                                         dash == std::string::npos ? number : number.substr(dash + 1)})
+          ok = ok && AllDigits(part) && part.size() <= 5 && std::stoul(part) >= 1 && std::stoul(part) <= 65535;
+        if (!ok) {
+          diags_.Error(source.range, "invalid port in EXPOSE: \"" + port + "\" (expected PORT[/tcp|udp|sctp])");
+          continue;
+        }
+        AddConfig(stage, in, "expose", number + "/" + proto);
+      }
+      return;
+    case InstructionKind::kUser:
+      AddConfig(stage, in, "user", first());
+      return;
+    case InstructionKind::kWorkdir:
+      AddConfig(stage, in, "workdir", first());
+      return;
+    case InstructionKind::kVolume:
+      for (const std::string& volume : in.args)
+        if (!volume.empty()) AddConfig(stage, in, "volume", volume);
+      return;
+    case InstructionKind::kStopSignal:
+      AddConfig(stage, in, "stopsignal", first());
+      return;
+    case InstructionKind::kHealthcheck:
+      PlanHealthcheck(in, stage);
+      return;
+    case InstructionKind::kCmd:
+      AddConfig(stage, in, "cmd", ShellOrArgv(in, state.shell));
+      state.cmd_set = true;
+      state.may_have_cmd = true;
+      return;
+    case InstructionKind::kEntrypoint:
+      AddConfig(stage, in, "entrypoint", ShellOrArgv(in, state.shell));
+      // As in BuildKit: ENTRYPOINT drops a CMD inherited from the base, not one set here.
+      if (!state.cmd_set && state.may_have_cmd) {
+        AddConfig(stage, in, "cmd", nlohmann::json::array());
+        state.may_have_cmd = false;
+      }
+      return;
+    case InstructionKind::kShell:
+      state.shell = in.args;
+      AddConfig(stage, in, "shell", nlohmann::json(in.args));
+      return;
+    case InstructionKind::kOnbuild: {
+      // The trigger as written after ONBUILD, as Docker stores it.
+      std::string_view text = TrimSpace(source.original);
+      text = TrimLeftSpace(text.substr(std::min(text.size(), source.name.size())));
+      AddConfig(stage, in, "onbuild", std::string(text));
+      return;
+    }
+    case InstructionKind::kMaintainer:
+      diags_.Warning(source.name_range, "MAINTAINER is not recorded in the image: use LABEL "
+                                        "org.opencontainers.image.authors=\"...\"");
+      return;
+    default:
+      diags_.Error(source.name_range, "cannot lower " + source.name + " here");
+      return;
+  }
+}
+
+void Planner::PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage) {
+  const Instruction& source = *in.source;
+  nlohmann::json value = nlohmann::json::object();
+  std::string type = source.args.empty() ? "NONE" : ToLowerAscii(source.args[0].value);
+  if (type == "none") {
+    value["test"] = nlohmann::json::array({"NONE"});
+    AddConfig(stage, in, "healthcheck", std::move(value));
+    return;
+  }
+  std::vector<std::string> command;
+  for (size_t i = 1; i < source.args.size(); ++i) command.push_back(source.args[i].value);
+  if (source.json_form) {
+    command.insert(command.begin(), "CMD");
+    value["test"] = command;
+  } else {
+    value["test"] = nlohmann::json::array({"CMD-SHELL", command.empty() ? "" : command[0]});
+  }
+  for (auto [flag, key] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
+                           std::pair{"start-period", "start_period"},
+                           std::pair{"start-interval", "start_interval"}})
+    if (const Flag* f = source.FindFlag(flag); f && f->value && !f->value->empty()) value[key] = *f->value;
+  if (const Flag* f = source.FindFlag("retries"); f && f->value && !f->value->empty()) {
+    if (!AllDigits(*f->value) || f->value->size() > 9) {
+      diags_.Error(f->range, "--retries must be a non-negative integer, not \"" + *f->value + "\"");
+      return;
+    }
+    value["retries"] = std::stoll(*f->value);
+  }
+  AddConfig(stage, in, "healthcheck", std::move(value));
+}
+
+bool Planner::ResolveFrom(const std::string& from, size_t current, diag::SourceRange at,
+                          PlanSource& out) {
+  std::string lower = ToLowerAscii(from);
+  for (size_t i = 0; i < current; ++i)
+    if (!expanded_->stages[i].name.empty() && expanded_->stages[i].name == lower) {
+      PlanStage(i);
+      out.kind = PlanSource::Kind::kStage;
+      out.stage = i;
+      return true;
+    }
+  if (AllDigits(from)) {
+    if (from.size() > 9 || std::stoul(from) >= current) {
+      diags_.Error(at, "invalid stage index " + from + ": it must name an earlier stage (0 to " +
+                           std::to_string(current == 0 ? 0 : current - 1) + ")");
+      return false;
+    }
+    PlanStage(std::stoul(from));
+    out.kind = PlanSource::Kind::kStage;
+    out.stage = std::stoul(from);
+    return true;
+  }
+  if (options_.named_contexts.count(from)) {
+    out.kind = PlanSource::Kind::kNamedContext;
+    out.name = from;
+    used_named_.insert(from);
+    return true;
+  }
+  if (from.empty()) {
+    diags_.Error(at, "--from needs a stage, a build context or an image");
+    return false;
+  }
+  out.kind = lower == "scratch" ? PlanSource::Kind::kScratch : PlanSource::Kind::kImage;
+  out.name = from;
+  return true;
+}
+
+std::optional<DockerfilePlan> PlanDockerfile(const Dockerfile& dockerfile, const PlanOptions& options,
+                                             diag::DiagnosticEngine& diags) {
+  return Planner(dockerfile, options, diags).Run();
+}
+
+}  // namespace strata::dockerfile

@@ -1,0 +1,186 @@
+// Plans RUN: the command (shell, JSON argv or heredoc script), --mount, --network, and the
+// ARG values the step sees as environment.
+#include <cctype>
+#include <regex>
+
+#include "compiler/dockerfile/lower_internal.h"
+#include "compiler/dockerfile/text_util.h"
+
+namespace strata::dockerfile {
+namespace {
+
+// Splits a --mount value like encoding/csv: commas separate fields, double quotes group.
+std::vector<std::string> SplitCsv(std::string_view text) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+bool ParseBool(const std::string& value, bool& out) {
+  std::string lower = ToLowerAscii(value);
+  if (lower.empty() || lower == "true" || lower == "1") return out = true, true;
+  if (lower == "false" || lower == "0") return out = false, true;
+  return false;
+}
+
+// BuildKit runs a RUN whose whole command is one heredoc as a script; `<<EOF cmd` and several
+// heredocs go to the shell, which reads the bodies itself.
+bool IsHeredocOnly(std::string_view command) {
+  static const std::regex kHeredoc(R"(^[0-9]*<<-?\s*(['"]?)[^\s'"]+\1$)");
+  std::string trimmed(TrimSpace(command));
+  return std::regex_match(trimmed, kHeredoc);
+}
+
+}  // namespace
+
+bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRange at, PlanStep& step) {
+  std::map<std::string, std::string> fields;
+  std::vector<std::string> order;
+  for (const std::string& field : SplitCsv(spec)) {
+    std::string_view f = TrimSpace(field);
+    if (f.empty()) continue;
+    size_t eq = f.find('=');
+    std::string key = ToLowerAscii(f.substr(0, eq));
+    fields[key] = eq == std::string_view::npos ? "" : std::string(f.substr(eq + 1));
+  }
+  auto get = [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
+    for (const char* name : names)
+      if (auto it = fields.find(name); it != fields.end()) return it->second;
+    return std::nullopt;
+  };
+  std::string type = ToLowerAscii(get({"type"}).value_or("bind"));
+  std::optional<std::string> target = get({"target", "dst", "destination"});
+  if (type == "cache") {
+    if (!target || target->empty()) return diags_.Error(at, "--mount=type=cache needs a target"), false;
+    if (get({"from"}) || get({"source", "src"}))
+      diags_.Warning(at, "--mount=type=cache: from and source are ignored: a Strata cache starts empty");
+    step.cache.push_back(*target);
+    return true;
+  }
+  if (type == "tmpfs") {
+    if (!target || target->empty()) return diags_.Error(at, "--mount=type=tmpfs needs a target"), false;
+    step.tmpfs.push_back(*target);
+    return true;
+  }
+  if (type == "secret") {
+    if (get({"env"}))
+      return diags_.Error(at, "--mount=type=secret,env=... is not supported yet: mount the secret as a file"), false;
+    graph::SecretMount secret;
+    secret.id = get({"id"}).value_or("");
+    if (secret.id.empty() && target && !target->empty()) {
+      std::string clean = CleanSlashPath(*target);
+      secret.id = clean.substr(clean.find_last_of('/') + 1);
+    }
+    if (secret.id.empty()) return diags_.Error(at, "--mount=type=secret needs an id or a target"), false;
+    secret.target = target && !target->empty() ? *target : "/run/secrets/" + secret.id;
+    // BuildKit's secrets are optional unless `required` is given.
+    secret.required = false;
+    if (auto required = get({"required"}); required && !ParseBool(*required, secret.required))
+      return diags_.Error(at, "--mount=type=secret: required must be true or false, not \"" + *required + "\""), false;
+    step.secrets.push_back(secret);
+    return true;
+  }
+  if (type == "ssh")
+    return diags_.Error(at, "--mount=type=ssh is not supported: Strata build steps have no network and "
+                            "no SSH agent; fetch inputs with ADD --checksum or a pinned image"), false;
+  if (type != "bind")
+    return diags_.Error(at, "unknown --mount type \"" + type + "\" (expected bind, cache, tmpfs or secret)"), false;
+  if (!target || target->empty()) return diags_.Error(at, "--mount=type=bind needs a target"), false;
+  dockerfile::PlanMount mount;
+  mount.target = *target;
+  std::string source = get({"source", "src"}).value_or("");
+  if (auto from = get({"from"}); from && !from->empty()) {
+    if (!ResolveFrom(*from, current, at, mount.source)) return false;
+  } else {
+    mount.source.kind = PlanSource::Kind::kContext;
+  }
+  if (auto rw = get({"rw", "readwrite"})) {
+    bool writable = false;
+    if (ParseBool(*rw, writable) && writable)
+      diags_.Warning(at, "--mount=type=bind,rw: Strata bind mounts are read-only; writes to " +
+                             mount.target + " will fail");
+  }
+  bool local = mount.source.kind == PlanSource::Kind::kContext ||
+               (mount.source.kind == PlanSource::Kind::kNamedContext &&
+                options_.named_contexts.at(mount.source.name).kind == NamedContext::Kind::kLocal);
+  std::string clean = CleanSlashPath(source);
+  if (local) {
+    if (clean[0] == '/') clean = CleanSlashPath(clean.substr(1));
+    if (clean == "..") clean = "..";
+    if (clean.rfind("..", 0) == 0)
+      return diags_.Error(at, "--mount source \"" + source + "\" is outside the build context"), false;
+    mount.source.path = clean == "." ? "" : clean;
+    if (mount.source.kind == PlanSource::Kind::kContext) plan_.uses_context = true;
+  } else {
+    if (clean[0] != '/') clean = CleanSlashPath("/" + clean);
+    mount.source.path = clean;  // a stage's root is still a select of "/": mounts take artifacts
+  }
+  step.mounts.push_back(std::move(mount));
+  return true;
+}
+
+void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePlan& stage) {
+  const Instruction& source = *in.source;
+  PlanStep& step = AddStep(stage, PlanStep::Kind::kRun, in);
+  for (const Flag& flag : in.flags) {
+    std::string value = flag.value.value_or("");
+    if (flag.name == "mount") {
+      ParseMount(value, stage.index, flag.range, step);
+    } else if (flag.name == "network") {
+      std::string mode = ToLowerAscii(value);
+      if (mode == "default")
+        diags_.Warning(flag.range, "RUN --network=default: Strata build steps have no network, so "
+                                   "this step runs without one (declare downloads with ADD --checksum)");
+      else if (mode != "none")
+        diags_.Error(flag.range, "RUN --network=" + value + " is not supported: Strata build steps "
+                                 "have no network");
+    } else if (flag.name == "security") {
+      if (ToLowerAscii(value) != "sandbox")
+        diags_.Error(flag.range, "RUN --security=" + value + " is not supported: steps always run sandboxed");
+    }
+  }
+
+  if (source.json_form) {
+    step.argv_form = true;
+    step.argv = in.args;
+    if (step.argv.empty()) diags_.Error(source.range, "RUN with an empty JSON array runs nothing");
+  } else {
+    std::string command = in.args.empty() ? "" : in.args[0];
+    if (!source.heredocs.empty()) {
+      if (source.heredocs.size() == 1 && IsHeredocOnly(command)) {
+        command = source.heredocs[0].Content();
+        if (command.rfind("#!", 0) == 0)
+          diags_.Error(source.heredocs[0].range, "a RUN heredoc with a #! line is not supported yet: "
+                                                 "run the interpreter explicitly (RUN <<EOF python3)");
+      } else {
+        for (const Heredoc& heredoc : source.heredocs) command += "\n" + heredoc.Content() + heredoc.name;
+      }
+    }
+    step.shell = command;
+  }
+
+  // ARGs reach the step as environment, ENV winning (sorted: the order is the key's).
+  for (const auto& [name, value] : state.args) {
+    if (state.env_names.count(name)) continue;
+    step.env.push_back(name + "=" + value);
+    auto param = state.arg_params.find(name);
+    step.env_params.push_back(param == state.arg_params.end() ? "" : param->second);
+  }
+}
+
+}  // namespace strata::dockerfile

@@ -1,0 +1,136 @@
+// The Dockerfile builtins: `ignore` (a local source filtered by .dockerignore patterns) and
+// `dockerfile` (a Dockerfile lowered to stages: `.final` and `.stage "name"`).
+#include <sys/stat.h>
+
+#include "compiler/dockerfile/lower.h"
+#include "compiler/dockerfile/parser.h"
+#include "compiler/eval/machine.h"
+#include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_source.h"
+#include "compiler/graph/ops.h"
+
+namespace strata::eval {
+namespace {
+
+using diag::SourceRange;
+
+std::string HostPath(Machine& m, const graph::Node* node, SourceRange call, std::string_view what) {
+  const nlohmann::json* path = node->op() == graph::Op::kLocal ? node->Find("path") : nullptr;
+  if (!path || !path->is_string())
+    m.Fail(call, std::string(what) + " must be a local source (a path such as ./Dockerfile)");
+  return path->get<std::string>();
+}
+
+std::vector<std::string> Excludes(const graph::Node* node) {
+  std::vector<std::string> out;
+  if (const nlohmann::json* exclude = node->Find("exclude"))
+    for (const auto& item : *exclude) out.push_back(item.get<std::string>());
+  return out;
+}
+
+// Lowers the Dockerfile of `dockerfile args` (the artifact and the options) to `target`.
+const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::string& target,
+                         SourceRange call) {
+  const graph::Node* file = m.ForceNode(artifact, call, "the Dockerfile");
+  std::string path = HostPath(m, file, call, "dockerfile: the Dockerfile");
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) path += "/Dockerfile";
+
+  dockerfile::DockerfileFileOptions options;
+  options.dockerfile = path;
+  options.target = target;
+  options.pin_image = [&m](const std::string& ref) { return m.lockfile().Lookup(ref); };
+  const graph::Node* context = nullptr;
+  for (const RecordField& field : m.ForceRecord(opts, call, "the options of dockerfile")) {
+    std::string name(field.name.str());
+    if (name == "target") {
+      if (target.empty()) options.target = std::string(m.ForceString(field.value, call, "option target"));
+    } else if (name == "buildArgs") {
+      for (const std::string& arg : m.ForceStringList(field.value, call, "option buildArgs")) {
+        size_t eq = arg.find('=');
+        if (eq == std::string::npos || eq == 0) m.Fail(call, "dockerfile: buildArgs entries are \"NAME=value\", not '" + arg + "'");
+        options.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
+      }
+    } else if (name == "context") {
+      context = m.ForceNode(field.value, call, "option context");
+      HostPath(m, context, call, "dockerfile: the context");
+    } else {
+      m.Fail(call, "unknown option '" + name + "' of dockerfile; known options: buildArgs, target, context");
+    }
+  }
+
+  diag::SourceManager& sources = m.loader().sources();
+  diag::DiagnosticEngine diags;
+  graph::LocalSourceHasher& hasher = m.hasher();
+  const graph::Node* node = nullptr;
+  if (context) {
+    // The context as given (maybe already `ignore`d): lower against that node.
+    std::optional<diag::FileId> id = sources.AddFile(path);
+    if (!id) m.Fail(call, "dockerfile: cannot read " + path);
+    std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(sources, *id, diags);
+    if (parsed) {
+      dockerfile::LowerOptions lower;
+      lower.build_args = options.build_args;
+      lower.target = options.target;
+      lower.pin_image = options.pin_image;
+      lower.context = context;
+      lower.hasher = &hasher;
+      node = dockerfile::LowerDockerfile(*parsed, lower, m.graph(), diags);
+    }
+  } else {
+    node = dockerfile::LowerDockerfileFile(options, m.graph(), hasher, sources, diags);
+  }
+  if (!node) {
+    std::string message = "dockerfile: cannot lower " + path;
+    for (const diag::Diagnostic& d : diags.diagnostics())
+      if (d.severity == diag::Severity::kError) {
+        message += ": " + diag::FormatLocation(sources, d.range) + ": " + d.message;
+        break;
+      }
+    m.Fail(call, message);
+  }
+  return node;
+}
+
+Value StageOf(Machine& m, Thunk* const* a, SourceRange call) {
+  std::string name(m.ForceString(a[2], call, "the stage name"));
+  if (name.empty()) m.Fail(call, "dockerfile: .stage needs a stage name or index");
+  return Value::Node(Lower(m, a[0], a[1], name, call));
+}
+
+// Not in a builtin table: only reachable as the `stage` field of a `dockerfile` value.
+const BuiltinDef kStageOf{"dockerfile.stage", 3, StageOf};
+
+}  // namespace
+
+Value Ignore(Machine& m, Thunk* const* a, SourceRange call) {
+  std::vector<std::string> patterns;
+  for (const std::string& line : m.ForceStringList(a[0], call, "the patterns"))
+    if (std::string p = graph::CleanIgnorePattern(line); !p.empty()) patterns.push_back(p);
+  const graph::Node* node = m.ForceNode(a[1], call, "the local source");
+  std::string path = HostPath(m, node, call, "ignore: the artifact");
+  if (!Excludes(node).empty()) m.Fail(call, "ignore: this local source is already filtered; give all patterns at once");
+  if (patterns.empty()) return Value::Node(node);
+  graph::LocalSourceHasher& hasher = m.hasher();
+  graph::LocalSourceHasher::Result hash = hasher.Hash(path, patterns);
+  if (!hash.error.empty()) m.Fail(call, "ignore: " + hash.error);
+  const nlohmann::json* name = node->Find("name");
+  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "", hash.digest,
+                                      patterns, call));
+}
+
+Value DockerfileBuiltin(Machine& m, Thunk* const* a, SourceRange call) {
+  const graph::Node* final_stage = Lower(m, a[0], a[1], "", call);
+  auto* stage = m.heap().New<FunctionData>();
+  stage->builtin = &kStageOf;
+  Thunk** args = m.heap().Array<Thunk*>(2);
+  args[0] = a[0];
+  args[1] = a[1];
+  stage->args = args;
+  stage->arg_count = 2;
+  RecordField fields[] = {{Symbol::Intern("final"), m.heap().Done(Value::Node(final_stage))},
+                          {Symbol::Intern("stage"), m.heap().Done(Value::Function(stage))}};
+  return m.heap().Record(fields);
+}
+
+}  // namespace strata::eval

@@ -1,0 +1,140 @@
+// strata.lock: parsing, canonical printing and atomic saving.
+#include "compiler/eval/lockfile.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+namespace strata::eval {
+namespace {
+
+llvm::Error Fail(llvm::StringRef path, const llvm::Twine& message) {
+  return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(),
+                                 message.str().c_str());
+}
+
+llvm::Error ErrnoFail(const std::string& what, const std::string& path) {
+  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s",
+                                 what.c_str(), path.c_str(), std::strerror(errno));
+}
+
+// Closes the fd and removes the temp file unless it was renamed.
+struct TempGuard {
+  int fd = -1;
+  std::string path;
+  bool renamed = false;
+  ~TempGuard() {
+    if (fd >= 0) ::close(fd);
+    if (!renamed && !path.empty()) ::unlink(path.c_str());
+  }
+};
+
+}  // namespace
+
+bool IsImageDigest(llvm::StringRef digest) {
+  if (!digest.consume_front("sha256:") || digest.size() != 64) return false;
+  for (char c : digest)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string LockfilePathFor(const std::string& entry_file) {
+  size_t slash = entry_file.rfind('/');
+  if (slash == std::string::npos) return kLockfileName;
+  return entry_file.substr(0, slash + 1) + kLockfileName;
+}
+
+llvm::Expected<Lockfile> Lockfile::Parse(llvm::StringRef text, llvm::StringRef path) {
+  nlohmann::json json =
+      nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded())
+    return Fail(path, "not valid JSON; delete it and run `strata lock` to write it again");
+  if (!json.is_object())
+    return Fail(path, "expected a JSON object {\"version\": 1, \"images\": {...}}");
+  auto version = json.find("version");
+  if (version == json.end() || !version->is_number_integer())
+    return Fail(path, "missing \"version\" (this Strata writes version 1)");
+  if (*version != kLockfileVersion)
+    return Fail(path,
+                "version " + version->dump() + " is not supported (this Strata reads version 1)");
+  Lockfile lock;
+  auto images = json.find("images");
+  if (images == json.end()) return lock;
+  if (!images->is_object()) return Fail(path, "\"images\" must be an object of reference: digest");
+  for (auto& [ref, digest] : images->items()) {
+    if (ref.empty()) return Fail(path, "an image reference is empty");
+    if (!digest.is_string() || !IsImageDigest(digest.get<std::string>()))
+      return Fail(path, "the digest of '" + ref +
+                            "' must be \"sha256:\" and 64 lowercase hex digits, found " +
+                            digest.dump());
+    lock.images_[ref] = digest.get<std::string>();
+  }
+  return lock;
+}
+
+llvm::Expected<std::optional<Lockfile>> Lockfile::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    return ErrnoFail("cannot read", path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  llvm::Expected<Lockfile> lock = Parse(text.str(), path);
+  if (!lock) return lock.takeError();
+  return std::optional<Lockfile>(std::move(*lock));
+}
+
+std::string Lockfile::Lookup(llvm::StringRef ref) const {
+  auto it = images_.find(ref.str());
+  return it == images_.end() ? "" : it->second;
+}
+
+std::string Lockfile::Serialize() const {
+  // nlohmann's object is a std::map: keys come out sorted, so the bytes are canonical.
+  nlohmann::json json = nlohmann::json::object();
+  json["version"] = kLockfileVersion;
+  json["images"] = nlohmann::json::object();
+  for (const auto& [ref, digest] : images_) json["images"][ref] = digest;
+  return json.dump(2) + "\n";
+}
+
+llvm::Error Lockfile::Save(const std::string& path) const {
+  std::string text = Serialize();
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  TempGuard temp;
+  std::string pattern = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
+                        ".strata.lock.XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  temp.fd = ::mkstemp(name.data());
+  if (temp.fd < 0) return ErrnoFail("cannot create a temp file for", path);
+  temp.path = name.data();
+  ::fchmod(temp.fd, 0644);
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = ::write(temp.fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoFail("cannot write", temp.path);
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(temp.fd) != 0) return ErrnoFail("cannot sync", temp.path);
+  if (::rename(temp.path.c_str(), path.c_str()) != 0) return ErrnoFail("cannot replace", path);
+  temp.renamed = true;
+  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return llvm::Error::success();
+}
+
+}  // namespace strata::eval

@@ -1,0 +1,49 @@
+// strata.lock: the digests that pin each `image "ref"` of a program, read before evaluation.
+//
+// The file sits beside the entry build.strata and is JSON with sorted keys:
+//   {"images": {"busybox:1.36": "sha256:..."}, "version": 1}
+// Keys are references exactly as the program writes them. The `image` builtin puts the locked
+// digest into its pull node, so the node's key (and every key above it) changes with the lock.
+#pragma once
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace strata::eval {
+
+inline constexpr int kLockfileVersion = 1;
+inline constexpr const char* kLockfileName = "strata.lock";
+
+class Lockfile {
+ public:
+  // Parses the file's text; `path` only names the file in errors.
+  static llvm::Expected<Lockfile> Parse(llvm::StringRef text, llvm::StringRef path);
+  // Reads `path`; std::nullopt when there is no such file.
+  static llvm::Expected<std::optional<Lockfile>> Load(const std::string& path);
+
+  // The locked digest of `ref`, or "" when the lock does not pin it.
+  std::string Lookup(llvm::StringRef ref) const;
+  void Set(const std::string& ref, const std::string& digest) { images_[ref] = digest; }
+  void Erase(const std::string& ref) { images_.erase(ref); }
+  const std::map<std::string, std::string>& images() const { return images_; }
+
+  // The canonical text: sorted, indented by 2, ending in a newline. Same lock, same bytes.
+  std::string Serialize() const;
+  // Writes Serialize() to `path` atomically (a temp file in the same directory, fsync, rename).
+  llvm::Error Save(const std::string& path) const;
+
+ private:
+  std::map<std::string, std::string> images_;
+};
+
+// "sha256:" and 64 lowercase hex digits.
+bool IsImageDigest(llvm::StringRef digest);
+
+// The lockfile of an entry file: strata.lock in the entry file's directory.
+std::string LockfilePathFor(const std::string& entry_file);
+
+}  // namespace strata::eval

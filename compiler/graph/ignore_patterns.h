@@ -1,0 +1,46 @@
+// Docker's .dockerignore patterns, shared by the local-source hasher and the runtime's copy.
+//
+// The rules are those of moby/patternmatcher: each pattern is cleaned like a path (a leading
+// `/` dropped); `*` and `?` do not cross `/`; `**` matches any number of directories; `[...]`
+// is a character class; `\` escapes the next character; a pattern starting with `!` is an
+// exception that re-includes what it matches. A path is ignored when the last pattern that
+// matches it, or one of its parent directories, is not an exception.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::graph {
+
+// The pattern as .dockerignore reading leaves it: blanks trimmed, `!` kept in front, the rest
+// cleaned like a path with `/` separators and no leading `/`. "" for a blank or `#` line.
+std::string CleanIgnorePattern(std::string_view line);
+
+class IgnoreMatcher {
+ public:
+  // `patterns` are cleaned patterns (CleanIgnorePattern), `!` for exceptions.
+  explicit IgnoreMatcher(const std::vector<std::string>& patterns);
+  ~IgnoreMatcher();
+  IgnoreMatcher(IgnoreMatcher&&) noexcept;
+  IgnoreMatcher& operator=(IgnoreMatcher&&) noexcept;
+
+  bool empty() const;
+  // True when some pattern is an exception: an ignored directory may still hold included
+  // entries, so a walk must look inside it.
+  bool has_exceptions() const;
+  // `rel` is '/'-separated and relative to the root the patterns apply to ("a/b.txt").
+  bool IsIgnored(std::string_view rel) const;
+  // True when `pattern` (no `!`) matches `rel` exactly, not counting parent directories.
+  static bool Matches(std::string_view pattern, std::string_view rel);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-shot form of IgnoreMatcher(patterns).IsIgnored(rel).
+bool IsIgnoredByPatterns(const std::vector<std::string>& patterns, std::string_view rel);
+
+}  // namespace strata::graph

@@ -1,0 +1,171 @@
+// Evaluating the program, building its target stage and writing the image into the store.
+#include "runtime/cli/build_target.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include "compiler/graph/ops.h"
+#include "runtime/cli/session.h"
+#include "runtime/exec/runc_runner.h"
+#include "runtime/schedule/executor.h"
+#include "runtime/schedule/store_lease.h"
+#include "runtime/schedule/work_dir.h"
+
+namespace strata::cli {
+namespace {
+
+int64_t ParseInt(const std::string& flag, const std::string& text) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || value < 0)
+    throw UsageError{flag + " " + text + ": expected a non-negative integer"};
+  return value;
+}
+
+// `id=ID,src=FILE` (also `source=`; `type=file` accepted).
+std::pair<std::string, std::string> ParseSecret(const std::string& text) {
+  std::string id, src;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t equals = part.find('=');
+    std::string key = part.substr(0, equals);
+    std::string value = equals == std::string::npos ? "" : part.substr(equals + 1);
+    if (key == "id") id = value;
+    else if (key == "src" || key == "source") src = value;
+    else if (!(key == "type" && value == "file"))
+      throw UsageError{"--secret " + text + ": unknown field '" + key + "' (expected id=ID,src=FILE)"};
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (id.empty() || src.empty()) throw UsageError{"--secret " + text + ": expected id=ID,src=FILE"};
+  return {id, src};
+}
+
+void Error(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
+
+}  // namespace
+
+void AddBuildOptions(po::options_description& options) {
+  options.add_options()
+      ("jobs,j", po::value<std::string>()->value_name("N"), "nodes built at once (default: cores)")
+      ("store", po::value<std::string>()->value_name("DIR"), "the store (default $STRATA_STORE, else ~/.cache/strata)")
+      ("progress", po::value<std::string>()->default_value("auto"), "auto, plain or json (on stderr)")
+      ("secret", po::value<std::vector<std::string>>()->composing()->value_name("id=ID,src=FILE"),
+       "a secret for RUN steps that declare it (repeatable)")
+      ("no-cache", po::bool_switch(), "rebuild every node, ignoring cached results")
+      ("source-date-epoch", po::value<std::string>()->value_name("N"),
+       "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
+      ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)");
+}
+
+BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
+  const po::variables_map& values = parsed.values;
+  BuildFlags flags;
+  flags.input = GetProgramInput(values);
+  if (!parsed.positional.empty()) flags.target = parsed.positional[0];
+  if (values.count("jobs")) {
+    flags.jobs = static_cast<int>(ParseInt("-j", values["jobs"].as<std::string>()));
+    if (flags.jobs == 0) throw UsageError{"-j 0: expected at least 1"};
+  }
+  if (values.count("store")) {
+    std::string store = values["store"].as<std::string>();
+    if (store.empty()) throw UsageError{"--store needs a directory"};
+    ::setenv("STRATA_STORE", store.c_str(), 1);
+  }
+  std::string progress = values["progress"].as<std::string>();
+  if (progress == "auto") flags.progress = schedule::ProgressMode::kAuto;
+  else if (progress == "plain") flags.progress = schedule::ProgressMode::kPlain;
+  else if (progress == "json") flags.progress = schedule::ProgressMode::kJson;
+  else throw UsageError{"unknown --progress '" + progress + "': expected auto, plain or json"};
+  if (values.count("secret"))
+    for (const std::string& text : values["secret"].as<std::vector<std::string>>()) {
+      auto [id, src] = ParseSecret(text);
+      flags.secrets[id] = src;
+    }
+  flags.no_cache = values["no-cache"].as<bool>();
+  if (values.count("source-date-epoch"))
+    flags.source_date_epoch = ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
+  else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
+    flags.source_date_epoch = ParseInt("SOURCE_DATE_EPOCH", env);
+  std::string compression = values["compression"].as<std::string>();
+  if (compression == "gzip") flags.compression = oci::Compression::kGzip;
+  else if (compression == "zstd") flags.compression = oci::Compression::kZstd;
+  else throw UsageError{"unknown --compression '" + compression + "': expected gzip or zstd"};
+  return flags;
+}
+
+int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
+  std::vector<std::string> path = SplitTarget(flags.target);
+  // Secrets are files the user names: a missing one is a usage mistake, found before building.
+  for (const auto& [id, file] : flags.secrets)
+    if (::access(file.c_str(), R_OK) != 0) {
+      Error("secret '" + id + "': cannot read '" + file + "'");
+      return kExitProgramError;
+    }
+
+  Session session;
+  std::optional<eval::Value> root = session.Run(flags.input);
+  if (!root) return session.Finish();
+  std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, path);
+  if (!selected) return session.Finish();
+  std::vector<const graph::Node*> nodes;
+  if (!session.evaluator().CollectNodes(*selected, nodes)) return session.Finish();
+  if (selected->kind() != eval::ValueKind::kNode || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
+    session.diags().Error({}, "target '" + flags.target + "' is not a Stage" +
+                                  (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
+    return session.Finish();
+  }
+  if (int code = session.Finish(); code != kExitOk) return code;  // prints warnings, if any
+
+  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+  if (!store) {
+    Error(llvm::toString(store.takeError()));
+    return kExitProgramError;
+  }
+  llvm::Expected<schedule::StoreLease> lease = schedule::StoreLease::Acquire(
+      *store, schedule::StoreLease::Mode::kShared,
+      [] { std::cerr << "strata: waiting for `strata gc` to finish with the store\n"; });
+  if (!lease) {
+    Error(llvm::toString(lease.takeError()));
+    return kExitProgramError;
+  }
+  llvm::consumeError(schedule::CleanStaleWorkDirs(*store).takeError());
+
+  schedule::ExecutorOptions options;
+  options.jobs = flags.jobs;
+  options.no_cache = flags.no_cache;
+  options.secrets = flags.secrets;
+  options.layer.compression = flags.compression;
+  options.layer.source_date_epoch = flags.source_date_epoch;
+  std::unique_ptr<schedule::ProgressSink> progress =
+      schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
+  exec::RuncRunner runner;
+  schedule::Executor executor(*store, runner, options, progress.get());
+  llvm::Expected<schedule::NodeOutput> output = executor.Build(nodes[0]);
+  if (!output) {
+    Error(llvm::toString(output.takeError()));
+    return kExitProgramError;
+  }
+  llvm::Expected<oci::WrittenImage> written = oci::WriteImage(*store, output->image, flags.source_date_epoch);
+  if (!written) {
+    Error(llvm::toString(written.takeError()));
+    return kExitProgramError;
+  }
+  schedule::RootRecord record;
+  record.key = nodes[0]->key().Hex();
+  record.time = static_cast<int64_t>(std::time(nullptr));
+  record.blobs = {written->manifest_digest, written->config_digest};
+  if (llvm::Error err = schedule::WriteRoot(*store, record)) {
+    Error(llvm::toString(std::move(err)));
+    return kExitProgramError;
+  }
+  return then(BuiltImage{*store, output->image, *written});
+}
+
+}  // namespace strata::cli

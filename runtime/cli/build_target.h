@@ -1,0 +1,45 @@
+// What `strata build` and `strata run` share: their options, and evaluating the program,
+// building the target stage with the executor and writing its image into the store.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "runtime/cli/options.h"
+#include "runtime/oci/image_writer.h"
+#include "runtime/schedule/node_output.h"
+#include "runtime/schedule/progress.h"
+#include "runtime/store/store.h"
+
+namespace strata::cli {
+
+struct BuildFlags {
+  ProgramInput input;
+  std::string target = "default";
+  int jobs = 0;
+  bool no_cache = false;
+  schedule::ProgressMode progress = schedule::ProgressMode::kAuto;
+  std::map<std::string, std::string> secrets;  // id → file
+  int64_t source_date_epoch = 0;
+  oci::Compression compression = oci::Compression::kGzip;
+};
+
+// Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression.
+void AddBuildOptions(po::options_description& options);
+// Reads them back (and -f, --arg, TARGET). --store is applied to $STRATA_STORE at once, so the
+// compiler's hash cache moves with it. Throws UsageError.
+BuildFlags GetBuildFlags(const ParsedCommand& parsed);
+
+struct BuiltImage {
+  const store::Store& store;
+  oci::Image image;
+  oci::WrittenImage written;
+};
+
+// Evaluates the program, checks that the target is a Stage, builds it under a shared store
+// lease, writes its config and manifest blobs and a root record for gc, then calls `then`
+// (still under the lease). Returns the exit code: 1 for program and build errors (printed).
+int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then);
+
+}  // namespace strata::cli

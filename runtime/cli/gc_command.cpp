@@ -1,0 +1,67 @@
+// `strata gc [--store DIR] [--keep-days N]`: remove what no recent build uses from the store.
+#include <cstdlib>
+#include <iostream>
+
+#include "runtime/cli/commands.h"
+#include "runtime/cli/options.h"
+#include "runtime/cli/session.h"
+#include "runtime/schedule/gc.h"
+#include "runtime/schedule/progress.h"
+#include "runtime/schedule/store_lease.h"
+
+namespace strata::cli {
+namespace {
+
+std::string Line(const char* what, const schedule::GcCount& kept, const schedule::GcCount& removed) {
+  return std::string(what) + ": removed " + std::to_string(removed.items) + " (" +
+         schedule::HumanSize(static_cast<int64_t>(removed.bytes)) + "), kept " + std::to_string(kept.items) +
+         " (" + schedule::HumanSize(static_cast<int64_t>(kept.bytes)) + ")";
+}
+
+}  // namespace
+
+int GcCommand(const std::vector<std::string>& args) {
+  const std::string usage = "strata gc [--store DIR] [--keep-days N]";
+  po::options_description options("strata gc");
+  options.add_options()("store", po::value<std::string>()->value_name("DIR"), "the store")(
+      "keep-days", po::value<std::string>()->default_value("7")->value_name("N"),
+      "keep what builds of the last N days use");
+  ParsedCommand parsed = ParseCommand(usage, options, args, 0);
+  std::string keep_text = parsed.values["keep-days"].as<std::string>();
+  char* end = nullptr;
+  double keep_days = std::strtod(keep_text.c_str(), &end);
+  if (keep_text.empty() || *end != '\0' || keep_days < 0)
+    throw UsageError{"--keep-days " + keep_text + ": expected a non-negative number of days"};
+  if (parsed.values.count("store")) ::setenv("STRATA_STORE", parsed.values["store"].as<std::string>().c_str(), 1);
+
+  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+  if (!store) {
+    std::cerr << "strata: error: " << llvm::toString(store.takeError()) << "\n";
+    return kExitProgramError;
+  }
+  llvm::Expected<schedule::StoreLease> lease = schedule::StoreLease::Acquire(
+      *store, schedule::StoreLease::Mode::kExclusive,
+      [] { std::cerr << "strata: waiting for running builds to finish with the store\n"; });
+  if (!lease) {
+    std::cerr << "strata: error: " << llvm::toString(lease.takeError()) << "\n";
+    return kExitProgramError;
+  }
+  schedule::GcOptions gc_options;
+  gc_options.keep_seconds = static_cast<int64_t>(keep_days * 86400);
+  llvm::Expected<schedule::GcReport> report = schedule::CollectGarbage(*store, gc_options);
+  if (!report) {
+    std::cerr << "strata: error: " << llvm::toString(report.takeError()) << "\n";
+    return kExitProgramError;
+  }
+  std::cout << "store " << store->Root() << "\n"
+            << "builds: removed " << report->roots_removed << ", kept " << report->roots_kept << "\n"
+            << Line("node records", report->records_kept, report->records_removed) << "\n"
+            << Line("blobs", report->blobs_kept, report->blobs_removed) << "\n"
+            << Line("extracted layers", report->layers_kept, report->layers_removed) << "\n"
+            << Line("artifacts", report->artifacts_kept, report->artifacts_removed) << "\n"
+            << "stale work dirs removed: " << report->work_removed << ", stale temp files removed: "
+            << report->temps_removed << "\n";
+  return kExitOk;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,146 @@
+// `strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check]`: resolve every
+// `image "ref"` the program uses to a digest and write strata.lock beside the entry file.
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "compiler/eval/lockfile.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/options.h"
+#include "runtime/oci/registry.h"
+
+namespace strata::cli {
+namespace {
+
+// The refs of every pull node reachable from the program's value, sorted.
+std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
+  std::set<std::string> refs;
+  std::set<const graph::Node*> seen;
+  std::vector<const graph::Node*> work(roots.begin(), roots.end());
+  while (!work.empty()) {
+    const graph::Node* node = work.back();
+    work.pop_back();
+    if (!seen.insert(node).second) continue;
+    if (node->op() == graph::Op::kPull)
+      if (const nlohmann::json* ref = node->Find("ref"); ref && ref->is_string())
+        refs.insert(ref->get<std::string>());
+    for (const graph::Node* input : node->inputs()) work.push_back(input);
+  }
+  return refs;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int LockCommand(const std::vector<std::string>& args) {
+  const std::string usage =
+      "strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check] [--store "
+      "DIR]";
+  po::options_description options("strata lock");
+  AddProgramOptions(options, /*with_args=*/true);
+  options.add_options()("update",
+                        po::value<std::vector<std::string>>()->composing()->value_name("REF"),
+                        "resolve REF again even though it is locked (repeatable)")(
+      "update-all", "resolve every image again")(
+      "check",
+      "resolve nothing: exit 1 unless every image is locked and the lock has no stale entries")(
+      "store", po::value<std::string>()->value_name("DIR"),
+      "the store (for the local-source hash cache)");
+  ParsedCommand parsed = ParseCommand(usage, options, args, 0);
+  // The session keeps its hash cache in the store, so --store must be in place before it starts.
+  if (parsed.values.count("store"))
+    ::setenv("STRATA_STORE", parsed.values["store"].as<std::string>().c_str(), 1);
+  std::vector<std::string> updates;
+  if (parsed.values.count("update"))
+    updates = parsed.values["update"].as<std::vector<std::string>>();
+  bool update_all = parsed.values.count("update-all") > 0;
+  bool check = parsed.values.count("check") > 0;
+  if (check && (update_all || !updates.empty()))
+    throw UsageError{"--check cannot be combined with --update"};
+  ProgramInput input = GetProgramInput(parsed.values);
+
+  Session session;
+  std::optional<eval::Value> root = session.Run(input);
+  if (!root) return session.Finish();
+  std::vector<const graph::Node*> nodes;
+  if (!session.evaluator().CollectNodes(*root, nodes)) return session.Finish();
+  std::set<std::string> refs = PulledRefs(nodes);
+  for (const std::string& update : updates)
+    if (!refs.count(update)) {
+      std::string used;
+      for (const std::string& ref : refs) used += (used.empty() ? "" : ", ") + ref;
+      throw UsageError{"--update " + update + ": the program uses no image \"" + update +
+                       "\" (it uses: " + (used.empty() ? "none" : used) + ")"};
+    }
+
+  std::string path = eval::LockfilePathFor(session.entry()->path);
+  llvm::Expected<std::optional<eval::Lockfile>> loaded = eval::Lockfile::Load(path);
+  if (!loaded) {
+    std::cerr << "strata: " << llvm::toString(loaded.takeError()) << "\n";
+    return kExitProgramError;
+  }
+  eval::Lockfile old_lock = loaded->value_or(eval::Lockfile());
+
+  if (check) {
+    int problems = 0;
+    for (const std::string& ref : refs)
+      if (old_lock.Lookup(ref).empty()) {
+        std::cerr << "strata: " << path << ": image \"" << ref << "\" is not locked\n";
+        ++problems;
+      }
+    for (const auto& [ref, digest] : old_lock.images())
+      if (!refs.count(ref)) {
+        std::cerr << "strata: " << path << ": \"" << ref << "\" is locked but no longer used\n";
+        ++problems;
+      }
+    if (problems) std::cerr << "strata: run `strata lock` to update " << path << "\n";
+    return problems ? kExitProgramError : kExitOk;
+  }
+
+  eval::Lockfile lock;
+  bool failed = false;
+  for (const std::string& ref : refs) {
+    std::string old_digest = old_lock.Lookup(ref);
+    bool resolve = old_digest.empty() || update_all ||
+                   std::find(updates.begin(), updates.end(), ref) != updates.end();
+    if (!resolve) {
+      lock.Set(ref, old_digest);
+      continue;
+    }
+    llvm::Expected<std::string> digest = oci::ResolveDigest(ref);
+    if (!digest) {
+      std::cerr << "strata: cannot lock image \"" << ref
+                << "\": " << llvm::toString(digest.takeError()) << "\n";
+      failed = true;
+      continue;
+    }
+    lock.Set(ref, *digest);
+    const char* change = old_digest.empty()      ? "locked"
+                         : old_digest == *digest ? "unchanged"
+                                                 : "updated";
+    std::cerr << change << " " << ref << " " << *digest << "\n";
+  }
+  // All or nothing: a failed resolution leaves the old lock as it was.
+  if (failed) return kExitProgramError;
+  for (const auto& [ref, digest] : old_lock.images())
+    if (!refs.count(ref)) std::cerr << "removed " << ref << " (no longer used)\n";
+  if (!*loaded || ReadText(path) != lock.Serialize()) {
+    if (llvm::Error error = lock.Save(path)) {
+      std::cerr << "strata: " << llvm::toString(std::move(error)) << "\n";
+      return kExitProgramError;
+    }
+  }
+  std::cout << path << "\n";
+  return kExitOk;
+}
+
+}  // namespace strata::cli

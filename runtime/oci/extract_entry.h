@@ -1,0 +1,45 @@
+// Writes one tar entry of a layer into the extraction directory (layer_extractor.cpp), safely
+// and in overlayfs form.
+#pragma once
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <llvm/Support/Error.h>
+#include <time.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/oci/rooted_dir.h"
+
+namespace strata::oci {
+
+class EntryExtractor {
+ public:
+  // `layer` names the layer in errors ("layer sha256:...").
+  EntryExtractor(const RootedDir& root, std::string layer)
+      : root_(root), layer_(std::move(layer)) {}
+
+  // Writes the entry (reading its data from `a`). Errors name the entry.
+  llvm::Error Extract(struct archive* a, struct archive_entry* e);
+  // Sets directory mtimes last, since creating their children changed them.
+  llvm::Error Finish();
+
+ private:
+  llvm::Error EntryError(const std::string& path, const llvm::Twine& message) const;
+  llvm::Error Whiteout(const std::string& path, const std::vector<std::string>& parts);
+  llvm::Error WriteFile(struct archive* a, struct archive_entry* e, int parent,
+                        const std::string& name, const std::string& path);
+  llvm::Error Metadata(struct archive_entry* e, int parent, const std::string& name, int fd,
+                       const std::string& path);
+
+  const RootedDir& root_;
+  std::string layer_;
+  struct DirTime {
+    std::vector<std::string> parts;
+    struct timespec mtime;
+  };
+  std::vector<DirTime> dir_times_;
+};
+
+}  // namespace strata::oci

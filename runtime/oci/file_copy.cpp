@@ -1,0 +1,113 @@
+// Whole-file reads and atomic file copies for the exporters and importers.
+#include "runtime/oci/file_copy.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <vector>
+
+#include "runtime/store/temp_file.h"
+
+namespace strata::oci {
+
+using store::ErrnoError;
+
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_size) {
+  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return ErrnoError(errno, "cannot open", path);
+  struct stat st;
+  if (::fstat(fd.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
+  if (!S_ISREG(st.st_mode))
+    return store::MakeError(std::errc::invalid_argument, path + ": not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_size)
+    return store::MakeError(std::errc::file_too_large, path + ": file is too large");
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.Get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_size)
+      return store::MakeError(std::errc::file_too_large, path + ": file is too large");
+  }
+  return out;
+}
+
+llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what) {
+  bool use_copy_range = true;
+  std::vector<char> buf;
+  while (size > 0) {
+    if (use_copy_range) {
+      ssize_t n = ::copy_file_range(in_fd, nullptr, out_fd, nullptr, size, 0);
+      if (n > 0) {
+        size -= static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0)
+        return store::MakeError(std::errc::io_error, what + ": file is shorter than expected");
+      use_copy_range = false;  // EXDEV, EINVAL, ENOSYS...: fall back to read/write.
+      buf.resize(1 << 20);
+    }
+    ssize_t n = ::read(in_fd, buf.data(), std::min<uint64_t>(buf.size(), size));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", what);
+    }
+    if (n == 0)
+      return store::MakeError(std::errc::io_error, what + ": file is shorter than expected");
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out_fd, buf.data() + done, static_cast<size_t>(n - done));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError(errno, "cannot write copy of", what);
+      }
+      done += w;
+    }
+    size -= static_cast<uint64_t>(n);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest) {
+  store::UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) return ErrnoError(errno, "cannot open", src);
+  struct stat st;
+  if (::fstat(in.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", src);
+  llvm::Expected<store::TempFile> out = store::TempFile::Create(ParentDir(dest), 0644);
+  if (!out) return out.takeError();
+  if (llvm::Error err = CopyFd(in.Get(), out->Fd(), static_cast<uint64_t>(st.st_size), src))
+    return err;
+  return out->CommitReplace(dest);
+}
+
+llvm::Error WriteFileAtomic(const std::string& dest, const std::string& bytes) {
+  llvm::Expected<store::TempFile> out = store::TempFile::Create(ParentDir(dest), 0644);
+  if (!out) return out.takeError();
+  if (llvm::Error err = out->WriteAll(bytes.data(), bytes.size())) return err;
+  return out->CommitReplace(dest);
+}
+
+llvm::Error MakeDirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec)
+    return llvm::createStringError(ec, "cannot create directory " + path + ": " + ec.message());
+  return llvm::Error::success();
+}
+
+}  // namespace strata::oci

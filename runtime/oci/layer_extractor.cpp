@@ -1,0 +1,185 @@
+// ExtractLayer: blob -> LayerStream (decompress + diff_id) -> libarchive tar reader ->
+// EntryExtractor, into a private dir under <store>/tmp, renamed to <store>/layers/<hex>.
+#include "runtime/oci/layer_extractor.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "runtime/oci/extract_entry.h"
+#include "runtime/oci/file_copy.h"
+#include "runtime/oci/layer_stream.h"
+#include "runtime/oci/rooted_dir.h"
+#include "runtime/store/names.h"
+#include "runtime/store/temp_file.h"
+
+namespace strata::oci {
+namespace {
+
+constexpr const char* kExtractPrefix = "layer-";
+
+// The tar reader pulls decompressed bytes through this; libarchive callbacks cannot carry an
+// llvm::Error, so the first one waits here.
+struct PullSource {
+  ~PullSource() { llvm::consumeError(std::move(error)); }
+  LayerStream* stream = nullptr;
+  std::vector<char> buffer = std::vector<char>(1 << 20);
+  llvm::Error error = llvm::Error::success();
+  bool failed = false;
+};
+
+la_ssize_t PullRead(struct archive*, void* client, const void** out) {
+  auto* source = static_cast<PullSource*>(client);
+  llvm::Expected<size_t> n = source->stream->Read(source->buffer.data(), source->buffer.size());
+  if (!n) {
+    source->error = n.takeError();
+    source->failed = true;
+    return -1;
+  }
+  *out = source->buffer.data();
+  return static_cast<la_ssize_t>(*n);
+}
+
+struct ReadFree {
+  void operator()(struct archive* a) const { archive_read_free(a); }
+};
+
+// A private extraction dir in <store>/tmp, flocked for its lifetime so that cleaners (below)
+// leave it alone, and removed unless published.
+class ExtractDir {
+ public:
+  static llvm::Expected<ExtractDir> Create(const std::string& tmp_dir, const std::string& hex) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      std::string tmpl = tmp_dir + "/" + kExtractPrefix + hex.substr(0, 16) + "-XXXXXX";
+      if (::mkdtemp(tmpl.data()) == nullptr) return store::ErrnoError(errno, "cannot create", tmpl);
+      store::UniqueFd fd(::open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!fd && errno == ENOENT) continue;  // A cleaner removed it before we opened it.
+      if (!fd) return store::ErrnoError(errno, "cannot open", tmpl);
+      while (::flock(fd.Get(), LOCK_EX) != 0)
+        if (errno != EINTR) return store::ErrnoError(errno, "cannot lock", tmpl);
+      struct stat st;
+      if (::fstat(fd.Get(), &st) != 0) return store::ErrnoError(errno, "cannot stat", tmpl);
+      if (st.st_nlink == 0) continue;  // A cleaner removed it before we locked it.
+      return ExtractDir(std::move(fd), tmpl);
+    }
+    return store::MakeError(std::errc::file_exists,
+                            "cannot create an extraction dir in " + tmp_dir);
+  }
+  ExtractDir(ExtractDir&&) noexcept = default;
+  ~ExtractDir() {
+    if (!path_.empty()) llvm::consumeError(RemoveAt(AT_FDCWD, path_));
+  }
+  int Fd() const { return fd_.Get(); }
+  const std::string& Path() const { return path_; }
+  void Published() { path_.clear(); }
+
+ private:
+  ExtractDir(store::UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  store::UniqueFd fd_;
+  std::string path_;
+};
+
+// Removes extraction dirs whose extractor died (their flock is free).
+void CleanStaleExtractDirs(const std::string& tmp_dir) {
+  store::UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) return;
+  DIR* dir = ::fdopendir(::fcntl(dir_fd.Get(), F_DUPFD_CLOEXEC, 0));
+  if (dir == nullptr) return;
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(dir))
+    if (std::strncmp(entry->d_name, kExtractPrefix, std::strlen(kExtractPrefix)) == 0)
+      names.push_back(entry->d_name);
+  ::closedir(dir);
+  for (const std::string& name : names) {
+    store::UniqueFd fd(
+        ::openat(dir_fd.Get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    // Keep the lock while removing, so a fresh extractor that wins the race sees nlink 0.
+    if (!fd || ::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;
+    llvm::consumeError(RemoveAt(dir_fd.Get(), name));
+  }
+}
+
+llvm::Error Unpack(const LayerDescriptor& layer, const std::string& blob, const ExtractDir& dir) {
+  std::string what = "layer " + layer.digest;
+  llvm::Expected<LayerStream> stream = LayerStream::Open(blob);
+  if (!stream) return stream.takeError();
+  PullSource source;
+  source.stream = &*stream;
+  std::unique_ptr<struct archive, ReadFree> a(archive_read_new());
+  if (!a) return store::MakeError(std::errc::not_enough_memory, "out of memory");
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  auto tar_error = [&](const std::string& where) -> llvm::Error {
+    if (source.failed) return std::move(source.error);
+    const char* msg = archive_error_string(a.get());
+    return store::MakeError(std::errc::illegal_byte_sequence,
+                            what + ": " + where + ": " + (msg ? msg : "not a tar archive"));
+  };
+  if (archive_read_open(a.get(), &source, nullptr, PullRead, nullptr) != ARCHIVE_OK)
+    return tar_error("cannot read");
+
+  store::UniqueFd root(::fcntl(dir.Fd(), F_DUPFD_CLOEXEC, 0));
+  RootedDir rooted(std::move(root));
+  EntryExtractor extractor(rooted, what);
+  struct archive_entry* e;
+  int rc;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+    if (llvm::Error err = extractor.Extract(a.get(), e)) {
+      if (source.failed) {
+        llvm::consumeError(std::move(err));
+        return std::move(source.error);
+      }
+      return err;
+    }
+  }
+  if (rc != ARCHIVE_EOF) return tar_error("malformed tar");
+  if (llvm::Error err = extractor.Finish()) return err;
+  llvm::Expected<std::string> diff_id = stream->Finish();
+  if (!diff_id) return diff_id.takeError();
+  if (*diff_id != layer.diff_id)
+    return store::MakeError(std::errc::illegal_byte_sequence,
+                            what + ": diff_id mismatch: the image says " + layer.diff_id +
+                                ", the layer's tar is " + *diff_id);
+  return llvm::Error::success();
+}
+
+}  // namespace
+
+llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerDescriptor& layer) {
+  if (!store::IsValidDigest(layer.digest) || !store::IsValidDigest(layer.diff_id))
+    return store::MakeError(std::errc::invalid_argument,
+                            "layer '" + layer.digest + "': invalid digest or diff_id");
+  std::string hex = store::DigestHex(layer.diff_id).str();
+  std::string layers_dir = store.Root() + "/layers";
+  std::string dest = layers_dir + "/" + hex;
+  struct stat st;
+  if (::lstat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dest;
+  if (!store.HasBlob(layer.digest))
+    return store::MakeError(std::errc::no_such_file_or_directory,
+                            "layer " + layer.digest + " is not in the store");
+  if (llvm::Error err = MakeDirs(layers_dir)) return err;
+  CleanStaleExtractDirs(store.TmpDir());
+
+  llvm::Expected<ExtractDir> dir = ExtractDir::Create(store.TmpDir(), hex);
+  if (!dir) return dir.takeError();
+  if (llvm::Error err = Unpack(layer, store.BlobPath(layer.digest), *dir)) return err;
+  if (::fchmod(dir->Fd(), 0755) != 0) return store::ErrnoError(errno, "cannot chmod", dir->Path());
+  // The tree must be on disk before its name is: one syncfs instead of an fsync per file.
+  if (::syncfs(dir->Fd()) != 0) return store::ErrnoError(errno, "cannot sync", dir->Path());
+  if (::rename(dir->Path().c_str(), dest.c_str()) != 0) {
+    // Another extraction of the same layer won; ours is dropped by ExtractDir's destructor.
+    if (errno == ENOTEMPTY || errno == EEXIST) return dest;
+    return store::ErrnoError(errno, "cannot publish layer at", dest);
+  }
+  dir->Published();
+  if (llvm::Error err = store::SyncDirectory(layers_dir)) return err;
+  return dest;
+}
+
+}  // namespace strata::oci

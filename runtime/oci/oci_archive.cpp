@@ -1,0 +1,45 @@
+// ExportOciArchive: oci-archive:FILE[:TAG] — an OCI layout holding one image, as a
+// deterministic tar streamed straight from the store's blobs.
+#include <set>
+
+#include "runtime/oci/image_json.h"
+#include "runtime/oci/image_writer.h"
+#include "runtime/oci/tar_file_writer.h"
+#include "runtime/store/names.h"
+#include "runtime/store/temp_file.h"
+
+namespace strata::oci {
+
+llvm::Error ExportOciArchive(const store::Store& store, const Image& image,
+                             const WrittenImage& written, const std::string& file,
+                             const std::string& tag) {
+  std::set<std::string> digests = {written.config_digest, written.manifest_digest};
+  for (const LayerDescriptor& layer : image.layers) digests.insert(layer.digest);
+  for (const std::string& digest : digests) {
+    if (!store::IsValidDigest(digest) || !store.HasBlob(digest))
+      return store::MakeError(std::errc::no_such_file_or_directory,
+                              "blob " + digest + " is not in the store");
+  }
+  nlohmann::json index = {
+      {"schemaVersion", 2},
+      {"mediaType", kOciIndexType},
+      {"manifests", {ManifestDescriptorJson(written.manifest_digest, written.manifest_size, tag)}},
+  };
+
+  llvm::Expected<TarFileWriter> tar = TarFileWriter::Create(file);
+  if (!tar) return tar.takeError();
+  // Byte order of paths: blobs/ < blobs/sha256/ < blobs/sha256/<hex> < index.json < oci-layout;
+  // std::set keeps the hex names sorted.
+  if (llvm::Error err = tar->AddDirectory("blobs/")) return err;
+  if (llvm::Error err = tar->AddDirectory("blobs/sha256/")) return err;
+  for (const std::string& digest : digests) {
+    std::string path = "blobs/sha256/" + store::DigestHex(digest).str();
+    if (llvm::Error err = tar->AddFile(path, store.BlobPath(digest))) return err;
+  }
+  if (llvm::Error err = tar->AddBytes("index.json", CanonicalBytes(index))) return err;
+  if (llvm::Error err = tar->AddBytes("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"))
+    return err;
+  return tar->Commit();
+}
+
+}  // namespace strata::oci

@@ -1,0 +1,48 @@
+// A small blocking HTTP client over libcurl for the registry API (one easy handle per request).
+#pragma once
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace strata::oci {
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, HEAD, POST, PUT
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  // The request body: `body_file` (streamed from disk) when set, else `body`. Both can be sent
+  // again, so a request can be retried after an authentication challenge.
+  std::string body;
+  std::string body_file;
+  bool follow_redirects = true;  // blob downloads are often redirected to a CDN
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::map<std::string, std::string>
+      headers;       // lowercase names; the last value of the final response
+  std::string body;  // unless a sink took it
+  std::string Header(llvm::StringRef name) const;
+};
+
+// Receives the body of a 2xx response as it arrives; an error aborts the transfer and is
+// returned by Perform. Bodies of other statuses go to HttpResponse::body (for messages).
+using BodySink = std::function<llvm::Error(const char* data, size_t size)>;
+
+// Performs one request. An HTTP error status is a response, not an error; an error is a
+// failure to talk to the server at all, and its message names the host and says that this
+// machine may have no network.
+llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink& sink = nullptr);
+
+// "host[:port]" of an http(s) URL.
+std::string UrlHost(llvm::StringRef url);
+// Percent-encodes a query value.
+std::string UrlEscape(llvm::StringRef value);
+
+}  // namespace strata::oci

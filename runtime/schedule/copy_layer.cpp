@@ -1,0 +1,209 @@
+// Docker's COPY semantics, built as a layer tree without starting a container.
+#include "runtime/schedule/copy_layer.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+#include <optional>
+
+#include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_source.h"
+#include "runtime/exec/exec_error.h"
+#include "runtime/exec/rootfs_path.h"
+#include "runtime/schedule/image_config.h"
+#include "runtime/schedule/root_path.h"
+
+namespace strata::schedule {
+namespace {
+
+llvm::Error CopyError(const std::string& message) {
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
+}
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > start) parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::optional<long> ParseNumber(const std::string& text) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// The numeric id of `name` in an /etc/passwd or /etc/group text (field 3).
+std::optional<long> LookupId(const std::optional<std::string>& file, const std::string& name) {
+  if (!file) return std::nullopt;
+  size_t start = 0;
+  while (start < file->size()) {
+    size_t end = file->find('\n', start);
+    if (end == std::string::npos) end = file->size();
+    std::string line = file->substr(start, end - start);
+    start = end + 1;
+    std::vector<std::string> fields;
+    size_t field_start = 0;
+    while (true) {
+      size_t colon = line.find(':', field_start);
+      fields.push_back(line.substr(field_start, colon == std::string::npos ? std::string::npos : colon - field_start));
+      if (colon == std::string::npos) break;
+      field_start = colon + 1;
+    }
+    if (fields.size() >= 3 && fields[0] == name) return ParseNumber(fields[2]);
+  }
+  return std::nullopt;
+}
+
+// Creates `relative` ("/a/b") and its ancestors in the layer: existing ones in the parent with
+// their metadata, missing ones with `fresh_mode` and the given owner.
+llvm::Error MakeParents(const std::string& parent_root, const std::string& layer_dir,
+                        const std::string& relative, uid_t uid, gid_t gid, const std::string& dest) {
+  std::string prefix;
+  for (const std::string& part : Segments(relative)) {
+    prefix += "/" + part;
+    std::string layer_path = layer_dir + prefix;
+    struct stat existing;
+    if (::lstat(layer_path.c_str(), &existing) == 0) continue;
+    struct stat parent;
+    bool in_parent = ::lstat((parent_root + prefix).c_str(), &parent) == 0;
+    if (in_parent && !S_ISDIR(parent.st_mode))
+      return CopyError("cannot copy to '" + dest + "': '" + prefix + "' is not a directory in the image");
+    if (::mkdir(layer_path.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_path);
+    uid_t owner = in_parent ? parent.st_uid : uid;
+    gid_t group = in_parent ? parent.st_gid : gid;
+    mode_t mode = in_parent ? (parent.st_mode & 07777) : 0755;
+    if (::lchown(layer_path.c_str(), owner, group) != 0) return exec::ErrnoError(errno, "cannot chown", layer_path);
+    if (::chmod(layer_path.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", layer_path);
+  }
+  return llvm::Error::success();
+}
+
+std::string BaseName(const std::string& path) {
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  size_t slash = trimmed.find_last_of('/');
+  return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
+}
+
+}  // namespace
+
+llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root) {
+  size_t colon = spec.find(':');
+  std::string user = spec.substr(0, colon);
+  std::string group = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (user.empty()) return CopyError("malformed chown '" + spec + "': expected user[:group]");
+  std::optional<long> uid = ParseNumber(user);
+  if (!uid) {
+    llvm::Expected<std::optional<std::string>> passwd = exec::ReadFileInRoot(root, "/etc/passwd");
+    if (!passwd) return passwd.takeError();
+    uid = LookupId(*passwd, user);
+    if (!uid) return CopyError("chown " + spec + ": unable to find user '" + user + "' in the image's /etc/passwd");
+  }
+  std::optional<long> gid = uid;  // Docker: a user without a group uses the uid as gid
+  if (!group.empty()) {
+    gid = ParseNumber(group);
+    if (!gid) {
+      llvm::Expected<std::optional<std::string>> groups = exec::ReadFileInRoot(root, "/etc/group");
+      if (!groups) return groups.takeError();
+      gid = LookupId(*groups, group);
+      if (!gid) return CopyError("chown " + spec + ": unable to find group '" + group + "' in the image's /etc/group");
+    }
+  }
+  return std::make_pair(static_cast<uid_t>(*uid), static_cast<gid_t>(*gid));
+}
+
+llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent_root,
+                           const std::string& layer_dir) {
+  struct stat source;
+  if (::lstat(request.source.c_str(), &source) != 0)
+    return exec::ErrnoError(errno, "copy source is gone", request.source);
+
+  CopyRules rules;
+  rules.keep_owner = false;
+  rules.normalize_local = request.local;
+  if (!request.chown.empty()) {
+    llvm::Expected<std::pair<uid_t, gid_t>> ids = ResolveChown(request.chown, parent_root);
+    if (!ids) return ids.takeError();
+    rules.uid = ids->first;
+    rules.gid = ids->second;
+  }
+  if (!request.chmod.empty()) {
+    if (request.chmod.size() > 4 || request.chmod.find_first_not_of("01234567") != std::string::npos)
+      return CopyError("malformed chmod '" + request.chmod + "': expected octal digits such as 755");
+    rules.chmod = static_cast<mode_t>(std::stoul(request.chmod, nullptr, 8));
+  }
+  if (!request.exclude.empty() || !request.local_exclude.empty()) {
+    std::vector<std::string> cleaned;
+    for (const std::string& pattern : request.exclude) cleaned.push_back(graph::CleanIgnorePattern(pattern));
+    auto user = std::make_shared<graph::IgnoreMatcher>(cleaned);
+    auto local = std::make_shared<graph::IgnoreMatcher>(request.local_exclude);
+    // The source's path below the local root, so that .dockerignore patterns line up.
+    std::string prefix;
+    if (!request.local_root.empty() && request.source.size() > request.local_root.size())
+      prefix = request.source.substr(request.local_root.size() + 1) + "/";
+    rules.exclude = [user, local, prefix](const std::string& relative) {
+      return (!user->empty() && user->IsIgnored(relative)) || (!local->empty() && local->IsIgnored(prefix + relative));
+    };
+    rules.walk_excluded = user->has_exceptions() || local->has_exceptions();
+  }
+
+  const std::string& dest = request.dest;
+  bool into = dest.empty() || dest.back() == '/' || dest == "." || dest == ".." ||
+              (dest.size() >= 2 && dest.compare(dest.size() - 2, 2, "/.") == 0);
+  std::string workdir = request.workdir.empty() ? "/" : request.workdir;
+  std::string absolute = CleanPath(workdir, dest);
+  llvm::Expected<std::string> resolved = ResolveInRoot(parent_root, absolute, /*follow_last=*/true, Escape::kClamp);
+  if (!resolved) return resolved.takeError();
+  struct stat existing;
+  bool dest_is_dir = ::stat((parent_root + *resolved).c_str(), &existing) == 0 && S_ISDIR(existing.st_mode);
+
+  if (S_ISDIR(source.st_mode)) {
+    // The directory itself is not copied, only what it holds; dest becomes (or stays) a dir.
+    std::string parent = *resolved == "/" ? "/" : resolved->substr(0, resolved->find_last_of('/'));
+    if (llvm::Error err = MakeParents(parent_root, layer_dir, parent, rules.uid, rules.gid, dest)) return err;
+    std::string target = layer_dir + (*resolved == "/" ? "" : *resolved);
+    if (*resolved != "/" && ::lstat(target.c_str(), &existing) != 0) {
+      struct stat in_parent;
+      bool existed = ::lstat((parent_root + *resolved).c_str(), &in_parent) == 0;
+      if (existed && !S_ISDIR(in_parent.st_mode))
+        return CopyError("cannot copy a directory to '" + dest + "': it is a file in the image");
+      mode_t mode = existed ? (in_parent.st_mode & 07777)
+                            : (rules.chmod ? *rules.chmod
+                                           : (request.local ? graph::NormalizedLocalMode(source.st_mode)
+                                                            : (source.st_mode & 07777)));
+      uid_t uid = existed ? in_parent.st_uid : rules.uid;
+      gid_t gid = existed ? in_parent.st_gid : rules.gid;
+      if (::mkdir(target.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", target);
+      if (::lchown(target.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", target);
+      if (::chmod(target.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", target);
+    }
+    return CopyContents(request.source, target, rules);
+  }
+
+  std::string file = *resolved;
+  if (into || dest_is_dir) {
+    if (llvm::Error err = MakeParents(parent_root, layer_dir, *resolved, rules.uid, rules.gid, dest)) return err;
+    file = (*resolved == "/" ? "" : *resolved) + "/" + BaseName(request.source);
+  } else {
+    std::string parent = resolved->substr(0, resolved->find_last_of('/'));
+    if (llvm::Error err = MakeParents(parent_root, layer_dir, parent, rules.uid, rules.gid, dest)) return err;
+  }
+  std::string target = layer_dir + file;
+  if (::lstat(target.c_str(), &existing) == 0)
+    return CopyError("cannot copy to '" + dest + "': '" + file + "' is a directory in the image");
+  return CopyTree(request.source, target, rules);
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,43 @@
+// Docker's COPY semantics: the layer tree that copying an artifact into an image produces.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+namespace strata::schedule {
+
+struct CopyRequest {
+  std::string source;       // host path of the artifact: a file, directory or symlink
+  bool local = false;       // the user's files: modes normalised, `.git` skipped
+  std::string dest;         // as written; relative to workdir; "dir/" means "into dir"
+  std::string workdir = "/";
+  std::string chown;        // "user[:group]" (names from the image's /etc/passwd, /etc/group)
+  std::string chmod;        // octal, e.g. "755"
+  std::vector<std::string> exclude;  // .dockerignore-style patterns relative to the source
+  // A local artifact's own .dockerignore patterns and the root they are relative to.
+  std::string local_root;
+  std::vector<std::string> local_exclude;
+};
+
+// Fills `layer_dir` (an existing empty directory) with what the copy adds to the image whose
+// merged rootfs is `parent_root` (read only):
+// - a directory source has its CONTENTS copied; a file goes to dest, or into dest when dest ends
+//   in '/' or is a directory in the parent image (its symlinks resolved inside the image);
+// - missing parent directories are created 0755 (owned by the chown user, else root); existing
+//   ones are included with their owner and mode as in the parent, so the layer changes nothing
+//   about them;
+// - entries get uid/gid 0 (or the chown ids; a user without a group uses the uid as gid, as
+//   Docker does); modes are kept (normalised for local sources), or set by chmod; symlinks are
+//   copied as symlinks and never followed.
+llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent_root,
+                           const std::string& layer_dir);
+
+// Resolves "user[:group]" against the rootfs's /etc/passwd and /etc/group.
+llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root);
+
+}  // namespace strata::schedule

@@ -1,0 +1,295 @@
+// Executes the part of a derivation graph a target needs, in parallel, with per-key locks.
+#include "runtime/schedule/executor.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "runtime/schedule/op_context.h"
+
+namespace strata::schedule {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Cut(std::string text, size_t max) {
+  if (text.size() > max) text = text.substr(0, max - 3) + "...";
+  return text;
+}
+
+std::string JoinArgv(const nlohmann::json& argv) {
+  return argv.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The name of an artifact node as a COPY source: "src", "/out/app", a URL.
+std::string SourceName(const graph::Node& node) {
+  if (const nlohmann::json* name = node.Find("name"); name && name->is_string()) return *name;
+  if (const nlohmann::json* path = node.Find("path"); path && path->is_string()) return *path;
+  if (const nlohmann::json* url = node.Find("url"); url && url->is_string()) return *url;
+  return std::string(graph::OpName(node.op()));
+}
+
+ProgressEvent MakeEvent(ProgressEvent::Type type, const graph::Node& node, size_t index, int total) {
+  ProgressEvent event;
+  event.type = type;
+  event.key = node.key().Hex();
+  event.op = std::string(graph::OpName(node.op()));
+  event.description = Describe(node);
+  event.index = static_cast<int>(index + 1);
+  event.total = total;
+  return event;
+}
+
+bool LocalForbidsCache(const graph::Node& node) {
+  // A local record names a host path that may have moved; its digest is recomputed by the
+  // compiler on every run anyway, so the node is always re-resolved (it costs nothing).
+  return node.op() == graph::Op::kLocal;
+}
+
+}  // namespace
+
+std::string Describe(const graph::Node& node) {
+  auto str = [&](const char* name) -> std::string {
+    const nlohmann::json* value = node.Find(name);
+    if (!value) return "";
+    return value->is_string() ? value->get<std::string>() : JoinArgv(*value);
+  };
+  switch (node.op()) {
+    case graph::Op::kScratch: return "scratch";
+    case graph::Op::kPull: return "FROM " + str("ref");
+    case graph::Op::kLoad: return "LOAD " + (node.inputs().empty() ? "" : SourceName(*node.inputs()[0]));
+    case graph::Op::kLocal: return "local " + str("name");
+    case graph::Op::kFetch: return "fetch " + str("url");
+    case graph::Op::kExec:
+      return Cut("RUN " + (node.Find("shell") ? str("shell") : str("argv")), 120);
+    case graph::Op::kCopy:
+      return "COPY " + (node.inputs().size() > 1 ? SourceName(*node.inputs()[1]) : "") + " " + str("dest");
+    case graph::Op::kConfig: {
+      std::string field = str("field");
+      for (char& c : field) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return Cut(field + " " + str("value"), 120);
+    }
+    case graph::Op::kSelect: return "select " + str("path");
+    case graph::Op::kMinimal: return "minimal " + str("executables");
+  }
+  return std::string(graph::OpName(node.op()));
+}
+
+llvm::Error OpError(const std::string& message) {
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
+}
+
+std::string OpContext::Param(llvm::StringRef name) const {
+  const nlohmann::json* value = node.Find(std::string_view(name.data(), name.size()));
+  return value && value->is_string() ? value->get<std::string>() : "";
+}
+
+// The nodes one Build visits, in post-order (inputs first).
+struct Executor::Plan {
+  struct Entry {
+    const graph::Node* node = nullptr;
+    std::optional<NodeOutput> output;  // set when cached or done
+    std::vector<size_t> inputs;        // indexes of input entries, in input order
+    std::vector<size_t> dependents;
+    int waiting = 0;                   // inputs not done yet
+    bool cached = false;
+  };
+  std::vector<Entry> entries;
+  std::unordered_map<const graph::Node*, size_t> index;
+};
+
+Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
+                   ProgressSink* progress)
+    : store_(store), runner_(runner), options_(std::move(options)), progress_(progress) {
+  if (options_.jobs <= 0) options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
+  Plan plan;
+  // Visit from the target; a node with a usable record is a leaf of the plan.
+  std::function<llvm::Expected<size_t>(const graph::Node*)> visit =
+      [&](const graph::Node* node) -> llvm::Expected<size_t> {
+    if (auto it = plan.index.find(node); it != plan.index.end()) return it->second;
+    Plan::Entry entry;
+    entry.node = node;
+    if (!options_.no_cache && !LocalForbidsCache(*node)) {
+      llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(node->key().Hex());
+      if (!record) return record.takeError();
+      if (*record) {
+        llvm::Expected<NodeOutput> output = FromRecord(**record);
+        if (output && RecordIsComplete(store_, *output)) {
+          entry.output = std::move(*output);
+          entry.cached = true;
+        } else if (!output) {
+          llvm::consumeError(output.takeError());  // rebuilt below and replaced
+        }
+      }
+    }
+    if (!entry.cached) {
+      for (const graph::Node* input : node->inputs()) {
+        llvm::Expected<size_t> input_index = visit(input);
+        if (!input_index) return input_index.takeError();
+        entry.inputs.push_back(*input_index);
+      }
+    }
+    size_t index = plan.entries.size();
+    plan.entries.push_back(std::move(entry));
+    plan.index[node] = index;
+    return index;
+  };
+  llvm::Expected<size_t> root = visit(target);
+  if (!root) return root.takeError();
+
+  // A required secret that was not given fails the build before any node runs.
+  for (const Plan::Entry& entry : plan.entries) {
+    if (entry.cached || entry.node->op() != graph::Op::kExec) continue;
+    const nlohmann::json* secrets = entry.node->Find("secrets");
+    if (!secrets || !secrets->is_array()) continue;
+    for (const nlohmann::json& secret : *secrets) {
+      std::string id = secret.value("id", std::string());
+      if (secret.value("required", true) && !options_.secrets.count(id))
+        return OpError("secret '" + id + "' is required by exec node " + entry.node->key().Hex() + " (" +
+                       Describe(*entry.node) + "): pass --secret id=" + id + ",src=FILE");
+    }
+  }
+
+  const int total = static_cast<int>(plan.entries.size());
+  std::deque<size_t> ready;
+  for (size_t i = 0; i < plan.entries.size(); ++i) {
+    Plan::Entry& entry = plan.entries[i];
+    if (entry.cached) {
+      ++stats_.cached;
+      if (progress_)
+        progress_->Report(MakeEvent(ProgressEvent::Type::kCached, *entry.node, i, total));
+      continue;
+    }
+    for (size_t input : entry.inputs) {
+      if (plan.entries[input].output) continue;
+      ++entry.waiting;
+      plan.entries[input].dependents.push_back(i);
+    }
+    if (entry.waiting == 0) ready.push_back(i);
+  }
+  if (plan.entries[*root].output) {
+    if (progress_) progress_->Finish();
+    return *plan.entries[*root].output;
+  }
+
+  std::mutex mu;
+  std::condition_variable changed;
+  int running = 0;
+  std::optional<llvm::Error> failure;
+  auto worker = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (true) {
+      changed.wait(lock, [&] { return !ready.empty() || running == 0 || failure; });
+      if (failure || ready.empty()) return;  // failed, or nothing left to do
+      size_t index = ready.front();
+      ready.pop_front();
+      ++running;
+      lock.unlock();
+      llvm::Expected<NodeOutput> output = Execute(plan, index);
+      lock.lock();
+      --running;
+      if (!output) {
+        if (!failure) failure.emplace(output.takeError());
+        else llvm::consumeError(output.takeError());
+      } else {
+        plan.entries[index].output = std::move(*output);
+        for (size_t dependent : plan.entries[index].dependents)
+          if (--plan.entries[dependent].waiting == 0) ready.push_back(dependent);
+      }
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  int workers = std::min<int>(options_.jobs, total);
+  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
+  for (std::thread& thread : threads) thread.join();
+  if (progress_) progress_->Finish();
+  if (failure) return std::move(*failure);
+  if (!plan.entries[*root].output) return OpError("internal error: the build stopped before its target");
+  return *plan.entries[*root].output;
+}
+
+llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
+  const graph::Node& node = *plan.entries[index].node;
+  const std::string key = node.key().Hex();
+  const std::string op(graph::OpName(node.op()));
+  const int total = static_cast<int>(plan.entries.size());
+  ProgressEvent event = MakeEvent(ProgressEvent::Type::kStart, node, index, total);
+
+  // One producer per key across processes: another build may have made it while we waited.
+  llvm::Expected<store::KeyLock> key_lock = store_.LockKey(key);
+  if (!key_lock) return key_lock.takeError();
+  if (!options_.no_cache && !LocalForbidsCache(node)) {
+    llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(key);
+    if (!record) return record.takeError();
+    if (*record) {
+      llvm::Expected<NodeOutput> output = FromRecord(**record);
+      if (output && RecordIsComplete(store_, *output)) {
+        ++stats_.cached;
+        event.type = ProgressEvent::Type::kCached;
+        if (progress_) progress_->Report(event);
+        return output;
+      }
+      if (!output) llvm::consumeError(output.takeError());
+    }
+  }
+
+  if (progress_) progress_->Report(event);
+  auto start = Clock::now();
+  OpContext context{store_, runner_, options_, node, {}, key, event.description, {}, -1};
+  std::vector<std::string> input_keys;
+  for (size_t input : plan.entries[index].inputs) {
+    context.inputs.push_back(&*plan.entries[input].output);
+    input_keys.push_back(plan.entries[input].node->key().Hex());
+  }
+  context.log = [&](llvm::StringRef line) {
+    if (!progress_) return;
+    ProgressEvent log = event;
+    log.type = ProgressEvent::Type::kLog;
+    log.message = line.str();
+    progress_->Report(log);
+  };
+
+  llvm::Expected<NodeOutput> output = [&]() -> llvm::Expected<NodeOutput> {
+    switch (node.op()) {
+      case graph::Op::kScratch: return RunScratch(context);
+      case graph::Op::kPull: return RunPull(context);
+      case graph::Op::kLoad: return RunLoad(context);
+      case graph::Op::kLocal: return RunLocal(context);
+      case graph::Op::kFetch: return RunFetch(context);
+      case graph::Op::kExec: return RunExec(context);
+      case graph::Op::kCopy: return RunCopy(context);
+      case graph::Op::kConfig: return RunConfig(context);
+      case graph::Op::kSelect: return RunSelect(context);
+      case graph::Op::kMinimal: return RunMinimal(context);
+    }
+    return OpError("unknown op");
+  }();
+  // Records only name published blobs and directories, so they go last.
+  if (output) {
+    if (llvm::Error err = store_.PutNodeRecord(key, ToRecord(*output, op, input_keys)))
+      output = std::move(err);
+  }
+  event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!output) {
+    std::string message = llvm::toString(output.takeError());
+    event.type = ProgressEvent::Type::kFailed;
+    event.message = message;
+    if (progress_) progress_->Report(event);
+    return OpError(op + " node " + key + " (" + event.description + ") failed: " + message);
+  }
+  ++stats_.executed;
+  event.type = ProgressEvent::Type::kDone;
+  event.layer_size = context.layer_size;
+  if (progress_) progress_->Report(event);
+  return output;
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,62 @@
+// Executes the part of a derivation graph a target needs: cache hits without work, independent
+// nodes in parallel, each result stored as its node record under the node's key.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+
+#include <llvm/Support/Error.h>
+
+#include "compiler/graph/node.h"
+#include "runtime/exec/sandbox_runner.h"
+#include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/node_output.h"
+#include "runtime/schedule/progress.h"
+#include "runtime/store/store.h"
+
+namespace strata::schedule {
+
+struct ExecutorOptions {
+  int jobs = 0;           // nodes run at once; 0 = one per core
+  bool no_cache = false;  // ignore existing records (still writes new ones)
+  // Secret id → host file, from `--secret id=ID,src=FILE`. Contents are read only by the
+  // sandbox; they never reach a key, a layer, a record or a log line.
+  std::map<std::string, std::string> secrets;
+  oci::LayerOptions layer;  // compression and SOURCE_DATE_EPOCH of new layers
+};
+
+struct ExecutorStats {
+  std::atomic<int> executed{0};  // nodes whose op ran
+  std::atomic<int> cached{0};    // nodes taken from a record
+};
+
+class Executor {
+ public:
+  Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
+           ProgressSink* progress = nullptr);
+
+  // Builds `target` and returns its output. Only the nodes the target needs run: a node with
+  // a complete record is a cache hit and its inputs are not visited. On the first failure no
+  // new node starts, running ones finish (their records are kept), and the error names the
+  // failing node. Thread-safe for one Build at a time.
+  llvm::Expected<NodeOutput> Build(const graph::Node* target);
+
+  const ExecutorStats& stats() const { return stats_; }
+
+ private:
+  struct Plan;
+  llvm::Expected<NodeOutput> Execute(Plan& plan, size_t index);
+
+  const store::Store& store_;
+  exec::SandboxRunner& runner_;
+  ExecutorOptions options_;
+  ProgressSink* progress_;
+  ExecutorStats stats_;
+};
+
+// A short human description of a node for progress lines and errors: "RUN make",
+// "COPY src /app", "ENV PATH=/bin", "FROM busybox", ...
+std::string Describe(const graph::Node& node);
+
+}  // namespace strata::schedule

@@ -1,0 +1,148 @@
+// Garbage collection of the store: mark from recent roots through node records, sweep the rest.
+#include "runtime/schedule/gc.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <set>
+
+#include "runtime/exec/exec_error.h"
+#include "runtime/exec/scratch_dir.h"
+#include "runtime/schedule/node_output.h"
+#include "runtime/schedule/store_lease.h"
+#include "runtime/schedule/work_dir.h"
+
+namespace strata::schedule {
+namespace {
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (struct dirent* entry = ::readdir(handle))
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.push_back(entry->d_name);
+  ::closedir(handle);
+  return names;
+}
+
+thread_local uint64_t tree_bytes = 0;
+int AddSize(const char*, const struct stat* st, int type, struct FTW*) {
+  if (type == FTW_F) tree_bytes += static_cast<uint64_t>(st->st_size);
+  return 0;
+}
+
+uint64_t TreeSize(const std::string& path) {
+  tree_bytes = 0;
+  ::nftw(path.c_str(), AddSize, 16, FTW_PHYS | FTW_MOUNT);
+  return tree_bytes;
+}
+
+std::string Hex(const std::string& digest) {
+  return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+}
+
+}  // namespace
+
+llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptions& options) {
+  GcReport report;
+  const std::string& root = store.Root();
+  int64_t now = options.now != 0 ? options.now : static_cast<int64_t>(std::time(nullptr));
+
+  std::set<std::string> keys, blobs, layers, artifacts;
+  std::deque<std::string> pending;
+  llvm::Expected<std::vector<RootRecord>> roots = ReadRoots(store);
+  if (!roots) return roots.takeError();
+  for (const RootRecord& record : *roots) {
+    if (record.key.empty() || record.time < now - options.keep_seconds) {
+      ::unlink(record.file.c_str());
+      ++report.roots_removed;
+      continue;
+    }
+    ++report.roots_kept;
+    pending.push_back(record.key);
+    for (const std::string& blob : record.blobs) blobs.insert(Hex(blob));
+  }
+  // Mark: every record reachable through "inputs", and what each names.
+  while (!pending.empty()) {
+    std::string key = std::move(pending.front());
+    pending.pop_front();
+    if (!keys.insert(key).second) continue;
+    llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(key);
+    if (!record) {
+      llvm::consumeError(record.takeError());
+      continue;
+    }
+    if (!*record) continue;
+    const nlohmann::json& json = **record;
+    if (json.contains("inputs") && json["inputs"].is_array())
+      for (const nlohmann::json& input : json["inputs"])
+        if (input.is_string()) pending.push_back(input);
+    llvm::Expected<NodeOutput> output = FromRecord(json);
+    if (!output) {
+      llvm::consumeError(output.takeError());
+      continue;
+    }
+    for (const oci::LayerDescriptor& layer : output->image.layers) {
+      blobs.insert(Hex(layer.digest));
+      layers.insert(Hex(layer.diff_id));
+    }
+    std::string prefix = root + "/artifacts/";
+    if (!output->IsStage() && output->path.compare(0, prefix.size(), prefix) == 0)
+      artifacts.insert(output->path.substr(prefix.size(), output->path.find('/', prefix.size()) - prefix.size()));
+  }
+
+  // Sweep.
+  for (const std::string& name : ListDir(root + "/nodes")) {
+    std::string path = root + "/nodes/" + name;
+    struct stat st;
+    uint64_t size = ::lstat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    std::string key = name.size() > 5 ? name.substr(0, name.size() - 5) : name;
+    GcCount& count = keys.count(key) ? report.records_kept : report.records_removed;
+    if (!keys.count(key) && ::unlink(path.c_str()) != 0) continue;
+    ++count.items;
+    count.bytes += size;
+  }
+  for (const std::string& name : ListDir(root + "/blobs/sha256")) {
+    std::string path = root + "/blobs/sha256/" + name;
+    struct stat st;
+    uint64_t size = ::lstat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    GcCount& count = blobs.count(name) ? report.blobs_kept : report.blobs_removed;
+    if (!blobs.count(name) && ::unlink(path.c_str()) != 0) continue;
+    ++count.items;
+    count.bytes += size;
+  }
+  auto sweep_dirs = [&](const std::string& dir, const std::set<std::string>& keep, GcCount& kept,
+                        GcCount& removed) -> llvm::Error {
+    for (const std::string& name : ListDir(dir)) {
+      std::string path = dir + "/" + name;
+      uint64_t size = TreeSize(path);
+      if (keep.count(name)) {
+        ++kept.items;
+        kept.bytes += size;
+        continue;
+      }
+      if (llvm::Error err = exec::RemoveTree(path)) return err;
+      ++removed.items;
+      removed.bytes += size;
+    }
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = sweep_dirs(root + "/layers", layers, report.layers_kept, report.layers_removed)) return err;
+  if (llvm::Error err = sweep_dirs(root + "/artifacts", artifacts, report.artifacts_kept, report.artifacts_removed))
+    return err;
+  llvm::Expected<size_t> work = CleanStaleWorkDirs(store);
+  if (!work) return work.takeError();
+  report.work_removed = *work;
+  llvm::Expected<size_t> temps = store.CleanTemps();
+  if (!temps) return temps.takeError();
+  report.temps_removed = *temps;
+  return report;
+}
+
+}  // namespace strata::schedule

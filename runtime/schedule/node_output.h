@@ -1,0 +1,48 @@
+// What one node produced (an image or an artifact), and its node record in the store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/oci/image.h"
+#include "runtime/store/store.h"
+
+namespace strata::schedule {
+
+struct NodeOutput {
+  enum class Kind { kStage, kArtifact };
+  Kind kind = Kind::kStage;
+  oci::Image image;  // kStage
+  // kArtifact: a host path (a file, directory or symlink). For a `local` artifact it is the
+  // user's own file; for a select or fetch it lives under <store>/artifacts/<key>/.
+  std::string path;
+  // The artifact is the user's local files: a copy normalises their modes and skips `.git`
+  // (as the local-source digest does), so the layer's content is what the key covers.
+  bool local = false;
+  // For a local artifact made with .dockerignore patterns: the local root they are relative
+  // to, and the patterns (graph::IgnoreMatcher); a copy leaves out what they ignore.
+  std::string local_root;
+  std::vector<std::string> local_exclude;
+
+  static NodeOutput Stage(oci::Image image);
+  static NodeOutput Artifact(std::string path, bool local = false);
+  bool IsStage() const { return kind == Kind::kStage; }
+};
+
+// The node record: {"kind":"stage","image":{...}} or {"kind":"artifact","path":...}, plus
+// "op", "inputs" (input keys, for gc) and "created" (unix seconds).
+nlohmann::json ToRecord(const NodeOutput& output, const std::string& op,
+                        const std::vector<std::string>& input_keys);
+llvm::Expected<NodeOutput> FromRecord(const nlohmann::json& record);
+
+// True when everything the record names (layer blobs, artifact path) is still in place, so the
+// record can be trusted as a cache hit.
+bool RecordIsComplete(const store::Store& store, const NodeOutput& output);
+
+// Every blob digest a stage output refers to (its layers).
+std::vector<std::string> LayerDigests(const NodeOutput& output);
+
+}  // namespace strata::schedule

@@ -1,0 +1,16 @@
+// config: one image-config change (env, workdir, user, ...), no layer.
+#include "runtime/schedule/image_config.h"
+#include "runtime/schedule/op_context.h"
+
+namespace strata::schedule {
+
+llvm::Expected<NodeOutput> RunConfig(OpContext& context) {
+  if (context.inputs.size() != 1 || !context.inputs[0]->IsStage()) return OpError("config needs one stage input");
+  const nlohmann::json* value = context.node.Find("value");
+  if (!value) return OpError("config node without a value");
+  oci::Image image = context.inputs[0]->image;
+  if (llvm::Error err = ApplyConfig(image, context.Param("field"), *value)) return err;
+  return NodeOutput::Stage(std::move(image));
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,52 @@
+// copy: an artifact copied into a stage with Docker's COPY semantics, as one new layer.
+#include <sys/stat.h>
+
+#include "runtime/exec/exec_error.h"
+#include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/copy_layer.h"
+#include "runtime/schedule/op_context.h"
+#include "runtime/schedule/rootfs_view.h"
+#include "runtime/schedule/work_dir.h"
+
+namespace strata::schedule {
+
+llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
+  if (context.inputs.size() != 2 || !context.inputs[0]->IsStage() || context.inputs[1]->IsStage())
+    return OpError("copy needs a stage and an artifact");
+  const NodeOutput& parent = *context.inputs[0];
+  const NodeOutput& artifact = *context.inputs[1];
+
+  CopyRequest request;
+  request.source = artifact.path;
+  request.local = artifact.local;
+  request.local_root = artifact.local_root;
+  request.local_exclude = artifact.local_exclude;
+  if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean() && extract->get<bool>())
+    return OpError("copy with extract (ADD of a tar archive) is not implemented yet");
+  request.dest = context.Param("dest");
+  request.workdir = parent.image.config.value("WorkingDir", std::string("/"));
+  request.chown = context.Param("chown");
+  request.chmod = context.Param("chmod");
+  if (const nlohmann::json* exclude = context.node.Find("exclude"); exclude && exclude->is_array())
+    for (const nlohmann::json& pattern : *exclude)
+      if (pattern.is_string()) request.exclude.push_back(pattern);
+
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "copy-");
+  if (!work) return work.takeError();
+  std::string layer_dir = work->Path() + "/layer";
+  if (::mkdir(layer_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_dir);
+  llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
+  if (!view) return view.takeError();
+  if (llvm::Error err = BuildCopyLayer(request, view->Root(), layer_dir)) return err;
+  if (llvm::Error err = view->Close()) return err;
+
+  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, layer_dir, context.options.layer);
+  if (!layer) return layer.takeError();
+  context.layer_size = static_cast<int64_t>(layer->size);
+  oci::Image image = parent.image;
+  image.layers.push_back(*layer);
+  image.history.push_back({context.description, false, ""});
+  return NodeOutput::Stage(std::move(image));
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,161 @@
+// exec: a RUN step in the sandbox over the parent's layers; the upper dir becomes a new layer.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cstring>
+
+#include "runtime/exec/exec_error.h"
+#include "runtime/exec/scratch_dir.h"
+#include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/image_config.h"
+#include "runtime/schedule/op_context.h"
+#include "runtime/schedule/rootfs_view.h"
+#include "runtime/schedule/work_dir.h"
+
+namespace strata::schedule {
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+std::vector<std::string> StringList(const nlohmann::json* value) {
+  std::vector<std::string> list;
+  if (value && value->is_array())
+    for (const nlohmann::json& item : *value)
+      if (item.is_string()) list.push_back(item);
+  return list;
+}
+
+bool DirIsEmpty(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return true;
+  bool empty = true;
+  while (struct dirent* entry = ::readdir(dir))
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) empty = false;
+  ::closedir(dir);
+  return empty;
+}
+
+}  // namespace
+
+std::string CacheDirName(const std::string& target) {
+  // Injective: every byte outside [A-Za-z0-9.-] (the '/' included) becomes _XX.
+  static const char kHex[] = "0123456789abcdef";
+  std::string name;
+  for (unsigned char c : target) {
+    if (std::isalnum(c) || c == '.' || c == '-') {
+      name += static_cast<char>(c);
+    } else {
+      name += '_';
+      name += kHex[c >> 4];
+      name += kHex[c & 15];
+    }
+  }
+  return name;
+}
+
+llvm::Expected<NodeOutput> RunExec(OpContext& context) {
+  if (context.inputs.empty() || !context.inputs[0]->IsStage()) return OpError("exec needs a stage input");
+  const oci::Image& parent = context.inputs[0]->image;
+  const nlohmann::json& config = parent.config;
+  const nlohmann::json& params_argv = context.node.Find("argv") ? *context.node.Find("argv") : nlohmann::json();
+
+  exec::RunSpec spec;
+  std::string command;
+  if (const nlohmann::json* shell = context.node.Find("shell"); shell && shell->is_string()) {
+    std::vector<std::string> shell_argv = StringList(config.contains("Shell") ? &config["Shell"] : nullptr);
+    if (shell_argv.empty()) shell_argv = {"/bin/sh", "-c"};
+    spec.argv = shell_argv;
+    spec.argv.push_back(*shell);
+    command = shell->get<std::string>();
+  } else {
+    spec.argv = StringList(&params_argv);
+    command = params_argv.dump();
+  }
+  if (spec.argv.empty()) return OpError("exec node without a command");
+
+  // Step-only variables (a Dockerfile's ARGs) first; the image config's Env wins over them.
+  for (const std::string& entry : StringList(context.node.Find("env"))) {
+    std::string name = entry.substr(0, entry.find('='));
+    if (!EnvValue(config, name)) spec.env.push_back(entry);
+  }
+  for (const std::string& entry : StringList(config.contains("Env") ? &config["Env"] : nullptr))
+    spec.env.push_back(entry);
+  if (!EnvValue(config, "PATH")) spec.env.push_back(std::string("PATH=") + kDefaultPath);
+  spec.cwd = config.value("WorkingDir", std::string("/"));
+  if (spec.cwd.empty()) spec.cwd = "/";
+  spec.user = config.value("User", std::string());
+  spec.hostname = "strata";
+  spec.network = context.node.Find("network") && context.node.Find("network")->is_boolean() &&
+                 context.node.Find("network")->get<bool>();
+
+  // Secrets first: a missing one fails before anything runs.
+  if (const nlohmann::json* secrets = context.node.Find("secrets"); secrets && secrets->is_array()) {
+    for (const nlohmann::json& secret : *secrets) {
+      std::string id = secret.value("id", std::string());
+      std::string target = secret.value("target", "/run/secrets/" + id);
+      bool required = secret.value("required", true);
+      auto found = context.options.secrets.find(id);
+      if (found == context.options.secrets.end()) {
+        if (!required) continue;
+        return OpError("secret '" + id + "' is required by this step: pass --secret id=" + id + ",src=FILE");
+      }
+      struct stat st;
+      if (::stat(found->second.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return OpError("secret '" + id + "': source file '" + found->second + "' is not a readable file");
+      spec.secret_mounts.push_back({found->second, target, std::nullopt, std::nullopt, 0400});
+    }
+  }
+  for (const std::string& target : StringList(context.node.Find("cache"))) {
+    std::string dir = context.store.Root() + "/cache/" + CacheDirName(target);
+    if (llvm::Error err = exec::MakeDirs(dir)) return err;
+    spec.cache_mounts.push_back({dir, target});
+  }
+  if (const nlohmann::json* mounts = context.node.Find("mounts"); mounts && mounts->is_array()) {
+    if (mounts->size() + 1 != context.inputs.size()) return OpError("exec mounts do not match the node's inputs");
+    for (size_t i = 0; i < mounts->size(); ++i) {
+      const NodeOutput& artifact = *context.inputs[i + 1];
+      if (artifact.IsStage()) return OpError("exec mount " + std::to_string(i) + " is not an artifact");
+      spec.bind_mounts.push_back({artifact.path, (*mounts)[i].value("target", std::string())});
+    }
+  }
+  for (const std::string& target : StringList(context.node.Find("tmpfs"))) spec.tmpfs_mounts.push_back({target, 0});
+
+  llvm::Expected<std::vector<std::string>> lowers = ExtractLayers(context.store, parent);
+  if (!lowers) return lowers.takeError();
+  spec.lower_dirs = std::move(*lowers);
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "exec-");
+  if (!work) return work.takeError();
+  spec.upper_dir = work->Path() + "/upper";
+  spec.work_dir = work->Path() + "/work";
+  spec.on_line = [&](llvm::StringRef line) {
+    if (context.log) context.log(line);
+  };
+
+  llvm::Expected<exec::RunResult> result = context.runner.Run(spec);
+  if (!result) return result.takeError();
+  if (!result->Succeeded()) {
+    std::string message = "command failed with exit status " + std::to_string(result->exit_code);
+    if (result->timed_out) message = "command timed out";
+    message += ": " + command;
+    if (!result->last_lines.empty()) {
+      message += "\nlast " + std::to_string(result->last_lines.size()) + " lines of output:";
+      for (const std::string& line : result->last_lines) message += "\n  | " + line;
+    }
+    return OpError(message);
+  }
+
+  oci::Image image = parent;
+  std::string created_by = "RUN " + (context.node.Find("shell") ? command : params_argv.dump());
+  if (DirIsEmpty(spec.upper_dir)) {
+    image.history.push_back({created_by, /*empty_layer=*/true, ""});
+    return NodeOutput::Stage(std::move(image));
+  }
+  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, spec.upper_dir, context.options.layer);
+  if (!layer) return layer.takeError();
+  context.layer_size = static_cast<int64_t>(layer->size);
+  image.layers.push_back(*layer);
+  image.history.push_back({created_by, false, ""});
+  return NodeOutput::Stage(std::move(image));
+}
+
+}  // namespace strata::schedule

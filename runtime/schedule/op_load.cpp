@@ -1,0 +1,15 @@
+// load: a base image from an OCI layout directory or a docker-archive tar (an artifact).
+#include "runtime/oci/image_reader.h"
+#include "runtime/schedule/op_context.h"
+
+namespace strata::schedule {
+
+llvm::Expected<NodeOutput> RunLoad(OpContext& context) {
+  if (context.inputs.size() != 1 || context.inputs[0]->IsStage())
+    return OpError("load needs one artifact input");
+  llvm::Expected<oci::Image> image = oci::ImportImage(context.store, context.inputs[0]->path);
+  if (!image) return image.takeError();
+  return NodeOutput::Stage(std::move(*image));
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,14 @@
+// pull: a base image from a registry, pinned by digest when the lockfile gave one.
+#include "runtime/oci/registry.h"
+#include "runtime/schedule/op_context.h"
+
+namespace strata::schedule {
+
+llvm::Expected<NodeOutput> RunPull(OpContext& context) {
+  std::string ref = context.Param("ref");
+  llvm::Expected<oci::PulledImage> pulled = oci::PullImage(context.store, ref, context.Param("digest"));
+  if (!pulled) return OpError("cannot pull '" + ref + "': " + llvm::toString(pulled.takeError()));
+  return NodeOutput::Stage(std::move(pulled->image));
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,207 @@
+// Resolving paths inside a root without leaving it, and copying trees without following links.
+#include "runtime/schedule/root_path.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include "compiler/graph/local_source.h"
+#include "runtime/exec/exec_error.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::schedule {
+namespace {
+
+constexpr int kMaxSymlinks = 40;
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > start) parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string path;
+  for (const std::string& part : parts) path += "/" + part;
+  return path.empty() ? "/" : path;
+}
+
+llvm::Error PathError(const std::string& message) {
+  return llvm::createStringError(std::make_error_code(std::errc::permission_denied), message);
+}
+
+llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) {
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return exec::ErrnoError(errno, "cannot read directory", dir);
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(handle))
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+      names.push_back(entry->d_name);
+  ::closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+llvm::Error CopyFileData(const std::string& source, const std::string& dest) {
+  store::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) return exec::ErrnoError(errno, "cannot open", source);
+  store::UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out) return exec::ErrnoError(errno, "cannot create", dest);
+  std::vector<char> buffer(1 << 16);
+  while (true) {
+    ssize_t n = ::read(in.Get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return exec::ErrnoError(errno, "cannot read", source);
+    if (n == 0) return llvm::Error::success();
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.Get(), buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return exec::ErrnoError(errno, "cannot write", dest);
+      done += w;
+    }
+  }
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
+                      const CopyRules& rules, bool merge);
+
+llvm::Error CopyChildren(const std::string& source, const std::string& dest, const std::string& relative,
+                         const CopyRules& rules, bool merge) {
+  llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
+  if (!children) return children.takeError();
+  for (const std::string& name : *children) {
+    std::string child_relative = relative.empty() ? name : relative + "/" + name;
+    if (llvm::Error err = CopyEntry(source + "/" + name, dest + "/" + name, child_relative, rules, merge))
+      return err;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
+                      const CopyRules& rules, bool merge) {
+  struct stat st;
+  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
+  mode_t mode = rules.normalize_local ? graph::NormalizedLocalMode(st.st_mode) : (st.st_mode & 07777);
+  if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
+  uid_t uid = rules.keep_owner ? st.st_uid : rules.uid;
+  gid_t gid = rules.keep_owner ? st.st_gid : rules.gid;
+  auto finish = [&]() -> llvm::Error {
+    // chown clears set-id bits, so the mode goes last.
+    if (::lchown(dest.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
+    if (::chmod(dest.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", dest);
+    return llvm::Error::success();
+  };
+
+  if (!relative.empty()) {
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(BaseName(relative))) return llvm::Error::success();
+    if (rules.exclude && rules.exclude(relative)) {
+      if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
+      // Kept only if something below is re-included.
+      struct stat existing;
+      bool existed = ::lstat(dest.c_str(), &existing) == 0;
+      if (!existed && ::mkdir(dest.c_str(), 0700) != 0) return exec::ErrnoError(errno, "cannot create", dest);
+      if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
+      if (existed || ::rmdir(dest.c_str()) == 0) return llvm::Error::success();
+      return finish();
+    }
+  }
+
+  struct stat existing;
+  bool exists = merge && ::lstat(dest.c_str(), &existing) == 0;
+  if (exists && !(S_ISDIR(existing.st_mode) && S_ISDIR(st.st_mode))) {
+    if (S_ISDIR(existing.st_mode)) return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
+    if (::unlink(dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot replace", dest);
+    exists = false;
+  }
+
+  if (S_ISDIR(st.st_mode)) {
+    if (!exists && ::mkdir(dest.c_str(), 0700) != 0) return exec::ErrnoError(errno, "cannot create", dest);
+    if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
+  } else if (S_ISREG(st.st_mode)) {
+    if (llvm::Error err = CopyFileData(source, dest)) return err;
+  } else if (S_ISLNK(st.st_mode)) {
+    std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
+    ssize_t n = ::readlink(source.c_str(), target.data(), target.size() - 1);
+    if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
+    target[static_cast<size_t>(n)] = '\0';
+    if (::symlink(target.data(), dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot create symlink", dest);
+    if (::lchown(dest.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
+    return llvm::Error::success();
+  } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    if (::mknod(dest.c_str(), (st.st_mode & S_IFMT) | 0600, st.st_rdev) != 0)
+      return exec::ErrnoError(errno, "cannot create", dest);
+  } else {
+    return llvm::Error::success();  // sockets are not copied (nor are they in layers)
+  }
+  return finish();
+}
+
+}  // namespace
+
+llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::string& path,
+                                          bool follow_last, Escape escape) {
+  std::deque<std::string> remaining;
+  for (std::string& part : SplitPath(path)) remaining.push_back(std::move(part));
+  std::vector<std::string> resolved;
+  int hops = 0;
+  while (!remaining.empty()) {
+    std::string part = std::move(remaining.front());
+    remaining.pop_front();
+    if (part == ".") continue;
+    if (part == "..") {
+      if (!resolved.empty()) resolved.pop_back();
+      else if (escape == Escape::kError) return PathError("path '" + path + "' leads outside its artifact");
+      continue;
+    }
+    std::string candidate = root + Join(resolved) + (resolved.empty() ? "" : "/") + part;
+    struct stat st;
+    if (::lstat(candidate.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && (!remaining.empty() || follow_last)) {
+      if (++hops > kMaxSymlinks) return PathError("too many symlinks resolving '" + path + "'");
+      std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
+      ssize_t n = ::readlink(candidate.c_str(), target.data(), target.size() - 1);
+      if (n < 0) return exec::ErrnoError(errno, "cannot read link", candidate);
+      std::string link(target.data(), static_cast<size_t>(n));
+      if (!link.empty() && link[0] == '/') {
+        if (escape == Escape::kError)
+          return PathError("path '" + path + "' goes through symlink '" + Join(resolved) +
+                           (resolved.empty() ? "" : "/") + part + "' -> '" + link +
+                           "', which points outside its artifact");
+        resolved.clear();
+      }
+      std::vector<std::string> parts = SplitPath(link);
+      remaining.insert(remaining.begin(), parts.begin(), parts.end());
+      continue;
+    }
+    resolved.push_back(std::move(part));
+  }
+  return Join(resolved);
+}
+
+llvm::Error CopyTree(const std::string& source, const std::string& dest, const CopyRules& rules) {
+  return CopyEntry(source, dest, "", rules, /*merge=*/false);
+}
+
+llvm::Error CopyContents(const std::string& source, const std::string& dest, const CopyRules& rules) {
+  return CopyChildren(source, dest, "", rules, /*merge=*/true);
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,53 @@
+// Resolving paths inside a directory tree used as a root (an image's rootfs or an artifact)
+// without ever leaving it, and copying trees without following symlinks.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <llvm/Support/Error.h>
+
+namespace strata::schedule {
+
+enum class Escape {
+  kClamp,  // as the kernel does for a chroot: ".." at the root stays there, absolute symlinks
+           // restart at the root (image rootfs)
+  kError,  // ".." above the root or an absolute symlink is an error (artifacts)
+};
+
+// Resolves `path` (absolute or relative to the root) inside `root` lexically and through the
+// symlinks found on disk, each resolved inside the root (the last component too when
+// `follow_last`). Returns the resolved path as "/a/b" relative to the root; components that do
+// not exist are kept as written. At most 40 symlinks.
+llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::string& path,
+                                          bool follow_last, Escape escape);
+
+// How CopyTree writes what it copies.
+struct CopyRules {
+  bool keep_owner = true;          // else uid/gid below
+  uid_t uid = 0;
+  gid_t gid = 0;
+  bool normalize_local = false;    // modes as graph::NormalizedLocalMode; skip `.git`
+  std::optional<mode_t> chmod;     // for every copied file and directory (not symlinks)
+  // Called with the path relative to the copy's source root ("a/b"); true leaves it out
+  // (with everything below it).
+  std::function<bool(const std::string& relative)> exclude;
+  // An excluded directory is still walked, and kept when something inside is not excluded
+  // (.dockerignore exception patterns such as `!keep/this`).
+  bool walk_excluded = false;
+};
+
+// Copies `source` (a file, directory or symlink, never followed) to `dest`, which must not
+// exist; directories recursively. Regular files are copied by content, symlinks as symlinks,
+// fifos and devices with mknod. Owners and modes per `rules`; mtimes are not kept (layers
+// clamp them).
+llvm::Error CopyTree(const std::string& source, const std::string& dest, const CopyRules& rules);
+
+// Copies the *contents* of directory `source` into the existing directory `dest` (entries
+// that exist there are replaced, directories merged).
+llvm::Error CopyContents(const std::string& source, const std::string& dest, const CopyRules& rules);
+
+}  // namespace strata::schedule

@@ -1,0 +1,37 @@
+// A read view of an image's merged root filesystem: its layers extracted into the store and
+// mounted as one overlay (an empty directory for an image without layers).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+#include "runtime/exec/scoped_mount.h"
+#include "runtime/oci/image.h"
+#include "runtime/store/store.h"
+
+namespace strata::schedule {
+
+// The extracted layer directories of `image`, bottom to top (oci::ExtractLayer each).
+llvm::Expected<std::vector<std::string>> ExtractLayers(const store::Store& store, const oci::Image& image);
+
+class RootfsView {
+ public:
+  // Mounts the view under `work_dir` (which must outlive the view): work_dir/root, with a
+  // throwaway upper dir (nothing is written through it).
+  static llvm::Expected<RootfsView> Open(const store::Store& store, const oci::Image& image,
+                                         const std::string& work_dir);
+  RootfsView(RootfsView&&) noexcept = default;
+  RootfsView& operator=(RootfsView&&) noexcept = default;
+
+  const std::string& Root() const { return root_; }
+  llvm::Error Close() { return mount_.Unmount(); }
+
+ private:
+  RootfsView(std::string root, exec::ScopedMount mount) : root_(std::move(root)), mount_(std::move(mount)) {}
+  std::string root_;
+  exec::ScopedMount mount_;
+};
+
+}  // namespace strata::schedule

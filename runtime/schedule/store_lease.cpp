@@ -1,0 +1,82 @@
+// The store-wide build/gc lock and the root records builds leave for gc.
+#include "runtime/schedule/store_lease.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/exec/exec_error.h"
+#include "runtime/exec/scratch_dir.h"
+#include "runtime/store/temp_file.h"
+
+namespace strata::schedule {
+
+llvm::Expected<StoreLease> StoreLease::Acquire(const store::Store& store, Mode mode,
+                                               const std::function<void()>& on_wait) {
+  std::string path = store.Root() + "/store.lock";
+  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return exec::ErrnoError(errno, "cannot open", path);
+  int operation = mode == Mode::kShared ? LOCK_SH : LOCK_EX;
+  if (::flock(fd.Get(), operation | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return exec::ErrnoError(errno, "cannot lock", path);
+    if (on_wait) on_wait();
+    while (::flock(fd.Get(), operation) != 0)
+      if (errno != EINTR) return exec::ErrnoError(errno, "cannot lock", path);
+  }
+  return StoreLease(std::move(fd));
+}
+
+llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
+  std::string dir = store.Root() + "/roots";
+  if (llvm::Error err = exec::MakeDirs(dir)) return err;
+  nlohmann::json json = {{"key", root.key}, {"time", root.time}, {"blobs", root.blobs}};
+  std::string text = json.dump() + "\n";
+  llvm::Expected<store::TempFile> file = store::TempFile::Create(store.TmpDir(), 0644);
+  if (!file) return file.takeError();
+  if (llvm::Error err = file->WriteAll(text.data(), text.size())) return err;
+  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) + "-" + root.key + ".json";
+  return file->CommitReplace(name);
+}
+
+llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
+  std::string dir = store.Root() + "/roots";
+  std::vector<RootRecord> roots;
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) {
+    if (errno == ENOENT) return roots;
+    return exec::ErrnoError(errno, "cannot read", dir);
+  }
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(handle))
+    if (entry->d_name[0] != '.') names.push_back(entry->d_name);
+  ::closedir(handle);
+  for (const std::string& name : names) {
+    RootRecord root;
+    root.file = dir + "/" + name;
+    std::ifstream in(root.file);
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (json.is_object() && json.contains("key") && json["key"].is_string() && json.contains("time") &&
+        json["time"].is_number_integer()) {
+      root.key = json["key"];
+      root.time = json["time"];
+      if (json.contains("blobs") && json["blobs"].is_array())
+        for (const nlohmann::json& blob : json["blobs"])
+          if (blob.is_string()) root.blobs.push_back(blob);
+    }
+    roots.push_back(std::move(root));  // key empty: unreadable, gc removes it
+  }
+  return roots;
+}
+
+}  // namespace strata::schedule

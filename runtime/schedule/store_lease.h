@@ -1,0 +1,43 @@
+// The store-wide lock that keeps `strata gc` away from running builds, and the root records
+// a build leaves for gc.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+#include "runtime/store/store.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::schedule {
+
+// flock on <store>/store.lock: builds hold it shared for their whole run, gc exclusively.
+// Released when destroyed (or when the process dies).
+class StoreLease {
+ public:
+  enum class Mode { kShared, kExclusive };
+  // Blocks until granted; `on_wait` (may be empty) is called once if it has to wait.
+  static llvm::Expected<StoreLease> Acquire(const store::Store& store, Mode mode,
+                                            const std::function<void()>& on_wait = {});
+
+ private:
+  explicit StoreLease(store::UniqueFd fd) : fd_(std::move(fd)) {}
+  store::UniqueFd fd_;
+};
+
+// What one build produced: <store>/roots/<time>-<pid>-<key>.json.
+struct RootRecord {
+  std::string key;              // the target's derivation key
+  int64_t time = 0;             // unix seconds
+  std::vector<std::string> blobs;  // config and manifest digests written for it
+  std::string file;             // where it was read from (ReadRoots)
+};
+
+llvm::Error WriteRoot(const store::Store& store, const RootRecord& root);
+// Every readable root record; unreadable ones are skipped (and reported by gc as removed).
+llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store);
+
+}  // namespace strata::schedule

@@ -1,0 +1,41 @@
+// Private scratch directories under <store>/work/, locked while in use so that a later build
+// or `strata gc` can remove those left behind by a killed build.
+#pragma once
+
+#include <string>
+
+#include <llvm/Support/Error.h>
+
+#include "runtime/store/store.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::schedule {
+
+class WorkDir {
+ public:
+  // A fresh <store>/work/<prefix>XXXXXX, flock'ed (LOCK_EX) until destroyed, then removed
+  // (never crossing a mount point).
+  static llvm::Expected<WorkDir> Create(const store::Store& store, const std::string& prefix);
+  WorkDir(WorkDir&& other) noexcept = default;
+  WorkDir& operator=(WorkDir&&) = delete;
+  ~WorkDir();
+
+  const std::string& Path() const { return path_; }
+
+ private:
+  WorkDir(std::string path, store::UniqueFd lock) : path_(std::move(path)), lock_(std::move(lock)) {}
+  std::string path_;
+  store::UniqueFd lock_;
+};
+
+// Removes work dirs whose lock is free (their build is gone); returns how many.
+llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store);
+
+// syncfs(2) of the filesystem holding `path`: what a record will name is on disk first.
+llvm::Error SyncFilesystem(const std::string& path);
+
+// Moves `from` (a directory in the store's work area) to `to` atomically: a rename, or an
+// exchange with an existing `to` whose old contents are then removed.
+llvm::Error PublishDir(const std::string& from, const std::string& to);
+
+}  // namespace strata::schedule

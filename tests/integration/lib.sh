@@ -1,0 +1,26 @@
+# Shared helpers for the integration tests: sourced with the strata binary as $1.
+# Each test gets a temp dir ($T) with a busybox base image ($T/busybox-layout) and an empty
+# store ($T/store); everything is removed on exit.
+set -euo pipefail
+STRATA=$(realpath "${1:?usage: TEST.sh STRATA_BINARY}")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T=$(mktemp -d /tmp/strata-it.XXXXXX)
+cleanup() { rm -rf "$T"; }
+trap cleanup EXIT
+export STRATA_STORE=$T/store
+bash "$HERE/fixtures/make-busybox-image.sh" "$T/busybox-layout" >/dev/null
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_contains FILE TEXT
+expect_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "'$1' does not contain '$2'"; }; }
+expect_not_contains() { ! grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "'$1' contains '$2'"; }; }
+# strata build in $T/w with plain progress; stdout to $T/out, stderr to $T/err; returns its status.
+build() { (cd "$T/w" && "$STRATA" build --progress plain "$@") >"$T/out" 2>"$T/err"; }
+digest() { tail -n 1 "$T/out"; }
+# Runs an unpacked OCI bundle (umoci unpack) with runc, without a terminal; prints its output.
+run_bundle() {
+  local bundle=$1
+  jq '.process.terminal = false | del(.process.rlimits)' "$bundle/config.json" >"$bundle/config.json.new"
+  mv "$bundle/config.json.new" "$bundle/config.json"
+  (cd "$bundle" && runc run "strata-it-$$-$RANDOM" </dev/null)
+}

@@ -1,0 +1,182 @@
+// Tests for Docker's COPY semantics (BuildCopyLayer) on plain directories, without runc, and
+// for resolving paths inside a root.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "runtime/exec/scratch_dir.h"
+#include "runtime/schedule/copy_layer.h"
+#include "runtime/schedule/root_path.h"
+
+using namespace strata;
+
+namespace {
+
+struct CopyFixture {
+  CopyFixture() {
+    auto dir = exec::ScratchDir::Create("/tmp", "strata-copy-");
+    REQUIRE(bool(dir));
+    tmp.emplace(std::move(*dir));
+    parent = tmp->Path() + "/parent";
+    layer = tmp->Path() + "/layer";
+    src = tmp->Path() + "/src";
+    for (const std::string& d : {parent, layer, src, parent + "/etc"}) REQUIRE(::mkdir(d.c_str(), 0755) == 0);
+    Write(parent + "/etc/passwd", "root:x:0:0::/root:/bin/sh\nbuilder:x:1000:1000::/home/builder:/bin/sh\n");
+    Write(parent + "/etc/group", "root:x:0:\nstaff:x:50:builder\n");
+  }
+  static void Write(const std::string& path, const std::string& text, mode_t mode = 0644) {
+    std::ofstream(path) << text;
+    REQUIRE(::chmod(path.c_str(), mode) == 0);
+  }
+  llvm::Error Copy(const std::string& source, const std::string& dest, schedule::CopyRequest request = {}) {
+    request.source = source;
+    request.dest = dest;
+    return schedule::BuildCopyLayer(request, parent, layer);
+  }
+  struct stat Stat(const std::string& relative) const {
+    struct stat st {};
+    REQUIRE(::lstat((layer + relative).c_str(), &st) == 0);
+    return st;
+  }
+  bool Exists(const std::string& relative) const {
+    struct stat st;
+    return ::lstat((layer + relative).c_str(), &st) == 0;
+  }
+  std::optional<exec::ScratchDir> tmp;
+  std::string parent, layer, src;
+};
+
+}  // namespace
+
+TEST_CASE("copy: a file to a path creates root-owned 0755 parents", "[schedule][copy]") {
+  CopyFixture f;
+  f.Write(f.src + "/app.bin", "x", 0700);
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/app.bin", "/opt/app/server")));
+  CHECK(S_ISREG(f.Stat("/opt/app/server").st_mode));
+  CHECK((f.Stat("/opt/app/server").st_mode & 07777) == 0700);
+  CHECK((f.Stat("/opt").st_mode & 07777) == 0755);
+  CHECK(f.Stat("/opt/app").st_uid == 0);
+}
+
+TEST_CASE("copy: a trailing slash or an existing directory means into", "[schedule][copy]") {
+  CopyFixture f;
+  f.Write(f.src + "/tool", "x");
+  REQUIRE(::chmod((f.parent + "/etc").c_str(), 0750) == 0);
+  REQUIRE(::chown((f.parent + "/etc").c_str(), 5, 6) == 0);
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/tool", "/usr/bin/")));
+  CHECK(f.Exists("/usr/bin/tool"));
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/tool", "/etc")));
+  CHECK(f.Exists("/etc/tool"));
+  // The existing parent keeps its owner and mode in the layer.
+  CHECK((f.Stat("/etc").st_mode & 07777) == 0750);
+  CHECK(f.Stat("/etc").st_uid == 5);
+  CHECK(f.Stat("/etc").st_gid == 6);
+}
+
+TEST_CASE("copy: a directory's contents are copied, relative to the workdir", "[schedule][copy]") {
+  CopyFixture f;
+  REQUIRE(::mkdir((f.src + "/sub").c_str(), 0755) == 0);
+  f.Write(f.src + "/a.txt", "a");
+  f.Write(f.src + "/sub/b.txt", "b");
+  REQUIRE(::symlink("a.txt", (f.src + "/link").c_str()) == 0);
+  schedule::CopyRequest request;
+  request.workdir = "/work";
+  REQUIRE_FALSE(bool(f.Copy(f.src, ".", request)));
+  CHECK(f.Exists("/work/a.txt"));
+  CHECK(f.Exists("/work/sub/b.txt"));
+  CHECK_FALSE(f.Exists("/work/src"));
+  REQUIRE(S_ISLNK(f.Stat("/work/link").st_mode));
+  char target[64] = {0};
+  REQUIRE(::readlink((f.layer + "/work/link").c_str(), target, sizeof target - 1) > 0);
+  CHECK(std::string(target) == "a.txt");
+}
+
+TEST_CASE("copy: chown resolves names in the image, chmod sets modes", "[schedule][copy]") {
+  CopyFixture f;
+  f.Write(f.src + "/f", "x");
+  schedule::CopyRequest request;
+  request.chown = "builder";
+  request.chmod = "640";
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/home/builder/f", request)));
+  CHECK(f.Stat("/home/builder/f").st_uid == 1000);
+  CHECK(f.Stat("/home/builder/f").st_gid == 1000);  // a user alone: gid = uid, as Docker
+  CHECK((f.Stat("/home/builder/f").st_mode & 07777) == 0640);
+  CHECK(f.Stat("/home").st_uid == 1000);  // new parents belong to the chown user
+
+  request.chown = "builder:staff";
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/g", request)));
+  CHECK(f.Stat("/g").st_gid == 50);
+  request.chown = "nobody-here";
+  llvm::Error err = f.Copy(f.src + "/f", "/h", request);
+  REQUIRE(bool(err));
+  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("unable to find user 'nobody-here'"));
+  request.chown = "";
+  request.chmod = "9x";
+  llvm::Error bad = f.Copy(f.src + "/f", "/i", request);
+  REQUIRE(bool(bad));
+  CHECK_THAT(llvm::toString(std::move(bad)), Catch::Contains("malformed chmod"));
+}
+
+TEST_CASE("copy: local sources get normalised modes, root owners, no .git", "[schedule][copy]") {
+  CopyFixture f;
+  REQUIRE(::mkdir((f.src + "/.git").c_str(), 0700) == 0);
+  f.Write(f.src + "/.git/HEAD", "ref");
+  f.Write(f.src + "/script", "x", 0700);
+  f.Write(f.src + "/data", "x", 0600);
+  f.Write(f.src + "/debug.log", "x");
+  REQUIRE(::chown((f.src + "/data").c_str(), 1234, 1234) == 0);
+  schedule::CopyRequest request;
+  request.local = true;
+  request.exclude = {"*.log"};
+  REQUIRE_FALSE(bool(f.Copy(f.src, "/app", request)));
+  CHECK((f.Stat("/app/script").st_mode & 07777) == 0755);
+  CHECK((f.Stat("/app/data").st_mode & 07777) == 0644);
+  CHECK(f.Stat("/app/data").st_uid == 0);
+  CHECK_FALSE(f.Exists("/app/.git"));
+  CHECK_FALSE(f.Exists("/app/debug.log"));
+}
+
+TEST_CASE("copy: the destination follows symlinks inside the image", "[schedule][copy]") {
+  CopyFixture f;
+  REQUIRE(::mkdir((f.parent + "/usr").c_str(), 0755) == 0);
+  REQUIRE(::mkdir((f.parent + "/usr/lib").c_str(), 0755) == 0);
+  REQUIRE(::symlink("usr/lib", (f.parent + "/lib").c_str()) == 0);
+  f.Write(f.src + "/libx.so", "x");
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/libx.so", "/lib/")));
+  CHECK(f.Exists("/usr/lib/libx.so"));
+  CHECK_FALSE(f.Exists("/lib"));
+  f.Write(f.parent + "/file", "x");
+  llvm::Error err = f.Copy(f.src + "/libx.so", "/file/x");
+  REQUIRE(bool(err));
+  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("is not a directory"));
+}
+
+TEST_CASE("root path: resolution stays inside the root", "[schedule][copy]") {
+  CopyFixture f;
+  REQUIRE(::mkdir((f.src + "/d").c_str(), 0755) == 0);
+  REQUIRE(::symlink("/etc", (f.src + "/abs").c_str()) == 0);
+  REQUIRE(::symlink("../../..", (f.src + "/d/up").c_str()) == 0);
+  REQUIRE(::symlink("d", (f.src + "/rel").c_str()) == 0);
+  using schedule::Escape;
+  auto ok = schedule::ResolveInRoot(f.src, "rel/x", true, Escape::kError);
+  REQUIRE(bool(ok));
+  CHECK(*ok == "/d/x");
+  auto dots = schedule::ResolveInRoot(f.src, "../etc/passwd", true, Escape::kError);
+  REQUIRE_FALSE(bool(dots));
+  CHECK_THAT(llvm::toString(dots.takeError()), Catch::Contains("outside"));
+  auto absolute = schedule::ResolveInRoot(f.src, "abs/passwd", true, Escape::kError);
+  REQUIRE_FALSE(bool(absolute));
+  CHECK_THAT(llvm::toString(absolute.takeError()), Catch::Contains("points outside"));
+  auto up = schedule::ResolveInRoot(f.src, "d/up/x", true, Escape::kError);
+  CHECK_FALSE(bool(up));
+  llvm::consumeError(up.takeError());
+  // In an image rootfs, the same links are clamped at the root as a chroot would.
+  auto clamped = schedule::ResolveInRoot(f.src, "d/up/x", true, Escape::kClamp);
+  REQUIRE(bool(clamped));
+  CHECK(*clamped == "/x");
+  auto rooted = schedule::ResolveInRoot(f.src, "abs/passwd", true, Escape::kClamp);
+  REQUIRE(bool(rooted));
+  CHECK(*rooted == "/etc/passwd");
+}

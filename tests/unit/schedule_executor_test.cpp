@@ -1,0 +1,214 @@
+// Tests for the executor's scheduling with FakeSandboxRunner: only needed nodes run,
+// independent nodes run in parallel, records make cache hits, a failure stops dependents.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+
+#include "compiler/graph/ops.h"
+#include "runtime/exec/fake_sandbox_runner.h"
+#include "runtime/exec/scratch_dir.h"
+#include "runtime/schedule/executor.h"
+#include "runtime/schedule/op_context.h"
+
+using namespace strata;
+
+namespace {
+
+struct Fixture {
+  Fixture() {
+    auto dir = exec::ScratchDir::Create("/tmp", "strata-schedule-");
+    REQUIRE(bool(dir));
+    root.emplace(std::move(*dir));
+    auto opened = store::Store::Open(root->Path() + "/store");
+    REQUIRE(bool(opened));
+    store.emplace(std::move(*opened));
+  }
+  std::optional<exec::ScratchDir> root;
+  std::optional<store::Store> store;
+  graph::Graph graph;
+
+  const graph::Node* Run(const graph::Node* stage, const std::string& command) {
+    return graph::MakeExecShell(graph, stage, command, {});
+  }
+};
+
+// The shell command of a recorded spec ("/bin/sh -c CMD").
+std::string Command(const exec::RunSpec& spec) { return spec.argv.back(); }
+
+exec::RunResult Ok() {
+  exec::RunResult result;
+  result.exit_code = 0;
+  return result;
+}
+
+// Writes a file named after the command into the step's upper dir, so every step adds a layer.
+llvm::Expected<exec::RunResult> WriteMarker(const exec::RunSpec& spec) {
+  std::ofstream(spec.upper_dir + "/" + Command(spec)) << Command(spec);
+  return Ok();
+}
+
+std::set<std::string> Commands(const exec::FakeSandboxRunner& runner) {
+  std::set<std::string> commands;
+  for (const exec::RunSpec& spec : runner.Calls()) commands.insert(Command(spec));
+  return commands;
+}
+
+}  // namespace
+
+TEST_CASE("schedule: only the nodes the target needs run", "[schedule]") {
+  Fixture f;
+  const graph::Node* base = graph::MakeScratch(f.graph);
+  const graph::Node* a = f.Run(f.Run(base, "a1"), "a2");
+  f.Run(base, "unused");
+  exec::FakeSandboxRunner runner(WriteMarker);
+  schedule::RecordingProgress progress;
+  schedule::Executor executor(*f.store, runner, {}, &progress);
+  auto output = executor.Build(a);
+  REQUIRE(bool(output));
+  CHECK(Commands(runner) == std::set<std::string>{"a1", "a2"});
+  CHECK(output->image.layers.size() == 2);
+  CHECK(output->image.history.back().created_by == "RUN a2");
+  // a2 ran on top of a1's layer.
+  REQUIRE(runner.Calls().size() == 2);
+  CHECK(runner.Calls()[1].lower_dirs.size() == 1);
+  CHECK(progress.Count(schedule::ProgressEvent::Type::kDone) == 3);  // scratch, a1, a2
+}
+
+TEST_CASE("schedule: independent nodes run in parallel", "[schedule]") {
+  Fixture f;
+  const graph::Node* base = graph::MakeScratch(f.graph);
+  const graph::Node* left = f.Run(base, "left");
+  const graph::Node* right = f.Run(base, "right");
+  const graph::Node* target = graph::MakeCopy(f.graph, right, graph::MakeSelect(f.graph, left, "/left"), "/", {});
+
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = 0, most = 0;
+  exec::FakeSandboxRunner runner([&](const exec::RunSpec& spec) -> llvm::Expected<exec::RunResult> {
+    std::unique_lock<std::mutex> lock(mu);
+    most = std::max(most, ++running);
+    cv.notify_all();
+    // Wait (bounded) for the other step: with parallelism both are in here at once.
+    cv.wait_for(lock, std::chrono::seconds(5), [&] { return most >= 2; });
+    --running;
+    lock.unlock();
+    return WriteMarker(spec);
+  });
+  schedule::ExecutorOptions options;
+  options.jobs = 2;
+  schedule::Executor executor(*f.store, runner, options);
+  auto output = executor.Build(target);
+  REQUIRE(bool(output));
+  CHECK(most == 2);
+  CHECK(Commands(runner) == std::set<std::string>{"left", "right"});
+  CHECK(output->image.layers.size() == 2);
+}
+
+TEST_CASE("schedule: records make a second build a cache hit", "[schedule]") {
+  Fixture f;
+  const graph::Node* target = f.Run(f.Run(graph::MakeScratch(f.graph), "one"), "two");
+  {
+    exec::FakeSandboxRunner runner(WriteMarker);
+    schedule::Executor executor(*f.store, runner, {});
+    REQUIRE(bool(executor.Build(target)));
+    CHECK(executor.stats().executed == 3);
+  }
+  auto record = f.store->GetNodeRecord(target->key().Hex());
+  REQUIRE(bool(record));
+  REQUIRE(record->has_value());
+  CHECK((**record)["kind"] == "stage");
+  CHECK((**record)["inputs"].size() == 1);
+
+  exec::FakeSandboxRunner runner(WriteMarker);
+  schedule::RecordingProgress progress;
+  schedule::Executor executor(*f.store, runner, {}, &progress);
+  auto output = executor.Build(target);
+  REQUIRE(bool(output));
+  CHECK(runner.Calls().empty());
+  CHECK(executor.stats().executed == 0);
+  CHECK(progress.Count(schedule::ProgressEvent::Type::kCached) == 1);  // the target only
+  CHECK(progress.Count(schedule::ProgressEvent::Type::kStart) == 0);
+  CHECK(output->image.layers.size() == 2);
+
+  schedule::ExecutorOptions no_cache;
+  no_cache.no_cache = true;
+  exec::FakeSandboxRunner again(WriteMarker);
+  schedule::Executor rebuild(*f.store, again, no_cache);
+  auto rebuilt = rebuild.Build(target);
+  REQUIRE(bool(rebuilt));
+  CHECK(again.Calls().size() == 2);
+  CHECK(rebuilt->image.layers[1].digest == output->image.layers[1].digest);  // reproducible
+}
+
+TEST_CASE("schedule: a failing step stops its dependents and is not recorded", "[schedule]") {
+  Fixture f;
+  const graph::Node* failing = f.Run(graph::MakeScratch(f.graph), "broken");
+  const graph::Node* after = f.Run(failing, "after");
+  exec::FakeSandboxRunner runner([](const exec::RunSpec& spec) -> llvm::Expected<exec::RunResult> {
+    exec::RunResult result;
+    result.exit_code = spec.argv.back() == "broken" ? 3 : 0;
+    result.last_lines = {"compiling", "error: it broke"};
+    return result;
+  });
+  schedule::Executor executor(*f.store, runner, {});
+  auto output = executor.Build(after);
+  REQUIRE_FALSE(bool(output));
+  std::string message = llvm::toString(output.takeError());
+  CHECK_THAT(message, Catch::Contains(failing->key().Hex()));
+  CHECK_THAT(message, Catch::Contains("exit status 3"));
+  CHECK_THAT(message, Catch::Contains("broken"));
+  CHECK_THAT(message, Catch::Contains("error: it broke"));
+  CHECK(Commands(runner) == std::set<std::string>{"broken"});
+  auto record = f.store->GetNodeRecord(failing->key().Hex());
+  REQUIRE(bool(record));
+  CHECK_FALSE(record->has_value());
+}
+
+TEST_CASE("schedule: a missing required secret fails before anything runs", "[schedule]") {
+  Fixture f;
+  graph::ExecOptions options;
+  options.secrets.push_back({"token", "/run/secrets/token", true});
+  const graph::Node* first = f.Run(graph::MakeScratch(f.graph), "first");
+  const graph::Node* target = graph::MakeExecShell(f.graph, first, "use-secret", options);
+  exec::FakeSandboxRunner runner(WriteMarker);
+  schedule::Executor executor(*f.store, runner, {});
+  auto output = executor.Build(target);
+  REQUIRE_FALSE(bool(output));
+  CHECK_THAT(llvm::toString(output.takeError()), Catch::Contains("--secret id=token"));
+  CHECK(runner.Calls().empty());
+}
+
+TEST_CASE("schedule: exec specs follow the image config", "[schedule]") {
+  Fixture f;
+  const graph::Node* stage = graph::MakeScratch(f.graph);
+  stage = graph::MakeConfig(f.graph, stage, "env", nlohmann::json::array({"A", "1"}));
+  stage = graph::MakeConfig(f.graph, stage, "workdir", "/src");
+  stage = graph::MakeConfig(f.graph, stage, "user", "builder");
+  stage = graph::MakeConfig(f.graph, stage, "shell", nlohmann::json::array({"/bin/bash", "-ec"}));
+  graph::ExecOptions options;
+  options.cache = {"/root/.cache"};
+  const graph::Node* target = graph::MakeExecShell(f.graph, stage, "make", options);
+  exec::FakeSandboxRunner runner;
+  schedule::Executor executor(*f.store, runner, {});
+  auto output = executor.Build(target);
+  REQUIRE(bool(output));
+  std::vector<exec::RunSpec> calls = runner.Calls();
+  REQUIRE(calls.size() == 1);
+  const exec::RunSpec& spec = calls[0];
+  CHECK(spec.argv == std::vector<std::string>{"/bin/bash", "-ec", "make"});
+  CHECK(spec.cwd == "/src");
+  CHECK(spec.user == "builder");
+  CHECK(spec.env.front() == "A=1");
+  CHECK_THAT(spec.env.back(), Catch::StartsWith("PATH="));
+  REQUIRE(spec.cache_mounts.size() == 1);
+  CHECK(spec.cache_mounts[0].target == "/root/.cache");
+  CHECK(spec.cache_mounts[0].source == f.store->Root() + "/cache/" + schedule::CacheDirName("/root/.cache"));
+  // An empty diff adds no layer, only history.
+  CHECK(output->image.layers.empty());
+  CHECK(output->image.history.back().empty_layer);
+}
