@@ -12,34 +12,15 @@
 #include "compiler/dockerfile/args.h"
 #include "compiler/dockerfile/dump.h"
 #include "compiler/dockerfile/parser.h"
+#include "tests/unit/test_support.h"
 
 namespace strata::dockerfile {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path SourceRoot() {
-#ifdef STRATA_SOURCE_DIR
-  return STRATA_SOURCE_DIR;
-#else
-  return fs::path(__FILE__).parent_path().parent_path().parent_path();
-#endif
-}
-
-fs::path CorpusDir() {
-#ifdef STRATA_CORPUS_DIR
-  return STRATA_CORPUS_DIR;
-#else
-  return SourceRoot() / ".." / "shared" / "corpus";
-#endif
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::SourceDir;
 
 // The golden text: the dump, then the diagnostics (parse, then expansion) when there are any.
 std::string Render(const fs::path& path) {
@@ -59,7 +40,7 @@ std::string Render(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("golden dumps of tests/golden/dockerfile", "[dockerfile][golden]") {
-  fs::path dir = SourceRoot() / "tests" / "golden" / "dockerfile";
+  fs::path dir = SourceDir() / "tests" / "golden" / "dockerfile";
   REQUIRE(fs::exists(dir));
   bool update = std::getenv("UPDATE_GOLDEN") && std::string(std::getenv("UPDATE_GOLDEN")) == "1";
   int cases = 0;

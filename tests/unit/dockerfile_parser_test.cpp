@@ -9,18 +9,12 @@
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/dump.h"
 #include "compiler/dockerfile/parser.h"
+#include "tests/unit/test_support.h"
 
 namespace strata::dockerfile {
 namespace {
 
-std::filesystem::path CorpusDir() {
-#ifdef STRATA_CORPUS_DIR
-  return STRATA_CORPUS_DIR;
-#else
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / ".." /
-         "shared" / "corpus";
-#endif
-}
+using testing::CorpusDir;
 
 struct Parsed {
   diag::SourceManager sources;

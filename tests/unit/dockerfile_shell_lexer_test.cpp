@@ -9,19 +9,12 @@
 
 #include "compiler/dockerfile/shell_lexer.h"
 #include "compiler/dockerfile/shell_pattern.h"
+#include "tests/unit/test_support.h"
 
 namespace strata::dockerfile {
 namespace {
 
-std::filesystem::path CorpusDir() {
-#ifdef STRATA_CORPUS_DIR
-  return STRATA_CORPUS_DIR;
-#else
-  // tests/unit/<this file> -> the checkout -> ../shared/corpus
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / ".." /
-         "shared" / "corpus";
-#endif
-}
+using testing::CorpusDir;
 
 std::string Trim(const std::string& s, bool right = true) {
   size_t b = s.find_first_not_of(" \t");

@@ -20,18 +20,14 @@
 #include "compiler/syntax/module_loader.h"
 #include "compiler/types/checker.h"
 #include "stdlib/embedded.h"
+#include "tests/unit/test_support.h"
 
 namespace strata::dockerfile {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadFile;
+using testing::SourceDir;
 
 struct RoundTrip {
   bool lowered = false;
@@ -128,14 +124,6 @@ RoundTrip Run(const fs::path& dockerfile_path, const fs::path& context, const fs
     return result;
   }
   return result;
-}
-
-fs::path SourceDir() {
-#ifdef STRATA_SOURCE_DIR
-  return STRATA_SOURCE_DIR;
-#else
-  return fs::path(__FILE__).parent_path().parent_path().parent_path();
-#endif
 }
 
 TEST_CASE("dockerfile import: golden translations round-trip to the same keys", "[dockerfile][golden]") {

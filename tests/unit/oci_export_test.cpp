@@ -12,51 +12,19 @@
 #include "runtime/oci/image_writer.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::Image;
 using strata::oci::WrittenImage;
 using strata::store::Store;
+using strata::testing::ReadFile;
+using strata::testing::RequireOk;
+using strata::testing::Shell;
+using strata::testing::TempDir;
+using strata::testing::WriteFile;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-export-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-template <typename T>
-void RequireOk(llvm::Expected<T>& value) {
-  if (!value) FAIL(llvm::toString(value.takeError()));
-}
-void RequireOk(llvm::Error err) {
-  if (err) FAIL(llvm::toString(std::move(err)));
-}
-
-// stdout and stderr of a shell command, then "rc=N".
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1; echo rc=$?").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteFile(const std::string& path, const std::string& data) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << data;
-}
 
 // Two layers (gzip and zstd) from small trees, and a config with a command.
 struct Fixture {
@@ -84,7 +52,7 @@ struct Fixture {
     RequireOk(w);
     written = *w;
   }
-  TempDir dir;
+  TempDir dir{"oci-export"};
   std::optional<Store> store;
   Image image;
   WrittenImage written;
@@ -217,7 +185,7 @@ TEST_CASE("oci export: skopeo copies between the exported formats", "[oci][expor
 }
 
 TEST_CASE("oci export: a scratch image exports and inspects", "[oci][export]") {
-  TempDir dir;
+  TempDir dir("oci-export");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   Image scratch;

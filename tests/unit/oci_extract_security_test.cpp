@@ -14,26 +14,15 @@
 
 #include "runtime/oci/layer_extractor.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::LayerDescriptor;
 using strata::store::Store;
+using strata::testing::RequireOk;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-hostile-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-template <typename T>
-void RequireOk(llvm::Expected<T>& value) {
-  if (!value) FAIL(llvm::toString(value.takeError()));
-}
 
 struct TarEntry {
   TarEntry(std::string p, mode_t t = AE_IFREG, std::string c = "", std::string s = "",
@@ -111,7 +100,7 @@ void ExpectRefused(const Store& store, const std::vector<TarEntry>& entries,
 }  // namespace
 
 TEST_CASE("oci extract: entries that climb out with .. are refused", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-hostile");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   // From <store>/tmp/layer-XXX, ../../escaped would be <store>/escaped.
@@ -127,7 +116,7 @@ TEST_CASE("oci extract: entries that climb out with .. are refused", "[oci][extr
 }
 
 TEST_CASE("oci extract: absolute paths land inside the layer", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-hostile");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string host_path = dir.path + "/abs-target";
@@ -139,7 +128,7 @@ TEST_CASE("oci extract: absolute paths land inside the layer", "[oci][extract]")
 }
 
 TEST_CASE("oci extract: a path through a symlink is refused", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-hostile");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string victim = dir.path + "/victim";
@@ -165,7 +154,7 @@ TEST_CASE("oci extract: a path through a symlink is refused", "[oci][extract]") 
 }
 
 TEST_CASE("oci extract: hard links that escape are refused", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-hostile");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string secret = dir.path + "/secret";
@@ -194,7 +183,7 @@ TEST_CASE("oci extract: hard links that escape are refused", "[oci][extract]") {
 }
 
 TEST_CASE("oci extract: overlay xattrs in a layer are not applied", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-hostile");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string tar;

@@ -15,31 +15,16 @@
 #include "runtime/oci/layer_extractor.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::LayerDescriptor;
 using strata::store::Store;
+using strata::testing::ReadFile;
+using strata::testing::RequireOk;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-extract-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-template <typename T>
-void RequireOk(llvm::Expected<T>& value) {
-  if (!value) FAIL(llvm::toString(value.takeError()));
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void WriteFile(const std::string& path, const std::string& data, mode_t mode = 0644) {
   fs::create_directories(fs::path(path).parent_path());
@@ -62,7 +47,7 @@ bool LeftoverExtractDirs(const Store& store) {
 }  // namespace
 
 TEST_CASE("oci extract: files, owners, modes, links and mtimes come back", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-extract");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string tree = dir.path + "/tree";
@@ -122,7 +107,7 @@ TEST_CASE("oci extract: files, owners, modes, links and mtimes come back", "[oci
 }
 
 TEST_CASE("oci extract: OCI whiteouts become overlayfs whiteouts", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-extract");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   std::string tree = dir.path + "/tree";
@@ -148,7 +133,7 @@ TEST_CASE("oci extract: OCI whiteouts become overlayfs whiteouts", "[oci][extrac
 }
 
 TEST_CASE("oci extract: a wrong diff_id is refused and nothing is published", "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-extract");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   WriteFile(dir.path + "/tree/f", "content");
@@ -176,7 +161,7 @@ TEST_CASE("oci extract: a wrong diff_id is refused and nothing is published", "[
 
 TEST_CASE("oci extract: concurrent extractions of one layer publish one directory",
           "[oci][extract]") {
-  TempDir dir;
+  TempDir dir("oci-extract");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   for (int i = 0; i < 200; ++i)

@@ -12,49 +12,18 @@
 #include "runtime/oci/layer_writer.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::Image;
 using strata::store::Store;
+using strata::testing::ReadFile;
+using strata::testing::RequireOk;
+using strata::testing::Shell;
+using strata::testing::TempDir;
+using strata::testing::WriteFile;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-import-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-template <typename T>
-void RequireOk(llvm::Expected<T>& value) {
-  if (!value) FAIL(llvm::toString(value.takeError()));
-}
-void RequireOk(llvm::Error err) {
-  if (err) FAIL(llvm::toString(std::move(err)));
-}
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1; echo rc=$?").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteFile(const std::string& path, const std::string& data) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << data;
-}
 
 std::string ErrorOf(llvm::Expected<Image> result) {
   if (result) return "(no error)";
@@ -80,7 +49,7 @@ std::string MakeBusybox(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("oci import: the busybox OCI layout, by tag and alone", "[oci][import]") {
-  TempDir dir;
+  TempDir dir("oci-import");
   std::string layout = MakeBusybox(dir.path);
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
@@ -115,7 +84,7 @@ TEST_CASE("oci import: the busybox OCI layout, by tag and alone", "[oci][import]
 }
 
 TEST_CASE("oci import: a docker-archive written by skopeo", "[oci][import]") {
-  TempDir dir;
+  TempDir dir("oci-import");
   std::string layout = MakeBusybox(dir.path);
   std::string archive = dir.path + "/busybox.tar";
   std::string copy = Shell("skopeo --insecure-policy copy oci:" + layout +
@@ -146,7 +115,7 @@ TEST_CASE("oci import: a docker-archive written by skopeo", "[oci][import]") {
 }
 
 TEST_CASE("oci import: exported images import back unchanged", "[oci][import]") {
-  TempDir dir;
+  TempDir dir("oci-import");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   WriteFile(dir.path + "/tree/app/main.txt", "main\n");
@@ -186,7 +155,7 @@ TEST_CASE("oci import: exported images import back unchanged", "[oci][import]") 
 
 TEST_CASE("oci import: gzip and zstd layers in a docker-archive are detected by magic bytes",
           "[oci][import]") {
-  TempDir dir;
+  TempDir dir("oci-import");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   WriteFile(dir.path + "/tree1/f", "gz\n");
@@ -247,7 +216,7 @@ TEST_CASE("oci import: gzip and zstd layers in a docker-archive are detected by 
 }
 
 TEST_CASE("oci import: a multi-platform index resolves to linux/amd64", "[oci][import]") {
-  TempDir dir;
+  TempDir dir("oci-import");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   RequireOk(store);
   Image image;

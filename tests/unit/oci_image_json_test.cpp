@@ -8,27 +8,16 @@
 #include "runtime/oci/image_json.h"
 #include "runtime/oci/image_writer.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::Image;
 using strata::oci::LayerDescriptor;
 using strata::store::Store;
+using strata::testing::RequireOk;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-image-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-template <typename T>
-void RequireOk(llvm::Expected<T>& value) {
-  if (!value) FAIL(llvm::toString(value.takeError()));
-}
 
 std::string ReadBlob(const Store& store, const std::string& digest) {
   std::ifstream in(store.BlobPath(digest), std::ios::binary);
@@ -56,7 +45,7 @@ Image SampleImage(const Store& store) {
 }  // namespace
 
 TEST_CASE("oci image: the record round-trips through ToJson/FromJson", "[oci][image]") {
-  TempDir dir;
+  TempDir dir("oci-image");
   llvm::Expected<Store> store = Store::Open(dir.path);
   RequireOk(store);
   Image image = SampleImage(*store);
@@ -79,7 +68,7 @@ TEST_CASE("oci image: the record round-trips through ToJson/FromJson", "[oci][im
 }
 
 TEST_CASE("oci image: WriteImage stores the config and manifest the OCI way", "[oci][image]") {
-  TempDir dir;
+  TempDir dir("oci-image");
   llvm::Expected<Store> store = Store::Open(dir.path);
   RequireOk(store);
   Image image = SampleImage(*store);
@@ -131,7 +120,7 @@ TEST_CASE("oci image: WriteImage stores the config and manifest the OCI way", "[
 }
 
 TEST_CASE("oci image: a scratch image has an empty rootfs and no layers", "[oci][image]") {
-  TempDir dir;
+  TempDir dir("oci-image");
   llvm::Expected<Store> store = Store::Open(dir.path);
   RequireOk(store);
   llvm::Expected<strata::oci::WrittenImage> written = strata::oci::WriteImage(*store, Image{}, 0);
@@ -144,7 +133,7 @@ TEST_CASE("oci image: a scratch image has an empty rootfs and no layers", "[oci]
 }
 
 TEST_CASE("oci image: WriteImage refuses a layer that is not in the store", "[oci][image]") {
-  TempDir dir;
+  TempDir dir("oci-image");
   llvm::Expected<Store> store = Store::Open(dir.path);
   RequireOk(store);
   Image image;

@@ -15,33 +15,17 @@
 #include <vector>
 
 #include "runtime/oci/layer_writer.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::Compression;
 using strata::oci::LayerDescriptor;
 using strata::oci::LayerOptions;
 using strata::store::Store;
+using strata::testing::ShellStdout;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
 
 void WriteFile(const std::string& path, const std::string& data, mode_t mode) {
   std::ofstream(path, std::ios::binary) << data;
@@ -117,7 +101,7 @@ LayerDescriptor Write(const Store& store, const std::string& tree, LayerOptions 
 }  // namespace
 
 TEST_CASE("oci: gzip layer digests match sha256sum and gzip -dc", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   MakeTree(dir.path + "/tree");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
@@ -126,21 +110,21 @@ TEST_CASE("oci: gzip layer digests match sha256sum and gzip -dc", "[oci]") {
   REQUIRE(fs::exists(blob));
   CHECK(layer.media_type == "application/vnd.oci.image.layer.v1.tar+gzip");
   CHECK(layer.size == fs::file_size(blob));
-  CHECK(layer.digest == "sha256:" + Shell("sha256sum " + blob).substr(0, 64));
-  CHECK(layer.diff_id == "sha256:" + Shell("gzip -dc " + blob + " | sha256sum").substr(0, 64));
-  CHECK(Shell("gzip -t " + blob + " 2>&1; echo $?") == "0\n");
+  CHECK(layer.digest == "sha256:" + ShellStdout("sha256sum " + blob).substr(0, 64));
+  CHECK(layer.diff_id == "sha256:" + ShellStdout("gzip -dc " + blob + " | sha256sum").substr(0, 64));
+  CHECK(ShellStdout("gzip -t " + blob + " 2>&1; echo $?") == "0\n");
 }
 
 TEST_CASE("oci: zstd and uncompressed layers have the right digests", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   MakeTree(dir.path + "/tree");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
   LayerDescriptor zstd = Write(*store, dir.path + "/tree", {Compression::kZstd});
   std::string blob = store->BlobPath(zstd.digest);
   CHECK(zstd.media_type == "application/vnd.oci.image.layer.v1.tar+zstd");
-  CHECK(zstd.digest == "sha256:" + Shell("sha256sum " + blob).substr(0, 64));
-  CHECK(zstd.diff_id == "sha256:" + Shell("zstd -dc " + blob + " | sha256sum").substr(0, 64));
+  CHECK(zstd.digest == "sha256:" + ShellStdout("sha256sum " + blob).substr(0, 64));
+  CHECK(zstd.diff_id == "sha256:" + ShellStdout("zstd -dc " + blob + " | sha256sum").substr(0, 64));
   LayerDescriptor plain = Write(*store, dir.path + "/tree", {Compression::kNone});
   CHECK(plain.digest == plain.diff_id);
   CHECK(plain.diff_id == zstd.diff_id);
@@ -148,7 +132,7 @@ TEST_CASE("oci: zstd and uncompressed layers have the right digests", "[oci]") {
 }
 
 TEST_CASE("oci: the same tree gives the same bytes in any process and thread count", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   MakeTree(dir.path + "/tree");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
@@ -160,7 +144,7 @@ TEST_CASE("oci: the same tree gives the same bytes in any process and thread cou
   CHECK(second.diff_id == first.diff_id);
 
   // Another process (another pid) and a copy of the tree with fresh inodes and times.
-  REQUIRE(Shell("cp -a " + dir.path + "/tree " + dir.path + "/copy && find " + dir.path +
+  REQUIRE(ShellStdout("cp -a " + dir.path + "/tree " + dir.path + "/copy && find " + dir.path +
                 "/copy -exec touch -h -d 2001-02-03 {} + ; echo $?") == "0\n");
   int fds[2];
   REQUIRE(pipe(fds) == 0);
@@ -184,7 +168,7 @@ TEST_CASE("oci: the same tree gives the same bytes in any process and thread cou
 }
 
 TEST_CASE("oci: entries are sorted, timestamped with the epoch, and keep their metadata", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   MakeTree(dir.path + "/tree");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
@@ -229,23 +213,23 @@ TEST_CASE("oci: entries are sorted, timestamped with the epoch, and keep their m
 }
 
 TEST_CASE("oci: GNU tar lists and extracts the layer", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   MakeTree(dir.path + "/tree");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
   LayerDescriptor layer = Write(*store, dir.path + "/tree", {});
   std::string blob = store->BlobPath(layer.digest);
-  std::string listing = Shell("tar -tzf " + blob + " 2>&1");
+  std::string listing = ShellStdout("tar -tzf " + blob + " 2>&1");
   CHECK(listing.find(kLongName) != std::string::npos);
   CHECK(listing.find("z-hard") != std::string::npos);
   fs::create_directories(dir.path + "/out");
-  CHECK(Shell("tar -xzf " + blob + " -C " + dir.path + "/out 2>&1; echo $?") == "0\n");
-  CHECK(Shell("diff -r --no-dereference -x fifo " + dir.path + "/tree " + dir.path + "/out 2>&1; echo $?") == "0\n");
+  CHECK(ShellStdout("tar -xzf " + blob + " -C " + dir.path + "/out 2>&1; echo $?") == "0\n");
+  CHECK(ShellStdout("diff -r --no-dereference -x fifo " + dir.path + "/tree " + dir.path + "/out 2>&1; echo $?") == "0\n");
   CHECK(fs::equivalent(dir.path + "/out/a/x", dir.path + "/out/z-hard"));
 }
 
 TEST_CASE("oci: a missing tree is an error, and nothing is published", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   llvm::Expected<Store> store = Store::Open(dir.path + "/store");
   REQUIRE(static_cast<bool>(store));
   llvm::Expected<LayerDescriptor> layer = strata::oci::WriteLayer(*store, dir.path + "/nope", {});
@@ -256,7 +240,7 @@ TEST_CASE("oci: a missing tree is an error, and nothing is published", "[oci]") 
 }
 
 TEST_CASE("oci: non-ASCII and non-UTF-8 names are kept as bytes", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   const std::string latin1 = "caf\xe9";
   const std::string utf8 = "\xc3\xbc";
   fs::create_directories(dir.path + "/tree");

@@ -16,21 +16,14 @@
 
 #include "runtime/oci/layer_writer.h"
 #include "runtime/oci/tree_scan.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::oci::EntryKind;
 using strata::oci::TreeEntry;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-oci-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
 
 const TreeEntry* Find(const std::vector<TreeEntry>& entries, const std::string& path) {
   for (const TreeEntry& e : entries)
@@ -48,7 +41,7 @@ bool MarkOpaque(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("oci: a 0/0 character device becomes a .wh. file", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   fs::create_directories(dir.path + "/etc");
   std::ofstream(dir.path + "/etc/keep") << "k";
   if (mknod((dir.path + "/etc/gone").c_str(), S_IFCHR | 0600, makedev(0, 0)) != 0) {
@@ -102,7 +95,7 @@ TEST_CASE("oci: a 0/0 character device becomes a .wh. file", "[oci]") {
 }
 
 TEST_CASE("oci: an opaque directory gets a .wh..wh..opq marker", "[oci]") {
-  TempDir dir;
+  TempDir dir("oci-test");
   fs::create_directories(dir.path + "/var/lib");
   std::ofstream(dir.path + "/var/lib/new") << "n";
   REQUIRE(chmod((dir.path + "/var/lib").c_str(), 0751) == 0);

@@ -7,35 +7,20 @@
 #include <string>
 
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::store::Store;
+using strata::testing::ReadFile;
+using strata::testing::ShellStdout;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-store-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
 
 Store OpenStore(const std::string& root) {
   llvm::Expected<Store> store = Store::Open(root);
   REQUIRE(static_cast<bool>(store));
   return std::move(*store);
-}
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  pclose(pipe);
-  return out;
 }
 
 size_t CountFiles(const std::string& dir) {
@@ -44,15 +29,10 @@ size_t CountFiles(const std::string& dir) {
   return n;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("store: open creates the layout", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path + "/s/");
   CHECK(store.Root() == dir.path + "/s");
   for (const char* sub : {"blobs/sha256", "nodes", "locks", "tmp"})
@@ -69,13 +49,13 @@ TEST_CASE("store: default root follows XDG_CACHE_HOME", "[store]") {
 }
 
 TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   llvm::Expected<std::string> digest = store.PutBlobBytes("abc");
   REQUIRE(static_cast<bool>(digest));
   CHECK(*digest == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(store.HasBlob(*digest));
-  CHECK(ReadAll(store.BlobPath(*digest)) == "abc");
+  CHECK(ReadFile(store.BlobPath(*digest)) == "abc");
   CHECK(CountFiles(store.TmpDir()) == 0);
   // Blobs are read-only once published.
   CHECK((fs::status(store.BlobPath(*digest)).permissions() & fs::perms::owner_write) == fs::perms::none);
@@ -87,7 +67,7 @@ TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
 }
 
 TEST_CASE("store: malformed digests name no path", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   CHECK(store.BlobPath("sha256:../../etc/passwd").empty());
   CHECK(store.BlobPath("sha256:ABC").empty());
@@ -95,7 +75,7 @@ TEST_CASE("store: malformed digests name no path", "[store]") {
 }
 
 TEST_CASE("store: PutBlobFromFile matches sha256sum", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path + "/store");
   std::string file = dir.path + "/input.bin";
   {
@@ -104,16 +84,16 @@ TEST_CASE("store: PutBlobFromFile matches sha256sum", "[store]") {
   }
   llvm::Expected<std::string> digest = store.PutBlobFromFile(file);
   REQUIRE(static_cast<bool>(digest));
-  std::string expected = Shell("sha256sum " + file).substr(0, 64);
+  std::string expected = ShellStdout("sha256sum " + file).substr(0, 64);
   CHECK(*digest == "sha256:" + expected);
-  CHECK(ReadAll(store.BlobPath(*digest)) == ReadAll(file));
+  CHECK(ReadFile(store.BlobPath(*digest)) == ReadFile(file));
   llvm::Expected<std::string> missing = store.PutBlobFromFile(dir.path + "/nope");
   CHECK_FALSE(static_cast<bool>(missing));
   llvm::consumeError(missing.takeError());
 }
 
 TEST_CASE("store: an uncommitted writer publishes nothing", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   {
     llvm::Expected<strata::store::BlobWriter> writer = store.NewBlobWriter();
@@ -127,7 +107,7 @@ TEST_CASE("store: an uncommitted writer publishes nothing", "[store]") {
 }
 
 TEST_CASE("store: CommitExpecting rejects the wrong digest", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   llvm::Expected<strata::store::BlobWriter> writer = store.NewBlobWriter();
   REQUIRE(static_cast<bool>(writer));
@@ -140,7 +120,7 @@ TEST_CASE("store: CommitExpecting rejects the wrong digest", "[store]") {
 }
 
 TEST_CASE("store: node records round-trip and replace atomically", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   const std::string key = "0123456789abcdef0123456789abcdef";
   llvm::Expected<std::optional<nlohmann::json>> none = store.GetNodeRecord(key);
@@ -165,7 +145,7 @@ TEST_CASE("store: node records round-trip and replace atomically", "[store]") {
 }
 
 TEST_CASE("store: a corrupt node record is an error, not a crash", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   Store store = OpenStore(dir.path);
   const std::string key = "ffffffffffffffffffffffffffffffff";
   std::ofstream(dir.path + "/nodes/" + key + ".json") << "{not json";

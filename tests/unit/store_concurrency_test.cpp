@@ -12,20 +12,13 @@
 
 #include "runtime/store/sha256.h"
 #include "runtime/store/store.h"
+#include "tests/unit/test_support.h"
 
 namespace fs = std::filesystem;
 using strata::store::Store;
+using strata::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/strata-store-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
 
 size_t CountFiles(const std::string& dir) {
   size_t n = 0;
@@ -57,7 +50,7 @@ int WriteBlobInChild(const std::string& root, const std::string& data) {
 }  // namespace
 
 TEST_CASE("store: concurrent processes writing one blob leave one correct blob", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   const std::string data = Payload();
   const std::string expected = strata::store::Sha256Digest(data.data(), data.size());
   std::vector<pid_t> children;
@@ -83,7 +76,7 @@ TEST_CASE("store: concurrent processes writing one blob leave one correct blob",
 }
 
 TEST_CASE("store: concurrent threads writing one blob leave one correct blob", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   llvm::Expected<Store> store = Store::Open(dir.path);
   REQUIRE(static_cast<bool>(store));
   const std::string data = Payload();
@@ -103,7 +96,7 @@ TEST_CASE("store: concurrent threads writing one blob leave one correct blob", "
 }
 
 TEST_CASE("store: a writer killed mid-write leaves no trusted blob", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   llvm::Expected<Store> store = Store::Open(dir.path);
   REQUIRE(static_cast<bool>(store));
   int ready[2];
@@ -145,7 +138,7 @@ TEST_CASE("store: a writer killed mid-write leaves no trusted blob", "[store]") 
 }
 
 TEST_CASE("store: key locks exclude other holders until released", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   llvm::Expected<Store> store = Store::Open(dir.path);
   REQUIRE(static_cast<bool>(store));
   const std::string key = "00112233445566778899aabbccddeeff";
@@ -172,7 +165,7 @@ TEST_CASE("store: key locks exclude other holders until released", "[store]") {
 }
 
 TEST_CASE("store: a key lock held by a killed process is released", "[store]") {
-  TempDir dir;
+  TempDir dir("store-test");
   llvm::Expected<Store> store = Store::Open(dir.path);
   REQUIRE(static_cast<bool>(store));
   const std::string key = "abababababababababababababababab";
