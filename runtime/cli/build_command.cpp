@@ -1,5 +1,5 @@
-// `strata build [-f FILE] [TARGET] [-o OUTPUT]... ...`: build a Stage target into the store and
-// export it; the manifest digest is the last line of stdout.
+// `strata build [-f FILE] [TARGET] [-o OUTPUT]... ...`: build a Stage target (of a Strata program
+// or a Dockerfile) into the store and export it; the manifest digest is the last line of stdout.
 #include <iostream>
 
 #include "runtime/cli/build_target.h"
@@ -13,7 +13,9 @@ int BuildCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "strata build [-f FILE] [TARGET] [--arg K=V]... [-o OUTPUT]... [-j N] [--store DIR]\n"
       "       [--progress auto|plain|json] [--secret id=ID,src=FILE]... [--no-cache]\n"
-      "       [--source-date-epoch N] [--compression gzip|zstd]";
+      "       [--source-date-epoch N] [--compression gzip|zstd]\n"
+      "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg K=V]...\n"
+      "       [--build-context NAME=local:DIR|oci-layout://DIR[:TAG]]... [--target NAME]";
   po::options_description options("strata build");
   AddProgramOptions(options, /*with_args=*/true);
   options.add_options()("output,o", po::value<std::vector<std::string>>()->composing()->value_name("OUTPUT"),

@@ -8,7 +8,9 @@
 #include <ctime>
 #include <iostream>
 
+#include "compiler/dockerfile/lower.h"
 #include "compiler/graph/ops.h"
+#include "runtime/cli/dockerfile_target.h"
 #include "runtime/cli/session.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/executor.h"
@@ -49,6 +51,20 @@ std::pair<std::string, std::string> ParseSecret(const std::string& text) {
 
 void Error(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
 
+// `--build-arg K=V`, `--build-context NAME=SPEC`: a map; a later value wins, as in docker.
+std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag) {
+  std::map<std::string, std::string> result;
+  if (!values.count(flag)) return result;
+  for (const std::string& text : values[flag].as<std::vector<std::string>>()) {
+    size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError{std::string("--") + flag + " " + text + ": expected NAME=VALUE"};
+    result[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  return result;
+}
+
+
 }  // namespace
 
 void AddBuildOptions(po::options_description& options) {
@@ -61,14 +77,48 @@ void AddBuildOptions(po::options_description& options) {
       ("no-cache", po::bool_switch(), "rebuild every node, ignoring cached results")
       ("source-date-epoch", po::value<std::string>()->value_name("N"),
        "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
-      ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)");
+      ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
+      ("frontend", po::value<std::string>()->value_name("NAME"),
+       "strata or dockerfile (default: by the file's name, see IsDockerfileName)")
+      ("context", po::value<std::string>()->value_name("DIR"), "Dockerfile: the build context (default: its dir)")
+      ("build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+       "Dockerfile: a build argument (repeatable)")
+      ("build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
+       "Dockerfile: a named context, local:DIR or oci-layout://DIR[:TAG] (repeatable)")
+      ("target", po::value<std::string>()->value_name("NAME"), "Dockerfile: the stage to build (default: the last)");
 }
 
 BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
   const po::variables_map& values = parsed.values;
   BuildFlags flags;
   flags.input = GetProgramInput(values);
+  std::string frontend = values.count("frontend") ? values["frontend"].as<std::string>() : "";
+  if (frontend.empty()) flags.dockerfile = dockerfile::IsDockerfileName(flags.input.file);
+  else if (frontend == "dockerfile") flags.dockerfile = true;
+  else if (frontend != "strata")
+    throw UsageError{"unknown --frontend '" + frontend + "': expected strata or dockerfile"};
   if (!parsed.positional.empty()) flags.target = parsed.positional[0];
+  if (flags.dockerfile) {
+    if (!values.count("file")) throw UsageError{"--frontend dockerfile needs -f FILE"};
+    if (!flags.input.args.empty()) throw UsageError{"--arg is for Strata programs; use --build-arg with a Dockerfile"};
+    if (parsed.positional.empty()) flags.target = "";
+    if (values.count("target")) {
+      std::string target = values["target"].as<std::string>();
+      if (!parsed.positional.empty() && target != flags.target)
+        throw UsageError{"two targets: '" + flags.target + "' and --target " + target};
+      flags.target = target;
+    }
+    if (values.count("context")) {
+      flags.context_dir = values["context"].as<std::string>();
+      if (flags.context_dir.empty()) throw UsageError{"--context needs a directory"};
+    }
+    flags.build_args = KeyValues(values, "build-arg");
+    flags.build_contexts = KeyValues(values, "build-context");
+  } else {
+    for (const char* flag : {"context", "build-arg", "build-context", "target"})
+      if (values.count(flag))
+        throw UsageError{std::string("--") + flag + " is for Dockerfiles (-f Dockerfile or --frontend dockerfile)"};
+  }
   if (values.count("jobs")) {
     flags.jobs = static_cast<int>(ParseInt("-j", values["jobs"].as<std::string>()));
     if (flags.jobs == 0) throw UsageError{"-j 0: expected at least 1"};
@@ -101,7 +151,7 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
 }
 
 int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
-  std::vector<std::string> path = SplitTarget(flags.target);
+  std::vector<std::string> path = flags.dockerfile ? std::vector<std::string>{} : SplitTarget(flags.target);
   // Secrets are files the user names: a missing one is a usage mistake, found before building.
   for (const auto& [id, file] : flags.secrets)
     if (::access(file.c_str(), R_OK) != 0) {
@@ -110,16 +160,25 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
     }
 
   Session session;
-  std::optional<eval::Value> root = session.Run(flags.input);
-  if (!root) return session.Finish();
-  std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, path);
-  if (!selected) return session.Finish();
   std::vector<const graph::Node*> nodes;
-  if (!session.evaluator().CollectNodes(*selected, nodes)) return session.Finish();
-  if (selected->kind() != eval::ValueKind::kNode || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
-    session.diags().Error({}, "target '" + flags.target + "' is not a Stage" +
-                                  (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
-    return session.Finish();
+  // The Dockerfile's own hasher shares the session's cache file (the session's own hasher hashes nothing then).
+  std::string store_dir = DefaultStoreDir();
+  graph::LocalSourceHasher dockerfile_hasher(flags.dockerfile ? store_dir + "/local-hash-cache" : "");
+  if (flags.dockerfile) {
+    const graph::Node* node = LowerDockerfileTarget(flags, session, dockerfile_hasher);
+    if (!node) return session.Finish();
+    nodes.push_back(node);
+  } else {
+    std::optional<eval::Value> root = session.Run(flags.input);
+    if (!root) return session.Finish();
+    std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, path);
+    if (!selected) return session.Finish();
+    if (!session.evaluator().CollectNodes(*selected, nodes)) return session.Finish();
+    if (selected->kind() != eval::ValueKind::kNode || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
+      session.diags().Error({}, "target '" + flags.target + "' is not a Stage" +
+                                    (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
+      return session.Finish();
+    }
   }
   if (int code = session.Finish(); code != kExitOk) return code;  // prints warnings, if any
 

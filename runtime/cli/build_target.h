@@ -16,7 +16,12 @@ namespace strata::cli {
 
 struct BuildFlags {
   ProgramInput input;
-  std::string target = "default";
+  std::string target = "default";  // for a Dockerfile: a stage name or index, "" for the last
+  // `-f Dockerfile` (IsDockerfileName) or `--frontend dockerfile`: the file is a Dockerfile.
+  bool dockerfile = false;
+  std::string context_dir;                               // --context; "" for the file's dir
+  std::map<std::string, std::string> build_args;         // --build-arg K=V
+  std::map<std::string, std::string> build_contexts;     // --build-context NAME=SPEC
   int jobs = 0;
   bool no_cache = false;
   schedule::ProgressMode progress = schedule::ProgressMode::kAuto;
@@ -25,9 +30,10 @@ struct BuildFlags {
   oci::Compression compression = oci::Compression::kGzip;
 };
 
-// Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression.
+// Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression and
+// the Dockerfile frontend's --frontend, --context, --build-arg, --build-context, --target.
 void AddBuildOptions(po::options_description& options);
-// Reads them back (and -f, --arg, TARGET). --store is applied to $STRATA_STORE at once, so the
+// Reads them back (and -f, --arg, TARGET); Dockerfile flags on a Strata program are usage errors. --store is applied to $STRATA_STORE at once, so the
 // compiler's hash cache moves with it. Throws UsageError.
 BuildFlags GetBuildFlags(const ParsedCommand& parsed);
 

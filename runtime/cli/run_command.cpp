@@ -23,7 +23,7 @@ std::vector<std::string> Strings(const nlohmann::json& config, const char* field
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
-  const std::string usage = "strata run [-f FILE] [TARGET] [--arg K=V]... [build options] [-- ARGS...]";
+  const std::string usage = "strata run [-f FILE|Dockerfile] [TARGET] [--arg K=V | --build-arg K=V]... [build options] [-- ARGS...]";
   std::vector<std::string> own(args.begin(), args.end());
   std::vector<std::string> program_args;
   bool has_args = false;

@@ -22,6 +22,10 @@ struct CopyRequest {
   // A local artifact's own .dockerignore patterns and the root they are relative to.
   std::string local_root;
   std::vector<std::string> local_exclude;
+  // ADD of a local tar archive (plain, gzip, bzip2, xz or zstd): its entries are unpacked into
+  // dest (a directory), keeping their owners (unless chown) and modes; an entry that would
+  // land outside dest (`..`, a hard link out, a path through a symlink) is an error.
+  bool extract = false;
 };
 
 // Fills `layer_dir` (an existing empty directory) with what the copy adds to the image whose

@@ -9,6 +9,14 @@ llvm::Expected<NodeOutput> RunConfig(OpContext& context) {
   const nlohmann::json* value = context.node.Find("value");
   if (!value) return OpError("config node without a value");
   oci::Image image = context.inputs[0]->image;
+  // ONBUILD triggers live beside the config (Image::onbuild), written out as config.OnBuild.
+  if (context.Param("field") == "onbuild") {
+    if (!value->is_string()) return OpError("config onbuild: expected the trigger text");
+    // An empty trigger is the Dockerfile frontend's marker: the base's triggers ran, drop them.
+    if (value->get<std::string>().empty()) image.onbuild.clear();
+    else image.onbuild.push_back(value->get<std::string>());
+    return NodeOutput::Stage(std::move(image));
+  }
   if (llvm::Error err = ApplyConfig(image, context.Param("field"), *value)) return err;
   return NodeOutput::Stage(std::move(image));
 }

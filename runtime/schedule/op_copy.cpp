@@ -21,8 +21,8 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   request.local = artifact.local;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
-  if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean() && extract->get<bool>())
-    return OpError("copy with extract (ADD of a tar archive) is not implemented yet");
+  if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean())
+    request.extract = extract->get<bool>();
   request.dest = context.Param("dest");
   request.workdir = parent.image.config.value("WorkingDir", std::string("/"));
   request.chown = context.Param("chown");

@@ -1,0 +1,167 @@
+// Building a Dockerfile target: its ONBUILD triggers spliced in, then lowered into the
+// session's graph.
+#include "runtime/cli/dockerfile_target.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "compiler/dockerfile/dockerignore.h"
+#include "compiler/dockerfile/lower.h"
+#include "compiler/dockerfile/parser.h"
+#include "compiler/eval/lockfile.h"
+#include "compiler/graph/ops.h"
+
+namespace strata::cli {
+namespace {
+
+// The OnBuild triggers in the config of an `oci-layout://DIR[:TAG]` image (the tagged
+// manifest, else the layout's only one); empty when there are none or it cannot be read (the
+// build then reports the layout's real problem when it loads it).
+std::vector<std::string> LayoutTriggers(const dockerfile::BuildContextSpec& spec) {
+  auto read_json = [](const std::string& path) {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  };
+  auto blob = [&](const nlohmann::json& descriptor) {
+    std::string digest = descriptor.is_object() ? descriptor.value("digest", std::string()) : "";
+    size_t colon = digest.find(':');
+    if (colon == std::string::npos || digest.find('/') != std::string::npos) return nlohmann::json();
+    return read_json(spec.location + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1));
+  };
+  nlohmann::json index = read_json(spec.location + "/index.json");
+  if (!index.is_object() || !index["manifests"].is_array() || index["manifests"].empty()) return {};
+  nlohmann::json chosen = index["manifests"].size() == 1 ? index["manifests"][0] : nlohmann::json();
+  for (const nlohmann::json& entry : index["manifests"])
+    if (!spec.tag.empty() && entry.is_object() && entry.contains("annotations") &&
+        entry["annotations"].value("org.opencontainers.image.ref.name", std::string()) == spec.tag)
+      chosen = entry;
+  nlohmann::json manifest = blob(chosen);
+  if (!manifest.is_object()) return {};
+  nlohmann::json config = blob(manifest["config"]);
+  std::vector<std::string> triggers;
+  if (config.is_object() && config["config"].is_object() && config["config"]["OnBuild"].is_array())
+    for (const nlohmann::json& trigger : config["config"]["OnBuild"])
+      if (trigger.is_string()) triggers.push_back(trigger);
+  return triggers;
+}
+
+// BuildKit runs a base image's ONBUILD triggers as if written right after its FROM. The
+// lowering reads no images, so they are spliced in here, for the bases known now: an earlier
+// stage (its own ONBUILD lines) and an `oci-layout://` build context (its config). A marker
+// ONBUILD with no text goes first: the runtime's config op clears the inherited triggers then.
+// False after reporting a trigger that does not parse.
+bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const std::map<std::string, std::string>& contexts,
+                           diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+  using dockerfile::InstructionKind;
+  std::map<std::string, size_t> stage_index;           // lowercased stage name -> index
+  std::vector<std::vector<std::string>> stage_triggers;  // each stage's own ONBUILD texts
+  std::vector<dockerfile::Instruction> result;
+  for (dockerfile::Instruction& in : parsed.instructions) {
+    if (in.kind == InstructionKind::kOnbuild && !stage_triggers.empty()) {
+      std::vector<std::string>* current = &stage_triggers.back();
+      std::string_view text = in.original;
+      text.remove_prefix(std::min(text.size(), text.find_first_not_of(" \t")));
+      text.remove_prefix(std::min(text.size(), in.name.size()));
+      current->push_back(std::string(text.substr(std::min(text.size(), text.find_first_not_of(" \t")))));
+    }
+    if (in.kind != InstructionKind::kFrom) {
+      result.push_back(std::move(in));
+      continue;
+    }
+    std::vector<std::string> words = in.ArgValues();
+    std::string base = words.empty() ? "" : words[0];
+    std::string lower_base = base;
+    for (char& c : lower_base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::vector<std::string> triggers;
+    if (auto it = stage_index.find(lower_base); it != stage_index.end()) {
+      triggers = stage_triggers[it->second];
+    } else if (auto context = contexts.find(base); context != contexts.end()) {
+      dockerfile::BuildContextSpec spec = dockerfile::ParseBuildContextSpec(context->second);
+      if (spec.kind == dockerfile::BuildContextSpec::Kind::kOciLayout) triggers = LayoutTriggers(spec);
+    }
+    dockerfile::Instruction from = std::move(in);
+    stage_triggers.emplace_back();
+    if (words.size() == 3) {
+      std::string name = words[2];
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      stage_index[name] = stage_triggers.size() - 1;
+    }
+    // A stage inherits its base's pending triggers only until they run: they run here.
+    if (triggers.empty()) {
+      result.push_back(std::move(from));
+      continue;
+    }
+    dockerfile::Instruction marker;
+    marker.kind = InstructionKind::kOnbuild;
+    marker.name = "ONBUILD";
+    marker.original = "ONBUILD";
+    marker.range = from.range;
+    marker.name_range = from.name_range;
+    marker.start_line = from.start_line;
+    marker.end_line = from.end_line;
+    result.push_back(std::move(from));
+    result.push_back(std::move(marker));
+    std::string text = "FROM scratch\n";
+    for (const std::string& trigger : triggers) text += trigger + "\n";
+    diag::FileId id = sources.AddBuffer(base + " (ONBUILD triggers)", text);
+    std::optional<dockerfile::Dockerfile> extra = dockerfile::ParseDockerfile(sources, id, diags);
+    if (!extra) return false;
+    for (size_t i = 1; i < extra->instructions.size(); ++i) result.push_back(std::move(extra->instructions[i]));
+  }
+  parsed.instructions = std::move(result);
+  return true;
+}
+
+}  // namespace
+
+// Lowers `flags.input.file` as a Dockerfile into the session's graph (LowerDockerfileFile's
+// steps, with ONBUILD triggers spliced in); null after errors (in the session's diagnostics,
+// with the Dockerfile's file:line:col).
+const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& session,
+                                         graph::LocalSourceHasher& hasher) {
+  const std::string& file = flags.input.file;
+  diag::DiagnosticEngine& diags = session.diags();
+  // strata.lock beside the Dockerfile pins FROM images, as it pins `image "ref"`.
+  llvm::Expected<std::optional<eval::Lockfile>> lock = eval::Lockfile::Load(eval::LockfilePathFor(file));
+  if (!lock) {
+    diags.Error({}, llvm::toString(lock.takeError()));
+    return nullptr;
+  }
+  auto lockfile = std::make_shared<eval::Lockfile>(*lock ? std::move(**lock) : eval::Lockfile());
+  std::optional<diag::FileId> id = session.sources().AddFile(file);
+  if (!id) {
+    diags.Error({}, "cannot read Dockerfile " + file);
+    return nullptr;
+  }
+  std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(session.sources(), *id, diags);
+  if (!parsed || !SpliceOnbuildTriggers(*parsed, flags.build_contexts, session.sources(), diags)) return nullptr;
+
+  std::string dockerfile_path = dockerfile::AbsolutePath(file);
+  std::string context_dir = flags.context_dir.empty() ? dockerfile_path.substr(0, dockerfile_path.find_last_of('/'))
+                                                      : dockerfile::AbsolutePath(flags.context_dir);
+  if (context_dir.empty()) context_dir = "/";
+  dockerfile::LowerOptions lower;
+  lower.build_args = flags.build_args;
+  lower.target = flags.target;
+  lower.pin_image = [lockfile](const std::string& ref) { return lockfile->Lookup(ref); };
+  lower.hasher = &hasher;
+  std::string error;
+  lower.context = dockerfile::MakeContextNode(
+      session.graph(), hasher, context_dir,
+      dockerfile::ReadDockerignore(dockerfile::FindDockerignore(dockerfile_path, context_dir)), error);
+  if (!lower.context) {
+    diags.Error({*id, 0, 0}, "cannot read the build context: " + error);
+    return nullptr;
+  }
+  for (const auto& [name, spec] : flags.build_contexts) {
+    const graph::Node* node = dockerfile::MakeBuildContextNode(spec, session.graph(), hasher, error);
+    if (!node) {
+      diags.Error({*id, 0, 0}, "cannot read build context \"" + name + "\": " + error);
+      return nullptr;
+    }
+    lower.build_contexts[name] = node;
+  }
+  return dockerfile::LowerDockerfile(*parsed, lower, session.graph(), diags);
+}
+
+}  // namespace strata::cli
