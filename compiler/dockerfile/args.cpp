@@ -76,6 +76,19 @@ class Walker {
     return r.words;
   }
 
+  // BuildKit expands a COPY heredoc's body with quotes kept and `\` as the escape,
+  // whatever `# escape=` says.
+  std::string HeredocContent(const Heredoc& doc, const ShellEnv& env) {
+    std::string content = doc.Content();
+    if (!doc.expand) return content;
+    ShellOptions raw;
+    raw.skip_process_quotes = true;
+    ShellResult r = ShellLexer(raw).ProcessWord(content, env);
+    Record(r, doc.range, true);
+    if (!r.ok) diags_.Error(doc.range, "failed to expand heredoc <<" + doc.name + ": " + r.error);
+    return r.word;
+  }
+
   // Tracks which global ARGs FROM lines used, and warns when a stage uses a global ARG that it
   // did not re-declare (a common mistake: it expands to nothing there).
   void Record(const ShellResult& r, diag::SourceRange range, bool in_stage) {
@@ -156,6 +169,8 @@ class Walker {
       case InstructionKind::kWorkdir:
       case InstructionKind::kStopSignal:
         for (const Arg& arg : in.args) e.args.push_back(Word(arg.value, env, arg.range, true));
+        if (in.kind == InstructionKind::kAdd || in.kind == InstructionKind::kCopy)
+          for (const Heredoc& doc : in.heredocs) e.heredocs.push_back(HeredocContent(doc, env));
         break;
       case InstructionKind::kExpose:
         for (const Arg& arg : in.args)

@@ -31,6 +31,8 @@ struct ExpandedInstruction {
   std::vector<Flag> flags;        // --chown/--chmod/--exclude/--checksum/--platform/--mount expanded
   std::vector<std::string> args;  // expanded words (ENV/LABEL/ARG: see pairs)
   std::vector<KeyValue> pairs;    // ENV, LABEL, ARG: expanded key/value pairs
+  // COPY, ADD: each heredoc's content (`<<-` tabs stripped), $-expanded unless quoted.
+  std::vector<std::string> heredocs;
 };
 
 struct ExpandedStage {

@@ -61,6 +61,7 @@ class NodeBuilder {
     const graph::Node* node = nullptr;
     switch (source.kind) {
       case PlanSource::Kind::kFetch: return graph::MakeFetch(graph_, source.name, source.sha256, at);
+      case PlanSource::Kind::kText: return graph::MakeText(graph_, source.name, source.content, at);
       case PlanSource::Kind::kContext: node = options_.context; break;
       default: node = Base(source, at); break;
     }

@@ -1,9 +1,11 @@
 // Plans COPY and ADD: sources from the context (globs expanded, .dockerignore applied), from
-// stages, images and named contexts, ADD of a pinned URL (fetch) and of a local tar (extract).
+// stages, images and named contexts, heredocs (text), ADD of a pinned URL (fetch) and of a
+// local tar (extract).
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include "compiler/dockerfile/lower_internal.h"
@@ -50,6 +52,16 @@ std::vector<std::string> ListDir(const std::string& dir) {
 std::string BaseName(std::string_view path) {
   size_t slash = path.find_last_of('/');
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// BuildKit's `^(\d*)<<(-?)([^<]*)$`: a COPY/ADD word that names a heredoc.
+bool IsHeredocWord(std::string_view word) {
+  size_t i = 0;
+  while (i < word.size() && std::isdigit(static_cast<unsigned char>(word[i]))) ++i;
+  if (word.compare(i, 2, "<<") != 0) return false;
+  i += 2;
+  if (i < word.size() && word[i] == '-') ++i;
+  return i < word.size() && word.find('<', i) == std::string_view::npos;
 }
 
 std::string WithSlash(std::string s) { return s.empty() || s.back() != '/' ? s + "/" : s; }
@@ -115,12 +127,13 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
   const Instruction& source = *in.source;
   bool add = source.kind == InstructionKind::kAdd;
   const char* what = add ? "ADD" : "COPY";
-  if (!source.heredocs.empty()) {
-    diags_.Error(source.heredocs[0].range, std::string(what) + " with a heredoc is not supported yet: "
-                                           "put the file in the build context and COPY it");
+  if (in.args.size() < 2) return;  // the parser reported it
+  // Raw words tell heredocs apart (`<<'EOF'` is `<<EOF` once expanded).
+  bool raw_words = source.args.size() == in.args.size();
+  if (raw_words && IsHeredocWord(source.args.back().value)) {
+    diags_.Error(source.args.back().range, std::string(what) + " cannot accept a heredoc as a destination");
     return;
   }
-  if (in.args.size() < 2) return;  // the parser reported it
   std::string dest = in.args.back();
   std::vector<std::string> sources(in.args.begin(), in.args.end() - 1);
 
@@ -155,7 +168,28 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
   std::vector<PlanSource> planned;
   std::vector<std::string> dests;
   bool many = sources.size() > 1;
-  for (const std::string& src : sources) {
+  size_t next_heredoc = 0;
+  for (size_t index = 0; index < sources.size(); ++index) {
+    const std::string& src = sources[index];
+    if (raw_words && IsHeredocWord(source.args[index].value)) {
+      // `COPY <<EOF /dest`: a file named after the delimiter, holding the body.
+      if (next_heredoc >= source.heredocs.size() || next_heredoc >= in.heredocs.size()) {
+        diags_.Error(source.args[index].range, "heredoc " + src + " has no body");
+        continue;
+      }
+      const Heredoc& doc = source.heredocs[next_heredoc];
+      PlanSource text;
+      text.kind = PlanSource::Kind::kText;
+      text.name = doc.name;
+      text.content = in.heredocs[next_heredoc++];
+      if (text.name == "." || text.name == ".." || text.name.find('/') != std::string::npos) {
+        diags_.Error(doc.range, "heredoc name \"" + text.name + "\" must be a file name, without /");
+        continue;
+      }
+      planned.push_back(text);
+      dests.push_back(dest);
+      continue;
+    }
     if (IsUrl(src) || IsGitUrl(src)) {
       if (!add) {
         diags_.Error(source.range, "COPY cannot take a URL (" + src + "): use ADD --checksum=sha256:...");

@@ -23,11 +23,13 @@ namespace strata::dockerfile {
 
 // Where an artifact (or a base) comes from.
 struct PlanSource {
-  enum class Kind { kContext, kStage, kImage, kNamedContext, kFetch, kScratch };
+  enum class Kind { kContext, kStage, kImage, kNamedContext, kFetch, kScratch, kText };
   Kind kind = Kind::kContext;
   size_t stage = 0;  // kStage
-  std::string name;  // kImage: the reference; kNamedContext: the context's name; kFetch: URL
+  // kImage: the reference; kNamedContext: the context's name; kFetch: URL; kText: file name
+  std::string name;
   std::string sha256;  // kFetch
+  std::string content;  // kText: a heredoc's content
   // The selected path; "" for the whole node. Relative ("src/a.go") in a local context,
   // absolute ("/out/app") in a stage or image.
   std::string path;

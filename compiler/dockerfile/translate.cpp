@@ -228,6 +228,8 @@ class Translator {
     switch (source.kind) {
       case PlanSource::Kind::kFetch:
         return "(fetch { url = " + Str(source.name) + "; sha256 = " + Str(source.sha256) + "; })";
+      case PlanSource::Kind::kText:
+        return "(text " + Str(source.name) + " " + StrataString(source.content, true, 6) + ")";
       case PlanSource::Kind::kContext: node = "src"; break;
       case PlanSource::Kind::kImage: node = "image " + Str(source.name); break;
       default: node = Base(source, ""); break;

@@ -262,6 +262,15 @@ Value Minimal(Machine& m, Thunk* const* a, SourceRange c) {
   return Value::Node(graph::MakeMinimal(m.graph(), stage, executables, c));
 }
 
+// `text "config.txt" "hello\n"`: one file with literal content, like a Dockerfile heredoc COPY.
+Value Text(Machine& m, Thunk* const* a, SourceRange c) {
+  std::string name = Str(m, a[0], c);
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    m.Fail(c, "text: the file name must be one path segment, not '" + name + "'");
+  return Value::Node(graph::MakeText(m.graph(), name, Str(m, a[1], c), c));
+}
+
 const BuiltinDef kStageBuiltins[] = {
     {"scratch", 0, Scratch},       {"image", 1, Image},
     {"load", 1, Load},             {"run", 2, Run},
@@ -276,6 +285,7 @@ const BuiltinDef kStageBuiltins[] = {
     {"exec", 2, Exec},             {"execWith", 3, ExecWith},
     {"exposePort", 2, ExposePort}, {"onbuild", 2, Onbuild},
     {"ignore", 2, Ignore},         {"dockerfile", 2, DockerfileBuiltin},
+    {"text", 2, Text},
 };
 
 }  // namespace

@@ -46,6 +46,8 @@ std::string_view OpName(Op op) {
       return "select";
     case Op::kMinimal:
       return "minimal";
+    case Op::kText:
+      return "text";
   }
   return "unknown";
 }

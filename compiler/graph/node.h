@@ -32,6 +32,7 @@ enum class Op : uint8_t {
   kConfig,   // one image-config change (env, workdir, user, ...)
   kSelect,   // a path selected out of a stage or artifact
   kMinimal,  // executables and their ELF closure on scratch
+  kText,     // a single file with literal content (Dockerfile heredoc COPY; `text`)
 };
 
 // Lowercase name used in printing and in the encoding ("exec", "copy", ...).

@@ -139,8 +139,14 @@ const Node* MakeMinimal(Graph& graph, const Node* stage,
   return graph.Get(Op::kMinimal, {{"executables", StringList(executables)}}, {stage}, origin);
 }
 
+const Node* MakeText(Graph& graph, const std::string& name, const std::string& content,
+                     diag::SourceRange origin) {
+  return graph.Get(Op::kText, {{"name", name}, {"content", content}}, {}, origin);
+}
+
 bool IsStage(const Node* node) {
   switch (node->op()) {
+    case Op::kText:
     case Op::kLocal:
     case Op::kFetch:
     case Op::kSelect:

@@ -100,7 +100,12 @@ const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
 const Node* MakeMinimal(Graph& graph, const Node* stage, const std::vector<std::string>& executables,
                         diag::SourceRange origin = {});
 
-// True for ops whose value is a Stage (an image); false for artifacts (local, fetch, select).
+// text: no inputs; params {name, content}. An artifact: one file `name` (mode 0644) holding
+// `content`, as a Dockerfile heredoc COPY source or `text "config.txt" "hello\n"`.
+const Node* MakeText(Graph& graph, const std::string& name, const std::string& content,
+                     diag::SourceRange origin = {});
+
+// True for ops whose value is a Stage (an image); false for artifacts (local, fetch, select, text).
 bool IsStage(const Node* node);
 
 }  // namespace strata::graph

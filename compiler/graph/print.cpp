@@ -51,6 +51,8 @@ std::string MainParam(const Node* node) {
       return show("path");
     case Op::kMinimal:
       return show("executables");
+    case Op::kText:
+      return show("name");
     case Op::kScratch:
     case Op::kLoad:
       return {};

@@ -61,6 +61,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"stringLength", "String -> Int"},
     {"substring", "Int -> Int -> String -> String"},
     {"tail", "List a -> List a"},
+    {"text", "String -> String -> Artifact"},
     {"toString", "Int -> String"},
     {"user", "String -> Stage -> Stage"},
     {"volume", "String -> Stage -> Stage"},

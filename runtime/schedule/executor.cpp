@@ -75,6 +75,7 @@ std::string Describe(const graph::Node& node) {
     }
     case graph::Op::kSelect: return "select " + str("path");
     case graph::Op::kMinimal: return "minimal " + str("executables");
+    case graph::Op::kText: return "text " + str("name");
   }
   return std::string(graph::OpName(node.op()));
 }
@@ -269,6 +270,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
       case graph::Op::kConfig: return RunConfig(context);
       case graph::Op::kSelect: return RunSelect(context);
       case graph::Op::kMinimal: return RunMinimal(context);
+      case graph::Op::kText: return RunText(context);
     }
     return OpError("unknown op");
   }();

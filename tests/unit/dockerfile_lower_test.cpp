@@ -170,14 +170,49 @@ TEST_CASE("dockerfile lower: COPY and ADD forms and what is rejected", "[dockerf
 
   Lowered bad = Lower(ws,
                       "FROM scratch\nADD https://x.org/t.tgz /opt/\nCOPY missing.txt /\n"
-                      "COPY <<EOF /f\nhi\nEOF\nCOPY a.txt b.txt /notadir\nCOPY --from=7 /x /x\n",
+                      "COPY a.txt <<EOF\nhi\nEOF\nCOPY a.txt b.txt /notadir\nCOPY --from=7 /x /x\n",
                       graph);
   CHECK(!bad.root);
   CHECK(bad.errors.find("needs --checksum=sha256:<64 hex digits>: Strata builds take no unpinned input") != std::string::npos);
   CHECK(bad.errors.find("COPY source \"missing.txt\" not found in the build context") != std::string::npos);
-  CHECK(bad.errors.find("COPY with a heredoc is not supported yet") != std::string::npos);
   CHECK(bad.errors.find("the destination must be a directory and end with a /") != std::string::npos);
+  CHECK(bad.errors.find("COPY cannot accept a heredoc as a destination") != std::string::npos);
   CHECK(bad.errors.find("invalid stage index 7") != std::string::npos);
+}
+
+TEST_CASE("dockerfile lower: COPY and ADD heredocs become text nodes", "[dockerfile]") {
+  Workspace ws("heredoc");
+  graph::Graph graph;
+  Lowered one = Lower(ws,
+                      "FROM scratch\nARG WHO=world\nCOPY --chmod=0600 <<EOF /app/config.txt\n"
+                      "hello $WHO \"q\"\nEOF\n",
+                      graph);
+  REQUIRE(one.root);
+  CHECK(*one.root->Find("dest") == "/app/config.txt");
+  CHECK(*one.root->Find("chmod") == "0600");
+  const graph::Node* text = one.root->inputs()[1];
+  CHECK(text->op() == graph::Op::kText);
+  CHECK(!graph::IsStage(text));
+  CHECK(*text->Find("name") == "EOF");
+  // Expanded as BuildKit does it: variables replaced, quotes kept.
+  CHECK(*text->Find("content") == "hello world \"q\"\n");
+  CHECK(text == graph::MakeText(graph, "EOF", "hello world \"q\"\n"));
+
+  Lowered two = Lower(ws,
+                      "FROM scratch\nENV X=1\nADD <<-A <<'B' /etc/\n\tx=$X\nA\n\ty=$X\nB\n", graph);
+  REQUIRE(two.root);
+  CHECK(*two.root->Find("dest") == "/etc/");
+  CHECK(*two.root->inputs()[1]->Find("name") == "B");
+  CHECK(*two.root->inputs()[1]->Find("content") == "\ty=$X\n");  // quoted: no expansion, tabs kept
+  const graph::Node* first = two.root->inputs()[0];
+  CHECK(*first->Find("dest") == "/etc/");
+  CHECK(*first->inputs()[1]->Find("name") == "A");
+  CHECK(*first->inputs()[1]->Find("content") == "x=1\n");  // <<-: leading tabs stripped
+  CHECK(first->inputs()[1]->Find("extract") == nullptr);
+
+  Lowered mixed = Lower(ws, "FROM scratch\nCOPY <<A <<B /notadir\na\nA\nb\nB\n", graph);
+  CHECK(!mixed.root);
+  CHECK(mixed.errors.find("the destination must be a directory and end with a /") != std::string::npos);
 }
 
 TEST_CASE("dockerfile lower: config instructions", "[dockerfile]") {

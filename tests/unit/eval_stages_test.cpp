@@ -108,6 +108,24 @@ TEST_CASE("stages: copy, copyWith, fetch, load, minimal, runWith", "[eval][stage
   CHECK(rw->inputs().size() == 2);  // the stage and the mounted artifact
 }
 
+TEST_CASE("stages: text makes a file artifact", "[eval][stages]") {
+  EvalFixture f;
+  const Node* t = NodeOf(f, "text \"config.txt\" \"hello\\n\"");
+  REQUIRE(t);
+  CHECK(t->op() == Op::kText);
+  CHECK(*t->Find("name") == "config.txt");
+  CHECK(*t->Find("content") == "hello\n");
+  const Node* c = NodeOf(f, "scratch |> copy (text \"a\" ''\n  x\n'') \"/etc/a\"");
+  REQUIRE(c);
+  CHECK(c->inputs()[1]->op() == Op::kText);
+  CHECK(*c->inputs()[1]->Find("content") == "x\n");
+  EvalFixture g;
+  CHECK_FALSE(g.Eval("text \"a/b\" \"x\""));
+  CHECK_THAT(g.FirstError(), Catch::Contains("text: the file name must be one path segment"));
+  EvalFixture h;
+  CHECK_FALSE(h.Eval("scratch |> text \"a\" \"x\""));
+}
+
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));

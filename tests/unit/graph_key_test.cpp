@@ -147,6 +147,23 @@ TEST_CASE("graph: OpName", "[graph]") {
   CHECK(OpName(Op::kExec) == "exec");
   CHECK(OpName(Op::kMinimal) == "minimal");
   CHECK(OpName(Op::kLoad) == "load");
+  CHECK(OpName(Op::kText) == "text");
+}
+
+TEST_CASE("graph: text nodes are keyed by name and content", "[graph]") {
+  Graph graph;
+  const Node* a = MakeText(graph, "config.txt", "hello\n");
+  CHECK(a == MakeText(graph, "config.txt", "hello\n"));
+  CHECK(a->op() == Op::kText);
+  CHECK(!IsStage(a));
+  CHECK(a->inputs().empty());
+  CHECK(*a->Find("name") == "config.txt");
+  CHECK(*a->Find("content") == "hello\n");
+  CHECK(MakeText(graph, "config.txt", "hello")->key() != a->key());
+  CHECK(MakeText(graph, "other.txt", "hello\n")->key() != a->key());
+  // Same params under another op: a different key.
+  CHECK(ComputeKey(Op::kText, a->params(), {}) == a->key());
+  CHECK(ComputeKey(Op::kFetch, a->params(), {}) != a->key());
 }
 
 }  // namespace

@@ -1,0 +1,52 @@
+// text: one file with literal content (a Dockerfile heredoc COPY source), written to
+// <store>/artifacts/<key>/<name> with mode 0644 and published atomically.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "runtime/exec/exec_error.h"
+#include "runtime/schedule/op_context.h"
+#include "runtime/schedule/work_dir.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::schedule {
+
+llvm::Expected<NodeOutput> RunText(OpContext& context) {
+  if (!context.inputs.empty()) return OpError("text takes no inputs");
+  std::string name = context.Param("name");
+  const nlohmann::json* content_param = context.node.Find("content");
+  if (!content_param || !content_param->is_string()) return OpError("text has no string content");
+  // The compiler checks this too; a hand-made graph must not write outside the artifact.
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+    return OpError("text: the file name must be one path segment, not '" + name + "'");
+  const std::string& content = content_param->get_ref<const std::string&>();
+
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "text-");
+  if (!work) return work.takeError();
+  std::string out_dir = work->Path() + "/out";
+  if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
+  std::string file = out_dir + "/" + name;
+  store::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) return exec::ErrnoError(errno, "cannot create", file);
+  // The umask must not change what the image gets.
+  if (::fchmod(fd.Get(), 0644) != 0) return exec::ErrnoError(errno, "cannot chmod", file);
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd.Get(), content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return exec::ErrnoError(errno, "cannot write", file);
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
+  fd.Reset();
+
+  std::string artifacts = context.store.Root() + "/artifacts";
+  ::mkdir(artifacts.c_str(), 0755);
+  std::string published = artifacts + "/" + context.key;
+  if (llvm::Error err = PublishDir(out_dir, published)) return err;
+  return NodeOutput::Artifact(published + "/" + name);
+}
+
+}  // namespace strata::schedule
