@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config default-jre-headless
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
   libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
-  runc skopeo umoci podman busybox-static file jq zstd docker-registry
+  runc skopeo umoci podman docker.io busybox-static file jq zstd docker-registry
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -23,6 +23,9 @@ struct OciProcess {
   std::string cwd = "/";
   ResolvedUser user;
   std::string hostname = "strata";
+  // true: no network namespace of its own, i.e. the host's network (a step with network
+  // access; the executor only allows it with a declared output checksum).
+  bool host_network = false;
 };
 
 // Docker's default capability set: all of it for uid 0; only the bounding set otherwise, so a
@@ -35,7 +38,7 @@ std::vector<std::string> WithDefaultEnv(std::vector<std::string> env, const std:
 // The whole config.json. The root is "rootfs" in the bundle, writable (it is the overlay);
 // the standard /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue and read-only /sys come first,
 // then `mounts` in order. Namespaces: mount, pid, ipc, uts, network (runc brings loopback
-// up in a new network namespace). No user namespace, no rlimits (this process may not
+// up in a new network namespace; none with `host_network`). No user namespace, no rlimits (this process may not
 // raise them), no seccomp profile; Docker's masked and read-only paths.
 nlohmann::json BuildOciConfig(const OciProcess& process, const std::vector<OciMount>& mounts);
 

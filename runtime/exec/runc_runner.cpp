@@ -41,7 +41,6 @@ llvm::Error CheckAbsolute(const std::string& path, const char* what) {
 
 llvm::Error ValidateSpec(const RunSpec& spec) {
   if (spec.argv.empty()) return SandboxError("a build step needs a command (argv is empty)");
-  if (spec.network) return SandboxError("network access for build steps is not supported yet");
   if (auto err = CheckAbsolute(spec.upper_dir, "upper dir")) return err;
   if (auto err = CheckAbsolute(spec.work_dir, "work dir")) return err;
   for (const auto& lower : spec.lower_dirs)
@@ -135,7 +134,7 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
   auto mounts = PrepareStepMounts(spec, *user, bundle, rootfs);
   if (!mounts) return mounts.takeError();
 
-  OciProcess process{spec.argv, spec.env, spec.cwd, *user, spec.hostname};
+  OciProcess process{spec.argv, spec.env, spec.cwd, *user, spec.hostname, spec.network};
   if (auto err =
           WriteFile(bundle + "/config.json", BuildOciConfig(process, mounts->mounts).dump(2)))
     return err;

@@ -64,7 +64,7 @@ struct RunSpec {
   std::string user;
   std::string hostname = "strata";
   // false: a private network namespace with only loopback (up); no route out.
-  // true is not supported yet and is rejected.
+  // true: the host's network namespace, and the host's /etc/resolv.conf (read-only).
   bool network = false;
 
   std::vector<BindMount> bind_mounts;

@@ -80,6 +80,12 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
   }
   out.mounts.push_back({"/etc/hosts", "bind", hosts, {"rbind", "ro", "nosuid", "nodev"}});
   if (auto err = AddTarget(out, "/etc/hosts", rootfs)) return err;
+  // With the host's network, name resolution needs the host's resolver config too.
+  struct stat resolv;
+  if (spec.network && ::stat("/etc/resolv.conf", &resolv) == 0 && S_ISREG(resolv.st_mode)) {
+    out.mounts.push_back({"/etc/resolv.conf", "bind", "/etc/resolv.conf", {"rbind", "ro", "nosuid", "nodev"}});
+    if (auto err = AddTarget(out, "/etc/resolv.conf", rootfs)) return err;
+  }
 
   for (const auto& b : spec.bind_mounts) {
     if (b.source.empty() || b.source[0] != '/')

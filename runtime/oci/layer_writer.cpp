@@ -1,4 +1,4 @@
-// WriteLayer: tree scan -> libarchive (pax) -> sha256 of the tar -> compressor -> store blob.
+// WriteLayer: tree scan -> libarchive (pax) -> [queue] -> sha256 of the tar -> compressor -> store blob.
 #include "runtime/oci/layer_writer.h"
 
 #include <archive.h>
@@ -7,9 +7,14 @@
 #include <locale.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "runtime/oci/tree_scan.h"
@@ -20,27 +25,130 @@ namespace strata::oci {
 namespace {
 
 constexpr size_t kReadBuffer = 1 << 20;
+// The tar stream goes to the hashing/compressing thread in chunks of about this size; at most
+// kMaxQueued chunks wait, so memory stays bounded (each chunk is < 2 * kChunk).
+constexpr size_t kChunk = 1 << 20;
+constexpr size_t kMaxQueued = 4;
 
 llvm::Error Fail(const llvm::Twine& message) {
   return llvm::createStringError(std::make_error_code(std::errc::io_error), message);
 }
 
-// Hashes the uncompressed tar and forwards it to the compressor. libarchive's callbacks cannot
-// carry an llvm::Error, so the first one is parked here and returned after the archive call.
+// Hashes the uncompressed tar and forwards it to the compressor on a thread of its own, so
+// that reading files and building the tar (this thread) overlap with hashing and compressing
+// (whose multi-threaded zstd blocks its caller while its workers are busy). Every compressor
+// call happens on that one thread, in stream order, so the output bytes are unchanged.
+class TarPipeline {
+ public:
+  explicit TarPipeline(Compressor& compressor) : compressor_(compressor) {
+    current_.reserve(kChunk);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~TarPipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+      aborted_ = true;  // Only matters when Close was not reached: drop what is queued.
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    llvm::consumeError(std::move(error_));
+  }
+  TarPipeline(const TarPipeline&) = delete;
+  TarPipeline& operator=(const TarPipeline&) = delete;
+
+  // False once the hashing/compressing side has failed (Close returns why).
+  bool Write(const char* data, size_t size) {
+    if (failed_.load(std::memory_order_relaxed)) return false;
+    current_.insert(current_.end(), data, data + size);
+    if (current_.size() >= kChunk) Enqueue();
+    return !failed_.load(std::memory_order_relaxed);
+  }
+
+  // Flushes the rest, waits for the thread and returns its first error.
+  llvm::Error Close() {
+    if (!thread_.joinable()) return std::move(error_);
+    if (!current_.empty()) Enqueue();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    return std::move(error_);
+  }
+
+  std::string Digest() { return hash_.Digest(); }
+
+ private:
+  void Enqueue() {
+    std::vector<char> next;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return queue_.size() < kMaxQueued || failed_.load(); });
+      queue_.push_back(std::move(current_));
+      if (!spare_.empty()) {
+        next = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    cv_.notify_all();
+    next.clear();
+    next.reserve(kChunk);
+    current_ = std::move(next);
+  }
+
+  void Loop() {
+    for (;;) {
+      std::vector<char> chunk;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
+        if (queue_.empty() || aborted_) return;
+        chunk = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      cv_.notify_all();
+      if (!failed_.load()) {
+        hash_.Update(chunk.data(), chunk.size());
+        if (llvm::Error err = compressor_.Write(chunk.data(), chunk.size())) {
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            error_ = std::move(err);
+            failed_.store(true);
+          }
+          cv_.notify_all();
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      if (spare_.size() < 2) spare_.push_back(std::move(chunk));
+    }
+  }
+
+  Compressor& compressor_;
+  store::Sha256 hash_;           // Only touched by the thread (and Digest, after Close).
+  std::vector<char> current_;    // Only touched by the writing thread.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<char>> queue_;
+  std::vector<std::vector<char>> spare_;  // Recycled chunk buffers.
+  bool closing_ = false;
+  bool aborted_ = false;
+  std::atomic<bool> failed_{false};
+  llvm::Error error_ = llvm::Error::success();
+  std::thread thread_;
+};
+
+// libarchive's callbacks cannot carry an llvm::Error: a failed write is reported by the
+// pipeline's Close.
 struct TarSink {
-  ~TarSink() { llvm::consumeError(std::move(error)); }  // Early returns leave it unchecked.
-  store::Sha256 hash;
-  Compressor* compressor = nullptr;
-  llvm::Error error = llvm::Error::success();
+  TarPipeline* pipeline = nullptr;
   bool failed = false;
 };
 
 la_ssize_t TarWrite(struct archive*, void* client, const void* buffer, size_t length) {
   auto* sink = static_cast<TarSink*>(client);
-  sink->hash.Update(buffer, length);
-  if (llvm::Error err = sink->compressor->Write(static_cast<const char*>(buffer), length)) {
-    if (!sink->failed) sink->error = std::move(err);
-    else llvm::consumeError(std::move(err));
+  if (!sink->pipeline->Write(static_cast<const char*>(buffer), length)) {
     sink->failed = true;
     return -1;
   }
@@ -54,9 +162,11 @@ struct EntryFree {
   void operator()(struct archive_entry* e) const { archive_entry_free(e); }
 };
 
-// Turns a failed libarchive call into an error, preferring the sink's own (more precise) one.
+// Turns a failed libarchive call into an error, preferring the pipeline's own (more precise) one.
 llvm::Error ArchiveError(struct archive* a, TarSink& sink, const std::string& what) {
-  if (sink.failed) return std::move(sink.error);
+  if (sink.failed) {
+    if (llvm::Error err = sink.pipeline->Close()) return err;
+  }
   const char* msg = archive_error_string(a);
   return Fail("tar: " + what + ": " + (msg ? msg : "unknown error"));
 }
@@ -164,8 +274,9 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
   if (!compressor) return compressor.takeError();
 
   ScopedCLocale c_locale;
+  TarPipeline pipeline(**compressor);
   TarSink sink;
-  sink.compressor = compressor->get();
+  sink.pipeline = &pipeline;
   std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
   std::unique_ptr<struct archive_entry, EntryFree> e(archive_entry_new());
   if (!a || !e) return Fail("tar: out of memory");
@@ -187,9 +298,9 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
     }
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK) return ArchiveError(a.get(), sink, "close");
-  if (sink.failed) return std::move(sink.error);
+  if (llvm::Error err = pipeline.Close()) return err;
   if (llvm::Error err = (*compressor)->Finish()) return err;
-  diff_id = sink.hash.Digest();
+  diff_id = pipeline.Digest();
   return llvm::Error::success();
 }
 

@@ -35,6 +35,14 @@ bool DirIsEmpty(const std::string& path) {
   return empty;
 }
 
+// "sha256:<hex>" from "<hex>" or "sha256:<hex>", lower-cased; "" if it has no hex digits.
+std::string NormalizeDigest(std::string value) {
+  if (value.rfind("sha256:", 0) == 0) value = value.substr(7);
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (value.empty() || value.find_first_not_of("0123456789abcdef") != std::string::npos) return "x";
+  return "sha256:" + value;
+}
+
 }  // namespace
 
 std::string CacheDirName(const std::string& target) {
@@ -87,6 +95,15 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   spec.hostname = "strata";
   spec.network = context.node.Find("network") && context.node.Find("network")->is_boolean() &&
                  context.node.Find("network")->get<bool>();
+  // The declared output checksum: the diff_id of the step's layer (see OutputDigest).
+  std::string declared;
+  if (const nlohmann::json* sha = context.node.Find("output_sha256"); sha && sha->is_string())
+    declared = NormalizeDigest(*sha);
+  if (spec.network && declared.empty())
+    return OpError("network = true needs a declared output checksum (sha256)");
+  if (!declared.empty() && declared.size() != 71)
+    return OpError("output sha256 must be 64 hex digits (optionally prefixed by sha256:), not '" +
+                   context.node.Find("output_sha256")->get<std::string>() + "'");
 
   // Secrets first: a missing one fails before anything runs.
   if (const nlohmann::json* secrets = context.node.Find("secrets"); secrets && secrets->is_array()) {
@@ -147,11 +164,20 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   oci::Image image = parent;
   std::string created_by = "RUN " + (context.node.Find("shell") ? command : params_argv.dump());
   if (DirIsEmpty(spec.upper_dir)) {
+    if (!declared.empty())
+      return OpError("output checksum mismatch: the step changed no files (an empty layer), declared " + declared);
     image.history.push_back({created_by, /*empty_layer=*/true, ""});
     return NodeOutput::Stage(std::move(image));
   }
   llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, spec.upper_dir, context.options.layer);
   if (!layer) return layer.takeError();
+  // The layer's diff_id (sha256 of the uncompressed tar) is the step's output checksum: the
+  // layer writer fixes mtimes, ordering and tar format, so it depends only on the files'
+  // paths, contents, modes, owners, xattrs and link targets, and not on the compression. The
+  // blob stays in the store unreferenced on a mismatch; gc removes it. No record is written.
+  if (!declared.empty() && layer->diff_id != declared)
+    return OpError("output checksum mismatch: declared " + declared + ", got " + layer->diff_id +
+                   " (the sha256 of the step's uncompressed layer tar)");
   context.layer_size = static_cast<int64_t>(layer->size);
   image.layers.push_back(*layer);
   image.history.push_back({created_by, false, ""});
