@@ -122,13 +122,15 @@ llvm::Error ApplyConfig(oci::Image& image, const std::string& field, const nlohm
   } else if (field == "entrypoint" || field == "cmd" || field == "shell") {
     if (llvm::Error err = need(IsStringList(value), "a list of strings")) return err;
     if (field == "entrypoint") {
+      // Each config op sets one field: `entrypoint` leaves Cmd as it is. (Docker drops a CMD
+      // inherited from the base when a stage sets ENTRYPOINT; the Dockerfile lowering says so
+      // with an explicit `cmd [ ]`.)
       config["Entrypoint"] = value;
-      // Docker drops a CMD inherited from the base when a stage sets ENTRYPOINT; the graph has
-      // no stage boundaries, so an entrypoint always clears Cmd (set cmd after it).
-      config.erase("Cmd");
       created_by = "ENTRYPOINT " + Compact(value);
     } else if (field == "cmd") {
-      config["Cmd"] = value;
+      // `cmd [ ]` unsets Cmd, as Docker leaves it null.
+      if (value.empty()) config.erase("Cmd");
+      else config["Cmd"] = value;
       created_by = "CMD " + Compact(value);
     } else {
       config["Shell"] = value;

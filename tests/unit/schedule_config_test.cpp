@@ -27,14 +27,16 @@ TEST_CASE("config: workdir is relative to the previous one", "[schedule][config]
   CHECK(image.config["WorkingDir"] == "/abs");
 }
 
-TEST_CASE("config: entrypoint clears cmd, cmd after it stays", "[schedule][config]") {
+TEST_CASE("config: entrypoint and cmd each set one field; cmd [] unsets Cmd", "[schedule][config]") {
   oci::Image image;
   image.config["Cmd"] = {"/bin/sh"};
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "entrypoint", json::array({"/server"}))));
-  CHECK_FALSE(image.config.contains("Cmd"));
+  CHECK(image.config["Cmd"] == json::array({"/bin/sh"}));
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "cmd", json::array({"--port", "80"}))));
   CHECK(image.config["Entrypoint"] == json::array({"/server"}));
   CHECK(image.config["Cmd"] == json::array({"--port", "80"}));
+  REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "cmd", json::array())));
+  CHECK_FALSE(image.config.contains("Cmd"));
 }
 
 TEST_CASE("config: ports, labels, volumes, healthcheck, signal, shell, user", "[schedule][config]") {
