@@ -1,6 +1,8 @@
 // Inference rules for each kind of expression.
 #include <algorithm>
 
+#include <llvm/ADT/DenseSet.h>
+
 #include "compiler/types/infer.h"
 #include "compiler/types/type_printer.h"
 
@@ -112,10 +114,11 @@ Type* Inferencer::InferVar(const ast::Var* e) {
 
 Type* Inferencer::InferRecord(const ast::Record* e) {
   llvm::SmallVector<FieldType, 8> fields;
+  // The parser reports duplicate names; a set keeps this linear for records of 100,000 fields.
+  llvm::SmallDenseSet<const void*, 16> seen;
   for (const ast::Field& f : e->fields) {
     Type* t = Infer(f.value);
-    bool duplicate = std::any_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == f.name; });
-    if (!duplicate) fields.push_back({f.name, t, false});
+    if (seen.insert(f.name.opaque()).second) fields.push_back({f.name, t, false});
   }
   return context_.ClosedRecord(fields);
 }
