@@ -28,11 +28,11 @@ SourceRange SourceRange::Join(SourceRange a, SourceRange b) {
   return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
 }
 
-SourceManager::SourceManager() { files_.push_back(std::make_unique<File>(File{"<builtin>", ""})); }
+SourceManager::SourceManager() { files_.push_back(std::make_unique<File>(File{"<builtin>", "", {}})); }
 SourceManager::~SourceManager() = default;
 
 FileId SourceManager::AddBuffer(std::string name, std::string text) {
-  files_.push_back(std::make_unique<File>(File{std::move(name), std::move(text)}));
+  files_.push_back(std::make_unique<File>(File{std::move(name), std::move(text), {}}));
   return static_cast<FileId>(files_.size() - 1);
 }
 

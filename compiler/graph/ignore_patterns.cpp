@@ -49,7 +49,7 @@ struct Token {
   enum class Kind : uint8_t { kChar, kOne, kStar, kAny, kDirPrefix, kClass } kind;
   char c = 0;
   bool negated = false;
-  std::vector<std::pair<unsigned char, unsigned char>> ranges;  // kClass
+  std::vector<std::pair<unsigned char, unsigned char>> ranges = {};  // kClass
 };
 
 // Compiles a cleaned pattern the way patternmatcher builds its regular expression.
