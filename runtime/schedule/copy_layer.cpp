@@ -25,17 +25,6 @@ llvm::Error CopyError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
 }
 
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string::npos) slash = path.size();
-    if (slash > start) parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
-}
 
 std::optional<long> ParseNumber(const std::string& text) {
   if (text.empty() || text.size() > 10) return std::nullopt;
@@ -74,7 +63,7 @@ std::optional<long> LookupId(const std::optional<std::string>& file, const std::
 llvm::Error MakeParents(const std::string& parent_root, const std::string& layer_dir,
                         const std::string& relative, uid_t uid, gid_t gid, const std::string& dest) {
   std::string prefix;
-  for (const std::string& part : Segments(relative)) {
+  for (const std::string& part : PathSegments(relative)) {
     prefix += "/" + part;
     std::string layer_path = layer_dir + prefix;
     struct stat existing;
@@ -104,7 +93,7 @@ std::string BaseName(const std::string& path) {
 // leading '/' is dropped, as tar does), or nullopt when `..` climbs out of it.
 std::optional<std::string> ArchivePath(const char* raw) {
   std::vector<std::string> kept;
-  for (const std::string& part : Segments(raw ? raw : "")) {
+  for (const std::string& part : PathSegments(raw ? raw : "")) {
     if (part == ".") continue;
     if (part == "..") {
       if (kept.empty()) return std::nullopt;

@@ -22,17 +22,6 @@ namespace {
 
 constexpr int kMaxSymlinks = 40;
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string::npos) slash = path.size();
-    if (slash > start) parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
-}
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string path;
@@ -157,10 +146,22 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
 
 }  // namespace
 
+std::vector<std::string> PathSegments(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > start) parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
 llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::string& path,
                                           bool follow_last, Escape escape) {
   std::deque<std::string> remaining;
-  for (std::string& part : SplitPath(path)) remaining.push_back(std::move(part));
+  for (std::string& part : PathSegments(path)) remaining.push_back(std::move(part));
   std::vector<std::string> resolved;
   int hops = 0;
   while (!remaining.empty()) {
@@ -187,7 +188,7 @@ llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::st
                            "', which points outside its artifact");
         resolved.clear();
       }
-      std::vector<std::string> parts = SplitPath(link);
+      std::vector<std::string> parts = PathSegments(link);
       remaining.insert(remaining.begin(), parts.begin(), parts.end());
       continue;
     }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <llvm/Support/Error.h>
 
@@ -17,6 +18,9 @@ enum class Escape {
            // restart at the root (image rootfs)
   kError,  // ".." above the root or an absolute symlink is an error (artifacts)
 };
+
+// The non-empty '/'-separated components of `path` ("/a//b/" → a, b).
+std::vector<std::string> PathSegments(const std::string& path);
 
 // Resolves `path` (absolute or relative to the root) inside `root` lexically and through the
 // symlinks found on disk, each resolved inside the root (the last component too when
