@@ -3,6 +3,7 @@
 #include "runtime/cli/dockerfile_target.h"
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "compiler/dockerfile/dockerignore.h"
@@ -10,6 +11,8 @@
 #include "compiler/dockerfile/parser.h"
 #include "compiler/eval/lockfile.h"
 #include "compiler/graph/ops.h"
+#include "runtime/oci/registry.h"
+#include "runtime/store/store.h"
 
 namespace strata::cli {
 namespace {
@@ -50,8 +53,12 @@ std::vector<std::string> LayoutTriggers(const dockerfile::BuildContextSpec& spec
 // stage (its own ONBUILD lines) and an `oci-layout://` build context (its config). A marker
 // ONBUILD with no text goes first: the runtime's config op clears the inherited triggers then.
 // False after reporting a trigger that does not parse.
+// The ONBUILD triggers of an external image (`FROM ref`), read from its pulled config.
+using ImageTriggers = std::function<std::vector<std::string>(const std::string& ref)>;
+
 bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const std::map<std::string, std::string>& contexts,
-                           diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+                           const ImageTriggers& image_triggers, diag::SourceManager& sources,
+                           diag::DiagnosticEngine& diags) {
   using dockerfile::InstructionKind;
   std::map<std::string, size_t> stage_index;           // lowercased stage name -> index
   std::vector<std::vector<std::string>> stage_triggers;  // each stage's own ONBUILD texts
@@ -78,6 +85,8 @@ bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const std::map<std::s
     } else if (auto context = contexts.find(base); context != contexts.end()) {
       dockerfile::BuildContextSpec spec = dockerfile::ParseBuildContextSpec(context->second);
       if (spec.kind == dockerfile::BuildContextSpec::Kind::kOciLayout) triggers = LayoutTriggers(spec);
+    } else if (!base.empty() && lower_base != "scratch" && base.find('$') == std::string::npos) {
+      triggers = image_triggers(base);
     }
     dockerfile::Instruction from = std::move(in);
     stage_triggers.emplace_back();
@@ -134,7 +143,23 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
     return nullptr;
   }
   std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(session.sources(), *id, diags);
-  if (!parsed || !SpliceOnbuildTriggers(*parsed, flags.build_contexts, session.sources(), diags)) return nullptr;
+  // BuildKit runs a pulled base's triggers too: pull its config (the blobs stay in the store for
+  // the pull node); a base that cannot be pulled now fails later, at its pull node.
+  ImageTriggers image_triggers = [&](const std::string& ref) -> std::vector<std::string> {
+    llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+    if (!store) {
+      llvm::consumeError(store.takeError());
+      return {};
+    }
+    llvm::Expected<oci::PulledImage> pulled = oci::PullImage(*store, ref, lockfile->Lookup(ref));
+    if (!pulled) {
+      llvm::consumeError(pulled.takeError());
+      return {};
+    }
+    return pulled->image.onbuild;
+  };
+  if (!parsed || !SpliceOnbuildTriggers(*parsed, flags.build_contexts, image_triggers, session.sources(), diags))
+    return nullptr;
 
   std::string dockerfile_path = dockerfile::AbsolutePath(file);
   std::string context_dir = flags.context_dir.empty() ? dockerfile_path.substr(0, dockerfile_path.find_last_of('/'))
