@@ -143,6 +143,8 @@ class Walker {
         stage.base_stage = earlier.index;
         stage.env = earlier.env;  // ENV is inherited through the image config; ARGs are not
       }
+    if (!stage.base_stage && lower != "scratch" && options_.base_image_env)
+      if (std::optional<ShellEnv> env = options_.base_image_env(stage.base)) stage.env = std::move(*env);
     scope_ = stage.env;
     out_.stages.push_back(std::move(stage));
     return &out_.stages.back();

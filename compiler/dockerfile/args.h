@@ -1,6 +1,7 @@
 // ARG scoping and the "expanded" view: each stage's instructions with their words expanded.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,8 +13,14 @@
 
 namespace strata::dockerfile {
 
+// The Env of an external base image (`FROM ref`, or a named build context holding an image),
+// as NAME -> value, or nullopt when it is not known. BuildKit expands `$PATH` in `ENV
+// PATH=/x:$PATH` with the base image's value; without this the base's env is unknown (empty).
+using BaseImageEnv = std::function<std::optional<ShellEnv>(const std::string& base)>;
+
 struct ExpandOptions {
   std::map<std::string, std::string> build_args;  // `--build-arg K=V`
+  BaseImageEnv base_image_env;                    // may be empty
   std::string target_platform = "linux/amd64";    // os/arch[/variant]
   std::string build_platform = "linux/amd64";
 };

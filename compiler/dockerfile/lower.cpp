@@ -109,6 +109,7 @@ const graph::Node* LowerDockerfile(const Dockerfile& dockerfile, const LowerOpti
   plan_options.build_args = options.build_args;
   plan_options.target = options.target;
   plan_options.target_platform = options.target_platform;
+  plan_options.base_image_env = options.base_image_env;
   if (options.context) {
     plan_options.context_dir = ParamString(options.context, "path");
     plan_options.context_exclude = ParamStrings(options.context, "exclude");

@@ -13,6 +13,7 @@
 
 #include "compiler/diag/diagnostics.h"
 #include "compiler/diag/source.h"
+#include "compiler/dockerfile/args.h"
 #include "compiler/dockerfile/instructions.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/graph/node.h"
@@ -35,6 +36,8 @@ struct LowerOptions {
   // Narrows selections of local sources to nodes keyed by the selected files' content
   // (graph::SelectPath); without it every COPY source is a select of the whole context.
   graph::LocalSourceHasher* hasher = nullptr;
+  // The env of external base images, for `$VAR` in ENV and friends (args.h); may be empty.
+  BaseImageEnv base_image_env;
 };
 
 // The target stage's node, or null after reporting every error to `diags`.

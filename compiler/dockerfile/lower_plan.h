@@ -93,6 +93,7 @@ struct PlanOptions {
   std::vector<std::string> context_exclude;  // .dockerignore patterns of the context
   std::map<std::string, NamedContext> named_contexts;
   bool all_stages = false;  // plan every stage, not only those the target needs (translation)
+  BaseImageEnv base_image_env;  // args.h; may be empty
 };
 
 // A global ARG as a translation parameter.

@@ -79,6 +79,7 @@ std::optional<DockerfilePlan> Planner::Run() {
   ExpandOptions expand_options;
   expand_options.build_args = options_.build_args;
   expand_options.target_platform = options_.target_platform;
+  expand_options.base_image_env = options_.base_image_env;
   expanded_ = ExpandDockerfile(dockerfile_, expand_options, diags_);
   if (!expanded_) return std::nullopt;
   if (expanded_->stages.empty()) {

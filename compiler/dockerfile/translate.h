@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/dockerfile/args.h"
 #include "compiler/dockerfile/instructions.h"
 
 namespace strata::dockerfile {
@@ -29,6 +30,8 @@ struct TranslateOptions {
   // Names the program must not bind (the builtins): a stage or ARG with such a name is
   // renamed or kept literal. Keywords are always reserved.
   std::vector<std::string> reserved_names;
+  // The env of external base images (args.h): the same as the build's, so that keys match.
+  BaseImageEnv base_image_env;
 };
 
 // The program's text, or nullopt after reporting errors (the same ones the lowering reports).

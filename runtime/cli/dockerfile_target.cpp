@@ -11,54 +11,18 @@
 #include "compiler/dockerfile/parser.h"
 #include "compiler/eval/lockfile.h"
 #include "compiler/graph/ops.h"
-#include "runtime/oci/registry.h"
-#include "runtime/store/store.h"
+#include "runtime/cli/base_images.h"
 
 namespace strata::cli {
 namespace {
-
-// The OnBuild triggers in the config of an `oci-layout://DIR[:TAG]` image (the tagged
-// manifest, else the layout's only one); empty when there are none or it cannot be read (the
-// build then reports the layout's real problem when it loads it).
-std::vector<std::string> LayoutTriggers(const dockerfile::BuildContextSpec& spec) {
-  auto read_json = [](const std::string& path) {
-    std::ifstream in(path);
-    return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  };
-  auto blob = [&](const nlohmann::json& descriptor) {
-    std::string digest = descriptor.is_object() ? descriptor.value("digest", std::string()) : "";
-    size_t colon = digest.find(':');
-    if (colon == std::string::npos || digest.find('/') != std::string::npos) return nlohmann::json();
-    return read_json(spec.location + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1));
-  };
-  nlohmann::json index = read_json(spec.location + "/index.json");
-  if (!index.is_object() || !index["manifests"].is_array() || index["manifests"].empty()) return {};
-  nlohmann::json chosen = index["manifests"].size() == 1 ? index["manifests"][0] : nlohmann::json();
-  for (const nlohmann::json& entry : index["manifests"])
-    if (!spec.tag.empty() && entry.is_object() && entry.contains("annotations") &&
-        entry["annotations"].value("org.opencontainers.image.ref.name", std::string()) == spec.tag)
-      chosen = entry;
-  nlohmann::json manifest = blob(chosen);
-  if (!manifest.is_object()) return {};
-  nlohmann::json config = blob(manifest["config"]);
-  std::vector<std::string> triggers;
-  if (config.is_object() && config["config"].is_object() && config["config"]["OnBuild"].is_array())
-    for (const nlohmann::json& trigger : config["config"]["OnBuild"])
-      if (trigger.is_string()) triggers.push_back(trigger);
-  return triggers;
-}
 
 // BuildKit runs a base image's ONBUILD triggers as if written right after its FROM. The
 // lowering reads no images, so they are spliced in here, for the bases known now: an earlier
 // stage (its own ONBUILD lines) and an `oci-layout://` build context (its config). A marker
 // ONBUILD with no text goes first: the runtime's config op clears the inherited triggers then.
 // False after reporting a trigger that does not parse.
-// The ONBUILD triggers of an external image (`FROM ref`), read from its pulled config.
-using ImageTriggers = std::function<std::vector<std::string>(const std::string& ref)>;
-
-bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const std::map<std::string, std::string>& contexts,
-                           const ImageTriggers& image_triggers, diag::SourceManager& sources,
-                           diag::DiagnosticEngine& diags) {
+bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, BaseImages& bases,
+                           diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
   using dockerfile::InstructionKind;
   std::map<std::string, size_t> stage_index;           // lowercased stage name -> index
   std::vector<std::vector<std::string>> stage_triggers;  // each stage's own ONBUILD texts
@@ -82,11 +46,8 @@ bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const std::map<std::s
     std::vector<std::string> triggers;
     if (auto it = stage_index.find(lower_base); it != stage_index.end()) {
       triggers = stage_triggers[it->second];
-    } else if (auto context = contexts.find(base); context != contexts.end()) {
-      dockerfile::BuildContextSpec spec = dockerfile::ParseBuildContextSpec(context->second);
-      if (spec.kind == dockerfile::BuildContextSpec::Kind::kOciLayout) triggers = LayoutTriggers(spec);
     } else if (!base.empty() && lower_base != "scratch" && base.find('$') == std::string::npos) {
-      triggers = image_triggers(base);
+      triggers = bases.Triggers(base);
     }
     dockerfile::Instruction from = std::move(in);
     stage_triggers.emplace_back();
@@ -143,22 +104,10 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
     return nullptr;
   }
   std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(session.sources(), *id, diags);
-  // BuildKit runs a pulled base's triggers too: pull its config (the blobs stay in the store for
-  // the pull node); a base that cannot be pulled now fails later, at its pull node.
-  ImageTriggers image_triggers = [&](const std::string& ref) -> std::vector<std::string> {
-    llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
-    if (!store) {
-      llvm::consumeError(store.takeError());
-      return {};
-    }
-    llvm::Expected<oci::PulledImage> pulled = oci::PullImage(*store, ref, lockfile->Lookup(ref));
-    if (!pulled) {
-      llvm::consumeError(pulled.takeError());
-      return {};
-    }
-    return pulled->image.onbuild;
-  };
-  if (!parsed || !SpliceOnbuildTriggers(*parsed, flags.build_contexts, image_triggers, session.sources(), diags))
+  // Base images' configs: their ONBUILD triggers run after their FROM, and their Env is what
+  // `$VAR` expands with (a registry image's config is pulled; its blobs stay in the store).
+  BaseImages bases(flags.build_contexts, lockfile);
+  if (!parsed || !SpliceOnbuildTriggers(*parsed, bases, session.sources(), diags))
     return nullptr;
 
   std::string dockerfile_path = dockerfile::AbsolutePath(file);
@@ -170,6 +119,7 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
   lower.target = flags.target;
   lower.pin_image = [lockfile](const std::string& ref) { return lockfile->Lookup(ref); };
   lower.hasher = &hasher;
+  lower.base_image_env = bases.EnvFunction();
   std::string error;
   lower.context = dockerfile::MakeContextNode(
       session.graph(), hasher, context_dir,

@@ -10,7 +10,9 @@
 #include "compiler/dockerfile/parser.h"
 #include "compiler/dockerfile/translate.h"
 #include "compiler/eval/builtins.h"
+#include "compiler/eval/lockfile.h"
 #include "compiler/graph/print.h"
+#include "runtime/cli/base_images.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 
@@ -91,12 +93,22 @@ int ImportCommand(const std::vector<std::string>& args) {
     if (translate.output_dir.empty()) translate.output_dir = "/";
   }
   for (std::string_view name : eval::BuiltinNames()) translate.reserved_names.emplace_back(name);
+  // Base images' Env, for `$VAR` in ENV and friends: as `strata build -f` sees it, so that the
+  // translation keeps the keys (a registry image's config is pulled when a registry answers).
+  std::shared_ptr<const eval::Lockfile> lockfile;
+  if (llvm::Expected<std::optional<eval::Lockfile>> lock = eval::Lockfile::Load(eval::LockfilePathFor(path)); !lock)
+    llvm::consumeError(lock.takeError());
+  else if (*lock)
+    lockfile = std::make_shared<const eval::Lockfile>(std::move(**lock));
+  BaseImages bases(translate.build_contexts, lockfile);
+  translate.base_image_env = bases.EnvFunction();
 
   if (parsed.values["graph"].as<bool>()) {
     // The same lowering `strata build -f` does, for comparing keys with the translation's.
     graph::Graph graph;
     graph::LocalSourceHasher hasher;
     dockerfile::LowerOptions lower;
+    lower.base_image_env = translate.base_image_env;
     lower.build_args = translate.build_args;
     lower.target = translate.target;
     std::string error;
