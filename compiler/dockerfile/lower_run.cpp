@@ -164,14 +164,39 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
     if (!source.heredocs.empty()) {
       if (source.heredocs.size() == 1 && IsHeredocOnly(command)) {
         command = source.heredocs[0].Content();
-        if (command.rfind("#!", 0) == 0)
-          diags_.Error(source.heredocs[0].range, "a RUN heredoc with a #! line is not supported yet: "
-                                                 "run the interpreter explicitly (RUN <<EOF python3)");
+        if (command.rfind("#!", 0) == 0) {
+          // BuildKit writes a #! heredoc to a file and runs that: here the file is a text
+          // artifact mounted read-only at /dev/pipes/NAME, run by the #! line's interpreter
+          // (one optional argument, as the kernel reads it).
+          std::string line = command.substr(2, command.find('\n') == std::string::npos
+                                                   ? std::string::npos : command.find('\n') - 2);
+          size_t start = line.find_first_not_of(" \t");
+          size_t end = start == std::string::npos ? start : line.find_first_of(" \t", start);
+          if (start == std::string::npos) {
+            diags_.Error(source.heredocs[0].range, "the #! line of a RUN heredoc names no interpreter");
+            return;
+          }
+          step.argv_form = true;
+          step.argv.push_back(line.substr(start, end - start));
+          if (end != std::string::npos) {
+            size_t arg = line.find_first_not_of(" \t", end);
+            size_t last = line.find_last_not_of(" \t\r");
+            if (arg != std::string::npos) step.argv.push_back(line.substr(arg, last + 1 - arg));
+          }
+          PlanMount script;
+          script.source.kind = PlanSource::Kind::kText;
+          script.source.name = source.heredocs[0].name;
+          script.source.content = command;
+          script.target = "/dev/pipes/" + source.heredocs[0].name;
+          step.argv.push_back(script.target);
+          step.mounts.push_back(std::move(script));
+          command.clear();
+        }
       } else {
         for (const Heredoc& heredoc : source.heredocs) command += "\n" + heredoc.Content() + heredoc.name;
       }
     }
-    step.shell = command;
+    if (!step.argv_form) step.shell = command;
   }
 
   // ARGs reach the step as environment, ENV winning (sorted: the order is the key's).
