@@ -155,7 +155,7 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
       return parsed.location.empty() ? nullptr : graph::MakePull(graph, parsed.location, "");
     case BuildContextSpec::Kind::kOciLayout: {
       const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error);
-      return layout ? graph::MakeLoad(graph, layout) : nullptr;
+      return layout ? graph::MakeLoad(graph, layout, parsed.tag) : nullptr;
     }
     case BuildContextSpec::Kind::kLocal: {
       std::string dir = AbsolutePath(parsed.location);

@@ -174,7 +174,8 @@ class Translator {
       std::optional<std::string> path = PathLiteral(AbsolutePath(spec.location));
       if (!path) return false;
       if (spec.kind == BuildContextSpec::Kind::kOciLayout) {
-        out_ << "load " << *path << ";\n";
+        if (spec.tag.empty()) out_ << "load " << *path << ";\n";
+        else out_ << "loadTag " << Str(spec.tag) << " " << *path << ";\n";
         continue;
       }
       std::string dir = AbsolutePath(spec.location);

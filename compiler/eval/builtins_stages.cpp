@@ -80,6 +80,12 @@ Value Load(Machine& m, Thunk* const* a, SourceRange call) {
   return Value::Node(graph::MakeLoad(m.graph(), m.ForceNode(a[0], call, "the image archive"), call));
 }
 
+Value LoadTag(Machine& m, Thunk* const* a, SourceRange call) {
+  std::string tag(m.ForceString(a[0], call, "the image tag"));
+  if (tag.empty()) m.Fail(call, "loadTag: the tag is empty (use load for an archive's only image)");
+  return Value::Node(graph::MakeLoad(m.graph(), m.ForceNode(a[1], call, "the image archive"), tag, call));
+}
+
 graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
   Options o(m, t, call, "runWith", {"cache", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
   graph::ExecOptions options;
@@ -273,7 +279,7 @@ Value Text(Machine& m, Thunk* const* a, SourceRange c) {
 
 const BuiltinDef kStageBuiltins[] = {
     {"scratch", 0, Scratch},       {"image", 1, Image},
-    {"load", 1, Load},             {"run", 2, Run},
+    {"load", 1, Load},             {"loadTag", 2, LoadTag},             {"run", 2, Run},
     {"runWith", 3, RunWith},       {"copy", 3, Copy},
     {"copyWith", 4, CopyWith},     {"fetch", 1, Fetch},
     {"workdir", 2, Workdir},       {"env", 3, Env},

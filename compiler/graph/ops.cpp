@@ -75,6 +75,12 @@ const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origi
   return graph.Get(Op::kLoad, {}, {artifact}, origin);
 }
 
+const Node* MakeLoad(Graph& graph, const Node* artifact, const std::string& tag,
+                     diag::SourceRange origin) {
+  if (tag.empty()) return MakeLoad(graph, artifact, origin);
+  return graph.Get(Op::kLoad, {{"tag", tag}}, {artifact}, origin);
+}
+
 const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
                       const std::string& content_digest, diag::SourceRange origin) {
   std::vector<Param> params{{"name", name}, {"digest", content_digest}};

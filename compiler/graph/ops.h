@@ -20,6 +20,9 @@ const Node* MakePull(Graph& graph, const std::string& ref, const std::string& di
 
 // load: inputs [artifact]; the artifact is an OCI layout directory or a docker-archive tar.
 const Node* MakeLoad(Graph& graph, const Node* artifact, diag::SourceRange origin = {});
+// load of one tagged image: params {tag} (an OCI layout's ref name, a docker-archive's REF).
+const Node* MakeLoad(Graph& graph, const Node* artifact, const std::string& tag,
+                     diag::SourceRange origin = {});
 
 // local: params {name: base name of the path, digest: content hash (32 hex),
 // path: absolute host path (unkeyed)}. The digest comes from LocalSourceHasher.

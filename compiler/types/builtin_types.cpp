@@ -48,6 +48,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"label", "String -> String -> Stage -> Stage"},
     {"length", "List a -> Int"},
     {"load", "Artifact -> Stage"},
+    {"loadTag", "String -> Artifact -> Stage"},
     {"map", "(a -> b) -> List a -> List b"},
     {"minimal", "Stage -> List String -> Stage"},
     {"onbuild", "String -> Stage -> Stage"},

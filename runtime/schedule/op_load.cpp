@@ -7,7 +7,10 @@ namespace strata::schedule {
 llvm::Expected<NodeOutput> RunLoad(OpContext& context) {
   if (context.inputs.size() != 1 || context.inputs[0]->IsStage())
     return OpError("load needs one artifact input");
-  llvm::Expected<oci::Image> image = oci::ImportImage(context.store, context.inputs[0]->path);
+  // ImportImage takes DIR:TAG (a layout's ref name) or FILE:REF (a docker-archive's tag).
+  std::string tag = context.Param("tag");
+  std::string path = context.inputs[0]->path + (tag.empty() ? "" : ":" + tag);
+  llvm::Expected<oci::Image> image = oci::ImportImage(context.store, path);
   if (!image) return image.takeError();
   return NodeOutput::Stage(std::move(*image));
 }
