@@ -3,18 +3,11 @@
 # 127.0.0.1; a Dockerfile whose FROM names it there runs the triggers right after its FROM.
 source "$(dirname "$0")/lib.sh"
 
-registry_pid=
-stop_registry() { [ -z "$registry_pid" ] || { kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null || true; }; cleanup; }
-trap stop_registry EXIT
+source "$HERE/fixtures/registry.sh"
+trap 'registry_stop; cleanup' EXIT
 export DOCKER_CONFIG=$T/docker-config
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-host=127.0.0.1:$port
-printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
-  "$T/registry" "$host" >"$T/registry.yml"
-docker-registry serve "$T/registry.yml" >>"$T/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 100); do curl -sf "http://$host/v2/" >/dev/null && break; sleep 0.1; done
-curl -sf "http://$host/v2/" >/dev/null || fail "docker-registry did not start: $(cat "$T/registry.log")"
+registry_start "$T/registry"
+host=$REGISTRY_HOST
 
 mkdir -p "$T/w/parent" "$T/w/child"
 cat >"$T/w/parent/Dockerfile" <<'DOCKERFILE'

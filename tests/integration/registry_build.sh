@@ -8,34 +8,17 @@ set -euo pipefail
 strata=$(realpath "${1:?usage: registry_build.sh STRATA_BINARY}")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-registry_pid=
+source "$here/fixtures/registry.sh"
 cleanup() {
-  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
+  registry_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export STRATA_STORE=$work/store DOCKER_CONFIG=$work/docker-config
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-host=127.0.0.1:$port
-start_registry() {
-  docker-registry serve "$work/registry.yml" >> "$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do curl -sf "http://$host/v2/" > /dev/null && return; sleep 0.1; done
-  fail "docker-registry did not start: $(cat "$work/registry.log")"
-}
-cat > "$work/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: $host
-YAML
-start_registry
+registry_start "$work/registry"
+host=$REGISTRY_HOST
 
 bash "$here/fixtures/make-busybox-image.sh" "$work/busybox" > /dev/null
 skopeo copy --quiet --dest-tls-verify=false "oci:$work/busybox:latest" "docker://$host/busybox:latest"
@@ -75,7 +58,7 @@ grep -q "\"$host/app:v1\": \"$digest\"" strata.lock || fail "lock of the pushed 
   || fail "build on the pushed image: $(cat "$work/next.err")"
 
 # Pinned and cached: with the registry down, a rebuild hits the cache and makes no request.
-kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; registry_pid=
+registry_stop
 "$strata" build --progress plain > "$work/offline.out" 2> "$work/offline.err" \
   || fail "cached pinned build needed the registry: $(cat "$work/offline.err")"
 # Uncached, the pull itself fails with a clear message naming the registry.

@@ -7,31 +7,17 @@ set -euo pipefail
 strata=$(realpath "${1:?usage: registry_lock.sh STRATA_BINARY}")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-registry_pid=
+source "$here/fixtures/registry.sh"
 cleanup() {
-  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
+  registry_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export STRATA_STORE=$work/store DOCKER_CONFIG=$work/docker-config
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-host=127.0.0.1:$port
-cat > "$work/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: $host
-YAML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 100); do curl -sf "http://$host/v2/" > /dev/null && break; sleep 0.1; done
-curl -sf "http://$host/v2/" > /dev/null || fail "docker-registry did not start: $(cat "$work/registry.log")"
+registry_start "$work/registry"
+host=$REGISTRY_HOST
 
 bash "$here/fixtures/make-busybox-image.sh" "$work/busybox" > /dev/null
 skopeo copy --quiet --dest-tls-verify=false "oci:$work/busybox:latest" "docker://$host/busybox:latest"
@@ -107,7 +93,7 @@ grep -q "removed $host/tools/busybox:1.36" "$work/removed.err" || fail "removal 
 grep -q "tools/busybox" strata.lock && fail "stale entry kept"
 
 # An unreachable registry names the host and leaves the lock alone.
-kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; registry_pid=
+registry_stop
 cp strata.lock "$work/lock.before"
 status=0; "$strata" lock --update-all > /dev/null 2> "$work/down.err" || status=$?
 [ "$status" = 1 ] || fail "unreachable registry: exit $status"
