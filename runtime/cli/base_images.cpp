@@ -44,7 +44,9 @@ std::optional<nlohmann::json> PulledConfig(const std::string& ref, const std::st
     llvm::consumeError(store.takeError());
     return std::nullopt;
   }
-  llvm::Expected<oci::PulledImage> pulled = oci::PullImage(*store, ref, digest);
+  oci::PullOptions options;
+  options.config_only = true;
+  llvm::Expected<oci::PulledImage> pulled = oci::PullImage(*store, ref, digest, options);
   if (!pulled) {
     llvm::consumeError(pulled.takeError());
     return std::nullopt;

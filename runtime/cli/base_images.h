@@ -23,8 +23,9 @@ class BaseImages {
              std::shared_ptr<const eval::Lockfile> lockfile);
 
   // The image config's `config` object of `base` (a FROM word): an `oci-layout://` build
-  // context is read from its layout, any other name that is not a build context is pulled
-  // through the registry client into the store (whose blobs the build then reuses). Null
+  // context is read from its layout, any other name that is not a build context has its
+  // manifest and config pulled through the registry client (the pull node fetches the layers
+  // when the build needs them). Null
   // when unknown (no registry, a directory context): the build reports real problems later,
   // at the node that needs the image. Each base is looked up once.
   const nlohmann::json* Config(const std::string& base);

@@ -20,6 +20,9 @@ namespace strata::oci {
 struct PullOptions {
   std::string os = "linux";
   std::string architecture = "amd64";
+  // Stop after the manifest and the config (for reading a base image's Env or ONBUILD
+  // triggers before a build): the layers are fetched later, by the pull node.
+  bool config_only = false;
 };
 
 struct PulledImage {

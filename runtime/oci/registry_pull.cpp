@@ -75,8 +75,9 @@ llvm::Expected<PulledImage> PullImage(const store::Store& store, const std::stri
   if (!config) return config.takeError();
   llvm::Expected<Image> image = ImageFromConfig(*content, *config, what);
   if (!image) return image.takeError();
-  for (const Descriptor& layer : content->layers)
-    if (llvm::Error error = client.FetchBlob(store, layer.digest, layer.size)) return error;
+  if (!options.config_only)
+    for (const Descriptor& layer : content->layers)
+      if (llvm::Error error = client.FetchBlob(store, layer.digest, layer.size)) return error;
   pulled.image = std::move(*image);
   return pulled;
 }

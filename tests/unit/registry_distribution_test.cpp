@@ -66,7 +66,16 @@ TEST_CASE("push to docker-registry, resolve, and pull back the same image",
   MustSucceed(oci::PushImage(build_store, image, written, ref));
 
   store::Store pull_store = OpenTestStore(pull_dir.path);
+  // A config-only pull (a Dockerfile base's Env and ONBUILD) stores no layer; a full pull
+  // afterwards fetches the layers it lacks.
+  oci::PullOptions config_only;
+  config_only.config_only = true;
+  oci::PulledImage config_pull = Must(oci::PullImage(pull_store, ref, "", config_only));
+  CHECK(config_pull.image.config["Env"] == image.config["Env"]);
+  CHECK(pull_store.HasBlob(written.config_digest));
+  CHECK_FALSE(pull_store.HasBlob(image.layers[0].digest));
   oci::PulledImage pulled = Must(oci::PullImage(pull_store, ref, ""));
+  CHECK(pull_store.HasBlob(image.layers[0].digest));
   CHECK(pulled.digest == written.manifest_digest);
   CHECK(pulled.config_digest == written.config_digest);
   REQUIRE(pulled.image.layers.size() == 1);
