@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "runtime/store/file_read.h"
 #include "runtime/store/temp_file.h"
 
 namespace strata::oci {
@@ -31,20 +32,7 @@ llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_
     return store::MakeError(std::errc::invalid_argument, path + ": not a regular file");
   if (static_cast<uint64_t>(st.st_size) > max_size)
     return store::MakeError(std::errc::file_too_large, path + ": file is too large");
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.Get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot read", path);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > max_size)
-      return store::MakeError(std::errc::file_too_large, path + ": file is too large");
-  }
-  return out;
+  return store::ReadAll(fd.Get(), path, max_size);
 }
 
 llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "runtime/store/file_read.h"
 #include "runtime/store/names.h"
 
 namespace strata::store {
@@ -113,18 +114,9 @@ llvm::Expected<std::optional<nlohmann::json>> Store::GetNodeRecord(llvm::StringR
     if (errno == ENOENT) return std::nullopt;
     return ErrnoError(errno, "cannot open", path);
   }
-  std::string text;
-  char buf[16384];
-  for (;;) {
-    ssize_t n = ::read(fd.Get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot read", path);
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  nlohmann::json record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  llvm::Expected<std::string> text = ReadAll(fd.Get(), path);
+  if (!text) return text.takeError();
+  nlohmann::json record = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   // Records are only ever published whole, so this means outside tampering, not a torn write.
   if (record.is_discarded())
     return MakeError(std::errc::illegal_byte_sequence, "corrupt node record: " + path);

@@ -1,0 +1,28 @@
+// Reading a whole file from an open descriptor, with a size bound.
+#include "runtime/store/file_read.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "runtime/store/temp_file.h"
+
+namespace strata::store {
+
+llvm::Expected<std::string> ReadAll(int fd, const std::string& path, uint64_t max_size) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_size) return MakeError(std::errc::file_too_large, path + ": file is too large");
+  }
+}
+
+}  // namespace strata::store
