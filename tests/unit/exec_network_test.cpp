@@ -5,9 +5,9 @@
 #include <fstream>
 
 #include "compiler/graph/ops.h"
+#include "tests/unit/test_support.h"
 #include "runtime/exec/fake_sandbox_runner.h"
 #include "runtime/exec/oci_config.h"
-#include "runtime/exec/scratch_dir.h"
 #include "runtime/schedule/executor.h"
 
 using namespace strata;
@@ -20,17 +20,8 @@ std::vector<std::string> Namespaces(const nlohmann::json& config) {
   return types;
 }
 
-struct Fixture {
-  Fixture() {
-    auto dir = exec::ScratchDir::Create("/tmp", "strata-network-");
-    REQUIRE(bool(dir));
-    root.emplace(std::move(*dir));
-    auto opened = store::Store::Open(root->Path() + "/store");
-    REQUIRE(bool(opened));
-    store.emplace(std::move(*opened));
-  }
-  std::optional<exec::ScratchDir> root;
-  std::optional<store::Store> store;
+struct Fixture : testing::TempStore {
+  Fixture() : TempStore("network") {}
   graph::Graph graph;
 };
 

@@ -10,8 +10,8 @@
 #include <set>
 
 #include "compiler/graph/ops.h"
+#include "tests/unit/test_support.h"
 #include "runtime/exec/fake_sandbox_runner.h"
-#include "runtime/exec/scratch_dir.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/op_context.h"
 
@@ -19,17 +19,8 @@ using namespace strata;
 
 namespace {
 
-struct Fixture {
-  Fixture() {
-    auto dir = exec::ScratchDir::Create("/tmp", "strata-schedule-");
-    REQUIRE(bool(dir));
-    root.emplace(std::move(*dir));
-    auto opened = store::Store::Open(root->Path() + "/store");
-    REQUIRE(bool(opened));
-    store.emplace(std::move(*opened));
-  }
-  std::optional<exec::ScratchDir> root;
-  std::optional<store::Store> store;
+struct Fixture : testing::TempStore {
+  Fixture() : TempStore("schedule") {}
   graph::Graph graph;
 
   const graph::Node* Run(const graph::Node* stage, const std::string& command) {

@@ -8,10 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include <llvm/Support/Error.h>
+
+#include "runtime/store/store.h"
 
 namespace strata::testing {
 
@@ -37,6 +40,17 @@ void RequireOk(llvm::Expected<T>& value) {
 inline void RequireOk(llvm::Error err) {
   if (err) FAIL(llvm::toString(std::move(err)));
 }
+
+// A store in a fresh temp directory (/tmp/strata-<name>-XXXXXX/store), removed with it.
+struct TempStore {
+  explicit TempStore(const std::string& name) : dir(name) {
+    llvm::Expected<store::Store> opened = store::Store::Open(dir.path + "/store");
+    RequireOk(opened);
+    store.emplace(std::move(*opened));
+  }
+  TempDir dir;
+  std::optional<store::Store> store;
+};
 
 // stdout of a shell command (stderr and exit status are not captured).
 inline std::string ShellStdout(const std::string& command) {
