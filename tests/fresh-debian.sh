@@ -6,7 +6,8 @@
 #   --stamp   on success, write tests/fresh-debian.stamp (the fingerprint of the files that
 #             decide what a fresh machine needs; .ci/run reruns this script when it differs)
 # Env: STRATA_FRESH_CACHE (default /var/cache/strata-fresh-debian) keeps the root tarball and
-# the downloaded .debs between runs; STRATA_FRESH_MIRROR overrides the Debian mirror.
+# the downloaded .debs between runs; STRATA_FRESH_MIRROR overrides the Debian mirror;
+# STRATA_FRESH_KEEP=1 keeps the root afterwards (under /var/tmp/strata-fresh.*) to look into.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "fresh-debian: run as root (debootstrap, chroot, runc)" >&2; exit 2; }
@@ -16,9 +17,8 @@ write_stamp=false
 CACHE=${STRATA_FRESH_CACHE:-/var/cache/strata-fresh-debian}
 # The host's mirror, as apt knows it (deb822 or one-line sources), else Debian's CDN.
 host_mirror() {
-  { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
-    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}'
-  } | grep -m1 -E '/debian/?$' || echo http://deb.debian.org/debian
+  { cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
+    awk '$1 == "URIs:" || $1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) print $i }' | awk '!found && /\/debian\/?$/ { print; found = 1 } END { if (!found) print "http://deb.debian.org/debian" }'
 }
 MIRROR=${STRATA_FRESH_MIRROR:-$(host_mirror)}
 mkdir -p "$CACHE/archives/partial"
@@ -42,6 +42,7 @@ fi
 W=$(mktemp -d /var/tmp/strata-fresh.XXXXXX)
 R=$W/root
 cleanup() {
+  if [ -n "${STRATA_FRESH_KEEP:-}" ]; then echo "fresh-debian: kept $W (STRATA_FRESH_KEEP)"; return; fi
   # Every mount was made in a private mount namespace that is gone by now; refuse to delete
   # anything still mounted (belt and braces).
   if grep -qF " $W" /proc/self/mountinfo; then
@@ -61,19 +62,23 @@ git -C "$REPO" archive HEAD | tar -C "$R/root/strata" -xf -
 # The README's quick start (the first code block after its heading) and the "then try" block.
 awk '/^## Quick start/{q=1} q&&/^```/{n++; next} q&&n==1{print} n>=2{exit}' "$REPO/README.md" >"$R/root/quick-start.sh"
 awk '/^## Quick start/{q=1} q&&/^```/{n++; next} q&&n==3{print} n>=4{exit}' "$REPO/README.md" >"$R/root/then-try.sh"
+[ -s "$R/root/then-try.sh" ] || { echo "fresh-debian: no 'then try' block after the README's quick start" >&2; exit 1; }
 [ "$(grep -cv '^\s*$' "$R/root/quick-start.sh")" = 2 ] ||
   { echo "fresh-debian: the README's quick start is not two commands:" >&2; cat "$R/root/quick-start.sh" >&2; exit 1; }
 cat >"$R/root/run-quick-start.sh" <<'EOF'
 set -euo pipefail
 cd /root/strata
 echo "== quick start, as written in README.md"
-while IFS= read -r line; do
+ran=0
+while IFS= read -r line <&3; do
   [[ $line =~ ^[[:space:]]*$ ]] && continue
   echo "\$ $line"
-  bash -c "$line" || { echo "fresh-debian: FAILED: $line" >&2; exit 1; }
-done </root/quick-start.sh
+  bash -c "$line" </dev/null || { echo "fresh-debian: FAILED: $line" >&2; exit 1; }
+  ran=$((ran + 1))
+done 3</root/quick-start.sh
+[ "$ran" = 2 ] || { echo "fresh-debian: ran $ran quick-start commands, not 2" >&2; exit 1; }
 echo "== then try"
-bash -euo pipefail /root/then-try.sh >/root/then-try.log 2>&1 || { cat /root/then-try.log >&2; echo "fresh-debian: FAILED: the 'then try' examples" >&2; exit 1; }
+bash -euxo pipefail /root/then-try.sh </dev/null >/root/then-try.log 2>&1 || { cat /root/then-try.log >&2; echo "fresh-debian: FAILED: the 'then try' examples" >&2; exit 1; }
 echo "fresh-debian: quick start and 'then try' examples passed"
 EOF
 
