@@ -42,6 +42,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"foldl", "(b -> a -> b) -> b -> List a -> b"},
     {"hasAttr", "String -> { ... } -> Bool"},
     {"head", "List a -> a"},
+    {"elemAt", "List a -> Int -> a"},
     {"healthcheck", "HealthOpts -> Stage -> Stage"},
     {"ignore", "List String -> Artifact -> Artifact"},
     {"image", "String -> Stage"},

@@ -206,7 +206,8 @@ Type* Inferencer::InferApply(const ast::Apply* e) {
       for (size_t j = i; j < e->args.size(); ++j) Infer(e->args[j]);
       return context_.Error();
     }
-    Expect(param, InferExpecting(arg, param), arg->range(), "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn));
+    Expect(param, InferExpecting(arg, param), arg->range(), "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn),
+           arg);
     fn = result;
   }
   return fn;
@@ -292,6 +293,8 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
     diags_.Error(attr.range, message);
     return context_.Error();
   }
+  // A field in use: the dormant predicates of the record's scheme on its type wake up.
+  if (!llvm::isa<RecordTypeNode>(Resolve(t))) Activate(t);
   return result_with_fallback(t);
 }
 
@@ -308,12 +311,56 @@ bool Inferencer::UnifyQuiet(Type* expected, Type* found) {
   return ok;
 }
 
-bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what) {
+bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what,
+                        const ast::Expr* source) {
   if (unifier_.Unify(expected, found)) {
     RunWoken();
     return true;
   }
   const Mismatch& mismatch = unifier_.mismatch();
+  // A record literal written at the argument: point at the field the mismatch is in.
+  diag::SourceRange at = range;
+  size_t located = 0;
+  for (Symbol name : mismatch.path) {
+    auto* record = llvm::dyn_cast_or_null<ast::Record>(source);
+    if (!record) break;
+    const ast::Field* field = nullptr;
+    for (const ast::Field& f : record->fields)
+      if (f.name == name) field = &f;
+    if (!field) break;
+    at = field->name_range.file == field->value->range().file
+             ? diag::SourceRange::Join(field->name_range, field->value->range())
+             : field->value->range();
+    source = field->value;
+    ++located;
+  }
+  if (located > 0) {
+    TypePrinter printer;
+    std::string where;
+    for (size_t i = 0; i < located; ++i) where += (i ? "." : "") + std::string(mismatch.path[i].str());
+    std::string message;
+    // The field's whole types (the mismatch itself may be deeper, in a list's elements).
+    auto field_type = [&](Type* t) -> Type* {
+      for (size_t i = 0; i < located && t; ++i) {
+        if (!llvm::isa<RecordTypeNode>(Resolve(t))) return nullptr;
+        FlatRecord flat = Flatten(t);
+        const FieldType* f = flat.Find(mismatch.path[i]);
+        t = f ? f->type : nullptr;
+      }
+      return t;
+    };
+    Type* want = field_type(expected);
+    Type* got = field_type(found);
+    if (mismatch.kind == MismatchKind::kTypes && located == mismatch.path.size() && want && got)
+      message = "field '" + where + "' of " + what + " has type " + printer.Print(got) + ", expected " +
+                printer.Print(want);
+    else
+      message = what + " has " + DescribeMismatch(mismatch, expected, found);
+    diag::Diagnostic& d = diags_.Error(at, message);
+    d.notes.push_back({range, what + " is this record"});
+    RunWoken();
+    return false;
+  }
   bool field_problem =
       mismatch.kind == MismatchKind::kMissingField || mismatch.kind == MismatchKind::kUnexpectedField;
   if (field_problem && mismatch.path.empty() && !what.empty()) {
