@@ -150,6 +150,12 @@ void Inferencer::RunWoken() {
 void Inferencer::ReportOperator(Predicate* p, const std::string& message) {
   std::string text = message;
   if (!p->via.empty()) text = "in this use of '" + std::string(p->via.str()) + "': " + text;
+  p->solved = true;
+  // Two copies of one operator from the same use (a function using `/` twice) say it once.
+  const auto& all = diags_.diagnostics();
+  if (!all.empty() && all.back().range.file == p->range.file && all.back().range.begin == p->range.begin &&
+      all.back().message == text)
+    return;
   diag::Diagnostic& d = diags_.Error(p->range, text);
   if (defaulting_) {
     // The user never wrote Int: say where it came from.
