@@ -164,7 +164,6 @@ bool Inferencer::Generalize(Type* type) {
   }
 }
 
-
 void Inferencer::SettlePredicates(llvm::ArrayRef<Scheme*> schemes) {
   llvm::SmallVector<Predicate*, 4> generic;
   llvm::SmallVector<Predicate*, 4> ambiguous;

@@ -165,7 +165,6 @@ void Inferencer::ReportOperator(Predicate* p, const std::string& message) {
     d.notes.push_back({defaulting_->range, std::string(what) +
                                                " because nothing tells the type of its operands (annotate one)"});
   }
-  p->solved = true;
 }
 
 void Inferencer::Solve(Predicate* p) {
