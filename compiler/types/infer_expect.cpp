@@ -55,11 +55,16 @@ bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, co
   Type* got = located ? FieldAt(found, mismatch.path, located) : nullptr;
   bool field_problem =
       mismatch.kind == MismatchKind::kMissingField || mismatch.kind == MismatchKind::kUnexpectedField;
+  std::string where;
+  for (size_t i = 0; i < located; ++i) where += (i ? "." : "") + std::string(mismatch.path[i].str());
   if (mismatch.kind == MismatchKind::kTypes && located && located == mismatch.path.size() && want && got) {
-    std::string where;
-    for (size_t i = 0; i < located; ++i) where += (i ? "." : "") + std::string(mismatch.path[i].str());
     message = "field '" + where + "' of " + what + " has type " + printer.Print(got) + ", expected " +
               printer.Print(want);
+  } else if (field_problem && located && located == mismatch.path.size()) {
+    // A nested record literal lacks a field or has one too many: name just that field.
+    Mismatch inner = mismatch;
+    inner.path.clear();
+    message = "field '" + where + "' of " + what + " has " + DescribeMismatch(inner, expected, found);
   } else if (field_problem && mismatch.path.empty() && !what.empty()) {
     // Records print long (option records have many fields): name just the field.
     message = what + " has " + DescribeMismatch(mismatch, expected, found);
