@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "runtime/exec/child_process.h"
@@ -35,7 +35,8 @@ Registry& TheRegistry() {
 
 }  // namespace
 
-bool RegisterContainer(const std::string& runc, const std::string& state_root, const std::string& id) {
+bool RegisterContainer(const std::string& runc, const std::string& state_root,
+                       const std::string& id) {
   Registry& r = TheRegistry();
   std::lock_guard<std::mutex> lock(r.mu);
   if (r.cancelled) return false;
@@ -87,9 +88,9 @@ size_t KillContainers() {
     containers.assign(r.containers.begin(), r.containers.end());
   }
   for (const auto& [id, c] : containers)
-    llvm::consumeError(
-        RunChild({c.runc, "--root", c.state_root, "kill", id, "KILL"}, nullptr, std::chrono::milliseconds(0), {})
-            .takeError());
+    llvm::consumeError(RunChild({c.runc, "--root", c.state_root, "kill", id, "KILL"}, nullptr,
+                                std::chrono::milliseconds(0), {})
+                           .takeError());
   return containers.size();
 }
 

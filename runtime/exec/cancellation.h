@@ -10,7 +10,8 @@ namespace strata::exec {
 
 // Called before `runc run` of container `id` under `runc --root state_root`: false when the
 // process is being cancelled (start nothing then). Unregister once runc has exited.
-bool RegisterContainer(const std::string& runc, const std::string& state_root, const std::string& id);
+bool RegisterContainer(const std::string& runc, const std::string& state_root,
+                       const std::string& id);
 void UnregisterContainer(const std::string& id);
 
 // Calls `mount` (which mounts at `target` and returns 0 or an errno) with the registry locked

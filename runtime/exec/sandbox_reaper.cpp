@@ -30,7 +30,8 @@ std::string Unescape(const std::string& text) {
 }
 
 bool IsUnder(const std::string& path, const std::string& dir) {
-  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                         path[dir.size()] == '/');
 }
 
 }  // namespace
@@ -68,9 +69,9 @@ void KillContainersUnder(const std::string& state_root) {
   }
   // delete --force sends SIGKILL to the container's processes and waits for them to go.
   for (const std::string& id : ids)
-    llvm::consumeError(
-        RunChild({*runc, "--root", state_root, "delete", "--force", id}, nullptr, std::chrono::milliseconds(0), {})
-            .takeError());
+    llvm::consumeError(RunChild({*runc, "--root", state_root, "delete", "--force", id}, nullptr,
+                                std::chrono::milliseconds(0), {})
+                           .takeError());
 }
 
 std::vector<std::string> DetachMountsUnder(const std::string& dir) {
@@ -82,7 +83,8 @@ std::vector<std::string> DetachMountsUnder(const std::string& dir) {
   for (const MountInfo& mount : mounts)
     if (mount.super_options.find("upperdir=" + dir + "/") != std::string::npos) {
       size_t slash = mount.target.find_last_of('/');
-      roots.push_back(mount.target.substr(slash) == "/rootfs" ? mount.target.substr(0, slash) : mount.target);
+      roots.push_back(mount.target.substr(slash) == "/rootfs" ? mount.target.substr(0, slash)
+                                                              : mount.target);
     }
   for (const MountInfo& mount : mounts)
     for (const std::string& root : roots)

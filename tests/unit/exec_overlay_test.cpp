@@ -34,7 +34,8 @@ struct OverlayDirs {
     char templ[] = "/tmp/strata-overlay-test-XXXXXX";
     REQUIRE(::mkdtemp(templ) != nullptr);
     root = templ;
-    for (const char* dir : {"/upper", "/work", "/merged"}) REQUIRE(::mkdir((root + dir).c_str(), 0755) == 0);
+    for (const char* dir : {"/upper", "/work", "/merged"})
+      REQUIRE(::mkdir((root + dir).c_str(), 0755) == 0);
   }
   ~OverlayDirs() {
     ::umount2((root + "/merged").c_str(), MNT_DETACH);
@@ -63,8 +64,8 @@ TEST_CASE("overlay: a layer listed twice keeps its topmost place", "[runc]") {
   OverlayDirs d;
   std::vector<std::string> layers = d.Layers(3);
   // L0, L1, L2, L1: L1's `top` wins, as it does with the repeat in place.
-  auto mount = MountOverlay({layers[0], layers[1], layers[2], layers[1]}, d.root + "/upper", d.root + "/work",
-                            d.root + "/merged");
+  auto mount = MountOverlay({layers[0], layers[1], layers[2], layers[1]}, d.root + "/upper",
+                            d.root + "/work", d.root + "/merged");
   if (!mount) FAIL(llvm::toString(mount.takeError()));
   CHECK(ReadAll(d.root + "/merged/top") == "1");
   CHECK(::access((d.root + "/merged/0").c_str(), F_OK) == 0);
@@ -85,7 +86,8 @@ TEST_CASE("overlay: 150 layers with long paths mount, with and without lowerdir+
   }
   SECTION("short names, as on kernels before 6.8") {
     std::string links = d.root + "/work.lowers";
-    REQUIRE(MountThroughLinks(layers, d.root + "/upper", d.root + "/work", d.root + "/merged", links) == 0);
+    REQUIRE(MountThroughLinks(layers, d.root + "/upper", d.root + "/work", d.root + "/merged",
+                              links) == 0);
     ScopedMount mount(d.root + "/merged");
     CHECK(ReadAll(d.root + "/merged/top") == "149");
     CHECK(::access((d.root + "/merged/0").c_str(), F_OK) == 0);
