@@ -10,7 +10,8 @@ cat >"$T/w/build.strata" <<'STRATA'
 let base = load ./busybox-layout;
 in {
   default = base |> run "echo built > /out";
-  slow = base |> run "touch /started; sleep 3; echo slow > /slow";
+  # Runs until the test creates go in its cache dir (<store>/cache/_2fc on the host).
+  slow = base |> runWith { cache = [ "/c" ]; } "touch /started; while ! test -e /c/go; do sleep 0.1; done; echo slow > /slow";
 }
 STRATA
 # expect_error STATUS TEXT COMMAND...: the command (given 60 s at most) exits STATUS and says TEXT.
@@ -52,14 +53,21 @@ build -o "oci:$T/new/sub/layout" || { cat "$T/err"; fail "a layout in new direct
 # A build waiting for another build of the same node says so.
 (cd "$T/w" && exec "$STRATA" build --progress plain slow) >"$T/first-out" 2>"$T/first-err" &
 first=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 600); do
   compgen -G "$T/store/work/exec-*/upper/started" >/dev/null && break
   sleep 0.1
 done
-build slow || { cat "$T/err"; fail "the second build failed"; }
+(cd "$T/w" && exec "$STRATA" build --progress plain slow) >"$T/second-out" 2>"$T/second-err" &
+second=$!
+for _ in $(seq 1 600); do
+  grep -q "waiting for another" "$T/second-err" && break
+  sleep 0.1
+done
+touch "$T/store/cache/_2fc/go"
 wait "$first" || { cat "$T/first-err"; fail "the first build failed"; }
-expect_contains "$T/err" "waiting for another strata build on this store, which is building this node (RUN touch /started"
-expect_contains "$T/err" "cached exec"
+wait "$second" || { cat "$T/second-err"; fail "the second build failed"; }
+expect_contains "$T/second-err" "waiting for another strata build on this store, which is building this node (RUN touch /started"
+expect_contains "$T/second-err" "cached exec"
 
 # gc on a read-only store says so.
 mkdir -p "$T/ro"
