@@ -78,6 +78,8 @@ void AddBuildOptions(po::options_description& options) {
       ("source-date-epoch", po::value<std::string>()->value_name("N"),
        "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
       ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
+      ("debian-mirror", po::value<std::string>()->value_name("URL"),
+       "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's apt sources)")
       ("frontend", po::value<std::string>()->value_name("NAME"),
        "strata or dockerfile (default: by the file's name, see IsDockerfileName)")
       ("context", po::value<std::string>()->value_name("DIR"), "Dockerfile: the build context (default: its dir)")
@@ -143,6 +145,11 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
     flags.source_date_epoch = ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
   else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
     flags.source_date_epoch = ParseInt("SOURCE_DATE_EPOCH", env);
+  if (values.count("debian-mirror")) {
+    flags.debian_mirror = values["debian-mirror"].as<std::string>();
+    if (flags.debian_mirror.rfind("http://", 0) != 0 && flags.debian_mirror.rfind("https://", 0) != 0)
+      throw UsageError{"--debian-mirror " + flags.debian_mirror + ": expected an http:// or https:// URL"};
+  }
   std::string compression = values["compression"].as<std::string>();
   if (compression == "gzip") flags.compression = oci::Compression::kGzip;
   else if (compression == "zstd") flags.compression = oci::Compression::kZstd;
@@ -202,6 +209,7 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
   options.secrets = flags.secrets;
   options.layer.compression = flags.compression;
   options.layer.source_date_epoch = flags.source_date_epoch;
+  options.debian_mirror = flags.debian_mirror;
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
   exec::RuncRunner runner;

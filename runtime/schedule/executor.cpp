@@ -76,6 +76,7 @@ std::string Describe(const graph::Node& node) {
     case graph::Op::kSelect: return "select " + str("path");
     case graph::Op::kMinimal: return "minimal " + str("executables");
     case graph::Op::kText: return "text " + str("name");
+    case graph::Op::kDebian: return "debian " + str("suite") + " " + str("packages");
   }
   return std::string(graph::OpName(node.op()));
 }
@@ -271,6 +272,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
       case graph::Op::kSelect: return RunSelect(context);
       case graph::Op::kMinimal: return RunMinimal(context);
       case graph::Op::kText: return RunText(context);
+      case graph::Op::kDebian: return RunDebian(context);
     }
     return OpError("unknown op");
   }();

@@ -24,6 +24,8 @@ struct ExecutorOptions {
   // sandbox; they never reach a key, a layer, a record or a log line.
   std::map<std::string, std::string> secrets;
   oci::LayerOptions layer;  // compression and SOURCE_DATE_EPOCH of new layers
+  // The mirror of `debian` nodes that name none (--debian-mirror); "" for debian::DefaultMirror().
+  std::string debian_mirror;
 };
 
 struct ExecutorStats {
