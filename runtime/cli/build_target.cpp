@@ -216,6 +216,15 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
   schedule::Executor executor(*store, runner, options, progress.get());
   llvm::Expected<schedule::NodeOutput> output = executor.Build(nodes[0]);
   if (!output) {
+    // A debian base fails on what the program named (a package, a suite): point at its call.
+    const graph::Node* failed = executor.failed_node();
+    if (failed && failed->op() == graph::Op::kDebian && failed->origin().valid()) {
+      llvm::consumeError(output.takeError());
+      diag::DiagnosticEngine diags;
+      diags.Error(failed->origin(), executor.failed_message());
+      diags.Print(std::cerr, session.sources());
+      return kExitProgramError;
+    }
     Error(llvm::toString(output.takeError()));
     return kExitProgramError;
   }

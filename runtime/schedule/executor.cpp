@@ -287,6 +287,13 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     event.type = ProgressEvent::Type::kFailed;
     event.message = message;
     if (progress_) progress_->Report(event);
+    {
+      std::lock_guard<std::mutex> lock(failed_mutex_);
+      if (!failed_node_) {
+        failed_node_ = &node;
+        failed_message_ = message;
+      }
+    }
     return OpError(op + " node " + key + " (" + event.description + ") failed: " + message);
   }
   ++stats_.executed;

@@ -2,7 +2,8 @@
 # `debian` against the real Debian mirror: a python3-minimal base runs python3 under `strata
 # run`; its dpkg status lists every package; two empty stores give the same manifest digest;
 # an unknown package or suite, an unreachable mirror, a bad signature and a tampered .deb are
-# build errors (exit 1) naming what failed, and leave no node record in the store.
+# build errors (exit 1) naming what failed at the `debian` call's file:line:col, and leave no
+# node record in the store.
 # Downloads go through one shared cache ($STRATA_DEBIAN_CACHE), so CI fetches each .deb once.
 source "$(dirname "$0")/lib.sh"
 export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
@@ -53,12 +54,12 @@ set +e
 build unknown; rc=$?
 set -e
 [ $rc = 1 ] || { cat "$T/err"; fail "unknown package: exit $rc"; }
-expect_contains "$T/err" 'no-such-package-strata: no package "no-such-package-strata" in bookworm/main amd64'
+expect_contains "$T/err" 'build.strata:5:13: error: no-such-package-strata: no package "no-such-package-strata" in bookworm/main amd64'
 set +e
 build badsuite; rc=$?
 set -e
 [ $rc = 1 ] || { cat "$T/err"; fail "unknown suite: exit $rc"; }
-expect_contains "$T/err" 'no suite "no-such-suite" at http'
+expect_contains "$T/err" 'build.strata:6:14: error: no suite "no-such-suite" at http'
 set +e
 build --no-cache --debian-mirror http://127.0.0.1:9/debian; rc=$?
 set -e
@@ -75,10 +76,11 @@ diff "$T/nodes-before" "$T/nodes-after" || fail "a failed build wrote node recor
 # A tampered .deb in the download cache is refused and does not enter the store.
 mkdir -p "$T/cache"
 cp "$STRATA_DEBIAN_CACHE"/* "$T/cache/"
-deb=$(grep -l . "$T/cache"/* | head -1)
-for f in "$T/cache"/*; do
-  if [ "$(head -c 7 "$f")" = '!<arch>' ]; then deb=$f; break; fi
+deb=""
+for f in "$T/store/blobs/sha256"/*; do   # a .deb of this base (the first build stored it)
+  if [ "$(head -c 7 "$f")" = '!<arch>' ]; then deb=$T/cache/$(basename "$f"); break; fi
 done
+[ -f "$deb" ] || fail "no .deb of the base in the download cache"
 printf 'tampered' >>"$deb"
 set +e
 STRATA_STORE=$T/store3 STRATA_DEBIAN_CACHE=$T/cache build; rc=$?
