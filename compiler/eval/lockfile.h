@@ -12,10 +12,11 @@
 #include <llvm/Support/Error.h>
 
 #include <map>
-#include <nlohmann/json.hpp>
-#include <vector>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace strata::eval {
 

@@ -17,10 +17,9 @@ bool Stanza::Has(llvm::StringRef name) const {
   return false;
 }
 
-llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::StringRef what) {
-  std::vector<Stanza> stanzas;
+llvm::Error ForEachStanza(llvm::StringRef text, llvm::StringRef what,
+                          llvm::function_ref<llvm::Error(const Stanza&)> on_stanza) {
   Stanza current;
-  bool open = false;
   // The field being read: its value runs from value_begin to the end of its last line.
   const char* value_begin = nullptr;
   const char* value_end = nullptr;
@@ -30,11 +29,12 @@ llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::Str
     current.fields.back().second = value.trim();
     value_begin = nullptr;
   };
-  auto finish_stanza = [&] {
+  auto finish_stanza = [&]() -> llvm::Error {
     finish_field();
-    if (open) stanzas.push_back(std::move(current));
-    current = Stanza{};
-    open = false;
+    if (current.fields.empty()) return llvm::Error::success();
+    llvm::Error err = on_stanza(current);
+    current.fields.clear();
+    return err;
   };
   size_t line_number = 0;
   while (!text.empty()) {
@@ -43,8 +43,8 @@ llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::Str
     text = eol == llvm::StringRef::npos ? llvm::StringRef() : text.drop_front(eol + 1);
     ++line_number;
     if (!line.empty() && line.back() == '\r') line = line.drop_back();
-    if (line.trim().empty()) {
-      finish_stanza();
+    if (line.empty() || line.find_first_not_of(" \t") == llvm::StringRef::npos) {
+      if (llvm::Error err = finish_stanza()) return err;
       continue;
     }
     if (line.front() == '#') continue;
@@ -61,15 +61,21 @@ llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::Str
       return llvm::createStringError(std::errc::invalid_argument, "%s:%zu: expected 'Name: value', found '%s'",
                                      what.str().c_str(), line_number, line.take_front(60).str().c_str());
     finish_field();
-    if (!open) {
-      open = true;
-      current.line = line_number;
-    }
+    if (current.fields.empty()) current.line = line_number;
     current.fields.emplace_back(name, llvm::StringRef());
     value_begin = line.begin() + colon + 1;
     value_end = line.end();
   }
-  finish_stanza();
+  return finish_stanza();
+}
+
+llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::StringRef what) {
+  std::vector<Stanza> stanzas;
+  if (llvm::Error err = ForEachStanza(text, what, [&](const Stanza& stanza) {
+        stanzas.push_back(stanza);
+        return llvm::Error::success();
+      }))
+    return std::move(err);
   return stanzas;
 }
 

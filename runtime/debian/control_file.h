@@ -2,6 +2,7 @@
 // "Name: value" fields, continuation lines starting with a space or tab, blank lines between.
 #pragma once
 
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
@@ -27,6 +28,11 @@ struct Stanza {
 // field nor a continuation, or a continuation with no field before it, is an error naming
 // its line; `what` names the file in that message.
 llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::StringRef what);
+
+// The same parse, one stanza at a time (a Packages index has ~63,000: none is kept). Stops at
+// the first error, from the text or from `on_stanza`.
+llvm::Error ForEachStanza(llvm::StringRef text, llvm::StringRef what,
+                          llvm::function_ref<llvm::Error(const Stanza&)> on_stanza);
 
 // The lines of a multi-line value, each trimmed, empty lines dropped (the file lists of a
 // Release file's SHA256 field, for instance).

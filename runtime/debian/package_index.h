@@ -31,7 +31,6 @@ struct Package {
   llvm::StringRef conflicts;
   llvm::StringRef breaks;
   llvm::StringRef provides;
-  llvm::StringRef stanza;  // the whole stanza, for /var/lib/dpkg/status
   uint64_t size = 0;
   bool essential = false;
 

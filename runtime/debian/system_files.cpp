@@ -8,6 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "runtime/store/unique_fd.h"
 
@@ -40,6 +44,36 @@ llvm::Error MakeFile(const std::string& path, const std::string& content) {
 }
 
 }  // namespace
+
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> certificates;  // relative path → host file; sorted
+  for (const std::string& tree : trees) {
+    fs::path root = fs::path(tree) / "usr/share/ca-certificates";
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(root, ec))) continue;
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+      // Regular files only: a symlink in a package tree is never followed out of it.
+      if (it->symlink_status().type() == fs::file_type::regular && it->path().extension() == ".crt")
+        certificates[fs::relative(it->path(), root).string()] = it->path().string();
+    }
+    if (ec) return llvm::createStringError(ec, "cannot list %s: %s", root.c_str(), ec.message().c_str());
+  }
+  if (certificates.empty()) return 0;
+  std::string bundle;
+  for (const auto& [name, path] : certificates) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return llvm::createStringError(std::errc::io_error, "cannot read %s", path.c_str());
+    bundle += text.str();
+    if (!bundle.empty() && bundle.back() != '\n') bundle += '\n';
+  }
+  for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs"})
+    if (llvm::Error err = MakeDir(dir + sub, 0755)) return std::move(err);
+  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle)) return std::move(err);
+  return certificates.size();
+}
 
 std::string StatusStanza(const std::string& control) {
   std::string text = control;

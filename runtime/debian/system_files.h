@@ -26,6 +26,12 @@ constexpr int kNonRootId = 65532;
 //   /root (0700), /home/nonroot (0700, 65532), /tmp (1777)
 llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackage> packages);
 
+// What ca-certificates' postinst (update-ca-certificates) writes: every certificate under
+// usr/share/ca-certificates/ of the unpacked `trees` (each a package layer's tree), in path
+// order, concatenated into DIR/etc/ssl/certs/ca-certificates.crt (0644). Nothing is written
+// when no tree has certificates. Returns how many certificates went in.
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees);
+
 // A control file as a status stanza: "Status: install ok installed" after its Package line,
 // one trailing newline.
 std::string StatusStanza(const std::string& control);

@@ -197,6 +197,11 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   std::string system_dir = work->Path() + "/system";
   if (::mkdir(system_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", system_dir);
   if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
+  std::vector<std::string> trees;
+  for (size_t g = 0; g < groups.size(); ++g) trees.push_back(work->Path() + "/layer" + std::to_string(g));
+  llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, trees);
+  if (!certificates) return certificates.takeError();
+  if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
   llvm::Expected<oci::LayerDescriptor> system = oci::WriteLayer(context.store, system_dir, context.options.layer);
   if (!system) return system.takeError();
 
@@ -212,7 +217,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     total += static_cast<int64_t>(layers[g].size);
   }
   image.layers.push_back(*system);
-  image.history.push_back({"DEBIAN system files (users, dpkg status)", false, ""});
+  image.history.push_back({"DEBIAN system files (users, dpkg status, CA bundle)", false, ""});
   context.layer_size = total + static_cast<int64_t>(system->size);
   context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
               " layers");
