@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `debian` against the real Debian mirror: a python3-minimal base runs python3 under `strata
-# run`; its dpkg status lists every package; two empty stores give the same manifest digest;
+# run`; its dpkg status lists every package; a ca-certificates base has the CA bundle; two empty stores give the same manifest digest;
 # an unknown package or suite, an unreachable mirror, a bad signature and a tampered .deb are
 # build errors (exit 1) naming what failed at the `debian` call's file:line:col, and leave no
 # node record in the store.
@@ -17,6 +17,7 @@ in {
   default = python |> entrypoint [ "python3" ];
   unknown = debian { packages = [ "python3-minimal" "no-such-package-strata" ]; };
   badsuite = debian { suite = "no-such-suite"; packages = [ "bash" ]; };
+  tls = debian { packages = [ "ca-certificates" ]; };
 }
 STRATA
 
@@ -89,4 +90,12 @@ set -e
 expect_contains "$T/err" "digest mismatch"
 expect_contains "$T/err" "nothing was stored"
 [ ! -e "$T/store3/blobs/sha256/$(basename "$deb")" ] || fail "the tampered .deb entered the store"
+# ca-certificates: the bundle its postinst would have written, every certificate in it.
+build tls -o "oci:$T/layout:tls" || { cat "$T/err"; fail "the ca-certificates base did not build"; }
+umoci unpack --image "$T/layout:tls" "$T/tls" >/dev/null
+certs=$(ls "$T/tls/rootfs/usr/share/ca-certificates/mozilla" | wc -l)
+[ "$certs" -gt 100 ] || fail "only $certs certificates in the package"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$T/tls/rootfs/etc/ssl/certs/ca-certificates.crt")" = "$certs" ] \
+  || fail "ca-certificates.crt does not hold the $certs certificates"
+
 echo PASS
