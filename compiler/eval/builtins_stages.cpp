@@ -277,6 +277,30 @@ Value Text(Machine& m, Thunk* const* a, SourceRange c) {
   return Value::Node(graph::MakeText(m.graph(), name, Str(m, a[1], c), c));
 }
 
+// `debian { packages = [ "python3-minimal" ]; }`: a base made from Debian packages. The runtime
+// resolves and fetches; a locked request carries its resolution into the node.
+Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
+  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror"});
+  graph::DebianRequest request;
+  request.suite = o.String("suite", "bookworm");
+  request.arch = o.String("arch", "amd64");
+  request.mirror = o.String("mirror");
+  if (!o.Get("packages")) m.Fail(c, "debian: packages is missing");
+  request.packages = o.Strings("packages");
+  if (request.packages.empty()) m.Fail(c, "debian: packages is empty");
+  auto plain = [](const std::string& text) {
+    return !text.empty() && text.find_first_of(" \t\n/,|()") == std::string::npos;
+  };
+  if (!plain(request.suite)) m.Fail(c, "debian: '" + request.suite + "' is not a suite name");
+  if (!plain(request.arch)) m.Fail(c, "debian: '" + request.arch + "' is not an architecture");
+  for (const std::string& package : request.packages)
+    if (!plain(package)) m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
+  if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 && request.mirror.rfind("https://", 0) != 0)
+    m.Fail(c, "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
+  request.lock = m.lockfile().LookupDebian(DebianLockKey(request.suite, request.arch, request.mirror, request.packages));
+  return Value::Node(graph::MakeDebian(m.graph(), request, c));
+}
+
 const BuiltinDef kStageBuiltins[] = {
     {"scratch", 0, Scratch},       {"image", 1, Image},
     {"load", 1, Load},             {"loadTag", 2, LoadTag},             {"run", 2, Run},
@@ -291,7 +315,7 @@ const BuiltinDef kStageBuiltins[] = {
     {"exec", 2, Exec},             {"execWith", 3, ExecWith},
     {"exposePort", 2, ExposePort}, {"onbuild", 2, Onbuild},
     {"ignore", 2, Ignore},         {"dockerfile", 2, DockerfileBuiltin},
-    {"text", 2, Text},
+    {"text", 2, Text},             {"debian", 1, Debian},
 };
 
 }  // namespace

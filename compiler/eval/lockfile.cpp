@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -66,6 +67,19 @@ llvm::Expected<Lockfile> Lockfile::Parse(llvm::StringRef text, llvm::StringRef p
     return Fail(path,
                 "version " + version->dump() + " is not supported (this Strata reads version 1)");
   Lockfile lock;
+  if (auto debian = json.find("debian"); debian != json.end()) {
+    if (!debian->is_object()) return Fail(path, "\"debian\" must be an object of request: resolution");
+    for (auto& [key, resolution] : debian->items()) {
+      auto packages = resolution.find("packages");
+      if (!resolution.is_object() || packages == resolution.end() || !packages->is_array())
+        return Fail(path, "the debian entry '" + key + "' must hold a \"packages\" list");
+      for (const nlohmann::json& package : *packages)
+        for (const char* field : {"name", "version", "arch", "filename", "sha256"})
+          if (!package.is_object() || !package.contains(field) || !package[field].is_string())
+            return Fail(path, "a package of the debian entry '" + key + "' has no \"" + field + "\"");
+      lock.debian_[key] = resolution;
+    }
+  }
   auto images = json.find("images");
   if (images == json.end()) return lock;
   if (!images->is_object()) return Fail(path, "\"images\" must be an object of reference: digest");
@@ -98,12 +112,28 @@ std::string Lockfile::Lookup(llvm::StringRef ref) const {
   return it == images_.end() ? "" : it->second;
 }
 
+nlohmann::json Lockfile::LookupDebian(const std::string& key) const {
+  auto it = debian_.find(key);
+  return it == debian_.end() ? nlohmann::json() : it->second;
+}
+
+std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
+                          std::vector<std::string> packages) {
+  std::sort(packages.begin(), packages.end());
+  packages.erase(std::unique(packages.begin(), packages.end()), packages.end());
+  std::string key = suite + "/" + arch;
+  for (const std::string& package : packages) key += " " + package;
+  if (!mirror.empty()) key += " @" + mirror;
+  return key;
+}
+
 std::string Lockfile::Serialize() const {
   // nlohmann's object is a std::map: keys come out sorted, so the bytes are canonical.
   nlohmann::json json = nlohmann::json::object();
   json["version"] = kLockfileVersion;
   json["images"] = nlohmann::json::object();
   for (const auto& [ref, digest] : images_) json["images"][ref] = digest;
+  if (!debian_.empty()) json["debian"] = debian_;
   return json.dump(2) + "\n";
 }
 

@@ -1,7 +1,9 @@
 // strata.lock: the digests that pin each `image "ref"` of a program, read before evaluation.
 //
 // The file sits beside the entry build.strata and is JSON with sorted keys:
-//   {"images": {"busybox:1.36": "sha256:..."}, "version": 1}
+//   {"debian": {...}, "images": {"busybox:1.36": "sha256:..."}, "version": 1}
+// "debian" maps each `debian` request (DebianLockKey) to its resolution: {"release": {"date",
+// "sha256"}, "packages": [{"name", "version", "arch", "filename", "size", "sha256"}, ...]}.
 // Keys are references exactly as the program writes them. The `image` builtin puts the locked
 // digest into its pull node, so the node's key (and every key above it) changes with the lock.
 #pragma once
@@ -12,6 +14,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace strata::eval {
 
@@ -31,6 +36,11 @@ class Lockfile {
   void Erase(const std::string& ref) { images_.erase(ref); }
   const std::map<std::string, std::string>& images() const { return images_; }
 
+  // The locked resolution of a `debian` request, or null.
+  nlohmann::json LookupDebian(const std::string& key) const;
+  void SetDebian(const std::string& key, nlohmann::json resolution) { debian_[key] = std::move(resolution); }
+  const std::map<std::string, nlohmann::json>& debian() const { return debian_; }
+
   // The canonical text: sorted, indented by 2, ending in a newline. Same lock, same bytes.
   std::string Serialize() const;
   // Writes Serialize() to `path` atomically (a temp file in the same directory, fsync, rename).
@@ -38,7 +48,13 @@ class Lockfile {
 
  private:
   std::map<std::string, std::string> images_;
+  std::map<std::string, nlohmann::json> debian_;
 };
+
+// The lock key of a `debian` request: "SUITE/ARCH PKG PKG..." with the packages sorted and
+// deduplicated, then " @MIRROR" when the request names a mirror.
+std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
+                          std::vector<std::string> packages);
 
 // "sha256:" and 64 lowercase hex digits.
 bool IsImageDigest(llvm::StringRef digest);

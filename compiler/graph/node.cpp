@@ -48,6 +48,8 @@ std::string_view OpName(Op op) {
       return "minimal";
     case Op::kText:
       return "text";
+    case Op::kDebian:
+      return "debian";
   }
   return "unknown";
 }

@@ -33,6 +33,7 @@ enum class Op : uint8_t {
   kSelect,   // a path selected out of a stage or artifact
   kMinimal,  // executables and their ELF closure on scratch
   kText,     // a single file with literal content (Dockerfile heredoc COPY; `text`)
+  kDebian,   // a base made from Debian packages (resolved, verified and unpacked by the runtime)
 };
 
 // Lowercase name used in printing and in the encoding ("exec", "copy", ...).

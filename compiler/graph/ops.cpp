@@ -150,6 +150,13 @@ const Node* MakeText(Graph& graph, const std::string& name, const std::string& c
   return graph.Get(Op::kText, {{"name", name}, {"content", content}}, {}, origin);
 }
 
+const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin) {
+  std::vector<Param> params{{"suite", request.suite}, {"packages", StringList(request.packages)}, {"arch", request.arch}};
+  AddIfNonEmpty(params, "mirror", request.mirror);
+  if (!request.lock.is_null()) params.push_back({"lock", request.lock});
+  return graph.Get(Op::kDebian, std::move(params), {}, origin);
+}
+
 bool IsStage(const Node* node) {
   switch (node->op()) {
     case Op::kText:
@@ -164,6 +171,7 @@ bool IsStage(const Node* node) {
     case Op::kCopy:
     case Op::kConfig:
     case Op::kMinimal:
+    case Op::kDebian:
       return true;
   }
   return false;

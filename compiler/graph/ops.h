@@ -108,6 +108,21 @@ const Node* MakeMinimal(Graph& graph, const Node* stage, const std::vector<std::
 const Node* MakeText(Graph& graph, const std::string& name, const std::string& content,
                      diag::SourceRange origin = {});
 
+struct DebianRequest {
+  std::string suite = "bookworm";
+  std::vector<std::string> packages;  // "name" or "name=version", as written
+  std::string arch = "amd64";
+  std::string mirror;  // "" for the runtime's default mirror (not keyed then)
+  // The locked resolution ({release: {date, sha256}, packages: [{name, version, arch,
+  // filename, size, sha256}]}), or null when unlocked.
+  nlohmann::json lock;
+};
+
+// debian: no inputs; params {suite, packages, arch, mirror (opt), lock (opt)}. A base made
+// from Debian packages: the runtime resolves the closure (or takes the locked one), fetches
+// and verifies the .debs and unpacks them without maintainer scripts.
+const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin = {});
+
 // True for ops whose value is a Stage (an image); false for artifacts (local, fetch, select, text).
 bool IsStage(const Node* node);
 

@@ -53,6 +53,8 @@ std::string MainParam(const Node* node) {
       return show("executables");
     case Op::kText:
       return show("name");
+    case Op::kDebian:
+      return show("suite") + " " + show("packages");
     case Op::kScratch:
     case Op::kLoad:
       return {};

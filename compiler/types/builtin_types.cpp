@@ -15,6 +15,7 @@ constexpr BuiltinSignature kAliases[] = {
      "{ test :: List String; interval? :: String; timeout? :: String; startPeriod? :: String; "
      "startInterval? :: String; retries? :: Int }"},
     {"FetchOpts", "{ url :: String; sha256 :: String }"},
+    {"DebianOpts", "{ suite? :: String; packages :: List String; arch? :: String; mirror? :: String }"},
     {"DockerfileOpts", "{ buildArgs? :: List String; target? :: String; context? :: Artifact }"},
     {"Dockerfile", "{ final :: Stage; stage :: String -> Stage }"},
 };
@@ -29,6 +30,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"concatStringsSep", "String -> List String -> String"},
     {"copy", "Artifact -> String -> Stage -> Stage"},
     {"copyWith", "CopyOpts -> Artifact -> String -> Stage -> Stage"},
+    {"debian", "DebianOpts -> Stage"},
     {"dockerfile", "Artifact -> DockerfileOpts -> Dockerfile"},
     {"elem", "a -> List a -> Bool"},
     {"elemAt", "List a -> Int -> a"},

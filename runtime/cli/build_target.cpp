@@ -80,6 +80,8 @@ void AddBuildOptions(po::options_description& options) {
       ("source-date-epoch", po::value<std::string>()->value_name("N"),
        "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
       ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
+      ("debian-mirror", po::value<std::string>()->value_name("URL"),
+       "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's apt sources)")
       ("frontend", po::value<std::string>()->value_name("NAME"),
        "strata or dockerfile (default: by the file's name, see IsDockerfileName)")
       ("context", po::value<std::string>()->value_name("DIR"), "Dockerfile: the build context (default: its dir)")
@@ -145,6 +147,11 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
     flags.source_date_epoch = ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
   else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
     flags.source_date_epoch = ParseInt("SOURCE_DATE_EPOCH", env);
+  if (values.count("debian-mirror")) {
+    flags.debian_mirror = values["debian-mirror"].as<std::string>();
+    if (flags.debian_mirror.rfind("http://", 0) != 0 && flags.debian_mirror.rfind("https://", 0) != 0)
+      throw UsageError{"--debian-mirror " + flags.debian_mirror + ": expected an http:// or https:// URL"};
+  }
   std::string compression = values["compression"].as<std::string>();
   if (compression == "gzip") flags.compression = oci::Compression::kGzip;
   else if (compression == "zstd") flags.compression = oci::Compression::kZstd;
@@ -220,6 +227,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   options.secrets = flags.secrets;
   options.layer.compression = flags.compression;
   options.layer.source_date_epoch = flags.source_date_epoch;
+  options.debian_mirror = flags.debian_mirror;
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
   exec::RuncOptions runc_options;
@@ -229,6 +237,15 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   schedule::Executor executor(*store, runner, options, progress.get());
   llvm::Expected<schedule::NodeOutput> output = executor.Build(nodes[0]);
   if (!output) {
+    // A debian base fails on what the program named (a package, a suite): point at its call.
+    const graph::Node* failed = executor.failed_node();
+    if (failed && failed->op() == graph::Op::kDebian && failed->origin().valid()) {
+      llvm::consumeError(output.takeError());
+      diag::DiagnosticEngine diags;
+      diags.Error(failed->origin(), executor.failed_message());
+      diags.Print(std::cerr, session.sources());
+      return kExitProgramError;
+    }
     Error(llvm::toString(output.takeError()));
     return kExitProgramError;
   }

@@ -29,9 +29,11 @@ struct BuildFlags {
   std::map<std::string, std::string> secrets;  // id → file
   int64_t source_date_epoch = 0;
   oci::Compression compression = oci::Compression::kGzip;
+  std::string debian_mirror;  // --debian-mirror; "" for the default
 };
 
-// Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression and
+// Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression,
+// --debian-mirror and
 // the Dockerfile frontend's --frontend, --context, --build-arg, --build-context, --target.
 void AddBuildOptions(po::options_description& options);
 // Reads them back (and -f, --arg, TARGET); Dockerfile flags on a Strata program are usage errors. --store is applied to $STRATA_STORE at once, so the

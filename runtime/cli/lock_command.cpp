@@ -1,5 +1,6 @@
 // `strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check]`: resolve every
-// `image "ref"` the program uses to a digest and write strata.lock beside the entry file.
+// `image "ref"` the program uses to a digest, and every `debian` base to its package closure,
+// and write strata.lock beside the entry file.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +10,8 @@
 
 #include "compiler/eval/lockfile.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/debian_lock.h"
+#include "runtime/cli/session.h"
 #include "runtime/cli/options.h"
 #include "runtime/oci/registry.h"
 
@@ -74,8 +77,9 @@ int LockCommand(const std::vector<std::string>& args) {
   std::vector<const graph::Node*> nodes;
   if (!session.evaluator().CollectNodes(*root, nodes)) return session.Finish();
   std::set<std::string> refs = PulledRefs(nodes);
+  std::map<std::string, DebianLockRequest> debian_requests = DebianRequests(nodes);
   for (const std::string& update : updates)
-    if (!refs.count(update)) {
+    if (!refs.count(update) && !debian_requests.count(update)) {
       std::string used;
       for (const std::string& ref : refs) used += (used.empty() ? "" : ", ") + ref;
       throw UsageError{"--update " + update + ": the program uses no image \"" + update +
@@ -100,6 +104,16 @@ int LockCommand(const std::vector<std::string>& args) {
     for (const auto& [ref, digest] : old_lock.images())
       if (!refs.count(ref)) {
         std::cerr << "strata: " << path << ": \"" << ref << "\" is locked but no longer used\n";
+        ++problems;
+      }
+    for (const auto& [key, request] : debian_requests)
+      if (old_lock.LookupDebian(key).is_null()) {
+        std::cerr << "strata: " << path << ": debian \"" << key << "\" is not locked\n";
+        ++problems;
+      }
+    for (const auto& [key, resolution] : old_lock.debian())
+      if (!debian_requests.count(key)) {
+        std::cerr << "strata: " << path << ": debian \"" << key << "\" is locked but no longer used\n";
         ++problems;
       }
     if (problems) std::cerr << "strata: run `strata lock` to update " << path << "\n";
@@ -128,6 +142,33 @@ int LockCommand(const std::vector<std::string>& args) {
                          : old_digest == *digest ? "unchanged"
                                                  : "updated";
     std::cerr << change << " " << ref << " " << *digest << "\n";
+  }
+  // Debian bases: resolved against the mirror's verified index (which enters the store).
+  if (!debian_requests.empty()) {
+    llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+    if (!store) {
+      std::cerr << "strata: " << llvm::toString(store.takeError()) << "\n";
+      return kExitProgramError;
+    }
+    for (const auto& [key, request] : debian_requests) {
+      nlohmann::json old_resolution = old_lock.LookupDebian(key);
+      bool resolve = old_resolution.is_null() || update_all ||
+                     std::find(updates.begin(), updates.end(), key) != updates.end();
+      if (!resolve) {
+        lock.SetDebian(key, old_resolution);
+        continue;
+      }
+      llvm::Expected<nlohmann::json> resolution = ResolveDebianLock(*store, request);
+      if (!resolution) {
+        std::cerr << "strata: cannot lock debian \"" << key << "\": " << llvm::toString(resolution.takeError()) << "\n";
+        failed = true;
+        continue;
+      }
+      const char* change = old_resolution.is_null() ? "locked" : old_resolution == *resolution ? "unchanged" : "updated";
+      std::cerr << change << " debian " << key << " (" << (*resolution)["packages"].size() << " packages, "
+                << (*resolution)["release"]["date"].get<std::string>() << ")\n";
+      lock.SetDebian(key, std::move(*resolution));
+    }
   }
   // All or nothing: a failed resolution leaves the old lock as it was.
   if (failed) return kExitProgramError;

@@ -77,6 +77,7 @@ std::string Describe(const graph::Node& node) {
     case graph::Op::kSelect: return "select " + str("path");
     case graph::Op::kMinimal: return "minimal " + str("executables");
     case graph::Op::kText: return "text " + str("name");
+    case graph::Op::kDebian: return "debian " + str("suite") + " " + str("packages");
   }
   return std::string(graph::OpName(node.op()));
 }
@@ -292,6 +293,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
       case graph::Op::kSelect: return RunSelect(context);
       case graph::Op::kMinimal: return RunMinimal(context);
       case graph::Op::kText: return RunText(context);
+      case graph::Op::kDebian: return RunDebian(context);
     }
     return OpError("unknown op");
   }();
@@ -306,6 +308,13 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     event.type = ProgressEvent::Type::kFailed;
     event.message = message;
     if (progress_) progress_->Report(event);
+    {
+      std::lock_guard<std::mutex> lock(failed_mutex_);
+      if (!failed_node_) {
+        failed_node_ = &node;
+        failed_message_ = message;
+      }
+    }
     return OpError(op + " node " + key + " (" + event.description + ") failed: " + message);
   }
   ++stats_.executed;

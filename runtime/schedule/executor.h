@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include <llvm/Support/Error.h>
@@ -24,6 +25,8 @@ struct ExecutorOptions {
   // sandbox; they never reach a key, a layer, a record or a log line.
   std::map<std::string, std::string> secrets;
   oci::LayerOptions layer;  // compression and SOURCE_DATE_EPOCH of new layers
+  // The mirror of `debian` nodes that name none (--debian-mirror); "" for debian::DefaultMirror().
+  std::string debian_mirror;
 };
 
 struct ExecutorStats {
@@ -43,6 +46,10 @@ class Executor {
   llvm::Expected<NodeOutput> Build(const graph::Node* target);
 
   const ExecutorStats& stats() const { return stats_; }
+  // The first node whose op failed in the last Build, and its op's own message (without the
+  // "OP node KEY (...) failed:" prefix), so that the CLI can point at the call that made it.
+  const graph::Node* failed_node() const { return failed_node_; }
+  const std::string& failed_message() const { return failed_message_; }
 
  private:
   struct Plan;
@@ -53,6 +60,9 @@ class Executor {
   ExecutorOptions options_;
   ProgressSink* progress_;
   ExecutorStats stats_;
+  std::mutex failed_mutex_;
+  const graph::Node* failed_node_ = nullptr;
+  std::string failed_message_;
 };
 
 // A short human description of a node for progress lines and errors: "RUN make",

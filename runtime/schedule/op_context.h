@@ -44,6 +44,7 @@ llvm::Expected<NodeOutput> RunConfig(OpContext& context);
 llvm::Expected<NodeOutput> RunSelect(OpContext& context);
 llvm::Expected<NodeOutput> RunMinimal(OpContext& context);
 llvm::Expected<NodeOutput> RunText(OpContext& context);
+llvm::Expected<NodeOutput> RunDebian(OpContext& context);
 
 // An error with a plain message (std::errc::invalid_argument).
 llvm::Error OpError(const std::string& message);

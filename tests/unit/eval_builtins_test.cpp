@@ -26,9 +26,10 @@ TEST_CASE("builtins: the name table is complete and sorted", "[eval][builtins]")
         "entrypoint", "cmd", "expose", "label", "volume", "healthcheck", "stopsignal", "shell", "minimal", "map",
         "filter", "foldl", "length", "elem", "head", "tail", "concatMap", "concatLists", "range",
         "concatStringsSep", "replaceStrings", "substring", "stringLength", "toString", "hasAttr", "attrNames",
-        "abort", "exec", "execWith", "exposePort", "onbuild", "ignore", "dockerfile", "text", "loadTag", "elemAt"})
+        "abort", "exec", "execWith", "exposePort", "onbuild", "ignore", "dockerfile", "text", "loadTag", "elemAt",
+        "debian"})
     CHECK(std::binary_search(names.begin(), names.end(), std::string_view(name)));
-  CHECK(names.size() == 47);
+  CHECK(names.size() == 48);
 }
 
 TEST_CASE("builtins: lists", "[eval][builtins]") {

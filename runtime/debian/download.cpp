@@ -1,0 +1,107 @@
+// Downloads go through oci::Perform (the registry's libcurl client), streamed into a
+// BlobWriter that only publishes bytes with the expected hash.
+#include "runtime/debian/download.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "runtime/oci/registry_http.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::debian {
+namespace {
+
+// Copies the verified blob into the download cache (best effort: a cache that cannot be
+// written only costs a later download).
+void RememberInCache(const std::string& blob, const std::string& sha256) {
+  std::string dir = DownloadCacheDir();
+  if (dir.empty()) return;
+  ::mkdir(dir.c_str(), 0755);
+  std::string final_path = dir + "/" + sha256;
+  struct stat st;
+  if (::stat(final_path.c_str(), &st) == 0) return;
+  std::string temp = final_path + ".tmp." + std::to_string(::getpid());
+  store::UniqueFd in(::open(blob.c_str(), O_RDONLY | O_CLOEXEC));
+  store::UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!in || !out) return;
+  char buffer[1 << 16];
+  for (ssize_t n; (n = ::read(in.Get(), buffer, sizeof buffer)) > 0;)
+    if (::write(out.Get(), buffer, n) != n) {
+      ::unlink(temp.c_str());
+      return;
+    }
+  out.Reset();
+  if (::rename(temp.c_str(), final_path.c_str()) != 0) ::unlink(temp.c_str());
+}
+
+llvm::Error Mismatch(const std::string& what, llvm::Error err) {
+  std::string message = llvm::toString(std::move(err));
+  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s; nothing was stored", what.c_str(),
+                                 message.c_str());
+}
+
+}  // namespace
+
+std::string DownloadCacheDir() {
+  const char* dir = std::getenv("STRATA_DEBIAN_CACHE");
+  return dir && *dir ? dir : "";
+}
+
+llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url, llvm::StringRef sha256,
+                                      const std::string& what, uint64_t* bytes) {
+  if (bytes) *bytes = 0;
+  std::string digest = "sha256:" + sha256.lower();
+  if (store.HasBlob(digest)) return store.BlobPath(digest);
+  std::string cache = DownloadCacheDir();
+  if (!cache.empty()) {
+    store::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd) {
+      llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
+      if (!writer) return writer.takeError();
+      char buffer[1 << 16];
+      ssize_t n;
+      while ((n = ::read(fd.Get(), buffer, sizeof buffer)) > 0)
+        if (llvm::Error err = writer->Write(buffer, static_cast<size_t>(n))) return std::move(err);
+      llvm::Expected<std::string> committed = writer->CommitExpecting(digest);
+      if (committed) return store.BlobPath(*committed);
+      // A bad cache entry is refused like a bad download, never trusted.
+      return Mismatch(what + " (from the download cache " + cache + ")", committed.takeError());
+    }
+  }
+  llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
+  if (!writer) return writer.takeError();
+  oci::HttpRequest request;
+  request.url = url;
+  llvm::Expected<oci::HttpResponse> response =
+      oci::Perform(request, [&](const char* data, size_t size) { return writer->Write(data, size); });
+  if (!response) return response.takeError();
+  if (response->status == 404)
+    return llvm::createStringError(std::errc::no_such_file_or_directory, "%s: not on the mirror (404 for %s)",
+                                   what.c_str(), url.c_str());
+  if (response->status / 100 != 2)
+    return llvm::createStringError(std::errc::io_error, "%s: HTTP %ld from %s", what.c_str(), response->status,
+                                   url.c_str());
+  if (bytes) *bytes = writer->Size();
+  llvm::Expected<std::string> committed = writer->CommitExpecting(digest);
+  if (!committed) return Mismatch(what + " (from " + url + ")", committed.takeError());
+  std::string path = store.BlobPath(*committed);
+  RememberInCache(path, sha256.lower());
+  return path;
+}
+
+llvm::Expected<std::string> FetchText(const std::string& url) {
+  oci::HttpRequest request;
+  request.url = url;
+  llvm::Expected<oci::HttpResponse> response = oci::Perform(request);
+  if (!response) return response.takeError();
+  if (response->status == 404)
+    return llvm::createStringError(std::errc::no_such_file_or_directory, "%s is not on the mirror (404)", url.c_str());
+  if (response->status / 100 != 2)
+    return llvm::createStringError(std::errc::io_error, "HTTP %ld from %s", response->status, url.c_str());
+  return std::move(response->body);
+}
+
+}  // namespace strata::debian

@@ -1,0 +1,41 @@
+// One suite of a Debian mirror for one architecture: its verified Release and Packages index.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <memory>
+#include <string>
+
+#include "runtime/debian/package_index.h"
+#include "runtime/debian/release.h"
+#include "runtime/store/store.h"
+
+namespace strata::debian {
+
+struct SuiteSource {
+  std::string mirror;  // "http://deb.debian.org/debian" (no trailing slash needed)
+  std::string suite = "bookworm";
+  std::string component = "main";
+  std::string arch = "amd64";
+  std::string keyring;  // "" for DefaultKeyring()
+};
+
+struct Suite {
+  Release release;
+  std::string release_sha256;  // of the verified Release text (what a lock records)
+  std::unique_ptr<PackageIndex> index;
+  std::string where;  // "bookworm/main amd64", for messages
+};
+
+// The mirror the host's apt sources name first (/etc/apt/sources.list.d/*.sources "URIs:",
+// /etc/apt/sources.list "deb URL"), else http://deb.debian.org/debian; $STRATA_DEBIAN_MIRROR
+// wins over both.
+std::string DefaultMirror();
+
+// Fetches dists/SUITE/InRelease and verifies it with gpgv, checks that it is the suite asked
+// for, fetches COMPONENT/binary-ARCH/Packages.xz (by hash when the Release offers it) into the
+// store, verified against the Release's sha256, and parses it. Errors name the suite and the
+// mirror: an unknown suite, an unreachable mirror, a bad signature, a hash mismatch.
+llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& source);
+
+}  // namespace strata::debian

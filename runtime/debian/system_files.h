@@ -1,0 +1,39 @@
+// The files that maintainer scripts and debootstrap would have written and that an image needs:
+// users and groups, the dpkg status database, home and temp directories.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <string>
+#include <vector>
+
+namespace strata::debian {
+
+struct InstalledPackage {
+  std::string name;
+  std::string control;  // the package's control file, as its .deb holds it
+};
+
+// The non-root user every Debian base has (distroless's uid and gid).
+constexpr int kNonRootId = 65532;
+
+// Writes into `dir` (a layer's tree, owned by root):
+//   /etc/passwd, /etc/group        root (0) and nonroot (65532), shells /bin/sh and nologin
+//   /var/lib/dpkg/status           every package's control stanza with "Status: install ok
+//                                  installed", sorted by name, so dpkg-query --admindir, trivy,
+//                                  syft and grype see each package and its version
+//   /var/lib/dpkg/status.d/NAME    the same stanza per package, as distroless writes it
+//   /root (0700), /home/nonroot (0700, 65532), /tmp (1777)
+llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackage> packages);
+
+// What ca-certificates' postinst (update-ca-certificates) writes: every certificate under
+// usr/share/ca-certificates/ of the unpacked `trees` (each a package layer's tree), in path
+// order, concatenated into DIR/etc/ssl/certs/ca-certificates.crt (0644). Nothing is written
+// when no tree has certificates. Returns how many certificates went in.
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees);
+
+// A control file as a status stanza: "Status: install ok installed" after its Package line,
+// one trailing newline.
+std::string StatusStanza(const std::string& control);
+
+}  // namespace strata::debian

@@ -1,0 +1,227 @@
+// debian: a base image made from Debian packages. The closure comes from the lock or from the
+// suite's verified index; every .deb is fetched (in parallel, verified, into the store by
+// sha256), unpacked without maintainer scripts, and written as reproducible layers, with one
+// more layer of system files (users, dpkg status) on top.
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "runtime/debian/deb_file.h"
+#include "runtime/debian/download.h"
+#include "runtime/debian/resolver.h"
+#include "runtime/debian/suite.h"
+#include "runtime/debian/system_files.h"
+#include "runtime/exec/exec_error.h"
+#include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/op_context.h"
+#include "runtime/schedule/work_dir.h"
+#include "runtime/store/sha256.h"
+
+namespace strata::schedule {
+namespace {
+
+// Up to this many packages, each gets its own layer; above it, packages share one of this
+// many layers by a hash of their name (docs/images.md says why).
+constexpr size_t kMaxLayers = 64;
+constexpr int kParallelFetches = 4;
+
+struct PinnedPackage {
+  std::string name, version, arch, filename, sha256;
+  uint64_t size = 0;
+};
+
+bool IsPackageName(const std::string& name) {
+  if (name.empty() || name[0] == '.' || name[0] == '-') return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+  return true;
+}
+
+llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) {
+  std::vector<PinnedPackage> packages;
+  const nlohmann::json* list = lock.is_object() && lock.contains("packages") ? &lock["packages"] : nullptr;
+  if (!list || !list->is_array()) return OpError("debian: the lock entry has no package list");
+  for (const nlohmann::json& entry : *list) {
+    PinnedPackage package;
+    try {
+      package.name = entry.at("name").get<std::string>();
+      package.version = entry.at("version").get<std::string>();
+      package.arch = entry.at("arch").get<std::string>();
+      package.filename = entry.at("filename").get<std::string>();
+      package.sha256 = entry.at("sha256").get<std::string>();
+      package.size = entry.value("size", uint64_t{0});
+    } catch (const nlohmann::json::exception&) {
+      return OpError("debian: a locked package lacks name, version, arch, filename or sha256: " + entry.dump());
+    }
+    if (!IsPackageName(package.name) || package.sha256.size() != 64 ||
+        package.filename.find("..") != std::string::npos)
+      return OpError("debian: malformed locked package " + entry.dump());
+    packages.push_back(std::move(package));
+  }
+  return packages;
+}
+
+// The layer (group) index of each package: its own when few, else a stable hash bucket.
+std::vector<std::vector<const PinnedPackage*>> Group(const std::vector<PinnedPackage>& packages) {
+  std::map<size_t, std::vector<const PinnedPackage*>> groups;
+  for (size_t i = 0; i < packages.size(); ++i) {
+    size_t bucket = i;
+    if (packages.size() > kMaxLayers) {
+      std::string digest = store::Sha256Digest(packages[i].name.data(), packages[i].name.size());
+      bucket = std::stoul(digest.substr(7, 8), nullptr, 16) % kMaxLayers;
+    }
+    groups[bucket].push_back(&packages[i]);
+  }
+  std::vector<std::vector<const PinnedPackage*>> result;
+  for (auto& [bucket, members] : groups) result.push_back(std::move(members));
+  return result;
+}
+
+// For a locked file the mirror no longer has: where a snapshot archive would serve it.
+// $STRATA_DEBIAN_SNAPSHOT (default https://snapshot.debian.org/archive/debian/) plus the
+// locked Release's date as YYYYMMDDTHHMMSSZ.
+std::string SnapshotHint(const nlohmann::json& lock) {
+  const char* env = std::getenv("STRATA_DEBIAN_SNAPSHOT");
+  std::string base = env && *env ? env : "https://snapshot.debian.org/archive/debian/";
+  std::string date = lock.contains("release") ? lock["release"].value("date", "") : "";
+  struct tm parsed = {};
+  char stamp[32] = "YYYYMMDDTHHMMSSZ";
+  if (!date.empty() && ::strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S", &parsed))
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &parsed);
+  return "; the mirror has moved on since the lock (Release of " + (date.empty() ? "unknown date" : date) +
+         "): build with --debian-mirror " + base + stamp + " to fetch the locked files from a snapshot";
+}
+
+}  // namespace
+
+llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
+  std::string suite_name = context.Param("suite");
+  std::string arch = context.Param("arch");
+  std::string mirror = context.Param("mirror");
+  if (mirror.empty()) mirror = context.options.debian_mirror;
+  if (mirror.empty()) mirror = debian::DefaultMirror();
+  while (!mirror.empty() && mirror.back() == '/') mirror.pop_back();
+  std::vector<std::string> requested;
+  if (const nlohmann::json* list = context.node.Find("packages"); list && list->is_array())
+    for (const nlohmann::json& name : *list)
+      if (name.is_string()) requested.push_back(name.get<std::string>());
+
+  std::vector<PinnedPackage> packages;
+  if (const nlohmann::json* lock = context.node.Find("lock")) {
+    llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
+    if (!locked) return locked.takeError();
+    packages = std::move(*locked);
+  } else {
+    debian::SuiteSource source;
+    source.mirror = mirror;
+    source.suite = suite_name;
+    source.arch = arch;
+    llvm::Expected<debian::Suite> suite = debian::LoadSuite(context.store, source);
+    if (!suite) return suite.takeError();
+    llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where);
+    if (!resolution) return resolution.takeError();
+    for (const debian::Package* package : resolution->packages)
+      packages.push_back({package->name.str(), package->version.str(), package->architecture.str(),
+                          package->filename.str(), package->sha256.str(), package->size});
+    context.log("resolved " + std::to_string(packages.size()) + " packages from " + suite->where + " (" +
+                suite->release.date + ")");
+  }
+
+  // Fetch and unpack every group in parallel: each worker takes the next group.
+  std::vector<std::vector<const PinnedPackage*>> groups = Group(packages);
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "debian-");
+  if (!work) return work.takeError();
+  std::vector<oci::LayerDescriptor> layers(groups.size());
+  std::vector<std::string> controls(packages.size());
+  std::vector<std::string> errors(groups.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::atomic<uint64_t> fetched_bytes{0};
+  std::mutex log_mutex;
+  auto worker = [&] {
+    for (size_t g; !failed && (g = next++) < groups.size();) {
+      std::string dir = work->Path() + "/layer" + std::to_string(g);
+      auto fail = [&](llvm::Error err) {
+        errors[g] = llvm::toString(std::move(err));
+        failed = true;
+      };
+      if (::mkdir(dir.c_str(), 0755) != 0) {
+        fail(exec::ErrnoError(errno, "cannot create", dir));
+        continue;
+      }
+      for (const PinnedPackage* package : groups[g]) {
+        std::string what = "package " + package->name + " " + package->version;
+        uint64_t bytes = 0;
+        llvm::Expected<std::string> deb =
+            debian::FetchBlob(context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
+        if (!deb) {
+          std::string message = llvm::toString(deb.takeError());
+          if (const nlohmann::json* lock = context.node.Find("lock"); lock && message.find("not on the mirror") != std::string::npos)
+            message += SnapshotHint(*lock);
+          fail(OpError(message));
+          break;
+        }
+        fetched_bytes += bytes;
+        llvm::Expected<std::string> control = debian::UnpackDeb(*deb, dir, what);
+        if (!control) {
+          fail(control.takeError());
+          break;
+        }
+        controls[package - packages.data()] = std::move(*control);
+        std::lock_guard<std::mutex> lock(log_mutex);
+        context.log((bytes ? "fetched " : "have ") + package->name + " " + package->version);
+      }
+      if (failed) continue;
+      llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, dir, context.options.layer);
+      if (!layer) {
+        fail(layer.takeError());
+        continue;
+      }
+      layers[g] = *layer;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kParallelFetches && i < static_cast<int>(groups.size()); ++i) threads.emplace_back(worker);
+  for (std::thread& thread : threads) thread.join();
+  for (const std::string& error : errors)
+    if (!error.empty()) return OpError("debian " + suite_name + ": " + error);
+
+  std::vector<debian::InstalledPackage> installed;
+  for (size_t i = 0; i < packages.size(); ++i) installed.push_back({packages[i].name, controls[i]});
+  std::string system_dir = work->Path() + "/system";
+  if (::mkdir(system_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", system_dir);
+  if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
+  std::vector<std::string> trees;
+  for (size_t g = 0; g < groups.size(); ++g) trees.push_back(work->Path() + "/layer" + std::to_string(g));
+  llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, trees);
+  if (!certificates) return certificates.takeError();
+  if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
+  llvm::Expected<oci::LayerDescriptor> system = oci::WriteLayer(context.store, system_dir, context.options.layer);
+  if (!system) return system.takeError();
+
+  oci::Image image;
+  image.architecture = arch;
+  image.config["Env"] = nlohmann::json::array({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
+  int64_t total = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::string created_by = "DEBIAN";
+    for (const PinnedPackage* package : groups[g]) created_by += " " + package->name + "=" + package->version;
+    image.layers.push_back(layers[g]);
+    image.history.push_back({created_by, false, ""});
+    total += static_cast<int64_t>(layers[g].size);
+  }
+  image.layers.push_back(*system);
+  image.history.push_back({"DEBIAN system files (users, dpkg status, CA bundle)", false, ""});
+  context.layer_size = total + static_cast<int64_t>(system->size);
+  context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
+              " layers");
+  return NodeOutput::Stage(std::move(image));
+}
+
+}  // namespace strata::schedule

@@ -1,0 +1,46 @@
+// The files a Debian base gets instead of running maintainer scripts: users and groups, the
+// dpkg status database, the CA bundle.
+#include <sys/stat.h>
+
+#include "runtime/debian/system_files.h"
+#include "tests/unit/test_support.h"
+
+namespace strata::debian {
+namespace {
+
+TEST_CASE("debian system files: passwd, group, dpkg status and status.d", "[debian]") {
+  testing::TempDir dir("debian-system");
+  testing::RequireOk(WriteSystemFiles(dir.path, {{"zlib1g", "Package: zlib1g\nVersion: 1:1.2.13\n"},
+                                                 {"bash", "Package: bash\nEssential: yes\nVersion: 5.2\n\n"}}));
+  CHECK(testing::ReadFile(dir.path + "/etc/passwd") ==
+        "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin\n");
+  CHECK(testing::ReadFile(dir.path + "/etc/group") == "root:x:0:\nnonroot:x:65532:\n");
+  CHECK(testing::ReadFile(dir.path + "/var/lib/dpkg/status") ==
+        "Package: bash\nStatus: install ok installed\nEssential: yes\nVersion: 5.2\n\n"
+        "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13\n");
+  CHECK(testing::ReadFile(dir.path + "/var/lib/dpkg/status.d/zlib1g") ==
+        "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13\n");
+  struct stat st;
+  REQUIRE(::stat((dir.path + "/tmp").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 01777);
+  REQUIRE(::stat((dir.path + "/home/nonroot").c_str(), &st) == 0);
+  CHECK(st.st_uid == static_cast<uid_t>(kNonRootId));
+}
+
+TEST_CASE("debian system files: the CA bundle concatenates every certificate in path order", "[debian]") {
+  testing::TempDir dir("debian-ca");
+  testing::WriteFile(dir.path + "/a/usr/share/ca-certificates/mozilla/B.crt", "-----B-----\n");
+  testing::WriteFile(dir.path + "/b/usr/share/ca-certificates/mozilla/A.crt", "-----A-----");
+  testing::WriteFile(dir.path + "/b/usr/share/ca-certificates/mozilla/README", "not a certificate\n");
+  testing::WriteFile(dir.path + "/out/.keep", "");
+  llvm::Expected<size_t> count = WriteCaBundle(dir.path + "/out", {dir.path + "/a", dir.path + "/b", dir.path + "/none"});
+  testing::RequireOk(count);
+  CHECK(*count == 2);
+  CHECK(testing::ReadFile(dir.path + "/out/etc/ssl/certs/ca-certificates.crt") == "-----A-----\n-----B-----\n");
+  llvm::Expected<size_t> none = WriteCaBundle(dir.path + "/out2", {dir.path + "/none"});
+  testing::RequireOk(none);
+  CHECK(*none == 0);
+}
+
+}  // namespace
+}  // namespace strata::debian
