@@ -205,19 +205,38 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
   exec::RuncRunner runner;
-  schedule::Executor executor(*store, runner, options, progress.get());
-  llvm::Expected<schedule::NodeOutput> output = executor.Build(nodes[0]);
-  if (!output) {
-    Error(llvm::toString(output.takeError()));
-    return kExitProgramError;
-  }
-  llvm::Expected<oci::WrittenImage> written = oci::WriteImage(*store, output->image, flags.source_date_epoch);
-  if (!written) {
-    Error(llvm::toString(written.takeError()));
-    return kExitProgramError;
+  // A corrupt blob found on the way (extracting a layer, or checking the image before it
+  // leaves the store) is removed; building again then rebuilds or refetches what it held.
+  // Each round removes at least one blob, so this ends.
+  std::optional<schedule::NodeOutput> output;
+  std::optional<oci::WrittenImage> written;
+  std::string record_key;
+  for (;;) {
+    size_t corrupt_before = store->CorruptBlobsRemoved();
+    schedule::Executor executor(*store, runner, options, progress.get());
+    record_key = executor.RecordKey(*nodes[0]);
+    llvm::Error err = [&]() -> llvm::Error {
+      llvm::Expected<schedule::NodeOutput> built = executor.Build(nodes[0]);
+      if (!built) return built.takeError();
+      output = std::move(*built);
+      llvm::Expected<oci::WrittenImage> image = oci::WriteImage(*store, output->image, flags.source_date_epoch);
+      if (!image) return image.takeError();
+      written = std::move(*image);
+      for (const oci::LayerDescriptor& layer : output->image.layers)
+        if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
+      return llvm::Error::success();
+    }();
+    if (!err) break;
+    if (store->CorruptBlobsRemoved() == corrupt_before) {
+      Error(llvm::toString(std::move(err)));
+      return kExitProgramError;
+    }
+    std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
+              << "strata: building again without it\n";
   }
   schedule::RootRecord record;
-  record.key = nodes[0]->key().Hex();
+  record.key = record_key;
+  record.node = nodes[0]->key().Hex();
   record.time = static_cast<int64_t>(std::time(nullptr));
   record.blobs = {written->manifest_digest, written->config_digest};
   if (llvm::Error err = schedule::WriteRoot(*store, record)) {

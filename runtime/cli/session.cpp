@@ -52,7 +52,8 @@ Session::Session() {
   // The local-source hash cache lives in the store so unchanged trees are not re-read.
   std::string store = DefaultStoreDir();
   std::string cache_path;
-  if (::mkdir(store.c_str(), 0755) == 0 || errno == EEXIST) cache_path = store + "/local-hash-cache";
+  // 0700, as Store::Open makes it (docs/store.md, "Who may read the store").
+  if (::mkdir(store.c_str(), 0700) == 0 || errno == EEXIST) cache_path = store + "/local-hash-cache";
   hasher_ = std::make_unique<graph::LocalSourceHasher>(cache_path);
   loader_ = std::make_unique<syntax::ModuleLoader>(sources_, arena_, diags_,
                                                    [](std::string_view name) { return stdlib::Lookup(name); });

@@ -13,6 +13,7 @@
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
+#include "runtime/schedule/record_key.h"
 #include "runtime/store/store.h"
 
 namespace strata::schedule {
@@ -44,6 +45,10 @@ class Executor {
 
   const ExecutorStats& stats() const { return stats_; }
 
+  // Where the node's record is stored with this executor's options (see RecordKeys): the key
+  // a root record names for gc.
+  std::string RecordKey(const graph::Node& node) { return record_keys_.Of(node); }
+
  private:
   struct Plan;
   llvm::Expected<NodeOutput> Execute(Plan& plan, size_t index);
@@ -53,6 +58,7 @@ class Executor {
   ExecutorOptions options_;
   ProgressSink* progress_;
   ExecutorStats stats_;
+  RecordKeys record_keys_;
 };
 
 // A short human description of a node for progress lines and errors: "RUN make",
