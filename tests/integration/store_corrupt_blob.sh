@@ -52,8 +52,9 @@ for victim in "${layers[2]}" "${layers[1]}" "${layers[0]}" "$config"; do
   check_layout "$T/out$n"
   check_archive "$T/out$n.tar"
   [ "$(sha256sum "$(blob "$victim")" | cut -d' ' -f1)" = "${victim#sha256:}" ] || fail "$victim was not repaired"
+  # A layer is found and reported; the config is rewritten by every build anyway.
+  [ "$victim" = "$config" ] || expect_contains "$T/err" "store blob $victim is corrupt"
 done
-expect_contains "$T/err" "is corrupt"
 
 # --no-cache rewrites a damaged layer; the next cached build finds nothing wrong.
 flip "$(blob "${layers[2]}")"
