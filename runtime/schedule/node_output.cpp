@@ -100,7 +100,8 @@ bool RecordIsComplete(const store::Store& store, const NodeOutput& output) {
 
 std::vector<std::string> RecordArtifactDirs(const nlohmann::json& record) {
   std::vector<std::string> dirs;
-  if (!record.is_object() || record.value("kind", "") != "artifact") return dirs;
+  auto kind = record.is_object() ? record.find("kind") : record.end();
+  if (!record.is_object() || kind == record.end() || *kind != "artifact") return dirs;
   auto segment_after = [](const std::string& path, size_t start) {
     return path.substr(start, path.find('/', start) - start);
   };
@@ -109,7 +110,8 @@ std::vector<std::string> RecordArtifactDirs(const nlohmann::json& record) {
     if (path.rfind("artifacts/", 0) == 0) dirs.push_back(segment_after(path, std::strlen("artifacts/")));
     return dirs;
   }
-  if (!record.contains("path") || !record["path"].is_string() || record.value("local", false)) return dirs;
+  if (!record.contains("path") || !record["path"].is_string()) return dirs;
+  if (record.contains("local") && record["local"] == true) return dirs;
   // An old record: which "/artifacts/" was the store's is unknown, so every candidate is kept.
   const std::string& path = record["path"].get_ref<const std::string&>();
   for (size_t at = path.find("/artifacts/"); at != std::string::npos; at = path.find("/artifacts/", at + 1))

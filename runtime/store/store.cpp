@@ -43,7 +43,9 @@ llvm::Error MakePrivateDir(const std::string& path) {
   if (::lstat(path.c_str(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
   if (!S_ISDIR(st.st_mode))
     return MakeError(std::errc::not_a_directory, "not a directory: " + path);
-  if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() && ::chmod(path.c_str(), kPrivateDirMode) != 0)
+  // A read-only store cannot be tightened (nor written); it is still readable.
+  if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() && ::chmod(path.c_str(), kPrivateDirMode) != 0 &&
+      errno != EROFS)
     return ErrnoError(errno, "cannot make private", path);
   return llvm::Error::success();
 }
