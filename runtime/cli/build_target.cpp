@@ -222,8 +222,9 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
       llvm::Expected<oci::WrittenImage> image = oci::WriteImage(*store, output->image, flags.source_date_epoch);
       if (!image) return image.takeError();
       written = std::move(*image);
-      for (const oci::LayerDescriptor& layer : output->image.layers)
-        if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
+      if (flags.check_blobs)
+        for (const oci::LayerDescriptor& layer : output->image.layers)
+          if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
       return llvm::Error::success();
     }();
     if (!err) break;

@@ -28,6 +28,10 @@ struct BuildFlags {
   std::map<std::string, std::string> secrets;  // id → file
   int64_t source_date_epoch = 0;
   oci::Compression compression = oci::Compression::kGzip;
+  // Hash the image's layer blobs before `then` (they are about to leave the store); a corrupt
+  // one is removed and the build runs again. `strata build` without -o skips it (nothing
+  // leaves; extraction checks what it reads anyway).
+  bool check_blobs = true;
 };
 
 // Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression and
