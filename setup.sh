@@ -5,11 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Build: compiler, generator, libraries. Run: runc and the OCI tools. Tests: the tools the test
+# scripts call (curl polls the registry fixture, python3 picks free ports, bc does arithmetic,
+# git for the fresh-machine fingerprint). tests/fresh-debian.sh proves this list on a pristine
+# Debian 12 minbase root: rerun it when you change what the build links or the tests call.
 packages=(
   build-essential cmake ninja-build pkg-config default-jre-headless
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
-  libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
-  runc skopeo umoci podman docker.io busybox-static file jq zstd docker-registry
+  libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev uuid-dev
+  runc skopeo umoci podman docker.io docker-registry busybox-static
+  file jq zstd xz-utils curl bc git python3 procps ca-certificates
 )
 missing=()
 for package in "${packages[@]}"; do

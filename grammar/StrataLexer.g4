@@ -60,13 +60,16 @@ REC : 'rec' ;    // reserved: reported as unsupported (use let)
 
 ID : [a-zA-Z_] [a-zA-Z0-9_]* ;
 INT : [0-9]+ ;
+// Recognised only to say that Strata has no floating-point numbers (else `1.5` is `1`, `.5`).
+FLOAT : [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
 // `a/b` is a path, as in Nix: division needs spaces. The part before the first `/` is `.`,
 // `..` or a plain name, never a run of `-+.`: that keeps lexing linear on `1+1+1...`.
 PATH : ('.' '.'? | [a-zA-Z0-9_]+)? ('/' PATH_CHAR+)+ ;
 STD_PATH : '<' PATH_CHAR+ ('/' PATH_CHAR+)* '>' ;
 
-// A string without `${` is one token; one with interpolation opens the STR mode.
-STRING : '"' (~["\\$] | '\\' . | '$'+ (~["\\${] | '\\' .))* '$'* '"' ;
+// A string without `${` is one token; one with interpolation opens the STR mode. As in Nix,
+// `$$` is plain text taken as a pair, so `$${x}` is the text `$${x}`, not an interpolation.
+STRING : '"' (~["\\$] | '\\' . | '$' ~["\\{] | '$' '\\' .)* '$'? '"' ;
 STRING_OPEN : '"' { OpenString(STR); } ;
 IND_OPEN : '\'\'' { OpenString(IND); } ;
 DOLLAR_BRACE : '${' { pushMode(DEFAULT_MODE); } ;
@@ -112,7 +115,7 @@ fragment PATH_CHAR : [a-zA-Z0-9._\-+] ;
 mode STR;
 STR_END : '"' { CloseString(); } ;
 STR_INTERP : '${' { pushMode(DEFAULT_MODE); } ;
-STR_TEXT : (~["\\$] | '\\' .)+ ;
+STR_TEXT : (~["\\$] | '\\' . | '$' ~["\\{])+ ;
 STR_DOLLAR : '$' ;
 STR_BACKSLASH : '\\' ;  // only before the end of the file
 
@@ -120,6 +123,6 @@ mode IND;
 IND_END : '\'\'' { CloseString(); } ;
 IND_ESCAPE : '\'\'\'' | '\'\'$' | '\'\'\\' . ;
 IND_INTERP : '${' { pushMode(DEFAULT_MODE); } ;
-IND_TEXT : ~['$]+ ;
+IND_TEXT : (~['$] | '$' ~['{])+ ;
 IND_QUOTE : '\'' ;
 IND_DOLLAR : '$' ;

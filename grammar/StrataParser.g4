@@ -53,6 +53,7 @@ select : primary (DOT attrPath (OR_KW select)?)? ;
 primary
   : ID
   | INT
+  | FLOAT
   | TRUE
   | FALSE
   | PATH

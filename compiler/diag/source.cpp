@@ -1,9 +1,13 @@
 // Source files held in memory, and the mapping from byte offsets to line:col.
 #include "compiler/diag/source.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
 
 namespace strata::diag {
 
@@ -22,6 +26,62 @@ struct SourceManager::File {
   }
 };
 
+namespace {
+
+const char* KindOf(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+}  // namespace
+
+std::optional<std::string> ReadSourceFile(const std::string& path, std::string& reason) {
+  // O_NONBLOCK: opening a FIFO with no writer must not wait; fstat then refuses it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    reason = std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st;
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) != 0) {
+    reason = std::strerror(errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    reason = "is a directory";
+  } else if (!S_ISREG(st.st_mode)) {
+    reason = std::string("is not a regular file (") + KindOf(st.st_mode) + ")";
+  } else if (static_cast<uint64_t>(st.st_size) > kMaxSourceBytes) {
+    reason = "is " + std::to_string(st.st_size) + " bytes; a program file may be at most " +
+             std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB";
+  } else {
+    std::string buffer;
+    buffer.reserve(static_cast<size_t>(st.st_size));
+    char chunk[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, chunk, sizeof(chunk));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        reason = std::strerror(errno);
+        break;
+      }
+      if (n == 0) {
+        text = std::move(buffer);
+        break;
+      }
+      buffer.append(chunk, static_cast<size_t>(n));
+      if (buffer.size() > kMaxSourceBytes) {  // it grew while we read
+        reason = "is over " + std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB, the limit for a program file";
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
 SourceRange SourceRange::Join(SourceRange a, SourceRange b) {
   if (!a.valid()) return b;
   if (!b.valid() || a.file != b.file) return a;
@@ -36,13 +96,14 @@ FileId SourceManager::AddBuffer(std::string name, std::string text) {
   return static_cast<FileId>(files_.size() - 1);
 }
 
-std::optional<FileId> SourceManager::AddFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return AddBuffer(path, buffer.str());
+std::optional<FileId> SourceManager::AddFile(const std::string& path, std::string* reason) {
+  std::string why;
+  std::optional<std::string> text = ReadSourceFile(path, why);
+  if (!text) {
+    if (reason) *reason = why;
+    return std::nullopt;
+  }
+  return AddBuffer(path, std::move(*text));
 }
 
 const SourceManager::File& SourceManager::Get(FileId id) const {

@@ -32,6 +32,15 @@ struct LineCol {
   uint32_t col = 0;
 };
 
+// The largest program file (a .strata file, a Dockerfile, an imported module) read: a source of
+// this size already takes seconds to parse, and the parse tree costs ~40 times its size.
+inline constexpr size_t kMaxSourceBytes = 4 * 1024 * 1024;
+
+// Reads a whole source file. Only regular files: a FIFO, a device (/dev/zero) or a directory
+// is refused without blocking or reading, as is a file over kMaxSourceBytes. On failure
+// returns nullopt and sets `reason` (e.g. "is not a regular file (a FIFO)").
+std::optional<std::string> ReadSourceFile(const std::string& path, std::string& reason);
+
 class SourceManager {
  public:
   SourceManager();
@@ -41,8 +50,9 @@ class SourceManager {
 
   // Adds a file whose text is already in memory (stdlib, tests, --arg values).
   FileId AddBuffer(std::string name, std::string text);
-  // Reads a file from disk; nullopt if it cannot be read.
-  std::optional<FileId> AddFile(const std::string& path);
+  // Reads a file from disk (ReadSourceFile); nullopt if it cannot be read, with the reason
+  // ("is a directory", "is not a regular file", a size over the limit, strerror) in `reason`.
+  std::optional<FileId> AddFile(const std::string& path, std::string* reason = nullptr);
 
   const std::string& Name(FileId id) const;
   std::string_view Text(FileId id) const;

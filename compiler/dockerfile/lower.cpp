@@ -168,9 +168,10 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
 const graph::Node* LowerDockerfileFile(const DockerfileFileOptions& options, graph::Graph& graph,
                                        graph::LocalSourceHasher& hasher,
                                        diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
-  std::optional<diag::FileId> file = sources.AddFile(options.dockerfile);
+  std::string reason;
+  std::optional<diag::FileId> file = sources.AddFile(options.dockerfile, &reason);
   if (!file) {
-    diags.Error({}, "cannot read Dockerfile " + options.dockerfile);
+    diags.Error({}, "cannot read Dockerfile " + options.dockerfile + ": " + reason);
     return nullptr;
   }
   std::optional<Dockerfile> dockerfile = ParseDockerfile(sources, *file, diags);

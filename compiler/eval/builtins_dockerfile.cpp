@@ -65,8 +65,9 @@ const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::st
   const graph::Node* node = nullptr;
   if (context) {
     // The context as given (maybe already `ignore`d): lower against that node.
-    std::optional<diag::FileId> id = sources.AddFile(path);
-    if (!id) m.Fail(call, "dockerfile: cannot read " + path);
+    std::string reason;
+    std::optional<diag::FileId> id = sources.AddFile(path, &reason);
+    if (!id) m.Fail(call, "dockerfile: cannot read " + path + ": " + reason);
     std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(sources, *id, diags);
     if (parsed) {
       dockerfile::LowerOptions lower;

@@ -9,12 +9,12 @@ using diag::SourceRange;
 // Lists longer than this are refused by `range` (a typo like `range 0 1000000000000`).
 constexpr int64_t kMaxRangeLength = 100'000'000;
 
+// Lazy in the function too, as in Nix: it is forced with the first element forced.
 Value Map(Machine& m, Thunk* const* a, SourceRange call) {
-  Value f = m.Expect(a[0], ValueKind::kFunction, call, "the function given to map");
   llvm::ArrayRef<Thunk*> xs = m.ForceList(a[1], call, "the list given to map");
   Heap& heap = m.heap();
   Thunk** items = heap.Array<Thunk*>(xs.size());
-  for (size_t i = 0; i < xs.size(); ++i) items[i] = heap.Applied(f, xs[i], call);
+  for (size_t i = 0; i < xs.size(); ++i) items[i] = heap.AppliedLazy(a[0], xs[i], call);
   return Value::List(heap.New<ListData>(ListData{items, xs.size()}));
 }
 
@@ -60,6 +60,15 @@ Value Head(Machine& m, Thunk* const* a, SourceRange call) {
   return m.Force(xs[0]);
 }
 
+// `elemAt xs n`, counting from 0; an index outside the list fails at the caller.
+Value ElemAt(Machine& m, Thunk* const* a, SourceRange call) {
+  llvm::ArrayRef<Thunk*> xs = m.ForceList(a[0], call, "the list given to elemAt");
+  int64_t n = m.ForceInt(a[1], call, "the index given to elemAt");
+  if (n < 0 || static_cast<uint64_t>(n) >= xs.size())
+    m.Fail(call, "index " + std::to_string(n) + " out of bounds for a list of length " + std::to_string(xs.size()));
+  return m.Force(xs[static_cast<size_t>(n)]);
+}
+
 Value Tail(Machine& m, Thunk* const* a, SourceRange call) {
   llvm::ArrayRef<Thunk*> xs = m.ForceList(a[0], call, "the argument of tail");
   if (xs.empty()) m.Fail(call, "tail of an empty list");
@@ -103,7 +112,7 @@ const BuiltinDef kListBuiltins[] = {
     {"map", 2, Map},       {"filter", 2, Filter},       {"foldl", 3, Foldl},
     {"length", 1, Length}, {"elem", 2, Elem},           {"head", 1, Head},
     {"tail", 1, Tail},     {"concatLists", 1, ConcatLists}, {"concatMap", 2, ConcatMap},
-    {"range", 2, Range},
+    {"range", 2, Range},   {"elemAt", 2, ElemAt},
 };
 
 }  // namespace

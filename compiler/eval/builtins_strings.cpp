@@ -66,16 +66,17 @@ Value ReplaceStrings(Machine& m, Thunk* const* a, SourceRange call) {
   return m.heap().String(out);
 }
 
-// `substring start length s`: bytes [start, start+length), clamped to the string's end.
+// `substring start length s`: bytes [start, start+length), clamped to the string's end. As in
+// Nix, a negative length means "to the end"; a negative start is an error.
 Value Substring(Machine& m, Thunk* const* a, SourceRange call) {
   int64_t start = m.ForceInt(a[0], call, "the start of substring");
   int64_t length = m.ForceInt(a[1], call, "the length of substring");
   std::string_view s = m.ForceString(a[2], call, "the string given to substring");
   if (start < 0) m.Fail(call, "substring: negative start " + std::to_string(start));
-  if (length < 0) m.Fail(call, "substring: negative length " + std::to_string(length));
   if (static_cast<uint64_t>(start) >= s.size()) return m.heap().StringNoCopy({});
+  size_t count = length < 0 ? std::string_view::npos : static_cast<size_t>(length);
   // The result shares the argument's bytes (arena strings are immutable).
-  return m.heap().StringNoCopy(s.substr(static_cast<size_t>(start), static_cast<size_t>(length)));
+  return m.heap().StringNoCopy(s.substr(static_cast<size_t>(start), count));
 }
 
 Value StringLength(Machine& m, Thunk* const* a, SourceRange call) {

@@ -2,6 +2,8 @@
 #include "compiler/eval/evaluator.h"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <unordered_set>
 
 #include "compiler/eval/machine.h"
@@ -29,6 +31,16 @@ void AppendQuoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// True when `name` can be written bare as an attribute name: an identifier, not a keyword.
+bool IsPlainName(std::string_view name) {
+  static constexpr std::string_view kKeywords[] = {"let",     "in",     "if", "then", "else",  "assert", "inherit",
+                                                   "import",  "or",     "true", "false", "with", "rec"};
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return std::find(std::begin(kKeywords), std::end(kKeywords), name) == std::end(kKeywords);
+}
+
 // Prints a deeply forced value.
 void PrintValue(Machine& m, std::string& out, Value value) {
   Machine::DepthGuard guard(m, {});
@@ -54,7 +66,11 @@ void PrintValue(Machine& m, std::string& out, Value value) {
       out += '{';
       for (const RecordField& field : value.record()) {
         out += ' ';
-        out += field.name.str();
+        // `{ "a-b" = 1; }` prints quoted: `a-b` would read back as a subtraction.
+        if (IsPlainName(field.name.str()))
+          out += field.name.str();
+        else
+          AppendQuoted(out, field.name.str());
         out += " = ";
         PrintValue(m, out, m.Force(field.value));
         out += ';';

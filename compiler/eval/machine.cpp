@@ -84,7 +84,10 @@ Value Machine::Force(Thunk* thunk) {
       DepthGuard guard(*this, apply->call);
       thunk->state = Thunk::State::kForcing;
       try {
-        thunk->value = Apply(apply->function, apply->arg, apply->call);
+        Value function = apply->lazy_function
+                             ? Expect(apply->lazy_function, ValueKind::kFunction, apply->call, "the function given to map")
+                             : apply->function;
+        thunk->value = Apply(function, apply->arg, apply->call);
       } catch (...) {
         thunk->state = Thunk::State::kApply;
         throw;

@@ -98,6 +98,13 @@ Thunk* Heap::Applied(Value function, Thunk* arg, diag::SourceRange call) {
   return thunk;
 }
 
+Thunk* Heap::AppliedLazy(Thunk* function, Thunk* arg, diag::SourceRange call) {
+  Thunk* thunk = New<Thunk>();
+  thunk->state = Thunk::State::kApply;
+  thunk->apply = New<ApplyData>(ApplyData{Value(), arg, call, function});
+  return thunk;
+}
+
 Env* Heap::NewEnv(Env* parent, Scope scope) {
   Env* env = New<Env>();
   env->parent = parent;

@@ -106,11 +106,13 @@ class Value {
   } u_;
 };
 
-// A deferred call `function arg` (map's elements, for instance).
+// A deferred call `function arg` (map's elements, for instance). When `lazy_function` is set,
+// the function itself is a thunk forced only with the call (`map (abort "x") xs` has a length).
 struct ApplyData {
   Value function;
   Thunk* arg;
   diag::SourceRange call;
+  Thunk* lazy_function = nullptr;
 };
 
 // A memoised suspended computation. Forcing moves it to kForcing (a black hole: forcing it
@@ -173,6 +175,7 @@ class Heap {
   Thunk* Done(Value value);
   Thunk* Deferred(const ast::Expr* expr, Env* env);
   Thunk* Applied(Value function, Thunk* arg, diag::SourceRange call);
+  Thunk* AppliedLazy(Thunk* function, Thunk* arg, diag::SourceRange call);
   Env* NewEnv(Env* parent, Scope scope);
   // A scope over `names`, indexed when large; the names array must outlive the heap.
   Scope MakeScope(const Symbol* names, uint32_t size);

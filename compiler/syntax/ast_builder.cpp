@@ -331,6 +331,9 @@ const ast::Expr* AstBuilder::BuildPrimary(P::PrimaryContext* ctx) {
       return arena_.New<ast::Var>(range, Symbol::Intern(TokenText(token)));
     case P::INT:
       return BuildInt(token, nullptr);
+    case P::FLOAT:
+      diags_.Error(range, "Strata has no floating-point numbers; numbers are 64-bit integers (Int)");
+      return Error(range);
     case P::TRUE:
       return arena_.New<ast::BoolLit>(range, true);
     case P::FALSE:

@@ -31,24 +31,7 @@ std::string Canonical(const std::string& path) {
 
 // Reads a whole file; on failure returns nullopt and sets `reason`.
 std::optional<std::string> ReadFile(const std::string& path, std::string& reason) {
-  std::error_code error;
-  if (fs::is_directory(path, error)) {
-    reason = "is a directory";
-    return std::nullopt;
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    reason = errno ? std::strerror(errno) : "cannot open";
-    return std::nullopt;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    reason = "read error";
-    return std::nullopt;
-  }
-  return buffer.str();
+  return diag::ReadSourceFile(path, reason);
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ std::vector<StringPiece> StripIndentation(std::vector<IndentedPiece> pieces) {
       }
     }
   }
-  if (min_indent == std::numeric_limits<size_t>::max()) min_indent = 0;
+  // No line has content: every line's spaces go, as in Nix (`''  ''` is "").
 
   // Strip up to min_indent leading spaces of every line.
   std::vector<StringPiece> out;

@@ -22,7 +22,8 @@ const size_t kExpressionStart[] = {
     StrataParser::PATH,     StrataParser::STD_PATH,    StrataParser::STRING,   StrataParser::STRING_OPEN,
     StrataParser::IND_OPEN, StrataParser::LPAREN,      StrataParser::LBRACE,   StrataParser::LBRACK,
     StrataParser::REC,      StrataParser::IMPORT,      StrataParser::MINUS,    StrataParser::BANG,
-    StrataParser::LET,      StrataParser::IF,          StrataParser::ASSERT,   StrataParser::WITH};
+    StrataParser::LET,      StrataParser::IF,          StrataParser::ASSERT,   StrataParser::WITH,
+    StrataParser::FLOAT};
 const size_t kOperators[] = {
     StrataParser::PIPE,   StrataParser::IMPL,   StrataParser::OROR,     StrataParser::ANDAND,
     StrataParser::EQEQ,   StrataParser::NEQ,    StrataParser::LE,       StrataParser::GE,

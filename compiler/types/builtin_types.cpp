@@ -31,6 +31,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"copyWith", "CopyOpts -> Artifact -> String -> Stage -> Stage"},
     {"dockerfile", "Artifact -> DockerfileOpts -> Dockerfile"},
     {"elem", "a -> List a -> Bool"},
+    {"elemAt", "List a -> Int -> a"},
     {"entrypoint", "List String -> Stage -> Stage"},
     {"env", "String -> String -> Stage -> Stage"},
     {"exec", "List String -> Stage -> Stage"},

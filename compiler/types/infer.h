@@ -24,6 +24,12 @@ struct Scheme {
   bool poly = false;  // false: a monomorphic type, used as is
 };
 
+// The unbound variables of a type.
+void CollectVars(Type* type, llvm::SmallVectorImpl<TypeVar*>& out);
+// The unbound variables of a type that are not inside a record's field (a record's open tail
+// is exposed): a predicate on those alone belongs to fields, and waits for one to be used.
+void CollectExposedVars(Type* type, llvm::SmallVectorImpl<TypeVar*>& out);
+
 // Resolves an import to the imported module's scheme; null when it failed (already reported).
 using ImportHandler = std::function<const Scheme*(const ast::Import*)>;
 
@@ -60,7 +66,10 @@ class Inferencer {
   Type* InferAnnotated(const ast::Annotated* e);
 
   // Unifies and reports "<what> has type F, expected E" (or "type mismatch: ...") at `range`.
-  bool Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what);
+  // When `source` is a record literal and the mismatch is inside one of its fields, the error
+  // points at that field and a note names `what` at `range`.
+  bool Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what,
+              const ast::Expr* source = nullptr);
   // Unifies without reporting; runs woken predicates.
   bool UnifyQuiet(Type* expected, Type* found);
   void RunWoken();
@@ -83,7 +92,9 @@ class Inferencer {
 
   // Predicates (infer_ops.cpp).
   void AddPredicate(PredicateKind kind, Type* lhs, Type* rhs, Type* result, diag::SourceRange range,
-                    Symbol via);
+                    Symbol via, bool dormant = false);
+  // Wakes the dormant predicates on `type`'s exposed variables (a field was selected).
+  void Activate(Type* type);
   void Solve(Predicate* p);
   void Wait(Predicate* p, Type* type);
   void Default(Predicate* p);
@@ -99,6 +110,7 @@ class Inferencer {
   bool running_woken_ = false;
   llvm::DenseMap<const void*, llvm::SmallVector<const Scheme*, 1>> scopes_;
   std::vector<Predicate*> pending_;
+  const Predicate* defaulting_ = nullptr;  // the predicate Default() is resolving, for messages
 };
 
 }  // namespace strata::types

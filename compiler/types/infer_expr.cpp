@@ -206,7 +206,8 @@ Type* Inferencer::InferApply(const ast::Apply* e) {
       for (size_t j = i; j < e->args.size(); ++j) Infer(e->args[j]);
       return context_.Error();
     }
-    Expect(param, InferExpecting(arg, param), arg->range(), "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn));
+    Expect(param, InferExpecting(arg, param), arg->range(), "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn),
+           arg);
     fn = result;
   }
   return fn;
@@ -292,6 +293,8 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
     diags_.Error(attr.range, message);
     return context_.Error();
   }
+  // A field in use: the dormant predicates of the record's scheme on its type wake up.
+  if (!llvm::isa<RecordTypeNode>(Resolve(t))) Activate(t);
   return result_with_fallback(t);
 }
 
@@ -300,38 +303,6 @@ Type* Inferencer::InferAnnotated(const ast::Annotated* e) {
   Type* declared = FromAnnotation(e->type, vars);
   Expect(declared, InferExpecting(e->expr, declared), e->expr->range(), "");
   return declared;
-}
-
-bool Inferencer::UnifyQuiet(Type* expected, Type* found) {
-  bool ok = unifier_.Unify(expected, found);
-  RunWoken();
-  return ok;
-}
-
-bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what) {
-  if (unifier_.Unify(expected, found)) {
-    RunWoken();
-    return true;
-  }
-  const Mismatch& mismatch = unifier_.mismatch();
-  bool field_problem =
-      mismatch.kind == MismatchKind::kMissingField || mismatch.kind == MismatchKind::kUnexpectedField;
-  if (field_problem && mismatch.path.empty() && !what.empty()) {
-    // Records print long (option records have many fields): name just the field.
-    diags_.Error(range, what + " has " + DescribeMismatch(mismatch, expected, found));
-    RunWoken();
-    return false;
-  }
-  TypePrinter printer;
-  std::string found_text = printer.Print(found);
-  std::string expected_text = printer.Print(expected);
-  std::string message = what.empty() ? "type mismatch: expected " + expected_text + ", found " + found_text
-                                      : what + " has type " + found_text + ", expected " + expected_text;
-  std::string detail = DescribeMismatch(unifier_.mismatch(), expected, found);
-  if (!detail.empty()) message += " (" + detail + ")";
-  diags_.Error(range, message);
-  RunWoken();
-  return false;
 }
 
 }  // namespace strata::types

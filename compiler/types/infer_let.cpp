@@ -53,6 +53,38 @@ std::string Inferencer::Suggest(Symbol name) const {
   return best_name;
 }
 
+// The unbound variables of a predicate's types.
+void CollectVars(Type* type, llvm::SmallVectorImpl<TypeVar*>& out) {
+  type = Resolve(type);
+  if (!type->has_vars()) return;
+  if (auto* var = llvm::dyn_cast<TypeVar>(type)) {
+    out.push_back(var);
+  } else if (auto* list = llvm::dyn_cast<ListTypeNode>(type)) {
+    CollectVars(list->element, out);
+  } else if (auto* fn = llvm::dyn_cast<FunctionTypeNode>(type)) {
+    CollectVars(fn->param, out);
+    CollectVars(fn->result, out);
+  } else if (auto* record = llvm::dyn_cast<RecordTypeNode>(type)) {
+    for (const FieldType& f : record->fields) CollectVars(f.type, out);
+    CollectVars(record->tail, out);
+  }
+}
+
+void CollectExposedVars(Type* type, llvm::SmallVectorImpl<TypeVar*>& out) {
+  type = Resolve(type);
+  if (!type->has_vars()) return;
+  if (auto* var = llvm::dyn_cast<TypeVar>(type)) {
+    out.push_back(var);
+  } else if (auto* list = llvm::dyn_cast<ListTypeNode>(type)) {
+    CollectExposedVars(list->element, out);
+  } else if (auto* fn = llvm::dyn_cast<FunctionTypeNode>(type)) {
+    CollectExposedVars(fn->param, out);
+    CollectExposedVars(fn->result, out);
+  } else if (llvm::isa<RecordTypeNode>(type)) {
+    CollectExposedVars(Flatten(type).tail, out);
+  }
+}
+
 Type* Inferencer::Copy(Type* type, llvm::DenseMap<TypeVar*, Type*>& fresh) {
   type = Resolve(type);
   if (!type->has_vars()) return type;
@@ -86,10 +118,19 @@ Type* Inferencer::Instantiate(const Scheme* scheme, diag::SourceRange use, Symbo
   if (!scheme->poly) return scheme->type;
   llvm::DenseMap<TypeVar*, Type*> fresh;
   Type* type = Copy(scheme->type, fresh);
+  // A predicate whose variables all sit inside record fields belongs to those fields (a library
+  // of helpers): it stays dormant until such a field is used or one of its variables is bound.
+  llvm::SmallVector<TypeVar*, 8> exposed;
+  if (!scheme->predicates.empty()) CollectExposedVars(scheme->type, exposed);
   for (const Predicate* p : scheme->predicates) {
+    llvm::SmallVector<TypeVar*, 4> vars;
+    for (Type* t : {p->lhs, p->rhs, p->result}) CollectVars(t, vars);
+    bool dormant = std::none_of(vars.begin(), vars.end(), [&](TypeVar* v) {
+      return std::find(exposed.begin(), exposed.end(), v) != exposed.end();
+    });
     Type* lhs = Copy(p->lhs, fresh);
     Type* rhs = Copy(p->rhs, fresh);
-    AddPredicate(p->kind, lhs, rhs, Copy(p->result, fresh), use, via.empty() ? p->via : via);
+    AddPredicate(p->kind, lhs, rhs, Copy(p->result, fresh), use, via.empty() ? p->via : via, dormant);
   }
   return type;
 }
@@ -122,27 +163,6 @@ bool Inferencer::Generalize(Type* type) {
       return false;
   }
 }
-
-namespace {
-
-// The unbound variables of a predicate's types.
-void CollectVars(Type* type, llvm::SmallVectorImpl<TypeVar*>& out) {
-  type = Resolve(type);
-  if (!type->has_vars()) return;
-  if (auto* var = llvm::dyn_cast<TypeVar>(type)) {
-    out.push_back(var);
-  } else if (auto* list = llvm::dyn_cast<ListTypeNode>(type)) {
-    CollectVars(list->element, out);
-  } else if (auto* fn = llvm::dyn_cast<FunctionTypeNode>(type)) {
-    CollectVars(fn->param, out);
-    CollectVars(fn->result, out);
-  } else if (auto* record = llvm::dyn_cast<RecordTypeNode>(type)) {
-    for (const FieldType& f : record->fields) CollectVars(f.type, out);
-    CollectVars(record->tail, out);
-  }
-}
-
-}  // namespace
 
 void Inferencer::SettlePredicates(llvm::ArrayRef<Scheme*> schemes) {
   llvm::SmallVector<Predicate*, 4> generic;

@@ -111,10 +111,18 @@ Type* Inferencer::InferUnary(const ast::Unary* e) {
 }
 
 void Inferencer::AddPredicate(PredicateKind kind, Type* lhs, Type* rhs, Type* result, diag::SourceRange range,
-                              Symbol via) {
+                              Symbol via, bool dormant) {
   auto* p = new (context_.allocator().Allocate<Predicate>()) Predicate{kind, lhs, rhs, result, range, via};
+  p->dormant = dormant;
   Solve(p);
   if (!p->solved) pending_.push_back(p);
+}
+
+void Inferencer::Activate(Type* type) {
+  llvm::SmallVector<TypeVar*, 8> vars;
+  CollectExposedVars(type, vars);
+  for (TypeVar* var : vars)
+    for (Predicate* p : var->waiting) p->dormant = false;
 }
 
 void Inferencer::Wait(Predicate* p, Type* type) {
@@ -132,6 +140,8 @@ void Inferencer::RunWoken() {
   while (!woken.empty()) {
     Predicate* p = woken.back();
     woken.pop_back();
+    // A binding reached one of its variables: the field it belongs to is in use.
+    p->dormant = false;
     Solve(p);
   }
   running_woken_ = false;
@@ -140,8 +150,21 @@ void Inferencer::RunWoken() {
 void Inferencer::ReportOperator(Predicate* p, const std::string& message) {
   std::string text = message;
   if (!p->via.empty()) text = "in this use of '" + std::string(p->via.str()) + "': " + text;
-  diags_.Error(p->range, text);
   p->solved = true;
+  // Two copies of one operator from the same use (a function using `/` twice) say it once.
+  const auto& all = diags_.diagnostics();
+  if (!all.empty() && all.back().range.file == p->range.file && all.back().range.begin == p->range.begin &&
+      all.back().message == text)
+    return;
+  diag::Diagnostic& d = diags_.Error(p->range, text);
+  if (defaulting_) {
+    // The user never wrote Int: say where it came from.
+    const char* what = defaulting_->kind == PredicateKind::kAdd   ? "'+' was taken as Int addition"
+                       : defaulting_->kind == PredicateKind::kDiv ? "'/' was taken as Int division"
+                                                                  : "the comparison was taken on Ints";
+    d.notes.push_back({defaulting_->range, std::string(what) +
+                                               " because nothing tells the type of its operands (annotate one)"});
+  }
 }
 
 void Inferencer::Solve(Predicate* p) {
@@ -249,15 +272,25 @@ void Inferencer::SolveUpdate(Predicate* p) {
 }
 
 void Inferencer::Default(Predicate* p) {
-  if (p->solved) return;
+  // A dormant predicate belongs to a record field nobody used: there is nothing to check.
+  if (p->solved || p->dormant) return;
   if (p->kind == PredicateKind::kUpdate) {
     ReportOperator(p, "cannot tell which fields the right side of '//' has; annotate it with a record type");
     UnifyQuiet(p->result, context_.Error());
     return;
   }
-  // Ambiguous arithmetic defaults to Int (as Haskell's defaulting does).
+  // Ambiguous arithmetic defaults to Int (as Haskell's defaulting does), unless the predicate
+  // already excludes Int: a `/` whose path is a String selects out of a Stage or an Artifact,
+  // either is fine, so it is settled as is.
+  if (p->kind == PredicateKind::kDiv && IsBase(Resolve(p->rhs), BaseKind::kString) &&
+      IsBase(Resolve(p->result), BaseKind::kArtifact)) {
+    p->solved = true;
+    return;
+  }
+  defaulting_ = p;
   UnifyQuiet(p->lhs, context_.Int());
   Solve(p);
+  defaulting_ = nullptr;
 }
 
 }  // namespace strata::types

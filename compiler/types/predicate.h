@@ -23,6 +23,10 @@ struct Predicate {
   diag::SourceRange range;  // the operator, or the use of the function whose scheme holds it
   Symbol via;               // that function's name, when instantiated from a scheme
   bool solved = false;
+  // Instantiated from a record's scheme and not reached yet: it belongs to a field nobody has
+  // used (`lib.version` says nothing about `lib.select`'s `/`). Woken by a binding of one of its
+  // variables or by selecting the field that holds them; never defaulted while dormant.
+  bool dormant = false;
 };
 
 }  // namespace strata::types

@@ -29,6 +29,7 @@ int BuildCommand(const std::vector<std::string>& args) {
       std::string error;
       std::optional<OutputSpec> spec = ParseOutputSpec(text, error);
       if (!spec) throw UsageError{error};
+      if (std::optional<std::string> problem = CheckOutputTarget(*spec)) throw UsageError{*problem};
       outputs.push_back(*spec);
     }
   BuildFlags flags = GetBuildFlags(parsed);

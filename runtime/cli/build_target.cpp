@@ -1,6 +1,7 @@
 // Evaluating the program, building its target stage and writing the image into the store.
 #include "runtime/cli/build_target.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -10,6 +11,7 @@
 
 #include "compiler/dockerfile/lower.h"
 #include "compiler/graph/ops.h"
+#include "runtime/cli/cancel_on_signal.h"
 #include "runtime/cli/dockerfile_target.h"
 #include "runtime/cli/session.h"
 #include "runtime/exec/runc_runner.h"
@@ -150,14 +152,22 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
   return flags;
 }
 
-int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
+namespace {
+
+int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
   std::vector<std::string> path = flags.dockerfile ? std::vector<std::string>{} : SplitTarget(flags.target);
   // Secrets are files the user names: a missing one is a usage mistake, found before building.
-  for (const auto& [id, file] : flags.secrets)
-    if (::access(file.c_str(), R_OK) != 0) {
+  for (const auto& [id, file] : flags.secrets) {
+    struct stat st;
+    if (::access(file.c_str(), R_OK) != 0 || ::stat(file.c_str(), &st) != 0) {
       Error("secret '" + id + "': cannot read '" + file + "'");
       return kExitProgramError;
     }
+    if (!S_ISREG(st.st_mode)) {
+      Error("secret '" + id + "': '" + file + "' is not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
+      return kExitProgramError;
+    }
+  }
 
   Session session;
   std::vector<const graph::Node*> nodes;
@@ -195,6 +205,14 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
     return kExitProgramError;
   }
   llvm::consumeError(schedule::CleanStaleWorkDirs(*store).takeError());
+  // This build's runc state and bundles: a later command that finds the dir unlocked knows
+  // the build is dead, and kills and unmounts what it left (CleanStaleWorkDirs).
+  llvm::Expected<schedule::WorkDir> sandbox =
+      schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
+  if (!sandbox) {
+    Error(llvm::toString(sandbox.takeError()));
+    return kExitProgramError;
+  }
 
   schedule::ExecutorOptions options;
   options.jobs = flags.jobs;
@@ -204,7 +222,10 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
   options.layer.source_date_epoch = flags.source_date_epoch;
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
-  exec::RuncRunner runner;
+  exec::RuncOptions runc_options;
+  runc_options.state_root = sandbox->Path() + "/runc";
+  runc_options.bundle_parent = sandbox->Path();
+  exec::RuncRunner runner(runc_options);
   // A corrupt blob found on the way (extracting a layer, or checking the image before it
   // leaves the store) is removed; building again then rebuilds or refetches what it held.
   // Each round removes at least one blob, so this ends.
@@ -244,7 +265,19 @@ int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImag
     Error(llvm::toString(std::move(err)));
     return kExitProgramError;
   }
-  return then(BuiltImage{*store, output->image, *written});
+  return then(BuiltImage{*store, output->image, *written, runner});
+}
+
+}  // namespace
+
+int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
+  int code = kExitOk;
+  {
+    CancelOnSignal cancel_on_signal;
+    code = BuildTargetUncancelled(flags, then);
+  }
+  ExitIfCancelled();
+  return code;
 }
 
 }  // namespace strata::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/cli/options.h"
+#include "runtime/exec/runc_runner.h"
 #include "runtime/oci/image_writer.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
@@ -45,11 +46,14 @@ struct BuiltImage {
   const store::Store& store;
   oci::Image image;
   oci::WrittenImage written;
+  exec::RuncRunner& runner;  // the build's sandbox (its own runc state root and bundles)
 };
 
 // Evaluates the program, checks that the target is a Stage, builds it under a shared store
 // lease, writes its config and manifest blobs and a root record for gc, then calls `then`
 // (still under the lease). Returns the exit code: 1 for program and build errors (printed).
+// SIGINT or SIGTERM cancels the build (CancelOnSignal): containers are killed, mounts undone,
+// and the process dies of the signal.
 int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then);
 
 }  // namespace strata::cli

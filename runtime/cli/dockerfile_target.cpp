@@ -98,9 +98,10 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
     return nullptr;
   }
   auto lockfile = std::make_shared<eval::Lockfile>(*lock ? std::move(**lock) : eval::Lockfile());
-  std::optional<diag::FileId> id = session.sources().AddFile(file);
+  std::string reason;
+  std::optional<diag::FileId> id = session.sources().AddFile(file, &reason);
   if (!id) {
-    diags.Error({}, "cannot read Dockerfile " + file);
+    diags.Error({}, "cannot read Dockerfile " + file + ": " + reason);
     return nullptr;
   }
   std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(session.sources(), *id, diags);

@@ -1,5 +1,10 @@
 // `strata gc [--store DIR] [--keep-days N]`: remove what no recent build uses from the store.
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "runtime/cli/commands.h"
@@ -8,6 +13,7 @@
 #include "runtime/schedule/gc.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/schedule/store_lease.h"
+#include "runtime/schedule/work_dir.h"
 
 namespace strata::cli {
 namespace {
@@ -39,6 +45,18 @@ int GcCommand(const std::vector<std::string>& args) {
     std::cerr << "strata: error: " << llvm::toString(store.takeError()) << "\n";
     return kExitProgramError;
   }
+  // gc removes files: say so at once when it cannot, rather than what the first removal hit.
+  struct statvfs fs;
+  if (::statvfs(store->Root().c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY)) {
+    std::cerr << "strata: error: the store " << store->Root() << " is on a read-only filesystem; gc cannot remove anything\n";
+    return kExitProgramError;
+  }
+  if (::access(store->Root().c_str(), W_OK) != 0) {
+    std::cerr << "strata: error: cannot write in the store " << store->Root() << ": " << std::strerror(errno) << "\n";
+    return kExitProgramError;
+  }
+  // Dead builds' containers and mounts go first, even while live builds make gc wait.
+  llvm::consumeError(schedule::CleanStaleWorkDirs(*store).takeError());
   llvm::Expected<schedule::StoreLease> lease = schedule::StoreLease::Acquire(
       *store, schedule::StoreLease::Mode::kExclusive,
       [] { std::cerr << "strata: waiting for running builds to finish with the store\n"; });

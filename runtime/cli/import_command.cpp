@@ -62,9 +62,10 @@ int ImportCommand(const std::vector<std::string>& args) {
     diags.Print(std::cerr, sources);
     return diags.has_errors() ? kExitProgramError : ok_code;
   };
-  std::optional<diag::FileId> file = sources.AddFile(path);
+  std::string reason;
+  std::optional<diag::FileId> file = sources.AddFile(path, &reason);
   if (!file) {
-    std::cerr << "strata: cannot read " << path << "\n";
+    std::cerr << "strata: error: cannot read " << path << ": " << reason << "\n";
     return kExitProgramError;
   }
   std::optional<dockerfile::Dockerfile> dockerfile = dockerfile::ParseDockerfile(sources, *file, diags);

@@ -15,7 +15,12 @@ struct OutputSpec {
 
 // oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], docker://REF. The path
 // ends at the first ':' after the transport (as containers/image parses it). nullopt and
-// `error` set for an unknown transport or an empty path.
+// `error` set for an unknown transport, an empty path, or a REF that is not NAME[:TAG].
 std::optional<OutputSpec> ParseOutputSpec(const std::string& text, std::string& error);
+
+// Whether the output can be written, checked before the build does any work: an archive's
+// directory exists and takes new files and its name is not a directory; a layout directory
+// is a directory, or can be created. Returns the problem, or nullopt. (Registries: at push.)
+std::optional<std::string> CheckOutputTarget(const OutputSpec& spec);
 
 }  // namespace strata::cli

@@ -4,7 +4,6 @@
 
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
-#include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/rootfs_view.h"
 #include "runtime/schedule/work_dir.h"
@@ -68,8 +67,7 @@ int RunCommand(const std::vector<std::string>& args) {
     }
     spec.upper_dir = work->Path() + "/upper";  // thrown away with the work dir
     spec.work_dir = work->Path() + "/work";
-    exec::RuncRunner runner;
-    llvm::Expected<exec::RunResult> result = runner.Run(spec);
+    llvm::Expected<exec::RunResult> result = built.runner.Run(spec);
     if (!result) {
       std::cerr << "strata: error: cannot run the image: " << llvm::toString(result.takeError()) << "\n";
       return kExitProgramError;

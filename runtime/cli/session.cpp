@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "runtime/schedule/work_dir.h"
 #include "stdlib/embedded.h"
 
 namespace strata::cli {
@@ -54,6 +55,8 @@ Session::Session() {
   std::string cache_path;
   // 0700, as Store::Open makes it (docs/store.md, "Who may read the store").
   if (::mkdir(store.c_str(), 0700) == 0 || errno == EEXIST) cache_path = store + "/local-hash-cache";
+  // Any command on the store ends what builds killed with SIGKILL left running or mounted.
+  llvm::consumeError(schedule::CleanStaleWorkDirs(store).takeError());
   hasher_ = std::make_unique<graph::LocalSourceHasher>(cache_path);
   loader_ = std::make_unique<syntax::ModuleLoader>(sources_, arena_, diags_,
                                                    [](std::string_view name) { return stdlib::Lookup(name); });

@@ -3,11 +3,14 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <set>
 
+#include "runtime/exec/cancellation.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/store/unique_fd.h"
 
@@ -66,18 +69,6 @@ int MountWithFsConfig(const std::vector<std::string>& lowers, const std::string&
   return 0;
 }
 
-// The longest common directory prefix of all lowers, ending in '/'.
-size_t CommonDirPrefix(const std::vector<std::string>& lowers) {
-  std::string prefix = lowers.front();
-  for (const auto& l : lowers) {
-    size_t n = 0;
-    while (n < prefix.size() && n < l.size() && prefix[n] == l[n]) ++n;
-    prefix.resize(n);
-  }
-  size_t slash = prefix.rfind('/');
-  return slash == std::string::npos ? 0 : slash + 1;
-}
-
 // mount(2) from a child that chdirs to `dir` first, so relative lower paths resolve there
 // without changing this (multi-threaded) process's cwd. Returns an errno value.
 int MountFromDir(const std::string& dir, const std::string& options, const std::string& target) {
@@ -102,30 +93,59 @@ std::string OverlayOptions(const std::vector<std::string>& lowers, const std::st
   return Options(JoinLowers(lowers, 0), upper, work);
 }
 
-llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& lowers,
+std::vector<std::string> TopmostOccurrences(const std::vector<std::string>& lowers) {
+  std::vector<std::string> kept;
+  std::set<std::string> seen;
+  for (size_t i = lowers.size(); i-- > 0;)
+    if (seen.insert(lowers[i]).second) kept.push_back(lowers[i]);
+  return {kept.rbegin(), kept.rend()};
+}
+
+int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper, const std::string& work,
+                      const std::string& target, const std::string& link_dir) {
+  if (::mkdir(link_dir.c_str(), 0700) != 0) return errno;
+  std::vector<std::string> names;
+  int err = 0;
+  for (size_t i = 0; i < lowers.size() && err == 0; ++i) {
+    names.push_back(std::to_string(i));
+    if (::symlink(lowers[i].c_str(), (link_dir + "/" + names.back()).c_str()) != 0) err = errno;
+  }
+  if (err == 0) {
+    std::string options = Options(JoinLowers(names, 0), upper, work);
+    err = options.size() <= kMountDataMax ? MountFromDir(link_dir, options, target) : E2BIG;
+  }
+  // The mounted overlay holds its layers by reference, not by these names.
+  for (const std::string& name : names) ::unlink((link_dir + "/" + name).c_str());
+  ::rmdir(link_dir.c_str());
+  return err;
+}
+
+llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& all_lowers,
                                          const std::string& upper, const std::string& work,
                                          const std::string& target) {
-  if (lowers.empty()) return SandboxError("overlay mount needs at least one lower dir");
+  if (all_lowers.empty()) return SandboxError("overlay mount needs at least one lower dir");
+  // overlayfs refuses a lower dir given twice (ELOOP). The topmost copy alone gives the same
+  // view: everything the lower copy holds, the upper one holds too, above all in between.
+  std::vector<std::string> lowers = TopmostOccurrences(all_lowers);
   if (lowers.size() > kMaxLowerLayers)
     return SandboxError("too many layers for overlayfs: " + llvm::Twine(lowers.size()) +
                         " (the kernel allows " + llvm::Twine(kMaxLowerLayers) + ")");
   std::string options = OverlayOptions(lowers, upper, work);
   if (options.size() <= kMountDataMax) {
-    if (::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) != 0)
-      return ErrnoError(errno, "cannot mount overlayfs (" + options + ")", target);
+    int err = RegisterMount(target, [&] {
+      return ::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) == 0 ? 0 : errno;
+    });
+    if (err != 0) return ErrnoError(err, "cannot mount overlayfs (" + options + ")", target);
     return ScopedMount(target);
   }
-  int err = MountWithFsConfig(lowers, upper, work, target);
+  int err = RegisterMount(target, [&] { return MountWithFsConfig(lowers, upper, work, target); });
   if (err == 0) return ScopedMount(target);
-  size_t prefix = CommonDirPrefix(lowers);
-  std::string relative = Options(JoinLowers(lowers, prefix), upper, work);
-  if (relative.size() > kMountDataMax)
-    return SandboxError("cannot mount overlayfs at " + target + ": " + llvm::Twine(lowers.size()) +
-                        " lower dirs do not fit in one page of mount options, and this "
-                        "kernel lacks \"lowerdir+\" (Linux 6.8+); keep layers under one short "
-                        "parent directory");
-  err = MountFromDir(lowers.front().substr(0, prefix), relative, target);
-  if (err != 0) return ErrnoError(err, "cannot mount overlayfs", target);
+  if (err == ECANCELED) return ErrnoError(err, "cannot mount overlayfs", target);
+  // Older kernels: short names ("0", "1", ...) for the layers in a directory next to the work
+  // dir, resolved from there (overlayfs follows the symlinks once, at mount time).
+  err = RegisterMount(target, [&] { return MountThroughLinks(lowers, upper, work, target, work + ".lowers"); });
+  if (err != 0)
+    return ErrnoError(err, "cannot mount overlayfs with " + llvm::Twine(lowers.size()) + " layers", target);
   return ScopedMount(target);
 }
 

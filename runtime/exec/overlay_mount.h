@@ -16,10 +16,13 @@ namespace strata::exec {
 // is never synced (unmounting stays fast); the store syncs what it keeps, and a crashed
 // step's upper dir is never reused.
 //
+// A lower dir listed twice (two identical layers) is kept at its topmost place only: the view
+// is the same, and overlayfs refuses duplicates.
+//
 // Lower lists: mount(2) takes its options in one page (4096 bytes). Longer lists use the new
-// mount API's "lowerdir+" (one layer per call, Linux 6.8+); on older kernels the paths are
-// made relative to their common parent by a forked child that chdirs there first. Lists that
-// still do not fit, or more than the kernel's 500 layers, are an error.
+// mount API's "lowerdir+" (one layer per call, Linux 6.8+); on older kernels the layers get
+// short names (symlinks "0", "1", ... in `work`.lowers, removed after the mount) and a forked
+// child mounts from that directory. Up to the kernel's 500 layers fit either way.
 //
 // `lowers` bottom to top (at least one); upper and work on one filesystem, work empty.
 llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& lowers,
@@ -29,5 +32,12 @@ llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& lowers,
 // The mount(2) data string, lowers top-first with ':' ',' '\' escaped. Exposed for tests.
 std::string OverlayOptions(const std::vector<std::string>& lowers_bottom_to_top,
                            const std::string& upper, const std::string& work);
+
+// `lowers` without repeats, each kept at its topmost place (bottom to top). Exposed for tests.
+std::vector<std::string> TopmostOccurrences(const std::vector<std::string>& lowers);
+
+// The older kernels' way (see MountOverlay), unregistered; returns 0 or an errno. For tests.
+int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper, const std::string& work,
+                      const std::string& target, const std::string& link_dir);
 
 }  // namespace strata::exec

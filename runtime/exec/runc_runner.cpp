@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "runtime/exec/cancellation.h"
 #include "runtime/exec/child_process.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/oci_config.h"
@@ -66,6 +67,10 @@ llvm::Error WriteFile(const std::string& path, const std::string& text) {
   return llvm::Error::success();
 }
 
+llvm::Error CancelledError() {
+  return llvm::createStringError(std::make_error_code(std::errc::operation_canceled), "the build was cancelled");
+}
+
 }  // namespace
 
 RuncRunner::RuncRunner(RuncOptions options) : options_(std::move(options)) {
@@ -91,6 +96,7 @@ llvm::Expected<std::string> RuncRunner::FindRunc(const std::string& configured) 
 
 llvm::Expected<RunResult> RuncRunner::Run(const RunSpec& spec) {
   auto start = Clock::now();
+  if (Cancelled()) return CancelledError();
   if (::geteuid() != 0)
     return SandboxError("running build steps needs root (overlayfs mounts and runc need it)");
   auto runc = FindRunc(options_.runc_path);
@@ -121,6 +127,8 @@ llvm::Expected<RunResult> RuncRunner::Run(const RunSpec& spec) {
   // In the upper dir itself, once the overlay is gone: no whiteouts, no copy-ups.
   RemovePlaceholders(placeholders, spec.upper_dir);
   if (auto err = bundle->Remove()) return err;
+  // A step killed because the build is being cancelled did not fail by itself.
+  if (Cancelled()) return CancelledError();
   result->seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }
@@ -145,15 +153,25 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
     std::vector<char*> argv;
     for (std::string& word : words) argv.push_back(word.data());
     argv.push_back(nullptr);
+    if (!RegisterContainer(runc, options_.state_root, id)) return CancelledError();
     pid_t pid = ::fork();
-    if (pid < 0) return ErrnoError(errno, "cannot fork", runc);
+    if (pid < 0) {
+      UnregisterContainer(id);
+      return ErrnoError(errno, "cannot fork", runc);
+    }
     if (pid == 0) {
       ::execv(runc.c_str(), argv.data());
       ::_exit(127);
     }
     int status = 0;
+    int wait_errno = 0;
     while (::waitpid(pid, &status, 0) < 0)
-      if (errno != EINTR) return ErrnoError(errno, "cannot wait for", runc);
+      if (errno != EINTR) {
+        wait_errno = errno;
+        break;
+      }
+    UnregisterContainer(id);
+    if (wait_errno != 0) return ErrnoError(wait_errno, "cannot wait for", runc);
     RunResult result;
     result.exit_code = ExitCodeOf(status);
     if (auto err = mounts->secrets.Unmount()) return err;
@@ -175,15 +193,17 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
                                 std::chrono::milliseconds(0), {})
                            .takeError());
   };
+  if (!RegisterContainer(runc, state, id)) return CancelledError();
   auto exit =
       RunChild({runc, "--root", state, "run", "--bundle", bundle, id}, &output, spec.timeout, kill);
-  if (!exit) return exit.takeError();
-  if (exit->timed_out || WIFSIGNALED(exit->wait_status)) {
+  if (!exit || exit->timed_out || WIFSIGNALED(exit->wait_status) || Cancelled()) {
     // runc may not have cleaned up after itself: make sure the container is gone.
     llvm::consumeError(RunChild({runc, "--root", state, "delete", "--force", id}, nullptr,
                                 std::chrono::milliseconds(0), {})
                            .takeError());
   }
+  UnregisterContainer(id);
+  if (!exit) return exit.takeError();
 
   RunResult result;
   result.exit_code = ExitCodeOf(exit->wait_status);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "runtime/exec/cancellation.h"
 #include "runtime/exec/exec_error.h"
 
 namespace strata::exec {
@@ -28,6 +29,13 @@ ScopedMount::~ScopedMount() { llvm::consumeError(Unmount()); }
 
 llvm::Error ScopedMount::Unmount() {
   if (target_.empty()) return llvm::Error::success();
+  std::string target = target_;
+  llvm::Error result = UnmountWithRetries();
+  if (target_.empty()) UnregisterMount(target);
+  return result;
+}
+
+llvm::Error ScopedMount::UnmountWithRetries() {
   int err = 0;
   for (int attempt = 0; attempt < 20; ++attempt) {
     if (::umount2(target_.c_str(), 0) == 0) {
@@ -53,9 +61,12 @@ llvm::Error ScopedMount::Unmount() {
 llvm::Expected<ScopedMount> MountPrivateTmpfs(const std::string& target, uint64_t size_bytes) {
   std::string options = "mode=0700";
   if (size_bytes) options += ",size=" + std::to_string(size_bytes);
-  if (::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              options.c_str()) != 0)
-    return ErrnoError(errno, "cannot mount tmpfs", target);
+  int err = RegisterMount(target, [&] {
+    return ::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options.c_str()) == 0
+               ? 0
+               : errno;
+  });
+  if (err != 0) return ErrnoError(err, "cannot mount tmpfs", target);
   return ScopedMount(target);
 }
 

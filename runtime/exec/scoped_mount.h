@@ -1,4 +1,5 @@
 // An RAII mount point: unmounted when it goes out of scope, so no failure path leaks a mount.
+// Mounts made through exec::RegisterMount (cancellation.h) leave that registry when unmounted.
 #pragma once
 
 #include <llvm/Support/Error.h>
@@ -24,6 +25,7 @@ class ScopedMount {
   const std::string& Target() const { return target_; }
 
  private:
+  llvm::Error UnmountWithRetries();
   std::string target_;
 };
 

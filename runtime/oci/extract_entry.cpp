@@ -59,8 +59,18 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
       return EntryError(
           path, "is a hard link to '" + std::string(hardlink) + "', which escapes the layer root");
     llvm::Expected<store::UniqueFd> target_parent = root_.OpenDir(target, target.size() - 1, false);
-    if (!target_parent)
-      return EntryError(path, "is a hard link that " + llvm::toString(target_parent.takeError()));
+    if (!target_parent) {
+      std::error_code code = llvm::errorToErrorCode(target_parent.takeError());
+      std::string target_path = JoinParts(target, target.size());
+      if (code == std::errc::no_such_file_or_directory)
+        return EntryError(path, "is a hard link to '" + target_path + "', which is not in the layer (its directory '" +
+                                    JoinParts(target, target.size() - 1) + "' is missing)");
+      if (code == std::errc::too_many_symbolic_link_levels || code == std::errc::not_a_directory)
+        return EntryError(path, "is a hard link to '" + target_path + "', whose path goes through a symlink or a "
+                                    "file (not allowed: it could reach outside the layer)");
+      return EntryError(path, "is a hard link to '" + target_path + "', whose directory cannot be opened: " +
+                                  code.message());
+    }
     if (JoinParts(target, target.size()) == JoinParts(parts, parts.size()))
       return llvm::Error::success();
     if (llvm::Error err = RemoveAt(pfd, name))

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "runtime/exec/cancellation.h"
 #include "runtime/schedule/op_context.h"
 
 namespace strata::schedule {
@@ -191,6 +192,9 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
       changed.wait(lock, [&] { return !ready.empty() || running == 0 || failure; });
+      if (!failure && exec::Cancelled())
+        failure.emplace(llvm::createStringError(std::make_error_code(std::errc::operation_canceled),
+                                                "the build was cancelled"));
       if (failure || ready.empty()) return;  // failed, or nothing left to do
       size_t index = ready.front();
       ready.pop_front();
@@ -228,8 +232,25 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   ProgressEvent event = MakeEvent(ProgressEvent::Type::kStart, node, index, total);
 
   // One producer per key across processes: another build may have made it while we waited.
-  llvm::Expected<store::KeyLock> key_lock = store_.LockKey(key);
-  if (!key_lock) return key_lock.takeError();
+  bool started = false;
+  llvm::Expected<std::optional<store::KeyLock>> try_lock = store_.TryLockKey(key);
+  if (!try_lock) return try_lock.takeError();
+  std::optional<store::KeyLock> key_lock = std::move(*try_lock);
+  if (!key_lock) {
+    // Say what we wait for: another strata process is building this very node.
+    started = true;
+    if (progress_) {
+      progress_->Report(event);
+      ProgressEvent wait = event;
+      wait.type = ProgressEvent::Type::kLog;
+      wait.message = "waiting for another strata build on this store, which is building this node (" +
+                     event.description + ")";
+      progress_->Report(wait);
+    }
+    llvm::Expected<store::KeyLock> lock = store_.LockKey(key);
+    if (!lock) return lock.takeError();
+    key_lock.emplace(std::move(*lock));
+  }
   if (!options_.no_cache && !LocalForbidsCache(node)) {
     llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(key);
     if (!record) return record.takeError();
@@ -245,7 +266,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     }
   }
 
-  if (progress_) progress_->Report(event);
+  if (progress_ && !started) progress_->Report(event);
   auto start = Clock::now();
   OpContext context{store_, runner_, options_, node, {}, key, event.description, {}, -1};
   std::vector<std::string> input_keys;

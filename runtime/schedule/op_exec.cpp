@@ -7,6 +7,7 @@
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/copy_layer.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/rootfs_view.h"
@@ -41,6 +42,29 @@ std::string NormalizeDigest(std::string value) {
   for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (value.empty() || value.find_first_not_of("0123456789abcdef") != std::string::npos) return "x";
   return "sha256:" + value;
+}
+
+// What a bind mount of `artifact` shows. Store artifacts are immutable: bound as they are. The
+// user's local files are copied into `dir` first, exactly as a COPY would take them (ignored
+// files and `.git` left out, modes normalised, owned by root), so that the step sees what the
+// node's key describes, not the live directory with files the key does not cover.
+llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir) {
+  if (!artifact.local) return artifact.path;
+  struct stat st;
+  if (::lstat(artifact.path.c_str(), &st) != 0) return exec::ErrnoError(errno, "local source is gone", artifact.path);
+  std::string empty_root = dir + "/root";
+  std::string snapshot = dir + "/snapshot";
+  if (llvm::Error err = exec::MakeDirs(empty_root)) return std::move(err);
+  if (llvm::Error err = exec::MakeDirs(snapshot)) return std::move(err);
+  CopyRequest request;
+  request.source = artifact.path;
+  request.local = true;
+  request.local_root = artifact.local_root;
+  request.local_exclude = artifact.local_exclude;
+  std::string name = S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
+  request.dest = "/" + name;
+  if (llvm::Error err = BuildCopyLayer(request, empty_root, snapshot)) return std::move(err);
+  return name.empty() ? snapshot : snapshot + "/" + name;
 }
 
 }  // namespace
@@ -127,12 +151,16 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
     if (llvm::Error err = exec::MakeDirs(dir)) return err;
     spec.cache_mounts.push_back({dir, target});
   }
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "exec-");
+  if (!work) return work.takeError();
   if (const nlohmann::json* mounts = context.node.Find("mounts"); mounts && mounts->is_array()) {
     if (mounts->size() + 1 != context.inputs.size()) return OpError("exec mounts do not match the node's inputs");
     for (size_t i = 0; i < mounts->size(); ++i) {
       const NodeOutput& artifact = *context.inputs[i + 1];
       if (artifact.IsStage()) return OpError("exec mount " + std::to_string(i) + " is not an artifact");
-      spec.bind_mounts.push_back({artifact.path, (*mounts)[i].value("target", std::string())});
+      llvm::Expected<std::string> source = MountSource(artifact, work->Path() + "/mount-" + std::to_string(i));
+      if (!source) return source.takeError();
+      spec.bind_mounts.push_back({*source, (*mounts)[i].value("target", std::string())});
     }
   }
   for (const std::string& target : StringList(context.node.Find("tmpfs"))) spec.tmpfs_mounts.push_back({target, 0});
@@ -140,8 +168,6 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   llvm::Expected<std::vector<std::string>> lowers = ExtractLayers(context.store, parent);
   if (!lowers) return lowers.takeError();
   spec.lower_dirs = std::move(*lowers);
-  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "exec-");
-  if (!work) return work.takeError();
   spec.upper_dir = work->Path() + "/upper";
   spec.work_dir = work->Path() + "/work";
   spec.on_line = [&](llvm::StringRef line) {

@@ -11,11 +11,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "runtime/exec/exec_error.h"
+#include "runtime/exec/sandbox_reaper.h"
 #include "runtime/exec/scratch_dir.h"
 
 namespace strata::schedule {
@@ -44,46 +43,25 @@ WorkDir::~WorkDir() {
 
 namespace {
 
-// Undoes "\040"-style escapes of /proc/self/mountinfo.
-std::string Unescape(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 3 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 3), nullptr, 8));
-      i += 3;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-// A build killed during a RUN leaves the step's overlay mounted (its runner is gone): detach
-// every overlay whose upper dir lies in `dir`, and remove the runner's bundle around it.
-void DetachOverlaysOf(const std::string& dir) {
-  std::ifstream mountinfo("/proc/self/mountinfo");
-  std::string line;
-  std::vector<std::string> targets;
-  while (std::getline(mountinfo, line)) {
-    if (line.find("upperdir=" + dir + "/") == std::string::npos) continue;
-    std::istringstream fields(line);
-    std::string id, parent, device, root, target;
-    fields >> id >> parent >> device >> root >> target;
-    targets.push_back(Unescape(target));
-  }
-  for (const std::string& target : targets) {
-    if (::umount2(target.c_str(), MNT_DETACH) != 0) continue;
+// A build killed during a RUN leaves the step's mounts in place (its runner is gone): once
+// its containers are dead, detach every mount in the dir or over an upper dir in it, and
+// remove a bundle outside the store around such an overlay.
+void DetachMountsOf(const std::string& dir) {
+  for (const std::string& target : exec::DetachMountsUnder(dir)) {
     size_t slash = target.find_last_of('/');
     std::string bundle = target.substr(0, slash);
-    if (target.substr(slash) == "/rootfs" && bundle.find("/strata-bundle-") != std::string::npos)
+    if (target.substr(slash) == "/rootfs" && bundle.find("/strata-bundle-") != std::string::npos &&
+        bundle.compare(0, dir.size() + 1, dir + "/") != 0)
       llvm::consumeError(exec::RemoveTree(bundle));
   }
 }
 
 }  // namespace
 
-llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) {
-  std::string parent = store.Root() + "/work";
+llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) { return CleanStaleWorkDirs(store.Root()); }
+
+llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
+  std::string parent = store_root + "/work";
   DIR* dir = ::opendir(parent.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT) return 0;
@@ -93,15 +71,23 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) {
   while (struct dirent* entry = ::readdir(dir))
     if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.push_back(entry->d_name);
   ::closedir(dir);
-  size_t removed = 0;
+  // Locked while they are reaped, so that two cleaners never work on one dir.
+  std::vector<std::pair<std::string, store::UniqueFd>> stale;
   for (const std::string& name : names) {
     std::string path = parent + "/" + name;
     store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) continue;
     if (::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;  // a live build's
-    DetachOverlaysOf(path);
+    stale.emplace_back(path, std::move(fd));
+  }
+  // Every dead build's containers die before any mount goes: a container's rootfs stays
+  // in use (and its secrets readable) until then, detached or not.
+  for (const auto& [path, fd] : stale) exec::KillContainersUnder(path + "/runc");
+  size_t removed = 0;
+  for (const auto& [path, fd] : stale) {
+    DetachMountsOf(path);
     if (llvm::Error err = exec::RemoveTree(path)) {
-      llvm::consumeError(std::move(err));  // e.g. a mount left by a killed step: try next time
+      llvm::consumeError(std::move(err));  // e.g. a mount that would not go: try next time
       continue;
     }
     ++removed;

@@ -28,8 +28,11 @@ class WorkDir {
   store::UniqueFd lock_;
 };
 
-// Removes work dirs whose lock is free (their build is gone); returns how many.
+// Removes work dirs whose lock is free (their build is gone), after killing the containers
+// such a build left running (a sandbox dir's runc/ state root) and detaching its mounts;
+// returns how many. Live builds' dirs are left alone.
 llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store);
+llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root);
 
 // syncfs(2) of the filesystem holding `path`: what a record will name is on disk first.
 llvm::Error SyncFilesystem(const std::string& path);

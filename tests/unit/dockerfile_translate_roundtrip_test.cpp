@@ -150,29 +150,33 @@ TEST_CASE("dockerfile import: golden translations round-trip to the same keys", 
   CHECK(cases >= 6);
 }
 
-// Every parser golden case and every corpus Dockerfile that lowers must round-trip too.
+// Every parser golden case, and every Dockerfile of the organisation's corpus when one is
+// beside the checkout, must round-trip. The count asserted is of the project's own cases only:
+// a plain clone has no corpus, and its tests must not depend on one.
 TEST_CASE("dockerfile import: parser cases and the corpus round-trip", "[dockerfile]") {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(SourceDir() / "tests/golden/dockerfile"))
     if (entry.path().extension() == ".Dockerfile" && entry.path().stem().string().rfind("ok-", 0) == 0)
       files.push_back(entry.path());
+  const size_t own_files = files.size();
   fs::path corpus = SourceDir() / "../shared/corpus";
-  if (!fs::exists(corpus)) corpus = "/work/shared/corpus";
   if (fs::exists(corpus))
     for (const auto& entry : fs::recursive_directory_iterator(corpus))
       if (entry.is_regular_file() && entry.path().filename().string().find("Dockerfile") != std::string::npos)
         files.push_back(entry.path());
-  size_t lowered = 0, same = 0;
-  for (const fs::path& file : files) {
+  size_t lowered = 0, own_lowered = 0, same = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const fs::path& file = files[i];
     RoundTrip trip = Run(file, {}, fs::temp_directory_path() / "strata-import-corpus" / file.filename());
     if (!trip.lowered) continue;
     ++lowered;
+    own_lowered += i < own_files;
     INFO(file.string() << "\n" << trip.program << "\n" << trip.program_errors);
     CHECK(trip.program_graph == trip.lower_graph);
     same += trip.program_graph == trip.lower_graph;
   }
   WARN("round trip: " << same << " of " << lowered << " lowered Dockerfiles (" << files.size() << " read)");
-  CHECK(lowered >= 10);
+  CHECK(own_lowered >= 9);
 }
 
 }  // namespace

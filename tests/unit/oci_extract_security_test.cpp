@@ -166,7 +166,10 @@ TEST_CASE("oci extract: hard links that escape are refused", "[oci][extract]") {
                 "is a hard link to '" + up + "', which escapes the layer root");
   // Through a symlink to the host's directory: would link the host's file into the layer.
   ExpectRefused(*store, {{"link", AE_IFLNK, "", dir.path}, {"h", AE_IFREG, "", "", "link/secret"}},
-                "h", "is a hard link that goes through the symlink 'link'");
+                "h", "is a hard link to 'link/secret', whose path goes through a symlink");
+  // A hard link into a directory the layer does not have says so.
+  ExpectRefused(*store, {{"h", AE_IFREG, "", "", "etc/passwd"}}, "h",
+                "is a hard link to 'etc/passwd', which is not in the layer (its directory 'etc' is missing)");
   // A hard link to something not (yet) in the layer.
   ExpectRefused(*store, {{"h", AE_IFREG, "", "", "missing"}}, "h", "cannot be linked");
   // The absolute target is inside the layer: fine.
