@@ -37,8 +37,11 @@ llvm::Error MakeDirs(const std::string& path, mode_t mode) {
 // and device nodes, and work dirs hold build trees and secrets, so another local user must not
 // reach them. A directory an older Strata made 0755 is tightened.
 llvm::Error MakePrivateDir(const std::string& path) {
-  if (::mkdir(path.c_str(), kPrivateDirMode) != 0 && errno != EEXIST)
-    return ErrnoError(errno, "cannot create directory", path);
+  if (::mkdir(path.c_str(), kPrivateDirMode) != 0) {
+    // A read-only store opens for reading (commands that must write say so later).
+    if (errno == EROFS) return llvm::Error::success();
+    if (errno != EEXIST) return ErrnoError(errno, "cannot create directory", path);
+  }
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
   if (!S_ISDIR(st.st_mode))
