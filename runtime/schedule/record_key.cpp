@@ -5,6 +5,27 @@
 #include "runtime/store/sha256.h"
 
 namespace strata::schedule {
+namespace {
+
+// The ops that never write a layer with the build's LayerOptions. Unknown ops are assumed to
+// write one, so a new op can never share a record across options by accident.
+bool WritesNoLayer(graph::Op op) {
+  switch (op) {
+    case graph::Op::kScratch:
+    case graph::Op::kPull:
+    case graph::Op::kLoad:
+    case graph::Op::kLocal:
+    case graph::Op::kFetch:
+    case graph::Op::kText:
+    case graph::Op::kConfig:
+    case graph::Op::kSelect:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 OptionUse RecordKeys::Uses(const graph::Node& node) {
   if (auto it = uses_.find(&node); it != uses_.end()) return it->second;
@@ -20,9 +41,9 @@ OptionUse RecordKeys::Uses(const graph::Node& node) {
   // A file tree does not depend on how the layers it came from were compressed (a loaded image
   // keeps the compression its artifact has).
   if (!graph::IsStage(&node) || node.op() == graph::Op::kLoad) use.compression = false;
-  // These ops write a new layer: its mtimes are the epoch, its blob is compressed.
-  if (node.op() == graph::Op::kExec || node.op() == graph::Op::kCopy || node.op() == graph::Op::kMinimal)
-    use = {true, true};
+  // Every other op writes new layers (exec, copy, minimal, and any op added later unless it is
+  // listed here): their mtimes are the epoch and their blobs are compressed.
+  if (!WritesNoLayer(node.op())) use = {true, true};
   uses_[&node] = use;
   return use;
 }

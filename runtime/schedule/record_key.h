@@ -18,7 +18,8 @@ struct OptionUse {
 
 // Derivation keys describe what a node computes, not how its layers are encoded, so two builds
 // with different --source-date-epoch or --compression must not share the records of nodes
-// whose bytes those options change. Ops that write layers (exec, copy, minimal) depend on both;
+// whose bytes those options change. Ops that write layers (exec, copy, minimal, and any op not
+// known to write none) depend on both;
 // every other node depends on what its inputs depend on, except that an artifact (a file tree)
 // and a loaded image (its artifact's bytes) never depend on the compression. Nodes without
 // such inputs (scratch, pull, fetch, local, text, a load of a local file) stay shared.
