@@ -33,6 +33,7 @@ int BuildCommand(const std::vector<std::string>& args) {
       outputs.push_back(*spec);
     }
   BuildFlags flags = GetBuildFlags(parsed);
+  flags.check_blobs = !outputs.empty();
 
   return BuildTarget(flags, [&](const BuiltImage& built) {
     for (const OutputSpec& output : outputs) {

@@ -234,28 +234,48 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   runc_options.state_root = sandbox->Path() + "/runc";
   runc_options.bundle_parent = sandbox->Path();
   exec::RuncRunner runner(runc_options);
-  schedule::Executor executor(*store, runner, options, progress.get());
-  llvm::Expected<schedule::NodeOutput> output = executor.Build(nodes[0]);
-  if (!output) {
-    // A debian base fails on what the program named (a package, a suite): point at its call.
-    const graph::Node* failed = executor.failed_node();
-    if (failed && failed->op() == graph::Op::kDebian && failed->origin().valid()) {
-      llvm::consumeError(output.takeError());
-      diag::DiagnosticEngine diags;
-      diags.Error(failed->origin(), executor.failed_message());
-      diags.Print(std::cerr, session.sources());
+  // A corrupt blob found on the way (extracting a layer, or checking the image before it
+  // leaves the store) is removed; building again then rebuilds or refetches what it held.
+  // Each round removes at least one blob, so this ends.
+  std::optional<schedule::NodeOutput> output;
+  std::optional<oci::WrittenImage> written;
+  std::string record_key;
+  for (;;) {
+    size_t corrupt_before = store->CorruptBlobsRemoved();
+    schedule::Executor executor(*store, runner, options, progress.get());
+    record_key = executor.RecordKey(*nodes[0]);
+    llvm::Error err = [&]() -> llvm::Error {
+      llvm::Expected<schedule::NodeOutput> built = executor.Build(nodes[0]);
+      if (!built) return built.takeError();
+      output = std::move(*built);
+      llvm::Expected<oci::WrittenImage> image = oci::WriteImage(*store, output->image, flags.source_date_epoch);
+      if (!image) return image.takeError();
+      written = std::move(*image);
+      if (flags.check_blobs)
+        for (const oci::LayerDescriptor& layer : output->image.layers)
+          if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
+      return llvm::Error::success();
+    }();
+    if (!err) break;
+    if (store->CorruptBlobsRemoved() == corrupt_before) {
+      // A debian base fails on what the program named (a package, a suite): point at its call.
+      const graph::Node* failed = executor.failed_node();
+      if (failed && failed->op() == graph::Op::kDebian && failed->origin().valid()) {
+        llvm::consumeError(std::move(err));
+        diag::DiagnosticEngine diags;
+        diags.Error(failed->origin(), executor.failed_message());
+        diags.Print(std::cerr, session.sources());
+        return kExitProgramError;
+      }
+      Error(llvm::toString(std::move(err)));
       return kExitProgramError;
     }
-    Error(llvm::toString(output.takeError()));
-    return kExitProgramError;
-  }
-  llvm::Expected<oci::WrittenImage> written = oci::WriteImage(*store, output->image, flags.source_date_epoch);
-  if (!written) {
-    Error(llvm::toString(written.takeError()));
-    return kExitProgramError;
+    std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
+              << "strata: building again without it\n";
   }
   schedule::RootRecord record;
-  record.key = nodes[0]->key().Hex();
+  record.key = record_key;
+  record.node = nodes[0]->key().Hex();
   record.time = static_cast<int64_t>(std::time(nullptr));
   record.blobs = {written->manifest_digest, written->config_digest};
   if (llvm::Error err = schedule::WriteRoot(*store, record)) {

@@ -30,6 +30,10 @@ struct BuildFlags {
   int64_t source_date_epoch = 0;
   oci::Compression compression = oci::Compression::kGzip;
   std::string debian_mirror;  // --debian-mirror; "" for the default
+  // Hash the image's layer blobs before `then` (they are about to leave the store); a corrupt
+  // one is removed and the build runs again. `strata build` without -o skips it (nothing
+  // leaves; extraction checks what it reads anyway).
+  bool check_blobs = true;
 };
 
 // Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression,

@@ -53,7 +53,8 @@ Session::Session() {
   // The local-source hash cache lives in the store so unchanged trees are not re-read.
   std::string store = DefaultStoreDir();
   std::string cache_path;
-  if (::mkdir(store.c_str(), 0755) == 0 || errno == EEXIST) cache_path = store + "/local-hash-cache";
+  // 0700, as Store::Open makes it (docs/store.md, "Who may read the store").
+  if (::mkdir(store.c_str(), 0700) == 0 || errno == EEXIST) cache_path = store + "/local-hash-cache";
   // Any command on the store ends what builds killed with SIGKILL left running or mounted.
   llvm::consumeError(schedule::CleanStaleWorkDirs(store).takeError());
   hasher_ = std::make_unique<graph::LocalSourceHasher>(cache_path);

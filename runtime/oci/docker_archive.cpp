@@ -18,9 +18,7 @@ namespace {
 llvm::Error AddLayer(const store::Store& store, TarFileWriter& tar, const std::string& path,
                      const LayerDescriptor& layer) {
   std::string blob = store.BlobPath(layer.digest);
-  if (blob.empty() || !store.HasBlob(layer.digest))
-    return store::MakeError(std::errc::no_such_file_or_directory,
-                            "layer " + layer.digest + " is not in the store");
+  if (llvm::Error err = store.CheckBlob(layer.digest)) return err;
   if (layer.digest == layer.diff_id) return tar.AddFile(path, blob);
   llvm::Expected<store::TempFile> temp = store::TempFile::Create(store.TmpDir(), 0600);
   if (!temp) return temp.takeError();
@@ -67,10 +65,8 @@ llvm::Error SplitRef(const std::string& ref, std::string& name, std::string& tag
 llvm::Error ExportDockerArchive(const store::Store& store, const Image& image,
                                 const WrittenImage& written, const std::string& file,
                                 const std::string& ref) {
+  if (llvm::Error err = store.CheckBlob(written.config_digest)) return err;
   std::string config_path = store.BlobPath(written.config_digest);
-  if (config_path.empty() || !store.HasBlob(written.config_digest))
-    return store::MakeError(std::errc::no_such_file_or_directory,
-                            "image config " + written.config_digest + " is not in the store");
   std::string config_name = store::DigestHex(written.config_digest).str() + ".json";
 
   nlohmann::json layer_paths = nlohmann::json::array();

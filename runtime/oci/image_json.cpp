@@ -149,17 +149,21 @@ llvm::Expected<std::vector<std::string>> ReadConfigJson(const nlohmann::json& js
 }
 
 std::string NormalizeLayerMediaType(const std::string& media_type) {
-  llvm::StringRef type(media_type);
-  bool oci = type.startswith("application/vnd.oci.image.layer.");
-  bool docker = type.startswith("application/vnd.docker.image.rootfs.");
-  if (!oci && !docker) return "";
-  if (type.endswith("+gzip") || type.endswith(".tar.gzip") || type.endswith(".gzip"))
+  // Exactly the types the OCI image spec and Docker's schema 2 define for layers this importer
+  // can unpack; anything else (a made-up type, foreign layers) is refused by the caller.
+  if (media_type == "application/vnd.oci.image.layer.v1.tar" ||
+      media_type == "application/vnd.oci.image.layer.v1.tar+gzip" ||
+      media_type == "application/vnd.oci.image.layer.v1.tar+zstd")
+    return media_type;
+  if (media_type == "application/vnd.docker.image.rootfs.diff.tar.gzip")
     return "application/vnd.oci.image.layer.v1.tar+gzip";
-  if (type.endswith("+zstd") || type.endswith(".zstd"))
-    return "application/vnd.oci.image.layer.v1.tar+zstd";
-  if (type.endswith(".tar") || type.endswith("tar"))
+  if (media_type == "application/vnd.docker.image.rootfs.diff.tar")
     return "application/vnd.oci.image.layer.v1.tar";
   return "";
+}
+
+bool IsConfigMediaType(const std::string& media_type) {
+  return media_type == kOciConfigType || media_type == kDockerConfigType;
 }
 
 }  // namespace strata::oci

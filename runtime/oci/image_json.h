@@ -19,6 +19,7 @@ inline constexpr const char* kDockerManifestType =
     "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr const char* kDockerListType =
     "application/vnd.docker.distribution.manifest.list.v2+json";
+inline constexpr const char* kDockerConfigType = "application/vnd.docker.container.image.v1+json";
 inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
 
 // "1970-01-01T00:00:00Z" for 0.
@@ -46,5 +47,7 @@ llvm::Expected<std::vector<std::string>> ReadConfigJson(const nlohmann::json& js
 
 // The OCI layer media type for a layer media type of OCI or Docker; "" when not a layer type.
 std::string NormalizeLayerMediaType(const std::string& media_type);
+// An OCI or Docker image config media type.
+bool IsConfigMediaType(const std::string& media_type);
 
 }  // namespace strata::oci

@@ -160,9 +160,8 @@ llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerD
   std::string dest = layers_dir + "/" + hex;
   struct stat st;
   if (::lstat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dest;
-  if (!store.HasBlob(layer.digest))
-    return store::MakeError(std::errc::no_such_file_or_directory,
-                            "layer " + layer.digest + " is not in the store");
+  // The blob is hashed before use: a corrupt one is removed and the error says so.
+  if (llvm::Error err = store.CheckBlob(layer.digest)) return err;
   if (llvm::Error err = MakeDirs(layers_dir)) return err;
   CleanStaleExtractDirs(store.TmpDir());
 

@@ -1,9 +1,16 @@
 // LayerStream: libarchive's raw format with the gzip and zstd filters, plus a running sha256.
 #include "runtime/oci/layer_stream.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <vector>
 
+#include <llvm/ADT/StringRef.h>
+
 #include "runtime/store/temp_file.h"
+#include "runtime/store/unique_fd.h"
 
 namespace strata::oci {
 
@@ -12,6 +19,25 @@ std::string SniffCompression(const unsigned char* head, size_t size) {
   if (size >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
     return "zstd";
   return "";
+}
+
+llvm::Error CheckLayerCompression(const std::string& path, const std::string& media_type,
+                                  const std::string& what) {
+  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return store::ErrnoError(errno, "cannot open", path);
+  unsigned char head[4] = {0, 0, 0, 0};
+  ssize_t n;
+  do n = ::read(fd.Get(), head, sizeof head);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return store::ErrnoError(errno, "cannot read", path);
+  std::string found = SniffCompression(head, static_cast<size_t>(n));
+  llvm::StringRef type(media_type);
+  std::string declared = type.endswith("+gzip") ? "gzip" : type.endswith("+zstd") ? "zstd" : "";
+  if (found == declared) return llvm::Error::success();
+  return store::MakeError(std::errc::illegal_byte_sequence,
+                          what + ": its media type " + media_type + " says " +
+                              (declared.empty() ? "uncompressed" : declared) + ", but its bytes are " +
+                              (found.empty() ? "not compressed" : found));
 }
 
 llvm::Expected<LayerStream> LayerStream::Open(const std::string& blob_path) {

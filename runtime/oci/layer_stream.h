@@ -42,4 +42,10 @@ class LayerStream {
 // The compression of a blob from its first bytes: "gzip", "zstd" or "" (none).
 std::string SniffCompression(const unsigned char* head, size_t size);
 
+// Refuses a layer file whose first bytes contradict its (normalized OCI) media type: a "+gzip"
+// layer that is not gzip, a "+zstd" one that is not zstd, a plain tar that is compressed.
+// `what` names the layer in the error.
+llvm::Error CheckLayerCompression(const std::string& path, const std::string& media_type,
+                                  const std::string& what);
+
 }  // namespace strata::oci

@@ -15,11 +15,8 @@ llvm::Error ExportOciArchive(const store::Store& store, const Image& image,
                              const std::string& tag) {
   std::set<std::string> digests = {written.config_digest, written.manifest_digest};
   for (const LayerDescriptor& layer : image.layers) digests.insert(layer.digest);
-  for (const std::string& digest : digests) {
-    if (!store::IsValidDigest(digest) || !store.HasBlob(digest))
-      return store::MakeError(std::errc::no_such_file_or_directory,
-                              "blob " + digest + " is not in the store");
-  }
+  for (const std::string& digest : digests)
+    if (llvm::Error err = store.CheckBlob(digest)) return err;
   nlohmann::json index = {
       {"schemaVersion", 2},
       {"mediaType", kOciIndexType},

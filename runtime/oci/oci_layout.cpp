@@ -22,6 +22,7 @@ llvm::Error CopyBlob(const store::Store& store, const std::string& digest,
   if (src.empty())
     return store::MakeError(std::errc::invalid_argument, "invalid digest '" + digest + "'");
   std::string dest = layout + "/blobs/sha256/" + store::DigestHex(digest).str();
+  if (llvm::Error err = store.CheckBlob(digest)) return err;
   struct stat src_st, dest_st;
   if (::stat(src.c_str(), &src_st) != 0) return store::ErrnoError(errno, "missing blob", src);
   // Content-addressed: a blob already there with the right size is the same blob (as

@@ -8,6 +8,7 @@
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/oci/image_json.h"
+#include "runtime/oci/layer_stream.h"
 #include "runtime/store/names.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/temp_file.h"
@@ -21,6 +22,16 @@ constexpr int kMaxIndexDepth = 4;
 llvm::Error Bad(const std::string& message) {
   return store::MakeError(std::errc::invalid_argument, message);
 }
+
+// A string field: "" when absent, "(not a string)" when it is something else (which no check
+// accepts), so hostile JSON is refused with a message instead of a json exception.
+std::string Field(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  if (it == object.end()) return "";
+  return it->is_string() ? it->get<std::string>() : "(not a string)";
+}
+std::string MediaType(const nlohmann::json& object) { return Field(object, "mediaType"); }
 
 class LayoutReader {
  public:
@@ -42,7 +53,7 @@ class LayoutReader {
 
 llvm::Expected<std::string> LayoutReader::BlobPath(const nlohmann::json& descriptor) {
   if (!descriptor.is_object()) return Bad(dir_ + ": a descriptor is not an object");
-  std::string digest = descriptor.value("digest", "");
+  std::string digest = Field(descriptor, "digest");
   if (!store::IsValidDigest(digest))
     return Bad(dir_ + ": unsupported or malformed digest '" + digest + "'");
   return dir_ + "/blobs/sha256/" + store::DigestHex(digest).str();
@@ -53,7 +64,7 @@ llvm::Expected<nlohmann::json> LayoutReader::ReadJsonBlob(const nlohmann::json& 
   if (!path) return path.takeError();
   llvm::Expected<std::string> bytes = ReadSmallFile(*path, kMaxJsonSize);
   if (!bytes) return bytes.takeError();
-  std::string digest = descriptor.value("digest", "");
+  std::string digest = Field(descriptor, "digest");
   if (store::Sha256Digest(bytes->data(), bytes->size()) != digest)
     return Bad(dir_ + ": blob " + digest + " does not match its digest");
   nlohmann::json json = nlohmann::json::parse(*bytes, nullptr, false);
@@ -62,7 +73,7 @@ llvm::Expected<nlohmann::json> LayoutReader::ReadJsonBlob(const nlohmann::json& 
 }
 
 bool IsIndex(const nlohmann::json& json) {
-  std::string type = json.is_object() ? json.value("mediaType", "") : "";
+  std::string type = MediaType(json);
   return type == kOciIndexType || type == kDockerListType;
 }
 
@@ -103,12 +114,12 @@ llvm::Expected<nlohmann::json> LayoutReader::SelectManifest(const nlohmann::json
     llvm::Expected<nlohmann::json> index = ReadJsonBlob(chosen);
     if (!index) return index.takeError();
     if (!index->contains("manifests") || !(*index)["manifests"].is_array())
-      return Bad(dir_ + ": image index " + chosen.value("digest", "") + " has no manifests");
+      return Bad(dir_ + ": image index " + Field(chosen, "digest") + " has no manifests");
     nlohmann::json next;
     for (const nlohmann::json& d : (*index)["manifests"]) {
       if (!d.is_object() || !d.contains("platform") || !d["platform"].is_object()) continue;
-      if (d["platform"].value("os", "") == "linux" &&
-          d["platform"].value("architecture", "") == "amd64") {
+      if (Field(d["platform"], "os") == "linux" &&
+          Field(d["platform"], "architecture") == "amd64") {
         next = d;
         break;
       }
@@ -122,12 +133,11 @@ llvm::Expected<nlohmann::json> LayoutReader::SelectManifest(const nlohmann::json
 llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& descriptor,
                                                         const std::string& diff_id) {
   LayerDescriptor layer;
-  layer.digest = descriptor.value("digest", "");
+  layer.digest = Field(descriptor, "digest");
   layer.diff_id = diff_id;
-  layer.media_type = NormalizeLayerMediaType(descriptor.value("mediaType", ""));
+  layer.media_type = NormalizeLayerMediaType(MediaType(descriptor));
   if (layer.media_type.empty())
-    return Bad(dir_ + ": layer " + layer.digest + " has unsupported media type '" +
-               descriptor.value("mediaType", "") + "'");
+    return Bad(dir_ + ": layer " + layer.digest + " has unsupported media type '" + MediaType(descriptor) + "'");
   llvm::Expected<std::string> path = BlobPath(descriptor);
   if (!path) return path.takeError();
   store::UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
@@ -138,6 +148,8 @@ llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& de
   if (descriptor.contains("size") && descriptor["size"].is_number_unsigned() &&
       descriptor["size"].get<uint64_t>() != layer.size)
     return Bad(dir_ + ": layer " + layer.digest + " has the wrong size");
+  if (llvm::Error err = CheckLayerCompression(*path, layer.media_type, dir_ + ": layer " + layer.digest))
+    return err;
   if (store_.HasBlob(layer.digest)) return layer;
   llvm::Expected<store::BlobWriter> writer = store_.NewBlobWriter();
   if (!writer) return writer.takeError();
@@ -161,16 +173,28 @@ llvm::Expected<Image> LayoutReader::Read(const std::string& tag) {
   if (!index.is_object()) return Bad(dir_ + "/index.json: not a JSON object");
   llvm::Expected<nlohmann::json> descriptor = SelectManifest(index, tag);
   if (!descriptor) return descriptor.takeError();
+  // Media types are checked, not trusted: what is re-exported must be what it claims to be.
+  std::string listed_type = MediaType(*descriptor);
+  if (!listed_type.empty() && listed_type != kOciManifestType && listed_type != kDockerManifestType)
+    return Bad(dir_ + ": index.json lists " + Field(*descriptor, "digest") +
+               " with unsupported media type '" + listed_type + "'");
   llvm::Expected<nlohmann::json> manifest = ReadJsonBlob(*descriptor);
   if (!manifest) return manifest.takeError();
   if (!manifest->is_object() || !manifest->contains("config") || !manifest->contains("layers") ||
       !(*manifest)["layers"].is_array())
-    return Bad(dir_ + ": manifest " + descriptor->value("digest", "") + " is malformed");
+    return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") + " is malformed");
+  std::string manifest_type = MediaType(*manifest);
+  if (!manifest_type.empty() && manifest_type != kOciManifestType && manifest_type != kDockerManifestType)
+    return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") + " has unsupported media type '" +
+               manifest_type + "'");
+  if (!IsConfigMediaType(MediaType((*manifest)["config"])))
+    return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") +
+               ": the config has unsupported media type '" + MediaType((*manifest)["config"]) + "'");
   llvm::Expected<nlohmann::json> config = ReadJsonBlob((*manifest)["config"]);
   if (!config) return config.takeError();
 
   Image image;
-  std::string what = dir_ + ": image config " + (*manifest)["config"].value("digest", "");
+  std::string what = dir_ + ": image config " + Field((*manifest)["config"], "digest");
   llvm::Expected<std::vector<std::string>> diff_ids = ReadConfigJson(*config, what, image);
   if (!diff_ids) return diff_ids.takeError();
   const nlohmann::json& layers = (*manifest)["layers"];

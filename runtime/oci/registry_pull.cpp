@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/oci/layer_stream.h"
 #include "runtime/oci/registry.h"
 #include "runtime/oci/registry_client.h"
 #include "runtime/oci/registry_manifest.h"
@@ -76,8 +77,14 @@ llvm::Expected<PulledImage> PullImage(const store::Store& store, const std::stri
   llvm::Expected<Image> image = ImageFromConfig(*content, *config, what);
   if (!image) return image.takeError();
   if (!options.config_only)
-    for (const Descriptor& layer : content->layers)
+    for (size_t i = 0; i < content->layers.size(); ++i) {
+      const Descriptor& layer = content->layers[i];
       if (llvm::Error error = client.FetchBlob(store, layer.digest, layer.size)) return error;
+      // The media type is checked against the bytes, so a re-export never mislabels a layer.
+      if (llvm::Error error = CheckLayerCompression(store.BlobPath(layer.digest), image->layers[i].media_type,
+                                                    what + ": layer " + layer.digest))
+        return error;
+    }
   pulled.image = std::move(*image);
   return pulled;
 }

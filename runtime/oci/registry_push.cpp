@@ -23,15 +23,13 @@ llvm::Error PushImage(const store::Store& store, const Image& image, const Writt
   blobs.push_back(written.config_digest);
   for (const std::string& digest : blobs) {
     std::string path = store.BlobPath(digest);
-    if (path.empty() || !store.HasBlob(digest))
-      return llvm::createStringError(std::errc::no_such_file_or_directory,
-                                     "cannot push %s: blob %s is not in the store %s",
-                                     ref_text.c_str(), digest.c_str(), store.Root().c_str());
+    if (llvm::Error error = store.CheckBlob(digest)) return error;
     llvm::Expected<bool> present = client.HasBlob(digest);
     if (!present) return present.takeError();
     if (*present) continue;
     if (llvm::Error error = client.UploadBlob(digest, path)) return error;
   }
+  if (llvm::Error error = store.CheckBlob(written.manifest_digest)) return error;
   std::ifstream in(store.BlobPath(written.manifest_digest), std::ios::binary);
   if (!in)
     return llvm::createStringError(std::errc::no_such_file_or_directory,

@@ -95,6 +95,7 @@ std::string OpContext::Param(llvm::StringRef name) const {
 struct Executor::Plan {
   struct Entry {
     const graph::Node* node = nullptr;
+    std::string record_key;            // RecordKeys::Of(node): where its record lives
     std::optional<NodeOutput> output;  // set when cached or done
     std::vector<size_t> inputs;        // indexes of input entries, in input order
     std::vector<size_t> dependents;
@@ -107,7 +108,8 @@ struct Executor::Plan {
 
 Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
                    ProgressSink* progress)
-    : store_(store), runner_(runner), options_(std::move(options)), progress_(progress) {
+    : store_(store), runner_(runner), options_(std::move(options)), progress_(progress),
+      record_keys_(options_.layer) {
   if (options_.jobs <= 0) options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
@@ -119,11 +121,12 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     if (auto it = plan.index.find(node); it != plan.index.end()) return it->second;
     Plan::Entry entry;
     entry.node = node;
+    entry.record_key = record_keys_.Of(*node);
     if (!options_.no_cache && !LocalForbidsCache(*node)) {
-      llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(node->key().Hex());
+      llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(entry.record_key);
       if (!record) return record.takeError();
       if (*record) {
-        llvm::Expected<NodeOutput> output = FromRecord(**record);
+        llvm::Expected<NodeOutput> output = FromRecord(store_, **record);
         if (output && RecordIsComplete(store_, *output)) {
           entry.output = std::move(*output);
           entry.cached = true;
@@ -224,7 +227,7 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
 
 llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   const graph::Node& node = *plan.entries[index].node;
-  const std::string key = node.key().Hex();
+  const std::string key = plan.entries[index].record_key;
   const std::string op(graph::OpName(node.op()));
   const int total = static_cast<int>(plan.entries.size());
   ProgressEvent event = MakeEvent(ProgressEvent::Type::kStart, node, index, total);
@@ -253,7 +256,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(key);
     if (!record) return record.takeError();
     if (*record) {
-      llvm::Expected<NodeOutput> output = FromRecord(**record);
+      llvm::Expected<NodeOutput> output = FromRecord(store_, **record);
       if (output && RecordIsComplete(store_, *output)) {
         ++stats_.cached;
         event.type = ProgressEvent::Type::kCached;
@@ -270,7 +273,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   std::vector<std::string> input_keys;
   for (size_t input : plan.entries[index].inputs) {
     context.inputs.push_back(&*plan.entries[input].output);
-    input_keys.push_back(plan.entries[input].node->key().Hex());
+    input_keys.push_back(plan.entries[input].record_key);
   }
   context.log = [&](llvm::StringRef line) {
     if (!progress_) return;
@@ -299,7 +302,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   }();
   // Records only name published blobs and directories, so they go last.
   if (output) {
-    if (llvm::Error err = store_.PutNodeRecord(key, ToRecord(*output, op, input_keys)))
+    if (llvm::Error err = store_.PutNodeRecord(key, ToRecord(store_, *output, op, input_keys)))
       output = std::move(err);
   }
   event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -315,7 +318,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
         failed_message_ = message;
       }
     }
-    return OpError(op + " node " + key + " (" + event.description + ") failed: " + message);
+    return OpError(op + " node " + node.key().Hex() + " (" + event.description + ") failed: " + message);
   }
   ++stats_.executed;
   event.type = ProgressEvent::Type::kDone;

@@ -14,6 +14,7 @@
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
+#include "runtime/schedule/record_key.h"
 #include "runtime/store/store.h"
 
 namespace strata::schedule {
@@ -51,6 +52,10 @@ class Executor {
   const graph::Node* failed_node() const { return failed_node_; }
   const std::string& failed_message() const { return failed_message_; }
 
+  // Where the node's record is stored with this executor's options (see RecordKeys): the key
+  // a root record names for gc.
+  std::string RecordKey(const graph::Node& node) { return record_keys_.Of(node); }
+
  private:
   struct Plan;
   llvm::Expected<NodeOutput> Execute(Plan& plan, size_t index);
@@ -63,6 +68,7 @@ class Executor {
   std::mutex failed_mutex_;
   const graph::Node* failed_node_ = nullptr;
   std::string failed_message_;
+  RecordKeys record_keys_;
 };
 
 // A short human description of a node for progress lines and errors: "RUN make",

@@ -83,7 +83,8 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     if (json.contains("inputs") && json["inputs"].is_array())
       for (const nlohmann::json& input : json["inputs"])
         if (input.is_string()) pending.push_back(input);
-    llvm::Expected<NodeOutput> output = FromRecord(json);
+    for (const std::string& dir : RecordArtifactDirs(json)) artifacts.insert(dir);
+    llvm::Expected<NodeOutput> output = FromRecord(store, json);
     if (!output) {
       llvm::consumeError(output.takeError());
       continue;
@@ -92,9 +93,6 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
       blobs.insert(Hex(layer.digest));
       layers.insert(Hex(layer.diff_id));
     }
-    std::string prefix = root + "/artifacts/";
-    if (!output->IsStage() && output->path.compare(0, prefix.size(), prefix) == 0)
-      artifacts.insert(output->path.substr(prefix.size(), output->path.find('/', prefix.size()) - prefix.size()));
   }
 
   // Sweep.

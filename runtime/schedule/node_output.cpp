@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <cstring>
 #include <ctime>
 
 namespace strata::schedule {
@@ -22,7 +23,7 @@ NodeOutput NodeOutput::Artifact(std::string path, bool local) {
   return output;
 }
 
-nlohmann::json ToRecord(const NodeOutput& output, const std::string& op,
+nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, const std::string& op,
                         const std::vector<std::string>& input_keys) {
   nlohmann::json record = nlohmann::json::object();
   record["op"] = op;
@@ -33,7 +34,11 @@ nlohmann::json ToRecord(const NodeOutput& output, const std::string& op,
     record["image"] = output.image.ToJson();
   } else {
     record["kind"] = "artifact";
-    record["path"] = output.path;
+    std::string prefix = store.Root() + "/";
+    if (!output.local && output.path.compare(0, prefix.size(), prefix) == 0)
+      record["store_path"] = output.path.substr(prefix.size());
+    else
+      record["path"] = output.path;
     if (output.local) record["local"] = true;
     if (!output.local_exclude.empty()) {
       record["local_root"] = output.local_root;
@@ -43,7 +48,7 @@ nlohmann::json ToRecord(const NodeOutput& output, const std::string& op,
   return record;
 }
 
-llvm::Expected<NodeOutput> FromRecord(const nlohmann::json& record) {
+llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann::json& record) {
   auto bad = [](const std::string& why) {
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
                                    "malformed node record: " + why);
@@ -58,9 +63,21 @@ llvm::Expected<NodeOutput> FromRecord(const nlohmann::json& record) {
     return NodeOutput::Stage(std::move(*image));
   }
   if (kind == "artifact") {
-    if (!record.contains("path") || !record["path"].is_string()) return bad("artifact without path");
     bool local = record.contains("local") && record["local"].is_boolean() && record["local"].get<bool>();
-    NodeOutput output = NodeOutput::Artifact(record["path"].get<std::string>(), local);
+    std::string path;
+    if (record.contains("store_path") && record["store_path"].is_string()) {
+      std::string relative = record["store_path"].get<std::string>();
+      // Only ever written by ToRecord; anything climbing out of the store is tampering.
+      if (relative.empty() || relative[0] == '/' || relative == ".." || relative.rfind("../", 0) == 0 ||
+          relative.find("/../") != std::string::npos)
+        return bad("artifact path '" + relative + "' leaves the store");
+      path = store.Root() + "/" + relative;
+    } else if (record.contains("path") && record["path"].is_string()) {
+      path = record["path"].get<std::string>();
+    } else {
+      return bad("artifact without path");
+    }
+    NodeOutput output = NodeOutput::Artifact(std::move(path), local);
     if (record.contains("local_exclude") && record["local_exclude"].is_array()) {
       output.local_root = record.value("local_root", std::string());
       for (const nlohmann::json& pattern : record["local_exclude"])
@@ -79,6 +96,27 @@ bool RecordIsComplete(const store::Store& store, const NodeOutput& output) {
   }
   struct stat st;
   return ::lstat(output.path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> RecordArtifactDirs(const nlohmann::json& record) {
+  std::vector<std::string> dirs;
+  auto kind = record.is_object() ? record.find("kind") : record.end();
+  if (!record.is_object() || kind == record.end() || *kind != "artifact") return dirs;
+  auto segment_after = [](const std::string& path, size_t start) {
+    return path.substr(start, path.find('/', start) - start);
+  };
+  if (record.contains("store_path") && record["store_path"].is_string()) {
+    const std::string& path = record["store_path"].get_ref<const std::string&>();
+    if (path.rfind("artifacts/", 0) == 0) dirs.push_back(segment_after(path, std::strlen("artifacts/")));
+    return dirs;
+  }
+  if (!record.contains("path") || !record["path"].is_string()) return dirs;
+  if (record.contains("local") && record["local"] == true) return dirs;
+  // An old record: which "/artifacts/" was the store's is unknown, so every candidate is kept.
+  const std::string& path = record["path"].get_ref<const std::string&>();
+  for (size_t at = path.find("/artifacts/"); at != std::string::npos; at = path.find("/artifacts/", at + 1))
+    dirs.push_back(segment_after(path, at + std::strlen("/artifacts/")));
+  return dirs;
 }
 
 std::vector<std::string> LayerDigests(const NodeOutput& output) {

@@ -32,11 +32,21 @@ struct NodeOutput {
   bool IsStage() const { return kind == Kind::kStage; }
 };
 
-// The node record: {"kind":"stage","image":{...}} or {"kind":"artifact","path":...}, plus
-// "op", "inputs" (input keys, for gc) and "created" (unix seconds).
-nlohmann::json ToRecord(const NodeOutput& output, const std::string& op,
+// The node record: {"kind":"stage","image":{...}} or {"kind":"artifact",...}, plus "op",
+// "inputs" (input record keys, for gc) and "created" (unix seconds). An artifact inside the
+// store is recorded as "store_path", relative to the store root, so that a store reached
+// through a symlink, a bind mount or after a move still finds (and gc still keeps) what its
+// records name; an artifact outside it (the user's local files) as an absolute "path". Records
+// of older versions with an absolute "path" into the store are still read: such a path is
+// trusted only while it exists (otherwise the node is rebuilt), and gc keeps what it names.
+nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, const std::string& op,
                         const std::vector<std::string>& input_keys);
-llvm::Expected<NodeOutput> FromRecord(const nlohmann::json& record);
+llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann::json& record);
+
+// The names under <store>/artifacts/ that a record's artifact may live in (none for a stage or
+// a local artifact). For an old record's absolute path, every segment after an "/artifacts/"
+// in it, whatever the store was called then: gc keeping one too many is harmless.
+std::vector<std::string> RecordArtifactDirs(const nlohmann::json& record);
 
 // True when everything the record names (layer blobs, artifact path) is still in place, so the
 // record can be trusted as a cache hit.

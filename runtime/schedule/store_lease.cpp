@@ -39,6 +39,7 @@ llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
   std::string dir = store.Root() + "/roots";
   if (llvm::Error err = exec::MakeDirs(dir)) return err;
   nlohmann::json json = {{"key", root.key}, {"time", root.time}, {"blobs", root.blobs}};
+  if (!root.node.empty()) json["node"] = root.node;
   std::string text = json.dump() + "\n";
   llvm::Expected<store::TempFile> file = store::TempFile::Create(store.TmpDir(), 0644);
   if (!file) return file.takeError();
@@ -70,6 +71,7 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
         json["time"].is_number_integer()) {
       root.key = json["key"];
       root.time = json["time"];
+      if (json.contains("node") && json["node"].is_string()) root.node = json["node"];
       if (json.contains("blobs") && json["blobs"].is_array())
         for (const nlohmann::json& blob : json["blobs"])
           if (blob.is_string()) root.blobs.push_back(blob);

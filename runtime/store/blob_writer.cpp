@@ -22,7 +22,8 @@ llvm::Expected<std::string> BlobWriter::CommitExpecting(llvm::StringRef expected
                                        ", got " + digest);
   }
   std::string dest = blob_dir_ + "/" + DigestHex(digest).str();
-  if (llvm::Error err = file_.CommitIfAbsent(dest)) return err;
+  if (llvm::Error err = file_.CommitReplace(dest)) return err;
+  if (trust_) trust_->MarkVerified(digest);
   return digest;
 }
 

@@ -5,8 +5,10 @@
 #include <llvm/Support/Error.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "runtime/store/blob_trust.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/temp_file.h"
 
@@ -16,8 +18,8 @@ namespace strata::store {
 // a writer dropped (or killed) before that leaves only a temp file that is never trusted.
 class BlobWriter {
  public:
-  BlobWriter(TempFile file, std::string blob_dir)
-      : file_(std::move(file)), blob_dir_(std::move(blob_dir)) {}
+  BlobWriter(TempFile file, std::string blob_dir, std::shared_ptr<BlobTrust> trust)
+      : file_(std::move(file)), blob_dir_(std::move(blob_dir)), trust_(std::move(trust)) {}
   BlobWriter(BlobWriter&&) noexcept = default;
   BlobWriter& operator=(BlobWriter&&) noexcept = default;
 
@@ -25,7 +27,9 @@ class BlobWriter {
   llvm::Error Write(llvm::StringRef bytes) { return Write(bytes.data(), bytes.size()); }
   uint64_t Size() const { return size_; }
 
-  // Publishes blobs/sha256/<hex> and returns "sha256:<hex>". Call once.
+  // Publishes blobs/sha256/<hex> and returns "sha256:<hex>". Call once. An existing file of
+  // that name is replaced: it should hold the same bytes, and if it was corrupted, this
+  // repairs it (so `--no-cache` rebuilds a damaged layer for good).
   llvm::Expected<std::string> Commit();
   // As Commit, but publishes nothing and fails when the bytes do not hash to `expected`.
   llvm::Expected<std::string> CommitExpecting(llvm::StringRef expected);
@@ -33,6 +37,7 @@ class BlobWriter {
  private:
   TempFile file_;
   std::string blob_dir_;
+  std::shared_ptr<BlobTrust> trust_;
   Sha256 hash_;
   uint64_t size_ = 0;
 };

@@ -12,6 +12,7 @@
 
 #include "runtime/store/file_read.h"
 #include "runtime/store/names.h"
+#include "runtime/store/sha256.h"
 
 namespace strata::store {
 namespace {
@@ -19,14 +20,36 @@ namespace {
 constexpr mode_t kBlobMode = 0444;  // Blobs are immutable once published.
 constexpr mode_t kRecordMode = 0644;
 constexpr size_t kCopyBuffer = 1 << 20;
+constexpr mode_t kPrivateDirMode = 0700;
 
-llvm::Error MakeDirs(const std::string& path) {
+// mkdir -p: parents as the umask allows, the last component with `mode`.
+llvm::Error MakeDirs(const std::string& path, mode_t mode) {
   for (size_t pos = 1; pos <= path.size(); ++pos) {
     if (pos != path.size() && path[pos] != '/') continue;
     std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+    if (::mkdir(prefix.c_str(), pos == path.size() ? mode : 0755) != 0 && errno != EEXIST)
       return ErrnoError(errno, "cannot create directory", prefix);
   }
+  return llvm::Error::success();
+}
+
+// A directory of the store that only its owner may enter: extracted layers keep setuid files
+// and device nodes, and work dirs hold build trees and secrets, so another local user must not
+// reach them. A directory an older Strata made 0755 is tightened.
+llvm::Error MakePrivateDir(const std::string& path) {
+  if (::mkdir(path.c_str(), kPrivateDirMode) != 0) {
+    // A read-only store opens for reading (commands that must write say so later).
+    if (errno == EROFS) return llvm::Error::success();
+    if (errno != EEXIST) return ErrnoError(errno, "cannot create directory", path);
+  }
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
+  if (!S_ISDIR(st.st_mode))
+    return MakeError(std::errc::not_a_directory, "not a directory: " + path);
+  // A read-only store cannot be tightened (nor written); it is still readable.
+  if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() && ::chmod(path.c_str(), kPrivateDirMode) != 0 &&
+      errno != EROFS)
+    return ErrnoError(errno, "cannot make private", path);
   return llvm::Error::success();
 }
 
@@ -47,8 +70,12 @@ llvm::Expected<Store> Store::Open(const std::string& root) {
   if (root.empty()) return MakeError(std::errc::invalid_argument, "empty store root");
   std::string clean = root;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
-  for (const char* sub : {"/blobs/sha256", "/nodes", "/locks", "/tmp"}) {
-    if (llvm::Error err = MakeDirs(clean + sub)) return err;
+  // A new root is private; an existing one keeps its mode (it may be a directory the user
+  // shares on purpose), and every directory below it is private.
+  if (llvm::Error err = MakeDirs(clean, kPrivateDirMode)) return err;
+  for (const char* sub : {"/blobs", "/blobs/sha256", "/nodes", "/locks", "/tmp", "/layers", "/work",
+                          "/artifacts", "/cache", "/roots"}) {
+    if (llvm::Error err = MakePrivateDir(clean + sub)) return err;
   }
   Store store(clean);
   if (llvm::Expected<size_t> cleaned = store.CleanTemps(); !cleaned) return cleaned.takeError();
@@ -69,7 +96,7 @@ bool Store::HasBlob(llvm::StringRef digest) const {
 llvm::Expected<BlobWriter> Store::NewBlobWriter() const {
   llvm::Expected<TempFile> file = TempFile::Create(TmpDir(), kBlobMode);
   if (!file) return file.takeError();
-  return BlobWriter(std::move(*file), root_ + "/blobs/sha256");
+  return BlobWriter(std::move(*file), root_ + "/blobs/sha256", trust_);
 }
 
 llvm::Expected<std::string> Store::PutBlobFromFile(const std::string& path) const {
@@ -95,6 +122,52 @@ llvm::Expected<std::string> Store::PutBlobBytes(llvm::StringRef bytes) const {
   if (!writer) return writer.takeError();
   if (llvm::Error err = writer->Write(bytes)) return err;
   return writer->Commit();
+}
+
+llvm::Error Store::CheckBlob(llvm::StringRef digest) const {
+  if (trust_->IsVerified(digest.str())) return llvm::Error::success();
+  return VerifyBlob(digest);
+}
+
+llvm::Expected<std::string> Store::HashBlob(llvm::StringRef digest) const {
+  std::string path = BlobPath(digest);
+  if (path.empty()) return BadName("digest", digest);
+  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) {
+    if (errno == ENOENT)
+      return MakeError(std::errc::no_such_file_or_directory, "blob " + digest.str() + " is not in the store");
+    return ErrnoError(errno, "cannot open", path);
+  }
+  Sha256 hash;
+  std::vector<char> buf(kCopyBuffer);
+  for (;;) {
+    ssize_t n = ::read(in.Get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) break;
+    hash.Update(buf.data(), static_cast<size_t>(n));
+  }
+  return hash.Digest();
+}
+
+llvm::Error Store::VerifyBlob(llvm::StringRef digest) const {
+  llvm::Expected<std::string> hashed = HashBlob(digest);
+  if (!hashed) return hashed.takeError();
+  const std::string& actual = *hashed;
+  if (actual == digest) {
+    trust_->MarkVerified(digest.str());
+    return llvm::Error::success();
+  }
+  std::string path = BlobPath(digest);
+  // Never let these bytes out again: whatever names the blob is rebuilt or refetched.
+  trust_->Forget(digest.str());
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "cannot remove corrupt blob", path);
+  trust_->CountRemoved();
+  return MakeError(std::errc::illegal_byte_sequence,
+                   "store blob " + digest.str() + " is corrupt (its bytes hash to " + actual +
+                       "); removed it from the store " + root_ + ", so the next build rebuilds or refetches it");
 }
 
 llvm::Error Store::PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const {

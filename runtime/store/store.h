@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "runtime/store/blob_trust.h"
 #include "runtime/store/blob_writer.h"
 #include "runtime/store/key_lock.h"
 
@@ -36,6 +38,18 @@ class Store {
   llvm::Expected<std::string> PutBlobFromFile(const std::string& path) const;
   llvm::Expected<std::string> PutBlobBytes(llvm::StringRef bytes) const;
 
+  // Checks that the blob's bytes hash to its name before they leave the store (export, push,
+  // extraction). A blob this process wrote or already checked is not read again. A corrupt
+  // blob is removed (so the record naming it is rebuilt, or its image refetched, by the next
+  // build) and the error says so; a missing one is an error too.
+  llvm::Error CheckBlob(llvm::StringRef digest) const;
+  // Hashes the blob whatever this process knows; the same outcome as CheckBlob.
+  llvm::Error VerifyBlob(llvm::StringRef digest) const;
+  // The digest of the blob's bytes ("sha256:<hex>"), whatever its name; removes nothing.
+  llvm::Expected<std::string> HashBlob(llvm::StringRef digest) const;
+  // How many corrupt blobs this store object (and its copies) removed.
+  size_t CorruptBlobsRemoved() const { return trust_->Removed(); }
+
   llvm::Error PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const;
   // std::nullopt when the key has no record.
   llvm::Expected<std::optional<nlohmann::json>> GetNodeRecord(llvm::StringRef key) const;
@@ -51,9 +65,10 @@ class Store {
   std::string TmpDir() const { return root_ + "/tmp"; }
 
  private:
-  explicit Store(std::string root) : root_(std::move(root)) {}
+  explicit Store(std::string root) : root_(std::move(root)), trust_(std::make_shared<BlobTrust>()) {}
   llvm::Expected<UniqueFd> OpenLockFile(llvm::StringRef key) const;
   std::string root_;
+  std::shared_ptr<BlobTrust> trust_;
 };
 
 }  // namespace strata::store

@@ -115,15 +115,6 @@ llvm::Error TempFile::CommitReplace(const std::string& dest) {
   return SyncDirectory(DirName(dest));
 }
 
-llvm::Error TempFile::CommitIfAbsent(const std::string& dest) {
-  struct stat st;
-  if (::stat(dest.c_str(), &st) == 0) {
-    Discard();
-    return llvm::Error::success();
-  }
-  return CommitReplace(dest);
-}
-
 llvm::Error SyncDirectory(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) return ErrnoError(errno, "cannot open directory", dir);

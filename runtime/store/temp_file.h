@@ -31,9 +31,6 @@ class TempFile {
   llvm::Error WriteAll(const void* data, size_t size);
   // fsync, rename onto dest (replacing it), fsync dest's directory.
   llvm::Error CommitReplace(const std::string& dest);
-  // For content-addressed names: when dest exists it already holds these bytes, so the temp
-  // file is dropped; otherwise as CommitReplace.
-  llvm::Error CommitIfAbsent(const std::string& dest);
   // Unlinks the file now (also done by the destructor).
   void Discard();
 

@@ -47,7 +47,7 @@ expect_not_contains "$T/err" "start"
 # Age the roots of `default` (everything but the last `other` build): gc removes what only
 # they used, keeps `other` and the base it shares.
 for root in "$T"/store/roots/*.json; do
-  [ "$(jq -r .key "$root")" = "$(cd "$T/w" && "$STRATA" graph other | tail -n 1 | cut -c1-32)" ] && continue
+  [ "$(jq -r .node "$root")" = "$(cd "$T/w" && "$STRATA" graph other | tail -n 1 | cut -c1-32)" ] && continue
   jq '.time = 1000' "$root" >"$root.new" && mv "$root.new" "$root"
 done
 "$STRATA" gc --store "$T/store" --keep-days 1 >"$T/gc2" || fail "gc failed"

@@ -58,7 +58,9 @@ struct FakeRegistry {
   std::string AddImage(
       const std::string& tag, const std::string& layer_bytes,
       const std::string& manifest_type = "application/vnd.oci.image.manifest.v1+json",
-      const std::string& layer_type = "application/vnd.oci.image.layer.v1.tar+gzip",
+      // The layer bytes are not a real tar; a plain-tar type passes the pull's compression
+      // check (a "+gzip" label on non-gzip bytes is refused, as it should be).
+      const std::string& layer_type = "application/vnd.oci.image.layer.v1.tar",
       const std::string& architecture = "amd64") {
     std::string layer = DigestOf(layer_bytes);
     nlohmann::json config = {

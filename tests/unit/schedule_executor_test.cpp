@@ -109,7 +109,7 @@ TEST_CASE("schedule: records make a second build a cache hit", "[schedule]") {
     REQUIRE(bool(executor.Build(target)));
     CHECK(executor.stats().executed == 3);
   }
-  auto record = f.store->GetNodeRecord(target->key().Hex());
+  auto record = f.store->GetNodeRecord(schedule::RecordKeys(oci::LayerOptions{}).Of(*target));
   REQUIRE(bool(record));
   REQUIRE(record->has_value());
   CHECK((**record)["kind"] == "stage");
@@ -155,7 +155,7 @@ TEST_CASE("schedule: a failing step stops its dependents and is not recorded", "
   CHECK_THAT(message, Catch::Contains("broken"));
   CHECK_THAT(message, Catch::Contains("error: it broke"));
   CHECK(Commands(runner) == std::set<std::string>{"broken"});
-  auto record = f.store->GetNodeRecord(failing->key().Hex());
+  auto record = f.store->GetNodeRecord(schedule::RecordKeys(oci::LayerOptions{}).Of(*failing));
   REQUIRE(bool(record));
   CHECK_FALSE(record->has_value());
 }

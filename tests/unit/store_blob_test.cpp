@@ -66,6 +66,69 @@ TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
   CHECK(CountFiles(dir.path + "/blobs/sha256") == 1);
 }
 
+namespace {
+// Overwrites a published (read-only) blob with other bytes, as disk damage or tampering would.
+void Damage(const std::string& path, const std::string& bytes) {
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  strata::testing::WriteFile(path, bytes);
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::remove);
+}
+}  // namespace
+
+TEST_CASE("store: a corrupt blob is found before it leaves, removed, and a new put repairs it", "[store]") {
+  TempDir dir("store-test");
+  std::string digest;
+  {
+    Store store = OpenStore(dir.path);
+    llvm::Expected<std::string> put = store.PutBlobBytes("abc");
+    REQUIRE(static_cast<bool>(put));
+    digest = *put;
+    // Written by this process: trusted without a second read.
+    CHECK_FALSE(static_cast<bool>(store.CheckBlob(digest)));
+  }
+  Damage(OpenStore(dir.path).BlobPath(digest), "abd");
+  {
+    // A put of the right bytes replaces the damaged file (what --no-cache relies on).
+    Store store = OpenStore(dir.path);
+    llvm::Expected<std::string> again = store.PutBlobBytes("abc");
+    REQUIRE(static_cast<bool>(again));
+    CHECK(ReadFile(store.BlobPath(digest)) == "abc");
+    CHECK_FALSE(static_cast<bool>(store.VerifyBlob(digest)));
+  }
+  Damage(OpenStore(dir.path).BlobPath(digest), "abd");
+  Store store = OpenStore(dir.path);  // another process: knows nothing of the blob
+  llvm::Expected<std::string> hashed = store.HashBlob(digest);
+  REQUIRE(static_cast<bool>(hashed));
+  CHECK(*hashed == "sha256:a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9");
+  CHECK(store.HasBlob(digest));  // hashing alone removes nothing
+  llvm::Error bad = store.CheckBlob(digest);
+  REQUIRE(static_cast<bool>(bad));
+  std::string message = llvm::toString(std::move(bad));
+  CHECK_THAT(message, Catch::Contains("store blob " + digest + " is corrupt"));
+  CHECK_THAT(message, Catch::Contains("removed it"));
+  CHECK_FALSE(store.HasBlob(digest));
+  CHECK(store.CorruptBlobsRemoved() == 1);
+  llvm::Error missing = store.CheckBlob(digest);
+  REQUIRE(static_cast<bool>(missing));
+  CHECK_THAT(llvm::toString(std::move(missing)), Catch::Contains("is not in the store"));
+}
+
+TEST_CASE("store: the root and every directory in it are private to the owner", "[store]") {
+  TempDir dir("store-test");
+  // A layout an older version made world-readable.
+  fs::create_directories(dir.path + "/old/layers");
+  fs::permissions(dir.path + "/old/layers", fs::perms(0755));
+  for (const std::string& root : {dir.path + "/new", dir.path + "/old"}) {
+    Store store = OpenStore(root);
+    for (const char* sub : {"blobs", "blobs/sha256", "nodes", "locks", "tmp", "layers", "work", "artifacts", "cache",
+                            "roots"}) {
+      INFO(root << "/" << sub);
+      CHECK((fs::status(root + "/" + sub).permissions() & fs::perms::all) == fs::perms::owner_all);
+    }
+  }
+  CHECK((fs::status(dir.path + "/new").permissions() & fs::perms::all) == fs::perms::owner_all);
+}
+
 TEST_CASE("store: malformed digests name no path", "[store]") {
   TempDir dir("store-test");
   Store store = OpenStore(dir.path);

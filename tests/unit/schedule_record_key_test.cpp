@@ -1,0 +1,146 @@
+// Tests that build options never let one build reuse another's bytes: every executor option
+// either changes no output byte or changes the record key of each node whose bytes it changes,
+// so a shared store always gives what a fresh store gives (issue 11, item 1).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <functional>
+#include <vector>
+
+#include "compiler/graph/ops.h"
+#include "runtime/exec/fake_sandbox_runner.h"
+#include "runtime/schedule/executor.h"
+#include "tests/unit/test_support.h"
+
+using namespace strata;
+
+namespace {
+
+// Every step writes a file named after its command, so each adds a layer.
+llvm::Expected<exec::RunResult> WriteMarker(const exec::RunSpec& spec) {
+  std::ofstream(spec.upper_dir + "/" + spec.argv.back()) << spec.argv.back();
+  exec::RunResult result;
+  result.exit_code = 0;
+  return result;
+}
+
+// exec → select → copy → config, and a second exec on top: every kind of option user.
+struct Program {
+  graph::Graph graph;
+  const graph::Node* base = graph::MakeScratch(graph);
+  const graph::Node* built = graph::MakeExecShell(graph, base, "one", {});
+  const graph::Node* selected = graph::MakeSelect(graph, built, "/one");
+  const graph::Node* copied = graph::MakeCopy(graph, base, selected, "/copied", {});
+  const graph::Node* configured = graph::MakeConfig(graph, copied, "workdir", "/w");
+  const graph::Node* target = graph::MakeExecShell(graph, configured, "two", {});
+};
+
+// What an image is, byte for byte: its layers' blobs and diff_ids, in order.
+std::vector<std::string> Bytes(const schedule::NodeOutput& output) {
+  std::vector<std::string> bytes;
+  for (const oci::LayerDescriptor& layer : output.image.layers) {
+    bytes.push_back(layer.digest);
+    bytes.push_back(layer.diff_id);
+  }
+  return bytes;
+}
+
+std::vector<std::string> Build(const store::Store& store, const Program& program,
+                               const schedule::ExecutorOptions& options) {
+  exec::FakeSandboxRunner runner(WriteMarker);
+  schedule::Executor executor(store, runner, options);
+  llvm::Expected<schedule::NodeOutput> output = executor.Build(program.target);
+  testing::RequireOk(output);
+  return Bytes(*output);
+}
+
+// Every field of ExecutorOptions and LayerOptions that can be set, with a non-default value.
+// A new option must be added here (its effect on the bytes is what the test checks).
+struct Variant {
+  const char* name;
+  std::function<void(schedule::ExecutorOptions&)> set;
+};
+std::vector<Variant> Variants() {
+  return {
+      {"default", [](schedule::ExecutorOptions&) {}},
+      {"jobs=1", [](schedule::ExecutorOptions& o) { o.jobs = 1; }},
+      {"no_cache", [](schedule::ExecutorOptions& o) { o.no_cache = true; }},
+      {"secrets (declared by no step)", [](schedule::ExecutorOptions& o) { o.secrets["tok"] = "/dev/null"; }},
+      {"source_date_epoch=100", [](schedule::ExecutorOptions& o) { o.layer.source_date_epoch = 100; }},
+      {"compression=zstd", [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kZstd; }},
+      {"compression=none", [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kNone; }},
+      {"level=1", [](schedule::ExecutorOptions& o) { o.layer.level = 1; }},
+      {"threads=1", [](schedule::ExecutorOptions& o) { o.layer.threads = 1; }},
+      {"epoch=100+zstd",
+       [](schedule::ExecutorOptions& o) {
+         o.layer.source_date_epoch = 100;
+         o.layer.compression = oci::Compression::kZstd;
+       }},
+  };
+}
+
+schedule::ExecutorOptions Options(const Variant& variant) {
+  schedule::ExecutorOptions options;
+  options.jobs = 2;
+  variant.set(options);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("record keys: every option changes no byte or changes the key", "[schedule][record_key]") {
+  Program program;
+  std::vector<Variant> variants = Variants();
+  schedule::ExecutorOptions defaults = Options(variants[0]);
+  std::vector<std::string> fresh_default;
+  {
+    testing::TempStore fresh("recordkey-fresh");
+    fresh_default = Build(*fresh.store, program, defaults);
+  }
+  for (const Variant& variant : variants) {
+    INFO("option: " << variant.name);
+    schedule::ExecutorOptions options = Options(variant);
+    std::vector<std::string> fresh_bytes;
+    {
+      testing::TempStore fresh("recordkey-fresh");
+      fresh_bytes = Build(*fresh.store, program, options);
+    }
+    // Changes no byte, or changes the key of the target (and so of its record).
+    bool same_bytes = fresh_bytes == fresh_default;
+    bool other_key = schedule::RecordKeys(options.layer).Of(*program.target) !=
+                     schedule::RecordKeys(defaults.layer).Of(*program.target);
+    CHECK((same_bytes || other_key));
+
+    // A store that built with the defaults first gives what a fresh store gives, and the
+    // defaults afterwards are still the defaults' bytes (no option poisons the cache).
+    testing::TempStore shared("recordkey-shared");
+    CHECK(Build(*shared.store, program, defaults) == fresh_default);
+    CHECK(Build(*shared.store, program, options) == fresh_bytes);
+    CHECK(Build(*shared.store, program, defaults) == fresh_default);
+    CHECK(Build(*shared.store, program, options) == fresh_bytes);
+  }
+}
+
+TEST_CASE("record keys: which nodes depend on which options", "[schedule][record_key]") {
+  Program program;
+  oci::LayerOptions defaults, epoch, zstd;
+  epoch.source_date_epoch = 100;
+  zstd.compression = oci::Compression::kZstd;
+  schedule::RecordKeys a(defaults), b(epoch), c(zstd);
+  // Options-free nodes keep their derivation key and stay shared.
+  CHECK(a.Of(*program.base) == program.base->key().Hex());
+  CHECK(b.Of(*program.base) == program.base->key().Hex());
+  // Layer writers and the stages above them depend on both options.
+  for (const graph::Node* node : {program.built, program.copied, program.configured, program.target}) {
+    CHECK(a.Of(*node) != b.Of(*node));
+    CHECK(a.Of(*node) != c.Of(*node));
+    CHECK(b.Of(*node) != c.Of(*node));
+  }
+  // An artifact selected from a stage has the layers' mtimes but not their compression.
+  CHECK(a.Of(*program.selected) != b.Of(*program.selected));
+  CHECK(a.Of(*program.selected) == c.Of(*program.selected));
+  // A config node on an options-free base depends on nothing.
+  const graph::Node* env = graph::MakeConfig(program.graph, program.base, "workdir", "/x");
+  CHECK(a.Of(*env) == b.Of(*env));
+  CHECK(a.Of(*env) == env->key().Hex());
+}
