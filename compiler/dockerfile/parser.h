@@ -22,8 +22,9 @@ bool ValidateDockerfile(const Dockerfile& dockerfile, diag::DiagnosticEngine& di
 
 // ParseDockerfileSyntax and ValidateDockerfile in one pass (errors in line order): what a build
 // uses. Decodes the file (UTF-8 BOM stripped, UTF-16/32 with a BOM decoded; the decoded text is
-// registered with `sources` under the same name, and Dockerfile::file names it). Every error is reported to `diags` (all of them, not just the first); returns nullopt when
-// there was any. Never throws on user input.
+// registered with `sources` under the same name, and Dockerfile::file names it). Every error
+// is reported to `diags` (all of them, not just the first); returns nullopt when there was
+// any. Never throws on user input.
 std::optional<Dockerfile> ParseDockerfile(diag::SourceManager& sources, diag::FileId file,
                                           diag::DiagnosticEngine& diags);
 
