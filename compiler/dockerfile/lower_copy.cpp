@@ -86,12 +86,21 @@ bool Planner::ExpandContextSource(const std::string& source, const std::string& 
     struct stat st;
     return lstat((host_dir + "/" + rel).c_str(), &st) == 0;
   };
+  // What BuildKit's context holds: an ignored directory is still there when an exception
+  // re-includes something below it (then it holds just that).
+  auto sent = [&](const std::string& rel) {
+    if (!ignore.IsIgnored(rel)) return true;
+    struct stat st;
+    std::string path = host_dir + "/" + rel;
+    return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+           graph::HoldsIncludedEntry(path, rel, ignore);
+  };
   if (!HasGlob(clean)) {
     if (!exists(clean)) {
       diags_.Error(at, "COPY source \"" + source + "\" not found in the build context " + host_dir);
       return false;
     }
-    if (ignore.IsIgnored(clean)) {
+    if (!sent(clean)) {
       diags_.Error(at, "COPY source \"" + source + "\" is excluded by .dockerignore");
       return false;
     }
@@ -119,7 +128,7 @@ bool Planner::ExpandContextSource(const std::string& source, const std::string& 
     begin = end + 1;
   }
   for (const std::string& path : paths)
-    if (exists(path) && !ignore.IsIgnored(path)) out.push_back(path);
+    if (exists(path) && sent(path)) out.push_back(path);
   return true;
 }
 

@@ -2,7 +2,9 @@
 //
 // The line loop follows BuildKit's parser.Parse: directives only before anything else, a
 // comment or blank line inside a continued instruction is skipped, heredoc bodies are read
-// right after the line that names them.
+// right after the line that names them. As in BuildKit, the parse itself checks only syntax;
+// instruction checks (names, flags, counts) are a separate step, so a dump shows lines a build
+// refuses.
 #include "compiler/dockerfile/parser.h"
 
 #include <string_view>
@@ -52,8 +54,10 @@ bool MatchDirective(std::string_view line, std::string& key, std::string& value)
 
 class Parser {
  public:
-  Parser(const diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags)
-      : text_(sources.Text(file)), file_(file), diags_(diags) {
+  // `validate`: check each instruction as it is read, so a build's errors come in line order.
+  Parser(const diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
+         bool validate)
+      : text_(sources.Text(file)), file_(file), diags_(diags), validate_(validate) {
     for (size_t pos = 0; pos < text_.size();) {
       size_t nl = text_.find('\n', pos);
       size_t end = nl == std::string_view::npos ? text_.size() : nl + 1;
@@ -114,13 +118,13 @@ class Parser {
         ReadHeredocs(line, instruction, next);
       instruction.end_line = static_cast<uint32_t>(next);
       if (ok) {
-        ValidateInstruction(instruction, diags_);
+        if (validate_) ValidateInstruction(instruction, diags_);
         result_.instructions.push_back(std::move(instruction));
       }
     }
     if (result_.instructions.empty() && !diags_.has_errors())
       diags_.Error({file_, 0, 0}, "file with no instructions");
-    ValidateStages(result_, diags_);
+    if (validate_) ValidateStages(result_, diags_);
     result_.escape_token = escape_;
     return std::move(result_);
   }
@@ -134,10 +138,14 @@ class Parser {
   }
 
   // Removes a trailing escape token (and blanks after it); true when the line ends here.
+  // An escape token that follows another one is no continuation (`ENV C trailing\\` ends
+  // the line), as BuildKit's `([^\\])\\[ \t]*$|^\\[ \t]*$` decides; like BuildKit, that also
+  // holds for `foo \\\` (an escaped escape, then a lone one).
   bool TrimContinuation(std::string_view& line) const {
     size_t end = line.size();
     while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
-    if (end > 0 && static_cast<unsigned char>(line[end - 1]) == escape_) {
+    if (end > 0 && static_cast<unsigned char>(line[end - 1]) == escape_ &&
+        (end == 1 || static_cast<unsigned char>(line[end - 2]) != escape_)) {
       line = line.substr(0, end - 1);
       return false;
     }
@@ -213,16 +221,15 @@ class Parser {
   std::string_view text_;
   diag::FileId file_;
   diag::DiagnosticEngine& diags_;
+  bool validate_;
   std::vector<std::pair<size_t, size_t>> lines_;  // [begin, end) with the line break
   Dockerfile result_;
   uint32_t escape_ = '\\';
   bool directives_done_ = false;
 };
 
-}  // namespace
-
-std::optional<Dockerfile> ParseDockerfile(diag::SourceManager& sources, diag::FileId file,
-                                          diag::DiagnosticEngine& diags) {
+std::optional<Dockerfile> Parse(diag::SourceManager& sources, diag::FileId file,
+                                diag::DiagnosticEngine& diags, bool validate) {
   size_t errors_before = diags.error_count();
   DecodedSource decoded = DecodeSource(sources.Text(file));
   if (!decoded.error.empty()) {
@@ -232,9 +239,29 @@ std::optional<Dockerfile> ParseDockerfile(diag::SourceManager& sources, diag::Fi
   }
   if (decoded.encoding != SourceEncoding::kUtf8)
     file = sources.AddBuffer(sources.Name(file), std::move(decoded.text));
-  Dockerfile result = Parser(sources, file, diags).Run();
+  Dockerfile result = Parser(sources, file, diags, validate).Run();
   if (diags.error_count() > errors_before) return std::nullopt;
   return result;
+}
+
+}  // namespace
+
+std::optional<Dockerfile> ParseDockerfileSyntax(diag::SourceManager& sources, diag::FileId file,
+                                                diag::DiagnosticEngine& diags) {
+  return Parse(sources, file, diags, false);
+}
+
+bool ValidateDockerfile(const Dockerfile& dockerfile, diag::DiagnosticEngine& diags) {
+  size_t errors_before = diags.error_count();
+  for (const Instruction& instruction : dockerfile.instructions)
+    ValidateInstruction(instruction, diags);
+  ValidateStages(dockerfile, diags);
+  return diags.error_count() == errors_before;
+}
+
+std::optional<Dockerfile> ParseDockerfile(diag::SourceManager& sources, diag::FileId file,
+                                          diag::DiagnosticEngine& diags) {
+  return Parse(sources, file, diags, true);
 }
 
 }  // namespace strata::dockerfile

@@ -61,7 +61,11 @@ std::vector<Token> Compile(std::string_view p) {
       if (i + 1 < p.size() && p[i + 1] == '*') {
         ++i;
         if (i + 1 < p.size() && p[i + 1] == '/') ++i;  // `**/` is `**`
-        if (i + 1 >= p.size()) {
+        // A leading `**` not followed by `/` before plain text is patternmatcher's suffix
+        // match: `**file` matches `dir/xfile` too.
+        bool suffix = i == 1 && p.size() > 2 && p[2] != '/' &&
+                      p.find_first_of("*?[]\\", 2) == std::string_view::npos;
+        if (i + 1 >= p.size() || suffix) {
           tokens.push_back({Token::Kind::kAny});  // trailing `**`: everything
         } else {
           tokens.push_back({Token::Kind::kDirPrefix});  // `(.*/)?`
@@ -160,8 +164,10 @@ bool MatchTokens(const std::vector<Token>& tokens, std::string_view s) {
 }  // namespace
 
 std::string CleanIgnorePattern(std::string_view line) {
+  // As Docker's ignore file reader: a comment starts in column 1; ` #x` is a pattern.
+  if (!line.empty() && line[0] == '#') return {};
   std::string_view p = Trim(line);
-  if (p.empty() || p[0] == '#') return {};
+  if (p.empty()) return {};
   bool invert = p[0] == '!';
   if (invert) p = Trim(p.substr(1));
   std::string out;

@@ -2,9 +2,11 @@
 //
 // The rules are those of moby/patternmatcher: each pattern is cleaned like a path (a leading
 // `/` dropped); `*` and `?` do not cross `/`; `**` matches any number of directories; `[...]`
-// is a character class; `\` escapes the next character; a pattern starting with `!` is an
-// exception that re-includes what it matches. A path is ignored when the last pattern that
-// matches it, or one of its parent directories, is not an exception.
+// is a character class; `\` escapes the next character; a leading `**` before plain text is a
+// suffix (`**file` matches `a/xfile`); a pattern starting with `!` is an exception that
+// re-includes what it matches. A path is ignored when the last pattern that matches it, or one
+// of its parent directories, is not an exception. An ignored directory is still walked when
+// some exception could re-include an entry below it (HoldsIncludedEntry in local_source.h).
 #pragma once
 
 #include <memory>
@@ -15,7 +17,8 @@
 namespace strata::graph {
 
 // The pattern as .dockerignore reading leaves it: blanks trimmed, `!` kept in front, the rest
-// cleaned like a path with `/` separators and no leading `/`. "" for a blank or `#` line.
+// cleaned like a path with `/` separators and no leading `/` (`./a/../b/` is `b`). "" for a
+// blank line or one starting with `#` (in column 1: ` #x` is a pattern, as in Docker).
 std::string CleanIgnorePattern(std::string_view line);
 
 class IgnoreMatcher {

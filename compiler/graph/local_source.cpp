@@ -167,8 +167,6 @@ struct LocalSourceHasher::Impl {
   // `base` prefixes `rel` for pattern matching (a path selected inside the patterns' root).
   bool Walk(const std::string& path, const std::string& rel, Digester& digester,
             std::string& error, const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
-  bool HoldsIncluded(const std::string& path, const std::string& rel,
-                     const IgnoreMatcher& ignore);
 };
 
 void LocalSourceHasher::Impl::Load() {
@@ -308,24 +306,6 @@ bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct s
   return true;
 }
 
-// True when the ignored directory `path` holds an entry that an exception re-includes.
-bool LocalSourceHasher::Impl::HoldsIncluded(const std::string& path, const std::string& rel,
-                                            const IgnoreMatcher& ignore) {
-  Dir dir(opendir(path.c_str()));
-  if (dir.get() == nullptr) return false;
-  while (struct dirent* entry = readdir(dir.get())) {
-    std::string_view name = entry->d_name;
-    if (name == "." || name == ".." || IsExcludedLocalEntry(name)) continue;
-    std::string child_rel = rel + "/" + std::string(name);
-    if (!ignore.IsIgnored(child_rel)) return true;
-    std::string child = path + "/" + std::string(name);
-    struct stat st;
-    if (lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && HoldsIncluded(child, child_rel, ignore))
-      return true;
-  }
-  return false;
-}
-
 bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& rel,
                                    Digester& digester, std::string& error,
                                    const IgnoreMatcher* ignore, const std::string& base) {
@@ -400,12 +380,31 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
       // holds just the included entries, as BuildKit sends it).
       struct stat child_st;
       if (!ignore->has_exceptions() || lstat(child.c_str(), &child_st) != 0 ||
-          !S_ISDIR(child_st.st_mode) || !HoldsIncluded(child, match_rel, *ignore))
+          !S_ISDIR(child_st.st_mode) || !HoldsIncludedEntry(child, match_rel, *ignore))
         continue;
     }
     if (!Walk(child, child_rel, digester, error, ignore, base)) return false;
   }
   return true;
+}
+
+bool HoldsIncludedEntry(const std::string& path, const std::string& rel,
+                        const IgnoreMatcher& ignore) {
+  if (!ignore.has_exceptions()) return false;  // below an ignored directory, all is ignored
+  Dir dir(opendir(path.c_str()));
+  if (dir.get() == nullptr) return false;
+  while (struct dirent* entry = readdir(dir.get())) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == ".." || IsExcludedLocalEntry(name)) continue;
+    std::string child_rel = rel + "/" + std::string(name);
+    if (!ignore.IsIgnored(child_rel)) return true;
+    std::string child = path + "/" + std::string(name);
+    struct stat st;
+    if (lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+        HoldsIncludedEntry(child, child_rel, ignore))
+      return true;
+  }
+  return false;
 }
 
 LocalSourceHasher::LocalSourceHasher(std::string cache_path) : impl_(new Impl) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/graph/ignore_patterns.h"
+
 namespace strata::graph {
 
 // Bump when the local-source digest changes meaning.
@@ -26,6 +28,12 @@ bool IsExcludedLocalEntry(std::string_view name);
 // for files with the owner's exec bit, 0644 for other files, 0777 for symlinks. Group and
 // world bits follow the host's umask, so they would make keys differ between machines.
 uint32_t NormalizedLocalMode(mode_t st_mode);
+
+// True when the directory `path` (at `rel` for `ignore`'s patterns) holds, at any depth, an
+// entry the patterns do not ignore: an ignored directory is then still sent, holding only
+// those entries, as BuildKit's context transfer walks it.
+bool HoldsIncludedEntry(const std::string& path, const std::string& rel,
+                        const IgnoreMatcher& ignore);
 
 class LocalSourceHasher {
  public:

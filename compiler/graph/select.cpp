@@ -65,7 +65,11 @@ const Node* SelectPath(Graph& graph, LocalSourceHasher& hasher, const Node* from
   if (const nlohmann::json* outer = from->Find("exclude_base"); outer && outer->is_string())
     base = outer->get<std::string>();
   std::string exclude_base = base.empty() ? relative : base + "/" + relative;
-  if (!exclude.empty() && IsIgnoredByPatterns(exclude, exclude_base)) {
+  // An ignored directory is still selectable when an exception re-includes something below it.
+  struct stat selected;
+  if (!exclude.empty() && IsIgnoredByPatterns(exclude, exclude_base) &&
+      !(lstat(host_path.c_str(), &selected) == 0 && S_ISDIR(selected.st_mode) &&
+        HoldsIncludedEntry(host_path, exclude_base, IgnoreMatcher(exclude)))) {
     error = "'" + path + "' is excluded from local source " + host->get<std::string>() +
             " by its ignore patterns";
     return nullptr;

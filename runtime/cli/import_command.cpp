@@ -68,12 +68,17 @@ int ImportCommand(const std::vector<std::string>& args) {
     std::cerr << "strata: error: cannot read " << path << ": " << reason << "\n";
     return kExitProgramError;
   }
-  std::optional<dockerfile::Dockerfile> dockerfile = dockerfile::ParseDockerfile(sources, *file, diags);
-  if (!dockerfile) return finish(kExitProgramError);
+  // The dump is BuildKit's parser output: instruction checks (unknown flags, an incomplete
+  // HEALTHCHECK) are not part of it, as they are not of BuildKit's.
   if (parsed.values["dump-ast"].as<bool>()) {
-    dockerfile::DumpAst(std::cout, *dockerfile);
+    std::optional<dockerfile::Dockerfile> syntax =
+        dockerfile::ParseDockerfileSyntax(sources, *file, diags);
+    if (!syntax) return finish(kExitProgramError);
+    dockerfile::DumpAst(std::cout, *syntax);
     return finish(kExitOk);
   }
+  std::optional<dockerfile::Dockerfile> dockerfile = dockerfile::ParseDockerfile(sources, *file, diags);
+  if (!dockerfile) return finish(kExitProgramError);
 
   dockerfile::TranslateOptions translate;
   std::string absolute = dockerfile::AbsolutePath(path);

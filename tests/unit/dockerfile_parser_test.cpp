@@ -93,9 +93,9 @@ TEST_CASE("parser strips a UTF-8 BOM and decodes UTF-16 and UTF-32", "[dockerfil
 }
 
 TEST_CASE("continuations skip comments and empty lines", "[dockerfile][parser]") {
-  auto p = Parse("FROM a\nRUN a \\\n# comment\n   # indented comment\n  b \\\n\n  c\nRUN x \\\\\n  y\n");
+  auto p = Parse("FROM a\nRUN a \\\n# comment\n   # indented comment\n  b \\\n\n  c\n");
   REQUIRE(p->dockerfile);
-  CHECK(p->Dump() == "(from \"a\")\n(run \"a   b   c\")\n(run \"x \\\\  y\")\n");
+  CHECK(p->Dump() == "(from \"a\")\n(run \"a   b   c\")\n");
   CHECK(p->Messages().find("warning: empty continuation line") != std::string::npos);
   const Instruction& run = p->dockerfile->instructions[1];
   CHECK(run.start_line == 2);
@@ -104,6 +104,44 @@ TEST_CASE("continuations skip comments and empty lines", "[dockerfile][parser]")
   CHECK(Parse("FROM a\nRUN a \\")->Dump() == "(from \"a\")\n(run \"a\")\n");
   // CRLF line ends and blanks after the escape are fine.
   CHECK(Parse("FROM a\r\nRUN a \\  \r\n b\r\n")->Dump() == "(from \"a\")\n(run \"a  b\")\n");
+}
+
+TEST_CASE("an escaped escape at the end of a line is no continuation", "[dockerfile][parser]") {
+  // BuildKit continues a line only when its last escape token follows something else (or
+  // stands alone on the line): `\\` is an escaped backslash, and so the line ends.
+  auto p = Parse("FROM a\nENV C trailing\\\\\nRUN x \\\\  \nRUN y \\\\\\\nRUN z\n\\\nRUN w\n");
+  INFO(p->Messages());
+  REQUIRE(p->dockerfile);
+  CHECK(p->Dump() ==
+        "(from \"a\")\n(env \"C\" \"trailing\\\\\\\\\" \"\")\n(run \"x \\\\\\\\\")\n"
+        "(run \"y \\\\\\\\\\\\\")\n(run \"z\")\n(run \"w\")\n");
+  // The same with a backtick escape token.
+  auto q = Parse("# escape=`\nFROM a\nRUN x ``\nRUN y `\n  z\n");
+  INFO(q->Messages());
+  REQUIRE(q->dockerfile);
+  CHECK(q->Dump() == "(from \"a\")\n(run \"x ``\")\n(run \"y   z\")\n");
+}
+
+TEST_CASE("the syntax parse leaves instruction checks to validation", "[dockerfile][parser]") {
+  std::string text = "FROM a AS 1x\nRUN --mnt=x true\nHEALTHCHECK CMD\nCPY . .\n";
+  diag::SourceManager sources;
+  diag::DiagnosticEngine diags;
+  diag::FileId file = sources.AddBuffer("Dockerfile", text);
+  std::optional<Dockerfile> syntax = ParseDockerfileSyntax(sources, file, diags);
+  REQUIRE(syntax);
+  CHECK(diags.error_count() == 0);
+  std::ostringstream dump;
+  DumpAst(dump, *syntax);
+  CHECK(dump.str() ==
+        "(from \"a\" \"AS\" \"1x\")\n(run [\"--mnt=x\"] \"true\")\n(healthcheck \"CMD\")\n(cpy)\n");
+  CHECK_FALSE(ValidateDockerfile(*syntax, diags));
+  CHECK(diags.error_count() == 4);
+  // The full parse reports the same errors, in line order, and gives no Dockerfile.
+  auto full = Parse(text);
+  CHECK_FALSE(full->dockerfile);
+  CHECK(full->diags.error_count() == 4);
+  CHECK(full->Messages().find("Dockerfile:3:13: error: missing command after HEALTHCHECK CMD") !=
+        std::string::npos);
 }
 
 TEST_CASE("comments before an instruction are kept", "[dockerfile][parser]") {

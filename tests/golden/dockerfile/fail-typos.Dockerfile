@@ -3,5 +3,4 @@ WORKDIR /src
 CPY . .
 RUN --mnt=type=cache,target=/x go build
 COPY --from=$STAGE /out /out
-ENV ONLYKEY
 HEALTHCHECK --interval=fast CMD true

@@ -8,7 +8,9 @@ RUN set -eux; \
         git; \
     rm -rf /var/lib/apt/lists/*
 RUN echo one \\
-    two
+ENV C trailing\\
+RUN echo an escaped escape, then a lone one \\\
+RUN echo each line is its own instruction
 RUN echo trailing \   
     blanks
 COPY a \
