@@ -55,9 +55,12 @@ trap cleanup EXIT
 mkdir -p "$R"
 zstd -q -dc "$TARBALL" | tar -C "$R" --numeric-owner -xf -
 cp /etc/resolv.conf "$R/etc/resolv.conf"
-# The committed tree only: what a clone of main holds.
+# The committed tree only: what a clone of main holds. The stamp is of this very commit, even
+# if HEAD moves while the check runs.
+COMMIT=$(git -C "$REPO" rev-parse HEAD)
+FINGERPRINT=$(bash "$REPO/tests/fresh-debian-fingerprint.sh" "$COMMIT")
 mkdir -p "$R/root/strata"
-git -C "$REPO" archive HEAD | tar -C "$R/root/strata" -xf -
+git -C "$REPO" archive "$COMMIT" | tar -C "$R/root/strata" -xf -
 
 # The README's quick start (the first code block after its heading) and the "then try" block.
 awk '/^## Quick start/{q=1} q&&/^```/{n++; next} q&&n==1{print} n>=2{exit}' "$REPO/README.md" >"$R/root/quick-start.sh"
@@ -98,9 +101,9 @@ unshare --mount --pid --fork --propagation private bash -euo pipefail -c '
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     bash /root/run-quick-start.sh
 ' fresh "$R" "$CACHE"
-echo "fresh-debian: passed in $(( $(date +%s) - start )) s"
+echo "fresh-debian: ${COMMIT:0:12} passed in $(( $(date +%s) - start )) s"
 
 if $write_stamp; then
-  bash "$REPO/tests/fresh-debian-fingerprint.sh" >"$REPO/tests/fresh-debian.stamp"
-  echo "fresh-debian: wrote tests/fresh-debian.stamp ($(cat "$REPO/tests/fresh-debian.stamp"))"
+  echo "$FINGERPRINT" >"$REPO/tests/fresh-debian.stamp"
+  echo "fresh-debian: wrote tests/fresh-debian.stamp for ${COMMIT:0:12} ($FINGERPRINT): commit it"
 fi
