@@ -22,6 +22,21 @@ constexpr mode_t kRecordMode = 0644;
 constexpr size_t kCopyBuffer = 1 << 20;
 constexpr mode_t kPrivateDirMode = 0700;
 
+// Reads `fd` to its end in kCopyBuffer chunks, handing each to `chunk` (retrying EINTR).
+template <typename Chunk>
+llvm::Error ReadChunks(int fd, const std::string& path, Chunk chunk) {
+  std::vector<char> buf(kCopyBuffer);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot read", path);
+    }
+    if (n == 0) return llvm::Error::success();
+    if (llvm::Error err = chunk(buf.data(), static_cast<size_t>(n))) return err;
+  }
+}
+
 // mkdir -p: parents as the umask allows, the last component with `mode`.
 llvm::Error MakeDirs(const std::string& path, mode_t mode) {
   for (size_t pos = 1; pos <= path.size(); ++pos) {
@@ -104,16 +119,8 @@ llvm::Expected<std::string> Store::PutBlobFromFile(const std::string& path) cons
   if (!in) return ErrnoError(errno, "cannot open", path);
   llvm::Expected<BlobWriter> writer = NewBlobWriter();
   if (!writer) return writer.takeError();
-  std::vector<char> buf(kCopyBuffer);
-  for (;;) {
-    ssize_t n = ::read(in.Get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot read", path);
-    }
-    if (n == 0) break;
-    if (llvm::Error err = writer->Write(buf.data(), static_cast<size_t>(n))) return err;
-  }
+  if (llvm::Error err = ReadChunks(in.Get(), path, [&](const char* data, size_t size) { return writer->Write(data, size); }))
+    return err;
   return writer->Commit();
 }
 
@@ -139,16 +146,11 @@ llvm::Expected<std::string> Store::HashBlob(llvm::StringRef digest) const {
     return ErrnoError(errno, "cannot open", path);
   }
   Sha256 hash;
-  std::vector<char> buf(kCopyBuffer);
-  for (;;) {
-    ssize_t n = ::read(in.Get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot read", path);
-    }
-    if (n == 0) break;
-    hash.Update(buf.data(), static_cast<size_t>(n));
-  }
+  if (llvm::Error err = ReadChunks(in.Get(), path, [&](const char* data, size_t size) {
+        hash.Update(data, size);
+        return llvm::Error::success();
+      }))
+    return err;
   return hash.Digest();
 }
 

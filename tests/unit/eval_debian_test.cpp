@@ -9,16 +9,11 @@
 using strata::eval::Value;
 using strata::eval::ValueKind;
 using strata::eval::testing::EvalFixture;
+using strata::eval::testing::NodeOf;
 using strata::graph::Node;
 using strata::graph::Op;
 
 namespace {
-
-const Node* NodeOf(EvalFixture& f, const std::string& text) {
-  std::optional<Value> v = f.Eval(text);
-  if (!v || !v->is(ValueKind::kNode)) return nullptr;
-  return v->node();
-}
 
 TEST_CASE("debian: a node with the defaults written out", "[eval][debian]") {
   EvalFixture f;

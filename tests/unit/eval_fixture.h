@@ -69,4 +69,11 @@ class EvalFixture {
   int count_ = 0;
 };
 
+// The graph node `text` evaluates to, or null when it is no node (or fails).
+inline const graph::Node* NodeOf(EvalFixture& f, const std::string& text) {
+  std::optional<eval::Value> v = f.Eval(text);
+  if (!v || !v->is(eval::ValueKind::kNode)) return nullptr;
+  return v->node();
+}
+
 }  // namespace strata::eval::testing
