@@ -211,9 +211,9 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
     Error(llvm::toString(lease.takeError()));
     return kExitProgramError;
   }
-  llvm::consumeError(schedule::CleanStaleWorkDirs(*store).takeError());
   // This build's runc state and bundles: a later command that finds the dir unlocked knows
-  // the build is dead, and kills and unmounts what it left (CleanStaleWorkDirs).
+  // the build is dead, and kills and unmounts what it left (CleanStaleWorkDirs, which this
+  // command's Session already ran on the store).
   llvm::Expected<schedule::WorkDir> sandbox =
       schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
   if (!sandbox) {
