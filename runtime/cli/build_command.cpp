@@ -5,6 +5,8 @@
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/output_spec.h"
+#include "runtime/cli/sbom_output.h"
+#include "runtime/oci/file_copy.h"
 #include "runtime/oci/registry.h"
 
 namespace strata::cli {
@@ -13,7 +15,7 @@ int BuildCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "strata build [-f FILE] [TARGET] [--arg K=V]... [-o OUTPUT]... [-j N] [--store DIR]\n"
       "       [--progress auto|plain|json] [--secret id=ID,src=FILE]... [--no-cache]\n"
-      "       [--source-date-epoch N] [--compression gzip|zstd]\n"
+      "       [--source-date-epoch N] [--compression gzip|zstd] [--sbom FILE [--sbom-format spdx|cyclonedx]]\n"
       "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg K=V]...\n"
       "       [--build-context NAME=local:DIR|oci-layout://DIR[:TAG]]... [--target NAME]";
   po::options_description options("strata build");
@@ -22,6 +24,7 @@ int BuildCommand(const std::vector<std::string>& args) {
                         "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF] or docker://REF "
                         "(repeatable)");
   AddBuildOptions(options);
+  AddSbomOptions(options);
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   std::vector<OutputSpec> outputs;
   if (parsed.values.count("output"))
@@ -34,8 +37,20 @@ int BuildCommand(const std::vector<std::string>& args) {
     }
   BuildFlags flags = GetBuildFlags(parsed);
   flags.check_blobs = !outputs.empty();
+  std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
+  std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
 
   return BuildTarget(flags, [&](const BuiltImage& built) {
+    // The SBOM is made first: when it cannot be, no output is written.
+    std::string document;
+    if (sbom_request) {
+      llvm::Expected<std::string> made = MakeSbomDocument(built, *sbom_request, image_name);
+      if (!made) {
+        std::cerr << "strata: error: " << llvm::toString(made.takeError()) << "\n";
+        return kExitProgramError;
+      }
+      document = std::move(*made);
+    }
     for (const OutputSpec& output : outputs) {
       llvm::Error err = llvm::Error::success();
       switch (output.kind) {
@@ -52,9 +67,16 @@ int BuildCommand(const std::vector<std::string>& args) {
           err = oci::PushImage(built.store, built.image, built.written, output.path);
           break;
       }
+      if (!err && sbom_request) err = AttachSbom(built, *sbom_request, document, output);
       if (err) {
         std::cerr << "strata: error: cannot write output '" << output.path << "': " << llvm::toString(std::move(err))
                   << "\n";
+        return kExitProgramError;
+      }
+    }
+    if (sbom_request) {
+      if (llvm::Error err = oci::WriteFileAtomic(sbom_request->file, document)) {
+        std::cerr << "strata: error: cannot write the SBOM: " << llvm::toString(std::move(err)) << "\n";
         return kExitProgramError;
       }
     }

@@ -282,7 +282,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
     Error(llvm::toString(std::move(err)));
     return kExitProgramError;
   }
-  return then(BuiltImage{*store, output->image, *written, runner});
+  return then(BuiltImage{*store, output->image, *written, runner, *nodes[0], options});
 }
 
 }  // namespace

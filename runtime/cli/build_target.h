@@ -9,6 +9,7 @@
 #include "runtime/cli/options.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/oci/image_writer.h"
+#include "runtime/schedule/executor.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/store/store.h"
@@ -49,6 +50,8 @@ struct BuiltImage {
   oci::Image image;
   oci::WrittenImage written;
   exec::RuncRunner& runner;  // the build's sandbox (its own runc state root and bundles)
+  const graph::Node& node;   // the target's node, and the options it was built with (the SBOM
+  const schedule::ExecutorOptions& options;  // reads the build's node records with them)
 };
 
 // Evaluates the program, checks that the target is a Stage, builds it under a shared store

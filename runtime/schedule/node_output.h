@@ -26,6 +26,11 @@ struct NodeOutput {
   // to, and the patterns (graph::IgnoreMatcher); a copy leaves out what they ignore.
   std::string local_root;
   std::vector<std::string> local_exclude;
+  // What an SBOM needs from this node beyond its image (runtime/sbom/collect.h): for `debian`
+  // {"debian": {suite, mirror, packages: [{name, version, arch, filename, size, sha256,
+  // license}]}}, for `pull` {"pull": {digest, manifest_digest, architecture}}; null for other
+  // ops and in records written before SBOMs.
+  nlohmann::json sbom;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);

@@ -19,6 +19,7 @@
 #include "runtime/debian/system_files.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
+#include "runtime/sbom/package_license.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
 #include "runtime/store/sha256.h"
@@ -96,6 +97,18 @@ std::string SnapshotHint(const nlohmann::json& lock) {
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &parsed);
   return "; the mirror has moved on since the lock (Release of " + (date.empty() ? "unknown date" : date) +
          "): build with --debian-mirror " + base + stamp + " to fetch the locked files from a snapshot";
+}
+
+// What the SBOM lists (runtime/sbom/collect.h): each package as fetched, with the license its
+// DEP-5 copyright file states, read now while the unpacked trees exist.
+nlohmann::json SbomPackages(const std::vector<PinnedPackage>& packages, const std::vector<std::string>& trees,
+                            const std::string& suite, const std::string& mirror) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const PinnedPackage& package : packages)
+    list.push_back({{"name", package.name}, {"version", package.version}, {"arch", package.arch},
+                    {"filename", package.filename}, {"size", package.size}, {"sha256", package.sha256},
+                    {"license", sbom::PackageLicense(trees, package.name)}});
+  return {{"suite", suite}, {"mirror", mirror}, {"packages", std::move(list)}};
 }
 
 }  // namespace
@@ -221,7 +234,9 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   context.layer_size = total + static_cast<int64_t>(system->size);
   context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
               " layers");
-  return NodeOutput::Stage(std::move(image));
+  NodeOutput output = NodeOutput::Stage(std::move(image));
+  output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, mirror)}};
+  return output;
 }
 
 }  // namespace strata::schedule

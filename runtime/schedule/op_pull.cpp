@@ -8,7 +8,11 @@ llvm::Expected<NodeOutput> RunPull(OpContext& context) {
   std::string ref = context.Param("ref");
   llvm::Expected<oci::PulledImage> pulled = oci::PullImage(context.store, ref, context.Param("digest"));
   if (!pulled) return OpError("cannot pull '" + ref + "': " + llvm::toString(pulled.takeError()));
-  return NodeOutput::Stage(std::move(pulled->image));
+  std::string architecture = pulled->image.architecture;
+  NodeOutput output = NodeOutput::Stage(std::move(pulled->image));
+  output.sbom = {{"pull", {{"digest", pulled->digest}, {"manifest_digest", pulled->manifest_digest},
+                           {"architecture", architecture}}}};
+  return output;
 }
 
 }  // namespace strata::schedule
