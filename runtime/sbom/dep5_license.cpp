@@ -31,7 +31,8 @@ const char* const kSpdxIds[] = {
     "IJG", "ISC", "Libpng", "libpng-2.0", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "NTP", "OFL-1.1",
     "OpenSSL", "PostgreSQL", "PSF-2.0", "Python-2.0", "Ruby", "Sleepycat", "TCL", "Unicode-3.0",
     "Unicode-DFS-2016", "Unlicense", "W3C", "WTFPL", "X11", "Zlib", "ZPL-2.1", "GPL-2.0-only",
-    "LGPL-2.1-only", "Vim", "SGI-B-2.0"};
+    "LGPL-2.1-only", "Vim", "SGI-B-2.0", "BSD-4-Clause-UC", "Latex2e", "MIT-CMU", "Info-ZIP",
+    "Spencer-94", "BSD-2-Clause-Patent", "GPL-2.0-with-classpath-exception", "LPPL-1.3c", "Intel", "Zed"};
 
 // Debian's own names for licenses that SPDX names differently.
 std::string DebianAlias(const std::string& lower) {
@@ -129,14 +130,16 @@ std::string SpdxLicenseId(const std::string& debian_name) {
     if (Lower(id) == lower) return id;
   // GPL-2, GPL-2+, LGPL-2.1+, AGPL-3, GFDL-1.3+: version with ".0" when it has no dot, then
   // -only or -or-later.
-  static const std::regex kVersioned(R"(^(a?gpl|lgpl|gfdl)-([0-9](\.[0-9])?)(\+)?$)", std::regex::icase);
+  // GFDL-NIV-1.3+ (no invariant sections) is GFDL-1.3-no-invariants-or-later.
+  static const std::regex kVersioned(R"(^(a?gpl|lgpl|gfdl|gfdl-niv)-([0-9](\.[0-9])?)(\+)?$)", std::regex::icase);
   std::smatch match;
   if (std::regex_match(lower, match, kVersioned)) {
     std::string family = match[1].str();
-    std::string name = family == "agpl" ? "AGPL" : family == "lgpl" ? "LGPL" : family == "gfdl" ? "GFDL" : "GPL";
+    std::string name = family == "agpl" ? "AGPL" : family == "lgpl" ? "LGPL" : family == "gpl" ? "GPL" : "GFDL";
     std::string version = match[2].str();
     if (version.find('.') == std::string::npos) version += ".0";
-    return name + "-" + version + (match[4].matched ? "-or-later" : "-only");
+    std::string variant = family == "gfdl-niv" ? "-no-invariants" : "";
+    return name + "-" + version + variant + (match[4].matched ? "-or-later" : "-only");
   }
   return LicenseRef(debian_name);
 }

@@ -48,7 +48,7 @@ umoci unpack --image "$T/layout:v1" "$T/bundle" >/dev/null
 root=$T/bundle/rootfs
 dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Package} ${Version}\n' | sort >"$T/dpkg"
 [ "$(wc -l <"$T/dpkg")" -gt 3 ] || fail "the image lists too few packages"
-jq -r '.packages[] | select(.externalRefs[0].referenceLocator | startswith("pkg:deb/")) | "\(.name) \(.versionInfo)"' \
+jq -r '.packages[] | select(.externalRefs[0].referenceLocator // "" | startswith("pkg:deb/")) | "\(.name) \(.versionInfo)"' \
   "$T/image.spdx.json" | sort >"$T/spdx-packages"
 diff "$T/dpkg" "$T/spdx-packages" || fail "SPDX packages differ from the image's dpkg database"
 jq -r '.components[] | select(.purl // "" | startswith("pkg:deb/")) | "\(.name) \(.version)"' "$T/image.cdx.json" \

@@ -11,6 +11,8 @@ TEST_CASE("sbom: Debian license names become SPDX ids", "[sbom]") {
   CHECK(SpdxLicenseId("GPL-3") == "GPL-3.0-only");
   CHECK(SpdxLicenseId("LGPL-2.1+") == "LGPL-2.1-or-later");
   CHECK(SpdxLicenseId("gfdl-1.3+") == "GFDL-1.3-or-later");
+  CHECK(SpdxLicenseId("GFDL-NIV-1.3") == "GFDL-1.3-no-invariants-only");
+  CHECK(SpdxLicenseId("BSD-4-clause-UC") == "BSD-4-Clause-UC");
   CHECK(SpdxLicenseId("Expat") == "MIT");
   CHECK(SpdxLicenseId("bsd-3-clause") == "BSD-3-Clause");
   CHECK(SpdxLicenseId("Artistic") == "Artistic-1.0-Perl");
