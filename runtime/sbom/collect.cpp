@@ -114,11 +114,10 @@ class Collector {
     if (llvm::Expected<oci::ImageReference> ref = oci::ImageReference::Parse(ref_text)) {
       base.purl = OciPurl(ref->registry + "/" + ref->repository, base.version, ref->digest.empty() ? ref->tag : "",
                           base.arch);
-      base.download_location = "https://" + ref->registry + "/" + ref->repository + "@" + base.version;
     } else {
       llvm::consumeError(ref.takeError());
     }
-    base.sha256 = Hex(base.version);
+    base.sha256 = Hex(base.version);  // of the manifest (or index) the reference resolved to
     base.in_image = in_image;
     components_.push_back(std::move(base));
     return llvm::Error::success();

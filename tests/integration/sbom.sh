@@ -122,6 +122,15 @@ list2=$(jq -r --arg t "$tag" '.manifests[] | select(.annotations["org.opencontai
 [ "$(jq -r '.manifests[0].digest' "$T/layout2/blobs/sha256/${list2#sha256:}")" = "$spdx_referrer" ] \
   || fail "the second store's SPDX referrer manifest differs"
 
+# A debian record written before SBOMs (no "sbom" data): the node is made again (same layers),
+# the SBOM is the same, and the record has the data again.
+record=$(jq -r 'select(.op == "debian") | input_filename' "$T/store/nodes"/*.json | head -n 1)
+[ -n "$record" ] || fail "no debian node record in the store"
+jq 'del(.sbom)' "$record" >"$record.new" && mv "$record.new" "$record"
+build --sbom "$T/rebuilt.spdx.json" || { cat "$T/err"; fail "build --sbom over a record without SBOM data"; }
+cmp "$T/image.spdx.json" "$T/rebuilt.spdx.json" || fail "the SBOM changed after the record was made again"
+jq -e '.sbom.debian.packages | length > 3' "$record" >/dev/null || fail "the record did not get its SBOM data back"
+
 # Usage errors (exit 2), before any build.
 set +e
 build --sbom "$T/x.json" --sbom-format xml; rc1=$?

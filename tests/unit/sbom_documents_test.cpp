@@ -54,7 +54,6 @@ Sbom Example() {
   base.name = "127.0.0.1:5000/busybox:1.36";
   base.version = "sha256:" + std::string(64, 'd');
   base.purl = OciPurl("127.0.0.1:5000/busybox", base.version, "1.36", "amd64");
-  base.download_location = "https://127.0.0.1:5000/busybox@" + base.version;
   base.sha256 = std::string(64, 'd');
   base.in_image = false;  // a builder stage's base
   Component file;
