@@ -18,7 +18,9 @@ STRATA
 #   key: changes layer bytes, so it is part of the record key of the nodes it changes (tested).
 #   none: changes no output byte (tested for -j and --store below; --progress only prints).
 #   graph: chooses the program or its node keys themselves (-f, --arg, the Dockerfile flags).
-#   export: where the image goes, after the build. secret: never keyed (docs/sandbox.md).
+#   export: where the image goes, after the build; --sbom/--sbom-format write a document beside
+#     it (the image digest is the same with and without, tests/integration/sbom.sh).
+#   secret: never keyed (docs/sandbox.md).
 #   cache: --no-cache rebuilds and must not poison later builds (tested).
 #   source: where unlocked inputs are fetched from. Any mirror serves the same signed archive;
 #     an unlocked `debian` base is cached like an unlocked image tag, and `strata lock` pins its
@@ -28,7 +30,7 @@ declare -A class=(
   [--jobs]=none [--store]=none [--progress]=none
   [--file]=graph [--arg]=graph [--frontend]=graph [--context]=graph [--build-arg]=graph
   [--build-context]=graph [--target]=graph
-  [--output]=export [--secret]=secret [--no-cache]=cache [--help]=none [--debian-mirror]=source
+  [--output]=export [--sbom]=export [--sbom-format]=export [--secret]=secret [--no-cache]=cache [--help]=none [--debian-mirror]=source
 )
 "$STRATA" build --help >"$T/help" 2>&1 || true
 grep -oE -- '--[a-z][a-z-]*' "$T/help" | sort -u >"$T/options"
