@@ -4,7 +4,8 @@
 # distribution-spec 1.1's referrers tag schema: the tag `sha256-<image hex>` is an image index
 # listing an artifact manifest whose subject is the image and whose layer is the SBOM file. A
 # second push in the other format adds itself to the same list. The base is a pulled image, so
-# its purl (pkg:oci/...) names the registry and the digest it resolved to.
+# its purl (pkg:oci/...) names the registry and the digest it resolved to; the network step's
+# output is listed with its sha256.
 # Usage: bash sbom_registry.sh STRATA_BINARY
 set -euo pipefail
 strata=$(realpath "${1:?usage: sbom_registry.sh STRATA_BINARY}")
@@ -27,11 +28,20 @@ bash "$here/fixtures/make-busybox-image.sh" "$work/busybox" >/dev/null
 skopeo copy --quiet --dest-tls-verify=false "oci:$work/busybox:latest" "docker://$host/busybox:latest"
 base=$(skopeo inspect --tls-verify=false "docker://$host/busybox:latest" | jq -r .Digest)
 
+# The step is a network step (its output hash is learnt from a first, failing build), so the
+# SBOM lists its output too.
 mkdir -p "$work/app"
-cat >"$work/app/build.strata" <<STRATA
-{ default = image "$host/busybox:latest" |> run "echo hi > /greeting"; }
+program() {
+  cat >"$work/app/build.strata" <<STRATA
+{ default = image "$host/busybox:latest" |> runWith { network = true; sha256 = "$1"; } "echo hi > /greeting"; }
 STRATA
+}
 cd "$work/app"
+program "sha256:$(printf '0%.0s' {1..64})"
+! "$strata" build --progress plain >"$work/out" 2>"$work/err" || fail "a wrong output checksum was accepted"
+output=$(grep -o 'got sha256:[0-9a-f]\{64\}' "$work/err" | head -n 1 | cut -d' ' -f2)
+[ -n "$output" ] || fail "no output checksum in: $(cat "$work/err")"
+program "$output"
 "$strata" build --progress plain --sbom "$work/sbom.spdx.json" -o "docker://$host/app:v1" \
   >"$work/out" 2>"$work/err" || fail "build: $(cat "$work/err")"
 image=$(tail -n 1 "$work/out")
@@ -42,6 +52,10 @@ grep -qF "(referrers tag sha256-${image#sha256:})" "$work/err" || fail "no tag-s
 purl=$(jq -r '.packages[] | select(.primaryPackagePurpose == "CONTAINER" and .SPDXID != "SPDXRef-Image") | .externalRefs[0].referenceLocator' \
   "$work/sbom.spdx.json")
 [ "$purl" = "pkg:oci/busybox@$base?arch=amd64&repository_url=${host}%2Fbusybox&tag=latest" ] || fail "base purl $purl"
+
+network=$(jq -r --arg h "${output#sha256:}" '.packages[] | select(.primaryPackagePurpose == "OTHER" and .checksums[0].checksumValue == $h) | .name' \
+  "$work/sbom.spdx.json")
+[ "$network" = "RUN echo hi > /greeting" ] || fail "the network step's output is not in the SBOM: $network"
 
 "$strata" build --progress plain --sbom "$work/sbom.cdx.json" --sbom-format cyclonedx -o "docker://$host/app:v1" \
   >"$work/out" 2>"$work/err" || fail "cyclonedx build: $(cat "$work/err")"
