@@ -15,6 +15,7 @@ int ImportCommand(const std::vector<std::string>& args);
 int LockCommand(const std::vector<std::string>& args);
 int ParseCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
+int SbomCommand(const std::vector<std::string>& args);
 int StoreCommand(const std::vector<std::string>& args);
 
 }  // namespace strata::cli

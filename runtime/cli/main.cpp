@@ -22,6 +22,7 @@ commands:
   lock    pin every `image "ref"` to its digest in strata.lock
   parse   print the syntax tree of a file
   run     build a target stage and run its image here
+  sbom    build a target stage and print its SBOM (SPDX 2.3 or CycloneDX 1.5 JSON)
   store   check the store (`strata store verify [--repair]`)
 
 `strata COMMAND --help` describes a command's options.
@@ -40,6 +41,7 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "lock") return LockCommand;
   if (name == "parse") return ParseCommand;
   if (name == "run") return RunCommand;
+  if (name == "sbom") return SbomCommand;
   if (name == "store") return StoreCommand;
   return nullptr;
 }

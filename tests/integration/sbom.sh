@@ -6,7 +6,9 @@
 # mirror URL, the sha256 of the .deb in the store, and a license exactly when the package's
 # copyright file is DEP-5; the image digest is the same with and without --sbom and the image
 # still unpacks; the layout holds the referrer under the tag `sha256-<image hex>` with the
-# image as subject; two fresh stores give the same SBOM bytes; bad options are usage errors.
+# image as subject; two fresh stores give the same SBOM bytes; `strata sbom` prints the same
+# document; a debian record without SBOM data (an older version's) is made again; bad options
+# are usage errors.
 source "$(dirname "$0")/lib.sh"
 export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
 mkdir -p "$STRATA_DEBIAN_CACHE"
@@ -121,6 +123,14 @@ list2=$(jq -r --arg t "$tag" '.manifests[] | select(.annotations["org.opencontai
   "$T/layout2/index.json")
 [ "$(jq -r '.manifests[0].digest' "$T/layout2/blobs/sha256/${list2#sha256:}")" = "$spdx_referrer" ] \
   || fail "the second store's SPDX referrer manifest differs"
+
+# `strata sbom` prints the same bytes (from the cache); an unknown format is a usage error.
+(cd "$T/w" && "$STRATA" sbom --format cyclonedx) >"$T/printed.cdx.json" 2>"$T/err" || { cat "$T/err"; fail "strata sbom"; }
+cmp "$T/image.cdx.json" "$T/printed.cdx.json" || fail "strata sbom printed another document than build --sbom wrote"
+set +e
+(cd "$T/w" && "$STRATA" sbom --format xml) >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "strata sbom --format xml exited $rc"
 
 # A debian record written before SBOMs (no "sbom" data): the node is made again (same layers),
 # the SBOM is the same, and the record has the data again.
