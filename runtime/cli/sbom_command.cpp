@@ -10,7 +10,8 @@ namespace strata::cli {
 
 int SbomCommand(const std::vector<std::string>& args) {
   const std::string usage =
-      "strata sbom [-f FILE|Dockerfile] [TARGET] [--arg K=V | --build-arg K=V]... [--format spdx|cyclonedx] "
+      "strata sbom [-f FILE|Dockerfile] [TARGET] [--arg K=V | --build-arg K=V]... [--format "
+      "spdx|cyclonedx] "
       "[build options]";
   po::options_description options("strata sbom");
   AddProgramOptions(options, /*with_args=*/true);
@@ -22,9 +23,12 @@ int SbomCommand(const std::vector<std::string>& args) {
   flags.check_blobs = false;  // nothing leaves the store
   SbomRequest request;
   std::string format = parsed.values["format"].as<std::string>();
-  if (format == "spdx") request.format = sbom::Format::kSpdx;
-  else if (format == "cyclonedx") request.format = sbom::Format::kCycloneDx;
-  else throw UsageError{"unknown --format '" + format + "': expected spdx or cyclonedx"};
+  if (format == "spdx")
+    request.format = sbom::Format::kSpdx;
+  else if (format == "cyclonedx")
+    request.format = sbom::Format::kCycloneDx;
+  else
+    throw UsageError{"unknown --format '" + format + "': expected spdx or cyclonedx"};
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
   return BuildTarget(flags, [&](const BuiltImage& built) {
     llvm::Expected<std::string> document = MakeSbomDocument(built, request, image_name);

@@ -11,10 +11,11 @@
 namespace strata::cli {
 
 void AddSbomOptions(po::options_description& options) {
-  options.add_options()
-      ("sbom", po::value<std::string>()->value_name("FILE"),
-       "write the image's SBOM to FILE and attach it to oci: and docker:// outputs (docs/sbom.md)")
-      ("sbom-format", po::value<std::string>()->value_name("FORMAT"), "spdx (SPDX 2.3 JSON, the default) or cyclonedx (CycloneDX 1.5 JSON)");
+  options.add_options()(
+      "sbom", po::value<std::string>()->value_name("FILE"),
+      "write the image's SBOM to FILE and attach it to oci: and docker:// outputs (docs/sbom.md)")(
+      "sbom-format", po::value<std::string>()->value_name("FORMAT"),
+      "spdx (SPDX 2.3 JSON, the default) or cyclonedx (CycloneDX 1.5 JSON)");
 }
 
 std::optional<SbomRequest> GetSbomRequest(const po::variables_map& values) {
@@ -27,9 +28,12 @@ std::optional<SbomRequest> GetSbomRequest(const po::variables_map& values) {
   if (request.file.empty()) throw UsageError{"--sbom needs a file name"};
   if (values.count("sbom-format")) {
     std::string format = values["sbom-format"].as<std::string>();
-    if (format == "spdx") request.format = sbom::Format::kSpdx;
-    else if (format == "cyclonedx") request.format = sbom::Format::kCycloneDx;
-    else throw UsageError{"unknown --sbom-format '" + format + "': expected spdx or cyclonedx"};
+    if (format == "spdx")
+      request.format = sbom::Format::kSpdx;
+    else if (format == "cyclonedx")
+      request.format = sbom::Format::kCycloneDx;
+    else
+      throw UsageError{"unknown --sbom-format '" + format + "': expected spdx or cyclonedx"};
   }
   // The file is written like an archive output: checked before any work.
   OutputSpec as_file{OutputSpec::Kind::kOciArchive, request.file, ""};
@@ -40,17 +44,18 @@ std::optional<SbomRequest> GetSbomRequest(const po::variables_map& values) {
 
 llvm::Expected<std::string> MakeSbomDocument(const BuiltImage& built, const SbomRequest& request,
                                              const std::string& image_name) {
-  llvm::Expected<sbom::Sbom> made =
-      sbom::MakeImageSbom(built.store, built.runner, built.options, built.node, image_name, built.image, built.written);
+  llvm::Expected<sbom::Sbom> made = sbom::MakeImageSbom(
+      built.store, built.runner, built.options, built.node, image_name, built.image, built.written);
   if (!made) return made.takeError();
   return sbom::WriteDocument(*made, request.format);
 }
 
-llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request, const std::string& document,
-                       const OutputSpec& output) {
+llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request,
+                       const std::string& document, const OutputSpec& output) {
   if (output.kind != OutputSpec::Kind::kOciLayout && output.kind != OutputSpec::Kind::kRegistry)
     return llvm::Error::success();
-  sbom::Subject subject{oci::kOciManifestType, built.written.manifest_digest, built.written.manifest_size};
+  sbom::Subject subject{oci::kOciManifestType, built.written.manifest_digest,
+                        built.written.manifest_size};
   sbom::ReferrerManifest referrer = sbom::MakeReferrerManifest(
       document, sbom::MediaType(request.format), sbom::FileName(request.format), subject,
       built.options.layer.source_date_epoch);
@@ -60,8 +65,9 @@ llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request, cons
       sbom::PushReferrer(built.store, output.path, document, referrer, subject.digest);
   if (!way) return way.takeError();
   std::cerr << "strata: SBOM " << referrer.digest << " attached to " << output.path
-            << (*way == sbom::ReferrersWay::kApi ? " (referrers API)\n"
-                                                  : " (referrers tag " + sbom::ReferrersTag(subject.digest) + ")\n");
+            << (*way == sbom::ReferrersWay::kApi
+                    ? " (referrers API)\n"
+                    : " (referrers tag " + sbom::ReferrersTag(subject.digest) + ")\n");
   return llvm::Error::success();
 }
 

@@ -29,7 +29,7 @@ llvm::Expected<std::string> MakeSbomDocument(const BuiltImage& built, const Sbom
                                              const std::string& image_name);
 // Attaches the document to `output` when it is oci: or docker:// (the others have no place for
 // it); says on stderr which way a registry took.
-llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request, const std::string& document,
-                       const OutputSpec& output);
+llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request,
+                       const std::string& document, const OutputSpec& output);
 
 }  // namespace strata::cli

@@ -12,7 +12,8 @@ namespace strata::sbom {
 namespace {
 
 llvm::Error CollectError(const std::string& message) {
-  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), "sbom: " + message);
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                 "sbom: " + message);
 }
 
 std::string StringParam(const graph::Node& node, const char* name) {
@@ -20,7 +21,9 @@ std::string StringParam(const graph::Node& node, const char* name) {
   return value && value->is_string() ? value->get<std::string>() : "";
 }
 
-std::string Hex(std::string digest) { return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest; }
+std::string Hex(std::string digest) {
+  return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+}
 
 // The last path segment of a URL, without query or fragment.
 std::string UrlFileName(const std::string& url) {
@@ -41,8 +44,10 @@ class Collector {
       case graph::Op::kLocal:
       case graph::Op::kText:
         return llvm::Error::success();
-      case graph::Op::kPull: return AddPull(node, in_image);
-      case graph::Op::kDebian: return AddDebian(node, in_image);
+      case graph::Op::kPull:
+        return AddPull(node, in_image);
+      case graph::Op::kDebian:
+        return AddDebian(node, in_image);
       case graph::Op::kFetch: {
         Component file;
         file.kind = Component::Kind::kFetchedFile;
@@ -98,7 +103,8 @@ class Collector {
     llvm::Expected<schedule::NodeOutput> output = output_of_(node);
     if (!output) return output.takeError();
     if (!output->sbom.is_object() || !output->sbom.contains(what))
-      return CollectError(std::string(what) + " node " + node.key().Hex() + " has no SBOM data in its record");
+      return CollectError(std::string(what) + " node " + node.key().Hex() +
+                          " has no SBOM data in its record");
     return output->sbom[what];
   }
 
@@ -112,8 +118,8 @@ class Collector {
     base.version = pulled->value("digest", "");
     base.arch = pulled->value("architecture", "");
     if (llvm::Expected<oci::ImageReference> ref = oci::ImageReference::Parse(ref_text)) {
-      base.purl = OciPurl(ref->registry + "/" + ref->repository, base.version, ref->digest.empty() ? ref->tag : "",
-                          base.arch);
+      base.purl = OciPurl(ref->registry + "/" + ref->repository, base.version,
+                          ref->digest.empty() ? ref->tag : "", base.arch);
     } else {
       llvm::consumeError(ref.takeError());
     }
@@ -129,9 +135,11 @@ class Collector {
     std::string mirror = debian->value("mirror", "");
     std::string distro = DebianDistro(debian->value("suite", StringParam(node, "suite")));
     const nlohmann::json& packages = (*debian)["packages"];
-    if (!packages.is_array()) return CollectError("debian node " + node.key().Hex() + ": no package list");
+    if (!packages.is_array())
+      return CollectError("debian node " + node.key().Hex() + ": no package list");
     for (const nlohmann::json& entry : packages) {
-      if (!entry.is_object()) return CollectError("debian node " + node.key().Hex() + ": malformed package");
+      if (!entry.is_object())
+        return CollectError("debian node " + node.key().Hex() + ": malformed package");
       Component package;
       package.kind = Component::Kind::kDebianPackage;
       package.name = entry.value("name", "");
@@ -159,7 +167,9 @@ class Collector {
     step.kind = Component::Kind::kNetworkOutput;
     const nlohmann::json* shell = node.Find("shell");
     const nlohmann::json* argv = node.Find("argv");
-    step.name = "RUN " + (shell && shell->is_string() ? shell->get<std::string>() : argv ? argv->dump() : "");
+    step.name = "RUN " + (shell && shell->is_string() ? shell->get<std::string>()
+                          : argv                      ? argv->dump()
+                                                      : "");
     if (step.name.size() > 200) step.name = step.name.substr(0, 197) + "...";
     step.sha256 = Hex(output->image.layers.back().diff_id);
     step.in_image = in_image;
@@ -174,7 +184,8 @@ class Collector {
 
 }  // namespace
 
-llvm::Expected<std::vector<Component>> CollectComponents(const graph::Node& target, const OutputOf& output_of) {
+llvm::Expected<std::vector<Component>> CollectComponents(const graph::Node& target,
+                                                         const OutputOf& output_of) {
   Collector collector(output_of);
   if (llvm::Error err = collector.Visit(target, true)) return err;
   std::vector<Component> components = collector.Take();

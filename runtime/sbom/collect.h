@@ -2,10 +2,10 @@
 // build that made it.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <functional>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "compiler/graph/node.h"
 #include "runtime/sbom/sbom.h"
@@ -24,6 +24,7 @@ using OutputOf = std::function<llvm::Expected<schedule::NodeOutput>(const graph:
 // it is reached along the image's own chain (a stage's parent, a copied download) and only a
 // build input when reached through a selection out of another stage, a mount or `minimal`.
 // Sorted, repeats merged.
-llvm::Expected<std::vector<Component>> CollectComponents(const graph::Node& target, const OutputOf& output_of);
+llvm::Expected<std::vector<Component>> CollectComponents(const graph::Node& target,
+                                                         const OutputOf& output_of);
 
 }  // namespace strata::sbom

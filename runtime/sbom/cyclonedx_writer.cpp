@@ -10,14 +10,20 @@
 namespace strata::sbom {
 namespace {
 
-std::string Hex(const std::string& digest) { return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest; }
+std::string Hex(const std::string& digest) {
+  return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+}
 
 const char* Type(Component::Kind kind) {
   switch (kind) {
-    case Component::Kind::kBaseImage: return "container";
-    case Component::Kind::kDebianPackage: return "library";
-    case Component::Kind::kFetchedFile: return "file";
-    case Component::Kind::kNetworkOutput: return "file";
+    case Component::Kind::kBaseImage:
+      return "container";
+    case Component::Kind::kDebianPackage:
+      return "library";
+    case Component::Kind::kFetchedFile:
+      return "file";
+    case Component::Kind::kNetworkOutput:
+      return "file";
   }
   return "file";
 }
@@ -66,10 +72,12 @@ std::string WriteCycloneDx(const Sbom& sbom) {
       {"version", 1},
       {"metadata",
        {{"timestamp", oci::Rfc3339(sbom.created)},
-        {"tools", {{"components", nlohmann::json::array({{{"type", "application"}, {"name", "strata"}}})}}},
+        {"tools",
+         {{"components", nlohmann::json::array({{{"type", "application"}, {"name", "strata"}}})}}},
         {"component", std::move(image)}}},
       {"components", std::move(components)},
-      {"dependencies", nlohmann::json::array({{{"ref", image_ref}, {"dependsOn", std::move(depends_on)}}})}};
+      {"dependencies",
+       nlohmann::json::array({{{"ref", image_ref}, {"dependsOn", std::move(depends_on)}}})}};
   return document.dump(2) + "\n";
 }
 

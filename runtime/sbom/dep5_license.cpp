@@ -23,16 +23,74 @@ std::string Trim(const std::string& text) {
 }
 
 // SPDX identifiers Debian packages use under the same name (matched without case).
-const char* const kSpdxIds[] = {
-    "0BSD", "AFL-2.1", "Apache-1.1", "Apache-2.0", "Artistic-1.0", "Artistic-1.0-Perl",
-    "Artistic-2.0", "Beerware", "BSD-1-Clause", "BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause",
-    "BSL-1.0", "bzip2-1.0.6", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0",
-    "CDDL-1.0", "curl", "EPL-1.0", "EPL-2.0", "FSFAP", "FSFUL", "FSFULLR", "FTL", "HPND", "ICU",
-    "IJG", "ISC", "Libpng", "libpng-2.0", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "NTP", "OFL-1.1",
-    "OpenSSL", "PostgreSQL", "PSF-2.0", "Python-2.0", "Ruby", "Sleepycat", "TCL", "Unicode-3.0",
-    "Unicode-DFS-2016", "Unlicense", "W3C", "WTFPL", "X11", "Zlib", "ZPL-2.1", "GPL-2.0-only",
-    "LGPL-2.1-only", "Vim", "SGI-B-2.0", "BSD-4-Clause-UC", "Latex2e", "MIT-CMU", "Info-ZIP",
-    "Spencer-94", "BSD-2-Clause-Patent", "GPL-2.0-with-classpath-exception", "LPPL-1.3c", "Intel", "Zed"};
+const char* const kSpdxIds[] = {"0BSD",
+                                "AFL-2.1",
+                                "Apache-1.1",
+                                "Apache-2.0",
+                                "Artistic-1.0",
+                                "Artistic-1.0-Perl",
+                                "Artistic-2.0",
+                                "Beerware",
+                                "BSD-1-Clause",
+                                "BSD-2-Clause",
+                                "BSD-3-Clause",
+                                "BSD-4-Clause",
+                                "BSL-1.0",
+                                "bzip2-1.0.6",
+                                "CC-BY-3.0",
+                                "CC-BY-4.0",
+                                "CC-BY-SA-3.0",
+                                "CC-BY-SA-4.0",
+                                "CC0-1.0",
+                                "CDDL-1.0",
+                                "curl",
+                                "EPL-1.0",
+                                "EPL-2.0",
+                                "FSFAP",
+                                "FSFUL",
+                                "FSFULLR",
+                                "FTL",
+                                "HPND",
+                                "ICU",
+                                "IJG",
+                                "ISC",
+                                "Libpng",
+                                "libpng-2.0",
+                                "MIT",
+                                "MIT-0",
+                                "MPL-1.1",
+                                "MPL-2.0",
+                                "NTP",
+                                "OFL-1.1",
+                                "OpenSSL",
+                                "PostgreSQL",
+                                "PSF-2.0",
+                                "Python-2.0",
+                                "Ruby",
+                                "Sleepycat",
+                                "TCL",
+                                "Unicode-3.0",
+                                "Unicode-DFS-2016",
+                                "Unlicense",
+                                "W3C",
+                                "WTFPL",
+                                "X11",
+                                "Zlib",
+                                "ZPL-2.1",
+                                "GPL-2.0-only",
+                                "LGPL-2.1-only",
+                                "Vim",
+                                "SGI-B-2.0",
+                                "BSD-4-Clause-UC",
+                                "Latex2e",
+                                "MIT-CMU",
+                                "Info-ZIP",
+                                "Spencer-94",
+                                "BSD-2-Clause-Patent",
+                                "GPL-2.0-with-classpath-exception",
+                                "LPPL-1.3c",
+                                "Intel",
+                                "Zed"};
 
 // Debian's own names for licenses that SPDX names differently.
 std::string DebianAlias(const std::string& lower) {
@@ -64,9 +122,12 @@ std::string SpdxException(const std::string& lower) {
 std::string LicenseRef(const std::string& name) {
   std::string ref = "LicenseRef-";
   for (char c : name) {
-    if (c == '+') ref += "plus";
-    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '.') ref += c;
-    else if (ref.back() != '-') ref += '-';
+    if (c == '+')
+      ref += "plus";
+    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '.')
+      ref += c;
+    else if (ref.back() != '-')
+      ref += '-';
   }
   if (ref.back() == '-') ref.pop_back();
   return ref;
@@ -131,11 +192,15 @@ std::string SpdxLicenseId(const std::string& debian_name) {
   // GPL-2, GPL-2+, LGPL-2.1+, AGPL-3, GFDL-1.3+: version with ".0" when it has no dot, then
   // -only or -or-later.
   // GFDL-NIV-1.3+ (no invariant sections) is GFDL-1.3-no-invariants-or-later.
-  static const std::regex kVersioned(R"(^(a?gpl|lgpl|gfdl|gfdl-niv)-([0-9](\.[0-9])?)(\+)?$)", std::regex::icase);
+  static const std::regex kVersioned(R"(^(a?gpl|lgpl|gfdl|gfdl-niv)-([0-9](\.[0-9])?)(\+)?$)",
+                                     std::regex::icase);
   std::smatch match;
   if (std::regex_match(lower, match, kVersioned)) {
     std::string family = match[1].str();
-    std::string name = family == "agpl" ? "AGPL" : family == "lgpl" ? "LGPL" : family == "gpl" ? "GPL" : "GFDL";
+    std::string name = family == "agpl"   ? "AGPL"
+                       : family == "lgpl" ? "LGPL"
+                       : family == "gpl"  ? "GPL"
+                                          : "GFDL";
     std::string version = match[2].str();
     if (version.find('.') == std::string::npos) version += ".0";
     std::string variant = family == "gfdl-niv" ? "-no-invariants" : "";
@@ -157,7 +222,8 @@ std::string Dep5LicenseExpression(const std::string& copyright_text) {
     if (line[0] == ' ' || line[0] == '\t' || line[0] == '#') continue;  // continuation, comment
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    paragraphs.back().emplace_back(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+    paragraphs.back().emplace_back(Lower(Trim(line.substr(0, colon))),
+                                   Trim(line.substr(colon + 1)));
   }
   auto field = [](const auto& paragraph, const char* name) -> const std::string* {
     for (const auto& [key, value] : paragraph)
@@ -166,7 +232,8 @@ std::string Dep5LicenseExpression(const std::string& copyright_text) {
   };
   if (paragraphs.front().empty()) return "";
   const std::string* format = field(paragraphs.front(), "format");
-  if (!format || (format->find("copyright-format") == std::string::npos && format->find("dep5") == std::string::npos))
+  if (!format || (format->find("copyright-format") == std::string::npos &&
+                  format->find("dep5") == std::string::npos))
     return "";
   std::set<std::string> terms;
   for (size_t i = 0; i < paragraphs.size(); ++i) {
@@ -179,7 +246,8 @@ std::string Dep5LicenseExpression(const std::string& copyright_text) {
   std::string result;
   for (const std::string& term : terms) {
     bool compound = term.find(" OR ") != std::string::npos && term.front() != '(';
-    result += (result.empty() ? "" : " AND ") + (compound && terms.size() > 1 ? "(" + term + ")" : term);
+    result +=
+        (result.empty() ? "" : " AND ") + (compound && terms.size() > 1 ? "(" + term + ")" : term);
   }
   return result;
 }

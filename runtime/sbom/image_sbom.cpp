@@ -11,7 +11,8 @@ namespace strata::sbom {
 namespace {
 
 llvm::Error SbomError(const std::string& message) {
-  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), "sbom: " + message);
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                 "sbom: " + message);
 }
 
 bool NeedsSbomData(const graph::Node& node) {
@@ -27,12 +28,13 @@ std::vector<std::string> Layers(const schedule::NodeOutput& output) {
 }  // namespace
 
 llvm::Expected<Sbom> MakeImageSbom(const store::Store& store, exec::SandboxRunner& runner,
-                                   const schedule::ExecutorOptions& options, const graph::Node& target,
-                                   const std::string& image_name, const oci::Image& image,
-                                   const oci::WrittenImage& written) {
+                                   const schedule::ExecutorOptions& options,
+                                   const graph::Node& target, const std::string& image_name,
+                                   const oci::Image& image, const oci::WrittenImage& written) {
   schedule::Executor reader(store, runner, options);
   OutputOf output_of = [&](const graph::Node& node) -> llvm::Expected<schedule::NodeOutput> {
-    llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(reader.RecordKey(node));
+    llvm::Expected<std::optional<nlohmann::json>> record =
+        store.GetNodeRecord(reader.RecordKey(node));
     if (!record) return record.takeError();
     std::optional<schedule::NodeOutput> old;
     if (*record) {
@@ -48,8 +50,9 @@ llvm::Expected<Sbom> MakeImageSbom(const store::Store& store, exec::SandboxRunne
     llvm::Expected<schedule::NodeOutput> rebuilt = executor.Build(&node);
     if (!rebuilt) return rebuilt.takeError();
     if (old && Layers(*old) != Layers(*rebuilt))
-      return SbomError("the cached " + std::string(graph::OpName(node.op())) + " node " + node.key().Hex() +
-                       " predates SBOMs and its source has changed since; build again with --no-cache");
+      return SbomError(
+          "the cached " + std::string(graph::OpName(node.op())) + " node " + node.key().Hex() +
+          " predates SBOMs and its source has changed since; build again with --no-cache");
     return rebuilt;
   };
   llvm::Expected<std::vector<Component>> components = CollectComponents(target, output_of);
@@ -67,8 +70,12 @@ std::string WriteDocument(const Sbom& sbom, Format format) {
   return format == Format::kSpdx ? WriteSpdx(sbom) : WriteCycloneDx(sbom);
 }
 
-const char* MediaType(Format format) { return format == Format::kSpdx ? kSpdxMediaType : kCycloneDxMediaType; }
+const char* MediaType(Format format) {
+  return format == Format::kSpdx ? kSpdxMediaType : kCycloneDxMediaType;
+}
 
-const char* FileName(Format format) { return format == Format::kSpdx ? "sbom.spdx.json" : "sbom.cdx.json"; }
+const char* FileName(Format format) {
+  return format == Format::kSpdx ? "sbom.spdx.json" : "sbom.cdx.json";
+}
 
 }  // namespace strata::sbom

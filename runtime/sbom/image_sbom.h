@@ -2,9 +2,9 @@
 // records, and the documents and referrer artifacts made from it.
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "compiler/graph/node.h"
 #include "runtime/exec/sandbox_runner.h"
@@ -23,9 +23,9 @@ enum class Format { kSpdx, kCycloneDx };
 // base made again must give the very layers the image has, else it is an error that says to
 // rebuild with --no-cache). `created` is options.layer.source_date_epoch.
 llvm::Expected<Sbom> MakeImageSbom(const store::Store& store, exec::SandboxRunner& runner,
-                                   const schedule::ExecutorOptions& options, const graph::Node& target,
-                                   const std::string& image_name, const oci::Image& image,
-                                   const oci::WrittenImage& written);
+                                   const schedule::ExecutorOptions& options,
+                                   const graph::Node& target, const std::string& image_name,
+                                   const oci::Image& image, const oci::WrittenImage& written);
 
 // The document's bytes in `format`.
 std::string WriteDocument(const Sbom& sbom, Format format);

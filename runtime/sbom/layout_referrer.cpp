@@ -22,13 +22,15 @@ llvm::Error PutBlob(const std::string& dir, const std::string& bytes) {
   std::string digest = store::Sha256Digest(bytes.data(), bytes.size());
   std::string path = dir + "/blobs/sha256/" + store::DigestHex(digest).str();
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) == bytes.size())
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<size_t>(st.st_size) == bytes.size())
     return llvm::Error::success();
   return oci::WriteFileAtomic(path, bytes);
 }
 
 std::string RefName(const nlohmann::json& entry) {
-  if (!entry.is_object() || !entry.contains("annotations") || !entry["annotations"].is_object()) return "";
+  if (!entry.is_object() || !entry.contains("annotations") || !entry["annotations"].is_object())
+    return "";
   const nlohmann::json& annotations = entry["annotations"];
   auto name = annotations.find(oci::kRefNameAnnotation);
   return name != annotations.end() && name->is_string() ? name->get<std::string>() : "";
@@ -36,8 +38,8 @@ std::string RefName(const nlohmann::json& entry) {
 
 }  // namespace
 
-llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom, const ReferrerManifest& referrer,
-                           const std::string& subject_digest) {
+llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
+                           const ReferrerManifest& referrer, const std::string& subject_digest) {
   store::UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!lock) return store::ErrnoError(errno, "cannot open", dir);
   while (::flock(lock.Get(), LOCK_EX) != 0)
@@ -65,7 +67,8 @@ llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom, cons
     }
     std::string digest = entry.value("digest", "");
     if (digest.rfind("sha256:", 0) != 0 || digest.size() != 71)
-      return store::MakeError(std::errc::invalid_argument, index_path + ": bad digest for tag " + tag);
+      return store::MakeError(std::errc::invalid_argument,
+                              index_path + ": bad digest for tag " + tag);
     llvm::Expected<std::string> list =
         oci::ReadSmallFile(dir + "/blobs/sha256/" + store::DigestHex(digest).str(), kMaxIndexSize);
     if (!list) return list.takeError();
@@ -73,7 +76,8 @@ llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom, cons
   }
   std::string list = MergeReferrers(existing, referrer);
   if (llvm::Error err = PutBlob(dir, list)) return err;
-  nlohmann::json entry = oci::ManifestDescriptorJson(store::Sha256Digest(list.data(), list.size()), list.size(), tag);
+  nlohmann::json entry =
+      oci::ManifestDescriptorJson(store::Sha256Digest(list.data(), list.size()), list.size(), tag);
   entry["mediaType"] = oci::kOciIndexType;
   manifests.push_back(std::move(entry));
   index["manifests"] = std::move(manifests);

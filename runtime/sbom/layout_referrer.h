@@ -1,9 +1,9 @@
 // Attaching an SBOM to an image in an OCI image layout (oci:DIR[:TAG]).
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "runtime/sbom/referrer_manifest.h"
 
@@ -15,7 +15,7 @@ namespace strata::sbom {
 // tagged `sha256-<subject hex>` (org.opencontainers.image.ref.name) that points at an image
 // index of the subject's referrers. The image's own entry is not touched. Serialized with
 // other exports into the layout by the same lock on the directory.
-llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom, const ReferrerManifest& referrer,
-                           const std::string& subject_digest);
+llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
+                           const ReferrerManifest& referrer, const std::string& subject_digest);
 
 }  // namespace strata::sbom

@@ -18,7 +18,8 @@ constexpr off_t kMaxCopyrightSize = 1 << 20;
 // sibling (`libfoo -> libbar`) is followed, up to a few hops; anything else ends the search.
 bool ReadCopyright(const std::vector<std::string>& trees, std::string name, std::string& text) {
   for (int hop = 0; hop < 4; ++hop) {
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) return false;
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+      return false;
     std::string next;
     for (const std::string& tree : trees) {
       std::string dir = tree + "/usr/share/doc/" + name;
@@ -32,7 +33,8 @@ bool ReadCopyright(const std::vector<std::string>& trees, std::string name, std:
       }
       if (!S_ISDIR(st.st_mode)) continue;
       std::string file = dir + "/copyright";
-      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxCopyrightSize) continue;
+      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxCopyrightSize)
+        continue;
       std::ifstream in(file, std::ios::binary);
       std::ostringstream bytes;
       bytes << in.rdbuf();

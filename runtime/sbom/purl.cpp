@@ -20,8 +20,9 @@ std::string PurlEncode(const std::string& text) {
   return out;
 }
 
-std::string MakePurl(const std::string& type, const std::string& name_space, const std::string& name,
-                     const std::string& version, const std::map<std::string, std::string>& qualifiers) {
+std::string MakePurl(const std::string& type, const std::string& name_space,
+                     const std::string& name, const std::string& version,
+                     const std::map<std::string, std::string>& qualifiers) {
   std::string purl = "pkg:" + type + "/";
   if (!name_space.empty()) purl += PurlEncode(name_space) + "/";
   purl += PurlEncode(name);
@@ -42,17 +43,18 @@ std::string DebianPurl(const std::string& name, const std::string& version, cons
 
 std::string DebianDistro(const std::string& suite) {
   static const std::map<std::string, std::string> kVersions = {
-      {"jessie", "8"}, {"stretch", "9"}, {"buster", "10"}, {"bullseye", "11"},
-      {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"}, {"duke", "15"}};
+      {"jessie", "8"},    {"stretch", "9"}, {"buster", "10"}, {"bullseye", "11"},
+      {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"},  {"duke", "15"}};
   auto it = kVersions.find(suite);
   return "debian-" + (it == kVersions.end() ? suite : it->second);
 }
 
-std::string OciPurl(const std::string& repository_url, const std::string& digest, const std::string& tag,
-                    const std::string& arch) {
+std::string OciPurl(const std::string& repository_url, const std::string& digest,
+                    const std::string& tag, const std::string& arch) {
   std::string name = repository_url.substr(repository_url.find_last_of('/') + 1);
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return MakePurl("oci", "", name, digest, {{"arch", arch}, {"repository_url", repository_url}, {"tag", tag}});
+  return MakePurl("oci", "", name, digest,
+                  {{"arch", arch}, {"repository_url", repository_url}, {"tag", tag}});
 }
 
 }  // namespace strata::sbom

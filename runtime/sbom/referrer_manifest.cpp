@@ -10,7 +10,8 @@
 namespace strata::sbom {
 
 ReferrerManifest MakeReferrerManifest(const std::string& sbom, const std::string& media_type,
-                                      const std::string& file_name, const Subject& subject, int64_t created) {
+                                      const std::string& file_name, const Subject& subject,
+                                      int64_t created) {
   ReferrerManifest result;
   result.artifact_type = media_type;
   result.sbom_digest = store::Sha256Digest(sbom.data(), sbom.size());
@@ -19,12 +20,15 @@ ReferrerManifest MakeReferrerManifest(const std::string& sbom, const std::string
       {"schemaVersion", 2},
       {"mediaType", oci::kOciManifestType},
       {"artifactType", media_type},
-      {"config", {{"mediaType", kEmptyMediaType}, {"digest", kEmptyDigest}, {"size", 2}, {"data", "e30="}}},
-      {"layers", nlohmann::json::array({{{"mediaType", media_type},
-                                         {"digest", result.sbom_digest},
-                                         {"size", sbom.size()},
-                                         {"annotations", {{"org.opencontainers.image.title", file_name}}}}})},
-      {"subject", {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}},
+      {"config",
+       {{"mediaType", kEmptyMediaType}, {"digest", kEmptyDigest}, {"size", 2}, {"data", "e30="}}},
+      {"layers",
+       nlohmann::json::array({{{"mediaType", media_type},
+                               {"digest", result.sbom_digest},
+                               {"size", sbom.size()},
+                               {"annotations", {{"org.opencontainers.image.title", file_name}}}}})},
+      {"subject",
+       {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}},
       {"annotations", annotations}};
   result.bytes = oci::CanonicalBytes(manifest);
   result.digest = store::Sha256Digest(result.bytes.data(), result.bytes.size());
@@ -46,13 +50,15 @@ std::string MergeReferrers(const nlohmann::json& existing, const ReferrerManifes
   std::vector<nlohmann::json> entries;
   if (existing.is_object() && existing.contains("manifests") && existing["manifests"].is_array())
     for (const nlohmann::json& entry : existing["manifests"])
-      if (entry.is_object() && entry.value("digest", "") != referrer.digest) entries.push_back(entry);
+      if (entry.is_object() && entry.value("digest", "") != referrer.digest)
+        entries.push_back(entry);
   entries.push_back(referrer.descriptor);
   std::sort(entries.begin(), entries.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
     return std::make_pair(a.value("artifactType", ""), a.value("digest", "")) <
            std::make_pair(b.value("artifactType", ""), b.value("digest", ""));
   });
-  nlohmann::json index = {{"schemaVersion", 2}, {"mediaType", oci::kOciIndexType}, {"manifests", entries}};
+  nlohmann::json index = {
+      {"schemaVersion", 2}, {"mediaType", oci::kOciIndexType}, {"manifests", entries}};
   return oci::CanonicalBytes(index);
 }
 

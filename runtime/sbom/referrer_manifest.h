@@ -2,15 +2,15 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace strata::sbom {
 
 // The empty config of artifacts (image-spec 1.1, "Guidance for an Empty Descriptor").
 inline constexpr const char* kEmptyMediaType = "application/vnd.oci.empty.v1+json";
-inline constexpr const char* kEmptyDigest = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+inline constexpr const char* kEmptyDigest =
+    "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 inline constexpr const char* kEmptyBytes = "{}";
 
 struct Subject {
@@ -34,7 +34,8 @@ struct ReferrerManifest {
 // `file_name`), subject = the image, and org.opencontainers.image.created = `created`
 // (the build's SOURCE_DATE_EPOCH), so two builds give the same manifest digest.
 ReferrerManifest MakeReferrerManifest(const std::string& sbom, const std::string& media_type,
-                                      const std::string& file_name, const Subject& subject, int64_t created);
+                                      const std::string& file_name, const Subject& subject,
+                                      int64_t created);
 
 // The referrers tag of distribution-spec 1.1's fallback: `sha256-<hex>` for a subject digest.
 std::string ReferrersTag(const std::string& subject_digest);

@@ -7,7 +7,8 @@
 namespace strata::sbom {
 namespace {
 
-llvm::Error Upload(const store::Store& store, oci::RegistryClient& client, const std::string& bytes) {
+llvm::Error Upload(const store::Store& store, oci::RegistryClient& client,
+                   const std::string& bytes) {
   llvm::Expected<std::string> digest = store.PutBlobBytes(bytes);
   if (!digest) return digest.takeError();
   llvm::Expected<bool> present = client.HasBlob(*digest);
@@ -35,7 +36,8 @@ llvm::Expected<ReferrersWay> PushReferrer(const store::Store& store, const std::
   llvm::Expected<oci::HttpResponse> response = client.Send(put);
   if (!response) return response.takeError();
   if (response->status != 201 && response->status != 200)
-    return client.StatusError(*response, "the SBOM manifest push to " + ref->registry + "/" + ref->repository);
+    return client.StatusError(*response,
+                              "the SBOM manifest push to " + ref->registry + "/" + ref->repository);
   if (response->Header("oci-subject") == subject_digest) return ReferrersWay::kApi;
 
   // No referrers API: the tag schema. A 404 means no referrers yet.

@@ -1,9 +1,9 @@
 // Attaching an SBOM to an image pushed to a registry (docker://REF).
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "runtime/sbom/referrer_manifest.h"
 #include "runtime/store/store.h"

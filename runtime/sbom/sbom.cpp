@@ -16,10 +16,14 @@ auto Identity(const Component& c) {
 
 const char* KindName(Component::Kind kind) {
   switch (kind) {
-    case Component::Kind::kBaseImage: return "image";
-    case Component::Kind::kDebianPackage: return "deb";
-    case Component::Kind::kFetchedFile: return "file";
-    case Component::Kind::kNetworkOutput: return "network";
+    case Component::Kind::kBaseImage:
+      return "image";
+    case Component::Kind::kDebianPackage:
+      return "deb";
+    case Component::Kind::kFetchedFile:
+      return "file";
+    case Component::Kind::kNetworkOutput:
+      return "network";
   }
   return "component";
 }

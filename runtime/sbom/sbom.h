@@ -17,7 +17,7 @@ struct Component {
   std::string purl;     // "" for none
   std::string license;  // SPDX expression; "" when not stated (NOASSERTION)
   std::string download_location;  // URL; "" when none (NOASSERTION)
-  std::string sha256;   // hex, no prefix; "" when unknown
+  std::string sha256;             // hex, no prefix; "" when unknown
   // In the image (a base's package, a fetched file copied in, a network step on the image's
   // own chain), or only used to build it (a builder stage's base, a mounted download).
   bool in_image = true;
@@ -27,7 +27,7 @@ struct Sbom {
   std::string image_name;       // the build target ("default", "services.api")
   std::string manifest_digest;  // "sha256:..." of the image the SBOM describes
   std::string architecture;
-  int64_t created = 0;          // the build's SOURCE_DATE_EPOCH: no wall-clock time
+  int64_t created = 0;                // the build's SOURCE_DATE_EPOCH: no wall-clock time
   std::vector<Component> components;  // sorted (SortComponents)
 };
 

@@ -1,10 +1,9 @@
 // SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/), deterministic.
 #include "runtime/sbom/spdx_writer.h"
 
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/oci/image_json.h"
 #include "runtime/sbom/purl.h"
@@ -13,9 +12,13 @@
 namespace strata::sbom {
 namespace {
 
-std::string OrNoAssertion(const std::string& value) { return value.empty() ? "NOASSERTION" : value; }
+std::string OrNoAssertion(const std::string& value) {
+  return value.empty() ? "NOASSERTION" : value;
+}
 
-std::string Hex(const std::string& digest) { return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest; }
+std::string Hex(const std::string& digest) {
+  return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+}
 
 nlohmann::json Sha256Checksum(const std::string& hex) {
   return nlohmann::json::array({{{"algorithm", "SHA256"}, {"checksumValue", hex}}});
@@ -32,15 +35,21 @@ nlohmann::json Package(const Component& component) {
   if (!component.version.empty()) package["versionInfo"] = component.version;
   if (!component.sha256.empty()) package["checksums"] = Sha256Checksum(component.sha256);
   if (!component.purl.empty())
-    package["externalRefs"] = nlohmann::json::array(
-        {{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", component.purl}}});
+    package["externalRefs"] = nlohmann::json::array({{{"referenceCategory", "PACKAGE-MANAGER"},
+                                                      {"referenceType", "purl"},
+                                                      {"referenceLocator", component.purl}}});
   switch (component.kind) {
-    case Component::Kind::kBaseImage: package["primaryPackagePurpose"] = "CONTAINER"; break;
+    case Component::Kind::kBaseImage:
+      package["primaryPackagePurpose"] = "CONTAINER";
+      break;
     case Component::Kind::kDebianPackage:
       package["supplier"] = "Organization: Debian";
-      package["comment"] = "Debian package (" + component.arch + "), from the archive's signed index";
+      package["comment"] =
+          "Debian package (" + component.arch + "), from the archive's signed index";
       break;
-    case Component::Kind::kFetchedFile: package["primaryPackagePurpose"] = "FILE"; break;
+    case Component::Kind::kFetchedFile:
+      package["primaryPackagePurpose"] = "FILE";
+      break;
     case Component::Kind::kNetworkOutput:
       package["primaryPackagePurpose"] = "OTHER";
       package["comment"] = "output of a network step: the sha256 of its uncompressed layer tar";
@@ -59,29 +68,32 @@ std::string StableUuid(const std::string& text) {
   std::string hex = Hex(store::Sha256Digest(text.data(), text.size())).substr(0, 32);
   hex[12] = '5';
   hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 std::string WriteSpdx(const Sbom& sbom) {
   const std::string image_id = "SPDXRef-Image";
-  nlohmann::json image = {{"SPDXID", image_id},
-                          {"name", sbom.image_name},
-                          {"versionInfo", sbom.manifest_digest},
-                          {"downloadLocation", "NOASSERTION"},
-                          {"filesAnalyzed", false},
-                          {"licenseConcluded", "NOASSERTION"},
-                          {"licenseDeclared", "NOASSERTION"},
-                          {"copyrightText", "NOASSERTION"},
-                          {"primaryPackagePurpose", "CONTAINER"},
-                          {"checksums", Sha256Checksum(Hex(sbom.manifest_digest))},
-                          {"externalRefs", nlohmann::json::array({{{"referenceCategory", "PACKAGE-MANAGER"},
-                                                                   {"referenceType", "purl"},
-                                                                   {"referenceLocator",
-                                                                    MakePurl("oci", "", sbom.image_name, sbom.manifest_digest,
-                                                                             {{"arch", sbom.architecture}})}}})}};
+  nlohmann::json image = {
+      {"SPDXID", image_id},
+      {"name", sbom.image_name},
+      {"versionInfo", sbom.manifest_digest},
+      {"downloadLocation", "NOASSERTION"},
+      {"filesAnalyzed", false},
+      {"licenseConcluded", "NOASSERTION"},
+      {"licenseDeclared", "NOASSERTION"},
+      {"copyrightText", "NOASSERTION"},
+      {"primaryPackagePurpose", "CONTAINER"},
+      {"checksums", Sha256Checksum(Hex(sbom.manifest_digest))},
+      {"externalRefs",
+       nlohmann::json::array(
+           {{{"referenceCategory", "PACKAGE-MANAGER"},
+             {"referenceType", "purl"},
+             {"referenceLocator", MakePurl("oci", "", sbom.image_name, sbom.manifest_digest,
+                                           {{"arch", sbom.architecture}})}}})}};
   nlohmann::json packages = nlohmann::json::array({image});
-  nlohmann::json relationships = nlohmann::json::array({Relationship("SPDXRef-DOCUMENT", "DESCRIBES", image_id)});
+  nlohmann::json relationships =
+      nlohmann::json::array({Relationship("SPDXRef-DOCUMENT", "DESCRIBES", image_id)});
   std::set<std::string> license_refs;
   static const std::regex kLicenseRef("LicenseRef-[A-Za-z0-9.-]+");
   for (const Component& component : sbom.components) {
@@ -93,26 +105,31 @@ std::string WriteSpdx(const Sbom& sbom) {
       relationships.push_back(Relationship(image_id, "DESCENDANT_OF", id));
     else
       relationships.push_back(Relationship(image_id, "CONTAINS", id));
-    for (std::sregex_iterator it(component.license.begin(), component.license.end(), kLicenseRef), end; it != end; ++it)
+    for (std::sregex_iterator it(component.license.begin(), component.license.end(), kLicenseRef),
+         end;
+         it != end; ++it)
       license_refs.insert(it->str());
   }
-  nlohmann::json document = {
-      {"spdxVersion", "SPDX-2.3"},
-      {"dataLicense", "CC0-1.0"},
-      {"SPDXID", "SPDXRef-DOCUMENT"},
-      {"name", sbom.image_name + "@" + sbom.manifest_digest},
-      {"documentNamespace", "https://spdx.org/spdxdocs/strata-" + StableUuid("spdx\n" + sbom.manifest_digest)},
-      {"creationInfo", {{"created", oci::Rfc3339(sbom.created)}, {"creators", nlohmann::json::array({"Tool: strata"})}}},
-      {"packages", std::move(packages)},
-      {"relationships", std::move(relationships)}};
+  nlohmann::json document = {{"spdxVersion", "SPDX-2.3"},
+                             {"dataLicense", "CC0-1.0"},
+                             {"SPDXID", "SPDXRef-DOCUMENT"},
+                             {"name", sbom.image_name + "@" + sbom.manifest_digest},
+                             {"documentNamespace", "https://spdx.org/spdxdocs/strata-" +
+                                                       StableUuid("spdx\n" + sbom.manifest_digest)},
+                             {"creationInfo",
+                              {{"created", oci::Rfc3339(sbom.created)},
+                               {"creators", nlohmann::json::array({"Tool: strata"})}}},
+                             {"packages", std::move(packages)},
+                             {"relationships", std::move(relationships)}};
   if (!license_refs.empty()) {
     nlohmann::json infos = nlohmann::json::array();
     for (const std::string& ref : license_refs)
-      infos.push_back({{"licenseId", ref},
-                       {"name", ref.substr(std::string("LicenseRef-").size())},
-                       {"extractedText", "A license named \"" + ref.substr(std::string("LicenseRef-").size()) +
-                                             "\" in a Debian copyright file; its text is in "
-                                             "/usr/share/doc/PACKAGE/copyright in the image"}});
+      infos.push_back(
+          {{"licenseId", ref},
+           {"name", ref.substr(std::string("LicenseRef-").size())},
+           {"extractedText", "A license named \"" + ref.substr(std::string("LicenseRef-").size()) +
+                                 "\" in a Debian copyright file; its text is in "
+                                 "/usr/share/doc/PACKAGE/copyright in the image"}});
     document["hasExtractedLicensingInfos"] = std::move(infos);
   }
   return document.dump(2) + "\n";

@@ -24,8 +24,10 @@ TEST_CASE("sbom: the graph walk lists bases, packages, downloads and network out
   network.network = true;
   network.output_sha256 = std::string(64, '1');
   const graph::Node* builder = graph::MakeExecShell(graph, builder_base, "go build", network);
-  const graph::Node* tool = graph::MakeFetch(graph, "https://example.org/dl/tool.tgz?x=1", std::string(64, '2'));
-  const graph::Node* mounted = graph::MakeFetch(graph, "https://example.org/only-mounted", std::string(64, '3'));
+  const graph::Node* tool =
+      graph::MakeFetch(graph, "https://example.org/dl/tool.tgz?x=1", std::string(64, '2'));
+  const graph::Node* mounted =
+      graph::MakeFetch(graph, "https://example.org/only-mounted", std::string(64, '3'));
   graph::ExecOptions mount;
   mount.mounts = {{mounted, "/m"}};
   const graph::Node* image = graph::MakeExecShell(graph, base, "true", mount);
@@ -40,14 +42,20 @@ TEST_CASE("sbom: the graph walk lists bases, packages, downloads and network out
       return WithSbom({{"debian",
                         {{"suite", "bookworm"},
                          {"mirror", "http://mirror/debian"},
-                         {"packages", {{{"name", "bash"}, {"version", "5.2.15-2+b7"}, {"arch", "amd64"},
-                                        {"filename", "pool/main/b/bash/bash.deb"}, {"sha256", std::string(64, 'b')},
-                                        {"license", "GPL-3.0-or-later"}}}}}}});
+                         {"packages",
+                          {{{"name", "bash"},
+                            {"version", "5.2.15-2+b7"},
+                            {"arch", "amd64"},
+                            {"filename", "pool/main/b/bash/bash.deb"},
+                            {"sha256", std::string(64, 'b')},
+                            {"license", "GPL-3.0-or-later"}}}}}}});
     if (&node == builder_base)
-      return WithSbom({{"pull", {{"digest", "sha256:" + std::string(64, 'd')}, {"architecture", "amd64"}}}});
+      return WithSbom(
+          {{"pull", {{"digest", "sha256:" + std::string(64, 'd')}, {"architecture", "amd64"}}}});
     if (&node == builder) {
       schedule::NodeOutput output = schedule::NodeOutput::Stage({});
-      output.image.layers.push_back({"sha256:" + std::string(64, '9'), "sha256:" + std::string(64, '1'), 10, ""});
+      output.image.layers.push_back(
+          {"sha256:" + std::string(64, '9'), "sha256:" + std::string(64, '1'), 10, ""});
       return output;
     }
     return llvm::createStringError(std::errc::invalid_argument, "unexpected node");
@@ -90,7 +98,8 @@ TEST_CASE("sbom: a base record without SBOM data is an error naming the node", "
   llvm::Expected<std::vector<Component>> components = CollectComponents(*base, output_of);
   bool ok = static_cast<bool>(components);
   REQUIRE_FALSE(ok);
-  CHECK(llvm::toString(components.takeError()).find("debian node " + base->key().Hex()) != std::string::npos);
+  CHECK(llvm::toString(components.takeError()).find("debian node " + base->key().Hex()) !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ TEST_CASE("sbom: purls are canonical", "[sbom]") {
   CHECK(DebianPurl("libstdc++6", "12.2.0-14", "amd64", "debian-12") ==
         "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14?arch=amd64&distro=debian-12");
   CHECK(OciPurl("127.0.0.1:5000/tools/BusyBox", "sha256:ab12", "1.36", "amd64") ==
-        "pkg:oci/busybox@sha256:ab12?arch=amd64&repository_url=127.0.0.1:5000%2Ftools%2FBusyBox&tag=1.36");
+        "pkg:oci/"
+        "busybox@sha256:ab12?arch=amd64&repository_url=127.0.0.1:5000%2Ftools%2FBusyBox&tag=1.36");
   CHECK(OciPurl("docker.io/library/debian", "sha256:ab12", "", "") ==
         "pkg:oci/debian@sha256:ab12?repository_url=docker.io%2Flibrary%2Fdebian");
   CHECK(DebianDistro("bookworm") == "debian-12");
@@ -40,14 +41,16 @@ Sbom Example() {
   bash.arch = "amd64";
   bash.purl = DebianPurl(bash.name, bash.version, bash.arch, "debian-12");
   bash.license = "GPL-3.0-or-later AND LicenseRef-public-domain";
-  bash.download_location = "http://deb.debian.org/debian/pool/main/b/bash/bash_5.2.15-2+b7_amd64.deb";
+  bash.download_location =
+      "http://deb.debian.org/debian/pool/main/b/bash/bash_5.2.15-2+b7_amd64.deb";
   bash.sha256 = std::string(64, 'b');
   Component libc = bash;
   libc.name = "libc6";
   libc.version = "2.36-9+deb12u4";
   libc.purl = DebianPurl(libc.name, libc.version, libc.arch, "debian-12");
   libc.license = "";
-  libc.download_location = "http://deb.debian.org/debian/pool/main/g/glibc/libc6_2.36-9+deb12u4_amd64.deb";
+  libc.download_location =
+      "http://deb.debian.org/debian/pool/main/g/glibc/libc6_2.36-9+deb12u4_amd64.deb";
   libc.sha256 = std::string(64, 'c');
   Component base;
   base.kind = Component::Kind::kBaseImage;
@@ -99,8 +102,8 @@ TEST_CASE("sbom: the SPDX 2.3 document", "[sbom][golden]") {
   CheckGolden("example.spdx.json", document);
   nlohmann::json json = nlohmann::json::parse(document);
   CHECK(json["creationInfo"]["created"] == "2023-11-14T22:13:20Z");
-  CHECK(json["documentNamespace"].get<std::string>().find(StableUuid("spdx\nsha256:" + std::string(64, 'a'))) !=
-        std::string::npos);
+  CHECK(json["documentNamespace"].get<std::string>().find(
+            StableUuid("spdx\nsha256:" + std::string(64, 'a'))) != std::string::npos);
   CHECK(json["hasExtractedLicensingInfos"][0]["licenseId"] == "LicenseRef-public-domain");
 }
 

@@ -54,18 +54,21 @@ TEST_CASE("sbom: a DEP-5 file's License fields, joined, sorted and without repea
 }
 
 TEST_CASE("sbom: a copyright file that is not DEP-5 states no license", "[sbom]") {
-  CHECK(Dep5LicenseExpression("This is the Debian prepackaged version of demo.\n\nLicense: GPL\n").empty());
+  CHECK(Dep5LicenseExpression("This is the Debian prepackaged version of demo.\n\nLicense: GPL\n")
+            .empty());
   CHECK(Dep5LicenseExpression("").empty());
-  CHECK(Dep5LicenseExpression("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
-                              "Files: *\nCopyright: none\n")
+  CHECK(Dep5LicenseExpression(
+            "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
+            "Files: *\nCopyright: none\n")
             .empty());
 }
 
 TEST_CASE("sbom: a package's copyright is found through a doc symlink in another layer", "[sbom]") {
   testing::TempDir dir("sbom-license");
-  testing::WriteFile(dir.path + "/a/usr/share/doc/libfoo1/copyright",
-                     "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
-                     "Files: *\nLicense: BSD-3-clause\n");
+  testing::WriteFile(
+      dir.path + "/a/usr/share/doc/libfoo1/copyright",
+      "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
+      "Files: *\nLicense: BSD-3-clause\n");
   std::filesystem::create_directories(dir.path + "/b/usr/share/doc");
   std::filesystem::create_symlink("libfoo1", dir.path + "/b/usr/share/doc/libfoo-bin");
   // A symlink that leaves usr/share/doc is not followed.

@@ -8,10 +8,12 @@
 namespace strata::sbom {
 namespace {
 
-const Subject kSubject{"application/vnd.oci.image.manifest.v1+json", "sha256:" + std::string(64, 'a'), 123};
+const Subject kSubject{"application/vnd.oci.image.manifest.v1+json",
+                       "sha256:" + std::string(64, 'a'), 123};
 
 TEST_CASE("sbom: the referrer manifest names the image as its subject", "[sbom]") {
-  ReferrerManifest referrer = MakeReferrerManifest("{}\n", "application/spdx+json", "sbom.spdx.json", kSubject, 0);
+  ReferrerManifest referrer =
+      MakeReferrerManifest("{}\n", "application/spdx+json", "sbom.spdx.json", kSubject, 0);
   nlohmann::json manifest = nlohmann::json::parse(referrer.bytes);
   CHECK(manifest["artifactType"] == "application/spdx+json");
   CHECK(manifest["subject"]["digest"] == kSubject.digest);
@@ -23,12 +25,15 @@ TEST_CASE("sbom: the referrer manifest names the image as its subject", "[sbom]"
   CHECK(referrer.descriptor["artifactType"] == "application/spdx+json");
   CHECK(ReferrersTag(kSubject.digest) == "sha256-" + std::string(64, 'a'));
   // Same inputs, same bytes.
-  CHECK(MakeReferrerManifest("{}\n", "application/spdx+json", "sbom.spdx.json", kSubject, 0).bytes == referrer.bytes);
+  CHECK(
+      MakeReferrerManifest("{}\n", "application/spdx+json", "sbom.spdx.json", kSubject, 0).bytes ==
+      referrer.bytes);
 }
 
 TEST_CASE("sbom: a referrers list replaces the same referrer and is sorted", "[sbom]") {
   ReferrerManifest spdx = MakeReferrerManifest("a", "application/spdx+json", "s", kSubject, 0);
-  ReferrerManifest cdx = MakeReferrerManifest("b", "application/vnd.cyclonedx+json", "c", kSubject, 0);
+  ReferrerManifest cdx =
+      MakeReferrerManifest("b", "application/vnd.cyclonedx+json", "c", kSubject, 0);
   std::string one = MergeReferrers(nullptr, cdx);
   std::string two = MergeReferrers(nlohmann::json::parse(one), spdx);
   std::string again = MergeReferrers(nlohmann::json::parse(two), spdx);
@@ -49,7 +54,8 @@ TEST_CASE("sbom: attaching to a layout adds the sha256- tag and leaves the image
   testing::WriteFile(dir.path + "/index.json",
                      nlohmann::json({{"schemaVersion", 2}, {"manifests", {image_entry}}}).dump());
   ReferrerManifest spdx = MakeReferrerManifest("spdx", "application/spdx+json", "s", kSubject, 0);
-  ReferrerManifest cdx = MakeReferrerManifest("cdx", "application/vnd.cyclonedx+json", "c", kSubject, 0);
+  ReferrerManifest cdx =
+      MakeReferrerManifest("cdx", "application/vnd.cyclonedx+json", "c", kSubject, 0);
   testing::RequireOk(AttachToLayout(dir.path, "spdx", spdx, kSubject.digest));
   testing::RequireOk(AttachToLayout(dir.path, "cdx", cdx, kSubject.digest));
   testing::RequireOk(AttachToLayout(dir.path, "cdx", cdx, kSubject.digest));
@@ -57,14 +63,17 @@ TEST_CASE("sbom: attaching to a layout adds the sha256- tag and leaves the image
   REQUIRE(index["manifests"].size() == 2);
   CHECK(index["manifests"][0] == image_entry);
   nlohmann::json tagged = index["manifests"][1];
-  CHECK(tagged["annotations"]["org.opencontainers.image.ref.name"] == "sha256-" + std::string(64, 'a'));
+  CHECK(tagged["annotations"]["org.opencontainers.image.ref.name"] ==
+        "sha256-" + std::string(64, 'a'));
   CHECK(tagged["mediaType"] == "application/vnd.oci.image.index.v1+json");
   std::string hex = tagged["digest"].get<std::string>().substr(7);
   nlohmann::json list = nlohmann::json::parse(testing::ReadFile(dir.path + "/blobs/sha256/" + hex));
   REQUIRE(list["manifests"].size() == 2);
   for (const ReferrerManifest* referrer : {&spdx, &cdx})
-    CHECK(testing::ReadFile(dir.path + "/blobs/sha256/" + referrer->digest.substr(7)) == referrer->bytes);
-  CHECK(testing::ReadFile(dir.path + "/blobs/sha256/" + std::string(kEmptyDigest).substr(7)) == "{}");
+    CHECK(testing::ReadFile(dir.path + "/blobs/sha256/" + referrer->digest.substr(7)) ==
+          referrer->bytes);
+  CHECK(testing::ReadFile(dir.path + "/blobs/sha256/" + std::string(kEmptyDigest).substr(7)) ==
+        "{}");
 }
 
 }  // namespace

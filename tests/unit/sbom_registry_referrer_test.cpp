@@ -11,7 +11,8 @@
 namespace strata::sbom {
 namespace {
 
-const Subject kSubject{"application/vnd.oci.image.manifest.v1+json", "sha256:" + std::string(64, 'a'), 10};
+const Subject kSubject{"application/vnd.oci.image.manifest.v1+json",
+                       "sha256:" + std::string(64, 'a'), 10};
 
 struct Recorded {
   std::mutex mutex;
@@ -28,33 +29,40 @@ struct Recorded {
   }
 };
 
-TEST_CASE("sbom: a registry that answers OCI-Subject lists the referrer itself", "[sbom][registry]") {
+TEST_CASE("sbom: a registry that answers OCI-Subject lists the referrer itself",
+          "[sbom][registry]") {
   testing::TempStore store("sbom-api");
-  ReferrerManifest referrer = MakeReferrerManifest("doc", "application/spdx+json", "s", kSubject, 0);
+  ReferrerManifest referrer =
+      MakeReferrerManifest("doc", "application/spdx+json", "s", kSubject, 0);
   Recorded recorded;
   testing::TestHttpServer server([&](const testing::TestRequest& request) -> testing::TestResponse {
     recorded.Add(request);
     if (request.method == "HEAD") return {200, {}, ""};  // every blob is there
     if (request.method == "PUT" && request.Path() == "/v2/app/manifests/" + referrer.digest)
-      return {201, {{"OCI-Subject", kSubject.digest}, {"Docker-Content-Digest", referrer.digest}}, ""};
+      return {
+          201, {{"OCI-Subject", kSubject.digest}, {"Docker-Content-Digest", referrer.digest}}, ""};
     return {500, {}, "unexpected"};
   });
-  llvm::Expected<ReferrersWay> way = PushReferrer(*store.store, server.host() + "/app:v1", "doc", referrer, kSubject.digest);
+  llvm::Expected<ReferrersWay> way =
+      PushReferrer(*store.store, server.host() + "/app:v1", "doc", referrer, kSubject.digest);
   testing::RequireOk(way);
   CHECK(*way == ReferrersWay::kApi);
   CHECK_FALSE(recorded.Has("GET", "/v2/app/manifests/sha256-" + std::string(64, 'a')));
 }
 
-TEST_CASE("sbom: without OCI-Subject the referrer goes into the sha256- tag's index", "[sbom][registry]") {
+TEST_CASE("sbom: without OCI-Subject the referrer goes into the sha256- tag's index",
+          "[sbom][registry]") {
   testing::TempStore store("sbom-tag");
-  ReferrerManifest referrer = MakeReferrerManifest("doc", "application/spdx+json", "s", kSubject, 0);
+  ReferrerManifest referrer =
+      MakeReferrerManifest("doc", "application/spdx+json", "s", kSubject, 0);
   const std::string tag_path = "/v2/app/manifests/sha256-" + std::string(64, 'a');
   std::string pushed_list;
   Recorded recorded;
   testing::TestHttpServer server([&](const testing::TestRequest& request) -> testing::TestResponse {
     recorded.Add(request);
     if (request.method == "HEAD") return {200, {}, ""};
-    if (request.method == "PUT" && request.Path() == "/v2/app/manifests/" + referrer.digest) return {201, {}, ""};
+    if (request.method == "PUT" && request.Path() == "/v2/app/manifests/" + referrer.digest)
+      return {201, {}, ""};
     if (request.method == "GET" && request.Path() == tag_path) return {404, {}, "{\"errors\":[]}"};
     if (request.method == "PUT" && request.Path() == tag_path) {
       pushed_list = request.body;
@@ -62,7 +70,8 @@ TEST_CASE("sbom: without OCI-Subject the referrer goes into the sha256- tag's in
     }
     return {500, {}, "unexpected"};
   });
-  llvm::Expected<ReferrersWay> way = PushReferrer(*store.store, server.host() + "/app:v1", "doc", referrer, kSubject.digest);
+  llvm::Expected<ReferrersWay> way =
+      PushReferrer(*store.store, server.host() + "/app:v1", "doc", referrer, kSubject.digest);
   testing::RequireOk(way);
   CHECK(*way == ReferrersWay::kTagSchema);
   nlohmann::json list = nlohmann::json::parse(pushed_list);
