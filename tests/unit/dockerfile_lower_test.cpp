@@ -14,6 +14,7 @@
 #include "compiler/graph/ops.h"
 #include "compiler/graph/print.h"
 #include "eval_fixture.h"
+#include "test_support.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -21,13 +22,13 @@ namespace {
 namespace fs = std::filesystem;
 
 // A scratch directory with a context, removed at the end.
+// A unique directory per test (tests of several checkouts may run at once).
 struct Workspace {
+  strata::testing::TempDir temp;
   fs::path dir;
-  explicit Workspace(const std::string& name) : dir(fs::temp_directory_path() / ("strata-lower-" + name)) {
-    fs::remove_all(dir);
+  explicit Workspace(const std::string& name) : temp("lower-" + name), dir(temp.path) {
     fs::create_directories(dir / "ctx");
   }
-  ~Workspace() { fs::remove_all(dir); }
   void Write(const std::string& rel, const std::string& text) {
     fs::create_directories((dir / "ctx" / rel).parent_path());
     std::ofstream(dir / "ctx" / rel, std::ios::binary) << text;

@@ -12,6 +12,7 @@
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/graph/print.h"
+#include "test_support.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -25,14 +26,11 @@ bool Ignored(const std::vector<std::string>& lines, const std::string& path) {
   return graph::IsIgnoredByPatterns(patterns, path);
 }
 
+// A unique directory per test (tests of several checkouts may run at once).
 struct Context {
+  strata::testing::TempDir temp;
   fs::path dir;
-  explicit Context(const std::string& name)
-      : dir(fs::temp_directory_path() / ("strata-dockerignore-" + name)) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Context() { fs::remove_all(dir); }
+  explicit Context(const std::string& name) : temp("dockerignore-" + name), dir(temp.path) {}
   void Write(const std::string& rel, const std::string& text) const {
     fs::create_directories((dir / rel).parent_path());
     std::ofstream(dir / rel, std::ios::binary) << text;
