@@ -8,9 +8,9 @@ cd "$(dirname "$0")"
 # Build: compiler, generator, libraries. Run: runc and the OCI tools; gpgv and the archive
 # keyring verify the `debian` builtin's Release files. Tests: the tools the test scripts call
 # (curl polls the registry fixture, python3 picks free ports, bc does arithmetic, git for the
-# fresh-machine fingerprint, python3-jsonschema checks SBOMs against their schemas, npm installs
-# the independent scanner the SBOM cross-check runs). tests/fresh-debian.sh proves this list on a
-# pristine Debian 12 minbase root: rerun it when you change what the build links or the tests call.
+# fresh-machine fingerprint, python3-jsonschema checks SBOMs against their schemas).
+# tests/fresh-debian.sh proves this list on a pristine Debian 12 minbase root: rerun it when you
+# change what the build links or the tests call.
 packages=(
   build-essential cmake ninja-build pkg-config default-jre-headless
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
@@ -19,8 +19,6 @@ packages=(
   file jq zstd xz-utils curl bc git python3 procps ca-certificates gpgv debian-archive-keyring
   python3-jsonschema
 )
-# An npm already on PATH (e.g. NodeSource's nodejs, which conflicts with Debian's npm) will do.
-command -v npm >/dev/null || packages+=(npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
