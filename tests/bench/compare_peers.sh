@@ -98,7 +98,7 @@ if [[ " $rows " == *" deep "* ]]; then
   GenerateDeepPrograms "$dir" 10000
   for kind in pipe plus; do
     rm -f "$dir/$kind.times"
-    measure "$dir/$kind.times" "cd '$dir' && '$strata' eval -f $kind.strata result"
+    measure "$dir/$kind.times" "cd '$dir' && '$strata' eval -f $kind.strata self.result"
     awk -v k="$kind" '{ printf "%-34s %-28s %10s %9s %10.2f %9.1f %8s %8s  %s\n",
       "10,000-step " (k == "pipe" ? "|> pipeline" : "+ chain"), "(no peer: must evaluate)", "-", "-", $1, $2, "-", "-", $3 }' "$dir/$kind.times"
   done
