@@ -128,6 +128,28 @@ Thunk* Machine::Suspend(const ast::Expr* expr, Env* env) {
   return heap_.Deferred(expr, env);
 }
 
+Value Machine::EvalPipe(const ast::Apply* last, Env* env) {
+  // `x |> f1 |> ... |> fN` is fN (... (f1 x)). Evaluated lazily, forcing it would nest one
+  // force and one call per step; here each step's result is computed before the next step
+  // runs (as nixpkgs' lib.pipe, a foldl', does), in a loop: a pipeline of any length needs
+  // constant stack. Only the first value stays lazy.
+  llvm::SmallVector<const ast::Apply*, 16> steps;  // outermost first
+  const ast::Expr* first = last;
+  while (auto* step = llvm::dyn_cast<ast::Apply>(first)) {
+    if (!step->pipe || step->args.size() != 1) break;
+    steps.push_back(step);
+    first = step->args[0];
+  }
+  Thunk* acc = Suspend(first, env);
+  for (size_t i = steps.size(); i-- > 0;) {
+    Value function = Eval(steps[i]->fn, env);
+    Value result = Apply(function, acc, steps[i]->range());
+    if (i == 0) return result;
+    acc = heap_.Done(result);
+  }
+  return Force(acc);  // Not reached: `last` is a step.
+}
+
 Value Machine::Eval(const ast::Expr* expr, Env* env) {
   switch (expr->kind()) {
     case ast::Kind::kInt:
@@ -163,6 +185,7 @@ Value Machine::Eval(const ast::Expr* expr, Env* env) {
     }
     case ast::Kind::kApply: {
       auto* apply = llvm::cast<ast::Apply>(expr);
+      if (apply->pipe) return EvalPipe(apply, env);
       Value function = Eval(apply->fn, env);
       for (const ast::Expr* arg : apply->args) function = Apply(function, Suspend(arg, env), expr->range());
       return function;

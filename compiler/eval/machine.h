@@ -115,6 +115,7 @@ class Machine {
   Value EvalSelect(const ast::Select* s, Env* env);
   Value EvalHasAttr(const ast::HasAttr* h, Env* env);
   Value EvalBinary(const ast::Binary* b, Env* env);
+  Value EvalPipe(const ast::Apply* last, Env* env);
   Value EvalUnary(const ast::Unary* u, Env* env);
   Value EvalImport(const ast::Import* i);
   Value CallClosure(const FunctionData* f, Thunk* arg, diag::SourceRange call);

@@ -3,7 +3,9 @@
 
 #include <llvm/ADT/DenseSet.h>
 
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace strata::graph {
 namespace {
@@ -12,6 +14,35 @@ namespace {
 // making nlohmann::json throw; the key is computed from the raw bytes either way.
 std::string Dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A JSON string as Dump would print it; plain ASCII (the usual case) without building a json.
+void AppendJsonString(std::string& buf, std::string_view text) {
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x80 || c == '"' || c == '\\') {
+      buf += Dump(nlohmann::json(std::string(text)));
+      return;
+    }
+  }
+  buf += '"';
+  buf += text;
+  buf += '"';
+}
+
+// A nested value as dump(2) prints it at `indent` (the indentation of the line it starts on).
+void AppendIndented(std::string& buf, const nlohmann::json& value, std::string_view indent) {
+  if (value.is_string()) return AppendJsonString(buf, value.get_ref<const std::string&>());
+  if (!value.is_structured() || value.empty()) {
+    buf += Dump(value);
+    return;
+  }
+  // Line breaks only occur between elements (strings escape theirs), so indenting every
+  // continuation line gives the nested layout.
+  for (char c : value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) {
+    buf += c;
+    if (c == '\n') buf += indent;
+  }
 }
 
 // Inner params of one node printed in text and DOT (keyed only).
@@ -119,32 +150,68 @@ void PrintText(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
 }
 
 void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
-  nlohmann::ordered_json doc;
-  doc["version"] = kEncodingVersion;
-  nlohmann::ordered_json root_keys = nlohmann::ordered_json::array();
-  for (const Node* root : roots) root_keys.push_back(root->key().Hex());
-  doc["roots"] = std::move(root_keys);
-  nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
-  for (const Node* node : TopologicalOrder(roots)) {
-    nlohmann::ordered_json entry;
-    entry["key"] = node->key().Hex();
-    entry["op"] = OpName(node->op());
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();
-    nlohmann::ordered_json unkeyed = nlohmann::ordered_json::array();
-    for (const Param& param : node->params()) {
-      // Nested objects keep the sorted order of the source json.
-      params[param.name] = nlohmann::ordered_json(param.value);
-      if (!param.keyed) unkeyed.push_back(param.name);
-    }
-    entry["params"] = std::move(params);
-    if (!unkeyed.empty()) entry["unkeyed"] = std::move(unkeyed);
-    nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
-    for (const Node* input : node->inputs()) inputs.push_back(input->key().Hex());
-    entry["inputs"] = std::move(inputs);
-    nodes.push_back(std::move(entry));
+  // Written as it goes, in exactly the layout of nlohmann's dump(2): building the whole
+  // document as a json tree first cost more time and memory than evaluating the program.
+  std::string buf;
+  auto flush = [&] {
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    buf.clear();
+  };
+  buf += "{\n  \"version\": ";
+  buf += Dump(kEncodingVersion);
+  buf += ",\n  \"roots\": ";
+  if (roots.empty()) buf += "[]";
+  for (size_t i = 0; i < roots.size(); ++i) {
+    buf += i == 0 ? "[\n    \"" : ",\n    \"";
+    buf += roots[i]->key().Hex();
+    buf += i + 1 == roots.size() ? "\"\n  ]" : "\"";
   }
-  doc["nodes"] = std::move(nodes);
-  out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  buf += ",\n  \"nodes\": ";
+  std::vector<const Node*> order = TopologicalOrder(roots);
+  if (order.empty()) buf += "[]";
+  for (size_t n = 0; n < order.size(); ++n) {
+    const Node* node = order[n];
+    buf += n == 0 ? "[\n    {\n      \"key\": \"" : ",\n    {\n      \"key\": \"";
+    buf += node->key().Hex();
+    buf += "\",\n      \"op\": ";
+    AppendJsonString(buf, OpName(node->op()));
+    buf += ",\n      \"params\": ";
+    llvm::ArrayRef<Param> params = node->params();
+    if (params.empty()) buf += "{}";
+    bool any_unkeyed = false;
+    for (size_t i = 0; i < params.size(); ++i) {
+      buf += i == 0 ? "{\n        " : ",\n        ";
+      AppendJsonString(buf, params[i].name);
+      buf += ": ";
+      AppendIndented(buf, params[i].value, "        ");
+      any_unkeyed |= !params[i].keyed;
+    }
+    if (!params.empty()) buf += "\n      }";
+    if (any_unkeyed) {
+      buf += ",\n      \"unkeyed\": [";
+      bool first = true;
+      for (const Param& param : params) {
+        if (param.keyed) continue;
+        buf += first ? "\n        " : ",\n        ";
+        AppendJsonString(buf, param.name);
+        first = false;
+      }
+      buf += "\n      ]";
+    }
+    buf += ",\n      \"inputs\": ";
+    llvm::ArrayRef<const Node*> inputs = node->inputs();
+    if (inputs.empty()) buf += "[]";
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      buf += i == 0 ? "[\n        \"" : ",\n        \"";
+      buf += inputs[i]->key().Hex();
+      buf += i + 1 == inputs.size() ? "\"\n      ]" : "\"";
+    }
+    buf += "\n    }";
+    if (buf.size() > (1 << 16)) flush();
+  }
+  if (!order.empty()) buf += "\n  ]";
+  buf += "\n}\n";
+  flush();
 }
 
 void PrintDot(std::ostream& out, llvm::ArrayRef<const Node*> roots) {

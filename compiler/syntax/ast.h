@@ -243,11 +243,12 @@ class Lambda : public Expr {
 // ((f a) b) c). `x |> f` is Apply(f, [x]).
 class Apply : public Expr {
  public:
-  Apply(SourceRange range, const Expr* fn, llvm::ArrayRef<const Expr*> args)
-      : Expr(Kind::kApply, range), fn(fn), args(args) {}
+  Apply(SourceRange range, const Expr* fn, llvm::ArrayRef<const Expr*> args, bool pipe = false)
+      : Expr(Kind::kApply, range), fn(fn), args(args), pipe(pipe) {}
   static bool classof(const Expr* e) { return e->kind() == Kind::kApply; }
   const Expr* fn;
   llvm::ArrayRef<const Expr*> args;
+  bool pipe;  // Written `arg |> fn`: evaluated strictly, step by step (see Machine::EvalPipe).
 };
 
 // A let binding. `inherited` marks `inherit x;`: its value (a Var) is resolved in the scope

@@ -207,12 +207,23 @@ constexpr int kNegPrecedence = 13;     // unary `-`
 const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
   // opExpr : (MINUS | BANG)* app ((binary op) (MINUS | BANG)* app | QUESTION attrPath)*
   // Operator precedence parsing with two explicit stacks: no recursion per operator.
+  // A chain of binary operators counts as one level, however long: it is flat in the parse
+  // tree and built here with explicit stacks (the evaluator runs a pipeline in a loop). Each
+  // prefix operator (`- - - x`) still counts, as it nests.
   SourceRange range = Range(ctx);
-  size_t operator_count = 0;
-  for (ParseTree* child : ctx->children)
-    if (!RuleOf(child)) ++operator_count;
-  if (TooDeep(operator_count, range)) return Error(range);
-  Depth depth(*this, static_cast<int>(operator_count));
+  size_t levels = 1;
+  bool operand_next = true;
+  for (ParseTree* child : ctx->children) {
+    if (RuleOf(child)) {
+      operand_next = false;
+    } else if (operand_next) {
+      ++levels;  // a prefix operator
+    } else {
+      operand_next = true;  // a binary operator (or `?`, whose attrPath is a rule)
+    }
+  }
+  if (TooDeep(levels, range)) return Error(range);
+  Depth depth(*this, static_cast<int>(levels));
 
   llvm::SmallVector<const ast::Expr*, 8> values;
   llvm::SmallVector<PendingOp, 8> ops;
@@ -228,7 +239,8 @@ const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
     const ast::Expr* lhs = values.pop_back_val();
     SourceRange joined = SourceRange::Join(lhs->range(), rhs->range());
     if (op.token->getType() == P::PIPE)  // `x |> f` is `f x`
-      values.push_back(arena_.New<ast::Apply>(joined, rhs, arena_.Copy(llvm::ArrayRef<const ast::Expr*>(lhs))));
+      values.push_back(
+          arena_.New<ast::Apply>(joined, rhs, arena_.Copy(llvm::ArrayRef<const ast::Expr*>(lhs)), /*pipe=*/true));
     else
       values.push_back(arena_.New<ast::Binary>(joined, BinaryOpOf(op.token->getType()), Range(op.token), lhs, rhs));
   };

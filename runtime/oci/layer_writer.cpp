@@ -269,6 +269,11 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
                              std::string& diff_id) {
   llvm::Expected<std::vector<TreeEntry>> entries = ScanTree(dir);
   if (!entries) return entries.takeError();
+  return WriteLayerStream(*entries, options, out, diff_id);
+}
+
+llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                             ByteSink& out, std::string& diff_id) {
   llvm::Expected<std::unique_ptr<Compressor>> compressor =
       MakeCompressor(options.compression, out, options.threads, options.level);
   if (!compressor) return compressor.takeError();
@@ -288,7 +293,7 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
     return ArchiveError(a.get(), sink, "open");
 
   std::vector<char> buffer(kReadBuffer);
-  for (const TreeEntry& entry : *entries) {
+  for (const TreeEntry& entry : entries) {
     FillEntry(e.get(), entry, options.source_date_epoch);
     // ARCHIVE_WARN only means "name stored as raw bytes" (see ScopedCLocale).
     if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
@@ -306,11 +311,19 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
 
 llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
                                            const LayerOptions& options) {
+  llvm::Expected<std::vector<TreeEntry>> entries = ScanTree(dir);
+  if (!entries) return entries.takeError();
+  return WriteLayer(store, *entries, options);
+}
+
+llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
+                                           const std::vector<TreeEntry>& entries,
+                                           const LayerOptions& options) {
   llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
   if (!writer) return writer.takeError();
   BlobSink sink(*writer);
   LayerDescriptor layer;
-  if (llvm::Error err = WriteLayerStream(dir, options, sink, layer.diff_id)) return err;
+  if (llvm::Error err = WriteLayerStream(entries, options, sink, layer.diff_id)) return err;
   layer.size = writer->Size();
   llvm::Expected<std::string> digest = writer->Commit();
   if (!digest) return digest.takeError();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/oci/compressor.h"
+#include "runtime/oci/tree_scan.h"
 #include "runtime/store/store.h"
 
 namespace strata::oci {
@@ -34,9 +35,18 @@ struct LayerDescriptor {
 llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
                                            const LayerOptions& options);
 
+// The same, from entries already listed (sorted by tar_path bytes, as ScanTree returns them):
+// a COPY lists the files where they are, so they are read once, straight into the tar, with
+// no staged copy of the tree.
+llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
+                                           const std::vector<TreeEntry>& entries,
+                                           const LayerOptions& options);
+
 // The same stream written to any sink (used by WriteLayer and by tests). `diff_id` receives the
 // digest of the uncompressed tar.
 llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options, ByteSink& out,
                              std::string& diff_id);
+llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                             ByteSink& out, std::string& diff_id);
 
 }  // namespace strata::oci

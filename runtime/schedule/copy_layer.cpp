@@ -15,7 +15,9 @@
 #include "compiler/graph/local_source.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
+#include "runtime/oci/tree_scan.h"
 #include "runtime/schedule/image_config.h"
+#include "runtime/schedule/layer_tree.h"
 #include "runtime/schedule/root_path.h"
 
 namespace strata::schedule {
@@ -58,26 +60,31 @@ std::optional<long> LookupId(const std::optional<std::string>& file, const std::
   return std::nullopt;
 }
 
-// Creates `relative` ("/a/b") and its ancestors in the layer: existing ones in the parent with
-// their metadata, missing ones with `fresh_mode` and the given owner.
-llvm::Error MakeParents(const std::string& parent_root, const std::string& layer_dir,
-                        const std::string& relative, uid_t uid, gid_t gid, const std::string& dest) {
+// The tar path of an absolute path in the image ("/a/b" -> "a/b", "/" -> "").
+std::string TarPath(const std::string& absolute) {
+  size_t start = absolute.find_first_not_of('/');
+  return start == std::string::npos ? "" : absolute.substr(start);
+}
+
+// Adds `relative` ("/a/b") and its ancestors to the layer: existing ones in the parent with
+// their metadata, missing ones 0755 with the given owner.
+llvm::Error MakeParents(const std::string& parent_root, LayerTree& tree, const std::string& relative,
+                        uid_t uid, gid_t gid, const std::string& dest) {
   std::string prefix;
   for (const std::string& part : PathSegments(relative)) {
     prefix += "/" + part;
-    std::string layer_path = layer_dir + prefix;
-    struct stat existing;
-    if (::lstat(layer_path.c_str(), &existing) == 0) continue;
+    if (tree.Find(TarPath(prefix)) != nullptr) continue;
     struct stat parent;
     bool in_parent = ::lstat((parent_root + prefix).c_str(), &parent) == 0;
     if (in_parent && !S_ISDIR(parent.st_mode))
       return CopyError("cannot copy to '" + dest + "': '" + prefix + "' is not a directory in the image");
-    if (::mkdir(layer_path.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_path);
-    uid_t owner = in_parent ? parent.st_uid : uid;
-    gid_t group = in_parent ? parent.st_gid : gid;
-    mode_t mode = in_parent ? (parent.st_mode & 07777) : 0755;
-    if (::lchown(layer_path.c_str(), owner, group) != 0) return exec::ErrnoError(errno, "cannot chown", layer_path);
-    if (::chmod(layer_path.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", layer_path);
+    oci::TreeEntry dir;
+    dir.tar_path = TarPath(prefix);
+    dir.kind = oci::EntryKind::kDir;
+    dir.uid = in_parent ? parent.st_uid : uid;
+    dir.gid = in_parent ? parent.st_gid : gid;
+    dir.mode = in_parent ? (parent.st_mode & 07777) : 0755;
+    tree.Put(std::move(dir));
   }
   return llvm::Error::success();
 }
@@ -209,8 +216,10 @@ llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, co
   return std::make_pair(static_cast<uid_t>(*uid), static_cast<gid_t>(*gid));
 }
 
-llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent_root,
-                           const std::string& layer_dir) {
+namespace {
+
+llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
+                    const std::string& scratch_dir, LayerTree& tree) {
   struct stat source;
   if (::lstat(request.source.c_str(), &source) != 0)
     return exec::ErrnoError(errno, "copy source is gone", request.source);
@@ -257,46 +266,69 @@ llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent
   if (request.extract) {
     // ADD of an archive: dest is a directory the entries are unpacked into.
     if (!S_ISREG(source.st_mode)) return CopyError("ADD " + dest + ": the archive is not a regular file");
-    if (llvm::Error err = MakeParents(parent_root, layer_dir, *resolved, rules.uid, rules.gid, dest)) return err;
+    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
     std::optional<std::pair<uid_t, gid_t>> chown;
     if (!request.chown.empty()) chown = std::make_pair(rules.uid, rules.gid);
-    return ExtractArchive(request, layer_dir + (*resolved == "/" ? "" : *resolved), chown);
+    // The archive's entries have no file to point at: they are unpacked into the scratch
+    // directory and listed from there, under dest.
+    std::string unpacked = scratch_dir + "/unpacked";
+    if (::mkdir(unpacked.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", unpacked);
+    if (llvm::Error err = ExtractArchive(request, unpacked, chown)) return err;
+    llvm::Expected<std::vector<oci::TreeEntry>> entries = oci::ScanTree(unpacked);
+    if (!entries) return entries.takeError();
+    std::string base = TarPath(*resolved);
+    for (oci::TreeEntry& entry : *entries) {
+      entry.tar_path = JoinTarPath(base, entry.tar_path);
+      if (entry.kind == oci::EntryKind::kHardlink) entry.link = JoinTarPath(base, entry.link);
+      tree.Put(std::move(entry));
+    }
+    return llvm::Error::success();
   }
   if (S_ISDIR(source.st_mode)) {
     // The directory itself is not copied, only what it holds; dest becomes (or stays) a dir.
     std::string parent = *resolved == "/" ? "/" : resolved->substr(0, resolved->find_last_of('/'));
-    if (llvm::Error err = MakeParents(parent_root, layer_dir, parent, rules.uid, rules.gid, dest)) return err;
-    std::string target = layer_dir + (*resolved == "/" ? "" : *resolved);
-    if (*resolved != "/" && ::lstat(target.c_str(), &existing) != 0) {
+    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest)) return err;
+    std::string target = TarPath(*resolved);
+    if (!target.empty() && tree.Find(target) == nullptr) {
       struct stat in_parent;
       bool existed = ::lstat((parent_root + *resolved).c_str(), &in_parent) == 0;
       if (existed && !S_ISDIR(in_parent.st_mode))
         return CopyError("cannot copy a directory to '" + dest + "': it is a file in the image");
-      mode_t mode = existed ? (in_parent.st_mode & 07777)
-                            : (rules.chmod ? *rules.chmod
-                                           : (request.local ? graph::NormalizedLocalMode(source.st_mode)
-                                                            : (source.st_mode & 07777)));
-      uid_t uid = existed ? in_parent.st_uid : rules.uid;
-      gid_t gid = existed ? in_parent.st_gid : rules.gid;
-      if (::mkdir(target.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", target);
-      if (::lchown(target.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", target);
-      if (::chmod(target.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", target);
+      oci::TreeEntry dir;
+      dir.tar_path = target;
+      dir.kind = oci::EntryKind::kDir;
+      dir.mode = existed ? (in_parent.st_mode & 07777)
+                         : (rules.chmod ? *rules.chmod
+                                        : (request.local ? graph::NormalizedLocalMode(source.st_mode)
+                                                         : (source.st_mode & 07777)));
+      dir.uid = existed ? in_parent.st_uid : rules.uid;
+      dir.gid = existed ? in_parent.st_gid : rules.gid;
+      tree.Put(std::move(dir));
     }
-    return CopyContents(request.source, target, rules);
+    return AddContents(request.source, target, rules, tree);
   }
 
   std::string file = *resolved;
   if (into || dest_is_dir) {
-    if (llvm::Error err = MakeParents(parent_root, layer_dir, *resolved, rules.uid, rules.gid, dest)) return err;
+    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
     file = (*resolved == "/" ? "" : *resolved) + "/" + BaseName(request.source);
   } else {
     std::string parent = resolved->substr(0, resolved->find_last_of('/'));
-    if (llvm::Error err = MakeParents(parent_root, layer_dir, parent, rules.uid, rules.gid, dest)) return err;
+    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest)) return err;
   }
-  std::string target = layer_dir + file;
-  if (::lstat(target.c_str(), &existing) == 0)
+  if (tree.Find(TarPath(file)) != nullptr)
     return CopyError("cannot copy to '" + dest + "': '" + file + "' is a directory in the image");
-  return CopyTree(request.source, target, rules);
+  return AddTree(request.source, TarPath(file), rules, tree);
+}
+
+}  // namespace
+
+llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
+                                                         const std::string& parent_root,
+                                                         const std::string& scratch_dir) {
+  LayerTree tree;
+  if (llvm::Error err = AddCopy(request, parent_root, scratch_dir, tree)) return err;
+  return tree.Entries();
 }
 
 }  // namespace strata::schedule

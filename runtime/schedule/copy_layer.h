@@ -9,6 +9,8 @@
 
 #include <llvm/Support/Error.h>
 
+#include "runtime/oci/tree_scan.h"
+
 namespace strata::schedule {
 
 struct CopyRequest {
@@ -28,8 +30,10 @@ struct CopyRequest {
   bool extract = false;
 };
 
-// Fills `layer_dir` (an existing empty directory) with what the copy adds to the image whose
-// merged rootfs is `parent_root` (read only):
+// Lists what the copy adds to the image whose merged rootfs is `parent_root` (read only), as
+// layer entries sorted for oci::WriteLayer; regular files point at the source's own files, so
+// nothing is copied (only an ADD of an archive unpacks it, into `scratch_dir`, an existing
+// directory that must outlive the entries):
 // - a directory source has its CONTENTS copied; a file goes to dest, or into dest when dest ends
 //   in '/' or is a directory in the parent image (its symlinks resolved inside the image);
 // - missing parent directories are created 0755 (owned by the chown user, else root); existing
@@ -38,8 +42,9 @@ struct CopyRequest {
 // - entries get uid/gid 0 (or the chown ids; a user without a group uses the uid as gid, as
 //   Docker does); modes are kept (normalised for local sources), or set by chmod; symlinks are
 //   copied as symlinks and never followed.
-llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent_root,
-                           const std::string& layer_dir);
+llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
+                                                         const std::string& parent_root,
+                                                         const std::string& scratch_dir);
 
 // Resolves "user[:group]" against the rootfs's /etc/passwd and /etc/group.
 llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root);

@@ -33,14 +33,14 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
 
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "copy-");
   if (!work) return work.takeError();
-  std::string layer_dir = work->Path() + "/layer";
-  if (::mkdir(layer_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_dir);
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
   if (!view) return view.takeError();
-  if (llvm::Error err = BuildCopyLayer(request, view->Root(), layer_dir)) return err;
+  // The layer is listed, not staged: its files are read once, by the layer writer.
+  llvm::Expected<std::vector<oci::TreeEntry>> entries = PlanCopyLayer(request, view->Root(), work->Path());
+  if (!entries) return entries.takeError();
   if (llvm::Error err = view->Close()) return err;
 
-  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, layer_dir, context.options.layer);
+  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, *entries, context.options.layer);
   if (!layer) return layer.takeError();
   context.layer_size = static_cast<int64_t>(layer->size);
   oci::Image image = parent.image;

@@ -8,6 +8,7 @@
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
+#include "runtime/schedule/layer_tree.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/rootfs_view.h"
@@ -63,7 +64,9 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   request.local_exclude = artifact.local_exclude;
   std::string name = S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
   request.dest = "/" + name;
-  if (llvm::Error err = BuildCopyLayer(request, empty_root, snapshot)) return std::move(err);
+  llvm::Expected<std::vector<oci::TreeEntry>> entries = PlanCopyLayer(request, empty_root, dir);
+  if (!entries) return entries.takeError();
+  if (llvm::Error err = MaterializeEntries(*entries, snapshot)) return std::move(err);
   return name.empty() ? snapshot : snapshot + "/" + name;
 }
 

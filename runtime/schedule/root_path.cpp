@@ -33,38 +33,6 @@ llvm::Error PathError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::permission_denied), message);
 }
 
-llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) {
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return exec::ErrnoError(errno, "cannot read directory", dir);
-  std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(handle))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-      names.push_back(entry->d_name);
-  ::closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-llvm::Error CopyFileData(const std::string& source, const std::string& dest) {
-  store::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!in) return exec::ErrnoError(errno, "cannot open", source);
-  store::UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!out) return exec::ErrnoError(errno, "cannot create", dest);
-  std::vector<char> buffer(1 << 16);
-  while (true) {
-    ssize_t n = ::read(in.Get(), buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return exec::ErrnoError(errno, "cannot read", source);
-    if (n == 0) return llvm::Error::success();
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(out.Get(), buffer.data() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return exec::ErrnoError(errno, "cannot write", dest);
-      done += w;
-    }
-  }
-}
-
 std::string BaseName(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -145,6 +113,38 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
 }
 
 }  // namespace
+
+llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) {
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return exec::ErrnoError(errno, "cannot read directory", dir);
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(handle))
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+      names.push_back(entry->d_name);
+  ::closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+llvm::Error CopyFileData(const std::string& source, const std::string& dest) {
+  store::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) return exec::ErrnoError(errno, "cannot open", source);
+  store::UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out) return exec::ErrnoError(errno, "cannot create", dest);
+  std::vector<char> buffer(1 << 16);
+  while (true) {
+    ssize_t n = ::read(in.Get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return exec::ErrnoError(errno, "cannot read", source);
+    if (n == 0) return llvm::Error::success();
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.Get(), buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return exec::ErrnoError(errno, "cannot write", dest);
+      done += w;
+    }
+  }
+}
 
 std::vector<std::string> PathSegments(const std::string& path) {
   std::vector<std::string> parts;

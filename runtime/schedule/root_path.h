@@ -22,6 +22,12 @@ enum class Escape {
 // The non-empty '/'-separated components of `path` ("/a//b/" → a, b).
 std::vector<std::string> PathSegments(const std::string& path);
 
+// The names in directory `dir` (without "." and ".."), sorted by bytes.
+llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir);
+
+// Copies the bytes of regular file `source` (not followed) into `dest`, created 0600.
+llvm::Error CopyFileData(const std::string& source, const std::string& dest);
+
 // Resolves `path` (absolute or relative to the root) inside `root` lexically and through the
 // symlinks found on disk, each resolved inside the root (the last component too when
 // `follow_last`). Returns the resolved path as "/a/b" relative to the root; components that do

@@ -1,6 +1,7 @@
 // Evaluator semantics: laziness, memoisation, recursion, patterns, operators and errors.
 #include <catch2/catch.hpp>
 
+#include "compiler/support/large_stack.h"
 #include "tests/unit/eval_fixture.h"
 
 using strata::eval::testing::EvalFixture;
@@ -199,4 +200,25 @@ TEST_CASE("eval: an error inside a function notes the call site", "[eval]") {
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].message == "in this call");
   CHECK_THAT(f.Formatted(), Catch::Contains(":3:"));
+}
+
+TEST_CASE("eval: a 10,000-step pipeline and a 10,000-term + chain check and evaluate", "[eval]") {
+  std::string pipe = "let inc = x: x + 1; in 0", plus = "0";
+  for (int i = 0; i < 10000; ++i) pipe += " |> inc";
+  for (int i = 1; i <= 10000; ++i) plus += " + " + std::to_string(i);
+  std::string piped, summed;
+  // As the CLI does: the checker walks the chain's spine recursively, on a large stack.
+  strata::support::RunOnLargeStack([&] {
+    piped = Run(pipe);
+    summed = Run(plus);
+  });
+  CHECK(piped == "10000");
+  CHECK(summed == "50005000");
+}
+
+TEST_CASE("eval: a pipeline computes each step before the next, its start stays lazy", "[eval]") {
+  CHECK(Run("let r = { a = 1; }; in r |> (s: s // { b = 2; }) |> (s: s.a + s.b)") == "3");
+  CHECK(Run("(1 / 0) |> (x: 5)") == "5");  // the first value is only forced when used
+  CHECK(Run("let f = x: y: x + y; in 1 |> f 2 |> f 3") == "6");
+  CHECK_THAT(Run("1 |> (x: x / 0) |> (y: 7)"), Catch::StartsWith("error: division by zero"));
 }

@@ -83,6 +83,9 @@ TEST_CASE("graph print: json has every param and marks unkeyed ones", "[graph]")
   PrintJson(again, {s.app});
   CHECK(again.str() == out.str());
   CHECK(out.str().rfind("{\n  \"version\"", 0) == 0);
+  // The streaming printer lays the document out exactly as nlohmann's dump(2) does.
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(out.str());
+  CHECK(ordered.dump(2, ' ', false) + "\n" == out.str());
 }
 
 TEST_CASE("graph print: dot", "[graph]") {

@@ -178,8 +178,10 @@ TEST_CASE("deep nesting gives a diagnostic, not a crash", "[syntax]") {
   CHECK(Errors(repeat("x: ", 10000) + "x").find(kTooDeep) != std::string::npos);
   CHECK(Errors(repeat("(", 1000000)).find(kTooDeep) != std::string::npos);
   CHECK(Errors(repeat("-", 1000000) + "1").find(kTooDeep) != std::string::npos);
-  // Within the limit it parses.
+  // Within the limit it parses; an operator chain is one level however long.
   CHECK(Errors(repeat("(", 500) + "1" + repeat(")", 500)).empty());
+  CHECK(Errors("0" + repeat(" + 1", 10000)).empty());
+  CHECK(Errors("0" + repeat(" |> f", 10000)).empty());
 }
 
 TEST_CASE("hostile input never crashes", "[syntax]") {

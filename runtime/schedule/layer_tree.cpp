@@ -1,0 +1,228 @@
+// LayerTree, and the COPY walk that fills it the way CopyTree/CopyContents fill a directory.
+#include "runtime/schedule/layer_tree.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "compiler/graph/local_source.h"
+#include "runtime/exec/exec_error.h"
+#include "runtime/store/unique_fd.h"
+
+namespace strata::schedule {
+
+const oci::TreeEntry* LayerTree::Find(const std::string& path) const {
+  auto it = entries_.find(path);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+oci::TreeEntry* LayerTree::FindMutable(const std::string& path) {
+  auto it = entries_.find(path);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void LayerTree::Put(oci::TreeEntry entry) {
+  std::string path = entry.tar_path;
+  entries_.insert_or_assign(std::move(path), std::move(entry));
+}
+
+void LayerTree::Erase(const std::string& path) { entries_.erase(path); }
+
+bool LayerTree::HasChildren(const std::string& path) const {
+  std::string prefix = path.empty() ? "" : path + "/";
+  auto it = entries_.lower_bound(prefix);
+  return it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0 && it->first != path;
+}
+
+std::vector<oci::TreeEntry> LayerTree::Entries() const {
+  std::vector<oci::TreeEntry> out;
+  out.reserve(entries_.size());
+  for (const auto& [path, entry] : entries_) out.push_back(entry);
+  return out;
+}
+
+std::string JoinTarPath(const std::string& dir, const std::string& name) {
+  return dir.empty() ? name : dir + "/" + name;
+}
+
+namespace {
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
+                     const CopyRules& rules, bool merge, LayerTree& tree);
+
+llvm::Error AddChildren(const std::string& source, const std::string& dest, const std::string& relative,
+                        const CopyRules& rules, bool merge, LayerTree& tree) {
+  llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
+  if (!children) return children.takeError();
+  for (const std::string& name : *children) {
+    std::string child_relative = relative.empty() ? name : relative + "/" + name;
+    if (llvm::Error err = AddEntry(source + "/" + name, JoinTarPath(dest, name), child_relative, rules, merge, tree))
+      return err;
+  }
+  return llvm::Error::success();
+}
+
+oci::TreeEntry NewDir(const std::string& path) {
+  oci::TreeEntry dir;
+  dir.tar_path = path;
+  dir.kind = oci::EntryKind::kDir;
+  dir.mode = 0700;  // As CopyTree's mkdir, until the walk below it is done.
+  return dir;
+}
+
+// Mirrors CopyEntry (root_path.cpp) decision for decision; only the writes differ.
+llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
+                     const CopyRules& rules, bool merge, LayerTree& tree) {
+  struct stat st;
+  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
+  mode_t mode = rules.normalize_local ? graph::NormalizedLocalMode(st.st_mode) : (st.st_mode & 07777);
+  if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
+  uid_t uid = rules.keep_owner ? st.st_uid : rules.uid;
+  gid_t gid = rules.keep_owner ? st.st_gid : rules.gid;
+  auto finish = [&]() {
+    oci::TreeEntry* entry = tree.FindMutable(dest);
+    entry->uid = uid;
+    entry->gid = gid;
+    entry->mode = mode;
+  };
+
+  if (!relative.empty()) {
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(BaseName(relative))) return llvm::Error::success();
+    if (rules.exclude && rules.exclude(relative)) {
+      if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
+      // Kept only if something below is re-included.
+      bool existed = tree.Find(dest) != nullptr;
+      if (!existed) tree.Put(NewDir(dest));
+      if (llvm::Error err = AddChildren(source, dest, relative, rules, merge, tree)) return err;
+      if (existed) return llvm::Error::success();
+      if (!tree.HasChildren(dest)) {
+        tree.Erase(dest);
+        return llvm::Error::success();
+      }
+      finish();
+      return llvm::Error::success();
+    }
+  }
+
+  const oci::TreeEntry* existing = merge ? tree.Find(dest) : nullptr;
+  bool exists = existing != nullptr;
+  if (exists && !(existing->kind == oci::EntryKind::kDir && S_ISDIR(st.st_mode))) {
+    if (existing->kind == oci::EntryKind::kDir) return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
+    tree.Erase(dest);
+    exists = false;
+  }
+
+  oci::TreeEntry entry;
+  entry.tar_path = dest;
+  if (S_ISDIR(st.st_mode)) {
+    if (!exists) tree.Put(NewDir(dest));
+    if (llvm::Error err = AddChildren(source, dest, relative, rules, merge, tree)) return err;
+    finish();
+    return llvm::Error::success();
+  }
+  if (S_ISREG(st.st_mode)) {
+    entry.kind = oci::EntryKind::kFile;
+    entry.source_path = source;
+    entry.size = static_cast<uint64_t>(st.st_size);
+  } else if (S_ISLNK(st.st_mode)) {
+    std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+    ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
+    if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
+    target.resize(static_cast<size_t>(n));
+    entry.kind = oci::EntryKind::kSymlink;
+    entry.link = std::move(target);
+    mode = 0777;  // What a symlink's lstat shows; chmod never applies to it.
+  } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0) {
+    // A copied 0/0 device reads back as an overlay whiteout, as ScanTree turns it into one.
+    size_t slash = dest.find_last_of('/');
+    entry.tar_path = JoinTarPath(slash == std::string::npos ? "" : dest.substr(0, slash), ".wh." + BaseName(dest));
+    entry.kind = oci::EntryKind::kFile;
+    mode = 0600;
+  } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    entry.kind = S_ISFIFO(st.st_mode) ? oci::EntryKind::kFifo
+                 : S_ISCHR(st.st_mode) ? oci::EntryKind::kCharDevice
+                                       : oci::EntryKind::kBlockDevice;
+    if (!S_ISFIFO(st.st_mode)) {
+      entry.rdev_major = major(st.st_rdev);
+      entry.rdev_minor = minor(st.st_rdev);
+    }
+  } else {
+    return llvm::Error::success();  // sockets are not copied (nor are they in layers)
+  }
+  entry.uid = uid;
+  entry.gid = gid;
+  entry.mode = mode;
+  tree.Put(std::move(entry));
+  return llvm::Error::success();
+}
+
+}  // namespace
+
+llvm::Error AddTree(const std::string& source, const std::string& dest, const CopyRules& rules,
+                    LayerTree& tree) {
+  return AddEntry(source, dest, "", rules, /*merge=*/false, tree);
+}
+
+llvm::Error AddContents(const std::string& source, const std::string& dest, const CopyRules& rules,
+                        LayerTree& tree) {
+  return AddChildren(source, dest, "", rules, /*merge=*/true, tree);
+}
+
+llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const std::string& dir) {
+  std::vector<const oci::TreeEntry*> dirs;
+  for (const oci::TreeEntry& entry : entries) {
+    std::string path = dir + "/" + entry.tar_path;
+    int rc = 0;
+    switch (entry.kind) {
+      case oci::EntryKind::kDir:
+        rc = ::mkdir(path.c_str(), 0700);
+        dirs.push_back(&entry);
+        break;
+      case oci::EntryKind::kFile:
+        if (entry.source_path.empty()) {
+          store::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+          rc = fd ? 0 : -1;
+        } else if (llvm::Error err = CopyFileData(entry.source_path, path)) {
+          return err;
+        }
+        break;
+      case oci::EntryKind::kHardlink:
+        rc = ::link((dir + "/" + entry.link).c_str(), path.c_str());
+        break;
+      case oci::EntryKind::kSymlink:
+        rc = ::symlink(entry.link.c_str(), path.c_str());
+        break;
+      case oci::EntryKind::kFifo:
+      case oci::EntryKind::kCharDevice:
+      case oci::EntryKind::kBlockDevice: {
+        mode_t type = entry.kind == oci::EntryKind::kFifo ? S_IFIFO
+                      : entry.kind == oci::EntryKind::kCharDevice ? S_IFCHR : S_IFBLK;
+        rc = ::mknod(path.c_str(), type | 0600, makedev(entry.rdev_major, entry.rdev_minor));
+        break;
+      }
+    }
+    if (rc != 0) return exec::ErrnoError(errno, "cannot create", path);
+    if (entry.kind == oci::EntryKind::kHardlink || entry.kind == oci::EntryKind::kDir) continue;
+    // chown clears set-id bits, so the mode goes last.
+    if (::lchown(path.c_str(), entry.uid, entry.gid) != 0) return exec::ErrnoError(errno, "cannot chown", path);
+    if (entry.kind != oci::EntryKind::kSymlink && ::chmod(path.c_str(), entry.mode) != 0)
+      return exec::ErrnoError(errno, "cannot chmod", path);
+  }
+  // Directories last, deepest first, so a read-only one does not stop its children.
+  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
+    std::string path = dir + "/" + (*it)->tar_path;
+    if (::lchown(path.c_str(), (*it)->uid, (*it)->gid) != 0) return exec::ErrnoError(errno, "cannot chown", path);
+    if (::chmod(path.c_str(), (*it)->mode) != 0) return exec::ErrnoError(errno, "cannot chmod", path);
+  }
+  return llvm::Error::success();
+}
+
+}  // namespace strata::schedule
