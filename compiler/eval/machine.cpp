@@ -132,7 +132,8 @@ Value Machine::EvalPipe(const ast::Apply* last, Env* env) {
   // `x |> f1 |> ... |> fN` is fN (... (f1 x)). Evaluated lazily, forcing it would nest one
   // force and one call per step; here each step's result is computed before the next step
   // runs (as nixpkgs' lib.pipe, a foldl', does), in a loop: a pipeline of any length needs
-  // constant stack. Only the first value stays lazy.
+  // constant stack. The first value stays lazy, and so does a step that fails: its error is
+  // raised only if a later step uses its result, as in `fN (... (f1 x))`.
   llvm::SmallVector<const ast::Apply*, 16> steps;  // outermost first
   const ast::Expr* first = last;
   while (auto* step = llvm::dyn_cast<ast::Apply>(first)) {
@@ -142,10 +143,12 @@ Value Machine::EvalPipe(const ast::Apply* last, Env* env) {
   }
   Thunk* acc = Suspend(first, env);
   for (size_t i = steps.size(); i-- > 0;) {
-    Value function = Eval(steps[i]->fn, env);
-    Value result = Apply(function, acc, steps[i]->range());
-    if (i == 0) return result;
-    acc = heap_.Done(result);
+    if (i == 0) return Apply(Eval(steps[i]->fn, env), acc, steps[i]->range());
+    try {
+      acc = heap_.Done(Apply(Eval(steps[i]->fn, env), acc, steps[i]->range()));
+    } catch (const EvalError&) {
+      acc = heap_.AppliedLazy(Suspend(steps[i]->fn, env), acc, steps[i]->range());
+    }
   }
   return Force(acc);  // Not reached: `last` is a step.
 }

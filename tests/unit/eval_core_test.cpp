@@ -216,9 +216,12 @@ TEST_CASE("eval: a 10,000-step pipeline and a 10,000-term + chain check and eval
   CHECK(summed == "50005000");
 }
 
-TEST_CASE("eval: a pipeline computes each step before the next, its start stays lazy", "[eval]") {
+TEST_CASE("eval: a pipeline computes each step before the next; its start and failed steps stay lazy", "[eval]") {
   CHECK(Run("let r = { a = 1; }; in r |> (s: s // { b = 2; }) |> (s: s.a + s.b)") == "3");
   CHECK(Run("(1 / 0) |> (x: 5)") == "5");  // the first value is only forced when used
   CHECK(Run("let f = x: y: x + y; in 1 |> f 2 |> f 3") == "6");
-  CHECK_THAT(Run("1 |> (x: x / 0) |> (y: 7)"), Catch::StartsWith("error: division by zero"));
+  // A failed step's error is raised only where its result is used, as in `g (f x)`.
+  CHECK(Run("1 |> (x: x / 0) |> (y: 7)") == "7");
+  CHECK(Run("1 |> (abort \"unused\") |> (y: 7)") == "7");
+  CHECK_THAT(Run("1 |> (x: x / 0) |> (y: y + 1) |> (z: z * 2)"), Catch::StartsWith("error: division by zero"));
 }
