@@ -151,7 +151,12 @@ const Node* MakeText(Graph& graph, const std::string& name, const std::string& c
 }
 
 const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin) {
-  std::vector<Param> params{{"suite", request.suite}, {"packages", StringList(request.packages)}, {"arch", request.arch}};
+  // "rootfs" names what the runtime makes of the packages (merged /usr, alternatives, loader
+  // cache): a change to it must change the keys, so that no store serves an older tree.
+  std::vector<Param> params{{"suite", request.suite},
+                            {"packages", StringList(request.packages)},
+                            {"arch", request.arch},
+                            {"rootfs", "merged-usr-2"}};
   AddIfNonEmpty(params, "mirror", request.mirror);
   if (!request.lock.is_null()) params.push_back({"lock", request.lock});
   return graph.Get(Op::kDebian, std::move(params), {}, origin);
