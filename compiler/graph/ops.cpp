@@ -56,6 +56,7 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
   AddIfNonEmpty(params, "tmpfs", options.tmpfs);
   AddIfTrue(params, "network", options.network);
   AddIfNonEmpty(params, "output_sha256", options.output_sha256);
+  AddIfTrue(params, "output_sha256_locked", options.output_sha256_locked);
   AddIfNonEmpty(params, "env", options.env);
   return graph.Get(Op::kExec, std::move(params), std::move(inputs), origin);
 }
