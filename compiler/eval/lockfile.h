@@ -59,7 +59,7 @@ class Lockfile {
   std::map<std::string, nlohmann::json> network_;
 };
 
-// The lock key of a network step: the hex key of its graph node as made without a sha256.
+// NetworkLockKey: the lock key of a network step is the hex key of its graph node as made without a sha256.
 // It covers everything the step depends on (its base, command, options, mounts), so a step
 // whose inputs change is no longer locked and `strata lock` computes its hash again; a step
 // whose inputs stay the same but whose output changes fails on the recorded hash.
