@@ -29,6 +29,7 @@ nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, con
   record["op"] = op;
   record["inputs"] = input_keys;
   record["created"] = static_cast<int64_t>(std::time(nullptr));
+  if (!output.sources.empty()) record["sources"] = output.sources;
   if (output.IsStage()) {
     record["kind"] = "stage";
     record["image"] = output.image.ToJson();
@@ -60,7 +61,11 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
     if (!record.contains("image")) return bad("stage without image");
     llvm::Expected<oci::Image> image = oci::Image::FromJson(record["image"]);
     if (!image) return image.takeError();
-    return NodeOutput::Stage(std::move(*image));
+    NodeOutput output = NodeOutput::Stage(std::move(*image));
+    if (record.contains("sources") && record["sources"].is_array())
+      for (const nlohmann::json& source : record["sources"])
+        if (source.is_string()) output.sources.push_back(source.get<std::string>());
+    return output;
   }
   if (kind == "artifact") {
     bool local = record.contains("local") && record["local"].is_boolean() && record["local"].get<bool>();

@@ -26,6 +26,10 @@ struct NodeOutput {
   // to, and the patterns (graph::IgnoreMatcher); a copy leaves out what they ignore.
   std::string local_root;
   std::vector<std::string> local_exclude;
+  // Blobs ("sha256:<hex>") the node was made from that its output does not name: a debian
+  // base's .debs and Packages index. The record lists them as "sources" so that gc keeps
+  // them while the record lives (a rebuild after --no-cache needs no download).
+  std::vector<std::string> sources;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);
@@ -33,6 +37,7 @@ struct NodeOutput {
 };
 
 // The node record: {"kind":"stage","image":{...}} or {"kind":"artifact",...}, plus "op",
+// "sources" (NodeOutput::sources, when any),
 // "inputs" (input record keys, for gc) and "created" (unix seconds). An artifact inside the
 // store is recorded as "store_path", relative to the store root, so that a store reached
 // through a symlink, a bind mount or after a move still finds (and gc still keeps) what its

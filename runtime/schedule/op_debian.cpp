@@ -161,6 +161,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       if (name.is_string()) requested.push_back(name.get<std::string>());
 
   std::vector<PinnedPackage> packages;
+  std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
   if (const nlohmann::json* lock = context.node.Find("lock")) {
     llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
     if (!locked) return locked.takeError();
@@ -172,6 +173,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     source.arch = arch;
     llvm::Expected<debian::Suite> suite = debian::LoadSuite(context.store, source);
     if (!suite) return suite.takeError();
+    sources.push_back("sha256:" + suite->index_sha256);
     llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where);
     if (!resolution) return resolution.takeError();
     for (const debian::Package* package : resolution->packages)
@@ -273,7 +275,10 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   context.layer_size = total + static_cast<int64_t>(system->size);
   context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
               " layers");
-  return NodeOutput::Stage(std::move(image));
+  for (const PinnedPackage& package : packages) sources.push_back("sha256:" + package.sha256);
+  NodeOutput output = NodeOutput::Stage(std::move(image));
+  output.sources = std::move(sources);
+  return output;
 }
 
 }  // namespace strata::schedule
