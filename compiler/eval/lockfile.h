@@ -46,6 +46,7 @@ class Lockfile {
   // The recorded output hash ("sha256:...") of a network step, or "".
   std::string LookupNetwork(const std::string& key) const;
   void SetNetwork(const std::string& key, nlohmann::json entry) { network_[key] = std::move(entry); }
+  void EraseNetwork(const std::string& key) { network_.erase(key); }
   const std::map<std::string, nlohmann::json>& network() const { return network_; }
 
   // The canonical text: sorted, indented by 2, ending in a newline. Same lock, same bytes.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -100,12 +101,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
         if (!used.count(key)) stale.push_back(key);
       for (const std::string& key : stale) {
         std::cerr << "removed network step " << lock.network().at(key).value("step", key) << " (no longer used)\n";
-        eval::Lockfile pruned = lock;
-        lock = eval::Lockfile();
-        for (const auto& [ref, digest] : pruned.images()) lock.Set(ref, digest);
-        for (const auto& [k, resolution] : pruned.debian()) lock.SetDebian(k, resolution);
-        for (const auto& [k, entry] : pruned.network())
-          if (k != key) lock.SetNetwork(k, entry);
+        lock.EraseNetwork(key);
       }
       if (!stale.empty())
         if (llvm::Error err = lock.Save(lock_path)) return fail(llvm::toString(std::move(err)));
