@@ -39,7 +39,12 @@ const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::st
   dockerfile::DockerfileFileOptions options;
   options.dockerfile = path;
   options.target = target;
-  options.pin_image = [&m](const std::string& ref) { return m.lockfile().Lookup(ref); };
+  options.pin_image = [&m, call](const std::string& ref) {
+    std::string digest = m.lockfile().Lookup(ref);
+    if (digest.empty() && m.lock_policy() == LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
+      m.Report(call, "--locked: image \"" + ref + "\" (a FROM of this Dockerfile) is not pinned by strata.lock");
+    return digest;
+  };
   const graph::Node* context = nullptr;
   for (const RecordField& field : m.ForceRecord(opts, call, "the options of dockerfile")) {
     std::string name(field.name.str());

@@ -73,7 +73,10 @@ Value Image(Machine& m, Thunk* const* a, SourceRange call) {
   std::string ref(m.ForceString(a[0], call, "the image reference"));
   if (ref.empty()) m.Fail(call, "image: the reference is empty");
   // A locked digest pins the pull (and so every key above it); unlocked, the build resolves it.
-  return Value::Node(graph::MakePull(m.graph(), ref, m.lockfile().Lookup(ref), call));
+  std::string digest = m.lockfile().Lookup(ref);
+  if (digest.empty() && m.lock_policy() == LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
+    m.Report(call, "--locked: image \"" + ref + "\" is not pinned by strata.lock (run `strata lock`)");
+  return Value::Node(graph::MakePull(m.graph(), ref, digest, call));
 }
 
 Value Load(Machine& m, Thunk* const* a, SourceRange call) {
@@ -114,10 +117,26 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
   for (const std::string& entry : options.env)
     if (entry.empty() || entry.find('=') == std::string::npos || entry[0] == '=')
       m.Fail(call, "runWith: env entries are \"NAME=value\", not '" + entry + "'");
-  if (options.network && options.output_sha256.empty())
-    m.Fail(call, "runWith: network = true needs sha256 (a declared checksum of the step's output): "
-                 "build steps have no network unless their output is fixed");
   return options;
+}
+
+// A network step without sha256 takes the output hash strata.lock records under the key of
+// its node as made without one (lockfile.h); `strata lock` evaluates it unpinned to compute it.
+template <typename MakeNode>
+Value NetworkStep(Machine& m, graph::ExecOptions options, SourceRange call, MakeNode make) {
+  const graph::Node* node = make(options);
+  if (!options.network || !options.output_sha256.empty()) return Value::Node(node);
+  std::string key = node->key().Hex();
+  m.network_keys().insert(key);
+  std::string locked = m.lockfile().LookupNetwork(key);
+  if (!locked.empty()) {
+    options.output_sha256 = locked;
+    options.output_sha256_locked = true;
+    return Value::Node(make(options));
+  }
+  if (m.lock_policy() == LockPolicy::kLocking) return Value::Node(node);
+  m.Fail(call, "runWith: network = true needs the step's output hash: run `strata lock` to record it in "
+               "strata.lock (or declare sha256); build steps have no network unless their output is fixed");
 }
 
 Value Run(Machine& m, Thunk* const* a, SourceRange call) {
@@ -130,7 +149,9 @@ Value RunWith(Machine& m, Thunk* const* a, SourceRange call) {
   graph::ExecOptions options = ExecOptionsOf(m, a[0], call);
   std::string command(m.ForceString(a[1], call, "the command"));
   const graph::Node* stage = ForceStage(m, a[2], call, "the stage to run on");
-  return Value::Node(graph::MakeExecShell(m.graph(), stage, command, options, call));
+  return NetworkStep(m, options, call, [&](const graph::ExecOptions& o) {
+    return graph::MakeExecShell(m.graph(), stage, command, o, call);
+  });
 }
 
 Value Exec(Machine& m, Thunk* const* a, SourceRange call) {
@@ -145,7 +166,9 @@ Value ExecWith(Machine& m, Thunk* const* a, SourceRange call) {
   std::vector<std::string> argv = m.ForceStringList(a[1], call, "the command's argv");
   if (argv.empty()) m.Fail(call, "execWith: the argv is empty");
   const graph::Node* stage = ForceStage(m, a[2], call, "the stage to run on");
-  return Value::Node(graph::MakeExecArgv(m.graph(), stage, argv, options, call));
+  return NetworkStep(m, options, call, [&](const graph::ExecOptions& o) {
+    return graph::MakeExecArgv(m.graph(), stage, argv, o, call);
+  });
 }
 
 Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage, const graph::CopyOptions& options,
@@ -297,7 +320,10 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
     if (!plain(package)) m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
   if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 && request.mirror.rfind("https://", 0) != 0)
     m.Fail(c, "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
-  request.lock = m.lockfile().LookupDebian(DebianLockKey(request.suite, request.arch, request.mirror, request.packages));
+  std::string key = DebianLockKey(request.suite, request.arch, request.mirror, request.packages);
+  request.lock = m.lockfile().LookupDebian(key);
+  if (request.lock.is_null() && m.lock_policy() == LockPolicy::kLocked)
+    m.Report(c, "--locked: debian \"" + key + "\" is not pinned by strata.lock (run `strata lock`)");
   return Value::Node(graph::MakeDebian(m.graph(), request, c));
 }
 

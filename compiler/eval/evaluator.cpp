@@ -231,6 +231,8 @@ Value Evaluator::MakeInt(int64_t value) { return Value::Int(value); }
 Value Evaluator::MakeBool(bool value) { return Value::Bool(value); }
 void Evaluator::set_max_depth(uint32_t depth) { machine_->set_max_depth(depth); }
 void Evaluator::set_lockfile(Lockfile lockfile) { machine_->set_lockfile(std::move(lockfile)); }
+void Evaluator::set_lock_policy(LockPolicy policy) { machine_->set_lock_policy(policy); }
+const std::set<std::string>& Evaluator::network_keys() const { return machine_->network_keys(); }
 size_t Evaluator::bytes_allocated() const { return machine_->heap().bytes_allocated(); }
 
 }  // namespace strata::eval

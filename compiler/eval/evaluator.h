@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ class Evaluator {
   void set_max_depth(uint32_t depth);
   // The program's strata.lock: `image "ref"` takes its digest from it (set before evaluating).
   void set_lockfile(Lockfile lockfile);
+  void set_lock_policy(LockPolicy policy);
+  // The lock keys of every network step without sha256 evaluated so far (NetworkLockKey).
+  const std::set<std::string>& network_keys() const;
   // Bytes held by the value arena (for benchmarks).
   size_t bytes_allocated() const;
 

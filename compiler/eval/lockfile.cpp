@@ -80,6 +80,15 @@ llvm::Expected<Lockfile> Lockfile::Parse(llvm::StringRef text, llvm::StringRef p
       lock.debian_[key] = resolution;
     }
   }
+  if (auto network = json.find("network"); network != json.end()) {
+    if (!network->is_object()) return Fail(path, "\"network\" must be an object of step key: {\"sha256\", \"step\"}");
+    for (auto& [key, entry] : network->items()) {
+      auto sha = entry.is_object() ? entry.find("sha256") : entry.end();
+      if (sha == entry.end() || !sha->is_string() || !IsImageDigest(sha->get<std::string>()))
+        return Fail(path, "the network step '" + key + "' needs a \"sha256\" of \"sha256:\" and 64 lowercase hex digits");
+      lock.network_[key] = entry;
+    }
+  }
   auto images = json.find("images");
   if (images == json.end()) return lock;
   if (!images->is_object()) return Fail(path, "\"images\" must be an object of reference: digest");
@@ -117,6 +126,11 @@ nlohmann::json Lockfile::LookupDebian(const std::string& key) const {
   return it == debian_.end() ? nlohmann::json() : it->second;
 }
 
+std::string Lockfile::LookupNetwork(const std::string& key) const {
+  auto it = network_.find(key);
+  return it == network_.end() ? "" : it->second.value("sha256", "");
+}
+
 std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
                           std::vector<std::string> packages) {
   std::sort(packages.begin(), packages.end());
@@ -134,6 +148,7 @@ std::string Lockfile::Serialize() const {
   json["images"] = nlohmann::json::object();
   for (const auto& [ref, digest] : images_) json["images"][ref] = digest;
   if (!debian_.empty()) json["debian"] = debian_;
+  if (!network_.empty()) json["network"] = network_;
   return json.dump(2) + "\n";
 }
 

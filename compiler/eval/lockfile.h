@@ -4,6 +4,8 @@
 //   {"debian": {...}, "images": {"busybox:1.36": "sha256:..."}, "version": 1}
 // "debian" maps each `debian` request (DebianLockKey) to its resolution: {"release": {"date",
 // "sha256"}, "packages": [{"name", "version", "arch", "filename", "size", "sha256"}, ...]}.
+// "network" maps each `runWith { network = true; }` step without a sha256 (by NetworkLockKey)
+// to {"sha256": "sha256:<diff_id of its output layer>", "step": "FILE:LINE:COL", "command"}.
 // Keys are references exactly as the program writes them. The `image` builtin puts the locked
 // digest into its pull node, so the node's key (and every key above it) changes with the lock.
 #pragma once
@@ -41,6 +43,12 @@ class Lockfile {
   void SetDebian(const std::string& key, nlohmann::json resolution) { debian_[key] = std::move(resolution); }
   const std::map<std::string, nlohmann::json>& debian() const { return debian_; }
 
+  // The recorded output hash ("sha256:...") of a network step, or "".
+  std::string LookupNetwork(const std::string& key) const;
+  void SetNetwork(const std::string& key, nlohmann::json entry) { network_[key] = std::move(entry); }
+  void EraseNetwork(const std::string& key) { network_.erase(key); }
+  const std::map<std::string, nlohmann::json>& network() const { return network_; }
+
   // The canonical text: sorted, indented by 2, ending in a newline. Same lock, same bytes.
   std::string Serialize() const;
   // Writes Serialize() to `path` atomically (a temp file in the same directory, fsync, rename).
@@ -49,12 +57,25 @@ class Lockfile {
  private:
   std::map<std::string, std::string> images_;
   std::map<std::string, nlohmann::json> debian_;
+  std::map<std::string, nlohmann::json> network_;
 };
+
+// NetworkLockKey: the lock key of a network step is the hex key of its graph node as made without a sha256.
+// It covers everything the step depends on (its base, command, options, mounts), so a step
+// whose inputs change is no longer locked and `strata lock` computes its hash again; a step
+// whose inputs stay the same but whose output changes fails on the recorded hash.
 
 // The lock key of a `debian` request: "SUITE/ARCH PKG PKG..." with the packages sorted and
 // deduplicated, then " @MIRROR" when the request names a mirror.
 std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
                           std::vector<std::string> packages);
+
+// How a program's unpinned inputs are treated while it is evaluated.
+enum class LockPolicy {
+  kUse,      // locked values are used; an unlocked image tag or debian base is resolved at build
+  kLocking,  // `strata lock`: a network step without sha256 or lock entry is left unpinned
+  kLocked,   // `strata build --locked`: every unpinned input is an error at its call
+};
 
 // "sha256:" and 64 lowercase hex digits.
 bool IsImageDigest(llvm::StringRef digest);

@@ -43,6 +43,8 @@ void Machine::InstallBuiltins() {
   }
 }
 
+void Machine::Report(SourceRange range, std::string message) { diags_.Error(range, std::move(message)); }
+
 void Machine::Fail(SourceRange range, std::string message) {
   throw EvalError{range, std::move(message), {}};
 }

@@ -4,6 +4,7 @@
 // Evaluator (evaluator.h), which turns them into diagnostics.
 #pragma once
 
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,12 @@ class Machine {
   void set_max_depth(uint32_t depth) { max_depth_ = depth; }
   const Lockfile& lockfile() const { return lockfile_; }
   void set_lockfile(Lockfile lockfile) { lockfile_ = std::move(lockfile); }
+  LockPolicy lock_policy() const { return lock_policy_; }
+  void set_lock_policy(LockPolicy policy) { lock_policy_ = policy; }
+  // The lock keys of the network steps without sha256 the program made (NetworkLockKey).
+  std::set<std::string>& network_keys() { return network_keys_; }
+  // A located error that does not stop evaluation (so that all of them are reported).
+  void Report(diag::SourceRange range, std::string message);
 
   // Evaluates to weak head normal form.
   Value Eval(const ast::Expr* expr, Env* env);
@@ -137,6 +144,8 @@ class Machine {
   Thunk* true_ = nullptr;
   Thunk* false_ = nullptr;
   Lockfile lockfile_;
+  LockPolicy lock_policy_ = LockPolicy::kUse;
+  std::set<std::string> network_keys_;
 };
 
 // The builtin tables, one per concept (builtins_*.cpp).

@@ -56,6 +56,7 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
   AddIfNonEmpty(params, "tmpfs", options.tmpfs);
   AddIfTrue(params, "network", options.network);
   AddIfNonEmpty(params, "output_sha256", options.output_sha256);
+  AddIfTrue(params, "output_sha256_locked", options.output_sha256_locked);
   AddIfNonEmpty(params, "env", options.env);
   return graph.Get(Op::kExec, std::move(params), std::move(inputs), origin);
 }
@@ -151,7 +152,12 @@ const Node* MakeText(Graph& graph, const std::string& name, const std::string& c
 }
 
 const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin) {
-  std::vector<Param> params{{"suite", request.suite}, {"packages", StringList(request.packages)}, {"arch", request.arch}};
+  // "rootfs" names what the runtime makes of the packages (merged /usr, alternatives, loader
+  // cache): a change to it must change the keys, so that no store serves an older tree.
+  std::vector<Param> params{{"suite", request.suite},
+                            {"packages", StringList(request.packages)},
+                            {"arch", request.arch},
+                            {"rootfs", "merged-usr-2"}};
   AddIfNonEmpty(params, "mirror", request.mirror);
   if (!request.lock.is_null()) params.push_back({"lock", request.lock});
   return graph.Get(Op::kDebian, std::move(params), {}, origin);

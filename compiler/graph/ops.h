@@ -62,6 +62,7 @@ struct ExecOptions {
   std::vector<std::string> tmpfs;
   bool network = false;              // only with output_sha256
   std::string output_sha256;         // declared checksum of the step's output
+  bool output_sha256_locked = false; // output_sha256 came from strata.lock (for messages)
   // "NAME=value" variables for this step only (a Dockerfile's ARGs), not the image config;
   // a variable the image config's env sets wins over one of these.
   std::vector<std::string> env;

@@ -77,6 +77,7 @@ void AddBuildOptions(po::options_description& options) {
       ("secret", po::value<std::vector<std::string>>()->composing()->value_name("id=ID,src=FILE"),
        "a secret for RUN steps that declare it (repeatable)")
       ("no-cache", po::bool_switch(), "rebuild every node, ignoring cached results")
+      ("locked", po::bool_switch(), "refuse every input strata.lock does not pin (image tags, debian bases, network steps)")
       ("source-date-epoch", po::value<std::string>()->value_name("N"),
        "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
       ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
@@ -143,6 +144,7 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
       flags.secrets[id] = src;
     }
   flags.no_cache = values["no-cache"].as<bool>();
+  flags.locked = values["locked"].as<bool>();
   if (values.count("source-date-epoch"))
     flags.source_date_epoch = ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
   else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
@@ -186,6 +188,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
     if (!node) return session.Finish();
     nodes.push_back(node);
   } else {
+    if (flags.locked) session.evaluator().set_lock_policy(eval::LockPolicy::kLocked);
     std::optional<eval::Value> root = session.Run(flags.input);
     if (!root) return session.Finish();
     std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, path);
@@ -260,7 +263,10 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
     if (store->CorruptBlobsRemoved() == corrupt_before) {
       // A debian base fails on what the program named (a package, a suite): point at its call.
       const graph::Node* failed = executor.failed_node();
-      if (failed && failed->op() == graph::Op::kDebian && failed->origin().valid()) {
+      // So does a network step (its hash is the program's or strata.lock's).
+      const nlohmann::json* network = failed ? failed->Find("network") : nullptr;
+      bool network_step = network && network->is_boolean() && network->get<bool>();
+      if (failed && (failed->op() == graph::Op::kDebian || network_step) && failed->origin().valid()) {
         llvm::consumeError(std::move(err));
         diag::DiagnosticEngine diags;
         diags.Error(failed->origin(), executor.failed_message());

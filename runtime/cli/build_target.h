@@ -31,6 +31,9 @@ struct BuildFlags {
   int64_t source_date_epoch = 0;
   oci::Compression compression = oci::Compression::kGzip;
   std::string debian_mirror;  // --debian-mirror; "" for the default
+  // --locked: every input must be pinned (image tags and debian bases by strata.lock, network
+  // steps by a sha256 or a lock entry); each one that is not is an error at its call.
+  bool locked = false;
   // Hash the image's layer blobs before `then` (they are about to leave the store); a corrupt
   // one is removed and the build runs again. `strata build` without -o skips it (nothing
   // leaves; extraction checks what it reads anyway).

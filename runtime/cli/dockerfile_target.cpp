@@ -118,7 +118,15 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
   dockerfile::LowerOptions lower;
   lower.build_args = flags.build_args;
   lower.target = flags.target;
-  lower.pin_image = [lockfile](const std::string& ref) { return lockfile->Lookup(ref); };
+  bool locked = flags.locked;
+  diag::FileId file_id = *id;
+  lower.pin_image = [lockfile, locked, &diags, file_id](const std::string& ref) {
+    std::string digest = lockfile->Lookup(ref);
+    // --locked: the Dockerfile's own file names the input (the FROM's line is not known here).
+    if (locked && digest.empty() && ref.find("@sha256:") == std::string::npos)
+      diags.Error({file_id, 0, 0}, "--locked: image \"" + ref + "\" (a FROM) is not pinned by strata.lock (run `strata lock`)");
+    return digest;
+  };
   lower.hasher = &hasher;
   lower.base_image_env = bases.EnvFunction();
   std::string error;

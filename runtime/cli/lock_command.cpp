@@ -11,6 +11,7 @@
 #include "compiler/eval/lockfile.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/debian_lock.h"
+#include "runtime/cli/network_lock.h"
 #include "runtime/cli/session.h"
 #include "runtime/cli/options.h"
 #include "runtime/oci/registry.h"
@@ -53,7 +54,8 @@ int LockCommand(const std::vector<std::string>& args) {
   options.add_options()("update",
                         po::value<std::vector<std::string>>()->composing()->value_name("REF"),
                         "resolve REF again even though it is locked (repeatable)")(
-      "update-all", "resolve every image again")(
+      "update-all", "resolve every image and debian base again")(
+      "update-network", "run every network step again and record its output hash anew")(
       "check",
       "resolve nothing: exit 1 unless every image is locked and the lock has no stale entries")(
       "store", po::value<std::string>()->value_name("DIR"),
@@ -67,11 +69,14 @@ int LockCommand(const std::vector<std::string>& args) {
     updates = parsed.values["update"].as<std::vector<std::string>>();
   bool update_all = parsed.values.count("update-all") > 0;
   bool check = parsed.values.count("check") > 0;
-  if (check && (update_all || !updates.empty()))
+  bool update_network = parsed.values.count("update-network") > 0;
+  if (check && (update_all || update_network || !updates.empty()))
     throw UsageError{"--check cannot be combined with --update"};
   ProgramInput input = GetProgramInput(parsed.values);
 
   Session session;
+  // A network step without a hash is what this command is here to lock: not an error.
+  session.evaluator().set_lock_policy(eval::LockPolicy::kLocking);
   std::optional<eval::Value> root = session.Run(input);
   if (!root) return session.Finish();
   std::vector<const graph::Node*> nodes;
@@ -116,6 +121,10 @@ int LockCommand(const std::vector<std::string>& args) {
         std::cerr << "strata: " << path << ": debian \"" << key << "\" is locked but no longer used\n";
         ++problems;
       }
+    for (const graph::Node* node : UnpinnedNetworkSteps(nodes)) {
+      std::cerr << "strata: " << path << ": the network step at " << NodeLocation(session, node) << " is not locked\n";
+      ++problems;
+    }
     if (problems) std::cerr << "strata: run `strata lock` to update " << path << "\n";
     return problems ? kExitProgramError : kExitOk;
   }
@@ -170,6 +179,9 @@ int LockCommand(const std::vector<std::string>& args) {
       lock.SetDebian(key, std::move(*resolution));
     }
   }
+  // Recorded network hashes stay (LockNetworkSteps drops those no step uses).
+  if (!update_network)
+    for (const auto& [key, entry] : old_lock.network()) lock.SetNetwork(key, entry);
   // All or nothing: a failed resolution leaves the old lock as it was.
   if (failed) return kExitProgramError;
   for (const auto& [ref, digest] : old_lock.images())
@@ -180,6 +192,8 @@ int LockCommand(const std::vector<std::string>& args) {
       return kExitProgramError;
     }
   }
+  // Network steps last: their keys depend on the bases locked above.
+  if (int code = LockNetworkSteps(input, path, lock, update_network); code != kExitOk) return code;
   std::cout << path << "\n";
   return kExitOk;
 }

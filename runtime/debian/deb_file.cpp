@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "runtime/debian/usr_merge.h"
 #include "runtime/oci/extract_entry.h"
 #include "runtime/oci/rooted_dir.h"
 #include "runtime/store/unique_fd.h"
@@ -37,8 +38,8 @@ llvm::Error ArchiveError(struct archive* a, const std::string& what, const std::
                                  message ? message : "malformed");
 }
 
-// The ./control file of a control.tar member.
-llvm::Expected<std::string> ReadControl(Member& member, const std::string& what, llvm::StringRef name) {
+// The ./control and ./postinst files of a control.tar member.
+llvm::Error ReadControl(Member& member, const std::string& what, llvm::StringRef name, DebControl& out) {
   std::unique_ptr<struct archive, ReadFree> inner(archive_read_new());
   archive_read_support_filter_all(inner.get());
   archive_read_support_format_tar(inner.get());
@@ -49,41 +50,41 @@ llvm::Expected<std::string> ReadControl(Member& member, const std::string& what,
   int rc;
   while ((rc = archive_read_next_header(inner.get(), &file)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
     llvm::StringRef path = archive_entry_pathname(file) ? archive_entry_pathname(file) : "";
-    if (path != "./control" && path != "control") continue;
-    if (archive_entry_size(file) > (1 << 20)) return ArchiveError(inner.get(), what, "control file too large");
-    std::string text;
+    path.consume_front("./");
+    std::string* text = path == "control" ? &out.control : path == "postinst" ? &out.postinst : nullptr;
+    if (!text) continue;
+    if (archive_entry_size(file) > (1 << 20)) return ArchiveError(inner.get(), what, path.str() + " too large");
     char buffer[1 << 14];
     la_ssize_t n;
-    while ((n = archive_read_data(inner.get(), buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+    while ((n = archive_read_data(inner.get(), buffer, sizeof buffer)) > 0) text->append(buffer, static_cast<size_t>(n));
     if (n < 0) return ArchiveError(inner.get(), what, name.str());
-    return text;
   }
-  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s has no control file", what.c_str(),
-                                 name.str().c_str());
+  if (out.control.empty())
+    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s has no control file", what.c_str(),
+                                   name.str().c_str());
+  return llvm::Error::success();
 }
 
 }  // namespace
 
-llvm::Expected<std::string> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what) {
+llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what) {
   std::unique_ptr<struct archive, ReadFree> outer(archive_read_new());
   archive_read_support_format_ar(outer.get());
   if (archive_read_open_filename(outer.get(), deb.c_str(), 1 << 16) != ARCHIVE_OK)
     return ArchiveError(outer.get(), what, "not a .deb");
   struct archive_entry* entry;
   int rc;
-  std::string control;
+  DebControl control;
   while ((rc = archive_read_next_header(outer.get(), &entry)) == ARCHIVE_OK) {
     llvm::StringRef name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     auto member = std::make_unique<Member>();
     member->outer = outer.get();
     if (name.startswith("control.tar")) {
-      llvm::Expected<std::string> text = ReadControl(*member, what, name);
-      if (!text) return text.takeError();
-      control = std::move(*text);
+      if (llvm::Error err = ReadControl(*member, what, name, control)) return std::move(err);
       continue;
     }
     if (!name.startswith("data.tar")) continue;
-    if (control.empty())
+    if (control.control.empty())
       return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: no control.tar before data.tar", what.c_str());
     std::unique_ptr<struct archive, ReadFree> inner(archive_read_new());
     archive_read_support_filter_all(inner.get());
@@ -97,11 +98,17 @@ llvm::Expected<std::string> UnpackDeb(const std::string& deb, const std::string&
     oci::EntryExtractor extractor(rooted, what);
     struct archive_entry* file;
     while ((rc = archive_read_next_header(inner.get(), &file)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
-      llvm::StringRef path = archive_entry_pathname(file) ? archive_entry_pathname(file) : "";
-      llvm::StringRef base = path.rtrim('/').rsplit('/').second.empty() ? path.rtrim('/') : path.rtrim('/').rsplit('/').second;
+      std::string path = archive_entry_pathname(file) ? archive_entry_pathname(file) : "";
+      llvm::StringRef trimmed = llvm::StringRef(path).rtrim('/');
+      llvm::StringRef base = trimmed.rsplit('/').second.empty() ? trimmed : trimmed.rsplit('/').second;
       if (base.startswith(".wh."))
         return llvm::createStringError(std::errc::invalid_argument, "%s: refusing the file %s (a whiteout name in a layer)",
-                                       what.c_str(), path.str().c_str());
+                                       what.c_str(), path.c_str());
+      // Merged /usr: what dpkg would write through the /bin → usr/bin symlinks.
+      if (IsUsrMergedDir(path) && archive_entry_filetype(file) != AE_IFDIR) continue;  // the link's own place
+      archive_entry_set_pathname(file, MergedUsrPath(path).c_str());
+      if (const char* hardlink = archive_entry_hardlink(file))
+        archive_entry_set_hardlink(file, MergedUsrPath(hardlink).c_str());
       if (llvm::Error err = extractor.Extract(inner.get(), file)) return err;
     }
     if (rc != ARCHIVE_EOF) return ArchiveError(inner.get(), what, name.str());

@@ -54,7 +54,13 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
                                       const std::string& what, uint64_t* bytes) {
   if (bytes) *bytes = 0;
   std::string digest = "sha256:" + sha256.lower();
-  if (store.HasBlob(digest)) return store.BlobPath(digest);
+  // A blob in the store was verified when it entered, but one left by a failed or killed build,
+  // or damaged since, is not trusted: it is hashed again (once per process), and a corrupt one
+  // is removed and fetched again.
+  if (store.HasBlob(digest)) {
+    if (llvm::Error err = store.CheckBlob(digest)) llvm::consumeError(std::move(err));
+    else return store.BlobPath(digest);
+  }
   std::string cache = DownloadCacheDir();
   if (!cache.empty()) {
     store::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));

@@ -18,7 +18,8 @@ std::string DownloadCacheDir();
 // path. A blob already in the store is not fetched again; otherwise the download cache is
 // tried, then `url`. The bytes are hashed as they are written and published only when they
 // match, so a tampered file or cache entry never enters the store: the error names `what`
-// and both hashes. `bytes` (when not null) gets how many bytes came over the network.
+// and both hashes. A blob already in the store is hashed again before it is trusted (a corrupt
+// one is removed and fetched again). `bytes` (when not null) gets how many bytes came over the network.
 llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url, llvm::StringRef sha256,
                                       const std::string& what, uint64_t* bytes = nullptr);
 

@@ -129,6 +129,7 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
                                           : dists + "/" + dir + "/Packages.xz";
   llvm::Expected<std::string> blob = FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
   if (!blob) return blob.takeError();
+  suite.index_sha256 = entry->sha256;
   llvm::Expected<std::string> text = Decompress(*blob, "the " + suite.where + " Packages index");
   if (!text) return text.takeError();
   if (const IndexEntry* plain = suite.release.Find(dir + "/Packages")) {

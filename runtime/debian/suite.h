@@ -23,6 +23,7 @@ struct SuiteSource {
 struct Suite {
   Release release;
   std::string release_sha256;  // of the verified Release text (what a lock records)
+  std::string index_sha256;    // of the Packages.xz blob in the store
   std::unique_ptr<PackageIndex> index;
   std::string where;  // "bookworm/main amd64", for messages
 };

@@ -28,6 +28,8 @@ struct ExecutorOptions {
   oci::LayerOptions layer;  // compression and SOURCE_DATE_EPOCH of new layers
   // The mirror of `debian` nodes that name none (--debian-mirror); "" for debian::DefaultMirror().
   std::string debian_mirror;
+  // `strata lock`: a network step without an output hash runs (its hash is what lock records).
+  bool unpinned_network = false;
 };
 
 struct ExecutorStats {

@@ -89,6 +89,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
       llvm::consumeError(output.takeError());
       continue;
     }
+    for (const std::string& source : output->sources) blobs.insert(Hex(source));
     for (const oci::LayerDescriptor& layer : output->image.layers) {
       blobs.insert(Hex(layer.digest));
       layers.insert(Hex(layer.diff_id));

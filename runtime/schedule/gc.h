@@ -33,7 +33,8 @@ struct GcReport {
 // Must run under StoreLease::Mode::kExclusive. Marks, from the root records of builds newer
 // than keep_seconds: their node records and (through each record's "inputs") those of their
 // subgraphs, the layer blobs those records name, the config and manifest blobs of the roots,
-// the extracted directories of those layers and the artifact directories of those records.
+// the extracted directories of those layers and the artifact directories of those records, and
+// the "sources" blobs those records name (a debian base's .debs and index).
 // Removes every other node record, blob, layers/ and artifacts/ entry, old root records,
 // work dirs of dead builds and stale tmp files. Keeps cache/ (RUN cache mounts), locks/ and the
 // local-source hash cache.

@@ -30,6 +30,7 @@ nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, con
   record["inputs"] = input_keys;
   record["created"] = static_cast<int64_t>(std::time(nullptr));
   if (!output.sbom.is_null()) record["sbom"] = output.sbom;
+  if (!output.sources.empty()) record["sources"] = output.sources;
   if (output.IsStage()) {
     record["kind"] = "stage";
     record["image"] = output.image.ToJson();
@@ -63,6 +64,9 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
     if (!image) return image.takeError();
     NodeOutput output = NodeOutput::Stage(std::move(*image));
     if (record.contains("sbom") && record["sbom"].is_object()) output.sbom = record["sbom"];
+    if (record.contains("sources") && record["sources"].is_array())
+      for (const nlohmann::json& source : record["sources"])
+        if (source.is_string()) output.sources.push_back(source.get<std::string>());
     return output;
   }
   if (kind == "artifact") {

@@ -31,6 +31,10 @@ struct NodeOutput {
   // license}]}}, for `pull` {"pull": {digest, manifest_digest, architecture}}; null for other
   // ops and in records written before SBOMs.
   nlohmann::json sbom;
+  // Blobs ("sha256:<hex>") the node was made from that its output does not name: a debian
+  // base's .debs and Packages index. The record lists them as "sources" so that gc keeps
+  // them while the record lives (a rebuild after --no-cache needs no download).
+  std::vector<std::string> sources;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);
@@ -38,6 +42,7 @@ struct NodeOutput {
 };
 
 // The node record: {"kind":"stage","image":{...}} or {"kind":"artifact",...}, plus "op",
+// "sources" (NodeOutput::sources, when any),
 // "inputs" (input record keys, for gc) and "created" (unix seconds). An artifact inside the
 // store is recorded as "store_path", relative to the store root, so that a store reached
 // through a symlink, a bind mount or after a move still finds (and gc still keeps) what its

@@ -13,10 +13,13 @@
 #include <thread>
 
 #include "runtime/debian/deb_file.h"
+#include "runtime/debian/alternatives.h"
 #include "runtime/debian/download.h"
+#include "runtime/debian/loader_cache.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
 #include "runtime/debian/system_files.h"
+#include "runtime/debian/usr_merge.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/sbom/package_license.h"
@@ -111,6 +114,51 @@ nlohmann::json SbomPackages(const std::vector<PinnedPackage>& packages, const st
   return {{"suite", suite}, {"mirror", mirror}, {"packages", std::move(list)}};
 }
 
+// What a file at `path` (an absolute image path) is in the package trees: the lstat mode of
+// the first tree that has it at its merged-/usr place, or 0.
+mode_t ModeIn(const std::vector<std::string>& trees, const std::string& path) {
+  std::string merged = debian::MergedUsrPath(path);
+  struct stat st;
+  for (const std::string& tree : trees)
+    if (::lstat((tree + merged).c_str(), &st) == 0) return st.st_mode;
+  return 0;
+}
+
+// The links the maintainer scripts and usrmerge would have made: /bin → usr/bin and the other
+// merged-/usr links, /bin/sh → bash when bash is the closure's only shell (dash, which ships
+// /bin/sh, is Essential and so only there when named), and the update-alternatives links
+// read out of every postinst.
+llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir, const std::vector<std::string>& trees,
+                           const std::vector<debian::DebControl>& controls) {
+  if (llvm::Error err = debian::WriteUsrMergeLinks(system_dir, trees)) return err;
+  if (!ModeIn(trees, "/usr/bin/sh") && S_ISREG(ModeIn(trees, "/usr/bin/bash"))) {
+    for (const char* sub : {"/usr", "/usr/bin"})
+      if (::mkdir((system_dir + sub).c_str(), 0755) != 0 && errno != EEXIST)
+        return exec::ErrnoError(errno, "cannot create", system_dir + sub);
+    if (::symlink("bash", (system_dir + "/usr/bin/sh").c_str()) != 0)
+      return exec::ErrnoError(errno, "cannot create", system_dir + "/usr/bin/sh");
+    context.log("/bin/sh → bash (no other shell in the closure)");
+  }
+  std::vector<debian::Alternative> candidates;
+  int skipped = 0;
+  for (const debian::DebControl& control : controls) {
+    if (control.postinst.empty()) continue;
+    debian::ParsedAlternatives parsed = debian::ParseAlternatives(control.postinst);
+    skipped += parsed.skipped;
+    for (debian::Alternative& alternative : parsed.alternatives) candidates.push_back(std::move(alternative));
+  }
+  auto exists = [&](const std::string& path) { return ModeIn(trees, path) != 0; };
+  auto is_file = [&](const std::string& path) {
+    mode_t mode = ModeIn(trees, path);
+    return mode != 0 && !S_ISLNK(mode);
+  };
+  llvm::Expected<std::vector<std::string>> chosen = debian::WriteAlternatives(system_dir, candidates, exists, is_file);
+  if (!chosen) return chosen.takeError();
+  for (const std::string& line : *chosen) context.log("alternative " + line);
+  if (skipped) context.log(std::to_string(skipped) + " update-alternatives commands need the script run; skipped");
+  return llvm::Error::success();
+}
+
 }  // namespace
 
 llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
@@ -126,6 +174,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       if (name.is_string()) requested.push_back(name.get<std::string>());
 
   std::vector<PinnedPackage> packages;
+  std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
   if (const nlohmann::json* lock = context.node.Find("lock")) {
     llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
     if (!locked) return locked.takeError();
@@ -137,6 +186,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     source.arch = arch;
     llvm::Expected<debian::Suite> suite = debian::LoadSuite(context.store, source);
     if (!suite) return suite.takeError();
+    sources.push_back("sha256:" + suite->index_sha256);
     llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where);
     if (!resolution) return resolution.takeError();
     for (const debian::Package* package : resolution->packages)
@@ -151,7 +201,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "debian-");
   if (!work) return work.takeError();
   std::vector<oci::LayerDescriptor> layers(groups.size());
-  std::vector<std::string> controls(packages.size());
+  std::vector<debian::DebControl> controls(packages.size());
   std::vector<std::string> errors(groups.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
@@ -181,7 +231,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
           break;
         }
         fetched_bytes += bytes;
-        llvm::Expected<std::string> control = debian::UnpackDeb(*deb, dir, what);
+        llvm::Expected<debian::DebControl> control = debian::UnpackDeb(*deb, dir, what);
         if (!control) {
           fail(control.takeError());
           break;
@@ -206,7 +256,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     if (!error.empty()) return OpError("debian " + suite_name + ": " + error);
 
   std::vector<debian::InstalledPackage> installed;
-  for (size_t i = 0; i < packages.size(); ++i) installed.push_back({packages[i].name, controls[i]});
+  for (size_t i = 0; i < packages.size(); ++i) installed.push_back({packages[i].name, controls[i].control});
   std::string system_dir = work->Path() + "/system";
   if (::mkdir(system_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", system_dir);
   if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
@@ -215,6 +265,10 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, trees);
   if (!certificates) return certificates.takeError();
   if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
+  if (llvm::Error err = WriteRootLinks(context, system_dir, trees, controls)) return err;
+  std::string scratch = work->Path() + "/ldroot";
+  if (::mkdir(scratch.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", scratch);
+  if (llvm::Error err = debian::WriteLoaderCache(system_dir, trees, scratch)) return err;
   llvm::Expected<oci::LayerDescriptor> system = oci::WriteLayer(context.store, system_dir, context.options.layer);
   if (!system) return system.takeError();
 
@@ -230,12 +284,14 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     total += static_cast<int64_t>(layers[g].size);
   }
   image.layers.push_back(*system);
-  image.history.push_back({"DEBIAN system files (users, dpkg status, CA bundle)", false, ""});
+  image.history.push_back({"DEBIAN system files (users, dpkg status, CA bundle, merged /usr, alternatives, ld.so.cache)", false, ""});
   context.layer_size = total + static_cast<int64_t>(system->size);
   context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
               " layers");
+  for (const PinnedPackage& package : packages) sources.push_back("sha256:" + package.sha256);
   NodeOutput output = NodeOutput::Stage(std::move(image));
   output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, mirror)}};
+  output.sources = std::move(sources);
   return output;
 }
 

@@ -126,8 +126,8 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   std::string declared;
   if (const nlohmann::json* sha = context.node.Find("output_sha256"); sha && sha->is_string())
     declared = NormalizeDigest(*sha);
-  if (spec.network && declared.empty())
-    return OpError("network = true needs a declared output checksum (sha256)");
+  if (spec.network && declared.empty() && !context.options.unpinned_network)
+    return OpError("network = true needs a declared output checksum (sha256) or a strata.lock entry");
   if (!declared.empty() && declared.size() != 71)
     return OpError("output sha256 must be 64 hex digits (optionally prefixed by sha256:), not '" +
                    context.node.Find("output_sha256")->get<std::string>() + "'");
@@ -204,9 +204,15 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   // layer writer fixes mtimes, ordering and tar format, so it depends only on the files'
   // paths, contents, modes, owners, xattrs and link targets, and not on the compression. The
   // blob stays in the store unreferenced on a mismatch; gc removes it. No record is written.
-  if (!declared.empty() && layer->diff_id != declared)
+  if (!declared.empty() && layer->diff_id != declared) {
+    const nlohmann::json* locked = context.node.Find("output_sha256_locked");
+    if (locked && locked->is_boolean() && locked->get<bool>())
+      return OpError("output checksum mismatch: strata.lock records " + declared + ", got " + layer->diff_id +
+                     " (the sha256 of the step's uncompressed layer tar); the step's output is not reproducible, "
+                     "or changed: run `strata lock --update-network` to record the new hash");
     return OpError("output checksum mismatch: declared " + declared + ", got " + layer->diff_id +
                    " (the sha256 of the step's uncompressed layer tar)");
+  }
   context.layer_size = static_cast<int64_t>(layer->size);
   image.layers.push_back(*layer);
   image.history.push_back({created_by, false, ""});

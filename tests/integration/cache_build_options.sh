@@ -25,12 +25,14 @@ STRATA
 #   source: where unlocked inputs are fetched from. Any mirror serves the same signed archive;
 #     an unlocked `debian` base is cached like an unlocked image tag, and `strata lock` pins its
 #     exact packages (docs/debian.md).
+#   check: refuses to build, changes nothing it builds (--locked: unpinned inputs are errors).
 declare -A class=(
   [--source-date-epoch]=key [--compression]=key
   [--jobs]=none [--store]=none [--progress]=none
   [--file]=graph [--arg]=graph [--frontend]=graph [--context]=graph [--build-arg]=graph
   [--build-context]=graph [--target]=graph
   [--output]=export [--sbom]=export [--sbom-format]=export [--secret]=secret [--no-cache]=cache [--help]=none [--debian-mirror]=source
+  [--locked]=check
 )
 "$STRATA" build --help >"$T/help" 2>&1 || true
 grep -oE -- '--[a-z][a-z-]*' "$T/help" | sort -u >"$T/options"

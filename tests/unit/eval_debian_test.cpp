@@ -37,7 +37,7 @@ TEST_CASE("debian: the key is pinned", "[eval][debian][graph]") {
   strata::graph::Graph graph;
   strata::graph::DebianRequest request;
   request.packages = {"python3-minimal"};
-  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "80e9414c2e4d431cacaa7b99fe91fd6e");
+  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "d53ecdcfff33cc0a22f658d2f730281c");
 }
 
 TEST_CASE("debian: misuse is an error at the call", "[eval][debian]") {

@@ -124,7 +124,7 @@ TEST_CASE("stages: text makes a file artifact", "[eval][stages]") {
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
-  CHECK_THAT(f.FirstError(), Catch::Contains("network = true needs sha256"));
+  CHECK_THAT(f.FirstError(), Catch::Contains("network = true needs the step's output hash: run `strata lock`"));
   EvalFixture g;
   CHECK_FALSE(g.Eval("scratch |> runWith { colour = 1; } \"x\""));
   CHECK_THAT(g.FirstError(), Catch::Contains("unknown option 'colour'"));

@@ -1,0 +1,147 @@
+// Network steps run for their hash under the same sandbox and store as `strata build`.
+#include "runtime/cli/network_lock.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "compiler/graph/ops.h"
+#include "runtime/cli/options.h"
+#include "runtime/exec/runc_runner.h"
+#include "runtime/schedule/executor.h"
+#include "runtime/schedule/store_lease.h"
+#include "runtime/schedule/work_dir.h"
+
+namespace strata::cli {
+namespace {
+
+bool IsUnpinnedNetwork(const graph::Node* node) {
+  if (node->op() != graph::Op::kExec || node->Find("output_sha256")) return false;
+  const nlohmann::json* network = node->Find("network");
+  return network && network->is_boolean() && network->get<bool>();
+}
+
+// Whether an unpinned network step is below `node` (not counting `node` itself).
+bool HasUnpinnedBelow(const graph::Node* node, std::map<const graph::Node*, bool>& memo) {
+  auto it = memo.find(node);
+  if (it != memo.end()) return it->second;
+  bool below = false;
+  for (const graph::Node* input : node->inputs()) below |= IsUnpinnedNetwork(input) || HasUnpinnedBelow(input, memo);
+  return memo[node] = below;
+}
+
+std::string Command(const graph::Node* node) {
+  if (const nlohmann::json* shell = node->Find("shell"); shell && shell->is_string()) return shell->get<std::string>();
+  const nlohmann::json* argv = node->Find("argv");
+  return argv ? argv->dump() : "";
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots) {
+  std::vector<const graph::Node*> found;
+  std::set<const graph::Node*> seen;
+  for (std::vector<const graph::Node*> work(roots.begin(), roots.end()); !work.empty();) {
+    const graph::Node* node = work.back();
+    work.pop_back();
+    if (!seen.insert(node).second) continue;
+    for (const graph::Node* in : node->inputs()) work.push_back(in);
+    if (IsUnpinnedNetwork(node)) found.push_back(node);
+  }
+  return found;
+}
+
+std::string NodeLocation(Session& session, const graph::Node* node) {
+  diag::SourceRange origin = node->origin();
+  if (!origin.valid()) return "";
+  diag::LineCol at = session.sources().Position(origin.file, origin.begin);
+  return session.sources().Name(origin.file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.col);
+}
+
+int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun) {
+  std::string before = ReadText(lock_path);
+  auto fail = [&](const std::string& message) {
+    std::cerr << "strata: " << message << "\n";
+    std::ofstream restore(lock_path, std::ios::binary | std::ios::trunc);
+    restore << before;
+    return kExitProgramError;
+  };
+  std::unique_ptr<store::Store> store;
+  std::optional<schedule::StoreLease> lease;
+  std::optional<schedule::WorkDir> sandbox;
+  for (int round = 0; round < 64; ++round) {
+    Session session;
+    session.evaluator().set_lock_policy(eval::LockPolicy::kLocking);
+    std::optional<eval::Value> root = session.Run(input);
+    std::vector<const graph::Node*> nodes;
+    if (!root || !session.evaluator().CollectNodes(*root, nodes)) {
+      session.Finish();
+      return fail("the program did not evaluate; strata.lock is unchanged");
+    }
+    // Every unpinned network step, and those ready now (none below them).
+    std::vector<const graph::Node*> unpinned = UnpinnedNetworkSteps(nodes), ready;
+    std::map<const graph::Node*, bool> memo;
+    for (const graph::Node* node : unpinned)
+      if (!HasUnpinnedBelow(node, memo)) ready.push_back(node);
+    if (unpinned.empty()) {
+      const std::set<std::string>& used = session.evaluator().network_keys();
+      std::vector<std::string> stale;
+      for (const auto& [key, entry] : lock.network())
+        if (!used.count(key)) stale.push_back(key);
+      for (const std::string& key : stale) {
+        std::cerr << "removed network step " << lock.network().at(key).value("step", key) << " (no longer used)\n";
+        lock.EraseNetwork(key);
+      }
+      if (!stale.empty())
+        if (llvm::Error err = lock.Save(lock_path)) return fail(llvm::toString(std::move(err)));
+      return session.Finish();
+    }
+    if (!store) {
+      llvm::Expected<store::Store> opened = store::Store::Open(DefaultStoreDir());
+      if (!opened) return fail(llvm::toString(opened.takeError()));
+      store = std::make_unique<store::Store>(std::move(*opened));
+      llvm::Expected<schedule::StoreLease> acquired = schedule::StoreLease::Acquire(
+          *store, schedule::StoreLease::Mode::kShared,
+          [] { std::cerr << "strata: waiting for `strata gc` to finish with the store\n"; });
+      if (!acquired) return fail(llvm::toString(acquired.takeError()));
+      lease.emplace(std::move(*acquired));
+      llvm::Expected<schedule::WorkDir> dir = schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
+      if (!dir) return fail(llvm::toString(dir.takeError()));
+      sandbox.emplace(std::move(*dir));
+    }
+    exec::RuncOptions runc_options;
+    runc_options.state_root = sandbox->Path() + "/runc";
+    runc_options.bundle_parent = sandbox->Path();
+    exec::RuncRunner runner(runc_options);
+    schedule::ExecutorOptions options;
+    options.unpinned_network = true;
+    options.no_cache = rerun;
+    for (const graph::Node* step : ready) {
+      std::string where = NodeLocation(session, step);
+      schedule::Executor executor(*store, runner, options);
+      llvm::Expected<schedule::NodeOutput> built = executor.Build(step);
+      if (!built) return fail("cannot lock the network step at " + where + ": " + llvm::toString(built.takeError()));
+      const oci::Image& image = built->image;
+      if (image.layers.empty() || image.history.empty() || image.history.back().empty_layer)
+        return fail("cannot lock the network step at " + where + ": it changed no files (an empty layer has no hash)");
+      std::string digest = image.layers.back().diff_id;
+      lock.SetNetwork(step->key().Hex(), {{"sha256", digest}, {"step", where}, {"command", Command(step)}});
+      std::cerr << "locked network step " << where << " " << digest << "\n";
+    }
+    if (llvm::Error err = lock.Save(lock_path)) return fail(llvm::toString(std::move(err)));
+  }
+  return fail("network steps still unpinned after 64 rounds");
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,27 @@
+// `strata lock` for network steps: each `runWith { network = true; }` step without a sha256
+// is built and the hash of its output recorded in strata.lock (eval::Lockfile::SetNetwork).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/eval/lockfile.h"
+#include "runtime/cli/session.h"
+
+namespace strata::cli {
+
+// Round by round: evaluates the program with `lock` (as saved at `lock_path`) in
+// LockPolicy::kLocking, builds every unpinned network step that has no unpinned network step
+// below it, records {"sha256", "step": "FILE:LINE:COL", "command"} under its key and saves the
+// lock; until no step is unpinned. Then drops the entries no step uses. Prints one line per
+// step locked. `rerun` (--update-network) runs the steps even when the store has their output.
+// Returns an exit code; on failure the lock file is as it was before the call.
+int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun);
+
+// The network steps without sha256 or lock entry among the roots and their inputs.
+std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots);
+
+// Where a node was made, as FILE:LINE:COL ("" when it has no source).
+std::string NodeLocation(Session& session, const graph::Node* node);
+
+}  // namespace strata::cli
