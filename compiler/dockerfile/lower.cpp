@@ -204,16 +204,4 @@ const graph::Node* LowerDockerfileFile(const DockerfileFileOptions& options, gra
   return LowerDockerfile(*dockerfile, lower, graph, diags);
 }
 
-bool IsDockerfileName(std::string_view path) {
-  std::string base = ToLowerAscii(path.substr(path.find_last_of('/') == std::string_view::npos
-                                                  ? 0
-                                                  : path.find_last_of('/') + 1));
-  auto ends_with = [&](std::string_view suffix) {
-    return base.size() >= suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends_with(".dockerignore")) return false;
-  return base == "dockerfile" || base == "containerfile" || ends_with(".dockerfile") ||
-         base.rfind("dockerfile.", 0) == 0 || ends_with(".containerfile");
-}
-
 }  // namespace strata::dockerfile
