@@ -26,6 +26,9 @@ struct NodeOutput {
   // to, and the patterns (graph::IgnoreMatcher); a copy leaves out what they ignore.
   std::string local_root;
   std::vector<std::string> local_exclude;
+  // A select whose wildcard matched nothing (an empty directory): a copy of it adds no file,
+  // not even its destination directory, as BuildKit's empty wildcard copy.
+  bool empty_match = false;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);

@@ -37,7 +37,9 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   if (::mkdir(layer_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_dir);
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
   if (!view) return view.takeError();
-  if (llvm::Error err = BuildCopyLayer(request, view->Root(), layer_dir)) return err;
+  // A wildcard that matched nothing copies nothing (BuildKit): the layer stays empty.
+  if (!artifact.empty_match)
+    if (llvm::Error err = BuildCopyLayer(request, view->Root(), layer_dir)) return err;
   if (llvm::Error err = view->Close()) return err;
 
   llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, layer_dir, context.options.layer);
