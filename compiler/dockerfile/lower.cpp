@@ -154,7 +154,8 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
       if (parsed.location.empty()) error = "docker-image:// needs an image reference";
       return parsed.location.empty() ? nullptr : graph::MakePull(graph, parsed.location, "");
     case BuildContextSpec::Kind::kOciLayout: {
-      const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error);
+      const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error,
+                                                  /*keep_modes=*/false);  // an OCI layout's blobs
       return layout ? graph::MakeLoad(graph, layout, parsed.tag) : nullptr;
     }
     case BuildContextSpec::Kind::kLocal: {

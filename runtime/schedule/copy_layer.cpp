@@ -218,6 +218,7 @@ llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent
   CopyRules rules;
   rules.keep_owner = false;
   rules.normalize_local = request.local;
+  rules.keep_modes = request.keep_modes;
   if (!request.chown.empty()) {
     llvm::Expected<std::pair<uid_t, gid_t>> ids = ResolveChown(request.chown, parent_root);
     if (!ids) return ids.takeError();
@@ -272,10 +273,13 @@ llvm::Error BuildCopyLayer(const CopyRequest& request, const std::string& parent
       bool existed = ::lstat((parent_root + *resolved).c_str(), &in_parent) == 0;
       if (existed && !S_ISDIR(in_parent.st_mode))
         return CopyError("cannot copy a directory to '" + dest + "': it is a file in the image");
+      // BuildKit makes the destination of a context directory's contents 0755, whatever the
+      // directory's own mode (it is the destination, not a copy of the directory).
       mode_t mode = existed ? (in_parent.st_mode & 07777)
-                            : (rules.chmod ? *rules.chmod
-                                           : (request.local ? graph::NormalizedLocalMode(source.st_mode)
-                                                            : (source.st_mode & 07777)));
+                            : (rules.chmod         ? *rules.chmod
+                               : request.keep_modes ? 0755
+                               : request.local      ? graph::NormalizedLocalMode(source.st_mode)
+                                                    : (source.st_mode & 07777));
       uid_t uid = existed ? in_parent.st_uid : rules.uid;
       gid_t gid = existed ? in_parent.st_gid : rules.gid;
       if (::mkdir(target.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", target);

@@ -19,6 +19,7 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   CopyRequest request;
   request.source = artifact.path;
   request.local = artifact.local;
+  request.keep_modes = artifact.keep_modes;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
   if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean())

@@ -32,6 +32,7 @@ llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const st
   std::string host = artifact.path + (*resolved == "/" ? "" : *resolved);
   if (::lstat(host.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the artifact");
   NodeOutput output = NodeOutput::Artifact(host, artifact.local);
+  output.keep_modes = artifact.keep_modes;
   output.local_root = artifact.local_root;
   output.local_exclude = artifact.local_exclude;
   return output;

@@ -12,4 +12,4 @@ umoci unpack --image "$image" "$work/bundle" >/dev/null
 echo "--- config"
 manifest=$(jq -r '.manifests[0].digest' "$layout/index.json")
 config=$(jq -r '.config.digest' "$layout/blobs/sha256/${manifest#sha256:}")
-jq -S '.config // {}' "$layout/blobs/sha256/${config#sha256:}"
+jq -S '(.config // {}) | with_entries(select(.value != null))' "$layout/blobs/sha256/${config#sha256:}"
