@@ -143,6 +143,8 @@ class Walker {
         stage.base_stage = earlier.index;
         stage.env = earlier.env;  // ENV is inherited through the image config; ARGs are not
       }
+    // BuildKit's empty image has the default PATH (and WorkingDir "/"); `$PATH` sees it.
+    if (!stage.base_stage && lower == "scratch") stage.env = {{"PATH", kDefaultPathEnv}};
     if (!stage.base_stage && lower != "scratch" && options_.base_image_env)
       if (std::optional<ShellEnv> env = options_.base_image_env(stage.base)) stage.env = std::move(*env);
     scope_ = stage.env;

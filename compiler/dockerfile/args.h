@@ -16,6 +16,9 @@ namespace strata::dockerfile {
 // The Env of an external base image (`FROM ref`, or a named build context holding an image),
 // as NAME -> value, or nullopt when it is not known. BuildKit expands `$PATH` in `ENV
 // PATH=/x:$PATH` with the base image's value; without this the base's env is unknown (empty).
+// The PATH BuildKit gives a `FROM scratch` stage (its empty image's Env), on Linux.
+inline constexpr const char* kDefaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 using BaseImageEnv = std::function<std::optional<ShellEnv>(const std::string& base)>;
 
 struct ExpandOptions {

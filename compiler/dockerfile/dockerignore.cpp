@@ -62,14 +62,21 @@ std::string LocalName(const std::string& absolute_path) {
 
 const graph::Node* MakeContextNode(graph::Graph& graph, graph::LocalSourceHasher& hasher,
                                    const std::string& dir, const std::vector<std::string>& exclude,
-                                   std::string& error) {
+                                   std::string& error, bool keep_modes) {
   std::string absolute = AbsolutePath(dir);
-  graph::LocalSourceHasher::Result hash = hasher.Hash(absolute, exclude);
+  // Docker refuses these patterns rather than guessing what they mean.
+  for (const std::string& pattern : exclude)
+    if (std::string why = graph::IgnorePatternError(pattern); !why.empty()) {
+      error = ".dockerignore: " + why;
+      return nullptr;
+    }
+  // BuildKit sends the context with each file's mode as it is on disk, and copies it so.
+  graph::LocalSourceHasher::Result hash = hasher.Hash(absolute, exclude, "", keep_modes);
   if (!hash.error.empty()) {
     error = hash.error;
     return nullptr;
   }
-  return graph::MakeLocal(graph, absolute, LocalName(absolute), hash.digest, exclude);
+  return graph::MakeLocal(graph, absolute, LocalName(absolute), hash.digest, exclude, "", {}, keep_modes);
 }
 
 }  // namespace strata::dockerfile

@@ -22,9 +22,10 @@ std::vector<std::string> ReadDockerignore(const std::string& path);
 
 // The directory as a `local` node without the ignored entries: name = its base name, digest of
 // the included entries, `exclude` = the patterns. Null with `error` set when it cannot be read.
+// `keep_modes` (a build context: BuildKit keeps modes as on disk) adds {modes: "keep"}.
 const graph::Node* MakeContextNode(graph::Graph& graph, graph::LocalSourceHasher& hasher,
                                    const std::string& dir, const std::vector<std::string>& exclude,
-                                   std::string& error);
+                                   std::string& error, bool keep_modes = true);
 
 // The absolute, lexically normal form of a path without a trailing `/` (what path literals
 // and local nodes use), and its base name.

@@ -154,7 +154,8 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
       if (parsed.location.empty()) error = "docker-image:// needs an image reference";
       return parsed.location.empty() ? nullptr : graph::MakePull(graph, parsed.location, "");
     case BuildContextSpec::Kind::kOciLayout: {
-      const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error);
+      const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error,
+                                                  /*keep_modes=*/false);  // an OCI layout's blobs
       return layout ? graph::MakeLoad(graph, layout, parsed.tag) : nullptr;
     }
     case BuildContextSpec::Kind::kLocal: {
@@ -202,18 +203,6 @@ const graph::Node* LowerDockerfileFile(const DockerfileFileOptions& options, gra
     lower.build_contexts[name] = node;
   }
   return LowerDockerfile(*dockerfile, lower, graph, diags);
-}
-
-bool IsDockerfileName(std::string_view path) {
-  std::string base = ToLowerAscii(path.substr(path.find_last_of('/') == std::string_view::npos
-                                                  ? 0
-                                                  : path.find_last_of('/') + 1));
-  auto ends_with = [&](std::string_view suffix) {
-    return base.size() >= suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends_with(".dockerignore")) return false;
-  return base == "dockerfile" || base == "containerfile" || ends_with(".dockerfile") ||
-         base.rfind("dockerfile.", 0) == 0 || ends_with(".containerfile");
 }
 
 }  // namespace strata::dockerfile

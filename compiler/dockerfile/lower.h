@@ -76,8 +76,5 @@ BuildContextSpec ParseBuildContextSpec(const std::string& spec);
 const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& graph,
                                         graph::LocalSourceHasher& hasher, std::string& error);
 
-// True for a file `strata build -f` reads as a Dockerfile: `Dockerfile`, `*.Dockerfile`,
-// `Dockerfile.*` (any case for the `Dockerfile` part), `Containerfile`.
-bool IsDockerfileName(std::string_view path);
 
 }  // namespace strata::dockerfile

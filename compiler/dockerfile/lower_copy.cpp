@@ -235,10 +235,10 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
                  (origin.kind == PlanSource::Kind::kNamedContext &&
                   options_.named_contexts.at(origin.name).kind == NamedContext::Kind::kLocal);
     if (!local) {
-      // A stage or an image: paths are absolute; the runtime expands wildcards in a select.
+      // A stage or an image: paths are absolute; the runtime's select expands wildcards (how
+      // many match is known only then, so a destination without `/` is not refused here).
       PlanSource s = origin;
       s.path = CleanSlashPath("/" + src);
-      if (HasGlob(src)) many = true;
       planned.push_back(s);
       dests.push_back(dest);
       continue;

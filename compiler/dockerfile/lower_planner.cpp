@@ -159,6 +159,13 @@ void Planner::PlanStage(size_t index) {
   } else if (lower == "scratch") {
     stage.base.kind = PlanSource::Kind::kScratch;
     state.may_have_cmd = false;
+    // BuildKit's empty image is not an empty config: Env holds the default PATH and
+    // WorkingDir is "/". Two config steps of the FROM say so.
+    ExpandedInstruction from;
+    from.source = expanded.from;
+    AddConfig(stage, from, "env", nlohmann::json::array({"PATH", kDefaultPathEnv}));
+    AddConfig(stage, from, "workdir", "/");
+    state.env_names.insert("PATH");
   } else {
     stage.base.kind = PlanSource::Kind::kImage;
     stage.base.name = expanded.base;
@@ -256,7 +263,18 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
           diags_.Error(source.range, "invalid port in EXPOSE: \"" + port + "\" (expected PORT[/tcp|udp|sctp])");
           continue;
         }
-        AddConfig(stage, in, "expose", number + "/" + proto);
+        if (dash == std::string::npos) {
+          AddConfig(stage, in, "expose", number + "/" + proto);
+          continue;
+        }
+        // BuildKit writes a range as one ExposedPorts entry per port (`8000-8002` → 8000, 8001,
+        // 8002); a reversed range is refused as it refuses it.
+        unsigned long low = std::stoul(number.substr(0, dash)), high = std::stoul(number.substr(dash + 1));
+        if (high < low) {
+          diags_.Error(source.range, "invalid port range in EXPOSE: \"" + port + "\" (end before start)");
+          continue;
+        }
+        for (unsigned long p = low; p <= high; ++p) AddConfig(stage, in, "expose", std::to_string(p) + "/" + proto);
       }
       return;
     case InstructionKind::kUser:

@@ -155,9 +155,10 @@ class Translator {
   bool Context() {
     std::optional<std::string> path = PathLiteral(options_.context_dir);
     if (!path) return false;
-    out_ << "  src = ";
-    if (!options_.context_exclude.empty()) out_ << "ignore " << List(options_.context_exclude) << " ";
-    out_ << *path << ";";
+    // A Dockerfile's context keeps its files' modes (BuildKit); Strata's own sources do not.
+    out_ << "  src = keepModes ";
+    if (!options_.context_exclude.empty()) out_ << "(ignore " << List(options_.context_exclude) << " ";
+    out_ << *path << (options_.context_exclude.empty() ? ";" : ");");
     if (!options_.context_exclude.empty()) out_ << "  # .dockerignore";
     out_ << "\n";
     return true;
@@ -180,8 +181,9 @@ class Translator {
       }
       std::string dir = AbsolutePath(spec.location);
       std::vector<std::string> exclude = ReadDockerignore(FindDockerignore("", dir));
-      if (!exclude.empty()) out_ << "ignore " << List(exclude) << " ";
-      out_ << *path << ";\n";
+      out_ << "keepModes ";
+      if (!exclude.empty()) out_ << "(ignore " << List(exclude) << " ";
+      out_ << *path << (exclude.empty() ? ";\n" : ");\n");
     }
     return true;
   }

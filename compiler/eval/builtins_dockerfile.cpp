@@ -1,4 +1,5 @@
-// The Dockerfile builtins: `ignore` (a local source filtered by .dockerignore patterns) and
+// The Dockerfile builtins: `ignore` (a local source filtered by .dockerignore patterns),
+// `keepModes` (a local source whose modes are kept as on disk) and
 // `dockerfile` (a Dockerfile lowered to stages: `.final` and `.stage "name"`).
 #include <sys/stat.h>
 
@@ -19,6 +20,11 @@ std::string HostPath(Machine& m, const graph::Node* node, SourceRange call, std:
   if (!path || !path->is_string())
     m.Fail(call, std::string(what) + " must be a local source (a path such as ./Dockerfile)");
   return path->get<std::string>();
+}
+
+bool KeepsModes(const graph::Node* node) {
+  const nlohmann::json* modes = node->Find("modes");
+  return modes && modes->is_string() && *modes == "keep";
 }
 
 std::vector<std::string> Excludes(const graph::Node* node) {
@@ -117,12 +123,29 @@ Value Ignore(Machine& m, Thunk* const* a, SourceRange call) {
   std::string path = HostPath(m, node, call, "ignore: the artifact");
   if (!Excludes(node).empty()) m.Fail(call, "ignore: this local source is already filtered; give all patterns at once");
   if (patterns.empty()) return Value::Node(node);
+  bool keep_modes = KeepsModes(node);
   graph::LocalSourceHasher& hasher = m.hasher();
-  graph::LocalSourceHasher::Result hash = hasher.Hash(path, patterns);
+  graph::LocalSourceHasher::Result hash = hasher.Hash(path, patterns, "", keep_modes);
   if (!hash.error.empty()) m.Fail(call, "ignore: " + hash.error);
   const nlohmann::json* name = node->Find("name");
   return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "", hash.digest,
-                                      patterns, call));
+                                      patterns, "", call, keep_modes));
+}
+
+// `keepModes ./src`: the same files, their modes as they are on disk (a Dockerfile's context,
+// as BuildKit copies it) instead of normalised to 0644/0755; the digest covers them.
+Value KeepModes(Machine& m, Thunk* const* a, SourceRange call) {
+  const graph::Node* node = m.ForceNode(a[0], call, "the local source");
+  std::string path = HostPath(m, node, call, "keepModes: the artifact");
+  if (KeepsModes(node)) return Value::Node(node);
+  std::string base;
+  if (const nlohmann::json* outer = node->Find("exclude_base"); outer && outer->is_string()) base = *outer;
+  std::vector<std::string> exclude = Excludes(node);
+  graph::LocalSourceHasher::Result hash = m.hasher().Hash(path, exclude, base, /*keep_modes=*/true);
+  if (!hash.error.empty()) m.Fail(call, "keepModes: " + hash.error);
+  const nlohmann::json* name = node->Find("name");
+  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "", hash.digest,
+                                      exclude, base, call, /*keep_modes=*/true));
 }
 
 Value DockerfileBuiltin(Machine& m, Thunk* const* a, SourceRange call) {

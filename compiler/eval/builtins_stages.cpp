@@ -9,6 +9,7 @@ namespace strata::eval {
 // builtins_dockerfile.cpp: `ignore` (a local source filtered by .dockerignore patterns) and
 // `dockerfile` (a Dockerfile lowered to stages).
 Value Ignore(Machine& m, Thunk* const* a, diag::SourceRange call);
+Value KeepModes(Machine& m, Thunk* const* a, diag::SourceRange call);
 Value DockerfileBuiltin(Machine& m, Thunk* const* a, diag::SourceRange call);
 
 namespace {
@@ -342,6 +343,7 @@ const BuiltinDef kStageBuiltins[] = {
     {"exposePort", 2, ExposePort}, {"onbuild", 2, Onbuild},
     {"ignore", 2, Ignore},         {"dockerfile", 2, DockerfileBuiltin},
     {"text", 2, Text},             {"debian", 1, Debian},
+    {"keepModes", 1, KeepModes},
 };
 
 }  // namespace

@@ -163,6 +163,23 @@ bool MatchTokens(const std::vector<Token>& tokens, std::string_view s) {
 
 }  // namespace
 
+std::string IgnorePatternError(const std::string& pattern) {
+  if (pattern == "!") return "illegal exclusion pattern: \"!\"";
+  bool in_class = false;
+  for (size_t i = pattern[0] == '!' ? 1 : 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      if (++i == pattern.size()) return "syntax error in pattern: \"" + pattern + "\" ends in an escape";
+    } else if (!in_class && pattern[i] == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+    } else if (in_class && pattern[i] == ']') {
+      in_class = false;
+    }
+  }
+  if (in_class) return "syntax error in pattern: \"" + pattern + "\" has an unclosed [";
+  return "";
+}
+
 std::string CleanIgnorePattern(std::string_view line) {
   // As Docker's ignore file reader: a comment starts in column 1; ` #x` is a pattern.
   if (!line.empty() && line[0] == '#') return {};

@@ -20,6 +20,9 @@ namespace strata::graph {
 // cleaned like a path with `/` separators and no leading `/` (`./a/../b/` is `b`). "" for a
 // blank line or one starting with `#` (in column 1: ` #x` is a pattern, as in Docker).
 std::string CleanIgnorePattern(std::string_view line);
+// Why Docker refuses a cleaned pattern, or "" when it does not: a lone `!` ("illegal
+// exclusion pattern") and a `[` class that is never closed ("syntax error in pattern").
+std::string IgnorePatternError(const std::string& pattern);
 
 class IgnoreMatcher {
  public:

@@ -159,6 +159,7 @@ struct LocalSourceHasher::Impl {
   bool dirty = false;
   llvm::StringMap<Result> memo;
   Stats* stats = nullptr;
+  bool keep_modes = false;  // of the Hash call in progress
 
   void Load();
   bool Save();
@@ -314,7 +315,7 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     error = "cannot stat " + path + ": " + std::strerror(errno);
     return false;
   }
-  uint32_t mode = NormalizedLocalMode(st.st_mode);
+  uint32_t mode = keep_modes && !S_ISLNK(st.st_mode) ? (st.st_mode & 07777) : NormalizedLocalMode(st.st_mode);
   if (S_ISREG(st.st_mode)) {
     XXH128_hash_t content;
     if (!FileDigest(path, st, content, error)) return false;
@@ -431,7 +432,7 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
                                                   const std::vector<std::string>& exclude,
-                                                  const std::string& exclude_base) {
+                                                  const std::string& exclude_base, bool keep_modes) {
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) absolute = path;
@@ -439,12 +440,14 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
   std::string memo_key = absolute;
   for (const std::string& pattern : exclude) memo_key += std::string(1, '\0') + pattern;
   if (!exclude.empty()) memo_key += std::string(1, '\1') + exclude_base;
+  if (keep_modes) memo_key += std::string(1, '\2');
   auto memo = impl_->memo.find(memo_key);
   if (memo != impl_->memo.end()) return memo->second;
 
   Result result;
   Digester digester;
-  digester.Bytes(kLocalSourceVersion);
+  digester.Bytes(keep_modes ? kLocalSourceKeptModesVersion : kLocalSourceVersion);
+  impl_->keep_modes = keep_modes;
   std::unique_ptr<IgnoreMatcher> ignore;
   if (!exclude.empty()) ignore = std::make_unique<IgnoreMatcher>(exclude);
   if (impl_->Walk(absolute, "", digester, result.error, ignore.get(), exclude_base)) {

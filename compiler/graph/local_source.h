@@ -19,6 +19,8 @@ namespace strata::graph {
 
 // Bump when the local-source digest changes meaning.
 inline constexpr std::string_view kLocalSourceVersion = "strata-local-v1";
+// The same digest with modes kept as on disk (LocalSourceHasher::Hash's keep_modes).
+inline constexpr std::string_view kLocalSourceKeptModesVersion = "strata-local-v1-modes";
 
 // True for a directory entry name that local sources leave out: `.git`, whose contents
 // change on every commit and fetch without the tree changing.
@@ -58,8 +60,10 @@ class LocalSourceHasher {
   Result Hash(const std::string& path, const std::vector<std::string>& exclude);
   // The same, for a path inside the root the patterns apply to: `exclude_base` is `path`
   // relative to that root ("web/package.json"), so the patterns match `exclude_base/NAME`.
+  // With `keep_modes` (a Dockerfile's build context, as BuildKit sends it), the digest covers
+  // each entry's mode as it is on disk (07777 bits) instead of NormalizedLocalMode.
   Result Hash(const std::string& path, const std::vector<std::string>& exclude,
-              const std::string& exclude_base);
+              const std::string& exclude_base, bool keep_modes = false);
 
   // Writes the cache now (the destructor does it too); false if it could not be written.
   bool Save();

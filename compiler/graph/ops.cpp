@@ -97,10 +97,11 @@ const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::str
 
 const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
                       const std::string& content_digest, const std::vector<std::string>& exclude,
-                      const std::string& exclude_base, diag::SourceRange origin) {
+                      const std::string& exclude_base, diag::SourceRange origin, bool keep_modes) {
   std::vector<Param> params{{"name", name}, {"digest", content_digest}};
   AddIfNonEmpty(params, "exclude", exclude);
   if (!exclude.empty() && !exclude_base.empty()) params.push_back({"exclude_base", exclude_base});
+  if (keep_modes) params.push_back({"modes", "keep"});
   params.push_back(Param{"path", host_path, /*keyed=*/false});
   return graph.Get(Op::kLocal, std::move(params), {}, origin);
 }

@@ -35,10 +35,13 @@ const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::str
                       const std::string& content_digest, const std::vector<std::string>& exclude,
                       diag::SourceRange origin = {});
 // local for a path inside a filtered source (select.h narrows `src / "web"` to one): plus
-// {exclude_base: the path relative to the patterns' root} (omitted when empty).
+// {exclude_base: the path relative to the patterns' root} (omitted when empty). `keep_modes`
+// adds {modes: "keep"}: the digest (LocalSourceHasher::Hash with keep_modes) and the runtime's
+// copy take modes as they are on disk (a Dockerfile's context) instead of normalising them.
 const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::string& name,
                       const std::string& content_digest, const std::vector<std::string>& exclude,
-                      const std::string& exclude_base, diag::SourceRange origin = {});
+                      const std::string& exclude_base, diag::SourceRange origin = {},
+                      bool keep_modes = false);
 
 // fetch: params {url, sha256}.
 const Node* MakeFetch(Graph& graph, const std::string& url, const std::string& sha256,

@@ -74,13 +74,16 @@ const Node* SelectPath(Graph& graph, LocalSourceHasher& hasher, const Node* from
             " by its ignore patterns";
     return nullptr;
   }
-  LocalSourceHasher::Result hashed = hasher.Hash(host_path, exclude, exclude.empty() ? "" : exclude_base);
+  const nlohmann::json* modes = from->Find("modes");
+  bool keep_modes = modes && modes->is_string() && *modes == "keep";
+  LocalSourceHasher::Result hashed =
+      hasher.Hash(host_path, exclude, exclude.empty() ? "" : exclude_base, keep_modes);
   if (!hashed.error.empty()) {
     error = hashed.error;
     return nullptr;
   }
   return MakeLocal(graph, host_path, components.back(), hashed.digest, exclude,
-                   exclude.empty() ? "" : exclude_base, origin);
+                   exclude.empty() ? "" : exclude_base, origin, keep_modes);
 }
 
 }  // namespace strata::graph

@@ -48,6 +48,7 @@ constexpr BuiltinSignature kBuiltins[] = {
     {"healthcheck", "HealthOpts -> Stage -> Stage"},
     {"ignore", "List String -> Artifact -> Artifact"},
     {"image", "String -> Stage"},
+    {"keepModes", "Artifact -> Artifact"},
     {"label", "String -> String -> Stage -> Stage"},
     {"length", "List a -> Int"},
     {"load", "Artifact -> Stage"},

@@ -69,6 +69,20 @@ std::map<std::string, std::string> KeyValues(const po::variables_map& values, co
 
 }  // namespace
 
+void AddFrontendOptions(po::options_description& options) {
+  options.add_options()
+      ("frontend", po::value<std::string>()->value_name("NAME"),
+       "strata or dockerfile (default: a .strata file or a directory holding build.strata is a "
+       "program, any other -f FILE a Dockerfile)")
+      ("context", po::value<std::string>()->value_name("DIR"),
+       "Dockerfile: the build context (default: its dir; the current dir for -f -)")
+      ("build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+       "Dockerfile: a build argument (repeatable)")
+      ("build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
+       "Dockerfile: a named context, local:DIR or oci-layout://DIR[:TAG] (repeatable)")
+      ("target", po::value<std::string>()->value_name("NAME"), "Dockerfile: the stage to build (default: the last)");
+}
+
 void AddBuildOptions(po::options_description& options) {
   options.add_options()
       ("jobs,j", po::value<std::string>()->value_name("N"), "nodes built at once (default: cores)")
@@ -82,23 +96,15 @@ void AddBuildOptions(po::options_description& options) {
        "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
       ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
       ("debian-mirror", po::value<std::string>()->value_name("URL"),
-       "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's apt sources)")
-      ("frontend", po::value<std::string>()->value_name("NAME"),
-       "strata or dockerfile (default: by the file's name, see IsDockerfileName)")
-      ("context", po::value<std::string>()->value_name("DIR"), "Dockerfile: the build context (default: its dir)")
-      ("build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-       "Dockerfile: a build argument (repeatable)")
-      ("build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
-       "Dockerfile: a named context, local:DIR or oci-layout://DIR[:TAG] (repeatable)")
-      ("target", po::value<std::string>()->value_name("NAME"), "Dockerfile: the stage to build (default: the last)");
+       "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's apt sources)");
+  AddFrontendOptions(options);
 }
 
-BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
+void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   const po::variables_map& values = parsed.values;
-  BuildFlags flags;
   flags.input = GetProgramInput(values);
   std::string frontend = values.count("frontend") ? values["frontend"].as<std::string>() : "";
-  if (frontend.empty()) flags.dockerfile = dockerfile::IsDockerfileName(flags.input.file);
+  if (frontend.empty()) flags.dockerfile = values.count("file") && !IsStrataProgramPath(flags.input.file);
   else if (frontend == "dockerfile") flags.dockerfile = true;
   else if (frontend != "strata")
     throw UsageError{"unknown --frontend '" + frontend + "': expected strata or dockerfile"};
@@ -122,8 +128,15 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
   } else {
     for (const char* flag : {"context", "build-arg", "build-context", "target"})
       if (values.count(flag))
-        throw UsageError{std::string("--") + flag + " is for Dockerfiles (-f Dockerfile or --frontend dockerfile)"};
+        throw UsageError{std::string("--") + flag + " is for Dockerfiles (-f FILE that is not a .strata program, "
+                         "or --frontend dockerfile)"};
   }
+}
+
+BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
+  const po::variables_map& values = parsed.values;
+  BuildFlags flags;
+  GetFrontendFlags(parsed, flags);
   if (values.count("jobs")) {
     flags.jobs = static_cast<int>(ParseInt("-j", values["jobs"].as<std::string>()));
     if (flags.jobs == 0) throw UsageError{"-j 0: expected at least 1"};

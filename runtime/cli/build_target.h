@@ -19,9 +19,10 @@ namespace strata::cli {
 struct BuildFlags {
   ProgramInput input;
   std::string target = "default";  // for a Dockerfile: a stage name or index, "" for the last
-  // `-f Dockerfile` (IsDockerfileName) or `--frontend dockerfile`: the file is a Dockerfile.
+  // `-f FILE` that is no Strata program (IsStrataProgramPath), `-f -` (stdin), or
+  // `--frontend dockerfile`: the file is a Dockerfile.
   bool dockerfile = false;
-  std::string context_dir;                               // --context; "" for the file's dir
+  std::string context_dir;  // --context; "" for the file's dir (the current dir for stdin)
   std::map<std::string, std::string> build_args;         // --build-arg K=V
   std::map<std::string, std::string> build_contexts;     // --build-context NAME=SPEC
   int jobs = 0;
@@ -39,6 +40,13 @@ struct BuildFlags {
   // leaves; extraction checks what it reads anyway).
   bool check_blobs = true;
 };
+
+// Adds the frontend's flags: --frontend, --context, --build-arg, --build-context, --target
+// (what build, run, graph and check take).
+void AddFrontendOptions(po::options_description& options);
+// Reads them back with -f, --arg and TARGET into `flags`; Dockerfile flags on a Strata program
+// are usage errors. Throws UsageError.
+void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags);
 
 // Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression,
 // --debian-mirror and

@@ -82,6 +82,21 @@ bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, BaseImages& bases,
   return true;
 }
 
+// `-f -`: the Dockerfile is what stdin holds, at most diag::kMaxSourceBytes, registered as
+// `<stdin>` so diagnostics name it.
+std::optional<diag::FileId> ReadStdin(diag::SourceManager& sources, std::string* reason) {
+  std::string text;
+  char buffer[65536];
+  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(std::cin.gcount()));
+    if (text.size() > diag::kMaxSourceBytes) {
+      *reason = "more than 4 MiB; a Dockerfile may be at most 4 MiB";
+      return std::nullopt;
+    }
+  }
+  return sources.AddBuffer("<stdin>", std::move(text));
+}
+
 }  // namespace
 
 // Lowers `flags.input.file` as a Dockerfile into the session's graph (LowerDockerfileFile's
@@ -99,9 +114,11 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
   }
   auto lockfile = std::make_shared<eval::Lockfile>(*lock ? std::move(**lock) : eval::Lockfile());
   std::string reason;
-  std::optional<diag::FileId> id = session.sources().AddFile(file, &reason);
+  const bool from_stdin = file == "-";
+  std::optional<diag::FileId> id = from_stdin ? ReadStdin(session.sources(), &reason)
+                                              : session.sources().AddFile(file, &reason);
   if (!id) {
-    diags.Error({}, "cannot read Dockerfile " + file + ": " + reason);
+    diags.Error({}, "cannot read Dockerfile " + std::string(from_stdin ? "from stdin" : file) + ": " + reason);
     return nullptr;
   }
   std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(session.sources(), *id, diags);
@@ -111,9 +128,12 @@ const graph::Node* LowerDockerfileTarget(const BuildFlags& flags, Session& sessi
   if (!parsed || !SpliceOnbuildTriggers(*parsed, bases, session.sources(), diags))
     return nullptr;
 
-  std::string dockerfile_path = dockerfile::AbsolutePath(file);
-  std::string context_dir = flags.context_dir.empty() ? dockerfile_path.substr(0, dockerfile_path.find_last_of('/'))
-                                                      : dockerfile::AbsolutePath(flags.context_dir);
+  // From stdin there is no file beside which a `.dockerignore` could be, and the context
+  // defaults to the current directory (`docker build -f - .`).
+  std::string dockerfile_path = from_stdin ? "" : dockerfile::AbsolutePath(file);
+  std::string context_dir = !flags.context_dir.empty() ? dockerfile::AbsolutePath(flags.context_dir)
+                            : from_stdin             ? dockerfile::AbsolutePath(".")
+                                                     : dockerfile_path.substr(0, dockerfile_path.find_last_of('/'));
   if (context_dir.empty()) context_dir = "/";
   dockerfile::LowerOptions lower;
   lower.build_args = flags.build_args;

@@ -1,6 +1,8 @@
 // Command-line parsing shared by the commands (Boost.Program_options).
 #include "runtime/cli/options.h"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 namespace strata::cli {
@@ -8,7 +10,7 @@ namespace strata::cli {
 void AddProgramOptions(po::options_description& options, bool with_args) {
   options.add_options()("file,f", po::value<std::string>()->value_name("FILE"),
                         "the program: a .strata file, or a directory holding build.strata "
-                        "(default ./build.strata)");
+                        "(default ./build.strata); any other file is a Dockerfile, - reads one from stdin");
   if (with_args)
     options.add_options()("arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
                           "a value for a parameter of the top-level function (repeatable)");
@@ -19,6 +21,15 @@ ProgramInput GetProgramInput(const po::variables_map& values) {
   if (values.count("file")) input.file = values["file"].as<std::string>();
   if (values.count("arg")) input.args = values["arg"].as<std::vector<std::string>>();
   return input;
+}
+
+bool IsStrataProgramPath(const std::string& path) {
+  constexpr std::string_view kSuffix = ".strata";
+  if (path.size() >= kSuffix.size() && path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+    return true;
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+         ::stat((path + "/build.strata").c_str(), &st) == 0;
 }
 
 ParsedCommand ParseCommand(const std::string& usage, const po::options_description& options,

@@ -23,6 +23,11 @@ void AddProgramOptions(po::options_description& options, bool with_args);
 // Reads them back.
 ProgramInput GetProgramInput(const po::variables_map& values);
 
+// Whether `-f PATH` names a Strata program: a file ending in `.strata`, or a directory holding
+// `build.strata`. Any other path (and `-` for stdin) is a Dockerfile, whatever its name, as
+// `docker build -f` takes it.
+bool IsStrataProgramPath(const std::string& path);
+
 // Parses `args` (the words after the command name) against `options`; every word that is not
 // an option is positional. `--help` prints the usage. Throws UsageError on bad input.
 ParsedCommand ParseCommand(const std::string& usage, const po::options_description& options,

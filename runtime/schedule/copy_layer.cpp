@@ -227,6 +227,7 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   CopyRules rules;
   rules.keep_owner = false;
   rules.normalize_local = request.local;
+  rules.keep_modes = request.keep_modes;
   if (!request.chown.empty()) {
     llvm::Expected<std::pair<uid_t, gid_t>> ids = ResolveChown(request.chown, parent_root);
     if (!ids) return ids.takeError();
@@ -294,13 +295,16 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
       bool existed = ::lstat((parent_root + *resolved).c_str(), &in_parent) == 0;
       if (existed && !S_ISDIR(in_parent.st_mode))
         return CopyError("cannot copy a directory to '" + dest + "': it is a file in the image");
+      // BuildKit makes the destination of a context directory's contents 0755, whatever the
+      // directory's own mode (it is the destination, not a copy of the directory).
       oci::TreeEntry dir;
       dir.tar_path = target;
       dir.kind = oci::EntryKind::kDir;
       dir.mode = existed ? (in_parent.st_mode & 07777)
-                         : (rules.chmod ? *rules.chmod
-                                        : (request.local ? graph::NormalizedLocalMode(source.st_mode)
-                                                         : (source.st_mode & 07777)));
+                         : (rules.chmod         ? *rules.chmod
+                            : request.keep_modes ? 0755
+                            : request.local      ? graph::NormalizedLocalMode(source.st_mode)
+                                                 : (source.st_mode & 07777));
       dir.uid = existed ? in_parent.st_uid : rules.uid;
       dir.gid = existed ? in_parent.st_gid : rules.gid;
       tree.Put(std::move(dir));

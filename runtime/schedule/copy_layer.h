@@ -16,6 +16,7 @@ namespace strata::schedule {
 struct CopyRequest {
   std::string source;       // host path of the artifact: a file, directory or symlink
   bool local = false;       // the user's files: modes normalised, `.git` skipped
+  bool keep_modes = false;  // local files whose modes are kept as on disk (not normalised)
   std::string dest;         // as written; relative to workdir; "dir/" means "into dir"
   std::string workdir = "/";
   std::string chown;        // "user[:group]" (names from the image's /etc/passwd, /etc/group)

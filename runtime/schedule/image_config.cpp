@@ -92,9 +92,12 @@ llvm::Error ApplyConfig(oci::Image& image, const std::string& field, const nlohm
 
   if (field == "workdir") {
     if (llvm::Error err = need(value.is_string(), "a path")) return err;
+    // As BuildKit: an absolute path is kept as written (`/a/b/` keeps its slash, `/a/../b`
+    // its dots); a relative one is joined to the current one and cleaned.
+    const std::string& path = value.get_ref<const std::string&>();
     std::string base = config.value("WorkingDir", std::string("/"));
     if (base.empty()) base = "/";
-    config["WorkingDir"] = CleanPath(base, value.get<std::string>());
+    config["WorkingDir"] = !path.empty() && path[0] == '/' ? path : CleanPath(base, path);
     created_by = "WORKDIR " + value.get<std::string>();
   } else if (field == "env") {
     if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[name, value]")) return err;

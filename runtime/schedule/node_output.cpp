@@ -42,6 +42,8 @@ nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, con
     else
       record["path"] = output.path;
     if (output.local) record["local"] = true;
+    if (output.empty_match) record["empty_match"] = true;
+    if (output.keep_modes) record["keep_modes"] = true;
     if (!output.local_exclude.empty()) {
       record["local_root"] = output.local_root;
       record["local_exclude"] = output.local_exclude;
@@ -85,6 +87,10 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
       return bad("artifact without path");
     }
     NodeOutput output = NodeOutput::Artifact(std::move(path), local);
+    if (record.contains("keep_modes") && record["keep_modes"].is_boolean())
+      output.keep_modes = record["keep_modes"].get<bool>();
+    if (record.contains("empty_match") && record["empty_match"].is_boolean())
+      output.empty_match = record["empty_match"].get<bool>();
     if (record.contains("local_exclude") && record["local_exclude"].is_array()) {
       output.local_root = record.value("local_root", std::string());
       for (const nlohmann::json& pattern : record["local_exclude"])

@@ -35,6 +35,12 @@ struct NodeOutput {
   // base's .debs and Packages index. The record lists them as "sources" so that gc keeps
   // them while the record lives (a rebuild after --no-cache needs no download).
   std::vector<std::string> sources;
+  // A select whose wildcard matched nothing (an empty directory): a copy of it adds no file,
+  // not even its destination directory, as BuildKit's empty wildcard copy.
+  bool empty_match = false;
+  // A local artifact whose modes are kept as on disk (`modes: "keep"`: a Dockerfile's context,
+  // `keepModes`): a copy does not normalise them.
+  bool keep_modes = false;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);

@@ -19,6 +19,7 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   CopyRequest request;
   request.source = artifact.path;
   request.local = artifact.local;
+  request.keep_modes = artifact.keep_modes;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
   if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean())
@@ -35,8 +36,10 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   if (!work) return work.takeError();
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
   if (!view) return view.takeError();
-  // The layer is listed, not staged: its files are read once, by the layer writer.
-  llvm::Expected<std::vector<oci::TreeEntry>> entries = PlanCopyLayer(request, view->Root(), work->Path());
+  // The layer is listed, not staged: its files are read once, by the layer writer. A wildcard
+  // that matched nothing copies nothing (BuildKit): the layer stays empty.
+  llvm::Expected<std::vector<oci::TreeEntry>> entries =
+      artifact.empty_match ? std::vector<oci::TreeEntry>{} : PlanCopyLayer(request, view->Root(), work->Path());
   if (!entries) return entries.takeError();
   if (llvm::Error err = view->Close()) return err;
 

@@ -12,6 +12,7 @@ llvm::Expected<NodeOutput> RunLocal(OpContext& context) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return exec::ErrnoError(errno, "local source is gone", path);
   NodeOutput output = NodeOutput::Artifact(path, /*local=*/true);
+  output.keep_modes = context.Param("modes") == "keep";
   if (const nlohmann::json* exclude = context.node.Find("exclude"); exclude && exclude->is_array()) {
     // A path narrowed out of a filtered source (graph::SelectPath) matches the patterns from
     // the source's root: PATH = ROOT/exclude_base.

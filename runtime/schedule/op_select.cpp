@@ -1,7 +1,12 @@
 // select: a path out of a stage's merged rootfs (copied to <store>/artifacts/<key>/) or inside
 // an artifact (referenced in place).
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+
+#include "compiler/graph/ignore_patterns.h"
 
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
@@ -27,9 +32,58 @@ llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const st
   std::string host = artifact.path + (*resolved == "/" ? "" : *resolved);
   if (::lstat(host.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the artifact");
   NodeOutput output = NodeOutput::Artifact(host, artifact.local);
+  output.keep_modes = artifact.keep_modes;
   output.local_root = artifact.local_root;
   output.local_exclude = artifact.local_exclude;
   return output;
+}
+
+bool HasGlob(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* entry = ::readdir(d))
+      if (std::string name = entry->d_name; name != "." && name != "..") names.push_back(name);
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The in-root paths `pattern` matches in the stage, segment by segment (`*` never crosses a
+// `/`, as in BuildKit's wildcard copy), in name order. A name that is literally `*` is
+// matched like any other.
+llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, const std::string& pattern) {
+  std::vector<std::string> paths{""};
+  size_t begin = 0;
+  while (begin < pattern.size()) {
+    size_t end = pattern.find('/', begin);
+    if (end == std::string::npos) end = pattern.size();
+    std::string segment = pattern.substr(begin, end - begin);
+    begin = end + 1;
+    if (segment.empty() || segment == ".") continue;
+    std::vector<std::string> next;
+    for (const std::string& prefix : paths) {
+      if (!HasGlob(segment)) {
+        next.push_back(prefix + "/" + segment);
+        continue;
+      }
+      llvm::Expected<std::string> dir = ResolveInRoot(root, prefix.empty() ? "/" : prefix, true, Escape::kClamp);
+      if (!dir) return dir.takeError();
+      for (const std::string& name : ListDir(root + (*dir == "/" ? "" : *dir)))
+        if (graph::IgnoreMatcher::Matches(segment, name)) next.push_back(prefix + "/" + name);
+    }
+    paths = std::move(next);
+  }
+  std::vector<std::string> found;
+  for (const std::string& path : paths) {
+    llvm::Expected<std::string> resolved = ResolveInRoot(root, path, /*follow_last=*/true, Escape::kClamp);
+    if (!resolved) return resolved.takeError();
+    struct stat st;
+    if (::lstat((root + *resolved).c_str(), &st) == 0) found.push_back(path);
+  }
+  return found;
 }
 
 }  // namespace
@@ -44,15 +98,49 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
   if (!work) return work.takeError();
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, input.image, work->Path());
   if (!view) return view.takeError();
-  llvm::Expected<std::string> resolved = ResolveInRoot(view->Root(), path, /*follow_last=*/true, Escape::kClamp);
+  std::string select_path = path;
+  std::string out_dir = work->Path() + "/out";
+  if (HasGlob(path)) {
+    // BuildKit's wildcard copy: each match is copied as a source of its own (a directory's
+    // contents, a file by its name) into the destination; no match copies nothing. One match
+    // is selected as itself; several merge into one directory, which the copy copies the
+    // contents of; none give an empty directory marked `empty_match`.
+    llvm::Expected<std::vector<std::string>> matches = ExpandGlob(view->Root(), path);
+    if (!matches) return matches.takeError();
+    if (matches->size() != 1) {
+      std::string merged = out_dir + "/matches";
+      if (::mkdir(out_dir.c_str(), 0755) != 0 || ::mkdir(merged.c_str(), 0755) != 0)
+        return exec::ErrnoError(errno, "cannot create", merged);
+      for (const std::string& match : *matches) {
+        llvm::Expected<std::string> resolved = ResolveInRoot(view->Root(), match, true, Escape::kClamp);
+        if (!resolved) return resolved.takeError();
+        std::string source = view->Root() + *resolved;
+        struct stat st;
+        if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
+        llvm::Error err = S_ISDIR(st.st_mode) ? CopyContents(source, merged, CopyRules{})
+                                              : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
+        if (err) return err;
+      }
+      if (llvm::Error err = view->Close()) return err;
+      if (llvm::Error err = SyncFilesystem(out_dir)) return err;
+      std::string artifacts = context.store.Root() + "/artifacts";
+      ::mkdir(artifacts.c_str(), 0755);
+      std::string published = artifacts + "/" + context.key;
+      if (llvm::Error err = PublishDir(out_dir, published)) return err;
+      NodeOutput output = NodeOutput::Artifact(published + "/matches");
+      output.empty_match = matches->empty();
+      return output;
+    }
+    select_path = (*matches)[0];
+  }
+  llvm::Expected<std::string> resolved = ResolveInRoot(view->Root(), select_path, /*follow_last=*/true, Escape::kClamp);
   if (!resolved) return resolved.takeError();
   std::string source = view->Root() + *resolved;
   struct stat st;
   if (::lstat(source.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the stage");
 
-  std::string out_dir = work->Path() + "/out";
   if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
-  std::string name = BaseName(*resolved == "/" ? path : *resolved);
+  std::string name = BaseName(*resolved == "/" ? select_path : *resolved);
   if (llvm::Error err = CopyTree(source, out_dir + "/" + name, CopyRules{})) return err;
   if (llvm::Error err = view->Close()) return err;
   if (llvm::Error err = SyncFilesystem(out_dir)) return err;

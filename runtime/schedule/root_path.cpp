@@ -57,7 +57,8 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
                       const CopyRules& rules, bool merge) {
   struct stat st;
   if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-  mode_t mode = rules.normalize_local ? graph::NormalizedLocalMode(st.st_mode) : (st.st_mode & 07777);
+  mode_t mode = rules.normalize_local && !rules.keep_modes ? graph::NormalizedLocalMode(st.st_mode)
+                                                           : (st.st_mode & 07777);
   if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
   uid_t uid = rules.keep_owner ? st.st_uid : rules.uid;
   gid_t gid = rules.keep_owner ? st.st_gid : rules.gid;

@@ -41,6 +41,7 @@ struct CopyRules {
   uid_t uid = 0;
   gid_t gid = 0;
   bool normalize_local = false;    // modes as graph::NormalizedLocalMode; skip `.git`
+  bool keep_modes = false;         // with normalize_local: modes as on disk, `.git` still skipped
   std::optional<mode_t> chmod;     // for every copied file and directory (not symlinks)
   // Called with the path relative to the copy's source root ("a/b"); true leaves it out
   // (with everything below it).

@@ -27,7 +27,8 @@ expect_error() {
 }
 
 # Program files: only regular files, of bounded size.
-expect_error 1 "cannot read /dev/zero: is not a regular file (a character device)" "$STRATA" check -f /dev/zero
+# Any -f path that is no .strata program is a Dockerfile (docs/cli.md).
+expect_error 1 "cannot read Dockerfile /dev/zero: is not a regular file (a character device)" "$STRATA" check -f /dev/zero
 mkfifo "$T/fifo"
 expect_error 1 "is not a regular file (a FIFO)" "$STRATA" check -f "$T/fifo"
 expect_error 1 "is not a regular file (a FIFO)" "$STRATA" build --frontend dockerfile -f "$T/fifo"

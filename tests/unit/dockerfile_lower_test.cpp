@@ -290,11 +290,6 @@ TEST_CASE("dockerfile lower: the dockerfile and ignore builtins", "[dockerfile][
   REQUIRE(filtered);
   CHECK(*filtered->node()->Find("exclude") == nlohmann::json({"*.go"}));
   CHECK(fixture.Run("(dockerfile " + df + " { }).stage \"nope\"").find("could not be found") != std::string::npos);
-  CHECK(IsDockerfileName("x/Dockerfile"));
-  CHECK(IsDockerfileName("api.Dockerfile"));
-  CHECK(IsDockerfileName("Dockerfile.prod"));
-  CHECK(!IsDockerfileName("Dockerfile.dockerignore"));
-  CHECK(!IsDockerfileName("build.strata"));
 }
 
 TEST_CASE("dockerfile lower: a 10,000-instruction Dockerfile", "[dockerfile][perf]") {

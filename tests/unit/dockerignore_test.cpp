@@ -183,3 +183,13 @@ TEST_CASE("COPY of a directory that exceptions re-include below an exclusion",
 }
 
 }  // namespace strata::dockerfile
+
+TEST_CASE(".dockerignore patterns Docker refuses: a lone ! and an unclosed [", "[dockerfile][dockerignore]") {
+  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("!")) == "illegal exclusion pattern: \"!\"");
+  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("  ! ")) == "illegal exclusion pattern: \"!\"");
+  CHECK(strata::graph::IgnorePatternError("a[").find("unclosed [") != std::string::npos);
+  CHECK(strata::graph::IgnorePatternError("!x/[ab").find("unclosed [") != std::string::npos);
+  CHECK(strata::graph::IgnorePatternError("a[b]c").empty());
+  CHECK(strata::graph::IgnorePatternError("a\\[").empty());  // an escaped bracket opens no class
+  CHECK(strata::graph::IgnorePatternError("!keep").empty());
+}
