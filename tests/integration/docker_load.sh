@@ -5,35 +5,8 @@
 # Nothing is pulled: `docker run --pull=never`.
 source "$(dirname "$0")/lib.sh"
 
-dockerd=$(command -v dockerd || true)
-[[ -x /usr/sbin/dockerd ]] && dockerd=/usr/sbin/dockerd
-[[ -n $dockerd && -x /usr/bin/docker ]] || fail "dockerd or /usr/bin/docker missing (apt-get install docker.io)"
-
-D=$(mktemp -d /tmp/strata-dockerd.XXXXXX)
-dockerd_pid=""
-stop_dockerd() {
-  if [[ -n $dockerd_pid ]] && kill -0 "$dockerd_pid" 2>/dev/null; then
-    kill "$dockerd_pid"
-    for _ in $(seq 80); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$dockerd_pid" 2>/dev/null && kill -9 "$dockerd_pid"
-  fi
-  # Whatever dockerd left mounted under its own dirs (netns files, overlays), deepest first.
-  awk -v d="$D/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
-  rm -rf "$D"
-  cleanup
-}
-trap stop_dockerd EXIT
-
-"$dockerd" --iptables=false --ip6tables=false --bridge=none --data-root "$D/data" --exec-root "$D/exec" \
-  -H "unix://$D/docker.sock" --pidfile "$D/docker.pid" >"$D/dockerd.log" 2>&1 &
-dockerd_pid=$!
-dk() { /usr/bin/docker -H "unix://$D/docker.sock" "$@"; }
-for _ in $(seq 120); do
-  dk version >/dev/null 2>&1 && break
-  kill -0 "$dockerd_pid" 2>/dev/null || { tail -n 20 "$D/dockerd.log" >&2; fail "dockerd exited at start"; }
-  sleep 0.25
-done
-dk version >/dev/null 2>&1 || { tail -n 20 "$D/dockerd.log" >&2; fail "dockerd did not answer within 30 s"; }
+source "$(dirname "$0")/fixtures/dockerd.sh"
+start_dockerd
 
 mkdir -p "$T/w/src"
 mv "$T/busybox-layout" "$T/w/busybox-layout"
