@@ -6,8 +6,9 @@
 #   --stamp   on success, write tests/fresh-debian.stamp (the fingerprint of the files that
 #             decide what a fresh machine needs; .ci/run reruns this script when it differs)
 # Env: STRATA_FRESH_CACHE (default /var/cache/strata-fresh-debian) keeps the root tarball and
-# the downloaded .debs between runs; STRATA_FRESH_MIRROR overrides the Debian mirror;
-# STRATA_FRESH_KEEP=1 keeps the root afterwards (under /var/tmp/strata-fresh.*) to look into.
+# the downloaded .debs between runs (the tests' own download caches in /var/tmp are shared with
+# the host's, as between two test runs on one machine); STRATA_FRESH_MIRROR overrides the
+# Debian mirror; STRATA_FRESH_KEEP=1 keeps the root afterwards (under /var/tmp/strata-fresh.*) to look into.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "fresh-debian: run as root (debootstrap, chroot, runc)" >&2; exit 2; }
@@ -97,6 +98,12 @@ unshare --mount --pid --fork --propagation private bash -euo pipefail -c '
   mount --rbind /sys "$R/sys"
   mount -t tmpfs -o mode=0755 tmpfs "$R/run"
   mount --bind "$CACHE/archives" "$R/var/cache/apt/archives"
+  # The tests download caches (Debian .debs and indexes, the SBOM scanner): everything in them
+  # is verified again on use, so sharing them with the host saves only the downloads.
+  for shared in /var/tmp/strata-test-debian-cache /var/tmp/strata-test-trivy; do
+    mkdir -p "$shared" "$R$shared"
+    mount --bind "$shared" "$R$shared"
+  done
   exec chroot "$R" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     bash /root/run-quick-start.sh
