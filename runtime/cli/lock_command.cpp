@@ -36,13 +36,6 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
   return refs;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 int LockCommand(const std::vector<std::string>& args) {
@@ -186,7 +179,7 @@ int LockCommand(const std::vector<std::string>& args) {
   if (failed) return kExitProgramError;
   for (const auto& [ref, digest] : old_lock.images())
     if (!refs.count(ref)) std::cerr << "removed " << ref << " (no longer used)\n";
-  if (!*loaded || ReadText(path) != lock.Serialize()) {
+  if (!*loaded || LockFileText(path) != lock.Serialize()) {
     if (llvm::Error error = lock.Save(path)) {
       std::cerr << "strata: " << llvm::toString(std::move(error)) << "\n";
       return kExitProgramError;

@@ -40,14 +40,14 @@ std::string Command(const graph::Node* node) {
   return argv ? argv->dump() : "";
 }
 
-std::string ReadText(const std::string& path) {
+}  // namespace
+
+std::string LockFileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
   return text.str();
 }
-
-}  // namespace
 
 std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots) {
   std::vector<const graph::Node*> found;
@@ -70,7 +70,7 @@ std::string NodeLocation(Session& session, const graph::Node* node) {
 }
 
 int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun) {
-  std::string before = ReadText(lock_path);
+  std::string before = LockFileText(lock_path);
   auto fail = [&](const std::string& message) {
     std::cerr << "strata: " << message << "\n";
     std::ofstream restore(lock_path, std::ios::binary | std::ios::trunc);

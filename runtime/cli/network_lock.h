@@ -21,6 +21,10 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
 // The network steps without sha256 or lock entry among the roots and their inputs.
 std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots);
 
+// The lock file's text as it is on disk ("" when there is none): a lock is saved only when
+// its serialisation differs, so an unchanged lock keeps its mtime.
+std::string LockFileText(const std::string& path);
+
 // Where a node was made, as FILE:LINE:COL ("" when it has no source).
 std::string NodeLocation(Session& session, const graph::Node* node);
 

@@ -83,11 +83,10 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
                      const CopyRules& rules, bool merge, LayerTree& tree) {
   struct stat st;
   if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-  mode_t mode = rules.normalize_local && !rules.keep_modes ? graph::NormalizedLocalMode(st.st_mode)
-                                                         : (st.st_mode & 07777);
-  if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
-  uid_t uid = rules.keep_owner ? st.st_uid : rules.uid;
-  gid_t gid = rules.keep_owner ? st.st_gid : rules.gid;
+  CopiedAttributes attributes = AttributesOf(st, rules);
+  mode_t mode = attributes.mode;
+  uid_t uid = attributes.uid;
+  gid_t gid = attributes.gid;
   auto finish = [&]() {
     oci::TreeEntry* entry = tree.FindMutable(dest);
     entry->uid = uid;

@@ -18,6 +18,14 @@
 #include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
+
+CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules) {
+  mode_t mode = rules.normalize_local && !rules.keep_modes ? graph::NormalizedLocalMode(st.st_mode)
+                                                           : (st.st_mode & 07777);
+  if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
+  return {mode, rules.keep_owner ? st.st_uid : rules.uid, rules.keep_owner ? st.st_gid : rules.gid};
+}
+
 namespace {
 
 constexpr int kMaxSymlinks = 40;
@@ -57,11 +65,10 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
                       const CopyRules& rules, bool merge) {
   struct stat st;
   if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-  mode_t mode = rules.normalize_local && !rules.keep_modes ? graph::NormalizedLocalMode(st.st_mode)
-                                                           : (st.st_mode & 07777);
-  if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
-  uid_t uid = rules.keep_owner ? st.st_uid : rules.uid;
-  gid_t gid = rules.keep_owner ? st.st_gid : rules.gid;
+  CopiedAttributes attributes = AttributesOf(st, rules);
+  mode_t mode = attributes.mode;
+  uid_t uid = attributes.uid;
+  gid_t gid = attributes.gid;
   auto finish = [&]() -> llvm::Error {
     // chown clears set-id bits, so the mode goes last.
     if (::lchown(dest.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);

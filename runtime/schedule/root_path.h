@@ -2,6 +2,7 @@
 // without ever leaving it, and copying trees without following symlinks.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -50,6 +51,15 @@ struct CopyRules {
   // (.dockerignore exception patterns such as `!keep/this`).
   bool walk_excluded = false;
 };
+
+// The mode and owner an entry with lstat `st` gets when copied under `rules` (CopyTree and the
+// listed COPY layer, layer_tree.h, decide alike).
+struct CopiedAttributes {
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+};
+CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules);
 
 // Copies `source` (a file, directory or symlink, never followed) to `dest`, which must not
 // exist; directories recursively. Regular files are copied by content, symlinks as symlinks,
