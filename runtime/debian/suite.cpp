@@ -3,16 +3,20 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
 #include "runtime/debian/download.h"
 #include "runtime/debian/signature.h"
+#include "runtime/store/file_read.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/temp_file.h"
+#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -56,12 +60,30 @@ std::string HostAptMirror() {
   return "";
 }
 
-// Decompresses an xz (or gzip, zstd) file with libarchive's raw reader.
-llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what) {
+}  // namespace
+
+std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256, uint64_t size) {
+  std::string digest = "sha256:" + sha256.lower();
+  if (!store.HasBlob(digest)) return std::nullopt;
+  std::string path = store.BlobPath(digest);
+  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  llvm::Expected<std::string> text = store::ReadAll(fd.Get(), path, size);
+  if (text && store::Sha256Digest(text->data(), text->size()) == digest) return std::move(*text);
+  // Damaged (or cut short): not trusted, not kept; the caller makes it again from Packages.xz.
+  if (!text) llvm::consumeError(text.takeError());
+  ::unlink(path.c_str());
+  return std::nullopt;
+}
+
+llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what, uint64_t size_hint) {
   struct archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_raw(a);
   std::string text;
+  // Growing a 50 MB string by doubling would copy it again and again (and fault in the pages
+  // each time): take the size the Release states, once.
+  text.reserve(size_hint);
   struct archive_entry* entry;
   if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK ||
       archive_read_next_header(a, &entry) != ARCHIVE_OK) {
@@ -77,8 +99,6 @@ llvm::Expected<std::string> Decompress(const std::string& path, const std::strin
   if (n < 0) return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s", what.c_str(), message.c_str());
   return text;
 }
-
-}  // namespace
 
 std::string DefaultMirror() {
   if (const char* mirror = std::getenv("STRATA_DEBIAN_MIRROR"); mirror && *mirror) return Trimmed(mirror);
@@ -127,17 +147,33 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
                                    source.arch.c_str());
   std::string url = suite.release.by_hash ? dists + "/" + dir + "/by-hash/SHA256/" + entry->sha256
                                           : dists + "/" + dir + "/Packages.xz";
-  llvm::Expected<std::string> blob = FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
-  if (!blob) return blob.takeError();
-  suite.index_sha256 = entry->sha256;
-  llvm::Expected<std::string> text = Decompress(*blob, "the " + suite.where + " Packages index");
-  if (!text) return text.takeError();
-  if (const IndexEntry* plain = suite.release.Find(dir + "/Packages")) {
+  const IndexEntry* plain = suite.release.Find(dir + "/Packages");
+  // Decompressing the index costs several times what parsing it does, so the plain text is kept
+  // in the store too (named by the sha256 the Release gives it) and read from there next time;
+  // either way it is hashed and checked against the Release before it is parsed.
+  std::optional<std::string> text;
+  if (plain) {
+    suite.plain_index_sha256 = llvm::StringRef(plain->sha256).lower();
+    text = ReadKeptIndex(store, suite.plain_index_sha256, plain->size);
+  }
+  bool kept = text.has_value();  // already checked against the Release
+  if (!text) {
+    llvm::Expected<std::string> blob = FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
+    if (!blob) return blob.takeError();
+    suite.index_sha256 = entry->sha256;
+    llvm::Expected<std::string> decompressed =
+        Decompress(*blob, "the " + suite.where + " Packages index", plain ? plain->size : entry->size * 6);
+    if (!decompressed) return decompressed.takeError();
+    text = std::move(*decompressed);
+  }
+  if (plain && !kept) {
     std::string actual = store::Sha256Digest(text->data(), text->size()).substr(7);
-    if (actual != plain->sha256)
+    if (actual != suite.plain_index_sha256)
       return llvm::createStringError(std::errc::illegal_byte_sequence,
                                      "the %s Packages index: sha256 %s, but the Release says %s", suite.where.c_str(),
                                      actual.c_str(), plain->sha256.c_str());
+    llvm::Expected<std::string> put = store.PutBlobBytes(*text);
+    if (!put) return put.takeError();
   }
   llvm::Expected<std::unique_ptr<PackageIndex>> index = PackageIndex::Parse(std::move(*text), source.arch, url);
   if (!index) return index.takeError();

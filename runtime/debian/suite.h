@@ -3,7 +3,9 @@
 
 #include <llvm/Support/Error.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/debian/package_index.h"
@@ -23,7 +25,8 @@ struct SuiteSource {
 struct Suite {
   Release release;
   std::string release_sha256;  // of the verified Release text (what a lock records)
-  std::string index_sha256;    // of the Packages.xz blob in the store
+  std::string index_sha256;    // of the Packages.xz blob in the store ("" when not fetched)
+  std::string plain_index_sha256;  // of the plain Packages text kept in the store ("" if none)
   std::unique_ptr<PackageIndex> index;
   std::string where;  // "bookworm/main amd64", for messages
 };
@@ -38,5 +41,14 @@ std::string DefaultMirror();
 // store, verified against the Release's sha256, and parses it. Errors name the suite and the
 // mirror: an unknown suite, an unreachable mirror, a bad signature, a hash mismatch.
 llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& source);
+
+// The plain Packages text with that sha256 as an earlier LoadSuite kept it in the store, read
+// and hashed; nothing when it is not there, and nothing (the blob removed) when its bytes do
+// not hash to its name. `size` bounds the read.
+std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256, uint64_t size);
+
+// The contents of an xz (or gzip, zstd) compressed file; `size_hint` is the expected size
+// (reserved up front). `what` names the file in errors.
+llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what, uint64_t size_hint);
 
 }  // namespace strata::debian

@@ -186,7 +186,8 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     source.arch = arch;
     llvm::Expected<debian::Suite> suite = debian::LoadSuite(context.store, source);
     if (!suite) return suite.takeError();
-    sources.push_back("sha256:" + suite->index_sha256);
+    for (const std::string& index : {suite->index_sha256, suite->plain_index_sha256})
+      if (!index.empty()) sources.push_back("sha256:" + index);
     llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where);
     if (!resolution) return resolution.takeError();
     for (const debian::Package* package : resolution->packages)
