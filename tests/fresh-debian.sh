@@ -61,7 +61,15 @@ cp /etc/resolv.conf "$R/etc/resolv.conf"
 COMMIT=$(git -C "$REPO" rev-parse HEAD)
 FINGERPRINT=$(bash "$REPO/tests/fresh-debian-fingerprint.sh" "$COMMIT")
 mkdir -p "$R/root/strata"
-git -C "$REPO" archive "$COMMIT" | tar -C "$R/root/strata" -xf -
+# tar.umask 0022: the modes a `git clone` gives under Debian's default umask (git archive's
+# own default, 0002, adds group write).
+git -C "$REPO" -c tar.umask=0022 archive "$COMMIT" | tar -C "$R/root/strata" -xf -
+# The network's own trust: a machine on this network is given the same local CAs as the host
+# (e.g. a TLS-inspecting proxy's), or nothing outside the Debian mirror verifies.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$R/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/"
+fi
 
 # The README's quick start (the first code block after its heading) and the "then try" block.
 awk '/^## Quick start/{q=1} q&&/^```/{n++; next} q&&n==1{print} n>=2{exit}' "$REPO/README.md" >"$R/root/quick-start.sh"
@@ -71,6 +79,7 @@ awk '/^## Quick start/{q=1} q&&/^```/{n++; next} q&&n==3{print} n>=4{exit}' "$RE
   { echo "fresh-debian: the README's quick start is not two commands:" >&2; cat "$R/root/quick-start.sh" >&2; exit 1; }
 cat >"$R/root/run-quick-start.sh" <<'EOF'
 set -euo pipefail
+update-ca-certificates >/dev/null
 cd /root/strata
 echo "== quick start, as written in README.md"
 ran=0
