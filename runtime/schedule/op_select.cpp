@@ -86,6 +86,18 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, con
   return found;
 }
 
+// Releases the stage's view and publishes what was copied out of it as this node's artifact
+// directory; returns where it now is.
+llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view, const std::string& out_dir) {
+  if (llvm::Error err = view.Close()) return std::move(err);
+  if (llvm::Error err = SyncFilesystem(out_dir)) return std::move(err);
+  std::string artifacts = context.store.Root() + "/artifacts";
+  ::mkdir(artifacts.c_str(), 0755);
+  std::string published = artifacts + "/" + context.key;
+  if (llvm::Error err = PublishDir(out_dir, published)) return std::move(err);
+  return published;
+}
+
 }  // namespace
 
 llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
@@ -121,13 +133,9 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
                                               : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
         if (err) return err;
       }
-      if (llvm::Error err = view->Close()) return err;
-      if (llvm::Error err = SyncFilesystem(out_dir)) return err;
-      std::string artifacts = context.store.Root() + "/artifacts";
-      ::mkdir(artifacts.c_str(), 0755);
-      std::string published = artifacts + "/" + context.key;
-      if (llvm::Error err = PublishDir(out_dir, published)) return err;
-      NodeOutput output = NodeOutput::Artifact(published + "/matches");
+      llvm::Expected<std::string> published = Publish(context, *view, out_dir);
+      if (!published) return published.takeError();
+      NodeOutput output = NodeOutput::Artifact(*published + "/matches");
       output.empty_match = matches->empty();
       return output;
     }
@@ -142,13 +150,9 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
   if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
   std::string name = BaseName(*resolved == "/" ? select_path : *resolved);
   if (llvm::Error err = CopyTree(source, out_dir + "/" + name, CopyRules{})) return err;
-  if (llvm::Error err = view->Close()) return err;
-  if (llvm::Error err = SyncFilesystem(out_dir)) return err;
-  std::string artifacts = context.store.Root() + "/artifacts";
-  ::mkdir(artifacts.c_str(), 0755);
-  std::string published = artifacts + "/" + context.key;
-  if (llvm::Error err = PublishDir(out_dir, published)) return err;
-  return NodeOutput::Artifact(published + "/" + name);
+  llvm::Expected<std::string> published = Publish(context, *view, out_dir);
+  if (!published) return published.takeError();
+  return NodeOutput::Artifact(*published + "/" + name);
 }
 
 }  // namespace strata::schedule
