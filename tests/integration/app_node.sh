@@ -38,10 +38,11 @@ for target in default minimal; do
   serve_strata_run "$target"
 done
 
-# A second build with the lock: every step is a cache hit, the same image.
+# A second build with the lock: a cache hit (the image's node is found, nothing below it runs),
+# the same image.
 build default "${ca[@]}" || { cat "$T/err"; fail "the second build failed"; }
 ! grep -E 'start +' "$T/err" >/dev/null || { cat "$T/err"; fail "the second build ran steps"; }
-grep -E 'cached +exec .*npm-cli' "$T/err" >/dev/null || { cat "$T/err"; fail "the npm step was not a cache hit"; }
+grep -E 'cached +' "$T/err" >/dev/null || { cat "$T/err"; fail "the second build was no cache hit"; }
 [[ $(digest) == "${digests[default]}" ]] || fail "default: ${digests[default]}, then $(digest)"
 
 # The hash declared in the program (it takes precedence over the lock): the same image.
