@@ -45,7 +45,6 @@ std::map<std::string, std::string> KeyValues(const po::variables_map& values, co
   return result;
 }
 
-
 }  // namespace
 
 // `id=ID,src=FILE` (also `source=`; `type=file` accepted).
@@ -84,7 +83,6 @@ bool SecretFilesReadable(const std::map<std::string, std::string>& secrets) {
   }
   return true;
 }
-
 
 void AddFrontendOptions(po::options_description& options) {
   options.add_options()
