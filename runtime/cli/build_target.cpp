@@ -30,6 +30,23 @@ int64_t ParseInt(const std::string& flag, const std::string& text) {
   return value;
 }
 
+void Error(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
+
+// `--build-arg K=V`, `--build-context NAME=SPEC`: a map; a later value wins, as in docker.
+std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag) {
+  std::map<std::string, std::string> result;
+  if (!values.count(flag)) return result;
+  for (const std::string& text : values[flag].as<std::vector<std::string>>()) {
+    size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError{std::string("--") + flag + " " + text + ": expected NAME=VALUE"};
+    result[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  return result;
+}
+
+}  // namespace
+
 // `id=ID,src=FILE` (also `source=`; `type=file` accepted).
 std::pair<std::string, std::string> ParseSecret(const std::string& text) {
   std::string id, src;
@@ -51,23 +68,21 @@ std::pair<std::string, std::string> ParseSecret(const std::string& text) {
   return {id, src};
 }
 
-void Error(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
-
-// `--build-arg K=V`, `--build-context NAME=SPEC`: a map; a later value wins, as in docker.
-std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag) {
-  std::map<std::string, std::string> result;
-  if (!values.count(flag)) return result;
-  for (const std::string& text : values[flag].as<std::vector<std::string>>()) {
-    size_t equals = text.find('=');
-    if (equals == std::string::npos || equals == 0)
-      throw UsageError{std::string("--") + flag + " " + text + ": expected NAME=VALUE"};
-    result[text.substr(0, equals)] = text.substr(equals + 1);
+// Secrets are files the user names: a missing one is a usage mistake, found before building.
+bool SecretFilesReadable(const std::map<std::string, std::string>& secrets) {
+  for (const auto& [id, file] : secrets) {
+    struct stat st;
+    if (::access(file.c_str(), R_OK) != 0 || ::stat(file.c_str(), &st) != 0) {
+      Error("secret '" + id + "': cannot read '" + file + "'");
+      return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      Error("secret '" + id + "': '" + file + "' is not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
+      return false;
+    }
   }
-  return result;
+  return true;
 }
-
-
-}  // namespace
 
 void AddFrontendOptions(po::options_description& options) {
   options.add_options()
@@ -178,18 +193,7 @@ namespace {
 
 int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
   std::vector<std::string> path = flags.dockerfile ? std::vector<std::string>{} : SplitTarget(flags.target);
-  // Secrets are files the user names: a missing one is a usage mistake, found before building.
-  for (const auto& [id, file] : flags.secrets) {
-    struct stat st;
-    if (::access(file.c_str(), R_OK) != 0 || ::stat(file.c_str(), &st) != 0) {
-      Error("secret '" + id + "': cannot read '" + file + "'");
-      return kExitProgramError;
-    }
-    if (!S_ISREG(st.st_mode)) {
-      Error("secret '" + id + "': '" + file + "' is not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
-      return kExitProgramError;
-    }
-  }
+  if (!SecretFilesReadable(flags.secrets)) return kExitProgramError;
 
   Session session;
   std::vector<const graph::Node*> nodes;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "runtime/cli/options.h"
 #include "runtime/exec/runc_runner.h"
@@ -47,6 +48,12 @@ void AddFrontendOptions(po::options_description& options);
 // Reads them back with -f, --arg and TARGET into `flags`; Dockerfile flags on a Strata program
 // are usage errors. Throws UsageError.
 void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags);
+
+// `--secret id=ID,src=FILE` (also `source=`; `type=file` accepted) as {id, file}. Throws
+// UsageError.
+std::pair<std::string, std::string> ParseSecret(const std::string& text);
+// Whether every secret's file is a readable regular file; prints an error for the first that is not.
+bool SecretFilesReadable(const std::map<std::string, std::string>& secrets);
 
 // Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression,
 // --debian-mirror and

@@ -1,6 +1,6 @@
 // `strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check]`: resolve every
-// `image "ref"` the program uses to a digest, and every `debian` base to its package closure,
-// and write strata.lock beside the entry file.
+// `image "ref"` the program uses to a digest, every `debian` base to its package closure and
+// every network step without sha256 to its output hash, and write strata.lock beside the entry file.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/eval/lockfile.h"
+#include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/debian_lock.h"
 #include "runtime/cli/network_lock.h"
@@ -40,8 +41,8 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
 
 int LockCommand(const std::vector<std::string>& args) {
   const std::string usage =
-      "strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check] [--store "
-      "DIR]";
+      "strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--update-network] [--check]\n"
+      "            [--secret id=ID,src=FILE]... [--store DIR]";
   po::options_description options("strata lock");
   AddProgramOptions(options, /*with_args=*/true);
   options.add_options()("update",
@@ -51,6 +52,8 @@ int LockCommand(const std::vector<std::string>& args) {
       "update-network", "run every network step again and record its output hash anew")(
       "check",
       "resolve nothing: exit 1 unless every image is locked and the lock has no stale entries")(
+      "secret", po::value<std::vector<std::string>>()->composing()->value_name("id=ID,src=FILE"),
+      "a secret for the network steps that declare it, as they run to be locked (repeatable)")(
       "store", po::value<std::string>()->value_name("DIR"),
       "the store (for the local-source hash cache)");
   ParsedCommand parsed = ParseCommand(usage, options, args, 0);
@@ -65,7 +68,14 @@ int LockCommand(const std::vector<std::string>& args) {
   bool update_network = parsed.values.count("update-network") > 0;
   if (check && (update_all || update_network || !updates.empty()))
     throw UsageError{"--check cannot be combined with --update"};
+  std::map<std::string, std::string> secrets;
+  if (parsed.values.count("secret"))
+    for (const std::string& text : parsed.values["secret"].as<std::vector<std::string>>()) {
+      auto [id, src] = ParseSecret(text);
+      secrets[id] = src;
+    }
   ProgramInput input = GetProgramInput(parsed.values);
+  if (!SecretFilesReadable(secrets)) return kExitProgramError;
 
   Session session;
   // A network step without a hash is what this command is here to lock: not an error.
@@ -186,7 +196,7 @@ int LockCommand(const std::vector<std::string>& args) {
     }
   }
   // Network steps last: their keys depend on the bases locked above.
-  if (int code = LockNetworkSteps(input, path, lock, update_network); code != kExitOk) return code;
+  if (int code = LockNetworkSteps(input, path, lock, update_network, secrets); code != kExitOk) return code;
   std::cout << path << "\n";
   return kExitOk;
 }

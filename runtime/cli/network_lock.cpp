@@ -69,7 +69,8 @@ std::string NodeLocation(Session& session, const graph::Node* node) {
   return session.sources().Name(origin.file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.col);
 }
 
-int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun) {
+int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun,
+                     const std::map<std::string, std::string>& secrets) {
   std::string before = LockFileText(lock_path);
   auto fail = [&](const std::string& message) {
     std::cerr << "strata: " << message << "\n";
@@ -127,6 +128,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
     schedule::ExecutorOptions options;
     options.unpinned_network = true;
     options.no_cache = rerun;
+    options.secrets = secrets;
     for (const graph::Node* step : ready) {
       std::string where = NodeLocation(session, step);
       schedule::Executor executor(*store, runner, options);

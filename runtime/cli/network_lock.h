@@ -2,6 +2,7 @@
 // is built and the hash of its output recorded in strata.lock (eval::Lockfile::SetNetwork).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,10 @@ namespace strata::cli {
 // below it, records {"sha256", "step": "FILE:LINE:COL", "command"} under its key and saves the
 // lock; until no step is unpinned. Then drops the entries no step uses. Prints one line per
 // step locked. `rerun` (--update-network) runs the steps even when the store has their output.
+// `secrets` (id → file, from --secret) are mounted into the steps that declare them, as in a build.
 // Returns an exit code; on failure the lock file is as it was before the call.
-int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun);
+int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun,
+                     const std::map<std::string, std::string>& secrets);
 
 // The network steps without sha256 or lock entry among the roots and their inputs.
 std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots);

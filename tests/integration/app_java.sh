@@ -2,7 +2,8 @@
 # examples/seeds/java, a Maven project built offline with Debian's JDK, Maven and plugins:
 # `default` (the jar on Debian's headless JRE) and `minimal` (a jlinked runtime of the modules
 # jdeps finds, on scratch) under `strata run` answer GET / with 200 and "hello" as a non-root
-# user and hold no javac, mvn, apt, dpkg or shell. Editing App.java re-runs Maven but not the
+# user and hold no javac, mvn, apt, dpkg or shell; `default` runs /usr/bin/java, the
+# update-alternatives link of its `debian` base. Editing App.java re-runs Maven but not the
 # JDK/Maven base. (One store for all of it: the JDK is the largest download of the suite.)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fixtures/app_checks.sh"
@@ -18,6 +19,10 @@ for target in default minimal; do
   [[ -f $T/$target/rootfs/app/app.jar ]] || fail "$target has no /app/app.jar"
   serve_strata_run "$target"
 done
+# default runs Debian's java through its update-alternatives link, minimal the jlinked one.
+[[ $(jq -r '.process.args[0]' "$T/default/config.json") == /usr/bin/java ]] || fail "default's entrypoint is not /usr/bin/java"
+[[ $(readlink "$T/default/rootfs/usr/bin/java") == /etc/alternatives/java ]] || fail "default's /usr/bin/java is no alternatives link"
+[[ $(jq -r '.process.args[0]' "$T/minimal/config.json") == /out/jre/bin/java ]] || fail "minimal's entrypoint is not /out/jre/bin/java"
 # minimal's runtime has only the modules jdeps found (java.base and jdk.httpserver).
 grep -q '^MODULES="java.base jdk.httpserver"' "$T/minimal/rootfs/out/jre/release" \
   || fail "the jlinked runtime has other modules: $(grep MODULES "$T/minimal/rootfs/out/jre/release")"

@@ -3,7 +3,8 @@
 # sha256 (two stacked steps: the upper one's key depends on the lower one's hash), a build
 # uses the recorded hashes, and fails at the step's file:line:col naming both hashes when the
 # output differs. Without a lock entry such a step is an error that says to run `strata lock`.
-# As in network_checksum.sh, the steps contact nothing: they write fixed files.
+# As in network_checksum.sh, the steps contact nothing: they write fixed files. A step that
+# declares a secret gets it from `strata lock --secret`, as from `strata build --secret`.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/w"
@@ -65,4 +66,19 @@ sed -i '/noisy = /d' "$T/w/build.strata"
 (cd "$T/w" && "$STRATA" lock) 2>"$T/lock-err" || { cat "$T/lock-err"; fail "lock after removing a step"; }
 expect_contains "$T/lock-err" "removed network step build.strata:6:"
 [ "$(jq '.network | length' "$lock")" = 2 ] || { cat "$lock"; fail "the removed step is still locked"; }
+# A network step that needs a secret (a proxy's CA bundle, a token) is locked with --secret.
+mkdir -p "$T/s"
+cp -r "$T/w/busybox-layout" "$T/s/busybox-layout"
+echo token-contents >"$T/token"
+cat >"$T/s/build.strata" <<'STRATA'
+{ default = load ./busybox-layout
+    |> runWith { network = true; secrets = [ { id = "tok"; } ]; } "mkdir -p /out && cp /run/secrets/tok /out/tok"; }
+STRATA
+(cd "$T/s" && "$STRATA" lock) 2>"$T/lock-err" && { cat "$T/lock-err"; fail "lock ran a step without its required secret"; }
+(cd "$T/s" && "$STRATA" lock --secret id=tok,src="$T/token") 2>"$T/lock-err" || { cat "$T/lock-err"; fail "lock --secret"; }
+[ "$(jq '.network | length' "$T/s/strata.lock")" = 1 ] || { cat "$T/s/strata.lock"; fail "the step with a secret is not locked"; }
+(cd "$T/s" && "$STRATA" build --progress plain --secret id=tok,src="$T/token" -o "oci:$T/layout:s") >"$T/out" 2>"$T/err" \
+  || { cat "$T/err"; fail "the build disagrees with the hash locked with the secret"; }
+umoci unpack --image "$T/layout:s" "$T/s-root" >/dev/null
+[ "$(cat "$T/s-root/rootfs/out/tok")" = token-contents ] || fail "the locked step did not see the secret"
 echo PASS
