@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "runtime/debian/alternatives_db.h"
 #include "runtime/debian/usr_merge.h"
 
 namespace strata::debian {
@@ -368,6 +369,7 @@ llvm::Expected<std::vector<std::string>> WriteAlternatives(
           IsCleanAbsolute(slave.path) && exists(slave.path))
         if (llvm::Error err = install(slave)) return std::move(err);
   }
+  if (llvm::Error err = WriteAlternativesDb(dir, candidates, exists)) return std::move(err);
   std::sort(chosen.begin(), chosen.end());
   return chosen;
 }

@@ -2,7 +2,8 @@
 # What the maintainer scripts would have made, without running them: merged /usr (a `bash`
 # base runs a `#!/bin/sh` script, /lib64/ld-linux-x86-64.so.2 is there), update-alternatives
 # links (`java` from a default-jre-headless base through /usr/bin/java; fakeroot's own
-# ld.so.conf.d file, itself an alternative), and /etc/ld.so.cache (a library found only through
+# ld.so.conf.d file, itself an alternative) with their database (the host's
+# `update-alternatives --root ROOTFS --query` reads it), and /etc/ld.so.cache (a library found only through
 # it loads; two stores give the same cache bytes).
 source "$(dirname "$0")/lib.sh"
 export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
@@ -33,6 +34,16 @@ expect_contains "$T/run-out" "sh says 42"
 [ "$(readlink "$root/usr/bin/fakeroot")" = /etc/alternatives/fakeroot ] || fail "no fakeroot alternative link"
 [ "$(readlink "$root/etc/alternatives/fakeroot")" = /usr/bin/fakeroot-sysv ] || fail "fakeroot is not fakeroot-sysv"
 [ "$(readlink "$root/etc/alternatives/faked.1.gz")" = /usr/share/man/man1/faked-sysv.1.gz ] || fail "no slave link"
+# The update-alternatives database: the host's dpkg reads it as its own, both candidates.
+update-alternatives --root "$root" --query fakeroot >"$T/query" 2>&1 || { cat "$T/query"; fail "update-alternatives --query fakeroot"; }
+expect_contains "$T/query" "Link: /usr/bin/fakeroot"
+expect_contains "$T/query" "Status: auto"
+expect_contains "$T/query" "Best: /usr/bin/fakeroot-sysv"
+expect_contains "$T/query" "Value: /usr/bin/fakeroot-sysv"
+expect_contains "$T/query" "Alternative: /usr/bin/fakeroot-tcp"
+expect_contains "$T/query" "Priority: 30"
+expect_contains "$T/query" " faked.1.gz /usr/share/man/man1/faked-sysv.1.gz"
+expect_not_contains "$T/query" "warning"
 # libfakeroot-0.so is in /usr/lib/x86_64-linux-gnu/libfakeroot/, which only libfakeroot's
 # /etc/ld.so.conf.d file names: the loader finds it through /etc/ld.so.cache alone.
 expect_contains "$root/etc/ld.so.conf.d/fakeroot-x86_64-linux-gnu.conf" /usr/lib/x86_64-linux-gnu/libfakeroot
@@ -57,4 +68,9 @@ umoci unpack --image "$T/layout:java" "$T/jbundle" >/dev/null
 jq '.process.args = ["/usr/bin/java", "-version"]' "$T/jbundle/config.json" >"$T/c" && mv "$T/c" "$T/jbundle/config.json"
 run_bundle "$T/jbundle" >"$T/run-out" 2>&1 || { cat "$T/run-out"; fail "/usr/bin/java -version failed"; }
 expect_contains "$T/run-out" 'openjdk version "17'
+update-alternatives --root "$T/jbundle/rootfs" --query java >"$T/query" 2>&1 || { cat "$T/query"; fail "update-alternatives --query java"; }
+expect_contains "$T/query" "Value: /usr/lib/jvm/java-17-openjdk-amd64/bin/java"
+expect_contains "$T/query" "Status: auto"
+[ "$(update-alternatives --root "$T/jbundle/rootfs" --get-selections | wc -l)" -ge 5 ] \
+  || fail "fewer than 5 alternatives in the JRE's database"
 echo PASS

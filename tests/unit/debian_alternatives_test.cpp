@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "runtime/debian/alternatives.h"
+#include "runtime/debian/alternatives_db.h"
 #include "runtime/debian/usr_merge.h"
 #include "tests/unit/test_support.h"
 
@@ -120,6 +123,35 @@ TEST_CASE("debian alternatives: the highest priority whose path exists wins", "[
   CHECK(::lstat((dir.path + "/usr/share/man/man1/editor.1.gz").c_str(), &st) != 0);  // its path is missing
   CHECK(::lstat((dir.path + "/usr/bin/ed").c_str(), &st) == 0);  // /bin/ed at its merged-/usr place
   CHECK(::lstat((dir.path + "/usr/bin/real").c_str(), &st) != 0);  // a package's real file stays
+  // The update-alternatives database, as dpkg writes it: every choice whose path exists (the
+  // emacs one is dropped), sorted by path, each with a line per slave of the group.
+  std::ifstream db(dir.path + "/var/lib/dpkg/alternatives/editor");
+  std::string text((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
+  CHECK(text ==
+        "auto\n/usr/bin/editor\neditor.1.gz\n/usr/share/man/man1/editor.1.gz\n\n"
+        "/usr/bin/nano\n40\n\n/usr/bin/vim.basic\n50\n/usr/share/man/man1/vim.1.gz\n\n");
+  std::ifstream ed(dir.path + "/var/lib/dpkg/alternatives/ed");
+  std::string ed_text((std::istreambuf_iterator<char>(ed)), std::istreambuf_iterator<char>());
+  CHECK(ed_text == "auto\n/bin/ed\n\n/bin/ed.real\n1\n\n");  // the link as the script names it
+  CHECK(::lstat((dir.path + "/var/lib/dpkg/alternatives/emacs").c_str(), &st) != 0);
+}
+
+TEST_CASE("debian alternatives database: the winner's master link, a path registered twice once", "[debian]") {
+  Alternative a{{"/usr/bin/x", "x", "/opt/a"}, 5, {{"/usr/share/x.1", "x.1", "/opt/a.1"}}};
+  Alternative b{{"/usr/bin/x-new", "x", "/opt/b"}, 9, {{"/usr/share/x-b.1", "x.1", "/opt/b.1"}, {"/l", "y", "/opt/y"}}};
+  CHECK(AlternativesDbText(b.master.link, {&b, &a}) ==
+        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n5\n/opt/a.1\n\n/opt/b\n9\n/opt/b.1\n/opt/y\n\n");
+  testing::TempDir dir("debian-alternatives-db");
+  Alternative again = a;
+  again.priority = 7;
+  Alternative newline{{"/usr/bin/z", "z", "/opt/z\nevil"}, 1, {}};
+  testing::RequireOk(WriteAlternativesDb(dir.path, {a, b, again, newline}, [](const std::string&) { return true; }));
+  std::ifstream db(dir.path + "/var/lib/dpkg/alternatives/x");
+  std::string text((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
+  CHECK(text ==
+        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n7\n/opt/a.1\n\n/opt/b\n9\n/opt/b.1\n/opt/y\n\n");
+  struct stat st;
+  CHECK(::lstat((dir.path + "/var/lib/dpkg/alternatives/z").c_str(), &st) != 0);
 }
 
 TEST_CASE("debian merged /usr: data.tar paths as dpkg writes them through the links", "[debian]") {
