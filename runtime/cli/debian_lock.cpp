@@ -1,11 +1,13 @@
 // Walks the graph for debian nodes and resolves each through runtime/debian.
 #include "runtime/cli/debian_lock.h"
 
+#include <ctime>
 #include <set>
 
 #include "compiler/eval/lockfile.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
+#include "runtime/schedule/store_lease.h"
 
 namespace strata::cli {
 
@@ -37,8 +39,19 @@ llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, cons
   source.mirror = request.mirror;
   source.suite = request.suite;
   source.arch = request.arch;
+  // Under a shared lease, as a build, so that a concurrent gc cannot sweep the index midway.
+  llvm::Expected<schedule::StoreLease> lease = schedule::StoreLease::Acquire(store, schedule::StoreLease::Mode::kShared);
+  if (!lease) return lease.takeError();
   llvm::Expected<debian::Suite> suite = debian::LoadSuite(store, source);
   if (!suite) return suite.takeError();
+  // A root naming the index blobs: gc keeps them as long as it keeps a build's (--keep-days),
+  // so the next lock or unlocked build of the suite neither fetches nor decompresses them.
+  schedule::RootRecord root;
+  root.time = static_cast<int64_t>(std::time(nullptr));
+  for (const std::string& index : {suite->index_sha256, suite->plain_index_sha256})
+    if (!index.empty()) root.blobs.push_back("sha256:" + index);
+  if (!root.blobs.empty())
+    if (llvm::Error err = schedule::WriteRoot(store, root)) return std::move(err);
   llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, request.packages, suite->where);
   if (!resolution) return resolution.takeError();
   nlohmann::json packages = nlohmann::json::array();

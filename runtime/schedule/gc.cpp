@@ -59,13 +59,14 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
   llvm::Expected<std::vector<RootRecord>> roots = ReadRoots(store);
   if (!roots) return roots.takeError();
   for (const RootRecord& record : *roots) {
-    if (record.key.empty() || record.time < now - options.keep_seconds) {
+    // An unreadable record has neither key nor blobs; a lock's has blobs only.
+    if ((record.key.empty() && record.blobs.empty()) || record.time < now - options.keep_seconds) {
       ::unlink(record.file.c_str());
       ++report.roots_removed;
       continue;
     }
     ++report.roots_kept;
-    pending.push_back(record.key);
+    if (!record.key.empty()) pending.push_back(record.key);
     for (const std::string& blob : record.blobs) blobs.insert(Hex(blob));
   }
   // Mark: every record reachable through "inputs", and what each names.

@@ -34,7 +34,8 @@ struct GcReport {
 // than keep_seconds: their node records and (through each record's "inputs") those of their
 // subgraphs, the layer blobs those records name, the config and manifest blobs of the roots,
 // the extracted directories of those layers and the artifact directories of those records, and
-// the "sources" blobs those records name (a debian base's .debs and index).
+// the "sources" blobs those records name (a debian base's .debs and index), and the blobs of
+// roots that name blobs alone (the debian indexes a recent `strata lock` read).
 // Removes every other node record, blob, layers/ and artifacts/ entry, old root records,
 // work dirs of dead builds and stale tmp files. Keeps cache/ (RUN cache mounts), locks/ and the
 // local-source hash cache.

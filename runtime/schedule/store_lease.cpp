@@ -12,6 +12,8 @@
 #include <functional>
 #include <sstream>
 
+#include <llvm/ADT/StringRef.h>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/exec/exec_error.h"
@@ -44,7 +46,11 @@ llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
   llvm::Expected<store::TempFile> file = store::TempFile::Create(store.TmpDir(), 0644);
   if (!file) return file.takeError();
   if (llvm::Error err = file->WriteAll(text.data(), text.size())) return err;
-  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) + "-" + root.key + ".json";
+  // A root of blobs alone (a lock's index) is named by its first blob, so two in one process
+  // and second do not replace each other.
+  std::string tail = root.key;
+  if (tail.empty() && !root.blobs.empty()) tail = "blobs-" + llvm::StringRef(root.blobs[0]).rsplit(':').second.str();
+  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) + "-" + tail + ".json";
   return file->CommitReplace(name);
 }
 

@@ -30,7 +30,8 @@ class StoreLease {
 
 // What one build produced: <store>/roots/<time>-<pid>-<key>.json.
 struct RootRecord {
-  std::string key;              // the target's record key (RecordKeys::Of)
+  std::string key;              // the target's record key (RecordKeys::Of); "" for a root of
+                                // blobs alone (the index blobs `strata lock` read)
   std::string node;             // the target's derivation key, as `strata graph` prints it
   int64_t time = 0;             // unix seconds
   std::vector<std::string> blobs;  // config and manifest digests written for it

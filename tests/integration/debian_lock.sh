@@ -22,6 +22,23 @@ jq -e '.debian["bookworm/amd64 bash"].packages | map(.name) | index("bash") != n
   || fail "bash or libc6 is not locked"
 (cd "$T/w" && "$STRATA" lock --check) 2>"$T/check-err" || { cat "$T/check-err"; fail "lock --check after lock"; }
 
+# The index the lock read (Packages.xz and the plain Packages) is kept by gc for as long as a
+# build's outputs are (the lock writes a root naming it); after --keep-days it goes, and the
+# locked build below, which reads no index, does not need it.
+index_blobs() {
+  for f in "$STRATA_STORE/blobs/sha256"/*; do
+    if [ "$(head -c 9 "$f")" = "Package: " ] || [ "$(head -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = fd377a585a00 ]; then
+      basename "$f"
+    fi
+  done | sort
+}
+[ "$(index_blobs | wc -l)" = 2 ] || fail "the lock did not leave Packages.xz and Packages in the store"
+"$STRATA" gc --store "$STRATA_STORE" >"$T/gc-out" 2>&1 || { cat "$T/gc-out"; fail "strata gc failed"; }
+[ "$(index_blobs | wc -l)" = 2 ] || { cat "$T/gc-out"; fail "gc dropped the index a recent lock read"; }
+sleep 1
+"$STRATA" gc --store "$STRATA_STORE" --keep-days 0 >"$T/gc-out" 2>&1 || { cat "$T/gc-out"; fail "strata gc --keep-days 0 failed"; }
+[ "$(index_blobs | wc -l)" = 0 ] || fail "gc --keep-days 0 kept the index of an expired lock"
+
 build -o "oci:$T/layout:bash" || { cat "$T/err"; fail "the locked build failed"; }
 first=$(digest)
 expect_not_contains "$T/err" "resolved"   # a locked build reads no index
