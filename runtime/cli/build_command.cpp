@@ -58,7 +58,8 @@ int BuildCommand(const std::vector<std::string>& args) {
           err = oci::ExportOciLayout(built.store, built.image, built.written, output.path, output.tag);
           break;
         case OutputSpec::Kind::kOciArchive:
-          err = oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag);
+          err = sbom_request ? ExportOciArchiveWithSbom(built, *sbom_request, document, output)
+                             : oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag);
           break;
         case OutputSpec::Kind::kDockerArchive:
           err = oci::ExportDockerArchive(built.store, built.image, built.written, output.path, output.tag);

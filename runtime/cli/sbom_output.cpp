@@ -5,6 +5,7 @@
 
 #include "runtime/cli/session.h"
 #include "runtime/oci/image_json.h"
+#include "runtime/oci/image_writer.h"
 #include "runtime/sbom/layout_referrer.h"
 #include "runtime/sbom/registry_referrer.h"
 
@@ -13,7 +14,7 @@ namespace strata::cli {
 void AddSbomOptions(po::options_description& options) {
   options.add_options()(
       "sbom", po::value<std::string>()->value_name("FILE"),
-      "write the image's SBOM to FILE and attach it to oci: and docker:// outputs (docs/sbom.md)")(
+      "write the image's SBOM to FILE and attach it to oci:, oci-archive: and docker:// outputs (docs/sbom.md)")(
       "sbom-format", po::value<std::string>()->value_name("FORMAT"),
       "spdx (SPDX 2.3 JSON, the default) or cyclonedx (CycloneDX 1.5 JSON)");
 }
@@ -50,24 +51,40 @@ llvm::Expected<std::string> MakeSbomDocument(const BuiltImage& built, const Sbom
   return sbom::WriteDocument(*made, request.format);
 }
 
+namespace {
+
+sbom::ReferrerManifest Referrer(const BuiltImage& built, const SbomRequest& request, const std::string& document) {
+  sbom::Subject subject{oci::kOciManifestType, built.written.manifest_digest,
+                        built.written.manifest_size};
+  return sbom::MakeReferrerManifest(document, sbom::MediaType(request.format), sbom::FileName(request.format),
+                                    subject, built.options.layer.source_date_epoch);
+}
+
+}  // namespace
+
+llvm::Error ExportOciArchiveWithSbom(const BuiltImage& built, const SbomRequest& request,
+                                     const std::string& document, const OutputSpec& output) {
+  sbom::LayoutReferrerParts parts =
+      sbom::MakeLayoutReferrerParts(document, Referrer(built, request, document), built.written.manifest_digest);
+  return oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag, parts.blobs,
+                               {parts.entry});
+}
+
 llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request,
                        const std::string& document, const OutputSpec& output) {
   if (output.kind != OutputSpec::Kind::kOciLayout && output.kind != OutputSpec::Kind::kRegistry)
     return llvm::Error::success();
-  sbom::Subject subject{oci::kOciManifestType, built.written.manifest_digest,
-                        built.written.manifest_size};
-  sbom::ReferrerManifest referrer = sbom::MakeReferrerManifest(
-      document, sbom::MediaType(request.format), sbom::FileName(request.format), subject,
-      built.options.layer.source_date_epoch);
+  sbom::ReferrerManifest referrer = Referrer(built, request, document);
+  const std::string& subject = built.written.manifest_digest;
   if (output.kind == OutputSpec::Kind::kOciLayout)
-    return sbom::AttachToLayout(output.path, document, referrer, subject.digest);
+    return sbom::AttachToLayout(output.path, document, referrer, subject);
   llvm::Expected<sbom::ReferrersWay> way =
-      sbom::PushReferrer(built.store, output.path, document, referrer, subject.digest);
+      sbom::PushReferrer(built.store, output.path, document, referrer, subject);
   if (!way) return way.takeError();
   std::cerr << "strata: SBOM " << referrer.digest << " attached to " << output.path
             << (*way == sbom::ReferrersWay::kApi
                     ? " (referrers API)\n"
-                    : " (referrers tag " + sbom::ReferrersTag(subject.digest) + ")\n");
+                    : " (referrers tag " + sbom::ReferrersTag(subject) + ")\n");
   return llvm::Error::success();
 }
 

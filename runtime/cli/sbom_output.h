@@ -1,5 +1,5 @@
 // `strata build --sbom FILE [--sbom-format spdx|cyclonedx]`: the image's SBOM as a file and as
-// a referrer artifact of each oci: and docker:// output.
+// a referrer artifact of each oci:, oci-archive: and docker:// output.
 #pragma once
 
 #include <optional>
@@ -27,9 +27,14 @@ std::optional<SbomRequest> GetSbomRequest(const po::variables_map& values);
 // The SBOM of the built image, in the request's format: the document's bytes, or an error.
 llvm::Expected<std::string> MakeSbomDocument(const BuiltImage& built, const SbomRequest& request,
                                              const std::string& image_name);
-// Attaches the document to `output` when it is oci: or docker:// (the others have no place for
-// it); says on stderr which way a registry took.
+// Attaches the document to `output` when it is oci: or docker:// (an oci-archive: gets it as
+// it is written, ExportOciArchiveWithSbom; a docker-archive: has no place for it); says on
+// stderr which way a registry took.
 llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request,
                        const std::string& document, const OutputSpec& output);
+// oci-archive:FILE[:TAG] holding the image and the document as its referrer, in the same
+// referrers-tag form as an oci: layout (one write of the archive).
+llvm::Error ExportOciArchiveWithSbom(const BuiltImage& built, const SbomRequest& request,
+                                     const std::string& document, const OutputSpec& output);
 
 }  // namespace strata::cli

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <llvm/Support/Error.h>
+#include <nlohmann/json.hpp>
 
 #include "runtime/oci/image.h"
 #include "runtime/store/store.h"
@@ -28,9 +30,13 @@ llvm::Expected<WrittenImage> WriteImage(const store::Store& store, const Image& 
 // manifest with org.opencontainers.image.ref.name = TAG when given).
 llvm::Error ExportOciLayout(const store::Store& store, const Image& image, const WrittenImage& written,
                             const std::string& dir, const std::string& tag);
-// oci-archive:FILE[:TAG] — the same layout as a tar file (deterministic).
+// oci-archive:FILE[:TAG] — the same layout as a tar file (deterministic). `extra_blobs` (bytes)
+// and `extra_entries` (index.json descriptors after the image's) add artifacts beside the
+// image, such as an SBOM referrer (runtime/sbom/layout_referrer.h).
 llvm::Error ExportOciArchive(const store::Store& store, const Image& image, const WrittenImage& written,
-                             const std::string& file, const std::string& tag);
+                             const std::string& file, const std::string& tag,
+                             const std::vector<std::string>& extra_blobs = {},
+                             const std::vector<nlohmann::json>& extra_entries = {});
 // docker-archive:FILE[:REF] — the `docker save` format (manifest.json, config, layers), loadable
 // with `docker load` and `podman load`.
 llvm::Error ExportDockerArchive(const store::Store& store, const Image& image,

@@ -36,7 +36,22 @@ std::string RefName(const nlohmann::json& entry) {
   return name != annotations.end() && name->is_string() ? name->get<std::string>() : "";
 }
 
+// The referrers tag's index.json entry for the referrers list `list`.
+nlohmann::json TagEntry(const std::string& list, const std::string& tag) {
+  nlohmann::json entry =
+      oci::ManifestDescriptorJson(store::Sha256Digest(list.data(), list.size()), list.size(), tag);
+  entry["mediaType"] = oci::kOciIndexType;
+  return entry;
+}
+
 }  // namespace
+
+LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom, const ReferrerManifest& referrer,
+                                            const std::string& subject_digest) {
+  std::string list = MergeReferrers(nullptr, referrer);
+  nlohmann::json entry = TagEntry(list, ReferrersTag(subject_digest));
+  return {{sbom, kEmptyBytes, referrer.bytes, std::move(list)}, std::move(entry)};
+}
 
 llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
                            const ReferrerManifest& referrer, const std::string& subject_digest) {
@@ -76,10 +91,7 @@ llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
   }
   std::string list = MergeReferrers(existing, referrer);
   if (llvm::Error err = PutBlob(dir, list)) return err;
-  nlohmann::json entry =
-      oci::ManifestDescriptorJson(store::Sha256Digest(list.data(), list.size()), list.size(), tag);
-  entry["mediaType"] = oci::kOciIndexType;
-  manifests.push_back(std::move(entry));
+  manifests.push_back(TagEntry(list, tag));
   index["manifests"] = std::move(manifests);
   return oci::WriteFileAtomic(index_path, oci::CanonicalBytes(index));
 }

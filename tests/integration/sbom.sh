@@ -6,7 +6,7 @@
 # mirror URL, the sha256 of the .deb in the store, and a license exactly when the package's
 # copyright file is DEP-5; the image digest is the same with and without --sbom and the image
 # still unpacks; the layout holds the referrer under the tag `sha256-<image hex>` with the
-# image as subject; two fresh stores give the same SBOM bytes; `strata sbom` prints the same
+# image as subject, and so does an oci-archive (skopeo reads it, umoci unpacks it); two fresh stores give the same SBOM bytes; `strata sbom` prints the same
 # document; a debian record without SBOM data (an older version's) is made again; bad options
 # are usage errors.
 source "$(dirname "$0")/lib.sh"
@@ -111,6 +111,35 @@ done <"$T/referrers"
 skopeo inspect --raw "oci:$T/layout:$tag" | jq -e '.manifests | length == 2' >/dev/null || fail "skopeo cannot read $tag"
 [ "$(skopeo inspect "oci:$T/layout:v1" | jq -r .Digest)" = "$image" ] || fail "the image entry changed"
 umoci unpack --image "$T/layout:v1" "$T/bundle2" >/dev/null || fail "umoci cannot unpack the image after the attachment"
+
+# oci-archive: the same layout as a tar, written in one go with the referrer under the same
+# tag; skopeo reads both entries, umoci unpacks the image, and the bytes are reproducible.
+# docker-archive: (docker save) has no place for a referrer; the SBOM file is all there is.
+build --sbom "$T/archive.spdx.json" -o "oci-archive:$T/image.tar:v1" -o "docker-archive:$T/docker.tar:img:v1" \
+  || { cat "$T/err"; fail "build --sbom -o oci-archive: -o docker-archive:"; }
+[ "$(digest)" = "$image" ] || fail "the archive build changed the image digest"
+cmp "$T/archive.spdx.json" "$T/image.spdx.json" || fail "the archive build wrote another SBOM"
+mkdir "$T/unarchived"
+tar -C "$T/unarchived" -xf "$T/image.tar"
+list=$(jq -r --arg t "$tag" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
+  "$T/unarchived/index.json")
+[ -n "$list" ] || fail "no $tag entry in the oci-archive's index.json: $(cat "$T/unarchived/index.json")"
+manifest=$(jq -r '.manifests | select(length == 1) | .[0].digest' "$T/unarchived/blobs/sha256/${list#sha256:}")
+m=$T/unarchived/blobs/sha256/${manifest#sha256:}
+[ -f "$m" ] || fail "the oci-archive's referrers list does not name one manifest it holds"
+[ "$(jq -r .subject.digest "$m")" = "$image" ] || fail "the oci-archive's referrer has another subject"
+cmp "$T/unarchived/blobs/sha256/$(jq -r '.layers[0].digest' "$m" | cut -d: -f2)" "$T/image.spdx.json" \
+  || fail "the oci-archive's referrer does not hold the document"
+for blob in "$T/unarchived/blobs/sha256"/*; do
+  [ "$(sha256sum "$blob" | cut -d' ' -f1)" = "$(basename "$blob")" ] || fail "oci-archive blob $(basename "$blob") has another hash"
+done
+[ "$(skopeo inspect "oci-archive:$T/image.tar:v1" | jq -r .Digest)" = "$image" ] || fail "skopeo sees another image in the oci-archive"
+skopeo inspect --raw "oci-archive:$T/image.tar:$tag" | jq -e '.manifests | length == 1' >/dev/null \
+  || fail "skopeo cannot read $tag in the oci-archive"
+umoci unpack --image "$T/unarchived:v1" "$T/bundle3" >/dev/null || fail "umoci cannot unpack the oci-archive's image"
+build --sbom "$T/archive2.spdx.json" --no-cache -o "oci-archive:$T/image2.tar:v1" || { cat "$T/err"; fail "second archive build"; }
+cmp "$T/image.tar" "$T/image2.tar" || fail "two builds gave different oci-archive bytes"
+[ "$(tar -xOf "$T/docker.tar" manifest.json | jq length)" = 1 ] || fail "the docker-archive holds more than the image"
 
 # Two fresh stores, the same SBOM bytes (both formats).
 STRATA_STORE=$T/store2 build --sbom "$T/again.spdx.json" -o "oci:$T/layout2:v1" || { cat "$T/err"; fail "second store"; }
