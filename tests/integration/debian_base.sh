@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `debian` against the real Debian mirror: a python3-minimal base runs python3 under `strata
 # run`; its dpkg status lists every package; a ca-certificates base has the CA bundle; two empty stores give the same manifest digest;
-# an unknown package or suite, an unreachable mirror, a bad signature and a tampered .deb are
+# an unknown package or suite, an unreachable mirror, a bad signature, a tampered .deb and a
+# tampered index are
 # build errors (exit 1) naming what failed at the `debian` call's file:line:col, and leave no
 # node record in the store.
 # Downloads go through one shared cache ($STRATA_DEBIAN_CACHE), so CI fetches each .deb once.
@@ -90,6 +91,22 @@ set -e
 expect_contains "$T/err" "digest mismatch"
 expect_contains "$T/err" "nothing was stored"
 [ ! -e "$T/store3/blobs/sha256/$(basename "$deb")" ] || fail "the tampered .deb entered the store"
+# A tampered index (Packages.xz) in the download cache: refused the same way (its sha256 is the
+# signed Release's), nothing stored, no node record.
+index=""
+for f in "$T/store/blobs/sha256"/*; do   # the base's Packages.xz (the first build stored it)
+  if [ "$(head -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = fd377a585a00 ]; then index=$T/cache/$(basename "$f"); break; fi
+done
+[ -f "$index" ] || fail "no Packages.xz of the suite in the download cache"
+cp "$T/store/blobs/sha256/$(basename "$deb")" "$deb"   # the .deb whole again: only the index is bad
+printf 'tampered' >>"$index"
+set +e
+STRATA_STORE=$T/store4 STRATA_DEBIAN_CACHE=$T/cache build; rc=$?
+set -e
+[ $rc = 1 ] || { cat "$T/err"; fail "tampered index: exit $rc"; }
+expect_contains "$T/err" "digest mismatch"
+[ ! -e "$T/store4/blobs/sha256/$(basename "$index")" ] || fail "the tampered index entered the store"
+[ -z "$(find "$T/store4/nodes" -type f 2>/dev/null)" ] || fail "a build over a tampered index wrote node records"
 # ca-certificates: the bundle its postinst would have written, every certificate in it.
 build tls -o "oci:$T/layout:tls" || { cat "$T/err"; fail "the ca-certificates base did not build"; }
 umoci unpack --image "$T/layout:tls" "$T/tls" >/dev/null
