@@ -43,7 +43,8 @@ ParsedAlternatives ParseAlternatives(llvm::StringRef postinst);
 // each of the winner's slaves whose path exists. A LINK where `is_file` says a package put a
 // real file is left alone (update-alternatives does not replace one). Links under /bin, /lib,
 // ... are written at their merged-/usr place. The update-alternatives database
-// (/var/lib/dpkg/alternatives/NAME, runtime/debian/alternatives_db.h) is written too. Returns the chosen "NAME → PATH" lines, sorted.
+// (/var/lib/dpkg/alternatives/NAME, runtime/debian/alternatives_db.h) is written too.
+// Returns the chosen "NAME → PATH" lines, sorted.
 llvm::Expected<std::vector<std::string>> WriteAlternatives(
     const std::string& dir, const std::vector<Alternative>& candidates,
     const std::function<bool(const std::string&)>& exists, const std::function<bool(const std::string&)>& is_file);

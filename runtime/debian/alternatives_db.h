@@ -16,9 +16,9 @@ namespace strata::debian {
 // The text of one NAME's database file as dpkg's update-alternatives keeps it, in auto mode:
 // "auto", the master link, each slave's name and link (sorted by name), an empty line, then
 // per choice (sorted by path) its path, its priority and one line per slave (its path, or an
-// empty line when that choice has no such slave), and a closing empty line. `choices` all have
-// the same master name, the first is the one whose master link is kept. The slaves are the union of the choices' slaves; a slave's link is
-// the one the first choice naming it gives.
+// empty line when that choice has no such slave), and a closing empty line. `choices` share
+// one name; the slaves are the union of theirs, and a slave's link is the one the first choice
+// naming it gives (so put the winner first).
 std::string AlternativesDbText(const std::string& master_link, const std::vector<const Alternative*>& choices);
 
 // Writes DIR/var/lib/dpkg/alternatives/NAME (0644, root) for every NAME that has a candidate
