@@ -19,13 +19,10 @@ void TuneHeap(size_t reserve) {
   // Blocks up to 32 MiB come from the heap (a fixed threshold also stops glibc from raising
   // it on its own); larger ones are still mapped and unmapped on their own.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  // The next growth of the heap reserves `reserve` more, and no trim gives it back: the advice
+  // Each growth of the heap reserves `reserve` more, and a trim keeps that much: the advice
   // below then covers what the compiler touches, and freed memory is reused, not refaulted.
-  // Later growth goes in modest steps (a 1 GiB step could fail under strict overcommit).
-  mallopt(M_TRIM_THRESHOLD, static_cast<int>(reserve));
   mallopt(M_TOP_PAD, static_cast<int>(reserve));
   void* probe = std::malloc(1 << 20);  // more than the top chunk holds: the heap grows now
-  mallopt(M_TOP_PAD, 64 << 20);
   if (!probe) return;
   uintptr_t begin = reinterpret_cast<uintptr_t>(probe);
   std::free(probe);
