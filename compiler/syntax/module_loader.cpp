@@ -45,7 +45,7 @@ const Module* ModuleLoader::Add(std::string key, diag::FileId file) {
   Module* raw = module.get();
   modules_.push_back(std::move(module));
   by_path_[key] = raw;  // before parsing: a module that imports itself finds itself
-  raw->root = Parse(sources_, file, arena_, diags_);
+  raw->root = cache_.Parse(sources_, file, arena_, diags_);
   return raw;
 }
 

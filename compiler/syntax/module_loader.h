@@ -13,6 +13,7 @@
 #include "compiler/diag/diagnostics.h"
 #include "compiler/diag/source.h"
 #include "compiler/syntax/ast.h"
+#include "compiler/syntax/parse_cache.h"
 
 namespace strata::syntax {
 
@@ -40,6 +41,9 @@ class ModuleLoader {
   // Parses text held in memory (`strata eval` expressions, tests).
   const Module* LoadBuffer(std::string name, std::string text);
 
+  // Keeps parsed files in `dir` (parse_cache.h) and reuses them while their text is unchanged.
+  void EnableParseCache(std::string dir) { cache_ = ParseCache(std::move(dir)); }
+
   diag::SourceManager& sources() { return sources_; }
   ast::Arena& arena() { return arena_; }
 
@@ -50,6 +54,7 @@ class ModuleLoader {
   ast::Arena& arena_;
   diag::DiagnosticEngine& diags_;
   StdlibLookup stdlib_;
+  ParseCache cache_{""};  // disabled until EnableParseCache
   std::vector<std::unique_ptr<Module>> modules_;
   // Canonical path (or `<std/NAME>`) to its module; null for a target that failed to load.
   std::unordered_map<std::string, const Module*> by_path_;

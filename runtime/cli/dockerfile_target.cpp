@@ -90,7 +90,7 @@ std::optional<diag::FileId> ReadStdin(diag::SourceManager& sources, std::string*
   while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
     text.append(buffer, static_cast<size_t>(std::cin.gcount()));
     if (text.size() > diag::kMaxSourceBytes) {
-      *reason = "more than 4 MiB; a Dockerfile may be at most 4 MiB";
+      *reason = "more than " + std::to_string(diag::kMaxSourceBytes >> 20) + " MiB; a Dockerfile may be at most that";
       return std::nullopt;
     }
   }

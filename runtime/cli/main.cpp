@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/support/heap_tuning.h"
 #include "compiler/support/large_stack.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
@@ -50,6 +51,7 @@ CommandFunction FindCommand(const std::string& name) {
 
 int main(int argc, char** argv) {
   using namespace strata::cli;
+  strata::support::TuneHeap();
   std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     (words.empty() ? std::cerr : std::cout) << kUsage;

@@ -60,6 +60,7 @@ Session::Session() {
   hasher_ = std::make_unique<graph::LocalSourceHasher>(cache_path);
   loader_ = std::make_unique<syntax::ModuleLoader>(sources_, arena_, diags_,
                                                    [](std::string_view name) { return stdlib::Lookup(name); });
+  if (!cache_path.empty()) loader_->EnableParseCache(store + "/parse-cache");
   checker_ = std::make_unique<types::Checker>(*loader_, diags_);
   evaluator_ = std::make_unique<eval::Evaluator>(*loader_, diags_, graph_, *hasher_);
 }
