@@ -77,6 +77,7 @@ int GcCommand(const std::vector<std::string>& args) {
             << Line("blobs", report->blobs_kept, report->blobs_removed) << "\n"
             << Line("extracted layers", report->layers_kept, report->layers_removed) << "\n"
             << Line("artifacts", report->artifacts_kept, report->artifacts_removed) << "\n"
+            << Line("parse cache", report->parse_cache_kept, report->parse_cache_removed) << "\n"
             << "stale work dirs removed: " << report->work_removed << ", stale temp files removed: "
             << report->temps_removed << "\n";
   return kExitOk;

@@ -50,7 +50,15 @@ for root in "$T"/store/roots/*.json; do
   [ "$(jq -r .node "$root")" = "$(cd "$T/w" && "$STRATA" graph other | tail -n 1 | cut -c1-32)" ] && continue
   jq '.time = 1000' "$root" >"$root.new" && mv "$root.new" "$root"
 done
+# The parse cache: an entry last written long ago goes, a recent one stays.
+entries=("$T"/store/parse-cache/*)
+[ "${#entries[@]}" -ge 1 ] && [ -f "${entries[0]}" ] || fail "the builds left no parse-cache entry"
+cp "${entries[0]}" "$T/store/parse-cache/0123456789abcdef0123456789abcdef"
+touch -d '30 days ago' "$T/store/parse-cache/0123456789abcdef0123456789abcdef"
 "$STRATA" gc --store "$T/store" --keep-days 1 >"$T/gc2" || fail "gc failed"
+expect_contains "$T/gc2" "parse cache: removed 1 "
+[ ! -e "$T/store/parse-cache/0123456789abcdef0123456789abcdef" ] || fail "gc kept an old parse-cache entry"
+[ -f "${entries[0]}" ] || fail "gc removed a recent parse-cache entry"
 grep -q "node records: removed [1-9]" "$T/gc2" || { cat "$T/gc2"; fail "gc removed no records"; }
 grep -q "blobs: removed [1-9]" "$T/gc2" || { cat "$T/gc2"; fail "gc removed no blobs"; }
 build other || fail "build other after gc failed"
