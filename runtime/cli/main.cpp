@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/large_stack.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 
@@ -68,7 +67,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   try {
     // Deeply nested input is legal up to the phases' depth guards; give them room.
-    strata::support::RunOnLargeStack([&] { exit_code = command(args); });
+    strata::driver::RunOnFrontendStack([&] { exit_code = command(args); });
   } catch (const UsageError& error) {
     std::cerr << "strata: " << error.message << "\n";
     return kExitUsage;

@@ -9,6 +9,7 @@
 
 #include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower.h"
+#include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/dockerfile/parser.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/ops.h"
@@ -46,13 +47,13 @@ Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph,
   ws.Write("Dockerfile", dockerfile);
   diag::SourceManager sources;
   diag::DiagnosticEngine diags;
-  DockerfileFileOptions file;
+  dockerfile::DockerfileInput file;
   file.dockerfile = ws.Context() + "/Dockerfile";
   file.build_args = options.build_args;
   file.target = options.target;
   graph::LocalSourceHasher hasher;
   Lowered out;
-  out.root = LowerDockerfileFile(file, graph, hasher, sources, diags);
+  out.root = driver::LowerDockerfileInput(file, {}, graph, hasher, sources, diags);
   out.errors = diags.Format(sources);
   if (out.root) {
     std::ostringstream text;
