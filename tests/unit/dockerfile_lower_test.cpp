@@ -279,6 +279,11 @@ TEST_CASE("dockerfile lower: the dockerfile and ignore builtins", "[dockerfile][
   Lowered direct = Lower(ws, "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY --from=build /out /out\n", graph);
   REQUIRE(direct.root);
   eval::testing::EvalFixture fixture;
+  // The builtin reaches the driver's pipeline through the evaluator's hook (the driver sets it).
+  graph::LocalSourceHasher hasher;
+  fixture.evaluator().set_dockerfile_lowerer([&](const DockerfileInput& input, diag::DiagnosticEngine& diags) {
+    return driver::LowerDockerfileInput(input, {}, fixture.graph(), hasher, fixture.loader().sources(), diags);
+  });
   std::string df = ws.Context() + "/Dockerfile";
   std::optional<eval::Value> final_stage = fixture.Eval("(dockerfile " + df + " { }).final");
   INFO(fixture.Formatted());
