@@ -9,6 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
 namespace strata::diag {
 
 struct SourceManager::File {
@@ -96,9 +100,33 @@ FileId SourceManager::AddBuffer(std::string name, std::string text) {
   return static_cast<FileId>(files_.size() - 1);
 }
 
+namespace {
+
+// The overlay's key of a path: absolute, without `.` and `..` components.
+std::string OverlayKey(const std::string& path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return std::string(absolute);
+}
+
+}  // namespace
+
+void SourceManager::SetOverlay(const std::string& path, std::string text) {
+  overlay_[OverlayKey(path)] = std::move(text);
+}
+
+void SourceManager::ClearOverlay(const std::string& path) { overlay_.erase(OverlayKey(path)); }
+
+std::optional<std::string> SourceManager::Read(const std::string& path, std::string& reason) const {
+  if (!overlay_.empty())
+    if (auto it = overlay_.find(OverlayKey(path)); it != overlay_.end()) return it->second;
+  return ReadSourceFile(path, reason);
+}
+
 std::optional<FileId> SourceManager::AddFile(const std::string& path, std::string* reason) {
   std::string why;
-  std::optional<std::string> text = ReadSourceFile(path, why);
+  std::optional<std::string> text = Read(path, why);
   if (!text) {
     if (reason) *reason = why;
     return std::nullopt;

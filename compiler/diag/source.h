@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,13 @@ class SourceManager {
   // ("is a directory", "is not a regular file", a size over the limit, strerror) in `reason`.
   std::optional<FileId> AddFile(const std::string& path, std::string* reason = nullptr);
 
+  // An editor's unsaved text: Read (so AddFile and module loading) gives `text` for `path`
+  // (matched as an absolute path with `.` and `..` removed) instead of the file on disk.
+  void SetOverlay(const std::string& path, std::string text);
+  void ClearOverlay(const std::string& path);
+  // The overlay's text for `path`, else the file on disk (ReadSourceFile).
+  std::optional<std::string> Read(const std::string& path, std::string& reason) const;
+
   const std::string& Name(FileId id) const;
   std::string_view Text(FileId id) const;
   LineCol Position(FileId id, uint32_t offset) const;
@@ -66,6 +74,7 @@ class SourceManager {
   struct File;
   const File& Get(FileId id) const;
   std::vector<std::unique_ptr<File>> files_;
+  std::map<std::string, std::string> overlay_;  // absolute, dot-free path -> text
 };
 
 }  // namespace strata::diag

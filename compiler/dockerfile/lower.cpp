@@ -1,12 +1,10 @@
-// Makes graph nodes from a lowering plan, and the file-level entry point for builds.
+// Makes graph nodes from a lowering plan (compiler/driver/dockerfile_pipeline.cpp reads the file).
 #include "compiler/dockerfile/lower.h"
 
 #include <algorithm>
 #include <functional>
 
-#include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower_plan.h"
-#include "compiler/dockerfile/parser.h"
 #include "compiler/dockerfile/text_util.h"
 #include "compiler/graph/ops.h"
 #include "compiler/graph/select.h"
@@ -44,7 +42,7 @@ class NodeBuilder {
 
  private:
   const graph::Node* Pull(const std::string& ref, diag::SourceRange at) {
-    std::string digest = options_.pin_image ? options_.pin_image(ref) : "";
+    std::string digest = options_.pin_image ? options_.pin_image(ref, at) : "";
     return graph::MakePull(graph_, ref, digest, at);
   }
 
@@ -144,65 +142,6 @@ BuildContextSpec ParseBuildContextSpec(const std::string& spec) {
     out.location = spec.rfind("local:", 0) == 0 ? spec.substr(6) : spec;
   }
   return out;
-}
-
-const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& graph,
-                                        graph::LocalSourceHasher& hasher, std::string& error) {
-  BuildContextSpec parsed = ParseBuildContextSpec(spec);
-  switch (parsed.kind) {
-    case BuildContextSpec::Kind::kImage:
-      if (parsed.location.empty()) error = "docker-image:// needs an image reference";
-      return parsed.location.empty() ? nullptr : graph::MakePull(graph, parsed.location, "");
-    case BuildContextSpec::Kind::kOciLayout: {
-      const graph::Node* layout = MakeContextNode(graph, hasher, parsed.location, {}, error,
-                                                  /*keep_modes=*/false);  // an OCI layout's blobs
-      return layout ? graph::MakeLoad(graph, layout, parsed.tag) : nullptr;
-    }
-    case BuildContextSpec::Kind::kLocal: {
-      std::string dir = AbsolutePath(parsed.location);
-      return MakeContextNode(graph, hasher, dir, ReadDockerignore(FindDockerignore("", dir)), error);
-    }
-  }
-  return nullptr;
-}
-
-const graph::Node* LowerDockerfileFile(const DockerfileFileOptions& options, graph::Graph& graph,
-                                       graph::LocalSourceHasher& hasher,
-                                       diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
-  std::string reason;
-  std::optional<diag::FileId> file = sources.AddFile(options.dockerfile, &reason);
-  if (!file) {
-    diags.Error({}, "cannot read Dockerfile " + options.dockerfile + ": " + reason);
-    return nullptr;
-  }
-  std::optional<Dockerfile> dockerfile = ParseDockerfile(sources, *file, diags);
-  if (!dockerfile) return nullptr;
-  std::string dockerfile_path = AbsolutePath(options.dockerfile);
-  std::string context_dir = options.context_dir.empty()
-                                ? dockerfile_path.substr(0, dockerfile_path.find_last_of('/'))
-                                : AbsolutePath(options.context_dir);
-  if (context_dir.empty()) context_dir = "/";
-  LowerOptions lower;
-  lower.build_args = options.build_args;
-  lower.target = options.target;
-  lower.pin_image = options.pin_image;
-  lower.hasher = &hasher;
-  std::string error;
-  lower.context = MakeContextNode(graph, hasher, context_dir,
-                                  ReadDockerignore(FindDockerignore(dockerfile_path, context_dir)), error);
-  if (!lower.context) {
-    diags.Error({*file, 0, 0}, "cannot read the build context: " + error);
-    return nullptr;
-  }
-  for (const auto& [name, spec] : options.build_contexts) {
-    const graph::Node* node = MakeBuildContextNode(spec, graph, hasher, error);
-    if (!node) {
-      diags.Error({*file, 0, 0}, "cannot read build context \"" + name + "\": " + error);
-      return nullptr;
-    }
-    lower.build_contexts[name] = node;
-  }
-  return LowerDockerfile(*dockerfile, lower, graph, diags);
 }
 
 }  // namespace strata::dockerfile

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,9 @@
 
 namespace strata::dockerfile {
 
-// The digest `strata.lock` pins a reference to, or "" (the pull stays unpinned).
-using ImagePinner = std::function<std::string(const std::string& ref)>;
+// The digest `strata.lock` pins a reference to, or "" (the pull stays unpinned); `at` is the
+// FROM (or COPY --from) that names it, for an error about a missing pin.
+using ImagePinner = std::function<std::string(const std::string& ref, diag::SourceRange at)>;
 
 struct LowerOptions {
   std::map<std::string, std::string> build_args;  // `--build-arg K=V`
@@ -44,22 +46,23 @@ struct LowerOptions {
 const graph::Node* LowerDockerfile(const Dockerfile& dockerfile, const LowerOptions& options,
                                    graph::Graph& graph, diag::DiagnosticEngine& diags);
 
-// What `strata build -f Dockerfile` and the `dockerfile` builtin give.
-struct DockerfileFileOptions {
-  std::string dockerfile;   // the Dockerfile's path
-  std::string context_dir;  // "" for the Dockerfile's directory
+// A Dockerfile to lower, as `strata build -f`, `strata import` and the `dockerfile` builtin
+// give it; compiler/driver/dockerfile_pipeline.h is the one place that lowers it.
+struct DockerfileInput {
+  std::string dockerfile;  // the Dockerfile's path (a name such as "<stdin>" when `text` is set)
+  std::optional<std::string> text;  // the Dockerfile's text when it is not read from `dockerfile`
+  std::string context_dir;          // "" for the Dockerfile's directory (the current one for text)
+  // The context as a node (the `dockerfile` builtin's `context` option); overrides context_dir.
+  const graph::Node* context = nullptr;
   std::map<std::string, std::string> build_args;
-  std::string target;
+  std::string target;  // stage name or index; "" for the last
   // NAME -> `local:DIR` (or a plain DIR), `oci-layout://DIR[:TAG]`, `docker-image://REF`.
   std::map<std::string, std::string> build_contexts;
-  ImagePinner pin_image;
 };
 
-// Reads, parses, expands and lowers a Dockerfile file; the context is hashed without what
-// its .dockerignore excludes. Null after reporting errors (with `sources` holding the file).
-const graph::Node* LowerDockerfileFile(const DockerfileFileOptions& options, graph::Graph& graph,
-                                       graph::LocalSourceHasher& hasher,
-                                       diag::SourceManager& sources, diag::DiagnosticEngine& diags);
+// How the evaluator's `dockerfile` builtin reaches the driver's pipeline (the evaluator sits
+// below the driver): the target stage's node, or null after reporting errors to `diags`.
+using DockerfileLowerer = std::function<const graph::Node*(const DockerfileInput&, diag::DiagnosticEngine& diags)>;
 
 // A `--build-context` value: `local:DIR` or a plain DIR, `oci-layout://DIR[:TAG]`,
 // `docker-image://REF`.
@@ -70,11 +73,5 @@ struct BuildContextSpec {
   std::string tag;       // oci-layout's optional tag (the layout's only image is used)
 };
 BuildContextSpec ParseBuildContextSpec(const std::string& spec);
-
-// Makes the nodes of `--build-context` specs (shared with the translation's checks). Null
-// with `error` set for a spec that cannot be read.
-const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& graph,
-                                        graph::LocalSourceHasher& hasher, std::string& error);
-
 
 }  // namespace strata::dockerfile

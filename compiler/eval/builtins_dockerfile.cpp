@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include "compiler/dockerfile/lower.h"
-#include "compiler/dockerfile/parser.h"
 #include "compiler/eval/machine.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
@@ -42,56 +41,31 @@ const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::st
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) path += "/Dockerfile";
 
-  dockerfile::DockerfileFileOptions options;
-  options.dockerfile = path;
-  options.target = target;
-  options.pin_image = [&m, call](const std::string& ref) {
-    std::string digest = m.lockfile().Lookup(ref);
-    if (digest.empty() && m.lock_policy() == LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
-      m.Report(call, "--locked: image \"" + ref + "\" (a FROM of this Dockerfile) is not pinned by strata.lock");
-    return digest;
-  };
-  const graph::Node* context = nullptr;
+  dockerfile::DockerfileInput input;
+  input.dockerfile = path;
+  input.target = target;
   for (const RecordField& field : m.ForceRecord(opts, call, "the options of dockerfile")) {
     std::string name(field.name.str());
     if (name == "target") {
-      if (target.empty()) options.target = std::string(m.ForceString(field.value, call, "option target"));
+      if (target.empty()) input.target = std::string(m.ForceString(field.value, call, "option target"));
     } else if (name == "buildArgs") {
       for (const std::string& arg : m.ForceStringList(field.value, call, "option buildArgs")) {
         size_t eq = arg.find('=');
         if (eq == std::string::npos || eq == 0) m.Fail(call, "dockerfile: buildArgs entries are \"NAME=value\", not '" + arg + "'");
-        options.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
+        input.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
       }
     } else if (name == "context") {
-      context = m.ForceNode(field.value, call, "option context");
-      HostPath(m, context, call, "dockerfile: the context");
+      // The context as given (maybe already `ignore`d): lowered against that node.
+      input.context = m.ForceNode(field.value, call, "option context");
+      HostPath(m, input.context, call, "dockerfile: the context");
     } else {
       m.Fail(call, "unknown option '" + name + "' of dockerfile; known options: buildArgs, target, context");
     }
   }
-
+  if (!m.dockerfile_lowerer()) m.Fail(call, "dockerfile: no Dockerfile pipeline in this evaluator");
   diag::SourceManager& sources = m.loader().sources();
   diag::DiagnosticEngine diags;
-  graph::LocalSourceHasher& hasher = m.hasher();
-  const graph::Node* node = nullptr;
-  if (context) {
-    // The context as given (maybe already `ignore`d): lower against that node.
-    std::string reason;
-    std::optional<diag::FileId> id = sources.AddFile(path, &reason);
-    if (!id) m.Fail(call, "dockerfile: cannot read " + path + ": " + reason);
-    std::optional<dockerfile::Dockerfile> parsed = dockerfile::ParseDockerfile(sources, *id, diags);
-    if (parsed) {
-      dockerfile::LowerOptions lower;
-      lower.build_args = options.build_args;
-      lower.target = options.target;
-      lower.pin_image = options.pin_image;
-      lower.context = context;
-      lower.hasher = &hasher;
-      node = dockerfile::LowerDockerfile(*parsed, lower, m.graph(), diags);
-    }
-  } else {
-    node = dockerfile::LowerDockerfileFile(options, m.graph(), hasher, sources, diags);
-  }
+  const graph::Node* node = m.dockerfile_lowerer()(input, diags);
   if (!node) {
     std::string message = "dockerfile: cannot lower " + path;
     for (const diag::Diagnostic& d : diags.diagnostics())

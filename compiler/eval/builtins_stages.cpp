@@ -75,7 +75,7 @@ Value Image(Machine& m, Thunk* const* a, SourceRange call) {
   if (ref.empty()) m.Fail(call, "image: the reference is empty");
   // A locked digest pins the pull (and so every key above it); unlocked, the build resolves it.
   std::string digest = m.lockfile().Lookup(ref);
-  if (digest.empty() && m.lock_policy() == LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
+  if (digest.empty() && m.lock_policy() == graph::LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
     m.Report(call, "--locked: image \"" + ref + "\" is not pinned by strata.lock (run `strata lock`)");
   return Value::Node(graph::MakePull(m.graph(), ref, digest, call));
 }
@@ -135,7 +135,7 @@ Value NetworkStep(Machine& m, graph::ExecOptions options, SourceRange call, Make
     options.output_sha256_locked = true;
     return Value::Node(make(options));
   }
-  if (m.lock_policy() == LockPolicy::kLocking) return Value::Node(node);
+  if (m.lock_policy() == graph::LockPolicy::kLocking) return Value::Node(node);
   m.Fail(call, "runWith: network = true needs the step's output hash: run `strata lock` to record it in "
                "strata.lock (or declare sha256); build steps have no network unless their output is fixed");
 }
@@ -321,9 +321,9 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
     if (!plain(package)) m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
   if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 && request.mirror.rfind("https://", 0) != 0)
     m.Fail(c, "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
-  std::string key = DebianLockKey(request.suite, request.arch, request.mirror, request.packages);
+  std::string key = graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages);
   request.lock = m.lockfile().LookupDebian(key);
-  if (request.lock.is_null() && m.lock_policy() == LockPolicy::kLocked)
+  if (request.lock.is_null() && m.lock_policy() == graph::LockPolicy::kLocked)
     m.Report(c, "--locked: debian \"" + key + "\" is not pinned by strata.lock (run `strata lock`)");
   return Value::Node(graph::MakeDebian(m.graph(), request, c));
 }

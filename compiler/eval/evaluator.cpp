@@ -230,8 +230,11 @@ Value Evaluator::MakeString(std::string text) { return machine_->heap().String(t
 Value Evaluator::MakeInt(int64_t value) { return Value::Int(value); }
 Value Evaluator::MakeBool(bool value) { return Value::Bool(value); }
 void Evaluator::set_max_depth(uint32_t depth) { machine_->set_max_depth(depth); }
-void Evaluator::set_lockfile(Lockfile lockfile) { machine_->set_lockfile(std::move(lockfile)); }
-void Evaluator::set_lock_policy(LockPolicy policy) { machine_->set_lock_policy(policy); }
+void Evaluator::set_lockfile(graph::Lockfile lockfile) { machine_->set_lockfile(std::move(lockfile)); }
+void Evaluator::set_lock_policy(graph::LockPolicy policy) { machine_->set_lock_policy(policy); }
+void Evaluator::set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer) {
+  machine_->set_dockerfile_lowerer(std::move(lowerer));
+}
 const std::set<std::string>& Evaluator::network_keys() const { return machine_->network_keys(); }
 size_t Evaluator::bytes_allocated() const { return machine_->heap().bytes_allocated(); }
 

@@ -16,7 +16,8 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
-#include "compiler/eval/lockfile.h"
+#include "compiler/dockerfile/lower.h"
+#include "compiler/graph/lockfile.h"
 #include "compiler/eval/value.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/ast.h"
@@ -73,8 +74,10 @@ class Evaluator {
   // Nesting limit of forces and calls (default 10,000).
   void set_max_depth(uint32_t depth);
   // The program's strata.lock: `image "ref"` takes its digest from it (set before evaluating).
-  void set_lockfile(Lockfile lockfile);
-  void set_lock_policy(LockPolicy policy);
+  void set_lockfile(graph::Lockfile lockfile);
+  void set_lock_policy(graph::LockPolicy policy);
+  // How `dockerfile ./Dockerfile {...}` is lowered: the driver's pipeline.
+  void set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer);
   // The lock keys of every network step without sha256 evaluated so far (NetworkLockKey).
   const std::set<std::string>& network_keys() const;
   // Bytes held by the value arena (for benchmarks).

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
-#include "compiler/eval/lockfile.h"
+#include "compiler/dockerfile/lower.h"
+#include "compiler/graph/lockfile.h"
 #include "compiler/eval/value.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/module_loader.h"
@@ -54,10 +55,13 @@ class Machine {
   syntax::ModuleLoader& loader() { return loader_; }
   Env* builtins_env() { return builtins_env_; }
   void set_max_depth(uint32_t depth) { max_depth_ = depth; }
-  const Lockfile& lockfile() const { return lockfile_; }
-  void set_lockfile(Lockfile lockfile) { lockfile_ = std::move(lockfile); }
-  LockPolicy lock_policy() const { return lock_policy_; }
-  void set_lock_policy(LockPolicy policy) { lock_policy_ = policy; }
+  const graph::Lockfile& lockfile() const { return lockfile_; }
+  void set_lockfile(graph::Lockfile lockfile) { lockfile_ = std::move(lockfile); }
+  graph::LockPolicy lock_policy() const { return lock_policy_; }
+  void set_lock_policy(graph::LockPolicy policy) { lock_policy_ = policy; }
+  // The driver's Dockerfile pipeline, for the `dockerfile` builtin (null: the builtin fails).
+  const dockerfile::DockerfileLowerer& dockerfile_lowerer() const { return dockerfile_lowerer_; }
+  void set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer) { dockerfile_lowerer_ = std::move(lowerer); }
   // The lock keys of the network steps without sha256 the program made (NetworkLockKey).
   std::set<std::string>& network_keys() { return network_keys_; }
   // A located error that does not stop evaluation (so that all of them are reported).
@@ -143,8 +147,9 @@ class Machine {
   std::unordered_map<std::string, const graph::Node*> local_sources_;
   Thunk* true_ = nullptr;
   Thunk* false_ = nullptr;
-  Lockfile lockfile_;
-  LockPolicy lock_policy_ = LockPolicy::kUse;
+  graph::Lockfile lockfile_;
+  graph::LockPolicy lock_policy_ = graph::LockPolicy::kUse;
+  dockerfile::DockerfileLowerer dockerfile_lowerer_;
   std::set<std::string> network_keys_;
 };
 

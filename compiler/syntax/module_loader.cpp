@@ -29,10 +29,6 @@ std::string Canonical(const std::string& path) {
   return error ? path : canonical.string();
 }
 
-// Reads a whole file; on failure returns nullopt and sets `reason`.
-std::optional<std::string> ReadFile(const std::string& path, std::string& reason) {
-  return diag::ReadSourceFile(path, reason);
-}
 
 }  // namespace
 
@@ -54,7 +50,7 @@ const Module* ModuleLoader::LoadEntry(const std::string& path) {
   std::string key = Canonical(file_path);
   if (auto it = by_path_.find(key); it != by_path_.end() && it->second) return it->second;
   std::string reason;
-  std::optional<std::string> text = ReadFile(file_path, reason);
+  std::optional<std::string> text = sources_.Read(file_path, reason);
   if (!text) {
     diags_.Error({}, "cannot read " + file_path + ": " + reason);
     return nullptr;
@@ -83,7 +79,7 @@ const Module* ModuleLoader::LoadImport(const ast::Import* import) {
     if (auto it = by_path_.find(key); it != by_path_.end()) {
       if (it->second || !reported_.insert(import).second) return it->second;
     } else {
-      text = ReadFile(file_name, reason);
+      text = sources_.Read(file_name, reason);
       if (!text && reason == std::strerror(ENOENT)) reason = "no such file";
     }
     // What the user wrote after `import`, for the message.

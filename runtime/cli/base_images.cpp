@@ -1,10 +1,10 @@
-// The configs of a Dockerfile's external base images (ONBUILD triggers, Env).
+// The runtime's lookups of a Dockerfile's external base images (OCI layouts, registries).
 #include "runtime/cli/base_images.h"
+
+#include <sys/stat.h>
 
 #include <fstream>
 
-#include "compiler/dockerfile/lower.h"
-#include "runtime/cli/session.h"
 #include "runtime/oci/registry.h"
 #include "runtime/store/store.h"
 
@@ -17,19 +17,19 @@ nlohmann::json ReadJson(const std::string& path) {
 }
 
 // The `config` object of an OCI layout's image (the tagged manifest, else the only one).
-std::optional<nlohmann::json> LayoutConfig(const dockerfile::BuildContextSpec& spec) {
+std::optional<nlohmann::json> ReadLayoutConfig(const std::string& dir, const std::string& tag) {
   auto blob = [&](const nlohmann::json& descriptor) {
     std::string digest = descriptor.is_object() ? descriptor.value("digest", std::string()) : "";
     size_t colon = digest.find(':');
     if (colon == std::string::npos || digest.find('/') != std::string::npos) return nlohmann::json();
-    return ReadJson(spec.location + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1));
+    return ReadJson(dir + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1));
   };
-  nlohmann::json index = ReadJson(spec.location + "/index.json");
+  nlohmann::json index = ReadJson(dir + "/index.json");
   if (!index.is_object() || !index["manifests"].is_array() || index["manifests"].empty()) return std::nullopt;
   nlohmann::json chosen = index["manifests"].size() == 1 ? index["manifests"][0] : nlohmann::json();
   for (const nlohmann::json& entry : index["manifests"])
-    if (!spec.tag.empty() && entry.is_object() && entry.contains("annotations") &&
-        entry["annotations"].value("org.opencontainers.image.ref.name", std::string()) == spec.tag)
+    if (!tag.empty() && entry.is_object() && entry.contains("annotations") &&
+        entry["annotations"].value("org.opencontainers.image.ref.name", std::string()) == tag)
       chosen = entry;
   nlohmann::json manifest = blob(chosen);
   if (!manifest.is_object()) return std::nullopt;
@@ -38,8 +38,17 @@ std::optional<nlohmann::json> LayoutConfig(const dockerfile::BuildContextSpec& s
   return config["config"];
 }
 
-std::optional<nlohmann::json> PulledConfig(const std::string& ref, const std::string& digest) {
-  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+}  // namespace
+
+std::optional<nlohmann::json> RegistryBaseImages::LayoutConfig(const std::string& dir, const std::string& tag) {
+  return ReadLayoutConfig(dir, tag);
+}
+
+std::optional<nlohmann::json> RegistryBaseImages::RegistryConfig(const std::string& ref, const std::string& digest) {
+  struct stat st;
+  // A read-only command uses a store that is already there, and makes none.
+  if (!may_create_store_ && ::stat((store_dir_ + "/blobs").c_str(), &st) != 0) return std::nullopt;
+  llvm::Expected<store::Store> store = store::Store::Open(store_dir_);
   if (!store) {
     llvm::consumeError(store.takeError());
     return std::nullopt;
@@ -54,54 +63,6 @@ std::optional<nlohmann::json> PulledConfig(const std::string& ref, const std::st
   nlohmann::json config = pulled->image.config;
   if (!pulled->image.onbuild.empty()) config["OnBuild"] = pulled->image.onbuild;
   return config;
-}
-
-}  // namespace
-
-BaseImages::BaseImages(std::map<std::string, std::string> build_contexts,
-                       std::shared_ptr<const eval::Lockfile> lockfile)
-    : build_contexts_(std::move(build_contexts)), lockfile_(std::move(lockfile)) {}
-
-const nlohmann::json* BaseImages::Config(const std::string& base) {
-  auto [it, inserted] = configs_.try_emplace(base);
-  if (inserted) {
-    if (auto context = build_contexts_.find(base); context != build_contexts_.end()) {
-      dockerfile::BuildContextSpec spec = dockerfile::ParseBuildContextSpec(context->second);
-      if (spec.kind == dockerfile::BuildContextSpec::Kind::kOciLayout) it->second = LayoutConfig(spec);
-      if (spec.kind == dockerfile::BuildContextSpec::Kind::kImage)
-        it->second = PulledConfig(spec.location, lockfile_ ? lockfile_->Lookup(spec.location) : "");
-    } else {
-      it->second = PulledConfig(base, lockfile_ ? lockfile_->Lookup(base) : "");
-    }
-  }
-  return it->second ? &*it->second : nullptr;
-}
-
-std::vector<std::string> BaseImages::Triggers(const std::string& base) {
-  std::vector<std::string> triggers;
-  const nlohmann::json* config = Config(base);
-  if (config && config->contains("OnBuild") && (*config)["OnBuild"].is_array())
-    for (const nlohmann::json& trigger : (*config)["OnBuild"])
-      if (trigger.is_string()) triggers.push_back(trigger);
-  return triggers;
-}
-
-std::optional<dockerfile::ShellEnv> BaseImages::Env(const std::string& base) {
-  const nlohmann::json* config = Config(base);
-  if (!config) return std::nullopt;
-  dockerfile::ShellEnv env;
-  if (config->contains("Env") && (*config)["Env"].is_array())
-    for (const nlohmann::json& entry : (*config)["Env"]) {
-      if (!entry.is_string()) continue;
-      std::string text = entry;
-      size_t equals = text.find('=');
-      if (equals != std::string::npos) env[text.substr(0, equals)] = text.substr(equals + 1);
-    }
-  return env;
-}
-
-dockerfile::BaseImageEnv BaseImages::EnvFunction() {
-  return [this](const std::string& base) { return Env(base); };
 }
 
 }  // namespace strata::cli

@@ -9,11 +9,10 @@
 #include <ctime>
 #include <iostream>
 
-#include "compiler/dockerfile/lower.h"
 #include "compiler/graph/ops.h"
+#include "runtime/cli/base_images.h"
 #include "runtime/cli/cancel_on_signal.h"
-#include "runtime/cli/dockerfile_target.h"
-#include "runtime/cli/session.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/store_lease.h"
@@ -118,6 +117,7 @@ void AddBuildOptions(po::options_description& options) {
 void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   const po::variables_map& values = parsed.values;
   flags.input = GetProgramInput(values);
+  flags.store_dir = StoreDir(values);
   std::string frontend = values.count("frontend") ? values["frontend"].as<std::string>() : "";
   if (frontend.empty()) flags.dockerfile = values.count("file") && !IsStrataProgramPath(flags.input.file);
   else if (frontend == "dockerfile") flags.dockerfile = true;
@@ -156,11 +156,6 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
     flags.jobs = static_cast<int>(ParseInt("-j", values["jobs"].as<std::string>()));
     if (flags.jobs == 0) throw UsageError{"-j 0: expected at least 1"};
   }
-  if (values.count("store")) {
-    std::string store = values["store"].as<std::string>();
-    if (store.empty()) throw UsageError{"--store needs a directory"};
-    ::setenv("STRATA_STORE", store.c_str(), 1);
-  }
   std::string progress = values["progress"].as<std::string>();
   if (progress == "auto") flags.progress = schedule::ProgressMode::kAuto;
   else if (progress == "plain") flags.progress = schedule::ProgressMode::kPlain;
@@ -192,34 +187,26 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
 namespace {
 
 int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
-  std::vector<std::string> path = flags.dockerfile ? std::vector<std::string>{} : SplitTarget(flags.target);
   if (!SecretFilesReadable(flags.secrets)) return kExitProgramError;
 
-  Session session;
+  // Any command on the store ends what builds killed with SIGKILL left running or mounted.
+  llvm::consumeError(schedule::CleanStaleWorkDirs(flags.store_dir).takeError());
+  RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/true);
+  driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
+  frontend_options.lock_policy = flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
+  frontend_options.base_images = &base_images;
+  driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
-  // The Dockerfile's own hasher shares the session's cache file (the session's own hasher hashes nothing then).
-  std::string store_dir = DefaultStoreDir();
-  graph::LocalSourceHasher dockerfile_hasher(flags.dockerfile ? store_dir + "/local-hash-cache" : "");
-  if (flags.dockerfile) {
-    const graph::Node* node = LowerDockerfileTarget(flags, session, dockerfile_hasher);
-    if (!node) return session.Finish();
-    nodes.push_back(node);
-  } else {
-    if (flags.locked) session.evaluator().set_lock_policy(eval::LockPolicy::kLocked);
-    std::optional<eval::Value> root = session.Run(flags.input);
-    if (!root) return session.Finish();
-    std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, path);
-    if (!selected) return session.Finish();
-    if (!session.evaluator().CollectNodes(*selected, nodes)) return session.Finish();
-    if (selected->kind() != eval::ValueKind::kNode || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
-      session.diags().Error({}, "target '" + flags.target + "' is not a Stage" +
-                                    (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
-      return session.Finish();
-    }
+  bool is_node = false;
+  if (!LowerTarget(flags, frontend, nodes, &is_node)) return FinishFrontend(frontend);
+  if (!is_node || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
+    frontend.Error({}, "target '" + flags.target + "' is not a Stage" +
+                           (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
+    return FinishFrontend(frontend);
   }
-  if (int code = session.Finish(); code != kExitOk) return code;  // prints warnings, if any
+  if (int code = FinishFrontend(frontend); code != kExitOk) return code;  // prints warnings, if any
 
-  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+  llvm::Expected<store::Store> store = store::Store::Open(flags.store_dir);
   if (!store) {
     Error(llvm::toString(store.takeError()));
     return kExitProgramError;
@@ -233,7 +220,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   }
   // This build's runc state and bundles: a later command that finds the dir unlocked knows
   // the build is dead, and kills and unmounts what it left (CleanStaleWorkDirs, which this
-  // command's Session already ran on the store).
+  // command already ran on the store).
   llvm::Expected<schedule::WorkDir> sandbox =
       schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
   if (!sandbox) {
@@ -285,9 +272,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
       bool network_step = network && network->is_boolean() && network->get<bool>();
       if (failed && (failed->op() == graph::Op::kDebian || network_step) && failed->origin().valid()) {
         llvm::consumeError(std::move(err));
-        diag::DiagnosticEngine diags;
-        diags.Error(failed->origin(), executor.failed_message());
-        diags.Print(std::cerr, session.sources());
+        frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
         return kExitProgramError;
       }
       Error(llvm::toString(std::move(err)));

@@ -26,6 +26,7 @@ struct BuildFlags {
   std::string context_dir;  // --context; "" for the file's dir (the current dir for stdin)
   std::map<std::string, std::string> build_args;         // --build-arg K=V
   std::map<std::string, std::string> build_contexts;     // --build-context NAME=SPEC
+  std::string store_dir;  // --store, else store::Store::DefaultRoot()
   int jobs = 0;
   bool no_cache = false;
   schedule::ProgressMode progress = schedule::ProgressMode::kAuto;
@@ -59,8 +60,8 @@ bool SecretFilesReadable(const std::map<std::string, std::string>& secrets);
 // --debian-mirror and
 // the Dockerfile frontend's --frontend, --context, --build-arg, --build-context, --target.
 void AddBuildOptions(po::options_description& options);
-// Reads them back (and -f, --arg, TARGET); Dockerfile flags on a Strata program are usage errors. --store is applied to $STRATA_STORE at once, so the
-// compiler's hash cache moves with it. Throws UsageError.
+// Reads them back (and -f, --arg, TARGET); Dockerfile flags on a Strata program are usage
+// errors. Throws UsageError.
 BuildFlags GetBuildFlags(const ParsedCommand& parsed);
 
 struct BuiltImage {

@@ -4,7 +4,8 @@
 
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
-#include "runtime/cli/dockerfile_target.h"
+#include "runtime/cli/base_images.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -22,17 +23,20 @@ int CheckCommand(const std::vector<std::string>& args) {
   if (!flags.dockerfile && !parsed.positional.empty())
     throw UsageError{"unexpected argument '" + parsed.positional[0] + "'\nusage: strata check [-f FILE]"};
 
-  Session session;
+  // Creates nothing on disk: no store, no hash cache (FrontendOptionsFor).
+  RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/false);
+  driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/false);
+  frontend_options.base_images = &base_images;
+  driver::Frontend frontend(frontend_options);
   // A Dockerfile is checked as a build lowers it: every stage the target needs, with its
   // context; the target is a Stage.
   if (flags.dockerfile) {
-    graph::LocalSourceHasher hasher(DefaultStoreDir() + "/local-hash-cache");
-    if (LowerDockerfileTarget(flags, session, hasher)) std::cout << "Stage\n";
-    return session.Finish();
+    std::vector<const graph::Node*> nodes;
+    if (LowerTarget(flags, frontend, nodes)) std::cout << "Stage\n";
+    return FinishFrontend(frontend);
   }
-  if (session.Load(flags.input.file) && session.Check())
-    std::cout << types::ToString(session.entry_type()) << "\n";
-  return session.Finish();
+  if (frontend.Load(flags.input.file) && frontend.Check()) std::cout << frontend.TypeText() << "\n";
+  return FinishFrontend(frontend);
 }
 
 }  // namespace strata::cli

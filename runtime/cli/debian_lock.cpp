@@ -4,7 +4,7 @@
 #include <ctime>
 #include <set>
 
-#include "compiler/eval/lockfile.h"
+#include "compiler/graph/lockfile.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
 #include "runtime/schedule/store_lease.h"
@@ -29,7 +29,7 @@ std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const 
     if (const nlohmann::json* packages = node->Find("packages"); packages && packages->is_array())
       for (const nlohmann::json& package : *packages)
         if (package.is_string()) request.packages.push_back(package.get<std::string>());
-    requests[eval::DebianLockKey(request.suite, request.arch, request.mirror, request.packages)] = request;
+    requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages)] = request;
   }
   return requests;
 }

@@ -19,7 +19,7 @@ struct DebianLockRequest {
   std::vector<std::string> packages;
 };
 
-// Every debian node reachable from the roots, by its lock key (eval::DebianLockKey).
+// Every debian node reachable from the roots, by its lock key (graph::DebianLockKey).
 std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const graph::Node*>& roots);
 
 // Resolves the request against the mirror's verified index (the request's mirror, else

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "runtime/cli/commands.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -14,17 +15,10 @@ int EvalCommand(const std::vector<std::string>& args) {
   if (parsed.positional.empty()) throw UsageError{"missing EXPR\nusage: " + usage};
   ProgramInput input = GetProgramInput(parsed.values);
 
-  Session session;
-  std::optional<eval::Value> self = session.Run(input);
-  if (!self) return session.Finish();
-
-  const syntax::Module* expr = session.loader().LoadBuffer("<expr>", parsed.positional[0]);
-  if (!expr || session.diags().has_errors()) return session.Finish();
-  session.checker().CheckWithSelf(expr->root, session.value_type());
-  if (session.diags().has_errors()) return session.Finish();
-  std::optional<eval::Value> value = session.evaluator().EvalWithSelf(expr->root, *self);
-  if (value && session.evaluator().Print(std::cout, *value)) std::cout << "\n";
-  return session.Finish();
+  // Creates nothing on disk: no store, no hash cache (FrontendOptionsFor).
+  driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
+  if (frontend.Run(input)) frontend.EvalExpression(parsed.positional[0], std::cout);
+  return FinishFrontend(frontend);
 }
 
 }  // namespace strata::cli

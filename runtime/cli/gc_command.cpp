@@ -9,7 +9,6 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
-#include "runtime/cli/session.h"
 #include "runtime/schedule/gc.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/schedule/store_lease.h"
@@ -38,9 +37,8 @@ int GcCommand(const std::vector<std::string>& args) {
   double keep_days = std::strtod(keep_text.c_str(), &end);
   if (keep_text.empty() || *end != '\0' || keep_days < 0)
     throw UsageError{"--keep-days " + keep_text + ": expected a non-negative number of days"};
-  if (parsed.values.count("store")) ::setenv("STRATA_STORE", parsed.values["store"].as<std::string>().c_str(), 1);
 
-  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+  llvm::Expected<store::Store> store = store::Store::Open(StoreDir(parsed.values));
   if (!store) {
     std::cerr << "strata: error: " << llvm::toString(store.takeError()) << "\n";
     return kExitProgramError;

@@ -5,7 +5,8 @@
 #include "compiler/graph/print.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
-#include "runtime/cli/dockerfile_target.h"
+#include "runtime/cli/base_images.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -27,29 +28,22 @@ int GraphCommand(const std::vector<std::string>& args) {
   GetFrontendFlags(parsed, flags);
   const std::string& target = flags.target;
 
-  Session session;
+  // Creates nothing on disk: no store, no hash cache (FrontendOptionsFor). A Dockerfile's
+  // graph is the one `strata build -f` builds: the same pipeline, the same keys.
+  RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/false);
+  driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/false);
+  frontend_options.base_images = &base_images;
+  driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
-  // A Dockerfile's graph is the one `strata build -f` builds: same context, same keys.
-  graph::LocalSourceHasher dockerfile_hasher(flags.dockerfile ? DefaultStoreDir() + "/local-hash-cache" : "");
-  if (flags.dockerfile) {
-    const graph::Node* node = LowerDockerfileTarget(flags, session, dockerfile_hasher);
-    if (!node) return session.Finish();
-    nodes.push_back(node);
-  } else {
-    std::optional<eval::Value> root = session.Run(flags.input);
-    if (!root) return session.Finish();
-    std::optional<eval::Value> selected = session.evaluator().SelectPath(*root, SplitTarget(target));
-    if (!selected) return session.Finish();
-    if (!session.evaluator().CollectNodes(*selected, nodes)) return session.Finish();
-  }
+  if (!LowerTarget(flags, frontend, nodes)) return FinishFrontend(frontend);
   if (nodes.empty()) {
-    session.diags().Error({}, "target '" + target + "' holds no stage or artifact");
-    return session.Finish();
+    frontend.Error({}, "target '" + target + "' holds no stage or artifact");
+    return FinishFrontend(frontend);
   }
   if (format == "text") graph::PrintText(std::cout, nodes);
   if (format == "json") graph::PrintJson(std::cout, nodes);
   if (format == "dot") graph::PrintDot(std::cout, nodes);
-  return session.Finish();
+  return FinishFrontend(frontend);
 }
 
 }  // namespace strata::cli

@@ -4,16 +4,11 @@
 #include <fstream>
 #include <iostream>
 
-#include "compiler/dockerfile/dockerignore.h"
-#include "compiler/dockerfile/dump.h"
-#include "compiler/dockerfile/lower.h"
-#include "compiler/dockerfile/parser.h"
-#include "compiler/dockerfile/translate.h"
-#include "compiler/eval/builtins.h"
-#include "compiler/eval/lockfile.h"
+#include "compiler/driver/dockerfile_import.h"
 #include "compiler/graph/print.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -56,90 +51,35 @@ int ImportCommand(const std::vector<std::string>& args) {
   if (parsed.positional.empty()) throw UsageError{"missing the Dockerfile\nusage: " + usage};
   std::string path = parsed.positional[0];
 
-  diag::SourceManager sources;
-  diag::DiagnosticEngine diags;
-  auto finish = [&](int ok_code) {
-    diags.Print(std::cerr, sources);
-    return diags.has_errors() ? kExitProgramError : ok_code;
-  };
-  std::string reason;
-  std::optional<diag::FileId> file = sources.AddFile(path, &reason);
-  if (!file) {
-    std::cerr << "strata: error: cannot read " << path << ": " << reason << "\n";
-    return kExitProgramError;
-  }
+  std::string store_dir = StoreDir(parsed.values);
+  // Base images' configs as `strata build -f` sees them (a registry image's config is pulled
+  // when a registry answers), so that the translation and --graph keep the build's keys.
+  RegistryBaseImages base_images(store_dir, /*may_create_store=*/true);
+  driver::FrontendOptions frontend_options = FrontendOptionsFor(store_dir, /*writes=*/true);
+  frontend_options.base_images = &base_images;
+  driver::Frontend frontend(frontend_options);
   // The dump is BuildKit's parser output: instruction checks (unknown flags, an incomplete
   // HEALTHCHECK) are not part of it, as they are not of BuildKit's.
   if (parsed.values["dump-ast"].as<bool>()) {
-    std::optional<dockerfile::Dockerfile> syntax =
-        dockerfile::ParseDockerfileSyntax(sources, *file, diags);
-    if (!syntax) return finish(kExitProgramError);
-    dockerfile::DumpAst(std::cout, *syntax);
-    return finish(kExitOk);
+    driver::DumpDockerfileAst(frontend, path, std::cout);
+    return FinishFrontend(frontend);
   }
-  std::optional<dockerfile::Dockerfile> dockerfile = dockerfile::ParseDockerfile(sources, *file, diags);
-  if (!dockerfile) return finish(kExitProgramError);
-
-  dockerfile::TranslateOptions translate;
-  std::string absolute = dockerfile::AbsolutePath(path);
-  translate.context_dir = parsed.values.count("context")
-                              ? dockerfile::AbsolutePath(parsed.values["context"].as<std::string>())
-                              : absolute.substr(0, absolute.find_last_of('/'));
-  if (translate.context_dir.empty()) translate.context_dir = "/";
-  translate.context_exclude =
-      dockerfile::ReadDockerignore(dockerfile::FindDockerignore(absolute, translate.context_dir));
-  if (parsed.values.count("target")) translate.target = parsed.values["target"].as<std::string>();
-  translate.build_args = KeyValues(parsed.values, "build-arg");
-  translate.build_contexts = KeyValues(parsed.values, "build-context");
-  translate.source_name = absolute.substr(absolute.find_last_of('/') + 1);
-  std::string output = parsed.values.count("output") ? parsed.values["output"].as<std::string>() : "";
-  if (!output.empty()) {
-    std::string out_abs = dockerfile::AbsolutePath(output);
-    translate.output_dir = out_abs.substr(0, out_abs.find_last_of('/'));
-    if (translate.output_dir.empty()) translate.output_dir = "/";
-  }
-  for (std::string_view name : eval::BuiltinNames()) translate.reserved_names.emplace_back(name);
-  // Base images' Env, for `$VAR` in ENV and friends: as `strata build -f` sees it, so that the
-  // translation keeps the keys (a registry image's config is pulled when a registry answers).
-  std::shared_ptr<const eval::Lockfile> lockfile;
-  if (llvm::Expected<std::optional<eval::Lockfile>> lock = eval::Lockfile::Load(eval::LockfilePathFor(path)); !lock)
-    llvm::consumeError(lock.takeError());
-  else if (*lock)
-    lockfile = std::make_shared<const eval::Lockfile>(std::move(**lock));
-  BaseImages bases(translate.build_contexts, lockfile);
-  translate.base_image_env = bases.EnvFunction();
-
+  driver::ImportOptions import;
+  import.input.dockerfile = path;
+  if (parsed.values.count("context")) import.input.context_dir = parsed.values["context"].as<std::string>();
+  if (parsed.values.count("target")) import.input.target = parsed.values["target"].as<std::string>();
+  import.input.build_args = KeyValues(parsed.values, "build-arg");
+  import.input.build_contexts = KeyValues(parsed.values, "build-context");
   if (parsed.values["graph"].as<bool>()) {
-    // The same lowering `strata build -f` does, for comparing keys with the translation's.
-    graph::Graph graph;
-    graph::LocalSourceHasher hasher;
-    dockerfile::LowerOptions lower;
-    lower.base_image_env = translate.base_image_env;
-    lower.build_args = translate.build_args;
-    lower.target = translate.target;
-    std::string error;
-    lower.context = dockerfile::MakeContextNode(graph, hasher, translate.context_dir,
-                                                translate.context_exclude, error);
-    if (!lower.context) {
-      std::cerr << "strata: cannot read the build context: " << error << "\n";
-      return kExitProgramError;
-    }
-    for (const auto& [name, spec] : translate.build_contexts) {
-      const graph::Node* node = dockerfile::MakeBuildContextNode(spec, graph, hasher, error);
-      if (!node) {
-        std::cerr << "strata: cannot read build context \"" << name << "\": " << error << "\n";
-        return kExitProgramError;
-      }
-      lower.build_contexts[name] = node;
-    }
-    lower.hasher = &hasher;
-    const graph::Node* root = dockerfile::LowerDockerfile(*dockerfile, lower, graph, diags);
+    // The graph `strata build -f` builds: the one pipeline, pinned by the same strata.lock.
+    const graph::Node* root = frontend.LowerDockerfile(import.input);
     if (root) graph::PrintText(std::cout, {root});
-    return finish(kExitOk);
+    return FinishFrontend(frontend);
   }
-
-  std::optional<std::string> program = dockerfile::TranslateDockerfile(*dockerfile, translate, diags);
-  if (!program) return finish(kExitProgramError);
+  std::string output = parsed.values.count("output") ? parsed.values["output"].as<std::string>() : "";
+  import.output_file = output;
+  std::optional<std::string> program = driver::TranslateDockerfile(frontend, import);
+  if (!program) return FinishFrontend(frontend);
   if (output.empty()) {
     std::cout << *program;
   } else {
@@ -159,7 +99,7 @@ int ImportCommand(const std::vector<std::string>& args) {
       return kExitProgramError;
     }
   }
-  return finish(kExitOk);
+  return FinishFrontend(frontend);
 }
 
 }  // namespace strata::cli

@@ -8,12 +8,12 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/eval/lockfile.h"
+#include "compiler/graph/lockfile.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/debian_lock.h"
 #include "runtime/cli/network_lock.h"
-#include "runtime/cli/session.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 #include "runtime/oci/registry.h"
 
@@ -57,9 +57,7 @@ int LockCommand(const std::vector<std::string>& args) {
       "store", po::value<std::string>()->value_name("DIR"),
       "the store (for the local-source hash cache)");
   ParsedCommand parsed = ParseCommand(usage, options, args, 0);
-  // The session keeps its hash cache in the store, so --store must be in place before it starts.
-  if (parsed.values.count("store"))
-    ::setenv("STRATA_STORE", parsed.values["store"].as<std::string>().c_str(), 1);
+  std::string store_dir = StoreDir(parsed.values);
   std::vector<std::string> updates;
   if (parsed.values.count("update"))
     updates = parsed.values["update"].as<std::vector<std::string>>();
@@ -77,13 +75,12 @@ int LockCommand(const std::vector<std::string>& args) {
   ProgramInput input = GetProgramInput(parsed.values);
   if (!SecretFilesReadable(secrets)) return kExitProgramError;
 
-  Session session;
   // A network step without a hash is what this command is here to lock: not an error.
-  session.evaluator().set_lock_policy(eval::LockPolicy::kLocking);
-  std::optional<eval::Value> root = session.Run(input);
-  if (!root) return session.Finish();
+  driver::FrontendOptions frontend_options = FrontendOptionsFor(store_dir, /*writes=*/true);
+  frontend_options.lock_policy = graph::LockPolicy::kLocking;
+  driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
-  if (!session.evaluator().CollectNodes(*root, nodes)) return session.Finish();
+  if (!frontend.Run(input) || !frontend.CollectTargets({}, nodes)) return FinishFrontend(frontend);
   std::set<std::string> refs = PulledRefs(nodes);
   std::map<std::string, DebianLockRequest> debian_requests = DebianRequests(nodes);
   for (const std::string& update : updates)
@@ -94,13 +91,13 @@ int LockCommand(const std::vector<std::string>& args) {
                        "\" (it uses: " + (used.empty() ? "none" : used) + ")"};
     }
 
-  std::string path = eval::LockfilePathFor(session.entry()->path);
-  llvm::Expected<std::optional<eval::Lockfile>> loaded = eval::Lockfile::Load(path);
+  std::string path = graph::LockfilePathFor(frontend.entry_path());
+  llvm::Expected<std::optional<graph::Lockfile>> loaded = graph::Lockfile::Load(path);
   if (!loaded) {
     std::cerr << "strata: " << llvm::toString(loaded.takeError()) << "\n";
     return kExitProgramError;
   }
-  eval::Lockfile old_lock = loaded->value_or(eval::Lockfile());
+  graph::Lockfile old_lock = loaded->value_or(graph::Lockfile());
 
   if (check) {
     int problems = 0;
@@ -125,14 +122,14 @@ int LockCommand(const std::vector<std::string>& args) {
         ++problems;
       }
     for (const graph::Node* node : UnpinnedNetworkSteps(nodes)) {
-      std::cerr << "strata: " << path << ": the network step at " << NodeLocation(session, node) << " is not locked\n";
+      std::cerr << "strata: " << path << ": the network step at " << NodeLocation(frontend, node) << " is not locked\n";
       ++problems;
     }
     if (problems) std::cerr << "strata: run `strata lock` to update " << path << "\n";
     return problems ? kExitProgramError : kExitOk;
   }
 
-  eval::Lockfile lock;
+  graph::Lockfile lock;
   bool failed = false;
   for (const std::string& ref : refs) {
     std::string old_digest = old_lock.Lookup(ref);
@@ -157,7 +154,7 @@ int LockCommand(const std::vector<std::string>& args) {
   }
   // Debian bases: resolved against the mirror's verified index (which enters the store).
   if (!debian_requests.empty()) {
-    llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+    llvm::Expected<store::Store> store = store::Store::Open(store_dir);
     if (!store) {
       std::cerr << "strata: " << llvm::toString(store.takeError()) << "\n";
       return kExitProgramError;
@@ -196,7 +193,7 @@ int LockCommand(const std::vector<std::string>& args) {
     }
   }
   // Network steps last: their keys depend on the bases locked above.
-  if (int code = LockNetworkSteps(input, path, lock, update_network, secrets); code != kExitOk) return code;
+  if (int code = LockNetworkSteps(input, store_dir, path, lock, update_network, secrets); code != kExitOk) return code;
   std::cout << path << "\n";
   return kExitOk;
 }

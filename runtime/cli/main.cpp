@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/heap_tuning.h"
-#include "compiler/support/large_stack.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 
@@ -51,7 +49,7 @@ CommandFunction FindCommand(const std::string& name) {
 
 int main(int argc, char** argv) {
   using namespace strata::cli;
-  strata::support::TuneHeap();
+  strata::driver::TuneHeap();
   std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     (words.empty() ? std::cerr : std::cout) << kUsage;
@@ -70,7 +68,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   try {
     // Deeply nested input is legal up to the phases' depth guards; give them room.
-    strata::support::RunOnLargeStack([&] { exit_code = command(args); });
+    strata::driver::RunOnFrontendStack([&] { exit_code = command(args); });
   } catch (const UsageError& error) {
     std::cerr << "strata: " << error.message << "\n";
     return kExitUsage;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "compiler/graph/ops.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/executor.h"
@@ -62,14 +63,11 @@ std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const gra
   return found;
 }
 
-std::string NodeLocation(Session& session, const graph::Node* node) {
-  diag::SourceRange origin = node->origin();
-  if (!origin.valid()) return "";
-  diag::LineCol at = session.sources().Position(origin.file, origin.begin);
-  return session.sources().Name(origin.file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.col);
+std::string NodeLocation(const driver::Frontend& frontend, const graph::Node* node) {
+  return node->origin().valid() ? frontend.Location(node->origin()) : "";
 }
 
-int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun,
+int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets) {
   std::string before = LockFileText(lock_path);
   auto fail = [&](const std::string& message) {
@@ -82,12 +80,12 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
   std::optional<schedule::StoreLease> lease;
   std::optional<schedule::WorkDir> sandbox;
   for (int round = 0; round < 64; ++round) {
-    Session session;
-    session.evaluator().set_lock_policy(eval::LockPolicy::kLocking);
-    std::optional<eval::Value> root = session.Run(input);
+    driver::FrontendOptions frontend_options = FrontendOptionsFor(store_dir, /*writes=*/true);
+    frontend_options.lock_policy = graph::LockPolicy::kLocking;
+    driver::Frontend frontend(frontend_options);
     std::vector<const graph::Node*> nodes;
-    if (!root || !session.evaluator().CollectNodes(*root, nodes)) {
-      session.Finish();
+    if (!frontend.Run(input) || !frontend.CollectTargets({}, nodes)) {
+      FinishFrontend(frontend);
       return fail("the program did not evaluate; strata.lock is unchanged");
     }
     // Every unpinned network step, and those ready now (none below them).
@@ -96,7 +94,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
     for (const graph::Node* node : unpinned)
       if (!HasUnpinnedBelow(node, memo)) ready.push_back(node);
     if (unpinned.empty()) {
-      const std::set<std::string>& used = session.evaluator().network_keys();
+      const std::set<std::string>& used = frontend.network_keys();
       std::vector<std::string> stale;
       for (const auto& [key, entry] : lock.network())
         if (!used.count(key)) stale.push_back(key);
@@ -106,10 +104,10 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
       }
       if (!stale.empty())
         if (llvm::Error err = lock.Save(lock_path)) return fail(llvm::toString(std::move(err)));
-      return session.Finish();
+      return FinishFrontend(frontend);
     }
     if (!store) {
-      llvm::Expected<store::Store> opened = store::Store::Open(DefaultStoreDir());
+      llvm::Expected<store::Store> opened = store::Store::Open(store_dir);
       if (!opened) return fail(llvm::toString(opened.takeError()));
       store = std::make_unique<store::Store>(std::move(*opened));
       llvm::Expected<schedule::StoreLease> acquired = schedule::StoreLease::Acquire(
@@ -130,7 +128,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, ev
     options.no_cache = rerun;
     options.secrets = secrets;
     for (const graph::Node* step : ready) {
-      std::string where = NodeLocation(session, step);
+      std::string where = NodeLocation(frontend, step);
       schedule::Executor executor(*store, runner, options);
       llvm::Expected<schedule::NodeOutput> built = executor.Build(step);
       if (!built) return fail("cannot lock the network step at " + where + ": " + llvm::toString(built.takeError()));

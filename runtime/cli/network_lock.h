@@ -1,13 +1,14 @@
 // `strata lock` for network steps: each `runWith { network = true; }` step without a sha256
-// is built and the hash of its output recorded in strata.lock (eval::Lockfile::SetNetwork).
+// is built and the hash of its output recorded in strata.lock (graph::Lockfile::SetNetwork).
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "compiler/eval/lockfile.h"
-#include "runtime/cli/session.h"
+#include "compiler/graph/lockfile.h"
+#include "compiler/driver/frontend.h"
+#include "runtime/cli/options.h"
 
 namespace strata::cli {
 
@@ -18,7 +19,7 @@ namespace strata::cli {
 // step locked. `rerun` (--update-network) runs the steps even when the store has their output.
 // `secrets` (id → file, from --secret) are mounted into the steps that declare them, as in a build.
 // Returns an exit code; on failure the lock file is as it was before the call.
-int LockNetworkSteps(const ProgramInput& input, const std::string& lock_path, eval::Lockfile& lock, bool rerun,
+int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets);
 
 // The network steps without sha256 or lock entry among the roots and their inputs.
@@ -29,6 +30,6 @@ std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const gra
 std::string LockFileText(const std::string& path);
 
 // Where a node was made, as FILE:LINE:COL ("" when it has no source).
-std::string NodeLocation(Session& session, const graph::Node* node);
+std::string NodeLocation(const driver::Frontend& frontend, const graph::Node* node);
 
 }  // namespace strata::cli

@@ -3,7 +3,10 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <iostream>
+
+#include "runtime/store/store.h"
 
 namespace strata::cli {
 
@@ -21,6 +24,32 @@ ProgramInput GetProgramInput(const po::variables_map& values) {
   if (values.count("file")) input.file = values["file"].as<std::string>();
   if (values.count("arg")) input.args = values["arg"].as<std::vector<std::string>>();
   return input;
+}
+
+std::string StoreDir(const po::variables_map& values) {
+  if (!values.count("store")) return store::Store::DefaultRoot();
+  std::string dir = values["store"].as<std::string>();
+  if (dir.empty()) throw UsageError{"--store needs a directory"};
+  return dir;
+}
+
+driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool writes) {
+  driver::FrontendOptions options;
+  std::string cache = store_dir + "/local-hash-cache";
+  std::string parse_cache = store_dir + "/parse-cache";
+  struct stat st;
+  if (writes) {
+    // 0700, as Store::Open makes it (docs/store.md, "Who may read the store").
+    if (::mkdir(store_dir.c_str(), 0700) == 0 || errno == EEXIST) {
+      options.hash_cache_path = cache;
+      options.parse_cache_dir = parse_cache;
+    }
+  } else {
+    // Read-only commands use the caches of a store that exists; they create neither.
+    if (::stat(cache.c_str(), &st) == 0 && S_ISREG(st.st_mode)) options.hash_cache_path = cache;
+    if (::stat(parse_cache.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) options.parse_cache_dir = parse_cache;
+  }
+  return options;
 }
 
 bool IsStrataProgramPath(const std::string& path) {

@@ -6,11 +6,32 @@
 
 #include <boost/program_options.hpp>
 
-#include "runtime/cli/session.h"
+#include "compiler/driver/frontend.h"
 
 namespace strata::cli {
 
 namespace po = boost::program_options;
+
+// Exit codes of every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitProgramError = 1;
+inline constexpr int kExitUsage = 2;
+
+// Thrown for usage errors (bad flags, a malformed --arg); main prints it and exits 2.
+using UsageError = driver::UsageError;
+// `-f FILE` (a file, or a directory holding build.strata) and `--arg K=V` values.
+using ProgramInput = driver::ProgramInput;
+
+// The store a command uses: its --store (an empty one is a usage error), else the default
+// (store::Store::DefaultRoot, the one place that decides it). Settings travel as values from
+// here on, never through the environment.
+std::string StoreDir(const po::variables_map& values);
+
+// The front end's options for a command on `store_dir`. A command that `writes` (build, lock,
+// import) keeps the local-source hash cache in the store, creating the store's directory;
+// one that only reads (check, eval, graph, parse) creates nothing on disk: it reads an
+// existing cache and otherwise keeps the hashes in memory.
+driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool writes);
 
 // A command's parsed flags and positional arguments.
 struct ParsedCommand {

@@ -1,8 +1,8 @@
 // `strata parse [-f FILE]`: print the AST of one file (for debugging and golden tests).
 #include <iostream>
 
-#include "compiler/syntax/ast_print.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -13,10 +13,10 @@ int ParseCommand(const std::vector<std::string>& args) {
   ParsedCommand parsed = cli::ParseCommand("strata parse [-f FILE]", options, args, 0);
   ProgramInput input = GetProgramInput(parsed.values);
 
-  Session session;
-  session.Load(input.file);
-  if (session.entry()) syntax::PrintAst(std::cout, session.entry()->root);
-  return session.Finish();
+  driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
+  frontend.Load(input.file);
+  frontend.PrintAst(std::cout);
+  return FinishFrontend(frontend);
 }
 
 }  // namespace strata::cli

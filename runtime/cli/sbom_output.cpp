@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "runtime/cli/session.h"
+#include "runtime/cli/options.h"
 #include "runtime/oci/image_json.h"
 #include "runtime/oci/image_writer.h"
 #include "runtime/sbom/layout_referrer.h"

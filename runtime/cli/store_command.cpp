@@ -9,7 +9,6 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
-#include "runtime/cli/session.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/schedule/store_lease.h"
@@ -95,10 +94,9 @@ int StoreCommand(const std::vector<std::string>& args) {
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   if (parsed.positional.empty() || parsed.positional[0] != "verify")
     throw UsageError{"usage: " + usage};
-  if (parsed.values.count("store")) ::setenv("STRATA_STORE", parsed.values["store"].as<std::string>().c_str(), 1);
   bool repair = parsed.values["repair"].as<bool>();
 
-  llvm::Expected<store::Store> store = store::Store::Open(DefaultStoreDir());
+  llvm::Expected<store::Store> store = store::Store::Open(StoreDir(parsed.values));
   if (!store) {
     std::cerr << "strata: error: " << llvm::toString(store.takeError()) << "\n";
     return kExitProgramError;

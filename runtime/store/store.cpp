@@ -76,9 +76,14 @@ llvm::Error BadName(llvm::StringRef what, llvm::StringRef name) {
 }  // namespace
 
 std::string Store::DefaultRoot() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/strata";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.cache/strata";
+  return DefaultRoot(std::getenv("STRATA_STORE"), std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+}
+
+std::string Store::DefaultRoot(const char* strata_store, const char* xdg_cache_home, const char* home) {
+  if (strata_store && *strata_store) return strata_store;
+  if (xdg_cache_home && *xdg_cache_home) return std::string(xdg_cache_home) + "/strata";
+  if (home && *home) return std::string(home) + "/.cache/strata";
+  return "/tmp/strata-cache";
 }
 
 llvm::Expected<Store> Store::Open(const std::string& root) {

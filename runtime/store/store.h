@@ -26,8 +26,11 @@ class Store {
  public:
   // Creates the layout if needed and removes temp files of dead writers.
   static llvm::Expected<Store> Open(const std::string& root);
-  // $XDG_CACHE_HOME/strata, else $HOME/.cache/strata.
+  // The one place the default store is decided (a command's --store overrides it):
+  // $STRATA_STORE, else $XDG_CACHE_HOME/strata, else $HOME/.cache/strata, else
+  // /tmp/strata-cache. The second form takes the variables' values (null when unset).
   static std::string DefaultRoot();
+  static std::string DefaultRoot(const char* strata_store, const char* xdg_cache_home, const char* home);
 
   const std::string& Root() const { return root_; }
 

@@ -40,4 +40,12 @@ set -e
 expect_contains "$T/err" "build.strata:8:"
 expect_contains "$T/err" 'run `strata lock`'
 
+# A Dockerfile's unpinned FROM is named at the FROM's line:col (not at line 1).
+printf '# an unpinned base\nARG TAG=latest\n  FROM 127.0.0.1:9/nothing:${TAG}\nRUN true\n' >"$T/w/Dockerfile"
+rc=0
+build --locked -f Dockerfile || rc=$?
+[ $rc = 1 ] || { cat "$T/err"; fail "an unpinned FROM under --locked: exit $rc"; }
+expect_contains "$T/err" 'Dockerfile:3:3: error: --locked: image "127.0.0.1:9/nothing:latest" (a FROM) is not pinned'
+expect_not_contains "$T/err" 'Dockerfile:1:'
+
 echo PASS

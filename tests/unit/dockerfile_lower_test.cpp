@@ -9,6 +9,7 @@
 
 #include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower.h"
+#include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/dockerfile/parser.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/ops.h"
@@ -46,13 +47,13 @@ Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph,
   ws.Write("Dockerfile", dockerfile);
   diag::SourceManager sources;
   diag::DiagnosticEngine diags;
-  DockerfileFileOptions file;
+  dockerfile::DockerfileInput file;
   file.dockerfile = ws.Context() + "/Dockerfile";
   file.build_args = options.build_args;
   file.target = options.target;
   graph::LocalSourceHasher hasher;
   Lowered out;
-  out.root = LowerDockerfileFile(file, graph, hasher, sources, diags);
+  out.root = driver::LowerDockerfileInput(file, {}, graph, hasher, sources, diags);
   out.errors = diags.Format(sources);
   if (out.root) {
     std::ostringstream text;
@@ -278,6 +279,11 @@ TEST_CASE("dockerfile lower: the dockerfile and ignore builtins", "[dockerfile][
   Lowered direct = Lower(ws, "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY --from=build /out /out\n", graph);
   REQUIRE(direct.root);
   eval::testing::EvalFixture fixture;
+  // The builtin reaches the driver's pipeline through the evaluator's hook (the driver sets it).
+  graph::LocalSourceHasher hasher;
+  fixture.evaluator().set_dockerfile_lowerer([&](const DockerfileInput& input, diag::DiagnosticEngine& diags) {
+    return driver::LowerDockerfileInput(input, {}, fixture.graph(), hasher, fixture.loader().sources(), diags);
+  });
   std::string df = ws.Context() + "/Dockerfile";
   std::optional<eval::Value> final_stage = fixture.Eval("(dockerfile " + df + " { }).final");
   INFO(fixture.Formatted());

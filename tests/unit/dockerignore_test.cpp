@@ -9,6 +9,7 @@
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower.h"
+#include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/graph/print.h"
@@ -41,11 +42,11 @@ struct Context {
     Write(name, dockerfile);
     diag::SourceManager sources;
     diag::DiagnosticEngine diags;
-    DockerfileFileOptions file;
+    dockerfile::DockerfileInput file;
     file.dockerfile = (dir / name).string();
     graph::Graph graph;
     graph::LocalSourceHasher hasher;
-    const graph::Node* root = LowerDockerfileFile(file, graph, hasher, sources, diags);
+    const graph::Node* root = driver::LowerDockerfileInput(file, {}, graph, hasher, sources, diags);
     if (errors) *errors = diags.Format(sources);
     return root ? root->key().Hex() : "";
   }

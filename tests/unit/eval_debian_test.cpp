@@ -2,7 +2,7 @@
 // the call, takes a locked resolution from strata.lock, and has a pinned key.
 #include <catch2/catch.hpp>
 
-#include "compiler/eval/lockfile.h"
+#include "compiler/graph/lockfile.h"
 #include "compiler/graph/ops.h"
 #include "tests/unit/eval_fixture.h"
 
@@ -62,15 +62,15 @@ TEST_CASE("debian: a package list that is not a list of strings is a type error"
 }
 
 TEST_CASE("debian: a lock entry goes into the node", "[eval][debian]") {
-  strata::eval::Lockfile lock;
+  strata::graph::Lockfile lock;
   nlohmann::json resolution = {{"release", {{"date", "d"}, {"sha256", std::string(64, 'b')}}},
                                {"packages", nlohmann::json::array({{{"name", "a"}, {"version", "1"}, {"arch", "amd64"},
                                                                     {"filename", "pool/a.deb"}, {"size", 3},
                                                                     {"sha256", std::string(64, 'a')}}})}};
-  CHECK(strata::eval::DebianLockKey("bookworm", "amd64", "", {"b", "a", "b"}) == "bookworm/amd64 a b");
-  CHECK(strata::eval::DebianLockKey("bookworm", "amd64", "http://m", {"a"}) == "bookworm/amd64 a @http://m");
+  CHECK(strata::graph::DebianLockKey("bookworm", "amd64", "", {"b", "a", "b"}) == "bookworm/amd64 a b");
+  CHECK(strata::graph::DebianLockKey("bookworm", "amd64", "http://m", {"a"}) == "bookworm/amd64 a @http://m");
   lock.SetDebian("bookworm/amd64 a", resolution);
-  llvm::Expected<strata::eval::Lockfile> reread = strata::eval::Lockfile::Parse(lock.Serialize(), "strata.lock");
+  llvm::Expected<strata::graph::Lockfile> reread = strata::graph::Lockfile::Parse(lock.Serialize(), "strata.lock");
   REQUIRE(static_cast<bool>(reread));
   CHECK(reread->LookupDebian("bookworm/amd64 a") == resolution);
   EvalFixture f;
@@ -82,7 +82,7 @@ TEST_CASE("debian: a lock entry goes into the node", "[eval][debian]") {
   // A lock entry without a package's sha256 is refused when the lockfile is read.
   resolution["packages"][0].erase("sha256");
   lock.SetDebian("bookworm/amd64 a", resolution);
-  llvm::Expected<strata::eval::Lockfile> bad = strata::eval::Lockfile::Parse(lock.Serialize(), "strata.lock");
+  llvm::Expected<strata::graph::Lockfile> bad = strata::graph::Lockfile::Parse(lock.Serialize(), "strata.lock");
   REQUIRE(!static_cast<bool>(bad));
   CHECK_THAT(llvm::toString(bad.takeError()), Catch::Contains("has no \"sha256\""));
 }

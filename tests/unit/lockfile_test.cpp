@@ -1,6 +1,6 @@
 // strata.lock: parsing and its errors, canonical sorted output, atomic saving, and the `image`
 // builtin taking its digest from the lock (so the lock changes the keys).
-#include "compiler/eval/lockfile.h"
+#include "compiler/graph/lockfile.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,7 +10,7 @@
 #include "compiler/graph/node.h"
 #include "tests/unit/eval_fixture.h"
 
-using strata::eval::Lockfile;
+using strata::graph::Lockfile;
 using strata::eval::Value;
 using strata::eval::ValueKind;
 using strata::eval::testing::EvalFixture;
@@ -96,8 +96,8 @@ TEST_CASE("lockfile: Save replaces the file atomically and Load reads it back", 
   size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   CHECK(files == 1);  // no temp file left behind
-  CHECK(strata::eval::LockfilePathFor(dir + "/build.strata") == path);
-  CHECK(strata::eval::LockfilePathFor("build.strata") == "strata.lock");
+  CHECK(strata::graph::LockfilePathFor(dir + "/build.strata") == path);
+  CHECK(strata::graph::LockfilePathFor("build.strata") == "strata.lock");
   std::filesystem::remove_all(dir);
 }
 

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace strata::eval {
+namespace strata::graph {
 
 inline constexpr int kLockfileVersion = 1;
 inline constexpr const char* kLockfileName = "strata.lock";
@@ -83,4 +83,4 @@ bool IsImageDigest(llvm::StringRef digest);
 // The lockfile of an entry file: strata.lock in the entry file's directory.
 std::string LockfilePathFor(const std::string& entry_file);
 
-}  // namespace strata::eval
+}  // namespace strata::graph

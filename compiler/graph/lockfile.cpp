@@ -1,5 +1,5 @@
 // strata.lock: parsing, canonical printing and atomic saving.
-#include "compiler/eval/lockfile.h"
+#include "compiler/graph/lockfile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <sstream>
 #include <vector>
 
-namespace strata::eval {
+namespace strata::graph {
 namespace {
 
 llvm::Error Fail(llvm::StringRef path, const llvm::Twine& message) {
@@ -182,4 +182,4 @@ llvm::Error Lockfile::Save(const std::string& path) const {
   return llvm::Error::success();
 }
 
-}  // namespace strata::eval
+}  // namespace strata::graph
