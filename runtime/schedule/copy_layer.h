@@ -15,6 +15,7 @@ namespace strata::schedule {
 
 struct CopyRequest {
   std::string source;       // host path of the artifact: a file, directory or symlink
+  std::string name;         // the file's name in a directory dest, when not source's base name
   bool local = false;       // the user's files: modes normalised, `.git` skipped
   bool keep_modes = false;  // local files whose modes are kept as on disk (not normalised)
   std::string dest;         // as written; relative to workdir; "dir/" means "into dir"
