@@ -38,8 +38,8 @@ std::optional<long> ParseNumber(const std::string& text) {
   return value;
 }
 
-// Fields 3 and 4 of `name`'s line in an /etc/passwd or /etc/group text (uid and gid, or gid
-// and the member list's absence: the second is 0 when it is not a number).
+// Fields 3 and 4 of `name`'s line in an /etc/passwd or /etc/group text: in /etc/passwd the
+// uid and the primary gid, in /etc/group the gid (the second, the member list, is unused).
 std::optional<std::pair<long, long>> LookupIds(const std::string& file, const std::string& name) {
   size_t start = 0;
   while (start < file.size()) {
