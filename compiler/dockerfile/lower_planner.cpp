@@ -22,6 +22,27 @@ nlohmann::json ShellOrArgv(const ExpandedInstruction& in, const std::vector<std:
   return nlohmann::json(argv);
 }
 
+// What containerd's platforms.Parse accepts (BuildKit refuses the rest): one to three
+// '/'-separated non-empty components of letters, digits, '_' and '-' (empty after expansion:
+// no platform, which BuildKit skips too).
+bool ValidPlatform(const std::string& platform) {
+  if (platform.empty()) return true;
+  size_t parts = 1;
+  bool empty = true;
+  for (char c : platform) {
+    if (c == '/') {
+      if (empty) return false;
+      ++parts;
+      empty = true;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !empty && parts <= 3;
+}
+
 }  // namespace
 
 std::string CleanSlashPath(std::string_view path) {
@@ -174,7 +195,10 @@ void Planner::PlanStage(size_t index) {
     if (!expanded.from->args.empty())
       if (auto t = SimpleTemplate(expanded.from->args[0].value, param_names_)) stage.base_template = *t;
   }
-  if (expanded.platform && *expanded.platform != options_.target_platform)
+  if (expanded.platform && !ValidPlatform(*expanded.platform))
+    diags_.Error(expanded.from->range, "failed to parse platform " + *expanded.platform +
+                                           ": expected os[/arch[/variant]] (letters, digits, '_' and '-')");
+  else if (expanded.platform && *expanded.platform != options_.target_platform)
     diags_.Warning(expanded.from->range, "FROM --platform=" + *expanded.platform +
                                              " is ignored: Strata builds for " + options_.target_platform);
 
@@ -361,6 +385,11 @@ void Planner::PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage) {
 bool Planner::ResolveFrom(const std::string& from, size_t current, diag::SourceRange at,
                           PlanSource& out) {
   std::string lower = ToLowerAscii(from);
+  if (current < expanded_->stages.size() && !expanded_->stages[current].name.empty() &&
+      expanded_->stages[current].name == lower) {
+    diags_.Error(at, "circular dependency detected on stage: " + lower);  // BuildKit's words
+    return false;
+  }
   for (size_t i = 0; i < current; ++i)
     if (!expanded_->stages[i].name.empty() && expanded_->stages[i].name == lower) {
       PlanStage(i);

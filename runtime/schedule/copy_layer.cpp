@@ -1,8 +1,6 @@
 // Docker's COPY semantics, built as a layer tree without starting a container.
 #include "runtime/schedule/copy_layer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,12 +8,14 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
 #include "runtime/oci/tree_scan.h"
+#include "runtime/schedule/extract_archive.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/layer_tree.h"
 #include "runtime/schedule/root_path.h"
@@ -38,14 +38,14 @@ std::optional<long> ParseNumber(const std::string& text) {
   return value;
 }
 
-// The numeric id of `name` in an /etc/passwd or /etc/group text (field 3).
-std::optional<long> LookupId(const std::optional<std::string>& file, const std::string& name) {
-  if (!file) return std::nullopt;
+// Fields 3 and 4 of `name`'s line in an /etc/passwd or /etc/group text: in /etc/passwd the
+// uid and the primary gid, in /etc/group the gid (the second, the member list, is unused).
+std::optional<std::pair<long, long>> LookupIds(const std::string& file, const std::string& name) {
   size_t start = 0;
-  while (start < file->size()) {
-    size_t end = file->find('\n', start);
-    if (end == std::string::npos) end = file->size();
-    std::string line = file->substr(start, end - start);
+  while (start < file.size()) {
+    size_t end = file.find('\n', start);
+    if (end == std::string::npos) end = file.size();
+    std::string line = file.substr(start, end - start);
     start = end + 1;
     std::vector<std::string> fields;
     size_t field_start = 0;
@@ -55,7 +55,11 @@ std::optional<long> LookupId(const std::optional<std::string>& file, const std::
       if (colon == std::string::npos) break;
       field_start = colon + 1;
     }
-    if (fields.size() >= 3 && fields[0] == name) return ParseNumber(fields[2]);
+    if (fields.size() < 3 || fields[0] != name) continue;
+    std::optional<long> first = ParseNumber(fields[2]);
+    if (!first) continue;
+    std::optional<long> second = fields.size() >= 4 ? ParseNumber(fields[3]) : std::nullopt;
+    return std::make_pair(*first, second.value_or(0));
   }
   return std::nullopt;
 }
@@ -96,124 +100,48 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
 }
 
-// An archive entry's path made relative to the extraction directory ("./a/../b" -> "b"; a
-// leading '/' is dropped, as tar does), or nullopt when `..` climbs out of it.
-std::optional<std::string> ArchivePath(const char* raw) {
-  std::vector<std::string> kept;
-  for (const std::string& part : PathSegments(raw ? raw : "")) {
-    if (part == ".") continue;
-    if (part == "..") {
-      if (kept.empty()) return std::nullopt;
-      kept.pop_back();
-    } else {
-      kept.push_back(part);
-    }
-  }
-  std::string path;
-  for (const std::string& part : kept) path += (path.empty() ? "" : "/") + part;
-  return path;
-}
-
-struct ReadArchiveDeleter {
-  void operator()(archive* handle) const { archive_read_free(handle); }
-};
-struct WriteArchiveDeleter {
-  void operator()(archive* handle) const { archive_write_free(handle); }
-};
-
-// Unpacks `request.source` (a tar, maybe compressed) into `target_dir`, an existing directory.
-llvm::Error ExtractArchive(const CopyRequest& request, const std::string& target_dir,
-                           const std::optional<std::pair<uid_t, gid_t>>& chown) {
-  std::unique_ptr<archive, ReadArchiveDeleter> reader(archive_read_new());
-  std::unique_ptr<archive, WriteArchiveDeleter> writer(archive_write_disk_new());
-  if (!reader || !writer) return CopyError("cannot allocate an archive reader");
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_format_gnutar(reader.get());
-  // The secure flags are a second line of defence behind ArchivePath: no `..`, nothing
-  // written through a symlink (so the paths below are canonical: no symlink on the way).
-  archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                                                   ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS);
-  std::unique_ptr<char, decltype(&std::free)> canonical(::realpath(target_dir.c_str(), nullptr), &std::free);
-  if (!canonical) return exec::ErrnoError(errno, "cannot resolve", target_dir);
-  const std::string root = canonical.get();
-  const std::string& file = request.source;
-  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
-    return CopyError("ADD " + request.dest + ": cannot read archive '" + file + "': " +
-                     archive_error_string(reader.get()));
-  while (true) {
-    archive_entry* entry = nullptr;
-    int status = archive_read_next_header(reader.get(), &entry);
-    if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN)
-      return CopyError("ADD " + request.dest + ": malformed archive: " + archive_error_string(reader.get()));
-    const char* raw = archive_entry_pathname(entry);
-    std::optional<std::string> path = ArchivePath(raw);
-    if (!path) return CopyError("ADD " + request.dest + ": archive entry '" + raw + "' escapes the destination");
-    if (path->empty()) continue;  // "./": the destination itself
-    if (const char* link = archive_entry_hardlink(entry)) {
-      std::optional<std::string> link_path = ArchivePath(link);
-      if (!link_path || link_path->empty())
-        return CopyError("ADD " + request.dest + ": hard link '" + raw + "' -> '" + link + "' escapes the destination");
-      archive_entry_copy_hardlink(entry, (root + "/" + *link_path).c_str());
-    }
-    archive_entry_copy_pathname(entry, (root + "/" + *path).c_str());
-    if (chown) {
-      archive_entry_set_uid(entry, chown->first);
-      archive_entry_set_gid(entry, chown->second);
-      archive_entry_set_uname(entry, nullptr);
-      archive_entry_set_gname(entry, nullptr);
-    }
-    if (!request.chmod.empty() && archive_entry_filetype(entry) != AE_IFLNK)
-      archive_entry_set_perm(entry, static_cast<mode_t>(std::stoul(request.chmod, nullptr, 8)));
-    status = archive_write_header(writer.get(), entry);
-    if (status >= ARCHIVE_WARN && archive_entry_size(entry) > 0) {
-      const void* block = nullptr;
-      size_t size = 0;
-      la_int64_t offset = 0;
-      while ((status = archive_read_data_block(reader.get(), &block, &size, &offset)) == ARCHIVE_OK)
-        if (archive_write_data_block(writer.get(), block, size, offset) < ARCHIVE_WARN) {
-          status = ARCHIVE_FATAL;
-          break;
-        }
-      if (status == ARCHIVE_EOF) status = ARCHIVE_OK;
-    }
-    if (status < ARCHIVE_WARN || archive_write_finish_entry(writer.get()) < ARCHIVE_WARN)
-      return CopyError("ADD " + request.dest + ": cannot extract '" + raw + "': " +
-                       (archive_error_string(writer.get()) ? archive_error_string(writer.get())
-                                                           : archive_error_string(reader.get())));
-  }
-  if (archive_write_close(writer.get()) != ARCHIVE_OK)
-    return CopyError("ADD " + request.dest + ": " + archive_error_string(writer.get()));
-  return llvm::Error::success();
-}
-
 }  // namespace
 
+// BuildKit's rules (its llb WithUser and the file op's user lookup): "root" and decimal
+// numbers are ids, an empty user is 0; a user name takes its uid and primary gid from
+// /etc/passwd, a group name its gid from /etc/group; a number alone is uid and gid. A name that
+// the file does not hold changes nothing (the user stays 0:0, the group keeps the user's gid),
+// as BuildKit does; a name with no /etc/passwd or /etc/group in the image is an error.
 llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root) {
   size_t colon = spec.find(':');
   std::string user = spec.substr(0, colon);
-  std::string group = colon == std::string::npos ? "" : spec.substr(colon + 1);
-  if (user.empty()) return CopyError("malformed chown '" + spec + "': expected user[:group]");
-  std::optional<long> uid = ParseNumber(user);
-  if (!uid) {
-    llvm::Expected<std::optional<std::string>> passwd = exec::ReadFileInRoot(root, "/etc/passwd");
+  std::optional<std::string> group;
+  if (colon != std::string::npos) group = spec.substr(colon + 1);
+  auto id_of = [](const std::string& text) -> std::optional<long> {
+    if (text == "root") return 0;
+    return ParseNumber(text);
+  };
+  auto read = [&](const char* path, const std::string& name) -> llvm::Expected<std::string> {
+    llvm::Expected<std::optional<std::string>> file = exec::ReadFileInRoot(root, path);
+    if (!file) return file.takeError();
+    if (!*file) return CopyError("chown " + spec + ": cannot look up '" + name + "': the image has no " + path);
+    return **file;
+  };
+  long uid = 0, gid = 0;
+  if (std::optional<long> id = id_of(user)) {
+    uid = gid = *id;
+  } else if (!user.empty()) {
+    llvm::Expected<std::string> passwd = read("/etc/passwd", user);
     if (!passwd) return passwd.takeError();
-    uid = LookupId(*passwd, user);
-    if (!uid) return CopyError("chown " + spec + ": unable to find user '" + user + "' in the image's /etc/passwd");
+    if (std::optional<std::pair<long, long>> ids = LookupIds(*passwd, user)) std::tie(uid, gid) = *ids;
   }
-  std::optional<long> gid = uid;  // Docker: a user without a group uses the uid as gid
-  if (!group.empty()) {
-    gid = ParseNumber(group);
-    if (!gid) {
-      llvm::Expected<std::optional<std::string>> groups = exec::ReadFileInRoot(root, "/etc/group");
+  if (group) {
+    if (std::optional<long> id = id_of(*group)) {
+      gid = *id;
+    } else if (!group->empty()) {
+      llvm::Expected<std::string> groups = read("/etc/group", *group);
       if (!groups) return groups.takeError();
-      gid = LookupId(*groups, group);
-      if (!gid) return CopyError("chown " + spec + ": unable to find group '" + group + "' in the image's /etc/group");
+      if (std::optional<std::pair<long, long>> ids = LookupIds(*groups, *group)) gid = ids->first;
+    } else {
+      gid = 0;  // "user:": an empty group name is id 0, as an empty user is
     }
   }
-  return std::make_pair(static_cast<uid_t>(*uid), static_cast<gid_t>(*gid));
+  return std::make_pair(static_cast<uid_t>(uid), static_cast<gid_t>(gid));
 }
 
 namespace {
@@ -237,7 +165,9 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   if (!request.chmod.empty()) {
     if (request.chmod.size() > 4 || request.chmod.find_first_not_of("01234567") != std::string::npos)
       return CopyError("malformed chmod '" + request.chmod + "': expected octal digits such as 755");
-    rules.chmod = static_cast<mode_t>(std::stoul(request.chmod, nullptr, 8));
+    // BuildKit (Docker 20.10) hands the number to Go's os.FileMode, where 04000, 02000 and
+    // 01000 are not the setuid, setgid and sticky bits: only the permission bits are applied.
+    rules.chmod = static_cast<mode_t>(std::stoul(request.chmod, nullptr, 8)) & 0777;
   }
   if (!request.exclude.empty() || !request.local_exclude.empty()) {
     std::vector<std::string> cleaned;
@@ -268,13 +198,18 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     // ADD of an archive: dest is a directory the entries are unpacked into.
     if (!S_ISREG(source.st_mode)) return CopyError("ADD " + dest + ": the archive is not a regular file");
     if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
-    std::optional<std::pair<uid_t, gid_t>> chown;
-    if (!request.chown.empty()) chown = std::make_pair(rules.uid, rules.gid);
     // The archive's entries have no file to point at: they are unpacked into the scratch
-    // directory and listed from there, under dest.
-    std::string unpacked = scratch_dir + "/unpacked";
+    // directory (over the image's view of dest) and listed from there, under dest.
+    ExtractRequest extract;
+    extract.archive = request.source;
+    extract.dest = dest;
+    extract.unpacked = scratch_dir + "/unpacked";
+    extract.view_base = parent_root + (*resolved == "/" ? "" : *resolved);
+    if (!request.chown.empty()) extract.chown = std::make_pair(rules.uid, rules.gid);
+    extract.chmod = rules.chmod;
+    const std::string& unpacked = extract.unpacked;
     if (::mkdir(unpacked.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", unpacked);
-    if (llvm::Error err = ExtractArchive(request, unpacked, chown)) return err;
+    if (llvm::Error err = ExtractArchive(extract)) return err;
     llvm::Expected<std::vector<oci::TreeEntry>> entries = oci::ScanTree(unpacked);
     if (!entries) return entries.takeError();
     std::string base = TarPath(*resolved);
@@ -301,8 +236,8 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
       dir.tar_path = target;
       dir.kind = oci::EntryKind::kDir;
       dir.mode = existed ? (in_parent.st_mode & 07777)
-                         : (rules.chmod         ? *rules.chmod
-                            : request.keep_modes ? 0755
+                         : (request.keep_modes   ? 0755  // with --chmod too, as BuildKit does
+                            : rules.chmod         ? *rules.chmod
                             : request.local      ? graph::NormalizedLocalMode(source.st_mode)
                                                  : (source.st_mode & 07777));
       dir.uid = existed ? in_parent.st_uid : rules.uid;
@@ -315,7 +250,7 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   std::string file = *resolved;
   if (into || dest_is_dir) {
     if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
-    file = (*resolved == "/" ? "" : *resolved) + "/" + BaseName(request.source);
+    file = (*resolved == "/" ? "" : *resolved) + "/" + (request.name.empty() ? BaseName(request.source) : request.name);
   } else {
     std::string parent = resolved->substr(0, resolved->find_last_of('/'));
     if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest)) return err;
@@ -325,6 +260,25 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   return AddTree(request.source, TarPath(file), rules, tree);
 }
 
+// BuildKit's copy merges into what the image holds without replacing across kinds: a
+// directory meeting a file or a symlink (even one to a directory) there, or a file or symlink
+// meeting a directory, fails the build (a file or symlink over a file or symlink replaces it).
+// Entries come sorted, parents first, and a parent that is a directory in both is checked
+// before its children, so each lstat sees no symlink on the way.
+llvm::Error CheckKindConflicts(const std::vector<oci::TreeEntry>& entries, const std::string& parent_root) {
+  for (const oci::TreeEntry& entry : entries) {
+    struct stat existing;
+    if (::lstat((parent_root + "/" + entry.tar_path).c_str(), &existing) != 0) continue;
+    bool is_dir = entry.kind == oci::EntryKind::kDir;
+    if (is_dir && !S_ISDIR(existing.st_mode))
+      return CopyError("cannot copy to non-directory: /" + entry.tar_path + " (it is a " +
+                       (S_ISLNK(existing.st_mode) ? "symlink" : "file") + " in the image)");
+    if (!is_dir && S_ISDIR(existing.st_mode))
+      return CopyError("cannot replace to directory /" + entry.tar_path + " with file");
+  }
+  return llvm::Error::success();
+}
+
 }  // namespace
 
 llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
@@ -332,7 +286,10 @@ llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& req
                                                          const std::string& scratch_dir) {
   LayerTree tree;
   if (llvm::Error err = AddCopy(request, parent_root, scratch_dir, tree)) return err;
-  return tree.Entries();
+  std::vector<oci::TreeEntry> entries = tree.Entries();
+  if (!request.extract)
+    if (llvm::Error err = CheckKindConflicts(entries, parent_root)) return err;
+  return entries;
 }
 
 }  // namespace strata::schedule

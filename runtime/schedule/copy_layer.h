@@ -15,6 +15,7 @@ namespace strata::schedule {
 
 struct CopyRequest {
   std::string source;       // host path of the artifact: a file, directory or symlink
+  std::string name;         // the file's name in a directory dest, when not source's base name
   bool local = false;       // the user's files: modes normalised, `.git` skipped
   bool keep_modes = false;  // local files whose modes are kept as on disk (not normalised)
   std::string dest;         // as written; relative to workdir; "dir/" means "into dir"
@@ -26,8 +27,9 @@ struct CopyRequest {
   std::string local_root;
   std::vector<std::string> local_exclude;
   // ADD of a local tar archive (plain, gzip, bzip2, xz or zstd): its entries are unpacked into
-  // dest (a directory), keeping their owners (unless chown) and modes; an entry that would
-  // land outside dest (`..`, a hard link out, a path through a symlink) is an error.
+  // dest (a directory), keeping their owners (unless chown) and modes, through the image's
+  // symlinks as Docker's untar does (extract_archive.h); an entry whose `..` climbs out of
+  // dest or a hard link out of it is an error.
   bool extract = false;
 };
 
@@ -40,14 +42,17 @@ struct CopyRequest {
 // - missing parent directories are created 0755 (owned by the chown user, else root); existing
 //   ones are included with their owner and mode as in the parent, so the layer changes nothing
 //   about them;
-// - entries get uid/gid 0 (or the chown ids; a user without a group uses the uid as gid, as
-//   Docker does); modes are kept (normalised for local sources), or set by chmod; symlinks are
-//   copied as symlinks and never followed.
+// - entries get uid/gid 0 (or the chown ids, ResolveChown); modes are kept (normalised for
+//   local sources), or set by chmod (permission bits only); symlinks inside the source are
+//   copied as symlinks and never followed;
+// - a directory does not replace a file or symlink of the parent image, nor a file or symlink
+//   a directory: an error, as in BuildKit (a file or symlink replaces a file or symlink).
 llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
                                                          const std::string& parent_root,
                                                          const std::string& scratch_dir);
 
-// Resolves "user[:group]" against the rootfs's /etc/passwd and /etc/group.
+// Resolves "user[:group]" against the rootfs's /etc/passwd and /etc/group, by BuildKit's rules
+// (copy_layer.cpp has them: a name the file lacks is not an error).
 llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root);
 
 }  // namespace strata::schedule

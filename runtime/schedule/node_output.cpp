@@ -44,6 +44,7 @@ nlohmann::json ToRecord(const store::Store& store, const NodeOutput& output, con
     if (output.local) record["local"] = true;
     if (output.empty_match) record["empty_match"] = true;
     if (output.keep_modes) record["keep_modes"] = true;
+    if (!output.name.empty()) record["name"] = output.name;
     if (!output.local_exclude.empty()) {
       record["local_root"] = output.local_root;
       record["local_exclude"] = output.local_exclude;
@@ -89,6 +90,7 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
     NodeOutput output = NodeOutput::Artifact(std::move(path), local);
     if (record.contains("keep_modes") && record["keep_modes"].is_boolean())
       output.keep_modes = record["keep_modes"].get<bool>();
+    if (record.contains("name") && record["name"].is_string()) output.name = record["name"].get<std::string>();
     if (record.contains("empty_match") && record["empty_match"].is_boolean())
       output.empty_match = record["empty_match"].get<bool>();
     if (record.contains("local_exclude") && record["local_exclude"].is_array()) {

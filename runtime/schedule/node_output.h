@@ -41,6 +41,10 @@ struct NodeOutput {
   // A local artifact whose modes are kept as on disk (`modes: "keep"`: a Dockerfile's context,
   // `keepModes`): a copy does not normalise them.
   bool keep_modes = false;
+  // The name a copy gives this artifact when it goes *into* a directory, when that is not the
+  // path's own base name: a select of a symlink is the link's target (BuildKit follows a
+  // symlink named as a source) copied under the link's name.
+  std::string name;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);

@@ -18,6 +18,7 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
 
   CopyRequest request;
   request.source = artifact.path;
+  request.name = artifact.name;
   request.local = artifact.local;
   request.keep_modes = artifact.keep_modes;
   request.local_root = artifact.local_root;

@@ -32,6 +32,9 @@ llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const st
   std::string host = artifact.path + (*resolved == "/" ? "" : *resolved);
   if (::lstat(host.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the artifact");
   NodeOutput output = NodeOutput::Artifact(host, artifact.local);
+  if (std::string written = BaseName(path); written != BaseName(host) && written != "root" && written != "." &&
+                                            written != "..")
+    output.name = written;  // a symlink followed: copied under the link's name
   output.keep_modes = artifact.keep_modes;
   output.local_root = artifact.local_root;
   output.local_exclude = artifact.local_exclude;

@@ -130,17 +130,34 @@ TEST_CASE("copy: chown resolves names in the image, chmod sets modes", "[schedul
   request.chmod = "640";
   REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/home/builder/f", request)));
   CHECK(f.Stat("/home/builder/f").st_uid == 1000);
-  CHECK(f.Stat("/home/builder/f").st_gid == 1000);  // a user alone: gid = uid, as Docker
+  CHECK(f.Stat("/home/builder/f").st_gid == 1000);  // a user alone: the user's primary gid
   CHECK((f.Stat("/home/builder/f").st_mode & 07777) == 0640);
   CHECK(f.Stat("/home").st_uid == 1000);  // new parents belong to the chown user
 
   request.chown = "builder:staff";
   REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/g", request)));
   CHECK(f.Stat("/g").st_gid == 50);
+  // BuildKit's lookups: a name the files lack changes nothing (0, or the user's gid).
   request.chown = "nobody-here";
-  llvm::Error err = f.Copy(f.src + "/f", "/h", request);
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/h", request)));
+  CHECK(f.Stat("/h").st_uid == 0);
+  CHECK(f.Stat("/h").st_gid == 0);
+  request.chown = "7:nosuchgroup";
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/h2", request)));
+  CHECK(f.Stat("/h2").st_gid == 7);
+  request.chown = ":staff";
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/h3", request)));
+  CHECK(f.Stat("/h3").st_uid == 0);
+  CHECK(f.Stat("/h3").st_gid == 50);
+  request.chmod = "4755";  // only the permission bits, as BuildKit applies them
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/f", "/h4", request)));
+  CHECK((f.Stat("/h4").st_mode & 07777) == 0755);
+  request.chown = "builder";
+  request.chmod = "";
+  REQUIRE(::unlink((f.parent + "/etc/passwd").c_str()) == 0);
+  llvm::Error err = f.Copy(f.src + "/f", "/h5", request);
   REQUIRE(bool(err));
-  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("unable to find user 'nobody-here'"));
+  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("the image has no /etc/passwd"));
   request.chown = "";
   request.chmod = "9x";
   llvm::Error bad = f.Copy(f.src + "/f", "/i", request);
@@ -180,6 +197,33 @@ TEST_CASE("copy: the destination follows symlinks inside the image", "[schedule]
   llvm::Error err = f.Copy(f.src + "/libx.so", "/file/x");
   REQUIRE(bool(err));
   CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("is not a directory"));
+}
+
+TEST_CASE("copy: no replacing across kinds (a directory over a file or symlink, or back)", "[schedule][copy]") {
+  CopyFixture f;
+  REQUIRE(::mkdir((f.parent + "/y").c_str(), 0755) == 0);
+  REQUIRE(::symlink("y", (f.parent + "/x").c_str()) == 0);
+  REQUIRE(::mkdir((f.parent + "/d").c_str(), 0755) == 0);
+  f.Write(f.parent + "/file", "x");
+  REQUIRE(::mkdir((f.src + "/x").c_str(), 0755) == 0);
+  f.Write(f.src + "/x/f", "x");
+  llvm::Error err = f.Copy(f.src, "/");
+  REQUIRE(bool(err));
+  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("cannot copy to non-directory: /x"));
+  REQUIRE(::mkdir((f.src + "/file").c_str(), 0755) == 0);
+  err = f.Copy(f.src + "/file", "/file/");  // the destination as written is not merged
+  REQUIRE(bool(err));
+  REQUIRE(::mkdir((f.src + "/s").c_str(), 0755) == 0);
+  REQUIRE(::symlink("t", (f.src + "/s/d").c_str()) == 0);
+  err = f.Copy(f.src + "/s", "/");
+  REQUIRE(bool(err));
+  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("cannot replace to directory /d with file"));
+  f.Write(f.src + "/s/file", "new");  // a file over a file, a symlink over a symlink: replaced
+  REQUIRE(::unlink((f.src + "/s/d").c_str()) == 0);
+  REQUIRE(::symlink("z", (f.src + "/s/x").c_str()) == 0);
+  REQUIRE_FALSE(bool(f.Copy(f.src + "/s", "/")));
+  CHECK(f.Exists("/file"));
+  CHECK(f.Exists("/x"));
 }
 
 TEST_CASE("root path: resolution stays inside the root", "[schedule][copy]") {
