@@ -27,7 +27,10 @@ std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const 
     if (const nlohmann::json* packages = node->Find("packages"); packages && packages->is_array())
       for (const nlohmann::json& package : *packages)
         if (package.is_string()) request.packages.push_back(package.get<std::string>());
-    requests[eval::DebianLockKey(request.suite, request.arch, request.mirror, request.packages)] = request;
+    if (const nlohmann::json* exclude = node->Find("exclude"); exclude && exclude->is_array())
+      for (const nlohmann::json& package : *exclude)
+        if (package.is_string()) request.exclude.push_back(package.get<std::string>());
+    requests[eval::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude)] = request;
   }
   return requests;
 }
@@ -39,7 +42,7 @@ llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, cons
   source.arch = request.arch;
   llvm::Expected<debian::Suite> suite = debian::LoadSuite(store, source);
   if (!suite) return suite.takeError();
-  llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, request.packages, suite->where);
+  llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, request.packages, suite->where, request.exclude);
   if (!resolution) return resolution.takeError();
   nlohmann::json packages = nlohmann::json::array();
   for (const debian::Package* package : resolution->packages)
