@@ -304,7 +304,7 @@ Value Text(Machine& m, Thunk* const* a, SourceRange c) {
 // `debian { packages = [ "python3-minimal" ]; }`: a base made from Debian packages. The runtime
 // resolves and fetches; a locked request carries its resolution into the node.
 Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
-  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror"});
+  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror", "exclude"});
   graph::DebianRequest request;
   request.suite = o.String("suite", "bookworm");
   request.arch = o.String("arch", "amd64");
@@ -312,6 +312,7 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
   if (!o.Get("packages")) m.Fail(c, "debian: packages is missing");
   request.packages = o.Strings("packages");
   if (request.packages.empty()) m.Fail(c, "debian: packages is empty");
+  if (o.Get("exclude")) request.exclude = o.Strings("exclude");
   auto plain = [](const std::string& text) {
     return !text.empty() && text.find_first_of(" \t\n/,|()") == std::string::npos;
   };
@@ -319,9 +320,16 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
   if (!plain(request.arch)) m.Fail(c, "debian: '" + request.arch + "' is not an architecture");
   for (const std::string& package : request.packages)
     if (!plain(package)) m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
+  for (const std::string& package : request.exclude) {
+    if (!plain(package) || package.find('=') != std::string::npos)
+      m.Fail(c, "debian: exclude: '" + package + "' is not a package name");
+    for (const std::string& wanted : request.packages)
+      if (llvm::StringRef(wanted).split('=').first == package)
+        m.Fail(c, "debian: '" + package + "' is both in packages and in exclude");
+  }
   if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 && request.mirror.rfind("https://", 0) != 0)
     m.Fail(c, "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
-  std::string key = graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages);
+  std::string key = graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude);
   request.lock = m.lockfile().LookupDebian(key);
   if (request.lock.is_null() && m.lock_policy() == graph::LockPolicy::kLocked)
     m.Report(c, "--locked: debian \"" + key + "\" is not pinned by strata.lock (run `strata lock`)");

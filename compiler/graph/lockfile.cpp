@@ -132,11 +132,14 @@ std::string Lockfile::LookupNetwork(const std::string& key) const {
 }
 
 std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
-                          std::vector<std::string> packages) {
+                          std::vector<std::string> packages, std::vector<std::string> exclude) {
   std::sort(packages.begin(), packages.end());
   packages.erase(std::unique(packages.begin(), packages.end()), packages.end());
+  std::sort(exclude.begin(), exclude.end());
+  exclude.erase(std::unique(exclude.begin(), exclude.end()), exclude.end());
   std::string key = suite + "/" + arch;
   for (const std::string& package : packages) key += " " + package;
+  for (const std::string& package : exclude) key += " -" + package;
   if (!mirror.empty()) key += " @" + mirror;
   return key;
 }

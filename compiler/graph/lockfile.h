@@ -66,9 +66,10 @@ class Lockfile {
 // whose inputs stay the same but whose output changes fails on the recorded hash.
 
 // The lock key of a `debian` request: "SUITE/ARCH PKG PKG..." with the packages sorted and
-// deduplicated, then " @MIRROR" when the request names a mirror.
+// deduplicated, then " -PKG" for each excluded package (sorted), then " @MIRROR" when the
+// request names a mirror.
 std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
-                          std::vector<std::string> packages);
+                          std::vector<std::string> packages, std::vector<std::string> exclude = {});
 
 // How a program's unpinned inputs are treated while it is evaluated.
 enum class LockPolicy {

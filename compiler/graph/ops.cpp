@@ -160,6 +160,7 @@ const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceR
                             {"arch", request.arch},
                             {"rootfs", "merged-usr-2"}};
   AddIfNonEmpty(params, "mirror", request.mirror);
+  AddIfNonEmpty(params, "exclude", request.exclude);
   if (!request.lock.is_null()) params.push_back({"lock", request.lock});
   return graph.Get(Op::kDebian, std::move(params), {}, origin);
 }

@@ -117,12 +117,13 @@ struct DebianRequest {
   std::vector<std::string> packages;  // "name" or "name=version", as written
   std::string arch = "amd64";
   std::string mirror;  // "" for the runtime's default mirror (not keyed then)
+  std::vector<std::string> exclude;  // package names left out of the closure (not keyed when empty)
   // The locked resolution ({release: {date, sha256}, packages: [{name, version, arch,
   // filename, size, sha256}]}), or null when unlocked.
   nlohmann::json lock;
 };
 
-// debian: no inputs; params {suite, packages, arch, mirror (opt), lock (opt)}. A base made
+// debian: no inputs; params {suite, packages, arch, mirror (opt), exclude (opt), lock (opt)}. A base made
 // from Debian packages: the runtime resolves the closure (or takes the locked one), fetches
 // and verifies the .debs and unpacks them without maintainer scripts.
 const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin = {});

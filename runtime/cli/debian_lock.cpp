@@ -29,7 +29,11 @@ std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const 
     if (const nlohmann::json* packages = node->Find("packages"); packages && packages->is_array())
       for (const nlohmann::json& package : *packages)
         if (package.is_string()) request.packages.push_back(package.get<std::string>());
-    requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages)] = request;
+    if (const nlohmann::json* exclude = node->Find("exclude"); exclude && exclude->is_array())
+      for (const nlohmann::json& package : *exclude)
+        if (package.is_string()) request.exclude.push_back(package.get<std::string>());
+    requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude)] =
+        request;
   }
   return requests;
 }
@@ -52,7 +56,8 @@ llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, cons
     if (!index.empty()) root.blobs.push_back("sha256:" + index);
   if (!root.blobs.empty())
     if (llvm::Error err = schedule::WriteRoot(store, root)) return std::move(err);
-  llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, request.packages, suite->where);
+  llvm::Expected<debian::Resolution> resolution =
+      debian::Resolve(*suite->index, request.packages, suite->where, request.exclude);
   if (!resolution) return resolution.takeError();
   nlohmann::json packages = nlohmann::json::array();
   for (const debian::Package* package : resolution->packages)

@@ -17,6 +17,7 @@ namespace strata::cli {
 struct DebianLockRequest {
   std::string suite, arch, mirror;
   std::vector<std::string> packages;
+  std::vector<std::string> exclude;  // left out of the closure (the `debian` record's `exclude`)
 };
 
 // Every debian node reachable from the roots, by its lock key (graph::DebianLockKey).

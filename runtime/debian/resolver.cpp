@@ -26,7 +26,7 @@ class Resolver {
  public:
   Resolver(const PackageIndex& index, llvm::StringRef where) : index_(index), where_(where.str()) {}
 
-  llvm::Expected<Resolution> Run(const std::vector<std::string>& requested);
+  llvm::Expected<Resolution> Run(const std::vector<std::string>& requested, const std::vector<std::string>& exclude);
 
  private:
   // Whether a package of the index's architecture (or "all") may satisfy this qualifier.
@@ -55,6 +55,7 @@ class Resolver {
   std::map<const Package*, const Package*> parent_;
   std::deque<const Package*> queue_;
   llvm::StringMap<bool> requested_;
+  llvm::StringMap<bool> excluded_;  // name → whether some dependency group was left out for it
   std::vector<std::string> skipped_;
 };
 
@@ -161,7 +162,9 @@ llvm::Error Resolver::CheckConflicts() const {
   return llvm::Error::success();
 }
 
-llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& requested) {
+llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& requested,
+                                          const std::vector<std::string>& exclude) {
+  for (const std::string& name : exclude) excluded_[name] = false;
   for (const std::string& request : requested) {
     auto [name, version] = llvm::StringRef(request).split('=');
     Relation relation;
@@ -171,6 +174,9 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
       relation.version = version.trim().str();
     }
     requested_[relation.name] = true;
+    if (excluded_.count(relation.name))
+      return llvm::createStringError(std::errc::invalid_argument, "%s is both requested and excluded",
+                                     relation.name.c_str());
     if (SatisfiedByChosen(relation)) continue;
     const Package* package = Candidate(relation);
     if (!package) return Unsatisfiable(nullptr, RelationGroup{relation});
@@ -189,10 +195,21 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
                                        llvm::toString(groups.takeError()).c_str());
       for (const RelationGroup& group : *groups) {
         if (std::any_of(group.begin(), group.end(), [&](const Relation& r) { return SatisfiedByChosen(r); })) continue;
+        // A group naming an excluded package is left unsatisfied, whatever its alternatives:
+        // the user said the closure does without it (and without what only it depends on).
+        auto excluded = std::find_if(group.begin(), group.end(), [&](const Relation& r) { return excluded_.count(r.name); });
+        if (excluded != group.end()) {
+          excluded_[excluded->name] = true;
+          continue;
+        }
         const Package* candidate = nullptr;
         for (const Relation& relation : group)
           if ((candidate = Candidate(relation))) break;
         if (!candidate) return Unsatisfiable(package, group);
+        if (auto it = excluded_.find(candidate->name); it != excluded_.end()) {  // a provider
+          it->second = true;
+          continue;
+        }
         if (chosen_.count(candidate->name)) return Unsatisfiable(package, group);
         if (candidate->IsBaseSystem() && !requested_.count(candidate->name)) {
           skipped_.push_back(candidate->name.str());
@@ -202,6 +219,12 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
       }
     }
   }
+  // An exclusion nothing needed is a typo or a stale name: say so rather than ignore it.
+  for (const std::string& name : exclude)
+    if (!excluded_.lookup(name))
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "exclude: no package in the closure depends on \"%s\" (in %s)", name.c_str(),
+                                     where_.c_str());
   if (llvm::Error err = CheckConflicts()) return std::move(err);
   Resolution resolution;
   for (const auto& entry : chosen_) resolution.packages.push_back(entry.second);
@@ -216,8 +239,8 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
 }  // namespace
 
 llvm::Expected<Resolution> Resolve(const PackageIndex& index, const std::vector<std::string>& requested,
-                                   llvm::StringRef where) {
-  return Resolver(index, where).Run(requested);
+                                   llvm::StringRef where, const std::vector<std::string>& exclude) {
+  return Resolver(index, where).Run(requested, exclude);
 }
 
 }  // namespace strata::debian

@@ -26,11 +26,14 @@ struct Resolution {
 // - `:any` and `:native` qualifiers accept the index's own architecture and "all"; a
 //   qualifier naming another architecture finds nothing;
 // - a base-system package is added only when requested (Resolution::skipped lists the rest);
+// - a dependency group naming a package in `exclude` (or whose candidate is one) is left
+//   unsatisfied, so neither that package nor what only it needs is in the closure; requesting an
+//   excluded package, or excluding one no dependency names, is an error;
 // - Conflicts and Breaks between two chosen packages are errors;
 // - a group nothing satisfies is an error naming the chain from a requested package:
 //   `python3-flask → python3-werkzeug → x: no package "x" in bookworm/main amd64`, where
 //   `where` is "bookworm/main amd64".
 llvm::Expected<Resolution> Resolve(const PackageIndex& index, const std::vector<std::string>& requested,
-                                   llvm::StringRef where);
+                                   llvm::StringRef where, const std::vector<std::string>& exclude = {});
 
 }  // namespace strata::debian

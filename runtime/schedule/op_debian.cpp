@@ -172,6 +172,10 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   if (const nlohmann::json* list = context.node.Find("packages"); list && list->is_array())
     for (const nlohmann::json& name : *list)
       if (name.is_string()) requested.push_back(name.get<std::string>());
+  std::vector<std::string> exclude;
+  if (const nlohmann::json* list = context.node.Find("exclude"); list && list->is_array())
+    for (const nlohmann::json& name : *list)
+      if (name.is_string()) exclude.push_back(name.get<std::string>());
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
@@ -188,7 +192,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     if (!suite) return suite.takeError();
     for (const std::string& index : {suite->index_sha256, suite->plain_index_sha256})
       if (!index.empty()) sources.push_back("sha256:" + index);
-    llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where);
+    llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where, exclude);
     if (!resolution) return resolution.takeError();
     for (const debian::Package* package : resolution->packages)
       packages.push_back({package->name.str(), package->version.str(), package->architecture.str(),

@@ -3,7 +3,8 @@
 # tzdata base) under `strata run`, `minimal` (the static binary on scratch) under `docker load` +
 # `docker run`; each answers GET / with 200 and "hello" as a non-root user, and holds no
 # compiler, package manager or shell. Editing main.go re-runs the build but not `go mod
-# download`; two empty stores give the same digests.
+# download`; two empty stores give the same digests. The Dockerfile (FROM the Strata-built
+# toolchain base) serves too, and `strata import` of it builds to the same digest.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fixtures/app_checks.sh"
 source "$(dirname "$0")/fixtures/dockerd.sh"
@@ -34,6 +35,9 @@ dk run -d --name go-minimal --pull=never --network=none seeds/go:minimal >/dev/n
   || { tail -n 20 "$D/dockerd.log" >&2; fail "docker run failed"; }
 check_served "$(dk inspect -f '{{.State.Pid}}' go-minimal)" "docker run minimal"
 dk rm -f go-minimal >/dev/null
+
+# The Dockerfile (FROM golang, the Debian toolchain base; the binary on scratch) and its import.
+NOSHELL=1 check_dockerfile golang=golang
 
 # One changed source file: the module step is a cache hit, the build step runs.
 echo "// edited" >>"$T/w/main.go"

@@ -4,7 +4,8 @@
 # jdeps finds, on scratch) under `strata run` answer GET / with 200 and "hello" as a non-root
 # user and hold no javac, mvn, apt, dpkg or shell; `default` runs /usr/bin/java, the
 # update-alternatives link of its `debian` base. Editing App.java re-runs Maven but not the
-# JDK/Maven base. (One store for all of it: the JDK is the largest download of the suite.)
+# JDK/Maven base. The Dockerfile serves too; `strata import` of it builds to the same digest.
+# (One store for all of it: the JDK is the largest download of the suite.)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fixtures/app_checks.sh"
 export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
@@ -27,6 +28,9 @@ done
 grep -q '^MODULES="java.base jdk.httpserver"' "$T/minimal/rootfs/out/jre/release" \
   || fail "the jlinked runtime has other modules: $(grep MODULES "$T/minimal/rootfs/out/jre/release")"
 [[ ! -e $T/minimal/rootfs/var/lib/dpkg ]] || fail "minimal holds dpkg's database"
+
+# The Dockerfile (FROM maven, then the jar on FROM jre) and its import.
+NOSHELL=1 check_dockerfile maven=maven jre=jre
 
 # One changed source file: the JDK/Maven base is not rebuilt, Maven runs again.
 sed -i 's/hello from Java/hello from Java, edited/' "$T/w/src/main/java/com/mycompany/app/App.java"

@@ -6,6 +6,7 @@
 # user and hold no npm, apt, dpkg or shell. A second build with the lock is a cache hit; editing
 # server.js does not run `npm ci` again; a second empty store gives the same digest (the network
 # step's output is reproducible, and matches the lock). An explicit `sha256` also works.
+# The Dockerfile (its `npm ci` in the locked base) serves; `strata import` gives the same digest.
 # Needs registry.npmjs.org; behind a TLS-inspecting proxy the host's CA bundle is passed as the
 # recipe's optional `npm-ca` secret.
 source "$(dirname "$0")/lib.sh"
@@ -37,6 +38,10 @@ for target in default minimal; do
   [[ ! -e $T/$target/rootfs/usr/share/nodejs/npm ]] || fail "$target holds npm"
   serve_strata_run "$target"
 done
+
+# The Dockerfile (FROM npm: the locked `npm ci` step's stage; then FROM node) and its import.
+BUILD_OPTS=("${ca[@]+"${ca[@]}"}")
+NOSHELL=1 check_dockerfile npm=npm node=node
 
 # A second build with the lock: a cache hit (the image's node is found, nothing below it runs),
 # the same image.

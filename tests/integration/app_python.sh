@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/seeds/python, a Flask app on Debian's python3-flask: `default` and `minimal` under
 # `strata run` answer GET / with 200 and "hello" as a non-root user and hold no pip, apt, dpkg,
-# compiler or shell. Editing app.py re-runs the byte-compile step but not the dependency base;
+# compiler or shell; so does the Dockerfile, and `strata import` of it builds to the same digest.
+# Editing app.py re-runs the byte-compile step but not the dependency base;
 # two empty stores give the same digests.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fixtures/app_checks.sh"
@@ -23,6 +24,9 @@ done
 # minimal has no package database and no test suite of the standard library.
 [[ ! -e $T/minimal/rootfs/var/lib/dpkg && ! -e $T/minimal/rootfs/usr/lib/python3.11/test ]] \
   || fail "minimal holds dpkg's database or the stdlib tests"
+
+# The Dockerfile (FROM python, the Debian python3-flask base) and its import.
+NOSHELL=1 check_dockerfile python=python
 
 # One changed source file: the dependency base is a cache hit, the compile step runs.
 echo "# edited" >>"$T/w/app.py"

@@ -130,5 +130,34 @@ TEST_CASE("resolver: a malformed index is an error naming its line", "[debian]")
   CHECK(llvm::toString(index.takeError()) == "Packages:1: a package stanza needs Package, Version and Architecture");
 }
 
+TEST_CASE("resolver: excluded packages are left out with what only they need", "[debian]") {
+  // A JRE-like closure: the server needs libc, not the printing and sound libraries.
+  auto index = Index(Pkg("jre", "1", "Depends: libc, libcups2, libasound2 | libasound-alt, libz") +
+                     Pkg("libc", "1") + Pkg("libz", "1", "Depends: libc") + Pkg("libcups2", "1", "Depends: libavahi, libc") +
+                     Pkg("libavahi", "1") + Pkg("libasound2", "1") + Pkg("libasound-alt", "1") +
+                     Pkg("tool", "1", "Depends: libavahi"));
+  auto with = [&](const std::vector<std::string>& requested, const std::vector<std::string>& exclude) {
+    llvm::Expected<Resolution> resolution = Resolve(*index, requested, kWhere, exclude);
+    testing::RequireOk(resolution);
+    std::vector<std::string> names;
+    for (const Package* package : resolution->packages) names.push_back(package->name.str());
+    return names;
+  };
+  CHECK(with({"jre"}, {}) ==
+        std::vector<std::string>{"jre", "libasound2", "libavahi", "libc", "libcups2", "libz"});
+  // The group "libasound2 | libasound-alt" is left unsatisfied, not given its alternative.
+  CHECK(with({"jre"}, {"libcups2", "libasound2"}) == std::vector<std::string>{"jre", "libc", "libz"});
+  // What another package still needs stays.
+  CHECK(with({"jre", "tool"}, {"libcups2"}) ==
+        std::vector<std::string>{"jre", "libasound2", "libavahi", "libc", "libz", "tool"});
+  llvm::Expected<Resolution> both = Resolve(*index, {"jre"}, kWhere, {"jre"});
+  REQUIRE_FALSE(static_cast<bool>(both));
+  CHECK(llvm::toString(both.takeError()) == "jre is both requested and excluded");
+  llvm::Expected<Resolution> stale = Resolve(*index, {"jre"}, kWhere, {"libcups"});
+  REQUIRE_FALSE(static_cast<bool>(stale));
+  CHECK(llvm::toString(stale.takeError()) ==
+        "exclude: no package in the closure depends on \"libcups\" (in bookworm/main amd64)");
+}
+
 }  // namespace
 }  // namespace strata::debian

@@ -31,6 +31,13 @@ TEST_CASE("debian: a node with the defaults written out", "[eval][debian]") {
   const Node* m = NodeOf(f, "debian { mirror = \"http://m/debian\"; packages = [ \"bash\" ]; } |> entrypoint [ \"bash\" ]");
   REQUIRE(m);
   CHECK(*m->inputs()[0]->Find("mirror") == "http://m/debian");
+  CHECK(n->Find("exclude") == nullptr);
+  // An empty exclude list is the same node; a non-empty one is another node that carries it.
+  CHECK(n == NodeOf(f, "debian { packages = [ \"python3-minimal\" ]; exclude = [ ]; }"));
+  const Node* x = NodeOf(f, "debian { packages = [ \"python3-minimal\" ]; exclude = [ \"libcups2\" ]; }");
+  REQUIRE(x);
+  CHECK(x != n);
+  CHECK(*x->Find("exclude") == nlohmann::json::array({"libcups2"}));
 }
 
 TEST_CASE("debian: the key is pinned", "[eval][debian][graph]") {
@@ -47,6 +54,8 @@ TEST_CASE("debian: misuse is an error at the call", "[eval][debian]") {
            std::pair{"debian { suite = \"../x\"; packages = [ \"a\" ]; }", "'../x' is not a suite name"},
            std::pair{"debian { mirror = \"ftp://x\"; packages = [ \"a\" ]; }", "must be an http:// or https:// URL"},
            std::pair{"debian { packages = [ \"a\" ]; colour = 1; }", "unknown option 'colour' of debian"},
+           std::pair{"debian { packages = [ \"a=1\" ]; exclude = [ \"a\" ]; }", "'a' is both in packages and in exclude"},
+           std::pair{"debian { packages = [ \"a\" ]; exclude = [ \"b=1\" ]; }", "exclude: 'b=1' is not a package name"},
        }) {
     EvalFixture f;
     INFO(text);
@@ -69,6 +78,8 @@ TEST_CASE("debian: a lock entry goes into the node", "[eval][debian]") {
                                                                     {"sha256", std::string(64, 'a')}}})}};
   CHECK(strata::graph::DebianLockKey("bookworm", "amd64", "", {"b", "a", "b"}) == "bookworm/amd64 a b");
   CHECK(strata::graph::DebianLockKey("bookworm", "amd64", "http://m", {"a"}) == "bookworm/amd64 a @http://m");
+  CHECK(strata::graph::DebianLockKey("bookworm", "amd64", "http://m", {"a"}, {"z", "c", "z"}) ==
+        "bookworm/amd64 a -c -z @http://m");
   lock.SetDebian("bookworm/amd64 a", resolution);
   llvm::Expected<strata::graph::Lockfile> reread = strata::graph::Lockfile::Parse(lock.Serialize(), "strata.lock");
   REQUIRE(static_cast<bool>(reread));
