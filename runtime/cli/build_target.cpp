@@ -189,8 +189,6 @@ namespace {
 int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
   if (!SecretFilesReadable(flags.secrets)) return kExitProgramError;
 
-  // Any command on the store ends what builds killed with SIGKILL left running or mounted.
-  llvm::consumeError(schedule::CleanStaleWorkDirs(flags.store_dir).takeError());
   RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/true);
   driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
   frontend_options.lock_policy = flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
@@ -220,7 +218,7 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   }
   // This build's runc state and bundles: a later command that finds the dir unlocked knows
   // the build is dead, and kills and unmounts what it left (CleanStaleWorkDirs, which this
-  // command already ran on the store).
+  // command already ran on the store in FrontendOptionsFor).
   llvm::Expected<schedule::WorkDir> sandbox =
       schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
   if (!sandbox) {

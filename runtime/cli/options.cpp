@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <iostream>
 
+#include "runtime/schedule/work_dir.h"
 #include "runtime/store/store.h"
 
 namespace strata::cli {
@@ -34,6 +35,9 @@ std::string StoreDir(const po::variables_map& values) {
 }
 
 driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool writes) {
+  // Any command on the store ends what builds killed with SIGKILL left running or mounted
+  // (this removes their work dirs; it creates nothing).
+  llvm::consumeError(schedule::CleanStaleWorkDirs(store_dir).takeError());
   driver::FrontendOptions options;
   std::string cache = store_dir + "/local-hash-cache";
   std::string parse_cache = store_dir + "/parse-cache";

@@ -30,7 +30,8 @@ std::string StoreDir(const po::variables_map& values);
 // The front end's options for a command on `store_dir`. A command that `writes` (build, lock,
 // import) keeps the local-source hash cache in the store, creating the store's directory;
 // one that only reads (check, eval, graph, parse) creates nothing on disk: it reads an
-// existing cache and otherwise keeps the hashes in memory.
+// existing cache and otherwise keeps the hashes in memory. Either first ends what builds
+// killed with SIGKILL left running or mounted in the store (schedule/work_dir.h).
 driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool writes);
 
 // A command's parsed flags and positional arguments.
