@@ -31,19 +31,6 @@ int64_t ParseInt(const std::string& flag, const std::string& text) {
 
 void Error(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
 
-// `--build-arg K=V`, `--build-context NAME=SPEC`: a map; a later value wins, as in docker.
-std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag) {
-  std::map<std::string, std::string> result;
-  if (!values.count(flag)) return result;
-  for (const std::string& text : values[flag].as<std::vector<std::string>>()) {
-    size_t equals = text.find('=');
-    if (equals == std::string::npos || equals == 0)
-      throw UsageError{std::string("--") + flag + " " + text + ": expected NAME=VALUE"};
-    result[text.substr(0, equals)] = text.substr(equals + 1);
-  }
-  return result;
-}
-
 }  // namespace
 
 // `id=ID,src=FILE` (also `source=`; `type=file` accepted).

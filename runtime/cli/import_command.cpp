@@ -12,21 +12,6 @@
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
-namespace {
-
-std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* name) {
-  std::map<std::string, std::string> out;
-  if (!values.count(name)) return out;
-  for (const std::string& item : values[name].as<std::vector<std::string>>()) {
-    size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError{"malformed --" + std::string(name) + " '" + item + "': expected NAME=VALUE"};
-    out[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return out;
-}
-
-}  // namespace
 
 int ImportCommand(const std::vector<std::string>& args) {
   const std::string usage =

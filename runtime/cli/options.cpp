@@ -27,6 +27,18 @@ ProgramInput GetProgramInput(const po::variables_map& values) {
   return input;
 }
 
+std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag) {
+  std::map<std::string, std::string> result;
+  if (!values.count(flag)) return result;
+  for (const std::string& text : values[flag].as<std::vector<std::string>>()) {
+    size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError{std::string("--") + flag + " " + text + ": expected NAME=VALUE"};
+    result[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  return result;
+}
+
 std::string StoreDir(const po::variables_map& values) {
   if (!values.count("store")) return store::Store::DefaultRoot();
   std::string dir = values["store"].as<std::string>();

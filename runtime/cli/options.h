@@ -1,6 +1,7 @@
 // Command-line parsing shared by the commands (Boost.Program_options).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ using ProgramInput = driver::ProgramInput;
 // (store::Store::DefaultRoot, the one place that decides it). Settings travel as values from
 // here on, never through the environment.
 std::string StoreDir(const po::variables_map& values);
+
+// `--build-arg K=V`, `--build-context NAME=SPEC`: a map; a later value wins, as in docker.
+std::map<std::string, std::string> KeyValues(const po::variables_map& values, const char* flag);
 
 // The front end's options for a command on `store_dir`. A command that `writes` (build, lock,
 // import) keeps the local-source hash cache in the store, creating the store's directory;
