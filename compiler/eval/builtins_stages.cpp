@@ -304,7 +304,7 @@ Value Text(Machine& m, Thunk* const* a, SourceRange c) {
 // `debian { packages = [ "python3-minimal" ]; }`: a base made from Debian packages. The runtime
 // resolves and fetches; a locked request carries its resolution into the node.
 Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
-  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror", "exclude"});
+  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror", "exclude", "pathExclude"});
   graph::DebianRequest request;
   request.suite = o.String("suite", "bookworm");
   request.arch = o.String("arch", "amd64");
@@ -313,6 +313,10 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
   request.packages = o.Strings("packages");
   if (request.packages.empty()) m.Fail(c, "debian: packages is empty");
   if (o.Get("exclude")) request.exclude = o.Strings("exclude");
+  if (o.Get("pathExclude")) request.path_exclude = o.Strings("pathExclude");
+  for (const std::string& pattern : request.path_exclude)
+    if (pattern.empty() || pattern[0] != '/')
+      m.Fail(c, "debian: pathExclude: '" + pattern + "' is not an absolute path pattern (like \"/usr/share/doc/*\")");
   auto plain = [](const std::string& text) {
     return !text.empty() && text.find_first_of(" \t\n/,|()") == std::string::npos;
   };

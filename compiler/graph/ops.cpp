@@ -161,6 +161,7 @@ const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceR
                             {"rootfs", "merged-usr-2"}};
   AddIfNonEmpty(params, "mirror", request.mirror);
   AddIfNonEmpty(params, "exclude", request.exclude);
+  AddIfNonEmpty(params, "path_exclude", request.path_exclude);
   if (!request.lock.is_null()) params.push_back({"lock", request.lock});
   return graph.Get(Op::kDebian, std::move(params), {}, origin);
 }

@@ -118,12 +118,15 @@ struct DebianRequest {
   std::string arch = "amd64";
   std::string mirror;  // "" for the runtime's default mirror (not keyed then)
   std::vector<std::string> exclude;  // package names left out of the closure (not keyed when empty)
+  // Path patterns (fnmatch, as dpkg's --path-exclude) whose files are not unpacked; not part
+  // of the resolution, so not of the lock key (not keyed when empty).
+  std::vector<std::string> path_exclude;
   // The locked resolution ({release: {date, sha256}, packages: [{name, version, arch,
   // filename, size, sha256}]}), or null when unlocked.
   nlohmann::json lock;
 };
 
-// debian: no inputs; params {suite, packages, arch, mirror (opt), exclude (opt), lock (opt)}. A base made
+// debian: no inputs; params {suite, packages, arch, mirror (opt), exclude (opt), path_exclude (opt), lock (opt)}. A base made
 // from Debian packages: the runtime resolves the closure (or takes the locked one), fetches
 // and verifies the .debs and unpacks them without maintainer scripts.
 const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin = {});

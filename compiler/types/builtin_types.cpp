@@ -15,7 +15,7 @@ constexpr BuiltinSignature kAliases[] = {
      "{ test :: List String; interval? :: String; timeout? :: String; startPeriod? :: String; "
      "startInterval? :: String; retries? :: Int }"},
     {"FetchOpts", "{ url :: String; sha256 :: String }"},
-    {"DebianOpts", "{ suite? :: String; packages :: List String; arch? :: String; mirror? :: String; exclude? :: List String }"},
+    {"DebianOpts", "{ suite? :: String; packages :: List String; arch? :: String; mirror? :: String; exclude? :: List String; pathExclude? :: List String }"},
     {"DockerfileOpts", "{ buildArgs? :: List String; target? :: String; context? :: Artifact }"},
     {"Dockerfile", "{ final :: Stage; stage :: String -> Stage }"},
 };

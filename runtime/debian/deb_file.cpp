@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 
 #include <memory>
 
@@ -65,9 +66,24 @@ llvm::Error ReadControl(Member& member, const std::string& what, llvm::StringRef
   return llvm::Error::success();
 }
 
+// Whether `path` ("./usr/x" or "./usr/x/" as in data.tar) is excluded: a pattern matches it
+// (shipped or merged-/usr form) or one of its directories.
+bool PathExcluded(const std::vector<std::string>& patterns, llvm::StringRef path) {
+  if (patterns.empty()) return false;
+  std::string shipped = "/" + path.ltrim('.').ltrim('/').rtrim('/').str();
+  for (const std::string& candidate : {shipped, MergedUsrPath(shipped)})
+    for (size_t end = candidate.size(); end > 1; end = candidate.rfind('/', end - 1)) {
+      std::string prefix = candidate.substr(0, end);
+      for (const std::string& pattern : patterns)
+        if (::fnmatch(pattern.c_str(), prefix.c_str(), 0) == 0) return true;
+    }
+  return false;
+}
+
 }  // namespace
 
-llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what) {
+llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what,
+                                     const std::vector<std::string>& path_exclude) {
   std::unique_ptr<struct archive, ReadFree> outer(archive_read_new());
   archive_read_support_format_ar(outer.get());
   if (archive_read_open_filename(outer.get(), deb.c_str(), 1 << 16) != ARCHIVE_OK)
@@ -106,6 +122,7 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
                                        what.c_str(), path.c_str());
       // Merged /usr: what dpkg would write through the /bin → usr/bin symlinks.
       if (IsUsrMergedDir(path) && archive_entry_filetype(file) != AE_IFDIR) continue;  // the link's own place
+      if (PathExcluded(path_exclude, path)) continue;
       archive_entry_set_pathname(file, MergedUsrPath(path).c_str());
       if (const char* hardlink = archive_entry_hardlink(file))
         archive_entry_set_hardlink(file, MergedUsrPath(hardlink).c_str());

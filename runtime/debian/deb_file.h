@@ -4,6 +4,7 @@
 #include <llvm/Support/Error.h>
 
 #include <string>
+#include <vector>
 
 namespace strata::debian {
 
@@ -20,6 +21,11 @@ struct DebControl {
   std::string control;
   std::string postinst;  // "" when the package has none
 };
-llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what);
+// `path_exclude` holds dpkg --path-exclude style patterns (fnmatch without flags, so `*` also
+// matches `/`) tried on each entry's absolute path, as the package ships it and as it lands on
+// merged /usr: a matching file or link is not unpacked, and neither is a matching directory
+// or anything below it.
+llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what,
+                                     const std::vector<std::string>& path_exclude = {});
 
 }  // namespace strata::debian

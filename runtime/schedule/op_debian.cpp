@@ -176,6 +176,10 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   if (const nlohmann::json* list = context.node.Find("exclude"); list && list->is_array())
     for (const nlohmann::json& name : *list)
       if (name.is_string()) exclude.push_back(name.get<std::string>());
+  std::vector<std::string> path_exclude;
+  if (const nlohmann::json* list = context.node.Find("path_exclude"); list && list->is_array())
+    for (const nlohmann::json& pattern : *list)
+      if (pattern.is_string()) path_exclude.push_back(pattern.get<std::string>());
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
@@ -236,7 +240,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
           break;
         }
         fetched_bytes += bytes;
-        llvm::Expected<debian::DebControl> control = debian::UnpackDeb(*deb, dir, what);
+        llvm::Expected<debian::DebControl> control = debian::UnpackDeb(*deb, dir, what, path_exclude);
         if (!control) {
           fail(control.takeError());
           break;

@@ -12,6 +12,9 @@ cat >"$T/w/build.strata" <<'STRATA'
 {
   default = debian { packages = [ "bash" "fakeroot" ]; };
   java = debian { packages = [ "default-jre-headless" ]; };
+  # dpkg --path-exclude style: /bin/rbash is shipped as such and lands at /usr/bin/rbash.
+  slim = debian { packages = [ "bash" ]; pathExclude = [ "/usr/share/doc/*" "/usr/share/man" "/usr/bin/rbash" ]; };
+  badPattern = debian { packages = [ "bash" ]; pathExclude = [ "usr/share/doc" ]; };
 }
 STRATA
 
@@ -60,6 +63,19 @@ expect_contains "$T/run-out" "libfakeroot: FAKEROOTKEY not defined"   # the libr
 STRATA_STORE=$T/store2 build -o "oci:$T/layout2:bash" || { cat "$T/err"; fail "second store"; }
 umoci unpack --image "$T/layout2:bash" "$T/bundle2" >/dev/null
 cmp "$root/etc/ld.so.cache" "$T/bundle2/rootfs/etc/ld.so.cache" || fail "two stores gave different ld.so.cache bytes"
+
+# pathExclude: excluded files, a whole excluded directory, a link matched at its merged-/usr
+# place are not there; the rest is (bash runs); a relative pattern is refused where written.
+build slim -o "oci:$T/layout:slim" || { cat "$T/err"; fail "the slim bash base did not build"; }
+umoci unpack --image "$T/layout:slim" "$T/sbundle" >/dev/null
+sroot=$T/sbundle/rootfs
+[ -z "$(find "$sroot/usr/share/doc" -type f -o -type l 2>/dev/null)" ] || fail "files under /usr/share/doc were unpacked"
+[ ! -e "$sroot/usr/share/man" ] || fail "/usr/share/man was unpacked"
+[ ! -L "$sroot/usr/bin/rbash" ] || fail "/usr/bin/rbash (shipped as /bin/rbash) was unpacked"
+[ -n "$(find "$root/usr/share/doc/bash" -type f)" ] && [ -L "$root/usr/bin/rbash" ] || fail "the unexcluded base lacks what slim leaves out"
+[ -x "$sroot/usr/bin/bash" ] || fail "pathExclude removed bash itself"
+build badPattern && fail "a relative pathExclude pattern was accepted"
+expect_contains "$T/err" "build.strata:6:16: error: debian: pathExclude: 'usr/share/doc' is not an absolute path pattern"
 
 # java through /usr/bin/java, the alternative openjdk's postinst would have installed.
 build java -o "oci:$T/layout:java" || { cat "$T/err"; fail "the default-jre-headless base did not build"; }
