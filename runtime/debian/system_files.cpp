@@ -45,7 +45,7 @@ llvm::Error MakeFile(const std::string& path, const std::string& content) {
 
 }  // namespace
 
-llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees) {
+llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std::vector<std::string>& trees) {
   namespace fs = std::filesystem;
   std::map<std::string, std::string> certificates;  // relative path → host file; sorted
   for (const std::string& tree : trees) {
@@ -59,6 +59,13 @@ llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<s
     }
     if (ec) return llvm::createStringError(ec, "cannot list %s: %s", root.c_str(), ec.message().c_str());
   }
+  return certificates;
+}
+
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees) {
+  llvm::Expected<std::map<std::string, std::string>> listed = ListCaCertificates(trees);
+  if (!listed) return listed.takeError();
+  const std::map<std::string, std::string>& certificates = *listed;
   if (certificates.empty()) return 0;
   std::string bundle;
   for (const auto& [name, path] : certificates) {

@@ -4,6 +4,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackag
 // order, concatenated into DIR/etc/ssl/certs/ca-certificates.crt (0644). Nothing is written
 // when no tree has certificates. Returns how many certificates went in.
 llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees);
+
+// The certificates WriteCaBundle bundles: relative path under usr/share/ca-certificates →
+// the file in its tree, sorted by path.
+llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std::vector<std::string>& trees);
 
 // A control file as a status stanza: "Status: install ok installed" after its Package line,
 // one trailing newline.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "runtime/debian/deb_file.h"
 #include "runtime/debian/alternatives.h"
 #include "runtime/debian/download.h"
+#include "runtime/debian/java_cacerts.h"
 #include "runtime/debian/loader_cache.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
@@ -274,6 +276,16 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, trees);
   if (!certificates) return certificates.takeError();
   if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
+  // ca-certificates-java's postinst: the same certificates as the JDK's trust store.
+  bool java_trust = std::any_of(packages.begin(), packages.end(),
+                                [](const PinnedPackage& p) { return p.name == "ca-certificates-java"; });
+  if (java_trust) {
+    llvm::Expected<std::map<std::string, std::string>> listed = debian::ListCaCertificates(trees);
+    if (!listed) return listed.takeError();
+    llvm::Expected<size_t> stored = debian::WriteJavaCacerts(system_dir, *listed);
+    if (!stored) return stored.takeError();
+    context.log("java cacerts: " + std::to_string(*stored) + " certificates");
+  }
   if (llvm::Error err = WriteRootLinks(context, system_dir, trees, controls)) return err;
   std::string scratch = work->Path() + "/ldroot";
   if (::mkdir(scratch.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", scratch);

@@ -89,4 +89,18 @@ expect_contains "$T/query" "Value: /usr/lib/jvm/java-17-openjdk-amd64/bin/java"
 expect_contains "$T/query" "Status: auto"
 [ "$(update-alternatives --root "$T/jbundle/rootfs" --get-selections | wc -l)" -ge 5 ] \
   || fail "fewer than 5 alternatives in the JRE's database"
+
+# ca-certificates-java's trust store, as its postinst would write it: the JDK's keytool reads
+# the default (-cacerts) store with the default password, one entry per CA of the bundle.
+jroot=$T/jbundle/rootfs
+[ "$(readlink "$jroot/usr/lib/jvm/java-17-openjdk-amd64/lib/security/cacerts")" = /etc/ssl/certs/java/cacerts ] \
+  || fail "the JDK's cacerts is not the link to /etc/ssl/certs/java/cacerts"
+cas=$(grep -c 'BEGIN CERTIFICATE' "$jroot/etc/ssl/certs/ca-certificates.crt")
+[ "$cas" -gt 100 ] || fail "only $cas certificates in the bundle"
+jq '.process.args = ["/usr/lib/jvm/java-17-openjdk-amd64/bin/keytool", "-list", "-cacerts", "-storepass", "changeit"]' \
+  "$T/jbundle/config.json" >"$T/c" && mv "$T/c" "$T/jbundle/config.json"
+run_bundle "$T/jbundle" >"$T/run-out" 2>&1 || { cat "$T/run-out"; fail "keytool -list -cacerts failed"; }
+expect_contains "$T/run-out" "Keystore type: JKS"
+expect_contains "$T/run-out" "Your keystore contains $cas entries"
+expect_contains "$T/run-out" "debian:isrg_root_x1.pem"
 echo PASS

@@ -2,6 +2,7 @@
 // dpkg status database, the CA bundle.
 #include <sys/stat.h>
 
+#include "runtime/debian/java_cacerts.h"
 #include "runtime/debian/system_files.h"
 #include "tests/unit/test_support.h"
 
@@ -40,6 +41,23 @@ TEST_CASE("debian system files: the CA bundle concatenates every certificate in 
   llvm::Expected<size_t> none = WriteCaBundle(dir.path + "/out2", {dir.path + "/none"});
   testing::RequireOk(none);
   CHECK(*none == 0);
+}
+
+}  // namespace
+}  // namespace strata::debian
+
+namespace strata::debian {
+namespace {
+
+TEST_CASE("debian system files: the JKS trust store layout and its integrity digest", "[debian]") {
+  std::string store = JksTrustStore({{"debian:a.pem", "DER"}}, "changeit");
+  // magic, version 2, one entry: tag 2, alias, date 0, "X.509", length, bytes; then SHA-1.
+  std::string expected("\xFE\xED\xFE\xED\0\0\0\x02\0\0\0\x01\0\0\0\x02\0\x0c" "debian:a.pem"
+                       "\0\0\0\0\0\0\0\0\0\x05X.509\0\0\0\x03" "DER", 12 + 4 + 14 + 8 + 7 + 4 + 3);
+  REQUIRE(store.size() == expected.size() + 20);
+  CHECK(store.substr(0, expected.size()) == expected);
+  CHECK(JksTrustStore({{"debian:a.pem", "DER"}}, "changeit") == store);  // no date, no salt
+  CHECK(JksTrustStore({{"debian:a.pem", "DER"}}, "other").substr(expected.size()) != store.substr(expected.size()));
 }
 
 }  // namespace

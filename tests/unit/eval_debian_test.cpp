@@ -44,7 +44,7 @@ TEST_CASE("debian: the key is pinned", "[eval][debian][graph]") {
   strata::graph::Graph graph;
   strata::graph::DebianRequest request;
   request.packages = {"python3-minimal"};
-  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "d53ecdcfff33cc0a22f658d2f730281c");
+  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "ab81bc8db7c2fc20e25117e44a00b946");
 }
 
 TEST_CASE("debian: misuse is an error at the call", "[eval][debian]") {
