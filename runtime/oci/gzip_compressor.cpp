@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -16,6 +17,65 @@ namespace {
 
 constexpr size_t kChunk = 1 << 20;
 constexpr size_t kWindow = 32768;  // deflate's window: the useful dictionary size.
+
+// Chunks at least this big are checked for incompressible data (smaller ones always deflate:
+// their byte statistics say too little).
+constexpr size_t kStoredMinimum = 64 * 1024;
+
+// True when deflate could not shrink `data`: its byte histogram is within 1% of flat
+// (sum of squared counts <= 1.01 n^2 / 256, so the order-2 Renyi entropy, a lower bound of the
+// Shannon entropy, is above 7.98 bits per byte: Huffman coding saves < 0.3%) and almost no
+// 8-byte string repeats within deflate's 32 KiB window (LZ77 saves nothing either). Compressed
+// or encrypted files look like this; deflate at level 6 spends as long on them as on text only
+// to emit stored blocks. Integer arithmetic on the bytes alone: the same answer on any machine,
+// for any thread count.
+bool LooksIncompressible(const unsigned char* data, size_t size) {
+  uint64_t counts[256] = {};
+  for (size_t i = 0; i < size; ++i) ++counts[data[i]];
+  uint64_t squares = 0;
+  for (uint64_t count : counts) squares += count * count;
+  uint64_t n = size;
+  if (squares * 256 * 100 > n * n * 101) return false;
+  // Every position enters a 64 Ki-entry table of 8-byte hashes; every 16th looks for an equal
+  // string up to 32 KiB back. Random bytes give no hits; repeated blocks give thousands.
+  std::vector<uint32_t> last(1 << 16, 0);  // position + 1 of the newest string with that hash
+  size_t hits = 0;
+  for (size_t i = 0; i + 8 <= size; ++i) {
+    uint64_t word;
+    std::memcpy(&word, data + i, sizeof word);
+    uint32_t slot = static_cast<uint32_t>((word * 0x9E3779B97F4A7C15ull) >> 48);
+    if (i % 16 == 0) {
+      uint32_t previous = last[slot];
+      if (previous != 0 && i - (previous - 1) <= kWindow &&
+          std::memcmp(data + previous - 1, data + i, 8) == 0 && ++hits > 32)
+        return false;
+    }
+    last[slot] = static_cast<uint32_t>(i + 1);
+  }
+  return true;
+}
+
+// `data` as stored deflate blocks (at most 65,535 bytes each), the last one final when `last`.
+// Each chunk starts byte-aligned (the previous one ended with a sync flush or a stored block),
+// so stored blocks need no padding and end byte-aligned themselves.
+void StoreBlocks(const char* data, size_t size, bool last, std::vector<char>& out) {
+  out.clear();
+  out.reserve(size + (size / 65535 + 1) * 5);
+  size_t pos = 0;
+  do {
+    size_t take = std::min<size_t>(size - pos, 65535);
+    bool final_block = last && pos + take == size;
+    uint16_t len = static_cast<uint16_t>(take);
+    uint16_t nlen = static_cast<uint16_t>(~len);
+    out.push_back(final_block ? 1 : 0);  // BFINAL, BTYPE 00 (stored), then byte alignment.
+    out.push_back(static_cast<char>(len & 0xff));
+    out.push_back(static_cast<char>(len >> 8));
+    out.push_back(static_cast<char>(nlen & 0xff));
+    out.push_back(static_cast<char>(nlen >> 8));
+    out.insert(out.end(), data + pos, data + pos + take);
+    pos += take;
+  } while (pos < size);
+}
 
 struct Job {
   std::vector<char> input;
@@ -140,6 +200,11 @@ class GzipCompressor final : public Compressor {
   }
 
   static bool Compress(z_stream& zs, Job& job) {
+    if (job.input.size() >= kStoredMinimum &&
+        LooksIncompressible(reinterpret_cast<const unsigned char*>(job.input.data()), job.input.size())) {
+      StoreBlocks(job.input.data(), job.input.size(), job.last, job.output);
+      return true;
+    }
     if (deflateReset(&zs) != Z_OK) return false;
     if (!job.dict.empty() &&
         deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(job.dict.data()),
