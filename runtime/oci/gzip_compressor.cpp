@@ -4,7 +4,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -12,70 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/oci/stored_spans.h"
+
 namespace strata::oci {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
 constexpr size_t kWindow = 32768;  // deflate's window: the useful dictionary size.
-
-// Chunks at least this big are checked for incompressible data (smaller ones always deflate:
-// their byte statistics say too little).
-constexpr size_t kStoredMinimum = 64 * 1024;
-
-// True when deflate could not shrink `data`: its byte histogram is within 1% of flat
-// (sum of squared counts <= 1.01 n^2 / 256, so the order-2 Renyi entropy, a lower bound of the
-// Shannon entropy, is above 7.98 bits per byte: Huffman coding saves < 0.3%) and almost no
-// 8-byte string repeats within deflate's 32 KiB window (LZ77 saves nothing either). Compressed
-// or encrypted files look like this; deflate at level 6 spends as long on them as on text only
-// to emit stored blocks. Integer arithmetic on the bytes alone: the same answer on any machine,
-// for any thread count.
-bool LooksIncompressible(const unsigned char* data, size_t size) {
-  uint64_t counts[256] = {};
-  for (size_t i = 0; i < size; ++i) ++counts[data[i]];
-  uint64_t squares = 0;
-  for (uint64_t count : counts) squares += count * count;
-  uint64_t n = size;
-  if (squares * 256 * 100 > n * n * 101) return false;
-  // Every position enters a 64 Ki-entry table of 8-byte hashes; every 16th looks for an equal
-  // string up to 32 KiB back. Random bytes give no hits; repeated blocks give thousands.
-  std::vector<uint32_t> last(1 << 16, 0);  // position + 1 of the newest string with that hash
-  size_t hits = 0;
-  for (size_t i = 0; i + 8 <= size; ++i) {
-    uint64_t word;
-    std::memcpy(&word, data + i, sizeof word);
-    uint32_t slot = static_cast<uint32_t>((word * 0x9E3779B97F4A7C15ull) >> 48);
-    if (i % 16 == 0) {
-      uint32_t previous = last[slot];
-      if (previous != 0 && i - (previous - 1) <= kWindow &&
-          std::memcmp(data + previous - 1, data + i, 8) == 0 && ++hits > 32)
-        return false;
-    }
-    last[slot] = static_cast<uint32_t>(i + 1);
-  }
-  return true;
-}
-
-// `data` as stored deflate blocks (at most 65,535 bytes each), the last one final when `last`.
-// Each chunk starts byte-aligned (the previous one ended with a sync flush or a stored block),
-// so stored blocks need no padding and end byte-aligned themselves.
-void StoreBlocks(const char* data, size_t size, bool last, std::vector<char>& out) {
-  out.clear();
-  out.reserve(size + (size / 65535 + 1) * 5);
-  size_t pos = 0;
-  do {
-    size_t take = std::min<size_t>(size - pos, 65535);
-    bool final_block = last && pos + take == size;
-    uint16_t len = static_cast<uint16_t>(take);
-    uint16_t nlen = static_cast<uint16_t>(~len);
-    out.push_back(final_block ? 1 : 0);  // BFINAL, BTYPE 00 (stored), then byte alignment.
-    out.push_back(static_cast<char>(len & 0xff));
-    out.push_back(static_cast<char>(len >> 8));
-    out.push_back(static_cast<char>(nlen & 0xff));
-    out.push_back(static_cast<char>(nlen >> 8));
-    out.insert(out.end(), data + pos, data + pos + take);
-    pos += take;
-  } while (pos < size);
-}
 
 struct Job {
   std::vector<char> input;
@@ -186,7 +128,7 @@ class GzipCompressor final : public Compressor {
         job = queue_.front();
         queue_.pop_front();
       }
-      bool job_ok = ok && Compress(zs, *job);
+      bool job_ok = ok && Compress(zs, level_, *job);
       job->crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(job->input.data()),
                        static_cast<uInt>(job->input.size()));
       {
@@ -199,31 +141,59 @@ class GzipCompressor final : public Compressor {
     if (ok) deflateEnd(&zs);
   }
 
-  static bool Compress(z_stream& zs, Job& job) {
-    if (job.input.size() >= kStoredMinimum &&
-        LooksIncompressible(reinterpret_cast<const unsigned char*>(job.input.data()), job.input.size())) {
-      StoreBlocks(job.input.data(), job.input.size(), job.last, job.output);
-      return true;
-    }
-    if (deflateReset(&zs) != Z_OK) return false;
+  // One chunk: raw deflate at `level`, except the spans StoredSpans finds, which go out as
+  // stored blocks (deflateParams to level 0 and back; zlib restarts its match index after a
+  // stored span, which costs a little ratio right after it, never correctness). Ends with a sync flush (byte-aligned, not final) or, for
+  // the last chunk, a final block. Every call depends on the chunk's bytes alone.
+  static bool Compress(z_stream& zs, int level, Job& job) {
+    // deflateReset keeps the level, which the previous chunk may have left at 0.
+    if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK) return false;
     if (!job.dict.empty() &&
         deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(job.dict.data()),
                              static_cast<uInt>(job.dict.size())) != Z_OK)
       return false;
-    job.output.resize(deflateBound(&zs, job.input.size()) + 64);
-    zs.next_in = reinterpret_cast<Bytef*>(job.input.data());
-    zs.avail_in = static_cast<uInt>(job.input.size());
+    const auto* input = reinterpret_cast<const unsigned char*>(job.input.data());
+    std::vector<Span> stored = StoredSpans(input, job.input.size());
+    job.output.resize(deflateBound(&zs, job.input.size()) + 64 + 64 * stored.size());
+    const size_t limit = 2 * job.output.size() + (1 << 20);  // never reached by a sane zlib
     size_t produced = 0;
-    int flush = job.last ? Z_FINISH : Z_SYNC_FLUSH;
-    for (;;) {
-      zs.next_out = reinterpret_cast<Bytef*>(job.output.data() + produced);
-      zs.avail_out = static_cast<uInt>(job.output.size() - produced);
-      int rc = deflate(&zs, flush);
-      produced = job.output.size() - zs.avail_out;
-      if (rc == Z_STREAM_ERROR) return false;
-      if (job.last ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0)) break;
-      job.output.resize(job.output.size() * 2);
+    // One deflate (or deflateParams when `params`) call, repeated with more room while zlib
+    // says it needs it.
+    auto run = [&](int flush, bool params, int new_level) {
+      for (;;) {
+        zs.next_out = reinterpret_cast<Bytef*>(job.output.data() + produced);
+        zs.avail_out = static_cast<uInt>(job.output.size() - produced);
+        int rc = params ? deflateParams(&zs, new_level, Z_DEFAULT_STRATEGY) : deflate(&zs, flush);
+        produced = job.output.size() - zs.avail_out;
+        if (rc == Z_STREAM_ERROR) return false;
+        if (flush == Z_FINISH) {
+          if (rc == Z_STREAM_END) return true;
+        } else if (zs.avail_out != 0 && zs.avail_in == 0 && !(params && rc == Z_BUF_ERROR)) {
+          return true;
+        }
+        if (job.output.size() >= limit) return false;
+        job.output.resize(job.output.size() * 2);
+      }
+    };
+    int current = level;
+    auto feed = [&](size_t from, size_t to, int span_level) {
+      if (from == to) return true;
+      if (span_level != current) {
+        current = span_level;
+        if (!run(Z_NO_FLUSH, /*params=*/true, span_level)) return false;
+      }
+      zs.next_in = const_cast<Bytef*>(input + from);
+      zs.avail_in = static_cast<uInt>(to - from);
+      return run(Z_NO_FLUSH, false, 0);
+    };
+    size_t pos = 0;
+    for (const Span& span : stored) {
+      if (!feed(pos, span.offset, level) || !feed(span.offset, span.offset + span.size, 0)) return false;
+      pos = span.offset + span.size;
     }
+    if (!feed(pos, job.input.size(), level)) return false;
+    zs.avail_in = 0;
+    if (!run(job.last ? Z_FINISH : Z_SYNC_FLUSH, false, 0)) return false;
     job.output.resize(produced);
     return true;
   }
