@@ -143,8 +143,9 @@ class GzipCompressor final : public Compressor {
 
   // One chunk: raw deflate at `level`, except the spans StoredSpans finds, which go out as
   // stored blocks (deflateParams to level 0 and back; zlib restarts its match index after a
-  // stored span, which costs a little ratio right after it, never correctness). Ends with a sync flush (byte-aligned, not final) or, for
-  // the last chunk, a final block. Every call depends on the chunk's bytes alone.
+  // stored span, which costs a little ratio right after it, never correctness). Ends with a
+  // sync flush (byte-aligned, not final) or, for the last chunk, a final block. Every call
+  // depends on the chunk's bytes alone.
   static bool Compress(z_stream& zs, int level, Job& job) {
     // deflateReset keeps the level, which the previous chunk may have left at 0.
     if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK) return false;
