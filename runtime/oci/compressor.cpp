@@ -11,6 +11,8 @@
 namespace strata::oci {
 namespace {
 
+constexpr int kZstdJobSize = 8 << 20;
+
 llvm::Error ZstdError(size_t code) {
   return llvm::createStringError(std::make_error_code(std::errc::io_error),
                                  llvm::Twine("zstd: ") + ZSTD_getErrorName(code));
@@ -28,7 +30,10 @@ class ZstdCompressor final : public Compressor {
                                 std::pair{ZSTD_c_checksumFlag, 1},
                                 // Always >= 1 worker: libzstd's output is the same for any
                                 // worker count >= 1, but differs from single-threaded mode.
-                                std::pair{ZSTD_c_nbWorkers, threads}}) {
+                                std::pair{ZSTD_c_nbWorkers, threads},
+                                // A fixed job size (what libzstd picks for level 3 itself):
+                                // jobs, hence frame contents, never follow the machine.
+                                std::pair{ZSTD_c_jobSize, kZstdJobSize}}) {
       size_t rc = ZSTD_CCtx_setParameter(ctx_, param, value);
       if (ZSTD_isError(rc)) return ZstdError(rc);
     }

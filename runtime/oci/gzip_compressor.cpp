@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/oci/stored_spans.h"
+
 namespace strata::oci {
 namespace {
 
@@ -126,7 +128,7 @@ class GzipCompressor final : public Compressor {
         job = queue_.front();
         queue_.pop_front();
       }
-      bool job_ok = ok && Compress(zs, *job);
+      bool job_ok = ok && Compress(zs, level_, *job);
       job->crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(job->input.data()),
                        static_cast<uInt>(job->input.size()));
       {
@@ -139,26 +141,60 @@ class GzipCompressor final : public Compressor {
     if (ok) deflateEnd(&zs);
   }
 
-  static bool Compress(z_stream& zs, Job& job) {
-    if (deflateReset(&zs) != Z_OK) return false;
+  // One chunk: raw deflate at `level`, except the spans StoredSpans finds, which go out as
+  // stored blocks (deflateParams to level 0 and back; zlib restarts its match index after a
+  // stored span, which costs a little ratio right after it, never correctness). Ends with a
+  // sync flush (byte-aligned, not final) or, for the last chunk, a final block. Every call
+  // depends on the chunk's bytes alone.
+  static bool Compress(z_stream& zs, int level, Job& job) {
+    // deflateReset keeps the level, which the previous chunk may have left at 0.
+    if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK) return false;
     if (!job.dict.empty() &&
         deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(job.dict.data()),
                              static_cast<uInt>(job.dict.size())) != Z_OK)
       return false;
-    job.output.resize(deflateBound(&zs, job.input.size()) + 64);
-    zs.next_in = reinterpret_cast<Bytef*>(job.input.data());
-    zs.avail_in = static_cast<uInt>(job.input.size());
+    const auto* input = reinterpret_cast<const unsigned char*>(job.input.data());
+    std::vector<Span> stored = StoredSpans(input, job.input.size());
+    job.output.resize(deflateBound(&zs, job.input.size()) + 64 + 64 * stored.size());
+    const size_t limit = 2 * job.output.size() + (1 << 20);  // never reached by a sane zlib
     size_t produced = 0;
-    int flush = job.last ? Z_FINISH : Z_SYNC_FLUSH;
-    for (;;) {
-      zs.next_out = reinterpret_cast<Bytef*>(job.output.data() + produced);
-      zs.avail_out = static_cast<uInt>(job.output.size() - produced);
-      int rc = deflate(&zs, flush);
-      produced = job.output.size() - zs.avail_out;
-      if (rc == Z_STREAM_ERROR) return false;
-      if (job.last ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0)) break;
-      job.output.resize(job.output.size() * 2);
+    // One deflate (or deflateParams when `params`) call, repeated with more room while zlib
+    // says it needs it.
+    auto run = [&](int flush, bool params, int new_level) {
+      for (;;) {
+        zs.next_out = reinterpret_cast<Bytef*>(job.output.data() + produced);
+        zs.avail_out = static_cast<uInt>(job.output.size() - produced);
+        int rc = params ? deflateParams(&zs, new_level, Z_DEFAULT_STRATEGY) : deflate(&zs, flush);
+        produced = job.output.size() - zs.avail_out;
+        if (rc == Z_STREAM_ERROR) return false;
+        if (flush == Z_FINISH) {
+          if (rc == Z_STREAM_END) return true;
+        } else if (zs.avail_out != 0 && zs.avail_in == 0 && !(params && rc == Z_BUF_ERROR)) {
+          return true;
+        }
+        if (job.output.size() >= limit) return false;
+        job.output.resize(job.output.size() * 2);
+      }
+    };
+    int current = level;
+    auto feed = [&](size_t from, size_t to, int span_level) {
+      if (from == to) return true;
+      if (span_level != current) {
+        current = span_level;
+        if (!run(Z_NO_FLUSH, /*params=*/true, span_level)) return false;
+      }
+      zs.next_in = const_cast<Bytef*>(input + from);
+      zs.avail_in = static_cast<uInt>(to - from);
+      return run(Z_NO_FLUSH, false, 0);
+    };
+    size_t pos = 0;
+    for (const Span& span : stored) {
+      if (!feed(pos, span.offset, level) || !feed(span.offset, span.offset + span.size, 0)) return false;
+      pos = span.offset + span.size;
     }
+    if (!feed(pos, job.input.size(), level)) return false;
+    zs.avail_in = 0;
+    if (!run(job.last ? Z_FINISH : Z_SYNC_FLUSH, false, 0)) return false;
     job.output.resize(produced);
     return true;
   }

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <optional>
 
+#include "runtime/oci/lazy_curl.h"
+
 namespace strata::oci {
 namespace {
 
@@ -119,8 +121,11 @@ std::string UrlEscape(llvm::StringRef value) {
 llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink& sink) {
   GlobalInit();
   EasyHandle easy(curl_easy_init());
-  if (!easy)
-    return llvm::createStringError(std::errc::not_enough_memory, "cannot create a curl handle");
+  if (!easy) {
+    std::string why = CurlLoadError();
+    return llvm::createStringError(std::make_error_code(std::errc::not_enough_memory),
+                                   "cannot create a curl handle" + (why.empty() ? why : ": " + why));
+  }
   CURL* h = easy.get();
   Transfer transfer;
   transfer.handle = h;

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "runtime/exec/exec_error.h"
+#include "runtime/oci/lazy_curl.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
 #include "runtime/store/sha256.h"
@@ -69,7 +70,10 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   if (!fd) return exec::ErrnoError(errno, "cannot create", file);
 
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-  if (!curl) return OpError("fetch " + url + ": cannot initialise libcurl");
+  if (!curl) {
+    std::string why = oci::CurlLoadError();
+    return OpError("fetch " + url + ": " + (why.empty() ? "cannot initialise libcurl" : why));
+  }
   Download download;
   download.fd = fd.Get();
   char error_text[CURL_ERROR_SIZE] = {0};

@@ -29,7 +29,8 @@ class BlobWriter {
 
   // Publishes blobs/sha256/<hex> and returns "sha256:<hex>". Call once. An existing file of
   // that name is replaced: it should hold the same bytes, and if it was corrupted, this
-  // repairs it (so `--no-cache` rebuilds a damaged layer for good).
+  // repairs it (so `--no-cache` rebuilds a damaged layer for good). A small blob (<= 64 KiB)
+  // already there with exactly these bytes is kept instead, without an fsync.
   llvm::Expected<std::string> Commit();
   // As Commit, but publishes nothing and fails when the bytes do not hash to `expected`.
   llvm::Expected<std::string> CommitExpecting(llvm::StringRef expected);

@@ -10,9 +10,13 @@
 #               run), the second ("unchanged files") with the cache the previous run left;
 #   eval deep   a 10,000-step `|>` pipeline and a 10,000-term `+` chain (Strata only: must work);
 #   layer gzip  `strata build` of `scratch |> copy ./tree "/tree"` vs `tar -c | pigz -6 -p2`;
-#   layer zstd  the same with --compression zstd vs `tar -c | zstd -3 -T2`.
+#   layer zstd  the same with --compression zstd vs `tar -c | zstd -3 -T2`;
+#   noop        a warm no-op `strata build` of the two-stage program (busybox base, RUN, copy
+#               onto scratch; needs root and busybox-static like the integration tests):
+#               median of BENCH_NOOP_RUNS (20) wall times and the CPU of `perf stat`, against
+#               the goal of 20 ms (no BuildKit peer here: no dockerd is started).
 # Environment:
-#   BENCH_ROWS="eval deep layer"   which groups to run
+#   BENCH_ROWS="eval deep layer noop"   which groups to run
 #   BENCH_TARGETS="10000 100000"   program sizes for the eval rows
 #   BENCH_TREE_MB=500 BENCH_TREE_FILES=20000   the COPY tree (smaller for a quick run)
 #   BENCH_REPS=3                   repetitions; each contender runs once per repetition, in turn
@@ -24,7 +28,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 strata=$(realpath "${1:-build/runtime/cli/strata}")
 [[ -x $strata ]] || { echo "no strata binary at $strata" >&2; exit 2; }
-rows=${BENCH_ROWS:-eval deep layer}
+rows=${BENCH_ROWS:-eval deep layer noop}
 targets=${BENCH_TARGETS:-10000 100000}
 tree_mb=${BENCH_TREE_MB:-500}
 tree_files=${BENCH_TREE_FILES:-20000}
@@ -133,5 +137,38 @@ if [[ " $rows " == *" layer "* ]]; then
       "$dir/peer.times" "$dir/strata.times" "$bytes"
   done
   rm -rf "$dir/store" "$dir/peer.out"
+fi
+
+if [[ " $rows " == *" noop "* ]]; then
+  dir=$work/noop
+  rm -rf "$dir" && mkdir -p "$dir/w/src"
+  bash "$here/../integration/fixtures/make-busybox-image.sh" "$dir/w/busybox-layout" >/dev/null
+  echo hello >"$dir/w/src/msg.txt"
+  cat >"$dir/w/build.strata" <<'STRATA'
+let
+  base = load ./busybox-layout;
+  builder = base |> workdir "/work" |> copy ./src "." |> run "mkdir -p /out && tr a-z A-Z < msg.txt > /out/msg";
+in {
+  default = scratch |> copy (builder / "/out/msg") "/msg" |> copy (base / "/bin/busybox") "/bin/"
+    |> entrypoint [ "/bin/busybox" "cat" "/msg" ];
+}
+STRATA
+  (cd "$dir/w" && STRATA_STORE=$dir/store "$strata" build --progress plain >/dev/null 2>&1) || echo "noop row: the cold build failed"
+  noop_runs=${BENCH_NOOP_RUNS:-20}
+  for what in build version; do
+    cmd=("$strata" build --progress plain)
+    [[ $what == version ]] && cmd=("$strata" --version)
+    rm -f "$dir/$what.times"
+    for ((r = 0; r < noop_runs; r++)); do
+      start=$(date +%s%N)
+      (cd "$dir/w" && STRATA_STORE=$dir/store "${cmd[@]}" >/dev/null 2>&1)
+      echo $((($(date +%s%N) - start) / 1000)) >>"$dir/$what.times"
+    done
+    cpu=$(cd "$dir/w" && STRATA_STORE=$dir/store perf stat -r 5 -x, -e task-clock "${cmd[@]}" 2>&1 >/dev/null | awk -F, '/task-clock/ { printf "%.1f", $1 }')
+    awk -v w="$what" -v c="${cpu:--}" -v m="$(median "$dir/$what.times" 1)" 'BEGIN {
+      printf "%-34s %-28s %10s %9s %7.1f ms %6s ms CPU %s\n", (w == "build" ? "no-op rebuild, two-stage" : "  strata --version (process start)"),
+        (w == "build" ? "(goal: 20 ms)" : ""), "-", "-", m / 1000, c, "" }'
+  done
+  rm -rf "$dir/store"
 fi
 rm -f "$work"/time.$$ "$work"/stderr.$$

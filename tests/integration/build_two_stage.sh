@@ -61,6 +61,11 @@ build || fail "warm rebuild failed"
 [ "$(digest)" = "$first" ] || fail "warm rebuild changed the digest"
 expect_contains "$T/err" "cached"
 expect_not_contains "$T/err" "start"
+# A warm rebuild never opens the libraries only network steps and layer writes need (they are
+# loaded on first use; issue 14): the dynamic loader's log names every object it loads.
+(cd "$T/w" && LD_DEBUG=files "$STRATA" build --progress plain) >/dev/null 2>"$T/ld.log" || fail "warm rebuild (LD_DEBUG) failed"
+expect_contains "$T/ld.log" "file=libstdc++.so.6"
+expect_not_contains "$T/ld.log" "file=libcurl"
 
 # Changing a source file rebuilds exactly what is downstream of it: local src, its copy, the
 # RUN, the select, both copies onto scratch and the entrypoint; the base and `tools` stay.

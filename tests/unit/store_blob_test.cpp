@@ -1,6 +1,8 @@
 // Store tests: blob digests and atomic publication, node records, and the store layout.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -57,10 +59,17 @@ TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
   CHECK(CountFiles(store.TmpDir()) == 0);
   // Blobs are read-only once published.
   CHECK((fs::status(store.BlobPath(*digest)).permissions() & fs::perms::owner_write) == fs::perms::none);
-  // A second put of the same bytes is a no-op that returns the same name.
+  // A second put of the same bytes is a no-op that returns the same name; the intact file is
+  // kept, not replaced (no fsync, no rename: what a warm build's config and manifest cost).
+  struct stat before;
+  REQUIRE(::stat(store.BlobPath(*digest).c_str(), &before) == 0);
   llvm::Expected<std::string> again = store.PutBlobBytes("abc");
   REQUIRE(static_cast<bool>(again));
   CHECK(*again == *digest);
+  struct stat after;
+  REQUIRE(::stat(store.BlobPath(*digest).c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+  CHECK(CountFiles(store.TmpDir()) == 0);
   CHECK(CountFiles(dir.path + "/blobs/sha256") == 1);
 }
 
