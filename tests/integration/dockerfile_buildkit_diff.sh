@@ -15,15 +15,17 @@ for script in "$here"/*.sh; do
   [[ $name == regen || $name == list-image ]] && continue
   rm -rf "$T/w/ctx" "$T/layout" && mkdir -p "$T/w/ctx"
   (cd "$T/w/ctx" && umask 022 && bash "$script")
+  base=()
+  [ -d "$T/w/ctx/base-layout" ] && base=(--build-context strata-diff-base=oci-layout://ctx/base-layout)
   if [ "$(head -n 1 "$here/$name.expected")" = error ]; then
     set +e
-    build -f ctx/Dockerfile
+    build -f ctx/Dockerfile "${base[@]}"
     status=$?
     set -e
     if [ "$status" != 1 ]; then echo "--- $name: exit $status, BuildKit refuses it" >&2; cat "$T/err" >&2; failed+=("$name"); fi
     continue
   fi
-  if ! build -f ctx/Dockerfile -o "oci:$T/layout:t"; then
+  if ! build -f ctx/Dockerfile "${base[@]}" -o "oci:$T/layout:t"; then
     echo "--- $name: strata build failed" >&2; cat "$T/err" >&2; failed+=("$name"); continue
   fi
   bash "$here/list-image.sh" "$T/layout:t" "$T" >"$T/got"
