@@ -146,7 +146,12 @@ class Walker {
     // BuildKit's empty image has the default PATH (and WorkingDir "/"); `$PATH` sees it.
     if (!stage.base_stage && lower == "scratch") stage.env = {{"PATH", kDefaultPathEnv}};
     if (!stage.base_stage && lower != "scratch" && options_.base_image_env)
-      if (std::optional<ShellEnv> env = options_.base_image_env(stage.base)) stage.env = std::move(*env);
+      if (std::optional<ShellEnv> env = options_.base_image_env(stage.base)) {
+        stage.env = std::move(*env);
+        // BuildKit gives a base image without PATH in its Env the default one (the planner
+        // records it in the config too).
+        stage.env.emplace("PATH", kDefaultPathEnv);
+      }
     scope_ = stage.env;
     out_.stages.push_back(std::move(stage));
     return &out_.stages.back();

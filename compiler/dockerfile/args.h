@@ -21,6 +21,16 @@ inline constexpr const char* kDefaultPathEnv = "/usr/local/sbin:/usr/local/bin:/
 
 using BaseImageEnv = std::function<std::optional<ShellEnv>(const std::string& base)>;
 
+// The config fields of an external base image the planner needs beyond Env: `User` (WORKDIR
+// makes its directory owned by the user in effect, as BuildKit does), `WorkingDir` (a relative
+// WORKDIR is joined to it) and whether Env holds PATH (BuildKit adds the default when not).
+struct BaseImageDefaults {
+  std::string user;
+  std::string workdir;
+  bool has_path = true;
+};
+using BaseImageDefaultsFn = std::function<std::optional<BaseImageDefaults>(const std::string& base)>;
+
 struct ExpandOptions {
   std::map<std::string, std::string> build_args;  // `--build-arg K=V`
   BaseImageEnv base_image_env;                    // may be empty

@@ -108,6 +108,7 @@ const graph::Node* LowerDockerfile(const Dockerfile& dockerfile, const LowerOpti
   plan_options.target = options.target;
   plan_options.target_platform = options.target_platform;
   plan_options.base_image_env = options.base_image_env;
+  plan_options.base_image_defaults = options.base_image_defaults;
   if (options.context) {
     plan_options.context_dir = ParamString(options.context, "path");
     plan_options.context_exclude = ParamStrings(options.context, "exclude");

@@ -40,6 +40,8 @@ struct LowerOptions {
   graph::LocalSourceHasher* hasher = nullptr;
   // The env of external base images, for `$VAR` in ENV and friends (args.h); may be empty.
   BaseImageEnv base_image_env;
+  // Their User, WorkingDir and whether Env has PATH (args.h); may be empty.
+  BaseImageDefaultsFn base_image_defaults;
 };
 
 // The target stage's node, or null after reporting every error to `diags`.

@@ -36,6 +36,8 @@ class Planner {
     std::vector<std::string> shell{"/bin/sh", "-c"};
     bool cmd_set = false;       // CMD given in this stage
     bool may_have_cmd = true;   // the image may carry a CMD (an external base could)
+    std::string user;           // USER in effect ("" for root): owns what WORKDIR creates
+    std::string workdir = "/";  // WorkingDir in effect, absolute: a relative WORKDIR joins it
   };
 
   void PlanStage(size_t index);
@@ -45,6 +47,8 @@ class Planner {
   void PlanCopy(const ExpandedInstruction& in, StagePlan& stage);
   void PlanConfig(const ExpandedInstruction& in, StageState& state, StagePlan& stage);
   void PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage);
+  void InheritBaseDefaults(const ExpandedStage& expanded, StageState& state, StagePlan& stage);
+  void PlanWorkdir(const ExpandedInstruction& in, StageState& state, StagePlan& stage);
 
   // Resolves `--from=X` (a stage name, an earlier stage's index, a named context, else an
   // image reference), planning the stage it names. False after reporting an error.

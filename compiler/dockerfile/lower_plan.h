@@ -94,6 +94,7 @@ struct PlanOptions {
   std::map<std::string, NamedContext> named_contexts;
   bool all_stages = false;  // plan every stage, not only those the target needs (translation)
   BaseImageEnv base_image_env;  // args.h; may be empty
+  BaseImageDefaultsFn base_image_defaults;  // args.h; may be empty
 };
 
 // A global ARG as a translation parameter.

@@ -168,6 +168,8 @@ void Planner::PlanStage(size_t index) {
     const StageState& base = final_states_[*expanded.base_stage];
     state.shell = base.shell;
     state.may_have_cmd = base.may_have_cmd;
+    state.user = base.user;
+    state.workdir = base.workdir;
     for (const auto& [key, value] : expanded_->stages[*expanded.base_stage].env) state.env_names.insert(key);
   } else if (auto named = options_.named_contexts.find(expanded.base);
              named != options_.named_contexts.end()) {
@@ -177,6 +179,7 @@ void Planner::PlanStage(size_t index) {
     stage.base.kind = PlanSource::Kind::kNamedContext;
     stage.base.name = expanded.base;
     used_named_.insert(expanded.base);
+    InheritBaseDefaults(expanded, state, stage);
   } else if (lower == "scratch") {
     stage.base.kind = PlanSource::Kind::kScratch;
     state.may_have_cmd = false;
@@ -194,6 +197,7 @@ void Planner::PlanStage(size_t index) {
       diags_.Error(expanded.from->range, "FROM names no image after expansion");
     if (!expanded.from->args.empty())
       if (auto t = SimpleTemplate(expanded.from->args[0].value, param_names_)) stage.base_template = *t;
+    InheritBaseDefaults(expanded, state, stage);
   }
   if (expanded.platform && !ValidPlatform(*expanded.platform))
     diags_.Error(expanded.from->range, "failed to parse platform " + *expanded.platform +
@@ -303,9 +307,10 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
       return;
     case InstructionKind::kUser:
       AddConfig(stage, in, "user", first());
+      state.user = first();
       return;
     case InstructionKind::kWorkdir:
-      AddConfig(stage, in, "workdir", first());
+      PlanWorkdir(in, state, stage);
       return;
     case InstructionKind::kVolume:
       for (const std::string& volume : in.args)
@@ -349,6 +354,40 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
       diags_.Error(source.name_range, "cannot lower " + source.name + " here");
       return;
   }
+}
+
+// An external base's User and WorkingDir start the stage's state; a base whose Env has no
+// PATH gets BuildKit's default, as a config step of the FROM (as for scratch).
+void Planner::InheritBaseDefaults(const ExpandedStage& expanded, StageState& state, StagePlan& stage) {
+  if (!options_.base_image_defaults) return;
+  std::optional<BaseImageDefaults> defaults = options_.base_image_defaults(expanded.base);
+  if (!defaults) return;
+  state.user = defaults->user;
+  if (!defaults->workdir.empty()) state.workdir = CleanSlashPath("/" + defaults->workdir);
+  if (!defaults->has_path) {
+    ExpandedInstruction from;
+    from.source = expanded.from;
+    AddConfig(stage, from, "env", nlohmann::json::array({"PATH", kDefaultPathEnv}));
+    state.env_names.insert("PATH");
+  }
+}
+
+// WORKDIR as BuildKit does it: the config keeps an absolute path as written (a relative one is
+// joined to the WorkingDir by the config fold), and the directory is made in a layer, with
+// its missing parents, owned by the USER in effect (`mkdir -p` + chown of what it creates:
+// existing directories keep their owner and mode). No layer for `/`. The directory is a
+// copy of scratch's empty root, which makes the missing directories with mode 0755.
+void Planner::PlanWorkdir(const ExpandedInstruction& in, StageState& state, StagePlan& stage) {
+  std::string wd = in.args.empty() ? std::string() : in.args[0];
+  AddConfig(stage, in, "workdir", wd);
+  std::string dir = CleanSlashPath(!wd.empty() && wd[0] == '/' ? wd : state.workdir + "/" + wd);
+  state.workdir = dir;
+  if (dir == "/") return;
+  PlanStep& step = AddStep(stage, PlanStep::Kind::kCopy, in);
+  step.source.kind = PlanSource::Kind::kScratch;
+  step.source.path = "/";
+  step.dest = dir;
+  step.copy.chown = state.user;
 }
 
 void Planner::PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage) {
@@ -396,6 +435,14 @@ bool Planner::ResolveFrom(const std::string& from, size_t current, diag::SourceR
       out.kind = PlanSource::Kind::kStage;
       out.stage = i;
       return true;
+    }
+  // BuildKit 20.10 takes a later stage as it is before its instructions (its base alone) —
+  // almost never what was meant; Strata refuses it rather than copy that (docs/dockerfile.md).
+  for (size_t i = current + 1; i < expanded_->stages.size(); ++i)
+    if (!expanded_->stages[i].name.empty() && expanded_->stages[i].name == lower) {
+      diags_.Error(at, "--from=" + from + " names a later stage (stage " + std::to_string(i) +
+                           "): a stage can only copy from an earlier one; move it up");
+      return false;
     }
   if (AllDigits(from)) {
     if (from.size() > 9 || std::stoul(from) >= current) {

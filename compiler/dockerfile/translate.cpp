@@ -361,6 +361,7 @@ std::optional<std::string> TranslateDockerfile(const Dockerfile& dockerfile,
   plan_options.context_exclude = options.context_exclude;
   plan_options.all_stages = true;
   plan_options.base_image_env = options.base_image_env;
+  plan_options.base_image_defaults = options.base_image_defaults;
   for (const auto& [name, spec] : options.build_contexts) {
     BuildContextSpec parsed = ParseBuildContextSpec(spec);
     NamedContext named;

@@ -32,6 +32,7 @@ struct TranslateOptions {
   std::vector<std::string> reserved_names;
   // The env of external base images (args.h): the same as the build's, so that keys match.
   BaseImageEnv base_image_env;
+  BaseImageDefaultsFn base_image_defaults;  // likewise (args.h)
 };
 
 // The program's text, or nullopt after reporting errors (the same ones the lowering reports).

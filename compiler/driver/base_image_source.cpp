@@ -54,4 +54,17 @@ dockerfile::BaseImageEnv BaseImageConfigs::EnvFunction() {
   return [this](const std::string& base) { return Env(base); };
 }
 
+dockerfile::BaseImageDefaultsFn BaseImageConfigs::DefaultsFunction() {
+  return [this](const std::string& base) -> std::optional<dockerfile::BaseImageDefaults> {
+    const nlohmann::json* config = Config(base);
+    if (!config) return std::nullopt;
+    dockerfile::BaseImageDefaults defaults;
+    if (auto it = config->find("User"); it != config->end() && it->is_string()) defaults.user = *it;
+    if (auto it = config->find("WorkingDir"); it != config->end() && it->is_string()) defaults.workdir = *it;
+    std::optional<dockerfile::ShellEnv> env = Env(base);
+    defaults.has_path = env && env->count("PATH");
+    return defaults;
+  };
+}
+
 }  // namespace strata::driver

@@ -41,6 +41,8 @@ class BaseImageConfigs {
   std::optional<dockerfile::ShellEnv> Env(const std::string& base);
   // Env as the lowering and the translation take it (valid while this object lives).
   dockerfile::BaseImageEnv EnvFunction();
+  // User, WorkingDir and PATH presence, as the planner takes them (valid while this lives).
+  dockerfile::BaseImageDefaultsFn DefaultsFunction();
 
  private:
   BaseImageSource* source_;

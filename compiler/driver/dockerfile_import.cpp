@@ -40,6 +40,7 @@ std::optional<std::string> TranslateDockerfile(Frontend& frontend, const ImportO
   // Base images' Env, for `$VAR` in ENV and friends: as `strata build -f` sees it, so that the
   // translation keeps the keys.
   translate.base_image_env = bases.EnvFunction();
+  translate.base_image_defaults = bases.DefaultsFunction();
   return dockerfile::TranslateDockerfile(read->dockerfile, translate, frontend.diags());
 }
 

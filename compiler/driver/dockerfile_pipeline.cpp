@@ -82,6 +82,7 @@ const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input
   lower.target = input.target;
   lower.hasher = &hasher;
   lower.base_image_env = bases.EnvFunction();
+  lower.base_image_defaults = bases.DefaultsFunction();
   diag::FileId file = read->file;
   lower.pin_image = [&settings, &diags, file](const std::string& ref, diag::SourceRange at) {
     std::string digest = settings.lockfile ? settings.lockfile->Lookup(ref) : "";

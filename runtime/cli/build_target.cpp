@@ -255,7 +255,9 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
       // So does a network step (its hash is the program's or strata.lock's).
       const nlohmann::json* network = failed ? failed->Find("network") : nullptr;
       bool network_step = network && network->is_boolean() && network->get<bool>();
-      if (failed && (failed->op() == graph::Op::kDebian || network_step) && failed->origin().valid()) {
+      // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
+      bool copy_step = failed && failed->op() == graph::Op::kCopy;
+      if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) && failed->origin().valid()) {
         llvm::consumeError(std::move(err));
         frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
         return kExitProgramError;

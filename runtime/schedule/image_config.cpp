@@ -23,6 +23,12 @@ std::string Compact(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// BuildKit (20.10, Linux) sets `ArgsEscaped: true` on every CMD, JSON form included, and never
+// for ENTRYPOINT; a child keeps it. Strata's `cmd` does the same so that a Dockerfile and its
+// translation give BuildKit's config. The `cmd [ ]` a Dockerfile ENTRYPOINT adds to drop an
+// inherited CMD does not set it (BuildKit's ENTRYPOINT does not).
+void MarkArgsEscaped(nlohmann::json& config) { config["ArgsEscaped"] = true; }
+
 }  // namespace
 
 std::string CleanPath(const std::string& base, const std::string& path) {
@@ -134,6 +140,7 @@ llvm::Error ApplyConfig(oci::Image& image, const std::string& field, const nlohm
       // `cmd [ ]` unsets Cmd, as Docker leaves it null.
       if (value.empty()) config.erase("Cmd");
       else config["Cmd"] = value;
+      if (!value.empty()) MarkArgsEscaped(config);
       created_by = "CMD " + Compact(value);
     } else {
       config["Shell"] = value;

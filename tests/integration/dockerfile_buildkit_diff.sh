@@ -3,7 +3,9 @@
 # (a Dockerfile and files with set modes); CASE.expected is what BuildKit built from it (file
 # listing + image config, written by buildkit_diff/regen.sh from dockerd's BuildKit), or
 # `error` and its message when BuildKit refuses it. `strata build -f` must give the same
-# listing and config, or refuse with exit 1 where BuildKit refuses. No dockerd needed here.
+# listing and config, or refuse with exit 1 and the Dockerfile's file:line:col where BuildKit
+# refuses. A case that made ./base-layout (base-image.inc) builds on it as the base image
+# `strata-diff-base`. No dockerd needed here.
 # CASE.known-diff, when present, is the exact `diff` (BuildKit's lines `-`, strata's `+`) of a
 # difference not fixed yet and listed in docs/dockerfile.md ("Known differences"): the test
 # fails when the difference changes, so fixing it means deleting the file.
@@ -15,15 +17,21 @@ for script in "$here"/*.sh; do
   [[ $name == regen || $name == list-image ]] && continue
   rm -rf "$T/w/ctx" "$T/layout" && mkdir -p "$T/w/ctx"
   (cd "$T/w/ctx" && umask 022 && bash "$script")
+  base=()
+  [ -d "$T/w/ctx/base-layout" ] && base=(--build-context strata-diff-base=oci-layout://ctx/base-layout)
   if [ "$(head -n 1 "$here/$name.expected")" = error ]; then
     set +e
-    build -f ctx/Dockerfile
+    build -f ctx/Dockerfile "${base[@]}"
     status=$?
     set -e
     if [ "$status" != 1 ]; then echo "--- $name: exit $status, BuildKit refuses it" >&2; cat "$T/err" >&2; failed+=("$name"); fi
+    # Located: the instruction's file:line:col, whether found while planning or building.
+    if ! grep -q '^ctx/Dockerfile:[0-9]*:[0-9]*: error: ' "$T/err"; then
+      echo "--- $name: the refusal names no Dockerfile line" >&2; cat "$T/err" >&2; failed+=("$name")
+    fi
     continue
   fi
-  if ! build -f ctx/Dockerfile -o "oci:$T/layout:t"; then
+  if ! build -f ctx/Dockerfile "${base[@]}" -o "oci:$T/layout:t"; then
     echo "--- $name: strata build failed" >&2; cat "$T/err" >&2; failed+=("$name"); continue
   fi
   bash "$here/list-image.sh" "$T/layout:t" "$T" >"$T/got"
@@ -35,5 +43,12 @@ for script in "$here"/*.sh; do
     failed+=("$name")
   fi
 done
+# Strata's own refusal beyond BuildKit (docs/dockerfile.md): COPY --from a later stage.
+rm -rf "$T/w/ctx" && mkdir -p "$T/w/ctx" && echo data >"$T/w/ctx/f"
+printf 'FROM scratch AS a\nCOPY --from=b /f /g\nFROM scratch AS b\nCOPY f /f\nFROM a\n' >"$T/w/ctx/Dockerfile"
+if build -f ctx/Dockerfile; then failed+=(later-stage-accepted)
+elif ! grep -q '^ctx/Dockerfile:2:1: error: --from=b names a later stage (stage 1)' "$T/err"; then
+  cat "$T/err" >&2; failed+=(later-stage-message)
+fi
 [ ${#failed[@]} -eq 0 ] || fail "differs from BuildKit: ${failed[*]}"
 echo "$(ls "$here"/*.expected | wc -l) cases: all match BuildKit but the known differences ($(ls "$here"/*.known-diff 2>/dev/null | wc -l) files)"

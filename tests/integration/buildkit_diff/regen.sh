@@ -13,6 +13,11 @@ for name in "${cases[@]}"; do
   rm -rf "$T/ctx" "$T/layout" "$T/image.tar"; mkdir "$T/ctx"
   (cd "$T/ctx" && umask 022 && bash "$here/$name.sh")
   tag="strata-diff/$name:1"
+  # A case on a base image (base-image.inc) loads it first: dockerd's BuildKit finds it there.
+  if [ -f "$T/ctx/base.tar" ]; then
+    curl -sf --unix-socket "$socket" -X POST -H 'Content-Type: application/x-tar' \
+      --data-binary @"$T/ctx/base.tar" "http://docker/v1.41/images/load?quiet=1" >/dev/null
+  fi
   tar -C "$T/ctx" --numeric-owner -cf - . | curl -s --unix-socket "$socket" -X POST \
     -H 'Content-Type: application/x-tar' --data-binary @- \
     "http://docker/v1.41/build?version=2&networkmode=none&rm=1&t=$tag" >"$T/response"
