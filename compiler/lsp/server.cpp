@@ -132,7 +132,7 @@ void Server::DidChange(const Json& params) {
     if (end < begin) std::swap(begin, end);
     text.replace(begin, end - begin, replacement);
   }
-  int64_t version = params["textDocument"].value("version", document->version + 1);
+  int64_t version = params.at("textDocument").value("version", document->version + 1);
   Publish(workspace_.Update(uri, std::move(text), version));
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "compiler/lsp/positions.h"
 #include "compiler/syntax/module_loader.h"
@@ -48,6 +49,20 @@ bool BlankLines(std::string& text, const std::vector<diag::Diagnostic>& errors) 
         text[i] = ' ';
         changed = true;
       }
+  }
+  return changed;
+}
+
+// `r.` with nothing after it (the user is about to type a field) ends the expression: the dot
+// becomes `;`, which usually completes the binding it is in (`x = r.` and the next line).
+bool CloseDanglingDots(std::string& text) {
+  bool changed = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '.' || i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_'))
+      continue;
+    if (i + 1 < text.size() && !std::isspace(static_cast<unsigned char>(text[i + 1]))) continue;
+    text[i] = ';';
+    changed = true;
   }
   return changed;
 }
@@ -146,7 +161,7 @@ std::vector<std::string> Workspace::Update(const std::string& uri, std::string t
   Analyse(document);
   std::vector<std::string> analysed{uri};
   for (auto& [other_uri, other] : documents_) {
-    if (other.module && !stale.count(other.path)) continue;
+    if (&other == &document || (other.module && !stale.count(other.path))) continue;
     Analyse(other);
     analysed.push_back(other_uri);
   }
@@ -180,9 +195,11 @@ void Workspace::Analyse(Document& document) {
     for (size_t i = mark; i < diags.diagnostics().size(); ++i)
       if (module && diags.diagnostics()[i].range.file == module->file) errors.push_back(diags.diagnostics()[i]);
     if (round == 0) syntax_errors = errors;
-    if (errors.empty() || !module) break;
-    // Blank the broken lines and parse again, so the rest of the file is analysed.
-    if (round == kRepairRounds || !BlankLines(document.analysed, errors)) break;
+    if (errors.empty() || !module || round == kRepairRounds) break;
+    // Close dangling dots first, then blank the broken lines, and parse again, so the rest of
+    // the file is analysed.
+    bool changed = (round == 0 && CloseDanglingDots(document.analysed)) || BlankLines(document.analysed, errors);
+    if (!changed) break;
     document.repaired = true;
   }
   // The editor's text stays the overlay: an importing file must see what the user wrote.

@@ -100,7 +100,7 @@ MAIN = """let
   # Gives back its argument: a let-polymorphic function.
   identity = x: x;
   conf = { name = "api"; replicas = 3; };
-  label = "été ✓ 😀";
+  label = "été ✓ 😀"; copy = label;
   n = identity 1;
   s = identity "x";
 in {
@@ -159,9 +159,11 @@ def main():
     r = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "lib.port", 5)})
     v = r["result"]["contents"]["value"]
     expect("port :: Int" in v and "every service listens on" in v, "hover on an imported field", r)
-    # UTF-16 columns: `s` after a line with non-ASCII text, and the hover range of `label`.
-    r = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "label + s", 8)})
-    expect("s :: String" in r["result"]["contents"]["value"], "hover after non-ASCII text", r)
+    # UTF-16 columns: a name after non-ASCII text on its line, and its range.
+    r = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "copy = label", 8)})
+    expect("label :: String" in r["result"]["contents"]["value"], "hover after non-ASCII text", r)
+    expect(r["result"]["range"] == {"start": position_of(MAIN, "label;"), "end": position_of(MAIN, "label;", 5)},
+           "the hover range counts UTF-16 units", r)
 
     # Definition: a let binding, and a field across an import.
     r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "identity 1", 1)})
@@ -205,8 +207,15 @@ def main():
     expect(r["result"] and "identity :: a -> a" in r["result"]["contents"]["value"], "hover works in a broken file", r)
     r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(broken, "lib.port", 5)})
     expect(r["result"] and r["result"]["uri"] == lib_uri, "definition works in a broken file", r)
+    # A line broken elsewhere: its diagnostics only, and hover on the other lines.
+    broken2 = MAIN.replace('  s = identity "x";\n', '  s = identity "x" );\n')
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": broken2}]})
+    d = c.diagnostics(uri)
+    expect(len(d) >= 1 and all(x["range"]["start"]["line"] == 7 for x in d), "diagnostics on the broken line only", d)
+    r = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(broken2, "conf.name", 6)})
+    expect(r["result"] and "name :: String" in r["result"]["contents"]["value"], "hover below a broken line", r)
     # Completion of names in scope, with builtins and their signatures.
-    r = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": position_of(broken, "label + s", 0)})
+    r = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": position_of(broken2, "label + s", 0)})
     items = {i["label"]: i for i in r["result"]["items"]}
     expect("identity" in items and "conf" in items and "lib" in items, "completion offers the names in scope", list(items))
     expect("run" in items and "->" in items["run"].get("detail", ""), "completion offers builtins with signatures", items.get("run"))

@@ -2,6 +2,7 @@
 // the workspace's incremental re-checks (an edit re-checks the file and what imports it).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
