@@ -28,7 +28,8 @@ struct Cursor {
 bool GetCursor(Workspace& workspace, const Json& params, Cursor& cursor);
 // An LSP Range for a source range (in any file the Frontend holds).
 Json ToRange(Workspace& workspace, diag::SourceRange range);
-// The `#` comment lines directly above the line of `site`, without their `#` ("" if none).
+// The `#` comment lines directly above the line of `site`, without their `#` ("" if none,
+// or when `site` is not the first thing on its line).
 std::string DocComment(std::string_view text, uint32_t site);
 
 }  // namespace strata::lsp

@@ -103,6 +103,7 @@ MAIN = """let
   label = "été ✓ 😀"; copy = label;
   n = identity 1;
   s = identity "x";
+  go = import <std/go>; svc = go.service;
 in {
   default = conf.name;
   port = lib.port;
@@ -174,8 +175,20 @@ def main():
            "definition across an import", r)
     r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "x: x", 3)})
     expect(r["result"]["range"]["start"] == position_of(MAIN, "x: x"), "definition of a parameter", r)
+    r = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "x: x", 3)})
+    v = r["result"]["contents"]["value"]
+    expect("x :: a" in v and "polymorphic" not in v, "a parameter has its type and no doc comment", r)
     r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "conf.name", 6)})
     expect(r["result"]["range"]["start"] == position_of(MAIN, "name = "), "definition of a record field", r)
+
+    # Definition in an embedded stdlib module: the server writes it to a file to open.
+    r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(MAIN, "go.service", 4)})
+    target = r["result"]["uri"]
+    expect(target.startswith("file://") and target.endswith("/std/go.strata"), "definition in <std/go>", r)
+    with open(target[len("file://"):]) as f:
+        std_lines = f.read().split("\n")
+    at = r["result"]["range"]["start"]
+    expect(std_lines[at["line"]][at["character"]:].startswith("service"), "the stdlib location names the field", r)
 
     # Document symbols: the top-level bindings and targets.
     r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
@@ -199,7 +212,7 @@ def main():
     c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": broken}]})
     d = c.diagnostics(uri)
     expect(len(d) >= 1, "a syntax error is published", d)
-    expect(all(x["range"]["start"]["line"] in (9, 10) for x in d), "only the broken part has diagnostics", d)
+    expect(all(x["range"]["start"]["line"] in (10, 11) for x in d), "only the broken part has diagnostics", d)
     r = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": position_of(broken, "conf.\n", 5)})
     labels = sorted(i["label"] for i in r["result"]["items"])
     expect(labels == ["name", "replicas"], "completion after '.' lists the record's fields", r)

@@ -73,6 +73,10 @@ TEST_CASE("doc comments are the # lines right above a binding", "[lsp]") {
   std::string text = "let\n  # not this\n\n  # One.\n  #  Two.\n  x = 1;\nin x";
   CHECK(DocComment(text, static_cast<uint32_t>(text.find("x ="))) == "One.\n Two.");
   CHECK(DocComment(text, static_cast<uint32_t>(text.find("in x"))) == "");
+  std::string parameter = "# Doc.\nf = x: x;";
+  CHECK(DocComment(parameter, 0) == "");
+  CHECK(DocComment(parameter, static_cast<uint32_t>(parameter.find("f ="))) == "Doc.");
+  CHECK(DocComment(parameter, static_cast<uint32_t>(parameter.find("x:"))) == "");
 }
 
 TEST_CASE("an edit re-checks the file and the files that import it, not the others", "[lsp]") {
