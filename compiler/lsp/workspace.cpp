@@ -112,6 +112,7 @@ Workspace::~Workspace() {
 }
 
 void Workspace::Restart() {
+  import_errors_.clear();
   facts_ = std::make_unique<Facts>();
   frontend_ = std::make_unique<driver::Frontend>();
   frontend_->SetCheckRecorder(facts_.get());
@@ -218,9 +219,32 @@ void Workspace::Analyse(Document& document) {
     return;
   }
   document.diagnostics.clear();
-  for (size_t i = mark; i < diags.diagnostics().size(); ++i)
-    if (diags.diagnostics()[i].range.file == module->file || !diags.diagnostics()[i].range.valid())
-      document.diagnostics.push_back(diags.diagnostics()[i]);
+  for (size_t i = mark; i < diags.diagnostics().size(); ++i) {
+    const diag::Diagnostic& d = diags.diagnostics()[i];
+    if (d.range.file == module->file || !d.range.valid()) document.diagnostics.push_back(d);
+    // Kept by file (a module is checked once, then cached): every file importing it says so
+    // at its import, with the first error as a related location.
+    if (d.severity == diag::Severity::kError && d.range.valid()) {
+      auto [it, inserted] = import_errors_.try_emplace(d.range.file, 0, d);
+      ++it->second.first;
+    }
+  }
+  const FileFacts* file_facts = facts_->For(module->file);
+  if (!file_facts) return;
+  for (const auto& [expr, type] : file_facts->exprs) {
+    auto* import = llvm::dyn_cast<ast::Import>(expr);
+    const syntax::Module* target = import ? facts_->ImportTarget(import) : nullptr;
+    auto it = target ? import_errors_.find(target->file) : import_errors_.end();
+    if (it == import_errors_.end()) continue;
+    const diag::Diagnostic& first = it->second.second;
+    diag::Diagnostic d;
+    d.range = import->range();
+    d.message = "the imported file has " + std::to_string(it->second.first) +
+                (it->second.first == 1 ? " error: " : " errors, the first: ") +
+                diag::FormatLocation(frontend_->sources(), first.range) + ": " + first.message;
+    d.notes.push_back({first.range, first.message});
+    document.diagnostics.push_back(std::move(d));
+  }
 }
 
 void Workspace::AnalyseVariant(const std::string& uri, std::string text) {

@@ -70,6 +70,8 @@ class Workspace {
   std::map<std::string, Document> documents_;  // by URI
   // Module path -> the module paths it imports, for every module checked.
   std::map<std::string, std::set<std::string>> imports_;
+  // Files with errors that were imported: the error count and the first error.
+  std::map<diag::FileId, std::pair<size_t, diag::Diagnostic>> import_errors_;
   size_t checks_ = 0;
   size_t analyses_since_restart_ = 0;
   std::string stdlib_dir_;

@@ -98,6 +98,14 @@ TEST_CASE("an edit re-checks the file and the files that import it, not the othe
   CHECK(workspace.checks() - before == 2);
   // main sees the unsaved text of lib: `"x" + 1` is an error now.
   CHECK_FALSE(workspace.Find(main)->diagnostics.empty());
+  // An error inside an imported file is shown at the import.
+  workspace.Update(main, "(import ./lib.strata).a\n", 2);
+  workspace.Update(lib, "{ a = 1 + \"s\"; }\n", 3);
+  REQUIRE(workspace.Find(lib)->diagnostics.size() == 1);
+  const std::vector<diag::Diagnostic>& at_import = workspace.Find(main)->diagnostics;
+  REQUIRE(at_import.size() == 1);
+  CHECK(at_import[0].message.find("the imported file has 1 error: ") == 0);
+  CHECK(at_import[0].notes.size() == 1);
   // An edit of other re-checks only other (its stdlib import is checked already).
   before = workspace.checks();
   CHECK(workspace.Update(other, "3\n", 2) == std::vector<std::string>{other});
