@@ -81,6 +81,7 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
     if (!list_type || llvm::isa<TypeVar>(Resolve(list_type->element))) return Infer(expr);
     for (const ast::Expr* item : list->elements)
       Expect(list_type->element, InferExpecting(item, list_type->element), item->range(), "list element");
+    if (recorder_) recorder_->OnExpr(expr, want);
     return want;
   }
   if (auto* record = llvm::dyn_cast<ast::Record>(expr)) {
@@ -93,7 +94,9 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
       if (std::none_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == f.name; }))
         fields.push_back({f.name, t, false});
     }
-    return context_.ClosedRecord(fields);
+    Type* result = context_.ClosedRecord(fields);
+    if (recorder_) recorder_->OnExpr(expr, result);
+    return result;
   }
   return Infer(expr);
 }
