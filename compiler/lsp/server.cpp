@@ -152,8 +152,9 @@ void Server::HandleNotification(const std::string& method, const Json& params) {
       DidChange(params);
     } else if (method == "textDocument/didClose") {
       std::string uri = params.at("textDocument").at("uri").get<std::string>();
-      workspace_.Close(uri);
+      std::vector<std::string> analysed = workspace_.Close(uri);
       Send(MakeNotification("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", Json::array()}}));
+      Publish(analysed);
     }
     // Other notifications (initialized, didSave, $/cancelRequest, ...) need nothing.
   } catch (const std::exception& error) {

@@ -169,16 +169,21 @@ std::vector<std::string> Workspace::Update(const std::string& uri, std::string t
   return analysed;
 }
 
-void Workspace::Close(const std::string& uri) {
+std::vector<std::string> Workspace::Close(const std::string& uri) {
+  std::vector<std::string> analysed;
   Document* document = Find(uri);
-  if (!document) return;
+  if (!document) return analysed;
   std::string path = document->path;
   Invalidate(path);
   frontend_->sources().ClearOverlay(path);
   documents_.erase(uri);
   // The closed file's text on disk may differ: open documents importing it see the disk's now.
-  for (auto& [other_uri, other] : documents_)
-    if (!other.module) Analyse(other);
+  for (auto& [other_uri, other] : documents_) {
+    if (other.module) continue;
+    Analyse(other);
+    analysed.push_back(other_uri);
+  }
+  return analysed;
 }
 
 void Workspace::Analyse(Document& document) {

@@ -41,7 +41,9 @@ class Workspace {
   // Opens or replaces a document's text and analyses it again, with every open document
   // that imports it (directly or not); returns the URIs analysed, whose diagnostics to send.
   std::vector<std::string> Update(const std::string& uri, std::string text, int64_t version);
-  void Close(const std::string& uri);
+  // Closes a document (its file on disk is used again); returns the URIs analysed again (the
+  // open documents importing it).
+  std::vector<std::string> Close(const std::string& uri);
   Document* Find(const std::string& uri);
 
   // Analyses `text` in place of `uri`'s text without changing the document's published
