@@ -176,6 +176,18 @@ const graph::Node* Frontend::LowerDockerfile(const dockerfile::DockerfileInput& 
   return LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags_);
 }
 
+const syntax::Module* Frontend::LoadModule(const std::string& file) { return phases_->loader->LoadEntry(file); }
+
+const types::Type* Frontend::CheckModule(const syntax::Module* module) {
+  return module ? phases_->checker->CheckModule(module) : nullptr;
+}
+
+void Frontend::Forget(const std::string& file) {
+  if (const syntax::Module* module = phases_->loader->Forget(file)) phases_->checker->Forget(module);
+}
+
+void Frontend::SetCheckRecorder(types::CheckRecorder* recorder) { phases_->checker->set_recorder(recorder); }
+
 void Frontend::PrintError(std::ostream& out, diag::SourceRange range, const std::string& message) const {
   diag::DiagnosticEngine one;
   one.Error(range, message);

@@ -27,6 +27,7 @@ struct Module;
 }  // namespace strata::syntax
 namespace strata::types {
 class Checker;
+class CheckRecorder;
 struct Type;
 }  // namespace strata::types
 namespace strata::eval {
@@ -88,6 +89,18 @@ class Frontend {
   bool EvalExpression(const std::string& expr, std::ostream& out);
   // Prints the loaded entry's AST.
   void PrintAst(std::ostream& out) const;
+
+  // For a language server, which keeps one Frontend over many edits: loads `file` (or
+  // returns it as loaded), syntax errors or not (the parser leaves error nodes); null when it
+  // cannot be read. Diagnostics go to diags() as usual: read the ones added since a mark.
+  const syntax::Module* LoadModule(const std::string& file);
+  // Checks a module LoadModule gave (once; again after Forget); null for null.
+  const types::Type* CheckModule(const syntax::Module* module);
+  // Drops `file`'s parse and check so the next LoadModule reads its text (the overlay) again.
+  // The caller forgets the modules that import it as well.
+  void Forget(const std::string& file);
+  // Reports every expression's type, binding and use the checker sees (null: none).
+  void SetCheckRecorder(types::CheckRecorder* recorder);
 
   // Lowers a Dockerfile (the one pipeline), pinning its FROMs by the strata.lock beside it.
   const graph::Node* LowerDockerfile(const dockerfile::DockerfileInput& input);

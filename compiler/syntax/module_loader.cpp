@@ -58,6 +58,27 @@ const Module* ModuleLoader::LoadEntry(const std::string& path) {
   return Add(key, sources_.AddBuffer(file_path, std::move(*text)));
 }
 
+const Module* ModuleLoader::Forget(const std::string& path) {
+  for (auto it = by_path_.begin(); it != by_path_.end();) {
+    if (it->second == nullptr) {
+      it = by_path_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  reported_.clear();
+  auto it = by_path_.find(Canonical(EntryFile(path)));
+  if (it == by_path_.end()) return nullptr;
+  const Module* module = it->second;
+  by_path_.erase(it);
+  return module;
+}
+
+const Module* ModuleLoader::Find(const std::string& path) const {
+  auto it = by_path_.find(Canonical(EntryFile(path)));
+  return it == by_path_.end() ? nullptr : it->second;
+}
+
 const Module* ModuleLoader::LoadImport(const ast::Import* import) {
   std::string key, written;
   std::optional<std::string> text;

@@ -41,6 +41,13 @@ class ModuleLoader {
   // Parses text held in memory (`strata eval` expressions, tests).
   const Module* LoadBuffer(std::string name, std::string text);
 
+  // Forgets the module of `path` (a file or directory, as for LoadEntry) so that the next load
+  // reads its text again (an editor changed it), and every import that failed to load (the
+  // file may exist now). Returns the forgotten module (null if none); it stays allocated.
+  const Module* Forget(const std::string& path);
+  // The loaded module of `path`, or null.
+  const Module* Find(const std::string& path) const;
+
   // Keeps parsed files in `dir` (parse_cache.h) and reuses them while their text is unchanged.
   void EnableParseCache(std::string dir) { cache_ = ParseCache(std::move(dir)); }
 

@@ -57,12 +57,17 @@ class CheckerImpl {
   }
 
   TypeContext& context() { return context_; }
+  void set_recorder(CheckRecorder* recorder) { recorder_ = recorder; }
+  void Forget(const syntax::Module* module) { done_.erase(module); }
 
  private:
   Inferencer NewInferencer() {
     Inferencer inferencer(context_, diags_, [this](const ast::Import* import) -> const Scheme* {
-      return Check(loader_.LoadImport(import), import->range());
+      const syntax::Module* module = loader_.LoadImport(import);
+      if (recorder_) recorder_->OnImport(import, module);
+      return Check(module, import->range());
     });
+    inferencer.set_recorder(recorder_);
     for (const auto& [name, scheme] : builtins_) inferencer.Define(name, scheme);
     return inferencer;
   }
@@ -81,6 +86,7 @@ class CheckerImpl {
   diag::DiagnosticEngine& diags_;
   TypeContext context_;
   std::vector<std::pair<Symbol, const Scheme*>> builtins_;
+  CheckRecorder* recorder_ = nullptr;
   llvm::DenseMap<const syntax::Module*, const Scheme*> done_;
   llvm::DenseMap<const Type*, const Scheme*> by_type_;
   // Modules being checked, each with the import that led to it.
@@ -100,6 +106,10 @@ const Type* Checker::CheckModule(const syntax::Module* module) {
 const Type* Checker::CheckWithSelf(const ast::Expr* expr, const Type* self_type) {
   return impl_->CheckWithSelf(expr, self_type);
 }
+
+void Checker::set_recorder(CheckRecorder* recorder) { impl_->set_recorder(recorder); }
+
+void Checker::Forget(const syntax::Module* module) { impl_->Forget(module); }
 
 bool Checker::IsFunctionOfRecordPattern(const syntax::Module* module) {
   auto* lambda = module ? llvm::dyn_cast<ast::Lambda>(module->root) : nullptr;
@@ -133,6 +143,20 @@ std::vector<ArgumentInfo> Checker::Arguments(const syntax::Module* module) {
 }  // namespace strata::types
 
 namespace strata::types {
+
+std::vector<RecordFieldInfo> RecordFields(const Type* type) {
+  std::vector<RecordFieldInfo> result;
+  if (!type) return result;
+  Type* resolved = Resolve(const_cast<Type*>(type));
+  if (!llvm::isa<RecordTypeNode>(resolved)) return result;
+  for (const FieldType& f : Flatten(resolved).fields)
+    result.push_back({std::string(f.name.str()), f.type, f.optional});
+  return result;
+}
+
+bool IsTypeVariable(const Type* type) {
+  return type && llvm::isa<TypeVar>(Resolve(const_cast<Type*>(type)));
+}
 
 const Type* FunctionResult(const Type* type) {
   if (!type) return type;

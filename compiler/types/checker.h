@@ -27,6 +27,19 @@ std::string ToString(const Type* type);
 // arguments are applied); any other type is returned as is.
 const Type* FunctionResult(const Type* type);
 
+// One field of a record type, for a language server's completion after `.`.
+struct RecordFieldInfo {
+  std::string name;
+  const Type* type;
+  bool optional;
+};
+// The fields of a record type in source order (empty for any other type).
+std::vector<RecordFieldInfo> RecordFields(const Type* type);
+// True when `type` is still an unsolved type variable (its fields are not known).
+bool IsTypeVariable(const Type* type);
+
+class CheckRecorder;
+
 enum class ArgKind { kString, kInt, kBool, kOther };
 
 // One field of the record pattern a program's value takes (`{ version ? "dev" }: ...`).
@@ -56,6 +69,13 @@ class Checker {
   // with kinds from their declared or inferred types; else empty. Checks the module if needed.
   std::vector<ArgumentInfo> Arguments(const syntax::Module* module);
   bool IsFunctionOfRecordPattern(const syntax::Module* module);
+
+  // Reports what inference learns to `recorder` (null: nothing, the default); see
+  // check_recorder.h.
+  void set_recorder(CheckRecorder* recorder);
+  // Drops the check of `module` (it is being edited): the next CheckModule of the module
+  // that replaces it infers again. Modules that imported it must be forgotten too.
+  void Forget(const syntax::Module* module);
 
  private:
   std::unique_ptr<CheckerImpl> impl_;

@@ -11,6 +11,7 @@
 
 #include "compiler/diag/diagnostics.h"
 #include "compiler/syntax/ast.h"
+#include "compiler/types/check_recorder.h"
 #include "compiler/types/predicate.h"
 #include "compiler/types/type.h"
 #include "compiler/types/unify.h"
@@ -45,6 +46,8 @@ class Inferencer {
   Type* InferMonomorphic(const ast::Expr* expr);
 
   Scheme* NewScheme(Type* type, bool poly);
+  // Reports types, bindings and uses to `recorder` (null: nothing is recorded).
+  void set_recorder(CheckRecorder* recorder) { recorder_ = recorder; }
 
  private:
   Type* Infer(const ast::Expr* expr);
@@ -104,6 +107,7 @@ class Inferencer {
   TypeContext& context_;
   diag::DiagnosticEngine& diags_;
   ImportHandler imports_;
+  CheckRecorder* recorder_ = nullptr;
   Unifier unifier_;
   int level_ = 0;
   int depth_ = 0;

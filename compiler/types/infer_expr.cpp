@@ -70,6 +70,7 @@ Type* Inferencer::Infer(const ast::Expr* expr) {
     case ast::Kind::kError: result = context_.Error(); break;
   }
   --depth_;
+  if (recorder_) recorder_->OnExpr(expr, result);
   return result;
 }
 
@@ -80,6 +81,7 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
     if (!list_type || llvm::isa<TypeVar>(Resolve(list_type->element))) return Infer(expr);
     for (const ast::Expr* item : list->elements)
       Expect(list_type->element, InferExpecting(item, list_type->element), item->range(), "list element");
+    if (recorder_) recorder_->OnExpr(expr, want);
     return want;
   }
   if (auto* record = llvm::dyn_cast<ast::Record>(expr)) {
@@ -92,7 +94,9 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
       if (std::none_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == f.name; }))
         fields.push_back({f.name, t, false});
     }
-    return context_.ClosedRecord(fields);
+    Type* result = context_.ClosedRecord(fields);
+    if (recorder_) recorder_->OnExpr(expr, result);
+    return result;
   }
   return Infer(expr);
 }
@@ -104,7 +108,10 @@ Type* Inferencer::InferString(const ast::StringLit* e) {
 }
 
 Type* Inferencer::InferVar(const ast::Var* e) {
-  if (const Scheme* scheme = Lookup(e->name)) return Instantiate(scheme, e->range(), e->name);
+  if (const Scheme* scheme = Lookup(e->name)) {
+    if (recorder_) recorder_->OnUse(e, scheme);
+    return Instantiate(scheme, e->range(), e->name);
+  }
   std::string message = "unbound variable " + Quote(e->name);
   std::string suggestion = Suggest(e->name);
   if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
@@ -138,7 +145,9 @@ Type* Inferencer::InferList(const ast::List* e) {
 Type* Inferencer::InferLambda(const ast::Lambda* e) {
   if (!e->pattern) {
     Type* param = context_.FreshVar(level_);
-    Push(e->param, NewScheme(param, false));
+    Scheme* scheme = NewScheme(param, false);
+    if (recorder_) recorder_->OnBinding(e->param_range, scheme, param);
+    Push(e->param, scheme);
     Type* body = Infer(e->body);
     Pop(e->param);
     return context_.Function(param, body);
@@ -158,11 +167,18 @@ Type* Inferencer::InferLambda(const ast::Lambda* e) {
   Type* tail = pattern.ellipsis ? static_cast<Type*>(context_.FreshVar(level_, true)) : context_.EmptyRowType();
   Type* param = context_.Record(fields, tail);
   for (const FieldType& f : fields) {
-    Push(f.name, NewScheme(f.type, false));
+    Scheme* scheme = NewScheme(f.type, false);
+    if (recorder_)
+      for (const ast::PatternField& pf : pattern.fields)
+        if (pf.name == f.name) recorder_->OnBinding(pf.name_range, scheme, f.type);
+    Push(f.name, scheme);
     pushed.push_back(f.name);
   }
   if (!pattern.as_name.empty()) {
-    Push(pattern.as_name, NewScheme(param, false));
+    Scheme* scheme = NewScheme(param, false);
+    // The parser keeps no range for the `@` name: the pattern's stands for it.
+    if (recorder_) recorder_->OnBinding(pattern.range, scheme, param);
+    Push(pattern.as_name, scheme);
     pushed.push_back(pattern.as_name);
   }
   // Defaults see the pattern's fields (a default may use another field).
@@ -253,6 +269,7 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
       unifier_.Bind(var, context_.Record(llvm::ArrayRef<FieldType>(ft), rest));
       RunWoken();
       t = field;
+      if (recorder_) recorder_->OnField(attr, t);
       continue;
     }
     if (!llvm::isa<RecordTypeNode>(r)) {
@@ -264,6 +281,7 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
     FlatRecord flat = Flatten(r);
     if (const FieldType* f = flat.Find(attr.name)) {
       t = f->type;
+      if (recorder_) recorder_->OnField(attr, t);
       continue;
     }
     if (llvm::isa<ErrorTypeNode>(flat.tail)) {
@@ -277,6 +295,7 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
       unifier_.Bind(row, context_.Record(llvm::ArrayRef<FieldType>(ft), rest));
       RunWoken();
       t = field;
+      if (recorder_) recorder_->OnField(attr, t);
       continue;
     }
     // A closed record without the field.

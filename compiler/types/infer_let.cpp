@@ -254,6 +254,7 @@ Type* Inferencer::InferLet(const ast::Let* e) {
     for (uint32_t i : component) {
       schemes[i]->poly = Generalize(schemes[i]->type);
       members.push_back(schemes[i]);
+      if (recorder_) recorder_->OnBinding(e->bindings[i].name_range, schemes[i], schemes[i]->type);
     }
     SettlePredicates(members);
   }

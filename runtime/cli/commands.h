@@ -13,6 +13,7 @@ int GcCommand(const std::vector<std::string>& args);
 int GraphCommand(const std::vector<std::string>& args);
 int ImportCommand(const std::vector<std::string>& args);
 int LockCommand(const std::vector<std::string>& args);
+int LspCommand(const std::vector<std::string>& args);
 int ParseCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int SbomCommand(const std::vector<std::string>& args);

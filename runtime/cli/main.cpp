@@ -19,6 +19,7 @@ commands:
   graph   print the derivation graph of a target (text, json or dot)
   import  translate a Dockerfile into a Strata program
   lock    pin every `image "ref"` to its digest in strata.lock
+  lsp     run the language server on stdin/stdout (for editors)
   parse   print the syntax tree of a file
   run     build a target stage and run its image here
   sbom    build a target stage and print its SBOM (SPDX 2.3 or CycloneDX 1.5 JSON)
@@ -38,6 +39,7 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "graph") return GraphCommand;
   if (name == "import") return ImportCommand;
   if (name == "lock") return LockCommand;
+  if (name == "lsp") return LspCommand;
   if (name == "parse") return ParseCommand;
   if (name == "run") return RunCommand;
   if (name == "sbom") return SbomCommand;
