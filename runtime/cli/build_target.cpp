@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/cancel_on_signal.h"
@@ -253,8 +254,11 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
       // A debian base fails on what the program named (a package, a suite): point at its call.
       const graph::Node* failed = executor.failed_node();
       // So does a network step (its hash is the program's or strata.lock's).
-      const nlohmann::json* network = failed ? failed->Find("network") : nullptr;
-      bool network_step = network && network->is_boolean() && network->get<bool>();
+      bool network_step = false;
+      if (failed && failed->op() == graph::Op::kExec) {
+        if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed)) network_step = params->network;
+        else llvm::consumeError(params.takeError());
+      }
       if (failed && (failed->op() == graph::Op::kDebian || network_step) && failed->origin().valid()) {
         llvm::consumeError(std::move(err));
         frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
@@ -21,9 +22,13 @@ namespace strata::cli {
 namespace {
 
 bool IsUnpinnedNetwork(const graph::Node* node) {
-  if (node->op() != graph::Op::kExec || node->Find("output_sha256")) return false;
-  const nlohmann::json* network = node->Find("network");
-  return network && network->is_boolean() && network->get<bool>();
+  if (node->op() != graph::Op::kExec) return false;
+  llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*node);
+  if (!params) {
+    llvm::consumeError(params.takeError());  // building it reports the error
+    return false;
+  }
+  return params->network && params->output_sha256.empty();
 }
 
 // Whether an unpinned network step is below `node` (not counting `node` itself).
@@ -36,9 +41,9 @@ bool HasUnpinnedBelow(const graph::Node* node, std::map<const graph::Node*, bool
 }
 
 std::string Command(const graph::Node* node) {
-  if (const nlohmann::json* shell = node->Find("shell"); shell && shell->is_string()) return shell->get<std::string>();
-  const nlohmann::json* argv = node->Find("argv");
-  return argv ? argv->dump() : "";
+  llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*node);
+  if (!params) return llvm::consumeError(params.takeError()), "";
+  return params->CommandText();
 }
 
 }  // namespace
