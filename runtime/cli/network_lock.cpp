@@ -46,6 +46,14 @@ std::string Command(const graph::Node* node) {
   return params->CommandText();
 }
 
+// Stores the node record under `from` also under `to`.
+llvm::Error CopyRecord(const store::Store& store, const std::string& from, const std::string& to) {
+  llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(from);
+  if (!record) return record.takeError();
+  if (!*record) return llvm::createStringError(std::make_error_code(std::errc::io_error), "no record for node " + from);
+  return store.PutNodeRecord(to, **record);
+}
+
 }  // namespace
 
 std::string LockFileText(const std::string& path) {
@@ -141,6 +149,11 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, co
       if (image.layers.empty() || image.history.empty() || image.history.back().empty_layer)
         return fail("cannot lock the network step at " + where + ": it changed no files (an empty layer has no hash)");
       std::string digest = image.layers.back().diff_id;
+      // The next evaluation (the next round, or the first `strata build`) makes the pinned node
+      // instead: its record is this one, so that it is not built again.
+      const graph::Node* pinned = graph::PinNetworkOutput(frontend.graph(), step, digest);
+      if (llvm::Error err = CopyRecord(*store, executor.RecordKey(*step), executor.RecordKey(*pinned)))
+        return fail("cannot lock the network step at " + where + ": " + llvm::toString(std::move(err)));
       lock.SetNetwork(step->key().Hex(), {{"sha256", digest}, {"step", where}, {"command", Command(step)}});
       std::cerr << "locked network step " << where << " " << digest << "\n";
     }
