@@ -5,6 +5,7 @@
 
 #include "compiler/dockerfile/lower_internal.h"
 #include "compiler/dockerfile/text_util.h"
+#include "compiler/graph/op_params.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -88,6 +89,8 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     }
     if (secret.id.empty()) return diags_.Error(at, "--mount=type=secret needs an id or a target"), false;
     secret.target = target && !target->empty() ? *target : "/run/secrets/" + secret.id;
+    if (std::string problem = graph::SecretMountProblem(secret); !problem.empty())
+      return diags_.Error(at, "--mount=type=secret: " + problem), false;
     // BuildKit's secrets are optional unless `required` is given.
     secret.required = false;
     if (auto required = get({"required"}); required && !ParseBool(*required, secret.required))

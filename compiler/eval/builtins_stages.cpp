@@ -2,6 +2,7 @@
 #include <initializer_list>
 
 #include "compiler/eval/machine.h"
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 
 namespace strata::eval {
@@ -98,9 +99,9 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     Options secret(m, s, call, "a secret of runWith", {"id", "target", "required"});
     graph::SecretMount mount;
     mount.id = secret.String("id");
-    if (mount.id.empty()) m.Fail(call, "runWith: a secret needs a non-empty id");
     mount.target = secret.String("target", "/run/secrets/" + mount.id);
     mount.required = secret.Bool("required", true);
+    if (std::string problem = graph::SecretMountProblem(mount); !problem.empty()) m.Fail(call, "runWith: " + problem);
     options.secrets.push_back(mount);
   }
   for (Thunk* s : o.List("mounts")) {
@@ -130,11 +131,7 @@ Value NetworkStep(Machine& m, graph::ExecOptions options, SourceRange call, Make
   std::string key = node->key().Hex();
   m.network_keys().insert(key);
   std::string locked = m.lockfile().LookupNetwork(key);
-  if (!locked.empty()) {
-    options.output_sha256 = locked;
-    options.output_sha256_locked = true;
-    return Value::Node(make(options));
-  }
+  if (!locked.empty()) return Value::Node(graph::PinNetworkOutput(m.graph(), node, locked));
   if (m.lock_policy() == graph::LockPolicy::kLocking) return Value::Node(node);
   m.Fail(call, "runWith: network = true needs the step's output hash: run `strata lock` to record it in "
                "strata.lock (or declare sha256); build steps have no network unless their output is fixed");

@@ -1,6 +1,8 @@
 // strata.lock: parsing, canonical printing and atomic saving.
 #include "compiler/graph/lockfile.h"
 
+#include "compiler/support/atomic_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,22 +23,6 @@ llvm::Error Fail(llvm::StringRef path, const llvm::Twine& message) {
   return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(),
                                  message.str().c_str());
 }
-
-llvm::Error ErrnoFail(const std::string& what, const std::string& path) {
-  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s",
-                                 what.c_str(), path.c_str(), std::strerror(errno));
-}
-
-// Closes the fd and removes the temp file unless it was renamed.
-struct TempGuard {
-  int fd = -1;
-  std::string path;
-  bool renamed = false;
-  ~TempGuard() {
-    if (fd >= 0) ::close(fd);
-    if (!renamed && !path.empty()) ::unlink(path.c_str());
-  }
-};
 
 }  // namespace
 
@@ -107,7 +93,7 @@ llvm::Expected<std::optional<Lockfile>> Lockfile::Load(const std::string& path) 
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) return std::nullopt;
-    return ErrnoFail("cannot read", path);
+    return support::ErrnoError(errno, "cannot read", path);
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -156,33 +142,7 @@ std::string Lockfile::Serialize() const {
 }
 
 llvm::Error Lockfile::Save(const std::string& path) const {
-  std::string text = Serialize();
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-  TempGuard temp;
-  std::string pattern = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
-                        ".strata.lock.XXXXXX";
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  temp.fd = ::mkstemp(name.data());
-  if (temp.fd < 0) return ErrnoFail("cannot create a temp file for", path);
-  temp.path = name.data();
-  ::fchmod(temp.fd, 0644);
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = ::write(temp.fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoFail("cannot write", temp.path);
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(temp.fd) != 0) return ErrnoFail("cannot sync", temp.path);
-  if (::rename(temp.path.c_str(), path.c_str()) != 0) return ErrnoFail("cannot replace", path);
-  temp.renamed = true;
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return llvm::Error::success();
+  return support::WriteFileAtomic(path, Serialize());
 }
 
 }  // namespace strata::graph

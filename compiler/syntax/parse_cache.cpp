@@ -14,6 +14,7 @@
 
 #include <xxhash.h>
 
+#include "compiler/support/atomic_file.h"
 #include "compiler/support/large_stack.h"
 #include "compiler/syntax/ast_codec.h"
 #include "compiler/syntax/parser.h"
@@ -105,18 +106,8 @@ void Store(const std::string& dir, const std::string& path, XXH128_hash_t key, c
   PutU64(entry, payload.size());
   PutU64(entry, XXH3_64bits(payload.data(), payload.size()));
   entry += payload;
-  std::string temp = path + ".tmp.XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) return;
-  size_t done = 0;
-  while (done < entry.size()) {
-    ssize_t n = ::write(fd, entry.data() + done, entry.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool ok = ::close(fd) == 0 && done == entry.size();
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
+  // Best effort, and not durable: a lost entry is parsed again, a torn one is never seen.
+  llvm::consumeError(support::WriteFileAtomic(path, entry, {0600, /*durable=*/false}));
 }
 
 }  // namespace

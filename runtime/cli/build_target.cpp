@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/cancel_on_signal.h"
@@ -253,8 +254,11 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
       // A debian base fails on what the program named (a package, a suite): point at its call.
       const graph::Node* failed = executor.failed_node();
       // So does a network step (its hash is the program's or strata.lock's).
-      const nlohmann::json* network = failed ? failed->Find("network") : nullptr;
-      bool network_step = network && network->is_boolean() && network->get<bool>();
+      bool network_step = false;
+      if (failed && failed->op() == graph::Op::kExec) {
+        if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed)) network_step = params->network;
+        else llvm::consumeError(params.takeError());
+      }
       // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
       bool copy_step = failed && failed->op() == graph::Op::kCopy;
       if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) && failed->origin().valid()) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "compiler/graph/lockfile.h"
+#include "compiler/graph/op_params.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
 #include "runtime/schedule/store_lease.h"
@@ -15,23 +16,21 @@ std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const 
   std::map<std::string, DebianLockRequest> requests;
   std::set<const graph::Node*> seen;
   std::vector<const graph::Node*> work(roots.begin(), roots.end());
-  auto text = [](const graph::Node* node, const char* name) {
-    const nlohmann::json* value = node->Find(name);
-    return value && value->is_string() ? value->get<std::string>() : std::string();
-  };
   while (!work.empty()) {
     const graph::Node* node = work.back();
     work.pop_back();
     if (!seen.insert(node).second) continue;
     for (const graph::Node* input : node->inputs()) work.push_back(input);
     if (node->op() != graph::Op::kDebian) continue;
-    DebianLockRequest request{text(node, "suite"), text(node, "arch"), text(node, "mirror"), {}};
-    if (const nlohmann::json* packages = node->Find("packages"); packages && packages->is_array())
-      for (const nlohmann::json& package : *packages)
-        if (package.is_string()) request.packages.push_back(package.get<std::string>());
-    if (const nlohmann::json* exclude = node->Find("exclude"); exclude && exclude->is_array())
-      for (const nlohmann::json& package : *exclude)
-        if (package.is_string()) request.exclude.push_back(package.get<std::string>());
+    llvm::Expected<graph::DebianParams> params = graph::DecodeDebian(*node);
+    if (!params) {
+      // A malformed node fails its build with the decode error; here it just has nothing to lock.
+      llvm::consumeError(params.takeError());
+      continue;
+    }
+    DebianLockRequest request{params->request.suite, params->request.arch, params->request.mirror, {}};
+    request.packages = params->request.packages;
+    request.exclude = params->request.exclude;
     requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude)] =
         request;
   }

@@ -6,6 +6,7 @@
 
 #include "compiler/driver/dockerfile_import.h"
 #include "compiler/graph/print.h"
+#include "compiler/support/atomic_file.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/lower_target.h"
@@ -68,19 +69,9 @@ int ImportCommand(const std::vector<std::string>& args) {
   if (output.empty()) {
     std::cout << *program;
   } else {
-    // Temp file + rename: a failed import leaves no half-written program.
-    std::string temp = output + ".tmp";
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << *program;
-      if (!out.flush()) {
-        std::cerr << "strata: cannot write " << temp << "\n";
-        return kExitProgramError;
-      }
-    }
-    if (std::rename(temp.c_str(), output.c_str()) != 0) {
-      std::remove(temp.c_str());
-      std::cerr << "strata: cannot write " << output << "\n";
+    // A failed import leaves no half-written program.
+    if (llvm::Error err = support::WriteFileAtomic(output, *program)) {
+      std::cerr << "strata: " << llvm::toString(std::move(err)) << "\n";
       return kExitProgramError;
     }
   }

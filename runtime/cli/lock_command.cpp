@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/graph/lockfile.h"
+#include "compiler/graph/op_params.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/debian_lock.h"
@@ -29,9 +30,10 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
     const graph::Node* node = work.back();
     work.pop_back();
     if (!seen.insert(node).second) continue;
-    if (node->op() == graph::Op::kPull)
-      if (const nlohmann::json* ref = node->Find("ref"); ref && ref->is_string())
-        refs.insert(ref->get<std::string>());
+    if (node->op() == graph::Op::kPull) {
+      if (llvm::Expected<graph::PullParams> params = graph::DecodePull(*node)) refs.insert(params->ref);
+      else llvm::consumeError(params.takeError());  // its build reports it
+    }
     for (const graph::Node* input : node->inputs()) work.push_back(input);
   }
   return refs;

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
@@ -21,9 +22,13 @@ namespace strata::cli {
 namespace {
 
 bool IsUnpinnedNetwork(const graph::Node* node) {
-  if (node->op() != graph::Op::kExec || node->Find("output_sha256")) return false;
-  const nlohmann::json* network = node->Find("network");
-  return network && network->is_boolean() && network->get<bool>();
+  if (node->op() != graph::Op::kExec) return false;
+  llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*node);
+  if (!params) {
+    llvm::consumeError(params.takeError());  // building it reports the error
+    return false;
+  }
+  return params->network && params->output_sha256.empty();
 }
 
 // Whether an unpinned network step is below `node` (not counting `node` itself).
@@ -36,9 +41,17 @@ bool HasUnpinnedBelow(const graph::Node* node, std::map<const graph::Node*, bool
 }
 
 std::string Command(const graph::Node* node) {
-  if (const nlohmann::json* shell = node->Find("shell"); shell && shell->is_string()) return shell->get<std::string>();
-  const nlohmann::json* argv = node->Find("argv");
-  return argv ? argv->dump() : "";
+  llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*node);
+  if (!params) return llvm::consumeError(params.takeError()), "";
+  return params->CommandText();
+}
+
+// Stores the node record under `from` also under `to`.
+llvm::Error CopyRecord(const store::Store& store, const std::string& from, const std::string& to) {
+  llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(from);
+  if (!record) return record.takeError();
+  if (!*record) return llvm::createStringError(std::make_error_code(std::errc::io_error), "no record for node " + from);
+  return store.PutNodeRecord(to, **record);
 }
 
 }  // namespace
@@ -136,6 +149,11 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, co
       if (image.layers.empty() || image.history.empty() || image.history.back().empty_layer)
         return fail("cannot lock the network step at " + where + ": it changed no files (an empty layer has no hash)");
       std::string digest = image.layers.back().diff_id;
+      // The next evaluation (the next round, or the first `strata build`) makes the pinned node
+      // instead: its record is this one, so that it is not built again.
+      const graph::Node* pinned = graph::PinNetworkOutput(frontend.graph(), step, digest);
+      if (llvm::Error err = CopyRecord(*store, executor.RecordKey(*step), executor.RecordKey(*pinned)))
+        return fail("cannot lock the network step at " + where + ": " + llvm::toString(std::move(err)));
       lock.SetNetwork(step->key().Hex(), {{"sha256", digest}, {"step", where}, {"command", Command(step)}});
       std::cerr << "locked network step " << where << " " << digest << "\n";
     }

@@ -15,7 +15,8 @@ namespace strata::cli {
 // Round by round: evaluates the program with `lock` (as saved at `lock_path`) in
 // LockPolicy::kLocking, builds every unpinned network step that has no unpinned network step
 // below it, records {"sha256", "step": "FILE:LINE:COL", "command"} under its key and saves the
-// lock; until no step is unpinned. Then drops the entries no step uses. Prints one line per
+// lock; until no step is unpinned. The built output's node record is copied to the record key
+// of the pinned node (graph::PinNetworkOutput) so that the next build does not run the step. Then drops the entries no step uses. Prints one line per
 // step locked. `rerun` (--update-network) runs the steps even when the store has their output.
 // `secrets` (id → file, from --secret) are mounted into the steps that declare them, as in a build.
 // Returns an exit code; on failure the lock file is as it was before the call.

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/oci/registry_reference.h"
 #include "runtime/sbom/purl.h"
@@ -16,11 +17,6 @@ llvm::Error CollectError(const std::string& message) {
                                  "sbom: " + message);
 }
 
-std::string StringParam(const graph::Node& node, const char* name) {
-  const nlohmann::json* value = node.Find(name);
-  return value && value->is_string() ? value->get<std::string>() : "";
-}
-
 std::string Hex(std::string digest) {
   return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
 }
@@ -30,6 +26,19 @@ std::string UrlFileName(const std::string& url) {
   std::string path = url.substr(0, url.find_first_of("?#"));
   std::string name = path.substr(path.find_last_of('/') + 1);
   return name.empty() ? url : name;
+}
+
+// The name a loaded image's artifact goes by: a local source's name or a download's file name.
+std::string ArtifactName(const graph::Node& source) {
+  if (source.op() == graph::Op::kLocal) {
+    if (llvm::Expected<graph::LocalParams> params = graph::DecodeLocal(source)) return params->name;
+    else llvm::consumeError(params.takeError());
+  }
+  if (source.op() == graph::Op::kFetch) {
+    if (llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(source)) return UrlFileName(params->url);
+    else llvm::consumeError(params.takeError());
+  }
+  return "";
 }
 
 class Collector {
@@ -49,31 +58,35 @@ class Collector {
       case graph::Op::kDebian:
         return AddDebian(node, in_image);
       case graph::Op::kFetch: {
+        llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(node);
+        if (!params) return params.takeError();
         Component file;
         file.kind = Component::Kind::kFetchedFile;
-        file.download_location = StringParam(node, "url");
+        file.download_location = params->url;
         file.name = UrlFileName(file.download_location);
-        file.sha256 = Hex(StringParam(node, "sha256"));
+        file.sha256 = Hex(params->sha256);
         file.in_image = in_image;
         components_.push_back(std::move(file));
         return llvm::Error::success();
       }
       case graph::Op::kLoad: {
+        llvm::Expected<graph::LoadParams> params = graph::DecodeLoad(node);
+        if (!params) return params.takeError();
         Component base;
         base.kind = Component::Kind::kBaseImage;
         const graph::Node* source = inputs.empty() ? nullptr : inputs[0];
-        std::string name = source ? StringParam(*source, "name") : "";
-        if (name.empty() && source) name = UrlFileName(StringParam(*source, "url"));
-        std::string tag = StringParam(node, "tag");
+        std::string name = source ? ArtifactName(*source) : "";
+        const std::string& tag = params->tag;
         base.name = (name.empty() ? "local image" : name) + (tag.empty() ? "" : ":" + tag);
         base.in_image = in_image;
         components_.push_back(std::move(base));
         return source ? Visit(*source, in_image) : llvm::Error::success();
       }
       case graph::Op::kExec: {
-        const nlohmann::json* network = node.Find("network");
-        if (network && network->is_boolean() && network->get<bool>())
-          if (llvm::Error err = AddNetworkOutput(node, in_image)) return err;
+        llvm::Expected<graph::ExecParams> params = graph::DecodeExec(node);
+        if (!params) return params.takeError();
+        if (params->network)
+          if (llvm::Error err = AddNetworkOutput(node, *params, in_image)) return err;
         for (size_t i = 0; i < inputs.size(); ++i)  // the parent, then mounted artifacts
           if (llvm::Error err = Visit(*inputs[i], i == 0 && in_image)) return err;
         return llvm::Error::success();
@@ -111,7 +124,9 @@ class Collector {
   llvm::Error AddPull(const graph::Node& node, bool in_image) {
     llvm::Expected<nlohmann::json> pulled = SbomRecord(node, "pull");
     if (!pulled) return pulled.takeError();
-    std::string ref_text = StringParam(node, "ref");
+    llvm::Expected<graph::PullParams> params = graph::DecodePull(node);
+    if (!params) return params.takeError();
+    std::string ref_text = params->ref;
     Component base;
     base.kind = Component::Kind::kBaseImage;
     base.name = ref_text;
@@ -133,7 +148,9 @@ class Collector {
     llvm::Expected<nlohmann::json> debian = SbomRecord(node, "debian");
     if (!debian) return debian.takeError();
     std::string mirror = debian->value("mirror", "");
-    std::string distro = DebianDistro(debian->value("suite", StringParam(node, "suite")));
+    llvm::Expected<graph::DebianParams> params = graph::DecodeDebian(node);
+    if (!params) return params.takeError();
+    std::string distro = DebianDistro(debian->value("suite", params->request.suite));
     const nlohmann::json& packages = (*debian)["packages"];
     if (!packages.is_array())
       return CollectError("debian node " + node.key().Hex() + ": no package list");
@@ -158,18 +175,14 @@ class Collector {
 
   // The step's output is its layer: the sha256 of the uncompressed tar, which the build
   // checked against the declared hash.
-  llvm::Error AddNetworkOutput(const graph::Node& node, bool in_image) {
+  llvm::Error AddNetworkOutput(const graph::Node& node, const graph::ExecParams& params, bool in_image) {
     llvm::Expected<schedule::NodeOutput> output = output_of_(node);
     if (!output) return output.takeError();
     if (!output->IsStage() || output->image.layers.empty())
       return CollectError("network step " + node.key().Hex() + " has no output layer");
     Component step;
     step.kind = Component::Kind::kNetworkOutput;
-    const nlohmann::json* shell = node.Find("shell");
-    const nlohmann::json* argv = node.Find("argv");
-    step.name = "RUN " + (shell && shell->is_string() ? shell->get<std::string>()
-                          : argv                      ? argv->dump()
-                                                      : "");
+    step.name = "RUN " + params.CommandText();
     if (step.name.size() > 200) step.name = step.name.substr(0, 197) + "...";
     step.sha256 = Hex(output->image.layers.back().diff_id);
     step.in_image = in_image;

@@ -28,10 +28,37 @@ std::string JoinArgv(const nlohmann::json& argv) {
 
 // The name of an artifact node as a COPY source: "src", "/out/app", a URL.
 std::string SourceName(const graph::Node& node) {
-  if (const nlohmann::json* name = node.Find("name"); name && name->is_string()) return *name;
-  if (const nlohmann::json* path = node.Find("path"); path && path->is_string()) return *path;
-  if (const nlohmann::json* url = node.Find("url"); url && url->is_string()) return *url;
-  return std::string(graph::OpName(node.op()));
+  std::string name;
+  switch (node.op()) {
+    case graph::Op::kLocal:
+      if (auto params = graph::DecodeLocal(node)) name = params->name;
+      else llvm::consumeError(params.takeError());
+      break;
+    case graph::Op::kText:
+      if (auto params = graph::DecodeText(node)) name = params->name;
+      else llvm::consumeError(params.takeError());
+      break;
+    case graph::Op::kSelect:
+      if (auto params = graph::DecodeSelect(node)) name = params->path;
+      else llvm::consumeError(params.takeError());
+      break;
+    case graph::Op::kFetch:
+      if (auto params = graph::DecodeFetch(node)) name = params->url;
+      else llvm::consumeError(params.takeError());
+      break;
+    default:
+      break;
+  }
+  return name.empty() ? std::string(graph::OpName(node.op())) : name;
+}
+
+// The node's decoded params, or nullopt (the node then describes as its op name: the error
+// is reported when it runs).
+template <typename Params>
+std::optional<Params> Decoded(llvm::Expected<Params> params) {
+  if (params) return std::move(*params);
+  llvm::consumeError(params.takeError());
+  return std::nullopt;
 }
 
 ProgressEvent MakeEvent(ProgressEvent::Type type, const graph::Node& node, size_t index, int total) {
@@ -54,30 +81,49 @@ bool LocalForbidsCache(const graph::Node& node) {
 }  // namespace
 
 std::string Describe(const graph::Node& node) {
-  auto str = [&](const char* name) -> std::string {
-    const nlohmann::json* value = node.Find(name);
-    if (!value) return "";
-    return value->is_string() ? value->get<std::string>() : JoinArgv(*value);
+  auto text = [](const nlohmann::json& value) {
+    return value.is_string() ? value.get<std::string>() : JoinArgv(value);
   };
   switch (node.op()) {
     case graph::Op::kScratch: return "scratch";
-    case graph::Op::kPull: return "FROM " + str("ref");
+    case graph::Op::kPull:
+      if (auto params = Decoded(graph::DecodePull(node))) return "FROM " + params->ref;
+      break;
     case graph::Op::kLoad: return "LOAD " + (node.inputs().empty() ? "" : SourceName(*node.inputs()[0]));
-    case graph::Op::kLocal: return "local " + str("name");
-    case graph::Op::kFetch: return "fetch " + str("url");
+    case graph::Op::kLocal:
+      if (auto params = Decoded(graph::DecodeLocal(node))) return "local " + params->name;
+      break;
+    case graph::Op::kFetch:
+      if (auto params = Decoded(graph::DecodeFetch(node))) return "fetch " + params->url;
+      break;
     case graph::Op::kExec:
-      return Cut("RUN " + (node.Find("shell") ? str("shell") : str("argv")), 120);
+      if (auto params = Decoded(graph::DecodeExec(node)))
+        return Cut("RUN " + (params->shell ? *params->shell : JoinArgv(params->argv)), 120);
+      break;
     case graph::Op::kCopy:
-      return "COPY " + (node.inputs().size() > 1 ? SourceName(*node.inputs()[1]) : "") + " " + str("dest");
-    case graph::Op::kConfig: {
-      std::string field = str("field");
-      for (char& c : field) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return Cut(field + " " + str("value"), 120);
-    }
-    case graph::Op::kSelect: return "select " + str("path");
-    case graph::Op::kMinimal: return "minimal " + str("executables");
-    case graph::Op::kText: return "text " + str("name");
-    case graph::Op::kDebian: return "debian " + str("suite") + " " + str("packages");
+      if (auto params = Decoded(graph::DecodeCopy(node)))
+        return "COPY " + (node.inputs().size() > 1 ? SourceName(*node.inputs()[1]) : "") + " " + params->dest;
+      break;
+    case graph::Op::kConfig:
+      if (auto params = Decoded(graph::DecodeConfig(node))) {
+        std::string field = params->field;
+        for (char& c : field) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return Cut(field + " " + text(params->value), 120);
+      }
+      break;
+    case graph::Op::kSelect:
+      if (auto params = Decoded(graph::DecodeSelect(node))) return "select " + params->path;
+      break;
+    case graph::Op::kMinimal:
+      if (auto params = Decoded(graph::DecodeMinimal(node))) return "minimal " + JoinArgv(params->executables);
+      break;
+    case graph::Op::kText:
+      if (auto params = Decoded(graph::DecodeText(node))) return "text " + params->name;
+      break;
+    case graph::Op::kDebian:
+      if (auto params = Decoded(graph::DecodeDebian(node)))
+        return "debian " + params->request.suite + " " + JoinArgv(params->request.packages);
+      break;
   }
   return std::string(graph::OpName(node.op()));
 }
@@ -86,10 +132,6 @@ llvm::Error OpError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
 }
 
-std::string OpContext::Param(llvm::StringRef name) const {
-  const nlohmann::json* value = node.Find(std::string_view(name.data(), name.size()));
-  return value && value->is_string() ? value->get<std::string>() : "";
-}
 
 // The nodes one Build visits, in post-order (inputs first).
 struct Executor::Plan {
@@ -153,11 +195,11 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
   // A required secret that was not given fails the build before any node runs.
   for (const Plan::Entry& entry : plan.entries) {
     if (entry.cached || entry.node->op() != graph::Op::kExec) continue;
-    const nlohmann::json* secrets = entry.node->Find("secrets");
-    if (!secrets || !secrets->is_array()) continue;
-    for (const nlohmann::json& secret : *secrets) {
-      std::string id = secret.value("id", std::string());
-      if (secret.value("required", true) && !options_.secrets.count(id))
+    llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*entry.node);
+    if (!params) return params.takeError();
+    for (const graph::SecretMount& secret : params->secrets) {
+      const std::string& id = secret.id;
+      if (secret.required && !options_.secrets.count(id))
         return OpError("secret '" + id + "' is required by exec node " + entry.node->key().Hex() + " (" +
                        Describe(*entry.node) + "): pass --secret id=" + id + ",src=FILE");
     }

@@ -1,4 +1,5 @@
 // config: one image-config change (env, workdir, user, ...), no layer.
+#include "compiler/graph/op_params.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/op_context.h"
 
@@ -6,18 +7,10 @@ namespace strata::schedule {
 
 llvm::Expected<NodeOutput> RunConfig(OpContext& context) {
   if (context.inputs.size() != 1 || !context.inputs[0]->IsStage()) return OpError("config needs one stage input");
-  const nlohmann::json* value = context.node.Find("value");
-  if (!value) return OpError("config node without a value");
+  llvm::Expected<graph::ConfigParams> params = graph::DecodeConfig(context.node);
+  if (!params) return params.takeError();
   oci::Image image = context.inputs[0]->image;
-  // ONBUILD triggers live beside the config (Image::onbuild), written out as config.OnBuild.
-  if (context.Param("field") == "onbuild") {
-    if (!value->is_string()) return OpError("config onbuild: expected the trigger text");
-    // An empty trigger is the Dockerfile frontend's marker: the base's triggers ran, drop them.
-    if (value->get<std::string>().empty()) image.onbuild.clear();
-    else image.onbuild.push_back(value->get<std::string>());
-    return NodeOutput::Stage(std::move(image));
-  }
-  if (llvm::Error err = ApplyConfig(image, context.Param("field"), *value)) return err;
+  if (llvm::Error err = ApplyConfig(image, params->field, params->value)) return err;
   return NodeOutput::Stage(std::move(image));
 }
 

@@ -11,6 +11,7 @@
 #include <llvm/Support/Error.h>
 
 #include "compiler/graph/node.h"
+#include "compiler/graph/op_params.h"
 #include "runtime/exec/sandbox_runner.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/node_output.h"
@@ -28,9 +29,6 @@ struct OpContext {
   std::string description;                // Describe(node)
   std::function<void(llvm::StringRef)> log;  // one output line to the progress view
   int64_t layer_size = -1;                // set by ops that add a layer
-
-  // A string param, or "" when absent.
-  std::string Param(llvm::StringRef name) const;
 };
 
 llvm::Expected<NodeOutput> RunScratch(OpContext& context);

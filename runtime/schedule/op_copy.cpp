@@ -23,15 +23,14 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   request.keep_modes = artifact.keep_modes;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
-  if (const nlohmann::json* extract = context.node.Find("extract"); extract && extract->is_boolean())
-    request.extract = extract->get<bool>();
-  request.dest = context.Param("dest");
+  llvm::Expected<graph::CopyParams> params = graph::DecodeCopy(context.node);
+  if (!params) return params.takeError();
+  request.extract = params->options.extract;
+  request.dest = params->dest;
   request.workdir = parent.image.config.value("WorkingDir", std::string("/"));
-  request.chown = context.Param("chown");
-  request.chmod = context.Param("chmod");
-  if (const nlohmann::json* exclude = context.node.Find("exclude"); exclude && exclude->is_array())
-    for (const nlohmann::json& pattern : *exclude)
-      if (pattern.is_string()) request.exclude.push_back(pattern);
+  request.chown = params->options.chown;
+  request.chmod = params->options.chmod;
+  request.exclude = params->options.exclude;
 
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "copy-");
   if (!work) return work.takeError();

@@ -164,28 +164,21 @@ llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir, co
 }  // namespace
 
 llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
-  std::string suite_name = context.Param("suite");
-  std::string arch = context.Param("arch");
-  std::string mirror = context.Param("mirror");
+  llvm::Expected<graph::DebianParams> params = graph::DecodeDebian(context.node);
+  if (!params) return params.takeError();
+  std::string suite_name = params->request.suite;
+  std::string arch = params->request.arch;
+  std::string mirror = params->request.mirror;
   if (mirror.empty()) mirror = context.options.debian_mirror;
   if (mirror.empty()) mirror = debian::DefaultMirror();
   while (!mirror.empty() && mirror.back() == '/') mirror.pop_back();
-  std::vector<std::string> requested;
-  if (const nlohmann::json* list = context.node.Find("packages"); list && list->is_array())
-    for (const nlohmann::json& name : *list)
-      if (name.is_string()) requested.push_back(name.get<std::string>());
-  std::vector<std::string> exclude;
-  if (const nlohmann::json* list = context.node.Find("exclude"); list && list->is_array())
-    for (const nlohmann::json& name : *list)
-      if (name.is_string()) exclude.push_back(name.get<std::string>());
-  std::vector<std::string> path_exclude;
-  if (const nlohmann::json* list = context.node.Find("path_exclude"); list && list->is_array())
-    for (const nlohmann::json& pattern : *list)
-      if (pattern.is_string()) path_exclude.push_back(pattern.get<std::string>());
+  std::vector<std::string> requested = params->request.packages;
+  std::vector<std::string> exclude = params->request.exclude;
+  std::vector<std::string> path_exclude = params->request.path_exclude;
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
-  if (const nlohmann::json* lock = context.node.Find("lock")) {
+  if (const nlohmann::json* lock = params->request.lock.is_null() ? nullptr : &params->request.lock) {
     llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
     if (!locked) return locked.takeError();
     packages = std::move(*locked);
@@ -236,7 +229,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
             debian::FetchBlob(context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
         if (!deb) {
           std::string message = llvm::toString(deb.takeError());
-          if (const nlohmann::json* lock = context.node.Find("lock"); lock && message.find("not on the mirror") != std::string::npos)
+          if (const nlohmann::json* lock = &params->request.lock; !lock->is_null() && message.find("not on the mirror") != std::string::npos)
             message += SnapshotHint(*lock);
           fail(OpError(message));
           break;

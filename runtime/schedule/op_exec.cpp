@@ -92,24 +92,25 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   if (context.inputs.empty() || !context.inputs[0]->IsStage()) return OpError("exec needs a stage input");
   const oci::Image& parent = context.inputs[0]->image;
   const nlohmann::json& config = parent.config;
-  const nlohmann::json& params_argv = context.node.Find("argv") ? *context.node.Find("argv") : nlohmann::json();
+  llvm::Expected<graph::ExecParams> params = graph::DecodeExec(context.node);
+  if (!params) return params.takeError();
 
   exec::RunSpec spec;
   std::string command;
-  if (const nlohmann::json* shell = context.node.Find("shell"); shell && shell->is_string()) {
+  if (const std::optional<std::string>& shell = params->shell) {
     std::vector<std::string> shell_argv = StringList(config.contains("Shell") ? &config["Shell"] : nullptr);
     if (shell_argv.empty()) shell_argv = {"/bin/sh", "-c"};
     spec.argv = shell_argv;
     spec.argv.push_back(*shell);
-    command = shell->get<std::string>();
+    command = *shell;
   } else {
-    spec.argv = StringList(&params_argv);
-    command = params_argv.dump();
+    spec.argv = params->argv;
+    command = params->CommandText();
   }
   if (spec.argv.empty()) return OpError("exec node without a command");
 
   // Step-only variables (a Dockerfile's ARGs) first; the image config's Env wins over them.
-  for (const std::string& entry : StringList(context.node.Find("env"))) {
+  for (const std::string& entry : params->env) {
     std::string name = entry.substr(0, entry.find('='));
     if (!EnvValue(config, name)) spec.env.push_back(entry);
   }
@@ -120,27 +121,24 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   if (spec.cwd.empty()) spec.cwd = "/";
   spec.user = config.value("User", std::string());
   spec.hostname = "strata";
-  spec.network = context.node.Find("network") && context.node.Find("network")->is_boolean() &&
-                 context.node.Find("network")->get<bool>();
+  spec.network = params->network;
   // The declared output checksum: the diff_id of the step's layer (see OutputDigest).
   std::string declared;
-  if (const nlohmann::json* sha = context.node.Find("output_sha256"); sha && sha->is_string())
-    declared = NormalizeDigest(*sha);
+  if (!params->output_sha256.empty()) declared = NormalizeDigest(params->output_sha256);
   if (spec.network && declared.empty() && !context.options.unpinned_network)
     return OpError("network = true needs a declared output checksum (sha256) or a strata.lock entry");
   if (!declared.empty() && declared.size() != 71)
     return OpError("output sha256 must be 64 hex digits (optionally prefixed by sha256:), not '" +
-                   context.node.Find("output_sha256")->get<std::string>() + "'");
+                   params->output_sha256 + "'");
 
   // Secrets first: a missing one fails before anything runs.
-  if (const nlohmann::json* secrets = context.node.Find("secrets"); secrets && secrets->is_array()) {
-    for (const nlohmann::json& secret : *secrets) {
-      std::string id = secret.value("id", std::string());
-      std::string target = secret.value("target", "/run/secrets/" + id);
-      bool required = secret.value("required", true);
+  {
+    for (const graph::SecretMount& secret : params->secrets) {
+      const std::string& id = secret.id;
+      const std::string& target = secret.target;
       auto found = context.options.secrets.find(id);
       if (found == context.options.secrets.end()) {
-        if (!required) continue;
+        if (!secret.required) continue;
         return OpError("secret '" + id + "' is required by this step: pass --secret id=" + id + ",src=FILE");
       }
       struct stat st;
@@ -149,24 +147,25 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
       spec.secret_mounts.push_back({found->second, target, std::nullopt, std::nullopt, 0400});
     }
   }
-  for (const std::string& target : StringList(context.node.Find("cache"))) {
+  for (const std::string& target : params->cache) {
     std::string dir = context.store.Root() + "/cache/" + CacheDirName(target);
     if (llvm::Error err = exec::MakeDirs(dir)) return err;
     spec.cache_mounts.push_back({dir, target});
   }
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "exec-");
   if (!work) return work.takeError();
-  if (const nlohmann::json* mounts = context.node.Find("mounts"); mounts && mounts->is_array()) {
-    if (mounts->size() + 1 != context.inputs.size()) return OpError("exec mounts do not match the node's inputs");
-    for (size_t i = 0; i < mounts->size(); ++i) {
+  {
+    const std::vector<std::string>& mounts = params->mount_targets;
+    if (mounts.size() + 1 != context.inputs.size()) return OpError("exec mounts do not match the node's inputs");
+    for (size_t i = 0; i < mounts.size(); ++i) {
       const NodeOutput& artifact = *context.inputs[i + 1];
       if (artifact.IsStage()) return OpError("exec mount " + std::to_string(i) + " is not an artifact");
       llvm::Expected<std::string> source = MountSource(artifact, work->Path() + "/mount-" + std::to_string(i));
       if (!source) return source.takeError();
-      spec.bind_mounts.push_back({*source, (*mounts)[i].value("target", std::string())});
+      spec.bind_mounts.push_back({*source, mounts[i]});
     }
   }
-  for (const std::string& target : StringList(context.node.Find("tmpfs"))) spec.tmpfs_mounts.push_back({target, 0});
+  for (const std::string& target : params->tmpfs) spec.tmpfs_mounts.push_back({target, 0});
 
   llvm::Expected<std::vector<std::string>> lowers = ExtractLayers(context.store, parent);
   if (!lowers) return lowers.takeError();
@@ -191,7 +190,7 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   }
 
   oci::Image image = parent;
-  std::string created_by = "RUN " + (context.node.Find("shell") ? command : params_argv.dump());
+  std::string created_by = "RUN " + params->CommandText();
   if (DirIsEmpty(spec.upper_dir)) {
     if (!declared.empty())
       return OpError("output checksum mismatch: the step changed no files (an empty layer), declared " + declared);
@@ -205,8 +204,7 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   // paths, contents, modes, owners, xattrs and link targets, and not on the compression. The
   // blob stays in the store unreferenced on a mismatch; gc removes it. No record is written.
   if (!declared.empty() && layer->diff_id != declared) {
-    const nlohmann::json* locked = context.node.Find("output_sha256_locked");
-    if (locked && locked->is_boolean() && locked->get<bool>())
+    if (params->output_sha256_locked)
       return OpError("output checksum mismatch: strata.lock records " + declared + ", got " + layer->diff_id +
                      " (the sha256 of the step's uncompressed layer tar); the step's output is not reproducible, "
                      "or changed: run `strata lock --update-network` to record the new hash");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "compiler/graph/op_params.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/oci/lazy_curl.h"
 #include "runtime/schedule/op_context.h"
@@ -57,8 +58,10 @@ std::string FileName(const std::string& url) {
 llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   static std::once_flag curl_init;
   std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::string url = context.Param("url");
-  std::string expected = context.Param("sha256");
+  llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(context.node);
+  if (!params) return params.takeError();
+  std::string url = params->url;
+  std::string expected = params->sha256;
   if (expected.rfind("sha256:", 0) == 0) expected = expected.substr(7);
 
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "fetch-");

@@ -1,28 +1,30 @@
 // local: the user's files, used where they are (their content is the node's key).
 #include <sys/stat.h>
 
+#include "compiler/graph/op_params.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
 
 namespace strata::schedule {
 
 llvm::Expected<NodeOutput> RunLocal(OpContext& context) {
-  std::string path = context.Param("path");
+  llvm::Expected<graph::LocalParams> params = graph::DecodeLocal(context.node);
+  if (!params) return params.takeError();
+  std::string path = params->path;
   if (path.empty()) return OpError("local node without a path");
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return exec::ErrnoError(errno, "local source is gone", path);
   NodeOutput output = NodeOutput::Artifact(path, /*local=*/true);
-  output.keep_modes = context.Param("modes") == "keep";
-  if (const nlohmann::json* exclude = context.node.Find("exclude"); exclude && exclude->is_array()) {
+  output.keep_modes = params->keep_modes;
+  if (!params->exclude.empty()) {
     // A path narrowed out of a filtered source (graph::SelectPath) matches the patterns from
     // the source's root: PATH = ROOT/exclude_base.
-    std::string base = context.Param("exclude_base");
+    const std::string& base = params->exclude_base;
     output.local_root = path;
     if (!base.empty() && path.size() > base.size() + 1 &&
         path.compare(path.size() - base.size(), base.size(), base) == 0)
       output.local_root = path.substr(0, path.size() - base.size() - 1);
-    for (const nlohmann::json& pattern : *exclude)
-      if (pattern.is_string()) output.local_exclude.push_back(pattern);
+    output.local_exclude = params->exclude;
   }
   return output;
 }

@@ -141,10 +141,9 @@ llvm::Error BuildMinimalLayer(const std::string& root, const std::vector<std::st
 llvm::Expected<NodeOutput> RunMinimal(OpContext& context) {
   if (context.inputs.size() != 1 || !context.inputs[0]->IsStage()) return OpError("minimal needs a stage");
   const oci::Image& parent = context.inputs[0]->image;
-  std::vector<std::string> executables;
-  if (const nlohmann::json* list = context.node.Find("executables"); list && list->is_array())
-    for (const nlohmann::json& item : *list)
-      if (item.is_string()) executables.push_back(item);
+  llvm::Expected<graph::MinimalParams> params = graph::DecodeMinimal(context.node);
+  if (!params) return params.takeError();
+  std::vector<std::string> executables = params->executables;
   if (executables.empty()) return OpError("minimal needs at least one executable");
   std::optional<std::string> path_env = EnvValue(parent.config, "PATH");
 

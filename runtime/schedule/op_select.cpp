@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/op_params.h"
 
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
@@ -105,7 +106,9 @@ llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view, const 
 
 llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
   if (context.inputs.size() != 1) return OpError("select needs one input");
-  std::string path = context.Param("path");
+  llvm::Expected<graph::SelectParams> params = graph::DecodeSelect(context.node);
+  if (!params) return params.takeError();
+  std::string path = params->path;
   const NodeOutput& input = *context.inputs[0];
   if (!input.IsStage()) return SelectInArtifact(input, path);
 

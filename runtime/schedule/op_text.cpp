@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "compiler/graph/op_params.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
@@ -15,13 +16,13 @@ namespace strata::schedule {
 
 llvm::Expected<NodeOutput> RunText(OpContext& context) {
   if (!context.inputs.empty()) return OpError("text takes no inputs");
-  std::string name = context.Param("name");
-  const nlohmann::json* content_param = context.node.Find("content");
-  if (!content_param || !content_param->is_string()) return OpError("text has no string content");
+  llvm::Expected<graph::TextParams> params = graph::DecodeText(context.node);
+  if (!params) return params.takeError();
+  const std::string& name = params->name;
   // The compiler checks this too; a hand-made graph must not write outside the artifact.
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
     return OpError("text: the file name must be one path segment, not '" + name + "'");
-  const std::string& content = content_param->get_ref<const std::string&>();
+  const std::string& content = params->content;
 
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "text-");
   if (!work) return work.takeError();

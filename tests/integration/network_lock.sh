@@ -41,6 +41,8 @@ jq -e '.network | all(.[]; (.sha256 | test("^sha256:[0-9a-f]{64}$")) and (.step 
 
 # A build uses the recorded hashes: the image's last diff_id is the upper step's hash.
 build -o "oci:$T/layout:v1" || { cat "$T/err"; fail "the locked network steps did not build"; }
+# ...from the outputs lock built: the first build after `strata lock` runs no step again.
+! grep -E 'start +exec' "$T/err" >/dev/null || { cat "$T/err"; fail "the first build after strata lock ran a locked step again"; }
 skopeo inspect --config "oci:$T/layout:v1" | jq -r '.rootfs.diff_ids[-1]' >"$T/diff_id"
 jq -r '.network[] | select(.step | startswith("build.strata:5:")) | .sha256' "$lock" >"$T/recorded"
 cmp "$T/diff_id" "$T/recorded" || fail "the image's diff_id $(cat "$T/diff_id") is not the recorded $(cat "$T/recorded")"
@@ -49,8 +51,9 @@ umoci unpack --image "$T/layout:v1" "$T/bundle" >/dev/null
 
 # An output that differs from the record (the step is not reproducible): a located error with both hashes.
 recorded=$(jq -r '.network[] | select(.step | startswith("build.strata:6:")) | .sha256' "$lock")
+# (--no-cache: lock stored the output it recorded, so only a rerun shows the difference.)
 set +e
-build noisy; rc=$?
+build --no-cache noisy; rc=$?
 set -e
 [ $rc = 1 ] || { cat "$T/err"; fail "a differing network output: exit $rc"; }
 expect_contains "$T/err" "build.strata:6:"
@@ -79,6 +82,7 @@ STRATA
 [ "$(jq '.network | length' "$T/s/strata.lock")" = 1 ] || { cat "$T/s/strata.lock"; fail "the step with a secret is not locked"; }
 (cd "$T/s" && "$STRATA" build --progress plain --secret id=tok,src="$T/token" -o "oci:$T/layout:s") >"$T/out" 2>"$T/err" \
   || { cat "$T/err"; fail "the build disagrees with the hash locked with the secret"; }
+! grep -E 'start +exec' "$T/err" >/dev/null || { cat "$T/err"; fail "the build after lock --secret ran the step again"; }
 umoci unpack --image "$T/layout:s" "$T/s-root" >/dev/null
 [ "$(cat "$T/s-root/rootfs/out/tok")" = token-contents ] || fail "the locked step did not see the secret"
 echo PASS
