@@ -91,7 +91,11 @@ class Printer {
   void Step(const Cmd& cmd) {
     const DocNode& node = arena_[cmd.doc];
     switch (node.kind) {
-      case DocKind::kText: Write(node.text); break;
+      case DocKind::kText:
+        // An end-of-line comment waits for the line's end: no code may follow it on its line.
+        if (!suffixes_.empty() && !node.comment && !node.text.empty()) Newline(cmd.indent);
+        Write(node.text);
+        break;
       case DocKind::kConcat: PushChildren(cmd, cmd.indent, cmd.flat); break;
       case DocKind::kIndent: PushChildren(cmd, cmd.indent + 1, cmd.flat); break;
       case DocKind::kGroup: {
@@ -109,7 +113,7 @@ class Printer {
         break;
       }
       case DocKind::kLine:
-        if (cmd.flat) Write(" ");
+        if (cmd.flat && suffixes_.empty()) Write(" ");
         else Newline(cmd.indent);
         break;
       case DocKind::kSoftLine:
@@ -138,7 +142,9 @@ class Printer {
       return;
     }
     for (size_t i = 1; i + 1 < kids.size(); ++i) {
-      if (Fits({cmd.indent, false, kids[i]}, width_ - column_)) {
+      // A hugging layout only when the arguments before the last are not broken anyway: else
+      // formatting its own output would pick another layout.
+      if (FitsAll({{cmd.indent, false, kids[i]}}, width_ - column_, true, /*reject_broken=*/true)) {
         stack_.push_back({cmd.indent, false, kids[i]});
         return;
       }
@@ -169,7 +175,7 @@ class Printer {
 
   // Whether `cmds` (in order) and then the rest of the stack up to its first break fit in
   // `rest` columns.
-  bool FitsAll(std::vector<Cmd> cmds, int rest, bool with_stack = false) {
+  bool FitsAll(std::vector<Cmd> cmds, int rest, bool with_stack = false, bool reject_broken = false) {
     std::vector<Cmd> todo(cmds.rbegin(), cmds.rend());
     size_t stack_index = stack_.size();
     while (true) {
@@ -210,6 +216,7 @@ class Printer {
           todo.push_back({cmd.indent, cmd.flat, cmd.flat || node.children.size() == 1 ? node.children[0] : node.children[1]});
           break;
         case DocKind::kGroup: {
+          if (reject_broken && node.broken && !cmd.flat) return false;
           bool flat = cmd.flat || !node.broken;
           for (size_t i = node.children.size(); i > 0; --i) todo.push_back({cmd.indent, flat, node.children[i - 1]});
           break;
