@@ -17,6 +17,9 @@ lexer grammar StrataLexer;
   std::vector<size_t> open_strings;
   // Start offset of the first unterminated block comment, or -1.
   size_t unterminated_comment = static_cast<size_t>(-1);
+  // The formatter keeps comments (on the hidden channel); the parser's path drops them, so
+  // its token stream and speed are what they were.
+  bool keep_comments = false;
 
  private:
   void OpenString(size_t string_mode) {
@@ -35,13 +38,17 @@ lexer grammar StrataLexer;
     bool closed = text.size() >= 4 && text.compare(text.size() - 2, 2, "*/") == 0;
     if (!closed && unterminated_comment == static_cast<size_t>(-1))
       unterminated_comment = tokenStartCharIndex;
+    Comment();
+  }
+  void Comment() {
+    if (keep_comments) setChannel(HIDDEN); else skip();
   }
 
  public:
 }
 
-LINE_COMMENT : '#' ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? ('*/' | EOF) { BlockComment(); skip(); } ;
+LINE_COMMENT : '#' ~[\r\n]* { Comment(); } ;
+BLOCK_COMMENT : '/*' .*? ('*/' | EOF) { BlockComment(); } ;
 WS : [ \t\r\n\f]+ -> skip ;
 
 LET : 'let' ;

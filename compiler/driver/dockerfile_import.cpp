@@ -6,6 +6,7 @@
 #include "compiler/dockerfile/parser.h"
 #include "compiler/dockerfile/translate.h"
 #include "compiler/driver/dockerfile_pipeline.h"
+#include "compiler/driver/format_source.h"
 #include "compiler/eval/builtins.h"
 
 namespace strata::driver {
@@ -41,7 +42,15 @@ std::optional<std::string> TranslateDockerfile(Frontend& frontend, const ImportO
   // translation keeps the keys.
   translate.base_image_env = bases.EnvFunction();
   translate.base_image_defaults = bases.DefaultsFunction();
-  return dockerfile::TranslateDockerfile(read->dockerfile, translate, frontend.diags());
+  std::optional<std::string> program = dockerfile::TranslateDockerfile(read->dockerfile, translate, frontend.diags());
+  if (!program) return std::nullopt;
+  // The program in `strata fmt`'s layout, so that formatting an imported file changes nothing.
+  FormatOutcome formatted = FormatSource(translate.source_name + ".strata", *program);
+  if (!formatted.ok) {
+    frontend.Error({}, "internal error: the translation does not parse:\n" + formatted.rendered);
+    return std::nullopt;
+  }
+  return std::move(formatted.text);
 }
 
 bool DumpDockerfileAst(Frontend& frontend, const std::string& path, std::ostream& out) {

@@ -11,6 +11,8 @@
 #include "StrataParser.h"
 #include "compiler/support/large_stack.h"
 #include "compiler/syntax/ast_builder.h"
+#include "compiler/syntax/byte_stream.h"
+#include "compiler/syntax/parse_tree.h"
 #include "compiler/syntax/syntax_errors.h"
 
 namespace strata::syntax {
@@ -23,17 +25,6 @@ using grammar::StrataParser;
 // inside the large stack, and far beyond what kMaxNestingDepth lets through anyway.
 constexpr size_t kMaxRuleDepth = 100000;
 
-// Feeds the lexer one code point per byte, so token indices are byte offsets and invalid
-// UTF-8 reaches the lexer as ordinary (unexpected) characters instead of a decoder exception.
-class ByteStream : public antlr4::ANTLRInputStream {
- public:
-  explicit ByteStream(std::string_view bytes) {
-    _data.resize(bytes.size());
-    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
-    p = 0;
-  }
-};
-
 std::string TooDeepMessage() {
   return "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth) + " levels)";
 }
@@ -41,12 +32,13 @@ std::string TooDeepMessage() {
 // Lexes and parses `file`, then calls build(parser) to run a start rule and build the AST.
 template <typename Build>
 void RunParser(diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
-               Build&& build) {
+               Build&& build, bool keep_comments = false) {
   std::string_view text = sources.Text(file);
   auto offset = [&](size_t at) { return static_cast<uint32_t>(std::min(at, text.size())); };
   SyntaxErrorSink sink(file, diags, text.size());
   ByteStream input(text);
   StrataLexer lexer(&input);
+  lexer.keep_comments = keep_comments;
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   StrataParser parser(&tokens);
@@ -62,7 +54,7 @@ void RunParser(diag::SourceManager& sources, diag::FileId file, diag::Diagnostic
     if (!lexer.open_strings.empty()) sink.ReportUnterminated(lexer.open_strings.front(), "unterminated string");
     if (lexer.unterminated_comment != static_cast<size_t>(-1))
       sink.ReportUnterminated(lexer.unterminated_comment, "unterminated comment");
-    build(parser);
+    build(parser, tokens);
   } catch (const NestingTooDeep& e) {
     diags.Error({file, offset(e.offset), offset(e.offset + 1)}, TooDeepMessage());
   } catch (const TooManyErrors&) {
@@ -78,7 +70,7 @@ const ast::Expr* Parse(diag::SourceManager& sources, diag::FileId file, ast::Are
                        diag::DiagnosticEngine& diags) {
   const ast::Expr* root = nullptr;
   support::RunOnLargeStack([&] {
-    RunParser(sources, file, diags, [&](StrataParser& parser) {
+    RunParser(sources, file, diags, [&](StrataParser& parser, antlr4::CommonTokenStream&) {
       StrataParser::FileContext* tree = parser.file();
       AstBuilder builder(sources, file, arena, diags);
       root = builder.BuildFile(tree);
@@ -95,7 +87,7 @@ const ast::TypeExpr* ParseType(diag::SourceManager& sources, diag::FileId file, 
                                diag::DiagnosticEngine& diags) {
   const ast::TypeExpr* type = nullptr;
   support::RunOnLargeStack([&] {
-    RunParser(sources, file, diags, [&](StrataParser& parser) {
+    RunParser(sources, file, diags, [&](StrataParser& parser, antlr4::CommonTokenStream&) {
       StrataParser::TypeFileContext* tree = parser.typeFile();
       AstBuilder builder(sources, file, arena, diags);
       type = builder.BuildTypeFile(tree);
@@ -106,6 +98,20 @@ const ast::TypeExpr* ParseType(diag::SourceManager& sources, diag::FileId file, 
     type = arena.New<ast::ErrorType>(diag::SourceRange{file, 0, size});
   }
   return type;
+}
+
+void ParseWithComments(diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
+                       const TreeUser& use) {
+  size_t errors_before = diags.error_count();
+  support::RunOnLargeStack([&] {
+    RunParser(
+        sources, file, diags,
+        [&](StrataParser& parser, antlr4::CommonTokenStream& tokens) {
+          StrataParser::FileContext* tree = parser.file();
+          if (diags.error_count() == errors_before) use(tree, tokens);
+        },
+        /*keep_comments=*/true);
+  });
 }
 
 }  // namespace strata::syntax

@@ -9,6 +9,7 @@ namespace strata::cli {
 int BuildCommand(const std::vector<std::string>& args);
 int CheckCommand(const std::vector<std::string>& args);
 int EvalCommand(const std::vector<std::string>& args);
+int FmtCommand(const std::vector<std::string>& args);
 int GcCommand(const std::vector<std::string>& args);
 int GraphCommand(const std::vector<std::string>& args);
 int ImportCommand(const std::vector<std::string>& args);

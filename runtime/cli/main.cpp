@@ -15,6 +15,7 @@ commands:
   build   build a target stage into an image (-o oci:DIR, oci-archive:FILE, docker-archive:FILE)
   check   parse and type-check a program
   eval    evaluate an expression with the program's value as `self`
+  fmt     rewrite .strata files in the canonical layout (--check: list those that are not)
   gc      remove from the store what no build of the last days uses
   graph   print the derivation graph of a target (text, json or dot)
   import  translate a Dockerfile into a Strata program
@@ -35,6 +36,7 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "build") return BuildCommand;
   if (name == "check") return CheckCommand;
   if (name == "eval") return EvalCommand;
+  if (name == "fmt") return FmtCommand;
   if (name == "gc") return GcCommand;
   if (name == "graph") return GraphCommand;
   if (name == "import") return ImportCommand;
