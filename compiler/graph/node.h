@@ -19,7 +19,7 @@
 namespace strata::graph {
 
 // Bump when the canonical encoding changes: every key changes with it.
-inline constexpr std::string_view kEncodingVersion = "strata-graph-v1";
+inline constexpr std::string_view kEncodingVersion = "strata-graph-v2";
 
 enum class Op : uint8_t {
   kScratch,  // the empty image

@@ -21,7 +21,7 @@ std::vector<const Node*> TopologicalOrder(llvm::ArrayRef<const Node*> roots);
 // One line per node: `KEY  OP       name=value ... <- INPUT_KEY ...`, values as compact JSON.
 void PrintText(std::ostream& out, llvm::ArrayRef<const Node*> roots);
 
-// {"version": "strata-graph-v1", "roots": [KEY...], "nodes": [{"key", "op", "params",
+// {"version": "strata-graph-v2", "roots": [KEY...], "nodes": [{"key", "op", "params",
 // "unkeyed" (only when the node has unkeyed params), "inputs"}]}, indented by 2.
 void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots);
 

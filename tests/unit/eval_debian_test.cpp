@@ -44,7 +44,7 @@ TEST_CASE("debian: the key is pinned", "[eval][debian][graph]") {
   strata::graph::Graph graph;
   strata::graph::DebianRequest request;
   request.packages = {"python3-minimal"};
-  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "ab81bc8db7c2fc20e25117e44a00b946");
+  CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() == "9834985a1e4ffbc546c98d39941ece77");
 }
 
 TEST_CASE("debian: misuse is an error at the call", "[eval][debian]") {

@@ -24,7 +24,7 @@ TEST_CASE("graph key: Hex prints high half first, 32 lowercase digits", "[graph]
 }
 
 TEST_CASE("graph key: canonical encoding of scratch is byte-exact", "[graph]") {
-  std::string expected = Str("strata-graph-v1") + Str("scratch") + U64Le(0) + U64Le(0);
+  std::string expected = Str("strata-graph-v2") + Str("scratch") + U64Le(0) + U64Le(0);
   CHECK(CanonicalEncoding(Op::kScratch, {}, {}) == expected);
 }
 
@@ -39,7 +39,7 @@ TEST_CASE("graph key: canonical encoding of params and inputs is byte-exact", "[
     input_key[i] = static_cast<char>(scratch->key().high >> (56 - 8 * i));
     input_key[8 + i] = static_cast<char>(scratch->key().low >> (56 - 8 * i));
   }
-  std::string expected = Str("strata-graph-v1") + Str("config") + U64Le(2) +  //
+  std::string expected = Str("strata-graph-v2") + Str("config") + U64Le(2) +  //
                          Str("field") + "s" + Str("env") +                    //
                          Str("value") + "a" + U64Le(2) + "s" + Str("A") + "i" + U64Le(1) +
                          U64Le(1) + input_key;
@@ -74,12 +74,12 @@ TEST_CASE("graph key: golden keys never change", "[graph]") {
   const Node* copy = MakeCopy(graph, scratch, MakeSelect(graph, run, "/out/app"), "/app", {});
   // Computed once, and reproduced by the independent Python encoder in
   // docs/graph-encoding.md; a second implementation must match them.
-  CHECK(scratch->key().Hex() == "c0e1755ef83586bb4bd3f71dbf10af95");
-  CHECK(pull->key().Hex() == "be9c523977c8abfe45ba2444871a9bca");
-  CHECK(workdir->key().Hex() == "ada366c65aa0483e1a2bbdcf074076c3");
-  CHECK(run->key().Hex() == "9949e96c68668f8d0d91cfb95f4bb066");
-  CHECK(local->key().Hex() == "5802c32f04531187a0c59e96eadf095d");
-  CHECK(copy->key().Hex() == "0e79e2906aabfacd0e1227c804224267");
+  CHECK(scratch->key().Hex() == "e45a040577bf993a2bc95886d0318c59");
+  CHECK(pull->key().Hex() == "b8d1a00c2125379377a64e52e9daa1b3");
+  CHECK(workdir->key().Hex() == "4ce70ef7ebc11bbd850d5e8c9d251810");
+  CHECK(run->key().Hex() == "7faa7d8543a4217ae2ae978b656fa69a");
+  CHECK(local->key().Hex() == "f7a9cbf045e2af672621745ffe2b14ef");
+  CHECK(copy->key().Hex() == "58eebdd4dd731f2a35e535547fcf653a");
 }
 
 TEST_CASE("graph key: every keyed param and input changes the key", "[graph]") {

@@ -64,7 +64,7 @@ TEST_CASE("graph print: json has every param and marks unkeyed ones", "[graph]")
   std::ostringstream out;
   PrintJson(out, {s.app});
   nlohmann::json doc = nlohmann::json::parse(out.str());
-  CHECK(doc["version"] == "strata-graph-v1");
+  CHECK(doc["version"] == "strata-graph-v2");
   CHECK(doc["roots"] == nlohmann::json::array({s.app->key().Hex()}));
   REQUIRE(doc["nodes"].size() == 8);
   CHECK(doc["nodes"].back()["key"] == s.app->key().Hex());
