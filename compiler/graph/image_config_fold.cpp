@@ -94,7 +94,7 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
   };
 
   if (field == "workdir") {
-    if (llvm::Error err = need(value.is_string(), "a path")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "a path")) return err;
     // As BuildKit: an absolute path is kept as written (`/a/b/` keeps its slash, `/a/../b`
     // its dots); a relative one is joined to the current one and cleaned.
     const std::string& path = value.get_ref<const std::string&>();
@@ -103,7 +103,7 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["WorkingDir"] = !path.empty() && path[0] == '/' ? path : CleanPath(base, path);
     created_by = "WORKDIR " + value.get<std::string>();
   } else if (field == "env") {
-    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[name, value]")) return std::move(err);
+    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[name, value]")) return err;
     std::string name = value[0], text = value[1];
     if (name.empty() || name.find('=') != std::string::npos)
       return ConfigError("config env: malformed variable name '" + name + "'");
@@ -122,11 +122,11 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["Env"] = env;
     created_by = "ENV " + name + "=" + text;
   } else if (field == "user") {
-    if (llvm::Error err = need(value.is_string(), "a user")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "a user")) return err;
     config["User"] = value;
     created_by = "USER " + value.get<std::string>();
   } else if (field == "entrypoint" || field == "cmd" || field == "shell") {
-    if (llvm::Error err = need(IsStringList(value), "a list of strings")) return std::move(err);
+    if (llvm::Error err = need(IsStringList(value), "a list of strings")) return err;
     if (field == "entrypoint") {
       // Each config op sets one field: `entrypoint` leaves Cmd as it is. (Docker drops a CMD
       // inherited from the base when a stage sets ENTRYPOINT; the Dockerfile lowering says so
@@ -148,27 +148,27 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
       created_by = "SHELL " + Compact(value);
     }
   } else if (field == "expose") {
-    if (llvm::Error err = need(value.is_string(), "a port such as \"8080/tcp\"")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "a port such as \"8080/tcp\"")) return err;
     std::string port = value;
     if (port.find('/') == std::string::npos) port += "/tcp";
     config["ExposedPorts"][port] = nlohmann::json::object();
     created_by = "EXPOSE " + port;
   } else if (field == "label") {
-    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[key, value]")) return std::move(err);
+    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[key, value]")) return err;
     config["Labels"][value[0].get<std::string>()] = value[1];
     created_by = "LABEL " + value[0].get<std::string>() + "=" + value[1].get<std::string>();
   } else if (field == "volume") {
-    if (llvm::Error err = need(value.is_string(), "a path")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "a path")) return err;
     config["Volumes"][value.get<std::string>()] = nlohmann::json::object();
     created_by = "VOLUME [" + Compact(value) + "]";
   } else if (field == "stopsignal") {
-    if (llvm::Error err = need(value.is_string(), "a signal")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "a signal")) return err;
     config["StopSignal"] = value;
     created_by = "STOPSIGNAL " + value.get<std::string>();
   } else if (field == "healthcheck") {
     if (llvm::Error err = need(value.is_object() && value.contains("test") && IsStringList(value["test"]),
                                "{test, interval, timeout, start_period, retries}"))
-      return std::move(err);
+      return err;
     nlohmann::json check = {{"Test", value["test"]}};
     for (auto [from, to] : {std::pair{"interval", "Interval"}, std::pair{"timeout", "Timeout"},
                             std::pair{"start_period", "StartPeriod"}}) {
@@ -185,7 +185,7 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["Healthcheck"] = check;
     created_by = "HEALTHCHECK " + Compact(value["test"]);
   } else if (field == "onbuild") {
-    if (llvm::Error err = need(value.is_string(), "the trigger text")) return std::move(err);
+    if (llvm::Error err = need(value.is_string(), "the trigger text")) return err;
     // An empty trigger is the Dockerfile frontend's marker: the base's triggers ran, drop them.
     if (value.get_ref<const std::string&>().empty()) config.erase("OnBuild");
     else config["OnBuild"].push_back(value);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <new>
+#include <unordered_set>
 
 namespace llvm {
 // Keys are uniformly distributed already, so the low half is a good bucket hash. The two
@@ -110,5 +111,18 @@ const Node* Graph::Lookup(const Key& key) const {
 }
 
 size_t Graph::size() const { return impl_->by_key.size(); }
+
+std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots) {
+  std::vector<const Node*> found;
+  std::unordered_set<const Node*> seen;
+  for (std::vector<const Node*> work(roots.begin(), roots.end()); !work.empty();) {
+    const Node* node = work.back();
+    work.pop_back();
+    if (!seen.insert(node).second) continue;
+    for (const Node* input : node->inputs()) work.push_back(input);
+    found.push_back(node);
+  }
+  return found;
+}
 
 }  // namespace strata::graph

@@ -85,6 +85,10 @@ class Node {
 // Computes the key of a would-be node (params need not be sorted).
 Key ComputeKey(Op op, llvm::ArrayRef<Param> params, llvm::ArrayRef<const Node*> inputs);
 
+// Every node reachable from `roots` (them included), each once, in depth-first order (a
+// stack: a node's inputs are visited last to first).
+std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots);
+
 // Owns the nodes and hash-conses them.
 class Graph {
  public:

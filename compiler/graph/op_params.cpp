@@ -108,10 +108,7 @@ llvm::Expected<ScratchParams> DecodeScratch(const Node& node) {
 
 llvm::Expected<PullParams> DecodePull(const Node& node) {
   Reader reader(node, Op::kPull);
-  PullParams params;
-  params.ref = reader.String("ref", /*required=*/true);
-  params.digest = reader.String("digest");
-  return reader.Finish(std::move(params));
+  return reader.Finish(PullParams{reader.String("ref", /*required=*/true), reader.String("digest")});
 }
 
 llvm::Expected<LoadParams> DecodeLoad(const Node& node) {
@@ -135,10 +132,8 @@ llvm::Expected<LocalParams> DecodeLocal(const Node& node) {
 
 llvm::Expected<FetchParams> DecodeFetch(const Node& node) {
   Reader reader(node, Op::kFetch);
-  FetchParams params;
-  params.url = reader.String("url", true);
-  params.sha256 = reader.String("sha256", true);
-  return reader.Finish(std::move(params));
+  // (A braced list is evaluated left to right: the first problem is reported first.)
+  return reader.Finish(FetchParams{reader.String("url", true), reader.String("sha256", true)});
 }
 
 llvm::Expected<ExecParams> DecodeExec(const Node& node) {
@@ -209,10 +204,7 @@ llvm::Expected<MinimalParams> DecodeMinimal(const Node& node) {
 
 llvm::Expected<TextParams> DecodeText(const Node& node) {
   Reader reader(node, Op::kText);
-  TextParams params;
-  params.name = reader.String("name", true);
-  params.content = reader.String("content", true);
-  return reader.Finish(std::move(params));
+  return reader.Finish(TextParams{reader.String("name", true), reader.String("content", true)});
 }
 
 llvm::Expected<DebianParams> DecodeDebian(const Node& node) {

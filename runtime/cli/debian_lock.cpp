@@ -14,13 +14,7 @@ namespace strata::cli {
 
 std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const graph::Node*>& roots) {
   std::map<std::string, DebianLockRequest> requests;
-  std::set<const graph::Node*> seen;
-  std::vector<const graph::Node*> work(roots.begin(), roots.end());
-  while (!work.empty()) {
-    const graph::Node* node = work.back();
-    work.pop_back();
-    if (!seen.insert(node).second) continue;
-    for (const graph::Node* input : node->inputs()) work.push_back(input);
+  for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (node->op() != graph::Op::kDebian) continue;
     llvm::Expected<graph::DebianParams> params = graph::DecodeDebian(*node);
     if (!params) {

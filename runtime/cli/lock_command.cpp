@@ -24,17 +24,11 @@ namespace {
 // The refs of every pull node reachable from the program's value, sorted.
 std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
   std::set<std::string> refs;
-  std::set<const graph::Node*> seen;
-  std::vector<const graph::Node*> work(roots.begin(), roots.end());
-  while (!work.empty()) {
-    const graph::Node* node = work.back();
-    work.pop_back();
-    if (!seen.insert(node).second) continue;
+  for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (node->op() == graph::Op::kPull) {
       if (llvm::Expected<graph::PullParams> params = graph::DecodePull(*node)) refs.insert(params->ref);
       else llvm::consumeError(params.takeError());  // its build reports it
     }
-    for (const graph::Node* input : node->inputs()) work.push_back(input);
   }
   return refs;
 }

@@ -65,14 +65,8 @@ std::string LockFileText(const std::string& path) {
 
 std::vector<const graph::Node*> UnpinnedNetworkSteps(const std::vector<const graph::Node*>& roots) {
   std::vector<const graph::Node*> found;
-  std::set<const graph::Node*> seen;
-  for (std::vector<const graph::Node*> work(roots.begin(), roots.end()); !work.empty();) {
-    const graph::Node* node = work.back();
-    work.pop_back();
-    if (!seen.insert(node).second) continue;
-    for (const graph::Node* in : node->inputs()) work.push_back(in);
+  for (const graph::Node* node : graph::ReachableNodes(roots))
     if (IsUnpinnedNetwork(node)) found.push_back(node);
-  }
   return found;
 }
 
