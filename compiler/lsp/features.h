@@ -1,4 +1,5 @@
-// The language features, one file each: diagnostics, hover, definition, completion, symbols.
+// The language features, one file each: diagnostics, hover, definition, completion, symbols,
+// formatting.
 // Each takes the request's params and returns the result the protocol wants (null for none).
 #pragma once
 
@@ -15,6 +16,8 @@ Json Hover(Workspace& workspace, const Json& params);
 Json Definition(Workspace& workspace, const Json& params);
 Json Completion(Workspace& workspace, const Json& params);
 Json DocumentSymbols(Workspace& workspace, const Json& params);
+// TextEdit[] (empty when already formatted), or null when the text does not parse.
+Json Formatting(Workspace& workspace, const Json& params);
 
 // Shared by the features (feature_support.cpp).
 struct Cursor {

@@ -18,6 +18,7 @@ Json ServerCapabilities() {
       {"definitionProvider", true},
       {"completionProvider", {{"triggerCharacters", {"."}}}},
       {"documentSymbolProvider", true},
+      {"documentFormattingProvider", true},
   };
 }
 
@@ -98,6 +99,8 @@ void Server::HandleRequest(const Json& id, const std::string& method, const Json
       Send(MakeResponse(id, Completion(workspace_, params)));
     } else if (method == "textDocument/documentSymbol") {
       Send(MakeResponse(id, DocumentSymbols(workspace_, params)));
+    } else if (method == "textDocument/formatting") {
+      Send(MakeResponse(id, Formatting(workspace_, params)));
     } else {
       Send(MakeError(id, kMethodNotFound, "method not found: " + method));
     }

@@ -132,7 +132,7 @@ def main():
     expect(caps.get("hoverProvider") and caps.get("definitionProvider") and caps.get("documentSymbolProvider"),
            "initialize announces hover, definition and symbols", caps)
     expect("." in caps["completionProvider"]["triggerCharacters"], "completion triggers on '.'", caps)
-    expect("documentFormattingProvider" not in caps, "formatting is not announced yet", caps)
+    expect(caps.get("documentFormattingProvider") is True, "formatting is announced", caps)
     c.notify("initialized", {})
 
     # didOpen: a clean file has no diagnostics.
@@ -232,6 +232,25 @@ def main():
     items = {i["label"]: i for i in r["result"]["items"]}
     expect("identity" in items and "conf" in items and "lib" in items, "completion offers the names in scope", list(items))
     expect("run" in items and "->" in items["run"].get("detail", ""), "completion offers builtins with signatures", items.get("run"))
+
+    # Formatting (through strata fmt): null for text that does not parse; one whole-text edit
+    # for a badly laid out text, whose result formats to no edit at all.
+    r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+    expect("result" in r and r["result"] is None, "formatting a text that does not parse gives null", r)
+    messy = MAIN.replace("  default = conf.name;\n", "  default   =   conf.name  ;\n")
+    expect(messy != MAIN, "the test's messy text differs", messy)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": messy}]})
+    c.diagnostics(uri)
+    r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+    edits = r.get("result")
+    expect(isinstance(edits, list) and len(edits) == 1 and edits[0]["range"]["start"] == {"line": 0, "character": 0},
+           "formatting gives one whole-text edit", r)
+    formatted = edits[0]["newText"]
+    expect("  default = conf.name;\n" in formatted, "the edit lays the binding out canonically", formatted)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 7}, "contentChanges": [{"text": formatted}]})
+    c.diagnostics(uri)
+    r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+    expect(r.get("result") == [], "formatted text gives no edit", r)
 
     # Malformed messages: protocol errors, and the server goes on.
     c.send_raw(b"Content-Length: 9\r\n\r\n{not json")
