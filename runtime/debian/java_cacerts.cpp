@@ -3,19 +3,13 @@
 // unlike PKCS#12 it has no random salt, so two builds give the same bytes.
 #include "runtime/debian/java_cacerts.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <cctype>
 #include <filesystem>
 #include <memory>
-
-#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -49,11 +43,6 @@ std::string FirstCertificateDer(const std::string& path) {
   return der;
 }
 
-llvm::Error Errno(const char* what, const std::string& path) {
-  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what, path.c_str(),
-                                 std::strerror(errno));
-}
-
 }  // namespace
 
 std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias, const std::string& password) {
@@ -82,7 +71,7 @@ std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias
   return out;
 }
 
-llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir, const std::map<std::string, std::string>& certificates) {
+llvm::Expected<std::string> JavaTrustStore(const std::map<std::string, std::string>& certificates) {
   std::map<std::string, std::string> der_by_alias;
   for (const auto& [name, path] : certificates) {
     std::string der = FirstCertificateDer(path);
@@ -93,17 +82,7 @@ llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir, const std::map<s
     for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     der_by_alias[alias] = std::move(der);
   }
-  for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs", "/etc/ssl/certs/java"}) {
-    std::string path = dir + sub;
-    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return Errno("cannot create", path);
-  }
-  std::string path = dir + "/etc/ssl/certs/java/cacerts";
-  std::string bytes = JksTrustStore(der_by_alias, "changeit");
-  store::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return Errno("cannot create", path);
-  if (::write(fd.Get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) || ::fchmod(fd.Get(), 0644) != 0)
-    return Errno("cannot write", path);
-  return der_by_alias.size();
+  return JksTrustStore(der_by_alias, "changeit");
 }
 
 }  // namespace strata::debian

@@ -13,6 +13,7 @@
 #include <map>
 #include <sstream>
 
+#include "runtime/debian/java_cacerts.h"
 #include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
@@ -62,10 +63,7 @@ llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std:
   return certificates;
 }
 
-llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<std::string>& trees) {
-  llvm::Expected<std::map<std::string, std::string>> listed = ListCaCertificates(trees);
-  if (!listed) return listed.takeError();
-  const std::map<std::string, std::string>& certificates = *listed;
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::map<std::string, std::string>& certificates) {
   if (certificates.empty()) return 0;
   std::string bundle;
   for (const auto& [name, path] : certificates) {
@@ -79,6 +77,15 @@ llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::vector<s
   for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs"})
     if (llvm::Error err = MakeDir(dir + sub, 0755)) return std::move(err);
   if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle)) return std::move(err);
+  return certificates.size();
+}
+
+llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir, const std::map<std::string, std::string>& certificates) {
+  llvm::Expected<std::string> store = JavaTrustStore(certificates);
+  if (!store) return store.takeError();
+  for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs", "/etc/ssl/certs/java"})
+    if (llvm::Error err = MakeDir(dir + sub, 0755)) return err;
+  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/java/cacerts", *store)) return err;
   return certificates.size();
 }
 

@@ -16,7 +16,6 @@
 #include "runtime/debian/deb_file.h"
 #include "runtime/debian/alternatives.h"
 #include "runtime/debian/download.h"
-#include "runtime/debian/java_cacerts.h"
 #include "runtime/debian/loader_cache.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
@@ -266,16 +265,16 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
   std::vector<std::string> trees;
   for (size_t g = 0; g < groups.size(); ++g) trees.push_back(work->Path() + "/layer" + std::to_string(g));
-  llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, trees);
+  llvm::Expected<std::map<std::string, std::string>> ca_files = debian::ListCaCertificates(trees);
+  if (!ca_files) return ca_files.takeError();
+  llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, *ca_files);
   if (!certificates) return certificates.takeError();
   if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
   // ca-certificates-java's postinst: the same certificates as the JDK's trust store.
   bool java_trust = std::any_of(packages.begin(), packages.end(),
                                 [](const PinnedPackage& p) { return p.name == "ca-certificates-java"; });
   if (java_trust) {
-    llvm::Expected<std::map<std::string, std::string>> listed = debian::ListCaCertificates(trees);
-    if (!listed) return listed.takeError();
-    llvm::Expected<size_t> stored = debian::WriteJavaCacerts(system_dir, *listed);
+    llvm::Expected<size_t> stored = debian::WriteJavaCacerts(system_dir, *ca_files);
     if (!stored) return stored.takeError();
     context.log("java cacerts: " + std::to_string(*stored) + " certificates");
   }

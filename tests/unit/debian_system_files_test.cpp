@@ -34,11 +34,17 @@ TEST_CASE("debian system files: the CA bundle concatenates every certificate in 
   testing::WriteFile(dir.path + "/b/usr/share/ca-certificates/mozilla/A.crt", "-----A-----");
   testing::WriteFile(dir.path + "/b/usr/share/ca-certificates/mozilla/README", "not a certificate\n");
   testing::WriteFile(dir.path + "/out/.keep", "");
-  llvm::Expected<size_t> count = WriteCaBundle(dir.path + "/out", {dir.path + "/a", dir.path + "/b", dir.path + "/none"});
+  llvm::Expected<std::map<std::string, std::string>> listed =
+      ListCaCertificates({dir.path + "/a", dir.path + "/b", dir.path + "/none"});
+  testing::RequireOk(listed);
+  llvm::Expected<size_t> count = WriteCaBundle(dir.path + "/out", *listed);
   testing::RequireOk(count);
   CHECK(*count == 2);
   CHECK(testing::ReadFile(dir.path + "/out/etc/ssl/certs/ca-certificates.crt") == "-----A-----\n-----B-----\n");
-  llvm::Expected<size_t> none = WriteCaBundle(dir.path + "/out2", {dir.path + "/none"});
+  llvm::Expected<std::map<std::string, std::string>> nothing = ListCaCertificates({dir.path + "/none"});
+  testing::RequireOk(nothing);
+  CHECK(nothing->empty());
+  llvm::Expected<size_t> none = WriteCaBundle(dir.path + "/out2", *nothing);
   testing::RequireOk(none);
   CHECK(*none == 0);
 }
