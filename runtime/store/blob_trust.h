@@ -27,11 +27,14 @@ class BlobTrust {
   }
   void CountRemoved() { ++removed_; }
   size_t Removed() const { return removed_; }
+  void CountHashed() { ++hashed_; }
+  size_t Hashed() const { return hashed_; }
 
  private:
   mutable std::mutex mu_;
   std::set<std::string> verified_;
   std::atomic<size_t> removed_{0};
+  std::atomic<size_t> hashed_{0};
 };
 
 }  // namespace strata::store

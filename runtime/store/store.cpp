@@ -138,6 +138,14 @@ llvm::Expected<std::string> Store::PutBlobBytes(llvm::StringRef bytes) const {
 
 llvm::Error Store::CheckBlob(llvm::StringRef digest) const {
   if (trust_->IsVerified(digest.str())) return llvm::Error::success();
+  std::string path = BlobPath(digest);
+  if (!path.empty()) {
+    std::optional<BlobIdentity> identity = IdentityOf(path);
+    if (identity && stamps_.Covers(DigestHex(digest).str(), *identity)) {
+      trust_->MarkVerified(digest.str());
+      return llvm::Error::success();
+    }
+  }
   return VerifyBlob(digest);
 }
 
@@ -160,14 +168,21 @@ llvm::Expected<std::string> Store::HashBlob(llvm::StringRef digest) const {
 }
 
 llvm::Error Store::VerifyBlob(llvm::StringRef digest) const {
+  std::string path = BlobPath(digest);
+  int64_t hashed_from = WallClockNs();
+  std::optional<BlobIdentity> before = path.empty() ? std::nullopt : IdentityOf(path);
   llvm::Expected<std::string> hashed = HashBlob(digest);
   if (!hashed) return hashed.takeError();
+  trust_->CountHashed();
   const std::string& actual = *hashed;
+  std::string hex = DigestHex(digest).str();
   if (actual == digest) {
     trust_->MarkVerified(digest.str());
+    std::optional<BlobIdentity> after = IdentityOf(path);
+    if (before && after) stamps_.Record(hex, *before, *after, hashed_from);
     return llvm::Error::success();
   }
-  std::string path = BlobPath(digest);
+  stamps_.Remove(hex);
   // Never let these bytes out again: whatever names the blob is rebuilt or refetched.
   trust_->Forget(digest.str());
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "cannot remove corrupt blob", path);

@@ -13,11 +13,13 @@
 #include "runtime/store/blob_trust.h"
 #include "runtime/store/blob_writer.h"
 #include "runtime/store/key_lock.h"
+#include "runtime/store/verified_stamps.h"
 
 namespace strata::store {
 
 // Layout under root (see docs/store.md):
 //   blobs/sha256/<64 hex>   immutable content, published by rename
+//   blobs/verified/<64 hex> the identity a blob had when last hashed whole (VerifiedStamps)
 //   nodes/<32 hex>.json     node records, replaced atomically
 //   locks/<32 hex>.lock     flock targets for LockKey
 //   tmp/                    temp files of live or dead writers; never read
@@ -42,7 +44,8 @@ class Store {
   llvm::Expected<std::string> PutBlobBytes(llvm::StringRef bytes) const;
 
   // Checks that the blob's bytes hash to its name before they leave the store (export, push,
-  // extraction). A blob this process wrote or already checked is not read again. A corrupt
+  // extraction). A blob this process wrote or already checked is not read again, nor one whose
+  // stat identity is the one stamped when an earlier process hashed it. A corrupt
   // blob is removed (so the record naming it is rebuilt, or its image refetched, by the next
   // build) and the error says so; a missing one is an error too.
   llvm::Error CheckBlob(llvm::StringRef digest) const;
@@ -52,6 +55,8 @@ class Store {
   llvm::Expected<std::string> HashBlob(llvm::StringRef digest) const;
   // How many corrupt blobs this store object (and its copies) removed.
   size_t CorruptBlobsRemoved() const { return trust_->Removed(); }
+  // How many blobs this store object (and its copies) read and hashed.
+  size_t BlobsHashed() const { return trust_->Hashed(); }
 
   llvm::Error PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const;
   // std::nullopt when the key has no record.
@@ -68,10 +73,14 @@ class Store {
   std::string TmpDir() const { return root_ + "/tmp"; }
 
  private:
-  explicit Store(std::string root) : root_(std::move(root)), trust_(std::make_shared<BlobTrust>()) {}
+  explicit Store(std::string root)
+      : root_(std::move(root)),
+        trust_(std::make_shared<BlobTrust>()),
+        stamps_(root_ + "/blobs/verified", root_ + "/tmp") {}
   llvm::Expected<UniqueFd> OpenLockFile(llvm::StringRef key) const;
   std::string root_;
   std::shared_ptr<BlobTrust> trust_;
+  VerifiedStamps stamps_;
 };
 
 }  // namespace strata::store

@@ -55,7 +55,13 @@ entries=("$T"/store/parse-cache/*)
 [ "${#entries[@]}" -ge 1 ] && [ -f "${entries[0]}" ] || fail "the builds left no parse-cache entry"
 cp "${entries[0]}" "$T/store/parse-cache/0123456789abcdef0123456789abcdef"
 touch -d '30 days ago' "$T/store/parse-cache/0123456789abcdef0123456789abcdef"
+# Verified stamps (docs/store.md): one for every blob; gc must take those of the blobs it removes.
+mkdir -p "$T/store/blobs/verified"
+for blob in "$T"/store/blobs/sha256/*; do echo stamp >"$T/store/blobs/verified/${blob##*/}"; done
 "$STRATA" gc --store "$T/store" --keep-days 1 >"$T/gc2" || fail "gc failed"
+for stamp in "$T"/store/blobs/verified/*; do
+  [ -e "$T/store/blobs/sha256/${stamp##*/}" ] || fail "gc kept the verified stamp of a removed blob"
+done
 expect_contains "$T/gc2" "parse cache: removed 1 "
 [ ! -e "$T/store/parse-cache/0123456789abcdef0123456789abcdef" ] || fail "gc kept an old parse-cache entry"
 [ -f "${entries[0]}" ] || fail "gc removed a recent parse-cache entry"

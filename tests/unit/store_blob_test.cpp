@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -222,4 +223,42 @@ TEST_CASE("store: a corrupt node record is an error, not a crash", "[store]") {
   llvm::Expected<std::optional<nlohmann::json>> got = store.GetNodeRecord(key);
   REQUIRE_FALSE(static_cast<bool>(got));
   CHECK(llvm::toString(got.takeError()).find("corrupt node record") != std::string::npos);
+}
+
+TEST_CASE("store: a blob hashed whole is not read again by a later process until its bytes change", "[store]") {
+  TempDir dir("store-test");
+  std::string digest;
+  {
+    llvm::Expected<std::string> put = OpenStore(dir.path).PutBlobBytes("abc");
+    REQUIRE(static_cast<bool>(put));
+    digest = *put;
+  }
+  const std::string stamp = dir.path + "/blobs/verified/" + digest.substr(7);
+  {
+    // Just written: file times are too close to now to vouch for the bytes, so no stamp.
+    Store store = OpenStore(dir.path);
+    CHECK_FALSE(static_cast<bool>(store.CheckBlob(digest)));
+    CHECK(store.BlobsHashed() == 1);
+    CHECK_FALSE(fs::exists(stamp));
+  }
+  ::usleep(1'200'000);  // older than the stamp margin (VerifiedStamps::kMarginNs)
+  {
+    Store store = OpenStore(dir.path);
+    CHECK_FALSE(static_cast<bool>(store.CheckBlob(digest)));
+    CHECK(store.BlobsHashed() == 1);
+    CHECK(fs::exists(stamp));
+  }
+  {
+    Store store = OpenStore(dir.path);
+    CHECK_FALSE(static_cast<bool>(store.CheckBlob(digest)));
+    CHECK(store.BlobsHashed() == 0);  // the stamp vouched for it
+  }
+  // Same size, other bytes: the ctime moved, so the stamp no longer matches.
+  Damage(OpenStore(dir.path).BlobPath(digest), "abd");
+  Store store = OpenStore(dir.path);
+  llvm::Error bad = store.CheckBlob(digest);
+  REQUIRE(static_cast<bool>(bad));
+  CHECK_THAT(llvm::toString(std::move(bad)), Catch::Contains("is corrupt"));
+  CHECK(store.BlobsHashed() == 1);
+  CHECK_FALSE(fs::exists(stamp));
 }
