@@ -1,6 +1,8 @@
 // Node accessors and the hash-consing Graph (keys come from encoding.cpp).
 #include "compiler/graph/node.h"
 
+#include <xxhash.h>
+
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/Support/Allocator.h>
 
@@ -72,10 +74,37 @@ const nlohmann::json* Node::Find(std::string_view name) const {
   return &it->value;
 }
 
+namespace {
+
+// What Graph::Get hash-conses on: the key, and the unkeyed params when there are any. Two local
+// sources with the same content in two folders make the same output (one key), but a builtin that
+// reads the host path (the `dockerfile` builtin's default context is the Dockerfile's folder,
+// `keepModes` reads modes from disk) must see the folder its own source named, not the first one.
+Key IdentityOf(const Key& key, const std::vector<Param>& params) {
+  bool unkeyed = false;
+  for (const Param& param : params) unkeyed = unkeyed || !param.keyed;
+  if (!unkeyed) return key;
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  XXH3_128bits_update(state, &key.high, sizeof key.high);
+  XXH3_128bits_update(state, &key.low, sizeof key.low);
+  for (const Param& param : params) {
+    if (param.keyed) continue;
+    std::string text = param.name + '\0' + param.value.dump() + '\0';
+    XXH3_128bits_update(state, text.data(), text.size());
+  }
+  XXH128_hash_t hash = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  return Key{hash.high64, hash.low64};
+}
+
+}  // namespace
+
 struct Graph::Impl {
   // Nodes never move: users hold `const Node*` for the life of the graph.
   llvm::SpecificBumpPtrAllocator<Node> allocator;
-  llvm::DenseMap<Key, const Node*> by_key;
+  llvm::DenseMap<Key, const Node*> by_identity;  // IdentityOf
+  llvm::DenseMap<Key, const Node*> by_key;       // the first node made with each key
 };
 
 Graph::Graph() : impl_(new Impl) {}
@@ -84,15 +113,14 @@ Graph::~Graph() { delete impl_; }  // DestroyAll in the allocator runs the node 
 const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
                        diag::SourceRange origin) {
   Key key = ComputeKey(op, params, inputs);
-  auto [it, inserted] = impl_->by_key.try_emplace(key, nullptr);
+  std::stable_sort(params.begin(), params.end(),
+                   [](const Param& a, const Param& b) { return a.name < b.name; });
+  auto [it, inserted] = impl_->by_identity.try_emplace(IdentityOf(key, params), nullptr);
   if (!inserted) {
-    // The first node made with a key wins; only unkeyed params (host paths) and the origin
-    // can differ, and they describe the same content.
+    // The first node made with this key and host paths wins; only the origin can differ.
     assert(it->second->op() == op && "two ops share a key");
     return it->second;
   }
-  std::stable_sort(params.begin(), params.end(),
-                   [](const Param& a, const Param& b) { return a.name < b.name; });
   assert(std::adjacent_find(params.begin(), params.end(),
                             [](const Param& a, const Param& b) { return a.name == b.name; }) ==
              params.end() &&
@@ -102,6 +130,7 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
   Node* node =
       new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
   it->second = node;
+  impl_->by_key.try_emplace(key, node);
   return node;
 }
 

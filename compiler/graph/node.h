@@ -2,7 +2,7 @@
 //
 // A node's key covers its op, its keyed parameters and its inputs' keys (see
 // docs/graph-encoding.md for the exact bytes). Two equal nodes are one pointer: Graph::Get
-// returns the existing node when the key is already known. The graph is the only thing the
+// returns the existing node when the key (and any host path) is already known. The graph is the only thing the
 // runtime reads from the compiler.
 #pragma once
 
@@ -89,7 +89,9 @@ Key ComputeKey(Op op, llvm::ArrayRef<Param> params, llvm::ArrayRef<const Node*> 
 // stack: a node's inputs are visited last to first).
 std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots);
 
-// Owns the nodes and hash-conses them.
+// Owns the nodes and hash-conses them: one node per key and unkeyed params, so two local
+// sources with the same content in two folders are two nodes with one key (each keeps its own
+// host path); everything else with one key is one pointer.
 class Graph {
  public:
   Graph();
@@ -100,7 +102,7 @@ class Graph {
   // Returns the node with this op, params and inputs, making it if it is new.
   const Node* Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
                   diag::SourceRange origin = {});
-  // The node with this key, or null.
+  // The first node made with this key, or null.
   const Node* Lookup(const Key& key) const;
   size_t size() const;
 

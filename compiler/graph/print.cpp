@@ -110,17 +110,18 @@ std::string DotEscape(const std::string& text) {
 
 std::vector<const Node*> TopologicalOrder(llvm::ArrayRef<const Node*> roots) {
   // Iterative post-order DFS: pipelines of thousands of steps are deep chains.
+  // By key: two local sources with one content in two folders are two nodes but one derivation.
   std::vector<const Node*> order;
-  llvm::DenseSet<const Node*> seen;
+  llvm::DenseSet<std::pair<uint64_t, uint64_t>> seen;
   std::vector<std::pair<const Node*, size_t>> stack;  // node, next input to visit
   for (const Node* root : roots) {
-    if (!seen.insert(root).second) continue;
+    if (!seen.insert({root->key().high, root->key().low}).second) continue;
     stack.push_back({root, 0});
     while (!stack.empty()) {
       auto& [node, next] = stack.back();
       if (next < node->inputs().size()) {
         const Node* input = node->inputs()[next++];
-        if (seen.insert(input).second) stack.push_back({input, 0});
+        if (seen.insert({input->key().high, input->key().low}).second) stack.push_back({input, 0});
         continue;
       }
       order.push_back(node);

@@ -115,9 +115,17 @@ TEST_CASE("graph key: param order does not matter, unkeyed params do not count",
   Graph graph;
   const Node* here = MakeLocal(graph, "/a/src", "src", "digest");
   const Node* there = MakeLocal(graph, "/b/src", "src", "digest");
-  CHECK(here == there);  // same content, same node; the first host path is kept
+  // Same content, one key; but two nodes, each with its own host path (a builtin that reads
+  // the path, such as `dockerfile`'s default context, must see its own folder).
+  CHECK(here->key() == there->key());
+  CHECK(here != there);
   REQUIRE(here->Find("path") != nullptr);
+  REQUIRE(there->Find("path") != nullptr);
   CHECK(*here->Find("path") == "/a/src");
+  CHECK(*there->Find("path") == "/b/src");
+  CHECK(MakeLocal(graph, "/b/src", "src", "digest") == there);
+  CHECK(graph.Lookup(here->key()) == here);  // the first node made with the key
+  CHECK(graph.size() == 1);                   // one derivation
 }
 
 TEST_CASE("graph: Get hash-conses, Lookup finds, params come out sorted", "[graph]") {
