@@ -101,8 +101,16 @@ std::string Describe(const graph::Node& node) {
         return Cut("RUN " + (params->shell ? *params->shell : JoinArgv(params->argv)), 120);
       break;
     case graph::Op::kCopy:
-      if (auto params = Decoded(graph::DecodeCopy(node)))
-        return "COPY " + (node.inputs().size() > 1 ? SourceName(*node.inputs()[1]) : "") + " " + params->dest;
+      if (auto params = Decoded(graph::DecodeCopy(node))) {
+        // A copy of scratch's empty root only makes the directory and its parents: it is what
+        // a Dockerfile's WORKDIR lowers to (BuildKit's mkdir -p), so it is named after it.
+        const graph::Node* from = node.inputs().size() > 1 ? node.inputs()[1] : nullptr;
+        if (from && from->op() == graph::Op::kSelect && !from->inputs().empty() &&
+            from->inputs()[0]->op() == graph::Op::kScratch)
+          from = from->inputs()[0];
+        if (from && from->op() == graph::Op::kScratch) return "WORKDIR " + params->dest;
+        return (params->options.extract ? "ADD " : "COPY ") + (from ? SourceName(*from) : "") + " " + params->dest;
+      }
       break;
     case graph::Op::kConfig:
       if (auto params = Decoded(graph::DecodeConfig(node))) {
