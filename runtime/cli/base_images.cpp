@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "runtime/oci/image_import.h"
+#include "runtime/oci/image_reader.h"
 #include "runtime/oci/registry.h"
 #include "runtime/store/store.h"
 

@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/oci/image_json.h"
+#include "runtime/oci/image_reader.h"
 #include "runtime/oci/layer_stream.h"
 #include "runtime/store/names.h"
 #include "runtime/store/temp_file.h"
@@ -78,7 +79,8 @@ class ArchiveReader {
   ArchiveReader(const store::Store* store, std::string file)
       : store_(store), file_(std::move(file)) {}
   llvm::Expected<Image> Read(const std::string& ref);
-  // The image's config (Image::layers empty) and, in `layer_names`, its manifest's Layers.
+  // The image's config (Image::layers empty) and, when asked, its diff_ids and its
+  // manifest.json entry's Layers.
   llvm::Expected<Image> ReadConfig(const std::string& ref, std::vector<std::string>* diff_ids = nullptr,
                                    nlohmann::json* layer_names = nullptr);
 
@@ -278,14 +280,13 @@ llvm::Expected<Image> ArchiveReader::ReadConfig(const std::string& ref,
 }
 
 llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
-  std::vector<std::string> diff_ids_list;
+  std::vector<std::string> diff_ids;
   nlohmann::json layer_names;
-  llvm::Expected<Image> read = ReadConfig(ref, &diff_ids_list, &layer_names);
+  llvm::Expected<Image> read = ReadConfig(ref, &diff_ids, &layer_names);
   if (!read) return read.takeError();
   Image image = std::move(*read);
-  const std::vector<std::string>* diff_ids = &diff_ids_list;
-  if (layer_names.size() != diff_ids->size())
-    return Bad(file_ + ": " + std::to_string(diff_ids->size()) + " diff_ids for " +
+  if (layer_names.size() != diff_ids.size())
+    return Bad(file_ + ": " + std::to_string(diff_ids.size()) + " diff_ids for " +
                std::to_string(layer_names.size()) + " layers");
 
   std::vector<std::string> physical;
@@ -294,15 +295,15 @@ llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
     if (!layer_names[i].is_string()) return Bad(file_ + ": a layer name is not a string");
     llvm::Expected<std::string> path = Resolve(layer_names[i].get<std::string>());
     if (!path) return path.takeError();
-    auto [it, added] = expected.emplace(*path, (*diff_ids)[i]);
-    if (!added && it->second != (*diff_ids)[i])
+    auto [it, added] = expected.emplace(*path, diff_ids[i]);
+    if (!added && it->second != diff_ids[i])
       return Bad(file_ + ": layer file '" + *path + "' is used with two diff_ids");
     physical.push_back(*path);
   }
   if (llvm::Error err = CopyLayers(expected)) return err;
   for (size_t i = 0; i < physical.size(); ++i) {
     const LayerResult& result = layers_[physical[i]];
-    image.layers.push_back({result.digest, (*diff_ids)[i], result.size, result.media_type});
+    image.layers.push_back({result.digest, diff_ids[i], result.size, result.media_type});
   }
   return image;
 }

@@ -18,8 +18,4 @@ llvm::Expected<Image> ImportOciLayout(const store::Store& store, const std::stri
 llvm::Expected<Image> ImportDockerArchive(const store::Store& store, const std::string& file,
                                           const std::string& ref);
 
-// The config of one image of a docker-archive (as ImportDockerArchive chooses it), its layers
-// left unread (Image::layers empty): what a Dockerfile needs of a base before it is built.
-llvm::Expected<Image> ReadDockerArchiveConfig(const std::string& file, const std::string& ref);
-
 }  // namespace strata::oci
