@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
 #include "compiler/dockerfile/lower_plan.h"
 #include "compiler/dockerfile/text_util.h"
@@ -65,10 +66,16 @@ class NodeBuilder {
     }
     if (source.path.empty()) return node;
     if (!options_.hasher) return graph::MakeSelect(graph_, node, source.path, at);
+    // SelectPath walks the host path (an lstat per component) and hashes it: once per path.
+    auto [known, added] = selected_.try_emplace({node, source.path}, nullptr);
+    if (!added) return known->second;
     std::string error;
     const graph::Node* selected = graph::SelectPath(graph_, *options_.hasher, node, source.path, at, error);
-    if (!selected) diags_.Error(at, error);
-    return selected ? selected : graph::MakeSelect(graph_, node, source.path, at);
+    if (!selected) {
+      diags_.Error(at, error);
+      selected_.erase(known);  // each COPY naming it reports it
+    }
+    return selected ? known->second = selected : graph::MakeSelect(graph_, node, source.path, at);
   }
 
   const graph::Node* Step(const graph::Node* stage, const PlanStep& step) {
@@ -97,6 +104,7 @@ class NodeBuilder {
   graph::Graph& graph_;
   diag::DiagnosticEngine& diags_;
   std::vector<const graph::Node*> stages_;
+  std::map<std::pair<const graph::Node*, std::string>, const graph::Node*> selected_;
 };
 
 }  // namespace

@@ -257,7 +257,13 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       host_dir = options_.named_contexts.at(origin.name).host_dir;
     }
     std::vector<std::string> matches;
-    if (!ExpandContextSource(src, host_dir, exclude, source.range, matches)) continue;
+    std::string memo = (origin.kind == PlanSource::Kind::kContext ? "c" : "n") + host_dir + '\0' + src;
+    if (auto known = context_matches_.find(memo); known != context_matches_.end()) {
+      matches = known->second;
+    } else {
+      if (!ExpandContextSource(src, host_dir, exclude, source.range, matches)) continue;
+      context_matches_.emplace(std::move(memo), matches);
+    }
     if (HasGlob(src) && matches.size() != 1) many = true;
     for (const std::string& rel : matches) {
       PlanSource s = origin;

@@ -1,5 +1,6 @@
-// The planner's internals, shared by lower_planner.cpp (stages, config), lower_run.cpp (RUN)
-// and lower_copy.cpp (COPY, ADD). Not part of the public API.
+// The planner's internals, shared by lower_planner.cpp (stages, --from), lower_config.cpp
+// (config instructions), lower_run.cpp (RUN) and lower_copy.cpp (COPY, ADD). Not part of the
+// public API.
 #pragma once
 
 #include <map>
@@ -13,6 +14,8 @@
 
 namespace strata::dockerfile {
 
+// True for a non-empty run of ASCII digits.
+bool AllDigits(std::string_view s);
 // Go's path.Clean for '/'-separated paths ("" becomes ".").
 std::string CleanSlashPath(std::string_view path);
 // True when the word has glob characters (`*`, `?`, `[`).
@@ -38,6 +41,11 @@ class Planner {
     bool may_have_cmd = true;   // the image may carry a CMD (an external base could)
     std::string user;           // USER in effect ("" for root): owns what WORKDIR creates
     std::string workdir = "/";  // WorkingDir in effect, absolute: a relative WORKDIR joins it
+    // The ARG environment a RUN sees (PlanStep::env and env_params), built again only after
+    // an ARG or ENV changed it: consecutive RUNs share it, and a stage with many ARGs and
+    // RUNs would otherwise rebuild it for each RUN.
+    bool run_env_stale = true;
+    std::vector<std::string> run_env, run_env_params;
   };
 
   void PlanStage(size_t index);
@@ -74,6 +82,9 @@ class Planner {
   std::vector<StageState> final_states_;
   std::set<std::string> param_names_;
   std::set<std::string> used_named_;
+  // ExpandContextSource's answers by context ("c"/"n" + host dir) and source: the same file
+  // copied again is looked up on disk once (lstat, .dockerignore, globs).
+  std::map<std::string, std::vector<std::string>> context_matches_;
   const Instruction* current_ = nullptr;
 };
 

@@ -203,12 +203,19 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
   }
 
   // ARGs reach the step as environment, ENV winning (sorted: the order is the key's).
-  for (const auto& [name, value] : state.args) {
-    if (state.env_names.count(name)) continue;
-    step.env.push_back(name + "=" + value);
-    auto param = state.arg_params.find(name);
-    step.env_params.push_back(param == state.arg_params.end() ? "" : param->second);
+  if (state.run_env_stale) {
+    state.run_env.clear();
+    state.run_env_params.clear();
+    for (const auto& [name, value] : state.args) {
+      if (state.env_names.count(name)) continue;
+      state.run_env.push_back(name + "=" + value);
+      auto param = state.arg_params.find(name);
+      state.run_env_params.push_back(param == state.arg_params.end() ? "" : param->second);
+    }
+    state.run_env_stale = false;
   }
+  step.env = state.run_env;
+  step.env_params = state.run_env_params;
 }
 
 }  // namespace strata::dockerfile

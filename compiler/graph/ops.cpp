@@ -9,6 +9,7 @@ using Json = nlohmann::json;
 
 Json StringList(const std::vector<std::string>& items) {
   Json list = Json::array();
+  list.get_ref<Json::array_t&>().reserve(items.size());
   for (const std::string& item : items) list.push_back(item);
   return list;
 }

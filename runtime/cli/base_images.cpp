@@ -1,10 +1,12 @@
-// The runtime's lookups of a Dockerfile's external base images (OCI layouts, registries).
+// The runtime's lookups of a Dockerfile's external base images (OCI layouts, docker-archives,
+// registries).
 #include "runtime/cli/base_images.h"
 
 #include <sys/stat.h>
 
 #include <fstream>
 
+#include "runtime/oci/image_reader.h"
 #include "runtime/oci/registry.h"
 #include "runtime/store/store.h"
 
@@ -41,6 +43,20 @@ std::optional<nlohmann::json> ReadLayoutConfig(const std::string& dir, const std
 }  // namespace
 
 std::optional<nlohmann::json> RegistryBaseImages::LayoutConfig(const std::string& dir, const std::string& tag) {
+  // `oci-layout://` also takes a docker-archive file (the load node reads both): its config
+  // comes from the archive's manifest.json, so its ONBUILD, Env, User and WorkingDir count.
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    llvm::Expected<oci::Image> image = oci::ReadDockerArchiveConfig(dir, tag);
+    if (!image) {
+      // Unknown here; the load node reports the same archive error when it is built.
+      llvm::consumeError(image.takeError());
+      return std::nullopt;
+    }
+    nlohmann::json config = image->config;
+    if (!image->onbuild.empty()) config["OnBuild"] = image->onbuild;
+    return config;
+  }
   return ReadLayoutConfig(dir, tag);
 }
 

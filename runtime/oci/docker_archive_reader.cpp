@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/oci/image_json.h"
+#include "runtime/oci/image_reader.h"
 #include "runtime/oci/layer_stream.h"
 #include "runtime/store/names.h"
 #include "runtime/store/temp_file.h"
@@ -74,9 +75,14 @@ std::string FamiliarRef(llvm::StringRef ref) {
 
 class ArchiveReader {
  public:
-  ArchiveReader(const store::Store& store, std::string file)
+  // Without a store only the config can be read (ReadConfig).
+  ArchiveReader(const store::Store* store, std::string file)
       : store_(store), file_(std::move(file)) {}
   llvm::Expected<Image> Read(const std::string& ref);
+  // The image's config (Image::layers empty) and, when asked, its diff_ids and its
+  // manifest.json entry's Layers.
+  llvm::Expected<Image> ReadConfig(const std::string& ref, std::vector<std::string>* diff_ids = nullptr,
+                                   nlohmann::json* layer_names = nullptr);
 
  private:
   llvm::Expected<ArchivePtr> Open();
@@ -87,7 +93,7 @@ class ArchiveReader {
   llvm::Expected<LayerResult> CopyLayer(struct archive* a, const std::string& path,
                                         const std::string& diff_id);
 
-  const store::Store& store_;
+  const store::Store* store_;
   std::string file_;
   std::map<std::string, TarItem> items_;
   std::map<std::string, std::string> json_;
@@ -175,7 +181,7 @@ llvm::Expected<std::string> ArchiveReader::Resolve(const std::string& name) {
 
 llvm::Expected<LayerResult> ArchiveReader::CopyLayer(struct archive* a, const std::string& path,
                                                      const std::string& diff_id) {
-  llvm::Expected<store::BlobWriter> writer = store_.NewBlobWriter();
+  llvm::Expected<store::BlobWriter> writer = store_->NewBlobWriter();
   if (!writer) return writer.takeError();
   std::vector<char> buf(1 << 20);
   LayerResult result;
@@ -224,7 +230,9 @@ llvm::Error ArchiveReader::CopyLayers(const std::map<std::string, std::string>& 
   return llvm::Error::success();
 }
 
-llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
+llvm::Expected<Image> ArchiveReader::ReadConfig(const std::string& ref,
+                                                std::vector<std::string>* diff_ids_out,
+                                                nlohmann::json* layer_names_out) {
   if (llvm::Error err = ScanPass()) return err;
   auto manifest_it = json_.find("manifest.json");
   if (manifest_it == json_.end()) {
@@ -266,9 +274,19 @@ llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
   llvm::Expected<std::vector<std::string>> diff_ids =
       ReadConfigJson(config, file_ + ": " + *config_path, image);
   if (!diff_ids) return diff_ids.takeError();
-  const nlohmann::json& layer_names = chosen["Layers"];
-  if (layer_names.size() != diff_ids->size())
-    return Bad(file_ + ": " + std::to_string(diff_ids->size()) + " diff_ids for " +
+  if (diff_ids_out) *diff_ids_out = std::move(*diff_ids);
+  if (layer_names_out) *layer_names_out = chosen["Layers"];
+  return image;
+}
+
+llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
+  std::vector<std::string> diff_ids;
+  nlohmann::json layer_names;
+  llvm::Expected<Image> read = ReadConfig(ref, &diff_ids, &layer_names);
+  if (!read) return read.takeError();
+  Image image = std::move(*read);
+  if (layer_names.size() != diff_ids.size())
+    return Bad(file_ + ": " + std::to_string(diff_ids.size()) + " diff_ids for " +
                std::to_string(layer_names.size()) + " layers");
 
   std::vector<std::string> physical;
@@ -277,15 +295,15 @@ llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
     if (!layer_names[i].is_string()) return Bad(file_ + ": a layer name is not a string");
     llvm::Expected<std::string> path = Resolve(layer_names[i].get<std::string>());
     if (!path) return path.takeError();
-    auto [it, added] = expected.emplace(*path, (*diff_ids)[i]);
-    if (!added && it->second != (*diff_ids)[i])
+    auto [it, added] = expected.emplace(*path, diff_ids[i]);
+    if (!added && it->second != diff_ids[i])
       return Bad(file_ + ": layer file '" + *path + "' is used with two diff_ids");
     physical.push_back(*path);
   }
   if (llvm::Error err = CopyLayers(expected)) return err;
   for (size_t i = 0; i < physical.size(); ++i) {
     const LayerResult& result = layers_[physical[i]];
-    image.layers.push_back({result.digest, (*diff_ids)[i], result.size, result.media_type});
+    image.layers.push_back({result.digest, diff_ids[i], result.size, result.media_type});
   }
   return image;
 }
@@ -294,7 +312,11 @@ llvm::Expected<Image> ArchiveReader::Read(const std::string& ref) {
 
 llvm::Expected<Image> ImportDockerArchive(const store::Store& store, const std::string& file,
                                           const std::string& ref) {
-  return ArchiveReader(store, file).Read(ref);
+  return ArchiveReader(&store, file).Read(ref);
+}
+
+llvm::Expected<Image> ReadDockerArchiveConfig(const std::string& file, const std::string& ref) {
+  return ArchiveReader(nullptr, file).ReadConfig(ref);
 }
 
 }  // namespace strata::oci

@@ -18,4 +18,9 @@ namespace strata::oci {
 // Image::config (OnBuild becomes Image::onbuild); history is kept. See docs/images.md.
 llvm::Expected<Image> ImportImage(const store::Store& store, const std::string& path);
 
+// The config of one image of a docker-archive FILE (REF chooses it as for ImportImage; empty:
+// the only one), its layers left unread (Image::layers empty) and nothing stored: what a
+// Dockerfile needs of a base before it is built.
+llvm::Expected<Image> ReadDockerArchiveConfig(const std::string& file, const std::string& ref);
+
 }  // namespace strata::oci

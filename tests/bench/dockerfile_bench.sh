@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Parse + lower of a generated Dockerfile (issue 12's figure; goal < 0.1 s for 10,000
-# instructions): `strata check -f` of it (process start included), best of 5 runs, wall and CPU
-# time printed; no assertion on time.
-#   tests/bench/dockerfile_bench.sh [STRATA] [N ...]      default: build/runtime/cli/strata 10000
+# instructions): `strata check -f` of it (process start included), RUNS runs (default 9), the
+# median and best wall and CPU times printed; no assertion on time.
+#   [RUNS=9] tests/bench/dockerfile_bench.sh [STRATA] [N ...]   default: build/runtime/cli/strata 10000
 set -euo pipefail
 strata=$(realpath "${1:-build/runtime/cli/strata}")
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000)
+runs=${RUNS:-9}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/ctx/src"
@@ -27,16 +28,17 @@ for n in "${sizes[@]}"; do
       else printf "LABEL k%d=v\n", i
     }
   }' >"$T/ctx/Dockerfile"
-  best="" best_cpu=""
-  for _ in 1 2 3 4 5; do
+  walls=() cpus=()
+  for _ in $(seq "$runs"); do
     # Wall time and CPU time (user + sys): on a shared machine the CPU time is the steadier figure.
     /usr/bin/time -f "%e %U %S" -o "$T/time" env STRATA_STORE="$T/store" "$strata" check -f "$T/ctx/Dockerfile" \
       --context "$T/ctx" >/dev/null 2>"$T/err" || { cat "$T/err" >&2; exit 1; }
     read -r wall user sys <"$T/time"
-    cpu=$(echo "$user + $sys" | bc)
-    if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then best=$wall; fi
-    if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc)" = 1 ]; then best_cpu=$cpu; fi
+    walls+=("$wall")
+    cpus+=("$(echo "$user + $sys" | bc)")
   done
-  printf 'dockerfile parse+lower (strata check -f, whole process), %d instructions: %.2f s wall, %.2f s CPU (best of 5)\n' \
-    "$n" "$best" "$best_cpu"
+  median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  best() { printf '%s\n' "$@" | sort -g | head -n 1; }
+  printf 'dockerfile parse+lower (strata check -f, whole process), %d instructions: median %.3f s wall, %.3f s CPU; best %.3f s wall, %.3f s CPU (%d runs)\n' \
+    "$n" "$(median "${walls[@]}")" "$(median "${cpus[@]}")" "$(best "${walls[@]}")" "$(best "${cpus[@]}")" "$runs"
 done

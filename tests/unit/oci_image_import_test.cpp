@@ -151,6 +151,18 @@ TEST_CASE("oci import: exported images import back unchanged", "[oci][import]") 
   llvm::Expected<std::string> root = strata::oci::ExtractLayer(*other, from_docker->layers[0]);
   RequireOk(root);
   CHECK(ReadFile(*root + "/app/main.txt") == "main\n");
+
+  // The config alone (a Dockerfile's base given as oci-layout://d.tar): no store, no layers.
+  llvm::Expected<Image> config = strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "img");
+  RequireOk(config);
+  CHECK(config->config == image.config);
+  CHECK(config->onbuild == image.onbuild);
+  CHECK(config->layers.empty());
+  llvm::Expected<Image> only = strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "");
+  RequireOk(only);
+  CHECK(only->onbuild == image.onbuild);
+  CHECK(ErrorOf(strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "other")).find(
+            "no image tagged 'other'") != std::string::npos);
 }
 
 TEST_CASE("oci import: gzip and zstd layers in a docker-archive are detected by magic bytes",
