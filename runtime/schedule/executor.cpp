@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "compiler/graph/ops.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/schedule/op_context.h"
 
@@ -143,6 +144,7 @@ struct Executor::Plan {
     std::vector<size_t> dependents;
     int waiting = 0;                   // inputs not done yet
     bool cached = false;
+    bool remote = false;  // cached by a fetch from the remote cache
   };
   std::vector<Entry> entries;
   std::unordered_map<const graph::Node*, size_t> index;
@@ -174,6 +176,19 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
           entry.cached = true;
         } else if (!output) {
           llvm::consumeError(output.takeError());  // rebuilt below and replaced
+        }
+      }
+      if (!entry.cached && options_.remote_cache && graph::IsStage(node) &&
+          options_.remote_cache->Fetch(*node, entry.record_key)) {
+        llvm::Expected<std::optional<nlohmann::json>> fetched = store_.GetNodeRecord(entry.record_key);
+        if (!fetched) return fetched.takeError();
+        llvm::Expected<NodeOutput> output =
+            *fetched ? FromRecord(store_, **fetched) : llvm::Expected<NodeOutput>(OpError("no record"));
+        if (output && RecordIsComplete(store_, *output)) {
+          entry.output = std::move(*output);
+          entry.cached = entry.remote = true;
+        } else if (!output) {
+          llvm::consumeError(output.takeError());
         }
       }
     }
@@ -211,8 +226,12 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     Plan::Entry& entry = plan.entries[i];
     if (entry.cached) {
       ++stats_.cached;
-      if (progress_)
-        progress_->Report(MakeEvent(ProgressEvent::Type::kCached, *entry.node, i, total));
+      if (entry.remote) ++stats_.fetched;
+      if (progress_) {
+        ProgressEvent event = MakeEvent(ProgressEvent::Type::kCached, *entry.node, i, total);
+        event.remote = entry.remote;
+        progress_->Report(event);
+      }
       continue;
     }
     for (size_t input : entry.inputs) {
