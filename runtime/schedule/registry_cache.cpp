@@ -68,6 +68,8 @@ RegistryCache::RegistryCache(const store::Store& store, const std::vector<oci::I
 }
 
 bool RegistryCache::Fetch(const graph::Node& node, const std::string& record_key) {
+  // Never pushed, so never asked for: an entry under such a key could only be forged.
+  if (!shared_.Shareable(node)) return false;
   for (Source& source : sources_) {
     if (source.disabled) continue;
     bool refused = false;

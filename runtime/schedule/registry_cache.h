@@ -14,6 +14,7 @@
 #include "runtime/oci/layer_writer.h"
 #include "runtime/oci/registry_client.h"
 #include "runtime/schedule/remote_cache.h"
+#include "runtime/schedule/shared_nodes.h"
 #include "runtime/store/store.h"
 
 namespace strata::schedule {
@@ -22,7 +23,8 @@ namespace strata::schedule {
 // the cache chooses its own tags. The error is a usage message.
 llvm::Expected<oci::ImageReference> ParseCacheRepository(const std::string& text);
 
-// Fetches from the repositories in order: the first that has the node wins. A repository that
+// Fetches from the repositories in order: the first that has the node wins. Nodes that are
+// not shareable (shared_nodes.h) are never asked for. A repository that
 // cannot be reached, refuses the login or answers with an unexpected status is reported once
 // through `warn` and not asked again in this build; a 404 is a plain miss. An entry whose
 // manifest, record or any blob fails its checks (a digest that does not match, a size over
@@ -49,6 +51,7 @@ class RegistryCache : public RemoteCache {
   const store::Store& store_;
   std::vector<Source> sources_;
   Warn warn_;
+  SharedNodes shared_;
   int hits_ = 0;
   uint64_t bytes_fetched_ = 0;
 };
