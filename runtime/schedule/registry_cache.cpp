@@ -82,7 +82,7 @@ bool RegistryCache::Fetch(const graph::Node& node, const std::string& record_key
     std::string message = llvm::toString(hit.takeError());
     if (refused) {
       warn_("remote cache " + source.name + ": the entry of " + std::string(graph::OpName(node.op())) + " node " +
-            record_key.substr(0, 8) + " (" + Describe(node) + ") is refused: " + message + "; building it here");
+            node.key().Hex().substr(0, 8) + " (" + Describe(node) + ") is refused: " + message + "; building it here");
     } else {
       source.disabled = true;
       warn_("remote cache " + source.name + " is not used for the rest of this build: " + message);
