@@ -117,7 +117,7 @@ llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string&
   // Each blob is hashed as it streams into a temp file and published only when it matches.
   for (const oci::LayerDescriptor& layer : manifest->layers) {
     bool had = store_.HasBlob(layer.digest);
-    if (llvm::Error err = client.FetchBlob(store_, layer.digest, static_cast<int64_t>(layer.size))) return std::move(err);
+    if (llvm::Error err = client.FetchBlob(store_, layer.digest, static_cast<int64_t>(layer.size))) return err;
     if (!had) bytes_fetched_ += layer.size;
   }
   // The record goes last, so that it only ever names blobs already published.
@@ -126,7 +126,7 @@ llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string&
   (*record)["remote"] = source.name;
   if (llvm::Error err = store_.PutNodeRecord(record_key, *record)) {
     refused = false;  // our own store failed: say so, and stop asking
-    return std::move(err);
+    return err;
   }
   return true;
 }
@@ -175,11 +175,11 @@ llvm::Expected<CachePushStats> PushCache(const store::Store& store, const oci::I
       return client.StatusError(*existing, "manifest " + name + ":" + tag);
 
     for (const oci::LayerDescriptor& blob : output->image.layers) {
-      if (llvm::Error err = store.CheckBlob(blob.digest)) return std::move(err);
+      if (llvm::Error err = store.CheckBlob(blob.digest)) return err;
       llvm::Expected<bool> present = client.HasBlob(blob.digest);
       if (!present) return present.takeError();
       if (*present) continue;
-      if (llvm::Error err = client.UploadBlob(blob.digest, store.BlobPath(blob.digest))) return std::move(err);
+      if (llvm::Error err = client.UploadBlob(blob.digest, store.BlobPath(blob.digest))) return err;
       stats.bytes += blob.size;
     }
     llvm::Expected<bool> present = client.HasBlob(record_digest);
@@ -188,11 +188,11 @@ llvm::Expected<CachePushStats> PushCache(const store::Store& store, const oci::I
       // Uploads read files: the record goes through the store (gc removes it once unused).
       llvm::Expected<std::string> stored = store.PutBlobBytes(record_bytes);
       if (!stored) return stored.takeError();
-      if (llvm::Error err = client.UploadBlob(record_digest, store.BlobPath(record_digest))) return std::move(err);
+      if (llvm::Error err = client.UploadBlob(record_digest, store.BlobPath(record_digest))) return err;
       stats.bytes += record_bytes.size();
     }
     if (llvm::Error err = client.PutManifest(tag, oci::kOciManifest.str(), manifest, manifest_digest))
-      return std::move(err);
+      return err;
     ++stats.pushed;
   }
   return stats;
