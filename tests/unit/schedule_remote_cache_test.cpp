@@ -86,7 +86,7 @@ TEST_CASE("remote cache: a manifest that is not this key's entry is refused", "[
   std::string good = schedule::EncodeCacheManifest(kKey, kDigestC, 42, TwoLayers());
   auto refused = [](const std::string& bytes, const std::string& key, const std::string& says) {
     llvm::Expected<schedule::CacheManifest> decoded = schedule::DecodeCacheManifest(bytes, key);
-    REQUIRE_FALSE(decoded);
+    REQUIRE(!decoded);
     std::string message = llvm::toString(decoded.takeError());
     INFO(message);
     CHECK(message.find(says) != std::string::npos);
@@ -125,15 +125,15 @@ TEST_CASE("remote cache: a record must name exactly the manifest's layers", "[re
   std::vector<oci::LayerDescriptor> swapped = {layers[1], layers[0]};
   llvm::Expected<nlohmann::json> wrong =
       schedule::DecodeCacheRecord(schedule::EncodeCacheRecord(StageRecord(swapped)), *manifest);
-  REQUIRE_FALSE(wrong);
+  REQUIRE(!wrong);
   CHECK(llvm::toString(wrong.takeError()).find("layer 1 of the record") != std::string::npos);
   llvm::Expected<nlohmann::json> fewer =
       schedule::DecodeCacheRecord(schedule::EncodeCacheRecord(StageRecord({layers[0]})), *manifest);
-  REQUIRE_FALSE(fewer);
+  REQUIRE(!fewer);
   llvm::consumeError(fewer.takeError());
   llvm::Expected<nlohmann::json> artifact =
       schedule::DecodeCacheRecord("{\"kind\":\"artifact\",\"store_path\":\"artifacts/x\"}", *manifest);
-  REQUIRE_FALSE(artifact);
+  REQUIRE(!artifact);
   CHECK(llvm::toString(artifact.takeError()).find("not a stage") != std::string::npos);
 }
 
