@@ -166,7 +166,8 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     Plan::Entry entry;
     entry.node = node;
     entry.record_key = record_keys_.Of(*node);
-    if (!options_.no_cache && !LocalForbidsCache(*node)) {
+    // Takes the node's record as its output when it names only what is in place.
+    auto take_record = [&]() -> llvm::Error {
       llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(entry.record_key);
       if (!record) return record.takeError();
       if (*record) {
@@ -178,18 +179,15 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
           llvm::consumeError(output.takeError());  // rebuilt below and replaced
         }
       }
+      return llvm::Error::success();
+    };
+    if (!options_.no_cache && !LocalForbidsCache(*node)) {
+      if (llvm::Error err = take_record()) return err;
+      // Not here: the remote cache may have it (it writes the record when it does).
       if (!entry.cached && options_.remote_cache && graph::IsStage(node) &&
           options_.remote_cache->Fetch(*node, entry.record_key)) {
-        llvm::Expected<std::optional<nlohmann::json>> fetched = store_.GetNodeRecord(entry.record_key);
-        if (!fetched) return fetched.takeError();
-        llvm::Expected<NodeOutput> output =
-            *fetched ? FromRecord(store_, **fetched) : llvm::Expected<NodeOutput>(OpError("no record"));
-        if (output && RecordIsComplete(store_, *output)) {
-          entry.output = std::move(*output);
-          entry.cached = entry.remote = true;
-        } else if (!output) {
-          llvm::consumeError(output.takeError());
-        }
+        if (llvm::Error err = take_record()) return err;
+        entry.remote = entry.cached;
       }
     }
     if (!entry.cached) {
