@@ -247,6 +247,7 @@ TEST_CASE("remote cache: a remote hit is a cache hit and runs nothing", "[remote
   exec::FakeSandboxRunner runner_c(WriteMarker);
   schedule::Executor executor_c(*c.store, runner_c, options);
   testing::RequireOk(executor_c.Build(target).takeError());
-  CHECK(executor_c.stats().executed == 2);
+  CHECK(executor_c.stats().executed == 3);  // scratch and both steps
+  CHECK(runner_c.Calls().size() == 2);
   CHECK(executor_c.stats().fetched == 0);
 }
