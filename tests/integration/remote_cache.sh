@@ -3,9 +3,9 @@
 # with htpasswd auth: store A builds a two-stage program with a RUN step and pushes its nodes;
 # an empty store B then builds with only cache hits (plain progress says so, nothing starts)
 # and the same manifest digest; a blob tampered with in the registry's storage is refused and
-# the nodes holding it are built locally, to the same digest; nodes on an unpinned image are
-# never pushed; a registry that is down or refuses the login is a warning for --cache-from
-# and an error for --cache-to. Prints the figures (seconds, bytes) of A's cold build, the
+# the nodes holding it are built locally, to the same digest; another --source-date-epoch takes
+# no RUN from the cache; nodes on an unpinned image are never pushed; a registry that is down
+# or refuses the login is a warning for --cache-from and an error for --cache-to. Prints the figures (seconds, bytes) of A's cold build, the
 # push and B's fetch-only build.
 source "$(dirname "$0")/lib.sh"
 source "$HERE/fixtures/registry.sh"
@@ -79,6 +79,12 @@ fetched_line=$(grep "remote cache:" "$T/err")
 umoci unpack --image "$T/b:v1" "$T/bundle" >/dev/null
 [ "$(run_bundle "$T/bundle")" = "HELLO FROM THE CACHE" ] || fail "store B's image does not run"
 "$STRATA" store verify --store "$T/store-b" >/dev/null 2>&1 || fail "store B does not verify"
+
+# Another --source-date-epoch is another record key: the RUN is not taken from the cache.
+export STRATA_STORE=$T/store-epoch
+build --cache-from "$cache" --source-date-epoch 100 || { cat "$T/err"; fail "build with epoch 100"; }
+[ "$(digest)" != "$digest_a" ] || fail "epoch 100 gave epoch 0's digest"
+expect_contains "$T/err" "ran-the-build-step"
 
 # Tamper with the top layer (busybox copied onto scratch) in the registry's storage, same size.
 top=$(skopeo inspect "oci:$T/a:v1" | jq -r '.Layers[-1]')
