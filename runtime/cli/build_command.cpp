@@ -8,6 +8,7 @@
 #include "runtime/cli/sbom_output.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/registry.h"
+#include "runtime/schedule/registry_cache.h"
 
 namespace strata::cli {
 
@@ -16,6 +17,7 @@ int BuildCommand(const std::vector<std::string>& args) {
       "strata build [-f FILE] [TARGET] [--arg K=V]... [-o OUTPUT]... [-j N] [--store DIR]\n"
       "       [--progress auto|plain|json] [--secret id=ID,src=FILE]... [--no-cache]\n"
       "       [--source-date-epoch N] [--compression gzip|zstd] [--sbom FILE [--sbom-format spdx|cyclonedx]]\n"
+      "       [--cache-from docker://HOST/REPO]... [--cache-to docker://HOST/REPO]\n"
       "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg K=V]...\n"
       "       [--build-context NAME=local:DIR|oci-layout://DIR[:TAG]]... [--target NAME]";
   po::options_description options("strata build");
@@ -25,7 +27,20 @@ int BuildCommand(const std::vector<std::string>& args) {
                         "(repeatable)");
   AddBuildOptions(options);
   AddSbomOptions(options);
+  options.add_options()
+      ("cache-from", po::value<std::vector<std::string>>()->composing()->value_name("docker://HOST/REPO"),
+       "fetch node outputs from this registry cache instead of building them (repeatable)")
+      ("cache-to", po::value<std::string>()->value_name("docker://HOST/REPO"),
+       "push the output of every shareable node to this registry cache");
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
+  auto cache_repository = [](const std::string& flag, const std::string& text) {
+    llvm::Expected<oci::ImageReference> ref = schedule::ParseCacheRepository(text);
+    if (!ref) throw UsageError{flag + " " + llvm::toString(ref.takeError())};
+    return *ref;
+  };
+  std::optional<oci::ImageReference> cache_to;
+  if (parsed.values.count("cache-to"))
+    cache_to = cache_repository("--cache-to", parsed.values["cache-to"].as<std::string>());
   std::vector<OutputSpec> outputs;
   if (parsed.values.count("output"))
     for (const std::string& text : parsed.values["output"].as<std::vector<std::string>>()) {
@@ -36,7 +51,10 @@ int BuildCommand(const std::vector<std::string>& args) {
       outputs.push_back(*spec);
     }
   BuildFlags flags = GetBuildFlags(parsed);
-  flags.check_blobs = !outputs.empty();
+  flags.check_blobs = !outputs.empty() || cache_to;
+  if (parsed.values.count("cache-from"))
+    for (const std::string& text : parsed.values["cache-from"].as<std::vector<std::string>>())
+      flags.cache_from.push_back(cache_repository("--cache-from", text));
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
 
@@ -74,6 +92,22 @@ int BuildCommand(const std::vector<std::string>& args) {
                   << "\n";
         return kExitProgramError;
       }
+    }
+    // The cache goes after the outputs: a registry that refuses it fails the build (exit 1),
+    // as BuildKit's cache export does, but what -o wrote stays written.
+    if (cache_to) {
+      std::string name = cache_to->registry + "/" + cache_to->repository;
+      llvm::Expected<schedule::CachePushStats> pushed =
+          schedule::PushCache(built.store, *cache_to, built.node, built.options.layer);
+      if (!pushed) {
+        std::cerr << "strata: error: cannot push the build cache to " << name << ": "
+                  << llvm::toString(pushed.takeError()) << "\n";
+        return kExitProgramError;
+      }
+      std::cerr << "strata: cache pushed to " << name << ": " << pushed->pushed << " node(s) pushed, "
+                << pushed->present << " already there, " << pushed->unshareable
+                << " not shareable (unpinned inputs), "
+                << schedule::HumanSize(static_cast<int64_t>(pushed->bytes)) << " uploaded\n";
     }
     if (sbom_request) {
       if (llvm::Error err = oci::WriteFileAtomic(sbom_request->file, document)) {

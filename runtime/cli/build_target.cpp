@@ -16,6 +16,7 @@
 #include "runtime/cli/lower_target.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/executor.h"
+#include "runtime/schedule/registry_cache.h"
 #include "runtime/schedule/store_lease.h"
 #include "runtime/schedule/work_dir.h"
 
@@ -221,6 +222,13 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   options.layer.compression = flags.compression;
   options.layer.source_date_epoch = flags.source_date_epoch;
   options.debian_mirror = flags.debian_mirror;
+  // --no-cache runs every node: it asks no remote cache either.
+  std::optional<schedule::RegistryCache> remote_cache;
+  if (!flags.cache_from.empty() && !flags.no_cache) {
+    remote_cache.emplace(*store, flags.cache_from,
+                         [](const std::string& message) { std::cerr << "strata: warning: " << message << "\n"; });
+    options.remote_cache = &*remote_cache;
+  }
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
   exec::RuncOptions runc_options;
@@ -272,6 +280,9 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
     std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
               << "strata: building again without it\n";
   }
+  if (remote_cache && remote_cache->hits() > 0)
+    std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
+              << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched())) << " downloaded\n";
   schedule::RootRecord record;
   record.key = record_key;
   record.node = nodes[0]->key().Hex();

@@ -10,6 +10,7 @@
 #include "runtime/cli/options.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/oci/image_writer.h"
+#include "runtime/oci/registry_reference.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
@@ -41,6 +42,9 @@ struct BuildFlags {
   // one is removed and the build runs again. `strata build` without -o skips it (nothing
   // leaves; extraction checks what it reads anyway).
   bool check_blobs = true;
+  // --cache-from (in order): registries asked for a node's output before it is built
+  // (schedule/registry_cache.h). `strata build` only.
+  std::vector<oci::ImageReference> cache_from;
 };
 
 // Adds the frontend's flags: --frontend, --context, --build-arg, --build-context, --target

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "compiler/graph/ops.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/schedule/op_context.h"
 
@@ -52,6 +53,7 @@ struct Executor::Plan {
     std::vector<size_t> dependents;
     int waiting = 0;                   // inputs not done yet
     bool cached = false;
+    bool remote = false;  // cached by a fetch from the remote cache
   };
   std::vector<Entry> entries;
   std::unordered_map<const graph::Node*, size_t> index;
@@ -73,7 +75,8 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     Plan::Entry entry;
     entry.node = node;
     entry.record_key = record_keys_.Of(*node);
-    if (!options_.no_cache && !LocalForbidsCache(*node)) {
+    // Takes the node's record as its output when it names only what is in place.
+    auto take_record = [&]() -> llvm::Error {
       llvm::Expected<std::optional<nlohmann::json>> record = store_.GetNodeRecord(entry.record_key);
       if (!record) return record.takeError();
       if (*record) {
@@ -84,6 +87,16 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
         } else if (!output) {
           llvm::consumeError(output.takeError());  // rebuilt below and replaced
         }
+      }
+      return llvm::Error::success();
+    };
+    if (!options_.no_cache && !LocalForbidsCache(*node)) {
+      if (llvm::Error err = take_record()) return err;
+      // Not here: the remote cache may have it (it writes the record when it does).
+      if (!entry.cached && options_.remote_cache && graph::IsStage(node) &&
+          options_.remote_cache->Fetch(*node, entry.record_key)) {
+        if (llvm::Error err = take_record()) return err;
+        entry.remote = entry.cached;
       }
     }
     if (!entry.cached) {
@@ -120,8 +133,12 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     Plan::Entry& entry = plan.entries[i];
     if (entry.cached) {
       ++stats_.cached;
-      if (progress_)
-        progress_->Report(MakeEvent(ProgressEvent::Type::kCached, *entry.node, i, total));
+      if (entry.remote) ++stats_.fetched;
+      if (progress_) {
+        ProgressEvent event = MakeEvent(ProgressEvent::Type::kCached, *entry.node, i, total);
+        event.remote = entry.remote;
+        progress_->Report(event);
+      }
       continue;
     }
     for (size_t input : entry.inputs) {

@@ -15,6 +15,7 @@
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/schedule/record_key.h"
+#include "runtime/schedule/remote_cache.h"
 #include "runtime/store/store.h"
 
 namespace strata::schedule {
@@ -30,11 +31,15 @@ struct ExecutorOptions {
   std::string debian_mirror;
   // `strata lock`: a network step without an output hash runs (its hash is what lock records).
   bool unpinned_network = false;
+  // --cache-from: asked for a stage node that has no usable record before it is planned; a
+  // hit is a leaf of the plan like a local record (reported as cached, with `remote`).
+  RemoteCache* remote_cache = nullptr;
 };
 
 struct ExecutorStats {
   std::atomic<int> executed{0};  // nodes whose op ran
   std::atomic<int> cached{0};    // nodes taken from a record
+  std::atomic<int> fetched{0};   // of those, records fetched from the remote cache
 };
 
 class Executor {

@@ -38,6 +38,7 @@ std::string PlainLine(const ProgressEvent& event) {
     line += ")";
   }
   if (event.type == ProgressEvent::Type::kFailed) line += " (" + Seconds(event.seconds) + ")";
+  if (event.type == ProgressEvent::Type::kCached && event.remote) line += " (remote cache)";
   return line;
 }
 
@@ -68,6 +69,7 @@ class JsonProgress : public ProgressSink {
     if (event.type == ProgressEvent::Type::kDone || event.type == ProgressEvent::Type::kFailed)
       line["seconds"] = event.seconds;
     if (event.layer_size >= 0) line["layer_size"] = event.layer_size;
+    if (event.remote) line["remote"] = true;
     if (!event.message.empty()) line["message"] = event.message;
     std::lock_guard<std::mutex> lock(mu_);
     out_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -22,6 +22,7 @@ struct ProgressEvent {
   double seconds = 0;       // kDone, kFailed
   int64_t layer_size = -1;  // kDone of a node that added a layer (compressed bytes); else -1
   std::string message;      // kLog: one output line; kFailed: the error
+  bool remote = false;      // kCached: the output was fetched from the remote cache (--cache-from)
 };
 
 // Receives events from the executor's worker threads; implementations serialise them.

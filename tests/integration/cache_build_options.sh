@@ -26,13 +26,16 @@ STRATA
 #     an unlocked `debian` base is cached like an unlocked image tag, and `strata lock` pins its
 #     exact packages (docs/debian.md).
 #   check: refuses to build, changes nothing it builds (--locked: unpinned inputs are errors).
+#   remote: the registry cache fetches and pushes records under their record keys, which hold
+#     the key options above, so another epoch or compression never takes an entry
+#     (tests/integration/remote_cache.sh).
 declare -A class=(
   [--source-date-epoch]=key [--compression]=key
   [--jobs]=none [--store]=none [--progress]=none
   [--file]=graph [--arg]=graph [--frontend]=graph [--context]=graph [--build-arg]=graph
   [--build-context]=graph [--target]=graph
   [--output]=export [--sbom]=export [--sbom-format]=export [--secret]=secret [--no-cache]=cache [--help]=none [--debian-mirror]=source
-  [--locked]=check
+  [--locked]=check [--cache-from]=remote [--cache-to]=remote
 )
 "$STRATA" build --help >"$T/help" 2>&1 || true
 grep -oE -- '--[a-z][a-z-]*' "$T/help" | sort -u >"$T/options"
