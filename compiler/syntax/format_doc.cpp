@@ -31,6 +31,7 @@ class BreakPropagation {
     bool code = false;               // holds code text
     bool break_before_code = false;  // a hard break before its first code text
     bool break_after_code = false;   // a hard break after it
+    bool pending_end = false;        // a kBreakIfMore that no code follows inside it
   };
 
   BreakPropagation(DocArena& arena, std::vector<Summary>& memo) : arena_(arena), memo_(memo) {}
@@ -50,6 +51,9 @@ class BreakPropagation {
       case DocKind::kBreakParent:
         summary.break_before_code = true;
         break;
+      case DocKind::kBreakIfMore:
+        summary.pending_end = true;
+        break;
       case DocKind::kBlockOrHug:
         // The hug holds the contents; the block is another layout, like a choice's.
         summary = Visit(node.children[2]);
@@ -64,11 +68,13 @@ class BreakPropagation {
         summary = VisitChildren(id);
         open_.pop_back();
         first_empty_ = std::min(first_empty_, open_.size());
+        pending_depth_ = std::min(pending_depth_, open_.size());
         break;
       }
       default: summary = VisitChildren(id);
     }
-    if (node.kind == DocKind::kText || node.kind == DocKind::kHardLine || node.kind == DocKind::kBreakParent)
+    if (node.kind == DocKind::kText || node.kind == DocKind::kHardLine || node.kind == DocKind::kBreakParent ||
+        node.kind == DocKind::kBreakIfMore)
       Replay(summary);
     summary.walked = true;
     memo_[id] = summary;
@@ -81,18 +87,33 @@ class BreakPropagation {
     std::vector<DocId> kids = arena_[id].children;
     for (DocId kid : kids) {
       Summary one = Visit(kid);
-      all.break_after_code = all.break_after_code || one.break_after_code || (all.code && one.break_before_code);
-      all.break_before_code = all.break_before_code || (!all.code && one.break_before_code);
+      // A pending break of the earlier children is a break where the next code comes.
+      bool realized = all.pending_end && one.code;
+      all.break_after_code = all.break_after_code || one.break_after_code ||
+                             (all.code && (one.break_before_code || realized));
+      all.break_before_code = all.break_before_code || (!all.code && (one.break_before_code || realized));
+      all.pending_end = one.pending_end || (all.pending_end && !one.code);
       all.code = all.code || one.code;
     }
     return all;
   }
 
-  // What a node with this summary does to the groups open around it.
+  // What a node with this summary does to the groups open around it. A pending break from
+  // before marks, at the node's first code, the groups that held code then and are still open.
   void Replay(const Summary& summary) {
     if (summary.break_before_code) MarkWithCode();
-    if (summary.code) first_empty_ = open_.size();
+    if (summary.code) {
+      if (pending_) {
+        for (size_t i = 0; i < pending_depth_; ++i) arena_[open_[i]].broken = true;
+        pending_ = false;
+      }
+      first_empty_ = open_.size();
+    }
     if (summary.break_after_code) MarkWithCode();
+    if (summary.pending_end) {
+      pending_depth_ = pending_ ? std::max(pending_depth_, first_empty_) : first_empty_;
+      pending_ = true;
+    }
   }
 
   void MarkWithCode() {
@@ -109,6 +130,8 @@ class BreakPropagation {
   std::vector<Summary>& memo_;
   std::vector<DocId> open_;
   size_t first_empty_ = 0;
+  bool pending_ = false;     // a kBreakIfMore waits for code
+  size_t pending_depth_ = 0;  // the open groups it breaks then: open_[0, pending_depth_)
 };
 
 class Printer {
@@ -173,7 +196,8 @@ class Printer {
         if (!cmd.flat) Write(node.text);
         break;
       case DocKind::kLineSuffix: suffixes_.push_back(node.text); break;
-      case DocKind::kBreakParent: break;
+      case DocKind::kBreakParent:
+      case DocKind::kBreakIfMore: break;
       case DocKind::kNewlineIfNot:
         if (!at_line_start_) Newline(cmd.indent);
         break;
@@ -307,6 +331,7 @@ class Printer {
           break;
         case DocKind::kLineSuffix:
         case DocKind::kBreakParent:
+        case DocKind::kBreakIfMore:
         case DocKind::kBlankLine: break;
       }
     }
@@ -357,6 +382,7 @@ int FlatWidth(const DocArena& arena, DocId id) {
     case DocKind::kHardLine:
     case DocKind::kLineSuffix:
     case DocKind::kBreakParent:
+    case DocKind::kBreakIfMore:
     case DocKind::kNewlineIfNot: return kUnbounded;
     case DocKind::kChoice: return node.children.empty() ? 0 : FlatWidth(arena, node.children[0]);
     case DocKind::kBlockOrHug: return FlatWidth(arena, node.children[2]);

@@ -20,6 +20,8 @@ enum class DocKind {
   kIfBreak,      // the text when the enclosing group is broken, else nothing
   kLineSuffix,   // text printed just before the next newline (an end-of-line comment)
   kBreakParent,  // breaks every enclosing group
+  kBreakIfMore,  // after an end-of-line comment: breaks the enclosing groups that hold code
+                 // after it (a comment at the end of a construct leaves the construct flat)
   kNewlineIfNot, // a newline unless the output is at the start of a line (own-line comments)
   kBlankLine,    // an empty line, when the output is at the start of a line (paragraphs)
   kExpand,       // its child, which when a group is printed broken (a hugged last argument)
@@ -83,6 +85,7 @@ class DocArena {
   DocId IfBreak(std::string text) { return Add({DocKind::kIfBreak, std::move(text), {}}); }
   DocId LineSuffix(std::string text) { return Add({DocKind::kLineSuffix, std::move(text), {}}); }
   DocId BreakParent() { return Add({DocKind::kBreakParent, "", {}}); }
+  DocId BreakIfMore() { return Add({DocKind::kBreakIfMore, "", {}}); }
   DocId NewlineIfNot() { return Add({DocKind::kNewlineIfNot, "", {}}); }
   DocId BlankLine() { return Add({DocKind::kBlankLine, "", {}}); }
 

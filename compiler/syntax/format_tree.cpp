@@ -42,7 +42,7 @@ void TreeFormatter::AppendTrailing(const TokenTrivia& trivia, std::vector<DocId>
       parts.push_back(a_.Comment(" " + comment.text));
     } else {
       parts.push_back(a_.LineSuffix(" " + comment.text));
-      parts.push_back(a_.BreakParent());
+      parts.push_back(a_.BreakIfMore());
     }
   }
 }
