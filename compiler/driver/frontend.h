@@ -28,7 +28,7 @@ struct Module;
 namespace strata::types {
 class Checker;
 class CheckRecorder;
-struct Type;
+class Type;
 }  // namespace strata::types
 namespace strata::eval {
 class Evaluator;

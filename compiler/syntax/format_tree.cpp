@@ -1,5 +1,5 @@
-// The formatter's layout of tokens, comments and expressions: lambdas, let, if, assert,
-// bindings, operator chains and pipelines, application and selection (docs/fmt.md).
+// The formatter's layout of tokens, comments and expressions: lambdas, let, if, assert and
+// bindings (docs/fmt.md).
 #include "compiler/syntax/format_tree.h"
 
 namespace strata::syntax::format {
@@ -42,7 +42,7 @@ void TreeFormatter::AppendTrailing(const TokenTrivia& trivia, std::vector<DocId>
       parts.push_back(a_.Comment(" " + comment.text));
     } else {
       parts.push_back(a_.LineSuffix(" " + comment.text));
-      parts.push_back(a_.BreakParent());
+      parts.push_back(a_.BreakIfMore());
     }
   }
 }
@@ -79,6 +79,21 @@ DocId TreeFormatter::Bare(ParseTree* terminal) {
   return a_.Concat(std::move(parts));
 }
 
+DocId TreeFormatter::BareText(ParseTree* terminal) {
+  antlr4::Token* token = SymbolOf(terminal);
+  return a_.Text(std::string(text_.substr(token->getStartIndex(), token->getStopIndex() + 1 - token->getStartIndex())));
+}
+
+DocId TreeFormatter::Trailing(ParseTree* terminal) {
+  std::vector<DocId> parts;
+  AppendTrailing(TriviaOf(terminal), parts);
+  return a_.Concat(std::move(parts));
+}
+
+DocId TreeFormatter::Closed(DocId group, ParseTree* close) {
+  return TriviaOf(close).trailing.empty() ? group : a_.Concat({group, Trailing(close)});
+}
+
 DocId TreeFormatter::CommentsOnly(ParseTree* terminal) {
   std::vector<DocId> parts;
   const TokenTrivia& trivia = TriviaOf(terminal);
@@ -108,9 +123,13 @@ DocId TreeFormatter::Expr(P::ExprContext* ctx, bool root) {
     case P::LET: return Let(ctx);
     case P::IF: return If(ctx);
     case P::ASSERT:
-    case P::WITH:
-      return a_.Group({Tok(kids[0]), a_.Text(" "), Expr(ctx->expr(0)), Tok(kids[2]), a_.Line(),
-                       Expr(ctx->expr(1), root)});
+    case P::WITH: {  // the body on the next line (indented but in the file's top level) when
+                     // it does not fit or the source put it there
+      DocId line = TriviaOf(kids[2]).newline_after ? a_.HardLine() : a_.Line();
+      DocId body = Expr(ctx->expr(1), root);
+      return a_.Group({Tok(kids[0]), a_.Text(" "), Expr(ctx->expr(0)), Tok(kids[2]),
+                       root ? a_.Concat({line, body}) : a_.Indent({line, body})});
+    }
   }
   return OpExpr(ctx->opExpr());
 }
@@ -141,16 +160,23 @@ DocId TreeFormatter::Let(P::ExprContext* ctx) {
                   TriviaOf(let).newline_after || ctx->LET()->getSymbol()->getLine() != ctx->IN()->getSymbol()->getLine());
 }
 
-// `if c then a else b`, or broken with the branches indented; `else if` chains stay flat.
+// `if c then a else b`, or broken with the branches indented. An `else if` chain is one
+// group, so it breaks as a whole and every `else if c then` starts a line at the `if`'s level.
 DocId TreeFormatter::If(P::ExprContext* ctx) {
-  const auto& kids = ctx->children;  // IF c THEN t ELSE e
-  auto* otherwise = static_cast<P::ExprContext*>(kids[5]);
-  DocId tail = TokenType(otherwise->children[0]) == P::IF
-                   ? a_.Concat({a_.Text(" "), Expr(otherwise)})
-                   : a_.Indent({a_.Line(), Expr(otherwise)});
-  return a_.Group({Tok(kids[0]), a_.Text(" "), Expr(static_cast<P::ExprContext*>(kids[1])), a_.Text(" "),
-                   Tok(kids[2]), a_.Indent({a_.Line(), Expr(static_cast<P::ExprContext*>(kids[3]))}),
-                   a_.Line(), Tok(kids[4]), tail});
+  std::vector<DocId> parts;
+  while (true) {
+    const auto& kids = ctx->children;  // IF c THEN t ELSE e
+    parts.insert(parts.end(), {Tok(kids[0]), a_.Text(" "), Expr(static_cast<P::ExprContext*>(kids[1])), a_.Text(" "),
+                               Tok(kids[2]), a_.Indent({a_.Line(), Expr(static_cast<P::ExprContext*>(kids[3]))}),
+                               a_.Line(), Tok(kids[4])});
+    auto* otherwise = static_cast<P::ExprContext*>(kids[5]);
+    if (TokenType(otherwise->children[0]) != P::IF) {
+      parts.push_back(a_.Indent({a_.Line(), Expr(otherwise)}));
+      return a_.Group(std::move(parts));
+    }
+    parts.push_back(a_.Text(" "));
+    ctx = otherwise;
+  }
 }
 
 DocId TreeFormatter::Binding(P::BindingContext* ctx) {
@@ -206,80 +232,6 @@ DocId TreeFormatter::Attr(P::AttrContext* ctx) {
   if (ctx->string()) return String(ctx->string());
   if (ctx->expr()) return a_.Concat({Tok(ctx->children[0]), Expr(ctx->expr()), Tok(ctx->children[2])});
   return Tok(ctx->children[0]);
-}
-
-// Operands and operators of one flat chain. A chain with `|>` breaks before each `|>` only;
-// any other chain before each operator. Continuation lines are indented.
-DocId TreeFormatter::OpExpr(P::OpExprContext* ctx) {
-  const auto& kids = ctx->children;
-  bool pipeline = !ctx->PIPE().empty();
-  std::vector<DocId> first;
-  std::vector<DocId> rest;
-  std::vector<DocId>* current = &first;
-  bool expect_operand = true;
-  for (ParseTree* kid : kids) {
-    size_t type = TokenType(kid);
-    if (type == 0) {
-      current->push_back(dynamic_cast<P::AppContext*>(kid) ? App(static_cast<P::AppContext*>(kid))
-                                                          : AttrPath(static_cast<P::AttrPathContext*>(kid)));
-      expect_operand = false;
-    } else if (expect_operand) {
-      current->push_back(Tok(kid));  // prefix `-` or `!`
-    } else {
-      current = &rest;
-      rest.push_back(!pipeline || type == P::PIPE ? a_.Line() : a_.Text(" "));
-      rest.push_back(Tok(kid));
-      rest.push_back(a_.Text(" "));
-      expect_operand = type != P::QUESTION;
-    }
-  }
-  if (rest.empty()) return first.size() == 1 ? first[0] : a_.Concat(std::move(first));
-  first.push_back(a_.Indent(std::move(rest)));
-  bool multiline = pipeline && ctx->getStart()->getLine() != ctx->PIPE().back()->getSymbol()->getLine();
-  return a_.Group(std::move(first), multiline);
-}
-
-// `f a b`: flat when it fits; a bracketed last argument (record, list, parentheses, indented
-// string) hugs the line of the function, else each argument takes an indented line.
-DocId TreeFormatter::App(P::AppContext* ctx) {
-  std::vector<P::SelectContext*> items = ctx->select();
-  if (items.size() == 1) return Select(items[0]);
-  std::vector<DocId> docs;
-  for (P::SelectContext* item : items) docs.push_back(Select(item));
-  std::vector<DocId> args;
-  for (size_t i = 1; i < docs.size(); ++i) {
-    args.push_back(a_.Line());
-    args.push_back(docs[i]);
-  }
-  DocId each_on_a_line = a_.Group({docs[0], a_.Indent(std::move(args))});
-  if (!Huggable(items.back())) return each_on_a_line;
-  std::vector<DocId> hugged;
-  for (size_t i = 0; i + 1 < docs.size(); ++i) {
-    hugged.push_back(docs[i]);
-    hugged.push_back(a_.Text(" "));
-  }
-  hugged.push_back(a_.Expand(docs.back()));
-  return a_.Choice({each_on_a_line, a_.Concat(std::move(hugged)), each_on_a_line});
-}
-
-DocId TreeFormatter::Select(P::SelectContext* ctx) {
-  std::vector<DocId> parts;
-  for (ParseTree* kid : ctx->children) {
-    switch (TokenType(kid)) {
-      case 0:
-        if (auto* primary = dynamic_cast<P::PrimaryContext*>(kid)) parts.push_back(Primary(primary));
-        else if (auto* path = dynamic_cast<P::AttrPathContext*>(kid)) parts.push_back(AttrPath(path));
-        else parts.push_back(Select(static_cast<P::SelectContext*>(kid)));
-        break;
-      case P::OR_KW:
-        parts.push_back(a_.Text(" "));
-        parts.push_back(Tok(kid));
-        parts.push_back(a_.Text(" "));
-        break;
-      default: parts.push_back(Tok(kid));  // the `.`
-    }
-  }
-  return parts.size() == 1 ? parts[0] : a_.Concat(std::move(parts));
 }
 
 }  // namespace strata::syntax::format

@@ -28,6 +28,11 @@ class TreeFormatter {
   DocId TokOf(antlr4::Token* token);
   DocId LeadingInside(antlr4::tree::ParseTree* terminal);
   DocId Bare(antlr4::tree::ParseTree* terminal);
+  // A closing token's text and its end-of-line comments apart: the comments go after the
+  // bracketed construct's group, so `{ a = 1; } # note` does not break the record.
+  DocId BareText(antlr4::tree::ParseTree* terminal);
+  DocId Trailing(antlr4::tree::ParseTree* terminal);
+  DocId Closed(DocId group, antlr4::tree::ParseTree* close);
   DocId CommentsOnly(antlr4::tree::ParseTree* terminal);
   void AppendLeading(const TokenTrivia& trivia, std::vector<DocId>& parts);
   void AppendTrailing(const TokenTrivia& trivia, std::vector<DocId>& parts);
@@ -43,8 +48,10 @@ class TreeFormatter {
   DocId OpExpr(P::OpExprContext* ctx);
   DocId App(P::AppContext* ctx);
   DocId Select(P::SelectContext* ctx);
+  DocId LastArgument(P::SelectContext* item, DocId doc);
 
-  // format_tree_atoms.cpp
+  // OpExpr, App, Select and LastArgument are in format_tree_apply.cpp; the rest of the
+  // primaries in format_tree_atoms.cpp.
   DocId Primary(P::PrimaryContext* ctx);
   DocId Record(const std::vector<antlr4::tree::ParseTree*>& children, size_t open);
   DocId List(P::PrimaryContext* ctx);

@@ -55,12 +55,14 @@ DocId TreeFormatter::Record(const std::vector<ParseTree*>& kids, size_t open) {
   if (inner.empty() && TriviaOf(close).leading.empty())
     return a_.Concat({Tok(kids[open]), a_.Text(" "), Bare(close)});
   inner.push_back(LeadingInside(close));
-  return a_.Group({Tok(kids[open]), a_.Indent(std::move(inner)), a_.Line(), Bare(close)},
-                  TriviaOf(kids[open]).newline_after);
+  return Closed(a_.Group({Tok(kids[open]), a_.Indent(std::move(inner)), a_.Line(), BareText(close)},
+                         TriviaOf(kids[open]).newline_after),
+                close);
 }
 
 // `[ a b c ]` when it fits; else the elements on indented lines, as many a line as fit when
-// they are all one-line values without brackets, else one a line.
+// they are all one-line values without brackets, else one a line. A string over several
+// lines is never flat in a list: its elements would hang off the string's last line.
 DocId TreeFormatter::List(P::PrimaryContext* ctx) {
   const auto& kids = ctx->children;
   ParseTree* close = kids.back();
@@ -68,15 +70,22 @@ DocId TreeFormatter::List(P::PrimaryContext* ctx) {
   if (items.empty() && TriviaOf(close).leading.empty())
     return a_.Concat({Tok(kids[0]), a_.Text(" "), Bare(close)});
   bool plain = true;
-  for (P::SelectContext* item : items)
-    if (Huggable(item) || item->getStart()->getLine() != item->getStop()->getLine()) plain = false;
+  bool multiline_string = false;  // a string over several lines: one element a line
+  for (P::SelectContext* item : items) {
+    bool multiline = item->getStart()->getLine() != item->getStop()->getLine();
+    if (Huggable(item) || multiline) plain = false;
+    if (multiline && item->children.size() == 1 && (item->primary()->string() || item->primary()->indString()))
+      multiline_string = true;
+  }
   std::vector<DocId> elements;
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) elements.push_back(a_.Line());
     elements.push_back(Select(items[i]));
   }
   DocId body = plain ? a_.Fill(std::move(elements)) : a_.Concat(std::move(elements));
-  return a_.Group({Tok(kids[0]), a_.Indent({a_.Line(), body, LeadingInside(close)}), a_.Line(), Bare(close)});
+  return Closed(a_.Group({Tok(kids[0]), a_.Indent({a_.Line(), body, LeadingInside(close)}), a_.Line(), BareText(close)},
+                         multiline_string),
+                close);
 }
 
 // "...", ''...'': the text verbatim, the code of each `${ }` formatted.
@@ -124,7 +133,7 @@ DocId TreeFormatter::Pattern(P::PatternContext* ctx) {
                                               : PatternField(static_cast<P::PatternFieldContext*>(fields[i])));
         }
         std::vector<DocId> inner{a_.Line(), a_.Fill(std::move(items)), LeadingInside(close)};
-        parts.push_back(a_.Group({a_.Indent(std::move(inner)), a_.Line(), Bare(close)}));
+        parts.push_back(Closed(a_.Group({a_.Indent(std::move(inner)), a_.Line(), BareText(close)}), close));
         continue;
       }
       parts.push_back(Tok(kid));  // ID or `@`

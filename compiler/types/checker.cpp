@@ -58,7 +58,24 @@ class CheckerImpl {
 
   TypeContext& context() { return context_; }
   void set_recorder(CheckRecorder* recorder) { recorder_ = recorder; }
-  void Forget(const syntax::Module* module) { done_.erase(module); }
+  // Drops the module's scheme from both maps. Interned types can make two modules' types the
+  // same pointer: then the by-type entry moves to another module that has it.
+  void Forget(const syntax::Module* module) {
+    auto it = done_.find(module);
+    if (it == done_.end()) return;
+    const Scheme* scheme = it->second;
+    done_.erase(it);
+    if (!scheme) return;
+    auto by_type = by_type_.find(scheme->type);
+    if (by_type == by_type_.end() || by_type->second != scheme) return;
+    by_type_.erase(by_type);
+    for (const auto& [other, other_scheme] : done_)
+      if (other_scheme && other_scheme->type == scheme->type) {
+        by_type_[scheme->type] = other_scheme;
+        break;
+      }
+  }
+  Checker::CacheSizes cache_sizes() const { return {done_.size(), by_type_.size()}; }
 
  private:
   Inferencer NewInferencer() {
@@ -110,6 +127,8 @@ const Type* Checker::CheckWithSelf(const ast::Expr* expr, const Type* self_type)
 void Checker::set_recorder(CheckRecorder* recorder) { impl_->set_recorder(recorder); }
 
 void Checker::Forget(const syntax::Module* module) { impl_->Forget(module); }
+
+Checker::CacheSizes Checker::cache_sizes() const { return impl_->cache_sizes(); }
 
 bool Checker::IsFunctionOfRecordPattern(const syntax::Module* module) {
   auto* lambda = module ? llvm::dyn_cast<ast::Lambda>(module->root) : nullptr;

@@ -77,6 +77,14 @@ class Checker {
   // that replaces it infers again. Modules that imported it must be forgotten too.
   void Forget(const syntax::Module* module);
 
+  // What the checker keeps per checked module (its scheme, and the scheme by its type for
+  // CheckWithSelf): a long-lived checker (the language server's) must not grow with edits.
+  struct CacheSizes {
+    size_t modules;
+    size_t types;
+  };
+  CacheSizes cache_sizes() const;
+
  private:
   std::unique_ptr<CheckerImpl> impl_;
 };

@@ -56,6 +56,15 @@ cmp -s proj/broken.strata broken.orig || fail "the broken file was changed"
 [ "$code" = 1 ] || fail "--check of a broken file exited $code"
 [ -s out ] && fail "--check listed a broken file as to be changed"
 
+# Deep nesting of calls, each a layout choice inside the last argument of the one around it:
+# formatting lays each node out once (it used to take time exponential in the depth, so this
+# file never finished) and the result is stable.
+awk 'BEGIN { printf "let f = x: x; in "; for (i = 0; i < 300; i++) printf "f ("; printf "1";
+             for (i = 0; i < 300; i++) printf ")"; print "" }' > deep.strata
+"$strata" fmt deep.strata 2> err || fail "fmt of 300 nested calls exited $?: $(cat err)"
+"$strata" fmt --check deep.strata > out || fail "fmt of 300 nested calls is not stable"
+[ "$(grep -o '(' deep.strata | wc -l)" = 300 ] || fail "nested calls lost: $(head -c 300 deep.strata)"
+
 # A missing path is an error; a file is formatted whatever its name; permissions are kept.
 "$strata" fmt no-such.strata 2> err; code=$?
 [ "$code" = 1 ] || fail "missing file exited $code"

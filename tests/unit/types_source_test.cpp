@@ -83,6 +83,40 @@ TEST_CASE("source: eval expressions see self", "[types]") {
   REQUIRE_FALSE(s.diags.has_errors());
 }
 
+TEST_CASE("source: forgetting a module frees what the checker kept for it", "[types]") {
+  Session s;
+  const syntax::Module* lib = s.loader.LoadBuffer("lib.strata", "{ id = x: x; }");
+  // Two modules with errors: both have the error type, one pointer (types are interned).
+  const syntax::Module* bad1 = s.loader.LoadBuffer("bad1.strata", "1 + true");
+  const syntax::Module* bad2 = s.loader.LoadBuffer("bad2.strata", "missing");
+  const Type* lib_type = s.checker.CheckModule(lib);
+  const Type* bad_type = s.checker.CheckModule(bad1);
+  REQUIRE(s.checker.CheckModule(bad2) == bad_type);
+  REQUIRE(s.checker.cache_sizes().modules == 3);
+  REQUIRE(s.checker.cache_sizes().types == 2);
+
+  s.checker.Forget(lib);
+  REQUIRE(s.checker.cache_sizes().modules == 2);
+  REQUIRE(s.checker.cache_sizes().types == 1);
+  // The shared type's entry is bad2's (checked last); forgetting bad2 hands it to bad1.
+  s.checker.Forget(bad2);
+  REQUIRE(s.checker.cache_sizes().modules == 1);
+  REQUIRE(s.checker.cache_sizes().types == 1);
+  s.checker.Forget(bad1);
+  s.checker.Forget(bad1);  // twice: nothing left to drop
+  REQUIRE(s.checker.cache_sizes().modules == 0);
+  REQUIRE(s.checker.cache_sizes().types == 0);
+
+  // Checked again, the module is generalized as before: `self.id` is polymorphic.
+  const Type* again = s.checker.CheckModule(lib);
+  REQUIRE(ToString(again) == ToString(lib_type));
+  REQUIRE(s.checker.cache_sizes().types == 1);
+  size_t errors = s.diags.error_count();
+  const syntax::Module* expr = s.loader.LoadBuffer("<expr>", "{ a = self.id 1; b = self.id \"s\"; }");
+  REQUIRE(ToString(s.checker.CheckWithSelf(expr->root, again)) == "{ a :: Int; b :: String }");
+  REQUIRE(s.diags.error_count() == errors);
+}
+
 TEST_CASE("source: imports are checked once, cycles are reported", "[types]") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("strata-types-test-" + std::to_string(::getpid()));
