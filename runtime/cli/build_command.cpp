@@ -37,6 +37,7 @@ int BuildCommand(const std::vector<std::string>& args) {
     }
   BuildFlags flags = GetBuildFlags(parsed);
   flags.check_blobs = !outputs.empty();
+  flags.one_target = !outputs.empty() || parsed.values.count("sbom");
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
 
@@ -81,7 +82,8 @@ int BuildCommand(const std::vector<std::string>& args) {
         return kExitProgramError;
       }
     }
-    std::cout << built.written.manifest_digest << "\n";
+    // A label build prints `DIGEST LABEL` for each target, in label order.
+    std::cout << built.written.manifest_digest << (built.label.empty() ? "" : " " + built.label) << "\n";
     return kExitOk;
   });
 }
