@@ -74,14 +74,14 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
     llvm::consumeError(done.takeError());
     std::error_code error;
     fs::create_directories(snapshot.dir_, error);
-    return std::move(snapshot);
+    return snapshot;
   }
   if (llvm::Expected<std::vector<std::string>> done = Run({"tar", "-xf", archive, "-C", snapshot.temp_}); !done)
     return done.takeError();
   std::error_code error;
   fs::remove(archive, error);
   fs::create_directories(snapshot.dir_, error);
-  return std::move(snapshot);
+  return snapshot;
 }
 
 GitSnapshot::GitSnapshot(GitSnapshot&& other) noexcept : temp_(std::move(other.temp_)), dir_(std::move(other.dir_)) {

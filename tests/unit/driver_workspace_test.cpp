@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "compiler/driver/frontend.h"
 #include "compiler/driver/workspace.h"
@@ -107,6 +108,26 @@ TEST_CASE("packages, targets and imports", "[workspace]") {
   error.clear();
   CHECK(!workspace.Match(Parse("//libs/base"), error));
   CHECK(error.find("holds no stage") != std::string::npos);
+}
+
+TEST_CASE("a package cycle and a missing package are errors at the import", "[workspace]") {
+  TempDir dir("workspace-bad");
+  std::string root = std::filesystem::canonical(dir.path).string();
+  Write(root + "/strata.workspace", "");
+  Write(root + "/cyc/a/build.strata", "let b = import //cyc/b; in { a = scratch; }\n");
+  Write(root + "/cyc/b/build.strata", "let a = import //cyc/a; in { b = scratch; }\n");
+  Write(root + "/lost/build.strata", "let x = import //libs/nope; in { a = scratch; }\n");
+  Frontend frontend;
+  REQUIRE(frontend.OpenWorkspace(root));
+  WorkspacePackages workspace(frontend, root);
+  CHECK(!workspace.Load(Parse("//cyc/a")));
+  CHECK(!workspace.Load(Parse("//lost")));
+  std::ostringstream diags;
+  frontend.PrintDiagnostics(diags);
+  CHECK(diags.str().find("import cycle: //cyc/a -> //cyc/b -> //cyc/a") != std::string::npos);
+  CHECK(diags.str().find("cannot import '//libs/nope': no package //libs/nope in the workspace") !=
+        std::string::npos);
+  CHECK(!workspace.Loaded("cyc/a"));
 }
 
 }  // namespace
