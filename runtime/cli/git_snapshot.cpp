@@ -67,7 +67,10 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
   GitSnapshot snapshot(pattern, sub.empty() ? std::string(pattern) : std::string(pattern) + "/" + sub);
   while (snapshot.dir_.size() > 1 && snapshot.dir_.back() == '/') snapshot.dir_.pop_back();
   std::string archive = snapshot.temp_ + "/.rev.tar";
-  std::vector<std::string> git_archive = {"git", "-C", dir, "archive", "--format=tar", "-o", archive, commit->front()};
+  // Modes as a checkout makes them (the umask applied; git's default for archives is 0002), since
+  // a Dockerfile's context is hashed with its modes as on disk.
+  std::vector<std::string> git_archive = {"git", "-C", dir, "-c", "tar.umask=user", "archive", "--format=tar",
+                                          "-o", archive, commit->front()};
   if (!sub.empty()) git_archive.push_back("--"), git_archive.push_back(sub);
   if (llvm::Expected<std::vector<std::string>> done = Run(git_archive); !done) {
     // A directory that did not exist at that revision: an empty tree.
@@ -76,7 +79,7 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
     fs::create_directories(snapshot.dir_, error);
     return snapshot;
   }
-  if (llvm::Expected<std::vector<std::string>> done = Run({"tar", "-xf", archive, "-C", snapshot.temp_}); !done)
+  if (llvm::Expected<std::vector<std::string>> done = Run({"tar", "--no-same-owner", "-xf", archive, "-C", snapshot.temp_}); !done)
     return done.takeError();
   std::error_code error;
   fs::remove(archive, error);

@@ -68,7 +68,7 @@ TEST_CASE("near names", "[workspace]") {
 }
 
 TEST_CASE("packages, targets and imports", "[workspace]") {
-  TempDir dir("workspace");
+  testing::TempDir dir("workspace");
   std::string root = std::filesystem::canonical(dir.path).string();
   Write(root + "/strata.workspace", "");
   Write(root + "/libs/base/build.strata", "{ version = \"1\"; mk = n: scratch |> label \"n\" n; }\n");
@@ -111,7 +111,7 @@ TEST_CASE("packages, targets and imports", "[workspace]") {
 }
 
 TEST_CASE("a package cycle and a missing package are errors at the import", "[workspace]") {
-  TempDir dir("workspace-bad");
+  testing::TempDir dir("workspace-bad");
   std::string root = std::filesystem::canonical(dir.path).string();
   Write(root + "/strata.workspace", "");
   Write(root + "/cyc/a/build.strata", "let b = import //cyc/b; in { a = scratch; }\n");
