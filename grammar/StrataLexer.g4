@@ -43,8 +43,15 @@ lexer grammar StrataLexer;
   void Comment() {
     if (keep_comments) setChannel(HIDDEN); else skip();
   }
+  // The type of the last token on the default channel: a LABEL is lexed only after `import`.
+  size_t last_type_ = 0;
 
  public:
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    std::unique_ptr<antlr4::Token> token = antlr4::Lexer::nextToken();
+    if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) last_type_ = token->getType();
+    return token;
+  }
 }
 
 LINE_COMMENT : '#' ~[\r\n]* { Comment(); } ;
@@ -73,6 +80,9 @@ FLOAT : [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
 // `..` or a plain name, never a run of `-+.`: that keeps lexing linear on `1+1+1...`.
 PATH : ('.' '.'? | [a-zA-Z0-9_]+)? ('/' PATH_CHAR+)+ ;
 STD_PATH : '<' PATH_CHAR+ ('/' PATH_CHAR+)* '>' ;
+// `import //libs/base`: a workspace package. Only right after `import` (elsewhere `//` is
+// record update, and `a //b` must stay one), so the predicate looks at the previous token.
+LABEL : { last_type_ == IMPORT }? '//' (PATH_CHAR+ ('/' PATH_CHAR+)*)? ;
 
 // A string without `${` is one token; one with interpolation opens the STR mode. As in Nix,
 // `$$` is plain text taken as a pair, so `$${x}` is the text `$${x}`, not an interpolation.

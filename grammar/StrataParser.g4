@@ -58,6 +58,7 @@ primary
   | FALSE
   | PATH
   | STD_PATH
+  | LABEL
   | string
   | indString
   | LPAREN expr (DCOLON type)? RPAREN

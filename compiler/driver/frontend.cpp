@@ -2,6 +2,7 @@
 #include "compiler/driver/frontend.h"
 
 #include <charconv>
+#include <filesystem>
 #include <ostream>
 
 #include "compiler/eval/evaluator.h"
@@ -10,6 +11,8 @@
 #include "compiler/syntax/ast.h"
 #include "compiler/syntax/ast_print.h"
 #include "compiler/syntax/module_loader.h"
+#include "compiler/syntax/source_paths.h"
+#include "compiler/syntax/workspace_root.h"
 #include "compiler/types/checker.h"
 #include "stdlib/embedded.h"
 
@@ -80,8 +83,15 @@ DockerfileSettings Frontend::dockerfile_settings() const {
 bool Frontend::Load(const std::string& file) {
   entry_ = phases_->loader->LoadEntry(file);
   if (entry_ == nullptr || diags_.has_errors()) return false;
-  // strata.lock beside the entry file pins `image "ref"` to digests (see docs/registry.md).
-  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(graph::LockfilePathFor(entry_->path));
+  // strata.lock beside the entry file pins `image "ref"` to digests (see docs/registry.md). A
+  // package of a workspace without one is pinned by the workspace root's, as `strata build
+  // //label` pins it (OpenWorkspace), so both give the same keys.
+  std::string lock_path = graph::LockfilePathFor(entry_->path);
+  std::error_code error;
+  if (!std::filesystem::exists(lock_path, error))
+    if (std::optional<std::string> root = syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path)))
+      lock_path = *root + "/strata.lock";
+  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(lock_path);
   if (!lock) {
     diags_.Error({}, llvm::toString(lock.takeError()));
     return false;
@@ -158,6 +168,55 @@ bool Frontend::EvalExpression(const std::string& expr, std::ostream& out) {
   std::optional<eval::Value> value = phases_->evaluator->EvalWithSelf(module->root, *phases_->value);
   if (value && phases_->evaluator->Print(out, *value)) out << "\n";
   return value.has_value();
+}
+
+bool Frontend::OpenWorkspace(const std::string& root) {
+  phases_->loader->set_workspace_root(root);
+  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(root + "/strata.lock");
+  if (!lock) {
+    diags_.Error({}, llvm::toString(lock.takeError()));
+    return false;
+  }
+  if (*lock) {
+    lockfile_ = std::move(**lock);
+    phases_->evaluator->set_lockfile(lockfile_);
+  }
+  return true;
+}
+
+bool Frontend::EvaluatePackage(const std::string& file, std::vector<NamedNode>& out) {
+  size_t errors_before = diags_.error_count();
+  const syntax::Module* module = phases_->loader->LoadEntry(file);
+  if (!module || diags_.error_count() != errors_before) return false;
+  phases_->checker->CheckModule(module);
+  if (diags_.error_count() != errors_before) return false;
+  std::optional<eval::Value> value = phases_->evaluator->EvalModule(module);
+  if (value && phases_->checker->IsFunctionOfRecordPattern(module))
+    value = phases_->evaluator->ApplyArguments(*value, {});
+  std::vector<std::pair<std::string, const graph::Node*>> named;
+  if (!value || !phases_->evaluator->CollectNamedNodes(*value, named)) return false;
+  for (auto& [name, node] : named) out.push_back({std::move(name), node});
+  return diags_.error_count() == errors_before;
+}
+
+std::vector<std::string> Frontend::ImportedPackages(const std::string& file) const {
+  const syntax::ModuleLoader& loader = *phases_->loader;
+  const syntax::Module* start = loader.Find(file);
+  std::set<std::string> packages;
+  std::set<const syntax::Module*> seen{start};
+  std::vector<const syntax::Module*> stack{start};
+  while (!stack.empty()) {
+    const syntax::Module* module = stack.back();
+    stack.pop_back();
+    if (!module) continue;
+    for (const syntax::Module* imported : loader.ImportsOf(module)) {
+      if (!seen.insert(imported).second) continue;
+      // A package ends the walk: what it imports is its own dependency.
+      if (std::optional<std::string> label = loader.LabelOf(imported->path)) packages.insert(*label);
+      else stack.push_back(imported);
+    }
+  }
+  return {packages.begin(), packages.end()};
 }
 
 void Frontend::PrintAst(std::ostream& out) const {

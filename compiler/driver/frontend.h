@@ -87,6 +87,22 @@ class Frontend {
                       bool* is_node = nullptr);
   // Checks and evaluates `expr` with the evaluated value as `self`, printing the result.
   bool EvalExpression(const std::string& expr, std::ostream& out);
+  // Workspaces (workspace_packages.h): one Frontend evaluates many packages, so an imported
+  // package is checked and evaluated once. Sets the root `import //dir` resolves against and
+  // reads ROOT/strata.lock, which pins the images of every package; false when it is unreadable.
+  bool OpenWorkspace(const std::string& root);
+  struct NamedNode {
+    std::string name;  // dotted attribute path
+    const graph::Node* node;
+  };
+  // Loads, checks and evaluates a package's build.strata (a function of a record pattern is
+  // called with its defaults) and appends its stage and artifact attributes by dotted path;
+  // false when this package (or what it imports) has errors, which go to diags().
+  bool EvaluatePackage(const std::string& file, std::vector<NamedNode>& out);
+  // The packages (`//dir`) that the loaded package `file` imports, directly or through plain
+  // file imports, sorted.
+  std::vector<std::string> ImportedPackages(const std::string& file) const;
+
   // Prints the loaded entry's AST.
   void PrintAst(std::ostream& out) const;
 

@@ -92,6 +92,19 @@ void Collect(Machine& m, Value value, std::unordered_set<const graph::Node*>& se
   }
 }
 
+void CollectNamed(Machine& m, Value value, const std::string& prefix,
+                  std::vector<std::pair<std::string, const graph::Node*>>& out) {
+  Machine::DepthGuard guard(m, {});
+  if (value.is(ValueKind::kNode)) {
+    out.emplace_back(prefix, value.node());
+  } else if (value.is(ValueKind::kRecord)) {
+    // Fields are sorted by spelling, so the paths come out sorted too.
+    for (const RecordField& field : value.record())
+      CollectNamed(m, m.Force(field.value), prefix.empty() ? std::string(field.name.str())
+                                                          : prefix + "." + std::string(field.name.str()), out);
+  }
+}
+
 }  // namespace
 
 Evaluator::Evaluator(syntax::ModuleLoader& loader, diag::DiagnosticEngine& diags, graph::Graph& graph,
@@ -221,6 +234,14 @@ bool Evaluator::CollectNodes(Value value, std::vector<const graph::Node*>& out) 
   std::unordered_set<const graph::Node*> seen(out.begin(), out.end());
   std::optional<bool> ok = Guarded([&] {
     Collect(*machine_, value, seen, out);
+    return true;
+  });
+  return ok.has_value();
+}
+
+bool Evaluator::CollectNamedNodes(Value value, std::vector<std::pair<std::string, const graph::Node*>>& out) {
+  std::optional<bool> ok = Guarded([&] {
+    CollectNamed(*machine_, value, "", out);
     return true;
   });
   return ok.has_value();

@@ -66,6 +66,10 @@ class Evaluator {
   // Forces deeply and appends every Stage/Artifact in a record/list tree, in attribute
   // order, each once. Functions and scalars are skipped.
   bool CollectNodes(Value value, std::vector<const graph::Node*>& out);
+  // Forces the record tree of a workspace package's value and appends every Stage or Artifact
+  // attribute with its dotted path (`services.api`), sorted by path; lists, functions and
+  // scalars are skipped (a package's targets are its attributes).
+  bool CollectNamedNodes(Value value, std::vector<std::pair<std::string, const graph::Node*>>& out);
 
   Value MakeString(std::string text);
   Value MakeInt(int64_t value);

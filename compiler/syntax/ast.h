@@ -359,10 +359,11 @@ class Unary : public Expr {
   const Expr* operand;
 };
 
-// `import ./x.strata`, `import ./dir` (its build.strata) or `import <std/go>`. Imports are
-// static: the target is known at parse time, so the checker checks each file once.
-// `path` is the absolute path as written and resolved against the importing file's folder
-// (the loader turns a directory into DIR/build.strata), or the stdlib name (`std/go`).
+// `import ./x.strata`, `import ./dir` (its build.strata), `import //libs/base` (a workspace
+// package) or `import <std/go>`. Imports are static: the target is known at parse time, so the
+// checker checks each file once. `path` is the absolute path as written and resolved against
+// the importing file's folder (the loader turns a directory into DIR/build.strata), the label
+// as written (`//libs/base`; no resolved path starts with `//`), or the stdlib name (`std/go`).
 class Import : public Expr {
  public:
   Import(SourceRange range, std::string_view path, bool stdlib)

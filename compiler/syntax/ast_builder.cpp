@@ -356,6 +356,10 @@ const ast::Expr* AstBuilder::BuildPrimary(P::PrimaryContext* ctx) {
       diags_.Error(range, "a <...> lookup is only allowed after import, as in 'import " +
                               std::string(TokenText(token)) + "'");
       return Error(range);
+    case P::LABEL:  // the lexer makes one only after `import`, which reads it itself
+      diags_.Error(range, "a //label is only allowed after import, as in 'import " +
+                              std::string(TokenText(token)) + "'");
+      return Error(range);
     case P::IMPORT:
       return BuildImport(ctx);
     case P::REC:

@@ -31,7 +31,9 @@ std::string DisplayPath(std::string_view path, bool written_absolute) {
   namespace fs = std::filesystem;
   std::error_code error;
   fs::path cwd = fs::current_path(error);
-  if (written_absolute || error || path.empty() || path[0] != '/') return std::string(path);
+  // A label (`//libs/base`) prints as written.
+  if (written_absolute || error || path.empty() || path[0] != '/' || path.substr(0, 2) == "//")
+    return std::string(path);
   std::string relative = fs::path(path).lexically_relative(cwd).string();
   if (relative.empty()) return std::string(path);
   if (relative == ".") return "./.";

@@ -131,8 +131,15 @@ const ast::Expr* AstBuilder::BuildImport(P::PrimaryContext* ctx) {
     name = name.substr(1, name.size() - 2);  // without < >
     return arena_.New<ast::Import>(range, arena_.Copy(name), true);
   }
-  diags_.Error(Range(target), "import takes a path literal (import ./dir) or a stdlib module "
-                              "(import <std/NAME>)");
+  if (token && token->getType() == P::LABEL) {
+    // `//libs/base` stays as written (no path literal starts with `//`); the module loader
+    // resolves it against the workspace root.
+    std::string_view label = TokenText(token);
+    while (label.size() > 2 && label.back() == '/') label.remove_suffix(1);
+    return arena_.New<ast::Import>(range, arena_.Copy(label), false);
+  }
+  diags_.Error(Range(target), "import takes a path literal (import ./dir), a workspace package "
+                              "(import //dir) or a stdlib module (import <std/NAME>)");
   return Error(range);
 }
 

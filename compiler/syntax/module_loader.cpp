@@ -1,6 +1,7 @@
 // Loads Strata files (the entry file, its imports, stdlib modules) and parses each once.
 #include "compiler/syntax/module_loader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <sstream>
 
 #include "compiler/syntax/parser.h"
+#include "compiler/syntax/source_paths.h"
+#include "compiler/syntax/workspace_root.h"
 
 namespace strata::syntax {
 namespace {
@@ -41,6 +44,7 @@ const Module* ModuleLoader::Add(std::string key, diag::FileId file) {
   Module* raw = module.get();
   modules_.push_back(std::move(module));
   by_path_[key] = raw;  // before parsing: a module that imports itself finds itself
+  by_file_[file] = raw;
   raw->root = cache_.Parse(sources_, file, arena_, diags_);
   return raw;
 }
@@ -80,6 +84,55 @@ const Module* ModuleLoader::Find(const std::string& path) const {
 }
 
 const Module* ModuleLoader::LoadImport(const ast::Import* import) {
+  const Module* module = Resolve(import);
+  if (!module) return nullptr;
+  if (auto from = by_file_.find(import->range().file); from != by_file_.end()) {
+    std::vector<const Module*>& edges = imports_[from->second];
+    if (std::find(edges.begin(), edges.end(), module) == edges.end()) edges.push_back(module);
+  }
+  return module;
+}
+
+const std::vector<const Module*>& ModuleLoader::ImportsOf(const Module* module) const {
+  static const std::vector<const Module*> kNone;
+  auto it = imports_.find(module);
+  return it == imports_.end() ? kNone : it->second;
+}
+
+std::optional<std::string> ModuleLoader::LabelOf(const std::string& path) const {
+  const std::string suffix = "/" + std::string(kDirectoryEntry);
+  const std::string& root = workspace_root_;
+  if (root.empty() || path.size() < root.size() + suffix.size() || path.compare(0, root.size(), root) != 0 ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return std::nullopt;
+  if (path.size() == root.size() + suffix.size()) return std::string("//");
+  if (path[root.size()] != '/') return std::nullopt;
+  return "/" + path.substr(root.size(), path.size() - suffix.size() - root.size());
+}
+
+std::string ModuleLoader::LabelFile(const ast::Import* import, std::string& reason) {
+  if (workspace_root_.empty()) {
+    std::string importer(sources_.Name(import->range().file));
+    std::optional<std::string> root = FindWorkspaceRoot(BaseDirectory(importer));
+    if (!root) {
+      reason = "no " + std::string(kWorkspaceFile) + " in this file's folder or above (a workspace "
+               "package is named from the workspace root)";
+      return "";
+    }
+    workspace_root_ = *root;
+  }
+  std::string package(import->path.substr(2));
+  std::string dir = package.empty() ? workspace_root_ : workspace_root_ + "/" + package;
+  std::error_code error;
+  if (!fs::is_regular_file(fs::path(dir) / kDirectoryEntry, error)) {
+    reason = "no package " + std::string(import->path) + " in the workspace (no " +
+             (package.empty() ? "" : package + "/") + std::string(kDirectoryEntry) + " under its root)";
+    return "";
+  }
+  return dir + "/" + std::string(kDirectoryEntry);
+}
+
+const Module* ModuleLoader::Resolve(const ast::Import* import) {
   std::string key, written;
   std::optional<std::string> text;
   std::string file_name, reason = "no such file";
@@ -95,9 +148,12 @@ const Module* ModuleLoader::LoadImport(const ast::Import* import) {
     }
     reason = "no such stdlib module";
   } else {
-    file_name = EntryFile(std::string(import->path));
-    key = Canonical(file_name);
-    if (auto it = by_path_.find(key); it != by_path_.end()) {
+    bool label = import->path.substr(0, 2) == "//";
+    file_name = label ? LabelFile(import, reason) : EntryFile(std::string(import->path));
+    key = label && file_name.empty() ? std::string(import->path) : Canonical(file_name);
+    if (label && file_name.empty()) {
+      // Reported below, once.
+    } else if (auto it = by_path_.find(key); it != by_path_.end()) {
       if (it->second || !reported_.insert(import).second) return it->second;
     } else {
       text = sources_.Read(file_name, reason);

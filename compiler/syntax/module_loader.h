@@ -36,8 +36,17 @@ class ModuleLoader {
   const Module* LoadEntry(const std::string& path);
   // Loads what `import` names, once per canonical path (later calls return the same Module).
   // A missing target is reported at the import ("cannot import './x': no such file") and
-  // gives null.
+  // gives null. `import //dir` loads ROOT/dir/build.strata, ROOT being the workspace root
+  // (set_workspace_root, else found above the importing file).
   const Module* LoadImport(const ast::Import* import);
+  // The modules `module` imported so far (each once, in first-import order), for the
+  // workspace's package graph (`strata query`).
+  const std::vector<const Module*>& ImportsOf(const Module* module) const;
+  // The workspace root that `import //dir` resolves against (absolute, no trailing slash).
+  void set_workspace_root(std::string root) { workspace_root_ = std::move(root); }
+  // `//dir` when `path` (canonical) is a package's build.strata under the workspace root
+  // (once one is known), for messages such as an import cycle.
+  std::optional<std::string> LabelOf(const std::string& path) const;
   // Parses text held in memory (`strata eval` expressions, tests).
   const Module* LoadBuffer(std::string name, std::string text);
 
@@ -56,6 +65,9 @@ class ModuleLoader {
 
  private:
   const Module* Add(std::string key, diag::FileId file);
+  const Module* Resolve(const ast::Import* import);
+  // ROOT/dir/build.strata for `//dir`, or "" after reporting why there is none.
+  std::string LabelFile(const ast::Import* import, std::string& reason);
 
   diag::SourceManager& sources_;
   ast::Arena& arena_;
@@ -66,6 +78,9 @@ class ModuleLoader {
   // Canonical path (or `<std/NAME>`) to its module; null for a target that failed to load.
   std::unordered_map<std::string, const Module*> by_path_;
   std::unordered_set<const ast::Import*> reported_;  // each failing import is reported once
+  std::unordered_map<diag::FileId, const Module*> by_file_;
+  std::unordered_map<const Module*, std::vector<const Module*>> imports_;
+  std::string workspace_root_;  // "" until set or found
 };
 
 }  // namespace strata::syntax

@@ -23,7 +23,7 @@ const size_t kExpressionStart[] = {
     StrataParser::IND_OPEN, StrataParser::LPAREN,      StrataParser::LBRACE,   StrataParser::LBRACK,
     StrataParser::REC,      StrataParser::IMPORT,      StrataParser::MINUS,    StrataParser::BANG,
     StrataParser::LET,      StrataParser::IF,          StrataParser::ASSERT,   StrataParser::WITH,
-    StrataParser::FLOAT};
+    StrataParser::FLOAT,    StrataParser::LABEL};  // a LABEL only after `import`, never on its own
 const size_t kOperators[] = {
     StrataParser::PIPE,   StrataParser::IMPL,   StrataParser::OROR,     StrataParser::ANDAND,
     StrataParser::EQEQ,   StrataParser::NEQ,    StrataParser::LE,       StrataParser::GE,

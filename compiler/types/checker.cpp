@@ -28,8 +28,8 @@ class CheckerImpl {
     for (size_t i = 0; i < in_progress_.size(); ++i) {
       if (in_progress_[i].first != module) continue;
       std::string cycle = "import cycle: ";
-      for (size_t j = i; j < in_progress_.size(); ++j) cycle += ShortName(in_progress_[j].first->path) + " -> ";
-      cycle += ShortName(module->path);
+      for (size_t j = i; j < in_progress_.size(); ++j) cycle += Name(in_progress_[j].first->path) + " -> ";
+      cycle += Name(module->path);
       // Reported at the cycle's first import, which is in the outermost file of the cycle
       // (the entry file, when it is part of the cycle).
       diags_.Error(i + 1 < in_progress_.size() ? in_progress_[i + 1].second : import_range, cycle);
@@ -87,6 +87,12 @@ class CheckerImpl {
     inferencer.set_recorder(recorder_);
     for (const auto& [name, scheme] : builtins_) inferencer.Define(name, scheme);
     return inferencer;
+  }
+
+  // A workspace package's label (`//libs/base`), else ShortName.
+  std::string Name(const std::string& path) const {
+    std::optional<std::string> label = loader_.LabelOf(path);
+    return label ? *label : ShortName(path);
   }
 
   // `a.strata`, or `dir/build.strata` for a directory import.

@@ -55,6 +55,7 @@ int BuildCommand(const std::vector<std::string>& args) {
   if (parsed.values.count("cache-from"))
     for (const std::string& text : parsed.values["cache-from"].as<std::vector<std::string>>())
       flags.cache_from.push_back(cache_repository("--cache-from", text));
+  flags.one_target = !outputs.empty() || parsed.values.count("sbom");
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
 
@@ -115,7 +116,8 @@ int BuildCommand(const std::vector<std::string>& args) {
         return kExitProgramError;
       }
     }
-    std::cout << built.written.manifest_digest << "\n";
+    // A label build prints `DIGEST LABEL` for each target, in label order.
+    std::cout << built.written.manifest_digest << (built.label.empty() ? "" : " " + built.label) << "\n";
     return kExitOk;
   });
 }

@@ -13,7 +13,9 @@
 #include "compiler/graph/ops.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/cancel_on_signal.h"
+#include "compiler/driver/workspace.h"
 #include "runtime/cli/lower_target.h"
+#include "runtime/cli/workspace_targets.h"
 #include "runtime/exec/runc_runner.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/registry_cache.h"
@@ -113,6 +115,12 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   else if (frontend != "strata")
     throw UsageError{"unknown --frontend '" + frontend + "': expected strata or dockerfile"};
   if (!parsed.positional.empty()) flags.target = parsed.positional[0];
+  if (!parsed.positional.empty() && driver::IsLabelText(parsed.positional[0])) {
+    if (values.count("file") || flags.dockerfile)
+      throw UsageError{"-f and --frontend are for one program; a label names a package of the workspace"};
+    if (!flags.input.args.empty()) throw UsageError{"--arg is for one program; a workspace package takes its defaults"};
+    flags.labels = parsed.positional;
+  }
   if (flags.dockerfile) {
     if (!values.count("file")) throw UsageError{"--frontend dockerfile needs -f FILE"};
     if (!flags.input.args.empty()) throw UsageError{"--arg is for Strata programs; use --build-arg with a Dockerfile"};
@@ -184,9 +192,28 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   frontend_options.base_images = &base_images;
   driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
+  std::vector<std::string> labels;  // a label build: each node's label
   bool is_node = false;
-  if (!LowerTarget(flags, frontend, nodes, &is_node)) return FinishFrontend(frontend);
-  if (!is_node || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
+  if (!flags.labels.empty()) {
+    std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
+    std::optional<std::vector<const driver::WorkspaceTarget*>> targets;
+    if (workspace) targets = SelectTargets(*workspace, frontend, ParsePatterns(flags.labels));
+    if (!targets) return FinishFrontend(frontend);
+    for (const driver::WorkspaceTarget* target : *targets) {
+      nodes.push_back(target->node);
+      labels.push_back(target->Label());
+    }
+    if (nodes.empty()) frontend.Error({}, "no target matches " + flags.labels[0]);
+    else if (flags.one_target && nodes.size() > 1)
+      frontend.Error({}, std::to_string(nodes.size()) + " targets match; -o and --sbom take one (name one label)");
+    is_node = nodes.size() == 1;
+    if (int code = FinishFrontend(frontend); code != kExitOk) return code;
+  } else if (!LowerTarget(flags, frontend, nodes, &is_node)) {
+    return FinishFrontend(frontend);
+  }
+  if (!labels.empty()) {
+    // Every target of a workspace is a stage (WorkspacePackages keeps only those).
+  } else if (!is_node || nodes.size() != 1 || !graph::IsStage(nodes[0])) {
     frontend.Error({}, "target '" + flags.target + "' is not a Stage" +
                            (nodes.size() > 1 ? " (it holds several; name one of them)" : ""));
     return FinishFrontend(frontend);
@@ -238,15 +265,19 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   // A corrupt blob found on the way (extracting a layer, or checking the image before it
   // leaves the store) is removed; building again then rebuilds or refetches what it held.
   // Each round removes at least one blob, so this ends.
+  // Targets one after another on one store and executor settings: what they share is built
+  // once (the second finds it cached); each target's own independent nodes run in parallel.
+  for (size_t n = 0; n < nodes.size(); ++n) {
+  const graph::Node* node = nodes[n];
   std::optional<schedule::NodeOutput> output;
   std::optional<oci::WrittenImage> written;
   std::string record_key;
   for (;;) {
     size_t corrupt_before = store->CorruptBlobsRemoved();
     schedule::Executor executor(*store, runner, options, progress.get());
-    record_key = executor.RecordKey(*nodes[0]);
+    record_key = executor.RecordKey(*node);
     llvm::Error err = [&]() -> llvm::Error {
-      llvm::Expected<schedule::NodeOutput> built = executor.Build(nodes[0]);
+      llvm::Expected<schedule::NodeOutput> built = executor.Build(node);
       if (!built) return built.takeError();
       output = std::move(*built);
       llvm::Expected<oci::WrittenImage> image = oci::WriteImage(*store, output->image, flags.source_date_epoch);
@@ -285,14 +316,17 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
               << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched())) << " downloaded\n";
   schedule::RootRecord record;
   record.key = record_key;
-  record.node = nodes[0]->key().Hex();
+  record.node = node->key().Hex();
   record.time = static_cast<int64_t>(std::time(nullptr));
   record.blobs = {written->manifest_digest, written->config_digest};
   if (llvm::Error err = schedule::WriteRoot(*store, record)) {
     Error(llvm::toString(std::move(err)));
     return kExitProgramError;
   }
-  return then(BuiltImage{*store, output->image, *written, runner, *nodes[0], options});
+  int code = then(BuiltImage{*store, output->image, *written, runner, *node, options, labels.empty() ? "" : labels[n]});
+  if (code != kExitOk) return code;
+  }
+  return kExitOk;
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ namespace strata::cli {
 struct BuildFlags {
   ProgramInput input;
   std::string target = "default";  // for a Dockerfile: a stage name or index, "" for the last
+  // Workspace labels and patterns (`//dir:target`, `//dir/...`) given instead of TARGET.
+  std::vector<std::string> labels;
   // `-f FILE` that is no Strata program (IsStrataProgramPath), `-f -` (stdin), or
   // `--frontend dockerfile`: the file is a Dockerfile.
   bool dockerfile = false;
@@ -45,6 +47,8 @@ struct BuildFlags {
   // --cache-from (in order): registries asked for a node's output before it is built
   // (schedule/registry_cache.h). `strata build` only.
   std::vector<oci::ImageReference> cache_from;
+  // Labels must match exactly one target (`strata run`, and build with -o or --sbom).
+  bool one_target = true;
 };
 
 // Adds the frontend's flags: --frontend, --context, --build-arg, --build-context, --target
@@ -75,11 +79,13 @@ struct BuiltImage {
   exec::RuncRunner& runner;  // the build's sandbox (its own runc state root and bundles)
   const graph::Node& node;   // the target's node, and the options it was built with (the SBOM
   const schedule::ExecutorOptions& options;  // reads the build's node records with them)
+  std::string label;  // a workspace target's label; "" for a program's or Dockerfile's target
 };
 
 // Evaluates the program, checks that the target is a Stage, builds it under a shared store
 // lease, writes its config and manifest blobs and a root record for gc, then calls `then`
-// (still under the lease). Returns the exit code: 1 for program and build errors (printed).
+// (still under the lease). With labels (flags.labels), every matching target of the workspace
+// in label order, calling `then` after each; the first failure ends the build. Returns the exit code: 1 for program and build errors (printed).
 // SIGINT or SIGTERM cancels the build (CancelOnSignal): containers are killed, mounts undone,
 // and the process dies of the signal.
 int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then);

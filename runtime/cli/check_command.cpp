@@ -1,12 +1,14 @@
 // `strata check [-f FILE]`: parse and type-check (a Dockerfile: parse, check and lower); print
 // every diagnostic.
 #include <iostream>
+#include <set>
 
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
+#include "runtime/cli/workspace_targets.h"
 
 namespace strata::cli {
 
@@ -16,10 +18,24 @@ int CheckCommand(const std::vector<std::string>& args) {
   AddFrontendOptions(options);
   ParsedCommand parsed = ParseCommand(
       "strata check [-f FILE]\n"
+      "       strata check LABEL|PATTERN...\n"
       "       strata check -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... [--build-context N=SPEC]...",
       options, args, 1);
   BuildFlags flags;
   GetFrontendFlags(parsed, flags);
+  if (!flags.labels.empty()) {
+    // Labels and patterns: check (and evaluate, to find the targets) every package they name.
+    driver::Frontend frontend(FrontendOptionsFor(flags.store_dir, /*writes=*/false));
+    std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
+    std::optional<std::vector<const driver::WorkspaceTarget*>> targets;
+    if (workspace) targets = SelectTargets(*workspace, frontend, ParsePatterns(flags.labels));
+    if (targets) {
+      std::set<std::string> packages;
+      for (const driver::WorkspaceTarget* target : *targets) packages.insert(target->package);
+      std::cout << "checked " << packages.size() << " packages, " << targets->size() << " targets\n";
+    }
+    return FinishFrontend(frontend);
+  }
   if (!flags.dockerfile && !parsed.positional.empty())
     throw UsageError{"unexpected argument '" + parsed.positional[0] + "'\nusage: strata check [-f FILE]"};
 

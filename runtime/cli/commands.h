@@ -19,5 +19,9 @@ int ParseCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int SbomCommand(const std::vector<std::string>& args);
 int StoreCommand(const std::vector<std::string>& args);
+// Workspaces (docs/cli.md, "Workspaces and labels").
+int TargetsCommand(const std::vector<std::string>& args);
+int QueryCommand(const std::vector<std::string>& args);
+int AffectedCommand(const std::vector<std::string>& args);
 
 }  // namespace strata::cli

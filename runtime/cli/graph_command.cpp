@@ -8,12 +8,14 @@
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
+#include "runtime/cli/workspace_targets.h"
 
 namespace strata::cli {
 
 int GraphCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "strata graph [-f FILE] [--arg K=V]... [TARGET] [--format text|json|dot]\n"
+      "       strata graph LABEL|PATTERN... [--format text|json|dot]\n"
       "       strata graph -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... [--build-context N=SPEC]...";
   po::options_description options("strata graph");
   AddProgramOptions(options, /*with_args=*/true);
@@ -35,7 +37,16 @@ int GraphCommand(const std::vector<std::string>& args) {
   frontend_options.base_images = &base_images;
   driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
-  if (!LowerTarget(flags, frontend, nodes)) return FinishFrontend(frontend);
+  if (!flags.labels.empty()) {
+    // Labels and patterns: every matching target's graph, roots in label order.
+    std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
+    std::optional<std::vector<const driver::WorkspaceTarget*>> targets;
+    if (workspace) targets = SelectTargets(*workspace, frontend, ParsePatterns(flags.labels));
+    if (!targets) return FinishFrontend(frontend);
+    for (const driver::WorkspaceTarget* target : *targets) nodes.push_back(target->node);
+  } else if (!LowerTarget(flags, frontend, nodes)) {
+    return FinishFrontend(frontend);
+  }
   if (nodes.empty()) {
     frontend.Error({}, "target '" + target + "' holds no stage or artifact");
     return FinishFrontend(frontend);

@@ -25,6 +25,9 @@ commands:
   run     build a target stage and run its image here
   sbom    build a target stage and print its SBOM (SPDX 2.3 or CycloneDX 1.5 JSON)
   store   check the store (`strata store verify [--repair]`)
+  targets list a workspace's targets by label (//dir:target; patterns //dir/...)
+  query   deps / rdeps of a workspace label
+  affected  the labels whose derivation keys differ from a git revision (--since REV)
 
 `strata COMMAND --help` describes a command's options.
 )";
@@ -46,6 +49,9 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "run") return RunCommand;
   if (name == "sbom") return SbomCommand;
   if (name == "store") return StoreCommand;
+  if (name == "targets") return TargetsCommand;
+  if (name == "query") return QueryCommand;
+  if (name == "affected") return AffectedCommand;
   return nullptr;
 }
 

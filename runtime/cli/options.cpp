@@ -1,6 +1,8 @@
 // Command-line parsing shared by the commands (Boost.Program_options).
 #include "runtime/cli/options.h"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -98,7 +100,10 @@ ParsedCommand ParseCommand(const std::string& usage, const po::options_descripti
   }
   if (parsed.values.count("positional"))
     parsed.positional = parsed.values["positional"].as<std::vector<std::string>>();
-  if (parsed.positional.size() > max_positional)
+  // Workspace labels and patterns (`//a:b //c/...`) may be several wherever one target may.
+  bool all_labels = std::all_of(parsed.positional.begin(), parsed.positional.end(),
+                                [](const std::string& word) { return word.rfind("//", 0) == 0; });
+  if (parsed.positional.size() > max_positional && !(max_positional == 1 && all_labels))
     throw UsageError{"unexpected argument '" + parsed.positional[max_positional] + "'\nusage: " + usage};
   return parsed;
 }

@@ -1,0 +1,68 @@
+// The packages of a workspace evaluated through one Frontend: their targets (stage-valued
+// attributes, by label), the package import graph, and label and pattern matching with "near"
+// lists. What `strata targets`, `query`, `affected` and the label forms of build, graph and
+// check read.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/frontend.h"
+#include "compiler/driver/workspace.h"
+#include "compiler/graph/node.h"
+
+namespace strata::driver {
+
+struct WorkspaceTarget {
+  std::string package;  // "libs/base" ("" for the root package)
+  std::string name;     // dotted attribute path
+  const graph::Node* node;
+  std::string Label() const { return LabelText(package, name); }
+};
+
+class WorkspacePackages {
+ public:
+  // `frontend` must have had OpenWorkspace(root).
+  WorkspacePackages(Frontend& frontend, std::string root);
+
+  const std::string& root() const { return root_; }
+  // Every package in the tree, sorted.
+  const std::vector<std::string>& packages() const { return packages_; }
+
+  // Evaluates the packages `pattern` names (one, or all under a recursive pattern) once each.
+  // A package that does not exist is an error with the near names; a package with errors is
+  // reported (diagnostics in the Frontend) and the others are still evaluated. False after any
+  // error.
+  bool Load(const LabelPattern& pattern);
+  // The targets `pattern` matches among the loaded packages, sorted by label. A label whose
+  // target is missing is an error naming the near targets (appended to `error`); for a label,
+  // a target that is a record of stages gives all of them (`//p:services`).
+  std::optional<std::vector<const WorkspaceTarget*>> Match(const LabelPattern& pattern, std::string& error) const;
+
+  // Whether `package` was evaluated without errors.
+  bool Loaded(const std::string& package) const { return loaded_.count(package) != 0; }
+  bool Exists(const std::string& package) const;
+  // Loaded packages whose value holds no stage (libraries).
+  bool IsLibrary(const std::string& package) const;
+  // The packages `package` imports directly (through plain file imports too), sorted.
+  const std::vector<std::string>& Imports(const std::string& package) const;
+  // Every target of every loaded package, by label (sorted).
+  const std::map<std::string, WorkspaceTarget>& targets() const { return targets_; }
+  // The near package names for a message: ", near: //a, //b", or "".
+  std::string NearPackages(const std::string& package) const;
+
+ private:
+  bool LoadPackage(const std::string& package);
+
+  Frontend& frontend_;
+  std::string root_;
+  std::vector<std::string> packages_;
+  std::set<std::string> loaded_, failed_;
+  std::map<std::string, std::vector<std::string>> imports_;  // package → imported packages
+  std::map<std::string, WorkspaceTarget> targets_;  // by label; pointers stay valid
+};
+
+}  // namespace strata::driver

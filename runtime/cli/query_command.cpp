@@ -1,0 +1,144 @@
+// `strata query deps LABEL` and `strata query rdeps LABEL [--within PATTERN]`: what a target or
+// library package depends on, and what depends on it, as labels.
+//
+// For a target, dependencies are exact: the targets whose node is in its derivation graph. A
+// library package (`//libs/base`, a package whose value holds no stage) has no node; its
+// dependants are the packages that import it, directly or through other packages.
+#include <iostream>
+#include <set>
+
+#include "compiler/graph/node.h"
+#include "runtime/cli/build_target.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/lower_target.h"
+#include "runtime/cli/options.h"
+#include "runtime/cli/workspace_targets.h"
+
+namespace strata::cli {
+namespace {
+
+using driver::WorkspacePackages;
+using driver::WorkspaceTarget;
+
+// Loads `package` and every package it imports, transitively.
+bool LoadWithImports(WorkspacePackages& workspace, const std::string& package) {
+  std::vector<std::string> stack{package};
+  std::set<std::string> seen{package};
+  bool ok = true;
+  while (!stack.empty()) {
+    std::string next = stack.back();
+    stack.pop_back();
+    ok = workspace.Load(driver::LabelPattern{next, "default", false, false}) && ok;
+    for (const std::string& imported : workspace.Imports(next))
+      if (seen.insert(imported).second) stack.push_back(imported);
+  }
+  return ok;
+}
+
+std::set<const graph::Node*> Closure(const graph::Node* node) {
+  std::vector<const graph::Node*> reachable = graph::ReachableNodes({node});
+  return {reachable.begin(), reachable.end()};
+}
+
+// The packages that import `package`, directly or not, among the loaded ones.
+std::set<std::string> ImportingPackages(const WorkspacePackages& workspace, const std::string& package) {
+  std::set<std::string> found;
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const std::string& candidate : workspace.packages()) {
+      if (found.count(candidate) || !workspace.Loaded(candidate)) continue;
+      for (const std::string& imported : workspace.Imports(candidate))
+        if (imported == package || found.count(imported)) {
+          found.insert(candidate);
+          grew = true;
+          break;
+        }
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+int QueryCommand(const std::vector<std::string>& args) {
+  const std::string usage =
+      "strata query deps LABEL [--format text|json]\n"
+      "       strata query rdeps LABEL [--within PATTERN] [--format text|json]";
+  po::options_description options("strata query");
+  options.add_options()("format", po::value<std::string>()->default_value("text"), "text or json")(
+      "within", po::value<std::string>()->value_name("PATTERN"), "rdeps: only dependants matching PATTERN (default //...)")(
+      "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
+  ParsedCommand parsed = ParseCommand(usage, options, args, 2);
+  if (parsed.positional.size() != 2 || (parsed.positional[0] != "deps" && parsed.positional[0] != "rdeps"))
+    throw UsageError{"expected deps or rdeps and one label\nusage: " + usage};
+  bool rdeps = parsed.positional[0] == "rdeps";
+  bool json = JsonFormat(parsed.values["format"].as<std::string>());
+  driver::LabelPattern label = ParsePatterns({parsed.positional[1]})[0];
+  if (label.recursive) throw UsageError{"query takes one label, not a pattern: " + parsed.positional[1]};
+  if (!rdeps && parsed.values.count("within")) throw UsageError{"--within is for rdeps"};
+  driver::LabelPattern within = ParsePatterns({parsed.values.count("within") ? parsed.values["within"].as<std::string>()
+                                                                              : std::string("//...")})[0];
+
+  driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
+  std::unique_ptr<WorkspacePackages> workspace = OpenWorkspace(frontend);
+  if (!workspace) return FinishFrontend(frontend);
+  if (!workspace->Load(label) || !LoadWithImports(*workspace, label.package)) return FinishFrontend(frontend);
+  // Every package: a dependant outside --within may be the link between two inside it.
+  if (rdeps && !workspace->Load(driver::LabelPattern{"", "", true, false})) return FinishFrontend(frontend);
+  auto in_within = [&](const std::string& package) {
+    return within.recursive ? driver::PackageUnder(package, within.package) : package == within.package;
+  };
+
+  // `//libs/base` of a library is the package itself.
+  bool library = !label.target_given && workspace->IsLibrary(label.package);
+  const WorkspaceTarget* subject = nullptr;
+  if (!library) {
+    std::string error;
+    std::optional<std::vector<const WorkspaceTarget*>> matched = workspace->Match(label, error);
+    if (!matched) {
+      frontend.Error({}, error);
+      return FinishFrontend(frontend);
+    }
+    // The exact label, else the first stage of a record target (`//p:services`).
+    subject = matched->front();
+    for (const WorkspaceTarget* target : *matched)
+      if (target->name == label.target) subject = target;
+  }
+
+  std::set<std::string> labels;
+  if (!rdeps) {
+    std::set<const graph::Node*> closure = subject ? Closure(subject->node) : std::set<const graph::Node*>{};
+    if (subject)
+      for (const auto& [text, target] : workspace->targets())
+        if (target.node != subject->node && closure.count(target.node)) labels.insert(text);
+    // Library packages imported, directly or not, name what the program uses besides targets.
+    std::vector<std::string> stack{label.package};
+    std::set<std::string> seen{label.package};
+    while (!stack.empty()) {
+      std::string package = stack.back();
+      stack.pop_back();
+      for (const std::string& imported : workspace->Imports(package)) {
+        if (!seen.insert(imported).second) continue;
+        if (workspace->IsLibrary(imported)) labels.insert("//" + imported);
+        stack.push_back(imported);
+      }
+    }
+  } else if (subject) {
+    for (const auto& [text, target] : workspace->targets()) {
+      if (!in_within(target.package) || target.node == subject->node) continue;
+      if (Closure(target.node).count(subject->node)) labels.insert(text);
+    }
+  } else {
+    for (const std::string& package : ImportingPackages(*workspace, label.package)) {
+      if (!in_within(package)) continue;
+      if (workspace->IsLibrary(package)) labels.insert("//" + package);
+      for (const auto& [text, target] : workspace->targets())
+        if (target.package == package) labels.insert(text);
+    }
+  }
+  PrintLabels({labels.begin(), labels.end()}, json);
+  return FinishFrontend(frontend);
+}
+
+}  // namespace strata::cli

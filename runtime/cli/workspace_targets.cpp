@@ -1,0 +1,75 @@
+// From labels and patterns on a command line to the workspace's targets.
+#include "runtime/cli/workspace_targets.h"
+
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/cli/options.h"
+
+namespace strata::cli {
+
+std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& frontend) {
+  std::error_code error;
+  std::string cwd = std::filesystem::current_path(error).string();
+  std::optional<std::string> root = driver::FindWorkspaceRoot(cwd);
+  if (!root) {
+    frontend.Error({}, "not in a workspace: no " + std::string(driver::kWorkspaceFile) + " in " + cwd +
+                           " or above (an empty one at the root makes a workspace)");
+    return nullptr;
+  }
+  if (!frontend.OpenWorkspace(*root)) return nullptr;
+  return std::make_unique<driver::WorkspacePackages>(frontend, *root);
+}
+
+std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& texts) {
+  std::vector<driver::LabelPattern> patterns;
+  for (const std::string& text : texts) {
+    std::string error;
+    std::optional<driver::LabelPattern> pattern = driver::ParseLabelPattern(text, error);
+    if (!pattern) throw UsageError{error};
+    patterns.push_back(*pattern);
+  }
+  return patterns;
+}
+
+std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
+    driver::WorkspacePackages& workspace, driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns) {
+  bool ok = true;
+  for (const driver::LabelPattern& pattern : patterns) ok = workspace.Load(pattern) && ok;
+  if (!ok) return std::nullopt;
+  std::set<const driver::WorkspaceTarget*> seen;
+  std::vector<const driver::WorkspaceTarget*> out;
+  for (const driver::LabelPattern& pattern : patterns) {
+    std::string error;
+    std::optional<std::vector<const driver::WorkspaceTarget*>> matched = workspace.Match(pattern, error);
+    if (!matched) {
+      frontend.Error({}, error);
+      ok = false;
+      continue;
+    }
+    for (const driver::WorkspaceTarget* target : *matched)
+      if (seen.insert(target).second) out.push_back(target);
+  }
+  if (!ok) return std::nullopt;
+  std::sort(out.begin(), out.end(),
+            [](const driver::WorkspaceTarget* a, const driver::WorkspaceTarget* b) { return a->Label() < b->Label(); });
+  return out;
+}
+
+bool JsonFormat(const std::string& format) {
+  if (format != "text" && format != "json") throw UsageError{"unknown --format '" + format + "': expected text or json"};
+  return format == "json";
+}
+
+void PrintLabels(const std::vector<std::string>& labels, bool json) {
+  if (json) {
+    std::cout << nlohmann::json(labels).dump() << "\n";
+    return;
+  }
+  for (const std::string& label : labels) std::cout << label << "\n";
+}
+
+}  // namespace strata::cli

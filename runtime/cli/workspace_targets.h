@@ -1,0 +1,32 @@
+// From labels and patterns on a command line to the workspace's targets, through the driver:
+// what build, graph, check, targets, query and affected share.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/frontend.h"
+#include "compiler/driver/workspace_packages.h"
+
+namespace strata::cli {
+
+// The workspace above the current directory, opened in `frontend`; null after reporting that
+// there is none (or that its strata.lock is unreadable) to `frontend`.
+std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& frontend);
+
+// Parses labels and patterns; a malformed one is a usage error (throws UsageError).
+std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& texts);
+
+// Evaluates the packages `patterns` name and returns their targets, sorted, each once; nullopt
+// after errors (in `frontend`'s diagnostics: a missing package or target with the near names).
+std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
+    driver::WorkspacePackages& workspace, driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns);
+
+// `--format text|json`: a usage error for anything else.
+bool JsonFormat(const std::string& format);
+// Labels one a line, or a JSON array of strings.
+void PrintLabels(const std::vector<std::string>& labels, bool json);
+
+}  // namespace strata::cli

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# `strata build //...` in a workspace: every target built into one store (a RUN step in runc
+# on a base from a library package), `DIGEST LABEL` per target in label order, the same digest
+# as `strata build -f` of the package's file, a second build all cache hits; graph and check
+# take labels; bad labels exit 1 (missing) or 2 (malformed).
+source "$(dirname "$0")/lib.sh"
+W=$T/w
+mkdir -p "$W/libs/bb" "$W/apps/hello" "$W/apps/web"
+touch "$W/strata.workspace"
+mv "$T/busybox-layout" "$W/libs/bb/busybox-layout"
+cat >"$W/libs/bb/build.strata" <<'EOF'
+{ base = load ./busybox-layout; greeting = "hello"; }
+EOF
+cat >"$W/apps/hello/build.strata" <<'EOF'
+let
+  bb = import //libs/bb;
+in
+{ default = bb.base |> run "echo ${bb.greeting} > /greeting"; }
+EOF
+cat >"$W/apps/web/build.strata" <<'EOF'
+let
+  hello = import //apps/hello;
+in
+{ default = hello.default |> run "cat /greeting > /web"; tools.sh = scratch |> copy ./build.strata "/b"; }
+EOF
+
+cd "$W/apps/web"  # the root is found from a subdirectory
+"$STRATA" build --progress plain //... >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build //..."; }
+# libs/bb's `base` is a stage too (a loaded image), so it is a target as well.
+[ "$(wc -l <"$T/out")" = 4 ] || { cat "$T/out"; fail "expected 4 lines"; }
+grep -qE '^sha256:[0-9a-f]{64} //apps/hello:default$' "$T/out" || fail "no digest for //apps/hello"
+[ "$(awk '{ print $2 }' "$T/out" | tr '\n' ' ')" = "//apps/hello:default //apps/web:default //apps/web:tools.sh //libs/bb:base " ] ||
+  fail "labels not in order: $(cat "$T/out")"
+# The shared RUN step ran once, in runc.
+[ "$(grep -c 'RUN echo' "$T/err" | head -1)" -ge 1 ] || { cat "$T/err"; fail "the RUN step did not run"; }
+hello=$(awk '$2 == "//apps/hello:default" { print $1 }' "$T/out")
+
+# The same digest as the package's file built on its own.
+(cd "$W" && "$STRATA" build -f apps/hello/build.strata) >"$T/file.out" 2>"$T/err" || { cat "$T/err"; fail "build -f"; }
+[ "$(tail -n 1 "$T/file.out")" = "$hello" ] || fail "label and file builds differ"
+
+# Warm: nothing runs again, the same digests.
+"$STRATA" build --progress plain //... >"$T/out2" 2>"$T/err"
+diff "$T/out" "$T/out2" || fail "second build printed other digests"
+expect_not_contains "$T/err" "start "
+
+# -o takes one target.
+"$STRATA" build //apps/hello -o "oci:$T/layout" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build -o"; }
+umoci stat --image "$T/layout" >/dev/null 2>&1 || skopeo inspect "oci:$T/layout" >/dev/null || fail "layout unreadable"
+set +e
+"$STRATA" build //apps/... -o "oci:$T/layout2" >/dev/null 2>"$T/err"; code=$?
+set -e
+[ "$code" = 1 ] || fail "-o with several targets: exit $code"
+expect_contains "$T/err" "3 targets match"
+
+# graph and check take labels.
+"$STRATA" graph //apps/web --format json >"$T/graph"
+[ "$(jq '.roots | length' "$T/graph")" = 1 ] || fail "graph of one label"
+"$STRATA" graph //... --format json >"$T/graph"
+[ "$(jq '.roots | length' "$T/graph")" = 4 ] || fail "graph of //..."
+"$STRATA" check //... >"$T/out"
+expect_contains "$T/out" "checked 3 packages, 4 targets"
+
+# Bad labels.
+set +e
+"$STRATA" build //apps/helo >/dev/null 2>"$T/err"; code=$?
+set -e
+[ "$code" = 1 ] || fail "missing package: exit $code"
+expect_contains "$T/err" "no package //apps/helo"
+expect_contains "$T/err" "near: //apps/hello"
+set +e
+"$STRATA" build //apps/web:tols.sh >/dev/null 2>"$T/err"; code=$?
+set -e
+[ "$code" = 1 ] || fail "missing target: exit $code"
+expect_contains "$T/err" "near: //apps/web:tools.sh"
+set +e
+"$STRATA" graph //apps/web:: >/dev/null 2>"$T/err"; code=$?
+set -e
+[ "$code" = 2 ] || fail "malformed label: exit $code"
+set +e
+(cd "$T" && "$STRATA" targets) >/dev/null 2>"$T/err"; code=$?
+set -e
+[ "$code" = 1 ] || fail "outside a workspace: exit $code"
+expect_contains "$T/err" "not in a workspace"
+echo ok
