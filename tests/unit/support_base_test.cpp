@@ -124,12 +124,12 @@ TEST_CASE("WriteFileAtomicWith leaves the old file when the writer fails", "[sup
     if (::write(fd, "partial", 7) != 7) return ErrnoError(errno, "cannot write", "temp");
     return MakeError(std::errc::io_error, "source went away");
   });
-  REQUIRE(err);
+  REQUIRE(static_cast<bool>(err));
   CHECK(llvm::toString(std::move(err)) == "source went away");
   CHECK(testing::ReadFile(path) == "old");
   CHECK(SortedDirNamesOrNone(dir.path) == std::vector<std::string>{"f"});
   llvm::Error missing_dir = WriteFileAtomic(dir.path + "/no/f", "x");
-  REQUIRE(missing_dir);
+  REQUIRE(static_cast<bool>(missing_dir));
   CHECK(llvm::toString(std::move(missing_dir)).find("cannot create a temp file beside") == 0);
 }
 
