@@ -13,6 +13,8 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include "compiler/support/file_read.h"
+
 namespace strata::diag {
 
 struct SourceManager::File {
@@ -60,27 +62,13 @@ std::optional<std::string> ReadSourceFile(const std::string& path, std::string& 
   } else if (static_cast<uint64_t>(st.st_size) > kMaxSourceBytes) {
     reason = "is " + std::to_string(st.st_size) + " bytes; a program file may be at most " +
              std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB";
+  } else if (llvm::Expected<std::string> read = support::ReadAll(fd, path, kMaxSourceBytes)) {
+    text = std::move(*read);
   } else {
-    std::string buffer;
-    buffer.reserve(static_cast<size_t>(st.st_size));
-    char chunk[65536];
-    for (;;) {
-      ssize_t n = ::read(fd, chunk, sizeof(chunk));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        reason = std::strerror(errno);
-        break;
-      }
-      if (n == 0) {
-        text = std::move(buffer);
-        break;
-      }
-      buffer.append(chunk, static_cast<size_t>(n));
-      if (buffer.size() > kMaxSourceBytes) {  // it grew while we read
-        reason = "is over " + std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB, the limit for a program file";
-        break;
-      }
-    }
+    std::error_code code = llvm::errorToErrorCode(read.takeError());
+    reason = code == std::errc::file_too_large  // it grew while we read
+                 ? "is over " + std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB, the limit for a program file"
+                 : code.message();
   }
   ::close(fd);
   return text;

@@ -12,6 +12,7 @@
 #include "compiler/dockerfile/text_util.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
+#include "compiler/support/dir_names.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -37,21 +38,9 @@ bool LooksLikeArchive(const std::string& path) {
 }
 
 std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (struct dirent* entry = readdir(d)) {
-      std::string name = entry->d_name;
-      if (name != "." && name != ".." && !graph::IsExcludedLocalEntry(name)) names.push_back(name);
-    }
-    closedir(d);
-  }
-  std::sort(names.begin(), names.end());
+  std::vector<std::string> names = support::SortedDirNamesOrNone(dir);
+  names.erase(std::remove_if(names.begin(), names.end(), graph::IsExcludedLocalEntry), names.end());
   return names;
-}
-
-std::string BaseName(std::string_view path) {
-  size_t slash = path.find_last_of('/');
-  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
 // BuildKit's `^(\d*)<<(-?)([^<]*)$`: a COPY/ADD word that names a heredoc.
@@ -222,7 +211,7 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       fetch.name = src;
       fetch.sha256 = hex;
       std::string path = src.substr(0, src.find_first_of("?#"));
-      std::string base = BaseName(path.substr(path.find("://") + 3));
+      std::string base(support::BaseName(path.substr(path.find("://") + 3)));
       if (base.empty() || path.find('/', path.find("://") + 3) == std::string::npos) base = "index.html";
       planned.push_back(fetch);
       dests.push_back(!dest.empty() && dest.back() == '/' ? dest + base : dest);

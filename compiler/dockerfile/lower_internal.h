@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "compiler/dockerfile/lower_plan.h"
+#include "compiler/support/slash_path.h"
 
 namespace strata::dockerfile {
 
 // True for a non-empty run of ASCII digits.
 bool AllDigits(std::string_view s);
-// Go's path.Clean for '/'-separated paths ("" becomes ".").
-std::string CleanSlashPath(std::string_view path);
+// Go's path.Clean for '/'-separated paths ("" becomes "."), from the base library.
+using support::CleanSlashPath;
 // True when the word has glob characters (`*`, `?`, `[`).
 bool HasGlob(std::string_view word);
 // The raw word if it is plain text plus `$NAME` / `${NAME}` references to `allowed` names

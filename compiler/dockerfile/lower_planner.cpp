@@ -38,29 +38,6 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string CleanSlashPath(std::string_view path) {
-  if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (part.empty() || part == ".") {
-    } else if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") parts.pop_back();
-      else if (!rooted) parts.push_back(part);
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) out += (k ? "/" : "") + std::string(parts[k]);
-  return out.empty() ? "." : out;
-}
-
 bool HasGlob(std::string_view word) { return word.find_first_of("*?[") != std::string_view::npos; }
 
 std::optional<std::string> SimpleTemplate(std::string_view raw, const std::set<std::string>& allowed) {

@@ -10,6 +10,7 @@
 #include "compiler/dockerfile/lower.h"
 #include "compiler/dockerfile/lower_plan.h"
 #include "compiler/dockerfile/text_util.h"
+#include "compiler/syntax/string_literals.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -43,7 +44,7 @@ class Translator {
 
   std::optional<std::string> Run() {
     for (const PlanParam& param : plan_.params)
-      if (IsStrataIdentifier(param.name) && !reserved_.count(param.name)) params_.insert(param.name);
+      if (syntax::IsPlainName(param.name) && !reserved_.count(param.name)) params_.insert(param.name);
     NameBindings();
     out_ << "# Translated from " << options_.source_name << " by `strata import`.\n";
     for (const Instruction& in : dockerfile_.instructions) {
@@ -86,11 +87,11 @@ class Translator {
 
  private:
   std::string AttrName(const std::string& name) {
-    return IsStrataIdentifier(name) ? name : Str(name);
+    return syntax::IsPlainName(name) ? name : Str(name);
   }
 
   bool Taken(const std::string& name) const {
-    return !IsStrataIdentifier(name) || reserved_.count(name) || params_.count(name) || used_.count(name);
+    return !syntax::IsPlainName(name) || reserved_.count(name) || params_.count(name) || used_.count(name);
   }
 
   std::string Fresh(std::string base) {

@@ -44,7 +44,5 @@ std::optional<std::string> TranslateDockerfile(const Dockerfile& dockerfile,
 // multi-line text when that reads back to exactly the same bytes.
 std::string StrataString(const std::string& text, bool allow_indented = false,
                          size_t indent = 4);
-// True for a name the Strata lexer reads as one identifier that is not a keyword.
-bool IsStrataIdentifier(const std::string& name);
 
 }  // namespace strata::dockerfile

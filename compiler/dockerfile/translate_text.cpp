@@ -2,31 +2,10 @@
 #include <cctype>
 
 #include "compiler/dockerfile/translate.h"
+#include "compiler/syntax/string_literals.h"
 
 namespace strata::dockerfile {
 namespace {
-
-constexpr const char* kKeywords[] = {"let", "in", "if", "then", "else", "assert", "inherit",
-                                     "import", "or", "true", "false", "with", "rec"};
-
-std::string Quoted(const std::string& text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '$':
-        out += i + 1 < text.size() && text[i + 1] == '{' ? "\\$" : "$";
-        break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // An indented string reads back as `text` when some line with content starts without a
 // space (so stripping removes exactly our indentation) and no `''` escapes get in the way.
@@ -54,7 +33,7 @@ bool IndentedIsExact(const std::string& text) {
 }  // namespace
 
 std::string StrataString(const std::string& text, bool allow_indented, size_t indent) {
-  if (!allow_indented || !IndentedIsExact(text)) return Quoted(text);
+  if (!allow_indented || !IndentedIsExact(text)) return syntax::QuoteString(text);
   std::string pad(indent, ' ');
   std::string out = "''\n";
   size_t begin = 0;
@@ -73,15 +52,6 @@ std::string StrataString(const std::string& text, bool allow_indented, size_t in
     begin = end + 1;
   }
   return out + std::string(indent >= 2 ? indent - 2 : 0, ' ') + "''";
-}
-
-bool IsStrataIdentifier(const std::string& name) {
-  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  for (const char* keyword : kKeywords)
-    if (name == keyword) return false;
-  return true;
 }
 
 }  // namespace strata::dockerfile

@@ -56,16 +56,10 @@ Value Machine::CallClosure(const FunctionData* f, Thunk* arg, SourceRange call) 
 Value Machine::BindPattern(const ast::Lambda* lambda, Env* outer, Thunk* arg, SourceRange call) {
   const ast::Pattern* pattern = lambda->pattern;
   llvm::ArrayRef<RecordField> given = ForceRecord(arg, call, "the argument of a record pattern");
-  auto it = scopes_.find(pattern);
-  Scope scope;
-  if (it != scopes_.end()) {
-    scope = it->second;
-  } else {
-    std::vector<Symbol> names;
+  Scope scope = ScopeFor(pattern, [&](std::vector<Symbol>& names) {
     for (const ast::PatternField& field : pattern->fields) names.push_back(field.name);
     if (!pattern->as_name.empty()) names.push_back(pattern->as_name);
-    scope = ScopeFor(pattern, names);
-  }
+  });
   Env* env = heap_.NewEnv(outer, scope);
   for (size_t i = 0; i < pattern->fields.size(); ++i) {
     const ast::PatternField& field = pattern->fields[i];

@@ -8,38 +8,10 @@
 
 #include "compiler/eval/machine.h"
 #include "compiler/graph/ops.h"
+#include "compiler/syntax/string_literals.h"
 
 namespace strata::eval {
 namespace {
-
-void AppendQuoted(std::string& out, std::string_view text) {
-  out += '"';
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '$':
-        out += (i + 1 < text.size() && text[i + 1] == '{') ? "\\$" : "$";
-        break;
-      default: out += c;
-    }
-  }
-  out += '"';
-}
-
-// True when `name` can be written bare as an attribute name: an identifier, not a keyword.
-bool IsPlainName(std::string_view name) {
-  static constexpr std::string_view kKeywords[] = {"let",     "in",     "if", "then", "else",  "assert", "inherit",
-                                                   "import",  "or",     "true", "false", "with", "rec"};
-  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return std::find(std::begin(kKeywords), std::end(kKeywords), name) == std::end(kKeywords);
-}
 
 // Prints a deeply forced value.
 void PrintValue(Machine& m, std::string& out, Value value) {
@@ -47,7 +19,7 @@ void PrintValue(Machine& m, std::string& out, Value value) {
   switch (value.kind()) {
     case ValueKind::kInt: out += std::to_string(value.integer()); break;
     case ValueKind::kBool: out += value.boolean() ? "true" : "false"; break;
-    case ValueKind::kString: AppendQuoted(out, value.string()); break;
+    case ValueKind::kString: out += syntax::QuoteString(value.string()); break;
     case ValueKind::kFunction: out += "<function>"; break;
     case ValueKind::kNode:
       out += graph::IsStage(value.node()) ? "<stage " : "<artifact ";
@@ -67,10 +39,10 @@ void PrintValue(Machine& m, std::string& out, Value value) {
       for (const RecordField& field : value.record()) {
         out += ' ';
         // `{ "a-b" = 1; }` prints quoted: `a-b` would read back as a subtraction.
-        if (IsPlainName(field.name.str()))
+        if (syntax::IsPlainName(field.name.str()))
           out += field.name.str();
         else
-          AppendQuoted(out, field.name.str());
+          out += syntax::QuoteString(field.name.str());
         out += " = ";
         PrintValue(m, out, m.Force(field.value));
         out += ';';

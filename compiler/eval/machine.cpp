@@ -275,24 +275,20 @@ Value Machine::EvalRecord(const ast::Record* r, Env* env) {
   return Value::Record(heap_.New<RecordData>(RecordData{fields, r->fields.size()}));
 }
 
-const Scope& Machine::ScopeFor(const void* key, llvm::ArrayRef<Symbol> names) {
+const Scope& Machine::ScopeFor(const void* key, llvm::function_ref<void(std::vector<Symbol>&)> collect_names) {
   auto it = scopes_.find(key);
   if (it != scopes_.end()) return it->second;
+  std::vector<Symbol> names;
+  collect_names(names);
   Symbol* copy = heap_.Array<Symbol>(names.size());
   std::copy(names.begin(), names.end(), copy);
   return scopes_[key] = heap_.MakeScope(copy, names.size());
 }
 
 Value Machine::EvalLet(const ast::Let* let, Env* env) {
-  auto it = scopes_.find(let);
-  Scope scope;
-  if (it != scopes_.end()) {
-    scope = it->second;
-  } else {
-    std::vector<Symbol> names;
+  Scope scope = ScopeFor(let, [&](std::vector<Symbol>& names) {
     for (const ast::Binding& b : let->bindings) names.push_back(b.name);
-    scope = ScopeFor(let, names);
-  }
+  });
   Env* inner = heap_.NewEnv(env, scope);
   for (size_t i = 0; i < let->bindings.size(); ++i) {
     const ast::Binding& b = let->bindings[i];

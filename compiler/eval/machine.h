@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <llvm/ADT/STLFunctionalExtras.h>
+
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/lower.h"
 #include "compiler/graph/lockfile.h"
@@ -131,7 +133,9 @@ class Machine {
   Value EvalImport(const ast::Import* i);
   Value CallClosure(const FunctionData* f, Thunk* arg, diag::SourceRange call);
   Value BindPattern(const ast::Lambda* lambda, Env* env, Thunk* arg, diag::SourceRange call);
-  const Scope& ScopeFor(const void* key, llvm::ArrayRef<Symbol> names);
+  // The slots of a let or a record pattern, made once per node: `collect_names` lists them the
+  // first time only.
+  const Scope& ScopeFor(const void* key, llvm::function_ref<void(std::vector<Symbol>&)> collect_names);
   void InstallBuiltins();
 
   syntax::ModuleLoader& loader_;

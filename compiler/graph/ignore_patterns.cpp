@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "compiler/support/slash_path.h"
+
 namespace strata::graph {
 namespace {
 
@@ -12,36 +14,6 @@ std::string_view Trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(kBlank);
   return s.substr(b, e - b + 1);
-}
-
-// Go's filepath.Clean for '/'-separated paths.
-std::string CleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (part.empty() || part == ".") {
-    } else if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
-  }
-  return out.empty() ? "." : out;
 }
 
 // One element of a compiled pattern.
@@ -189,7 +161,7 @@ std::string CleanIgnorePattern(std::string_view line) {
   if (invert) p = Trim(p.substr(1));
   std::string out;
   if (!p.empty()) {
-    out = CleanPath(p);
+    out = support::CleanSlashPath(p);
     if (out.size() > 1 && out[0] == '/') out.erase(0, 1);
   }
   return invert ? "!" + out : out;

@@ -27,26 +27,6 @@ std::string Compact(const nlohmann::json& value) {
 
 }  // namespace
 
-std::string CleanPath(const std::string& base, const std::string& path) {
-  std::string joined = (!path.empty() && path[0] == '/') ? path : base + "/" + path;
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= joined.size()) {
-    size_t slash = joined.find('/', start);
-    if (slash == std::string::npos) slash = joined.size();
-    std::string part = joined.substr(start, slash - start);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    start = slash + 1;
-  }
-  std::string clean;
-  for (const std::string& part : parts) clean += "/" + part;
-  return clean.empty() ? "/" : clean;
-}
-
 std::optional<std::string> EnvValue(const nlohmann::json& config, const std::string& name) {
   if (!config.contains("Env") || !config["Env"].is_array()) return std::nullopt;
   for (const nlohmann::json& entry : config["Env"]) {

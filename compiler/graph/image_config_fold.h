@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/graph/node.h"
+#include "compiler/support/slash_path.h"
 
 namespace strata::graph {
 
@@ -39,7 +40,7 @@ llvm::Expected<int64_t> ParseDuration(const std::string& text);
 // The value of an environment variable in a config's Env, or nullopt.
 std::optional<std::string> EnvValue(const nlohmann::json& config, const std::string& name);
 
-// "/a/b/../c" → "/a/c"; a relative `path` is taken relative to `base`.
-std::string CleanPath(const std::string& base, const std::string& path);
+// "/a/b/../c" → "/a/c"; a relative `path` is taken relative to `base` (the base library's).
+using support::CleanPath;
 
 }  // namespace strata::graph

@@ -3,6 +3,9 @@
 #include "compiler/graph/local_source.h"
 
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -31,21 +34,6 @@ constexpr size_t kCacheRecordFixed = 4 + 4 * 8 + 16;
 int64_t Nanos(const struct timespec& ts) {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
-
-// Closes a file descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Closes a directory stream on scope exit.
 class Dir {
@@ -171,16 +159,15 @@ struct LocalSourceHasher::Impl {
 };
 
 void LocalSourceHasher::Impl::Load() {
-  Fd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st;
-  if (fd.get() < 0 || fstat(fd.get(), &st) != 0) return;
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = read(fd.get(), data.data() + done, data.size() - done);
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
+  if (!fd || fstat(fd.Get(), &st) != 0) return;
+  llvm::Expected<std::string> bytes = support::ReadAll(fd.Get(), cache_path);
+  if (!bytes) {
+    llvm::consumeError(bytes.takeError());
+    return;
   }
+  std::string data = std::move(*bytes);
   // Layout: magic, u64 count, records, XXH3-64 of everything before it. Anything else is
   // not our cache (or a torn one), and is ignored as a whole.
   if (data.size() < kCacheMagicSize + 16 || data.compare(0, kCacheMagicSize, kCacheMagic) != 0)
@@ -237,23 +224,9 @@ bool LocalSourceHasher::Impl::Save() {
   }
   PutU64(data, XXH3_64bits(data.data(), data.size()));
 
-  // Temp file beside the cache, then rename: readers see the old file or the new one.
-  std::string temp = cache_path + ".tmp." + std::to_string(getpid());
-  {
-    Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) return false;
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = write(fd.get(), data.data() + done, data.size() - done);
-      if (n <= 0) {
-        unlink(temp.c_str());
-        return false;
-      }
-      done += static_cast<size_t>(n);
-    }
-  }
-  if (rename(temp.c_str(), cache_path.c_str()) != 0) {
-    unlink(temp.c_str());
+  // Readers see the old file or the new one; a cache needs no fsync (a torn one is ignored).
+  if (llvm::Error err = support::WriteFileAtomic(cache_path, data, {0644, /*durable=*/false})) {
+    llvm::consumeError(std::move(err));
     return false;
   }
   dirty = false;
@@ -272,8 +245,8 @@ bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct s
       return true;
     }
   }
-  Fd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (fd.get() < 0) {
+  support::UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) {
     error = "cannot read " + path + ": " + std::strerror(errno);
     return false;
   }
@@ -281,7 +254,7 @@ bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct s
   XXH3_128bits_reset(state);
   std::vector<char> buffer(1 << 16);
   for (;;) {
-    ssize_t n = read(fd.get(), buffer.data(), buffer.size());
+    ssize_t n = read(fd.Get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       error = "cannot read " + path + ": " + std::strerror(errno);
@@ -298,7 +271,7 @@ bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct s
 
   // Cache only if the file did not change while it was read.
   struct stat after;
-  if (fstat(fd.get(), &after) == 0 && after.st_size == st.st_size &&
+  if (fstat(fd.Get(), &after) == 0 && after.st_size == st.st_size &&
       Nanos(after.st_mtim) == Nanos(st.st_mtim) && Nanos(after.st_ctim) == Nanos(st.st_ctim)) {
     cache[path] = CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
                              Nanos(st.st_mtim), Nanos(st.st_ctim), digest};

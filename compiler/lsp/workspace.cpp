@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "compiler/lsp/positions.h"
+#include "compiler/support/hex_escape.h"
 #include "compiler/syntax/module_loader.h"
 #include "stdlib/embedded.h"
 
@@ -86,18 +87,7 @@ std::string UriToPath(const std::string& uri) {
 
 std::string PathToUri(const std::string& path) {
   if (path.empty() || path[0] != '/') return path;
-  static const char* kHex = "0123456789ABCDEF";
-  std::string uri = "file://";
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      uri += static_cast<char>(c);
-    } else {
-      uri += '%';
-      uri += kHex[c >> 4];
-      uri += kHex[c & 15];
-    }
-  }
-  return uri;
+  return "file://" + support::HexEscape(path, {"/-._~"});
 }
 
 Workspace::Workspace() {

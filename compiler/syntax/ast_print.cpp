@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <ostream>
 
+#include "compiler/syntax/string_literals.h"
+
 namespace strata::syntax {
 namespace {
 
@@ -280,20 +282,15 @@ std::string JsonQuote(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-          } else {
-            out += static_cast<char>(c);
-          }
+      // `" \ \n \t \r` as Strata writes them (JSON has the same escapes), else \u00XX or as is.
+      if (!AppendBackslashEscape(out, static_cast<char>(c))) {
+        if (c < 0x20 || c == 0x7f) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+          out += buffer;
+        } else {
+          out += static_cast<char>(c);
+        }
       }
       ++i;
       continue;

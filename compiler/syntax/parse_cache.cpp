@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "compiler/support/atomic_file.h"
+#include "compiler/support/file_read.h"
 #include "compiler/support/large_stack.h"
 #include "compiler/syntax/ast_codec.h"
 #include "compiler/syntax/parser.h"
@@ -65,26 +66,6 @@ uint64_t GetU64(const char* p) {
   return v;
 }
 
-std::optional<std::string> ReadWhole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st;
-  std::string data;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    data.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < data.size()) {
-      ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    data.resize(got);
-  }
-  ::close(fd);
-  return data;
-}
-
 // The payload of a valid entry for `key`, or nullopt.
 std::optional<std::string_view> Payload(std::string_view entry, XXH128_hash_t key) {
   if (entry.size() < kHeaderBytes || std::memcmp(entry.data(), kMagic, sizeof kMagic) != 0)
@@ -125,9 +106,11 @@ const ast::Expr* ParseCache::Parse(diag::SourceManager& sources, diag::FileId fi
   size_t source_size = sources.Text(file).size();
   const ast::Expr* root = nullptr;
   // Deep trees (a long `|>` pipeline) recurse in the codec as in the parser: a large stack.
-  if (std::optional<std::string> entry = ReadWhole(path)) {
+  if (llvm::Expected<std::string> entry = support::ReadFile(path)) {
     if (std::optional<std::string_view> payload = Payload(*entry, key))
       support::RunOnLargeStack([&] { root = DecodeAst(*payload, file, source_size, arena); });
+  } else {
+    llvm::consumeError(entry.takeError());  // no entry yet: parse
   }
   if (root) {
     last_ = Outcome::kHit;

@@ -2,6 +2,7 @@
 #include "compiler/syntax/string_literals.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 namespace strata::syntax {
@@ -117,6 +118,39 @@ std::vector<StringPiece> StripIndentation(std::vector<IndentedPiece> pieces) {
     AppendText(out, text);
   }
   return out;
+}
+
+bool AppendBackslashEscape(std::string& out, char c) {
+  switch (c) {
+    case '"': out += "\\\""; return true;
+    case '\\': out += "\\\\"; return true;
+    case '\n': out += "\\n"; return true;
+    case '\t': out += "\\t"; return true;
+    case '\r': out += "\\r"; return true;
+    default: return false;
+  }
+}
+
+std::string QuoteString(std::string_view text) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      out += "\\$";
+    } else if (!AppendBackslashEscape(out, c)) {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+bool IsPlainName(std::string_view name) {
+  static constexpr std::string_view kKeywords[] = {"let",    "in", "if",   "then",  "else", "assert", "inherit",
+                                                   "import", "or", "true", "false", "with", "rec"};
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return std::find(std::begin(kKeywords), std::end(kKeywords), name) == std::end(kKeywords);
 }
 
 }  // namespace strata::syntax

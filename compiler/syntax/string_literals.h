@@ -1,4 +1,5 @@
-// Decoding of string literals: escapes of "..." strings and indentation of ''...'' strings.
+// String literals both ways: decoding escapes of "..." strings and indentation of ''...''
+// strings, and writing a text back as a "..." literal or a bare name.
 #pragma once
 
 #include <string>
@@ -12,6 +13,18 @@ namespace strata::syntax {
 // Decodes `\n \t \r \" \\ \$` (and `\x` for any other x, as Nix does) in the text between the
 // quotes of a "..." string.
 std::string DecodeEscapes(std::string_view raw);
+
+// `text` as a "..." literal that reads back as `text`: `\\ \" \n \t \r` escaped, and `$` only
+// before `{` (the one copy, for the evaluator's printer and the Dockerfile translation).
+std::string QuoteString(std::string_view text);
+
+// Appends the backslash escape of `"`, `\`, newline, tab or carriage return, the ones Strata
+// and JSON strings share, and returns true; false (and nothing appended) for any other byte.
+bool AppendBackslashEscape(std::string& out, char c);
+
+// True when `name` can be written bare as an attribute or a binding name: an identifier
+// (`[A-Za-z_][A-Za-z0-9_]*`) that is not a keyword (nor `with`/`rec`, which Nix reserves).
+bool IsPlainName(std::string_view name);
 
 // One piece of an indented string as written, before its indentation is stripped.
 struct IndentedPiece {

@@ -39,6 +39,18 @@ Type* Inferencer::InferBinary(const ast::Binary* e) {
   Type* lhs = Infer(e->lhs);
   Type* rhs = Infer(e->rhs);
   std::string op = std::string("'") + OpSpelling(e->op) + "'";
+  // Operators whose two operands share one type: a mismatch is one diagnostic naming both.
+  auto unify_operands = [&] {
+    bool same = unifier_.Unify(lhs, rhs);
+    if (!same) {
+      TypePrinter printer;
+      std::string left = printer.Print(lhs);
+      diags_.Error(e->op_range, "the operands of " + op + " have different types: left is " + left +
+                                    ", right is " + printer.Print(rhs));
+    }
+    RunWoken();
+    return same;
+  };
   switch (e->op) {
     case ast::BinaryOp::kSub:
     case ast::BinaryOp::kMul:
@@ -59,13 +71,7 @@ Type* Inferencer::InferBinary(const ast::Binary* e) {
     }
     case ast::BinaryOp::kEq:
     case ast::BinaryOp::kNe:
-      if (!unifier_.Unify(lhs, rhs)) {
-        TypePrinter printer;
-        std::string left = printer.Print(lhs);
-        diags_.Error(e->op_range, "the operands of " + op + " have different types: left is " + left +
-                                      ", right is " + printer.Print(rhs));
-      }
-      RunWoken();
+      unify_operands();
       return context_.Bool();
     case ast::BinaryOp::kLt:
     case ast::BinaryOp::kLe:
@@ -73,15 +79,7 @@ Type* Inferencer::InferBinary(const ast::Binary* e) {
     case ast::BinaryOp::kGe:
     case ast::BinaryOp::kAdd: {
       // Both overloads take two operands of one type (Int or String), so unify them now.
-      if (!unifier_.Unify(lhs, rhs)) {
-        TypePrinter printer;
-        std::string left = printer.Print(lhs);
-        diags_.Error(e->op_range, "the operands of " + op + " have different types: left is " + left +
-                                      ", right is " + printer.Print(rhs));
-        RunWoken();
-        return e->op == ast::BinaryOp::kAdd ? context_.Error() : context_.Bool();
-      }
-      RunWoken();
+      if (!unify_operands()) return e->op == ast::BinaryOp::kAdd ? context_.Error() : context_.Bool();
       if (e->op != ast::BinaryOp::kAdd) {
         AddPredicate(PredicateKind::kCompare, lhs, rhs, context_.Bool(), e->op_range, Symbol());
         return context_.Bool();

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "compiler/driver/format_source.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/file_read.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 
@@ -39,29 +39,21 @@ void CollectStrataFiles(const std::string& dir, std::vector<std::string>& files)
 }
 
 bool ReadFile(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return !in.bad();
+  llvm::Expected<std::string> read = support::ReadFile(path);
+  if (!read) {
+    llvm::consumeError(read.takeError());
+    return false;
+  }
+  text = std::move(*read);
+  return true;
 }
 
 // Temp file beside `path` + rename, keeping the file's permissions: never half a file.
 bool WriteAtomically(const std::string& path, const std::string& text) {
-  std::string temp = path + ".strata-fmt." + std::to_string(getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::permissions(temp, fs::status(path, ec).permissions(), ec);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
+  support::AtomicWriteOptions options;
+  options.keep_existing_mode = true;
+  if (llvm::Error err = support::WriteFileAtomic(path, text, options)) {
+    llvm::consumeError(std::move(err));
     return false;
   }
   return true;

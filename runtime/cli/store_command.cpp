@@ -8,6 +8,7 @@
 #include <set>
 
 #include "runtime/cli/commands.h"
+#include "compiler/support/dir_names.h"
 #include "runtime/cli/options.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
@@ -16,16 +17,6 @@
 
 namespace strata::cli {
 namespace {
-
-std::set<std::string> ListDir(const std::string& dir) {
-  std::set<std::string> names;  // sorted, so the report is stable
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return names;
-  while (struct dirent* entry = ::readdir(handle))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.insert(entry->d_name);
-  ::closedir(handle);
-  return names;
-}
 
 struct VerifyReport {
   size_t blobs = 0, records = 0, damaged = 0, repaired = 0;
@@ -40,7 +31,7 @@ int Verify(const store::Store& store, bool repair) {
     std::cout << what << (removed ? ": removed " : ": ") << path << "\n";
   };
   const std::string blob_dir = store.Root() + "/blobs/sha256";
-  for (const std::string& name : ListDir(blob_dir)) {
+  for (const std::string& name : support::SortedDirNamesOrNone(blob_dir)) {
     std::string path = blob_dir + "/" + name;
     std::string digest = "sha256:" + name;
     struct stat st;
@@ -60,7 +51,7 @@ int Verify(const store::Store& store, bool repair) {
             repair && ::unlink(path.c_str()) == 0);
   }
   const std::string node_dir = store.Root() + "/nodes";
-  for (const std::string& name : ListDir(node_dir)) {
+  for (const std::string& name : support::SortedDirNamesOrNone(node_dir)) {
     std::string path = node_dir + "/" + name;
     std::string key = name.size() > 5 ? name.substr(0, name.size() - 5) : name;
     ++report.records;

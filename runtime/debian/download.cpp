@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "runtime/oci/file_copy.h"
 #include "runtime/oci/registry_http.h"
 #include "runtime/store/unique_fd.h"
 
@@ -23,18 +24,7 @@ void RememberInCache(const std::string& blob, const std::string& sha256) {
   std::string final_path = dir + "/" + sha256;
   struct stat st;
   if (::stat(final_path.c_str(), &st) == 0) return;
-  std::string temp = final_path + ".tmp." + std::to_string(::getpid());
-  store::UniqueFd in(::open(blob.c_str(), O_RDONLY | O_CLOEXEC));
-  store::UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!in || !out) return;
-  char buffer[1 << 16];
-  for (ssize_t n; (n = ::read(in.Get(), buffer, sizeof buffer)) > 0;)
-    if (::write(out.Get(), buffer, n) != n) {
-      ::unlink(temp.c_str());
-      return;
-    }
-  out.Reset();
-  if (::rename(temp.c_str(), final_path.c_str()) != 0) ::unlink(temp.c_str());
+  llvm::consumeError(oci::CopyFileAtomic(blob, final_path, {0644, /*durable=*/false}));
 }
 
 llvm::Error Mismatch(const std::string& what, llvm::Error err) {

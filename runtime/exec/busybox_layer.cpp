@@ -9,12 +9,12 @@
 
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
 
-using store::UniqueFd;
+using support::UniqueFd;
 
 constexpr const char* kApplets[] = {
     "sh",   "echo", "cat",   "ls",   "id",     "mkdir",    "rm",     "touch", "sleep",

@@ -11,7 +11,7 @@
 #include <cerrno>
 
 #include "runtime/exec/exec_error.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 extern char** environ;
 
@@ -19,7 +19,7 @@ namespace strata::exec {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using store::UniqueFd;
+using support::UniqueFd;
 
 // posix_spawn_file_actions_t with a destructor.
 class FileActions {

@@ -12,7 +12,7 @@
 
 #include "runtime/exec/cancellation.h"
 #include "runtime/exec/exec_error.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
@@ -49,7 +49,7 @@ std::string Options(const std::string& lowerdir, const std::string& upper,
 // kernel's layer count. Returns EINVAL/ENOSYS-style errno on older kernels.
 int MountWithFsConfig(const std::vector<std::string>& lowers, const std::string& upper,
                       const std::string& work, const std::string& target) {
-  store::UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
+  support::UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
   if (!fs) return errno;
   for (size_t i = lowers.size(); i-- > 0;)
     if (::fsconfig(fs.Get(), FSCONFIG_SET_STRING, "lowerdir+", lowers[i].c_str(), 0) != 0)
@@ -62,7 +62,7 @@ int MountWithFsConfig(const std::vector<std::string>& lowers, const std::string&
       ::fsconfig(fs.Get(), FSCONFIG_SET_FLAG, "volatile", nullptr, 0) != 0 ||
       ::fsconfig(fs.Get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
     return errno;
-  store::UniqueFd mnt(::fsmount(fs.Get(), FSMOUNT_CLOEXEC, 0));
+  support::UniqueFd mnt(::fsmount(fs.Get(), FSMOUNT_CLOEXEC, 0));
   if (!mnt) return errno;
   if (::move_mount(mnt.Get(), "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
     return errno;

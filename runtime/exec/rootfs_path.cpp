@@ -14,7 +14,7 @@
 
 namespace strata::exec {
 
-using store::UniqueFd;
+using support::UniqueFd;
 
 llvm::Expected<std::vector<std::string>> SplitSandboxPath(llvm::StringRef path) {
   if (!path.startswith("/")) return SandboxError("sandbox path must be absolute: " + path);

@@ -21,13 +21,13 @@
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/exec/step_mounts.h"
 #include "runtime/exec/user_resolver.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using store::UniqueFd;
+using support::UniqueFd;
 
 bool IsExecutable(const std::string& path) {
   struct stat st;

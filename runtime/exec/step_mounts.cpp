@@ -10,12 +10,12 @@
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
 #include "runtime/exec/scratch_dir.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
 
-using store::UniqueFd;
+using support::UniqueFd;
 
 llvm::Error WriteAll(int fd, const char* data, size_t size, const std::string& path) {
   while (size > 0) {

@@ -16,13 +16,6 @@ namespace strata::oci {
 
 using store::ErrnoError;
 
-std::string ParentDir(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_size) {
   store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return ErrnoError(errno, "cannot open", path);
@@ -71,23 +64,13 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
   return llvm::Error::success();
 }
 
-llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest) {
+llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest, support::AtomicWriteOptions options) {
   store::UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return ErrnoError(errno, "cannot open", src);
   struct stat st;
   if (::fstat(in.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", src);
-  llvm::Expected<store::TempFile> out = store::TempFile::Create(ParentDir(dest), 0644);
-  if (!out) return out.takeError();
-  if (llvm::Error err = CopyFd(in.Get(), out->Fd(), static_cast<uint64_t>(st.st_size), src))
-    return err;
-  return out->CommitReplace(dest);
-}
-
-llvm::Error WriteFileAtomic(const std::string& dest, const std::string& bytes) {
-  llvm::Expected<store::TempFile> out = store::TempFile::Create(ParentDir(dest), 0644);
-  if (!out) return out.takeError();
-  if (llvm::Error err = out->WriteAll(bytes.data(), bytes.size())) return err;
-  return out->CommitReplace(dest);
+  return support::WriteFileAtomicWith(
+      dest, [&](int out_fd) { return CopyFd(in.Get(), out_fd, static_cast<uint64_t>(st.st_size), src); }, options);
 }
 
 llvm::Error MakeDirs(const std::string& path) {

@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <string>
 
+#include "compiler/support/atomic_file.h"
 #include "runtime/store/unique_fd.h"
 
 namespace strata::oci {
 
-// The directory part of a path ("." when it has none).
-std::string ParentDir(const std::string& path);
+// The base library's atomic writes (compiler/support/atomic_file.h), by their oci names.
+using support::ParentDir;
+using support::WriteFileAtomic;
 
 // Reads a whole file, refusing anything larger than max_size (JSON documents are small).
 llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_size);
@@ -20,12 +22,10 @@ llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_
 // kernel allows it and read/write otherwise.
 llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what);
 
-// Copies src to dest through a temp file in dest's directory and a rename, so dest is either
-// absent, the old file, or the complete copy. Mode 0644.
-llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest);
-
-// Writes bytes to dest the same way.
-llvm::Error WriteFileAtomic(const std::string& dest, const std::string& bytes);
+// Copies src to dest through a temp file in dest's directory and a rename (WriteFileAtomicWith),
+// so dest is either absent, the old file, or the complete copy.
+llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest,
+                           support::AtomicWriteOptions options = {});
 
 // mkdir -p.
 llvm::Error MakeDirs(const std::string& path);

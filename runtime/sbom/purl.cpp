@@ -3,21 +3,12 @@
 
 #include <cctype>
 
+#include "compiler/support/hex_escape.h"
+
 namespace strata::sbom {
 
 std::string PurlEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return support::HexEscape(text, {".-_~:"});
 }
 
 std::string MakePurl(const std::string& type, const std::string& name_space,

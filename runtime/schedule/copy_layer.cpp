@@ -12,6 +12,7 @@
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
 #include "runtime/oci/tree_scan.h"
@@ -93,11 +94,11 @@ llvm::Error MakeParents(const std::string& parent_root, LayerTree& tree, const s
   return llvm::Error::success();
 }
 
+// The last element of `path`, trailing slashes aside ("a/b/" → "b").
 std::string BaseName(const std::string& path) {
-  std::string trimmed = path;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-  size_t slash = trimmed.find_last_of('/');
-  return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
+  std::string_view trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  return std::string(support::BaseName(trimmed));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/root_path.h"
@@ -46,14 +47,6 @@ class ElfFile {
   uint64_t size_;
   std::string name_;
 };
-
-std::vector<std::string> SplitPath(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  for (std::string part; std::getline(stream, part, ':');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
 
 std::string DirName(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -175,8 +168,8 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
       return elf.Corrupt("a dynamic string is outside DT_STRTAB");
     std::string text = strtab.c_str() + offset;
     if (tag == DT_NEEDED) info.needed.push_back(text);
-    if (tag == DT_RUNPATH) for (std::string& dir : SplitPath(text)) info.runpath.push_back(dir);
-    if (tag == DT_RPATH) for (std::string& dir : SplitPath(text)) info.rpath.push_back(dir);
+    if (tag == DT_RUNPATH) for (std::string& dir : support::PathElements(text, ':')) info.runpath.push_back(dir);
+    if (tag == DT_RPATH) for (std::string& dir : support::PathElements(text, ':')) info.rpath.push_back(dir);
   }
   return info;
 }

@@ -12,6 +12,7 @@
 #include <deque>
 #include <set>
 
+#include "compiler/support/dir_names.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/schedule/node_output.h"
@@ -20,16 +21,6 @@
 
 namespace strata::schedule {
 namespace {
-
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return names;
-  while (struct dirent* entry = ::readdir(handle))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.push_back(entry->d_name);
-  ::closedir(handle);
-  return names;
-}
 
 thread_local uint64_t tree_bytes = 0;
 int AddSize(const char*, const struct stat* st, int type, struct FTW*) {
@@ -98,7 +89,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
   }
 
   // Sweep.
-  for (const std::string& name : ListDir(root + "/nodes")) {
+  for (const std::string& name : support::SortedDirNamesOrNone(root + "/nodes")) {
     std::string path = root + "/nodes/" + name;
     struct stat st;
     uint64_t size = ::lstat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
@@ -108,7 +99,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     ++count.items;
     count.bytes += size;
   }
-  for (const std::string& name : ListDir(root + "/blobs/sha256")) {
+  for (const std::string& name : support::SortedDirNamesOrNone(root + "/blobs/sha256")) {
     std::string path = root + "/blobs/sha256/" + name;
     struct stat st;
     uint64_t size = ::lstat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
@@ -122,7 +113,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     if (!blobs.count(name)) ::unlink((root + "/blobs/verified/" + name).c_str());
   auto sweep_dirs = [&](const std::string& dir, const std::set<std::string>& keep, GcCount& kept,
                         GcCount& removed) -> llvm::Error {
-    for (const std::string& name : ListDir(dir)) {
+    for (const std::string& name : support::SortedDirNamesOrNone(dir)) {
       std::string path = dir + "/" + name;
       uint64_t size = TreeSize(path);
       if (keep.count(name)) {
@@ -141,7 +132,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     return err;
   // The parse cache is keyed by file text: an entry unused for keep_seconds is most likely a
   // file that changed since; its mtime is when it was last written.
-  for (const std::string& name : ListDir(root + "/parse-cache")) {
+  for (const std::string& name : support::SortedDirNamesOrNone(root + "/parse-cache")) {
     std::string path = root + "/parse-cache/" + name;
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) continue;

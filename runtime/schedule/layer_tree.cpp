@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "compiler/graph/local_source.h"
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/store/unique_fd.h"
 
@@ -50,11 +51,6 @@ std::string JoinTarPath(const std::string& dir, const std::string& name) {
 
 namespace {
 
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
                      const CopyRules& rules, bool merge, LayerTree& tree);
 
@@ -82,20 +78,17 @@ oci::TreeEntry NewDir(const std::string& path) {
 llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
                      const CopyRules& rules, bool merge, LayerTree& tree) {
   struct stat st;
-  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-  CopiedAttributes attributes = AttributesOf(st, rules);
-  mode_t mode = attributes.mode;
-  uid_t uid = attributes.uid;
-  gid_t gid = attributes.gid;
+  llvm::Expected<CopiedAttributes> copied = LstatForCopy(source, rules, st);
+  if (!copied) return copied.takeError();
   auto finish = [&]() {
     oci::TreeEntry* entry = tree.FindMutable(dest);
-    entry->uid = uid;
-    entry->gid = gid;
-    entry->mode = mode;
+    entry->uid = copied->uid;
+    entry->gid = copied->gid;
+    entry->mode = copied->mode;
   };
 
   if (!relative.empty()) {
-    if (rules.normalize_local && graph::IsExcludedLocalEntry(BaseName(relative))) return llvm::Error::success();
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative))) return llvm::Error::success();
     if (rules.exclude && rules.exclude(relative)) {
       if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
       // Kept only if something below is re-included.
@@ -139,13 +132,13 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
     target.resize(static_cast<size_t>(n));
     entry.kind = oci::EntryKind::kSymlink;
     entry.link = std::move(target);
-    mode = 0777;  // What a symlink's lstat shows; chmod never applies to it.
+    copied->mode = 0777;  // What a symlink's lstat shows; chmod never applies to it.
   } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0) {
     // A copied 0/0 device reads back as an overlay whiteout, as ScanTree turns it into one.
     size_t slash = dest.find_last_of('/');
-    entry.tar_path = JoinTarPath(slash == std::string::npos ? "" : dest.substr(0, slash), ".wh." + BaseName(dest));
+    entry.tar_path = JoinTarPath(slash == std::string::npos ? "" : dest.substr(0, slash), ".wh." + std::string(support::BaseName(dest)));
     entry.kind = oci::EntryKind::kFile;
-    mode = 0600;
+    copied->mode = 0600;
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     entry.kind = S_ISFIFO(st.st_mode) ? oci::EntryKind::kFifo
                  : S_ISCHR(st.st_mode) ? oci::EntryKind::kCharDevice
@@ -157,9 +150,9 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
   } else {
     return llvm::Error::success();  // sockets are not copied (nor are they in layers)
   }
-  entry.uid = uid;
-  entry.gid = gid;
-  entry.mode = mode;
+  entry.uid = copied->uid;
+  entry.gid = copied->gid;
+  entry.mode = copied->mode;
   tree.Put(std::move(entry));
   return llvm::Error::success();
 }

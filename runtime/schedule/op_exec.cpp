@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "runtime/exec/exec_error.h"
+#include "compiler/support/hex_escape.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
@@ -74,18 +75,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
 
 std::string CacheDirName(const std::string& target) {
   // Injective: every byte outside [A-Za-z0-9.-] (the '/' included) becomes _XX.
-  static const char kHex[] = "0123456789abcdef";
-  std::string name;
-  for (unsigned char c : target) {
-    if (std::isalnum(c) || c == '.' || c == '-') {
-      name += static_cast<char>(c);
-    } else {
-      name += '_';
-      name += kHex[c >> 4];
-      name += kHex[c & 15];
-    }
-  }
-  return name;
+  return support::HexEscape(target, {".-", '_', /*upper=*/false});
 }
 
 llvm::Expected<NodeOutput> RunExec(OpContext& context) {

@@ -97,11 +97,9 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 
-  std::string artifacts = context.store.Root() + "/artifacts";
-  ::mkdir(artifacts.c_str(), 0755);
-  std::string published = artifacts + "/" + context.key;
-  if (llvm::Error err = PublishDir(out_dir, published)) return err;
-  return NodeOutput::Artifact(published + "/" + FileName(url));
+  llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);
+  if (!published) return published.takeError();
+  return NodeOutput::Artifact(*published + "/" + FileName(url));
 }
 
 }  // namespace strata::schedule

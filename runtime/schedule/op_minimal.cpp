@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/elf_closure.h"
@@ -21,17 +22,9 @@ namespace {
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-std::vector<std::string> Components(const std::string& path) {
-  std::vector<std::string> parts;
-  std::stringstream stream(path);
-  for (std::string part; std::getline(stream, part, '/');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
 // Creates the missing parent directories of `path` in the layer, 0755 root.
 llvm::Error MakeParents(const std::string& layer, const std::string& path) {
-  std::vector<std::string> parts = Components(path);
+  std::vector<std::string> parts = support::PathElements(path);
   std::string dir = layer;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     dir += "/" + parts[i];
@@ -50,7 +43,7 @@ llvm::Error MakeParents(const std::string& layer, const std::string& path) {
 llvm::Error CopyChain(const std::string& root, const std::string& path, const std::string& layer,
                       std::set<std::string>& done, int depth = 0) {
   if (depth > 40) return OpError("minimal: too many levels of symlinks at " + path);
-  std::vector<std::string> parts = Components(CleanPath("/", path));
+  std::vector<std::string> parts = support::PathElements(CleanPath("/", path));
   std::string prefix;
   for (size_t i = 0; i < parts.size(); ++i) {
     prefix += "/" + parts[i];

@@ -9,6 +9,8 @@
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/op_params.h"
 
+#include "compiler/support/dir_names.h"
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/root_path.h"
@@ -18,9 +20,9 @@
 namespace strata::schedule {
 namespace {
 
+// A selected path's name for the output's single entry ("root" for "/").
 std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string name(support::BaseName(path));
   return name.empty() ? "root" : name;
 }
 
@@ -44,17 +46,6 @@ llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const st
 
 bool HasGlob(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
 
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* entry = ::readdir(d))
-      if (std::string name = entry->d_name; name != "." && name != "..") names.push_back(name);
-    ::closedir(d);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // The in-root paths `pattern` matches in the stage, segment by segment (`*` never crosses a
 // `/`, as in BuildKit's wildcard copy), in name order. A name that is literally `*` is
 // matched like any other.
@@ -75,7 +66,7 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, con
       }
       llvm::Expected<std::string> dir = ResolveInRoot(root, prefix.empty() ? "/" : prefix, true, Escape::kClamp);
       if (!dir) return dir.takeError();
-      for (const std::string& name : ListDir(root + (*dir == "/" ? "" : *dir)))
+      for (const std::string& name : support::SortedDirNamesOrNone(root + (*dir == "/" ? "" : *dir)))
         if (graph::IgnoreMatcher::Matches(segment, name)) next.push_back(prefix + "/" + name);
     }
     paths = std::move(next);
@@ -95,11 +86,7 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, con
 llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view, const std::string& out_dir) {
   if (llvm::Error err = view.Close()) return std::move(err);
   if (llvm::Error err = SyncFilesystem(out_dir)) return std::move(err);
-  std::string artifacts = context.store.Root() + "/artifacts";
-  ::mkdir(artifacts.c_str(), 0755);
-  std::string published = artifacts + "/" + context.key;
-  if (llvm::Error err = PublishDir(out_dir, published)) return std::move(err);
-  return published;
+  return PublishArtifactDir(context.store, context.key, out_dir);
 }
 
 }  // namespace

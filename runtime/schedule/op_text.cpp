@@ -43,11 +43,9 @@ llvm::Expected<NodeOutput> RunText(OpContext& context) {
   if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 
-  std::string artifacts = context.store.Root() + "/artifacts";
-  ::mkdir(artifacts.c_str(), 0755);
-  std::string published = artifacts + "/" + context.key;
-  if (llvm::Error err = PublishDir(out_dir, published)) return err;
-  return NodeOutput::Artifact(published + "/" + name);
+  llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);
+  if (!published) return published.takeError();
+  return NodeOutput::Artifact(*published + "/" + name);
 }
 
 }  // namespace strata::schedule

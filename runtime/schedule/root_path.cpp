@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "compiler/graph/local_source.h"
+#include "compiler/support/dir_names.h"
+#include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/store/unique_fd.h"
 
@@ -24,6 +26,11 @@ CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules) {
                                                            : (st.st_mode & 07777);
   if (rules.chmod && !S_ISLNK(st.st_mode)) mode = *rules.chmod;
   return {mode, rules.keep_owner ? st.st_uid : rules.uid, rules.keep_owner ? st.st_gid : rules.gid};
+}
+
+llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules, struct stat& st) {
+  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
+  return AttributesOf(st, rules);
 }
 
 namespace {
@@ -39,11 +46,6 @@ std::string Join(const std::vector<std::string>& parts) {
 
 llvm::Error PathError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::permission_denied), message);
-}
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
@@ -64,20 +66,17 @@ llvm::Error CopyChildren(const std::string& source, const std::string& dest, con
 llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
                       const CopyRules& rules, bool merge) {
   struct stat st;
-  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-  CopiedAttributes attributes = AttributesOf(st, rules);
-  mode_t mode = attributes.mode;
-  uid_t uid = attributes.uid;
-  gid_t gid = attributes.gid;
+  llvm::Expected<CopiedAttributes> copied = LstatForCopy(source, rules, st);
+  if (!copied) return copied.takeError();
   auto finish = [&]() -> llvm::Error {
     // chown clears set-id bits, so the mode goes last.
-    if (::lchown(dest.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
-    if (::chmod(dest.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", dest);
+    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
+    if (::chmod(dest.c_str(), copied->mode) != 0) return exec::ErrnoError(errno, "cannot chmod", dest);
     return llvm::Error::success();
   };
 
   if (!relative.empty()) {
-    if (rules.normalize_local && graph::IsExcludedLocalEntry(BaseName(relative))) return llvm::Error::success();
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative))) return llvm::Error::success();
     if (rules.exclude && rules.exclude(relative)) {
       if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
       // Kept only if something below is re-included.
@@ -109,7 +108,7 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
     if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
     target[static_cast<size_t>(n)] = '\0';
     if (::symlink(target.data(), dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot create symlink", dest);
-    if (::lchown(dest.c_str(), uid, gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
+    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
     return llvm::Error::success();
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     if (::mknod(dest.c_str(), (st.st_mode & S_IFMT) | 0600, st.st_rdev) != 0)
@@ -123,15 +122,7 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
 }  // namespace
 
 llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) {
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return exec::ErrnoError(errno, "cannot read directory", dir);
-  std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(handle))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-      names.push_back(entry->d_name);
-  ::closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
+  return support::SortedDirNames(dir);
 }
 
 llvm::Error CopyFileData(const std::string& source, const std::string& dest) {

@@ -60,6 +60,8 @@ struct CopiedAttributes {
   gid_t gid;
 };
 CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules);
+// lstat of `source` into `st`, and AttributesOf it: the first step of both copy walks.
+llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules, struct stat& st);
 
 // Copies `source` (a file, directory or symlink, never followed) to `dest`, which must not
 // exist; directories recursively. Regular files are copied by content, symlinks as symlinks,

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "compiler/support/atomic_file.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/sandbox_reaper.h"
 #include "runtime/exec/scratch_dir.h"
@@ -103,11 +104,18 @@ llvm::Error SyncFilesystem(const std::string& path) {
 }
 
 llvm::Error PublishDir(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) == 0) return llvm::Error::success();
-  if (errno != EEXIST && errno != ENOTEMPTY) return exec::ErrnoError(errno, "cannot rename to", to);
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) != 0)
-    return exec::ErrnoError(errno, "cannot exchange", to);
-  return exec::RemoveTree(from);  // now the old contents
+  llvm::Expected<bool> old_left = support::PublishDir(from, to, support::ExistingDir::kReplace);
+  if (!old_left) return old_left.takeError();
+  return *old_left ? exec::RemoveTree(from) : llvm::Error::success();  // `from` holds the old contents
+}
+
+llvm::Expected<std::string> PublishArtifactDir(const store::Store& store, const std::string& key,
+                                               const std::string& out_dir) {
+  std::string artifacts = store.Root() + "/artifacts";
+  ::mkdir(artifacts.c_str(), 0755);
+  std::string published = artifacts + "/" + key;
+  if (llvm::Error err = PublishDir(out_dir, published)) return std::move(err);
+  return published;
 }
 
 }  // namespace strata::schedule

@@ -41,4 +41,9 @@ llvm::Error SyncFilesystem(const std::string& path);
 // exchange with an existing `to` whose old contents are then removed.
 llvm::Error PublishDir(const std::string& from, const std::string& to);
 
+// Publishes `out_dir` (finished and synced) as the artifact directory of node `key`,
+// <store>/artifacts/<key>, through PublishDir; returns that path.
+llvm::Expected<std::string> PublishArtifactDir(const store::Store& store, const std::string& key,
+                                               const std::string& out_dir);
+
 }  // namespace strata::schedule

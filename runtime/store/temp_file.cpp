@@ -32,23 +32,7 @@ int FlockRetry(int fd, int op) {
   return rc;
 }
 
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 }  // namespace
-
-llvm::Error MakeError(std::errc code, const llvm::Twine& message) {
-  return llvm::createStringError(std::make_error_code(code), message);
-}
-
-llvm::Error ErrnoError(int err, const llvm::Twine& what, const llvm::Twine& path) {
-  return llvm::createStringError(std::error_code(err, std::generic_category()),
-                                 what + ": " + path + ": " + std::strerror(err));
-}
 
 llvm::Expected<TempFile> TempFile::Create(const std::string& tmp_dir, mode_t mode) {
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -108,18 +92,9 @@ llvm::Error TempFile::WriteAll(const void* data, size_t size) {
 
 llvm::Error TempFile::CommitReplace(const std::string& dest) {
   if (path_.empty()) return MakeError(std::errc::invalid_argument, "temp file already committed");
-  if (::fsync(fd_.Get()) != 0) return ErrnoError(errno, "cannot fsync", path_);
-  if (::rename(path_.c_str(), dest.c_str()) != 0) return ErrnoError(errno, "cannot rename to", dest);
+  if (llvm::Error err = support::CommitTempFile(fd_, path_, dest)) return err;
   path_.clear();  // Now owned by its final name; never unlink it.
-  fd_.Reset();
-  return SyncDirectory(DirName(dest));
-}
-
-llvm::Error SyncDirectory(const std::string& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) return ErrnoError(errno, "cannot open directory", dir);
-  if (::fsync(fd.Get()) != 0) return ErrnoError(errno, "cannot fsync directory", dir);
-  return llvm::Error::success();
+  return SyncDirectory(support::ParentDir(dest));
 }
 
 llvm::Expected<size_t> CleanStaleTempFiles(const std::string& tmp_dir) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 
+#include "compiler/support/atomic_file.h"
 #include "runtime/store/unique_fd.h"
 
 namespace strata::store {
@@ -43,12 +44,10 @@ class TempFile {
 // Removes files in tmp_dir whose writer died (their flock is free). Returns how many.
 llvm::Expected<size_t> CleanStaleTempFiles(const std::string& tmp_dir);
 
-// fsync on a directory, so a rename inside it survives a crash.
-llvm::Error SyncDirectory(const std::string& dir);
+using support::SyncDirectory;
 
-// An llvm::Error with a std::errc code and a message.
-llvm::Error MakeError(std::errc code, const llvm::Twine& message);
-// An llvm::Error carrying errno and "what: path: strerror".
-llvm::Error ErrnoError(int err, const llvm::Twine& what, const llvm::Twine& path);
+// The base library's errors (compiler/support/errno_error.h), by their store names.
+using support::ErrnoError;
+using support::MakeError;
 
 }  // namespace strata::store

@@ -1,15 +1,17 @@
-// Reading a whole file from an open descriptor, with a size bound.
-#include "runtime/store/file_read.h"
+// Reading a whole file (or an open descriptor) to its end, with a size bound.
+#include "compiler/support/file_read.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <system_error>
 
-#include "runtime/store/temp_file.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 
-namespace strata::store {
+namespace strata::support {
 
 llvm::Expected<std::string> ReadAll(int fd, const std::string& path, uint64_t max_size) {
   std::string out;
@@ -31,4 +33,10 @@ llvm::Expected<std::string> ReadAll(int fd, const std::string& path, uint64_t ma
   }
 }
 
-}  // namespace strata::store
+llvm::Expected<std::string> ReadFile(const std::string& path, uint64_t max_size) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return ErrnoError(errno, "cannot open", path);
+  return ReadAll(fd.Get(), path, max_size);
+}
+
+}  // namespace strata::support
