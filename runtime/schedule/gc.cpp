@@ -109,7 +109,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     count.bytes += size;
   }
   // A verified stamp outlives no blob (a stale one could never match, but it takes space).
-  for (const std::string& name : ListDir(root + "/blobs/verified"))
+  for (const std::string& name : support::SortedDirNamesOrNone(root + "/blobs/verified"))
     if (!blobs.count(name)) ::unlink((root + "/blobs/verified/" + name).c_str());
   auto sweep_dirs = [&](const std::string& dir, const std::set<std::string>& keep, GcCount& kept,
                         GcCount& removed) -> llvm::Error {
