@@ -1,6 +1,8 @@
 // The checks BuildKit makes when it turns parsed lines into instructions (names, flags, counts).
 #include "compiler/dockerfile/validate.h"
 
+#include <llvm/ADT/StringRef.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -55,21 +57,6 @@ bool LooksLikeHeredoc(std::string_view word) {
   for (; i < word.size(); ++i)
     if (word[i] == '<' || IsSpaceByte(word[i])) return false;
   return true;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 class Validator {
@@ -267,7 +254,7 @@ std::string Suggest(std::string_view word, const std::vector<std::string>& candi
   std::string best;
   size_t best_distance = 3;  // at most two edits
   for (const std::string& candidate : candidates) {
-    size_t d = EditDistance(lower, ToLowerAscii(candidate));
+    size_t d = llvm::StringRef(lower).edit_distance(ToLowerAscii(candidate));
     if (d < best_distance && d < std::max<size_t>(lower.size(), 1)) {
       best_distance = d;
       best = candidate;

@@ -91,7 +91,11 @@ bool Frontend::Load(const std::string& file) {
   if (!std::filesystem::exists(lock_path, error))
     if (std::optional<std::string> root = syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path)))
       lock_path = *root + "/strata.lock";
-  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(lock_path);
+  return UseLockfile(lock_path);
+}
+
+bool Frontend::UseLockfile(const std::string& path) {
+  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(path);
   if (!lock) {
     diags_.Error({}, llvm::toString(lock.takeError()));
     return false;
@@ -172,16 +176,7 @@ bool Frontend::EvalExpression(const std::string& expr, std::ostream& out) {
 
 bool Frontend::OpenWorkspace(const std::string& root) {
   phases_->loader->set_workspace_root(root);
-  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(root + "/strata.lock");
-  if (!lock) {
-    diags_.Error({}, llvm::toString(lock.takeError()));
-    return false;
-  }
-  if (*lock) {
-    lockfile_ = std::move(**lock);
-    phases_->evaluator->set_lockfile(lockfile_);
-  }
-  return true;
+  return UseLockfile(root + "/strata.lock");
 }
 
 bool Frontend::EvaluatePackage(const std::string& file, std::vector<NamedNode>& out) {

@@ -144,6 +144,10 @@ class Frontend {
   DockerfileSettings dockerfile_settings() const;
 
  private:
+  // Loads strata.lock at `path` (a missing file pins nothing) and hands it to the evaluator;
+  // false after an error diagnostic.
+  bool UseLockfile(const std::string& path);
+
   FrontendOptions options_;
   diag::SourceManager sources_;
   diag::DiagnosticEngine diags_;

@@ -1,6 +1,8 @@
 // Finding the workspace root, listing its packages, and parsing labels and patterns.
 #include "compiler/driver/workspace.h"
 
+#include <llvm/ADT/StringRef.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -38,21 +40,6 @@ bool ValidTarget(std::string_view target) {
   if (target.empty() || target.front() == '.' || target.back() == '.' || target.find("..") != std::string_view::npos)
     return false;
   return std::all_of(target.begin(), target.end(), [](char c) { return IsNameChar(c) && c != '+'; });
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 void Walk(const fs::path& dir, const std::string& rel, std::vector<std::string>& out) {
@@ -145,7 +132,7 @@ std::optional<std::string> PackageOfFile(const std::string& root, const std::str
 std::vector<std::string> NearNames(std::string_view name, const std::vector<std::string>& candidates, size_t limit) {
   std::vector<std::pair<size_t, std::string>> scored;
   for (const std::string& candidate : candidates) {
-    size_t distance = EditDistance(name, candidate);
+    size_t distance = llvm::StringRef(name).edit_distance(candidate);
     // A candidate that contains the name, or is contained in it, is near whatever its length.
     bool contains = !name.empty() && !candidate.empty() && (candidate.find(name) != std::string::npos ||
                                       name.find(candidate) != std::string_view::npos);
