@@ -76,7 +76,7 @@ class Store {
   explicit Store(std::string root)
       : root_(std::move(root)),
         trust_(std::make_shared<BlobTrust>()),
-        stamps_(root_ + "/blobs/verified", root_ + "/tmp") {}
+        stamps_(root_ + "/blobs/verified") {}
   llvm::Expected<UniqueFd> OpenLockFile(llvm::StringRef key) const;
   std::string root_;
   std::shared_ptr<BlobTrust> trust_;

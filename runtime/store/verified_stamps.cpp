@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <ctime>
 
-#include "runtime/store/temp_file.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::store {
 namespace {
@@ -44,7 +44,7 @@ int64_t WallClockNs() {
 }
 
 bool VerifiedStamps::Covers(const std::string& hex, const BlobIdentity& identity) const {
-  UniqueFd fd(::open(PathOf(hex).c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(::open(PathOf(hex).c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return false;
   char text[160];
   ssize_t n = ::read(fd.Get(), text, sizeof text);
@@ -57,12 +57,12 @@ void VerifiedStamps::Record(const std::string& hex, const BlobIdentity& before, 
       after.mtime_ns >= hashed_from_ns - kMarginNs)
     return;
   if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return;
-  llvm::Expected<TempFile> file = TempFile::Create(tmp_dir_, 0600);
-  if (!file) return llvm::consumeError(file.takeError());
-  std::string text = Encode(after);
-  if (llvm::Error err = file->WriteAll(text.data(), text.size())) return llvm::consumeError(std::move(err));
-  // No fsync: a stamp lost in a crash only costs a hash, and a torn one does not match.
-  if (::rename(file->Path().c_str(), PathOf(hex).c_str()) != 0) return;
+  // No fsync: a stamp lost in a crash only costs a hash, and a torn one does not match. A temp
+  // file left by a killed writer is swept by `strata gc` (it names no blob).
+  support::AtomicWriteOptions options;
+  options.mode = 0600;
+  options.durable = false;
+  llvm::consumeError(support::WriteFileAtomic(PathOf(hex), Encode(after), options));
 }
 
 void VerifiedStamps::Remove(const std::string& hex) const { ::unlink(PathOf(hex).c_str()); }

@@ -36,7 +36,7 @@ class VerifiedStamps {
   // coarse clock, and a write later in the same tick would leave the identity as it was.
   static constexpr int64_t kMarginNs = 1'000'000'000;
 
-  VerifiedStamps(std::string dir, std::string tmp_dir) : dir_(std::move(dir)), tmp_dir_(std::move(tmp_dir)) {}
+  explicit VerifiedStamps(std::string dir) : dir_(std::move(dir)) {}
 
   // True when `hex`'s stamp holds exactly `identity`.
   bool Covers(const std::string& hex, const BlobIdentity& identity) const;
@@ -50,7 +50,6 @@ class VerifiedStamps {
 
  private:
   std::string dir_;
-  std::string tmp_dir_;
 };
 
 }  // namespace strata::store
