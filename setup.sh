@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 # Build: compiler, generator, libraries. Run: runc and the OCI tools; gpgv and the archive
 # keyring verify the `debian` builtin's Release files. Tests: the tools the test scripts call
 # (curl polls the registry fixture, python3 picks free ports, bc does arithmetic, git for the
-# fresh-machine fingerprint, python3-jsonschema checks SBOMs against their schemas).
+# fresh-machine fingerprint, python3-jsonschema checks SBOMs against their schemas, clang-format
+# checks the C++ layout).
 # tests/fresh-debian.sh proves this list on a pristine Debian 12 minbase root: rerun it when you
 # change what the build links or the tests call.
 packages=(
@@ -17,7 +18,7 @@ packages=(
   libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev uuid-dev
   runc skopeo umoci podman docker.io docker-registry busybox-static
   file jq zstd xz-utils curl bc git python3 procps ca-certificates gpgv debian-archive-keyring
-  python3-jsonschema
+  python3-jsonschema clang-format
 )
 missing=()
 for package in "${packages[@]}"; do

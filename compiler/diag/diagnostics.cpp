@@ -13,9 +13,12 @@ constexpr uint32_t kMaxShownColumns = 160;
 
 const char* SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -31,7 +34,8 @@ void PrintSnippet(std::ostream& out, const SourceManager& sources, SourceRange r
   std::string_view text = sources.Text(range.file);
   size_t line_begin = static_cast<size_t>(line.data() - text.data());
   size_t span_begin = std::min<size_t>(range.begin - line_begin, line.size());
-  size_t span_end = std::min<size_t>(std::max(range.end, range.begin + 1) - line_begin, line.size() + 1);
+  size_t span_end =
+      std::min<size_t>(std::max(range.end, range.begin + 1) - line_begin, line.size() + 1);
   // Window around the span for very long lines.
   size_t window_begin = 0;
   if (span_begin > kMaxShownColumns / 2) window_begin = span_begin - kMaxShownColumns / 2;

@@ -2,16 +2,15 @@
 #include "compiler/diag/source.h"
 
 #include <fcntl.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <llvm/ADT/SmallString.h>
-#include <llvm/Support/FileSystem.h>
-#include <llvm/Support/Path.h>
 
 #include "compiler/support/file_read.h"
 
@@ -67,7 +66,8 @@ std::optional<std::string> ReadSourceFile(const std::string& path, std::string& 
   } else {
     std::error_code code = llvm::errorToErrorCode(read.takeError());
     reason = code == std::errc::file_too_large  // it grew while we read
-                 ? "is over " + std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB, the limit for a program file"
+                 ? "is over " + std::to_string(kMaxSourceBytes / (1024 * 1024)) +
+                       " MiB, the limit for a program file"
                  : code.message();
   }
   ::close(fd);
@@ -80,7 +80,9 @@ SourceRange SourceRange::Join(SourceRange a, SourceRange b) {
   return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
 }
 
-SourceManager::SourceManager() { files_.push_back(std::make_unique<File>(File{"<builtin>", "", {}})); }
+SourceManager::SourceManager() {
+  files_.push_back(std::make_unique<File>(File{"<builtin>", "", {}}));
+}
 SourceManager::~SourceManager() = default;
 
 FileId SourceManager::AddBuffer(std::string name, std::string text) {

@@ -21,7 +21,9 @@ void SplitPlatform(const std::string& platform, std::string& os, std::string& ar
 class Walker {
  public:
   Walker(const Dockerfile& dockerfile, const ExpandOptions& options, diag::DiagnosticEngine& diags)
-      : dockerfile_(dockerfile), options_(options), diags_(diags),
+      : dockerfile_(dockerfile),
+        options_(options),
+        diags_(diags),
         lexer_(dockerfile.escape_token) {}
 
   std::optional<ExpandedDockerfile> Run() {
@@ -37,8 +39,8 @@ class Walker {
         if (in.kind == InstructionKind::kArg) {
           out_.global_instructions.push_back(GlobalArg(in));
         } else {
-          diags_.Error(in.name_range, "no build stage in current context: " +
-                                          std::string(in.name) + " must come after a FROM");
+          diags_.Error(in.name_range, "no build stage in current context: " + std::string(in.name) +
+                                          " must come after a FROM");
         }
         continue;
       }
@@ -98,7 +100,8 @@ class Walker {
       return;
     }
     for (const std::string& name : r.unmatched)
-      if (declared_globals_.count(name) && warned_.insert(name + "@" + std::to_string(range.begin)).second)
+      if (declared_globals_.count(name) &&
+          warned_.insert(name + "@" + std::to_string(range.begin)).second)
         diags_.Warning(range, "\"" + name + "\" is a global ARG: re-declare it with `ARG " + name +
                                   "` in this stage to use it here");
   }
@@ -125,7 +128,8 @@ class Walker {
     KeyValue kv;
     size_t eq = arg.value.find('=');
     kv.key = Word(arg.value.substr(0, eq), env, arg.range, in_stage);
-    if (eq != std::string::npos) kv.value = Word(arg.value.substr(eq + 1), env, arg.range, in_stage);
+    if (eq != std::string::npos)
+      kv.value = Word(arg.value.substr(eq + 1), env, arg.range, in_stage);
     return kv;
   }
 
@@ -134,7 +138,8 @@ class Walker {
     stage.index = out_.stages.size();
     stage.from = &in;
     if (in.args.size() == 3) stage.name = ToLowerAscii(in.args[2].value);
-    if (!in.args.empty()) stage.base = Word(in.args[0].value, out_.global_args, in.args[0].range, false);
+    if (!in.args.empty())
+      stage.base = Word(in.args[0].value, out_.global_args, in.args[0].range, false);
     if (const Flag* platform = in.FindFlag("platform"); platform && platform->value)
       stage.platform = Word(*platform->value, out_.global_args, platform->range, false);
     std::string lower = ToLowerAscii(stage.base);
@@ -158,10 +163,12 @@ class Walker {
   }
 
   std::vector<Flag> ExpandFlags(const Instruction& in, const ShellEnv& env) {
-    static const std::set<std::string> kExpanded = {"chown", "chmod", "exclude", "checksum", "mount"};
+    static const std::set<std::string> kExpanded = {"chown", "chmod", "exclude", "checksum",
+                                                    "mount"};
     std::vector<Flag> flags = in.flags;
     for (Flag& flag : flags)
-      if (flag.value && kExpanded.count(flag.name)) flag.value = Word(*flag.value, env, flag.range, true);
+      if (flag.value && kExpanded.count(flag.name))
+        flag.value = Word(*flag.value, env, flag.range, true);
     return flags;
   }
 
@@ -183,7 +190,8 @@ class Walker {
         break;
       case InstructionKind::kExpose:
         for (const Arg& arg : in.args)
-          for (std::string& word : Words(arg.value, env, arg.range)) e.args.push_back(std::move(word));
+          for (std::string& word : Words(arg.value, env, arg.range))
+            e.args.push_back(std::move(word));
         break;
       case InstructionKind::kEnv:
       case InstructionKind::kLabel:
@@ -230,7 +238,8 @@ class Walker {
       if (!used_globals_.count(key) && !redeclared_.count(key))
         diags_.Warning(range, "global ARG \"" + key +
                                   "\" is never used: only FROM lines see a global ARG unless a "
-                                  "stage re-declares it with `ARG " + key + "`");
+                                  "stage re-declares it with `ARG " +
+                                  key + "`");
   }
 
   const Dockerfile& dockerfile_;

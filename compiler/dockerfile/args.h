@@ -17,7 +17,8 @@ namespace strata::dockerfile {
 // as NAME -> value, or nullopt when it is not known. BuildKit expands `$PATH` in `ENV
 // PATH=/x:$PATH` with the base image's value; without this the base's env is unknown (empty).
 // The PATH BuildKit gives a `FROM scratch` stage (its empty image's Env), on Linux.
-inline constexpr const char* kDefaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+inline constexpr const char* kDefaultPathEnv =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 using BaseImageEnv = std::function<std::optional<ShellEnv>(const std::string& base)>;
 
@@ -29,7 +30,8 @@ struct BaseImageDefaults {
   std::string workdir;
   bool has_path = true;
 };
-using BaseImageDefaultsFn = std::function<std::optional<BaseImageDefaults>(const std::string& base)>;
+using BaseImageDefaultsFn =
+    std::function<std::optional<BaseImageDefaults>(const std::string& base)>;
 
 struct ExpandOptions {
   std::map<std::string, std::string> build_args;  // `--build-arg K=V`
@@ -48,7 +50,7 @@ struct KeyValue {
 // SHELL, HEALTHCHECK and ONBUILD keep their text: the shell (or the child build) expands them.
 struct ExpandedInstruction {
   const Instruction* source = nullptr;
-  std::vector<Flag> flags;        // --chown/--chmod/--exclude/--checksum/--platform/--mount expanded
+  std::vector<Flag> flags;  // --chown/--chmod/--exclude/--checksum/--platform/--mount expanded
   std::vector<std::string> args;  // expanded words (ENV/LABEL/ARG: see pairs)
   std::vector<KeyValue> pairs;    // ENV, LABEL, ARG: expanded key/value pairs
   // COPY, ADD: each heredoc's content (`<<-` tabs stripped), $-expanded unless quoted.
@@ -57,14 +59,14 @@ struct ExpandedInstruction {
 
 struct ExpandedStage {
   size_t index = 0;
-  std::string name;                    // the `AS` name, lowercased; "" when unnamed
-  std::string base;                    // FROM's image (or stage name) after expansion
-  std::optional<size_t> base_stage;    // when `base` names an earlier stage
-  std::optional<std::string> platform; // FROM --platform after expansion
+  std::string name;                     // the `AS` name, lowercased; "" when unnamed
+  std::string base;                     // FROM's image (or stage name) after expansion
+  std::optional<size_t> base_stage;     // when `base` names an earlier stage
+  std::optional<std::string> platform;  // FROM --platform after expansion
   const Instruction* from = nullptr;
   std::vector<ExpandedInstruction> instructions;  // after FROM
-  ShellEnv args;  // ARG values in scope at the end of the stage
-  ShellEnv env;   // ENV values set in this stage (and inherited from a stage base)
+  ShellEnv args;                                  // ARG values in scope at the end of the stage
+  ShellEnv env;  // ENV values set in this stage (and inherited from a stage base)
 };
 
 struct ExpandedDockerfile {

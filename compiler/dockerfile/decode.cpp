@@ -85,12 +85,18 @@ DecodedSource DecodeSource(std::string_view bytes) {
 
 const char* EncodingName(SourceEncoding encoding) {
   switch (encoding) {
-    case SourceEncoding::kUtf8: return "UTF-8";
-    case SourceEncoding::kUtf8Bom: return "UTF-8 with BOM";
-    case SourceEncoding::kUtf16Le: return "UTF-16LE";
-    case SourceEncoding::kUtf16Be: return "UTF-16BE";
-    case SourceEncoding::kUtf32Le: return "UTF-32LE";
-    case SourceEncoding::kUtf32Be: return "UTF-32BE";
+    case SourceEncoding::kUtf8:
+      return "UTF-8";
+    case SourceEncoding::kUtf8Bom:
+      return "UTF-8 with BOM";
+    case SourceEncoding::kUtf16Le:
+      return "UTF-16LE";
+    case SourceEncoding::kUtf16Be:
+      return "UTF-16BE";
+    case SourceEncoding::kUtf32Le:
+      return "UTF-32LE";
+    case SourceEncoding::kUtf32Be:
+      return "UTF-32BE";
   }
   return "UTF-8";
 }

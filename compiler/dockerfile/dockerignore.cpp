@@ -19,7 +19,8 @@ std::string FindDockerignore(const std::string& dockerfile_path, const std::stri
     if (stat(beside.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return beside;
   }
   std::string in_context = context_dir + "/.dockerignore";
-  if (!context_dir.empty() && stat(in_context.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return in_context;
+  if (!context_dir.empty() && stat(in_context.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    return in_context;
   return "";
 }
 
@@ -76,7 +77,8 @@ const graph::Node* MakeContextNode(graph::Graph& graph, graph::LocalSourceHasher
     error = hash.error;
     return nullptr;
   }
-  return graph::MakeLocal(graph, absolute, LocalName(absolute), hash.digest, exclude, "", {}, keep_modes);
+  return graph::MakeLocal(graph, absolute, LocalName(absolute), hash.digest, exclude, "", {},
+                          keep_modes);
 }
 
 }  // namespace strata::dockerfile

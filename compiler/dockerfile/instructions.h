@@ -63,12 +63,12 @@ struct Arg {
 
 // `<<EOF` attached to RUN, COPY or ADD.
 struct Heredoc {
-  std::string name;          // the delimiter, quotes removed
-  std::string body;          // the lines between, each with its line break, tabs kept
-  bool expand = true;        // false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
-  bool strip_tabs = false;   // `<<-EOF`
-  unsigned fd = 0;           // `3<<EOF`; 0 when not given
-  diag::SourceRange range;   // the `<<EOF` word on the instruction line
+  std::string name;         // the delimiter, quotes removed
+  std::string body;         // the lines between, each with its line break, tabs kept
+  bool expand = true;       // false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
+  bool strip_tabs = false;  // `<<-EOF`
+  unsigned fd = 0;          // `3<<EOF`; 0 when not given
+  diag::SourceRange range;  // the `<<EOF` word on the instruction line
 
   // The body as the command sees it: leading tabs removed from each line for `<<-`.
   std::string Content() const;
@@ -78,17 +78,17 @@ struct Heredoc {
 // ("=" or "" for the legacy `ENV k v` form); ARG keeps its words (`k`, `k=v`).
 struct Instruction {
   InstructionKind kind = InstructionKind::kUnknown;
-  std::string name;           // as written: "from", "FROM", "From"
+  std::string name;  // as written: "from", "FROM", "From"
   std::vector<Flag> flags;
   std::vector<Arg> args;
-  bool json_form = false;     // arguments came from a JSON array
+  bool json_form = false;  // arguments came from a JSON array
   std::vector<Heredoc> heredocs;
   std::unique_ptr<Instruction> trigger;  // ONBUILD's instruction
-  diag::SourceRange range;    // from the first to the last byte of the logical line
+  diag::SourceRange range;               // from the first to the last byte of the logical line
   diag::SourceRange name_range;
-  std::string original;       // the logical line: continuations joined, comments dropped
+  std::string original;               // the logical line: continuations joined, comments dropped
   std::vector<std::string> comments;  // `#` comment lines right before it (text after `#`)
-  uint32_t start_line = 0;    // 1-based
+  uint32_t start_line = 0;            // 1-based
   uint32_t end_line = 0;
 
   std::vector<std::string> ArgValues() const;

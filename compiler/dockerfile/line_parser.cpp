@@ -40,8 +40,8 @@ class CommandParser {
     while (rest < trimmed.size() && IsArgSpace(trimmed[rest])) ++rest;
     if (rest == name_len) return true;  // no arguments
     size_t args_begin = ExtractFlags(start + rest, start + trimmed.size(), out);
-    std::string_view args =
-        TrimSpace(std::string_view(line_.text).substr(args_begin, start + trimmed.size() - args_begin));
+    std::string_view args = TrimSpace(
+        std::string_view(line_.text).substr(args_begin, start + trimmed.size() - args_begin));
     return ParseArgs(args, out);
   }
 
@@ -139,7 +139,8 @@ class CommandParser {
       case InstructionKind::kShell:
         return MaybeJson(args, out);
       case InstructionKind::kArg:
-        for (Piece& word : Words(args)) out.args.push_back({word.text, Range(word.begin, word.end)});
+        for (Piece& word : Words(args))
+          out.args.push_back({word.text, Range(word.begin, word.end)});
         return true;
       case InstructionKind::kEnv:
       case InstructionKind::kLabel:
@@ -206,9 +207,12 @@ class CommandParser {
   bool MaybeJson(std::string_view args, Instruction& out) {
     if (args.empty()) return true;
     switch (ParseJson(args, out)) {
-      case JsonOutcome::kStrings: return true;
-      case JsonOutcome::kNotStrings: return NotStrings(args);
-      case JsonOutcome::kNotJson: break;
+      case JsonOutcome::kStrings:
+        return true;
+      case JsonOutcome::kNotStrings:
+        return NotStrings(args);
+      case JsonOutcome::kNotJson:
+        break;
     }
     out.args.push_back({std::string(args), RangeOf(args)});
     return true;
@@ -216,9 +220,12 @@ class CommandParser {
 
   bool MaybeJsonToList(std::string_view args, Instruction& out) {
     switch (ParseJson(args, out)) {
-      case JsonOutcome::kStrings: return true;
-      case JsonOutcome::kNotStrings: return NotStrings(args);
-      case JsonOutcome::kNotJson: break;
+      case JsonOutcome::kStrings:
+        return true;
+      case JsonOutcome::kNotStrings:
+        return NotStrings(args);
+      case JsonOutcome::kNotJson:
+        break;
     }
     WhitespaceDelimited(args, out);
     return true;
@@ -320,8 +327,8 @@ class CommandParser {
       while (value_begin < rest.size() && IsArgSpace(rest[value_begin])) ++value_begin;
       if (key_end == rest.size())
         return Error(RangeOf(rest), std::string(what) + " " + std::string(rest) +
-                                        " has no value: use " + what + " " +
-                                        std::string(rest) + "=<value>");
+                                        " has no value: use " + what + " " + std::string(rest) +
+                                        "=<value>");
       std::string_view key = rest.substr(0, key_end), value = rest.substr(value_begin);
       out.args.push_back({std::string(key), RangeOf(key)});
       out.args.push_back({std::string(value), RangeOf(value)});
@@ -331,9 +338,8 @@ class CommandParser {
     for (const Piece& word : words) {
       size_t eq = word.text.find('=');
       if (eq == std::string::npos)
-        return Error(Range(word.begin, word.end),
-                     "syntax error - can't find = in \"" + word.text +
-                         "\". Must be of the form: name=value");
+        return Error(Range(word.begin, word.end), "syntax error - can't find = in \"" + word.text +
+                                                      "\". Must be of the form: name=value");
       diag::SourceRange range = Range(word.begin, word.end);
       out.args.push_back({word.text.substr(0, eq), range});
       out.args.push_back({word.text.substr(eq + 1), range});

@@ -31,12 +31,17 @@ class NodeBuilder {
  public:
   NodeBuilder(const DockerfilePlan& plan, const LowerOptions& options, graph::Graph& graph,
               diag::DiagnosticEngine& diags)
-      : plan_(plan), options_(options), graph_(graph), diags_(diags), stages_(plan.stages.size(), nullptr) {}
+      : plan_(plan),
+        options_(options),
+        graph_(graph),
+        diags_(diags),
+        stages_(plan.stages.size(), nullptr) {}
 
   const graph::Node* Stage(size_t index) {
     if (stages_[index]) return stages_[index];
     const StagePlan& stage = plan_.stages[index];
-    const graph::Node* node = Base(stage.base, stage.from ? stage.from->range : diag::SourceRange{});
+    const graph::Node* node =
+        Base(stage.base, stage.from ? stage.from->range : diag::SourceRange{});
     for (const PlanStep& step : stage.steps) node = Step(node, step);
     return stages_[index] = node;
   }
@@ -49,20 +54,30 @@ class NodeBuilder {
 
   const graph::Node* Base(const PlanSource& base, diag::SourceRange at) {
     switch (base.kind) {
-      case PlanSource::Kind::kStage: return Stage(base.stage);
-      case PlanSource::Kind::kNamedContext: return options_.build_contexts.at(base.name);
-      case PlanSource::Kind::kImage: return Pull(base.name, at);
-      default: return graph::MakeScratch(graph_);
+      case PlanSource::Kind::kStage:
+        return Stage(base.stage);
+      case PlanSource::Kind::kNamedContext:
+        return options_.build_contexts.at(base.name);
+      case PlanSource::Kind::kImage:
+        return Pull(base.name, at);
+      default:
+        return graph::MakeScratch(graph_);
     }
   }
 
   const graph::Node* Source(const PlanSource& source, diag::SourceRange at) {
     const graph::Node* node = nullptr;
     switch (source.kind) {
-      case PlanSource::Kind::kFetch: return graph::MakeFetch(graph_, source.name, source.sha256, at);
-      case PlanSource::Kind::kText: return graph::MakeText(graph_, source.name, source.content, at);
-      case PlanSource::Kind::kContext: node = options_.context; break;
-      default: node = Base(source, at); break;
+      case PlanSource::Kind::kFetch:
+        return graph::MakeFetch(graph_, source.name, source.sha256, at);
+      case PlanSource::Kind::kText:
+        return graph::MakeText(graph_, source.name, source.content, at);
+      case PlanSource::Kind::kContext:
+        node = options_.context;
+        break;
+      default:
+        node = Base(source, at);
+        break;
     }
     if (source.path.empty()) return node;
     if (!options_.hasher) return graph::MakeSelect(graph_, node, source.path, at);
@@ -70,7 +85,8 @@ class NodeBuilder {
     auto [known, added] = selected_.try_emplace({node, source.path}, nullptr);
     if (!added) return known->second;
     std::string error;
-    const graph::Node* selected = graph::SelectPath(graph_, *options_.hasher, node, source.path, at, error);
+    const graph::Node* selected =
+        graph::SelectPath(graph_, *options_.hasher, node, source.path, at, error);
     if (!selected) {
       diags_.Error(at, error);
       selected_.erase(known);  // each COPY naming it reports it
@@ -85,7 +101,8 @@ class NodeBuilder {
         graph::ExecOptions exec;
         exec.cache = step.cache;
         exec.secrets = step.secrets;
-        for (const PlanMount& mount : step.mounts) exec.mounts.push_back({Source(mount.source, at), mount.target});
+        for (const PlanMount& mount : step.mounts)
+          exec.mounts.push_back({Source(mount.source, at), mount.target});
         exec.tmpfs = step.tmpfs;
         exec.env = step.env;
         return step.argv_form ? graph::MakeExecArgv(graph_, stage, step.argv, exec, at)

@@ -64,7 +64,8 @@ struct DockerfileInput {
 
 // How the evaluator's `dockerfile` builtin reaches the driver's pipeline (the evaluator sits
 // below the driver): the target stage's node, or null after reporting errors to `diags`.
-using DockerfileLowerer = std::function<const graph::Node*(const DockerfileInput&, diag::DiagnosticEngine& diags)>;
+using DockerfileLowerer =
+    std::function<const graph::Node*(const DockerfileInput&, diag::DiagnosticEngine& diags)>;
 
 // A `--build-context` value: `local:DIR` or a plain DIR, `oci-layout://DIR[:TAG]`,
 // `docker-image://REF`.

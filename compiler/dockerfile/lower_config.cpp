@@ -37,14 +37,17 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
       for (std::string port : in.args) {
         size_t slash = port.find('/');
         std::string number = port.substr(0, slash);
-        std::string proto = slash == std::string::npos ? "tcp" : ToLowerAscii(port.substr(slash + 1));
+        std::string proto =
+            slash == std::string::npos ? "tcp" : ToLowerAscii(port.substr(slash + 1));
         size_t dash = number.find('-');
         bool ok = proto == "tcp" || proto == "udp" || proto == "sctp";
-        for (const std::string& part : {number.substr(0, dash),
-                                         dash == std::string::npos ? number : number.substr(dash + 1)})
-          ok = ok && AllDigits(part) && part.size() <= 5 && std::stoul(part) >= 1 && std::stoul(part) <= 65535;
+        for (const std::string& part :
+             {number.substr(0, dash), dash == std::string::npos ? number : number.substr(dash + 1)})
+          ok = ok && AllDigits(part) && part.size() <= 5 && std::stoul(part) >= 1 &&
+               std::stoul(part) <= 65535;
         if (!ok) {
-          diags_.Error(source.range, "invalid port in EXPOSE: \"" + port + "\" (expected PORT[/tcp|udp|sctp])");
+          diags_.Error(source.range,
+                       "invalid port in EXPOSE: \"" + port + "\" (expected PORT[/tcp|udp|sctp])");
           continue;
         }
         if (dash == std::string::npos) {
@@ -53,12 +56,15 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
         }
         // BuildKit writes a range as one ExposedPorts entry per port (`8000-8002` → 8000, 8001,
         // 8002); a reversed range is refused as it refuses it.
-        unsigned long low = std::stoul(number.substr(0, dash)), high = std::stoul(number.substr(dash + 1));
+        unsigned long low = std::stoul(number.substr(0, dash)),
+                      high = std::stoul(number.substr(dash + 1));
         if (high < low) {
-          diags_.Error(source.range, "invalid port range in EXPOSE: \"" + port + "\" (end before start)");
+          diags_.Error(source.range,
+                       "invalid port range in EXPOSE: \"" + port + "\" (end before start)");
           continue;
         }
-        for (unsigned long p = low; p <= high; ++p) AddConfig(stage, in, "expose", std::to_string(p) + "/" + proto);
+        for (unsigned long p = low; p <= high; ++p)
+          AddConfig(stage, in, "expose", std::to_string(p) + "/" + proto);
       }
       return;
     case InstructionKind::kUser:
@@ -103,8 +109,9 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
       return;
     }
     case InstructionKind::kMaintainer:
-      diags_.Warning(source.name_range, "MAINTAINER is not recorded in the image: use LABEL "
-                                        "org.opencontainers.image.authors=\"...\"");
+      diags_.Warning(source.name_range,
+                     "MAINTAINER is not recorded in the image: use LABEL "
+                     "org.opencontainers.image.authors=\"...\"");
       return;
     default:
       diags_.Error(source.name_range, "cannot lower " + source.name + " here");
@@ -114,7 +121,8 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
 
 // An external base's User and WorkingDir start the stage's state; a base whose Env has no
 // PATH gets BuildKit's default, as a config step of the FROM (as for scratch).
-void Planner::InheritBaseDefaults(const ExpandedStage& expanded, StageState& state, StagePlan& stage) {
+void Planner::InheritBaseDefaults(const ExpandedStage& expanded, StageState& state,
+                                  StagePlan& stage) {
   if (!options_.base_image_defaults) return;
   std::optional<BaseImageDefaults> defaults = options_.base_image_defaults(expanded.base);
   if (!defaults) return;
@@ -164,10 +172,11 @@ void Planner::PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage) {
   } else {
     value["test"] = nlohmann::json::array({"CMD-SHELL", command.empty() ? "" : command[0]});
   }
-  for (auto [flag, key] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-                           std::pair{"start-period", "start_period"},
-                           std::pair{"start-interval", "start_interval"}})
-    if (const Flag* f = source.FindFlag(flag); f && f->value && !f->value->empty()) value[key] = *f->value;
+  for (auto [flag, key] :
+       {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
+        std::pair{"start-period", "start_period"}, std::pair{"start-interval", "start_interval"}})
+    if (const Flag* f = source.FindFlag(flag); f && f->value && !f->value->empty())
+      value[key] = *f->value;
   if (const Flag* f = source.FindFlag("retries"); f && f->value && !f->value->empty()) {
     if (!AllDigits(*f->value) || f->value->size() > 9) {
       diags_.Error(f->range, "--retries must be a non-negative integer, not \"" + *f->value + "\"");

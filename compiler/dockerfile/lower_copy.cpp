@@ -31,7 +31,10 @@ bool LooksLikeArchive(const std::string& path) {
   in.read(head.data(), head.size());
   head.resize(static_cast<size_t>(in.gcount()));
   auto starts = [&](std::string_view magic) { return head.compare(0, magic.size(), magic) == 0; };
-  if (starts("\x1f\x8b") || starts("BZh") || starts(std::string_view("\xfd" "7zXZ\0", 6)) ||
+  if (starts("\x1f\x8b") || starts("BZh") ||
+      starts(std::string_view("\xfd"
+                              "7zXZ\0",
+                              6)) ||
       starts("\x28\xb5\x2f\xfd"))
     return true;
   return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
@@ -129,7 +132,8 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
   // Raw words tell heredocs apart (`<<'EOF'` is `<<EOF` once expanded).
   bool raw_words = source.args.size() == in.args.size();
   if (raw_words && IsHeredocWord(source.args.back().value)) {
-    diags_.Error(source.args.back().range, std::string(what) + " cannot accept a heredoc as a destination");
+    diags_.Error(source.args.back().range,
+                 std::string(what) + " cannot accept a heredoc as a destination");
     return;
   }
   std::string dest = in.args.back();
@@ -142,24 +146,34 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
   for (const Flag& flag : in.flags) {
     std::string value = flag.value.value_or("");
     bool on = !flag.value || ToLowerAscii(value) == "true" || value.empty();
-    if (flag.name == "from") from = value;
-    else if (flag.name == "chown") copy.chown = value;
+    if (flag.name == "from")
+      from = value;
+    else if (flag.name == "chown")
+      copy.chown = value;
     else if (flag.name == "chmod") {
-      if (value.empty() || value.find_first_not_of("01234567") != std::string::npos || value.size() > 4)
-        diags_.Error(flag.range, "--chmod=" + value + ": only octal modes (like 0755) are supported");
+      if (value.empty() || value.find_first_not_of("01234567") != std::string::npos ||
+          value.size() > 4)
+        diags_.Error(flag.range,
+                     "--chmod=" + value + ": only octal modes (like 0755) are supported");
       copy.chmod = value;
-    } else if (flag.name == "link") copy.link = on;
-    else if (flag.name == "exclude") copy.exclude.push_back(value);
-    else if (flag.name == "parents") parents = on;
-    else if (flag.name == "checksum") checksum = value;
-    else if (flag.name == "unpack") unpack = on;
+    } else if (flag.name == "link")
+      copy.link = on;
+    else if (flag.name == "exclude")
+      copy.exclude.push_back(value);
+    else if (flag.name == "parents")
+      parents = on;
+    else if (flag.name == "checksum")
+      checksum = value;
+    else if (flag.name == "unpack")
+      unpack = on;
   }
 
   PlanSource origin;
   origin.kind = PlanSource::Kind::kContext;
   if (!from.empty() && !ResolveFrom(from, stage.index, source.range, origin)) return;
   if (parents && origin.kind != PlanSource::Kind::kContext) {
-    diags_.Error(source.range, std::string(what) + " --parents is supported only for sources in the build context");
+    diags_.Error(source.range, std::string(what) +
+                                   " --parents is supported only for sources in the build context");
     return;
   }
 
@@ -181,7 +195,8 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       text.name = doc.name;
       text.content = in.heredocs[next_heredoc++];
       if (text.name == "." || text.name == ".." || text.name.find('/') != std::string::npos) {
-        diags_.Error(doc.range, "heredoc name \"" + text.name + "\" must be a file name, without /");
+        diags_.Error(doc.range,
+                     "heredoc name \"" + text.name + "\" must be a file name, without /");
         continue;
       }
       planned.push_back(text);
@@ -190,7 +205,8 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
     }
     if (IsUrl(src) || IsGitUrl(src)) {
       if (!add) {
-        diags_.Error(source.range, "COPY cannot take a URL (" + src + "): use ADD --checksum=sha256:...");
+        diags_.Error(source.range,
+                     "COPY cannot take a URL (" + src + "): use ADD --checksum=sha256:...");
         continue;
       }
       if (IsGitUrl(src)) {
@@ -199,11 +215,13 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       }
       std::string hex = checksum.rfind("sha256:", 0) == 0 ? checksum.substr(7) : "";
       if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
-        diags_.Error(source.range, checksum.empty()
-                                       ? "ADD " + src + " needs --checksum=sha256:<64 hex digits>: "
-                                         "Strata builds take no unpinned input from the network"
-                                       : "ADD --checksum must be sha256:<64 lowercase hex digits>, not \"" +
-                                             checksum + "\"");
+        diags_.Error(source.range,
+                     checksum.empty()
+                         ? "ADD " + src +
+                               " needs --checksum=sha256:<64 hex digits>: "
+                               "Strata builds take no unpinned input from the network"
+                         : "ADD --checksum must be sha256:<64 lowercase hex digits>, not \"" +
+                               checksum + "\"");
         continue;
       }
       PlanSource fetch;
@@ -212,13 +230,15 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       fetch.sha256 = hex;
       std::string path = src.substr(0, src.find_first_of("?#"));
       std::string base(support::BaseName(path.substr(path.find("://") + 3)));
-      if (base.empty() || path.find('/', path.find("://") + 3) == std::string::npos) base = "index.html";
+      if (base.empty() || path.find('/', path.find("://") + 3) == std::string::npos)
+        base = "index.html";
       planned.push_back(fetch);
       dests.push_back(!dest.empty() && dest.back() == '/' ? dest + base : dest);
       continue;
     }
     if (!checksum.empty())
-      diags_.Error(source.range, "--checksum can only be used with a URL source, not \"" + src + "\"");
+      diags_.Error(source.range,
+                   "--checksum can only be used with a URL source, not \"" + src + "\"");
 
     bool local = origin.kind == PlanSource::Kind::kContext ||
                  (origin.kind == PlanSource::Kind::kNamedContext &&
@@ -236,7 +256,8 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
     std::vector<std::string> exclude;
     if (origin.kind == PlanSource::Kind::kContext) {
       if (options_.context_dir.empty()) {
-        diags_.Error(source.range, std::string(what) + " of \"" + src + "\" needs a build context, and there is none");
+        diags_.Error(source.range, std::string(what) + " of \"" + src +
+                                       "\" needs a build context, and there is none");
         continue;
       }
       host_dir = options_.context_dir;
@@ -246,7 +267,8 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
       host_dir = options_.named_contexts.at(origin.name).host_dir;
     }
     std::vector<std::string> matches;
-    std::string memo = (origin.kind == PlanSource::Kind::kContext ? "c" : "n") + host_dir + '\0' + src;
+    std::string memo =
+        (origin.kind == PlanSource::Kind::kContext ? "c" : "n") + host_dir + '\0' + src;
     if (auto known = context_matches_.find(memo); known != context_matches_.end()) {
       matches = known->second;
     } else {
@@ -268,7 +290,9 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
         struct stat st;
         bool dir = stat((host_dir + "/" + rel).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
         size_t slash = kept.find_last_of('/');
-        to = WithSlash(dest) + (dir ? kept + "/" : slash == std::string::npos ? "" : kept.substr(0, slash + 1));
+        to = WithSlash(dest) + (dir                          ? kept + "/"
+                                : slash == std::string::npos ? ""
+                                                             : kept.substr(0, slash + 1));
       }
       planned.push_back(s);
       dests.push_back(to);

@@ -23,7 +23,8 @@ using support::CleanSlashPath;
 bool HasGlob(std::string_view word);
 // The raw word if it is plain text plus `$NAME` / `${NAME}` references to `allowed` names
 // (and holds at least one); nullopt otherwise (quotes, escapes, modifiers, other names).
-std::optional<std::string> SimpleTemplate(std::string_view raw, const std::set<std::string>& allowed);
+std::optional<std::string> SimpleTemplate(std::string_view raw,
+                                          const std::set<std::string>& allowed);
 
 class Planner {
  public:

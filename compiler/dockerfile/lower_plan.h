@@ -8,11 +8,10 @@
 
 #include <cstddef>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/args.h"
@@ -28,7 +27,7 @@ struct PlanSource {
   size_t stage = 0;  // kStage
   // kImage: the reference; kNamedContext: the context's name; kFetch: URL; kText: file name
   std::string name;
-  std::string sha256;  // kFetch
+  std::string sha256;   // kFetch
   std::string content;  // kText: a heredoc's content
   // The selected path; "" for the whole node. Relative ("src/a.go") in a local context,
   // absolute ("/out/app") in a stage or image.
@@ -72,7 +71,7 @@ struct StagePlan {
   size_t index = 0;
   std::string name;  // the `AS` name, lowercased; "" when unnamed
   const Instruction* from = nullptr;
-  PlanSource base;   // kScratch, kStage, kImage or kNamedContext
+  PlanSource base;  // kScratch, kStage, kImage or kNamedContext
   // For a kImage base: the FROM word with `$X`/`${X}` of global ARGs kept ("" if none).
   std::string base_template;
   std::vector<PlanStep> steps;
@@ -92,7 +91,7 @@ struct PlanOptions {
   std::string context_dir;                   // "" when there is no build context
   std::vector<std::string> context_exclude;  // .dockerignore patterns of the context
   std::map<std::string, NamedContext> named_contexts;
-  bool all_stages = false;  // plan every stage, not only those the target needs (translation)
+  bool all_stages = false;      // plan every stage, not only those the target needs (translation)
   BaseImageEnv base_image_env;  // args.h; may be empty
   BaseImageDefaultsFn base_image_defaults;  // args.h; may be empty
 };

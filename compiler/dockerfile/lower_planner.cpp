@@ -40,7 +40,8 @@ bool AllDigits(std::string_view s) {
 
 bool HasGlob(std::string_view word) { return word.find_first_of("*?[") != std::string_view::npos; }
 
-std::optional<std::string> SimpleTemplate(std::string_view raw, const std::set<std::string>& allowed) {
+std::optional<std::string> SimpleTemplate(std::string_view raw,
+                                          const std::set<std::string>& allowed) {
   bool any = false;
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
@@ -104,9 +105,10 @@ std::optional<DockerfilePlan> Planner::Run() {
       std::string names;
       for (const ExpandedStage& stage : expanded_->stages)
         if (!stage.name.empty()) names += (names.empty() ? "" : ", ") + stage.name;
-      diags_.Error({dockerfile_.file, 0, 0},
-                   "target stage \"" + options_.target + "\" could not be found" +
-                       (names.empty() ? std::string(" (no stage is named)") : "; stages: " + names));
+      diags_.Error(
+          {dockerfile_.file, 0, 0},
+          "target stage \"" + options_.target + "\" could not be found" +
+              (names.empty() ? std::string(" (no stage is named)") : "; stages: " + names));
       return std::nullopt;
     }
     plan_.target = *found;
@@ -140,12 +142,14 @@ void Planner::PlanStage(size_t index) {
     state.may_have_cmd = base.may_have_cmd;
     state.user = base.user;
     state.workdir = base.workdir;
-    for (const auto& [key, value] : expanded_->stages[*expanded.base_stage].env) state.env_names.insert(key);
+    for (const auto& [key, value] : expanded_->stages[*expanded.base_stage].env)
+      state.env_names.insert(key);
   } else if (auto named = options_.named_contexts.find(expanded.base);
              named != options_.named_contexts.end()) {
     if (named->second.kind != NamedContext::Kind::kImage)
-      diags_.Error(expanded.from->args[0].range, "build context \"" + expanded.base +
-                                                     "\" is a directory, not an image: FROM needs an image");
+      diags_.Error(expanded.from->args[0].range,
+                   "build context \"" + expanded.base +
+                       "\" is a directory, not an image: FROM needs an image");
     stage.base.kind = PlanSource::Kind::kNamedContext;
     stage.base.name = expanded.base;
     used_named_.insert(expanded.base);
@@ -167,15 +171,18 @@ void Planner::PlanStage(size_t index) {
     if (expanded.base.empty())
       diags_.Error(expanded.from->range, "FROM names no image after expansion");
     if (!expanded.from->args.empty())
-      if (auto t = SimpleTemplate(expanded.from->args[0].value, param_names_)) stage.base_template = *t;
+      if (auto t = SimpleTemplate(expanded.from->args[0].value, param_names_))
+        stage.base_template = *t;
     InheritBaseDefaults(expanded, state, stage);
   }
   if (expanded.platform && !ValidPlatform(*expanded.platform))
-    diags_.Error(expanded.from->range, "failed to parse platform " + *expanded.platform +
-                                           ": expected os[/arch[/variant]] (letters, digits, '_' and '-')");
+    diags_.Error(expanded.from->range,
+                 "failed to parse platform " + *expanded.platform +
+                     ": expected os[/arch[/variant]] (letters, digits, '_' and '-')");
   else if (expanded.platform && *expanded.platform != options_.target_platform)
     diags_.Warning(expanded.from->range, "FROM --platform=" + *expanded.platform +
-                                             " is ignored: Strata builds for " + options_.target_platform);
+                                             " is ignored: Strata builds for " +
+                                             options_.target_platform);
 
   for (const ExpandedInstruction& in : expanded.instructions) PlanInstruction(in, state, stage);
   final_states_[index] = state;
@@ -221,7 +228,8 @@ void Planner::PlanArg(const ExpandedInstruction& in, StageState& state) {
   state.run_env_stale = true;
   for (size_t i = 0; i < in.pairs.size(); ++i) {
     const KeyValue& kv = in.pairs[i];
-    bool bare = i < in.source->args.size() && in.source->args[i].value.find('=') == std::string::npos;
+    bool bare =
+        i < in.source->args.size() && in.source->args[i].value.find('=') == std::string::npos;
     if (!kv.value) {
       state.args.erase(kv.key);
       state.arg_params.erase(kv.key);
@@ -230,8 +238,10 @@ void Planner::PlanArg(const ExpandedInstruction& in, StageState& state) {
     state.args[kv.key] = *kv.value;
     // A bare re-declaration of a global ARG takes the global value: in a translation, the
     // parameter of the same name.
-    if (bare && param_names_.count(kv.key)) state.arg_params[kv.key] = kv.key;
-    else state.arg_params.erase(kv.key);
+    if (bare && param_names_.count(kv.key))
+      state.arg_params[kv.key] = kv.key;
+    else
+      state.arg_params.erase(kv.key);
   }
 }
 
@@ -284,7 +294,8 @@ bool Planner::ResolveFrom(const std::string& from, size_t current, diag::SourceR
   return true;
 }
 
-std::optional<DockerfilePlan> PlanDockerfile(const Dockerfile& dockerfile, const PlanOptions& options,
+std::optional<DockerfilePlan> PlanDockerfile(const Dockerfile& dockerfile,
+                                             const PlanOptions& options,
                                              diag::DiagnosticEngine& diags) {
   return Planner(dockerfile, options, diags).Run();
 }

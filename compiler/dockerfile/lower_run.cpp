@@ -49,7 +49,8 @@ bool IsHeredocOnly(std::string_view command) {
 
 }  // namespace
 
-bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRange at, PlanStep& step) {
+bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRange at,
+                         PlanStep& step) {
   std::map<std::string, std::string> fields;
   std::vector<std::string> order;
   for (const std::string& field : SplitCsv(spec)) {
@@ -67,43 +68,57 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
   std::string type = ToLowerAscii(get({"type"}).value_or("bind"));
   std::optional<std::string> target = get({"target", "dst", "destination"});
   if (type == "cache") {
-    if (!target || target->empty()) return diags_.Error(at, "--mount=type=cache needs a target"), false;
+    if (!target || target->empty())
+      return diags_.Error(at, "--mount=type=cache needs a target"), false;
     if (get({"from"}) || get({"source", "src"}))
-      diags_.Warning(at, "--mount=type=cache: from and source are ignored: a Strata cache starts empty");
+      diags_.Warning(
+          at, "--mount=type=cache: from and source are ignored: a Strata cache starts empty");
     step.cache.push_back(*target);
     return true;
   }
   if (type == "tmpfs") {
-    if (!target || target->empty()) return diags_.Error(at, "--mount=type=tmpfs needs a target"), false;
+    if (!target || target->empty())
+      return diags_.Error(at, "--mount=type=tmpfs needs a target"), false;
     step.tmpfs.push_back(*target);
     return true;
   }
   if (type == "secret") {
     if (get({"env"}))
-      return diags_.Error(at, "--mount=type=secret,env=... is not supported yet: mount the secret as a file"), false;
+      return diags_.Error(
+                 at,
+                 "--mount=type=secret,env=... is not supported yet: mount the secret as a file"),
+             false;
     graph::SecretMount secret;
     secret.id = get({"id"}).value_or("");
     if (secret.id.empty() && target && !target->empty()) {
       std::string clean = CleanSlashPath(*target);
       secret.id = clean.substr(clean.find_last_of('/') + 1);
     }
-    if (secret.id.empty()) return diags_.Error(at, "--mount=type=secret needs an id or a target"), false;
+    if (secret.id.empty())
+      return diags_.Error(at, "--mount=type=secret needs an id or a target"), false;
     secret.target = target && !target->empty() ? *target : "/run/secrets/" + secret.id;
     if (std::string problem = graph::SecretMountProblem(secret); !problem.empty())
       return diags_.Error(at, "--mount=type=secret: " + problem), false;
     // BuildKit's secrets are optional unless `required` is given.
     secret.required = false;
     if (auto required = get({"required"}); required && !ParseBool(*required, secret.required))
-      return diags_.Error(at, "--mount=type=secret: required must be true or false, not \"" + *required + "\""), false;
+      return diags_.Error(at, "--mount=type=secret: required must be true or false, not \"" +
+                                  *required + "\""),
+             false;
     step.secrets.push_back(secret);
     return true;
   }
   if (type == "ssh")
-    return diags_.Error(at, "--mount=type=ssh is not supported: Strata build steps have no network and "
-                            "no SSH agent; fetch inputs with ADD --checksum or a pinned image"), false;
+    return diags_.Error(at,
+                        "--mount=type=ssh is not supported: Strata build steps have no network and "
+                        "no SSH agent; fetch inputs with ADD --checksum or a pinned image"),
+           false;
   if (type != "bind")
-    return diags_.Error(at, "unknown --mount type \"" + type + "\" (expected bind, cache, tmpfs or secret)"), false;
-  if (!target || target->empty()) return diags_.Error(at, "--mount=type=bind needs a target"), false;
+    return diags_.Error(
+               at, "unknown --mount type \"" + type + "\" (expected bind, cache, tmpfs or secret)"),
+           false;
+  if (!target || target->empty())
+    return diags_.Error(at, "--mount=type=bind needs a target"), false;
   dockerfile::PlanMount mount;
   mount.target = *target;
   std::string source = get({"source", "src"}).value_or("");
@@ -126,7 +141,8 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     if (clean[0] == '/') clean = CleanSlashPath(clean.substr(1));
     if (clean == "..") clean = "..";
     if (clean.rfind("..", 0) == 0)
-      return diags_.Error(at, "--mount source \"" + source + "\" is outside the build context"), false;
+      return diags_.Error(at, "--mount source \"" + source + "\" is outside the build context"),
+             false;
     mount.source.path = clean == "." ? "" : clean;
     if (mount.source.kind == PlanSource::Kind::kContext) plan_.uses_context = true;
   } else {
@@ -147,14 +163,17 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
     } else if (flag.name == "network") {
       std::string mode = ToLowerAscii(value);
       if (mode == "default")
-        diags_.Warning(flag.range, "RUN --network=default: Strata build steps have no network, so "
-                                   "this step runs without one (declare downloads with ADD --checksum)");
+        diags_.Warning(flag.range,
+                       "RUN --network=default: Strata build steps have no network, so "
+                       "this step runs without one (declare downloads with ADD --checksum)");
       else if (mode != "none")
-        diags_.Error(flag.range, "RUN --network=" + value + " is not supported: Strata build steps "
-                                 "have no network");
+        diags_.Error(flag.range, "RUN --network=" + value +
+                                     " is not supported: Strata build steps "
+                                     "have no network");
     } else if (flag.name == "security") {
       if (ToLowerAscii(value) != "sandbox")
-        diags_.Error(flag.range, "RUN --security=" + value + " is not supported: steps always run sandboxed");
+        diags_.Error(flag.range,
+                     "RUN --security=" + value + " is not supported: steps always run sandboxed");
     }
   }
 
@@ -171,12 +190,14 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
           // BuildKit writes a #! heredoc to a file and runs that: here the file is a text
           // artifact mounted read-only at /dev/pipes/NAME, run by the #! line's interpreter
           // (one optional argument, as the kernel reads it).
-          std::string line = command.substr(2, command.find('\n') == std::string::npos
-                                                   ? std::string::npos : command.find('\n') - 2);
+          std::string line =
+              command.substr(2, command.find('\n') == std::string::npos ? std::string::npos
+                                                                        : command.find('\n') - 2);
           size_t start = line.find_first_not_of(" \t");
           size_t end = start == std::string::npos ? start : line.find_first_of(" \t", start);
           if (start == std::string::npos) {
-            diags_.Error(source.heredocs[0].range, "the #! line of a RUN heredoc names no interpreter");
+            diags_.Error(source.heredocs[0].range,
+                         "the #! line of a RUN heredoc names no interpreter");
             return;
           }
           step.argv_form = true;
@@ -196,7 +217,8 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
           command.clear();
         }
       } else {
-        for (const Heredoc& heredoc : source.heredocs) command += "\n" + heredoc.Content() + heredoc.name;
+        for (const Heredoc& heredoc : source.heredocs)
+          command += "\n" + heredoc.Content() + heredoc.name;
       }
     }
     if (!step.argv_form) step.shell = command;

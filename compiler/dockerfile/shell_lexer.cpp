@@ -157,7 +157,8 @@ class Expander {
     if (options_.raw_quotes) out += '\'';
     for (;;) {
       int64_t c = Next();
-      if (c == kEof) return Fail("unexpected end of statement while looking for matching single-quote");
+      if (c == kEof)
+        return Fail("unexpected end of statement while looking for matching single-quote");
       if (c == '\'') break;
       AppendRune(out, static_cast<uint32_t>(c));
     }
@@ -170,7 +171,8 @@ class Expander {
     if (options_.raw_quotes) out += '"';
     for (;;) {
       int64_t c = Peek();
-      if (c == kEof) return Fail("unexpected end of statement while looking for matching double-quote");
+      if (c == kEof)
+        return Fail("unexpected end of statement while looking for matching double-quote");
       if (c == '"') {
         Next();
         break;
@@ -207,8 +209,8 @@ class Expander {
           AppendRune(name, static_cast<uint32_t>(Next()));
         return name;
       }
-      if (name.empty() && (c == '@' || c == '*' || c == '#' || c == '?' || c == '-' ||
-                           c == '$' || c == '!' || c == '0')) {
+      if (name.empty() && (c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' ||
+                           c == '!' || c == '0')) {
         AppendRune(name, static_cast<uint32_t>(Next()));
         return name;
       }
@@ -295,8 +297,7 @@ class Expander {
           std::string error;
           auto trimmed = c == '%' ? TrimPatternSuffix(word, value.value_or(""), greedy, &error)
                                   : TrimPatternPrefix(word, value.value_or(""), greedy, &error);
-          if (!trimmed)
-            return Fail("invalid pattern (" + word + ") in substitution: " + error);
+          if (!trimmed) return Fail("invalid pattern (" + word + ") in substitution: " + error);
           out = std::move(*trimmed);
           return true;
         }

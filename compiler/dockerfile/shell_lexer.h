@@ -23,11 +23,11 @@ struct ShellOptions {
 
 struct ShellResult {
   bool ok = true;
-  std::string error;               // set when !ok, e.g. "syntax error: bad substitution"
-  std::string word;                // the whole input as one word (ProcessWord)
-  std::vector<std::string> words;  // split on unquoted white space (ProcessWords)
-  std::set<std::string> matched;   // variables that were looked up and set
-  std::set<std::string> unmatched; // variables that were looked up and unset
+  std::string error;                // set when !ok, e.g. "syntax error: bad substitution"
+  std::string word;                 // the whole input as one word (ProcessWord)
+  std::vector<std::string> words;   // split on unquoted white space (ProcessWords)
+  std::set<std::string> matched;    // variables that were looked up and set
+  std::set<std::string> unmatched;  // variables that were looked up and unset
 };
 
 // Re-implements BuildKit's frontend/dockerfile/shell lexer from its documented behaviour:

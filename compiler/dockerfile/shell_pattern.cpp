@@ -20,9 +20,12 @@ struct Token {
 
   bool Matches(uint32_t c) const {
     switch (kind) {
-      case Kind::kLiteral: return c == rune;
-      case Kind::kAny: return true;
-      case Kind::kStar: return true;
+      case Kind::kLiteral:
+        return c == rune;
+      case Kind::kAny:
+        return true;
+      case Kind::kStar:
+        return true;
       case Kind::kClass: {
         bool in = std::any_of(ranges.begin(), ranges.end(),
                               [&](auto r) { return c >= r.first && c <= r.second; });

@@ -53,8 +53,8 @@ void AppendRune(std::string& out, uint32_t rune) {
 
 bool IsSpaceRune(uint32_t r) {
   if (r < 0x100) return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
-  return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
-         r == 0x202F || r == 0x205F || r == 0x3000;
+  return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F ||
+         r == 0x205F || r == 0x3000;
 }
 
 bool IsDigitRune(uint32_t r) { return r >= '0' && r <= '9'; }
@@ -81,8 +81,7 @@ bool IsPrintRune(uint32_t r) {
   if (IsSpaceRune(r)) return false;
   if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x180E)
     return false;
-  if ((r >= 0x200B && r <= 0x200F) || (r >= 0x2028 && r <= 0x202E) ||
-      (r >= 0x2060 && r <= 0x206F))
+  if ((r >= 0x200B && r <= 0x200F) || (r >= 0x2028 && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F))
     return false;
   if (r >= 0xD800 && r <= 0xF8FF) return false;
   if (r == 0xFEFF || (r >= 0xFFF0 && r <= 0xFFFB) || r == 0xFFFE || r == 0xFFFF) return false;

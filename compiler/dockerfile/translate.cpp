@@ -31,20 +31,22 @@ std::string ListOf(const nlohmann::json& value) {
 }
 
 bool IsPathChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '+' || c == '/';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+         c == '+' || c == '/';
 }
 
 class Translator {
  public:
-  Translator(const DockerfilePlan& plan, const TranslateOptions& options, const Dockerfile& dockerfile,
-             diag::DiagnosticEngine& diags)
+  Translator(const DockerfilePlan& plan, const TranslateOptions& options,
+             const Dockerfile& dockerfile, diag::DiagnosticEngine& diags)
       : plan_(plan), options_(options), dockerfile_(dockerfile), diags_(diags) {
     for (const std::string& name : options.reserved_names) reserved_.insert(name);
   }
 
   std::optional<std::string> Run() {
     for (const PlanParam& param : plan_.params)
-      if (syntax::IsPlainName(param.name) && !reserved_.count(param.name)) params_.insert(param.name);
+      if (syntax::IsPlainName(param.name) && !reserved_.count(param.name))
+        params_.insert(param.name);
     NameBindings();
     out_ << "# Translated from " << options_.source_name << " by `strata import`.\n";
     for (const Instruction& in : dockerfile_.instructions) {
@@ -72,8 +74,10 @@ class Translator {
     for (size_t i = 0; i < plan_.stages.size(); ++i) {
       const StagePlan& stage = plan_.stages[i];
       if (!plan_.needed[i] || stage.name.empty()) continue;
-      if (stage.name == bindings_[i]) inherits.push_back(stage.name);
-      else out_ << "  " << AttrName(stage.name) << " = " << bindings_[i] << ";\n";
+      if (stage.name == bindings_[i])
+        inherits.push_back(stage.name);
+      else
+        out_ << "  " << AttrName(stage.name) << " = " << bindings_[i] << ";\n";
     }
     if (!inherits.empty()) {
       out_ << "  inherit";
@@ -91,13 +95,15 @@ class Translator {
   }
 
   bool Taken(const std::string& name) const {
-    return !syntax::IsPlainName(name) || reserved_.count(name) || params_.count(name) || used_.count(name);
+    return !syntax::IsPlainName(name) || reserved_.count(name) || params_.count(name) ||
+           used_.count(name);
   }
 
   std::string Fresh(std::string base) {
     if (!Taken(base)) return used_.insert(base), base;
     for (int i = 2;; ++i)
-      if (!Taken(base + "_" + std::to_string(i))) return used_.insert(base + "_" + std::to_string(i)), base + "_" + std::to_string(i);
+      if (!Taken(base + "_" + std::to_string(i)))
+        return used_.insert(base + "_" + std::to_string(i)), base + "_" + std::to_string(i);
   }
 
   // Stage names become identifiers: `build-env` is `build_env`, an unnamed stage `stageN`.
@@ -109,8 +115,10 @@ class Translator {
       std::string name = plan_.stages[i].name;
       for (char& c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) c = '_';
-      if (name.empty()) name = "stage" + std::to_string(i);
-      else if (std::isdigit(static_cast<unsigned char>(name[0]))) name = "stage_" + name;
+      if (name.empty())
+        name = "stage" + std::to_string(i);
+      else if (std::isdigit(static_cast<unsigned char>(name[0])))
+        name = "stage_" + name;
       if (reserved_.count(name)) name += "_stage";
       bindings_[i] = Fresh(name);
     }
@@ -135,18 +143,25 @@ class Translator {
   // A relative path literal for a host directory, from where the program will be saved.
   std::optional<std::string> PathLiteral(const std::string& dir) {
     std::error_code ec;
-    std::filesystem::path base = std::filesystem::absolute(options_.output_dir, ec).lexically_normal();
+    std::filesystem::path base =
+        std::filesystem::absolute(options_.output_dir, ec).lexically_normal();
     std::string rel = std::filesystem::path(dir).lexically_relative(base).string();
     while (rel.size() > 1 && rel.back() == '/') rel.pop_back();
     std::string literal;
-    if (rel.empty() || rel == ".") literal = "./.";
-    else if (rel == "..") literal = "./..";
-    else if (rel.rfind("../", 0) == 0) literal = rel;
-    else literal = "./" + rel;
+    if (rel.empty() || rel == ".")
+      literal = "./.";
+    else if (rel == "..")
+      literal = "./..";
+    else if (rel.rfind("../", 0) == 0)
+      literal = rel;
+    else
+      literal = "./" + rel;
     for (char c : literal)
       if (!IsPathChar(c)) {
-        diags_.Error({dockerfile_.file, 0, 0}, "cannot write \"" + dir + "\" as a Strata path literal "
-                                               "(it has characters a path literal cannot hold)");
+        diags_.Error({dockerfile_.file, 0, 0},
+                     "cannot write \"" + dir +
+                         "\" as a Strata path literal "
+                         "(it has characters a path literal cannot hold)");
         failed_ = true;
         return std::nullopt;
       }
@@ -158,7 +173,8 @@ class Translator {
     if (!path) return false;
     // A Dockerfile's context keeps its files' modes (BuildKit); Strata's own sources do not.
     out_ << "  src = keepModes ";
-    if (!options_.context_exclude.empty()) out_ << "(ignore " << List(options_.context_exclude) << " ";
+    if (!options_.context_exclude.empty())
+      out_ << "(ignore " << List(options_.context_exclude) << " ";
     out_ << *path << (options_.context_exclude.empty() ? ";" : ");");
     if (!options_.context_exclude.empty()) out_ << "  # .dockerignore";
     out_ << "\n";
@@ -176,8 +192,10 @@ class Translator {
       std::optional<std::string> path = PathLiteral(AbsolutePath(spec.location));
       if (!path) return false;
       if (spec.kind == BuildContextSpec::Kind::kOciLayout) {
-        if (spec.tag.empty()) out_ << "load " << *path << ";\n";
-        else out_ << "loadTag " << Str(spec.tag) << " " << *path << ";\n";
+        if (spec.tag.empty())
+          out_ << "load " << *path << ";\n";
+        else
+          out_ << "loadTag " << Str(spec.tag) << " " << *path << ";\n";
         continue;
       }
       std::string dir = AbsolutePath(spec.location);
@@ -205,7 +223,9 @@ class Translator {
       }
       size_t begin = i + 1 + (raw[i + 1] == '{');
       size_t end = begin;
-      while (end < raw.size() && (std::isalnum(static_cast<unsigned char>(raw[end])) || raw[end] == '_')) ++end;
+      while (end < raw.size() &&
+             (std::isalnum(static_cast<unsigned char>(raw[end])) || raw[end] == '_'))
+        ++end;
       std::string name = raw.substr(begin, end - begin);
       if (!params_.count(name)) return Str(fallback);
       flush();
@@ -218,11 +238,15 @@ class Translator {
 
   std::string Base(const PlanSource& base, const std::string& base_template) {
     switch (base.kind) {
-      case PlanSource::Kind::kScratch: return "scratch";
-      case PlanSource::Kind::kStage: return bindings_[base.stage];
-      case PlanSource::Kind::kNamedContext: return named_.at(base.name);
+      case PlanSource::Kind::kScratch:
+        return "scratch";
+      case PlanSource::Kind::kStage:
+        return bindings_[base.stage];
+      case PlanSource::Kind::kNamedContext:
+        return named_.at(base.name);
       default:
-        return "image " + (base_template.empty() ? Str(base.name) : Template(base_template, base.name));
+        return "image " +
+               (base_template.empty() ? Str(base.name) : Template(base_template, base.name));
     }
   }
 
@@ -234,9 +258,15 @@ class Translator {
         return "(fetch { url = " + Str(source.name) + "; sha256 = " + Str(source.sha256) + "; })";
       case PlanSource::Kind::kText:
         return "(text " + Str(source.name) + " " + StrataString(source.content, true, 6) + ")";
-      case PlanSource::Kind::kContext: node = "src"; break;
-      case PlanSource::Kind::kImage: node = "image " + Str(source.name); break;
-      default: node = Base(source, ""); break;
+      case PlanSource::Kind::kContext:
+        node = "src";
+        break;
+      case PlanSource::Kind::kImage:
+        node = "image " + Str(source.name);
+        break;
+      default:
+        node = Base(source, "");
+        break;
     }
     if (source.path.empty()) return node.find(' ') == std::string::npos ? node : "(" + node + ")";
     return "(" + node + " / " + Str(source.path) + ")";
@@ -249,7 +279,8 @@ class Translator {
       out += " secrets = [";
       for (const graph::SecretMount& secret : step.secrets) {
         out += " { id = " + Str(secret.id) + ";";
-        if (secret.target != "/run/secrets/" + secret.id) out += " target = " + Str(secret.target) + ";";
+        if (secret.target != "/run/secrets/" + secret.id)
+          out += " target = " + Str(secret.target) + ";";
         if (!secret.required) out += " required = false;";
         out += " }";
       }
@@ -258,7 +289,8 @@ class Translator {
     if (!step.mounts.empty()) {
       out += " mounts = [";
       for (const PlanMount& mount : step.mounts)
-        out += " { artifact = " + Artifact(mount.source) + "; target = " + Str(mount.target) + "; }";
+        out +=
+            " { artifact = " + Artifact(mount.source) + "; target = " + Str(mount.target) + "; }";
       out += " ];";
     }
     if (!step.tmpfs.empty()) out += " tmpfs = " + List(step.tmpfs) + ";";
@@ -298,7 +330,8 @@ class Translator {
   std::string Config(const PlanStep& step) {
     const nlohmann::json& v = step.value;
     const std::string& f = step.field;
-    if (f == "env" || f == "label") return f + " " + Str(v[0].get<std::string>()) + " " + Str(v[1].get<std::string>());
+    if (f == "env" || f == "label")
+      return f + " " + Str(v[0].get<std::string>()) + " " + Str(v[1].get<std::string>());
     if (f == "entrypoint" || f == "cmd" || f == "shell") return f + " " + ListOf(v);
     if (f == "expose") {
       std::string spec = v.get<std::string>();
@@ -310,11 +343,13 @@ class Translator {
     }
     if (f == "healthcheck") {
       std::string out = "healthcheck { test = " + ListOf(v["test"]) + ";";
-      for (auto [key, name] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-                               std::pair{"start_period", "startPeriod"},
-                               std::pair{"start_interval", "startInterval"}})
-        if (v.contains(key)) out += std::string(" ") + name + " = " + Str(v[key].get<std::string>()) + ";";
-      if (v.contains("retries")) out += " retries = " + std::to_string(v["retries"].get<int64_t>()) + ";";
+      for (auto [key, name] :
+           {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
+            std::pair{"start_period", "startPeriod"}, std::pair{"start_interval", "startInterval"}})
+        if (v.contains(key))
+          out += std::string(" ") + name + " = " + Str(v[key].get<std::string>()) + ";";
+      if (v.contains("retries"))
+        out += " retries = " + std::to_string(v["retries"].get<int64_t>()) + ";";
       return out + " }";
     }
     return f + " " + Str(v.get<std::string>());  // workdir user volume stopsignal onbuild
@@ -331,9 +366,15 @@ class Translator {
       for (; next <= index; ++next) Comments(all[next], "\n    ", "");
       out_ << "\n    |> ";
       switch (step.kind) {
-        case PlanStep::Kind::kRun: out_ << Run(step); break;
-        case PlanStep::Kind::kCopy: out_ << Copy(step); break;
-        case PlanStep::Kind::kConfig: out_ << Config(step); break;
+        case PlanStep::Kind::kRun:
+          out_ << Run(step);
+          break;
+        case PlanStep::Kind::kCopy:
+          out_ << Copy(step);
+          break;
+        case PlanStep::Kind::kConfig:
+          out_ << Config(step);
+          break;
       }
     }
     out_ << ";\n";
@@ -367,7 +408,7 @@ std::optional<std::string> TranslateDockerfile(const Dockerfile& dockerfile,
     BuildContextSpec parsed = ParseBuildContextSpec(spec);
     NamedContext named;
     named.kind = parsed.kind == BuildContextSpec::Kind::kLocal ? NamedContext::Kind::kLocal
-                                                                : NamedContext::Kind::kImage;
+                                                               : NamedContext::Kind::kImage;
     named.host_dir = AbsolutePath(parsed.location);
     plan_options.named_contexts[name] = named;
   }

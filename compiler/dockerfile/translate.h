@@ -19,10 +19,10 @@
 namespace strata::dockerfile {
 
 struct TranslateOptions {
-  std::map<std::string, std::string> build_args;  // baked into the parameters' defaults
-  std::string target;                             // the `default` stage; "" for the last
-  std::string context_dir;                        // absolute; "" when there is none
-  std::vector<std::string> context_exclude;       // its .dockerignore patterns
+  std::map<std::string, std::string> build_args;      // baked into the parameters' defaults
+  std::string target;                                 // the `default` stage; "" for the last
+  std::string context_dir;                            // absolute; "" when there is none
+  std::vector<std::string> context_exclude;           // its .dockerignore patterns
   std::map<std::string, std::string> build_contexts;  // NAME -> spec (lower.h)
   // The directory the program will be saved in: path literals are relative to it.
   std::string output_dir = ".";
@@ -42,7 +42,6 @@ std::optional<std::string> TranslateDockerfile(const Dockerfile& dockerfile,
 
 // Strata source for a string: `"..."` with escapes, or an indented string `''...''` for
 // multi-line text when that reads back to exactly the same bytes.
-std::string StrataString(const std::string& text, bool allow_indented = false,
-                         size_t indent = 4);
+std::string StrataString(const std::string& text, bool allow_indented = false, size_t indent = 4);
 
 }  // namespace strata::dockerfile

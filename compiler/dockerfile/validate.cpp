@@ -22,21 +22,25 @@ struct FlagSpec {
 std::vector<FlagSpec> FlagsOf(InstructionKind kind) {
   using T = FlagType;
   switch (kind) {
-    case InstructionKind::kFrom: return {{"platform", T::kString}};
+    case InstructionKind::kFrom:
+      return {{"platform", T::kString}};
     case InstructionKind::kRun:
       return {{"mount", T::kStrings}, {"network", T::kString}, {"security", T::kString}};
     case InstructionKind::kCopy:
-      return {{"from", T::kString},   {"chown", T::kString},    {"chmod", T::kString},
-              {"link", T::kBool},     {"parents", T::kBool},    {"exclude", T::kStrings}};
+      return {{"from", T::kString}, {"chown", T::kString}, {"chmod", T::kString},
+              {"link", T::kBool},   {"parents", T::kBool}, {"exclude", T::kStrings}};
     case InstructionKind::kAdd:
-      return {{"chown", T::kString},   {"chmod", T::kString},     {"link", T::kBool},
+      return {{"chown", T::kString},      {"chmod", T::kString},    {"link", T::kBool},
               {"keep-git-dir", T::kBool}, {"checksum", T::kString}, {"exclude", T::kStrings},
               {"unpack", T::kBool}};
     case InstructionKind::kHealthcheck:
-      return {{"interval", T::kString},       {"timeout", T::kString},
-              {"start-period", T::kString},   {"start-interval", T::kString},
+      return {{"interval", T::kString},
+              {"timeout", T::kString},
+              {"start-period", T::kString},
+              {"start-interval", T::kString},
               {"retries", T::kString}};
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -94,8 +98,8 @@ class Validator {
           diags_.Error(range(), what + " requires at least two arguments, but " +
                                     (n ? "only one was" : "none were") +
                                     " provided. Destination could not be determined");
-        if (const Flag* from = in.FindFlag("from"); from && from->value &&
-                                                    from->value->find('$') != std::string::npos)
+        if (const Flag* from = in.FindFlag("from");
+            from && from->value && from->value->find('$') != std::string::npos)
           diags_.Error(from->range,
                        "variables are not supported in COPY --from: name the image in a stage "
                        "(FROM $VAR AS name) and copy from that stage");
@@ -216,8 +220,8 @@ class Validator {
       return;
     }
     if (type != "CMD") {
-      diags_.Error(in.args[0].range, "unknown type \"" + in.args[0].value +
-                                         "\" in HEALTHCHECK (try CMD)");
+      diags_.Error(in.args[0].range,
+                   "unknown type \"" + in.args[0].value + "\" in HEALTHCHECK (try CMD)");
       return;
     }
     if (in.args.size() < 2) diags_.Error(in.args[0].range, "missing command after HEALTHCHECK CMD");
@@ -225,9 +229,10 @@ class Validator {
       if (!flag.value || flag.value->empty()) continue;
       if (flag.name == "retries") {
         const std::string& v = *flag.value;
-        bool digits = !v.empty() && std::all_of(v.begin() + (v[0] == '-' || v[0] == '+'),
-                                                v.end(), [](char c) { return std::isdigit(
-                                                                          static_cast<unsigned char>(c)); });
+        bool digits = !v.empty() &&
+                      std::all_of(v.begin() + (v[0] == '-' || v[0] == '+'), v.end(), [](char c) {
+                        return std::isdigit(static_cast<unsigned char>(c));
+                      });
         if (!digits || v.size() > 11 || ((v[0] == '+' || v[0] == '-') && v.size() == 1))
           diags_.Error(flag.range, "invalid --retries value \"" + v + "\": not an integer");
         else if (v[0] == '-' && v != "-0")
@@ -291,13 +296,20 @@ bool ParseGoDuration(std::string_view s, long double* out) {
     while (i < s.size() && s[i] != '.' && !std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
     std::string_view unit = s.substr(unit_begin, i - unit_begin);
     long double factor = 0;
-    if (unit == "ns") factor = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") factor = 1e3;
-    else if (unit == "ms") factor = 1e6;
-    else if (unit == "s") factor = 1e9;
-    else if (unit == "m") factor = 60e9;
-    else if (unit == "h") factor = 3600e9;
-    else return false;
+    if (unit == "ns")
+      factor = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      factor = 1e3;
+    else if (unit == "ms")
+      factor = 1e6;
+    else if (unit == "s")
+      factor = 1e9;
+    else if (unit == "m")
+      factor = 60e9;
+    else if (unit == "h")
+      factor = 3600e9;
+    else
+      return false;
     total += value * factor;
     s.remove_prefix(i);
   }

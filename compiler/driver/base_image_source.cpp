@@ -5,7 +5,8 @@
 
 namespace strata::driver {
 
-BaseImageConfigs::BaseImageConfigs(BaseImageSource* source, std::map<std::string, std::string> build_contexts,
+BaseImageConfigs::BaseImageConfigs(BaseImageSource* source,
+                                   std::map<std::string, std::string> build_contexts,
                                    const graph::Lockfile* lockfile)
     : source_(source), build_contexts_(std::move(build_contexts)), lockfile_(lockfile) {}
 
@@ -13,7 +14,9 @@ const nlohmann::json* BaseImageConfigs::Config(const std::string& base) {
   if (!source_) return nullptr;
   auto [it, inserted] = configs_.try_emplace(base);
   if (inserted) {
-    auto pin = [this](const std::string& ref) { return lockfile_ ? lockfile_->Lookup(ref) : std::string(); };
+    auto pin = [this](const std::string& ref) {
+      return lockfile_ ? lockfile_->Lookup(ref) : std::string();
+    };
     if (auto context = build_contexts_.find(base); context != build_contexts_.end()) {
       dockerfile::BuildContextSpec spec = dockerfile::ParseBuildContextSpec(context->second);
       if (spec.kind == dockerfile::BuildContextSpec::Kind::kOciLayout)
@@ -60,7 +63,8 @@ dockerfile::BaseImageDefaultsFn BaseImageConfigs::DefaultsFunction() {
     if (!config) return std::nullopt;
     dockerfile::BaseImageDefaults defaults;
     if (auto it = config->find("User"); it != config->end() && it->is_string()) defaults.user = *it;
-    if (auto it = config->find("WorkingDir"); it != config->end() && it->is_string()) defaults.workdir = *it;
+    if (auto it = config->find("WorkingDir"); it != config->end() && it->is_string())
+      defaults.workdir = *it;
     std::optional<dockerfile::ShellEnv> env = Env(base);
     defaults.has_path = env && env->count("PATH");
     return defaults;

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "compiler/dockerfile/args.h"
 #include "compiler/graph/lockfile.h"
@@ -22,9 +21,11 @@ class BaseImageSource {
  public:
   virtual ~BaseImageSource() = default;
   // A registry image `ref`, at `digest` when strata.lock pins it ("" otherwise).
-  virtual std::optional<nlohmann::json> RegistryConfig(const std::string& ref, const std::string& digest) = 0;
+  virtual std::optional<nlohmann::json> RegistryConfig(const std::string& ref,
+                                                       const std::string& digest) = 0;
   // The image of an OCI layout directory (the one tagged `tag`, else its only image).
-  virtual std::optional<nlohmann::json> LayoutConfig(const std::string& dir, const std::string& tag) = 0;
+  virtual std::optional<nlohmann::json> LayoutConfig(const std::string& dir,
+                                                     const std::string& tag) = 0;
 };
 
 // The configs of one Dockerfile's bases, each looked up once: a FROM word names a

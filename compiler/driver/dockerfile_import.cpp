@@ -1,4 +1,5 @@
-// `strata import`: a Dockerfile translated to a Strata program, or dumped as BuildKit's parser does.
+// `strata import`: a Dockerfile translated to a Strata program, or dumped as BuildKit's parser
+// does.
 #include "compiler/driver/dockerfile_import.h"
 
 #include "compiler/dockerfile/dockerignore.h"
@@ -13,9 +14,11 @@ namespace strata::driver {
 
 std::optional<std::string> TranslateDockerfile(Frontend& frontend, const ImportOptions& options) {
   const dockerfile::DockerfileInput& input = options.input;
-  std::optional<ReadDockerfileResult> read = ReadDockerfile(input, frontend.sources(), frontend.diags());
+  std::optional<ReadDockerfileResult> read =
+      ReadDockerfile(input, frontend.sources(), frontend.diags());
   if (!read) return std::nullopt;
-  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(graph::LockfilePathFor(input.dockerfile));
+  llvm::Expected<std::optional<graph::Lockfile>> lock =
+      graph::Lockfile::Load(graph::LockfilePathFor(input.dockerfile));
   graph::Lockfile lockfile;
   if (!lock) {
     frontend.Error({}, llvm::toString(lock.takeError()));
@@ -42,7 +45,8 @@ std::optional<std::string> TranslateDockerfile(Frontend& frontend, const ImportO
   // translation keeps the keys.
   translate.base_image_env = bases.EnvFunction();
   translate.base_image_defaults = bases.DefaultsFunction();
-  std::optional<std::string> program = dockerfile::TranslateDockerfile(read->dockerfile, translate, frontend.diags());
+  std::optional<std::string> program =
+      dockerfile::TranslateDockerfile(read->dockerfile, translate, frontend.diags());
   if (!program) return std::nullopt;
   // The program in `strata fmt`'s layout, so that formatting an imported file changes nothing.
   FormatOutcome formatted = FormatSource(translate.source_name + ".strata", *program);

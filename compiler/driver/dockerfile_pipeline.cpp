@@ -11,7 +11,8 @@ namespace {
 
 size_t ErrorCount(const diag::DiagnosticEngine& diags) {
   size_t count = 0;
-  for (const diag::Diagnostic& d : diags.diagnostics()) count += d.severity == diag::Severity::kError;
+  for (const diag::Diagnostic& d : diags.diagnostics())
+    count += d.severity == diag::Severity::kError;
   return count;
 }
 
@@ -24,14 +25,16 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
       if (parsed.location.empty()) error = "docker-image:// needs an image reference";
       return parsed.location.empty() ? nullptr : graph::MakePull(graph, parsed.location, "");
     case dockerfile::BuildContextSpec::Kind::kOciLayout: {
-      const graph::Node* layout = dockerfile::MakeContextNode(graph, hasher, parsed.location, {}, error,
-                                                              /*keep_modes=*/false);  // an OCI layout's blobs
+      const graph::Node* layout =
+          dockerfile::MakeContextNode(graph, hasher, parsed.location, {}, error,
+                                      /*keep_modes=*/false);  // an OCI layout's blobs
       return layout ? graph::MakeLoad(graph, layout, parsed.tag) : nullptr;
     }
     case dockerfile::BuildContextSpec::Kind::kLocal: {
       std::string dir = dockerfile::AbsolutePath(parsed.location);
-      return dockerfile::MakeContextNode(graph, hasher, dir,
-                                         dockerfile::ReadDockerignore(dockerfile::FindDockerignore("", dir)), error);
+      return dockerfile::MakeContextNode(
+          graph, hasher, dir, dockerfile::ReadDockerignore(dockerfile::FindDockerignore("", dir)),
+          error);
     }
   }
   return nullptr;
@@ -40,11 +43,13 @@ const graph::Node* MakeBuildContextNode(const std::string& spec, graph::Graph& g
 }  // namespace
 
 std::optional<ReadDockerfileResult> ReadDockerfile(const dockerfile::DockerfileInput& input,
-                                                   diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+                                                   diag::SourceManager& sources,
+                                                   diag::DiagnosticEngine& diags) {
   ReadDockerfileResult out;
   std::string reason;
-  std::optional<diag::FileId> id = input.text ? std::optional(sources.AddBuffer(input.dockerfile, *input.text))
-                                              : sources.AddFile(input.dockerfile, &reason);
+  std::optional<diag::FileId> id =
+      input.text ? std::optional(sources.AddBuffer(input.dockerfile, *input.text))
+                 : sources.AddFile(input.dockerfile, &reason);
   if (!id) {
     diags.Error({}, "cannot read Dockerfile " + input.dockerfile + ": " + reason);
     return std::nullopt;
@@ -60,21 +65,25 @@ std::optional<ReadDockerfileResult> ReadDockerfile(const dockerfile::DockerfileI
                     : input.text               ? dockerfile::AbsolutePath(".")
                                                : out.path.substr(0, out.path.find_last_of('/'));
   if (out.context_dir.empty()) out.context_dir = "/";
-  out.context_exclude = dockerfile::ReadDockerignore(dockerfile::FindDockerignore(out.path, out.context_dir));
+  out.context_exclude =
+      dockerfile::ReadDockerignore(dockerfile::FindDockerignore(out.path, out.context_dir));
   return out;
 }
 
-const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input, const DockerfileSettings& settings,
-                                        graph::Graph& graph, graph::LocalSourceHasher& hasher,
-                                        diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input,
+                                        const DockerfileSettings& settings, graph::Graph& graph,
+                                        graph::LocalSourceHasher& hasher,
+                                        diag::SourceManager& sources,
+                                        diag::DiagnosticEngine& diags) {
   size_t errors_before = ErrorCount(diags);
   std::optional<ReadDockerfileResult> read = ReadDockerfile(input, sources, diags);
   if (!read) return nullptr;
   // Base images' configs: their ONBUILD triggers run after their FROM, and their Env is what
   // `$VAR` expands with.
   BaseImageConfigs bases(settings.base_images, input.build_contexts, settings.lockfile);
-  if (!SpliceOnbuildTriggers(read->dockerfile, [&bases](const std::string& base) { return bases.Triggers(base); },
-                             sources, diags))
+  if (!SpliceOnbuildTriggers(
+          read->dockerfile, [&bases](const std::string& base) { return bases.Triggers(base); },
+          sources, diags))
     return nullptr;
 
   dockerfile::LowerOptions lower;
@@ -88,12 +97,14 @@ const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input
     std::string digest = settings.lockfile ? settings.lockfile->Lookup(ref) : "";
     if (settings.locked && digest.empty() && ref.find("@sha256:") == std::string::npos)
       diags.Error(at.valid() ? at : diag::SourceRange{file, 0, 0},
-                  "--locked: image \"" + ref + "\" (a FROM) is not pinned by strata.lock (run `strata lock`)");
+                  "--locked: image \"" + ref +
+                      "\" (a FROM) is not pinned by strata.lock (run `strata lock`)");
     return digest;
   };
   std::string error;
   lower.context = input.context ? input.context
-                                : dockerfile::MakeContextNode(graph, hasher, read->context_dir, read->context_exclude, error);
+                                : dockerfile::MakeContextNode(graph, hasher, read->context_dir,
+                                                              read->context_exclude, error);
   if (!lower.context) {
     diags.Error({file, 0, 0}, "cannot read the build context: " + error);
     return nullptr;

@@ -36,12 +36,15 @@ struct ReadDockerfileResult {
 
 // Reads (through `sources`, so an overlay applies) and parses `input`; nullopt after errors.
 std::optional<ReadDockerfileResult> ReadDockerfile(const dockerfile::DockerfileInput& input,
-                                                   diag::SourceManager& sources, diag::DiagnosticEngine& diags);
+                                                   diag::SourceManager& sources,
+                                                   diag::DiagnosticEngine& diags);
 
 // The target stage's node, or null after reporting errors (with the Dockerfile's
 // file:line:col) to `diags`.
-const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input, const DockerfileSettings& settings,
-                                        graph::Graph& graph, graph::LocalSourceHasher& hasher,
-                                        diag::SourceManager& sources, diag::DiagnosticEngine& diags);
+const graph::Node* LowerDockerfileInput(const dockerfile::DockerfileInput& input,
+                                        const DockerfileSettings& settings, graph::Graph& graph,
+                                        graph::LocalSourceHasher& hasher,
+                                        diag::SourceManager& sources,
+                                        diag::DiagnosticEngine& diags);
 
 }  // namespace strata::driver

@@ -22,9 +22,9 @@ struct FormatError {
 
 struct FormatOutcome {
   bool ok = false;
-  std::string text;                  // the formatted text (when ok)
-  std::vector<FormatError> errors;   // why not (when !ok)
-  std::string rendered;              // the errors as `path:line:col: error: ...` with source lines
+  std::string text;                 // the formatted text (when ok)
+  std::vector<FormatError> errors;  // why not (when !ok)
+  std::string rendered;             // the errors as `path:line:col: error: ...` with source lines
 };
 
 // Formats `text`, named `path` in messages (nothing is read from disk).

@@ -19,7 +19,8 @@
 namespace strata::driver {
 namespace {
 
-std::optional<eval::Value> ConvertArgument(eval::Evaluator& evaluator, const types::ArgumentInfo& info,
+std::optional<eval::Value> ConvertArgument(eval::Evaluator& evaluator,
+                                           const types::ArgumentInfo& info,
                                            const std::string& text) {
   switch (info.kind) {
     case types::ArgKind::kString:
@@ -55,19 +56,22 @@ struct Frontend::Phases {
   std::optional<eval::Value> value;
 };
 
-Frontend::Frontend(FrontendOptions options) : options_(std::move(options)), phases_(std::make_unique<Phases>()) {
+Frontend::Frontend(FrontendOptions options)
+    : options_(std::move(options)), phases_(std::make_unique<Phases>()) {
   hasher_ = std::make_unique<graph::LocalSourceHasher>(options_.hash_cache_path);
   phases_->loader = std::make_unique<syntax::ModuleLoader>(
       sources_, phases_->arena, diags_, [](std::string_view name) { return stdlib::Lookup(name); });
-  if (!options_.parse_cache_dir.empty()) phases_->loader->EnableParseCache(options_.parse_cache_dir);
+  if (!options_.parse_cache_dir.empty())
+    phases_->loader->EnableParseCache(options_.parse_cache_dir);
   phases_->checker = std::make_unique<types::Checker>(*phases_->loader, diags_);
-  phases_->evaluator = std::make_unique<eval::Evaluator>(*phases_->loader, diags_, graph_, *hasher_);
+  phases_->evaluator =
+      std::make_unique<eval::Evaluator>(*phases_->loader, diags_, graph_, *hasher_);
   phases_->evaluator->set_lock_policy(options_.lock_policy);
   // `dockerfile ./Dockerfile {...}` in a program: the same pipeline, pinned by the program's lock.
-  phases_->evaluator->set_dockerfile_lowerer(
-      [this](const dockerfile::DockerfileInput& input, diag::DiagnosticEngine& diags) {
-        return LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags);
-      });
+  phases_->evaluator->set_dockerfile_lowerer([this](const dockerfile::DockerfileInput& input,
+                                                    diag::DiagnosticEngine& diags) {
+    return LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags);
+  });
 }
 
 Frontend::~Frontend() = default;
@@ -89,7 +93,8 @@ bool Frontend::Load(const std::string& file) {
   std::string lock_path = graph::LockfilePathFor(entry_->path);
   std::error_code error;
   if (!std::filesystem::exists(lock_path, error))
-    if (std::optional<std::string> root = syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path)))
+    if (std::optional<std::string> root =
+            syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path)))
       lock_path = *root + "/strata.lock";
   return UseLockfile(lock_path);
 }
@@ -130,7 +135,8 @@ bool Frontend::Evaluate(const std::vector<std::string>& args) {
   std::vector<eval::Evaluator::Argument> arguments;
   for (const std::string& arg : args) {
     size_t equals = arg.find('=');
-    if (equals == std::string::npos || equals == 0) throw UsageError{"--arg " + arg + ": expected NAME=VALUE"};
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError{"--arg " + arg + ": expected NAME=VALUE"};
     std::string name = arg.substr(0, equals);
     std::string text = arg.substr(equals + 1);
     const types::ArgumentInfo* info = nullptr;
@@ -139,7 +145,8 @@ bool Frontend::Evaluate(const std::vector<std::string>& args) {
     // Unknown names go to the evaluator as strings: it accepts them under `...` and
     // otherwise reports the parameters the program takes.
     types::ArgumentInfo fallback{name, types::ArgKind::kString, "String", true};
-    std::optional<eval::Value> converted = ConvertArgument(evaluator, info ? *info : fallback, text);
+    std::optional<eval::Value> converted =
+        ConvertArgument(evaluator, info ? *info : fallback, text);
     arguments.push_back({name, *converted});
   }
   phases_->value = evaluator.ApplyArguments(*value, arguments);
@@ -151,8 +158,8 @@ bool Frontend::Run(const ProgramInput& input) {
   return Evaluate(input.args);
 }
 
-bool Frontend::CollectTargets(const std::vector<std::string>& target, std::vector<const graph::Node*>& nodes,
-                              bool* is_node) {
+bool Frontend::CollectTargets(const std::vector<std::string>& target,
+                              std::vector<const graph::Node*>& nodes, bool* is_node) {
   if (!phases_->value) return false;
   std::optional<eval::Value> selected = phases_->evaluator->SelectPath(*phases_->value, target);
   if (selected && is_node) *is_node = selected->kind() == eval::ValueKind::kNode;
@@ -169,7 +176,8 @@ bool Frontend::EvalExpression(const std::string& expr, std::ostream& out) {
                                      : entry_type_;
   phases_->checker->CheckWithSelf(module->root, self_type);
   if (diags_.has_errors()) return false;
-  std::optional<eval::Value> value = phases_->evaluator->EvalWithSelf(module->root, *phases_->value);
+  std::optional<eval::Value> value =
+      phases_->evaluator->EvalWithSelf(module->root, *phases_->value);
   if (value && phases_->evaluator->Print(out, *value)) out << "\n";
   return value.has_value();
 }
@@ -207,8 +215,10 @@ std::vector<std::string> Frontend::ImportedPackages(const std::string& file) con
     for (const syntax::Module* imported : loader.ImportsOf(module)) {
       if (!seen.insert(imported).second) continue;
       // A package ends the walk: what it imports is its own dependency.
-      if (std::optional<std::string> label = loader.LabelOf(imported->path)) packages.insert(*label);
-      else stack.push_back(imported);
+      if (std::optional<std::string> label = loader.LabelOf(imported->path))
+        packages.insert(*label);
+      else
+        stack.push_back(imported);
     }
   }
   return {packages.begin(), packages.end()};
@@ -220,8 +230,8 @@ void Frontend::PrintAst(std::ostream& out) const {
 
 const graph::Node* Frontend::LowerDockerfile(const dockerfile::DockerfileInput& input) {
   // strata.lock beside the Dockerfile pins FROM images, as it pins `image "ref"`.
-  llvm::Expected<std::optional<graph::Lockfile>> lock =
-      graph::Lockfile::Load(graph::LockfilePathFor(input.text ? std::string("-") : input.dockerfile));
+  llvm::Expected<std::optional<graph::Lockfile>> lock = graph::Lockfile::Load(
+      graph::LockfilePathFor(input.text ? std::string("-") : input.dockerfile));
   if (!lock) {
     diags_.Error({}, llvm::toString(lock.takeError()));
     return nullptr;
@@ -230,19 +240,25 @@ const graph::Node* Frontend::LowerDockerfile(const dockerfile::DockerfileInput& 
   return LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags_);
 }
 
-const syntax::Module* Frontend::LoadModule(const std::string& file) { return phases_->loader->LoadEntry(file); }
+const syntax::Module* Frontend::LoadModule(const std::string& file) {
+  return phases_->loader->LoadEntry(file);
+}
 
 const types::Type* Frontend::CheckModule(const syntax::Module* module) {
   return module ? phases_->checker->CheckModule(module) : nullptr;
 }
 
 void Frontend::Forget(const std::string& file) {
-  if (const syntax::Module* module = phases_->loader->Forget(file)) phases_->checker->Forget(module);
+  if (const syntax::Module* module = phases_->loader->Forget(file))
+    phases_->checker->Forget(module);
 }
 
-void Frontend::SetCheckRecorder(types::CheckRecorder* recorder) { phases_->checker->set_recorder(recorder); }
+void Frontend::SetCheckRecorder(types::CheckRecorder* recorder) {
+  phases_->checker->set_recorder(recorder);
+}
 
-void Frontend::PrintError(std::ostream& out, diag::SourceRange range, const std::string& message) const {
+void Frontend::PrintError(std::ostream& out, diag::SourceRange range,
+                          const std::string& message) const {
   diag::DiagnosticEngine one;
   one.Error(range, message);
   one.Print(out, sources_);
@@ -250,11 +266,15 @@ void Frontend::PrintError(std::ostream& out, diag::SourceRange range, const std:
 
 void Frontend::PrintDiagnostics(std::ostream& out) const { diags_.Print(out, sources_); }
 
-std::string Frontend::Location(diag::SourceRange range) const { return diag::FormatLocation(sources_, range); }
+std::string Frontend::Location(diag::SourceRange range) const {
+  return diag::FormatLocation(sources_, range);
+}
 
 std::string Frontend::entry_path() const { return entry_ ? entry_->path : std::string(); }
 
-const std::set<std::string>& Frontend::network_keys() const { return phases_->evaluator->network_keys(); }
+const std::set<std::string>& Frontend::network_keys() const {
+  return phases_->evaluator->network_keys();
+}
 
 void RunOnFrontendStack(const std::function<void()>& work) { support::RunOnLargeStack(work); }
 

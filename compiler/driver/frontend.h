@@ -66,7 +66,9 @@ class Frontend {
   Frontend& operator=(const Frontend&) = delete;
 
   // An editor's unsaved text for `path`, used instead of the file on disk.
-  void SetOverlay(const std::string& path, std::string text) { sources_.SetOverlay(path, std::move(text)); }
+  void SetOverlay(const std::string& path, std::string text) {
+    sources_.SetOverlay(path, std::move(text));
+  }
 
   // Parses the entry file and its imports, and reads strata.lock beside it; false when
   // either cannot be read or the program has syntax errors.
@@ -83,8 +85,8 @@ class Frontend {
   // The stages and artifacts of `target` (attribute names) in the evaluated value; false after
   // errors. A record of targets gives all of them; `is_node` says whether the target is one
   // stage or artifact itself.
-  bool CollectTargets(const std::vector<std::string>& target, std::vector<const graph::Node*>& nodes,
-                      bool* is_node = nullptr);
+  bool CollectTargets(const std::vector<std::string>& target,
+                      std::vector<const graph::Node*>& nodes, bool* is_node = nullptr);
   // Checks and evaluates `expr` with the evaluated value as `self`, printing the result.
   bool EvalExpression(const std::string& expr, std::ostream& out);
   // Workspaces (workspace_packages.h): one Frontend evaluates many packages, so an imported
@@ -125,7 +127,9 @@ class Frontend {
   void PrintDiagnostics(std::ostream& out) const;
   bool has_errors() const { return diags_.has_errors(); }
   // A located error or a plain one (range {}).
-  void Error(diag::SourceRange range, std::string message) { diags_.Error(range, std::move(message)); }
+  void Error(diag::SourceRange range, std::string message) {
+    diags_.Error(range, std::move(message));
+  }
   // Prints one error at `range` (with its source line), apart from the collected ones.
   void PrintError(std::ostream& out, diag::SourceRange range, const std::string& message) const;
   // "FILE:LINE:COL" of a range.

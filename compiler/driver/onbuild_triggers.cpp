@@ -12,7 +12,7 @@ namespace strata::driver {
 bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const TriggerLookup& lookup,
                            diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
   using dockerfile::InstructionKind;
-  std::map<std::string, size_t> stage_index;           // lowercased stage name -> index
+  std::map<std::string, size_t> stage_index;             // lowercased stage name -> index
   std::vector<std::vector<std::string>> stage_triggers;  // each stage's own ONBUILD texts
   std::vector<dockerfile::Instruction> result;
   for (dockerfile::Instruction& in : parsed.instructions) {
@@ -21,7 +21,8 @@ bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const TriggerLookup& 
       std::string_view text = in.original;
       text.remove_prefix(std::min(text.size(), text.find_first_not_of(" \t")));
       text.remove_prefix(std::min(text.size(), in.name.size()));
-      current->push_back(std::string(text.substr(std::min(text.size(), text.find_first_not_of(" \t")))));
+      current->push_back(
+          std::string(text.substr(std::min(text.size(), text.find_first_not_of(" \t")))));
     }
     if (in.kind != InstructionKind::kFrom) {
       result.push_back(std::move(in));
@@ -64,7 +65,8 @@ bool SpliceOnbuildTriggers(dockerfile::Dockerfile& parsed, const TriggerLookup& 
     diag::FileId id = sources.AddBuffer(base + " (ONBUILD triggers)", text);
     std::optional<dockerfile::Dockerfile> extra = dockerfile::ParseDockerfile(sources, id, diags);
     if (!extra) return false;
-    for (size_t i = 1; i < extra->instructions.size(); ++i) result.push_back(std::move(extra->instructions[i]));
+    for (size_t i = 1; i < extra->instructions.size(); ++i)
+      result.push_back(std::move(extra->instructions[i]));
   }
   parsed.instructions = std::move(result);
   return true;

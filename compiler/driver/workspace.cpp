@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 constexpr std::string_view kPackageFile = "build.strata";
 
 bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.' || c == '+';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == '+';
 }
 
 // A package path: `a/b-c/d`, no empty, `.` or `..` step.
@@ -26,8 +26,10 @@ bool ValidPackage(std::string_view package) {
   size_t start = 0;
   while (start <= package.size()) {
     size_t slash = package.find('/', start);
-    std::string_view step = package.substr(start, slash == std::string_view::npos ? slash : slash - start);
-    if (step.empty() || step == "." || step == ".." || !std::all_of(step.begin(), step.end(), IsNameChar))
+    std::string_view step =
+        package.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (step.empty() || step == "." || step == ".." ||
+        !std::all_of(step.begin(), step.end(), IsNameChar))
       return false;
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -37,9 +39,11 @@ bool ValidPackage(std::string_view package) {
 
 // A target: attribute names joined by `.`.
 bool ValidTarget(std::string_view target) {
-  if (target.empty() || target.front() == '.' || target.back() == '.' || target.find("..") != std::string_view::npos)
+  if (target.empty() || target.front() == '.' || target.back() == '.' ||
+      target.find("..") != std::string_view::npos)
     return false;
-  return std::all_of(target.begin(), target.end(), [](char c) { return IsNameChar(c) && c != '+'; });
+  return std::all_of(target.begin(), target.end(),
+                     [](char c) { return IsNameChar(c) && c != '+'; });
 }
 
 void Walk(const fs::path& dir, const std::string& rel, std::vector<std::string>& out) {
@@ -54,7 +58,8 @@ void Walk(const fs::path& dir, const std::string& rel, std::vector<std::string>&
     if (it->is_directory(type_error) && !it->is_symlink(type_error)) children.push_back(name);
   }
   std::sort(children.begin(), children.end());
-  for (const std::string& name : children) Walk(dir / name, rel.empty() ? name : rel + "/" + name, out);
+  for (const std::string& name : children)
+    Walk(dir / name, rel.empty() ? name : rel + "/" + name, out);
 }
 
 }  // namespace
@@ -63,7 +68,8 @@ bool IsLabelText(std::string_view text) { return text.substr(0, 2) == "//"; }
 
 std::optional<LabelPattern> ParseLabelPattern(std::string_view text, std::string& error) {
   if (!IsLabelText(text)) {
-    error = "'" + std::string(text) + "' is not a label: labels start with // (//dir/sub:target, //dir/...)";
+    error = "'" + std::string(text) +
+            "' is not a label: labels start with // (//dir/sub:target, //dir/...)";
     return std::nullopt;
   }
   std::string_view rest = text.substr(2);
@@ -84,14 +90,16 @@ std::optional<LabelPattern> ParseLabelPattern(std::string_view text, std::string
   }
   while (!package.empty() && package.back() == '/') package.remove_suffix(1);
   if (!ValidPackage(package)) {
-    error = "'" + std::string(text) + "': malformed package path (expected //dir/sub, names of letters, digits, _ - . +)";
+    error = "'" + std::string(text) +
+            "': malformed package path (expected //dir/sub, names of letters, digits, _ - . +)";
     return std::nullopt;
   }
   pattern.package = std::string(package);
   if (!pattern.recursive) {
     if (!pattern.target_given) pattern.target = "default";
     if (!ValidTarget(pattern.target)) {
-      error = "'" + std::string(text) + "': malformed target (expected an attribute path such as api or services.api)";
+      error = "'" + std::string(text) +
+              "': malformed target (expected an attribute path such as api or services.api)";
       return std::nullopt;
     }
   }
@@ -122,21 +130,25 @@ std::string PackageFile(const std::string& root, std::string_view package) {
 
 std::optional<std::string> PackageOfFile(const std::string& root, const std::string& file) {
   std::string suffix = "/" + std::string(kPackageFile);
-  if (file.size() < root.size() + suffix.size() || file.compare(0, root.size(), root) != 0) return std::nullopt;
+  if (file.size() < root.size() + suffix.size() || file.compare(0, root.size(), root) != 0)
+    return std::nullopt;
   if (file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
   if (file.size() == root.size() + suffix.size()) return std::string();
   if (file[root.size()] != '/') return std::nullopt;
   return file.substr(root.size() + 1, file.size() - suffix.size() - root.size() - 1);
 }
 
-std::vector<std::string> NearNames(std::string_view name, const std::vector<std::string>& candidates, size_t limit) {
+std::vector<std::string> NearNames(std::string_view name,
+                                   const std::vector<std::string>& candidates, size_t limit) {
   std::vector<std::pair<size_t, std::string>> scored;
   for (const std::string& candidate : candidates) {
     size_t distance = llvm::StringRef(name).edit_distance(candidate);
     // A candidate that contains the name, or is contained in it, is near whatever its length.
-    bool contains = !name.empty() && !candidate.empty() && (candidate.find(name) != std::string::npos ||
-                                      name.find(candidate) != std::string_view::npos);
-    if (contains || distance <= std::max<size_t>(2, name.size() / 3)) scored.emplace_back(distance, candidate);
+    bool contains = !name.empty() && !candidate.empty() &&
+                    (candidate.find(name) != std::string::npos ||
+                     name.find(candidate) != std::string_view::npos);
+    if (contains || distance <= std::max<size_t>(2, name.size() / 3))
+      scored.emplace_back(distance, candidate);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;

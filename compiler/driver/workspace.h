@@ -19,8 +19,8 @@ using syntax::kWorkspaceFile;
 // package is "" (`//:target`).
 struct LabelPattern {
   std::string package;
-  std::string target;      // "" for a recursive pattern
-  bool recursive = false;  // `//dir/...`
+  std::string target;         // "" for a recursive pattern
+  bool recursive = false;     // `//dir/...`
   bool target_given = false;  // `:target` was written (else `//p` is `//p:default`)
 };
 
@@ -44,7 +44,7 @@ std::string PackageFile(const std::string& root, std::string_view package);
 std::optional<std::string> PackageOfFile(const std::string& root, const std::string& file);
 
 // Up to `limit` of `candidates` closest to `name` (edit distance), for "did you mean" lists.
-std::vector<std::string> NearNames(std::string_view name, const std::vector<std::string>& candidates,
-                                   size_t limit = 5);
+std::vector<std::string> NearNames(std::string_view name,
+                                   const std::vector<std::string>& candidates, size_t limit = 5);
 
 }  // namespace strata::driver

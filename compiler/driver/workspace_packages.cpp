@@ -44,8 +44,9 @@ bool WorkspacePackages::LoadPackage(const std::string& package) {
 bool WorkspacePackages::Load(const LabelPattern& pattern) {
   if (!pattern.recursive) {
     if (!Exists(pattern.package)) {
-      frontend_.Error({}, "no package //" + pattern.package + " in the workspace " + root_ + " (no " +
-                              PackageFile(root_, pattern.package) + ")" + NearPackages(pattern.package));
+      frontend_.Error({}, "no package //" + pattern.package + " in the workspace " + root_ +
+                              " (no " + PackageFile(root_, pattern.package) + ")" +
+                              NearPackages(pattern.package));
       return false;
     }
     return LoadPackage(pattern.package);
@@ -57,15 +58,16 @@ bool WorkspacePackages::Load(const LabelPattern& pattern) {
       ok = LoadPackage(package) && ok;
     }
   if (!any) {
-    frontend_.Error({}, "no package under //" + pattern.package + (pattern.package.empty() ? "" : "/") +
-                            "... in the workspace " + root_ + NearPackages(pattern.package));
+    frontend_.Error({}, "no package under //" + pattern.package +
+                            (pattern.package.empty() ? "" : "/") + "... in the workspace " + root_ +
+                            NearPackages(pattern.package));
     return false;
   }
   return ok;
 }
 
-std::optional<std::vector<const WorkspaceTarget*>> WorkspacePackages::Match(const LabelPattern& pattern,
-                                                                             std::string& error) const {
+std::optional<std::vector<const WorkspaceTarget*>> WorkspacePackages::Match(
+    const LabelPattern& pattern, std::string& error) const {
   std::vector<const WorkspaceTarget*> out;
   for (const auto& [label, target] : targets_) {
     if (pattern.recursive) {
@@ -86,7 +88,8 @@ std::optional<std::vector<const WorkspaceTarget*>> WorkspacePackages::Match(cons
     std::vector<std::string> near = NearNames(pattern.target, names);
     if (near.empty()) near.assign(names.begin(), names.begin() + std::min<size_t>(names.size(), 5));
     text += "; near: ";
-    for (size_t i = 0; i < near.size(); ++i) text += (i ? ", " : "") + LabelText(pattern.package, near[i]);
+    for (size_t i = 0; i < near.size(); ++i)
+      text += (i ? ", " : "") + LabelText(pattern.package, near[i]);
   }
   error += text;
   return std::nullopt;

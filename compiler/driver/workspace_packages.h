@@ -40,7 +40,8 @@ class WorkspacePackages {
   // The targets `pattern` matches among the loaded packages, sorted by label. A label whose
   // target is missing is an error naming the near targets (appended to `error`); for a label,
   // a target that is a record of stages gives all of them (`//p:services`).
-  std::optional<std::vector<const WorkspaceTarget*>> Match(const LabelPattern& pattern, std::string& error) const;
+  std::optional<std::vector<const WorkspaceTarget*>> Match(const LabelPattern& pattern,
+                                                           std::string& error) const;
 
   // Whether `package` was evaluated without errors.
   bool Loaded(const std::string& package) const { return loaded_.count(package) != 0; }
@@ -62,7 +63,7 @@ class WorkspacePackages {
   std::vector<std::string> packages_;
   std::set<std::string> loaded_, failed_;
   std::map<std::string, std::vector<std::string>> imports_;  // package → imported packages
-  std::map<std::string, WorkspaceTarget> targets_;  // by label; pointers stay valid
+  std::map<std::string, WorkspaceTarget> targets_;           // by label; pointers stay valid
 };
 
 }  // namespace strata::driver

@@ -47,11 +47,13 @@ const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::st
   for (const RecordField& field : m.ForceRecord(opts, call, "the options of dockerfile")) {
     std::string name(field.name.str());
     if (name == "target") {
-      if (target.empty()) input.target = std::string(m.ForceString(field.value, call, "option target"));
+      if (target.empty())
+        input.target = std::string(m.ForceString(field.value, call, "option target"));
     } else if (name == "buildArgs") {
       for (const std::string& arg : m.ForceStringList(field.value, call, "option buildArgs")) {
         size_t eq = arg.find('=');
-        if (eq == std::string::npos || eq == 0) m.Fail(call, "dockerfile: buildArgs entries are \"NAME=value\", not '" + arg + "'");
+        if (eq == std::string::npos || eq == 0)
+          m.Fail(call, "dockerfile: buildArgs entries are \"NAME=value\", not '" + arg + "'");
         input.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
       }
     } else if (name == "context") {
@@ -59,7 +61,8 @@ const graph::Node* Lower(Machine& m, Thunk* artifact, Thunk* opts, const std::st
       input.context = m.ForceNode(field.value, call, "option context");
       HostPath(m, input.context, call, "dockerfile: the context");
     } else {
-      m.Fail(call, "unknown option '" + name + "' of dockerfile; known options: buildArgs, target, context");
+      m.Fail(call, "unknown option '" + name +
+                       "' of dockerfile; known options: buildArgs, target, context");
     }
   }
   if (!m.dockerfile_lowerer()) m.Fail(call, "dockerfile: no Dockerfile pipeline in this evaluator");
@@ -95,15 +98,16 @@ Value Ignore(Machine& m, Thunk* const* a, SourceRange call) {
     if (std::string p = graph::CleanIgnorePattern(line); !p.empty()) patterns.push_back(p);
   const graph::Node* node = m.ForceNode(a[1], call, "the local source");
   std::string path = HostPath(m, node, call, "ignore: the artifact");
-  if (!Excludes(node).empty()) m.Fail(call, "ignore: this local source is already filtered; give all patterns at once");
+  if (!Excludes(node).empty())
+    m.Fail(call, "ignore: this local source is already filtered; give all patterns at once");
   if (patterns.empty()) return Value::Node(node);
   bool keep_modes = KeepsModes(node);
   graph::LocalSourceHasher& hasher = m.hasher();
   graph::LocalSourceHasher::Result hash = hasher.Hash(path, patterns, "", keep_modes);
   if (!hash.error.empty()) m.Fail(call, "ignore: " + hash.error);
   const nlohmann::json* name = node->Find("name");
-  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "", hash.digest,
-                                      patterns, "", call, keep_modes));
+  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "",
+                                      hash.digest, patterns, "", call, keep_modes));
 }
 
 // `keepModes ./src`: the same files, their modes as they are on disk (a Dockerfile's context,
@@ -113,13 +117,14 @@ Value KeepModes(Machine& m, Thunk* const* a, SourceRange call) {
   std::string path = HostPath(m, node, call, "keepModes: the artifact");
   if (KeepsModes(node)) return Value::Node(node);
   std::string base;
-  if (const nlohmann::json* outer = node->Find("exclude_base"); outer && outer->is_string()) base = *outer;
+  if (const nlohmann::json* outer = node->Find("exclude_base"); outer && outer->is_string())
+    base = *outer;
   std::vector<std::string> exclude = Excludes(node);
   graph::LocalSourceHasher::Result hash = m.hasher().Hash(path, exclude, base, /*keep_modes=*/true);
   if (!hash.error.empty()) m.Fail(call, "keepModes: " + hash.error);
   const nlohmann::json* name = node->Find("name");
-  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "", hash.digest,
-                                      exclude, base, call, /*keep_modes=*/true));
+  return Value::Node(graph::MakeLocal(m.graph(), path, name ? name->get<std::string>() : "",
+                                      hash.digest, exclude, base, call, /*keep_modes=*/true));
 }
 
 Value DockerfileBuiltin(Machine& m, Thunk* const* a, SourceRange call) {

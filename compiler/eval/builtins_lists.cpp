@@ -23,7 +23,8 @@ Value Filter(Machine& m, Thunk* const* a, SourceRange call) {
   llvm::ArrayRef<Thunk*> xs = m.ForceList(a[1], call, "the list given to filter");
   std::vector<Thunk*> kept;
   for (Thunk* x : xs)
-    if (m.ExpectValue(m.Apply(f, x, call), ValueKind::kBool, call, "the predicate's result").boolean())
+    if (m.ExpectValue(m.Apply(f, x, call), ValueKind::kBool, call, "the predicate's result")
+            .boolean())
       kept.push_back(x);
   if (kept.size() == xs.size()) return m.Force(a[1]);
   return m.heap().List(kept);
@@ -65,7 +66,8 @@ Value ElemAt(Machine& m, Thunk* const* a, SourceRange call) {
   llvm::ArrayRef<Thunk*> xs = m.ForceList(a[0], call, "the list given to elemAt");
   int64_t n = m.ForceInt(a[1], call, "the index given to elemAt");
   if (n < 0 || static_cast<uint64_t>(n) >= xs.size())
-    m.Fail(call, "index " + std::to_string(n) + " out of bounds for a list of length " + std::to_string(xs.size()));
+    m.Fail(call, "index " + std::to_string(n) + " out of bounds for a list of length " +
+                     std::to_string(xs.size()));
   return m.Force(xs[static_cast<size_t>(n)]);
 }
 
@@ -88,7 +90,8 @@ Value ConcatMap(Machine& m, Thunk* const* a, SourceRange call) {
   Value f = m.Expect(a[0], ValueKind::kFunction, call, "the function given to concatMap");
   std::vector<Thunk*> items;
   for (Thunk* x : m.ForceList(a[1], call, "the list given to concatMap")) {
-    Value inner = m.ExpectValue(m.Apply(f, x, call), ValueKind::kList, call, "the function's result");
+    Value inner =
+        m.ExpectValue(m.Apply(f, x, call), ValueKind::kList, call, "the function's result");
     items.insert(items.end(), inner.list().begin(), inner.list().end());
   }
   return m.heap().List(items);
@@ -109,10 +112,17 @@ Value Range(Machine& m, Thunk* const* a, SourceRange call) {
 }
 
 const BuiltinDef kListBuiltins[] = {
-    {"map", 2, Map},       {"filter", 2, Filter},       {"foldl", 3, Foldl},
-    {"length", 1, Length}, {"elem", 2, Elem},           {"head", 1, Head},
-    {"tail", 1, Tail},     {"concatLists", 1, ConcatLists}, {"concatMap", 2, ConcatMap},
-    {"range", 2, Range},   {"elemAt", 2, ElemAt},
+    {"map", 2, Map},
+    {"filter", 2, Filter},
+    {"foldl", 3, Foldl},
+    {"length", 1, Length},
+    {"elem", 2, Elem},
+    {"head", 1, Head},
+    {"tail", 1, Tail},
+    {"concatLists", 1, ConcatLists},
+    {"concatMap", 2, ConcatMap},
+    {"range", 2, Range},
+    {"elemAt", 2, ElemAt},
 };
 
 }  // namespace

@@ -17,7 +17,8 @@ Value AttrNames(Machine& m, Thunk* const* a, SourceRange call) {
   llvm::ArrayRef<RecordField> fields = m.ForceRecord(a[0], call, "the argument of attrNames");
   Heap& heap = m.heap();
   Thunk** items = heap.Array<Thunk*>(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) items[i] = heap.Done(heap.StringNoCopy(fields[i].name.str()));
+  for (size_t i = 0; i < fields.size(); ++i)
+    items[i] = heap.Done(heap.StringNoCopy(fields[i].name.str()));
   return Value::List(heap.New<ListData>(ListData{items, fields.size()}));
 }
 

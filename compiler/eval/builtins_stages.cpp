@@ -20,7 +20,8 @@ using diag::SourceRange;
 const graph::Node* ForceStage(Machine& m, Thunk* t, SourceRange call, std::string_view what) {
   const graph::Node* node = m.ForceNode(t, call, what);
   if (!graph::IsStage(node))
-    m.Fail(call, "internal type error: " + std::string(what) + " should be a Stage, found an Artifact");
+    m.Fail(call,
+           "internal type error: " + std::string(what) + " should be a Stage, found an Artifact");
   return node;
 }
 
@@ -37,8 +38,8 @@ class Options {
       if (!ok) {
         std::string list;
         for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        m.Fail(call, "unknown option '" + std::string(f.name.str()) + "' of " + std::string(builtin) +
-                         "; known options: " + list);
+        m.Fail(call, "unknown option '" + std::string(f.name.str()) + "' of " +
+                         std::string(builtin) + "; known options: " + list);
       }
     }
   }
@@ -56,7 +57,8 @@ class Options {
   }
   std::vector<std::string> Strings(std::string_view name) const {
     Thunk* t = Get(name);
-    return t ? m_.ForceStringList(t, call_, "option " + std::string(name)) : std::vector<std::string>{};
+    return t ? m_.ForceStringList(t, call_, "option " + std::string(name))
+             : std::vector<std::string>{};
   }
   llvm::ArrayRef<Thunk*> List(std::string_view name) const {
     Thunk* t = Get(name);
@@ -69,30 +71,37 @@ class Options {
   llvm::ArrayRef<RecordField> fields_;
 };
 
-Value Scratch(Machine& m, Thunk* const*, SourceRange) { return Value::Node(graph::MakeScratch(m.graph())); }
+Value Scratch(Machine& m, Thunk* const*, SourceRange) {
+  return Value::Node(graph::MakeScratch(m.graph()));
+}
 
 Value Image(Machine& m, Thunk* const* a, SourceRange call) {
   std::string ref(m.ForceString(a[0], call, "the image reference"));
   if (ref.empty()) m.Fail(call, "image: the reference is empty");
   // A locked digest pins the pull (and so every key above it); unlocked, the build resolves it.
   std::string digest = m.lockfile().Lookup(ref);
-  if (digest.empty() && m.lock_policy() == graph::LockPolicy::kLocked && ref.find("@sha256:") == std::string::npos)
-    m.Report(call, "--locked: image \"" + ref + "\" is not pinned by strata.lock (run `strata lock`)");
+  if (digest.empty() && m.lock_policy() == graph::LockPolicy::kLocked &&
+      ref.find("@sha256:") == std::string::npos)
+    m.Report(call,
+             "--locked: image \"" + ref + "\" is not pinned by strata.lock (run `strata lock`)");
   return Value::Node(graph::MakePull(m.graph(), ref, digest, call));
 }
 
 Value Load(Machine& m, Thunk* const* a, SourceRange call) {
-  return Value::Node(graph::MakeLoad(m.graph(), m.ForceNode(a[0], call, "the image archive"), call));
+  return Value::Node(
+      graph::MakeLoad(m.graph(), m.ForceNode(a[0], call, "the image archive"), call));
 }
 
 Value LoadTag(Machine& m, Thunk* const* a, SourceRange call) {
   std::string tag(m.ForceString(a[0], call, "the image tag"));
   if (tag.empty()) m.Fail(call, "loadTag: the tag is empty (use load for an archive's only image)");
-  return Value::Node(graph::MakeLoad(m.graph(), m.ForceNode(a[1], call, "the image archive"), tag, call));
+  return Value::Node(
+      graph::MakeLoad(m.graph(), m.ForceNode(a[1], call, "the image archive"), tag, call));
 }
 
 graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
-  Options o(m, t, call, "runWith", {"cache", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
+  Options o(m, t, call, "runWith",
+            {"cache", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
   graph::ExecOptions options;
   options.cache = o.Strings("cache");
   for (Thunk* s : o.List("secrets")) {
@@ -101,7 +110,8 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     mount.id = secret.String("id");
     mount.target = secret.String("target", "/run/secrets/" + mount.id);
     mount.required = secret.Bool("required", true);
-    if (std::string problem = graph::SecretMountProblem(mount); !problem.empty()) m.Fail(call, "runWith: " + problem);
+    if (std::string problem = graph::SecretMountProblem(mount); !problem.empty())
+      m.Fail(call, "runWith: " + problem);
     options.secrets.push_back(mount);
   }
   for (Thunk* s : o.List("mounts")) {
@@ -133,8 +143,10 @@ Value NetworkStep(Machine& m, graph::ExecOptions options, SourceRange call, Make
   std::string locked = m.lockfile().LookupNetwork(key);
   if (!locked.empty()) return Value::Node(graph::PinNetworkOutput(m.graph(), node, locked));
   if (m.lock_policy() == graph::LockPolicy::kLocking) return Value::Node(node);
-  m.Fail(call, "runWith: network = true needs the step's output hash: run `strata lock` to record it in "
-               "strata.lock (or declare sha256); build steps have no network unless their output is fixed");
+  m.Fail(
+      call,
+      "runWith: network = true needs the step's output hash: run `strata lock` to record it in "
+      "strata.lock (or declare sha256); build steps have no network unless their output is fixed");
 }
 
 Value Run(Machine& m, Thunk* const* a, SourceRange call) {
@@ -169,15 +181,17 @@ Value ExecWith(Machine& m, Thunk* const* a, SourceRange call) {
   });
 }
 
-Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage, const graph::CopyOptions& options,
-               SourceRange call) {
+Value CopyNode(Machine& m, Thunk* artifact, Thunk* dest, Thunk* stage,
+               const graph::CopyOptions& options, SourceRange call) {
   const graph::Node* from = m.ForceNode(artifact, call, "the copied artifact");
   std::string to(m.ForceString(dest, call, "the destination"));
   const graph::Node* into = ForceStage(m, stage, call, "the stage to copy into");
   return Value::Node(graph::MakeCopy(m.graph(), into, from, to, options, call));
 }
 
-Value Copy(Machine& m, Thunk* const* a, SourceRange call) { return CopyNode(m, a[0], a[1], a[2], {}, call); }
+Value Copy(Machine& m, Thunk* const* a, SourceRange call) {
+  return CopyNode(m, a[0], a[1], a[2], {}, call);
+}
 
 Value CopyWith(Machine& m, Thunk* const* a, SourceRange call) {
   Options o(m, a[0], call, "copyWith", {"chown", "chmod", "link", "exclude", "extract"});
@@ -211,18 +225,28 @@ nlohmann::json Argv(Machine& m, Thunk* t, SourceRange call) {
   return nlohmann::json(m.ForceStringList(t, call, "the argument list"));
 }
 
-std::string Str(Machine& m, Thunk* t, SourceRange call) { return std::string(m.ForceString(t, call)); }
+std::string Str(Machine& m, Thunk* t, SourceRange call) {
+  return std::string(m.ForceString(t, call));
+}
 
-Value Workdir(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "workdir", Str(m, a[0], c)); }
-Value User(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "user", Str(m, a[0], c)); }
-Value Volume(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "volume", Str(m, a[0], c)); }
+Value Workdir(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "workdir", Str(m, a[0], c));
+}
+Value User(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "user", Str(m, a[0], c));
+}
+Value Volume(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "volume", Str(m, a[0], c));
+}
 Value Stopsignal(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "stopsignal", Str(m, a[0], c));
 }
 Value Entrypoint(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "entrypoint", Argv(m, a[0], c));
 }
-Value Cmd(Machine& m, Thunk* const* a, SourceRange c) { return Config(m, a[1], c, "cmd", Argv(m, a[0], c)); }
+Value Cmd(Machine& m, Thunk* const* a, SourceRange c) {
+  return Config(m, a[1], c, "cmd", Argv(m, a[0], c));
+}
 Value Shell(Machine& m, Thunk* const* a, SourceRange c) {
   nlohmann::json argv = Argv(m, a[0], c);
   if (argv.empty()) m.Fail(c, "shell: the shell's argv is empty");
@@ -242,7 +266,8 @@ Value Label(Machine& m, Thunk* const* a, SourceRange c) {
 
 Value Expose(Machine& m, Thunk* const* a, SourceRange c) {
   int64_t port = m.ForceInt(a[0], c, "the port");
-  if (port < 1 || port > 65535) m.Fail(c, "expose: port " + std::to_string(port) + " is not in 1..65535");
+  if (port < 1 || port > 65535)
+    m.Fail(c, "expose: port " + std::to_string(port) + " is not in 1..65535");
   return Config(m, a[1], c, "expose", std::to_string(port) + "/tcp");
 }
 
@@ -258,11 +283,12 @@ Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
     value["test"] = nlohmann::json::array({"CMD-SHELL", std::string(t.string())});
   else
     value["test"] = Argv(m, test, c);
-  for (auto [from, to] : {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-                          std::pair{"startPeriod", "start_period"},
-                          std::pair{"startInterval", "start_interval"}})
+  for (auto [from, to] :
+       {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
+        std::pair{"startPeriod", "start_period"}, std::pair{"startInterval", "start_interval"}})
     if (o.Get(from)) value[to] = o.String(from);
-  if (Thunk* retries = o.Get("retries")) value["retries"] = m.ForceInt(retries, c, "option retries");
+  if (Thunk* retries = o.Get("retries"))
+    value["retries"] = m.ForceInt(retries, c, "option retries");
   return Config(m, a[1], c, "healthcheck", std::move(value));
 }
 
@@ -301,7 +327,8 @@ Value Text(Machine& m, Thunk* const* a, SourceRange c) {
 // `debian { packages = [ "python3-minimal" ]; }`: a base made from Debian packages. The runtime
 // resolves and fetches; a locked request carries its resolution into the node.
 Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
-  Options o(m, a[0], c, "debian", {"suite", "packages", "arch", "mirror", "exclude", "pathExclude"});
+  Options o(m, a[0], c, "debian",
+            {"suite", "packages", "arch", "mirror", "exclude", "pathExclude"});
   graph::DebianRequest request;
   request.suite = o.String("suite", "bookworm");
   request.arch = o.String("arch", "amd64");
@@ -313,14 +340,16 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
   if (o.Get("pathExclude")) request.path_exclude = o.Strings("pathExclude");
   for (const std::string& pattern : request.path_exclude)
     if (pattern.empty() || pattern[0] != '/')
-      m.Fail(c, "debian: pathExclude: '" + pattern + "' is not an absolute path pattern (like \"/usr/share/doc/*\")");
+      m.Fail(c, "debian: pathExclude: '" + pattern +
+                    "' is not an absolute path pattern (like \"/usr/share/doc/*\")");
   auto plain = [](const std::string& text) {
     return !text.empty() && text.find_first_of(" \t\n/,|()") == std::string::npos;
   };
   if (!plain(request.suite)) m.Fail(c, "debian: '" + request.suite + "' is not a suite name");
   if (!plain(request.arch)) m.Fail(c, "debian: '" + request.arch + "' is not an architecture");
   for (const std::string& package : request.packages)
-    if (!plain(package)) m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
+    if (!plain(package))
+      m.Fail(c, "debian: '" + package + "' is not a package name (name or name=version)");
   for (const std::string& package : request.exclude) {
     if (!plain(package) || package.find('=') != std::string::npos)
       m.Fail(c, "debian: exclude: '" + package + "' is not a package name");
@@ -328,30 +357,49 @@ Value Debian(Machine& m, Thunk* const* a, SourceRange c) {
       if (llvm::StringRef(wanted).split('=').first == package)
         m.Fail(c, "debian: '" + package + "' is both in packages and in exclude");
   }
-  if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 && request.mirror.rfind("https://", 0) != 0)
-    m.Fail(c, "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
-  std::string key = graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude);
+  if (!request.mirror.empty() && request.mirror.rfind("http://", 0) != 0 &&
+      request.mirror.rfind("https://", 0) != 0)
+    m.Fail(c,
+           "debian: the mirror must be an http:// or https:// URL, not '" + request.mirror + "'");
+  std::string key = graph::DebianLockKey(request.suite, request.arch, request.mirror,
+                                         request.packages, request.exclude);
   request.lock = m.lockfile().LookupDebian(key);
   if (request.lock.is_null() && m.lock_policy() == graph::LockPolicy::kLocked)
-    m.Report(c, "--locked: debian \"" + key + "\" is not pinned by strata.lock (run `strata lock`)");
+    m.Report(c,
+             "--locked: debian \"" + key + "\" is not pinned by strata.lock (run `strata lock`)");
   return Value::Node(graph::MakeDebian(m.graph(), request, c));
 }
 
 const BuiltinDef kStageBuiltins[] = {
-    {"scratch", 0, Scratch},       {"image", 1, Image},
-    {"load", 1, Load},             {"loadTag", 2, LoadTag},             {"run", 2, Run},
-    {"runWith", 3, RunWith},       {"copy", 3, Copy},
-    {"copyWith", 4, CopyWith},     {"fetch", 1, Fetch},
-    {"workdir", 2, Workdir},       {"env", 3, Env},
-    {"user", 2, User},             {"entrypoint", 2, Entrypoint},
-    {"cmd", 2, Cmd},               {"expose", 2, Expose},
-    {"label", 3, Label},           {"volume", 2, Volume},
-    {"healthcheck", 2, Healthcheck}, {"stopsignal", 2, Stopsignal},
-    {"shell", 2, Shell},           {"minimal", 2, Minimal},
-    {"exec", 2, Exec},             {"execWith", 3, ExecWith},
-    {"exposePort", 2, ExposePort}, {"onbuild", 2, Onbuild},
-    {"ignore", 2, Ignore},         {"dockerfile", 2, DockerfileBuiltin},
-    {"text", 2, Text},             {"debian", 1, Debian},
+    {"scratch", 0, Scratch},
+    {"image", 1, Image},
+    {"load", 1, Load},
+    {"loadTag", 2, LoadTag},
+    {"run", 2, Run},
+    {"runWith", 3, RunWith},
+    {"copy", 3, Copy},
+    {"copyWith", 4, CopyWith},
+    {"fetch", 1, Fetch},
+    {"workdir", 2, Workdir},
+    {"env", 3, Env},
+    {"user", 2, User},
+    {"entrypoint", 2, Entrypoint},
+    {"cmd", 2, Cmd},
+    {"expose", 2, Expose},
+    {"label", 3, Label},
+    {"volume", 2, Volume},
+    {"healthcheck", 2, Healthcheck},
+    {"stopsignal", 2, Stopsignal},
+    {"shell", 2, Shell},
+    {"minimal", 2, Minimal},
+    {"exec", 2, Exec},
+    {"execWith", 3, ExecWith},
+    {"exposePort", 2, ExposePort},
+    {"onbuild", 2, Onbuild},
+    {"ignore", 2, Ignore},
+    {"dockerfile", 2, DockerfileBuiltin},
+    {"text", 2, Text},
+    {"debian", 1, Debian},
     {"keepModes", 1, KeepModes},
 };
 

@@ -9,10 +9,14 @@ using diag::SourceRange;
 Value ToString(Machine& m, Thunk* const* a, SourceRange call) {
   Value v = m.Force(a[0]);
   switch (v.kind()) {
-    case ValueKind::kInt: return m.heap().String(std::to_string(v.integer()));
-    case ValueKind::kString: return v;
-    case ValueKind::kBool: return m.heap().StringNoCopy(v.boolean() ? "true" : "false");
-    default: m.TypeError(call, "the argument of toString", "an Int, a Bool or a String", v);
+    case ValueKind::kInt:
+      return m.heap().String(std::to_string(v.integer()));
+    case ValueKind::kString:
+      return v;
+    case ValueKind::kBool:
+      return m.heap().StringNoCopy(v.boolean() ? "true" : "false");
+    default:
+      m.TypeError(call, "the argument of toString", "an Int, a Bool or a String", v);
   }
 }
 
@@ -80,7 +84,8 @@ Value Substring(Machine& m, Thunk* const* a, SourceRange call) {
 }
 
 Value StringLength(Machine& m, Thunk* const* a, SourceRange call) {
-  return Value::Int(static_cast<int64_t>(m.ForceString(a[0], call, "the argument of stringLength").size()));
+  return Value::Int(
+      static_cast<int64_t>(m.ForceString(a[0], call, "the argument of stringLength").size()));
 }
 
 Value Abort(Machine& m, Thunk* const* a, SourceRange call) {

@@ -8,7 +8,8 @@ namespace strata::eval {
 using diag::SourceRange;
 
 Value Machine::Apply(Value function, Thunk* arg, SourceRange call) {
-  if (!function.is(ValueKind::kFunction)) TypeError(call, "the called value", "a function", function);
+  if (!function.is(ValueKind::kFunction))
+    TypeError(call, "the called value", "a function", function);
   const FunctionData* f = function.function();
   if (f->lambda) return CallClosure(f, arg, call);
   const BuiltinDef* def = f->builtin;
@@ -46,7 +47,8 @@ Value Machine::CallClosure(const FunctionData* f, Thunk* arg, SourceRange call) 
     if (!error.message.empty() && call.valid() && error.notes.size() < kMaxCallNotes &&
         (call.file != error.range.file || call.begin != error.range.begin)) {
       bool seen = false;
-      for (const diag::Note& note : error.notes) seen |= note.range.file == call.file && note.range.begin == call.begin;
+      for (const diag::Note& note : error.notes)
+        seen |= note.range.file == call.file && note.range.begin == call.begin;
       if (!seen) error.notes.push_back({call, "in this call"});
     }
     throw;
@@ -69,8 +71,10 @@ Value Machine::BindPattern(const ast::Lambda* lambda, Env* outer, Thunk* arg, So
       // Defaults see the other fields (and the `@` name): they live in the pattern's env.
       env->slots[i] = Suspend(field.default_value, env);
     } else {
-      EvalError error{call, "missing attribute '" + std::string(field.name.str()) +
-                                "' in the argument of this function", {}};
+      EvalError error{call,
+                      "missing attribute '" + std::string(field.name.str()) +
+                          "' in the argument of this function",
+                      {}};
       error.notes.push_back({field.name_range, "the parameter is declared here"});
       throw error;
     }
@@ -81,8 +85,10 @@ Value Machine::BindPattern(const ast::Lambda* lambda, Env* outer, Thunk* arg, So
       bool known = std::any_of(pattern->fields.begin(), pattern->fields.end(),
                                [&](const ast::PatternField& p) { return p.name == g.name; });
       if (!known) {
-        EvalError error{call, "unexpected attribute '" + std::string(g.name.str()) +
-                                  "' in the argument of this function", {}};
+        EvalError error{call,
+                        "unexpected attribute '" + std::string(g.name.str()) +
+                            "' in the argument of this function",
+                        {}};
         error.notes.push_back({pattern->range, "the pattern has no `...`"});
         throw error;
       }

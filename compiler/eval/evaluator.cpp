@@ -17,10 +17,18 @@ namespace {
 void PrintValue(Machine& m, std::string& out, Value value) {
   Machine::DepthGuard guard(m, {});
   switch (value.kind()) {
-    case ValueKind::kInt: out += std::to_string(value.integer()); break;
-    case ValueKind::kBool: out += value.boolean() ? "true" : "false"; break;
-    case ValueKind::kString: out += syntax::QuoteString(value.string()); break;
-    case ValueKind::kFunction: out += "<function>"; break;
+    case ValueKind::kInt:
+      out += std::to_string(value.integer());
+      break;
+    case ValueKind::kBool:
+      out += value.boolean() ? "true" : "false";
+      break;
+    case ValueKind::kString:
+      out += syntax::QuoteString(value.string());
+      break;
+    case ValueKind::kFunction:
+      out += "<function>";
+      break;
     case ValueKind::kNode:
       out += graph::IsStage(value.node()) ? "<stage " : "<artifact ";
       out += value.node()->key().Hex();
@@ -72,15 +80,17 @@ void CollectNamed(Machine& m, Value value, const std::string& prefix,
   } else if (value.is(ValueKind::kRecord)) {
     // Fields are sorted by spelling, so the paths come out sorted too.
     for (const RecordField& field : value.record())
-      CollectNamed(m, m.Force(field.value), prefix.empty() ? std::string(field.name.str())
-                                                          : prefix + "." + std::string(field.name.str()), out);
+      CollectNamed(m, m.Force(field.value),
+                   prefix.empty() ? std::string(field.name.str())
+                                  : prefix + "." + std::string(field.name.str()),
+                   out);
   }
 }
 
 }  // namespace
 
-Evaluator::Evaluator(syntax::ModuleLoader& loader, diag::DiagnosticEngine& diags, graph::Graph& graph,
-                     graph::LocalSourceHasher& hasher)
+Evaluator::Evaluator(syntax::ModuleLoader& loader, diag::DiagnosticEngine& diags,
+                     graph::Graph& graph, graph::LocalSourceHasher& hasher)
     : diags_(diags), machine_(std::make_unique<Machine>(loader, diags, graph, hasher)) {}
 
 Evaluator::~Evaluator() = default;
@@ -138,16 +148,18 @@ std::optional<Value> Evaluator::ApplyArguments(Value function, const std::vector
         bool known = std::any_of(pattern->fields.begin(), pattern->fields.end(),
                                  [&](const ast::PatternField& p) { return p.name == name; });
         if (!known && !pattern->ellipsis)
-          throw EvalError{pattern->range, "unknown argument '" + arg.name +
-                                              "'; the program accepts: " + accepted, {}};
+          throw EvalError{pattern->range,
+                          "unknown argument '" + arg.name + "'; the program accepts: " + accepted,
+                          {}};
       }
       for (const ast::PatternField& p : pattern->fields) {
         bool given = std::any_of(args.begin(), args.end(),
                                  [&](const Argument& a) { return a.name == p.name.str(); });
         if (!given && !p.default_value)
-          throw EvalError{p.name_range, "missing argument '" + std::string(p.name.str()) +
-                                            "' (give it with --arg " + std::string(p.name.str()) +
-                                            "=VALUE)", {}};
+          throw EvalError{p.name_range,
+                          "missing argument '" + std::string(p.name.str()) +
+                              "' (give it with --arg " + std::string(p.name.str()) + "=VALUE)",
+                          {}};
       }
     }
     diag::SourceRange at = f->lambda ? f->lambda->range() : diag::SourceRange{};
@@ -172,8 +184,9 @@ std::optional<Value> Evaluator::SelectPath(Value root, const std::vector<std::st
     std::string walked;
     for (const std::string& step : path) {
       if (!v.is(ValueKind::kRecord))
-        machine_->Fail({}, "cannot select '" + step + "': " + (walked.empty() ? "the program" : walked) +
-                               " is a " + std::string(KindName(v.kind())) + ", not a record");
+        machine_->Fail({}, "cannot select '" + step +
+                               "': " + (walked.empty() ? "the program" : walked) + " is a " +
+                               std::string(KindName(v.kind())) + ", not a record");
       const RecordField* field = FindField(v.record(), Symbol::Intern(step));
       if (!field) {
         std::string names;
@@ -181,7 +194,8 @@ std::optional<Value> Evaluator::SelectPath(Value root, const std::vector<std::st
           if (!names.empty()) names += ", ";
           names += f.name.str();
         }
-        machine_->Fail({}, "no attribute '" + step + "' in " + (walked.empty() ? "the program" : walked) +
+        machine_->Fail({}, "no attribute '" + step + "' in " +
+                               (walked.empty() ? "the program" : walked) +
                                "; available: " + (names.empty() ? "none" : names));
       }
       walked += walked.empty() ? step : "." + step;
@@ -211,7 +225,8 @@ bool Evaluator::CollectNodes(Value value, std::vector<const graph::Node*>& out) 
   return ok.has_value();
 }
 
-bool Evaluator::CollectNamedNodes(Value value, std::vector<std::pair<std::string, const graph::Node*>>& out) {
+bool Evaluator::CollectNamedNodes(Value value,
+                                  std::vector<std::pair<std::string, const graph::Node*>>& out) {
   std::optional<bool> ok = Guarded([&] {
     CollectNamed(*machine_, value, "", out);
     return true;
@@ -223,7 +238,9 @@ Value Evaluator::MakeString(std::string text) { return machine_->heap().String(t
 Value Evaluator::MakeInt(int64_t value) { return Value::Int(value); }
 Value Evaluator::MakeBool(bool value) { return Value::Bool(value); }
 void Evaluator::set_max_depth(uint32_t depth) { machine_->set_max_depth(depth); }
-void Evaluator::set_lockfile(graph::Lockfile lockfile) { machine_->set_lockfile(std::move(lockfile)); }
+void Evaluator::set_lockfile(graph::Lockfile lockfile) {
+  machine_->set_lockfile(std::move(lockfile));
+}
 void Evaluator::set_lock_policy(graph::LockPolicy policy) { machine_->set_lock_policy(policy); }
 void Evaluator::set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer) {
   machine_->set_dockerfile_lowerer(std::move(lowerer));

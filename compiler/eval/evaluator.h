@@ -17,8 +17,8 @@
 
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/lower.h"
-#include "compiler/graph/lockfile.h"
 #include "compiler/eval/value.h"
+#include "compiler/graph/lockfile.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/ast.h"
 #include "compiler/syntax/module_loader.h"

@@ -43,7 +43,9 @@ void Machine::InstallBuiltins() {
   }
 }
 
-void Machine::Report(SourceRange range, std::string message) { diags_.Error(range, std::move(message)); }
+void Machine::Report(SourceRange range, std::string message) {
+  diags_.Error(range, std::move(message));
+}
 
 void Machine::Fail(SourceRange range, std::string message) {
   throw EvalError{range, std::move(message), {}};
@@ -86,9 +88,9 @@ Value Machine::Force(Thunk* thunk) {
       DepthGuard guard(*this, apply->call);
       thunk->state = Thunk::State::kForcing;
       try {
-        Value function = apply->lazy_function
-                             ? Expect(apply->lazy_function, ValueKind::kFunction, apply->call, "the function given to map")
-                             : apply->function;
+        Value function = apply->lazy_function ? Expect(apply->lazy_function, ValueKind::kFunction,
+                                                       apply->call, "the function given to map")
+                                              : apply->function;
         thunk->value = Apply(function, apply->arg, apply->call);
       } catch (...) {
         thunk->state = Thunk::State::kApply;
@@ -168,7 +170,8 @@ Value Machine::Eval(const ast::Expr* expr, Env* env) {
     case ast::Kind::kVar: {
       auto* var = llvm::cast<ast::Var>(expr);
       Thunk* t = Lookup(env, var->name);
-      if (!t) Fail(expr->range(), "internal error: unbound name '" + std::string(var->name.str()) + "'");
+      if (!t)
+        Fail(expr->range(), "internal error: unbound name '" + std::string(var->name.str()) + "'");
       if (t->state == Thunk::State::kForcing)
         Fail(expr->range(), "infinite recursion: '" + std::string(var->name.str()) +
                                 "' is used while its own value is computed");
@@ -192,21 +195,25 @@ Value Machine::Eval(const ast::Expr* expr, Env* env) {
       auto* apply = llvm::cast<ast::Apply>(expr);
       if (apply->pipe) return EvalPipe(apply, env);
       Value function = Eval(apply->fn, env);
-      for (const ast::Expr* arg : apply->args) function = Apply(function, Suspend(arg, env), expr->range());
+      for (const ast::Expr* arg : apply->args)
+        function = Apply(function, Suspend(arg, env), expr->range());
       return function;
     }
     case ast::Kind::kLet:
       return EvalLet(llvm::cast<ast::Let>(expr), env);
     case ast::Kind::kIf: {
       auto* node = llvm::cast<ast::If>(expr);
-      Value cond = ExpectValue(Eval(node->cond, env), ValueKind::kBool, node->cond->range(), "the condition");
+      Value cond = ExpectValue(Eval(node->cond, env), ValueKind::kBool, node->cond->range(),
+                               "the condition");
       return Eval(cond.boolean() ? node->then_branch : node->else_branch, env);
     }
     case ast::Kind::kAssert: {
       auto* node = llvm::cast<ast::Assert>(expr);
-      Value cond = ExpectValue(Eval(node->cond, env), ValueKind::kBool, node->cond->range(), "the assertion");
+      Value cond = ExpectValue(Eval(node->cond, env), ValueKind::kBool, node->cond->range(),
+                               "the assertion");
       if (!cond.boolean())
-        Fail(node->cond->range(), "assertion failed: " + std::string(SourceText(node->cond->range())));
+        Fail(node->cond->range(),
+             "assertion failed: " + std::string(SourceText(node->cond->range())));
       return Eval(node->body, env);
     }
     case ast::Kind::kSelect:
@@ -232,7 +239,8 @@ Value Machine::EvalString(const ast::StringLit* s, Env* env) {
   if (s->parts.size() == 1 && !s->parts[0].expr) return heap_.StringNoCopy(s->parts[0].text);
   if (s->parts.size() == 1 && s->parts[0].text.empty()) {  // "${x}": no copy needed
     Value v = Eval(s->parts[0].expr, env);
-    if (v.is(ValueKind::kInt)) Fail(s->parts[0].expr->range(), "cannot interpolate an Int into a string; use toString");
+    if (v.is(ValueKind::kInt))
+      Fail(s->parts[0].expr->range(), "cannot interpolate an Int into a string; use toString");
     return ExpectValue(v, ValueKind::kString, s->parts[0].expr->range(), "an interpolated value");
   }
   std::string text;
@@ -255,7 +263,8 @@ Value Machine::EvalPath(const ast::PathLit* p) {
   auto it = local_sources_.find(path);
   if (it != local_sources_.end()) return Value::Node(it->second);
   graph::LocalSourceHasher::Result hash = hasher_.Hash(path);
-  if (!hash.error.empty()) Fail(p->range(), "cannot read local source " + std::string(p->written) + ": " + hash.error);
+  if (!hash.error.empty())
+    Fail(p->range(), "cannot read local source " + std::string(p->written) + ": " + hash.error);
   std::string trimmed = path;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
   size_t slash = trimmed.find_last_of('/');
@@ -275,7 +284,8 @@ Value Machine::EvalRecord(const ast::Record* r, Env* env) {
   return Value::Record(heap_.New<RecordData>(RecordData{fields, r->fields.size()}));
 }
 
-const Scope& Machine::ScopeFor(const void* key, llvm::function_ref<void(std::vector<Symbol>&)> collect_names) {
+const Scope& Machine::ScopeFor(const void* key,
+                               llvm::function_ref<void(std::vector<Symbol>&)> collect_names) {
   auto it = scopes_.find(key);
   if (it != scopes_.end()) return it->second;
   std::vector<Symbol> names;
@@ -315,7 +325,10 @@ Value Machine::EvalSelect(const ast::Select* s, Env* env) {
         message += "; the record has: ";
         size_t shown = 0;
         for (const RecordField& f : v.record()) {
-          if (shown++ == 20) { message += ", ..."; break; }
+          if (shown++ == 20) {
+            message += ", ...";
+            break;
+          }
           if (shown > 1) message += ", ";
           message += f.name.str();
         }

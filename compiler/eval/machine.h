@@ -4,17 +4,17 @@
 // Evaluator (evaluator.h), which turns them into diagnostics.
 #pragma once
 
+#include <llvm/ADT/STLFunctionalExtras.h>
+
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <llvm/ADT/STLFunctionalExtras.h>
-
 #include "compiler/diag/diagnostics.h"
 #include "compiler/dockerfile/lower.h"
-#include "compiler/graph/lockfile.h"
 #include "compiler/eval/value.h"
+#include "compiler/graph/lockfile.h"
 #include "compiler/graph/node.h"
 #include "compiler/syntax/module_loader.h"
 
@@ -63,7 +63,9 @@ class Machine {
   void set_lock_policy(graph::LockPolicy policy) { lock_policy_ = policy; }
   // The driver's Dockerfile pipeline, for the `dockerfile` builtin (null: the builtin fails).
   const dockerfile::DockerfileLowerer& dockerfile_lowerer() const { return dockerfile_lowerer_; }
-  void set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer) { dockerfile_lowerer_ = std::move(lowerer); }
+  void set_dockerfile_lowerer(dockerfile::DockerfileLowerer lowerer) {
+    dockerfile_lowerer_ = std::move(lowerer);
+  }
   // The lock keys of the network steps without sha256 the program made (NetworkLockKey).
   std::set<std::string>& network_keys() { return network_keys_; }
   // A located error that does not stop evaluation (so that all of them are reported).
@@ -85,7 +87,8 @@ class Machine {
   int64_t ForceInt(Thunk* t, diag::SourceRange at, std::string_view what = "argument");
   bool ForceBool(Thunk* t, diag::SourceRange at, std::string_view what = "argument");
   std::string_view ForceString(Thunk* t, diag::SourceRange at, std::string_view what = "argument");
-  llvm::ArrayRef<Thunk*> ForceList(Thunk* t, diag::SourceRange at, std::string_view what = "argument");
+  llvm::ArrayRef<Thunk*> ForceList(Thunk* t, diag::SourceRange at,
+                                   std::string_view what = "argument");
   llvm::ArrayRef<RecordField> ForceRecord(Thunk* t, diag::SourceRange at,
                                           std::string_view what = "argument");
   const graph::Node* ForceNode(Thunk* t, diag::SourceRange at, std::string_view what = "argument");
@@ -98,8 +101,8 @@ class Machine {
   bool Equal(Value a, Value b, diag::SourceRange at);
 
   [[noreturn]] void Fail(diag::SourceRange range, std::string message);
-  [[noreturn]] void TypeError(diag::SourceRange range, std::string_view what, std::string_view expected,
-                              Value found);
+  [[noreturn]] void TypeError(diag::SourceRange range, std::string_view what,
+                              std::string_view expected, Value found);
   // Source text of a range, for messages (`assertion failed: x > 0`).
   std::string_view SourceText(diag::SourceRange range) const;
 
@@ -135,7 +138,8 @@ class Machine {
   Value BindPattern(const ast::Lambda* lambda, Env* env, Thunk* arg, diag::SourceRange call);
   // The slots of a let or a record pattern, made once per node: `collect_names` lists them the
   // first time only.
-  const Scope& ScopeFor(const void* key, llvm::function_ref<void(std::vector<Symbol>&)> collect_names);
+  const Scope& ScopeFor(const void* key,
+                        llvm::function_ref<void(std::vector<Symbol>&)> collect_names);
   void InstallBuiltins();
 
   syntax::ModuleLoader& loader_;

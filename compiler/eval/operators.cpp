@@ -55,11 +55,16 @@ bool Machine::Equal(Value a, Value b, SourceRange at) {
   if (a.kind() != b.kind()) return false;
   DepthGuard guard(*this, at);
   switch (a.kind()) {
-    case ValueKind::kInt: return a.integer() == b.integer();
-    case ValueKind::kBool: return a.boolean() == b.boolean();
-    case ValueKind::kString: return a.string() == b.string();
-    case ValueKind::kNode: return a.node() == b.node();  // hash-consed: equal nodes are one pointer
-    case ValueKind::kFunction: Fail(at, "cannot compare functions");
+    case ValueKind::kInt:
+      return a.integer() == b.integer();
+    case ValueKind::kBool:
+      return a.boolean() == b.boolean();
+    case ValueKind::kString:
+      return a.string() == b.string();
+    case ValueKind::kNode:
+      return a.node() == b.node();  // hash-consed: equal nodes are one pointer
+    case ValueKind::kFunction:
+      Fail(at, "cannot compare functions");
     case ValueKind::kList: {
       auto x = a.list(), y = b.list();
       if (x.size() != y.size()) return false;
@@ -73,7 +78,8 @@ bool Machine::Equal(Value a, Value b, SourceRange at) {
       for (size_t i = 0; i < x.size(); ++i)
         if (x[i].name != y[i].name) return false;
       for (size_t i = 0; i < x.size(); ++i)
-        if (x[i].value != y[i].value && !Equal(Force(x[i].value), Force(y[i].value), at)) return false;
+        if (x[i].value != y[i].value && !Equal(Force(x[i].value), Force(y[i].value), at))
+          return false;
       return true;
     }
   }
@@ -106,15 +112,18 @@ Value Machine::EvalBinary(const ast::Binary* b, Env* env) {
   SourceRange range = b->range();
   switch (b->op) {
     case ast::BinaryOp::kAnd:
-      if (!ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of &&").boolean())
+      if (!ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of &&")
+               .boolean())
         return Value::Bool(false);
       return ExpectValue(Eval(b->rhs, env), ValueKind::kBool, b->rhs->range(), "an operand of &&");
     case ast::BinaryOp::kOr:
-      if (ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of ||").boolean())
+      if (ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of ||")
+              .boolean())
         return Value::Bool(true);
       return ExpectValue(Eval(b->rhs, env), ValueKind::kBool, b->rhs->range(), "an operand of ||");
     case ast::BinaryOp::kImpl:
-      if (!ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of ->").boolean())
+      if (!ExpectValue(Eval(b->lhs, env), ValueKind::kBool, b->lhs->range(), "an operand of ->")
+               .boolean())
         return Value::Bool(true);
       return ExpectValue(Eval(b->rhs, env), ValueKind::kBool, b->rhs->range(), "an operand of ->");
     default:
@@ -138,17 +147,20 @@ Value Machine::EvalBinary(const ast::Binary* b, Env* env) {
       }
       ints("+");
       if (__builtin_add_overflow(lhs.integer(), rhs.integer(), &result))
-        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " + " + std::to_string(rhs.integer()));
+        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " + " +
+                        std::to_string(rhs.integer()));
       return Value::Int(result);
     case ast::BinaryOp::kSub:
       ints("-");
       if (__builtin_sub_overflow(lhs.integer(), rhs.integer(), &result))
-        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " - " + std::to_string(rhs.integer()));
+        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " - " +
+                        std::to_string(rhs.integer()));
       return Value::Int(result);
     case ast::BinaryOp::kMul:
       ints("*");
       if (__builtin_mul_overflow(lhs.integer(), rhs.integer(), &result))
-        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " * " + std::to_string(rhs.integer()));
+        Fail(range, "integer overflow in " + std::to_string(lhs.integer()) + " * " +
+                        std::to_string(rhs.integer()));
       return Value::Int(result);
     case ast::BinaryOp::kDiv:
       if (lhs.is(ValueKind::kNode)) {
@@ -195,10 +207,14 @@ Value Machine::EvalBinary(const ast::Binary* b, Env* env) {
         order = lhs.integer() < rhs.integer() ? -1 : lhs.integer() > rhs.integer() ? 1 : 0;
       }
       switch (b->op) {
-        case ast::BinaryOp::kLt: return Value::Bool(order < 0);
-        case ast::BinaryOp::kLe: return Value::Bool(order <= 0);
-        case ast::BinaryOp::kGt: return Value::Bool(order > 0);
-        default: return Value::Bool(order >= 0);
+        case ast::BinaryOp::kLt:
+          return Value::Bool(order < 0);
+        case ast::BinaryOp::kLe:
+          return Value::Bool(order <= 0);
+        case ast::BinaryOp::kGt:
+          return Value::Bool(order > 0);
+        default:
+          return Value::Bool(order >= 0);
       }
     }
     default:
@@ -210,7 +226,8 @@ Value Machine::EvalBinary(const ast::Binary* b, Env* env) {
 Value Machine::EvalUnary(const ast::Unary* u, Env* env) {
   Value v = Eval(u->operand, env);
   if (u->op == ast::UnaryOp::kNot)
-    return Value::Bool(!ExpectValue(v, ValueKind::kBool, u->operand->range(), "the operand of !").boolean());
+    return Value::Bool(
+        !ExpectValue(v, ValueKind::kBool, u->operand->range(), "the operand of !").boolean());
   ExpectValue(v, ValueKind::kInt, u->operand->range(), "the operand of -");
   if (v.integer() == INT64_MIN) Fail(u->range(), "integer overflow in negation");
   return Value::Int(-v.integer());

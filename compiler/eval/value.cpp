@@ -16,13 +16,20 @@ constexpr size_t kLinearRecordLimit = 8;
 
 std::string_view KindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kInt: return "Int";
-    case ValueKind::kBool: return "Bool";
-    case ValueKind::kString: return "String";
-    case ValueKind::kList: return "List";
-    case ValueKind::kRecord: return "record";
-    case ValueKind::kFunction: return "function";
-    case ValueKind::kNode: return "Stage or Artifact";
+    case ValueKind::kInt:
+      return "Int";
+    case ValueKind::kBool:
+      return "Bool";
+    case ValueKind::kString:
+      return "String";
+    case ValueKind::kList:
+      return "List";
+    case ValueKind::kRecord:
+      return "record";
+    case ValueKind::kFunction:
+      return "function";
+    case ValueKind::kNode:
+      return "Stage or Artifact";
   }
   return "value";
 }

@@ -5,14 +5,14 @@
 // records hold thunks, so building them never forces their elements.
 #pragma once
 
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/Support/Allocator.h>
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
-
-#include <llvm/ADT/ArrayRef.h>
-#include <llvm/ADT/DenseMap.h>
-#include <llvm/Support/Allocator.h>
 
 #include "compiler/syntax/ast.h"
 #include "compiler/syntax/symbol.h"
@@ -70,13 +70,41 @@ struct FunctionData {
 class Value {
  public:
   Value() : kind_(ValueKind::kInt) { u_.integer = 0; }
-  static Value Int(int64_t v) { Value r(ValueKind::kInt); r.u_.integer = v; return r; }
-  static Value Bool(bool v) { Value r(ValueKind::kBool); r.u_.boolean = v; return r; }
-  static Value String(const StringData* v) { Value r(ValueKind::kString); r.u_.string = v; return r; }
-  static Value List(const ListData* v) { Value r(ValueKind::kList); r.u_.list = v; return r; }
-  static Value Record(const RecordData* v) { Value r(ValueKind::kRecord); r.u_.record = v; return r; }
-  static Value Function(const FunctionData* v) { Value r(ValueKind::kFunction); r.u_.function = v; return r; }
-  static Value Node(const graph::Node* v) { Value r(ValueKind::kNode); r.u_.node = v; return r; }
+  static Value Int(int64_t v) {
+    Value r(ValueKind::kInt);
+    r.u_.integer = v;
+    return r;
+  }
+  static Value Bool(bool v) {
+    Value r(ValueKind::kBool);
+    r.u_.boolean = v;
+    return r;
+  }
+  static Value String(const StringData* v) {
+    Value r(ValueKind::kString);
+    r.u_.string = v;
+    return r;
+  }
+  static Value List(const ListData* v) {
+    Value r(ValueKind::kList);
+    r.u_.list = v;
+    return r;
+  }
+  static Value Record(const RecordData* v) {
+    Value r(ValueKind::kRecord);
+    r.u_.record = v;
+    return r;
+  }
+  static Value Function(const FunctionData* v) {
+    Value r(ValueKind::kFunction);
+    r.u_.function = v;
+    return r;
+  }
+  static Value Node(const graph::Node* v) {
+    Value r(ValueKind::kNode);
+    r.u_.node = v;
+    return r;
+  }
 
   ValueKind kind() const { return kind_; }
   bool is(ValueKind kind) const { return kind_ == kind; }
@@ -85,7 +113,9 @@ class Value {
   int64_t integer() const { return u_.integer; }
   bool boolean() const { return u_.boolean; }
   std::string_view string() const { return u_.string->view(); }
-  llvm::ArrayRef<Thunk*> list() const { return llvm::ArrayRef<Thunk*>(u_.list->items, u_.list->size); }
+  llvm::ArrayRef<Thunk*> list() const {
+    return llvm::ArrayRef<Thunk*>(u_.list->items, u_.list->size);
+  }
   llvm::ArrayRef<RecordField> record() const {
     return llvm::ArrayRef<RecordField>(u_.record->fields, u_.record->size);
   }
@@ -168,9 +198,9 @@ class Heap {
     return n == 0 ? nullptr : allocator_.Allocate<T>(n);
   }
 
-  Value String(std::string_view text);          // copies the text
-  Value StringNoCopy(std::string_view text);    // text outlives the heap (AST, stdlib)
-  Value List(llvm::ArrayRef<Thunk*> items);     // copies the array
+  Value String(std::string_view text);               // copies the text
+  Value StringNoCopy(std::string_view text);         // text outlives the heap (AST, stdlib)
+  Value List(llvm::ArrayRef<Thunk*> items);          // copies the array
   Value Record(llvm::ArrayRef<RecordField> fields);  // copies and sorts by name
   Thunk* Done(Value value);
   Thunk* Deferred(const ast::Expr* expr, Env* env);

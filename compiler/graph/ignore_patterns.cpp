@@ -48,8 +48,10 @@ std::vector<Token> Compile(std::string_view p) {
     } else if (ch == '?') {
       tokens.push_back({Token::Kind::kOne});
     } else if (ch == '\\') {
-      if (i + 1 < p.size()) tokens.push_back({Token::Kind::kChar, p[++i]});
-      else tokens.push_back({Token::Kind::kChar, '\\'});
+      if (i + 1 < p.size())
+        tokens.push_back({Token::Kind::kChar, p[++i]});
+      else
+        tokens.push_back({Token::Kind::kChar, '\\'});
     } else if (ch == '[') {
       // A regex character class: `[^...]` negates, `a-z` ranges, `\x` escapes.
       Token t{Token::Kind::kClass};
@@ -140,7 +142,8 @@ std::string IgnorePatternError(const std::string& pattern) {
   bool in_class = false;
   for (size_t i = pattern[0] == '!' ? 1 : 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
-      if (++i == pattern.size()) return "syntax error in pattern: \"" + pattern + "\" ends in an escape";
+      if (++i == pattern.size())
+        return "syntax error in pattern: \"" + pattern + "\" ends in an escape";
     } else if (!in_class && pattern[i] == '[') {
       in_class = true;
       if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;

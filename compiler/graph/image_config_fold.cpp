@@ -44,20 +44,28 @@ llvm::Expected<int64_t> ParseDuration(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+      ++i;
     if (i == start) return ConfigError("malformed duration '" + text + "'");
     double number = std::stod(text.substr(start, i - start));
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(unit_start, i - unit_start);
     double scale = 0;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "µs") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else return ConfigError("malformed duration '" + text + "': unknown unit '" + unit + "'");
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "µs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else
+      return ConfigError("malformed duration '" + text + "': unknown unit '" + unit + "'");
     total += number * scale;
   }
   return static_cast<int64_t>(total);
@@ -83,7 +91,8 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["WorkingDir"] = !path.empty() && path[0] == '/' ? path : CleanPath(base, path);
     created_by = "WORKDIR " + value.get<std::string>();
   } else if (field == "env") {
-    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[name, value]")) return err;
+    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[name, value]"))
+      return err;
     std::string name = value[0], text = value[1];
     if (name.empty() || name.find('=') != std::string::npos)
       return ConfigError("config env: malformed variable name '" + name + "'");
@@ -91,7 +100,8 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     bool replaced = false;
     if (config.contains("Env") && config["Env"].is_array())
       for (const nlohmann::json& entry : config["Env"]) {
-        if (entry.is_string() && entry.get_ref<const std::string&>().compare(0, name.size() + 1, name + "=") == 0) {
+        if (entry.is_string() &&
+            entry.get_ref<const std::string&>().compare(0, name.size() + 1, name + "=") == 0) {
           env.push_back(name + "=" + text);
           replaced = true;
         } else {
@@ -115,8 +125,10 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
       created_by = "ENTRYPOINT " + Compact(value);
     } else if (field == "cmd") {
       // `cmd [ ]` unsets Cmd, as Docker leaves it null.
-      if (value.empty()) config.erase("Cmd");
-      else config["Cmd"] = value;
+      if (value.empty())
+        config.erase("Cmd");
+      else
+        config["Cmd"] = value;
       // BuildKit (20.10, Linux) sets `ArgsEscaped: true` on every CMD, JSON form included, and
       // never for ENTRYPOINT; a child keeps it. `cmd` does the same, so that a Dockerfile and
       // its translation give BuildKit's config; the `cmd [ ]` that a Dockerfile ENTRYPOINT adds
@@ -134,7 +146,8 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["ExposedPorts"][port] = nlohmann::json::object();
     created_by = "EXPOSE " + port;
   } else if (field == "label") {
-    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[key, value]")) return err;
+    if (llvm::Error err = need(IsStringList(value) && value.size() == 2, "[key, value]"))
+      return err;
     config["Labels"][value[0].get<std::string>()] = value[1];
     created_by = "LABEL " + value[0].get<std::string>() + "=" + value[1].get<std::string>();
   } else if (field == "volume") {
@@ -146,20 +159,24 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
     config["StopSignal"] = value;
     created_by = "STOPSIGNAL " + value.get<std::string>();
   } else if (field == "healthcheck") {
-    if (llvm::Error err = need(value.is_object() && value.contains("test") && IsStringList(value["test"]),
-                               "{test, interval, timeout, start_period, retries}"))
+    if (llvm::Error err =
+            need(value.is_object() && value.contains("test") && IsStringList(value["test"]),
+                 "{test, interval, timeout, start_period, retries}"))
       return err;
     nlohmann::json check = {{"Test", value["test"]}};
     for (auto [from, to] : {std::pair{"interval", "Interval"}, std::pair{"timeout", "Timeout"},
                             std::pair{"start_period", "StartPeriod"}}) {
       if (!value.contains(from)) continue;
-      if (!value[from].is_string()) return ConfigError(std::string("config healthcheck: ") + from + " must be a duration string");
+      if (!value[from].is_string())
+        return ConfigError(std::string("config healthcheck: ") + from +
+                           " must be a duration string");
       llvm::Expected<int64_t> ns = ParseDuration(value[from]);
       if (!ns) return ns.takeError();
       check[to] = *ns;
     }
     if (value.contains("retries")) {
-      if (!value["retries"].is_number_integer()) return ConfigError("config healthcheck: retries must be an integer");
+      if (!value["retries"].is_number_integer())
+        return ConfigError("config healthcheck: retries must be an integer");
       check["Retries"] = value["retries"];
     }
     config["Healthcheck"] = check;
@@ -167,8 +184,10 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
   } else if (field == "onbuild") {
     if (llvm::Error err = need(value.is_string(), "the trigger text")) return err;
     // An empty trigger is the Dockerfile frontend's marker: the base's triggers ran, drop them.
-    if (value.get_ref<const std::string&>().empty()) config.erase("OnBuild");
-    else config["OnBuild"].push_back(value);
+    if (value.get_ref<const std::string&>().empty())
+      config.erase("OnBuild");
+    else
+      config["OnBuild"].push_back(value);
     created_by = "ONBUILD " + value.get<std::string>();
   } else {
     return ConfigError("unknown config field '" + field + "'");
@@ -177,19 +196,21 @@ llvm::Expected<std::string> FoldConfigChange(nlohmann::json& original, const std
   return created_by;
 }
 
-
 llvm::Expected<nlohmann::json> FoldStageConfig(const Node& stage, const RootConfig& root_config) {
   // The config nodes from `stage` down to the root, applied root first.
   std::vector<const Node*> changes;
   const Node* node = &stage;
   while (node->op() == Op::kConfig || node->op() == Op::kExec || node->op() == Op::kCopy) {
     if (node->op() == Op::kConfig) changes.push_back(node);
-    if (node->inputs().empty()) return ConfigError(std::string(OpName(node->op())) + " node " + node->key().Hex() + " has no stage input");
+    if (node->inputs().empty())
+      return ConfigError(std::string(OpName(node->op())) + " node " + node->key().Hex() +
+                         " has no stage input");
     node = node->inputs()[0];
   }
   nlohmann::json config = nlohmann::json::object();
   if (!IsStage(node))
-    return ConfigError(std::string(OpName(node->op())) + " node " + node->key().Hex() + " is not a stage");
+    return ConfigError(std::string(OpName(node->op())) + " node " + node->key().Hex() +
+                       " is not a stage");
   if (node->op() != Op::kScratch) {
     llvm::Expected<nlohmann::json> root = root_config(*node);
     if (!root) return root.takeError();

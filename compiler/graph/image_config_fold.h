@@ -3,13 +3,13 @@
 // step per config node with it; an exporter can fold a whole stage without running anything.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <llvm/Support/Error.h>
-#include <nlohmann/json.hpp>
 
 #include "compiler/graph/node.h"
 #include "compiler/support/slash_path.h"

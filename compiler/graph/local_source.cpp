@@ -2,11 +2,6 @@
 // per-file content digests from a stat-keyed cache so that unchanged files are not read.
 #include "compiler/graph/local_source.h"
 
-#include "compiler/graph/ignore_patterns.h"
-#include "compiler/support/atomic_file.h"
-#include "compiler/support/file_read.h"
-#include "compiler/support/unique_fd.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <llvm/ADT/StringMap.h>
@@ -22,6 +17,11 @@
 #include <iterator>
 #include <memory>
 #include <vector>
+
+#include "compiler/graph/ignore_patterns.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::graph {
 namespace {
@@ -154,8 +154,8 @@ struct LocalSourceHasher::Impl {
   bool FileDigest(const std::string& path, const struct stat& st, XXH128_hash_t& digest,
                   std::string& error);
   // `base` prefixes `rel` for pattern matching (a path selected inside the patterns' root).
-  bool Walk(const std::string& path, const std::string& rel, Digester& digester,
-            std::string& error, const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
+  bool Walk(const std::string& path, const std::string& rel, Digester& digester, std::string& error,
+            const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
 };
 
 void LocalSourceHasher::Impl::Load() {
@@ -288,7 +288,8 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     error = "cannot stat " + path + ": " + std::strerror(errno);
     return false;
   }
-  uint32_t mode = keep_modes && !S_ISLNK(st.st_mode) ? (st.st_mode & 07777) : NormalizedLocalMode(st.st_mode);
+  uint32_t mode =
+      keep_modes && !S_ISLNK(st.st_mode) ? (st.st_mode & 07777) : NormalizedLocalMode(st.st_mode);
   if (S_ISREG(st.st_mode)) {
     XXH128_hash_t content;
     if (!FileDigest(path, st, content, error)) return false;
@@ -405,7 +406,8 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
                                                   const std::vector<std::string>& exclude,
-                                                  const std::string& exclude_base, bool keep_modes) {
+                                                  const std::string& exclude_base,
+                                                  bool keep_modes) {
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) absolute = path;

@@ -1,8 +1,6 @@
 // strata.lock: parsing, canonical printing and atomic saving.
 #include "compiler/graph/lockfile.h"
 
-#include "compiler/support/atomic_file.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
+
+#include "compiler/support/atomic_file.h"
 
 namespace strata::graph {
 namespace {
@@ -54,7 +54,8 @@ llvm::Expected<Lockfile> Lockfile::Parse(llvm::StringRef text, llvm::StringRef p
                 "version " + version->dump() + " is not supported (this Strata reads version 1)");
   Lockfile lock;
   if (auto debian = json.find("debian"); debian != json.end()) {
-    if (!debian->is_object()) return Fail(path, "\"debian\" must be an object of request: resolution");
+    if (!debian->is_object())
+      return Fail(path, "\"debian\" must be an object of request: resolution");
     for (auto& [key, resolution] : debian->items()) {
       auto packages = resolution.find("packages");
       if (!resolution.is_object() || packages == resolution.end() || !packages->is_array())
@@ -62,16 +63,19 @@ llvm::Expected<Lockfile> Lockfile::Parse(llvm::StringRef text, llvm::StringRef p
       for (const nlohmann::json& package : *packages)
         for (const char* field : {"name", "version", "arch", "filename", "sha256"})
           if (!package.is_object() || !package.contains(field) || !package[field].is_string())
-            return Fail(path, "a package of the debian entry '" + key + "' has no \"" + field + "\"");
+            return Fail(path,
+                        "a package of the debian entry '" + key + "' has no \"" + field + "\"");
       lock.debian_[key] = resolution;
     }
   }
   if (auto network = json.find("network"); network != json.end()) {
-    if (!network->is_object()) return Fail(path, "\"network\" must be an object of step key: {\"sha256\", \"step\"}");
+    if (!network->is_object())
+      return Fail(path, "\"network\" must be an object of step key: {\"sha256\", \"step\"}");
     for (auto& [key, entry] : network->items()) {
       auto sha = entry.is_object() ? entry.find("sha256") : entry.end();
       if (sha == entry.end() || !sha->is_string() || !IsImageDigest(sha->get<std::string>()))
-        return Fail(path, "the network step '" + key + "' needs a \"sha256\" of \"sha256:\" and 64 lowercase hex digits");
+        return Fail(path, "the network step '" + key +
+                              "' needs a \"sha256\" of \"sha256:\" and 64 lowercase hex digits");
       lock.network_[key] = entry;
     }
   }
@@ -117,8 +121,9 @@ std::string Lockfile::LookupNetwork(const std::string& key) const {
   return it == network_.end() ? "" : it->second.value("sha256", "");
 }
 
-std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
-                          std::vector<std::string> packages, std::vector<std::string> exclude) {
+std::string DebianLockKey(const std::string& suite, const std::string& arch,
+                          const std::string& mirror, std::vector<std::string> packages,
+                          std::vector<std::string> exclude) {
   std::sort(packages.begin(), packages.end());
   packages.erase(std::unique(packages.begin(), packages.end()), packages.end());
   std::sort(exclude.begin(), exclude.end());

@@ -14,11 +14,10 @@
 #include <llvm/Support/Error.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace strata::graph {
 
@@ -40,12 +39,16 @@ class Lockfile {
 
   // The locked resolution of a `debian` request, or null.
   nlohmann::json LookupDebian(const std::string& key) const;
-  void SetDebian(const std::string& key, nlohmann::json resolution) { debian_[key] = std::move(resolution); }
+  void SetDebian(const std::string& key, nlohmann::json resolution) {
+    debian_[key] = std::move(resolution);
+  }
   const std::map<std::string, nlohmann::json>& debian() const { return debian_; }
 
   // The recorded output hash ("sha256:...") of a network step, or "".
   std::string LookupNetwork(const std::string& key) const;
-  void SetNetwork(const std::string& key, nlohmann::json entry) { network_[key] = std::move(entry); }
+  void SetNetwork(const std::string& key, nlohmann::json entry) {
+    network_[key] = std::move(entry);
+  }
   void EraseNetwork(const std::string& key) { network_.erase(key); }
   const std::map<std::string, nlohmann::json>& network() const { return network_; }
 
@@ -60,16 +63,17 @@ class Lockfile {
   std::map<std::string, nlohmann::json> network_;
 };
 
-// NetworkLockKey: the lock key of a network step is the hex key of its graph node as made without a sha256.
-// It covers everything the step depends on (its base, command, options, mounts), so a step
+// NetworkLockKey: the lock key of a network step is the hex key of its graph node as made without a
+// sha256. It covers everything the step depends on (its base, command, options, mounts), so a step
 // whose inputs change is no longer locked and `strata lock` computes its hash again; a step
 // whose inputs stay the same but whose output changes fails on the recorded hash.
 
 // The lock key of a `debian` request: "SUITE/ARCH PKG PKG..." with the packages sorted and
 // deduplicated, then " -PKG" for each excluded package (sorted), then " @MIRROR" when the
 // request names a mirror.
-std::string DebianLockKey(const std::string& suite, const std::string& arch, const std::string& mirror,
-                          std::vector<std::string> packages, std::vector<std::string> exclude = {});
+std::string DebianLockKey(const std::string& suite, const std::string& arch,
+                          const std::string& mirror, std::vector<std::string> packages,
+                          std::vector<std::string> exclude = {});
 
 // How a program's unpinned inputs are treated while it is evaluated.
 enum class LockPolicy {

@@ -1,10 +1,9 @@
 // Node accessors and the hash-consing Graph (keys come from encoding.cpp).
 #include "compiler/graph/node.h"
 
-#include <xxhash.h>
-
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/Support/Allocator.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cassert>

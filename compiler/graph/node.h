@@ -2,17 +2,17 @@
 //
 // A node's key covers its op, its keyed parameters and its inputs' keys (see
 // docs/graph-encoding.md for the exact bytes). Two equal nodes are one pointer: Graph::Get
-// returns the existing node when the key (and any host path) is already known. The graph is the only thing the
-// runtime reads from the compiler.
+// returns the existing node when the key (and any host path) is already known. The graph is the
+// only thing the runtime reads from the compiler.
 #pragma once
 
+#include <llvm/ADT/ArrayRef.h>
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <llvm/ADT/ArrayRef.h>
-#include <nlohmann/json.hpp>
 
 #include "compiler/diag/source.h"
 
@@ -73,7 +73,11 @@ class Node {
   friend class Graph;
   Node(Op op, Key key, std::vector<Param> params, std::vector<const Node*> inputs,
        diag::SourceRange origin)
-      : op_(op), key_(key), params_(std::move(params)), inputs_(std::move(inputs)), origin_(origin) {}
+      : op_(op),
+        key_(key),
+        params_(std::move(params)),
+        inputs_(std::move(inputs)),
+        origin_(origin) {}
 
   Op op_;
   Key key_;

@@ -12,8 +12,7 @@ using Json = nlohmann::json;
 class Reader {
  public:
   Reader(const Node& node, Op op) : node_(node) {
-    if (node.op() != op)
-      Fail("", "is not a " + std::string(OpName(op)) + " node");
+    if (node.op() != op) Fail("", "is not a " + std::string(OpName(op)) + " node");
   }
 
   std::string String(const char* name, bool required = false) {
@@ -34,9 +33,11 @@ class Reader {
     std::vector<std::string> list;
     const Json* value = Get(name, required);
     if (!value) return list;
-    if (!value->is_array()) return Fail(name, "must be a list of strings, not " + Kind(*value)), list;
+    if (!value->is_array())
+      return Fail(name, "must be a list of strings, not " + Kind(*value)), list;
     for (const Json& item : *value) {
-      if (!item.is_string()) return Fail(name, "must be a list of strings, not hold " + Kind(item)), list;
+      if (!item.is_string())
+        return Fail(name, "must be a list of strings, not hold " + Kind(item)), list;
       list.push_back(item.get<std::string>());
     }
     return list;
@@ -47,9 +48,11 @@ class Reader {
     std::vector<const Json*> list;
     const Json* value = Get(name, false);
     if (!value) return list;
-    if (!value->is_array()) return Fail(name, "must be a list of objects, not " + Kind(*value)), list;
+    if (!value->is_array())
+      return Fail(name, "must be a list of objects, not " + Kind(*value)), list;
     for (const Json& item : *value) {
-      if (!item.is_object()) return Fail(name, "must be a list of objects, not hold " + Kind(item)), list;
+      if (!item.is_object())
+        return Fail(name, "must be a list of objects, not hold " + Kind(item)), list;
       list.push_back(&item);
     }
     return list;
@@ -68,7 +71,8 @@ class Reader {
   template <typename T>
   llvm::Expected<T> Finish(T value) {
     if (!error_.empty())
-      return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), "malformed graph: " + error_);
+      return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                     "malformed graph: " + error_);
     return value;
   }
 
@@ -97,7 +101,8 @@ std::string SecretMountProblem(const SecretMount& secret) {
   if (secret.id.find_first_of(",=") != std::string::npos)
     return "a secret id cannot hold ',' or '=', not '" + secret.id + "'";
   if (!secret.target.empty() && secret.target[0] != '/')
-    return "secret '" + secret.id + "': its target must be an absolute path, not '" + secret.target + "'";
+    return "secret '" + secret.id + "': its target must be an absolute path, not '" +
+           secret.target + "'";
   return "";
 }
 
@@ -108,7 +113,8 @@ llvm::Expected<ScratchParams> DecodeScratch(const Node& node) {
 
 llvm::Expected<PullParams> DecodePull(const Node& node) {
   Reader reader(node, Op::kPull);
-  return reader.Finish(PullParams{reader.String("ref", /*required=*/true), reader.String("digest")});
+  return reader.Finish(
+      PullParams{reader.String("ref", /*required=*/true), reader.String("digest")});
 }
 
 llvm::Expected<LoadParams> DecodeLoad(const Node& node) {
@@ -125,7 +131,8 @@ llvm::Expected<LocalParams> DecodeLocal(const Node& node) {
   params.exclude = reader.Strings("exclude");
   params.exclude_base = reader.String("exclude_base");
   std::string modes = reader.String("modes");
-  if (!modes.empty() && modes != "keep") reader.Fail("modes", "must be \"keep\", not '" + modes + "'");
+  if (!modes.empty() && modes != "keep")
+    reader.Fail("modes", "must be \"keep\", not '" + modes + "'");
   params.keep_modes = modes == "keep";
   return reader.Finish(std::move(params));
 }
@@ -147,14 +154,19 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
   params.cache = reader.Strings("cache");
   for (const Json* entry : reader.Objects("secrets")) {
     SecretMount secret;
-    secret.id = entry->contains("id") && (*entry)["id"].is_string() ? (*entry)["id"].get<std::string>() : "";
+    secret.id = entry->contains("id") && (*entry)["id"].is_string()
+                    ? (*entry)["id"].get<std::string>()
+                    : "";
     const Json target = entry->value("target", Json());
     secret.target = target.is_string() ? target.get<std::string>() : "";
     const Json required = entry->value("required", Json(true));
     secret.required = !required.is_boolean() || required.get<bool>();
-    if (!target.is_string()) reader.Fail("secrets", "has an entry without a string target");
-    else if (!required.is_boolean()) reader.Fail("secrets", "has an entry whose required is not a boolean");
-    else if (std::string problem = SecretMountProblem(secret); !problem.empty()) reader.Fail("secrets", problem);
+    if (!target.is_string())
+      reader.Fail("secrets", "has an entry without a string target");
+    else if (!required.is_boolean())
+      reader.Fail("secrets", "has an entry whose required is not a boolean");
+    else if (std::string problem = SecretMountProblem(secret); !problem.empty())
+      reader.Fail("secrets", problem);
     params.secrets.push_back(std::move(secret));
   }
   for (const Json* entry : reader.Objects("mounts")) {
@@ -163,7 +175,8 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
     params.mount_targets.push_back(target.is_string() ? target.get<std::string>() : "");
   }
   if (params.mount_targets.size() + 1 != node.inputs().size())
-    reader.Fail("mounts", "does not match the node's " + std::to_string(node.inputs().size()) + " inputs");
+    reader.Fail("mounts",
+                "does not match the node's " + std::to_string(node.inputs().size()) + " inputs");
   params.tmpfs = reader.Strings("tmpfs");
   params.network = reader.Bool("network");
   params.output_sha256 = reader.String("output_sha256");
@@ -217,8 +230,10 @@ llvm::Expected<DebianParams> DecodeDebian(const Node& node) {
   params.request.exclude = reader.Strings("exclude");
   params.request.path_exclude = reader.Strings("path_exclude");
   if (const Json* lock = reader.Any("lock", false)) {
-    if (!lock->is_object()) reader.Fail("lock", "must be an object, not " + std::string(lock->type_name()));
-    else params.request.lock = *lock;
+    if (!lock->is_object())
+      reader.Fail("lock", "must be an object, not " + std::string(lock->type_name()));
+    else
+      params.request.lock = *lock;
   }
   params.rootfs = reader.String("rootfs", true);
   return reader.Finish(std::move(params));
@@ -227,7 +242,8 @@ llvm::Expected<DebianParams> DecodeDebian(const Node& node) {
 const Node* PinNetworkOutput(Graph& graph, const Node* step, const std::string& sha256) {
   std::vector<Param> params;
   for (const Param& param : step->params())
-    if (param.name != "output_sha256" && param.name != "output_sha256_locked") params.push_back(param);
+    if (param.name != "output_sha256" && param.name != "output_sha256_locked")
+      params.push_back(param);
   params.push_back({"output_sha256", sha256});
   params.push_back({"output_sha256_locked", true});
   return graph.Get(step->op(), std::move(params), step->inputs().vec(), step->origin());

@@ -2,11 +2,11 @@
 // reads a node's params only through these, so a param's name and JSON type live in one place.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "compiler/graph/node.h"
 #include "compiler/graph/ops.h"
@@ -43,8 +43,8 @@ struct ExecParams {
   std::optional<std::string> shell;
   std::vector<std::string> argv;
   std::vector<std::string> cache;
-  std::vector<SecretMount> secrets;         // validated: non-empty ids, absolute targets
-  std::vector<std::string> mount_targets;   // mount_targets[i] is the artifact inputs[i + 1]
+  std::vector<SecretMount> secrets;        // validated: non-empty ids, absolute targets
+  std::vector<std::string> mount_targets;  // mount_targets[i] is the artifact inputs[i + 1]
   std::vector<std::string> tmpfs;
   bool network = false;
   std::string output_sha256;

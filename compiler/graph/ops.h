@@ -59,13 +59,13 @@ struct ArtifactMount {
 };
 
 struct ExecOptions {
-  std::vector<std::string> cache;    // persistent cache directories
-  std::vector<SecretMount> secrets;  // never their contents: only ids and targets
-  std::vector<ArtifactMount> mounts; // read-only bind mounts of artifacts
+  std::vector<std::string> cache;     // persistent cache directories
+  std::vector<SecretMount> secrets;   // never their contents: only ids and targets
+  std::vector<ArtifactMount> mounts;  // read-only bind mounts of artifacts
   std::vector<std::string> tmpfs;
-  bool network = false;              // only with output_sha256
-  std::string output_sha256;         // declared checksum of the step's output
-  bool output_sha256_locked = false; // output_sha256 came from strata.lock (for messages)
+  bool network = false;               // only with output_sha256
+  std::string output_sha256;          // declared checksum of the step's output
+  bool output_sha256_locked = false;  // output_sha256 came from strata.lock (for messages)
   // "NAME=value" variables for this step only (a Dockerfile's ARGs), not the image config;
   // a variable the image config's env sets wins over one of these.
   std::vector<std::string> env;
@@ -104,8 +104,8 @@ const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
                        diag::SourceRange origin = {});
 
 // minimal: inputs [stage]; params {executables: [...]}.
-const Node* MakeMinimal(Graph& graph, const Node* stage, const std::vector<std::string>& executables,
-                        diag::SourceRange origin = {});
+const Node* MakeMinimal(Graph& graph, const Node* stage,
+                        const std::vector<std::string>& executables, diag::SourceRange origin = {});
 
 // text: no inputs; params {name, content}. An artifact: one file `name` (mode 0644) holding
 // `content`, as a Dockerfile heredoc COPY source or `text "config.txt" "hello\n"`.
@@ -116,7 +116,7 @@ struct DebianRequest {
   std::string suite = "bookworm";
   std::vector<std::string> packages;  // "name" or "name=version", as written
   std::string arch = "amd64";
-  std::string mirror;  // "" for the runtime's default mirror (not keyed then)
+  std::string mirror;                // "" for the runtime's default mirror (not keyed then)
   std::vector<std::string> exclude;  // package names left out of the closure (not keyed when empty)
   // Path patterns (fnmatch, as dpkg's --path-exclude) whose files are not unpacked; not part
   // of the resolution, so not of the lock key (not keyed when empty).
@@ -126,9 +126,9 @@ struct DebianRequest {
   nlohmann::json lock;
 };
 
-// debian: no inputs; params {suite, packages, arch, mirror (opt), exclude (opt), path_exclude (opt), lock (opt)}. A base made
-// from Debian packages: the runtime resolves the closure (or takes the locked one), fetches
-// and verifies the .debs and unpacks them without maintainer scripts.
+// debian: no inputs; params {suite, packages, arch, mirror (opt), exclude (opt), path_exclude
+// (opt), lock (opt)}. A base made from Debian packages: the runtime resolves the closure (or takes
+// the locked one), fetches and verifies the .debs and unpacks them without maintainer scripts.
 const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceRange origin = {});
 
 // True for ops whose value is a Stage (an image); false for artifacts (local, fetch, select, text).

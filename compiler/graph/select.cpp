@@ -18,7 +18,8 @@ bool PlainComponents(const std::string& path, std::vector<std::string>& componen
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == "..") return false;
     if (!part.empty() && part != ".") components.push_back(part);
     if (slash == std::string::npos) break;

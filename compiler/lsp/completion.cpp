@@ -21,7 +21,8 @@ constexpr int kFieldKind = 5;
 constexpr int kVariableKind = 6;
 constexpr int kKeywordKind = 14;
 
-constexpr const char* kKeywords[] = {"let", "in", "if", "then", "else", "assert", "import", "inherit", "or", "true", "false"};
+constexpr const char* kKeywords[] = {"let",    "in",      "if", "then", "else", "assert",
+                                     "import", "inherit", "or", "true", "false"};
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -38,7 +39,8 @@ std::vector<std::string> ReceiverChain(std::string_view text, uint32_t dot) {
     if (begin == 0 || text[begin - 1] != '.') break;
     end = begin - 1;
   }
-  if (!std::isalpha(static_cast<unsigned char>(chain.front()[0])) && chain.front()[0] != '_') return {};
+  if (!std::isalpha(static_cast<unsigned char>(chain.front()[0])) && chain.front()[0] != '_')
+    return {};
   return chain;
 }
 
@@ -75,7 +77,8 @@ Json Completion(Workspace& workspace, const Json& params) {
         if (const BindingFact* binding = facts.BindingBySite(name.site)) type = binding->type;
     for (size_t i = 1; type && i < chain.size(); ++i) type = FieldType(type, chain[i]);
     for (const types::RecordFieldInfo& f : types::RecordFields(type))
-      items.push_back(Item(f.name, kFieldKind, types::ToString(f.type) + (f.optional ? " (optional)" : "")));
+      items.push_back(
+          Item(f.name, kFieldKind, types::ToString(f.type) + (f.optional ? " (optional)" : "")));
     return Json{{"isIncomplete", false}, {"items", items}};
   }
   std::set<std::string> seen;

@@ -1,7 +1,6 @@
 // textDocument/definition: where a name, a selected field or an import is defined, in this
 // file, an imported file or an embedded stdlib module.
 #include "compiler/lsp/features.h"
-
 #include "compiler/lsp/syntax_index.h"
 #include "compiler/syntax/module_loader.h"
 
@@ -19,9 +18,11 @@ Json Definition(Workspace& workspace, const Json& params) {
   if (!GetCursor(workspace, params, cursor)) return nullptr;
   const Facts& facts = workspace.facts();
   const ast::Var* var = nullptr;
-  if (const BindingFact* binding = facts.UseAt(cursor.file, cursor.offset, &var)) return Location(workspace, binding->site);
+  if (const BindingFact* binding = facts.UseAt(cursor.file, cursor.offset, &var))
+    return Location(workspace, binding->site);
   if (var) return nullptr;  // a builtin
-  if (const BindingFact* binding = facts.BindingAt(cursor.file, cursor.offset)) return Location(workspace, binding->site);
+  if (const BindingFact* binding = facts.BindingAt(cursor.file, cursor.offset))
+    return Location(workspace, binding->site);
   const ast::Select* select = nullptr;
   size_t step = 0;
   if (SelectStepAt(cursor.root, cursor.offset, select, step)) {

@@ -10,9 +10,12 @@ Json DiagnosticsParams(Workspace& workspace, const Document& document) {
     if (d.range.valid()) {
       item["range"] = ToRange(workspace, d.range);
     } else {
-      item["range"] = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}};
+      item["range"] = {{"start", {{"line", 0}, {"character", 0}}},
+                       {"end", {{"line", 0}, {"character", 0}}}};
     }
-    item["severity"] = d.severity == diag::Severity::kError ? 1 : d.severity == diag::Severity::kWarning ? 2 : 3;
+    item["severity"] = d.severity == diag::Severity::kError     ? 1
+                       : d.severity == diag::Severity::kWarning ? 2
+                                                                : 3;
     item["source"] = "strata";
     item["message"] = d.message;
     Json related = Json::array();
@@ -21,7 +24,9 @@ Json DiagnosticsParams(Workspace& workspace, const Document& document) {
         item["message"] = item["message"].get<std::string>() + "\nnote: " + note.message;
         continue;
       }
-      related.push_back({{"location", {{"uri", workspace.UriOfFile(note.range.file)}, {"range", ToRange(workspace, note.range)}}},
+      related.push_back({{"location",
+                          {{"uri", workspace.UriOfFile(note.range.file)},
+                           {"range", ToRange(workspace, note.range)}}},
                          {"message", note.message}});
     }
     if (!related.empty()) item["relatedInformation"] = related;

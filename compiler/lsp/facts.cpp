@@ -5,7 +5,9 @@
 
 namespace strata::lsp {
 
-bool Covers(diag::SourceRange range, uint32_t offset) { return range.begin <= offset && offset <= range.end; }
+bool Covers(diag::SourceRange range, uint32_t offset) {
+  return range.begin <= offset && offset <= range.end;
+}
 
 void Facts::OnExpr(const ast::Expr* expr, const types::Type* type) {
   files_[expr->range().file].exprs.emplace_back(expr, type);
@@ -16,7 +18,9 @@ void Facts::OnBinding(diag::SourceRange site, const void* key, const types::Type
   files_[site.file].bindings.push_back(key);
 }
 
-void Facts::OnUse(const ast::Var* var, const void* key) { files_[var->range().file].uses.emplace_back(var, key); }
+void Facts::OnUse(const ast::Var* var, const void* key) {
+  files_[var->range().file].uses.emplace_back(var, key);
+}
 
 void Facts::OnField(const ast::AttrName& attr, const types::Type* type) {
   files_[attr.range.file].fields.emplace_back(attr.range, type);
@@ -81,7 +85,8 @@ const BindingFact* Facts::BindingBySite(diag::SourceRange site) const {
   if (!facts) return nullptr;
   for (const void* key : facts->bindings) {
     const BindingFact* binding = Binding(key);
-    if (binding && binding->site.begin == site.begin && binding->site.end == site.end) return binding;
+    if (binding && binding->site.begin == site.begin && binding->site.end == site.end)
+      return binding;
   }
   return nullptr;
 }
@@ -97,14 +102,16 @@ const BindingFact* Facts::UseAt(diag::FileId file, uint32_t offset, const ast::V
   return nullptr;
 }
 
-std::pair<const ast::Expr*, const types::Type*> Facts::ExprAt(diag::FileId file, uint32_t offset) const {
+std::pair<const ast::Expr*, const types::Type*> Facts::ExprAt(diag::FileId file,
+                                                              uint32_t offset) const {
   std::pair<const ast::Expr*, const types::Type*> best{nullptr, nullptr};
   const FileFacts* facts = For(file);
   if (!facts) return best;
   for (const auto& entry : facts->exprs) {
     diag::SourceRange r = entry.first->range();
     if (!Covers(r, offset)) continue;
-    if (!best.first || r.end - r.begin < best.first->range().end - best.first->range().begin) best = entry;
+    if (!best.first || r.end - r.begin < best.first->range().end - best.first->range().begin)
+      best = entry;
   }
   return best;
 }
@@ -117,7 +124,8 @@ const types::Type* Facts::TypeOf(const ast::Expr* expr) const {
   return nullptr;
 }
 
-const std::pair<diag::SourceRange, const types::Type*>* Facts::FieldAt(diag::FileId file, uint32_t offset) const {
+const std::pair<diag::SourceRange, const types::Type*>* Facts::FieldAt(diag::FileId file,
+                                                                       uint32_t offset) const {
   const FileFacts* facts = For(file);
   if (!facts) return nullptr;
   for (const auto& entry : facts->fields)

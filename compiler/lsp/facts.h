@@ -21,7 +21,7 @@ struct FileFacts {
   std::vector<std::pair<const ast::Expr*, const types::Type*>> exprs;
   std::vector<std::pair<const ast::Var*, const void*>> uses;
   std::vector<std::pair<diag::SourceRange, const types::Type*>> fields;  // selected attributes
-  std::vector<const void*> bindings;                                      // keys bound here
+  std::vector<const void*> bindings;                                     // keys bound here
 };
 
 class Facts : public types::CheckRecorder {
@@ -41,14 +41,16 @@ class Facts : public types::CheckRecorder {
   const BindingFact* BindingAt(diag::FileId file, uint32_t offset) const;
   // The binding a name at `offset` refers to (null for a builtin or no name there); `var` gets
   // the use.
-  const BindingFact* UseAt(diag::FileId file, uint32_t offset, const ast::Var** var = nullptr) const;
+  const BindingFact* UseAt(diag::FileId file, uint32_t offset,
+                           const ast::Var** var = nullptr) const;
   // The innermost expression covering `offset` (ties: the first recorded, the inner one), and
   // its type.
   std::pair<const ast::Expr*, const types::Type*> ExprAt(diag::FileId file, uint32_t offset) const;
   // The type of the expression exactly at `range`, or null.
   const types::Type* TypeOf(const ast::Expr* expr) const;
   // The selected field covering `offset`: its range and type.
-  const std::pair<diag::SourceRange, const types::Type*>* FieldAt(diag::FileId file, uint32_t offset) const;
+  const std::pair<diag::SourceRange, const types::Type*>* FieldAt(diag::FileId file,
+                                                                  uint32_t offset) const;
   // The module an import resolved to (null when it failed or was not checked).
   const syntax::Module* ImportTarget(const ast::Import* import) const;
   // A checked module (an entry; imported ones are noted by OnImport).

@@ -1,8 +1,7 @@
 // Positions and doc comments shared by the language features.
-#include "compiler/lsp/features.h"
-
 #include <vector>
 
+#include "compiler/lsp/features.h"
 #include "compiler/lsp/positions.h"
 #include "compiler/syntax/module_loader.h"
 
@@ -32,7 +31,8 @@ std::string DocComment(std::string_view text, uint32_t site) {
   if (site > text.size()) return "";
   size_t line_start = site == 0 ? 0 : text.rfind('\n', site - 1) + 1;
   // Only a binding that starts its line has the comment above: `f = x: ...`'s `x` does not.
-  if (text.substr(line_start, site - line_start).find_first_not_of(" \t") != std::string_view::npos) return "";
+  if (text.substr(line_start, site - line_start).find_first_not_of(" \t") != std::string_view::npos)
+    return "";
   std::vector<std::string> lines;
   while (line_start > 0) {
     size_t previous = line_start - 1 == 0 ? 0 : text.rfind('\n', line_start - 2) + 1;
@@ -46,7 +46,8 @@ std::string DocComment(std::string_view text, uint32_t site) {
     line_start = previous;
   }
   std::string comment;
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) comment += (comment.empty() ? "" : "\n") + *it;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+    comment += (comment.empty() ? "" : "\n") + *it;
   return comment;
 }
 

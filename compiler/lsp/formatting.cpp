@@ -17,8 +17,9 @@ Json Formatting(Workspace& workspace, const Json& params) {
   if (formatted.text == document->text) return edits;
   LineIndex index(document->text);
   Position end = index.ToPosition(static_cast<uint32_t>(document->text.size()));
-  edits.push_back({{"range", {{"start", {{"line", 0}, {"character", 0}}},
-                              {"end", {{"line", end.line}, {"character", end.character}}}}},
+  edits.push_back({{"range",
+                    {{"start", {{"line", 0}, {"character", 0}}},
+                     {"end", {{"line", end.line}, {"character", end.character}}}}},
                    {"newText", formatted.text}});
   return edits;
 }

@@ -1,7 +1,6 @@
 // textDocument/hover: the inferred type under the cursor, generalized for let-bound names,
 // with the binding's doc comment.
 #include "compiler/lsp/features.h"
-
 #include "compiler/lsp/syntax_index.h"
 #include "compiler/types/builtin_types.h"
 #include "compiler/types/checker.h"
@@ -14,10 +13,12 @@ std::string NameAt(std::string_view text, diag::SourceRange range) {
   return std::string(text.substr(range.begin, range.end - range.begin));
 }
 
-Json Reply(Workspace& workspace, diag::SourceRange range, const std::string& code, const std::string& doc) {
+Json Reply(Workspace& workspace, diag::SourceRange range, const std::string& code,
+           const std::string& doc) {
   std::string value = "```strata\n" + code + "\n```";
   if (!doc.empty()) value += "\n\n" + doc;
-  return Json{{"contents", {{"kind", "markdown"}, {"value", value}}}, {"range", ToRange(workspace, range)}};
+  return Json{{"contents", {{"kind", "markdown"}, {"value", value}}},
+              {"range", ToRange(workspace, range)}};
 }
 
 std::string BuiltinSignature(std::string_view name) {
@@ -47,7 +48,8 @@ Json Hover(Workspace& workspace, const Json& params) {
     return Reply(workspace, var->range(), name + " :: " + signature, "builtin");
   }
   if (const BindingFact* binding = facts.BindingAt(cursor.file, cursor.offset)) {
-    return Reply(workspace, binding->site, NameAt(text, binding->site) + " :: " + types::ToString(binding->type),
+    return Reply(workspace, binding->site,
+                 NameAt(text, binding->site) + " :: " + types::ToString(binding->type),
                  DocComment(text, binding->site.begin));
   }
   if (const auto* field = facts.FieldAt(cursor.file, cursor.offset)) {
@@ -65,14 +67,17 @@ Json Hover(Workspace& workspace, const Json& params) {
       }
       if (record)
         for (const ast::Field& f : record->fields)
-          if (f.name == select->path[step].name) doc = DocComment(workspace.TextOfFile(f.name_range.file), f.name_range.begin);
+          if (f.name == select->path[step].name)
+            doc = DocComment(workspace.TextOfFile(f.name_range.file), f.name_range.begin);
     }
-    return Reply(workspace, field->first, NameAt(text, field->first) + " :: " + types::ToString(field->second), doc);
+    return Reply(workspace, field->first,
+                 NameAt(text, field->first) + " :: " + types::ToString(field->second), doc);
   }
   NamedValue named;
   if (FieldAt(cursor.root, cursor.offset, named)) {
     if (const types::Type* type = facts.TypeOf(named.value))
-      return Reply(workspace, named.name_range, std::string(named.name.str()) + " :: " + types::ToString(type),
+      return Reply(workspace, named.name_range,
+                   std::string(named.name.str()) + " :: " + types::ToString(type),
                    DocComment(text, named.name_range.begin));
   }
   auto [expr, type] = facts.ExprAt(cursor.file, cursor.offset);

@@ -40,7 +40,8 @@ ReadStatus ReadMessage(std::istream& in, std::string& body, std::string& error) 
     }
     any_header = true;
     if (!StartsWithNoCase(line, "content-length:")) {
-      if (line.find(':') == std::string::npos) error = "malformed header line '" + line.substr(0, 80) + "'";
+      if (line.find(':') == std::string::npos)
+        error = "malformed header line '" + line.substr(0, 80) + "'";
       continue;  // Content-Type and other headers are allowed
     }
     std::string value = line.substr(15);

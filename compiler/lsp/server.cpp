@@ -51,12 +51,14 @@ void Server::HandleMessage(const std::string& body) {
   }
   Json id = message.is_object() && message.contains("id") ? message["id"] : Json();
   bool valid_id = id.is_null() || id.is_string() || id.is_number_integer();
-  if (!message.is_object() || !message.contains("method") || !message["method"].is_string() || !valid_id ||
-      (message.contains("jsonrpc") && message["jsonrpc"] != "2.0")) {
+  if (!message.is_object() || !message.contains("method") || !message["method"].is_string() ||
+      !valid_id || (message.contains("jsonrpc") && message["jsonrpc"] != "2.0")) {
     // A response from the client (to a request this server never makes) is ignored.
-    if (message.is_object() && message.contains("id") && (message.contains("result") || message.contains("error")))
+    if (message.is_object() && message.contains("id") &&
+        (message.contains("result") || message.contains("error")))
       return;
-    Send(MakeError(valid_id ? id : Json(), kInvalidRequest, "invalid request: expected an object with \"method\""));
+    Send(MakeError(valid_id ? id : Json(), kInvalidRequest,
+                   "invalid request: expected an object with \"method\""));
     return;
   }
   std::string method = message["method"];
@@ -114,7 +116,8 @@ void Server::HandleRequest(const Json& id, const std::string& method, const Json
 void Server::Publish(const std::vector<std::string>& uris) {
   for (const std::string& uri : uris)
     if (const Document* document = workspace_.Find(uri))
-      Send(MakeNotification("textDocument/publishDiagnostics", DiagnosticsParams(workspace_, *document)));
+      Send(MakeNotification("textDocument/publishDiagnostics",
+                            DiagnosticsParams(workspace_, *document)));
 }
 
 void Server::DidChange(const Json& params) {
@@ -130,8 +133,10 @@ void Server::DidChange(const Json& params) {
     }
     LineIndex index(text);
     const Json& range = change["range"];
-    uint32_t begin = index.ToOffset({range.at("start").at("line").get<uint32_t>(), range.at("start").at("character").get<uint32_t>()});
-    uint32_t end = index.ToOffset({range.at("end").at("line").get<uint32_t>(), range.at("end").at("character").get<uint32_t>()});
+    uint32_t begin = index.ToOffset({range.at("start").at("line").get<uint32_t>(),
+                                     range.at("start").at("character").get<uint32_t>()});
+    uint32_t end = index.ToOffset({range.at("end").at("line").get<uint32_t>(),
+                                   range.at("end").at("character").get<uint32_t>()});
     if (end < begin) std::swap(begin, end);
     text.replace(begin, end - begin, replacement);
   }
@@ -149,20 +154,23 @@ void Server::HandleNotification(const std::string& method, const Json& params) {
   try {
     if (method == "textDocument/didOpen") {
       const Json& item = params.at("textDocument");
-      Publish(workspace_.Update(item.at("uri").get<std::string>(), item.at("text").get<std::string>(),
-                                item.value("version", 0)));
+      Publish(workspace_.Update(item.at("uri").get<std::string>(),
+                                item.at("text").get<std::string>(), item.value("version", 0)));
     } else if (method == "textDocument/didChange") {
       DidChange(params);
     } else if (method == "textDocument/didClose") {
       std::string uri = params.at("textDocument").at("uri").get<std::string>();
       std::vector<std::string> analysed = workspace_.Close(uri);
-      Send(MakeNotification("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", Json::array()}}));
+      Send(MakeNotification("textDocument/publishDiagnostics",
+                            {{"uri", uri}, {"diagnostics", Json::array()}}));
       Publish(analysed);
     }
     // Other notifications (initialized, didSave, $/cancelRequest, ...) need nothing.
   } catch (const std::exception& error) {
     // A notification has no reply: tell the user through the log.
-    Send(MakeNotification("window/logMessage", {{"type", 1}, {"message", std::string("strata lsp: ") + method + ": " + error.what()}}));
+    Send(MakeNotification(
+        "window/logMessage",
+        {{"type", 1}, {"message", std::string("strata lsp: ") + method + ": " + error.what()}}));
   }
 }
 

@@ -7,7 +7,9 @@
 namespace strata::lsp {
 namespace {
 
-bool Inside(diag::SourceRange range, uint32_t offset) { return range.begin <= offset && offset <= range.end; }
+bool Inside(diag::SourceRange range, uint32_t offset) {
+  return range.begin <= offset && offset <= range.end;
+}
 
 // Depth-first search for the first expression `match` accepts, entering only expressions
 // that cover `offset`.
@@ -91,16 +93,23 @@ void ForEachChild(const ast::Expr* expr, const std::function<void(const ast::Exp
       v(e->fallback);
       break;
     }
-    case ast::Kind::kHasAttr: v(llvm::cast<ast::HasAttr>(expr)->target); break;
+    case ast::Kind::kHasAttr:
+      v(llvm::cast<ast::HasAttr>(expr)->target);
+      break;
     case ast::Kind::kBinary: {
       auto* e = llvm::cast<ast::Binary>(expr);
       v(e->lhs);
       v(e->rhs);
       break;
     }
-    case ast::Kind::kUnary: v(llvm::cast<ast::Unary>(expr)->operand); break;
-    case ast::Kind::kAnnotated: v(llvm::cast<ast::Annotated>(expr)->expr); break;
-    default: break;
+    case ast::Kind::kUnary:
+      v(llvm::cast<ast::Unary>(expr)->operand);
+      break;
+    case ast::Kind::kAnnotated:
+      v(llvm::cast<ast::Annotated>(expr)->expr);
+      break;
+    default:
+      break;
   }
 }
 
@@ -108,13 +117,16 @@ std::vector<ScopeName> NamesInScope(const ast::Expr* root, uint32_t offset) {
   std::vector<ScopeName> names;
   FindAt(root, offset, [&](const ast::Expr* expr) {
     if (auto* let = llvm::dyn_cast<ast::Let>(expr)) {
-      for (const ast::Binding& b : let->bindings) names.push_back({b.name, b.name_range, b.inherited ? nullptr : b.value});
+      for (const ast::Binding& b : let->bindings)
+        names.push_back({b.name, b.name_range, b.inherited ? nullptr : b.value});
     } else if (auto* lambda = llvm::dyn_cast<ast::Lambda>(expr)) {
       if (!lambda->pattern) {
         names.push_back({lambda->param, lambda->param_range, nullptr});
       } else {
-        for (const ast::PatternField& f : lambda->pattern->fields) names.push_back({f.name, f.name_range, nullptr});
-        if (!lambda->pattern->as_name.empty()) names.push_back({lambda->pattern->as_name, lambda->pattern->range, nullptr});
+        for (const ast::PatternField& f : lambda->pattern->fields)
+          names.push_back({f.name, f.name_range, nullptr});
+        if (!lambda->pattern->as_name.empty())
+          names.push_back({lambda->pattern->as_name, lambda->pattern->range, nullptr});
       }
     }
     return false;  // keep descending
@@ -131,7 +143,9 @@ const ast::Record* RecordLiteralOf(const ast::Expr* expr, const Facts& facts, in
     if (!binding) return nullptr;
     NamedValue named;
     const ast::Expr* root = facts.RootOf(binding->site.file);
-    if (!root || !LetBindingAt(root, binding->site.begin, named) || named.name_range.begin != binding->site.begin) return nullptr;
+    if (!root || !LetBindingAt(root, binding->site.begin, named) ||
+        named.name_range.begin != binding->site.begin)
+      return nullptr;
     return RecordLiteralOf(named.value, facts, depth + 1);
   }
   if (auto* import = llvm::dyn_cast<ast::Import>(expr)) {
@@ -178,7 +192,8 @@ bool LetBindingAt(const ast::Expr* root, uint32_t offset, NamedValue& out) {
   });
 }
 
-bool SelectStepAt(const ast::Expr* root, uint32_t offset, const ast::Select*& select, size_t& step) {
+bool SelectStepAt(const ast::Expr* root, uint32_t offset, const ast::Select*& select,
+                  size_t& step) {
   return FindAt(root, offset, [&](const ast::Expr* expr) {
     auto* s = llvm::dyn_cast<ast::Select>(expr);
     if (!s) return false;
@@ -203,9 +218,14 @@ const ast::Import* ImportAt(const ast::Expr* root, uint32_t offset) {
 
 namespace {
 
-Symbol MakeSymbol(ast::Symbol name, diag::SourceRange name_range, const ast::Expr* value, bool field, int depth) {
-  Symbol symbol{std::string(name.str()), name_range, diag::SourceRange::Join(name_range, value->range()),
-                llvm::isa<ast::Lambda>(value), field, {}};
+Symbol MakeSymbol(ast::Symbol name, diag::SourceRange name_range, const ast::Expr* value,
+                  bool field, int depth) {
+  Symbol symbol{std::string(name.str()),
+                name_range,
+                diag::SourceRange::Join(name_range, value->range()),
+                llvm::isa<ast::Lambda>(value),
+                field,
+                {}};
   if (auto* record = llvm::dyn_cast<ast::Record>(value); record && depth < 8)
     for (const ast::Field& f : record->fields)
       if (f.name_range.file == record->range().file)
@@ -221,7 +241,8 @@ std::vector<Symbol> TopLevelSymbols(const ast::Expr* root) {
   for (int i = 0; expr && i < 1000; ++i) {
     if (auto* let = llvm::dyn_cast<ast::Let>(expr)) {
       for (const ast::Binding& b : let->bindings)
-        if (b.name_range.file == root->range().file) symbols.push_back(MakeSymbol(b.name, b.name_range, b.value, false, 0));
+        if (b.name_range.file == root->range().file)
+          symbols.push_back(MakeSymbol(b.name, b.name_range, b.value, false, 0));
       expr = let->body;
     } else if (auto* annotated = llvm::dyn_cast<ast::Annotated>(expr)) {
       expr = annotated->expr;
@@ -233,7 +254,8 @@ std::vector<Symbol> TopLevelSymbols(const ast::Expr* root) {
   }
   if (auto* record = llvm::dyn_cast_or_null<ast::Record>(expr))
     for (const ast::Field& f : record->fields)
-      if (f.name_range.file == root->range().file) symbols.push_back(MakeSymbol(f.name, f.name_range, f.value, true, 0));
+      if (f.name_range.file == root->range().file)
+        symbols.push_back(MakeSymbol(f.name, f.name_range, f.value, true, 0));
   return symbols;
 }
 

@@ -59,7 +59,8 @@ bool BlankLines(std::string& text, const std::vector<diag::Diagnostic>& errors) 
 bool CloseDanglingDots(std::string& text) {
   bool changed = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '.' || i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_'))
+    if (text[i] != '.' || i == 0 ||
+        !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_'))
       continue;
     if (i + 1 < text.size() && !std::isspace(static_cast<unsigned char>(text[i + 1]))) continue;
     text[i] = ';';
@@ -75,7 +76,8 @@ std::string UriToPath(const std::string& uri) {
   std::string path;
   for (size_t i = 7; i < uri.size(); ++i) {
     int high = 0, low = 0;
-    if (uri[i] == '%' && i + 2 < uri.size() && (high = HexValue(uri[i + 1])) >= 0 && (low = HexValue(uri[i + 2])) >= 0) {
+    if (uri[i] == '%' && i + 2 < uri.size() && (high = HexValue(uri[i + 1])) >= 0 &&
+        (low = HexValue(uri[i + 2])) >= 0) {
       path += static_cast<char>(high * 16 + low);
       i += 2;
     } else {
@@ -92,7 +94,9 @@ std::string PathToUri(const std::string& path) {
 
 Workspace::Workspace() {
   std::error_code error;
-  stdlib_dir_ = (fs::temp_directory_path(error) / ("strata-lsp-stdlib-" + std::to_string(::getpid()))).string();
+  stdlib_dir_ =
+      (fs::temp_directory_path(error) / ("strata-lsp-stdlib-" + std::to_string(::getpid())))
+          .string();
   Restart();
 }
 
@@ -138,7 +142,8 @@ std::set<std::string> Workspace::Invalidate(const std::string& path) {
   return done;
 }
 
-std::vector<std::string> Workspace::Update(const std::string& uri, std::string text, int64_t version) {
+std::vector<std::string> Workspace::Update(const std::string& uri, std::string text,
+                                           int64_t version) {
   if (++analyses_since_restart_ > kAnalysesBeforeRestart) Restart();
   Document& document = documents_[uri];
   document.uri = uri;
@@ -189,12 +194,14 @@ void Workspace::Analyse(Document& document) {
     module = frontend_->LoadModule(document.path);
     std::vector<diag::Diagnostic> errors;
     for (size_t i = mark; i < diags.diagnostics().size(); ++i)
-      if (module && diags.diagnostics()[i].range.file == module->file) errors.push_back(diags.diagnostics()[i]);
+      if (module && diags.diagnostics()[i].range.file == module->file)
+        errors.push_back(diags.diagnostics()[i]);
     if (round == 0) syntax_errors = errors;
     if (errors.empty() || !module || round == kRepairRounds) break;
     // Close dangling dots first, then blank the broken lines, and parse again, so the rest of
     // the file is analysed.
-    bool changed = (round == 0 && CloseDanglingDots(document.analysed)) || BlankLines(document.analysed, errors);
+    bool changed = (round == 0 && CloseDanglingDots(document.analysed)) ||
+                   BlankLines(document.analysed, errors);
     if (!changed) break;
     document.repaired = true;
   }

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <vector>
 
-
 namespace strata::support {
 
 std::string ParentDir(const std::string& path) {
@@ -27,19 +26,21 @@ llvm::Error SyncDirectory(const std::string& dir) {
   return llvm::Error::success();
 }
 
-llvm::Error CommitTempFile(UniqueFd& fd, const std::string& temp, const std::string& dest, bool durable) {
+llvm::Error CommitTempFile(UniqueFd& fd, const std::string& temp, const std::string& dest,
+                           bool durable) {
   if (durable && ::fsync(fd.Get()) != 0) return ErrnoError(errno, "cannot fsync", temp);
   if (::rename(temp.c_str(), dest.c_str()) != 0) return ErrnoError(errno, "cannot rename to", dest);
   fd.Reset();
   return llvm::Error::success();
 }
 
-llvm::Error WriteFileAtomicWith(const std::string& path, const std::function<llvm::Error(int fd)>& write,
+llvm::Error WriteFileAtomicWith(const std::string& path,
+                                const std::function<llvm::Error(int fd)>& write,
                                 AtomicWriteOptions options) {
   size_t slash = path.rfind('/');
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string pattern =
-      (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "." + base + ".tmp.XXXXXX";
+  std::string pattern = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
+                        "." + base + ".tmp.XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   UniqueFd fd(::mkstemp(name.data()));
@@ -52,16 +53,20 @@ llvm::Error WriteFileAtomicWith(const std::string& path, const std::function<llv
   };
   unsigned mode = options.mode;
   struct stat existing;
-  if (options.keep_existing_mode && ::stat(path.c_str(), &existing) == 0) mode = existing.st_mode & 07777;
-  if (::fchmod(fd.Get(), mode) != 0) return discard(ErrnoError(errno, "cannot set the mode of", temp));
+  if (options.keep_existing_mode && ::stat(path.c_str(), &existing) == 0)
+    mode = existing.st_mode & 07777;
+  if (::fchmod(fd.Get(), mode) != 0)
+    return discard(ErrnoError(errno, "cannot set the mode of", temp));
   if (llvm::Error err = write(fd.Get())) return discard(std::move(err));
-  if (llvm::Error err = CommitTempFile(fd, temp, path, options.durable)) return discard(std::move(err));
+  if (llvm::Error err = CommitTempFile(fd, temp, path, options.durable))
+    return discard(std::move(err));
   // The new file is in place; a directory that cannot be synced does not undo that.
   if (options.durable) llvm::consumeError(SyncDirectory(ParentDir(path)));
   return llvm::Error::success();
 }
 
-llvm::Error WriteFileAtomic(const std::string& path, std::string_view content, AtomicWriteOptions options) {
+llvm::Error WriteFileAtomic(const std::string& path, std::string_view content,
+                            AtomicWriteOptions options) {
   return WriteFileAtomicWith(
       path,
       [&](int fd) -> llvm::Error {
@@ -76,7 +81,8 @@ llvm::Error WriteFileAtomic(const std::string& path, std::string_view content, A
       options);
 }
 
-llvm::Expected<bool> PublishDir(const std::string& from, const std::string& to, ExistingDir existing) {
+llvm::Expected<bool> PublishDir(const std::string& from, const std::string& to,
+                                ExistingDir existing) {
   if (::rename(from.c_str(), to.c_str()) == 0) return false;
   if (errno != EEXIST && errno != ENOTEMPTY) return ErrnoError(errno, "cannot rename to", to);
   if (existing == ExistingDir::kKeep) return true;

@@ -3,11 +3,11 @@
 // never a part.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include <llvm/Support/Error.h>
 
 #include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
@@ -25,18 +25,21 @@ struct AtomicWriteOptions {
 };
 
 // Replaces `path` with `content`. On error `path` is as it was and no temp file is left.
-llvm::Error WriteFileAtomic(const std::string& path, std::string_view content, AtomicWriteOptions options = {});
+llvm::Error WriteFileAtomic(const std::string& path, std::string_view content,
+                            AtomicWriteOptions options = {});
 
 // Like WriteFileAtomic, for content streamed by `write` into the temp file's descriptor (a
 // copy of a large file); an error from `write` leaves `path` as it was.
-llvm::Error WriteFileAtomicWith(const std::string& path, const std::function<llvm::Error(int fd)>& write,
+llvm::Error WriteFileAtomicWith(const std::string& path,
+                                const std::function<llvm::Error(int fd)>& write,
                                 AtomicWriteOptions options = {});
 
 // Makes the complete file `temp`, open as `fd`, the file at `dest`: fsync it (when `durable`),
 // rename it over `dest`, then close `fd` (only then: the store's temp files hold a lock that
 // must outlive the rename). Syncing `dest`'s directory is left to the caller (SyncDirectory).
 // Callers that keep temp files elsewhere (the store's tmp/) commit through this too.
-llvm::Error CommitTempFile(UniqueFd& fd, const std::string& temp, const std::string& dest, bool durable = true);
+llvm::Error CommitTempFile(UniqueFd& fd, const std::string& temp, const std::string& dest,
+                           bool durable = true);
 
 // fsync on a directory, so a rename inside it survives a crash.
 llvm::Error SyncDirectory(const std::string& dir);
@@ -51,7 +54,8 @@ enum class ExistingDir {
 // afterwards (ours not taken under kKeep, or the old tree under kReplace), for the caller to
 // remove; fsyncs nothing (a tree is synced with syncfs before, its parent after, by callers
 // that need it).
-llvm::Expected<bool> PublishDir(const std::string& from, const std::string& to, ExistingDir existing);
+llvm::Expected<bool> PublishDir(const std::string& from, const std::string& to,
+                                ExistingDir existing);
 
 // The directory part of a '/'-separated path: "." for a bare name, "/" for a root entry.
 std::string ParentDir(const std::string& path);

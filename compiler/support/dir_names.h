@@ -1,10 +1,10 @@
 // Listing a directory's names, sorted, so walks and reports do not depend on readdir order.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 namespace strata::support {
 

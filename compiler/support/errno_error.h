@@ -1,10 +1,10 @@
 // The one way a failed system call becomes an llvm::Error, for every phase and the runtime.
 #pragma once
 
-#include <system_error>
-
 #include <llvm/ADT/Twine.h>
 #include <llvm/Support/Error.h>
+
+#include <system_error>
 
 namespace strata::support {
 

@@ -29,7 +29,8 @@ llvm::Expected<std::string> ReadAll(int fd, const std::string& path, uint64_t ma
     }
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
-    if (out.size() > max_size) return MakeError(std::errc::file_too_large, path + ": file is too large");
+    if (out.size() > max_size)
+      return MakeError(std::errc::file_too_large, path + ": file is too large");
   }
 }
 

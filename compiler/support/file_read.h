@@ -1,11 +1,11 @@
 // Reading a whole file, with a size bound: the one reader for every phase and the runtime.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <llvm/Support/Error.h>
 
 namespace strata::support {
 

@@ -6,12 +6,12 @@
 // llvm::isa / dyn_cast work on them.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
-
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Allocator.h>
 #include <llvm/Support/Casting.h>
+
+#include <cstdint>
+#include <string_view>
 
 #include "compiler/diag/source.h"
 #include "compiler/syntax/symbol.h"
@@ -198,7 +198,8 @@ struct Field {
 // source order; names are unique (the parser reports duplicates).
 class Record : public Expr {
  public:
-  Record(SourceRange range, llvm::ArrayRef<Field> fields) : Expr(Kind::kRecord, range), fields(fields) {}
+  Record(SourceRange range, llvm::ArrayRef<Field> fields)
+      : Expr(Kind::kRecord, range), fields(fields) {}
   static bool classof(const Expr* e) { return e->kind() == Kind::kRecord; }
   llvm::ArrayRef<Field> fields;
 };
@@ -214,7 +215,7 @@ class List : public Expr {
 struct PatternField {
   Symbol name;
   SourceRange name_range;
-  const Expr* default_value = nullptr;  // `b ? 1`; may use other fields and outer names
+  const Expr* default_value = nullptr;   // `b ? 1`; may use other fields and outer names
   const TypeExpr* annotation = nullptr;  // `n :: Int ? 3`
 };
 
@@ -231,7 +232,11 @@ class Lambda : public Expr {
  public:
   Lambda(SourceRange range, Symbol param, SourceRange param_range, const Pattern* pattern,
          const Expr* body)
-      : Expr(Kind::kLambda, range), param(param), param_range(param_range), pattern(pattern), body(body) {}
+      : Expr(Kind::kLambda, range),
+        param(param),
+        param_range(param_range),
+        pattern(pattern),
+        body(body) {}
   static bool classof(const Expr* e) { return e->kind() == Kind::kLambda; }
   Symbol param;
   SourceRange param_range;

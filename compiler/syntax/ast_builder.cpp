@@ -26,27 +26,44 @@ Token* TokenOf(ParseTree* tree) {
 
 ParserRuleContext* RuleOf(ParseTree* tree) { return dynamic_cast<ParserRuleContext*>(tree); }
 
-bool IsErrorNode(ParseTree* tree) { return dynamic_cast<antlr4::tree::ErrorNode*>(tree) != nullptr; }
+bool IsErrorNode(ParseTree* tree) {
+  return dynamic_cast<antlr4::tree::ErrorNode*>(tree) != nullptr;
+}
 
 namespace {
 
 ast::BinaryOp BinaryOpOf(size_t token_type) {
   switch (token_type) {
-    case P::PLUS: return ast::BinaryOp::kAdd;
-    case P::MINUS: return ast::BinaryOp::kSub;
-    case P::STAR: return ast::BinaryOp::kMul;
-    case P::SLASH: return ast::BinaryOp::kDiv;
-    case P::CONCAT: return ast::BinaryOp::kConcat;
-    case P::UPDATE: return ast::BinaryOp::kUpdate;
-    case P::EQEQ: return ast::BinaryOp::kEq;
-    case P::NEQ: return ast::BinaryOp::kNe;
-    case P::LT: return ast::BinaryOp::kLt;
-    case P::LE: return ast::BinaryOp::kLe;
-    case P::GT: return ast::BinaryOp::kGt;
-    case P::GE: return ast::BinaryOp::kGe;
-    case P::ANDAND: return ast::BinaryOp::kAnd;
-    case P::OROR: return ast::BinaryOp::kOr;
-    default: return ast::BinaryOp::kImpl;
+    case P::PLUS:
+      return ast::BinaryOp::kAdd;
+    case P::MINUS:
+      return ast::BinaryOp::kSub;
+    case P::STAR:
+      return ast::BinaryOp::kMul;
+    case P::SLASH:
+      return ast::BinaryOp::kDiv;
+    case P::CONCAT:
+      return ast::BinaryOp::kConcat;
+    case P::UPDATE:
+      return ast::BinaryOp::kUpdate;
+    case P::EQEQ:
+      return ast::BinaryOp::kEq;
+    case P::NEQ:
+      return ast::BinaryOp::kNe;
+    case P::LT:
+      return ast::BinaryOp::kLt;
+    case P::LE:
+      return ast::BinaryOp::kLe;
+    case P::GT:
+      return ast::BinaryOp::kGt;
+    case P::GE:
+      return ast::BinaryOp::kGe;
+    case P::ANDAND:
+      return ast::BinaryOp::kAnd;
+    case P::OROR:
+      return ast::BinaryOp::kOr;
+    default:
+      return ast::BinaryOp::kImpl;
   }
 }
 
@@ -61,7 +78,9 @@ Token* SingleToken(ParserRuleContext* ctx) {
 
 bool IsPassThrough(size_t rule) {
   switch (rule) {
-    case P::RuleOpExpr: case P::RuleApp: case P::RuleSelect:
+    case P::RuleOpExpr:
+    case P::RuleApp:
+    case P::RuleSelect:
       return true;
     default:
       return false;
@@ -72,7 +91,11 @@ bool IsPassThrough(size_t rule) {
 
 AstBuilder::AstBuilder(diag::SourceManager& sources, diag::FileId file, ast::Arena& arena,
                        diag::DiagnosticEngine& diags)
-    : sources_(sources), file_(file), arena_(arena), diags_(diags), text_(sources.Text(file)),
+    : sources_(sources),
+      file_(file),
+      arena_(arena),
+      diags_(diags),
+      text_(sources.Text(file)),
       base_dir_(BaseDirectory(sources.Name(file))) {}
 
 SourceRange AstBuilder::Range(const Token* token) const {
@@ -103,8 +126,8 @@ const ast::Expr* AstBuilder::Error(SourceRange range) { return arena_.New<ast::E
 bool AstBuilder::TooDeep(size_t extra, SourceRange range) {
   if (depth_ + extra <= static_cast<size_t>(kMaxNestingDepth)) return false;
   if (!reported_too_deep_)
-    diags_.Error(range, "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth) +
-                            " levels)");
+    diags_.Error(range, "expression nested too deeply (more than " +
+                            std::to_string(kMaxNestingDepth) + " levels)");
   reported_too_deep_ = true;
   return true;
 }
@@ -124,7 +147,8 @@ const ast::Expr* AstBuilder::BuildExpr(P::ExprContext* ctx) {
   SourceRange range = Range(ctx);
   if (ctx->exception || ctx->children.empty()) return Error(range);
   ParseTree* first = ctx->children[0];
-  if (auto* rule = RuleOf(first); rule && rule->getRuleIndex() == P::RuleOpExpr) return BuildOperand(rule);
+  if (auto* rule = RuleOf(first); rule && rule->getRuleIndex() == P::RuleOpExpr)
+    return BuildOperand(rule);
 
   Depth depth(*this);
   if (TooDeep(0, range)) return Error(range);
@@ -160,14 +184,22 @@ const ast::Expr* AstBuilder::BuildOperand(ParseTree* tree) {
   }
   if (ctx->exception) return Error(Range(ctx));
   switch (ctx->getRuleIndex()) {
-    case P::RuleOpExpr: return BuildOpExpr(ctx);
-    case P::RuleApp: return BuildApp(static_cast<P::AppContext*>(ctx));
-    case P::RuleSelect: return BuildSelect(static_cast<P::SelectContext*>(ctx));
-    case P::RulePrimary: return BuildPrimary(static_cast<P::PrimaryContext*>(ctx));
-    case P::RuleString: return BuildString(static_cast<P::StringContext*>(ctx));
-    case P::RuleIndString: return BuildIndString(static_cast<P::IndStringContext*>(ctx));
-    case P::RuleExpr: return BuildExpr(static_cast<P::ExprContext*>(ctx));
-    default: return Error(Range(ctx));
+    case P::RuleOpExpr:
+      return BuildOpExpr(ctx);
+    case P::RuleApp:
+      return BuildApp(static_cast<P::AppContext*>(ctx));
+    case P::RuleSelect:
+      return BuildSelect(static_cast<P::SelectContext*>(ctx));
+    case P::RulePrimary:
+      return BuildPrimary(static_cast<P::PrimaryContext*>(ctx));
+    case P::RuleString:
+      return BuildString(static_cast<P::StringContext*>(ctx));
+    case P::RuleIndString:
+      return BuildIndString(static_cast<P::IndStringContext*>(ctx));
+    case P::RuleExpr:
+      return BuildExpr(static_cast<P::ExprContext*>(ctx));
+    default:
+      return Error(Range(ctx));
   }
 }
 
@@ -184,23 +216,43 @@ struct PendingOp {
 int Precedence(size_t token_type, bool& right_assoc) {
   right_assoc = false;
   switch (token_type) {
-    case P::PIPE: return 1;
-    case P::IMPL: right_assoc = true; return 2;
-    case P::OROR: return 3;
-    case P::ANDAND: return 4;
-    case P::EQEQ: case P::NEQ: return 5;
-    case P::LT: case P::LE: case P::GT: case P::GE: return 6;
-    case P::UPDATE: right_assoc = true; return 7;
-    case P::PLUS: case P::MINUS: return 9;
-    case P::STAR: case P::SLASH: return 10;
-    case P::CONCAT: right_assoc = true; return 11;
-    default: return 0;
+    case P::PIPE:
+      return 1;
+    case P::IMPL:
+      right_assoc = true;
+      return 2;
+    case P::OROR:
+      return 3;
+    case P::ANDAND:
+      return 4;
+    case P::EQEQ:
+    case P::NEQ:
+      return 5;
+    case P::LT:
+    case P::LE:
+    case P::GT:
+    case P::GE:
+      return 6;
+    case P::UPDATE:
+      right_assoc = true;
+      return 7;
+    case P::PLUS:
+    case P::MINUS:
+      return 9;
+    case P::STAR:
+    case P::SLASH:
+      return 10;
+    case P::CONCAT:
+      right_assoc = true;
+      return 11;
+    default:
+      return 0;
   }
 }
 
-constexpr int kNotPrecedence = 8;      // `!` binds looser than `+`
+constexpr int kNotPrecedence = 8;       // `!` binds looser than `+`
 constexpr int kHasAttrPrecedence = 12;  // `e ? a.b`
-constexpr int kNegPrecedence = 13;     // unary `-`
+constexpr int kNegPrecedence = 13;      // unary `-`
 
 }  // namespace
 
@@ -233,16 +285,18 @@ const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
     const ast::Expr* rhs = values.pop_back_val();
     if (op.prefix) {
       ast::UnaryOp unary = op.token->getType() == P::BANG ? ast::UnaryOp::kNot : ast::UnaryOp::kNeg;
-      values.push_back(arena_.New<ast::Unary>(SourceRange::Join(Range(op.token), rhs->range()), unary, rhs));
+      values.push_back(
+          arena_.New<ast::Unary>(SourceRange::Join(Range(op.token), rhs->range()), unary, rhs));
       return;
     }
     const ast::Expr* lhs = values.pop_back_val();
     SourceRange joined = SourceRange::Join(lhs->range(), rhs->range());
     if (op.token->getType() == P::PIPE)  // `x |> f` is `f x`
-      values.push_back(
-          arena_.New<ast::Apply>(joined, rhs, arena_.Copy(llvm::ArrayRef<const ast::Expr*>(lhs)), /*pipe=*/true));
+      values.push_back(arena_.New<ast::Apply>(
+          joined, rhs, arena_.Copy(llvm::ArrayRef<const ast::Expr*>(lhs)), /*pipe=*/true));
     else
-      values.push_back(arena_.New<ast::Binary>(joined, BinaryOpOf(op.token->getType()), Range(op.token), lhs, rhs));
+      values.push_back(arena_.New<ast::Binary>(joined, BinaryOpOf(op.token->getType()),
+                                               Range(op.token), lhs, rhs));
   };
 
   bool expect_operand = true;
@@ -253,7 +307,8 @@ const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
     if (ParserRuleContext* rule = RuleOf(child)) {
       if (!expect_operand || rule->getRuleIndex() != P::RuleApp) return Error(range);
       const ast::Expr* value;
-      Token* literal = !prefixes.empty() && prefixes.back()->getType() == P::MINUS ? SingleToken(rule) : nullptr;
+      Token* literal =
+          !prefixes.empty() && prefixes.back()->getType() == P::MINUS ? SingleToken(rule) : nullptr;
       if (literal && literal->getType() == P::INT) {
         // `-5` is a literal (and `-9223372036854775808`, the least Int, is not an overflow).
         value = BuildInt(literal, prefixes.back());
@@ -262,7 +317,8 @@ const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
         value = BuildOperand(rule);
       }
       for (Token* prefix : prefixes)
-        ops.push_back({prefix, prefix->getType() == P::BANG ? kNotPrecedence : kNegPrecedence, true});
+        ops.push_back(
+            {prefix, prefix->getType() == P::BANG ? kNotPrecedence : kNegPrecedence, true});
       prefixes.clear();
       values.push_back(value);
       expect_operand = false;
@@ -276,12 +332,14 @@ const ast::Expr* AstBuilder::BuildOpExpr(ParserRuleContext* ctx) {
       continue;
     }
     if (token->getType() == P::QUESTION) {
-      auto* path_ctx = i + 1 < children.size() ? dynamic_cast<P::AttrPathContext*>(children[i + 1]) : nullptr;
+      auto* path_ctx =
+          i + 1 < children.size() ? dynamic_cast<P::AttrPathContext*>(children[i + 1]) : nullptr;
       llvm::SmallVector<ast::AttrName, 4> path;
       if (!path_ctx || !BuildAttrPath(path_ctx, path)) return Error(range);
       while (!ops.empty() && ops.back().precedence > kHasAttrPrecedence) reduce();
       const ast::Expr* target = values.pop_back_val();
-      values.push_back(arena_.New<ast::HasAttr>(SourceRange::Join(target->range(), Range(path_ctx)), target,
+      values.push_back(arena_.New<ast::HasAttr>(SourceRange::Join(target->range(), Range(path_ctx)),
+                                                target,
                                                 arena_.Copy(llvm::ArrayRef<ast::AttrName>(path))));
       ++i;
       continue;
@@ -328,7 +386,8 @@ const ast::Expr* AstBuilder::BuildSelect(P::SelectContext* ctx) {
     if (TooDeep(0, range)) return Error(range);
     fallback = BuildOperand(ctx->select());
   }
-  return arena_.New<ast::Select>(range, target, arena_.Copy(llvm::ArrayRef<ast::AttrName>(path)), fallback);
+  return arena_.New<ast::Select>(range, target, arena_.Copy(llvm::ArrayRef<ast::AttrName>(path)),
+                                 fallback);
 }
 
 const ast::Expr* AstBuilder::BuildPrimary(P::PrimaryContext* ctx) {
@@ -344,7 +403,8 @@ const ast::Expr* AstBuilder::BuildPrimary(P::PrimaryContext* ctx) {
     case P::INT:
       return BuildInt(token, nullptr);
     case P::FLOAT:
-      diags_.Error(range, "Strata has no floating-point numbers; numbers are 64-bit integers (Int)");
+      diags_.Error(range,
+                   "Strata has no floating-point numbers; numbers are 64-bit integers (Int)");
       return Error(range);
     case P::TRUE:
       return arena_.New<ast::BoolLit>(range, true);
@@ -363,8 +423,9 @@ const ast::Expr* AstBuilder::BuildPrimary(P::PrimaryContext* ctx) {
     case P::IMPORT:
       return BuildImport(ctx);
     case P::REC:
-      diags_.Error(Range(token), "'rec' is not supported: a let is recursive, so write "
-                                 "'let ... in { ... }'");
+      diags_.Error(Range(token),
+                   "'rec' is not supported: a let is recursive, so write "
+                   "'let ... in { ... }'");
       return Error(range);
     default:
       break;

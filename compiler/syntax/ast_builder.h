@@ -54,7 +54,8 @@ class AstBuilder {
   bool TooDeep(size_t extra, diag::SourceRange range);
 
   // Bindings, records, lets, patterns (build_bindings.cpp).
-  const ast::Expr* BuildRecord(antlr4::ParserRuleContext* ctx, const std::vector<P::BindingContext*>& bindings);
+  const ast::Expr* BuildRecord(antlr4::ParserRuleContext* ctx,
+                               const std::vector<P::BindingContext*>& bindings);
   const ast::Expr* BuildLet(P::ExprContext* ctx);
   const ast::Expr* BuildLambda(P::ExprContext* ctx);
   const ast::Pattern* BuildPattern(P::PatternContext* ctx);
@@ -69,7 +70,8 @@ class AstBuilder {
   const ast::Expr* BuildIndString(P::IndStringContext* ctx);
   const ast::Expr* BuildPath(antlr4::Token* token);
   const ast::Expr* BuildImport(P::PrimaryContext* ctx);
-  const ast::Expr* MakeString(diag::SourceRange range, const std::vector<struct StringPiece>& pieces);
+  const ast::Expr* MakeString(diag::SourceRange range,
+                              const std::vector<struct StringPiece>& pieces);
   std::string_view TokenText(const antlr4::Token* token) const;
 
   const ast::TypeExpr* BuildType(P::TypeContext* ctx);
@@ -77,7 +79,6 @@ class AstBuilder {
   const ast::TypeExpr* BuildTypeAtom(P::TypeAtomContext* ctx);
 
  private:
-
   diag::SourceManager& sources_;
   diag::FileId file_;
   ast::Arena& arena_;

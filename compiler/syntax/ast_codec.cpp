@@ -5,10 +5,10 @@
 // the Kind / TypeKind values; an absent optional child is the tag 0xff.
 #include "compiler/syntax/ast_codec.h"
 
-#include <vector>
-
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
+
+#include <vector>
 
 namespace strata::syntax {
 namespace {
@@ -62,9 +62,12 @@ class Encoder {
     Byte(static_cast<uint8_t>(t->kind()));
     Range(t->range());
     switch (t->kind()) {
-      case TypeKind::kNamed: return Sym(llvm::cast<NamedType>(t)->name);
-      case TypeKind::kVar: return Sym(llvm::cast<VarType>(t)->name);
-      case TypeKind::kList: return Type(llvm::cast<ListType>(t)->element);
+      case TypeKind::kNamed:
+        return Sym(llvm::cast<NamedType>(t)->name);
+      case TypeKind::kVar:
+        return Sym(llvm::cast<VarType>(t)->name);
+      case TypeKind::kList:
+        return Type(llvm::cast<ListType>(t)->element);
       case TypeKind::kFunction: {
         auto* f = llvm::cast<FunctionType>(t);
         Type(f->param);
@@ -81,7 +84,8 @@ class Encoder {
         }
         return;
       }
-      case TypeKind::kError: return;
+      case TypeKind::kError:
+        return;
     }
   }
 
@@ -98,8 +102,10 @@ class Encoder {
     Byte(static_cast<uint8_t>(e->kind()));
     Range(e->range());
     switch (e->kind()) {
-      case Kind::kInt: return Uint(static_cast<uint64_t>(llvm::cast<IntLit>(e)->value));
-      case Kind::kBool: return Byte(llvm::cast<BoolLit>(e)->value);
+      case Kind::kInt:
+        return Uint(static_cast<uint64_t>(llvm::cast<IntLit>(e)->value));
+      case Kind::kBool:
+        return Byte(llvm::cast<BoolLit>(e)->value);
       case Kind::kString: {
         auto* s = llvm::cast<StringLit>(e);
         Uint(s->parts.size());
@@ -114,7 +120,8 @@ class Encoder {
         Text(p->path);
         return Text(p->written);
       }
-      case Kind::kVar: return Sym(llvm::cast<Var>(e)->name);
+      case Kind::kVar:
+        return Sym(llvm::cast<Var>(e)->name);
       case Kind::kRecord: {
         auto* r = llvm::cast<Record>(e);
         Uint(r->fields.size());
@@ -216,7 +223,8 @@ class Encoder {
         Node(a->expr);
         return Type(a->type);
       }
-      case Kind::kError: return;
+      case Kind::kError:
+        return;
     }
   }
 
@@ -296,9 +304,12 @@ class Decoder {
     if (tag == kAbsent) return nullptr;
     SourceRange r = Range();
     switch (static_cast<TypeKind>(tag)) {
-      case TypeKind::kNamed: return arena_.New<NamedType>(r, Sym());
-      case TypeKind::kVar: return arena_.New<VarType>(r, Sym());
-      case TypeKind::kList: return arena_.New<ListType>(r, Required(Type()));
+      case TypeKind::kNamed:
+        return arena_.New<NamedType>(r, Sym());
+      case TypeKind::kVar:
+        return arena_.New<VarType>(r, Sym());
+      case TypeKind::kList:
+        return arena_.New<ListType>(r, Required(Type()));
       case TypeKind::kFunction: {
         const TypeExpr* param = Required(Type());
         return arena_.New<FunctionType>(r, param, Required(Type()));
@@ -313,7 +324,8 @@ class Decoder {
         }
         return arena_.New<RecordType>(r, Array(fields), open);
       }
-      case TypeKind::kError: return arena_.New<ErrorType>(r);
+      case TypeKind::kError:
+        return arena_.New<ErrorType>(r);
     }
     throw Malformed{};
   }
@@ -339,8 +351,10 @@ class Decoder {
     if (tag == kAbsent) return nullptr;
     SourceRange r = Range();
     switch (static_cast<Kind>(tag)) {
-      case Kind::kInt: return arena_.New<IntLit>(r, static_cast<int64_t>(Uint()));
-      case Kind::kBool: return arena_.New<BoolLit>(r, Flag());
+      case Kind::kInt:
+        return arena_.New<IntLit>(r, static_cast<int64_t>(Uint()));
+      case Kind::kBool:
+        return arena_.New<BoolLit>(r, Flag());
       case Kind::kString: {
         llvm::SmallVector<StringPart, 4> parts(Count());
         for (StringPart& p : parts) {
@@ -353,7 +367,8 @@ class Decoder {
         std::string_view path = Text();
         return arena_.New<PathLit>(r, path, Text());
       }
-      case Kind::kVar: return arena_.New<Var>(r, Sym());
+      case Kind::kVar:
+        return arena_.New<Var>(r, Sym());
       case Kind::kRecord: {
         llvm::SmallVector<Field, 8> fields(Count());
         for (Field& f : fields) {
@@ -447,7 +462,8 @@ class Decoder {
         const ast::Expr* expr = Child();
         return arena_.New<Annotated>(r, expr, Required(Type()));
       }
-      case Kind::kError: return arena_.New<ErrorExpr>(r);
+      case Kind::kError:
+        return arena_.New<ErrorExpr>(r);
     }
     throw Malformed{};
   }

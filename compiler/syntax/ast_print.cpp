@@ -16,7 +16,8 @@ using namespace strata::ast;
 // An attribute name prints bare when it is an identifier, quoted otherwise.
 std::string AttrText(Symbol name) {
   std::string_view text = name.str();
-  bool plain = !text.empty() && (std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_');
+  bool plain =
+      !text.empty() && (std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_');
   for (char c : text) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   return plain ? std::string(text) : JsonQuote(text);
 }
@@ -53,19 +54,29 @@ class Printer {
       return;
     }
     switch (e->kind()) {
-      case Kind::kInt: out_ << "(int " << llvm::cast<IntLit>(e)->value << ")"; return;
-      case Kind::kBool: out_ << "(bool " << (llvm::cast<BoolLit>(e)->value ? "true" : "false") << ")"; return;
+      case Kind::kInt:
+        out_ << "(int " << llvm::cast<IntLit>(e)->value << ")";
+        return;
+      case Kind::kBool:
+        out_ << "(bool " << (llvm::cast<BoolLit>(e)->value ? "true" : "false") << ")";
+        return;
       case Kind::kPath: {
         const auto* path = llvm::cast<PathLit>(e);
         bool absolute = !path->written.empty() && path->written[0] == '/';
         out_ << "(path " << JsonQuote(DisplayPath(path->path, absolute)) << ")";
         return;
       }
-      case Kind::kVar: out_ << "(var " << llvm::cast<Var>(e)->name.str() << ")"; return;
-      case Kind::kError: out_ << "(error)"; return;
+      case Kind::kVar:
+        out_ << "(var " << llvm::cast<Var>(e)->name.str() << ")";
+        return;
+      case Kind::kError:
+        out_ << "(error)";
+        return;
       case Kind::kImport: {
         const auto* import = llvm::cast<Import>(e);
-        out_ << "(import " << (import->stdlib ? "<" + std::string(import->path) + ">" : JsonQuote(DisplayPath(import->path, false)))
+        out_ << "(import "
+             << (import->stdlib ? "<" + std::string(import->path) + ">"
+                                : JsonQuote(DisplayPath(import->path, false)))
              << ")";
         return;
       }
@@ -216,7 +227,9 @@ class Printer {
     out_ << "\n";
     Print(e, indent + 1);
   }
-  void Open(int indent, const std::string& head) { out_ << "\n" << std::string(indent * 2, ' ') << head; }
+  void Open(int indent, const std::string& head) {
+    out_ << "\n" << std::string(indent * 2, ' ') << head;
+  }
 
   std::ostream& out_;
 };
@@ -227,12 +240,19 @@ void AppendType(std::string& out, const TypeExpr* type, bool parenthesize_functi
     return;
   }
   switch (type->kind()) {
-    case TypeKind::kNamed: out += llvm::cast<NamedType>(type)->name.str(); return;
-    case TypeKind::kVar: out += llvm::cast<VarType>(type)->name.str(); return;
-    case TypeKind::kError: out += "<error>"; return;
+    case TypeKind::kNamed:
+      out += llvm::cast<NamedType>(type)->name.str();
+      return;
+    case TypeKind::kVar:
+      out += llvm::cast<VarType>(type)->name.str();
+      return;
+    case TypeKind::kError:
+      out += "<error>";
+      return;
     case TypeKind::kList: {
       const TypeExpr* element = llvm::cast<ListType>(type)->element;
-      bool atomic = element && (element->kind() != TypeKind::kList && element->kind() != TypeKind::kFunction);
+      bool atomic =
+          element && (element->kind() != TypeKind::kList && element->kind() != TypeKind::kFunction);
       out += "List ";
       if (!atomic) out += "(";
       AppendType(out, element, false);

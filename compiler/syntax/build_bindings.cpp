@@ -38,8 +38,8 @@ class Merger {
  public:
   Merger(AstBuilder& builder, bool is_let) : builder_(builder), is_let_(is_let) {}
 
-  void Add(llvm::ArrayRef<ast::AttrName> path, const ast::Expr* value, const ast::TypeExpr* annotation,
-           bool inherited, SourceRange range) {
+  void Add(llvm::ArrayRef<ast::AttrName> path, const ast::Expr* value,
+           const ast::TypeExpr* annotation, bool inherited, SourceRange range) {
     AddAt(root_, "", path, value, annotation, inherited, range);
   }
 
@@ -48,17 +48,20 @@ class Merger {
   std::vector<ast::Binding> Bindings() {
     std::vector<ast::Binding> bindings;
     for (auto& node : root_.nodes)
-      bindings.push_back({node->name.name, node->name.range, ValueOf(*node), node->annotation, node->inherited});
+      bindings.push_back(
+          {node->name.name, node->name.range, ValueOf(*node), node->annotation, node->inherited});
     return bindings;
   }
 
  private:
-  void AddAt(Level& start, std::string prefix, llvm::ArrayRef<ast::AttrName> path, const ast::Expr* value,
-             const ast::TypeExpr* annotation, bool inherited, SourceRange range) {
+  void AddAt(Level& start, std::string prefix, llvm::ArrayRef<ast::AttrName> path,
+             const ast::Expr* value, const ast::TypeExpr* annotation, bool inherited,
+             SourceRange range) {
     Level* level = &start;
     for (size_t i = 0; i < path.size(); ++i) {
       const ast::AttrName& name = path[i];
-      std::string full = prefix.empty() ? std::string(name.name.str()) : prefix + "." + std::string(name.name.str());
+      std::string full = prefix.empty() ? std::string(name.name.str())
+                                        : prefix + "." + std::string(name.name.str());
       bool last = i + 1 == path.size();
       auto found = level->by_name.find(name.name.opaque());
       if (found == level->by_name.end()) {
@@ -82,7 +85,8 @@ class Merger {
       }
       Node* node = found->second;
       if (!last) {
-        if (!node->nested && !MakeNested(*node)) return Duplicate(full, name.range, *node, level == &root_);
+        if (!node->nested && !MakeNested(*node))
+          return Duplicate(full, name.range, *node, level == &root_);
         node->range = SourceRange::Join(node->range, range);
         level = node->nested.get();
         prefix = std::move(full);
@@ -93,7 +97,8 @@ class Merger {
       if (record && !annotation && !inherited && (node->nested || MakeNested(*node))) {
         node->range = SourceRange::Join(node->range, range);
         for (const ast::Field& field : record->fields)
-          AddAt(*node->nested, full, llvm::ArrayRef<ast::AttrName>(ast::AttrName{field.name, field.name_range}),
+          AddAt(*node->nested, full,
+                llvm::ArrayRef<ast::AttrName>(ast::AttrName{field.name, field.name_range}),
                 field.value, nullptr, false, field.value->range());
         return;
       }
@@ -128,13 +133,15 @@ class Merger {
   const ast::Expr* ValueOf(const Node& node) {
     if (!node.nested) return node.value;
     std::vector<ast::Field> fields = FieldsOf(*node.nested);
-    return builder_.arena().New<ast::Record>(node.range, builder_.arena().Copy(llvm::ArrayRef<ast::Field>(fields)));
+    return builder_.arena().New<ast::Record>(
+        node.range, builder_.arena().Copy(llvm::ArrayRef<ast::Field>(fields)));
   }
 
   std::vector<ast::Field> FieldsOf(const Level& level) {
     std::vector<ast::Field> fields;
     fields.reserve(level.nodes.size());
-    for (const auto& node : level.nodes) fields.push_back({node->name.name, node->name.range, ValueOf(*node)});
+    for (const auto& node : level.nodes)
+      fields.push_back({node->name.name, node->name.range, ValueOf(*node)});
     return fields;
   }
 
@@ -165,7 +172,8 @@ bool AstBuilder::BuildAttrName(P::AttrContext* ctx, ast::AttrName& out) {
     }
   }
   if (ctx->exception == nullptr)
-    diags_.Error(range, "interpolated attribute names are not supported: attribute names are static");
+    diags_.Error(range,
+                 "interpolated attribute names are not supported: attribute names are static");
   return false;
 }
 
@@ -197,12 +205,12 @@ void AddBinding(AstBuilder& builder, Merger& merger, P::BindingContext* ctx, boo
       if (!builder.BuildAttrName(attr, name)) continue;
       const ast::Expr* value;
       if (source)  // `inherit (r) a;` is `a = r.a;`
-        value = builder.arena().New<ast::Select>(name.range, source,
-                                                 builder.arena().Copy(llvm::ArrayRef<ast::AttrName>(name)), nullptr);
+        value = builder.arena().New<ast::Select>(
+            name.range, source, builder.arena().Copy(llvm::ArrayRef<ast::AttrName>(name)), nullptr);
       else  // `inherit a;` is `a = a;`, with `a` looked up outside a let
         value = builder.arena().New<ast::Var>(name.range, name.name);
-      merger.Add(llvm::ArrayRef<ast::AttrName>(name), value, nullptr, /*inherited=*/is_let && !source,
-                 builder.Range(attr));
+      merger.Add(llvm::ArrayRef<ast::AttrName>(name), value, nullptr,
+                 /*inherited=*/is_let && !source, builder.Range(attr));
     }
     return;
   }
@@ -230,17 +238,20 @@ const ast::Expr* AstBuilder::BuildRecord(antlr4::ParserRuleContext* ctx,
 
 const ast::Expr* AstBuilder::BuildLet(P::ExprContext* ctx) {
   Merger merger(*this, /*is_let=*/true);
-  for (P::BindingContext* binding : ctx->binding()) AddBinding(*this, merger, binding, /*is_let=*/true);
+  for (P::BindingContext* binding : ctx->binding())
+    AddBinding(*this, merger, binding, /*is_let=*/true);
   std::vector<ast::Binding> bindings = merger.Bindings();
   const ast::Expr* body = BuildExpr(ctx->expr(0));
-  return arena_.New<ast::Let>(Range(ctx), arena_.Copy(llvm::ArrayRef<ast::Binding>(bindings)), body);
+  return arena_.New<ast::Let>(Range(ctx), arena_.Copy(llvm::ArrayRef<ast::Binding>(bindings)),
+                              body);
 }
 
 const ast::Expr* AstBuilder::BuildLambda(P::ExprContext* ctx) {
   SourceRange range = Range(ctx);
   if (P::PatternContext* pattern_ctx = ctx->pattern()) {
     const ast::Pattern* pattern = BuildPattern(pattern_ctx);
-    return arena_.New<ast::Lambda>(range, Symbol(), SourceRange(), pattern, BuildExpr(ctx->expr(0)));
+    return arena_.New<ast::Lambda>(range, Symbol(), SourceRange(), pattern,
+                                   BuildExpr(ctx->expr(0)));
   }
   antlr4::tree::TerminalNode* param = ctx->ID();
   if (!param) return Error(range);
@@ -256,7 +267,8 @@ const ast::Pattern* AstBuilder::BuildPattern(P::PatternContext* ctx) {
   auto check_duplicate = [&](Symbol name, SourceRange at) {
     auto [it, inserted] = seen.try_emplace(name.opaque(), at);
     if (inserted) return false;
-    diag::Diagnostic& d = diags_.Error(at, "duplicate pattern field '" + std::string(name.str()) + "'");
+    diag::Diagnostic& d =
+        diags_.Error(at, "duplicate pattern field '" + std::string(name.str()) + "'");
     d.notes.push_back({it->second, "'" + std::string(name.str()) + "' first defined here"});
     return true;
   };

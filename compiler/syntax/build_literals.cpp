@@ -30,7 +30,8 @@ const ast::Expr* AstBuilder::BuildInt(Token* token, const Token* minus) {
     value = value * 10 + digit;
   }
   if (overflow || (!minus && value == kLimit)) {
-    diags_.Error(range, "integer literal is too large: an Int is 64-bit (at most 9223372036854775807)");
+    diags_.Error(range,
+                 "integer literal is too large: an Int is 64-bit (at most 9223372036854775807)");
     return Error(range);
   }
   int64_t result = minus ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
@@ -63,11 +64,20 @@ const ast::Expr* AstBuilder::BuildString(P::StringContext* ctx) {
     if (part->exception || part->children.empty()) return Error(range);
     Token* token = TokenOf(part->children[0]);
     switch (token ? token->getType() : 0) {
-      case P::STR_TEXT: AppendText(pieces, DecodeEscapes(TokenText(token))); break;
-      case P::STR_DOLLAR: AppendText(pieces, "$"); break;
-      case P::STR_BACKSLASH: AppendText(pieces, "\\"); break;
-      case P::STR_INTERP: pieces.push_back({"", BuildExpr(part->expr())}); break;
-      default: return Error(range);
+      case P::STR_TEXT:
+        AppendText(pieces, DecodeEscapes(TokenText(token)));
+        break;
+      case P::STR_DOLLAR:
+        AppendText(pieces, "$");
+        break;
+      case P::STR_BACKSLASH:
+        AppendText(pieces, "\\");
+        break;
+      case P::STR_INTERP:
+        pieces.push_back({"", BuildExpr(part->expr())});
+        break;
+      default:
+        return Error(range);
     }
   }
   return MakeString(range, pieces);
@@ -114,7 +124,8 @@ const ast::Expr* AstBuilder::BuildIndString(P::IndStringContext* ctx) {
 const ast::Expr* AstBuilder::BuildPath(Token* token) {
   std::string_view written = TokenText(token);
   std::string path = ResolvePath(written, base_dir_);
-  return arena_.New<ast::PathLit>(Range(token), arena_.Copy(std::string_view(path)), arena_.Copy(written));
+  return arena_.New<ast::PathLit>(Range(token), arena_.Copy(std::string_view(path)),
+                                  arena_.Copy(written));
 }
 
 const ast::Expr* AstBuilder::BuildImport(P::PrimaryContext* ctx) {
@@ -138,8 +149,9 @@ const ast::Expr* AstBuilder::BuildImport(P::PrimaryContext* ctx) {
     while (label.size() > 2 && label.back() == '/') label.remove_suffix(1);
     return arena_.New<ast::Import>(range, arena_.Copy(label), false);
   }
-  diags_.Error(Range(target), "import takes a path literal (import ./dir), a workspace package "
-                              "(import //dir) or a stdlib module (import <std/NAME>)");
+  diags_.Error(Range(target),
+               "import takes a path literal (import ./dir), a workspace package "
+               "(import //dir) or a stdlib module (import <std/NAME>)");
   return Error(range);
 }
 
@@ -191,7 +203,8 @@ const ast::TypeExpr* AstBuilder::BuildTypeAtom(P::TypeAtomContext* ctx) {
   if (first->getType() == P::ID) {
     std::string_view name = TokenText(first);
     Symbol symbol = Symbol::Intern(name);
-    if (std::isupper(static_cast<unsigned char>(name[0]))) return arena_.New<ast::NamedType>(range, symbol);
+    if (std::isupper(static_cast<unsigned char>(name[0])))
+      return arena_.New<ast::NamedType>(range, symbol);
     return arena_.New<ast::VarType>(range, symbol);
   }
   Depth depth(*this);
@@ -209,18 +222,20 @@ const ast::TypeExpr* AstBuilder::BuildTypeAtom(P::TypeAtomContext* ctx) {
     Symbol name = Symbol::Intern(TokenText(name_token));
     auto [it, inserted] = seen.try_emplace(name.opaque(), Range(name_token));
     if (!inserted) {
-      diag::Diagnostic& d = diags_.Error(Range(name_token), "duplicate field '" + std::string(name.str()) + "' in record type");
+      diag::Diagnostic& d = diags_.Error(
+          Range(name_token), "duplicate field '" + std::string(name.str()) + "' in record type");
       d.notes.push_back({it->second, "'" + std::string(name.str()) + "' first defined here"});
       continue;
     }
     fields.push_back({name, Range(name_token), BuildType(field->type())});
   }
-  return arena_.New<ast::RecordType>(range, arena_.Copy(llvm::ArrayRef<ast::RecordTypeField>(fields)),
-                                     ctx->ELLIPSIS() != nullptr);
+  return arena_.New<ast::RecordType>(
+      range, arena_.Copy(llvm::ArrayRef<ast::RecordTypeField>(fields)), ctx->ELLIPSIS() != nullptr);
 }
 
 const ast::TypeExpr* AstBuilder::BuildTypeFile(P::TypeFileContext* ctx) {
-  if (!ctx || !ctx->type()) return arena_.New<ast::ErrorType>(SourceRange{file_, 0, static_cast<uint32_t>(text_.size())});
+  if (!ctx || !ctx->type())
+    return arena_.New<ast::ErrorType>(SourceRange{file_, 0, static_cast<uint32_t>(text_.size())});
   return BuildType(ctx->type());
 }
 

@@ -30,11 +30,13 @@ std::vector<LexedToken> Lex(std::string_view text) {
   lexer.keep_comments = true;
   lexer.removeErrorListeners();
   std::vector<LexedToken> out;
-  for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF; token = lexer.nextToken()) {
+  for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF;
+       token = lexer.nextToken()) {
     size_t start = token->getStartIndex();
     std::string body(text.substr(start, token->getStopIndex() + 1 - start));
     if (token->getType() == grammar::StrataLexer::LINE_COMMENT)
-      while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\r')) body.pop_back();
+      while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\r'))
+        body.pop_back();
     if (token->getType() == grammar::StrataLexer::RBRACE && !out.empty() &&
         out.back().type == grammar::StrataLexer::COMMA)
       out.pop_back();
@@ -56,27 +58,29 @@ std::optional<std::string> FormatFile(diag::SourceManager& sources, diag::FileId
                                       diag::DiagnosticEngine& diags, const FormatOptions& options) {
   std::string_view text = sources.Text(file);
   std::optional<std::string> result;
-  ParseWithComments(sources, file, diags,
-                    [&](grammar::StrataParser::FileContext* tree, antlr4::CommonTokenStream& stream) {
-                      std::vector<format::RawToken> raw;
-                      for (antlr4::Token* token : stream.getTokens()) {
-                        size_t type = token->getType();
-                        bool comment = type == grammar::StrataLexer::LINE_COMMENT ||
-                                       type == grammar::StrataLexer::BLOCK_COMMENT;
-                        size_t start = type == antlr4::Token::EOF ? text.size() : token->getStartIndex();
-                        size_t end = type == antlr4::Token::EOF ? text.size() : token->getStopIndex() + 1;
-                        raw.push_back({start, end, comment, type == grammar::StrataLexer::BLOCK_COMMENT});
-                      }
-                      format::Trivia trivia(text, raw);
-                      format::DocArena arena;
-                      format::TreeFormatter formatter(arena, trivia, text);
-                      format::DocId root = formatter.File(tree);
-                      result = format::PrintDoc(arena, root, options.width, options.indent);
-                    });
+  ParseWithComments(
+      sources, file, diags,
+      [&](grammar::StrataParser::FileContext* tree, antlr4::CommonTokenStream& stream) {
+        std::vector<format::RawToken> raw;
+        for (antlr4::Token* token : stream.getTokens()) {
+          size_t type = token->getType();
+          bool comment = type == grammar::StrataLexer::LINE_COMMENT ||
+                         type == grammar::StrataLexer::BLOCK_COMMENT;
+          size_t start = type == antlr4::Token::EOF ? text.size() : token->getStartIndex();
+          size_t end = type == antlr4::Token::EOF ? text.size() : token->getStopIndex() + 1;
+          raw.push_back({start, end, comment, type == grammar::StrataLexer::BLOCK_COMMENT});
+        }
+        format::Trivia trivia(text, raw);
+        format::DocArena arena;
+        format::TreeFormatter formatter(arena, trivia, text);
+        format::DocId root = formatter.File(tree);
+        result = format::PrintDoc(arena, root, options.width, options.indent);
+      });
   if (!result) return std::nullopt;
   if (!SameTokens(Lex(text), Lex(*result))) {
-    diags.Error({file, 0, 0}, "internal error in the formatter: its output would not have the same tokens "
-                              "(the file is left as it is; please report this)");
+    diags.Error({file, 0, 0},
+                "internal error in the formatter: its output would not have the same tokens "
+                "(the file is left as it is; please report this)");
     return std::nullopt;
   }
   return result;

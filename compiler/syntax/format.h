@@ -19,6 +19,7 @@ struct FormatOptions {
 // as a safety net, when the result would not lex to the same tokens and comments (an
 // internal error, also reported).
 std::optional<std::string> FormatFile(diag::SourceManager& sources, diag::FileId file,
-                                      diag::DiagnosticEngine& diags, const FormatOptions& options = {});
+                                      diag::DiagnosticEngine& diags,
+                                      const FormatOptions& options = {});
 
 }  // namespace strata::syntax

@@ -71,10 +71,11 @@ class BreakPropagation {
         pending_depth_ = std::min(pending_depth_, open_.size());
         break;
       }
-      default: summary = VisitChildren(id);
+      default:
+        summary = VisitChildren(id);
     }
-    if (node.kind == DocKind::kText || node.kind == DocKind::kHardLine || node.kind == DocKind::kBreakParent ||
-        node.kind == DocKind::kBreakIfMore)
+    if (node.kind == DocKind::kText || node.kind == DocKind::kHardLine ||
+        node.kind == DocKind::kBreakParent || node.kind == DocKind::kBreakIfMore)
       Replay(summary);
     summary.walked = true;
     memo_[id] = summary;
@@ -91,7 +92,8 @@ class BreakPropagation {
       bool realized = all.pending_end && one.code;
       all.break_after_code = all.break_after_code || one.break_after_code ||
                              (all.code && (one.break_before_code || realized));
-      all.break_before_code = all.break_before_code || (!all.code && (one.break_before_code || realized));
+      all.break_before_code =
+          all.break_before_code || (!all.code && (one.break_before_code || realized));
       all.pending_end = one.pending_end || (all.pending_end && !one.code);
       all.code = all.code || one.code;
     }
@@ -130,7 +132,7 @@ class BreakPropagation {
   std::vector<Summary>& memo_;
   std::vector<DocId> open_;
   size_t first_empty_ = 0;
-  bool pending_ = false;     // a kBreakIfMore waits for code
+  bool pending_ = false;      // a kBreakIfMore waits for code
   size_t pending_depth_ = 0;  // the open groups it breaks then: open_[0, pending_depth_)
 };
 
@@ -147,7 +149,8 @@ class Printer {
       Step(cmd);
     }
     Newline(0);
-    while (out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n') out_.pop_back();
+    while (out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n')
+      out_.pop_back();
     if (out_ == "\n") out_.clear();
     return std::move(out_);
   }
@@ -166,38 +169,59 @@ class Printer {
         if (!suffixes_.empty() && !node.comment && !node.text.empty()) Newline(cmd.indent);
         Write(node.text);
         break;
-      case DocKind::kConcat: PushChildren(cmd, cmd.indent, cmd.flat); break;
-      case DocKind::kIndent: PushChildren(cmd, cmd.indent + 1, cmd.flat); break;
+      case DocKind::kConcat:
+        PushChildren(cmd, cmd.indent, cmd.flat);
+        break;
+      case DocKind::kIndent:
+        PushChildren(cmd, cmd.indent + 1, cmd.flat);
+        break;
       case DocKind::kGroup: {
         bool flat = cmd.flat || node.flat_only;
         if (!flat && !node.broken) flat = Fits({cmd.indent, true, cmd.doc}, width_ - column_);
         PushChildren(cmd, cmd.indent, flat);
         break;
       }
-      case DocKind::kFill: StepFill(cmd); break;
-      case DocKind::kChoice: StepChoice(cmd); break;
-      case DocKind::kBlockOrHug: stack_.push_back({cmd.indent, cmd.flat, BlockOrHug(cmd)}); break;
+      case DocKind::kFill:
+        StepFill(cmd);
+        break;
+      case DocKind::kChoice:
+        StepChoice(cmd);
+        break;
+      case DocKind::kBlockOrHug:
+        stack_.push_back({cmd.indent, cmd.flat, BlockOrHug(cmd)});
+        break;
       case DocKind::kExpand: {
         DocId child = node.children[0];
-        if (!cmd.flat && arena_[child].kind == DocKind::kGroup) PushChildren({cmd.indent, false, child}, cmd.indent, false);
-        else stack_.push_back({cmd.indent, cmd.flat, child});
+        if (!cmd.flat && arena_[child].kind == DocKind::kGroup)
+          PushChildren({cmd.indent, false, child}, cmd.indent, false);
+        else
+          stack_.push_back({cmd.indent, cmd.flat, child});
         break;
       }
-      case DocKind::kHug: stack_.push_back({cmd.indent, cmd.flat, node.children[0]}); break;
+      case DocKind::kHug:
+        stack_.push_back({cmd.indent, cmd.flat, node.children[0]});
+        break;
       case DocKind::kLine:
-        if (cmd.flat && suffixes_.empty()) Write(" ");
-        else Newline(cmd.indent);
+        if (cmd.flat && suffixes_.empty())
+          Write(" ");
+        else
+          Newline(cmd.indent);
         break;
       case DocKind::kSoftLine:
         if (!cmd.flat) Newline(cmd.indent);
         break;
-      case DocKind::kHardLine: Newline(cmd.indent); break;
+      case DocKind::kHardLine:
+        Newline(cmd.indent);
+        break;
       case DocKind::kIfBreak:
         if (!cmd.flat) Write(node.text);
         break;
-      case DocKind::kLineSuffix: suffixes_.push_back(node.text); break;
+      case DocKind::kLineSuffix:
+        suffixes_.push_back(node.text);
+        break;
       case DocKind::kBreakParent:
-      case DocKind::kBreakIfMore: break;
+      case DocKind::kBreakIfMore:
+        break;
       case DocKind::kNewlineIfNot:
         if (!at_line_start_) Newline(cmd.indent);
         break;
@@ -218,7 +242,8 @@ class Printer {
       // A hugging layout only when the arguments before the last are not broken anyway: else
       // formatting its own output would pick another layout.
       bool every_line = arena_[kids[i]].every_line;
-      if (FitsAll({{cmd.indent, false, kids[i]}}, width_ - column_, true, /*reject_broken=*/true, every_line)) {
+      if (FitsAll({{cmd.indent, false, kids[i]}}, width_ - column_, true, /*reject_broken=*/true,
+                  every_line)) {
         stack_.push_back({cmd.indent, false, kids[i]});
         return;
       }
@@ -229,7 +254,8 @@ class Printer {
   DocId BlockOrHug(const Cmd& cmd) const {
     const auto& kids = arena_[cmd.doc].children;
     if (cmd.flat) return kids[2];
-    return FlatWidth(arena_, kids[0]) <= width_ - (cmd.indent + 1) * indent_width_ ? kids[1] : kids[2];
+    return FlatWidth(arena_, kids[0]) <= width_ - (cmd.indent + 1) * indent_width_ ? kids[1]
+                                                                                   : kids[2];
   }
 
   bool IsBroken(DocId id) const { return arena_[id].kind == DocKind::kGroup && arena_[id].broken; }
@@ -243,8 +269,10 @@ class Printer {
     int rest = width_ - column_;
     bool content_flat = cmd.flat || Fits({cmd.indent, true, kids[i]}, rest);
     if (i + 2 < kids.size()) {
-      bool pair_flat = cmd.flat || FitsAll({{cmd.indent, true, kids[i]}, {cmd.indent, true, kids[i + 1]},
-                                            {cmd.indent, true, kids[i + 2]}}, rest);
+      bool pair_flat = cmd.flat || FitsAll({{cmd.indent, true, kids[i]},
+                                            {cmd.indent, true, kids[i + 1]},
+                                            {cmd.indent, true, kids[i + 2]}},
+                                           rest);
       stack_.push_back({cmd.indent, cmd.flat, cmd.doc, i + 2});
       stack_.push_back({cmd.indent, pair_flat, kids[i + 1]});
     }
@@ -284,7 +312,8 @@ class Printer {
         case DocKind::kIndent:
         case DocKind::kFill: {
           const auto& kids = node.children;
-          for (size_t i = kids.size(); i > cmd.start; --i) todo.push_back({cmd.indent, cmd.flat, kids[i - 1]});
+          for (size_t i = kids.size(); i > cmd.start; --i)
+            todo.push_back({cmd.indent, cmd.flat, kids[i - 1]});
           break;
         }
         case DocKind::kExpand:
@@ -294,20 +323,26 @@ class Printer {
           DocId child = node.children[0];
           if (!cmd.flat && arena_[child].kind == DocKind::kGroup) {
             const auto& kids = arena_[child].children;
-            for (size_t i = kids.size(); i > 0; --i) todo.push_back({cmd.indent, false, kids[i - 1]});
+            for (size_t i = kids.size(); i > 0; --i)
+              todo.push_back({cmd.indent, false, kids[i - 1]});
           } else {
             todo.push_back({cmd.indent, cmd.flat, child});
           }
           break;
         }
         case DocKind::kChoice:
-          todo.push_back({cmd.indent, cmd.flat, cmd.flat || node.children.size() == 1 ? node.children[0] : node.children[1]});
+          todo.push_back(
+              {cmd.indent, cmd.flat,
+               cmd.flat || node.children.size() == 1 ? node.children[0] : node.children[1]});
           break;
-        case DocKind::kBlockOrHug: todo.push_back({cmd.indent, cmd.flat, BlockOrHug(cmd)}); break;
+        case DocKind::kBlockOrHug:
+          todo.push_back({cmd.indent, cmd.flat, BlockOrHug(cmd)});
+          break;
         case DocKind::kGroup: {
           if (reject_broken && node.broken && !cmd.flat) return false;
           bool flat = cmd.flat || !node.broken;
-          for (size_t i = node.children.size(); i > 0; --i) todo.push_back({cmd.indent, flat, node.children[i - 1]});
+          for (size_t i = node.children.size(); i > 0; --i)
+            todo.push_back({cmd.indent, flat, node.children[i - 1]});
           break;
         }
         case DocKind::kLine:
@@ -332,7 +367,8 @@ class Printer {
         case DocKind::kLineSuffix:
         case DocKind::kBreakParent:
         case DocKind::kBreakIfMore:
-        case DocKind::kBlankLine: break;
+        case DocKind::kBlankLine:
+          break;
       }
     }
   }
@@ -345,12 +381,15 @@ class Printer {
     }
     out_ += text;
     size_t newline = text.rfind('\n');
-    if (newline == std::string_view::npos) column_ += static_cast<int>(text.size());
-    else column_ = static_cast<int>(text.size() - newline - 1);
+    if (newline == std::string_view::npos)
+      column_ += static_cast<int>(text.size());
+    else
+      column_ = static_cast<int>(text.size() - newline - 1);
   }
 
   void Newline(int indent) {
-    while (!suffixes_.empty() && !out_.empty() && (out_.back() == ' ' || out_.back() == '\t')) out_.pop_back();
+    while (!suffixes_.empty() && !out_.empty() && (out_.back() == ' ' || out_.back() == '\t'))
+      out_.pop_back();
     for (const std::string& suffix : suffixes_) Write(suffix);
     suffixes_.clear();
     while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t')) out_.pop_back();
@@ -377,15 +416,20 @@ int FlatWidth(const DocArena& arena, DocId id) {
   const DocNode& node = arena[id];
   switch (node.kind) {
     case DocKind::kText:
-      return node.text.find('\n') == std::string::npos ? static_cast<int>(node.text.size()) : kUnbounded;
-    case DocKind::kLine: return 1;
+      return node.text.find('\n') == std::string::npos ? static_cast<int>(node.text.size())
+                                                       : kUnbounded;
+    case DocKind::kLine:
+      return 1;
     case DocKind::kHardLine:
     case DocKind::kLineSuffix:
     case DocKind::kBreakParent:
     case DocKind::kBreakIfMore:
-    case DocKind::kNewlineIfNot: return kUnbounded;
-    case DocKind::kChoice: return node.children.empty() ? 0 : FlatWidth(arena, node.children[0]);
-    case DocKind::kBlockOrHug: return FlatWidth(arena, node.children[2]);
+    case DocKind::kNewlineIfNot:
+      return kUnbounded;
+    case DocKind::kChoice:
+      return node.children.empty() ? 0 : FlatWidth(arena, node.children[0]);
+    case DocKind::kBlockOrHug:
+      return FlatWidth(arena, node.children[2]);
     case DocKind::kGroup:
       if (node.broken) return kUnbounded;
       [[fallthrough]];

@@ -9,28 +9,28 @@
 namespace strata::syntax::format {
 
 enum class DocKind {
-  kText,         // verbatim text (may hold newlines: multi-line strings and block comments)
-  kLine,         // a space when its group is flat, else a newline and the indentation
-  kSoftLine,     // nothing when flat, else a newline
-  kHardLine,     // always a newline; breaks every enclosing group
-  kConcat,       // the children in order
-  kIndent,       // the children, one indentation step deeper after each newline
-  kGroup,        // the children flat when they fit in the rest of the line, else broken
-  kFill,         // content, separator, content...: breaks only the separators that must
-  kIfBreak,      // the text when the enclosing group is broken, else nothing
-  kLineSuffix,   // text printed just before the next newline (an end-of-line comment)
-  kBreakParent,  // breaks every enclosing group
-  kBreakIfMore,  // after an end-of-line comment: breaks the enclosing groups that hold code
-                 // after it (a comment at the end of a construct leaves the construct flat)
-  kNewlineIfNot, // a newline unless the output is at the start of a line (own-line comments)
-  kBlankLine,    // an empty line, when the output is at the start of a line (paragraphs)
-  kExpand,       // its child, which when a group is printed broken (a hugged last argument)
-  kHug,          // its child, printed as usual; a choice's fit test reads only up to its first
-                 // possible break (an argument that hugs the call's line: `f {`, `f (x: {`)
-  kBlockOrHug,   // children (contents, block, hug): the block layout when the contents fit flat
-                 // on a line of their own one step deeper (`(` / contents / `)`), else the hug
-  kChoice,       // the first child when it fits flat, else the first of the others whose
-                 // first line fits (broken), else the last one broken
+  kText,          // verbatim text (may hold newlines: multi-line strings and block comments)
+  kLine,          // a space when its group is flat, else a newline and the indentation
+  kSoftLine,      // nothing when flat, else a newline
+  kHardLine,      // always a newline; breaks every enclosing group
+  kConcat,        // the children in order
+  kIndent,        // the children, one indentation step deeper after each newline
+  kGroup,         // the children flat when they fit in the rest of the line, else broken
+  kFill,          // content, separator, content...: breaks only the separators that must
+  kIfBreak,       // the text when the enclosing group is broken, else nothing
+  kLineSuffix,    // text printed just before the next newline (an end-of-line comment)
+  kBreakParent,   // breaks every enclosing group
+  kBreakIfMore,   // after an end-of-line comment: breaks the enclosing groups that hold code
+                  // after it (a comment at the end of a construct leaves the construct flat)
+  kNewlineIfNot,  // a newline unless the output is at the start of a line (own-line comments)
+  kBlankLine,     // an empty line, when the output is at the start of a line (paragraphs)
+  kExpand,        // its child, which when a group is printed broken (a hugged last argument)
+  kHug,           // its child, printed as usual; a choice's fit test reads only up to its first
+                  // possible break (an argument that hugs the call's line: `f {`, `f (x: {`)
+  kBlockOrHug,    // children (contents, block, hug): the block layout when the contents fit flat
+                  // on a line of their own one step deeper (`(` / contents / `)`), else the hug
+  kChoice,        // the first child when it fits flat, else the first of the others whose
+                  // first line fits (broken), else the last one broken
 };
 
 // Index of a node in a DocArena.
@@ -40,11 +40,11 @@ struct DocNode {
   DocKind kind;
   std::string text;
   std::vector<DocId> children;
-  bool broken = false;     // kGroup: holds a hard break after its first code (set by PrintDoc)
-  bool comment = false;    // kText: a comment (not code: takes no width in Fits, breaks nothing)
-  bool flat_only = false;  // kGroup: always flat (the code inside `${ }`)
-  bool every_line = false; // a kChoice layout taken only when every line of it fits, with no
-                           // group inside it broken (one argument a line, each flat)
+  bool broken = false;      // kGroup: holds a hard break after its first code (set by PrintDoc)
+  bool comment = false;     // kText: a comment (not code: takes no width in Fits, breaks nothing)
+  bool flat_only = false;   // kGroup: always flat (the code inside `${ }`)
+  bool every_line = false;  // a kChoice layout taken only when every line of it fits, with no
+                            // group inside it broken (one argument a line, each flat)
 };
 
 // Owns every node of one document.
@@ -61,7 +61,9 @@ class DocArena {
     nodes_[id].flat_only = true;
     return id;
   }
-  DocId Choice(std::vector<DocId> alternatives) { return Add({DocKind::kChoice, "", std::move(alternatives)}); }
+  DocId Choice(std::vector<DocId> alternatives) {
+    return Add({DocKind::kChoice, "", std::move(alternatives)});
+  }
   DocId BlockOrHug(DocId contents, DocId block, DocId hug) {
     return Add({DocKind::kBlockOrHug, "", {contents, block, hug}});
   }
@@ -75,8 +77,12 @@ class DocArena {
   DocId Line() { return Add({DocKind::kLine, "", {}}); }
   DocId SoftLine() { return Add({DocKind::kSoftLine, "", {}}); }
   DocId HardLine() { return Add({DocKind::kHardLine, "", {}}); }
-  DocId Concat(std::vector<DocId> children) { return Add({DocKind::kConcat, "", std::move(children)}); }
-  DocId Indent(std::vector<DocId> children) { return Add({DocKind::kIndent, "", std::move(children)}); }
+  DocId Concat(std::vector<DocId> children) {
+    return Add({DocKind::kConcat, "", std::move(children)});
+  }
+  DocId Indent(std::vector<DocId> children) {
+    return Add({DocKind::kIndent, "", std::move(children)});
+  }
   DocId Group(std::vector<DocId> children, bool broken = false) {
     if (broken) children.push_back(BreakParent());
     return Add({DocKind::kGroup, "", std::move(children)});

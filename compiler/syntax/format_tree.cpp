@@ -52,8 +52,8 @@ DocId TreeFormatter::TokOf(antlr4::Token* token) {
   std::vector<DocId> parts;
   AppendLeading(trivia, parts);
   if (token->getType() != antlr4::Token::EOF)
-    parts.push_back(a_.Text(std::string(text_.substr(token->getStartIndex(),
-                                                     token->getStopIndex() + 1 - token->getStartIndex()))));
+    parts.push_back(a_.Text(std::string(
+        text_.substr(token->getStartIndex(), token->getStopIndex() + 1 - token->getStartIndex()))));
   AppendTrailing(trivia, parts);
   return parts.size() == 1 ? parts[0] : a_.Concat(std::move(parts));
 }
@@ -81,7 +81,8 @@ DocId TreeFormatter::Bare(ParseTree* terminal) {
 
 DocId TreeFormatter::BareText(ParseTree* terminal) {
   antlr4::Token* token = SymbolOf(terminal);
-  return a_.Text(std::string(text_.substr(token->getStartIndex(), token->getStopIndex() + 1 - token->getStartIndex())));
+  return a_.Text(std::string(
+      text_.substr(token->getStartIndex(), token->getStopIndex() + 1 - token->getStartIndex())));
 }
 
 DocId TreeFormatter::Trailing(ParseTree* terminal) {
@@ -120,8 +121,10 @@ DocId TreeFormatter::Expr(P::ExprContext* ctx, bool root) {
     case 0:
       if (ctx->pattern()) return Lambda(ctx, root);
       return OpExpr(ctx->opExpr());
-    case P::LET: return Let(ctx);
-    case P::IF: return If(ctx);
+    case P::LET:
+      return Let(ctx);
+    case P::IF:
+      return If(ctx);
     case P::ASSERT:
     case P::WITH: {  // the body on the next line (indented but in the file's top level) when
                      // it does not fit or the source put it there
@@ -156,8 +159,10 @@ DocId TreeFormatter::Let(P::ExprContext* ctx) {
   ParseTree* in = ctx->IN();
   inner.push_back(LeadingInside(in));
   ParseTree* let = ctx->LET();
-  return a_.Group({Tok(let), a_.Indent(std::move(inner)), a_.Line(), Bare(in), a_.Text(" "), Expr(ctx->expr(0))},
-                  TriviaOf(let).newline_after || ctx->LET()->getSymbol()->getLine() != ctx->IN()->getSymbol()->getLine());
+  return a_.Group({Tok(let), a_.Indent(std::move(inner)), a_.Line(), Bare(in), a_.Text(" "),
+                   Expr(ctx->expr(0))},
+                  TriviaOf(let).newline_after ||
+                      ctx->LET()->getSymbol()->getLine() != ctx->IN()->getSymbol()->getLine());
 }
 
 // `if c then a else b`, or broken with the branches indented. An `else if` chain is one
@@ -166,9 +171,11 @@ DocId TreeFormatter::If(P::ExprContext* ctx) {
   std::vector<DocId> parts;
   while (true) {
     const auto& kids = ctx->children;  // IF c THEN t ELSE e
-    parts.insert(parts.end(), {Tok(kids[0]), a_.Text(" "), Expr(static_cast<P::ExprContext*>(kids[1])), a_.Text(" "),
-                               Tok(kids[2]), a_.Indent({a_.Line(), Expr(static_cast<P::ExprContext*>(kids[3]))}),
-                               a_.Line(), Tok(kids[4])});
+    parts.insert(
+        parts.end(),
+        {Tok(kids[0]), a_.Text(" "), Expr(static_cast<P::ExprContext*>(kids[1])), a_.Text(" "),
+         Tok(kids[2]), a_.Indent({a_.Line(), Expr(static_cast<P::ExprContext*>(kids[3]))}),
+         a_.Line(), Tok(kids[4])});
     auto* otherwise = static_cast<P::ExprContext*>(kids[5]);
     if (TokenType(otherwise->children[0]) != P::IF) {
       parts.push_back(a_.Indent({a_.Line(), Expr(otherwise)}));
@@ -205,9 +212,12 @@ DocId TreeFormatter::Binding(P::BindingContext* ctx) {
   for (ParseTree* kid : kids) {
     switch (TokenType(kid)) {
       case 0:
-        if (auto* path = dynamic_cast<P::AttrPathContext*>(kid)) parts.push_back(AttrPath(path));
-        else if (auto* type = dynamic_cast<P::TypeContext*>(kid)) parts.push_back(Type(type));
-        else parts.push_back(Expr(static_cast<P::ExprContext*>(kid)));
+        if (auto* path = dynamic_cast<P::AttrPathContext*>(kid))
+          parts.push_back(AttrPath(path));
+        else if (auto* type = dynamic_cast<P::TypeContext*>(kid))
+          parts.push_back(Type(type));
+        else
+          parts.push_back(Expr(static_cast<P::ExprContext*>(kid)));
         break;
       case P::DCOLON:
       case P::EQ:
@@ -215,7 +225,8 @@ DocId TreeFormatter::Binding(P::BindingContext* ctx) {
         parts.push_back(Tok(kid));
         parts.push_back(a_.Text(" "));
         break;
-      default: parts.push_back(Tok(kid));  // the `;`
+      default:
+        parts.push_back(Tok(kid));  // the `;`
     }
   }
   return a_.Concat(std::move(parts));
@@ -230,7 +241,8 @@ DocId TreeFormatter::AttrPath(P::AttrPathContext* ctx) {
 
 DocId TreeFormatter::Attr(P::AttrContext* ctx) {
   if (ctx->string()) return String(ctx->string());
-  if (ctx->expr()) return a_.Concat({Tok(ctx->children[0]), Expr(ctx->expr()), Tok(ctx->children[2])});
+  if (ctx->expr())
+    return a_.Concat({Tok(ctx->children[0]), Expr(ctx->expr()), Tok(ctx->children[2])});
   return Tok(ctx->children[0]);
 }
 

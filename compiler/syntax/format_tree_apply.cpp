@@ -47,8 +47,9 @@ DocId TreeFormatter::OpExpr(P::OpExprContext* ctx) {
   for (ParseTree* kid : kids) {
     size_t type = TokenType(kid);
     if (type == 0) {
-      current->push_back(dynamic_cast<P::AppContext*>(kid) ? App(static_cast<P::AppContext*>(kid))
-                                                          : AttrPath(static_cast<P::AttrPathContext*>(kid)));
+      current->push_back(dynamic_cast<P::AppContext*>(kid)
+                             ? App(static_cast<P::AppContext*>(kid))
+                             : AttrPath(static_cast<P::AttrPathContext*>(kid)));
       expect_operand = false;
     } else if (expect_operand) {
       current->push_back(Tok(kid));  // prefix `-` or `!`
@@ -66,7 +67,8 @@ DocId TreeFormatter::OpExpr(P::OpExprContext* ctx) {
   head.push_back(a_.Indent(std::vector<DocId>(rest.begin(), rest.end() - 1)));
   DocId last_doc = rest.back();
   first.push_back(a_.Indent(std::move(rest)));
-  bool multiline = pipeline && ctx->getStart()->getLine() != ctx->PIPE().back()->getSymbol()->getLine();
+  bool multiline =
+      pipeline && ctx->getStart()->getLine() != ctx->PIPE().back()->getSymbol()->getLine();
   DocId chain = a_.Group(first, multiline);
   if (pipeline) return chain;
   std::vector<DocId> layouts{chain};
@@ -75,8 +77,10 @@ DocId TreeFormatter::OpExpr(P::OpExprContext* ctx) {
       FlatWidth(a_, tail) <= kHuggedTail)
     layouts.push_back(a_.Concat({a_.Expand(first[0]), tail}));
   auto* last = dynamic_cast<P::AppContext*>(kids.back());
-  if (last && last->select().size() == 1 && Huggable(last->select(0)) && FlatWidth(a_, a_.Group(head)) <= kHuggedTail)
-    layouts.push_back(a_.Concat({a_.FlatGroup(std::move(head)), a_.Expand(LastArgument(last->select(0), last_doc))}));
+  if (last && last->select().size() == 1 && Huggable(last->select(0)) &&
+      FlatWidth(a_, a_.Group(head)) <= kHuggedTail)
+    layouts.push_back(a_.Concat(
+        {a_.FlatGroup(std::move(head)), a_.Expand(LastArgument(last->select(0), last_doc))}));
   if (layouts.size() == 1) return chain;
   layouts.push_back(chain);
   return a_.Choice(std::move(layouts));
@@ -101,13 +105,15 @@ DocId TreeFormatter::App(P::AppContext* ctx) {
   std::vector<DocId> layouts{each_on_a_line};
   if (Huggable(items.back())) {
     std::vector<DocId> hugged;
-    for (size_t i = 0; i + 1 < docs.size(); ++i) hugged.insert(hugged.end(), {docs[i], a_.Text(" ")});
+    for (size_t i = 0; i + 1 < docs.size(); ++i)
+      hugged.insert(hugged.end(), {docs[i], a_.Text(" ")});
     hugged.push_back(a_.Expand(LastArgument(items.back(), docs.back())));
     layouts.push_back(a_.Concat(std::move(hugged)));
   }
   if (std::any_of(items.begin() + 1, items.end() - 1, Huggable)) {
     std::vector<DocId> lines;
-    for (size_t i = 1; i < docs.size(); ++i) lines.insert(lines.end(), {a_.Line(), a_.Group({docs[i]})});
+    for (size_t i = 1; i < docs.size(); ++i)
+      lines.insert(lines.end(), {a_.Line(), a_.Group({docs[i]})});
     layouts.push_back(a_.EveryLine({docs[0], a_.Indent(std::move(lines))}));
     std::vector<DocId> hugged{docs[0]};
     for (size_t i = 1; i < docs.size(); ++i)
@@ -125,9 +131,11 @@ DocId TreeFormatter::App(P::AppContext* ctx) {
 // (`([` ... `] ++ x)`, `(x: {` ... `})`); around anything else they open the block anyway.
 DocId TreeFormatter::LastArgument(P::SelectContext* item, DocId doc) {
   P::PrimaryContext* primary = item->primary();
-  if (item->children.size() != 1 || TokenType(primary->children[0]) != P::LPAREN || primary->type()) return doc;
+  if (item->children.size() != 1 || TokenType(primary->children[0]) != P::LPAREN || primary->type())
+    return doc;
   const std::vector<DocId> parts = a_[doc].children;  // `(`, the contents, `)` (Primary)
-  DocId block = a_.Concat({parts[0], a_.Indent({a_.HardLine(), parts[1]}), a_.HardLine(), parts[2]});
+  DocId block =
+      a_.Concat({parts[0], a_.Indent({a_.HardLine(), parts[1]}), a_.HardLine(), parts[2]});
   P::ExprContext* inner = primary->expr();
   P::ExprContext* body = inner;
   while (body->COLON()) body = body->expr(0);  // a function's body
@@ -143,16 +151,20 @@ DocId TreeFormatter::Select(P::SelectContext* ctx) {
   for (ParseTree* kid : ctx->children) {
     switch (TokenType(kid)) {
       case 0:
-        if (auto* primary = dynamic_cast<P::PrimaryContext*>(kid)) parts.push_back(Primary(primary));
-        else if (auto* path = dynamic_cast<P::AttrPathContext*>(kid)) parts.push_back(AttrPath(path));
-        else parts.push_back(Select(static_cast<P::SelectContext*>(kid)));
+        if (auto* primary = dynamic_cast<P::PrimaryContext*>(kid))
+          parts.push_back(Primary(primary));
+        else if (auto* path = dynamic_cast<P::AttrPathContext*>(kid))
+          parts.push_back(AttrPath(path));
+        else
+          parts.push_back(Select(static_cast<P::SelectContext*>(kid)));
         break;
       case P::OR_KW:
         parts.push_back(a_.Text(" "));
         parts.push_back(Tok(kid));
         parts.push_back(a_.Text(" "));
         break;
-      default: parts.push_back(Tok(kid));  // the `.`
+      default:
+        parts.push_back(Tok(kid));  // the `.`
     }
   }
   return parts.size() == 1 ? parts[0] : a_.Concat(std::move(parts));

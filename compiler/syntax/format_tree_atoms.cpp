@@ -15,8 +15,10 @@ bool TreeFormatter::Huggable(P::SelectContext* ctx) {
     case P::LBRACE:
     case P::LBRACK:
     case P::LPAREN:
-    case P::REC: return true;
-    default: return false;
+    case P::REC:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -36,11 +38,16 @@ DocId TreeFormatter::Primary(P::PrimaryContext* ctx) {
       parts.push_back(Tok(kids.back()));
       return a_.Concat(std::move(parts));
     }
-    case P::LBRACE: return Record(kids, 0);
-    case P::REC: return a_.Concat({Tok(kids[0]), a_.Text(" "), Record(kids, 1)});
-    case P::LBRACK: return List(ctx);
-    case P::IMPORT: return a_.Concat({Tok(kids[0]), a_.Text(" "), Primary(ctx->primary())});
-    default: return Tok(kids[0]);
+    case P::LBRACE:
+      return Record(kids, 0);
+    case P::REC:
+      return a_.Concat({Tok(kids[0]), a_.Text(" "), Record(kids, 1)});
+    case P::LBRACK:
+      return List(ctx);
+    case P::IMPORT:
+      return a_.Concat({Tok(kids[0]), a_.Text(" "), Primary(ctx->primary())});
+    default:
+      return Tok(kids[0]);
   }
 }
 
@@ -74,7 +81,8 @@ DocId TreeFormatter::List(P::PrimaryContext* ctx) {
   for (P::SelectContext* item : items) {
     bool multiline = item->getStart()->getLine() != item->getStop()->getLine();
     if (Huggable(item) || multiline) plain = false;
-    if (multiline && item->children.size() == 1 && (item->primary()->string() || item->primary()->indString()))
+    if (multiline && item->children.size() == 1 &&
+        (item->primary()->string() || item->primary()->indString()))
       multiline_string = true;
   }
   std::vector<DocId> elements;
@@ -83,7 +91,8 @@ DocId TreeFormatter::List(P::PrimaryContext* ctx) {
     elements.push_back(Select(items[i]));
   }
   DocId body = plain ? a_.Fill(std::move(elements)) : a_.Concat(std::move(elements));
-  return Closed(a_.Group({Tok(kids[0]), a_.Indent({a_.Line(), body, LeadingInside(close)}), a_.Line(), BareText(close)},
+  return Closed(a_.Group({Tok(kids[0]), a_.Indent({a_.Line(), body, LeadingInside(close)}),
+                          a_.Line(), BareText(close)},
                          multiline_string),
                 close);
 }
@@ -98,8 +107,10 @@ DocId TreeFormatter::String(antlr4::ParserRuleContext* ctx) {
     }
     auto* part = static_cast<antlr4::ParserRuleContext*>(kid);
     for (ParseTree* piece : part->children) {
-      if (TokenType(piece)) parts.push_back(Tok(piece));
-      else parts.push_back(a_.FlatGroup({Expr(static_cast<P::ExprContext*>(piece))}));
+      if (TokenType(piece))
+        parts.push_back(Tok(piece));
+      else
+        parts.push_back(a_.FlatGroup({Expr(static_cast<P::ExprContext*>(piece))}));
     }
   }
   return a_.Concat(std::move(parts));
@@ -124,16 +135,19 @@ DocId TreeFormatter::Pattern(P::PatternContext* ctx) {
         for (size_t i = 0; i < fields.size(); ++i) {
           size_t type = TokenType(fields[i]);
           if (type == P::COMMA) {
-            DocId comma = i + 1 < fields.size() ? Tok(fields[i]) : CommentsOnly(fields[i]);  // no trailing comma
+            DocId comma = i + 1 < fields.size() ? Tok(fields[i])
+                                                : CommentsOnly(fields[i]);  // no trailing comma
             items.back() = a_.Concat({items.back(), comma});
             continue;
           }
           if (!items.empty()) items.push_back(a_.Line());
-          items.push_back(type == P::ELLIPSIS ? Tok(fields[i])
-                                              : PatternField(static_cast<P::PatternFieldContext*>(fields[i])));
+          items.push_back(type == P::ELLIPSIS
+                              ? Tok(fields[i])
+                              : PatternField(static_cast<P::PatternFieldContext*>(fields[i])));
         }
         std::vector<DocId> inner{a_.Line(), a_.Fill(std::move(items)), LeadingInside(close)};
-        parts.push_back(Closed(a_.Group({a_.Indent(std::move(inner)), a_.Line(), BareText(close)}), close));
+        parts.push_back(
+            Closed(a_.Group({a_.Indent(std::move(inner)), a_.Line(), BareText(close)}), close));
         continue;
       }
       parts.push_back(Tok(kid));  // ID or `@`
@@ -148,8 +162,10 @@ DocId TreeFormatter::PatternField(P::PatternFieldContext* ctx) {
   for (ParseTree* kid : ctx->children) {
     switch (TokenType(kid)) {
       case 0:
-        if (auto* type = dynamic_cast<P::TypeContext*>(kid)) parts.push_back(Type(type));
-        else parts.push_back(Expr(static_cast<P::ExprContext*>(kid)));
+        if (auto* type = dynamic_cast<P::TypeContext*>(kid))
+          parts.push_back(Type(type));
+        else
+          parts.push_back(Expr(static_cast<P::ExprContext*>(kid)));
         break;
       case P::DCOLON:
       case P::QUESTION:
@@ -157,7 +173,8 @@ DocId TreeFormatter::PatternField(P::PatternFieldContext* ctx) {
         parts.push_back(Tok(kid));
         parts.push_back(a_.Text(" "));
         break;
-      default: parts.push_back(Tok(kid));
+      default:
+        parts.push_back(Tok(kid));
     }
   }
   return a_.Concat(std::move(parts));
@@ -183,7 +200,8 @@ DocId TreeFormatter::Type(P::TypeContext* ctx) {
 DocId TreeFormatter::TypeAtom(P::TypeAtomContext* ctx) {
   const auto& kids = ctx->children;
   switch (TokenType(kids[0])) {
-    case P::LPAREN: return a_.Concat({Tok(kids[0]), Type(ctx->type()), Tok(kids[2])});
+    case P::LPAREN:
+      return a_.Concat({Tok(kids[0]), Type(ctx->type()), Tok(kids[2])});
     case P::LBRACE: {
       if (kids.size() == 2) return a_.Concat({Tok(kids[0]), a_.Text(" "), Tok(kids[1])});
       std::vector<DocId> parts{Tok(kids[0])};
@@ -208,7 +226,8 @@ DocId TreeFormatter::TypeAtom(P::TypeAtomContext* ctx) {
       parts.push_back(Tok(kids.back()));
       return a_.Concat(std::move(parts));
     }
-    default: return Tok(kids[0]);
+    default:
+      return Tok(kids[0]);
   }
 }
 

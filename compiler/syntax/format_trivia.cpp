@@ -22,10 +22,11 @@ std::string CommentText(std::string_view text, const RawToken& token) {
 
 }  // namespace
 
-Trivia::Trivia(std::string_view text, const std::vector<RawToken>& tokens) : trivia_(tokens.size()) {
-  std::vector<Comment> pending;    // own-line comments waiting for the next code token
+Trivia::Trivia(std::string_view text, const std::vector<RawToken>& tokens)
+    : trivia_(tokens.size()) {
+  std::vector<Comment> pending;      // own-line comments waiting for the next code token
   size_t last_code = tokens.size();  // the last code token seen, or none
-  bool prev_on_code_line = false;  // the previous item is a code token or its end-of-line comment
+  bool prev_on_code_line = false;    // the previous item is a code token or its end-of-line comment
   size_t prev_end = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const RawToken& token = tokens[i];

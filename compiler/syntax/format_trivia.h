@@ -12,10 +12,10 @@ namespace strata::syntax::format {
 
 // One token of the formatter's lexer run: code tokens and comments, in source order.
 struct RawToken {
-  size_t start;   // byte offset
-  size_t end;     // one past the last byte
-  bool comment;   // a `#` or `/* */` comment (hidden channel)
-  bool block;     // a `/* */` comment
+  size_t start;  // byte offset
+  size_t end;    // one past the last byte
+  bool comment;  // a `#` or `/* */` comment (hidden channel)
+  bool block;    // a `/* */` comment
 };
 
 struct Comment {

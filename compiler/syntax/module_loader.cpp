@@ -32,7 +32,6 @@ std::string Canonical(const std::string& path) {
   return error ? path : canonical.string();
 }
 
-
 }  // namespace
 
 ModuleLoader::ModuleLoader(diag::SourceManager& sources, ast::Arena& arena,
@@ -102,7 +101,8 @@ const std::vector<const Module*>& ModuleLoader::ImportsOf(const Module* module) 
 std::optional<std::string> ModuleLoader::LabelOf(const std::string& path) const {
   const std::string suffix = "/" + std::string(kDirectoryEntry);
   const std::string& root = workspace_root_;
-  if (root.empty() || path.size() < root.size() + suffix.size() || path.compare(0, root.size(), root) != 0 ||
+  if (root.empty() || path.size() < root.size() + suffix.size() ||
+      path.compare(0, root.size(), root) != 0 ||
       path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
     return std::nullopt;
   if (path.size() == root.size() + suffix.size()) return std::string("//");
@@ -115,7 +115,8 @@ std::string ModuleLoader::LabelFile(const ast::Import* import, std::string& reas
     std::string importer(sources_.Name(import->range().file));
     std::optional<std::string> root = FindWorkspaceRoot(BaseDirectory(importer));
     if (!root) {
-      reason = "no " + std::string(kWorkspaceFile) + " in this file's folder or above (a workspace "
+      reason = "no " + std::string(kWorkspaceFile) +
+               " in this file's folder or above (a workspace "
                "package is named from the workspace root)";
       return "";
     }
@@ -126,7 +127,8 @@ std::string ModuleLoader::LabelFile(const ast::Import* import, std::string& reas
   std::error_code error;
   if (!fs::is_regular_file(fs::path(dir) / kDirectoryEntry, error)) {
     reason = "no package " + std::string(import->path) + " in the workspace (no " +
-             (package.empty() ? "" : package + "/") + std::string(kDirectoryEntry) + " under its root)";
+             (package.empty() ? "" : package + "/") + std::string(kDirectoryEntry) +
+             " under its root)";
     return "";
   }
   return dir + "/" + std::string(kDirectoryEntry);

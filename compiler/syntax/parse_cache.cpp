@@ -8,11 +8,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <cstring>
 #include <optional>
-
-#include <xxhash.h>
 
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
@@ -62,7 +61,8 @@ void PutU64(std::string& out, uint64_t v) {
 }
 uint64_t GetU64(const char* p) {
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
 
@@ -79,7 +79,8 @@ std::optional<std::string_view> Payload(std::string_view entry, XXH128_hash_t ke
   return payload;
 }
 
-void Store(const std::string& dir, const std::string& path, XXH128_hash_t key, const std::string& payload) {
+void Store(const std::string& dir, const std::string& path, XXH128_hash_t key,
+           const std::string& payload) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return;
   std::string entry(kMagic, sizeof kMagic);
   PutU64(entry, key.low64);
@@ -95,8 +96,8 @@ void Store(const std::string& dir, const std::string& path, XXH128_hash_t key, c
 
 ParseCache::ParseCache(std::string dir) : dir_(std::move(dir)) {}
 
-const ast::Expr* ParseCache::Parse(diag::SourceManager& sources, diag::FileId file, ast::Arena& arena,
-                                   diag::DiagnosticEngine& diags) {
+const ast::Expr* ParseCache::Parse(diag::SourceManager& sources, diag::FileId file,
+                                   ast::Arena& arena, diag::DiagnosticEngine& diags) {
   if (dir_.empty()) {
     last_ = Outcome::kDisabled;
     return syntax::Parse(sources, file, arena, diags);

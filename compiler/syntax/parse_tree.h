@@ -11,11 +11,12 @@
 
 namespace strata::syntax {
 
-using TreeUser = std::function<void(grammar::StrataParser::FileContext*, antlr4::CommonTokenStream&)>;
+using TreeUser =
+    std::function<void(grammar::StrataParser::FileContext*, antlr4::CommonTokenStream&)>;
 
 // Parses `file` with its comments on the hidden channel of the token stream and calls `use`
 // (on the parser's large-stack thread) when it has no syntax error; errors go to `diags`.
-void ParseWithComments(diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
-                       const TreeUser& use);
+void ParseWithComments(diag::SourceManager& sources, diag::FileId file,
+                       diag::DiagnosticEngine& diags, const TreeUser& use);
 
 }  // namespace strata::syntax

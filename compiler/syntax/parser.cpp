@@ -51,7 +51,8 @@ void RunParser(diag::SourceManager& sources, diag::FileId file, diag::Diagnostic
     // Lex everything first, so an unterminated string or comment is reported where it starts
     // and the parser's complaints about the end of the file are recognised as its fallout.
     tokens.fill();
-    if (!lexer.open_strings.empty()) sink.ReportUnterminated(lexer.open_strings.front(), "unterminated string");
+    if (!lexer.open_strings.empty())
+      sink.ReportUnterminated(lexer.open_strings.front(), "unterminated string");
     if (lexer.unterminated_comment != static_cast<size_t>(-1))
       sink.ReportUnterminated(lexer.unterminated_comment, "unterminated comment");
     build(parser, tokens);
@@ -100,8 +101,8 @@ const ast::TypeExpr* ParseType(diag::SourceManager& sources, diag::FileId file, 
   return type;
 }
 
-void ParseWithComments(diag::SourceManager& sources, diag::FileId file, diag::DiagnosticEngine& diags,
-                       const TreeUser& use) {
+void ParseWithComments(diag::SourceManager& sources, diag::FileId file,
+                       diag::DiagnosticEngine& diags, const TreeUser& use) {
   size_t errors_before = diags.error_count();
   support::RunOnLargeStack([&] {
     RunParser(

@@ -18,10 +18,18 @@ std::string DecodeEscapes(std::string_view raw) {
     }
     char next = raw[++i];
     switch (next) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      default: out += next; break;  // \" \\ \$ and, as in Nix, any other character
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      default:
+        out += next;
+        break;  // \" \\ \$ and, as in Nix, any other character
     }
   }
   return out;
@@ -122,12 +130,23 @@ std::vector<StringPiece> StripIndentation(std::vector<IndentedPiece> pieces) {
 
 bool AppendBackslashEscape(std::string& out, char c) {
   switch (c) {
-    case '"': out += "\\\""; return true;
-    case '\\': out += "\\\\"; return true;
-    case '\n': out += "\\n"; return true;
-    case '\t': out += "\\t"; return true;
-    case '\r': out += "\\r"; return true;
-    default: return false;
+    case '"':
+      out += "\\\"";
+      return true;
+    case '\\':
+      out += "\\\\";
+      return true;
+    case '\n':
+      out += "\\n";
+      return true;
+    case '\t':
+      out += "\\t";
+      return true;
+    case '\r':
+      out += "\\r";
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -145,9 +164,11 @@ std::string QuoteString(std::string_view text) {
 }
 
 bool IsPlainName(std::string_view name) {
-  static constexpr std::string_view kKeywords[] = {"let",    "in", "if",   "then",  "else", "assert", "inherit",
-                                                   "import", "or", "true", "false", "with", "rec"};
-  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  static constexpr std::string_view kKeywords[] = {"let",    "in",      "if",     "then", "else",
+                                                   "assert", "inherit", "import", "or",   "true",
+                                                   "false",  "with",    "rec"};
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    return false;
   for (char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
   return std::find(std::begin(kKeywords), std::end(kKeywords), name) == std::end(kKeywords);

@@ -10,33 +10,37 @@
 namespace strata::syntax {
 namespace {
 
-using grammar::StrataParser;
 using antlr4::misc::IntervalSet;
+using grammar::StrataParser;
 
 // After this many syntax errors the input is not a Strata program; stop reading it.
 constexpr size_t kMaxSyntaxErrors = 50;
 constexpr size_t kMaxShownTokenBytes = 24;
 
 const size_t kExpressionStart[] = {
-    StrataParser::ID,       StrataParser::INT,         StrataParser::TRUE,     StrataParser::FALSE,
-    StrataParser::PATH,     StrataParser::STD_PATH,    StrataParser::STRING,   StrataParser::STRING_OPEN,
-    StrataParser::IND_OPEN, StrataParser::LPAREN,      StrataParser::LBRACE,   StrataParser::LBRACK,
-    StrataParser::REC,      StrataParser::IMPORT,      StrataParser::MINUS,    StrataParser::BANG,
-    StrataParser::LET,      StrataParser::IF,          StrataParser::ASSERT,   StrataParser::WITH,
+    StrataParser::ID,       StrataParser::INT,      StrataParser::TRUE,   StrataParser::FALSE,
+    StrataParser::PATH,     StrataParser::STD_PATH, StrataParser::STRING, StrataParser::STRING_OPEN,
+    StrataParser::IND_OPEN, StrataParser::LPAREN,   StrataParser::LBRACE, StrataParser::LBRACK,
+    StrataParser::REC,      StrataParser::IMPORT,   StrataParser::MINUS,  StrataParser::BANG,
+    StrataParser::LET,      StrataParser::IF,       StrataParser::ASSERT, StrataParser::WITH,
     StrataParser::FLOAT,    StrataParser::LABEL};  // a LABEL only after `import`, never on its own
 const size_t kOperators[] = {
-    StrataParser::PIPE,   StrataParser::IMPL,   StrataParser::OROR,     StrataParser::ANDAND,
-    StrataParser::EQEQ,   StrataParser::NEQ,    StrataParser::LE,       StrataParser::GE,
-    StrataParser::LT,     StrataParser::GT,     StrataParser::UPDATE,   StrataParser::CONCAT,
-    StrataParser::PLUS,   StrataParser::MINUS,  StrataParser::STAR,     StrataParser::SLASH,
-    StrataParser::QUESTION, StrataParser::DOT,  StrataParser::OR_KW};
+    StrataParser::PIPE,     StrataParser::IMPL,  StrataParser::OROR,   StrataParser::ANDAND,
+    StrataParser::EQEQ,     StrataParser::NEQ,   StrataParser::LE,     StrataParser::GE,
+    StrataParser::LT,       StrataParser::GT,    StrataParser::UPDATE, StrataParser::CONCAT,
+    StrataParser::PLUS,     StrataParser::MINUS, StrataParser::STAR,   StrataParser::SLASH,
+    StrataParser::QUESTION, StrataParser::DOT,   StrataParser::OR_KW};
 
 // Shows bytes as text, with control bytes and invalid UTF-8 as \xNN.
 std::string Printable(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t length = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
     bool valid = length > 0 && i + length <= text.size();
     for (size_t k = 1; valid && k < length; ++k)
       valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
@@ -89,8 +93,8 @@ diag::SourceRange SyntaxErrorSink::TokenRange(const antlr4::Token* token) const 
 }
 
 void SyntaxErrorSink::Report(diag::SourceRange range, std::string message) {
-  if (range.begin == last_offset_) return;                      // one mistake, one message
-  if (eof_explained_ && range.begin >= text_size_) return;      // fallout of an unterminated string
+  if (range.begin == last_offset_) return;                  // one mistake, one message
+  if (eof_explained_ && range.begin >= text_size_) return;  // fallout of an unterminated string
   last_offset_ = range.begin;
   reported_any_ = true;
   diags_.Error(range, std::move(message));
@@ -186,7 +190,8 @@ antlr4::Token* SyntaxErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) 
 }
 
 void NestingGuard::enterEveryRule(antlr4::ParserRuleContext* ctx) {
-  if (++depth_ > max_depth_) throw NestingTooDeep{ctx->getStart() ? ctx->getStart()->getStartIndex() : 0};
+  if (++depth_ > max_depth_)
+    throw NestingTooDeep{ctx->getStart() ? ctx->getStart()->getStartIndex() : 0};
 }
 
 std::string DescribeToken(const antlr4::Token* token) {
@@ -201,7 +206,8 @@ std::string DescribeToken(const antlr4::Token* token) {
   return "'" + Printable(bytes) + (cut ? "...'" : "'");
 }
 
-std::string DescribeExpected(const IntervalSet& expected, const antlr4::dfa::Vocabulary& vocabulary) {
+std::string DescribeExpected(const IntervalSet& expected,
+                             const antlr4::dfa::Vocabulary& vocabulary) {
   if (expected.isEmpty()) return "";
   IntervalSet rest = expected;
   std::vector<std::string> items;
@@ -215,28 +221,43 @@ std::string DescribeExpected(const IntervalSet& expected, const antlr4::dfa::Voc
   }
   if (ContainsAll(rest, {StrataParser::ID, StrataParser::STRING, StrataParser::DOLLAR_BRACE})) {
     items.push_back("an attribute name");
-    for (size_t t : {size_t{StrataParser::ID}, size_t{StrataParser::STRING}, size_t{StrataParser::STRING_OPEN},
-                     size_t{StrataParser::DOLLAR_BRACE}})
+    for (size_t t : {size_t{StrataParser::ID}, size_t{StrataParser::STRING},
+                     size_t{StrataParser::STRING_OPEN}, size_t{StrataParser::DOLLAR_BRACE}})
       rest.remove(t);
   }
-  rest.remove(static_cast<size_t>(StrataParser::DOLLAR_BRACE));  // unsupported anyway; do not suggest it
+  rest.remove(
+      static_cast<size_t>(StrataParser::DOLLAR_BRACE));  // unsupported anyway; do not suggest it
   bool said_string = false;
   for (ssize_t signed_type : rest.toList()) {
     size_t type = static_cast<size_t>(signed_type);
     switch (type) {
-      case antlr4::Token::EOF: items.push_back("end of file"); break;
-      case StrataParser::ID: items.push_back("a name"); break;
-      case StrataParser::INT: items.push_back("an integer"); break;
-      case StrataParser::PATH: items.push_back("a path"); break;
-      case StrataParser::STD_PATH: items.push_back("<std/NAME>"); break;
+      case antlr4::Token::EOF:
+        items.push_back("end of file");
+        break;
+      case StrataParser::ID:
+        items.push_back("a name");
+        break;
+      case StrataParser::INT:
+        items.push_back("an integer");
+        break;
+      case StrataParser::PATH:
+        items.push_back("a path");
+        break;
+      case StrataParser::STD_PATH:
+        items.push_back("<std/NAME>");
+        break;
       case StrataParser::STRING:
       case StrataParser::STRING_OPEN:
       case StrataParser::IND_OPEN:
         if (!said_string) items.push_back("a string");
         said_string = true;
         break;
-      case StrataParser::STR_END: items.push_back("'\"'"); break;
-      case StrataParser::IND_END: items.push_back("''"); break;
+      case StrataParser::STR_END:
+        items.push_back("'\"'");
+        break;
+      case StrataParser::IND_END:
+        items.push_back("''");
+        break;
       default: {
         std::string literal = vocabulary.getLiteralName(type);
         if (literal.empty()) literal = vocabulary.getDisplayName(type);

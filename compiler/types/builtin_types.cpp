@@ -6,16 +6,21 @@ namespace {
 
 constexpr BuiltinSignature kAliases[] = {
     {"RunOpts",
-     "{ cache? :: List String; secrets? :: List SecretOpts; mounts? :: List { artifact :: Artifact; "
-     "target :: String }; tmpfs? :: List String; network? :: Bool; sha256? :: String; env? :: List String }"},
+     "{ cache? :: List String; secrets? :: List SecretOpts; mounts? :: List { artifact :: "
+     "Artifact; "
+     "target :: String }; tmpfs? :: List String; network? :: Bool; sha256? :: String; env? :: List "
+     "String }"},
     {"SecretOpts", "{ id :: String; target? :: String; required? :: Bool }"},
     {"CopyOpts",
-     "{ chown? :: String; chmod? :: String; link? :: Bool; exclude? :: List String; extract? :: Bool }"},
+     "{ chown? :: String; chmod? :: String; link? :: Bool; exclude? :: List String; extract? :: "
+     "Bool }"},
     {"HealthOpts",
      "{ test :: List String; interval? :: String; timeout? :: String; startPeriod? :: String; "
      "startInterval? :: String; retries? :: Int }"},
     {"FetchOpts", "{ url :: String; sha256 :: String }"},
-    {"DebianOpts", "{ suite? :: String; packages :: List String; arch? :: String; mirror? :: String; exclude? :: List String; pathExclude? :: List String }"},
+    {"DebianOpts",
+     "{ suite? :: String; packages :: List String; arch? :: String; mirror? :: String; exclude? :: "
+     "List String; pathExclude? :: List String }"},
     {"DockerfileOpts", "{ buildArgs? :: List String; target? :: String; context? :: Artifact }"},
     {"Dockerfile", "{ final :: Stage; stage :: String -> Stage }"},
 };

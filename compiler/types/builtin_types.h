@@ -1,9 +1,9 @@
 // The builtins' names and type signatures: the single table the evaluator's builtins must match.
 #pragma once
 
-#include <string_view>
-
 #include <llvm/ADT/ArrayRef.h>
+
+#include <string_view>
 
 #include "compiler/types/type.h"
 

@@ -12,7 +12,8 @@ namespace strata::types {
 
 class CheckerImpl {
  public:
-  CheckerImpl(syntax::ModuleLoader& loader, diag::DiagnosticEngine& diags) : loader_(loader), diags_(diags) {
+  CheckerImpl(syntax::ModuleLoader& loader, diag::DiagnosticEngine& diags)
+      : loader_(loader), diags_(diags) {
     for (const BuiltinSignature& b : BuiltinSignatures()) {
       auto* scheme = new (context_.allocator().Allocate<Scheme>()) Scheme();
       scheme->type = ParseSignature(context_, b.signature);
@@ -28,7 +29,8 @@ class CheckerImpl {
     for (size_t i = 0; i < in_progress_.size(); ++i) {
       if (in_progress_[i].first != module) continue;
       std::string cycle = "import cycle: ";
-      for (size_t j = i; j < in_progress_.size(); ++j) cycle += Name(in_progress_[j].first->path) + " -> ";
+      for (size_t j = i; j < in_progress_.size(); ++j)
+        cycle += Name(in_progress_[j].first->path) + " -> ";
       cycle += Name(module->path);
       // Reported at the cycle's first import, which is in the outermost file of the cycle
       // (the entry file, when it is part of the cycle).
@@ -39,7 +41,8 @@ class CheckerImpl {
     size_t errors_before = diags_.error_count();
     Inferencer inferencer = NewInferencer();
     const Scheme* scheme = inferencer.InferTopLevel(module->root);
-    if (diags_.error_count() != errors_before) scheme = inferencer.NewScheme(context_.Error(), false);
+    if (diags_.error_count() != errors_before)
+      scheme = inferencer.NewScheme(context_.Error(), false);
     in_progress_.pop_back();
     done_[module] = scheme;
     by_type_[scheme->type] = scheme;
@@ -148,9 +151,11 @@ std::vector<ArgumentInfo> Checker::Arguments(const syntax::Module* module) {
   const Scheme* scheme = impl_->Check(module, diag::SourceRange());
   FlatRecord params;
   if (scheme)
-    if (auto* fn = llvm::dyn_cast<FunctionTypeNode>(Resolve(scheme->type))) params = Flatten(fn->param);
+    if (auto* fn = llvm::dyn_cast<FunctionTypeNode>(Resolve(scheme->type)))
+      params = Flatten(fn->param);
   for (const ast::PatternField& field : lambda->pattern->fields) {
-    ArgumentInfo info{std::string(field.name.str()), ArgKind::kOther, "a", field.default_value != nullptr};
+    ArgumentInfo info{std::string(field.name.str()), ArgKind::kOther, "a",
+                      field.default_value != nullptr};
     if (const FieldType* f = params.Find(field.name)) {
       Type* t = Resolve(f->type);
       info.type_text = ToString(t);

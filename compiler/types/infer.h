@@ -2,12 +2,12 @@
 // generalization and deferred operator constraints.
 #pragma once
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <llvm/ADT/DenseMap.h>
-#include <llvm/ADT/SmallVector.h>
 
 #include "compiler/diag/diagnostics.h"
 #include "compiler/syntax/ast.h"

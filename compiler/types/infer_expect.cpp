@@ -25,8 +25,8 @@ bool Inferencer::UnifyQuiet(Type* expected, Type* found) {
   return ok;
 }
 
-bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, const std::string& what,
-                        const ast::Expr* source) {
+bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range,
+                        const std::string& what, const ast::Expr* source) {
   if (unifier_.Unify(expected, found)) {
     RunWoken();
     return true;
@@ -53,18 +53,21 @@ bool Inferencer::Expect(Type* expected, Type* found, diag::SourceRange range, co
   std::string message;
   Type* want = located ? FieldAt(expected, mismatch.path, located) : nullptr;
   Type* got = located ? FieldAt(found, mismatch.path, located) : nullptr;
-  bool field_problem =
-      mismatch.kind == MismatchKind::kMissingField || mismatch.kind == MismatchKind::kUnexpectedField;
+  bool field_problem = mismatch.kind == MismatchKind::kMissingField ||
+                       mismatch.kind == MismatchKind::kUnexpectedField;
   std::string where;
-  for (size_t i = 0; i < located; ++i) where += (i ? "." : "") + std::string(mismatch.path[i].str());
-  if (mismatch.kind == MismatchKind::kTypes && located && located == mismatch.path.size() && want && got) {
-    message = "field '" + where + "' of " + what + " has type " + printer.Print(got) + ", expected " +
-              printer.Print(want);
+  for (size_t i = 0; i < located; ++i)
+    where += (i ? "." : "") + std::string(mismatch.path[i].str());
+  if (mismatch.kind == MismatchKind::kTypes && located && located == mismatch.path.size() && want &&
+      got) {
+    message = "field '" + where + "' of " + what + " has type " + printer.Print(got) +
+              ", expected " + printer.Print(want);
   } else if (field_problem && located && located == mismatch.path.size()) {
     // A nested record literal lacks a field or has one too many: name just that field.
     Mismatch inner = mismatch;
     inner.path.clear();
-    message = "field '" + where + "' of " + what + " has " + DescribeMismatch(inner, expected, found);
+    message =
+        "field '" + where + "' of " + what + " has " + DescribeMismatch(inner, expected, found);
   } else if (field_problem && mismatch.path.empty() && !what.empty()) {
     // Records print long (option records have many fields): name just the field.
     message = what + " has " + DescribeMismatch(mismatch, expected, found);

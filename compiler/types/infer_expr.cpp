@@ -1,7 +1,7 @@
 // Inference rules for each kind of expression.
-#include <algorithm>
-
 #include <llvm/ADT/DenseSet.h>
+
+#include <algorithm>
 
 #include "compiler/types/infer.h"
 #include "compiler/types/type_printer.h"
@@ -9,7 +9,8 @@
 namespace strata::types {
 namespace {
 
-// Deep nesting ends in a diagnostic rather than a stack overflow (the checker runs on a large stack).
+// Deep nesting ends in a diagnostic rather than a stack overflow (the checker runs on a large
+// stack).
 constexpr int kMaxDepth = 100000;
 // A missing-field message lists at most this many of the record's fields.
 constexpr size_t kMaxListedFields = 12;
@@ -35,39 +36,71 @@ Type* Inferencer::Infer(const ast::Expr* expr) {
   }
   Type* result = nullptr;
   switch (expr->kind()) {
-    case ast::Kind::kInt: result = context_.Int(); break;
-    case ast::Kind::kBool: result = context_.Bool(); break;
-    case ast::Kind::kString: result = InferString(llvm::cast<ast::StringLit>(expr)); break;
-    case ast::Kind::kPath: result = context_.Artifact(); break;
-    case ast::Kind::kVar: result = InferVar(llvm::cast<ast::Var>(expr)); break;
-    case ast::Kind::kRecord: result = InferRecord(llvm::cast<ast::Record>(expr)); break;
-    case ast::Kind::kList: result = InferList(llvm::cast<ast::List>(expr)); break;
-    case ast::Kind::kLambda: result = InferLambda(llvm::cast<ast::Lambda>(expr)); break;
-    case ast::Kind::kApply: result = InferApply(llvm::cast<ast::Apply>(expr)); break;
-    case ast::Kind::kLet: result = InferLet(llvm::cast<ast::Let>(expr)); break;
-    case ast::Kind::kIf: result = InferIf(llvm::cast<ast::If>(expr)); break;
+    case ast::Kind::kInt:
+      result = context_.Int();
+      break;
+    case ast::Kind::kBool:
+      result = context_.Bool();
+      break;
+    case ast::Kind::kString:
+      result = InferString(llvm::cast<ast::StringLit>(expr));
+      break;
+    case ast::Kind::kPath:
+      result = context_.Artifact();
+      break;
+    case ast::Kind::kVar:
+      result = InferVar(llvm::cast<ast::Var>(expr));
+      break;
+    case ast::Kind::kRecord:
+      result = InferRecord(llvm::cast<ast::Record>(expr));
+      break;
+    case ast::Kind::kList:
+      result = InferList(llvm::cast<ast::List>(expr));
+      break;
+    case ast::Kind::kLambda:
+      result = InferLambda(llvm::cast<ast::Lambda>(expr));
+      break;
+    case ast::Kind::kApply:
+      result = InferApply(llvm::cast<ast::Apply>(expr));
+      break;
+    case ast::Kind::kLet:
+      result = InferLet(llvm::cast<ast::Let>(expr));
+      break;
+    case ast::Kind::kIf:
+      result = InferIf(llvm::cast<ast::If>(expr));
+      break;
     case ast::Kind::kAssert: {
       auto* e = llvm::cast<ast::Assert>(expr);
       Expect(context_.Bool(), Infer(e->cond), e->cond->range(), "condition of 'assert'");
       result = Infer(e->body);
       break;
     }
-    case ast::Kind::kSelect: result = InferSelect(llvm::cast<ast::Select>(expr)); break;
+    case ast::Kind::kSelect:
+      result = InferSelect(llvm::cast<ast::Select>(expr));
+      break;
     case ast::Kind::kHasAttr:
       // `r ? a` is false for a missing field: it tells nothing about r's type.
       Infer(llvm::cast<ast::HasAttr>(expr)->target);
       result = context_.Bool();
       break;
-    case ast::Kind::kBinary: result = InferBinary(llvm::cast<ast::Binary>(expr)); break;
-    case ast::Kind::kUnary: result = InferUnary(llvm::cast<ast::Unary>(expr)); break;
+    case ast::Kind::kBinary:
+      result = InferBinary(llvm::cast<ast::Binary>(expr));
+      break;
+    case ast::Kind::kUnary:
+      result = InferUnary(llvm::cast<ast::Unary>(expr));
+      break;
     case ast::Kind::kImport: {
       auto* e = llvm::cast<ast::Import>(expr);
       const Scheme* scheme = imports_ ? imports_(e) : nullptr;
       result = scheme ? Instantiate(scheme, e->range(), Symbol()) : context_.Error();
       break;
     }
-    case ast::Kind::kAnnotated: result = InferAnnotated(llvm::cast<ast::Annotated>(expr)); break;
-    case ast::Kind::kError: result = context_.Error(); break;
+    case ast::Kind::kAnnotated:
+      result = InferAnnotated(llvm::cast<ast::Annotated>(expr));
+      break;
+    case ast::Kind::kError:
+      result = context_.Error();
+      break;
   }
   --depth_;
   if (recorder_) recorder_->OnExpr(expr, result);
@@ -80,7 +113,8 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
     auto* list_type = llvm::dyn_cast<ListTypeNode>(want);
     if (!list_type || llvm::isa<TypeVar>(Resolve(list_type->element))) return Infer(expr);
     for (const ast::Expr* item : list->elements)
-      Expect(list_type->element, InferExpecting(item, list_type->element), item->range(), "list element");
+      Expect(list_type->element, InferExpecting(item, list_type->element), item->range(),
+             "list element");
     if (recorder_) recorder_->OnExpr(expr, want);
     return want;
   }
@@ -91,7 +125,8 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
     for (const ast::Field& f : record->fields) {
       const FieldType* known = flat.Find(f.name);
       Type* t = known ? InferExpecting(f.value, known->type) : Infer(f.value);
-      if (std::none_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == f.name; }))
+      if (std::none_of(fields.begin(), fields.end(),
+                       [&](const FieldType& g) { return g.name == f.name; }))
         fields.push_back({f.name, t, false});
     }
     Type* result = context_.ClosedRecord(fields);
@@ -103,7 +138,8 @@ Type* Inferencer::InferExpecting(const ast::Expr* expr, Type* expected) {
 
 Type* Inferencer::InferString(const ast::StringLit* e) {
   for (const ast::StringPart& part : e->parts)
-    if (part.expr) Expect(context_.String(), Infer(part.expr), part.expr->range(), "interpolated value");
+    if (part.expr)
+      Expect(context_.String(), Infer(part.expr), part.expr->range(), "interpolated value");
   return context_.String();
 }
 
@@ -156,7 +192,9 @@ Type* Inferencer::InferLambda(const ast::Lambda* e) {
   llvm::SmallVector<FieldType, 8> fields;
   llvm::SmallVector<Symbol, 8> pushed;
   for (const ast::PatternField& pf : pattern.fields) {
-    if (std::any_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == pf.name; })) continue;
+    if (std::any_of(fields.begin(), fields.end(),
+                    [&](const FieldType& g) { return g.name == pf.name; }))
+      continue;
     Type* t = context_.FreshVar(level_);
     if (pf.annotation) {
       llvm::DenseMap<const void*, Type*> vars;
@@ -164,7 +202,8 @@ Type* Inferencer::InferLambda(const ast::Lambda* e) {
     }
     fields.push_back({pf.name, t, pf.default_value != nullptr});
   }
-  Type* tail = pattern.ellipsis ? static_cast<Type*>(context_.FreshVar(level_, true)) : context_.EmptyRowType();
+  Type* tail = pattern.ellipsis ? static_cast<Type*>(context_.FreshVar(level_, true))
+                                : context_.EmptyRowType();
   Type* param = context_.Record(fields, tail);
   for (const FieldType& f : fields) {
     Scheme* scheme = NewScheme(f.type, false);
@@ -187,7 +226,8 @@ Type* Inferencer::InferLambda(const ast::Lambda* e) {
     Type* field_type = nullptr;
     for (const FieldType& f : fields)
       if (f.name == pf.name) field_type = f.type;
-    Expect(field_type, Infer(pf.default_value), pf.default_value->range(), "default of " + Quote(pf.name));
+    Expect(field_type, Infer(pf.default_value), pf.default_value->range(),
+           "default of " + Quote(pf.name));
   }
   Type* body = Infer(e->body);
   for (auto it = pushed.rbegin(); it != pushed.rend(); ++it) Pop(*it);
@@ -222,8 +262,8 @@ Type* Inferencer::InferApply(const ast::Apply* e) {
       for (size_t j = i; j < e->args.size(); ++j) Infer(e->args[j]);
       return context_.Error();
     }
-    Expect(param, InferExpecting(arg, param), arg->range(), "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn),
-           arg);
+    Expect(param, InferExpecting(arg, param), arg->range(),
+           "argument " + std::to_string(i + 1) + " of " + FunctionName(e->fn), arg);
     fn = result;
   }
   return fn;
@@ -237,8 +277,8 @@ Type* Inferencer::InferIf(const ast::If* e) {
     TypePrinter printer;
     std::string then_text = printer.Print(then_type);
     std::string else_text = printer.Print(else_type);
-    diags_.Error(e->else_branch->range(), "the branches of 'if' have different types: 'then' is " + then_text +
-                                              ", 'else' is " + else_text);
+    diags_.Error(e->else_branch->range(), "the branches of 'if' have different types: 'then' is " +
+                                              then_text + ", 'else' is " + else_text);
     RunWoken();
     return context_.Error();
   }
@@ -274,7 +314,8 @@ Type* Inferencer::InferSelect(const ast::Select* e) {
     }
     if (!llvm::isa<RecordTypeNode>(r)) {
       TypePrinter printer;
-      diags_.Error(attr.range, "cannot select field " + Quote(attr.name) + " from a value of type " + printer.Print(r));
+      diags_.Error(attr.range, "cannot select field " + Quote(attr.name) +
+                                   " from a value of type " + printer.Print(r));
       if (e->fallback) Infer(e->fallback);
       return context_.Error();
     }

@@ -1,7 +1,7 @@
 // Scopes, recursive lets generalized SCC by SCC, schemes and their instantiation.
-#include <algorithm>
-
 #include <llvm/ADT/StringRef.h>
+
+#include <algorithm>
 
 #include "compiler/types/infer.h"
 #include "compiler/types/let_dependencies.h"
@@ -20,7 +20,9 @@ Scheme* Inferencer::NewScheme(Type* type, bool poly) {
 
 void Inferencer::Define(Symbol name, const Scheme* scheme) { Push(name, scheme); }
 
-void Inferencer::Push(Symbol name, const Scheme* scheme) { scopes_[name.opaque()].push_back(scheme); }
+void Inferencer::Push(Symbol name, const Scheme* scheme) {
+  scopes_[name.opaque()].push_back(scheme);
+}
 
 void Inferencer::Pop(Symbol name) {
   auto it = scopes_.find(name.opaque());
@@ -106,7 +108,8 @@ Type* Inferencer::Copy(Type* type, llvm::DenseMap<TypeVar*, Type*>& fresh) {
     case TypeTag::kRecord: {
       auto* record = llvm::cast<RecordTypeNode>(type);
       llvm::SmallVector<FieldType, 8> fields;
-      for (const FieldType& f : record->fields) fields.push_back({f.name, Copy(f.type, fresh), f.optional});
+      for (const FieldType& f : record->fields)
+        fields.push_back({f.name, Copy(f.type, fresh), f.optional});
       return context_.Record(fields, Copy(record->tail, fresh));
     }
     default:
@@ -130,7 +133,8 @@ Type* Inferencer::Instantiate(const Scheme* scheme, diag::SourceRange use, Symbo
     });
     Type* lhs = Copy(p->lhs, fresh);
     Type* rhs = Copy(p->rhs, fresh);
-    AddPredicate(p->kind, lhs, rhs, Copy(p->result, fresh), use, via.empty() ? p->via : via, dormant);
+    AddPredicate(p->kind, lhs, rhs, Copy(p->result, fresh), use, via.empty() ? p->via : via,
+                 dormant);
   }
   return type;
 }
@@ -283,7 +287,8 @@ Type* Inferencer::InferMonomorphic(const ast::Expr* expr) {
   return t;
 }
 
-Type* Inferencer::FromAnnotation(const ast::TypeExpr* type, llvm::DenseMap<const void*, Type*>& vars) {
+Type* Inferencer::FromAnnotation(const ast::TypeExpr* type,
+                                 llvm::DenseMap<const void*, Type*>& vars) {
   switch (type->kind()) {
     case ast::TypeKind::kNamed: {
       std::string_view name = llvm::cast<ast::NamedType>(type)->name.str();
@@ -292,12 +297,15 @@ Type* Inferencer::FromAnnotation(const ast::TypeExpr* type, llvm::DenseMap<const
       if (name == "String") return context_.String();
       if (name == "Stage") return context_.Stage();
       if (name == "Artifact") return context_.Artifact();
-      diags_.Error(type->range(), "unknown type '" + std::string(name) +
-                                      "'; the types are Int, Bool, String, Stage, Artifact, List, records and functions");
+      diags_.Error(
+          type->range(),
+          "unknown type '" + std::string(name) +
+              "'; the types are Int, Bool, String, Stage, Artifact, List, records and functions");
       return context_.Error();
     }
     case ast::TypeKind::kVar: {
-      auto [it, inserted] = vars.try_emplace(llvm::cast<ast::VarType>(type)->name.opaque(), nullptr);
+      auto [it, inserted] =
+          vars.try_emplace(llvm::cast<ast::VarType>(type)->name.opaque(), nullptr);
       if (inserted) it->second = context_.FreshVar(level_);
       return it->second;
     }
@@ -312,13 +320,16 @@ Type* Inferencer::FromAnnotation(const ast::TypeExpr* type, llvm::DenseMap<const
       auto* record = llvm::cast<ast::RecordType>(type);
       llvm::SmallVector<FieldType, 8> fields;
       for (const ast::RecordTypeField& f : record->fields) {
-        if (std::any_of(fields.begin(), fields.end(), [&](const FieldType& g) { return g.name == f.name; })) {
-          diags_.Error(f.name_range, "duplicate field '" + std::string(f.name.str()) + "' in record type");
+        if (std::any_of(fields.begin(), fields.end(),
+                        [&](const FieldType& g) { return g.name == f.name; })) {
+          diags_.Error(f.name_range,
+                       "duplicate field '" + std::string(f.name.str()) + "' in record type");
           continue;
         }
         fields.push_back({f.name, FromAnnotation(f.type, vars), false});
       }
-      Type* tail = record->open ? static_cast<Type*>(context_.FreshVar(level_, true)) : context_.EmptyRowType();
+      Type* tail = record->open ? static_cast<Type*>(context_.FreshVar(level_, true))
+                                : context_.EmptyRowType();
       return context_.Record(fields, tail);
     }
     case ast::TypeKind::kError:

@@ -9,21 +9,36 @@ namespace {
 
 const char* OpSpelling(ast::BinaryOp op) {
   switch (op) {
-    case ast::BinaryOp::kAdd: return "+";
-    case ast::BinaryOp::kSub: return "-";
-    case ast::BinaryOp::kMul: return "*";
-    case ast::BinaryOp::kDiv: return "/";
-    case ast::BinaryOp::kConcat: return "++";
-    case ast::BinaryOp::kUpdate: return "//";
-    case ast::BinaryOp::kEq: return "==";
-    case ast::BinaryOp::kNe: return "!=";
-    case ast::BinaryOp::kLt: return "<";
-    case ast::BinaryOp::kLe: return "<=";
-    case ast::BinaryOp::kGt: return ">";
-    case ast::BinaryOp::kGe: return ">=";
-    case ast::BinaryOp::kAnd: return "&&";
-    case ast::BinaryOp::kOr: return "||";
-    case ast::BinaryOp::kImpl: return "->";
+    case ast::BinaryOp::kAdd:
+      return "+";
+    case ast::BinaryOp::kSub:
+      return "-";
+    case ast::BinaryOp::kMul:
+      return "*";
+    case ast::BinaryOp::kDiv:
+      return "/";
+    case ast::BinaryOp::kConcat:
+      return "++";
+    case ast::BinaryOp::kUpdate:
+      return "//";
+    case ast::BinaryOp::kEq:
+      return "==";
+    case ast::BinaryOp::kNe:
+      return "!=";
+    case ast::BinaryOp::kLt:
+      return "<";
+    case ast::BinaryOp::kLe:
+      return "<=";
+    case ast::BinaryOp::kGt:
+      return ">";
+    case ast::BinaryOp::kGe:
+      return ">=";
+    case ast::BinaryOp::kAnd:
+      return "&&";
+    case ast::BinaryOp::kOr:
+      return "||";
+    case ast::BinaryOp::kImpl:
+      return "->";
   }
   return "?";
 }
@@ -79,7 +94,8 @@ Type* Inferencer::InferBinary(const ast::Binary* e) {
     case ast::BinaryOp::kGe:
     case ast::BinaryOp::kAdd: {
       // Both overloads take two operands of one type (Int or String), so unify them now.
-      if (!unify_operands()) return e->op == ast::BinaryOp::kAdd ? context_.Error() : context_.Bool();
+      if (!unify_operands())
+        return e->op == ast::BinaryOp::kAdd ? context_.Error() : context_.Bool();
       if (e->op != ast::BinaryOp::kAdd) {
         AddPredicate(PredicateKind::kCompare, lhs, rhs, context_.Bool(), e->op_range, Symbol());
         return context_.Bool();
@@ -90,7 +106,8 @@ Type* Inferencer::InferBinary(const ast::Binary* e) {
     case ast::BinaryOp::kDiv:
     case ast::BinaryOp::kUpdate: {
       Type* result = context_.FreshVar(level_);
-      PredicateKind kind = e->op == ast::BinaryOp::kDiv ? PredicateKind::kDiv : PredicateKind::kUpdate;
+      PredicateKind kind =
+          e->op == ast::BinaryOp::kDiv ? PredicateKind::kDiv : PredicateKind::kUpdate;
       AddPredicate(kind, lhs, rhs, result, e->op_range, Symbol());
       return result;
     }
@@ -108,9 +125,10 @@ Type* Inferencer::InferUnary(const ast::Unary* e) {
   return context_.Int();
 }
 
-void Inferencer::AddPredicate(PredicateKind kind, Type* lhs, Type* rhs, Type* result, diag::SourceRange range,
-                              Symbol via, bool dormant) {
-  auto* p = new (context_.allocator().Allocate<Predicate>()) Predicate{kind, lhs, rhs, result, range, via};
+void Inferencer::AddPredicate(PredicateKind kind, Type* lhs, Type* rhs, Type* result,
+                              diag::SourceRange range, Symbol via, bool dormant) {
+  auto* p = new (context_.allocator().Allocate<Predicate>())
+      Predicate{kind, lhs, rhs, result, range, via};
   p->dormant = dormant;
   Solve(p);
   if (!p->solved) pending_.push_back(p);
@@ -151,17 +169,19 @@ void Inferencer::ReportOperator(Predicate* p, const std::string& message) {
   p->solved = true;
   // Two copies of one operator from the same use (a function using `/` twice) say it once.
   const auto& all = diags_.diagnostics();
-  if (!all.empty() && all.back().range.file == p->range.file && all.back().range.begin == p->range.begin &&
-      all.back().message == text)
+  if (!all.empty() && all.back().range.file == p->range.file &&
+      all.back().range.begin == p->range.begin && all.back().message == text)
     return;
   diag::Diagnostic& d = diags_.Error(p->range, text);
   if (defaulting_) {
     // The user never wrote Int: say where it came from.
-    const char* what = defaulting_->kind == PredicateKind::kAdd   ? "'+' was taken as Int addition"
-                       : defaulting_->kind == PredicateKind::kDiv ? "'/' was taken as Int division"
-                                                                  : "the comparison was taken on Ints";
-    d.notes.push_back({defaulting_->range, std::string(what) +
-                                               " because nothing tells the type of its operands (annotate one)"});
+    const char* what = defaulting_->kind == PredicateKind::kAdd ? "'+' was taken as Int addition"
+                       : defaulting_->kind == PredicateKind::kDiv
+                           ? "'/' was taken as Int division"
+                           : "the comparison was taken on Ints";
+    d.notes.push_back(
+        {defaulting_->range,
+         std::string(what) + " because nothing tells the type of its operands (annotate one)"});
   }
 }
 
@@ -183,9 +203,12 @@ void Inferencer::Solve(Predicate* p) {
     if (!ok) {
       TypePrinter printer;
       std::string left = printer.Print(p->lhs);
-      ReportOperator(p, "the operands of '" + std::string(p->kind == PredicateKind::kAdd ? "+" : p->kind == PredicateKind::kDiv ? "/" : "comparison") +
-                            "' have types " + left + " and " + printer.Print(p->rhs) + "; they must both be " +
-                            printer.Print(t));
+      ReportOperator(p, "the operands of '" +
+                            std::string(p->kind == PredicateKind::kAdd   ? "+"
+                                        : p->kind == PredicateKind::kDiv ? "/"
+                                                                         : "comparison") +
+                            "' have types " + left + " and " + printer.Print(p->rhs) +
+                            "; they must both be " + printer.Print(t));
     }
     RunWoken();
   };
@@ -203,30 +226,37 @@ void Inferencer::Solve(Predicate* p) {
         if (p->kind == PredicateKind::kAdd) Wait(p, res);
         return;
       }
-      if (IsBase(known, BaseKind::kInt) || IsBase(known, BaseKind::kString)) return unify_all(known);
-      return ReportOperator(p, std::string(op) + " works on Int or String, not on " + printer.Print(known));
+      if (IsBase(known, BaseKind::kInt) || IsBase(known, BaseKind::kString))
+        return unify_all(known);
+      return ReportOperator(
+          p, std::string(op) + " works on Int or String, not on " + printer.Print(known));
     }
     case PredicateKind::kDiv: {
       if (IsBase(l, BaseKind::kInt) || IsBase(r, BaseKind::kInt) || IsBase(res, BaseKind::kInt))
         return unify_all(context_.Int());
-      if (IsBase(l, BaseKind::kStage) || IsBase(l, BaseKind::kArtifact) || IsBase(res, BaseKind::kArtifact) ||
-          IsBase(r, BaseKind::kString)) {
+      if (IsBase(l, BaseKind::kStage) || IsBase(l, BaseKind::kArtifact) ||
+          IsBase(res, BaseKind::kArtifact) || IsBase(r, BaseKind::kString)) {
         // Artifact selection: (Stage | Artifact) / String -> Artifact.
         if (!UnifyQuiet(context_.String(), p->rhs))
-          return ReportOperator(p, "the path after '/' has type " + printer.Print(p->rhs) + ", expected String");
+          return ReportOperator(
+              p, "the path after '/' has type " + printer.Print(p->rhs) + ", expected String");
         if (!UnifyQuiet(context_.Artifact(), p->result))
           return ReportOperator(p, "'/' selects an Artifact here, but the result is used as " +
                                        printer.Print(p->result));
         if (llvm::isa<TypeVar>(l)) return Wait(p, l);
         p->solved = true;
         if (!IsBase(l, BaseKind::kStage) && !IsBase(l, BaseKind::kArtifact))
-          ReportOperator(p, "'/' selects a path out of a Stage or an Artifact, not out of " + printer.Print(l));
+          ReportOperator(p, "'/' selects a path out of a Stage or an Artifact, not out of " +
+                                printer.Print(l));
         return;
       }
       for (Type* t : {l, r, res}) {
         if (!llvm::isa<TypeVar>(t))
-          return ReportOperator(p, "'/' divides Ints or selects a path out of a Stage or Artifact; it cannot "
-                                   "be applied to " + printer.Print(t));
+          return ReportOperator(
+              p,
+              "'/' divides Ints or selects a path out of a Stage or Artifact; it cannot "
+              "be applied to " +
+                  printer.Print(t));
       }
       Wait(p, l);
       Wait(p, r);
@@ -244,8 +274,9 @@ void Inferencer::SolveUpdate(Predicate* p) {
   TypePrinter printer;
   for (Type* side : {l, r}) {
     if (!llvm::isa<TypeVar>(side) && !llvm::isa<RecordTypeNode>(side))
-      return ReportOperator(p, std::string(side == l ? "left" : "right") + " operand of '//' has type " +
-                                   printer.Print(side) + ", expected a record");
+      return ReportOperator(p, std::string(side == l ? "left" : "right") +
+                                   " operand of '//' has type " + printer.Print(side) +
+                                   ", expected a record");
   }
   // The right side's fields must be fully known: it decides which fields are replaced.
   if (llvm::isa<TypeVar>(r)) return Wait(p, r);
@@ -265,15 +296,16 @@ void Inferencer::SolveUpdate(Predicate* p) {
   // An open left side keeps its tail: fields it gains later are shadowed by the right side's.
   Type* updated = context_.Record(fields, left.tail);
   if (!UnifyQuiet(p->result, updated))
-    ReportOperator(p, "the result of '//' has type " + printer.Print(updated) + ", but is used as " +
-                          printer.Print(p->result));
+    ReportOperator(p, "the result of '//' has type " + printer.Print(updated) +
+                          ", but is used as " + printer.Print(p->result));
 }
 
 void Inferencer::Default(Predicate* p) {
   // A dormant predicate belongs to a record field nobody used: there is nothing to check.
   if (p->solved || p->dormant) return;
   if (p->kind == PredicateKind::kUpdate) {
-    ReportOperator(p, "cannot tell which fields the right side of '//' has; annotate it with a record type");
+    ReportOperator(
+        p, "cannot tell which fields the right side of '//' has; annotate it with a record type");
     UnifyQuiet(p->result, context_.Error());
     return;
   }

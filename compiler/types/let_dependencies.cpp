@@ -1,10 +1,10 @@
 // Finds which let bindings mention which, and orders them by Tarjan's SCC algorithm.
 #include "compiler/types/let_dependencies.h"
 
-#include <algorithm>
-
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
+
+#include <algorithm>
 
 namespace strata::types {
 namespace {
@@ -29,7 +29,8 @@ class MentionFinder {
       case ast::Kind::kVar: {
         auto* var = llvm::cast<ast::Var>(e);
         auto it = names_.find(var->name.opaque());
-        if (it != names_.end() && shadowed_.lookup(var->name.opaque()) == 0) out_->push_back(it->second);
+        if (it != names_.end() && shadowed_.lookup(var->name.opaque()) == 0)
+          out_->push_back(it->second);
         return;
       }
       case ast::Kind::kString:

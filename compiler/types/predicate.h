@@ -1,4 +1,5 @@
-// Deferred constraints: overloaded operators and record update, solved once operand types are known.
+// Deferred constraints: overloaded operators and record update, solved once operand types are
+// known.
 #pragma once
 
 #include "compiler/diag/source.h"

@@ -1,12 +1,12 @@
 // A small parser for the builtins' signatures, in the annotation syntax plus `name? :: T` for
 // optional record fields (the user-facing annotation grammar has no optional fields).
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
+
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <llvm/ADT/DenseMap.h>
-#include <llvm/ADT/SmallVector.h>
 
 #include "compiler/types/builtin_types.h"
 
@@ -15,7 +15,8 @@ namespace {
 
 class SignatureParser {
  public:
-  SignatureParser(TypeContext& context, std::string_view text, llvm::DenseMap<const void*, Type*>& vars)
+  SignatureParser(TypeContext& context, std::string_view text,
+                  llvm::DenseMap<const void*, Type*>& vars)
       : context_(context), text_(text), vars_(vars) {}
 
   Type* ParseAll() {
@@ -27,8 +28,8 @@ class SignatureParser {
 
  private:
   [[noreturn]] void Fail(const char* what) {
-    std::fprintf(stderr, "internal error: bad builtin signature '%.*s': %s at %zu\n", static_cast<int>(text_.size()),
-                 text_.data(), what, pos_);
+    std::fprintf(stderr, "internal error: bad builtin signature '%.*s': %s at %zu\n",
+                 static_cast<int>(text_.size()), text_.data(), what, pos_);
     std::abort();
   }
   void Skip() {
@@ -43,7 +44,9 @@ class SignatureParser {
   std::string_view Name() {
     Skip();
     size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+      ++pos_;
     return text_.substr(start, pos_ - start);
   }
 

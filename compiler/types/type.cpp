@@ -12,7 +12,8 @@ void FunctionTypeNode::Profile(llvm::FoldingSetNodeID& id) const {
   id.AddPointer(result);
 }
 
-static void ProfileRecord(llvm::FoldingSetNodeID& id, llvm::ArrayRef<FieldType> fields, const Type* tail) {
+static void ProfileRecord(llvm::FoldingSetNodeID& id, llvm::ArrayRef<FieldType> fields,
+                          const Type* tail) {
   id.AddInteger(fields.size());
   for (const FieldType& f : fields) {
     id.AddPointer(f.name.opaque());
@@ -43,7 +44,8 @@ Type* Resolve(Type* t) {
 }
 
 void SortFields(llvm::SmallVectorImpl<FieldType>& fields) {
-  std::sort(fields.begin(), fields.end(), [](const FieldType& a, const FieldType& b) { return a.name < b.name; });
+  std::sort(fields.begin(), fields.end(),
+            [](const FieldType& a, const FieldType& b) { return a.name < b.name; });
 }
 
 const FieldType* FlatRecord::Find(Symbol name) const {
@@ -68,7 +70,8 @@ FlatRecord Flatten(Type* record) {
       merged.reserve(flat.fields.size() + r->fields.size());
       size_t i = 0, j = 0;
       while (i < flat.fields.size() || j < r->fields.size()) {
-        if (j == r->fields.size() || (i < flat.fields.size() && flat.fields[i].name < r->fields[j].name)) {
+        if (j == r->fields.size() ||
+            (i < flat.fields.size() && flat.fields[i].name < r->fields[j].name)) {
           merged.push_back(flat.fields[i++]);
         } else if (i == flat.fields.size() || r->fields[j].name < flat.fields[i].name) {
           merged.push_back(r->fields[j++]);

@@ -7,15 +7,15 @@
 // made while unifying); Flatten() turns that chain into one sorted field list.
 #pragma once
 
-#include <climits>
-#include <cstdint>
-#include <vector>
-
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/FoldingSet.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/Support/Allocator.h>
 #include <llvm/Support/Casting.h>
+
+#include <climits>
+#include <cstdint>
+#include <vector>
 
 #include "compiler/syntax/symbol.h"
 
@@ -49,12 +49,13 @@ inline constexpr int kGenericLevel = INT_MAX;
 
 class TypeVar : public Type {
  public:
-  TypeVar(uint32_t id, int level, bool is_row) : Type(TypeTag::kVar, true), id(id), level(level), is_row(is_row) {}
+  TypeVar(uint32_t id, int level, bool is_row)
+      : Type(TypeTag::kVar, true), id(id), level(level), is_row(is_row) {}
   static bool classof(const Type* t) { return t->tag() == TypeTag::kVar; }
 
   uint32_t id;
   int level;
-  bool is_row;  // stands for the rest of a record's fields
+  bool is_row;           // stands for the rest of a record's fields
   Type* link = nullptr;  // set when unified with another type
   // Deferred constraints (overloaded operators, `//`) waiting for this variable to be bound.
   llvm::SmallVector<Predicate*, 1> waiting;
@@ -82,7 +83,8 @@ class EmptyRow : public Type {
 
 class ListTypeNode : public Type {
  public:
-  explicit ListTypeNode(Type* element) : Type(TypeTag::kList, element->has_vars()), element(element) {}
+  explicit ListTypeNode(Type* element)
+      : Type(TypeTag::kList, element->has_vars()), element(element) {}
   static bool classof(const Type* t) { return t->tag() == TypeTag::kList; }
   void Profile(llvm::FoldingSetNodeID& id) const;
   Type* element;
@@ -91,7 +93,9 @@ class ListTypeNode : public Type {
 class FunctionTypeNode : public Type {
  public:
   FunctionTypeNode(Type* param, Type* result)
-      : Type(TypeTag::kFunction, param->has_vars() || result->has_vars()), param(param), result(result) {}
+      : Type(TypeTag::kFunction, param->has_vars() || result->has_vars()),
+        param(param),
+        result(result) {}
   static bool classof(const Type* t) { return t->tag() == TypeTag::kFunction; }
   void Profile(llvm::FoldingSetNodeID& id) const;
   Type* param;

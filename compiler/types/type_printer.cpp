@@ -35,11 +35,21 @@ void TypePrinter::Append(std::string& out, Type* type, bool atom) {
       return;
     case TypeTag::kCon:
       switch (llvm::cast<BaseType>(type)->base) {
-        case BaseKind::kInt: out += "Int"; return;
-        case BaseKind::kBool: out += "Bool"; return;
-        case BaseKind::kString: out += "String"; return;
-        case BaseKind::kStage: out += "Stage"; return;
-        case BaseKind::kArtifact: out += "Artifact"; return;
+        case BaseKind::kInt:
+          out += "Int";
+          return;
+        case BaseKind::kBool:
+          out += "Bool";
+          return;
+        case BaseKind::kString:
+          out += "String";
+          return;
+        case BaseKind::kStage:
+          out += "Stage";
+          return;
+        case BaseKind::kArtifact:
+          out += "Artifact";
+          return;
       }
       return;
     case TypeTag::kError:

@@ -1,9 +1,9 @@
 // Prints types the way users write them: `List String`, `{ name :: String; ... } -> Stage`.
 #pragma once
 
-#include <string>
-
 #include <llvm/ADT/DenseMap.h>
+
+#include <string>
 
 #include "compiler/types/type.h"
 

@@ -1,9 +1,9 @@
 // Unification with union-find variables, level adjustment and row-polymorphic records.
 #include "compiler/types/unify.h"
 
-#include <algorithm>
-
 #include <llvm/ADT/StringRef.h>
+
+#include <algorithm>
 
 #include "compiler/types/predicate.h"
 #include "compiler/types/type_printer.h"
@@ -88,7 +88,8 @@ bool Unifier::Walk(Type* expected, Type* found) {
   if (expected->tag() != found->tag()) return Fail(MismatchKind::kTypes, expected, found);
   switch (expected->tag()) {
     case TypeTag::kList:
-      return Walk(llvm::cast<ListTypeNode>(expected)->element, llvm::cast<ListTypeNode>(found)->element) ||
+      return Walk(llvm::cast<ListTypeNode>(expected)->element,
+                  llvm::cast<ListTypeNode>(found)->element) ||
              Fail(MismatchKind::kTypes, expected, found);
     case TypeTag::kFunction: {
       auto* e = llvm::cast<FunctionTypeNode>(expected);
@@ -131,7 +132,8 @@ bool Unifier::WalkRecords(Type* expected, Type* found) {
   auto check_closed = [&](llvm::ArrayRef<FieldType> extra, bool lacking_is_found) {
     for (const FieldType& field : extra) {
       if (field.optional) continue;
-      Fail(lacking_is_found ? MismatchKind::kMissingField : MismatchKind::kUnexpectedField, expected, found);
+      Fail(lacking_is_found ? MismatchKind::kMissingField : MismatchKind::kUnexpectedField,
+           expected, found);
       mismatch_.field = field.name;
       return false;
     }
@@ -193,8 +195,10 @@ std::string DescribeMismatch(const Mismatch& m, Type* top_expected, Type* top_fo
       return in_field + "the type would be infinite: " + printer.Print(m.expected) + " occurs in " +
              printer.Print(m.found);
     case MismatchKind::kTypes:
-      if (Resolve(m.expected) == Resolve(top_expected) && Resolve(m.found) == Resolve(top_found)) return "";
-      return in_field + "expected " + printer.Print(m.expected) + ", found " + printer.Print(m.found);
+      if (Resolve(m.expected) == Resolve(top_expected) && Resolve(m.found) == Resolve(top_found))
+        return "";
+      return in_field + "expected " + printer.Print(m.expected) + ", found " +
+             printer.Print(m.found);
   }
   return "";
 }

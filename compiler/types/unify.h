@@ -1,9 +1,9 @@
 // Unification of types, including records with row variables and optional fields.
 #pragma once
 
-#include <string>
-
 #include <llvm/ADT/SmallVector.h>
+
+#include <string>
 
 #include "compiler/types/type.h"
 
@@ -17,9 +17,9 @@ struct Mismatch {
   MismatchKind kind = MismatchKind::kTypes;
   Type* expected = nullptr;
   Type* found = nullptr;
-  Symbol field;                         // kMissingField / kUnexpectedField
-  Type* other_record = nullptr;         // the record that has `field`
-  llvm::SmallVector<Symbol, 2> path;    // fields from the top types down to the mismatch
+  Symbol field;                       // kMissingField / kUnexpectedField
+  Type* other_record = nullptr;       // the record that has `field`
+  llvm::SmallVector<Symbol, 2> path;  // fields from the top types down to the mismatch
 };
 
 class Unifier {

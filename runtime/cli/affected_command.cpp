@@ -17,21 +17,24 @@ namespace strata::cli {
 int AffectedCommand(const std::vector<std::string>& args) {
   const std::string usage = "strata affected --since REV [PATTERN]... [--format text|json]";
   po::options_description options("strata affected");
-  options.add_options()("since", po::value<std::string>()->value_name("REV"), "the git revision to compare with")(
+  options.add_options()("since", po::value<std::string>()->value_name("REV"),
+                        "the git revision to compare with")(
       "format", po::value<std::string>()->default_value("text"), "text or json")(
       "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   if (!parsed.values.count("since")) throw UsageError{"--since REV is required\nusage: " + usage};
   std::string rev = parsed.values["since"].as<std::string>();
   bool json = JsonFormat(parsed.values["format"].as<std::string>());
-  std::vector<std::string> texts = parsed.positional.empty() ? std::vector<std::string>{"//..."} : parsed.positional;
+  std::vector<std::string> texts =
+      parsed.positional.empty() ? std::vector<std::string>{"//..."} : parsed.positional;
   std::vector<driver::LabelPattern> patterns = ParsePatterns(texts);
 
   // The working tree: every error is the user's to fix first.
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
   std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
   if (!workspace) return FinishFrontend(frontend);
-  std::optional<std::vector<const driver::WorkspaceTarget*>> targets = SelectTargets(*workspace, frontend, patterns);
+  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
+      SelectTargets(*workspace, frontend, patterns);
   if (!targets) return FinishFrontend(frontend);
 
   llvm::Expected<GitSnapshot> snapshot = GitSnapshot::Extract(workspace->root(), rev);
@@ -53,12 +56,14 @@ int AffectedCommand(const std::vector<std::string>& args) {
         std::cerr << "strata: note: //" << package << " does not evaluate at " << rev
                   << "; its targets count as affected\n";
     }
-    for (const auto& [label, target] : before_workspace.targets()) before[label] = target.node->key().Hex();
+    for (const auto& [label, target] : before_workspace.targets())
+      before[label] = target.node->key().Hex();
   }
   std::vector<std::string> affected;
   for (const driver::WorkspaceTarget* target : *targets) {
     auto it = before.find(target->Label());
-    if (it == before.end() || it->second != target->node->key().Hex()) affected.push_back(target->Label());
+    if (it == before.end() || it->second != target->node->key().Hex())
+      affected.push_back(target->Label());
   }
   PrintLabels(affected, json);
   return FinishFrontend(frontend);

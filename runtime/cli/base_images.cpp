@@ -23,11 +23,13 @@ std::optional<nlohmann::json> ReadLayoutConfig(const std::string& dir, const std
   auto blob = [&](const nlohmann::json& descriptor) {
     std::string digest = descriptor.is_object() ? descriptor.value("digest", std::string()) : "";
     size_t colon = digest.find(':');
-    if (colon == std::string::npos || digest.find('/') != std::string::npos) return nlohmann::json();
+    if (colon == std::string::npos || digest.find('/') != std::string::npos)
+      return nlohmann::json();
     return ReadJson(dir + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1));
   };
   nlohmann::json index = ReadJson(dir + "/index.json");
-  if (!index.is_object() || !index["manifests"].is_array() || index["manifests"].empty()) return std::nullopt;
+  if (!index.is_object() || !index["manifests"].is_array() || index["manifests"].empty())
+    return std::nullopt;
   nlohmann::json chosen = index["manifests"].size() == 1 ? index["manifests"][0] : nlohmann::json();
   for (const nlohmann::json& entry : index["manifests"])
     if (!tag.empty() && entry.is_object() && entry.contains("annotations") &&
@@ -42,7 +44,8 @@ std::optional<nlohmann::json> ReadLayoutConfig(const std::string& dir, const std
 
 }  // namespace
 
-std::optional<nlohmann::json> RegistryBaseImages::LayoutConfig(const std::string& dir, const std::string& tag) {
+std::optional<nlohmann::json> RegistryBaseImages::LayoutConfig(const std::string& dir,
+                                                               const std::string& tag) {
   // `oci-layout://` also takes a docker-archive file (the load node reads both): its config
   // comes from the archive's manifest.json, so its ONBUILD, Env, User and WorkingDir count.
   struct stat st;
@@ -60,7 +63,8 @@ std::optional<nlohmann::json> RegistryBaseImages::LayoutConfig(const std::string
   return ReadLayoutConfig(dir, tag);
 }
 
-std::optional<nlohmann::json> RegistryBaseImages::RegistryConfig(const std::string& ref, const std::string& digest) {
+std::optional<nlohmann::json> RegistryBaseImages::RegistryConfig(const std::string& ref,
+                                                                 const std::string& digest) {
   struct stat st;
   // A read-only command uses a store that is already there, and makes none.
   if (!may_create_store_ && ::stat((store_dir_ + "/blobs").c_str(), &st) != 0) return std::nullopt;

@@ -2,10 +2,9 @@
 // (driver::BaseImageSource): OCI layouts read from disk, registry images' configs pulled.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "compiler/driver/base_image_source.h"
 
@@ -20,8 +19,10 @@ class RegistryBaseImages : public driver::BaseImageSource {
   RegistryBaseImages(std::string store_dir, bool may_create_store)
       : store_dir_(std::move(store_dir)), may_create_store_(may_create_store) {}
 
-  std::optional<nlohmann::json> RegistryConfig(const std::string& ref, const std::string& digest) override;
-  std::optional<nlohmann::json> LayoutConfig(const std::string& dir, const std::string& tag) override;
+  std::optional<nlohmann::json> RegistryConfig(const std::string& ref,
+                                               const std::string& digest) override;
+  std::optional<nlohmann::json> LayoutConfig(const std::string& dir,
+                                             const std::string& tag) override;
 
  private:
   std::string store_dir_;

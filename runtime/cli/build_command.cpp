@@ -16,22 +16,26 @@ int BuildCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "strata build [-f FILE] [TARGET] [--arg K=V]... [-o OUTPUT]... [-j N] [--store DIR]\n"
       "       [--progress auto|plain|json] [--secret id=ID,src=FILE]... [--no-cache]\n"
-      "       [--source-date-epoch N] [--compression gzip|zstd] [--sbom FILE [--sbom-format spdx|cyclonedx]]\n"
+      "       [--source-date-epoch N] [--compression gzip|zstd] [--sbom FILE [--sbom-format "
+      "spdx|cyclonedx]]\n"
       "       [--cache-from docker://HOST/REPO]... [--cache-to docker://HOST/REPO]\n"
-      "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg K=V]...\n"
+      "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg "
+      "K=V]...\n"
       "       [--build-context NAME=local:DIR|oci-layout://DIR[:TAG]]... [--target NAME]";
   po::options_description options("strata build");
   AddProgramOptions(options, /*with_args=*/true);
-  options.add_options()("output,o", po::value<std::vector<std::string>>()->composing()->value_name("OUTPUT"),
-                        "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF] or docker://REF "
-                        "(repeatable)");
+  options.add_options()(
+      "output,o", po::value<std::vector<std::string>>()->composing()->value_name("OUTPUT"),
+      "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF] or docker://REF "
+      "(repeatable)");
   AddBuildOptions(options);
   AddSbomOptions(options);
-  options.add_options()
-      ("cache-from", po::value<std::vector<std::string>>()->composing()->value_name("docker://HOST/REPO"),
-       "fetch node outputs from this registry cache instead of building them (repeatable)")
-      ("cache-to", po::value<std::string>()->value_name("docker://HOST/REPO"),
-       "push the output of every shareable node to this registry cache");
+  options.add_options()(
+      "cache-from",
+      po::value<std::vector<std::string>>()->composing()->value_name("docker://HOST/REPO"),
+      "fetch node outputs from this registry cache instead of building them (repeatable)")(
+      "cache-to", po::value<std::string>()->value_name("docker://HOST/REPO"),
+      "push the output of every shareable node to this registry cache");
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   auto cache_repository = [](const std::string& flag, const std::string& text) {
     llvm::Expected<oci::ImageReference> ref = schedule::ParseCacheRepository(text);
@@ -74,14 +78,17 @@ int BuildCommand(const std::vector<std::string>& args) {
       llvm::Error err = llvm::Error::success();
       switch (output.kind) {
         case OutputSpec::Kind::kOciLayout:
-          err = oci::ExportOciLayout(built.store, built.image, built.written, output.path, output.tag);
+          err = oci::ExportOciLayout(built.store, built.image, built.written, output.path,
+                                     output.tag);
           break;
         case OutputSpec::Kind::kOciArchive:
           err = sbom_request ? ExportOciArchiveWithSbom(built, *sbom_request, document, output)
-                             : oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag);
+                             : oci::ExportOciArchive(built.store, built.image, built.written,
+                                                     output.path, output.tag);
           break;
         case OutputSpec::Kind::kDockerArchive:
-          err = oci::ExportDockerArchive(built.store, built.image, built.written, output.path, output.tag);
+          err = oci::ExportDockerArchive(built.store, built.image, built.written, output.path,
+                                         output.tag);
           break;
         case OutputSpec::Kind::kRegistry:
           err = oci::PushImage(built.store, built.image, built.written, output.path);
@@ -89,8 +96,8 @@ int BuildCommand(const std::vector<std::string>& args) {
       }
       if (!err && sbom_request) err = AttachSbom(built, *sbom_request, document, output);
       if (err) {
-        std::cerr << "strata: error: cannot write output '" << output.path << "': " << llvm::toString(std::move(err))
-                  << "\n";
+        std::cerr << "strata: error: cannot write output '" << output.path
+                  << "': " << llvm::toString(std::move(err)) << "\n";
         return kExitProgramError;
       }
     }
@@ -105,19 +112,21 @@ int BuildCommand(const std::vector<std::string>& args) {
                   << llvm::toString(pushed.takeError()) << "\n";
         return kExitProgramError;
       }
-      std::cerr << "strata: cache pushed to " << name << ": " << pushed->pushed << " node(s) pushed, "
-                << pushed->present << " already there, " << pushed->unshareable
-                << " not shareable (unpinned inputs), "
+      std::cerr << "strata: cache pushed to " << name << ": " << pushed->pushed
+                << " node(s) pushed, " << pushed->present << " already there, "
+                << pushed->unshareable << " not shareable (unpinned inputs), "
                 << schedule::HumanSize(static_cast<int64_t>(pushed->bytes)) << " uploaded\n";
     }
     if (sbom_request) {
       if (llvm::Error err = oci::WriteFileAtomic(sbom_request->file, document)) {
-        std::cerr << "strata: error: cannot write the SBOM: " << llvm::toString(std::move(err)) << "\n";
+        std::cerr << "strata: error: cannot write the SBOM: " << llvm::toString(std::move(err))
+                  << "\n";
         return kExitProgramError;
       }
     }
     // A label build prints `DIGEST LABEL` for each target, in label order.
-    std::cout << built.written.manifest_digest << (built.label.empty() ? "" : " " + built.label) << "\n";
+    std::cout << built.written.manifest_digest << (built.label.empty() ? "" : " " + built.label)
+              << "\n";
     return kExitOk;
   });
 }

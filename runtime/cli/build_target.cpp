@@ -9,11 +9,11 @@
 #include <ctime>
 #include <iostream>
 
+#include "compiler/driver/workspace.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 #include "runtime/cli/base_images.h"
 #include "runtime/cli/cancel_on_signal.h"
-#include "compiler/driver/workspace.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/workspace_targets.h"
 #include "runtime/exec/runc_runner.h"
@@ -43,14 +43,18 @@ std::pair<std::string, std::string> ParseSecret(const std::string& text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t equals = part.find('=');
     std::string key = part.substr(0, equals);
     std::string value = equals == std::string::npos ? "" : part.substr(equals + 1);
-    if (key == "id") id = value;
-    else if (key == "src" || key == "source") src = value;
+    if (key == "id")
+      id = value;
+    else if (key == "src" || key == "source")
+      src = value;
     else if (!(key == "type" && value == "file"))
-      throw UsageError{"--secret " + text + ": unknown field '" + key + "' (expected id=ID,src=FILE)"};
+      throw UsageError{"--secret " + text + ": unknown field '" + key +
+                       "' (expected id=ID,src=FILE)"};
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -67,7 +71,8 @@ bool SecretFilesReadable(const std::map<std::string, std::string>& secrets) {
       return false;
     }
     if (!S_ISREG(st.st_mode)) {
-      Error("secret '" + id + "': '" + file + "' is not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
+      Error("secret '" + id + "': '" + file + "' is not a regular file" +
+            (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
       return false;
     }
   }
@@ -75,33 +80,38 @@ bool SecretFilesReadable(const std::map<std::string, std::string>& secrets) {
 }
 
 void AddFrontendOptions(po::options_description& options) {
-  options.add_options()
-      ("frontend", po::value<std::string>()->value_name("NAME"),
-       "strata or dockerfile (default: a .strata file or a directory holding build.strata is a "
-       "program, any other -f FILE a Dockerfile)")
-      ("context", po::value<std::string>()->value_name("DIR"),
-       "Dockerfile: the build context (default: its dir; the current dir for -f -)")
-      ("build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-       "Dockerfile: a build argument (repeatable)")
-      ("build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
-       "Dockerfile: a named context, local:DIR or oci-layout://DIR[:TAG] (repeatable)")
-      ("target", po::value<std::string>()->value_name("NAME"), "Dockerfile: the stage to build (default: the last)");
+  options.add_options()(
+      "frontend", po::value<std::string>()->value_name("NAME"),
+      "strata or dockerfile (default: a .strata file or a directory holding build.strata is a "
+      "program, any other -f FILE a Dockerfile)")(
+      "context", po::value<std::string>()->value_name("DIR"),
+      "Dockerfile: the build context (default: its dir; the current dir for -f -)")(
+      "build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+      "Dockerfile: a build argument (repeatable)")(
+      "build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
+      "Dockerfile: a named context, local:DIR or oci-layout://DIR[:TAG] (repeatable)")(
+      "target", po::value<std::string>()->value_name("NAME"),
+      "Dockerfile: the stage to build (default: the last)");
 }
 
 void AddBuildOptions(po::options_description& options) {
-  options.add_options()
-      ("jobs,j", po::value<std::string>()->value_name("N"), "nodes built at once (default: cores)")
-      ("store", po::value<std::string>()->value_name("DIR"), "the store (default $STRATA_STORE, else ~/.cache/strata)")
-      ("progress", po::value<std::string>()->default_value("auto"), "auto, plain or json (on stderr)")
-      ("secret", po::value<std::vector<std::string>>()->composing()->value_name("id=ID,src=FILE"),
-       "a secret for RUN steps that declare it (repeatable)")
-      ("no-cache", po::bool_switch(), "rebuild every node, ignoring cached results")
-      ("locked", po::bool_switch(), "refuse every input strata.lock does not pin (image tags, debian bases, network steps)")
-      ("source-date-epoch", po::value<std::string>()->value_name("N"),
-       "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")
-      ("compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")
-      ("debian-mirror", po::value<std::string>()->value_name("URL"),
-       "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's apt sources)");
+  options.add_options()("jobs,j", po::value<std::string>()->value_name("N"),
+                        "nodes built at once (default: cores)")(
+      "store", po::value<std::string>()->value_name("DIR"),
+      "the store (default $STRATA_STORE, else ~/.cache/strata)")(
+      "progress", po::value<std::string>()->default_value("auto"),
+      "auto, plain or json (on stderr)")(
+      "secret", po::value<std::vector<std::string>>()->composing()->value_name("id=ID,src=FILE"),
+      "a secret for RUN steps that declare it (repeatable)")(
+      "no-cache", po::bool_switch(), "rebuild every node, ignoring cached results")(
+      "locked", po::bool_switch(),
+      "refuse every input strata.lock does not pin (image tags, debian bases, network steps)")(
+      "source-date-epoch", po::value<std::string>()->value_name("N"),
+      "timestamp of every file and image (default $SOURCE_DATE_EPOCH, else 0)")(
+      "compression", po::value<std::string>()->default_value("gzip"), "gzip or zstd (new layers)")(
+      "debian-mirror", po::value<std::string>()->value_name("URL"),
+      "the mirror of `debian` bases that name none (default $STRATA_DEBIAN_MIRROR, else the host's "
+      "apt sources)");
   AddFrontendOptions(options);
 }
 
@@ -110,20 +120,25 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   flags.input = GetProgramInput(values);
   flags.store_dir = StoreDir(values);
   std::string frontend = values.count("frontend") ? values["frontend"].as<std::string>() : "";
-  if (frontend.empty()) flags.dockerfile = values.count("file") && !IsStrataProgramPath(flags.input.file);
-  else if (frontend == "dockerfile") flags.dockerfile = true;
+  if (frontend.empty())
+    flags.dockerfile = values.count("file") && !IsStrataProgramPath(flags.input.file);
+  else if (frontend == "dockerfile")
+    flags.dockerfile = true;
   else if (frontend != "strata")
     throw UsageError{"unknown --frontend '" + frontend + "': expected strata or dockerfile"};
   if (!parsed.positional.empty()) flags.target = parsed.positional[0];
   if (!parsed.positional.empty() && driver::IsLabelText(parsed.positional[0])) {
     if (values.count("file") || flags.dockerfile)
-      throw UsageError{"-f and --frontend are for one program; a label names a package of the workspace"};
-    if (!flags.input.args.empty()) throw UsageError{"--arg is for one program; a workspace package takes its defaults"};
+      throw UsageError{
+          "-f and --frontend are for one program; a label names a package of the workspace"};
+    if (!flags.input.args.empty())
+      throw UsageError{"--arg is for one program; a workspace package takes its defaults"};
     flags.labels = parsed.positional;
   }
   if (flags.dockerfile) {
     if (!values.count("file")) throw UsageError{"--frontend dockerfile needs -f FILE"};
-    if (!flags.input.args.empty()) throw UsageError{"--arg is for Strata programs; use --build-arg with a Dockerfile"};
+    if (!flags.input.args.empty())
+      throw UsageError{"--arg is for Strata programs; use --build-arg with a Dockerfile"};
     if (parsed.positional.empty()) flags.target = "";
     if (values.count("target")) {
       std::string target = values["target"].as<std::string>();
@@ -140,7 +155,8 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   } else {
     for (const char* flag : {"context", "build-arg", "build-context", "target"})
       if (values.count(flag))
-        throw UsageError{std::string("--") + flag + " is for Dockerfiles (-f FILE that is not a .strata program, "
+        throw UsageError{std::string("--") + flag +
+                         " is for Dockerfiles (-f FILE that is not a .strata program, "
                          "or --frontend dockerfile)"};
   }
 }
@@ -154,10 +170,14 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
     if (flags.jobs == 0) throw UsageError{"-j 0: expected at least 1"};
   }
   std::string progress = values["progress"].as<std::string>();
-  if (progress == "auto") flags.progress = schedule::ProgressMode::kAuto;
-  else if (progress == "plain") flags.progress = schedule::ProgressMode::kPlain;
-  else if (progress == "json") flags.progress = schedule::ProgressMode::kJson;
-  else throw UsageError{"unknown --progress '" + progress + "': expected auto, plain or json"};
+  if (progress == "auto")
+    flags.progress = schedule::ProgressMode::kAuto;
+  else if (progress == "plain")
+    flags.progress = schedule::ProgressMode::kPlain;
+  else if (progress == "json")
+    flags.progress = schedule::ProgressMode::kJson;
+  else
+    throw UsageError{"unknown --progress '" + progress + "': expected auto, plain or json"};
   if (values.count("secret"))
     for (const std::string& text : values["secret"].as<std::vector<std::string>>()) {
       auto [id, src] = ParseSecret(text);
@@ -166,29 +186,37 @@ BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
   flags.no_cache = values["no-cache"].as<bool>();
   flags.locked = values["locked"].as<bool>();
   if (values.count("source-date-epoch"))
-    flags.source_date_epoch = ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
+    flags.source_date_epoch =
+        ParseInt("--source-date-epoch", values["source-date-epoch"].as<std::string>());
   else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
     flags.source_date_epoch = ParseInt("SOURCE_DATE_EPOCH", env);
   if (values.count("debian-mirror")) {
     flags.debian_mirror = values["debian-mirror"].as<std::string>();
-    if (flags.debian_mirror.rfind("http://", 0) != 0 && flags.debian_mirror.rfind("https://", 0) != 0)
-      throw UsageError{"--debian-mirror " + flags.debian_mirror + ": expected an http:// or https:// URL"};
+    if (flags.debian_mirror.rfind("http://", 0) != 0 &&
+        flags.debian_mirror.rfind("https://", 0) != 0)
+      throw UsageError{"--debian-mirror " + flags.debian_mirror +
+                       ": expected an http:// or https:// URL"};
   }
   std::string compression = values["compression"].as<std::string>();
-  if (compression == "gzip") flags.compression = oci::Compression::kGzip;
-  else if (compression == "zstd") flags.compression = oci::Compression::kZstd;
-  else throw UsageError{"unknown --compression '" + compression + "': expected gzip or zstd"};
+  if (compression == "gzip")
+    flags.compression = oci::Compression::kGzip;
+  else if (compression == "zstd")
+    flags.compression = oci::Compression::kZstd;
+  else
+    throw UsageError{"unknown --compression '" + compression + "': expected gzip or zstd"};
   return flags;
 }
 
 namespace {
 
-int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then) {
+int BuildTargetUncancelled(const BuildFlags& flags,
+                           const std::function<int(const BuiltImage&)>& then) {
   if (!SecretFilesReadable(flags.secrets)) return kExitProgramError;
 
   RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/true);
   driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
-  frontend_options.lock_policy = flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
+  frontend_options.lock_policy =
+      flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
   frontend_options.base_images = &base_images;
   driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
@@ -203,9 +231,11 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
       nodes.push_back(target->node);
       labels.push_back(target->Label());
     }
-    if (nodes.empty()) frontend.Error({}, "no target matches " + flags.labels[0]);
+    if (nodes.empty())
+      frontend.Error({}, "no target matches " + flags.labels[0]);
     else if (flags.one_target && nodes.size() > 1)
-      frontend.Error({}, std::to_string(nodes.size()) + " targets match; -o and --sbom take one (name one label)");
+      frontend.Error({}, std::to_string(nodes.size()) +
+                             " targets match; -o and --sbom take one (name one label)");
     is_node = nodes.size() == 1;
     if (int code = FinishFrontend(frontend); code != kExitOk) return code;
   } else if (!LowerTarget(flags, frontend, nodes, &is_node)) {
@@ -252,8 +282,9 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   // --no-cache runs every node: it asks no remote cache either.
   std::optional<schedule::RegistryCache> remote_cache;
   if (!flags.cache_from.empty() && !flags.no_cache) {
-    remote_cache.emplace(*store, flags.cache_from,
-                         [](const std::string& message) { std::cerr << "strata: warning: " << message << "\n"; });
+    remote_cache.emplace(*store, flags.cache_from, [](const std::string& message) {
+      std::cerr << "strata: warning: " << message << "\n";
+    });
     options.remote_cache = &*remote_cache;
   }
   std::unique_ptr<schedule::ProgressSink> progress =
@@ -268,63 +299,69 @@ int BuildTargetUncancelled(const BuildFlags& flags, const std::function<int(cons
   // Targets one after another on one store and executor settings: what they share is built
   // once (the second finds it cached); each target's own independent nodes run in parallel.
   for (size_t n = 0; n < nodes.size(); ++n) {
-  const graph::Node* node = nodes[n];
-  std::optional<schedule::NodeOutput> output;
-  std::optional<oci::WrittenImage> written;
-  std::string record_key;
-  for (;;) {
-    size_t corrupt_before = store->CorruptBlobsRemoved();
-    schedule::Executor executor(*store, runner, options, progress.get());
-    record_key = executor.RecordKey(*node);
-    llvm::Error err = [&]() -> llvm::Error {
-      llvm::Expected<schedule::NodeOutput> built = executor.Build(node);
-      if (!built) return built.takeError();
-      output = std::move(*built);
-      llvm::Expected<oci::WrittenImage> image = oci::WriteImage(*store, output->image, flags.source_date_epoch);
-      if (!image) return image.takeError();
-      written = std::move(*image);
-      if (flags.check_blobs)
-        for (const oci::LayerDescriptor& layer : output->image.layers)
-          if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
-      return llvm::Error::success();
-    }();
-    if (!err) break;
-    if (store->CorruptBlobsRemoved() == corrupt_before) {
-      // A debian base fails on what the program named (a package, a suite): point at its call.
-      const graph::Node* failed = executor.failed_node();
-      // So does a network step (its hash is the program's or strata.lock's).
-      bool network_step = false;
-      if (failed && failed->op() == graph::Op::kExec) {
-        if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed)) network_step = params->network;
-        else llvm::consumeError(params.takeError());
-      }
-      // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
-      bool copy_step = failed && failed->op() == graph::Op::kCopy;
-      if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) && failed->origin().valid()) {
-        llvm::consumeError(std::move(err));
-        frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
+    const graph::Node* node = nodes[n];
+    std::optional<schedule::NodeOutput> output;
+    std::optional<oci::WrittenImage> written;
+    std::string record_key;
+    for (;;) {
+      size_t corrupt_before = store->CorruptBlobsRemoved();
+      schedule::Executor executor(*store, runner, options, progress.get());
+      record_key = executor.RecordKey(*node);
+      llvm::Error err = [&]() -> llvm::Error {
+        llvm::Expected<schedule::NodeOutput> built = executor.Build(node);
+        if (!built) return built.takeError();
+        output = std::move(*built);
+        llvm::Expected<oci::WrittenImage> image =
+            oci::WriteImage(*store, output->image, flags.source_date_epoch);
+        if (!image) return image.takeError();
+        written = std::move(*image);
+        if (flags.check_blobs)
+          for (const oci::LayerDescriptor& layer : output->image.layers)
+            if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
+        return llvm::Error::success();
+      }();
+      if (!err) break;
+      if (store->CorruptBlobsRemoved() == corrupt_before) {
+        // A debian base fails on what the program named (a package, a suite): point at its call.
+        const graph::Node* failed = executor.failed_node();
+        // So does a network step (its hash is the program's or strata.lock's).
+        bool network_step = false;
+        if (failed && failed->op() == graph::Op::kExec) {
+          if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed))
+            network_step = params->network;
+          else
+            llvm::consumeError(params.takeError());
+        }
+        // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
+        bool copy_step = failed && failed->op() == graph::Op::kCopy;
+        if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) &&
+            failed->origin().valid()) {
+          llvm::consumeError(std::move(err));
+          frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
+          return kExitProgramError;
+        }
+        Error(llvm::toString(std::move(err)));
         return kExitProgramError;
       }
+      std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
+                << "strata: building again without it\n";
+    }
+    if (remote_cache && remote_cache->hits() > 0)
+      std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
+                << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched()))
+                << " downloaded\n";
+    schedule::RootRecord record;
+    record.key = record_key;
+    record.node = node->key().Hex();
+    record.time = static_cast<int64_t>(std::time(nullptr));
+    record.blobs = {written->manifest_digest, written->config_digest};
+    if (llvm::Error err = schedule::WriteRoot(*store, record)) {
       Error(llvm::toString(std::move(err)));
       return kExitProgramError;
     }
-    std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
-              << "strata: building again without it\n";
-  }
-  if (remote_cache && remote_cache->hits() > 0)
-    std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
-              << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched())) << " downloaded\n";
-  schedule::RootRecord record;
-  record.key = record_key;
-  record.node = node->key().Hex();
-  record.time = static_cast<int64_t>(std::time(nullptr));
-  record.blobs = {written->manifest_digest, written->config_digest};
-  if (llvm::Error err = schedule::WriteRoot(*store, record)) {
-    Error(llvm::toString(std::move(err)));
-    return kExitProgramError;
-  }
-  int code = then(BuiltImage{*store, output->image, *written, runner, *node, options, labels.empty() ? "" : labels[n]});
-  if (code != kExitOk) return code;
+    int code = then(BuiltImage{*store, output->image, *written, runner, *node, options,
+                               labels.empty() ? "" : labels[n]});
+    if (code != kExitOk) return code;
   }
   return kExitOk;
 }

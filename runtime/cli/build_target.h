@@ -27,9 +27,9 @@ struct BuildFlags {
   // `--frontend dockerfile`: the file is a Dockerfile.
   bool dockerfile = false;
   std::string context_dir;  // --context; "" for the file's dir (the current dir for stdin)
-  std::map<std::string, std::string> build_args;         // --build-arg K=V
-  std::map<std::string, std::string> build_contexts;     // --build-context NAME=SPEC
-  std::string store_dir;  // --store, else store::Store::DefaultRoot()
+  std::map<std::string, std::string> build_args;      // --build-arg K=V
+  std::map<std::string, std::string> build_contexts;  // --build-context NAME=SPEC
+  std::string store_dir;                              // --store, else store::Store::DefaultRoot()
   int jobs = 0;
   bool no_cache = false;
   schedule::ProgressMode progress = schedule::ProgressMode::kAuto;
@@ -61,7 +61,8 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags);
 // `--secret id=ID,src=FILE` (also `source=`; `type=file` accepted) as {id, file}. Throws
 // UsageError.
 std::pair<std::string, std::string> ParseSecret(const std::string& text);
-// Whether every secret's file is a readable regular file; prints an error for the first that is not.
+// Whether every secret's file is a readable regular file; prints an error for the first that is
+// not.
 bool SecretFilesReadable(const std::map<std::string, std::string>& secrets);
 
 // Adds -j, --store, --progress, --secret, --no-cache, --source-date-epoch, --compression,
@@ -85,9 +86,9 @@ struct BuiltImage {
 // Evaluates the program, checks that the target is a Stage, builds it under a shared store
 // lease, writes its config and manifest blobs and a root record for gc, then calls `then`
 // (still under the lease). With labels (flags.labels), every matching target of the workspace
-// in label order, calling `then` after each; the first failure ends the build. Returns the exit code: 1 for program and build errors (printed).
-// SIGINT or SIGTERM cancels the build (CancelOnSignal): containers are killed, mounts undone,
-// and the process dies of the signal.
+// in label order, calling `then` after each; the first failure ends the build. Returns the exit
+// code: 1 for program and build errors (printed). SIGINT or SIGTERM cancels the build
+// (CancelOnSignal): containers are killed, mounts undone, and the process dies of the signal.
 int BuildTarget(const BuildFlags& flags, const std::function<int(const BuiltImage&)>& then);
 
 }  // namespace strata::cli

@@ -3,9 +3,9 @@
 #include <iostream>
 #include <set>
 
+#include "runtime/cli/base_images.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
-#include "runtime/cli/base_images.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 #include "runtime/cli/workspace_targets.h"
@@ -19,7 +19,8 @@ int CheckCommand(const std::vector<std::string>& args) {
   ParsedCommand parsed = ParseCommand(
       "strata check [-f FILE]\n"
       "       strata check LABEL|PATTERN...\n"
-      "       strata check -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... [--build-context N=SPEC]...",
+      "       strata check -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... "
+      "[--build-context N=SPEC]...",
       options, args, 1);
   BuildFlags flags;
   GetFrontendFlags(parsed, flags);
@@ -32,12 +33,14 @@ int CheckCommand(const std::vector<std::string>& args) {
     if (targets) {
       std::set<std::string> packages;
       for (const driver::WorkspaceTarget* target : *targets) packages.insert(target->package);
-      std::cout << "checked " << packages.size() << " packages, " << targets->size() << " targets\n";
+      std::cout << "checked " << packages.size() << " packages, " << targets->size()
+                << " targets\n";
     }
     return FinishFrontend(frontend);
   }
   if (!flags.dockerfile && !parsed.positional.empty())
-    throw UsageError{"unexpected argument '" + parsed.positional[0] + "'\nusage: strata check [-f FILE]"};
+    throw UsageError{"unexpected argument '" + parsed.positional[0] +
+                     "'\nusage: strata check [-f FILE]"};
 
   // Creates nothing on disk: no store, no hash cache (FrontendOptionsFor).
   RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/false);

@@ -12,7 +12,8 @@
 
 namespace strata::cli {
 
-std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const graph::Node*>& roots) {
+std::map<std::string, DebianLockRequest> DebianRequests(
+    const std::vector<const graph::Node*>& roots) {
   std::map<std::string, DebianLockRequest> requests;
   for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (node->op() != graph::Op::kDebian) continue;
@@ -22,22 +23,25 @@ std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const 
       llvm::consumeError(params.takeError());
       continue;
     }
-    DebianLockRequest request{params->request.suite, params->request.arch, params->request.mirror, {}};
+    DebianLockRequest request{
+        params->request.suite, params->request.arch, params->request.mirror, {}};
     request.packages = params->request.packages;
     request.exclude = params->request.exclude;
-    requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages, request.exclude)] =
-        request;
+    requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages,
+                                  request.exclude)] = request;
   }
   return requests;
 }
 
-llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, const DebianLockRequest& request) {
+llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store,
+                                                 const DebianLockRequest& request) {
   debian::SuiteSource source;
   source.mirror = request.mirror;
   source.suite = request.suite;
   source.arch = request.arch;
   // Under a shared lease, as a build, so that a concurrent gc cannot sweep the index midway.
-  llvm::Expected<schedule::StoreLease> lease = schedule::StoreLease::Acquire(store, schedule::StoreLease::Mode::kShared);
+  llvm::Expected<schedule::StoreLease> lease =
+      schedule::StoreLease::Acquire(store, schedule::StoreLease::Mode::kShared);
   if (!lease) return lease.takeError();
   llvm::Expected<debian::Suite> suite = debian::LoadSuite(store, source);
   if (!suite) return suite.takeError();
@@ -60,9 +64,11 @@ llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, cons
                         {"filename", package->filename.str()},
                         {"size", package->size},
                         {"sha256", package->sha256.str()}});
-  return nlohmann::json{
-      {"release", {{"suite", suite->release.codename}, {"date", suite->release.date}, {"sha256", suite->release_sha256}}},
-      {"packages", std::move(packages)}};
+  return nlohmann::json{{"release",
+                         {{"suite", suite->release.codename},
+                          {"date", suite->release.date},
+                          {"sha256", suite->release_sha256}}},
+                        {"packages", std::move(packages)}};
 }
 
 }  // namespace strata::cli

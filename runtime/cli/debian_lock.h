@@ -3,9 +3,9 @@
 #pragma once
 
 #include <llvm/Support/Error.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,11 +21,13 @@ struct DebianLockRequest {
 };
 
 // Every debian node reachable from the roots, by its lock key (graph::DebianLockKey).
-std::map<std::string, DebianLockRequest> DebianRequests(const std::vector<const graph::Node*>& roots);
+std::map<std::string, DebianLockRequest> DebianRequests(
+    const std::vector<const graph::Node*>& roots);
 
 // Resolves the request against the mirror's verified index (the request's mirror, else
 // debian::DefaultMirror()): {"release": {"suite", "date", "sha256"}, "packages": [{"name",
 // "version", "arch", "filename", "size", "sha256"}, ...]} with packages sorted by name.
-llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store, const DebianLockRequest& request);
+llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store,
+                                                 const DebianLockRequest& request);
 
 }  // namespace strata::cli

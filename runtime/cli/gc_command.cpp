@@ -17,10 +17,12 @@
 namespace strata::cli {
 namespace {
 
-std::string Line(const char* what, const schedule::GcCount& kept, const schedule::GcCount& removed) {
+std::string Line(const char* what, const schedule::GcCount& kept,
+                 const schedule::GcCount& removed) {
   return std::string(what) + ": removed " + std::to_string(removed.items) + " (" +
-         schedule::HumanSize(static_cast<int64_t>(removed.bytes)) + "), kept " + std::to_string(kept.items) +
-         " (" + schedule::HumanSize(static_cast<int64_t>(kept.bytes)) + ")";
+         schedule::HumanSize(static_cast<int64_t>(removed.bytes)) + "), kept " +
+         std::to_string(kept.items) + " (" + schedule::HumanSize(static_cast<int64_t>(kept.bytes)) +
+         ")";
 }
 
 }  // namespace
@@ -46,11 +48,13 @@ int GcCommand(const std::vector<std::string>& args) {
   // gc removes files: say so at once when it cannot, rather than what the first removal hit.
   struct statvfs fs;
   if (::statvfs(store->Root().c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY)) {
-    std::cerr << "strata: error: the store " << store->Root() << " is on a read-only filesystem; gc cannot remove anything\n";
+    std::cerr << "strata: error: the store " << store->Root()
+              << " is on a read-only filesystem; gc cannot remove anything\n";
     return kExitProgramError;
   }
   if (::access(store->Root().c_str(), W_OK) != 0) {
-    std::cerr << "strata: error: cannot write in the store " << store->Root() << ": " << std::strerror(errno) << "\n";
+    std::cerr << "strata: error: cannot write in the store " << store->Root() << ": "
+              << std::strerror(errno) << "\n";
     return kExitProgramError;
   }
   // Dead builds' containers and mounts go first, even while live builds make gc wait.
@@ -70,14 +74,15 @@ int GcCommand(const std::vector<std::string>& args) {
     return kExitProgramError;
   }
   std::cout << "store " << store->Root() << "\n"
-            << "builds: removed " << report->roots_removed << ", kept " << report->roots_kept << "\n"
+            << "builds: removed " << report->roots_removed << ", kept " << report->roots_kept
+            << "\n"
             << Line("node records", report->records_kept, report->records_removed) << "\n"
             << Line("blobs", report->blobs_kept, report->blobs_removed) << "\n"
             << Line("extracted layers", report->layers_kept, report->layers_removed) << "\n"
             << Line("artifacts", report->artifacts_kept, report->artifacts_removed) << "\n"
             << Line("parse cache", report->parse_cache_kept, report->parse_cache_removed) << "\n"
-            << "stale work dirs removed: " << report->work_removed << ", stale temp files removed: "
-            << report->temps_removed << "\n";
+            << "stale work dirs removed: " << report->work_removed
+            << ", stale temp files removed: " << report->temps_removed << "\n";
   return kExitOk;
 }
 

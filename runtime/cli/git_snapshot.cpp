@@ -19,7 +19,8 @@ std::string FindProgram(const std::string& name) {
   size_t start = 0;
   while (start <= dirs.size()) {
     size_t colon = dirs.find(':', start);
-    std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    std::string dir =
+        dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     std::error_code error;
     if (!dir.empty() && fs::is_regular_file(dir + "/" + name, error)) return dir + "/" + name;
     if (colon == std::string::npos) break;
@@ -35,13 +36,15 @@ llvm::Expected<std::vector<std::string>> Run(std::vector<std::string> argv) {
   std::string shown = argv[0];
   for (size_t i = 1; i < argv.size(); ++i) shown += " " + argv[i];
   argv[0] = FindProgram(argv[0]);
-  llvm::Expected<exec::ChildExit> exit = exec::RunChild(argv, &output, std::chrono::milliseconds(0), [] {});
+  llvm::Expected<exec::ChildExit> exit =
+      exec::RunChild(argv, &output, std::chrono::milliseconds(0), [] {});
   if (!exit) return exit.takeError();
   output.Finish();
   if (exec::ExitCodeOf(exit->wait_status) != 0) {
     std::string text;
     for (const std::string& line : output.Tail()) text += (text.empty() ? "" : "\n") + line;
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s failed: %s", shown.c_str(), text.c_str());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s failed: %s", shown.c_str(),
+                                   text.c_str());
   }
   return lines;
 }
@@ -51,26 +54,32 @@ llvm::Expected<std::vector<std::string>> Run(std::vector<std::string> argv) {
 llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const std::string& rev) {
   // The revision first: a typo gets its own message, not git archive's.
   llvm::Expected<std::vector<std::string>> commit =
-      Run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"});
+      Run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options",
+           rev + "^{commit}"});
   if (!commit) {
     llvm::consumeError(commit.takeError());
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "unknown revision '%s': not a commit of the git repository at %s", rev.c_str(),
-                                   dir.c_str());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "unknown revision '%s': not a commit of the git repository at %s", rev.c_str(),
+        dir.c_str());
   }
-  llvm::Expected<std::vector<std::string>> prefix = Run({"git", "-C", dir, "rev-parse", "--show-prefix"});
+  llvm::Expected<std::vector<std::string>> prefix =
+      Run({"git", "-C", dir, "rev-parse", "--show-prefix"});
   if (!prefix) return prefix.takeError();
   std::string sub = prefix->empty() ? "" : prefix->front();
   char pattern[] = "/tmp/strata-affected-XXXXXX";
   if (!::mkdtemp(pattern))
-    return llvm::createStringError(std::error_code(errno, std::generic_category()), "cannot create a temporary directory");
-  GitSnapshot snapshot(pattern, sub.empty() ? std::string(pattern) : std::string(pattern) + "/" + sub);
+    return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                   "cannot create a temporary directory");
+  GitSnapshot snapshot(pattern,
+                       sub.empty() ? std::string(pattern) : std::string(pattern) + "/" + sub);
   while (snapshot.dir_.size() > 1 && snapshot.dir_.back() == '/') snapshot.dir_.pop_back();
   std::string archive = snapshot.temp_ + "/.rev.tar";
   // Modes as a checkout makes them (the umask applied; git's default for archives is 0002), since
   // a Dockerfile's context is hashed with its modes as on disk.
-  std::vector<std::string> git_archive = {"git", "-C", dir, "-c", "tar.umask=user", "archive", "--format=tar",
-                                          "-o", archive, commit->front()};
+  std::vector<std::string> git_archive = {
+      "git",     "-C",           dir,  "-c",    "tar.umask=user",
+      "archive", "--format=tar", "-o", archive, commit->front()};
   if (!sub.empty()) git_archive.push_back("--"), git_archive.push_back(sub);
   if (llvm::Expected<std::vector<std::string>> done = Run(git_archive); !done) {
     // A directory that did not exist at that revision: an empty tree.
@@ -79,7 +88,9 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
     fs::create_directories(snapshot.dir_, error);
     return snapshot;
   }
-  if (llvm::Expected<std::vector<std::string>> done = Run({"tar", "--no-same-owner", "-xf", archive, "-C", snapshot.temp_}); !done)
+  if (llvm::Expected<std::vector<std::string>> done =
+          Run({"tar", "--no-same-owner", "-xf", archive, "-C", snapshot.temp_});
+      !done)
     return done.takeError();
   std::error_code error;
   fs::remove(archive, error);
@@ -87,7 +98,8 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
   return snapshot;
 }
 
-GitSnapshot::GitSnapshot(GitSnapshot&& other) noexcept : temp_(std::move(other.temp_)), dir_(std::move(other.dir_)) {
+GitSnapshot::GitSnapshot(GitSnapshot&& other) noexcept
+    : temp_(std::move(other.temp_)), dir_(std::move(other.dir_)) {
   other.temp_.clear();
 }
 

@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "compiler/graph/print.h"
+#include "runtime/cli/base_images.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
-#include "runtime/cli/base_images.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 #include "runtime/cli/workspace_targets.h"
@@ -16,7 +16,8 @@ int GraphCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "strata graph [-f FILE] [--arg K=V]... [TARGET] [--format text|json|dot]\n"
       "       strata graph LABEL|PATTERN... [--format text|json|dot]\n"
-      "       strata graph -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... [--build-context N=SPEC]...";
+      "       strata graph -f Dockerfile [STAGE] [--context DIR] [--build-arg K=V]... "
+      "[--build-context N=SPEC]...";
   po::options_description options("strata graph");
   AddProgramOptions(options, /*with_args=*/true);
   AddFrontendOptions(options);

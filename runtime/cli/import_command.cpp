@@ -19,20 +19,19 @@ int ImportCommand(const std::vector<std::string>& args) {
       "strata import [--context DIR] [--target NAME] [--build-arg K=V]... "
       "[--build-context NAME=SPEC]... [-o FILE] [--dump-ast] Dockerfile";
   po::options_description options("strata import");
-  options.add_options()
-      ("context", po::value<std::string>()->value_name("DIR"),
-       "the build context (default: the Dockerfile's directory)")
-      ("target", po::value<std::string>()->value_name("NAME"), "the stage that becomes `default`")
-      ("build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-       "a build argument: the default of its parameter (repeatable)")
-      ("build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
-       "a named context: local:DIR, oci-layout://DIR[:TAG] or docker-image://REF (repeatable)")
-      ("output,o", po::value<std::string>()->value_name("FILE"),
-       "write the program to FILE (paths in it are relative to FILE's directory; default: "
-       "stdout, paths relative to the current directory)")
-      ("dump-ast", po::bool_switch(), "print the parsed Dockerfile in BuildKit's dump format")
-      ("graph", po::bool_switch(),
-       "print the derivation graph of the direct lowering (text) instead of the program");
+  options.add_options()("context", po::value<std::string>()->value_name("DIR"),
+                        "the build context (default: the Dockerfile's directory)")(
+      "target", po::value<std::string>()->value_name("NAME"), "the stage that becomes `default`")(
+      "build-arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+      "a build argument: the default of its parameter (repeatable)")(
+      "build-context", po::value<std::vector<std::string>>()->composing()->value_name("NAME=SPEC"),
+      "a named context: local:DIR, oci-layout://DIR[:TAG] or docker-image://REF (repeatable)")(
+      "output,o", po::value<std::string>()->value_name("FILE"),
+      "write the program to FILE (paths in it are relative to FILE's directory; default: "
+      "stdout, paths relative to the current directory)")(
+      "dump-ast", po::bool_switch(), "print the parsed Dockerfile in BuildKit's dump format")(
+      "graph", po::bool_switch(),
+      "print the derivation graph of the direct lowering (text) instead of the program");
   ParsedCommand parsed = cli::ParseCommand(usage, options, args, 1);
   if (parsed.positional.empty()) throw UsageError{"missing the Dockerfile\nusage: " + usage};
   std::string path = parsed.positional[0];
@@ -52,8 +51,10 @@ int ImportCommand(const std::vector<std::string>& args) {
   }
   driver::ImportOptions import;
   import.input.dockerfile = path;
-  if (parsed.values.count("context")) import.input.context_dir = parsed.values["context"].as<std::string>();
-  if (parsed.values.count("target")) import.input.target = parsed.values["target"].as<std::string>();
+  if (parsed.values.count("context"))
+    import.input.context_dir = parsed.values["context"].as<std::string>();
+  if (parsed.values.count("target"))
+    import.input.target = parsed.values["target"].as<std::string>();
   import.input.build_args = KeyValues(parsed.values, "build-arg");
   import.input.build_contexts = KeyValues(parsed.values, "build-context");
   if (parsed.values["graph"].as<bool>()) {
@@ -62,7 +63,8 @@ int ImportCommand(const std::vector<std::string>& args) {
     if (root) graph::PrintText(std::cout, {root});
     return FinishFrontend(frontend);
   }
-  std::string output = parsed.values.count("output") ? parsed.values["output"].as<std::string>() : "";
+  std::string output =
+      parsed.values.count("output") ? parsed.values["output"].as<std::string>() : "";
   import.output_file = output;
   std::optional<std::string> program = driver::TranslateDockerfile(frontend, import);
   if (!program) return FinishFrontend(frontend);

@@ -1,6 +1,7 @@
 // `strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check]`: resolve every
 // `image "ref"` the program uses to a digest, every `debian` base to its package closure and
-// every network step without sha256 to its output hash, and write strata.lock beside the entry file.
+// every network step without sha256 to its output hash, and write strata.lock beside the entry
+// file.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -13,8 +14,8 @@
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/debian_lock.h"
-#include "runtime/cli/network_lock.h"
 #include "runtime/cli/lower_target.h"
+#include "runtime/cli/network_lock.h"
 #include "runtime/cli/options.h"
 #include "runtime/oci/registry.h"
 
@@ -26,8 +27,10 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
   std::set<std::string> refs;
   for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (node->op() == graph::Op::kPull) {
-      if (llvm::Expected<graph::PullParams> params = graph::DecodePull(*node)) refs.insert(params->ref);
-      else llvm::consumeError(params.takeError());  // its build reports it
+      if (llvm::Expected<graph::PullParams> params = graph::DecodePull(*node))
+        refs.insert(params->ref);
+      else
+        llvm::consumeError(params.takeError());  // its build reports it
     }
   }
   return refs;
@@ -37,7 +40,8 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
 
 int LockCommand(const std::vector<std::string>& args) {
   const std::string usage =
-      "strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--update-network] [--check]\n"
+      "strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--update-network] "
+      "[--check]\n"
       "            [--secret id=ID,src=FILE]... [--store DIR]";
   po::options_description options("strata lock");
   AddProgramOptions(options, /*with_args=*/true);
@@ -114,11 +118,13 @@ int LockCommand(const std::vector<std::string>& args) {
       }
     for (const auto& [key, resolution] : old_lock.debian())
       if (!debian_requests.count(key)) {
-        std::cerr << "strata: " << path << ": debian \"" << key << "\" is locked but no longer used\n";
+        std::cerr << "strata: " << path << ": debian \"" << key
+                  << "\" is locked but no longer used\n";
         ++problems;
       }
     for (const graph::Node* node : UnpinnedNetworkSteps(nodes)) {
-      std::cerr << "strata: " << path << ": the network step at " << NodeLocation(frontend, node) << " is not locked\n";
+      std::cerr << "strata: " << path << ": the network step at " << NodeLocation(frontend, node)
+                << " is not locked\n";
       ++problems;
     }
     if (problems) std::cerr << "strata: run `strata lock` to update " << path << "\n";
@@ -165,13 +171,16 @@ int LockCommand(const std::vector<std::string>& args) {
       }
       llvm::Expected<nlohmann::json> resolution = ResolveDebianLock(*store, request);
       if (!resolution) {
-        std::cerr << "strata: cannot lock debian \"" << key << "\": " << llvm::toString(resolution.takeError()) << "\n";
+        std::cerr << "strata: cannot lock debian \"" << key
+                  << "\": " << llvm::toString(resolution.takeError()) << "\n";
         failed = true;
         continue;
       }
-      const char* change = old_resolution.is_null() ? "locked" : old_resolution == *resolution ? "unchanged" : "updated";
-      std::cerr << change << " debian " << key << " (" << (*resolution)["packages"].size() << " packages, "
-                << (*resolution)["release"]["date"].get<std::string>() << ")\n";
+      const char* change = old_resolution.is_null()        ? "locked"
+                           : old_resolution == *resolution ? "unchanged"
+                                                           : "updated";
+      std::cerr << change << " debian " << key << " (" << (*resolution)["packages"].size()
+                << " packages, " << (*resolution)["release"]["date"].get<std::string>() << ")\n";
       lock.SetDebian(key, std::move(*resolution));
     }
   }
@@ -189,7 +198,9 @@ int LockCommand(const std::vector<std::string>& args) {
     }
   }
   // Network steps last: their keys depend on the bases locked above.
-  if (int code = LockNetworkSteps(input, store_dir, path, lock, update_network, secrets); code != kExitOk) return code;
+  if (int code = LockNetworkSteps(input, store_dir, path, lock, update_network, secrets);
+      code != kExitOk)
+    return code;
   std::cout << path << "\n";
   return kExitOk;
 }

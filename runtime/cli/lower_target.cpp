@@ -19,7 +19,8 @@ std::optional<std::string> ReadStdin() {
 
 }  // namespace
 
-std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& flags, driver::Frontend& frontend) {
+std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& flags,
+                                                              driver::Frontend& frontend) {
   dockerfile::DockerfileInput input;
   input.dockerfile = flags.input.file;
   if (flags.input.file == "-") {
@@ -27,7 +28,8 @@ std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& 
     input.text = ReadStdin();
     if (!input.text) {
       frontend.Error({}, "cannot read Dockerfile from stdin: more than " +
-                             std::to_string(diag::kMaxSourceBytes >> 20) + " MiB; a Dockerfile may be at most that");
+                             std::to_string(diag::kMaxSourceBytes >> 20) +
+                             " MiB; a Dockerfile may be at most that");
       return std::nullopt;
     }
   }
@@ -38,8 +40,8 @@ std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& 
   return input;
 }
 
-bool LowerTarget(const BuildFlags& flags, driver::Frontend& frontend, std::vector<const graph::Node*>& nodes,
-                 bool* is_node) {
+bool LowerTarget(const BuildFlags& flags, driver::Frontend& frontend,
+                 std::vector<const graph::Node*>& nodes, bool* is_node) {
   if (flags.dockerfile) {
     std::optional<dockerfile::DockerfileInput> input = DockerfileInputFor(flags, frontend);
     const graph::Node* node = input ? frontend.LowerDockerfile(*input) : nullptr;
@@ -48,7 +50,8 @@ bool LowerTarget(const BuildFlags& flags, driver::Frontend& frontend, std::vecto
     if (is_node) *is_node = true;
     return true;
   }
-  return frontend.Run(flags.input) && frontend.CollectTargets(SplitTarget(flags.target), nodes, is_node);
+  return frontend.Run(flags.input) &&
+         frontend.CollectTargets(SplitTarget(flags.target), nodes, is_node);
 }
 
 int FinishFrontend(const driver::Frontend& frontend) {

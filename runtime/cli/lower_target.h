@@ -12,12 +12,13 @@ namespace strata::cli {
 
 // The Dockerfile of `flags` as the driver takes it (`-f -`: the text stdin holds, at most
 // 64 MiB); nullopt after reporting an unreadable stdin to `frontend`.
-std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& flags, driver::Frontend& frontend);
+std::optional<dockerfile::DockerfileInput> DockerfileInputFor(const BuildFlags& flags,
+                                                              driver::Frontend& frontend);
 
 // Lowers the Dockerfile, or runs the program and collects its target's nodes; false after
 // errors (in the frontend's diagnostics). `is_node`: the target is one stage or artifact.
-bool LowerTarget(const BuildFlags& flags, driver::Frontend& frontend, std::vector<const graph::Node*>& nodes,
-                 bool* is_node = nullptr);
+bool LowerTarget(const BuildFlags& flags, driver::Frontend& frontend,
+                 std::vector<const graph::Node*>& nodes, bool* is_node = nullptr);
 
 // Prints the frontend's diagnostics to stderr; returns the exit code they imply.
 int FinishFrontend(const driver::Frontend& frontend);

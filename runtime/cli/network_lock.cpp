@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -36,7 +36,8 @@ bool HasUnpinnedBelow(const graph::Node* node, std::map<const graph::Node*, bool
   auto it = memo.find(node);
   if (it != memo.end()) return it->second;
   bool below = false;
-  for (const graph::Node* input : node->inputs()) below |= IsUnpinnedNetwork(input) || HasUnpinnedBelow(input, memo);
+  for (const graph::Node* input : node->inputs())
+    below |= IsUnpinnedNetwork(input) || HasUnpinnedBelow(input, memo);
   return memo[node] = below;
 }
 
@@ -50,7 +51,9 @@ std::string Command(const graph::Node* node) {
 llvm::Error CopyRecord(const store::Store& store, const std::string& from, const std::string& to) {
   llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(from);
   if (!record) return record.takeError();
-  if (!*record) return llvm::createStringError(std::make_error_code(std::errc::io_error), "no record for node " + from);
+  if (!*record)
+    return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                   "no record for node " + from);
   return store.PutNodeRecord(to, **record);
 }
 
@@ -74,7 +77,8 @@ std::string NodeLocation(const driver::Frontend& frontend, const graph::Node* no
   return node->origin().valid() ? frontend.Location(node->origin()) : "";
 }
 
-int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, const std::string& lock_path, graph::Lockfile& lock, bool rerun,
+int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
+                     const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets) {
   std::string before = LockFileText(lock_path);
   auto fail = [&](const std::string& message) {
@@ -106,7 +110,8 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, co
       for (const auto& [key, entry] : lock.network())
         if (!used.count(key)) stale.push_back(key);
       for (const std::string& key : stale) {
-        std::cerr << "removed network step " << lock.network().at(key).value("step", key) << " (no longer used)\n";
+        std::cerr << "removed network step " << lock.network().at(key).value("step", key)
+                  << " (no longer used)\n";
         lock.EraseNetwork(key);
       }
       if (!stale.empty())
@@ -122,7 +127,8 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, co
           [] { std::cerr << "strata: waiting for `strata gc` to finish with the store\n"; });
       if (!acquired) return fail(llvm::toString(acquired.takeError()));
       lease.emplace(std::move(*acquired));
-      llvm::Expected<schedule::WorkDir> dir = schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
+      llvm::Expected<schedule::WorkDir> dir =
+          schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
       if (!dir) return fail(llvm::toString(dir.takeError()));
       sandbox.emplace(std::move(*dir));
     }
@@ -138,17 +144,23 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, co
       std::string where = NodeLocation(frontend, step);
       schedule::Executor executor(*store, runner, options);
       llvm::Expected<schedule::NodeOutput> built = executor.Build(step);
-      if (!built) return fail("cannot lock the network step at " + where + ": " + llvm::toString(built.takeError()));
+      if (!built)
+        return fail("cannot lock the network step at " + where + ": " +
+                    llvm::toString(built.takeError()));
       const oci::Image& image = built->image;
       if (image.layers.empty() || image.history.empty() || image.history.back().empty_layer)
-        return fail("cannot lock the network step at " + where + ": it changed no files (an empty layer has no hash)");
+        return fail("cannot lock the network step at " + where +
+                    ": it changed no files (an empty layer has no hash)");
       std::string digest = image.layers.back().diff_id;
       // The next evaluation (the next round, or the first `strata build`) makes the pinned node
       // instead: its record is this one, so that it is not built again.
       const graph::Node* pinned = graph::PinNetworkOutput(frontend.graph(), step, digest);
-      if (llvm::Error err = CopyRecord(*store, executor.RecordKey(*step), executor.RecordKey(*pinned)))
-        return fail("cannot lock the network step at " + where + ": " + llvm::toString(std::move(err)));
-      lock.SetNetwork(step->key().Hex(), {{"sha256", digest}, {"step", where}, {"command", Command(step)}});
+      if (llvm::Error err =
+              CopyRecord(*store, executor.RecordKey(*step), executor.RecordKey(*pinned)))
+        return fail("cannot lock the network step at " + where + ": " +
+                    llvm::toString(std::move(err)));
+      lock.SetNetwork(step->key().Hex(),
+                      {{"sha256", digest}, {"step", where}, {"command", Command(step)}});
       std::cerr << "locked network step " << where << " " << digest << "\n";
     }
     if (llvm::Error err = lock.Save(lock_path)) return fail(llvm::toString(std::move(err)));

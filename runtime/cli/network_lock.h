@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/graph/lockfile.h"
 #include "compiler/driver/frontend.h"
+#include "compiler/graph/lockfile.h"
 #include "runtime/cli/options.h"
 
 namespace strata::cli {
@@ -16,11 +16,13 @@ namespace strata::cli {
 // LockPolicy::kLocking, builds every unpinned network step that has no unpinned network step
 // below it, records {"sha256", "step": "FILE:LINE:COL", "command"} under its key and saves the
 // lock; until no step is unpinned. The built output's node record is copied to the record key
-// of the pinned node (graph::PinNetworkOutput) so that the next build does not run the step. Then drops the entries no step uses. Prints one line per
-// step locked. `rerun` (--update-network) runs the steps even when the store has their output.
-// `secrets` (id → file, from --secret) are mounted into the steps that declare them, as in a build.
-// Returns an exit code; on failure the lock file is as it was before the call.
-int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir, const std::string& lock_path, graph::Lockfile& lock, bool rerun,
+// of the pinned node (graph::PinNetworkOutput) so that the next build does not run the step. Then
+// drops the entries no step uses. Prints one line per step locked. `rerun` (--update-network) runs
+// the steps even when the store has their output. `secrets` (id → file, from --secret) are mounted
+// into the steps that declare them, as in a build. Returns an exit code; on failure the lock file
+// is as it was before the call.
+int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
+                     const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets);
 
 // The network steps without sha256 or lock entry among the roots and their inputs.

@@ -1,10 +1,9 @@
 // Command-line parsing shared by the commands (Boost.Program_options).
 #include "runtime/cli/options.h"
 
-#include <algorithm>
-
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <iostream>
 
@@ -14,11 +13,13 @@
 namespace strata::cli {
 
 void AddProgramOptions(po::options_description& options, bool with_args) {
-  options.add_options()("file,f", po::value<std::string>()->value_name("FILE"),
-                        "the program: a .strata file, or a directory holding build.strata "
-                        "(default ./build.strata); any other file is a Dockerfile, - reads one from stdin");
+  options.add_options()(
+      "file,f", po::value<std::string>()->value_name("FILE"),
+      "the program: a .strata file, or a directory holding build.strata "
+      "(default ./build.strata); any other file is a Dockerfile, - reads one from stdin");
   if (with_args)
-    options.add_options()("arg", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+    options.add_options()("arg",
+                          po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
                           "a value for a parameter of the top-level function (repeatable)");
 }
 
@@ -65,14 +66,16 @@ driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool wr
   } else {
     // Read-only commands use the caches of a store that exists; they create neither.
     if (::stat(cache.c_str(), &st) == 0 && S_ISREG(st.st_mode)) options.hash_cache_path = cache;
-    if (::stat(parse_cache.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) options.parse_cache_dir = parse_cache;
+    if (::stat(parse_cache.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      options.parse_cache_dir = parse_cache;
   }
   return options;
 }
 
 bool IsStrataProgramPath(const std::string& path) {
   constexpr std::string_view kSuffix = ".strata";
-  if (path.size() >= kSuffix.size() && path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+  if (path.size() >= kSuffix.size() &&
+      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
     return true;
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -89,7 +92,8 @@ ParsedCommand ParseCommand(const std::string& usage, const po::options_descripti
 
   ParsedCommand parsed;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(),
+              parsed.values);
     po::notify(parsed.values);
   } catch (const po::error& error) {
     throw UsageError{std::string(error.what()) + "\nusage: " + usage};
@@ -104,7 +108,8 @@ ParsedCommand ParseCommand(const std::string& usage, const po::options_descripti
   bool all_labels = std::all_of(parsed.positional.begin(), parsed.positional.end(),
                                 [](const std::string& word) { return word.rfind("//", 0) == 0; });
   if (parsed.positional.size() > max_positional && !(max_positional == 1 && all_labels))
-    throw UsageError{"unexpected argument '" + parsed.positional[max_positional] + "'\nusage: " + usage};
+    throw UsageError{"unexpected argument '" + parsed.positional[max_positional] +
+                     "'\nusage: " + usage};
   return parsed;
 }
 
@@ -113,8 +118,10 @@ std::vector<std::string> SplitTarget(const std::string& target) {
   size_t start = 0;
   while (true) {
     size_t dot = target.find('.', start);
-    std::string part = target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (part.empty()) throw UsageError{"malformed target '" + target + "': expected NAME or NAME.NAME..."};
+    std::string part =
+        target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty())
+      throw UsageError{"malformed target '" + target + "': expected NAME or NAME.NAME..."};
     path.push_back(part);
     if (dot == std::string::npos) return path;
     start = dot + 1;

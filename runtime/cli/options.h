@@ -1,11 +1,10 @@
 // Command-line parsing shared by the commands (Boost.Program_options).
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "compiler/driver/frontend.h"
 

@@ -25,12 +25,16 @@ std::optional<OutputSpec> ParseOutputSpec(const std::string& text, std::string& 
   }
   size_t colon = text.find(':');
   std::string transport = colon == std::string::npos ? text : text.substr(0, colon);
-  if (transport == "oci") spec.kind = OutputSpec::Kind::kOciLayout;
-  else if (transport == "oci-archive") spec.kind = OutputSpec::Kind::kOciArchive;
-  else if (transport == "docker-archive") spec.kind = OutputSpec::Kind::kDockerArchive;
+  if (transport == "oci")
+    spec.kind = OutputSpec::Kind::kOciLayout;
+  else if (transport == "oci-archive")
+    spec.kind = OutputSpec::Kind::kOciArchive;
+  else if (transport == "docker-archive")
+    spec.kind = OutputSpec::Kind::kDockerArchive;
   else {
     error = "unknown output '" + text +
-            "': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF] or docker://REF";
+            "': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF] or "
+            "docker://REF";
     return std::nullopt;
   }
   rest = colon == std::string::npos ? "" : text.substr(colon + 1);
@@ -45,7 +49,8 @@ std::optional<OutputSpec> ParseOutputSpec(const std::string& text, std::string& 
     // docker load names the image by this reference: it must be one, with a tag, not a digest.
     llvm::Expected<oci::ImageReference> ref = oci::ImageReference::Parse(spec.tag);
     if (!ref) {
-      error = "output '" + text + "': invalid image reference '" + spec.tag + "': " + llvm::toString(ref.takeError());
+      error = "output '" + text + "': invalid image reference '" + spec.tag +
+              "': " + llvm::toString(ref.takeError());
       return std::nullopt;
     }
     if (!ref->digest.empty()) {
@@ -74,7 +79,8 @@ std::optional<std::string> CheckOutputTarget(const OutputSpec& spec) {
     size_t slash = dir.find_last_of('/');
     dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
     if (::stat(dir.c_str(), &st) == 0) break;
-    if (spec.kind != OutputSpec::Kind::kOciLayout) return what + ": directory '" + dir + "' does not exist";
+    if (spec.kind != OutputSpec::Kind::kOciLayout)
+      return what + ": directory '" + dir + "' does not exist";
     if (dir == "." || dir == "/") break;
   }
   if (!S_ISDIR(st.st_mode)) return what + ": '" + dir + "' is not a directory";

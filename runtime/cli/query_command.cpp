@@ -41,7 +41,8 @@ std::set<const graph::Node*> Closure(const graph::Node* node) {
 }
 
 // The packages that import `package`, directly or not, among the loaded ones.
-std::set<std::string> ImportingPackages(const WorkspacePackages& workspace, const std::string& package) {
+std::set<std::string> ImportingPackages(const WorkspacePackages& workspace,
+                                        const std::string& package) {
   std::set<std::string> found;
   bool grew = true;
   while (grew) {
@@ -67,27 +68,34 @@ int QueryCommand(const std::vector<std::string>& args) {
       "       strata query rdeps LABEL [--within PATTERN] [--format text|json]";
   po::options_description options("strata query");
   options.add_options()("format", po::value<std::string>()->default_value("text"), "text or json")(
-      "within", po::value<std::string>()->value_name("PATTERN"), "rdeps: only dependants matching PATTERN (default //...)")(
+      "within", po::value<std::string>()->value_name("PATTERN"),
+      "rdeps: only dependants matching PATTERN (default //...)")(
       "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
   ParsedCommand parsed = ParseCommand(usage, options, args, 2);
-  if (parsed.positional.size() != 2 || (parsed.positional[0] != "deps" && parsed.positional[0] != "rdeps"))
+  if (parsed.positional.size() != 2 ||
+      (parsed.positional[0] != "deps" && parsed.positional[0] != "rdeps"))
     throw UsageError{"expected deps or rdeps and one label\nusage: " + usage};
   bool rdeps = parsed.positional[0] == "rdeps";
   bool json = JsonFormat(parsed.values["format"].as<std::string>());
   driver::LabelPattern label = ParsePatterns({parsed.positional[1]})[0];
-  if (label.recursive) throw UsageError{"query takes one label, not a pattern: " + parsed.positional[1]};
+  if (label.recursive)
+    throw UsageError{"query takes one label, not a pattern: " + parsed.positional[1]};
   if (!rdeps && parsed.values.count("within")) throw UsageError{"--within is for rdeps"};
-  driver::LabelPattern within = ParsePatterns({parsed.values.count("within") ? parsed.values["within"].as<std::string>()
-                                                                              : std::string("//...")})[0];
+  driver::LabelPattern within =
+      ParsePatterns({parsed.values.count("within") ? parsed.values["within"].as<std::string>()
+                                                   : std::string("//...")})[0];
 
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
   std::unique_ptr<WorkspacePackages> workspace = OpenWorkspace(frontend);
   if (!workspace) return FinishFrontend(frontend);
-  if (!workspace->Load(label) || !LoadWithImports(*workspace, label.package)) return FinishFrontend(frontend);
+  if (!workspace->Load(label) || !LoadWithImports(*workspace, label.package))
+    return FinishFrontend(frontend);
   // Every package: a dependant outside --within may be the link between two inside it.
-  if (rdeps && !workspace->Load(driver::LabelPattern{"", "", true, false})) return FinishFrontend(frontend);
+  if (rdeps && !workspace->Load(driver::LabelPattern{"", "", true, false}))
+    return FinishFrontend(frontend);
   auto in_within = [&](const std::string& package) {
-    return within.recursive ? driver::PackageUnder(package, within.package) : package == within.package;
+    return within.recursive ? driver::PackageUnder(package, within.package)
+                            : package == within.package;
   };
 
   // `//libs/base` of a library is the package itself.
@@ -108,7 +116,8 @@ int QueryCommand(const std::vector<std::string>& args) {
 
   std::set<std::string> labels;
   if (!rdeps) {
-    std::set<const graph::Node*> closure = subject ? Closure(subject->node) : std::set<const graph::Node*>{};
+    std::set<const graph::Node*> closure =
+        subject ? Closure(subject->node) : std::set<const graph::Node*>{};
     if (subject)
       for (const auto& [text, target] : workspace->targets())
         if (target.node != subject->node && closure.count(target.node)) labels.insert(text);

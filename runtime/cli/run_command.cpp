@@ -22,7 +22,9 @@ std::vector<std::string> Strings(const nlohmann::json& config, const char* field
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
-  const std::string usage = "strata run [-f FILE|Dockerfile] [TARGET] [--arg K=V | --build-arg K=V]... [build options] [-- ARGS...]";
+  const std::string usage =
+      "strata run [-f FILE|Dockerfile] [TARGET] [--arg K=V | --build-arg K=V]... [build options] "
+      "[-- ARGS...]";
   std::vector<std::string> own(args.begin(), args.end());
   std::vector<std::string> program_args;
   bool has_args = false;
@@ -54,7 +56,8 @@ int RunCommand(const std::vector<std::string>& args) {
     if (spec.cwd.empty()) spec.cwd = "/";
     spec.user = config.value("User", std::string());
     spec.inherit_stdio = true;
-    llvm::Expected<std::vector<std::string>> lowers = schedule::ExtractLayers(built.store, built.image);
+    llvm::Expected<std::vector<std::string>> lowers =
+        schedule::ExtractLayers(built.store, built.image);
     if (!lowers) {
       std::cerr << "strata: error: " << llvm::toString(lowers.takeError()) << "\n";
       return kExitProgramError;
@@ -69,7 +72,8 @@ int RunCommand(const std::vector<std::string>& args) {
     spec.work_dir = work->Path() + "/work";
     llvm::Expected<exec::RunResult> result = built.runner.Run(spec);
     if (!result) {
-      std::cerr << "strata: error: cannot run the image: " << llvm::toString(result.takeError()) << "\n";
+      std::cerr << "strata: error: cannot run the image: " << llvm::toString(result.takeError())
+                << "\n";
       return kExitProgramError;
     }
     return result->exit_code;

@@ -12,9 +12,9 @@
 namespace strata::cli {
 
 void AddSbomOptions(po::options_description& options) {
-  options.add_options()(
-      "sbom", po::value<std::string>()->value_name("FILE"),
-      "write the image's SBOM to FILE and attach it to oci:, oci-archive: and docker:// outputs (docs/sbom.md)")(
+  options.add_options()("sbom", po::value<std::string>()->value_name("FILE"),
+                        "write the image's SBOM to FILE and attach it to oci:, oci-archive: and "
+                        "docker:// outputs (docs/sbom.md)")(
       "sbom-format", po::value<std::string>()->value_name("FORMAT"),
       "spdx (SPDX 2.3 JSON, the default) or cyclonedx (CycloneDX 1.5 JSON)");
 }
@@ -53,21 +53,23 @@ llvm::Expected<std::string> MakeSbomDocument(const BuiltImage& built, const Sbom
 
 namespace {
 
-sbom::ReferrerManifest Referrer(const BuiltImage& built, const SbomRequest& request, const std::string& document) {
+sbom::ReferrerManifest Referrer(const BuiltImage& built, const SbomRequest& request,
+                                const std::string& document) {
   sbom::Subject subject{oci::kOciManifestType, built.written.manifest_digest,
                         built.written.manifest_size};
-  return sbom::MakeReferrerManifest(document, sbom::MediaType(request.format), sbom::FileName(request.format),
-                                    subject, built.options.layer.source_date_epoch);
+  return sbom::MakeReferrerManifest(document, sbom::MediaType(request.format),
+                                    sbom::FileName(request.format), subject,
+                                    built.options.layer.source_date_epoch);
 }
 
 }  // namespace
 
 llvm::Error ExportOciArchiveWithSbom(const BuiltImage& built, const SbomRequest& request,
                                      const std::string& document, const OutputSpec& output) {
-  sbom::LayoutReferrerParts parts =
-      sbom::MakeLayoutReferrerParts(document, Referrer(built, request, document), built.written.manifest_digest);
-  return oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag, parts.blobs,
-                               {parts.entry});
+  sbom::LayoutReferrerParts parts = sbom::MakeLayoutReferrerParts(
+      document, Referrer(built, request, document), built.written.manifest_digest);
+  return oci::ExportOciArchive(built.store, built.image, built.written, output.path, output.tag,
+                               parts.blobs, {parts.entry});
 }
 
 llvm::Error AttachSbom(const BuiltImage& built, const SbomRequest& request,

@@ -7,8 +7,8 @@
 #include <iostream>
 #include <set>
 
-#include "runtime/cli/commands.h"
 #include "compiler/support/dir_names.h"
+#include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
@@ -57,21 +57,25 @@ int Verify(const store::Store& store, bool repair) {
     ++report.records;
     llvm::Expected<std::optional<nlohmann::json>> record = store.GetNodeRecord(key);
     std::string why;
-    if (!record) why = llvm::toString(record.takeError());
+    if (!record)
+      why = llvm::toString(record.takeError());
     else if (*record) {
       llvm::Expected<schedule::NodeOutput> output = schedule::FromRecord(store, **record);
       if (!output) why = llvm::toString(output.takeError());
     }
     // A record whose blobs are gone is not damage: the next build sees it incomplete and
     // rebuilds the node.
-    if (!why.empty()) problem("bad node record (" + why + ")", path, repair && ::unlink(path.c_str()) == 0);
+    if (!why.empty())
+      problem("bad node record (" + why + ")", path, repair && ::unlink(path.c_str()) == 0);
   }
-  std::cout << "checked " << report.blobs << " blobs (" << schedule::HumanSize(report.bytes) << ") and "
-            << report.records << " node records: " << report.damaged << " damaged";
+  std::cout << "checked " << report.blobs << " blobs (" << schedule::HumanSize(report.bytes)
+            << ") and " << report.records << " node records: " << report.damaged << " damaged";
   if (repair) std::cout << ", " << report.repaired << " removed";
   std::cout << "\n";
   if (report.damaged == report.repaired) return kExitOk;
-  if (!repair) std::cerr << "strata: the store is damaged; `strata store verify --repair` removes what is damaged\n";
+  if (!repair)
+    std::cerr
+        << "strata: the store is damaged; `strata store verify --repair` removes what is damaged\n";
   return kExitProgramError;
 }
 
@@ -81,7 +85,8 @@ int StoreCommand(const std::vector<std::string>& args) {
   const std::string usage = "strata store verify [--store DIR] [--repair]";
   po::options_description options("strata store");
   options.add_options()("store", po::value<std::string>()->value_name("DIR"), "the store")(
-      "repair", po::bool_switch(), "remove corrupt blobs and bad records (the next build rebuilds them)");
+      "repair", po::bool_switch(),
+      "remove corrupt blobs and bad records (the next build rebuilds them)");
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   if (parsed.positional.empty() || parsed.positional[0] != "verify")
     throw UsageError{"usage: " + usage};

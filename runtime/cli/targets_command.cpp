@@ -13,16 +13,19 @@ int TargetsCommand(const std::vector<std::string>& args) {
   po::options_description options("strata targets");
   options.add_options()("format", po::value<std::string>()->default_value("text"), "text or json")(
       "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
-  ParsedCommand parsed = ParseCommand("strata targets [PATTERN]... [--format text|json]", options, args, 1);
+  ParsedCommand parsed =
+      ParseCommand("strata targets [PATTERN]... [--format text|json]", options, args, 1);
   bool json = JsonFormat(parsed.values["format"].as<std::string>());
-  std::vector<std::string> texts = parsed.positional.empty() ? std::vector<std::string>{"//..."} : parsed.positional;
+  std::vector<std::string> texts =
+      parsed.positional.empty() ? std::vector<std::string>{"//..."} : parsed.positional;
   std::vector<driver::LabelPattern> patterns = ParsePatterns(texts);
 
   // Reads caches, creates nothing (as graph and check).
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
   std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
   if (!workspace) return FinishFrontend(frontend);
-  std::optional<std::vector<const driver::WorkspaceTarget*>> targets = SelectTargets(*workspace, frontend, patterns);
+  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
+      SelectTargets(*workspace, frontend, patterns);
   if (!targets) return FinishFrontend(frontend);
   std::vector<std::string> labels;
   for (const driver::WorkspaceTarget* target : *targets) labels.push_back(target->Label());

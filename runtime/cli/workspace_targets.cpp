@@ -3,9 +3,8 @@
 
 #include <filesystem>
 #include <iostream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "runtime/cli/options.h"
 
@@ -16,8 +15,8 @@ std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& front
   std::string cwd = std::filesystem::current_path(error).string();
   std::optional<std::string> root = driver::FindWorkspaceRoot(cwd);
   if (!root) {
-    frontend.Error({}, "not in a workspace: no " + std::string(driver::kWorkspaceFile) + " in " + cwd +
-                           " or above (an empty one at the root makes a workspace)");
+    frontend.Error({}, "not in a workspace: no " + std::string(driver::kWorkspaceFile) + " in " +
+                           cwd + " or above (an empty one at the root makes a workspace)");
     return nullptr;
   }
   if (!frontend.OpenWorkspace(*root)) return nullptr;
@@ -36,7 +35,8 @@ std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& 
 }
 
 std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
-    driver::WorkspacePackages& workspace, driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns) {
+    driver::WorkspacePackages& workspace, driver::Frontend& frontend,
+    const std::vector<driver::LabelPattern>& patterns) {
   bool ok = true;
   for (const driver::LabelPattern& pattern : patterns) ok = workspace.Load(pattern) && ok;
   if (!ok) return std::nullopt;
@@ -44,7 +44,8 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
   std::vector<const driver::WorkspaceTarget*> out;
   for (const driver::LabelPattern& pattern : patterns) {
     std::string error;
-    std::optional<std::vector<const driver::WorkspaceTarget*>> matched = workspace.Match(pattern, error);
+    std::optional<std::vector<const driver::WorkspaceTarget*>> matched =
+        workspace.Match(pattern, error);
     if (!matched) {
       frontend.Error({}, error);
       ok = false;
@@ -55,12 +56,15 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
   }
   if (!ok) return std::nullopt;
   std::sort(out.begin(), out.end(),
-            [](const driver::WorkspaceTarget* a, const driver::WorkspaceTarget* b) { return a->Label() < b->Label(); });
+            [](const driver::WorkspaceTarget* a, const driver::WorkspaceTarget* b) {
+              return a->Label() < b->Label();
+            });
   return out;
 }
 
 bool JsonFormat(const std::string& format) {
-  if (format != "text" && format != "json") throw UsageError{"unknown --format '" + format + "': expected text or json"};
+  if (format != "text" && format != "json")
+    throw UsageError{"unknown --format '" + format + "': expected text or json"};
   return format == "json";
 }
 

@@ -22,7 +22,8 @@ std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& 
 // Evaluates the packages `patterns` name and returns their targets, sorted, each once; nullopt
 // after errors (in `frontend`'s diagnostics: a missing package or target with the near names).
 std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
-    driver::WorkspacePackages& workspace, driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns);
+    driver::WorkspacePackages& workspace, driver::Frontend& frontend,
+    const std::vector<driver::LabelPattern>& patterns);
 
 // `--format text|json`: a usage error for anything else.
 bool JsonFormat(const std::string& format);

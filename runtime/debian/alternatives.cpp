@@ -104,7 +104,8 @@ std::string ParameterName(llvm::StringRef text, size_t& i) {
     return name;
   }
   size_t start = i;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+    ++i;
   if (i == start && i < text.size()) ++i;  // $1, $@, $?: never known
   return text.slice(start, i).str();
 }
@@ -181,7 +182,8 @@ bool Words(llvm::StringRef text, const Vars& vars, std::vector<std::string>& wor
 }
 
 bool StartsWithWord(llvm::StringRef text, llvm::StringRef word) {
-  return text == word || (text.startswith(word) && text.size() > word.size() && IsSpace(text[word.size()]));
+  return text == word ||
+         (text.startswith(word) && text.size() > word.size() && IsSpace(text[word.size()]));
 }
 
 // Drops the shell keywords and case patterns that can start a simple command.
@@ -218,7 +220,8 @@ bool ParseInstall(const std::vector<std::string>& words, Alternative& out) {
   while (i < words.size() && words[i] != "--install") {
     if (words[i] == "--altdir" || words[i] == "--admindir" || words[i] == "--log") {
       i += 2;
-    } else if (words[i] == "--quiet" || words[i] == "--force" || words[i] == "--verbose" || words[i] == "--debug") {
+    } else if (words[i] == "--quiet" || words[i] == "--force" || words[i] == "--verbose" ||
+               words[i] == "--debug") {
       ++i;
     } else {
       return false;  // another action (--remove, --set, --query, ...)
@@ -234,19 +237,24 @@ bool ParseInstall(const std::vector<std::string>& words, Alternative& out) {
   return true;
 }
 
-void Run(const std::vector<std::string>& statements, size_t begin, size_t end, Vars& vars, ParsedAlternatives& out) {
+void Run(const std::vector<std::string>& statements, size_t begin, size_t end, Vars& vars,
+         ParsedAlternatives& out) {
   for (size_t s = begin; s < end; ++s) {
     llvm::StringRef text = StripKeywords(statements[s]);
-    if (StartsWithWord(text, "for") || StartsWithWord(text, "while") || StartsWithWord(text, "until")) {
+    if (StartsWithWord(text, "for") || StartsWithWord(text, "while") ||
+        StartsWithWord(text, "until")) {
       // The matching `done`.
       size_t close = s + 1;
       for (int depth = 1; close < end; ++close) {
         llvm::StringRef inner = StripKeywords(statements[close]);
-        if (StartsWithWord(inner, "for") || StartsWithWord(inner, "while") || StartsWithWord(inner, "until")) ++depth;
+        if (StartsWithWord(inner, "for") || StartsWithWord(inner, "while") ||
+            StartsWithWord(inner, "until"))
+          ++depth;
         if (StartsWithWord(inner, "done") && --depth == 0) break;
       }
       std::vector<std::string> words;
-      if (StartsWithWord(text, "for") && Words(text, vars, words) && words.size() >= 3 && words[2] == "in") {
+      if (StartsWithWord(text, "for") && Words(text, vars, words) && words.size() >= 3 &&
+          words[2] == "in") {
         for (size_t w = 3; w < words.size(); ++w) {
           vars[words[1]] = words[w];
           Run(statements, s + 1, close, vars, out);
@@ -293,8 +301,8 @@ bool IsCleanAbsolute(llvm::StringRef path) {
 }
 
 llvm::Error Errno(const char* what, const std::string& path) {
-  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what, path.c_str(),
-                                 std::strerror(errno));
+  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what,
+                                 path.c_str(), std::strerror(errno));
 }
 
 // DIR + path's merged-/usr place, its parent directories made (0755, root).
@@ -316,7 +324,8 @@ llvm::Expected<std::string> PlaceIn(const std::string& dir, const std::string& p
 }
 
 // LINK → TARGET in DIR; false when something is already there.
-llvm::Expected<bool> Link(const std::string& dir, const std::string& link, const std::string& target) {
+llvm::Expected<bool> Link(const std::string& dir, const std::string& link,
+                          const std::string& target) {
   llvm::Expected<std::string> at = PlaceIn(dir, link);
   if (!at) return at.takeError();
   if (::symlink(target.c_str(), at->c_str()) != 0) {
@@ -339,12 +348,13 @@ ParsedAlternatives ParseAlternatives(llvm::StringRef postinst) {
 
 llvm::Expected<std::vector<std::string>> WriteAlternatives(
     const std::string& dir, const std::vector<Alternative>& candidates,
-    const std::function<bool(const std::string&)>& exists, const std::function<bool(const std::string&)>& is_file) {
+    const std::function<bool(const std::string&)>& exists,
+    const std::function<bool(const std::string&)>& is_file) {
   std::map<std::string, const Alternative*> best;  // by name: sorted, so the output is stable
   for (const Alternative& candidate : candidates) {
     const AlternativeLink& master = candidate.master;
-    if (master.name.empty() || master.name.find('/') != std::string::npos || !IsCleanAbsolute(master.link) ||
-        !IsCleanAbsolute(master.path) || !exists(master.path))
+    if (master.name.empty() || master.name.find('/') != std::string::npos ||
+        !IsCleanAbsolute(master.link) || !IsCleanAbsolute(master.path) || !exists(master.path))
       continue;
     const Alternative*& chosen = best[master.name];
     if (!chosen || candidate.priority > chosen->priority ||
@@ -365,8 +375,8 @@ llvm::Expected<std::vector<std::string>> WriteAlternatives(
   for (const auto& [name, alternative] : best) {
     if (llvm::Error err = install(alternative->master)) return std::move(err);
     for (const AlternativeLink& slave : alternative->slaves)
-      if (!slave.name.empty() && slave.name.find('/') == std::string::npos && IsCleanAbsolute(slave.link) &&
-          IsCleanAbsolute(slave.path) && exists(slave.path))
+      if (!slave.name.empty() && slave.name.find('/') == std::string::npos &&
+          IsCleanAbsolute(slave.link) && IsCleanAbsolute(slave.path) && exists(slave.path))
         if (llvm::Error err = install(slave)) return std::move(err);
   }
   if (llvm::Error err = WriteAlternativesDb(dir, candidates, exists)) return std::move(err);

@@ -30,8 +30,8 @@ struct ParsedAlternatives {
 
 // The `update-alternatives --install LINK NAME PATH PRIORITY [--slave LINK NAME PATH]...`
 // commands of a postinst. The script is read, not run: backslash-newlines are joined, plain
-// assignments (`x=word`, `x='...'`, `x="...$y..."`; `unset x` makes x empty) are tracked in order, and the
-// body of `for V in WORDS; do ... done` is repeated for each word; conditions are not
+// assignments (`x=word`, `x='...'`, `x="...$y..."`; `unset x` makes x empty) are tracked in order,
+// and the body of `for V in WORDS; do ... done` is repeated for each word; conditions are not
 // evaluated (a path that does not exist is dropped later, as update-alternatives drops it).
 // A command with a word that needs a command substitution or an unknown variable is skipped
 // and counted.
@@ -47,6 +47,7 @@ ParsedAlternatives ParseAlternatives(llvm::StringRef postinst);
 // Returns the chosen "NAME → PATH" lines, sorted.
 llvm::Expected<std::vector<std::string>> WriteAlternatives(
     const std::string& dir, const std::vector<Alternative>& candidates,
-    const std::function<bool(const std::string&)>& exists, const std::function<bool(const std::string&)>& is_file);
+    const std::function<bool(const std::string&)>& exists,
+    const std::function<bool(const std::string&)>& is_file);
 
 }  // namespace strata::debian

@@ -14,8 +14,8 @@ namespace strata::debian {
 namespace {
 
 llvm::Error Errno(const char* what, const std::string& path) {
-  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what, path.c_str(),
-                                 std::strerror(errno));
+  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what,
+                                 path.c_str(), std::strerror(errno));
 }
 
 bool Writable(const AlternativeLink& link) {
@@ -64,14 +64,16 @@ llvm::Error WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-std::string AlternativesDbText(const std::string& master_link, const std::vector<const Alternative*>& choices) {
+std::string AlternativesDbText(const std::string& master_link,
+                               const std::vector<const Alternative*>& choices) {
   std::map<std::string, std::string> slaves;  // name → link; a map, so sorted by name
   for (const Alternative* choice : choices)
     for (const AlternativeLink& slave : choice->slaves)
       if (Writable(slave)) slaves.emplace(slave.name, slave.link);
   std::vector<const Alternative*> sorted = choices;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Alternative* a, const Alternative* b) { return a->master.path < b->master.path; });
+  std::sort(sorted.begin(), sorted.end(), [](const Alternative* a, const Alternative* b) {
+    return a->master.path < b->master.path;
+  });
   std::string text = "auto\n" + master_link + "\n";
   for (const auto& [name, link] : slaves) text += name + "\n" + link + "\n";
   text += "\n";
@@ -93,8 +95,8 @@ llvm::Error WriteAlternativesDb(const std::string& dir, const std::vector<Altern
   // NAME → path → the last registration of that path.
   std::map<std::string, std::map<std::string, const Alternative*>> names;
   for (const Alternative& candidate : candidates) {
-    if (!Writable(candidate.master) || candidate.master.link[0] != '/' || candidate.master.path[0] != '/' ||
-        !exists(candidate.master.path))
+    if (!Writable(candidate.master) || candidate.master.link[0] != '/' ||
+        candidate.master.path[0] != '/' || !exists(candidate.master.path))
       continue;
     names[candidate.master.name][candidate.master.path] = &candidate;
   }
@@ -106,11 +108,15 @@ llvm::Error WriteAlternativesDb(const std::string& dir, const std::vector<Altern
     const Alternative* best = nullptr;
     for (const auto& [path, choice] : by_path) {
       choices.push_back(choice);
-      if (!best || choice->priority > best->priority) best = choice;  // by_path is sorted: ties keep the smaller
+      if (!best || choice->priority > best->priority)
+        best = choice;  // by_path is sorted: ties keep the smaller
     }
     // The winner first, so its slave links are the ones kept.
-    std::stable_partition(choices.begin(), choices.end(), [&](const Alternative* c) { return c == best; });
-    if (llvm::Error err = WriteFile(*db + "/" + name, AlternativesDbText(best->master.link, choices))) return err;
+    std::stable_partition(choices.begin(), choices.end(),
+                          [&](const Alternative* c) { return c == best; });
+    if (llvm::Error err =
+            WriteFile(*db + "/" + name, AlternativesDbText(best->master.link, choices)))
+      return err;
   }
   return llvm::Error::success();
 }

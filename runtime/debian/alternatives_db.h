@@ -19,7 +19,8 @@ namespace strata::debian {
 // empty line when that choice has no such slave), and a closing empty line. `choices` share
 // one name; the slaves are the union of theirs, and a slave's link is the one the first choice
 // naming it gives (so put the winner first).
-std::string AlternativesDbText(const std::string& master_link, const std::vector<const Alternative*>& choices);
+std::string AlternativesDbText(const std::string& master_link,
+                               const std::vector<const Alternative*>& choices);
 
 // Writes DIR/var/lib/dpkg/alternatives/NAME (0644, root) for every NAME that has a candidate
 // whose path `exists` (update-alternatives drops a choice whose file is missing). A choice

@@ -50,16 +50,19 @@ llvm::Error ForEachStanza(llvm::StringRef text, llvm::StringRef what,
     if (line.front() == '#') continue;
     if (line.front() == ' ' || line.front() == '\t') {
       if (!value_begin)
-        return llvm::createStringError(std::errc::invalid_argument, "%s:%zu: a continuation line with no field before it",
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "%s:%zu: a continuation line with no field before it",
                                        what.str().c_str(), line_number);
       value_end = line.end();
       continue;
     }
     size_t colon = line.find(':');
-    llvm::StringRef name = colon == llvm::StringRef::npos ? llvm::StringRef() : line.take_front(colon);
+    llvm::StringRef name =
+        colon == llvm::StringRef::npos ? llvm::StringRef() : line.take_front(colon);
     if (name.empty() || name.find_first_of(" \t") != llvm::StringRef::npos)
-      return llvm::createStringError(std::errc::invalid_argument, "%s:%zu: expected 'Name: value', found '%s'",
-                                     what.str().c_str(), line_number, line.take_front(60).str().c_str());
+      return llvm::createStringError(
+          std::errc::invalid_argument, "%s:%zu: expected 'Name: value', found '%s'",
+          what.str().c_str(), line_number, line.take_front(60).str().c_str());
     finish_field();
     if (current.fields.empty()) current.line = line_number;
     current.fields.emplace_back(name, llvm::StringRef());

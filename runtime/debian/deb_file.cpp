@@ -35,12 +35,13 @@ la_ssize_t ReadMember(struct archive*, void* data, const void** out) {
 
 llvm::Error ArchiveError(struct archive* a, const std::string& what, const std::string& where) {
   const char* message = archive_error_string(a);
-  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s: %s", what.c_str(), where.c_str(),
-                                 message ? message : "malformed");
+  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s: %s", what.c_str(),
+                                 where.c_str(), message ? message : "malformed");
 }
 
 // The ./control and ./postinst files of a control.tar member.
-llvm::Error ReadControl(Member& member, const std::string& what, llvm::StringRef name, DebControl& out) {
+llvm::Error ReadControl(Member& member, const std::string& what, llvm::StringRef name,
+                        DebControl& out) {
   std::unique_ptr<struct archive, ReadFree> inner(archive_read_new());
   archive_read_support_filter_all(inner.get());
   archive_read_support_format_tar(inner.get());
@@ -52,17 +53,21 @@ llvm::Error ReadControl(Member& member, const std::string& what, llvm::StringRef
   while ((rc = archive_read_next_header(inner.get(), &file)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
     llvm::StringRef path = archive_entry_pathname(file) ? archive_entry_pathname(file) : "";
     path.consume_front("./");
-    std::string* text = path == "control" ? &out.control : path == "postinst" ? &out.postinst : nullptr;
+    std::string* text = path == "control"    ? &out.control
+                        : path == "postinst" ? &out.postinst
+                                             : nullptr;
     if (!text) continue;
-    if (archive_entry_size(file) > (1 << 20)) return ArchiveError(inner.get(), what, path.str() + " too large");
+    if (archive_entry_size(file) > (1 << 20))
+      return ArchiveError(inner.get(), what, path.str() + " too large");
     char buffer[1 << 14];
     la_ssize_t n;
-    while ((n = archive_read_data(inner.get(), buffer, sizeof buffer)) > 0) text->append(buffer, static_cast<size_t>(n));
+    while ((n = archive_read_data(inner.get(), buffer, sizeof buffer)) > 0)
+      text->append(buffer, static_cast<size_t>(n));
     if (n < 0) return ArchiveError(inner.get(), what, name.str());
   }
   if (out.control.empty())
-    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s has no control file", what.c_str(),
-                                   name.str().c_str());
+    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s has no control file",
+                                   what.c_str(), name.str().c_str());
   return llvm::Error::success();
 }
 
@@ -82,7 +87,8 @@ bool PathExcluded(const std::vector<std::string>& patterns, llvm::StringRef path
 
 }  // namespace
 
-llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what,
+llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir,
+                                     const std::string& what,
                                      const std::vector<std::string>& path_exclude) {
   std::unique_ptr<struct archive, ReadFree> outer(archive_read_new());
   archive_read_support_format_ar(outer.get());
@@ -101,7 +107,8 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
     }
     if (!name.startswith("data.tar")) continue;
     if (control.control.empty())
-      return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: no control.tar before data.tar", what.c_str());
+      return llvm::createStringError(std::errc::illegal_byte_sequence,
+                                     "%s: no control.tar before data.tar", what.c_str());
     std::unique_ptr<struct archive, ReadFree> inner(archive_read_new());
     archive_read_support_filter_all(inner.get());
     archive_read_support_format_tar(inner.get());
@@ -113,15 +120,19 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
     oci::RootedDir rooted(std::move(root));
     oci::EntryExtractor extractor(rooted, what);
     struct archive_entry* file;
-    while ((rc = archive_read_next_header(inner.get(), &file)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+    while ((rc = archive_read_next_header(inner.get(), &file)) == ARCHIVE_OK ||
+           rc == ARCHIVE_WARN) {
       std::string path = archive_entry_pathname(file) ? archive_entry_pathname(file) : "";
       llvm::StringRef trimmed = llvm::StringRef(path).rtrim('/');
-      llvm::StringRef base = trimmed.rsplit('/').second.empty() ? trimmed : trimmed.rsplit('/').second;
+      llvm::StringRef base =
+          trimmed.rsplit('/').second.empty() ? trimmed : trimmed.rsplit('/').second;
       if (base.startswith(".wh."))
-        return llvm::createStringError(std::errc::invalid_argument, "%s: refusing the file %s (a whiteout name in a layer)",
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "%s: refusing the file %s (a whiteout name in a layer)",
                                        what.c_str(), path.c_str());
       // Merged /usr: what dpkg would write through the /bin → usr/bin symlinks.
-      if (IsUsrMergedDir(path) && archive_entry_filetype(file) != AE_IFDIR) continue;  // the link's own place
+      if (IsUsrMergedDir(path) && archive_entry_filetype(file) != AE_IFDIR)
+        continue;  // the link's own place
       if (PathExcluded(path_exclude, path)) continue;
       archive_entry_set_pathname(file, MergedUsrPath(path).c_str());
       if (const char* hardlink = archive_entry_hardlink(file))
@@ -133,7 +144,8 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
     return control;
   }
   if (rc != ARCHIVE_EOF) return ArchiveError(outer.get(), what, "malformed ar archive");
-  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: the .deb has no data.tar member", what.c_str());
+  return llvm::createStringError(std::errc::illegal_byte_sequence,
+                                 "%s: the .deb has no data.tar member", what.c_str());
 }
 
 }  // namespace strata::debian

@@ -25,7 +25,8 @@ struct DebControl {
 // matches `/`) tried on each entry's absolute path, as the package ships it and as it lands on
 // merged /usr: a matching file or link is not unpacked, and neither is a matching directory
 // or anything below it.
-llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir, const std::string& what,
+llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& dir,
+                                     const std::string& what,
                                      const std::vector<std::string>& path_exclude = {});
 
 }  // namespace strata::debian

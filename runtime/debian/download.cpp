@@ -29,8 +29,8 @@ void RememberInCache(const std::string& blob, const std::string& sha256) {
 
 llvm::Error Mismatch(const std::string& what, llvm::Error err) {
   std::string message = llvm::toString(std::move(err));
-  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s; nothing was stored", what.c_str(),
-                                 message.c_str());
+  return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s; nothing was stored",
+                                 what.c_str(), message.c_str());
 }
 
 }  // namespace
@@ -40,16 +40,19 @@ std::string DownloadCacheDir() {
   return dir && *dir ? dir : "";
 }
 
-llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url, llvm::StringRef sha256,
-                                      const std::string& what, uint64_t* bytes) {
+llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url,
+                                      llvm::StringRef sha256, const std::string& what,
+                                      uint64_t* bytes) {
   if (bytes) *bytes = 0;
   std::string digest = "sha256:" + sha256.lower();
   // A blob in the store was verified when it entered, but one left by a failed or killed build,
   // or damaged since, is not trusted: it is hashed again (once per process), and a corrupt one
   // is removed and fetched again.
   if (store.HasBlob(digest)) {
-    if (llvm::Error err = store.CheckBlob(digest)) llvm::consumeError(std::move(err));
-    else return store.BlobPath(digest);
+    if (llvm::Error err = store.CheckBlob(digest))
+      llvm::consumeError(std::move(err));
+    else
+      return store.BlobPath(digest);
   }
   std::string cache = DownloadCacheDir();
   if (!cache.empty()) {
@@ -71,15 +74,15 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   if (!writer) return writer.takeError();
   oci::HttpRequest request;
   request.url = url;
-  llvm::Expected<oci::HttpResponse> response =
-      oci::Perform(request, [&](const char* data, size_t size) { return writer->Write(data, size); });
+  llvm::Expected<oci::HttpResponse> response = oci::Perform(
+      request, [&](const char* data, size_t size) { return writer->Write(data, size); });
   if (!response) return response.takeError();
   if (response->status == 404)
-    return llvm::createStringError(std::errc::no_such_file_or_directory, "%s: not on the mirror (404 for %s)",
-                                   what.c_str(), url.c_str());
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "%s: not on the mirror (404 for %s)", what.c_str(), url.c_str());
   if (response->status / 100 != 2)
-    return llvm::createStringError(std::errc::io_error, "%s: HTTP %ld from %s", what.c_str(), response->status,
-                                   url.c_str());
+    return llvm::createStringError(std::errc::io_error, "%s: HTTP %ld from %s", what.c_str(),
+                                   response->status, url.c_str());
   if (bytes) *bytes = writer->Size();
   llvm::Expected<std::string> committed = writer->CommitExpecting(digest);
   if (!committed) return Mismatch(what + " (from " + url + ")", committed.takeError());
@@ -94,9 +97,11 @@ llvm::Expected<std::string> FetchText(const std::string& url) {
   llvm::Expected<oci::HttpResponse> response = oci::Perform(request);
   if (!response) return response.takeError();
   if (response->status == 404)
-    return llvm::createStringError(std::errc::no_such_file_or_directory, "%s is not on the mirror (404)", url.c_str());
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "%s is not on the mirror (404)", url.c_str());
   if (response->status / 100 != 2)
-    return llvm::createStringError(std::errc::io_error, "HTTP %ld from %s", response->status, url.c_str());
+    return llvm::createStringError(std::errc::io_error, "HTTP %ld from %s", response->status,
+                                   url.c_str());
   return std::move(response->body);
 }
 

@@ -19,9 +19,11 @@ std::string DownloadCacheDir();
 // tried, then `url`. The bytes are hashed as they are written and published only when they
 // match, so a tampered file or cache entry never enters the store: the error names `what`
 // and both hashes. A blob already in the store is hashed again before it is trusted (a corrupt
-// one is removed and fetched again). `bytes` (when not null) gets how many bytes came over the network.
-llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url, llvm::StringRef sha256,
-                                      const std::string& what, uint64_t* bytes = nullptr);
+// one is removed and fetched again). `bytes` (when not null) gets how many bytes came over the
+// network.
+llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url,
+                                      llvm::StringRef sha256, const std::string& what,
+                                      uint64_t* bytes = nullptr);
 
 // The body of a small file (InRelease) at `url`. A 404 is an error saying the file is not
 // on the mirror; other failures name the host.

@@ -33,7 +33,8 @@ void PutUtf(std::string& out, const std::string& text) {
 std::string FirstCertificateDer(const std::string& path) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "r"), BIO_free);
   if (!bio) return "";
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
   if (!cert) return "";
   int size = i2d_X509(cert.get(), nullptr);
   if (size <= 0) return "";
@@ -45,7 +46,8 @@ std::string FirstCertificateDer(const std::string& path) {
 
 }  // namespace
 
-std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias, const std::string& password) {
+std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias,
+                          const std::string& password) {
   std::string out;
   PutU32(out, 0xFEEDFEED);
   PutU32(out, 2);
@@ -76,7 +78,8 @@ llvm::Expected<std::string> JavaTrustStore(const std::map<std::string, std::stri
   for (const auto& [name, path] : certificates) {
     std::string der = FirstCertificateDer(path);
     if (der.empty())
-      return llvm::createStringError(std::errc::invalid_argument, "ca-certificates-java: %s holds no PEM certificate",
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "ca-certificates-java: %s holds no PEM certificate",
                                      name.c_str());
     std::string alias = "debian:" + std::filesystem::path(name).stem().string() + ".pem";
     for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

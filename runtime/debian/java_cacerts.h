@@ -17,6 +17,7 @@ namespace strata::debian {
 llvm::Expected<std::string> JavaTrustStore(const std::map<std::string, std::string>& certificates);
 
 // The JKS bytes for (alias, DER certificate) pairs, in alias order.
-std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias, const std::string& password);
+std::string JksTrustStore(const std::map<std::string, std::string>& der_by_alias,
+                          const std::string& password);
 
 }  // namespace strata::debian

@@ -23,7 +23,7 @@ struct Package {
   llvm::StringRef architecture;
   llvm::StringRef filename;  // pool path relative to the mirror root
   llvm::StringRef sha256;
-  llvm::StringRef source;    // "" when the source package has the binary's name
+  llvm::StringRef source;  // "" when the source package has the binary's name
   llvm::StringRef priority;
   llvm::StringRef multi_arch;
   llvm::StringRef depends;

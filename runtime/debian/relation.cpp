@@ -23,12 +23,18 @@ void SkipSpace(llvm::StringRef& text) { text = text.ltrim(" \t\r\n"); }
 
 llvm::StringRef OpSpelling(VersionOp op) {
   switch (op) {
-    case VersionOp::kAny: return "";
-    case VersionOp::kLess: return "<<";
-    case VersionOp::kLessEqual: return "<=";
-    case VersionOp::kEqual: return "=";
-    case VersionOp::kGreaterEqual: return ">=";
-    case VersionOp::kGreater: return ">>";
+    case VersionOp::kAny:
+      return "";
+    case VersionOp::kLess:
+      return "<<";
+    case VersionOp::kLessEqual:
+      return "<=";
+    case VersionOp::kEqual:
+      return "=";
+    case VersionOp::kGreaterEqual:
+      return ">=";
+    case VersionOp::kGreater:
+      return ">>";
   }
   return "";
 }
@@ -44,12 +50,18 @@ bool VersionSatisfies(llvm::StringRef candidate, VersionOp op, llvm::StringRef r
   if (op == VersionOp::kAny) return true;
   int c = CompareVersions(candidate, required);
   switch (op) {
-    case VersionOp::kLess: return c < 0;
-    case VersionOp::kLessEqual: return c <= 0;
-    case VersionOp::kEqual: return c == 0;
-    case VersionOp::kGreaterEqual: return c >= 0;
-    case VersionOp::kGreater: return c > 0;
-    case VersionOp::kAny: return true;
+    case VersionOp::kLess:
+      return c < 0;
+    case VersionOp::kLessEqual:
+      return c <= 0;
+    case VersionOp::kEqual:
+      return c == 0;
+    case VersionOp::kGreaterEqual:
+      return c >= 0;
+    case VersionOp::kGreater:
+      return c > 0;
+    case VersionOp::kAny:
+      return true;
   }
   return false;
 }
@@ -70,7 +82,9 @@ llvm::Expected<std::vector<RelationGroup>> ParseRelations(llvm::StringRef field)
     text = text.drop_front(n);
     if (text.consume_front(":")) {
       size_t q = 0;
-      while (q < text.size() && (std::isalnum(static_cast<unsigned char>(text[q])) || text[q] == '-')) ++q;
+      while (q < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[q])) || text[q] == '-'))
+        ++q;
       if (q == 0) return Malformed(field, "expected an architecture after ':'");
       relation.arch_qualifier = text.take_front(q).str();
       text = text.drop_front(q);
@@ -78,14 +92,22 @@ llvm::Expected<std::vector<RelationGroup>> ParseRelations(llvm::StringRef field)
     SkipSpace(text);
     if (text.consume_front("(")) {
       SkipSpace(text);
-      if (text.consume_front("<<")) relation.op = VersionOp::kLess;
-      else if (text.consume_front("<=")) relation.op = VersionOp::kLessEqual;
-      else if (text.consume_front(">=")) relation.op = VersionOp::kGreaterEqual;
-      else if (text.consume_front(">>")) relation.op = VersionOp::kGreater;
-      else if (text.consume_front("=")) relation.op = VersionOp::kEqual;
-      else if (text.consume_front("<")) relation.op = VersionOp::kLessEqual;
-      else if (text.consume_front(">")) relation.op = VersionOp::kGreaterEqual;
-      else return Malformed(field, "expected one of << <= = >= >> after '('");
+      if (text.consume_front("<<"))
+        relation.op = VersionOp::kLess;
+      else if (text.consume_front("<="))
+        relation.op = VersionOp::kLessEqual;
+      else if (text.consume_front(">="))
+        relation.op = VersionOp::kGreaterEqual;
+      else if (text.consume_front(">>"))
+        relation.op = VersionOp::kGreater;
+      else if (text.consume_front("="))
+        relation.op = VersionOp::kEqual;
+      else if (text.consume_front("<"))
+        relation.op = VersionOp::kLessEqual;
+      else if (text.consume_front(">"))
+        relation.op = VersionOp::kGreaterEqual;
+      else
+        return Malformed(field, "expected one of << <= = >= >> after '('");
       SkipSpace(text);
       size_t close = text.find(')');
       if (close == llvm::StringRef::npos) return Malformed(field, "missing ')'");

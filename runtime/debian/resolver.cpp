@@ -26,12 +26,14 @@ class Resolver {
  public:
   Resolver(const PackageIndex& index, llvm::StringRef where) : index_(index), where_(where.str()) {}
 
-  llvm::Expected<Resolution> Run(const std::vector<std::string>& requested, const std::vector<std::string>& exclude);
+  llvm::Expected<Resolution> Run(const std::vector<std::string>& requested,
+                                 const std::vector<std::string>& exclude);
 
  private:
   // Whether a package of the index's architecture (or "all") may satisfy this qualifier.
   bool QualifierAccepts(const Relation& relation, const Package& package) const {
-    if (relation.arch_qualifier.empty() || relation.arch_qualifier == "any" || relation.arch_qualifier == "native")
+    if (relation.arch_qualifier.empty() || relation.arch_qualifier == "any" ||
+        relation.arch_qualifier == "native")
       return true;
     return relation.arch_qualifier == package.architecture ||
            (relation.arch_qualifier == index_.Arch() && package.architecture == "all");
@@ -68,20 +70,24 @@ bool Resolver::SatisfiedByChosen(const Relation& relation) const {
     auto chosen = chosen_.find(provider.package->name);
     if (chosen == chosen_.end() || chosen->second != provider.package) continue;
     if (relation.op == VersionOp::kAny) return true;
-    if (!provider.version.empty() && VersionSatisfies(provider.version, relation.op, relation.version)) return true;
+    if (!provider.version.empty() &&
+        VersionSatisfies(provider.version, relation.op, relation.version))
+      return true;
   }
   return false;
 }
 
 const Package* Resolver::Candidate(const Relation& relation) const {
   for (const Package* package : index_.Named(relation.name))
-    if (QualifierAccepts(relation, *package) && VersionSatisfies(package->version, relation.op, relation.version))
+    if (QualifierAccepts(relation, *package) &&
+        VersionSatisfies(package->version, relation.op, relation.version))
       return package;
   const Package* best = nullptr;
   for (const Provider& provider : index_.ProvidersOf(relation.name)) {
     if (!QualifierAccepts(relation, *provider.package)) continue;
     if (relation.op != VersionOp::kAny &&
-        (provider.version.empty() || !VersionSatisfies(provider.version, relation.op, relation.version)))
+        (provider.version.empty() ||
+         !VersionSatisfies(provider.version, relation.op, relation.version)))
       continue;
     // A provider already chosen under its own name with another version cannot be taken.
     auto chosen = chosen_.find(provider.package->name);
@@ -106,8 +112,9 @@ llvm::Error Resolver::Unsatisfiable(const Package* from, const RelationGroup& gr
   std::string why;
   const std::vector<const Package*>& named = index_.Named(relation.name);
   if (!named.empty() && relation.op != VersionOp::kAny) {
-    why = "no version of \"" + relation.name + "\" satisfies (" + OpSpelling(relation.op).str() + " " +
-          relation.version + ") in " + where_ + " (it has " + named.front()->version.str() + ")";
+    why = "no version of \"" + relation.name + "\" satisfies (" + OpSpelling(relation.op).str() +
+          " " + relation.version + ") in " + where_ + " (it has " + named.front()->version.str() +
+          ")";
   } else if (!named.empty() && !relation.arch_qualifier.empty()) {
     why = "no package \"" + relation.name + ":" + relation.arch_qualifier + "\" in " + where_;
   } else {
@@ -131,29 +138,36 @@ llvm::Error Resolver::Unsatisfiable(const Package* from, const RelationGroup& gr
 llvm::Error Resolver::CheckConflicts() const {
   std::vector<const Package*> packages;
   for (const auto& entry : chosen_) packages.push_back(entry.second);
-  std::sort(packages.begin(), packages.end(), [](const Package* a, const Package* b) { return a->name < b->name; });
+  std::sort(packages.begin(), packages.end(),
+            [](const Package* a, const Package* b) { return a->name < b->name; });
   for (const Package* package : packages) {
-    for (auto [field, verb] : {std::make_pair(package->conflicts, "conflicts with"), std::make_pair(package->breaks, "breaks")}) {
+    for (auto [field, verb] : {std::make_pair(package->conflicts, "conflicts with"),
+                               std::make_pair(package->breaks, "breaks")}) {
       llvm::Expected<std::vector<RelationGroup>> groups = ParseRelations(field);
       if (!groups) return groups.takeError();
       for (const RelationGroup& group : *groups) {
         for (const Relation& relation : group) {
           auto it = chosen_.find(relation.name);
-          if (it != chosen_.end() && it->second != package && QualifierAccepts(relation, *it->second) &&
+          if (it != chosen_.end() && it->second != package &&
+              QualifierAccepts(relation, *it->second) &&
               VersionSatisfies(it->second->version, relation.op, relation.version))
-            return llvm::createStringError(std::errc::invalid_argument, "%s %s %s (%s %s): both are in the closure",
-                                           package->name.str().c_str(), verb, relation.ToString().c_str(),
-                                           it->second->name.str().c_str(), it->second->version.str().c_str());
+            return llvm::createStringError(
+                std::errc::invalid_argument, "%s %s %s (%s %s): both are in the closure",
+                package->name.str().c_str(), verb, relation.ToString().c_str(),
+                it->second->name.str().c_str(), it->second->version.str().c_str());
           for (const Provider& provider : index_.ProvidersOf(relation.name)) {
-            if (provider.package == package) continue;  // "Provides: x, Conflicts: x" is the usual idiom
+            if (provider.package == package)
+              continue;  // "Provides: x, Conflicts: x" is the usual idiom
             auto chosen = chosen_.find(provider.package->name);
             if (chosen == chosen_.end() || chosen->second != provider.package) continue;
             if (relation.op != VersionOp::kAny &&
-                (provider.version.empty() || !VersionSatisfies(provider.version, relation.op, relation.version)))
+                (provider.version.empty() ||
+                 !VersionSatisfies(provider.version, relation.op, relation.version)))
               continue;
-            return llvm::createStringError(std::errc::invalid_argument,
-                                           "%s %s %s, which %s (in the closure) provides", package->name.str().c_str(),
-                                           verb, relation.ToString().c_str(), provider.package->name.str().c_str());
+            return llvm::createStringError(
+                std::errc::invalid_argument, "%s %s %s, which %s (in the closure) provides",
+                package->name.str().c_str(), verb, relation.ToString().c_str(),
+                provider.package->name.str().c_str());
           }
         }
       }
@@ -163,7 +177,7 @@ llvm::Error Resolver::CheckConflicts() const {
 }
 
 llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& requested,
-                                          const std::vector<std::string>& exclude) {
+                                         const std::vector<std::string>& exclude) {
   for (const std::string& name : exclude) excluded_[name] = false;
   for (const std::string& request : requested) {
     auto [name, version] = llvm::StringRef(request).split('=');
@@ -175,13 +189,14 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
     }
     requested_[relation.name] = true;
     if (excluded_.count(relation.name))
-      return llvm::createStringError(std::errc::invalid_argument, "%s is both requested and excluded",
-                                     relation.name.c_str());
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s is both requested and excluded", relation.name.c_str());
     if (SatisfiedByChosen(relation)) continue;
     const Package* package = Candidate(relation);
     if (!package) return Unsatisfiable(nullptr, RelationGroup{relation});
     if (chosen_.count(package->name))
-      return llvm::createStringError(std::errc::invalid_argument, "%s was requested twice with different versions",
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s was requested twice with different versions",
                                      package->name.str().c_str());
     Choose(package, nullptr);
   }
@@ -194,10 +209,13 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
         return llvm::createStringError(std::errc::invalid_argument, "%s%s", Chain(package).c_str(),
                                        llvm::toString(groups.takeError()).c_str());
       for (const RelationGroup& group : *groups) {
-        if (std::any_of(group.begin(), group.end(), [&](const Relation& r) { return SatisfiedByChosen(r); })) continue;
+        if (std::any_of(group.begin(), group.end(),
+                        [&](const Relation& r) { return SatisfiedByChosen(r); }))
+          continue;
         // A group naming an excluded package is left unsatisfied, whatever its alternatives:
         // the user said the closure does without it (and without what only it depends on).
-        auto excluded = std::find_if(group.begin(), group.end(), [&](const Relation& r) { return excluded_.count(r.name); });
+        auto excluded = std::find_if(group.begin(), group.end(),
+                                     [&](const Relation& r) { return excluded_.count(r.name); });
         if (excluded != group.end()) {
           excluded_[excluded->name] = true;
           continue;
@@ -223,8 +241,8 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
   for (const std::string& name : exclude)
     if (!excluded_.lookup(name))
       return llvm::createStringError(std::errc::invalid_argument,
-                                     "exclude: no package in the closure depends on \"%s\" (in %s)", name.c_str(),
-                                     where_.c_str());
+                                     "exclude: no package in the closure depends on \"%s\" (in %s)",
+                                     name.c_str(), where_.c_str());
   if (llvm::Error err = CheckConflicts()) return std::move(err);
   Resolution resolution;
   for (const auto& entry : chosen_) resolution.packages.push_back(entry.second);
@@ -238,8 +256,9 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
 
 }  // namespace
 
-llvm::Expected<Resolution> Resolve(const PackageIndex& index, const std::vector<std::string>& requested,
-                                   llvm::StringRef where, const std::vector<std::string>& exclude) {
+llvm::Expected<Resolution> Resolve(const PackageIndex& index,
+                                   const std::vector<std::string>& requested, llvm::StringRef where,
+                                   const std::vector<std::string>& exclude) {
   return Resolver(index, where).Run(requested, exclude);
 }
 

@@ -33,7 +33,8 @@ struct Resolution {
 // - a group nothing satisfies is an error naming the chain from a requested package:
 //   `python3-flask → python3-werkzeug → x: no package "x" in bookworm/main amd64`, where
 //   `where` is "bookworm/main amd64".
-llvm::Expected<Resolution> Resolve(const PackageIndex& index, const std::vector<std::string>& requested,
-                                   llvm::StringRef where, const std::vector<std::string>& exclude = {});
+llvm::Expected<Resolution> Resolve(const PackageIndex& index,
+                                   const std::vector<std::string>& requested, llvm::StringRef where,
+                                   const std::vector<std::string>& exclude = {});
 
 }  // namespace strata::debian

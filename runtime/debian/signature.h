@@ -15,7 +15,8 @@ std::string DefaultKeyring();
 // the signature covers is ever parsed, never the armour around it. A missing gpgv or keyring,
 // or a signature that does not verify, is an error quoting gpgv's last lines; `what` names
 // the file in it ("http://deb.debian.org/debian/dists/bookworm/InRelease").
-llvm::Expected<std::string> VerifyClearsigned(const std::string& path, const std::vector<std::string>& keyrings,
+llvm::Expected<std::string> VerifyClearsigned(const std::string& path,
+                                              const std::vector<std::string>& keyrings,
                                               const std::string& what);
 
 }  // namespace strata::debian

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "runtime/debian/download.h"
@@ -37,7 +37,8 @@ std::string HostAptMirror() {
       if (word != key) continue;
       while (words >> word) {
         if (word.front() == '[') {  // "deb [signed-by=...] URL": skip the options
-          while (word.back() != ']' && words >> word) {}
+          while (word.back() != ']' && words >> word) {
+          }
           continue;
         }
         if (word.rfind("http://", 0) == 0 || word.rfind("https://", 0) == 0) return word;
@@ -54,7 +55,8 @@ std::string HostAptMirror() {
   };
   for (const char* path : {"/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"}) {
     std::string text = read(path);
-    std::string url = first_http(text, std::string(path).find(".sources") != std::string::npos ? "URIs:" : "deb");
+    std::string url =
+        first_http(text, std::string(path).find(".sources") != std::string::npos ? "URIs:" : "deb");
     if (!url.empty()) return url;
   }
   return "";
@@ -62,7 +64,8 @@ std::string HostAptMirror() {
 
 }  // namespace
 
-std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256, uint64_t size) {
+std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256,
+                                         uint64_t size) {
   std::string digest = "sha256:" + sha256.lower();
   if (!store.HasBlob(digest)) return std::nullopt;
   std::string path = store.BlobPath(digest);
@@ -76,7 +79,8 @@ std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::String
   return std::nullopt;
 }
 
-llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what, uint64_t size_hint) {
+llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what,
+                                       uint64_t size_hint) {
   struct archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_raw(a);
@@ -89,19 +93,24 @@ llvm::Expected<std::string> Decompress(const std::string& path, const std::strin
       archive_read_next_header(a, &entry) != ARCHIVE_OK) {
     std::string message = archive_error_string(a) ? archive_error_string(a) : "unreadable";
     archive_read_free(a);
-    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s", what.c_str(), message.c_str());
+    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s", what.c_str(),
+                                   message.c_str());
   }
   char buffer[1 << 16];
   la_ssize_t n;
-  while ((n = archive_read_data(a, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  while ((n = archive_read_data(a, buffer, sizeof buffer)) > 0)
+    text.append(buffer, static_cast<size_t>(n));
   std::string message = n < 0 && archive_error_string(a) ? archive_error_string(a) : "";
   archive_read_free(a);
-  if (n < 0) return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s", what.c_str(), message.c_str());
+  if (n < 0)
+    return llvm::createStringError(std::errc::illegal_byte_sequence, "%s: %s", what.c_str(),
+                                   message.c_str());
   return text;
 }
 
 std::string DefaultMirror() {
-  if (const char* mirror = std::getenv("STRATA_DEBIAN_MIRROR"); mirror && *mirror) return Trimmed(mirror);
+  if (const char* mirror = std::getenv("STRATA_DEBIAN_MIRROR"); mirror && *mirror)
+    return Trimmed(mirror);
   std::string host = HostAptMirror();
   return Trimmed(host.empty() ? "http://deb.debian.org/debian" : host);
 }
@@ -111,24 +120,26 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
   std::string dists = mirror + "/dists/" + source.suite;
   std::string in_release_url = dists + "/InRelease";
   auto fail = [&](llvm::Error err) {
-    return llvm::createStringError(std::errc::invalid_argument, "suite \"%s\" at %s: %s", source.suite.c_str(),
-                                   mirror.c_str(), llvm::toString(std::move(err)).c_str());
+    return llvm::createStringError(std::errc::invalid_argument, "suite \"%s\" at %s: %s",
+                                   source.suite.c_str(), mirror.c_str(),
+                                   llvm::toString(std::move(err)).c_str());
   };
   llvm::Expected<std::string> signed_text = FetchText(in_release_url);
   if (!signed_text) {
     std::string message = llvm::toString(signed_text.takeError());
     if (message.find("(404)") != std::string::npos)
       return llvm::createStringError(std::errc::no_such_file_or_directory,
-                                     "no suite \"%s\" at %s (dists/%s/InRelease is not there)", source.suite.c_str(),
-                                     mirror.c_str(), source.suite.c_str());
+                                     "no suite \"%s\" at %s (dists/%s/InRelease is not there)",
+                                     source.suite.c_str(), mirror.c_str(), source.suite.c_str());
     return fail(llvm::createStringError(std::errc::io_error, "%s", message.c_str()));
   }
   llvm::Expected<store::TempFile> temp = store::TempFile::Create(store.TmpDir(), 0644);
   if (!temp) return temp.takeError();
-  if (::write(temp->Fd(), signed_text->data(), signed_text->size()) != static_cast<ssize_t>(signed_text->size()))
+  if (::write(temp->Fd(), signed_text->data(), signed_text->size()) !=
+      static_cast<ssize_t>(signed_text->size()))
     return llvm::createStringError(std::errc::io_error, "cannot write %s", temp->Path().c_str());
-  llvm::Expected<std::string> verified =
-      VerifyClearsigned(temp->Path(), {source.keyring.empty() ? DefaultKeyring() : source.keyring}, in_release_url);
+  llvm::Expected<std::string> verified = VerifyClearsigned(
+      temp->Path(), {source.keyring.empty() ? DefaultKeyring() : source.keyring}, in_release_url);
   if (!verified) return verified.takeError();
 
   Suite suite;
@@ -142,9 +153,10 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
   const IndexEntry* entry = suite.release.Find(dir + "/Packages.xz");
   if (!entry)
     return llvm::createStringError(std::errc::no_such_file_or_directory,
-                                   "suite \"%s\" at %s has no %s/Packages.xz (is \"%s\" a component and \"%s\" an architecture of it?)",
-                                   source.suite.c_str(), mirror.c_str(), dir.c_str(), source.component.c_str(),
-                                   source.arch.c_str());
+                                   "suite \"%s\" at %s has no %s/Packages.xz (is \"%s\" a "
+                                   "component and \"%s\" an architecture of it?)",
+                                   source.suite.c_str(), mirror.c_str(), dir.c_str(),
+                                   source.component.c_str(), source.arch.c_str());
   std::string url = suite.release.by_hash ? dists + "/" + dir + "/by-hash/SHA256/" + entry->sha256
                                           : dists + "/" + dir + "/Packages.xz";
   const IndexEntry* plain = suite.release.Find(dir + "/Packages");
@@ -158,11 +170,12 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
   }
   bool kept = text.has_value();  // already checked against the Release
   if (!text) {
-    llvm::Expected<std::string> blob = FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
+    llvm::Expected<std::string> blob =
+        FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
     if (!blob) return blob.takeError();
     suite.index_sha256 = entry->sha256;
-    llvm::Expected<std::string> decompressed =
-        Decompress(*blob, "the " + suite.where + " Packages index", plain ? plain->size : entry->size * 6);
+    llvm::Expected<std::string> decompressed = Decompress(
+        *blob, "the " + suite.where + " Packages index", plain ? plain->size : entry->size * 6);
     if (!decompressed) return decompressed.takeError();
     text = std::move(*decompressed);
   }
@@ -170,12 +183,13 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
     std::string actual = store::Sha256Digest(text->data(), text->size()).substr(7);
     if (actual != suite.plain_index_sha256)
       return llvm::createStringError(std::errc::illegal_byte_sequence,
-                                     "the %s Packages index: sha256 %s, but the Release says %s", suite.where.c_str(),
-                                     actual.c_str(), plain->sha256.c_str());
+                                     "the %s Packages index: sha256 %s, but the Release says %s",
+                                     suite.where.c_str(), actual.c_str(), plain->sha256.c_str());
     llvm::Expected<std::string> put = store.PutBlobBytes(*text);
     if (!put) return put.takeError();
   }
-  llvm::Expected<std::unique_ptr<PackageIndex>> index = PackageIndex::Parse(std::move(*text), source.arch, url);
+  llvm::Expected<std::unique_ptr<PackageIndex>> index =
+      PackageIndex::Parse(std::move(*text), source.arch, url);
   if (!index) return index.takeError();
   suite.index = std::move(*index);
   return suite;

@@ -24,8 +24,8 @@ struct SuiteSource {
 
 struct Suite {
   Release release;
-  std::string release_sha256;  // of the verified Release text (what a lock records)
-  std::string index_sha256;    // of the Packages.xz blob in the store ("" when not fetched)
+  std::string release_sha256;      // of the verified Release text (what a lock records)
+  std::string index_sha256;        // of the Packages.xz blob in the store ("" when not fetched)
   std::string plain_index_sha256;  // of the plain Packages text kept in the store ("" if none)
   std::unique_ptr<PackageIndex> index;
   std::string where;  // "bookworm/main amd64", for messages
@@ -45,10 +45,12 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
 // The plain Packages text with that sha256 as an earlier LoadSuite kept it in the store, read
 // and hashed; nothing when it is not there, and nothing (the blob removed) when its bytes do
 // not hash to its name. `size` bounds the read.
-std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256, uint64_t size);
+std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::StringRef sha256,
+                                         uint64_t size);
 
 // The contents of an xz (or gzip, zstd) compressed file; `size_hint` is the expected size
 // (reserved up front). `what` names the file in errors.
-llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what, uint64_t size_hint);
+llvm::Expected<std::string> Decompress(const std::string& path, const std::string& what,
+                                       uint64_t size_hint);
 
 }  // namespace strata::debian

@@ -20,8 +20,8 @@ namespace strata::debian {
 namespace {
 
 llvm::Error Errno(const std::string& what, const std::string& path) {
-  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s", what.c_str(),
-                                 path.c_str(), std::strerror(errno));
+  return llvm::createStringError(std::error_code(errno, std::generic_category()), "%s %s: %s",
+                                 what.c_str(), path.c_str(), std::strerror(errno));
 }
 
 llvm::Error MakeDir(const std::string& path, mode_t mode, int owner = 0) {
@@ -40,13 +40,15 @@ llvm::Error MakeFile(const std::string& path, const std::string& content) {
     if (n < 0) return Errno("cannot write", path);
     done += static_cast<size_t>(n);
   }
-  if (::fchown(fd.Get(), 0, 0) != 0 || ::fchmod(fd.Get(), 0644) != 0) return Errno("cannot set the mode of", path);
+  if (::fchown(fd.Get(), 0, 0) != 0 || ::fchmod(fd.Get(), 0644) != 0)
+    return Errno("cannot set the mode of", path);
   return llvm::Error::success();
 }
 
 }  // namespace
 
-llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std::vector<std::string>& trees) {
+llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(
+    const std::vector<std::string>& trees) {
   namespace fs = std::filesystem;
   std::map<std::string, std::string> certificates;  // relative path → host file; sorted
   for (const std::string& tree : trees) {
@@ -58,29 +60,34 @@ llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std:
       if (it->symlink_status().type() == fs::file_type::regular && it->path().extension() == ".crt")
         certificates[fs::relative(it->path(), root).string()] = it->path().string();
     }
-    if (ec) return llvm::createStringError(ec, "cannot list %s: %s", root.c_str(), ec.message().c_str());
+    if (ec)
+      return llvm::createStringError(ec, "cannot list %s: %s", root.c_str(), ec.message().c_str());
   }
   return certificates;
 }
 
-llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::map<std::string, std::string>& certificates) {
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir,
+                                     const std::map<std::string, std::string>& certificates) {
   if (certificates.empty()) return 0;
   std::string bundle;
   for (const auto& [name, path] : certificates) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    if (!in && !in.eof()) return llvm::createStringError(std::errc::io_error, "cannot read %s", path.c_str());
+    if (!in && !in.eof())
+      return llvm::createStringError(std::errc::io_error, "cannot read %s", path.c_str());
     bundle += text.str();
     if (!bundle.empty() && bundle.back() != '\n') bundle += '\n';
   }
   for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs"})
     if (llvm::Error err = MakeDir(dir + sub, 0755)) return std::move(err);
-  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle)) return std::move(err);
+  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle))
+    return std::move(err);
   return certificates.size();
 }
 
-llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir, const std::map<std::string, std::string>& certificates) {
+llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir,
+                                        const std::map<std::string, std::string>& certificates) {
   llvm::Expected<std::string> store = JavaTrustStore(certificates);
   if (!store) return store.takeError();
   for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs", "/etc/ssl/certs/java"})
@@ -102,20 +109,24 @@ llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackag
   std::sort(packages.begin(), packages.end(),
             [](const InstalledPackage& a, const InstalledPackage& b) { return a.name < b.name; });
   std::string nonroot = std::to_string(kNonRootId);
-  for (const char* sub : {"/etc", "/var", "/var/lib", "/var/lib/dpkg", "/var/lib/dpkg/status.d", "/home"})
+  for (const char* sub :
+       {"/etc", "/var", "/var/lib", "/var/lib/dpkg", "/var/lib/dpkg/status.d", "/home"})
     if (llvm::Error err = MakeDir(dir + sub, 0755)) return err;
   if (llvm::Error err = MakeDir(dir + "/root", 0700)) return err;
   if (llvm::Error err = MakeDir(dir + "/home/nonroot", 0700, kNonRootId)) return err;
   if (llvm::Error err = MakeDir(dir + "/tmp", 01777)) return err;
-  if (llvm::Error err = MakeFile(dir + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnonroot:x:" + nonroot + ":" +
-                                                          nonroot + ":nonroot:/home/nonroot:/usr/sbin/nologin\n"))
+  if (llvm::Error err = MakeFile(dir + "/etc/passwd",
+                                 "root:x:0:0:root:/root:/bin/sh\nnonroot:x:" + nonroot + ":" +
+                                     nonroot + ":nonroot:/home/nonroot:/usr/sbin/nologin\n"))
     return err;
-  if (llvm::Error err = MakeFile(dir + "/etc/group", "root:x:0:\nnonroot:x:" + nonroot + ":\n")) return err;
+  if (llvm::Error err = MakeFile(dir + "/etc/group", "root:x:0:\nnonroot:x:" + nonroot + ":\n"))
+    return err;
   std::string status;
   for (const InstalledPackage& package : packages) {
     std::string stanza = StatusStanza(package.control);
     status += (status.empty() ? "" : "\n") + stanza;
-    if (llvm::Error err = MakeFile(dir + "/var/lib/dpkg/status.d/" + package.name, stanza)) return err;
+    if (llvm::Error err = MakeFile(dir + "/var/lib/dpkg/status.d/" + package.name, stanza))
+      return err;
   }
   return MakeFile(dir + "/var/lib/dpkg/status", status);
 }

@@ -29,16 +29,19 @@ llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackag
 
 // The certificates ca-certificates ships under usr/share/ca-certificates/ in the unpacked
 // `trees` (each a package layer's tree): relative path → the file in its tree, sorted by path.
-llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(const std::vector<std::string>& trees);
+llvm::Expected<std::map<std::string, std::string>> ListCaCertificates(
+    const std::vector<std::string>& trees);
 
 // What ca-certificates' postinst (update-ca-certificates) writes: `certificates` (as listed
 // above), in path order, concatenated into DIR/etc/ssl/certs/ca-certificates.crt (0644).
 // Nothing is written when there are none. Returns how many went in.
-llvm::Expected<size_t> WriteCaBundle(const std::string& dir, const std::map<std::string, std::string>& certificates);
+llvm::Expected<size_t> WriteCaBundle(const std::string& dir,
+                                     const std::map<std::string, std::string>& certificates);
 
 // What ca-certificates-java's postinst writes: DIR/etc/ssl/certs/java/cacerts (0644), the same
 // certificates as the JDK's trust store (java_cacerts.h). Returns how many went in.
-llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir, const std::map<std::string, std::string>& certificates);
+llvm::Expected<size_t> WriteJavaCacerts(const std::string& dir,
+                                        const std::map<std::string, std::string>& certificates);
 
 // A control file as a status stanza: "Status: install ok installed" after its Package line,
 // one trailing newline.

@@ -26,7 +26,8 @@ bool IsMerged(llvm::StringRef top) {
 }  // namespace
 
 const std::vector<std::string>& UsrMergedDirs() {
-  static const std::vector<std::string> dirs = {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "libo32"};
+  static const std::vector<std::string> dirs = {"bin",   "sbin",   "lib",   "lib32",
+                                                "lib64", "libx32", "libo32"};
   return dirs;
 }
 
@@ -53,8 +54,8 @@ llvm::Error WriteUsrMergeLinks(const std::string& dir, const std::vector<std::st
     if (!present) continue;
     std::string link = dir + "/" + name;
     if (::symlink(("usr/" + name).c_str(), link.c_str()) != 0 || ::lchown(link.c_str(), 0, 0) != 0)
-      return llvm::createStringError(std::error_code(errno, std::generic_category()), "cannot create %s: %s",
-                                     link.c_str(), std::strerror(errno));
+      return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                     "cannot create %s: %s", link.c_str(), std::strerror(errno));
   }
   return llvm::Error::success();
 }

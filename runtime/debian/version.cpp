@@ -77,7 +77,8 @@ int ComparePart(llvm::StringRef a_text, llvm::StringRef b_text) {
 
 bool AllOf(llvm::StringRef text, llvm::StringRef extra) {
   for (char c : text)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && extra.find(c) == llvm::StringRef::npos) return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && extra.find(c) == llvm::StringRef::npos)
+      return false;
   return true;
 }
 

@@ -7,9 +7,9 @@
 
 #include <cerrno>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
-#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <cerrno>
 
-#include "runtime/exec/exec_error.h"
 #include "compiler/support/unique_fd.h"
+#include "runtime/exec/exec_error.h"
 
 extern char** environ;
 

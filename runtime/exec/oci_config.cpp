@@ -69,7 +69,8 @@ nlohmann::json BuildOciConfig(const OciProcess& process, const std::vector<OciMo
 
   nlohmann::json namespaces = nlohmann::json::array();
   for (const char* type : {"pid", "network", "ipc", "uts", "mount"})
-    if (!process.host_network || std::string(type) != "network") namespaces.push_back({{"type", type}});
+    if (!process.host_network || std::string(type) != "network")
+      namespaces.push_back({{"type", type}});
 
   return {
       {"ociVersion", "1.0.2"},

@@ -38,8 +38,8 @@ std::vector<std::string> WithDefaultEnv(std::vector<std::string> env, const std:
 // The whole config.json. The root is "rootfs" in the bundle, writable (it is the overlay);
 // the standard /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue and read-only /sys come first,
 // then `mounts` in order. Namespaces: mount, pid, ipc, uts, network (runc brings loopback
-// up in a new network namespace; none with `host_network`). No user namespace, no rlimits (this process may not
-// raise them), no seccomp profile; Docker's masked and read-only paths.
+// up in a new network namespace; none with `host_network`). No user namespace, no rlimits (this
+// process may not raise them), no seccomp profile; Docker's masked and read-only paths.
 nlohmann::json BuildOciConfig(const OciProcess& process, const std::vector<OciMount>& mounts);
 
 }  // namespace strata::exec

@@ -10,9 +10,9 @@
 #include <cerrno>
 #include <set>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/exec/exec_error.h"
-#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
@@ -101,8 +101,9 @@ std::vector<std::string> TopmostOccurrences(const std::vector<std::string>& lowe
   return {kept.rbegin(), kept.rend()};
 }
 
-int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper, const std::string& work,
-                      const std::string& target, const std::string& link_dir) {
+int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper,
+                      const std::string& work, const std::string& target,
+                      const std::string& link_dir) {
   if (::mkdir(link_dir.c_str(), 0700) != 0) return errno;
   std::vector<std::string> names;
   int err = 0;
@@ -143,9 +144,11 @@ llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& all_low
   if (err == ECANCELED) return ErrnoError(err, "cannot mount overlayfs", target);
   // Older kernels: short names ("0", "1", ...) for the layers in a directory next to the work
   // dir, resolved from there (overlayfs follows the symlinks once, at mount time).
-  err = RegisterMount(target, [&] { return MountThroughLinks(lowers, upper, work, target, work + ".lowers"); });
+  err = RegisterMount(
+      target, [&] { return MountThroughLinks(lowers, upper, work, target, work + ".lowers"); });
   if (err != 0)
-    return ErrnoError(err, "cannot mount overlayfs with " + llvm::Twine(lowers.size()) + " layers", target);
+    return ErrnoError(err, "cannot mount overlayfs with " + llvm::Twine(lowers.size()) + " layers",
+                      target);
   return ScopedMount(target);
 }
 

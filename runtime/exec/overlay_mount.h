@@ -37,7 +37,8 @@ std::string OverlayOptions(const std::vector<std::string>& lowers_bottom_to_top,
 std::vector<std::string> TopmostOccurrences(const std::vector<std::string>& lowers);
 
 // The older kernels' way (see MountOverlay), unregistered; returns 0 or an errno. For tests.
-int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper, const std::string& work,
-                      const std::string& target, const std::string& link_dir);
+int MountThroughLinks(const std::vector<std::string>& lowers, const std::string& upper,
+                      const std::string& work, const std::string& target,
+                      const std::string& link_dir);
 
 }  // namespace strata::exec

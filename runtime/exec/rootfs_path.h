@@ -20,7 +20,7 @@ llvm::Expected<std::vector<std::string>> SplitSandboxPath(llvm::StringRef path);
 // Opens `path` (absolute, as seen inside the container) resolving symlinks as if `root` were
 // "/" (openat2 RESOLVE_IN_ROOT). Returns an invalid fd when the file does not exist.
 llvm::Expected<support::UniqueFd> OpenInRoot(const std::string& root, llvm::StringRef path,
-                                           int flags);
+                                             int flags);
 
 // The whole content of a file inside the rootfs, or nullopt when it does not exist.
 llvm::Expected<std::optional<std::string>> ReadFileInRoot(const std::string& root,

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/exec/child_process.h"
 #include "runtime/exec/exec_error.h"
@@ -21,7 +22,6 @@
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/exec/step_mounts.h"
 #include "runtime/exec/user_resolver.h"
-#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
@@ -68,7 +68,8 @@ llvm::Error WriteFile(const std::string& path, const std::string& text) {
 }
 
 llvm::Error CancelledError() {
-  return llvm::createStringError(std::make_error_code(std::errc::operation_canceled), "the build was cancelled");
+  return llvm::createStringError(std::make_error_code(std::errc::operation_canceled),
+                                 "the build was cancelled");
 }
 
 }  // namespace
@@ -149,7 +150,8 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
 
   if (spec.inherit_stdio) {
     std::string id = "strata-run-" + std::to_string(::getpid()) + "-" + std::to_string(next_id_++);
-    std::vector<std::string> words = {runc, "--root", options_.state_root, "run", "--bundle", bundle, id};
+    std::vector<std::string> words = {runc,   "--root", options_.state_root, "run", "--bundle",
+                                      bundle, id};
     std::vector<char*> argv;
     for (std::string& word : words) argv.push_back(word.data());
     argv.push_back(nullptr);

@@ -62,7 +62,8 @@ llvm::Expected<ScopedMount> MountPrivateTmpfs(const std::string& target, uint64_
   std::string options = "mode=0700";
   if (size_bytes) options += ",size=" + std::to_string(size_bytes);
   int err = RegisterMount(target, [&] {
-    return ::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options.c_str()) == 0
+    return ::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                   options.c_str()) == 0
                ? 0
                : errno;
   });

@@ -7,10 +7,10 @@
 
 #include <cerrno>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
 #include "runtime/exec/scratch_dir.h"
-#include "compiler/support/unique_fd.h"
 
 namespace strata::exec {
 namespace {
@@ -83,7 +83,8 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
   // With the host's network, name resolution needs the host's resolver config too.
   struct stat resolv;
   if (spec.network && ::stat("/etc/resolv.conf", &resolv) == 0 && S_ISREG(resolv.st_mode)) {
-    out.mounts.push_back({"/etc/resolv.conf", "bind", "/etc/resolv.conf", {"rbind", "ro", "nosuid", "nodev"}});
+    out.mounts.push_back(
+        {"/etc/resolv.conf", "bind", "/etc/resolv.conf", {"rbind", "ro", "nosuid", "nodev"}});
     if (auto err = AddTarget(out, "/etc/resolv.conf", rootfs)) return err;
   }
 

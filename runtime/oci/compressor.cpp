@@ -26,14 +26,14 @@ class ZstdCompressor final : public Compressor {
   llvm::Error Init(int threads, int level) {
     ctx_ = ZSTD_createCCtx();
     if (ctx_ == nullptr) return ZstdError(0);
-    for (auto [param, value] : {std::pair{ZSTD_c_compressionLevel, level},
-                                std::pair{ZSTD_c_checksumFlag, 1},
-                                // Always >= 1 worker: libzstd's output is the same for any
-                                // worker count >= 1, but differs from single-threaded mode.
-                                std::pair{ZSTD_c_nbWorkers, threads},
-                                // A fixed job size (what libzstd picks for level 3 itself):
-                                // jobs, hence frame contents, never follow the machine.
-                                std::pair{ZSTD_c_jobSize, kZstdJobSize}}) {
+    for (auto [param, value] :
+         {std::pair{ZSTD_c_compressionLevel, level}, std::pair{ZSTD_c_checksumFlag, 1},
+          // Always >= 1 worker: libzstd's output is the same for any
+          // worker count >= 1, but differs from single-threaded mode.
+          std::pair{ZSTD_c_nbWorkers, threads},
+          // A fixed job size (what libzstd picks for level 3 itself):
+          // jobs, hence frame contents, never follow the machine.
+          std::pair{ZSTD_c_jobSize, kZstdJobSize}}) {
       size_t rc = ZSTD_CCtx_setParameter(ctx_, param, value);
       if (ZSTD_isError(rc)) return ZstdError(rc);
     }
@@ -105,14 +105,18 @@ llvm::Expected<std::unique_ptr<Compressor>> MakeCompressor(Compression kind, Byt
     case Compression::kNone:
       return std::unique_ptr<Compressor>(std::make_unique<IdentityCompressor>(out));
   }
-  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), "unknown compression");
+  return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                 "unknown compression");
 }
 
 const char* LayerMediaType(Compression kind) {
   switch (kind) {
-    case Compression::kGzip: return "application/vnd.oci.image.layer.v1.tar+gzip";
-    case Compression::kZstd: return "application/vnd.oci.image.layer.v1.tar+zstd";
-    case Compression::kNone: return "application/vnd.oci.image.layer.v1.tar";
+    case Compression::kGzip:
+      return "application/vnd.oci.image.layer.v1.tar+gzip";
+    case Compression::kZstd:
+      return "application/vnd.oci.image.layer.v1.tar+zstd";
+    case Compression::kNone:
+      return "application/vnd.oci.image.layer.v1.tar";
   }
   return "";
 }

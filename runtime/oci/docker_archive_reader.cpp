@@ -81,7 +81,8 @@ class ArchiveReader {
   llvm::Expected<Image> Read(const std::string& ref);
   // The image's config (Image::layers empty) and, when asked, its diff_ids and its
   // manifest.json entry's Layers.
-  llvm::Expected<Image> ReadConfig(const std::string& ref, std::vector<std::string>* diff_ids = nullptr,
+  llvm::Expected<Image> ReadConfig(const std::string& ref,
+                                   std::vector<std::string>* diff_ids = nullptr,
                                    nlohmann::json* layer_names = nullptr);
 
  private:

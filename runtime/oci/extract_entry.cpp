@@ -63,13 +63,15 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
       std::error_code code = llvm::errorToErrorCode(target_parent.takeError());
       std::string target_path = JoinParts(target, target.size());
       if (code == std::errc::no_such_file_or_directory)
-        return EntryError(path, "is a hard link to '" + target_path + "', which is not in the layer (its directory '" +
+        return EntryError(path, "is a hard link to '" + target_path +
+                                    "', which is not in the layer (its directory '" +
                                     JoinParts(target, target.size() - 1) + "' is missing)");
       if (code == std::errc::too_many_symbolic_link_levels || code == std::errc::not_a_directory)
-        return EntryError(path, "is a hard link to '" + target_path + "', whose path goes through a symlink or a "
+        return EntryError(path, "is a hard link to '" + target_path +
+                                    "', whose path goes through a symlink or a "
                                     "file (not allowed: it could reach outside the layer)");
-      return EntryError(path, "is a hard link to '" + target_path + "', whose directory cannot be opened: " +
-                                  code.message());
+      return EntryError(path, "is a hard link to '" + target_path +
+                                  "', whose directory cannot be opened: " + code.message());
     }
     if (JoinParts(target, target.size()) == JoinParts(parts, parts.size()))
       return llvm::Error::success();

@@ -64,13 +64,16 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
   return llvm::Error::success();
 }
 
-llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest, support::AtomicWriteOptions options) {
+llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest,
+                           support::AtomicWriteOptions options) {
   store::UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return ErrnoError(errno, "cannot open", src);
   struct stat st;
   if (::fstat(in.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", src);
   return support::WriteFileAtomicWith(
-      dest, [&](int out_fd) { return CopyFd(in.Get(), out_fd, static_cast<uint64_t>(st.st_size), src); }, options);
+      dest,
+      [&](int out_fd) { return CopyFd(in.Get(), out_fd, static_cast<uint64_t>(st.st_size), src); },
+      options);
 }
 
 llvm::Error MakeDirs(const std::string& path) {

@@ -103,11 +103,14 @@ class GzipCompressor final : public Compressor {
       job = in_flight_.front();
       in_flight_.pop_front();
     }
-    if (job->failed) return llvm::createStringError(std::make_error_code(std::errc::io_error), "gzip: deflate failed");
+    if (job->failed)
+      return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                     "gzip: deflate failed");
     if (!header_written_) {
       // Fixed header: no name, mtime 0, OS "unknown", so no host field leaks into the layer.
       static constexpr unsigned char kHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
-      if (llvm::Error err = out_.Write(reinterpret_cast<const char*>(kHeader), sizeof kHeader)) return err;
+      if (llvm::Error err = out_.Write(reinterpret_cast<const char*>(kHeader), sizeof kHeader))
+        return err;
       header_written_ = true;
     }
     crc_ = crc32_combine(crc_, job->crc, static_cast<z_off_t>(job->input.size()));
@@ -148,7 +151,8 @@ class GzipCompressor final : public Compressor {
   // depends on the chunk's bytes alone.
   static bool Compress(z_stream& zs, int level, Job& job) {
     // deflateReset keeps the level, which the previous chunk may have left at 0.
-    if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK)
+      return false;
     if (!job.dict.empty() &&
         deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(job.dict.data()),
                              static_cast<uInt>(job.dict.size())) != Z_OK)
@@ -189,7 +193,8 @@ class GzipCompressor final : public Compressor {
     };
     size_t pos = 0;
     for (const Span& span : stored) {
-      if (!feed(pos, span.offset, level) || !feed(span.offset, span.offset + span.size, 0)) return false;
+      if (!feed(pos, span.offset, level) || !feed(span.offset, span.offset + span.size, 0))
+        return false;
       pos = span.offset + span.size;
     }
     if (!feed(pos, job.input.size(), level)) return false;

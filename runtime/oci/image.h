@@ -5,12 +5,12 @@
 // manifests and configs (image_writer.h).
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
-#include <nlohmann/json.hpp>
 
 #include "runtime/oci/layer_writer.h"
 

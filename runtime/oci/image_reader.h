@@ -1,9 +1,9 @@
 // Reads a base image from a local OCI layout directory or a docker-archive tar into the store.
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "runtime/oci/image.h"
 #include "runtime/store/store.h"

@@ -2,12 +2,12 @@
 // transports: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF].
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
-#include <nlohmann/json.hpp>
 
 #include "runtime/oci/image.h"
 #include "runtime/store/store.h"
@@ -28,13 +28,15 @@ llvm::Expected<WrittenImage> WriteImage(const store::Store& store, const Image& 
 
 // oci:DIR[:TAG] — an OCI image layout directory (created or added to; index.json lists the
 // manifest with org.opencontainers.image.ref.name = TAG when given).
-llvm::Error ExportOciLayout(const store::Store& store, const Image& image, const WrittenImage& written,
-                            const std::string& dir, const std::string& tag);
+llvm::Error ExportOciLayout(const store::Store& store, const Image& image,
+                            const WrittenImage& written, const std::string& dir,
+                            const std::string& tag);
 // oci-archive:FILE[:TAG] — the same layout as a tar file (deterministic). `extra_blobs` (bytes)
 // and `extra_entries` (index.json descriptors after the image's) add artifacts beside the
 // image, such as an SBOM referrer (runtime/sbom/layout_referrer.h).
-llvm::Error ExportOciArchive(const store::Store& store, const Image& image, const WrittenImage& written,
-                             const std::string& file, const std::string& tag,
+llvm::Error ExportOciArchive(const store::Store& store, const Image& image,
+                             const WrittenImage& written, const std::string& file,
+                             const std::string& tag,
                              const std::vector<std::string>& extra_blobs = {},
                              const std::vector<nlohmann::json>& extra_entries = {});
 // docker-archive:FILE[:REF] — the `docker save` format (manifest.json, config, layers), loadable

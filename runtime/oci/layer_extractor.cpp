@@ -171,7 +171,8 @@ llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerD
   if (::fchmod(dir->Fd(), 0755) != 0) return store::ErrnoError(errno, "cannot chmod", dir->Path());
   // The tree must be on disk before its name is: one syncfs instead of an fsync per file.
   if (::syncfs(dir->Fd()) != 0) return store::ErrnoError(errno, "cannot sync", dir->Path());
-  llvm::Expected<bool> ours_left = support::PublishDir(dir->Path(), dest, support::ExistingDir::kKeep);
+  llvm::Expected<bool> ours_left =
+      support::PublishDir(dir->Path(), dest, support::ExistingDir::kKeep);
   if (!ours_left) return ours_left.takeError();
   // Another extraction of the same layer won; ours is dropped by ExtractDir's destructor.
   if (*ours_left) return dest;

@@ -2,9 +2,9 @@
 // for reading files out of a stage.
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "runtime/oci/layer_writer.h"
 #include "runtime/store/store.h"

@@ -2,12 +2,11 @@
 #include "runtime/oci/layer_stream.h"
 
 #include <fcntl.h>
+#include <llvm/ADT/StringRef.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <vector>
-
-#include <llvm/ADT/StringRef.h>
 
 #include "runtime/store/temp_file.h"
 #include "runtime/store/unique_fd.h"
@@ -36,8 +35,8 @@ llvm::Error CheckLayerCompression(const std::string& path, const std::string& me
   if (found == declared) return llvm::Error::success();
   return store::MakeError(std::errc::illegal_byte_sequence,
                           what + ": its media type " + media_type + " says " +
-                              (declared.empty() ? "uncompressed" : declared) + ", but its bytes are " +
-                              (found.empty() ? "not compressed" : found));
+                              (declared.empty() ? "uncompressed" : declared) +
+                              ", but its bytes are " + (found.empty() ? "not compressed" : found));
 }
 
 llvm::Expected<LayerStream> LayerStream::Open(const std::string& blob_path) {

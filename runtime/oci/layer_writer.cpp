@@ -1,4 +1,5 @@
-// WriteLayer: tree scan -> libarchive (pax) -> [queue] -> sha256 of the tar -> compressor -> store blob.
+// WriteLayer: tree scan -> libarchive (pax) -> [queue] -> sha256 of the tar -> compressor -> store
+// blob.
 #include "runtime/oci/layer_writer.h"
 
 #include <archive.h>
@@ -126,8 +127,8 @@ class TarPipeline {
   }
 
   Compressor& compressor_;
-  store::Sha256 hash_;           // Only touched by the thread (and Digest, after Close).
-  std::vector<char> current_;    // Only touched by the writing thread.
+  store::Sha256 hash_;         // Only touched by the thread (and Digest, after Close).
+  std::vector<char> current_;  // Only touched by the writing thread.
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<char>> queue_;

@@ -1,4 +1,5 @@
-// libcurl loaded on first use: the curl functions Strata calls, defined here, forward to a dlopen'ed libcurl.
+// libcurl loaded on first use: the curl functions Strata calls, defined here, forward to a
+// dlopen'ed libcurl.
 //
 // Linking libcurl brings ~25 shared libraries (TLS, Kerberos, LDAP, SSH, IDN, ...) into every
 // process, and loading and relocating them was a large part of a no-op `strata build` (issue

@@ -25,7 +25,8 @@ llvm::Error ExportOciArchive(const store::Store& store, const Image& image,
   for (const std::string& digest : digests) bytes_of[digest] = nullptr;
   for (const std::string& bytes : extra_blobs)
     bytes_of.emplace(store::Sha256Digest(bytes.data(), bytes.size()), &bytes);
-  nlohmann::json manifests = {ManifestDescriptorJson(written.manifest_digest, written.manifest_size, tag)};
+  nlohmann::json manifests = {
+      ManifestDescriptorJson(written.manifest_digest, written.manifest_size, tag)};
   for (const nlohmann::json& entry : extra_entries) manifests.push_back(entry);
   nlohmann::json index = {
       {"schemaVersion", 2},
@@ -41,7 +42,8 @@ llvm::Error ExportOciArchive(const store::Store& store, const Image& image,
   if (llvm::Error err = tar->AddDirectory("blobs/sha256/")) return err;
   for (const auto& [digest, bytes] : bytes_of) {
     std::string path = "blobs/sha256/" + store::DigestHex(digest).str();
-    llvm::Error err = bytes ? tar->AddBytes(path, *bytes) : tar->AddFile(path, store.BlobPath(digest));
+    llvm::Error err =
+        bytes ? tar->AddBytes(path, *bytes) : tar->AddFile(path, store.BlobPath(digest));
     if (err) return err;
   }
   if (llvm::Error err = tar->AddBytes("index.json", CanonicalBytes(index))) return err;

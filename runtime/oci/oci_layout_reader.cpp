@@ -137,7 +137,8 @@ llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& de
   layer.diff_id = diff_id;
   layer.media_type = NormalizeLayerMediaType(MediaType(descriptor));
   if (layer.media_type.empty())
-    return Bad(dir_ + ": layer " + layer.digest + " has unsupported media type '" + MediaType(descriptor) + "'");
+    return Bad(dir_ + ": layer " + layer.digest + " has unsupported media type '" +
+               MediaType(descriptor) + "'");
   llvm::Expected<std::string> path = BlobPath(descriptor);
   if (!path) return path.takeError();
   store::UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
@@ -148,7 +149,8 @@ llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& de
   if (descriptor.contains("size") && descriptor["size"].is_number_unsigned() &&
       descriptor["size"].get<uint64_t>() != layer.size)
     return Bad(dir_ + ": layer " + layer.digest + " has the wrong size");
-  if (llvm::Error err = CheckLayerCompression(*path, layer.media_type, dir_ + ": layer " + layer.digest))
+  if (llvm::Error err =
+          CheckLayerCompression(*path, layer.media_type, dir_ + ": layer " + layer.digest))
     return err;
   if (store_.HasBlob(layer.digest)) return layer;
   llvm::Expected<store::BlobWriter> writer = store_.NewBlobWriter();
@@ -184,12 +186,14 @@ llvm::Expected<Image> LayoutReader::Read(const std::string& tag) {
       !(*manifest)["layers"].is_array())
     return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") + " is malformed");
   std::string manifest_type = MediaType(*manifest);
-  if (!manifest_type.empty() && manifest_type != kOciManifestType && manifest_type != kDockerManifestType)
-    return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") + " has unsupported media type '" +
-               manifest_type + "'");
+  if (!manifest_type.empty() && manifest_type != kOciManifestType &&
+      manifest_type != kDockerManifestType)
+    return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") +
+               " has unsupported media type '" + manifest_type + "'");
   if (!IsConfigMediaType(MediaType((*manifest)["config"])))
     return Bad(dir_ + ": manifest " + Field(*descriptor, "digest") +
-               ": the config has unsupported media type '" + MediaType((*manifest)["config"]) + "'");
+               ": the config has unsupported media type '" + MediaType((*manifest)["config"]) +
+               "'");
   llvm::Expected<nlohmann::json> config = ReadJsonBlob((*manifest)["config"]);
   if (!config) return config.takeError();
 

@@ -123,8 +123,9 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
   EasyHandle easy(curl_easy_init());
   if (!easy) {
     std::string why = CurlLoadError();
-    return llvm::createStringError(std::make_error_code(std::errc::not_enough_memory),
-                                   "cannot create a curl handle" + (why.empty() ? why : ": " + why));
+    return llvm::createStringError(
+        std::make_error_code(std::errc::not_enough_memory),
+        "cannot create a curl handle" + (why.empty() ? why : ": " + why));
   }
   CURL* h = easy.get();
   Transfer transfer;
@@ -177,7 +178,8 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
   // Loopback registries are never reached through a proxy from the environment.
   std::string no_proxy = "localhost,127.0.0.1,::1";
   for (const char* name : {"no_proxy", "NO_PROXY"})
-    if (const char* value = std::getenv(name); value && *value) no_proxy += std::string(",") + value;
+    if (const char* value = std::getenv(name); value && *value)
+      no_proxy += std::string(",") + value;
   curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy.c_str());
   curl_easy_setopt(h, CURLOPT_USERAGENT, "strata/0.1");
   char error_text[CURL_ERROR_SIZE] = {0};

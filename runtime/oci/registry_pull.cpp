@@ -81,8 +81,9 @@ llvm::Expected<PulledImage> PullImage(const store::Store& store, const std::stri
       const Descriptor& layer = content->layers[i];
       if (llvm::Error error = client.FetchBlob(store, layer.digest, layer.size)) return error;
       // The media type is checked against the bytes, so a re-export never mislabels a layer.
-      if (llvm::Error error = CheckLayerCompression(store.BlobPath(layer.digest), image->layers[i].media_type,
-                                                    what + ": layer " + layer.digest))
+      if (llvm::Error error =
+              CheckLayerCompression(store.BlobPath(layer.digest), image->layers[i].media_type,
+                                    what + ": layer " + layer.digest))
         return error;
     }
   pulled.image = std::move(*image);

@@ -18,8 +18,8 @@ std::vector<Span> StoredSpans(const unsigned char* data, size_t size) {
   std::vector<Span> spans;
   if (size < kMinStoredRun) return spans;
   // Every position of a flat unit enters a table of 8-byte hashes (position + 1; 0 is empty);
-  // sampled positions first look for an equal string up to 32 KiB back. Random bytes give no hits; a
-  // repeated block, however random, gives one at nearly every sample.
+  // sampled positions first look for an equal string up to 32 KiB back. Random bytes give no hits;
+  // a repeated block, however random, gives one at nearly every sample.
   std::vector<uint32_t> last(1 << 16, 0);
   uint32_t counts[256] = {};
   size_t run_start = 0;

@@ -21,6 +21,6 @@ struct Span {
 std::vector<Span> StoredSpans(const unsigned char* data, size_t size);
 
 constexpr size_t kStoredBlock = 512;
-constexpr size_t kMinStoredRun = 8 * kStoredBlock;   // shorter runs are not worth a block switch
+constexpr size_t kMinStoredRun = 8 * kStoredBlock;  // shorter runs are not worth a block switch
 
 }  // namespace strata::oci

@@ -60,7 +60,8 @@ llvm::Error ScanDir(const std::string& abs_dir, const std::string& tar_dir,
   std::vector<std::string> names;
   errno = 0;
   while (struct dirent* d = ::readdir(dir)) {
-    if (std::strcmp(d->d_name, ".") != 0 && std::strcmp(d->d_name, "..") != 0) names.emplace_back(d->d_name);
+    if (std::strcmp(d->d_name, ".") != 0 && std::strcmp(d->d_name, "..") != 0)
+      names.emplace_back(d->d_name);
   }
   bool read_failed = errno != 0;
   ::closedir(dir);

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <llvm/Support/Error.h>
-
 #include <sys/stat.h>
 
 #include <string>
@@ -19,10 +18,10 @@ struct TreeEntry {
   uint32_t mode = 0;  // Permission bits incl. setuid/setgid/sticky (07777).
   uint32_t uid = 0;
   uint32_t gid = 0;
-  uint64_t size = 0;      // kFile only.
+  uint64_t size = 0;  // kFile only.
   uint32_t rdev_major = 0;
   uint32_t rdev_minor = 0;
-  std::string link;       // Symlink target, or the tar_path a hard link points to.
+  std::string link;  // Symlink target, or the tar_path a hard link points to.
 };
 
 // Scans `root` (not following symlinks; the root itself is not an entry) and returns entries

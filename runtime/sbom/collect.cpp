@@ -31,12 +31,16 @@ std::string UrlFileName(const std::string& url) {
 // The name a loaded image's artifact goes by: a local source's name or a download's file name.
 std::string ArtifactName(const graph::Node& source) {
   if (source.op() == graph::Op::kLocal) {
-    if (llvm::Expected<graph::LocalParams> params = graph::DecodeLocal(source)) return params->name;
-    else llvm::consumeError(params.takeError());
+    if (llvm::Expected<graph::LocalParams> params = graph::DecodeLocal(source))
+      return params->name;
+    else
+      llvm::consumeError(params.takeError());
   }
   if (source.op() == graph::Op::kFetch) {
-    if (llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(source)) return UrlFileName(params->url);
-    else llvm::consumeError(params.takeError());
+    if (llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(source))
+      return UrlFileName(params->url);
+    else
+      llvm::consumeError(params.takeError());
   }
   return "";
 }
@@ -175,7 +179,8 @@ class Collector {
 
   // The step's output is its layer: the sha256 of the uncompressed tar, which the build
   // checked against the declared hash.
-  llvm::Error AddNetworkOutput(const graph::Node& node, const graph::ExecParams& params, bool in_image) {
+  llvm::Error AddNetworkOutput(const graph::Node& node, const graph::ExecParams& params,
+                               bool in_image) {
     llvm::Expected<schedule::NodeOutput> output = output_of_(node);
     if (!output) return output.takeError();
     if (!output->IsStage() || output->image.layers.empty())

@@ -46,7 +46,8 @@ nlohmann::json TagEntry(const std::string& list, const std::string& tag) {
 
 }  // namespace
 
-LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom, const ReferrerManifest& referrer,
+LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom,
+                                            const ReferrerManifest& referrer,
                                             const std::string& subject_digest) {
   std::string list = MergeReferrers(nullptr, referrer);
   nlohmann::json entry = TagEntry(list, ReferrersTag(subject_digest));

@@ -4,7 +4,6 @@
 #include <llvm/Support/Error.h>
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -25,7 +24,8 @@ struct LayoutReferrerParts {
   std::vector<std::string> blobs;
   nlohmann::json entry;
 };
-LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom, const ReferrerManifest& referrer,
+LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom,
+                                            const ReferrerManifest& referrer,
                                             const std::string& subject_digest);
 
 llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,

@@ -7,9 +7,7 @@
 
 namespace strata::sbom {
 
-std::string PurlEncode(const std::string& text) {
-  return support::HexEscape(text, {".-_~:"});
-}
+std::string PurlEncode(const std::string& text) { return support::HexEscape(text, {".-_~:"}); }
 
 std::string MakePurl(const std::string& type, const std::string& name_space,
                      const std::string& name, const std::string& version,

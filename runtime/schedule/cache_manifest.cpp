@@ -26,8 +26,8 @@ bool IsRecordKey(llvm::StringRef key) {
 }
 
 // A descriptor {mediaType, digest, size} with a valid sha256 digest and a size >= 0.
-llvm::Error ReadDescriptor(const nlohmann::json& json, const std::string& what, std::string& media_type,
-                           std::string& digest, int64_t& size) {
+llvm::Error ReadDescriptor(const nlohmann::json& json, const std::string& what,
+                           std::string& media_type, std::string& digest, int64_t& size) {
   if (!json.is_object()) return Refused(what + " is not an object");
   media_type = oci::JsonString(json, "mediaType");
   digest = oci::JsonString(json, "digest");
@@ -49,29 +49,36 @@ std::string CacheTag(llvm::StringRef record_key) {
 std::string EncodeCacheRecord(const nlohmann::json& record) {
   nlohmann::json shared = nlohmann::json::object();
   for (const char* field : {"kind", "op", "image", "sbom"})
-    if (record.is_object() && record.contains(field) && !record[field].is_null()) shared[field] = record[field];
+    if (record.is_object() && record.contains(field) && !record[field].is_null())
+      shared[field] = record[field];
   return Canonical(shared);
 }
 
 std::string EncodeCacheManifest(llvm::StringRef record_key, llvm::StringRef record_digest,
-                                uint64_t record_size, const std::vector<oci::LayerDescriptor>& layers) {
+                                uint64_t record_size,
+                                const std::vector<oci::LayerDescriptor>& layers) {
   nlohmann::json layer_list = nlohmann::json::array();
   for (const oci::LayerDescriptor& layer : layers)
-    layer_list.push_back({{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size}});
+    layer_list.push_back(
+        {{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size}});
   nlohmann::json manifest = {
       {"schemaVersion", 2},
       {"mediaType", oci::kOciManifest.str()},
       {"artifactType", kCacheArtifactType.str()},
       {"config",
-       {{"mediaType", kCacheRecordMediaType.str()}, {"digest", record_digest.str()}, {"size", record_size}}},
+       {{"mediaType", kCacheRecordMediaType.str()},
+        {"digest", record_digest.str()},
+        {"size", record_size}}},
       {"layers", std::move(layer_list)},
       {"annotations", {{kCacheKeyAnnotation.str(), record_key.str()}}},
   };
   return Canonical(manifest);
 }
 
-llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes, llvm::StringRef record_key) {
-  nlohmann::json json = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes,
+                                                  llvm::StringRef record_key) {
+  nlohmann::json json =
+      nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return Refused("the manifest is not a JSON object");
   if (oci::JsonString(json, "artifactType") != kCacheArtifactType)
     return Refused("artifactType is '" + oci::JsonString(json, "artifactType") + "', expected " +
@@ -85,18 +92,20 @@ llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes, llvm::S
   std::string media_type;
   auto config = json.find("config");
   if (config == json.end()) return Refused("no config descriptor");
-  if (llvm::Error err = ReadDescriptor(*config, "the record descriptor", media_type, manifest.record_digest,
-                                       manifest.record_size))
+  if (llvm::Error err = ReadDescriptor(*config, "the record descriptor", media_type,
+                                       manifest.record_digest, manifest.record_size))
     return std::move(err);
   if (media_type != kCacheRecordMediaType)
-    return Refused("the record's media type is '" + media_type + "', expected " + kCacheRecordMediaType.str());
+    return Refused("the record's media type is '" + media_type + "', expected " +
+                   kCacheRecordMediaType.str());
   auto layers = json.find("layers");
   if (layers == json.end() || !layers->is_array()) return Refused("no layers list");
   for (const nlohmann::json& entry : *layers) {
     oci::LayerDescriptor layer;
     int64_t size = 0;
     std::string what = "layer " + std::to_string(manifest.layers.size() + 1);
-    if (llvm::Error err = ReadDescriptor(entry, what, layer.media_type, layer.digest, size)) return std::move(err);
+    if (llvm::Error err = ReadDescriptor(entry, what, layer.media_type, layer.digest, size))
+      return std::move(err);
     llvm::Expected<std::string> normal = oci::NormalizeLayerMediaType(layer.media_type, what);
     if (!normal) return normal.takeError();
     layer.size = static_cast<uint64_t>(size);
@@ -105,22 +114,24 @@ llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes, llvm::S
   return manifest;
 }
 
-llvm::Expected<nlohmann::json> DecodeCacheRecord(llvm::StringRef bytes, const CacheManifest& manifest) {
-  nlohmann::json record = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+llvm::Expected<nlohmann::json> DecodeCacheRecord(llvm::StringRef bytes,
+                                                 const CacheManifest& manifest) {
+  nlohmann::json record =
+      nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (!record.is_object()) return Refused("the record is not a JSON object");
   if (!record.contains("kind") || record["kind"] != "stage" || !record.contains("image"))
     return Refused("the record is not a stage's");
   llvm::Expected<oci::Image> image = oci::Image::FromJson(record["image"]);
   if (!image) return image.takeError();
   if (image->layers.size() != manifest.layers.size())
-    return Refused("the record names " + std::to_string(image->layers.size()) + " layers, the manifest " +
-                   std::to_string(manifest.layers.size()));
+    return Refused("the record names " + std::to_string(image->layers.size()) +
+                   " layers, the manifest " + std::to_string(manifest.layers.size()));
   for (size_t i = 0; i < image->layers.size(); ++i) {
     const oci::LayerDescriptor& a = image->layers[i];
     const oci::LayerDescriptor& b = manifest.layers[i];
     if (a.digest != b.digest || a.size != b.size || a.media_type != b.media_type)
-      return Refused("layer " + std::to_string(i + 1) + " of the record (" + a.digest + ") is not the manifest's (" +
-                     b.digest + ")");
+      return Refused("layer " + std::to_string(i + 1) + " of the record (" + a.digest +
+                     ") is not the manifest's (" + b.digest + ")");
   }
   return record;
 }

@@ -5,9 +5,8 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,7 +15,8 @@
 namespace strata::schedule {
 
 inline constexpr llvm::StringLiteral kCacheArtifactType = "application/vnd.strata.cache.node.v1";
-inline constexpr llvm::StringLiteral kCacheRecordMediaType = "application/vnd.strata.cache.record.v1+json";
+inline constexpr llvm::StringLiteral kCacheRecordMediaType =
+    "application/vnd.strata.cache.record.v1+json";
 inline constexpr llvm::StringLiteral kCacheKeyAnnotation = "dev.strata.cache.key";
 
 // "strata-cache-v1-<record key>": the tag a node's output is pushed under. The version part
@@ -34,7 +34,8 @@ std::string EncodeCacheRecord(const nlohmann::json& record);
 // (kCacheRecordMediaType), layers the image's layers in order, and one annotation names the
 // record key. Canonical bytes, as EncodeCacheRecord.
 std::string EncodeCacheManifest(llvm::StringRef record_key, llvm::StringRef record_digest,
-                                uint64_t record_size, const std::vector<oci::LayerDescriptor>& layers);
+                                uint64_t record_size,
+                                const std::vector<oci::LayerDescriptor>& layers);
 
 struct CacheManifest {
   std::string record_digest;
@@ -44,10 +45,12 @@ struct CacheManifest {
 
 // Reads a manifest EncodeCacheManifest wrote for `record_key`; anything else (another
 // artifact type, another key, a malformed descriptor) is an error saying what.
-llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes, llvm::StringRef record_key);
+llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes,
+                                                  llvm::StringRef record_key);
 
 // Reads a fetched record blob: a stage record whose image names exactly the manifest's layers
 // (same digests, sizes and media types, in order). Returns the record to store.
-llvm::Expected<nlohmann::json> DecodeCacheRecord(llvm::StringRef bytes, const CacheManifest& manifest);
+llvm::Expected<nlohmann::json> DecodeCacheRecord(llvm::StringRef bytes,
+                                                 const CacheManifest& manifest);
 
 }  // namespace strata::schedule

@@ -28,7 +28,6 @@ llvm::Error CopyError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
 }
 
-
 std::optional<long> ParseNumber(const std::string& text) {
   if (text.empty() || text.size() > 10) return std::nullopt;
   long value = 0;
@@ -52,7 +51,8 @@ std::optional<std::pair<long, long>> LookupIds(const std::string& file, const st
     size_t field_start = 0;
     while (true) {
       size_t colon = line.find(':', field_start);
-      fields.push_back(line.substr(field_start, colon == std::string::npos ? std::string::npos : colon - field_start));
+      fields.push_back(line.substr(
+          field_start, colon == std::string::npos ? std::string::npos : colon - field_start));
       if (colon == std::string::npos) break;
       field_start = colon + 1;
     }
@@ -73,8 +73,9 @@ std::string TarPath(const std::string& absolute) {
 
 // Adds `relative` ("/a/b") and its ancestors to the layer: existing ones in the parent with
 // their metadata, missing ones 0755 with the given owner.
-llvm::Error MakeParents(const std::string& parent_root, LayerTree& tree, const std::string& relative,
-                        uid_t uid, gid_t gid, const std::string& dest) {
+llvm::Error MakeParents(const std::string& parent_root, LayerTree& tree,
+                        const std::string& relative, uid_t uid, gid_t gid,
+                        const std::string& dest) {
   std::string prefix;
   for (const std::string& part : PathSegments(relative)) {
     prefix += "/" + part;
@@ -82,7 +83,8 @@ llvm::Error MakeParents(const std::string& parent_root, LayerTree& tree, const s
     struct stat parent;
     bool in_parent = ::lstat((parent_root + prefix).c_str(), &parent) == 0;
     if (in_parent && !S_ISDIR(parent.st_mode))
-      return CopyError("cannot copy to '" + dest + "': '" + prefix + "' is not a directory in the image");
+      return CopyError("cannot copy to '" + dest + "': '" + prefix +
+                       "' is not a directory in the image");
     oci::TreeEntry dir;
     dir.tar_path = TarPath(prefix);
     dir.kind = oci::EntryKind::kDir;
@@ -108,7 +110,8 @@ std::string BaseName(const std::string& path) {
 // /etc/passwd, a group name its gid from /etc/group; a number alone is uid and gid. A name that
 // the file does not hold changes nothing (the user stays 0:0, the group keeps the user's gid),
 // as BuildKit does; a name with no /etc/passwd or /etc/group in the image is an error.
-llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root) {
+llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec,
+                                                     const std::string& root) {
   size_t colon = spec.find(':');
   std::string user = spec.substr(0, colon);
   std::optional<std::string> group;
@@ -120,7 +123,9 @@ llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, co
   auto read = [&](const char* path, const std::string& name) -> llvm::Expected<std::string> {
     llvm::Expected<std::optional<std::string>> file = exec::ReadFileInRoot(root, path);
     if (!file) return file.takeError();
-    if (!*file) return CopyError("chown " + spec + ": cannot look up '" + name + "': the image has no " + path);
+    if (!*file)
+      return CopyError("chown " + spec + ": cannot look up '" + name + "': the image has no " +
+                       path);
     return **file;
   };
   long uid = 0, gid = 0;
@@ -129,7 +134,8 @@ llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, co
   } else if (!user.empty()) {
     llvm::Expected<std::string> passwd = read("/etc/passwd", user);
     if (!passwd) return passwd.takeError();
-    if (std::optional<std::pair<long, long>> ids = LookupIds(*passwd, user)) std::tie(uid, gid) = *ids;
+    if (std::optional<std::pair<long, long>> ids = LookupIds(*passwd, user))
+      std::tie(uid, gid) = *ids;
   }
   if (group) {
     if (std::optional<long> id = id_of(*group)) {
@@ -164,15 +170,18 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     rules.gid = ids->second;
   }
   if (!request.chmod.empty()) {
-    if (request.chmod.size() > 4 || request.chmod.find_first_not_of("01234567") != std::string::npos)
-      return CopyError("malformed chmod '" + request.chmod + "': expected octal digits such as 755");
+    if (request.chmod.size() > 4 ||
+        request.chmod.find_first_not_of("01234567") != std::string::npos)
+      return CopyError("malformed chmod '" + request.chmod +
+                       "': expected octal digits such as 755");
     // BuildKit (Docker 20.10) hands the number to Go's os.FileMode, where 04000, 02000 and
     // 01000 are not the setuid, setgid and sticky bits: only the permission bits are applied.
     rules.chmod = static_cast<mode_t>(std::stoul(request.chmod, nullptr, 8)) & 0777;
   }
   if (!request.exclude.empty() || !request.local_exclude.empty()) {
     std::vector<std::string> cleaned;
-    for (const std::string& pattern : request.exclude) cleaned.push_back(graph::CleanIgnorePattern(pattern));
+    for (const std::string& pattern : request.exclude)
+      cleaned.push_back(graph::CleanIgnorePattern(pattern));
     auto user = std::make_shared<graph::IgnoreMatcher>(cleaned);
     auto local = std::make_shared<graph::IgnoreMatcher>(request.local_exclude);
     // The source's path below the local root, so that .dockerignore patterns line up.
@@ -180,7 +189,8 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     if (!request.local_root.empty() && request.source.size() > request.local_root.size())
       prefix = request.source.substr(request.local_root.size() + 1) + "/";
     rules.exclude = [user, local, prefix](const std::string& relative) {
-      return (!user->empty() && user->IsIgnored(relative)) || (!local->empty() && local->IsIgnored(prefix + relative));
+      return (!user->empty() && user->IsIgnored(relative)) ||
+             (!local->empty() && local->IsIgnored(prefix + relative));
     };
     rules.walk_excluded = user->has_exceptions() || local->has_exceptions();
   }
@@ -190,15 +200,19 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
               (dest.size() >= 2 && dest.compare(dest.size() - 2, 2, "/.") == 0);
   std::string workdir = request.workdir.empty() ? "/" : request.workdir;
   std::string absolute = CleanPath(workdir, dest);
-  llvm::Expected<std::string> resolved = ResolveInRoot(parent_root, absolute, /*follow_last=*/true, Escape::kClamp);
+  llvm::Expected<std::string> resolved =
+      ResolveInRoot(parent_root, absolute, /*follow_last=*/true, Escape::kClamp);
   if (!resolved) return resolved.takeError();
   struct stat existing;
-  bool dest_is_dir = ::stat((parent_root + *resolved).c_str(), &existing) == 0 && S_ISDIR(existing.st_mode);
+  bool dest_is_dir =
+      ::stat((parent_root + *resolved).c_str(), &existing) == 0 && S_ISDIR(existing.st_mode);
 
   if (request.extract) {
     // ADD of an archive: dest is a directory the entries are unpacked into.
-    if (!S_ISREG(source.st_mode)) return CopyError("ADD " + dest + ": the archive is not a regular file");
-    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
+    if (!S_ISREG(source.st_mode))
+      return CopyError("ADD " + dest + ": the archive is not a regular file");
+    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest))
+      return err;
     // The archive's entries have no file to point at: they are unpacked into the scratch
     // directory (over the image's view of dest) and listed from there, under dest.
     ExtractRequest extract;
@@ -209,7 +223,8 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     if (!request.chown.empty()) extract.chown = std::make_pair(rules.uid, rules.gid);
     extract.chmod = rules.chmod;
     const std::string& unpacked = extract.unpacked;
-    if (::mkdir(unpacked.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", unpacked);
+    if (::mkdir(unpacked.c_str(), 0755) != 0)
+      return exec::ErrnoError(errno, "cannot create", unpacked);
     if (llvm::Error err = ExtractArchive(extract)) return err;
     llvm::Expected<std::vector<oci::TreeEntry>> entries = oci::ScanTree(unpacked);
     if (!entries) return entries.takeError();
@@ -224,7 +239,8 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   if (S_ISDIR(source.st_mode)) {
     // The directory itself is not copied, only what it holds; dest becomes (or stays) a dir.
     std::string parent = *resolved == "/" ? "/" : resolved->substr(0, resolved->find_last_of('/'));
-    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest)) return err;
+    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest))
+      return err;
     std::string target = TarPath(*resolved);
     if (!target.empty() && tree.Find(target) == nullptr) {
       struct stat in_parent;
@@ -237,10 +253,10 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
       dir.tar_path = target;
       dir.kind = oci::EntryKind::kDir;
       dir.mode = existed ? (in_parent.st_mode & 07777)
-                         : (request.keep_modes   ? 0755  // with --chmod too, as BuildKit does
-                            : rules.chmod         ? *rules.chmod
-                            : request.local      ? graph::NormalizedLocalMode(source.st_mode)
-                                                 : (source.st_mode & 07777));
+                         : (request.keep_modes ? 0755  // with --chmod too, as BuildKit does
+                            : rules.chmod      ? *rules.chmod
+                            : request.local    ? graph::NormalizedLocalMode(source.st_mode)
+                                               : (source.st_mode & 07777));
       dir.uid = existed ? in_parent.st_uid : rules.uid;
       dir.gid = existed ? in_parent.st_gid : rules.gid;
       tree.Put(std::move(dir));
@@ -250,11 +266,14 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
 
   std::string file = *resolved;
   if (into || dest_is_dir) {
-    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest)) return err;
-    file = (*resolved == "/" ? "" : *resolved) + "/" + (request.name.empty() ? BaseName(request.source) : request.name);
+    if (llvm::Error err = MakeParents(parent_root, tree, *resolved, rules.uid, rules.gid, dest))
+      return err;
+    file = (*resolved == "/" ? "" : *resolved) + "/" +
+           (request.name.empty() ? BaseName(request.source) : request.name);
   } else {
     std::string parent = resolved->substr(0, resolved->find_last_of('/'));
-    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest)) return err;
+    if (llvm::Error err = MakeParents(parent_root, tree, parent, rules.uid, rules.gid, dest))
+      return err;
   }
   if (tree.Find(TarPath(file)) != nullptr)
     return CopyError("cannot copy to '" + dest + "': '" + file + "' is a directory in the image");
@@ -266,7 +285,8 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
 // meeting a directory, fails the build (a file or symlink over a file or symlink replaces it).
 // Entries come sorted, parents first, and a parent that is a directory in both is checked
 // before its children, so each lstat sees no symlink on the way.
-llvm::Error CheckKindConflicts(const std::vector<oci::TreeEntry>& entries, const std::string& parent_root) {
+llvm::Error CheckKindConflicts(const std::vector<oci::TreeEntry>& entries,
+                               const std::string& parent_root) {
   for (const oci::TreeEntry& entry : entries) {
     struct stat existing;
     if (::lstat((parent_root + "/" + entry.tar_path).c_str(), &existing) != 0) continue;
@@ -283,8 +303,8 @@ llvm::Error CheckKindConflicts(const std::vector<oci::TreeEntry>& entries, const
 }  // namespace
 
 llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
-                                                         const std::string& parent_root,
-                                                         const std::string& scratch_dir) {
+                                                          const std::string& parent_root,
+                                                          const std::string& scratch_dir) {
   LayerTree tree;
   if (llvm::Error err = AddCopy(request, parent_root, scratch_dir, tree)) return err;
   std::vector<oci::TreeEntry> entries = tree.Entries();

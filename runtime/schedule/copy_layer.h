@@ -1,13 +1,12 @@
 // Docker's COPY semantics: the layer tree that copying an artifact into an image produces.
 #pragma once
 
+#include <llvm/Support/Error.h>
 #include <sys/types.h>
 
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/oci/tree_scan.h"
 
@@ -20,8 +19,8 @@ struct CopyRequest {
   bool keep_modes = false;  // local files whose modes are kept as on disk (not normalised)
   std::string dest;         // as written; relative to workdir; "dir/" means "into dir"
   std::string workdir = "/";
-  std::string chown;        // "user[:group]" (names from the image's /etc/passwd, /etc/group)
-  std::string chmod;        // octal, e.g. "755"
+  std::string chown;  // "user[:group]" (names from the image's /etc/passwd, /etc/group)
+  std::string chmod;  // octal, e.g. "755"
   std::vector<std::string> exclude;  // .dockerignore-style patterns relative to the source
   // A local artifact's own .dockerignore patterns and the root they are relative to.
   std::string local_root;
@@ -48,11 +47,12 @@ struct CopyRequest {
 // - a directory does not replace a file or symlink of the parent image, nor a file or symlink
 //   a directory: an error, as in BuildKit (a file or symlink replaces a file or symlink).
 llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& request,
-                                                         const std::string& parent_root,
-                                                         const std::string& scratch_dir);
+                                                          const std::string& parent_root,
+                                                          const std::string& scratch_dir);
 
 // Resolves "user[:group]" against the rootfs's /etc/passwd and /etc/group, by BuildKit's rules
 // (copy_layer.cpp has them: a name the file lacks is not an error).
-llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec, const std::string& root);
+llvm::Expected<std::pair<uid_t, gid_t>> ResolveChown(const std::string& spec,
+                                                     const std::string& root);
 
 }  // namespace strata::schedule

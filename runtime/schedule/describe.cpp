@@ -24,20 +24,28 @@ std::string SourceName(const graph::Node& node) {
   std::string name;
   switch (node.op()) {
     case graph::Op::kLocal:
-      if (auto params = graph::DecodeLocal(node)) name = params->name;
-      else llvm::consumeError(params.takeError());
+      if (auto params = graph::DecodeLocal(node))
+        name = params->name;
+      else
+        llvm::consumeError(params.takeError());
       break;
     case graph::Op::kText:
-      if (auto params = graph::DecodeText(node)) name = params->name;
-      else llvm::consumeError(params.takeError());
+      if (auto params = graph::DecodeText(node))
+        name = params->name;
+      else
+        llvm::consumeError(params.takeError());
       break;
     case graph::Op::kSelect:
-      if (auto params = graph::DecodeSelect(node)) name = params->path;
-      else llvm::consumeError(params.takeError());
+      if (auto params = graph::DecodeSelect(node))
+        name = params->path;
+      else
+        llvm::consumeError(params.takeError());
       break;
     case graph::Op::kFetch:
-      if (auto params = graph::DecodeFetch(node)) name = params->url;
-      else llvm::consumeError(params.takeError());
+      if (auto params = graph::DecodeFetch(node))
+        name = params->url;
+      else
+        llvm::consumeError(params.takeError());
       break;
     default:
       break;
@@ -61,11 +69,13 @@ std::string Describe(const graph::Node& node) {
     return value.is_string() ? value.get<std::string>() : JoinArgv(value);
   };
   switch (node.op()) {
-    case graph::Op::kScratch: return "scratch";
+    case graph::Op::kScratch:
+      return "scratch";
     case graph::Op::kPull:
       if (auto params = Decoded(graph::DecodePull(node))) return "FROM " + params->ref;
       break;
-    case graph::Op::kLoad: return "LOAD " + (node.inputs().empty() ? "" : SourceName(*node.inputs()[0]));
+    case graph::Op::kLoad:
+      return "LOAD " + (node.inputs().empty() ? "" : SourceName(*node.inputs()[0]));
     case graph::Op::kLocal:
       if (auto params = Decoded(graph::DecodeLocal(node))) return "local " + params->name;
       break;
@@ -85,7 +95,8 @@ std::string Describe(const graph::Node& node) {
             from->inputs()[0]->op() == graph::Op::kScratch)
           from = from->inputs()[0];
         if (from && from->op() == graph::Op::kScratch) return "WORKDIR " + params->dest;
-        return (params->options.extract ? "ADD " : "COPY ") + (from ? SourceName(*from) : "") + " " + params->dest;
+        return (params->options.extract ? "ADD " : "COPY ") + (from ? SourceName(*from) : "") +
+               " " + params->dest;
       }
       break;
     case graph::Op::kConfig:
@@ -99,7 +110,8 @@ std::string Describe(const graph::Node& node) {
       if (auto params = Decoded(graph::DecodeSelect(node))) return "select " + params->path;
       break;
     case graph::Op::kMinimal:
-      if (auto params = Decoded(graph::DecodeMinimal(node))) return "minimal " + JoinArgv(params->executables);
+      if (auto params = Decoded(graph::DecodeMinimal(node)))
+        return "minimal " + JoinArgv(params->executables);
       break;
     case graph::Op::kText:
       if (auto params = Decoded(graph::DecodeText(node))) return "text " + params->name;

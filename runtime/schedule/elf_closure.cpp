@@ -31,15 +31,19 @@ llvm::Error MinimalError(const std::string& message) {
 // Bounds-checked reads from an open file of known size.
 class ElfFile {
  public:
-  ElfFile(store::UniqueFd fd, uint64_t size, std::string name) : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
+  ElfFile(store::UniqueFd fd, uint64_t size, std::string name)
+      : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
   llvm::Error Read(uint64_t offset, uint64_t length, void* out) const {
-    if (offset > size_ || length > size_ - offset) return Corrupt("a header points past the end of the file");
+    if (offset > size_ || length > size_ - offset)
+      return Corrupt("a header points past the end of the file");
     ssize_t got = ::pread(fd_.Get(), out, length, static_cast<off_t>(offset));
     if (got < 0) return exec::ErrnoError(errno, "cannot read", name_);
     if (static_cast<uint64_t>(got) != length) return Corrupt("short read");
     return llvm::Error::success();
   }
-  llvm::Error Corrupt(const std::string& why) const { return MinimalError("'" + name_ + "' is not a valid ELF file: " + why); }
+  llvm::Error Corrupt(const std::string& why) const {
+    return MinimalError("'" + name_ + "' is not a valid ELF file: " + why);
+  }
   uint64_t Size() const { return size_; }
 
  private:
@@ -55,7 +59,8 @@ std::string DirName(const std::string& path) {
 
 std::string ReplaceOrigin(std::string dir, const std::string& origin) {
   for (const char* token : {"${ORIGIN}", "$ORIGIN"}) {
-    for (size_t at = dir.find(token); at != std::string::npos; at = dir.find(token, at + origin.size()))
+    for (size_t at = dir.find(token); at != std::string::npos;
+         at = dir.find(token, at + origin.size()))
       dir.replace(at, std::strlen(token), origin);
   }
   return dir;
@@ -63,17 +68,20 @@ std::string ReplaceOrigin(std::string dir, const std::string& origin) {
 
 // The host path of `path` inside `root` with every symlink resolved inside the root.
 llvm::Expected<std::string> HostPath(const std::string& root, const std::string& path) {
-  llvm::Expected<std::string> resolved = ResolveInRoot(root, path, /*follow_last=*/true, Escape::kClamp);
+  llvm::Expected<std::string> resolved =
+      ResolveInRoot(root, path, /*follow_last=*/true, Escape::kClamp);
   if (!resolved) return resolved.takeError();
   return root + (*resolved == "/" ? "" : *resolved);
 }
 
 bool IsRegular(const std::string& host, bool executable = false) {
   struct stat st;
-  return ::stat(host.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (!executable || (st.st_mode & 0111));
+  return ::stat(host.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         (!executable || (st.st_mode & 0111));
 }
 
-void ParseLdConf(const std::string& root, const std::string& file, int depth, std::vector<std::string>& dirs) {
+void ParseLdConf(const std::string& root, const std::string& file, int depth,
+                 std::vector<std::string>& dirs) {
   llvm::Expected<std::string> host = HostPath(root, file);
   if (!host) return llvm::consumeError(host.takeError());
   std::ifstream in(*host);
@@ -89,7 +97,8 @@ void ParseLdConf(const std::string& root, const std::string& file, int depth, st
         glob_t matches{};
         if (::glob((root + pattern).c_str(), 0, nullptr, &matches) == 0)
           for (size_t i = 0; i < matches.gl_pathc; ++i)
-            ParseLdConf(root, std::string(matches.gl_pathv[i]).substr(root.size()), depth + 1, dirs);
+            ParseLdConf(root, std::string(matches.gl_pathv[i]).substr(root.size()), depth + 1,
+                        dirs);
         ::globfree(&matches);
       }
     } else if (word != "hwcap" && word[0] == '/') {
@@ -103,7 +112,8 @@ void ParseLdConf(const std::string& root, const std::string& file, int depth, st
 bool IsElfFile(const std::string& file) {
   store::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   unsigned char magic[SELFMAG];
-  return fd && ::pread(fd.Get(), magic, SELFMAG, 0) == SELFMAG && std::memcmp(magic, ELFMAG, SELFMAG) == 0;
+  return fd && ::pread(fd.Get(), magic, SELFMAG, 0) == SELFMAG &&
+         std::memcmp(magic, ELFMAG, SELFMAG) == 0;
 }
 
 llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
@@ -120,7 +130,8 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
   if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_ident[EI_DATA] != ELFDATA2LSB)
     return MinimalError("'" + file + "': only 64-bit little-endian ELF files are supported");
   if (llvm::Error err = elf.Read(0, sizeof(header), &header)) return err;
-  if (header.e_phnum > 0 && header.e_phentsize < sizeof(Elf64_Phdr)) return elf.Corrupt("bad program header size");
+  if (header.e_phnum > 0 && header.e_phentsize < sizeof(Elf64_Phdr))
+    return elf.Corrupt("bad program header size");
 
   ElfInfo info;
   info.machine = header.e_machine;
@@ -128,7 +139,8 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
   std::optional<Elf64_Phdr> dynamic;
   for (uint16_t i = 0; i < header.e_phnum; ++i) {
     Elf64_Phdr phdr;
-    if (llvm::Error err = elf.Read(header.e_phoff + uint64_t(i) * header.e_phentsize, sizeof(phdr), &phdr))
+    if (llvm::Error err =
+            elf.Read(header.e_phoff + uint64_t(i) * header.e_phentsize, sizeof(phdr), &phdr))
       return err;
     if (phdr.p_type == PT_LOAD) loads.push_back(phdr);
     if (phdr.p_type == PT_DYNAMIC) dynamic = phdr;
@@ -143,7 +155,8 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
 
   if (dynamic->p_filesz > elf.Size()) return elf.Corrupt("bad PT_DYNAMIC size");
   std::vector<Elf64_Dyn> entries(dynamic->p_filesz / sizeof(Elf64_Dyn));
-  if (llvm::Error err = elf.Read(dynamic->p_offset, entries.size() * sizeof(Elf64_Dyn), entries.data()))
+  if (llvm::Error err =
+          elf.Read(dynamic->p_offset, entries.size() * sizeof(Elf64_Dyn), entries.data()))
     return err;
   uint64_t strtab_addr = 0, strtab_size = 0;
   std::vector<std::pair<int64_t, uint64_t>> strings;  // (tag, offset in the string table)
@@ -160,7 +173,8 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
   for (const Elf64_Phdr& load : loads)
     if (strtab_addr >= load.p_vaddr && strtab_addr - load.p_vaddr < load.p_filesz)
       strtab_offset = strtab_addr - load.p_vaddr + load.p_offset;
-  if (!strtab_offset || strtab_size == 0 || strtab_size > elf.Size()) return elf.Corrupt("bad DT_STRTAB");
+  if (!strtab_offset || strtab_size == 0 || strtab_size > elf.Size())
+    return elf.Corrupt("bad DT_STRTAB");
   std::string strtab(strtab_size, '\0');
   if (llvm::Error err = elf.Read(*strtab_offset, strtab_size, strtab.data())) return err;
   for (const auto& [tag, offset] : strings) {
@@ -168,8 +182,10 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
       return elf.Corrupt("a dynamic string is outside DT_STRTAB");
     std::string text = strtab.c_str() + offset;
     if (tag == DT_NEEDED) info.needed.push_back(text);
-    if (tag == DT_RUNPATH) for (std::string& dir : support::PathElements(text, ':')) info.runpath.push_back(dir);
-    if (tag == DT_RPATH) for (std::string& dir : support::PathElements(text, ':')) info.rpath.push_back(dir);
+    if (tag == DT_RUNPATH)
+      for (std::string& dir : support::PathElements(text, ':')) info.runpath.push_back(dir);
+    if (tag == DT_RPATH)
+      for (std::string& dir : support::PathElements(text, ':')) info.rpath.push_back(dir);
   }
   return info;
 }
@@ -177,12 +193,14 @@ llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
 std::vector<std::string> LibrarySearchDirs(const std::string& root) {
   std::vector<std::string> dirs;
   ParseLdConf(root, "/etc/ld.so.conf", 0, dirs);
-  for (const char* dir : {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"})
+  for (const char* dir : {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu",
+                          "/usr/lib/x86_64-linux-gnu"})
     dirs.push_back(dir);
   return dirs;
 }
 
-llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root, const std::string& executable,
+llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root,
+                                                    const std::string& executable,
                                                     const std::vector<std::string>& search_dirs) {
   llvm::Expected<std::string> exe_host = HostPath(root, executable);
   if (!exe_host) return exe_host.takeError();
@@ -192,7 +210,10 @@ llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root, con
   std::set<std::string> seen{executable};
   std::map<std::string, std::string> by_name;  // soname → path found (the loader loads each once)
 
-  struct Pending { std::string path; ElfInfo info; };
+  struct Pending {
+    std::string path;
+    ElfInfo info;
+  };
   std::vector<Pending> work{{executable, std::move(*exe)}};
   auto add = [&](const std::string& path) -> llvm::Error {
     if (!seen.insert(path).second) return llvm::Error::success();
@@ -211,14 +232,15 @@ llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root, con
       llvm::Expected<std::string> host = HostPath(root, object.info.interpreter);
       if (!host) return host.takeError();
       if (!IsRegular(*host))
-        return MinimalError("minimal: " + executable + " needs the interpreter " + object.info.interpreter +
-                            ", which is not in the stage");
+        return MinimalError("minimal: " + executable + " needs the interpreter " +
+                            object.info.interpreter + ", which is not in the stage");
       if (llvm::Error err = add(CleanPath("/", object.info.interpreter))) return err;
     }
     llvm::Expected<std::string> resolved = ResolveInRoot(root, object.path, true, Escape::kClamp);
     if (!resolved) return resolved.takeError();
     std::string origin = DirName(*resolved);
-    std::vector<std::string> dirs = object.info.runpath.empty() ? object.info.rpath : object.info.runpath;
+    std::vector<std::string> dirs =
+        object.info.runpath.empty() ? object.info.rpath : object.info.runpath;
     for (std::string& dir : dirs) dir = ReplaceOrigin(dir, origin);
     dirs.insert(dirs.end(), search_dirs.begin(), search_dirs.end());
     for (const std::string& name : object.info.needed) {
@@ -231,11 +253,17 @@ llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root, con
         for (const std::string& dir : dirs) {
           std::string candidate = CleanPath("/", dir + "/" + name);
           llvm::Expected<std::string> host = HostPath(root, candidate);
-          if (!host) { llvm::consumeError(host.takeError()); continue; }
+          if (!host) {
+            llvm::consumeError(host.takeError());
+            continue;
+          }
           if (!IsRegular(*host)) continue;
           // Skip a library of another architecture (e.g. i386 in a biarch dir), as ld.so does.
           llvm::Expected<ElfInfo> info = ReadElf(*host);
-          if (!info) { llvm::consumeError(info.takeError()); continue; }
+          if (!info) {
+            llvm::consumeError(info.takeError());
+            continue;
+          }
           if (info->machine != object.info.machine) continue;
           found = candidate;
           break;

@@ -2,10 +2,10 @@
 // runtime closure inside a rootfs, for the `minimal` op.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 namespace strata::schedule {
 
@@ -33,7 +33,8 @@ std::vector<std::string> LibrarySearchDirs(const std::string& root);
 // library it needs, recursively (DT_RUNPATH, else DT_RPATH, with $ORIGIN; then `search_dirs`),
 // as paths inside the root where they were found (not resolved). Empty for a static file. A
 // library that is not found is an error naming the executable and the library.
-llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root, const std::string& executable,
+llvm::Expected<std::vector<std::string>> ElfClosure(const std::string& root,
+                                                    const std::string& executable,
                                                     const std::vector<std::string>& search_dirs);
 
 // Builds the `minimal` layer in the empty directory `layer_dir`: each executable (absolute, or

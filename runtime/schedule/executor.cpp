@@ -18,7 +18,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ProgressEvent MakeEvent(ProgressEvent::Type type, const graph::Node& node, size_t index, int total) {
+ProgressEvent MakeEvent(ProgressEvent::Type type, const graph::Node& node, size_t index,
+                        int total) {
   ProgressEvent event;
   event.type = type;
   event.key = node.key().Hex();
@@ -37,11 +38,9 @@ bool LocalForbidsCache(const graph::Node& node) {
 
 }  // namespace
 
-
 llvm::Error OpError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
 }
-
 
 // The nodes one Build visits, in post-order (inputs first).
 struct Executor::Plan {
@@ -51,7 +50,7 @@ struct Executor::Plan {
     std::optional<NodeOutput> output;  // set when cached or done
     std::vector<size_t> inputs;        // indexes of input entries, in input order
     std::vector<size_t> dependents;
-    int waiting = 0;                   // inputs not done yet
+    int waiting = 0;  // inputs not done yet
     bool cached = false;
     bool remote = false;  // cached by a fetch from the remote cache
   };
@@ -61,9 +60,13 @@ struct Executor::Plan {
 
 Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
                    ProgressSink* progress)
-    : store_(store), runner_(runner), options_(std::move(options)), progress_(progress),
+    : store_(store),
+      runner_(runner),
+      options_(std::move(options)),
+      progress_(progress),
       record_keys_(options_.layer) {
-  if (options_.jobs <= 0) options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options_.jobs <= 0)
+    options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
@@ -122,8 +125,8 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     for (const graph::SecretMount& secret : params->secrets) {
       const std::string& id = secret.id;
       if (secret.required && !options_.secrets.count(id))
-        return OpError("secret '" + id + "' is required by exec node " + entry.node->key().Hex() + " (" +
-                       Describe(*entry.node) + "): pass --secret id=" + id + ",src=FILE");
+        return OpError("secret '" + id + "' is required by exec node " + entry.node->key().Hex() +
+                       " (" + Describe(*entry.node) + "): pass --secret id=" + id + ",src=FILE");
     }
   }
 
@@ -173,8 +176,10 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
       lock.lock();
       --running;
       if (!output) {
-        if (!failure) failure.emplace(output.takeError());
-        else llvm::consumeError(output.takeError());
+        if (!failure)
+          failure.emplace(output.takeError());
+        else
+          llvm::consumeError(output.takeError());
       } else {
         plan.entries[index].output = std::move(*output);
         for (size_t dependent : plan.entries[index].dependents)
@@ -189,7 +194,8 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
   for (std::thread& thread : threads) thread.join();
   if (progress_) progress_->Finish();
   if (failure) return std::move(*failure);
-  if (!plan.entries[*root].output) return OpError("internal error: the build stopped before its target");
+  if (!plan.entries[*root].output)
+    return OpError("internal error: the build stopped before its target");
   return *plan.entries[*root].output;
 }
 
@@ -212,8 +218,9 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
       progress_->Report(event);
       ProgressEvent wait = event;
       wait.type = ProgressEvent::Type::kLog;
-      wait.message = "waiting for another strata build on this store, which is building this node (" +
-                     event.description + ")";
+      wait.message =
+          "waiting for another strata build on this store, which is building this node (" +
+          event.description + ")";
       progress_->Report(wait);
     }
     llvm::Expected<store::KeyLock> lock = store_.LockKey(key);
@@ -253,18 +260,30 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
 
   llvm::Expected<NodeOutput> output = [&]() -> llvm::Expected<NodeOutput> {
     switch (node.op()) {
-      case graph::Op::kScratch: return RunScratch(context);
-      case graph::Op::kPull: return RunPull(context);
-      case graph::Op::kLoad: return RunLoad(context);
-      case graph::Op::kLocal: return RunLocal(context);
-      case graph::Op::kFetch: return RunFetch(context);
-      case graph::Op::kExec: return RunExec(context);
-      case graph::Op::kCopy: return RunCopy(context);
-      case graph::Op::kConfig: return RunConfig(context);
-      case graph::Op::kSelect: return RunSelect(context);
-      case graph::Op::kMinimal: return RunMinimal(context);
-      case graph::Op::kText: return RunText(context);
-      case graph::Op::kDebian: return RunDebian(context);
+      case graph::Op::kScratch:
+        return RunScratch(context);
+      case graph::Op::kPull:
+        return RunPull(context);
+      case graph::Op::kLoad:
+        return RunLoad(context);
+      case graph::Op::kLocal:
+        return RunLocal(context);
+      case graph::Op::kFetch:
+        return RunFetch(context);
+      case graph::Op::kExec:
+        return RunExec(context);
+      case graph::Op::kCopy:
+        return RunCopy(context);
+      case graph::Op::kConfig:
+        return RunConfig(context);
+      case graph::Op::kSelect:
+        return RunSelect(context);
+      case graph::Op::kMinimal:
+        return RunMinimal(context);
+      case graph::Op::kText:
+        return RunText(context);
+      case graph::Op::kDebian:
+        return RunDebian(context);
     }
     return OpError("unknown op");
   }();
@@ -286,7 +305,8 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
         failed_message_ = message;
       }
     }
-    return OpError(op + " node " + node.key().Hex() + " (" + event.description + ") failed: " + message);
+    return OpError(op + " node " + node.key().Hex() + " (" + event.description +
+                   ") failed: " + message);
   }
   ++stats_.executed;
   event.type = ProgressEvent::Type::kDone;

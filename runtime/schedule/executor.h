@@ -2,12 +2,12 @@
 // nodes in parallel, each result stored as its node record under the node's key.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
-
-#include <llvm/Support/Error.h>
 
 #include "compiler/graph/node.h"
 #include "runtime/exec/sandbox_runner.h"

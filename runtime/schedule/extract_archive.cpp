@@ -51,12 +51,13 @@ std::string Join(const std::vector<std::string>& parts) {
 // image's directory at dest), as the kernel would see it inside Docker's chroot.
 class MergedView {
  public:
-  MergedView(const ExtractRequest& request, std::string top) : request_(request), top_(std::move(top)) {}
+  MergedView(const ExtractRequest& request, std::string top)
+      : request_(request), top_(std::move(top)) {}
 
   // The directory `parts` resolves to, symlinks followed; missing directories are made in
   // top_ when `create` (the image's metadata for those the image has).
-  llvm::Expected<std::vector<std::string>> ResolveDir(const std::vector<std::string>& parts, bool create,
-                                                      const std::string& entry) {
+  llvm::Expected<std::vector<std::string>> ResolveDir(const std::vector<std::string>& parts,
+                                                      bool create, const std::string& entry) {
     std::deque<std::pair<std::string, bool>> todo;  // component, from a symlink's target
     for (const std::string& part : parts) todo.emplace_back(part, false);
     std::vector<std::string> current;
@@ -73,10 +74,12 @@ class MergedView {
       std::string path = Join(current);
       struct stat st;
       bool in_top = ::lstat((top_ + path).c_str(), &st) == 0;
-      bool in_base = !in_top && BaseShows(current) && ::lstat((request_.view_base + path).c_str(), &st) == 0;
+      bool in_base =
+          !in_top && BaseShows(current) && ::lstat((request_.view_base + path).c_str(), &st) == 0;
       if (!in_top && !in_base) {
         if (from_link || !create)
-          return ExtractError(request_, "cannot extract '" + entry + "': " + path + ": no such file or directory");
+          return ExtractError(
+              request_, "cannot extract '" + entry + "': " + path + ": no such file or directory");
         if (llvm::Error err = MakeDir(current)) return std::move(err);
         continue;
       }
@@ -86,10 +89,14 @@ class MergedView {
         continue;
       }
       if (!S_ISLNK(st.st_mode))
-        return ExtractError(request_, "cannot extract '" + entry + "': " + path + " is not a directory");
-      if (++links > 40) return ExtractError(request_, "cannot extract '" + entry + "': too many levels of symlinks");
+        return ExtractError(request_,
+                            "cannot extract '" + entry + "': " + path + " is not a directory");
+      if (++links > 40)
+        return ExtractError(request_,
+                            "cannot extract '" + entry + "': too many levels of symlinks");
       char target[PATH_MAX];
-      ssize_t size = ::readlink(((in_top ? top_ : request_.view_base) + path).c_str(), target, sizeof(target) - 1);
+      ssize_t size = ::readlink(((in_top ? top_ : request_.view_base) + path).c_str(), target,
+                                sizeof(target) - 1);
       if (size < 0) return exec::ErrnoError(errno, "cannot read symlink", path);
       target[size] = '\0';
       current.pop_back();
@@ -108,7 +115,8 @@ class MergedView {
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
       path += "/" + parts[i];
       struct stat st;
-      if (::lstat((request_.view_base + path).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+      if (::lstat((request_.view_base + path).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
     }
     return true;
   }
@@ -116,9 +124,11 @@ class MergedView {
   llvm::Error MakeDir(const std::vector<std::string>& parts) {
     std::string path = Join(parts);
     std::string host = top_ + path;
-    if (::mkdir(host.c_str(), 0755) != 0 && errno != EEXIST) return exec::ErrnoError(errno, "cannot create", host);
+    if (::mkdir(host.c_str(), 0755) != 0 && errno != EEXIST)
+      return exec::ErrnoError(errno, "cannot create", host);
     struct stat base;
-    bool shows = BaseShows(parts) && ::lstat((request_.view_base + path).c_str(), &base) == 0 && S_ISDIR(base.st_mode);
+    bool shows = BaseShows(parts) && ::lstat((request_.view_base + path).c_str(), &base) == 0 &&
+                 S_ISDIR(base.st_mode);
     mode_t mode = shows ? (base.st_mode & 07777) : 0755;
     if (shows && ::lchown(host.c_str(), base.st_uid, base.st_gid) != 0)
       return exec::ErrnoError(errno, "cannot chown", host);
@@ -148,21 +158,24 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
   archive_read_support_format_gnutar(reader.get());
   // Paths are resolved before writing (MergedView), so they have no symlink on the way: the
   // secure flags are a second line of defence.
-  archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                                                   ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS);
-  std::unique_ptr<char, decltype(&std::free)> canonical(::realpath(request.unpacked.c_str(), nullptr), &std::free);
+  archive_write_disk_set_options(
+      writer.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                        ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+  std::unique_ptr<char, decltype(&std::free)> canonical(
+      ::realpath(request.unpacked.c_str(), nullptr), &std::free);
   if (!canonical) return exec::ErrnoError(errno, "cannot resolve", request.unpacked);
   const std::string root = canonical.get();
   MergedView view(request, root);
   if (archive_read_open_filename(reader.get(), request.archive.c_str(), 1 << 16) != ARCHIVE_OK)
-    return ExtractError(request, "cannot read archive '" + request.archive + "': " + archive_error_string(reader.get()));
+    return ExtractError(request, "cannot read archive '" + request.archive +
+                                     "': " + archive_error_string(reader.get()));
   while (true) {
     archive_entry* entry = nullptr;
     int status = archive_read_next_header(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
     if (status < ARCHIVE_WARN)
-      return ExtractError(request, std::string("malformed archive: ") + archive_error_string(reader.get()));
+      return ExtractError(request,
+                          std::string("malformed archive: ") + archive_error_string(reader.get()));
     const std::string raw = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     std::optional<std::vector<std::string>> parts = ArchivePath(raw.c_str());
     if (!parts) return ExtractError(request, "archive entry '" + raw + "' escapes the destination");
@@ -180,10 +193,12 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
     if (const char* link = archive_entry_hardlink(entry)) {
       std::optional<std::vector<std::string>> link_parts = ArchivePath(link);
       if (!link_parts || link_parts->empty())
-        return ExtractError(request, "hard link '" + raw + "' -> '" + link + "' escapes the destination");
+        return ExtractError(request,
+                            "hard link '" + raw + "' -> '" + link + "' escapes the destination");
       std::string link_name = link_parts->back();
       link_parts->pop_back();
-      llvm::Expected<std::vector<std::string>> link_dir = view.ResolveDir(*link_parts, /*create=*/false, raw);
+      llvm::Expected<std::vector<std::string>> link_dir =
+          view.ResolveDir(*link_parts, /*create=*/false, raw);
       if (!link_dir) return link_dir.takeError();
       archive_entry_copy_hardlink(entry, (root + Join(*link_dir) + "/" + link_name).c_str());
     }
@@ -194,7 +209,8 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
       archive_entry_set_uname(entry, nullptr);
       archive_entry_set_gname(entry, nullptr);
     }
-    if (request.chmod && archive_entry_filetype(entry) != AE_IFLNK) archive_entry_set_perm(entry, *request.chmod);
+    if (request.chmod && archive_entry_filetype(entry) != AE_IFLNK)
+      archive_entry_set_perm(entry, *request.chmod);
     status = archive_write_header(writer.get(), entry);
     if (status >= ARCHIVE_WARN && archive_entry_size(entry) > 0) {
       const void* block = nullptr;
@@ -208,9 +224,10 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
       if (status == ARCHIVE_EOF) status = ARCHIVE_OK;
     }
     if (status < ARCHIVE_WARN || archive_write_finish_entry(writer.get()) < ARCHIVE_WARN)
-      return ExtractError(request, "cannot extract '" + raw + "': " +
-                                       (archive_error_string(writer.get()) ? archive_error_string(writer.get())
-                                                                           : archive_error_string(reader.get())));
+      return ExtractError(
+          request, "cannot extract '" + raw + "': " +
+                       (archive_error_string(writer.get()) ? archive_error_string(writer.get())
+                                                           : archive_error_string(reader.get())));
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     return ExtractError(request, archive_error_string(writer.get()));

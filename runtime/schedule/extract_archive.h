@@ -2,13 +2,12 @@
 // unpacks them over an image's directory.
 #pragma once
 
+#include <llvm/Support/Error.h>
 #include <sys/types.h>
 
 #include <optional>
 #include <string>
 #include <utility>
-
-#include <llvm/Support/Error.h>
 
 namespace strata::schedule {
 

@@ -127,8 +127,11 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
     }
     return llvm::Error::success();
   };
-  if (llvm::Error err = sweep_dirs(root + "/layers", layers, report.layers_kept, report.layers_removed)) return err;
-  if (llvm::Error err = sweep_dirs(root + "/artifacts", artifacts, report.artifacts_kept, report.artifacts_removed))
+  if (llvm::Error err =
+          sweep_dirs(root + "/layers", layers, report.layers_kept, report.layers_removed))
+    return err;
+  if (llvm::Error err = sweep_dirs(root + "/artifacts", artifacts, report.artifacts_kept,
+                                   report.artifacts_removed))
     return err;
   // The parse cache is keyed by file text: an entry unused for keep_seconds is most likely a
   // file that changed since; its mtime is when it was last written.

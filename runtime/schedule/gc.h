@@ -1,11 +1,11 @@
 // Garbage collection of the store: keeps what recent builds use, removes the rest.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/store/store.h"
 
@@ -25,8 +25,8 @@ struct GcReport {
   size_t roots_kept = 0, roots_removed = 0;
   GcCount records_kept, records_removed;
   GcCount blobs_kept, blobs_removed;
-  GcCount layers_kept, layers_removed;        // extracted layer dirs
-  GcCount artifacts_kept, artifacts_removed;  // selected and fetched artifacts
+  GcCount layers_kept, layers_removed;            // extracted layer dirs
+  GcCount artifacts_kept, artifacts_removed;      // selected and fetched artifacts
   GcCount parse_cache_kept, parse_cache_removed;  // parse-cache/ entries (by age)
   size_t work_removed = 0, temps_removed = 0;
 };
@@ -39,8 +39,8 @@ struct GcReport {
 // roots that name blobs alone (the debian indexes a recent `strata lock` read).
 // Removes every other node record, blob, layers/ and artifacts/ entry, old root records,
 // work dirs of dead builds and stale tmp files, and parse-cache/ entries written longer than
-// keep_seconds ago (a removed entry only costs one more parse). Keeps cache/ (RUN cache mounts), locks/ and the
-// local-source hash cache.
+// keep_seconds ago (a removed entry only costs one more parse). Keeps cache/ (RUN cache mounts),
+// locks/ and the local-source hash cache.
 llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptions& options);
 
 }  // namespace strata::schedule

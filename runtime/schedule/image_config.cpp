@@ -11,7 +11,8 @@ llvm::Error ApplyConfig(oci::Image& image, const std::string& field, const nlohm
   if (!created_by) return created_by.takeError();
   image.onbuild.clear();
   if (config.contains("OnBuild")) {
-    for (const nlohmann::json& trigger : config["OnBuild"]) image.onbuild.push_back(trigger.get<std::string>());
+    for (const nlohmann::json& trigger : config["OnBuild"])
+      image.onbuild.push_back(trigger.get<std::string>());
     config.erase("OnBuild");
   }
   image.config = std::move(config);

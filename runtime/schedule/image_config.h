@@ -2,10 +2,10 @@
 // definition of the fold, compiler/graph/image_config_fold.h) plus an empty-layer history entry.
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "compiler/graph/image_config_fold.h"
 #include "runtime/oci/image.h"

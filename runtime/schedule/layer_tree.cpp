@@ -35,7 +35,8 @@ void LayerTree::Erase(const std::string& path) { entries_.erase(path); }
 bool LayerTree::HasChildren(const std::string& path) const {
   std::string prefix = path.empty() ? "" : path + "/";
   auto it = entries_.lower_bound(prefix);
-  return it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0 && it->first != path;
+  return it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0 &&
+         it->first != path;
 }
 
 std::vector<oci::TreeEntry> LayerTree::Entries() const {
@@ -51,16 +52,19 @@ std::string JoinTarPath(const std::string& dir, const std::string& name) {
 
 namespace {
 
-llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
-                     const CopyRules& rules, bool merge, LayerTree& tree);
+llvm::Error AddEntry(const std::string& source, const std::string& dest,
+                     const std::string& relative, const CopyRules& rules, bool merge,
+                     LayerTree& tree);
 
-llvm::Error AddChildren(const std::string& source, const std::string& dest, const std::string& relative,
-                        const CopyRules& rules, bool merge, LayerTree& tree) {
+llvm::Error AddChildren(const std::string& source, const std::string& dest,
+                        const std::string& relative, const CopyRules& rules, bool merge,
+                        LayerTree& tree) {
   llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
   if (!children) return children.takeError();
   for (const std::string& name : *children) {
     std::string child_relative = relative.empty() ? name : relative + "/" + name;
-    if (llvm::Error err = AddEntry(source + "/" + name, JoinTarPath(dest, name), child_relative, rules, merge, tree))
+    if (llvm::Error err = AddEntry(source + "/" + name, JoinTarPath(dest, name), child_relative,
+                                   rules, merge, tree))
       return err;
   }
   return llvm::Error::success();
@@ -75,8 +79,9 @@ oci::TreeEntry NewDir(const std::string& path) {
 }
 
 // Mirrors CopyEntry (root_path.cpp) decision for decision; only the writes differ.
-llvm::Error AddEntry(const std::string& source, const std::string& dest, const std::string& relative,
-                     const CopyRules& rules, bool merge, LayerTree& tree) {
+llvm::Error AddEntry(const std::string& source, const std::string& dest,
+                     const std::string& relative, const CopyRules& rules, bool merge,
+                     LayerTree& tree) {
   struct stat st;
   llvm::Expected<CopiedAttributes> copied = LstatForCopy(source, rules, st);
   if (!copied) return copied.takeError();
@@ -88,7 +93,8 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
   };
 
   if (!relative.empty()) {
-    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative))) return llvm::Error::success();
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative)))
+      return llvm::Error::success();
     if (rules.exclude && rules.exclude(relative)) {
       if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
       // Kept only if something below is re-included.
@@ -108,7 +114,8 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
   const oci::TreeEntry* existing = merge ? tree.Find(dest) : nullptr;
   bool exists = existing != nullptr;
   if (exists && !(existing->kind == oci::EntryKind::kDir && S_ISDIR(st.st_mode))) {
-    if (existing->kind == oci::EntryKind::kDir) return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
+    if (existing->kind == oci::EntryKind::kDir)
+      return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
     tree.Erase(dest);
     exists = false;
   }
@@ -136,11 +143,12 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest, const s
   } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0) {
     // A copied 0/0 device reads back as an overlay whiteout, as ScanTree turns it into one.
     size_t slash = dest.find_last_of('/');
-    entry.tar_path = JoinTarPath(slash == std::string::npos ? "" : dest.substr(0, slash), ".wh." + std::string(support::BaseName(dest)));
+    entry.tar_path = JoinTarPath(slash == std::string::npos ? "" : dest.substr(0, slash),
+                                 ".wh." + std::string(support::BaseName(dest)));
     entry.kind = oci::EntryKind::kFile;
     copied->mode = 0600;
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-    entry.kind = S_ISFIFO(st.st_mode) ? oci::EntryKind::kFifo
+    entry.kind = S_ISFIFO(st.st_mode)  ? oci::EntryKind::kFifo
                  : S_ISCHR(st.st_mode) ? oci::EntryKind::kCharDevice
                                        : oci::EntryKind::kBlockDevice;
     if (!S_ISFIFO(st.st_mode)) {
@@ -181,7 +189,8 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
         break;
       case oci::EntryKind::kFile:
         if (entry.source_path.empty()) {
-          store::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+          store::UniqueFd fd(
+              ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
           rc = fd ? 0 : -1;
         } else if (llvm::Error err = CopyFileData(entry.source_path, path)) {
           return err;
@@ -196,8 +205,9 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
       case oci::EntryKind::kFifo:
       case oci::EntryKind::kCharDevice:
       case oci::EntryKind::kBlockDevice: {
-        mode_t type = entry.kind == oci::EntryKind::kFifo ? S_IFIFO
-                      : entry.kind == oci::EntryKind::kCharDevice ? S_IFCHR : S_IFBLK;
+        mode_t type = entry.kind == oci::EntryKind::kFifo         ? S_IFIFO
+                      : entry.kind == oci::EntryKind::kCharDevice ? S_IFCHR
+                                                                  : S_IFBLK;
         rc = ::mknod(path.c_str(), type | 0600, makedev(entry.rdev_major, entry.rdev_minor));
         break;
       }
@@ -205,15 +215,18 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
     if (rc != 0) return exec::ErrnoError(errno, "cannot create", path);
     if (entry.kind == oci::EntryKind::kHardlink || entry.kind == oci::EntryKind::kDir) continue;
     // chown clears set-id bits, so the mode goes last.
-    if (::lchown(path.c_str(), entry.uid, entry.gid) != 0) return exec::ErrnoError(errno, "cannot chown", path);
+    if (::lchown(path.c_str(), entry.uid, entry.gid) != 0)
+      return exec::ErrnoError(errno, "cannot chown", path);
     if (entry.kind != oci::EntryKind::kSymlink && ::chmod(path.c_str(), entry.mode) != 0)
       return exec::ErrnoError(errno, "cannot chmod", path);
   }
   // Directories last, deepest first, so a read-only one does not stop its children.
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     std::string path = dir + "/" + (*it)->tar_path;
-    if (::lchown(path.c_str(), (*it)->uid, (*it)->gid) != 0) return exec::ErrnoError(errno, "cannot chown", path);
-    if (::chmod(path.c_str(), (*it)->mode) != 0) return exec::ErrnoError(errno, "cannot chmod", path);
+    if (::lchown(path.c_str(), (*it)->uid, (*it)->gid) != 0)
+      return exec::ErrnoError(errno, "cannot chown", path);
+    if (::chmod(path.c_str(), (*it)->mode) != 0)
+      return exec::ErrnoError(errno, "cannot chmod", path);
   }
   return llvm::Error::success();
 }

@@ -1,11 +1,11 @@
 // A layer's tree held in memory: what a COPY adds, listed without staging a copy on disk.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/oci/tree_scan.h"
 #include "runtime/schedule/root_path.h"

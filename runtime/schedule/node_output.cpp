@@ -73,13 +73,14 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
     return output;
   }
   if (kind == "artifact") {
-    bool local = record.contains("local") && record["local"].is_boolean() && record["local"].get<bool>();
+    bool local =
+        record.contains("local") && record["local"].is_boolean() && record["local"].get<bool>();
     std::string path;
     if (record.contains("store_path") && record["store_path"].is_string()) {
       std::string relative = record["store_path"].get<std::string>();
       // Only ever written by ToRecord; anything climbing out of the store is tampering.
-      if (relative.empty() || relative[0] == '/' || relative == ".." || relative.rfind("../", 0) == 0 ||
-          relative.find("/../") != std::string::npos)
+      if (relative.empty() || relative[0] == '/' || relative == ".." ||
+          relative.rfind("../", 0) == 0 || relative.find("/../") != std::string::npos)
         return bad("artifact path '" + relative + "' leaves the store");
       path = store.Root() + "/" + relative;
     } else if (record.contains("path") && record["path"].is_string()) {
@@ -90,7 +91,8 @@ llvm::Expected<NodeOutput> FromRecord(const store::Store& store, const nlohmann:
     NodeOutput output = NodeOutput::Artifact(std::move(path), local);
     if (record.contains("keep_modes") && record["keep_modes"].is_boolean())
       output.keep_modes = record["keep_modes"].get<bool>();
-    if (record.contains("name") && record["name"].is_string()) output.name = record["name"].get<std::string>();
+    if (record.contains("name") && record["name"].is_string())
+      output.name = record["name"].get<std::string>();
     if (record.contains("empty_match") && record["empty_match"].is_boolean())
       output.empty_match = record["empty_match"].get<bool>();
     if (record.contains("local_exclude") && record["local_exclude"].is_array()) {
@@ -122,14 +124,16 @@ std::vector<std::string> RecordArtifactDirs(const nlohmann::json& record) {
   };
   if (record.contains("store_path") && record["store_path"].is_string()) {
     const std::string& path = record["store_path"].get_ref<const std::string&>();
-    if (path.rfind("artifacts/", 0) == 0) dirs.push_back(segment_after(path, std::strlen("artifacts/")));
+    if (path.rfind("artifacts/", 0) == 0)
+      dirs.push_back(segment_after(path, std::strlen("artifacts/")));
     return dirs;
   }
   if (!record.contains("path") || !record["path"].is_string()) return dirs;
   if (record.contains("local") && record["local"] == true) return dirs;
   // An old record: which "/artifacts/" was the store's is unknown, so every candidate is kept.
   const std::string& path = record["path"].get_ref<const std::string&>();
-  for (size_t at = path.find("/artifacts/"); at != std::string::npos; at = path.find("/artifacts/", at + 1))
+  for (size_t at = path.find("/artifacts/"); at != std::string::npos;
+       at = path.find("/artifacts/", at + 1))
     dirs.push_back(segment_after(path, at + std::strlen("/artifacts/")));
   return dirs;
 }

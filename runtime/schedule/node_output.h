@@ -1,11 +1,11 @@
 // What one node produced (an image or an artifact), and its node record in the store.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
-#include <nlohmann/json.hpp>
 
 #include "runtime/oci/image.h"
 #include "runtime/store/store.h"

@@ -6,7 +6,8 @@
 namespace strata::schedule {
 
 llvm::Expected<NodeOutput> RunConfig(OpContext& context) {
-  if (context.inputs.size() != 1 || !context.inputs[0]->IsStage()) return OpError("config needs one stage input");
+  if (context.inputs.size() != 1 || !context.inputs[0]->IsStage())
+    return OpError("config needs one stage input");
   llvm::Expected<graph::ConfigParams> params = graph::DecodeConfig(context.node);
   if (!params) return params.takeError();
   oci::Image image = context.inputs[0]->image;

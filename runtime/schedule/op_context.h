@@ -2,13 +2,13 @@
 // one function per op that turns them into the node's output.
 #pragma once
 
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <llvm/ADT/StringRef.h>
-#include <llvm/Support/Error.h>
 
 #include "compiler/graph/node.h"
 #include "compiler/graph/op_params.h"
@@ -24,11 +24,11 @@ struct OpContext {
   exec::SandboxRunner& runner;
   const ExecutorOptions& options;
   const graph::Node& node;
-  std::vector<const NodeOutput*> inputs;  // in the node's input order
-  std::string key;                        // the node's key, 32 hex
-  std::string description;                // Describe(node)
+  std::vector<const NodeOutput*> inputs;     // in the node's input order
+  std::string key;                           // the node's key, 32 hex
+  std::string description;                   // Describe(node)
   std::function<void(llvm::StringRef)> log;  // one output line to the progress view
-  int64_t layer_size = -1;                // set by ops that add a layer
+  int64_t layer_size = -1;                   // set by ops that add a layer
 };
 
 llvm::Expected<NodeOutput> RunScratch(OpContext& context);

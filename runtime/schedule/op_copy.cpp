@@ -39,11 +39,13 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   // The layer is listed, not staged: its files are read once, by the layer writer. A wildcard
   // that matched nothing copies nothing (BuildKit): the layer stays empty.
   llvm::Expected<std::vector<oci::TreeEntry>> entries =
-      artifact.empty_match ? std::vector<oci::TreeEntry>{} : PlanCopyLayer(request, view->Root(), work->Path());
+      artifact.empty_match ? std::vector<oci::TreeEntry>{}
+                           : PlanCopyLayer(request, view->Root(), work->Path());
   if (!entries) return entries.takeError();
   if (llvm::Error err = view->Close()) return err;
 
-  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, *entries, context.options.layer);
+  llvm::Expected<oci::LayerDescriptor> layer =
+      oci::WriteLayer(context.store, *entries, context.options.layer);
   if (!layer) return layer.takeError();
   context.layer_size = static_cast<int64_t>(layer->size);
   oci::Image image = parent.image;

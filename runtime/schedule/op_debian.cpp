@@ -4,17 +4,16 @@
 // more layer of system files (users, dpkg status) on top.
 #include <sys/stat.h>
 
-#include <cstdlib>
-#include <ctime>
-
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <thread>
 
-#include "runtime/debian/deb_file.h"
 #include "runtime/debian/alternatives.h"
+#include "runtime/debian/deb_file.h"
 #include "runtime/debian/download.h"
 #include "runtime/debian/loader_cache.h"
 #include "runtime/debian/resolver.h"
@@ -44,13 +43,15 @@ struct PinnedPackage {
 bool IsPackageName(const std::string& name) {
   if (name.empty() || name[0] == '.' || name[0] == '-') return false;
   for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+      return false;
   return true;
 }
 
 llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) {
   std::vector<PinnedPackage> packages;
-  const nlohmann::json* list = lock.is_object() && lock.contains("packages") ? &lock["packages"] : nullptr;
+  const nlohmann::json* list =
+      lock.is_object() && lock.contains("packages") ? &lock["packages"] : nullptr;
   if (!list || !list->is_array()) return OpError("debian: the lock entry has no package list");
   for (const nlohmann::json& entry : *list) {
     PinnedPackage package;
@@ -62,7 +63,8 @@ llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) 
       package.sha256 = entry.at("sha256").get<std::string>();
       package.size = entry.value("size", uint64_t{0});
     } catch (const nlohmann::json::exception&) {
-      return OpError("debian: a locked package lacks name, version, arch, filename or sha256: " + entry.dump());
+      return OpError("debian: a locked package lacks name, version, arch, filename or sha256: " +
+                     entry.dump());
     }
     if (!IsPackageName(package.name) || package.sha256.size() != 64 ||
         package.filename.find("..") != std::string::npos)
@@ -99,18 +101,24 @@ std::string SnapshotHint(const nlohmann::json& lock) {
   char stamp[32] = "YYYYMMDDTHHMMSSZ";
   if (!date.empty() && ::strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S", &parsed))
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &parsed);
-  return "; the mirror has moved on since the lock (Release of " + (date.empty() ? "unknown date" : date) +
-         "): build with --debian-mirror " + base + stamp + " to fetch the locked files from a snapshot";
+  return "; the mirror has moved on since the lock (Release of " +
+         (date.empty() ? "unknown date" : date) + "): build with --debian-mirror " + base + stamp +
+         " to fetch the locked files from a snapshot";
 }
 
 // What the SBOM lists (runtime/sbom/collect.h): each package as fetched, with the license its
 // DEP-5 copyright file states, read now while the unpacked trees exist.
-nlohmann::json SbomPackages(const std::vector<PinnedPackage>& packages, const std::vector<std::string>& trees,
-                            const std::string& suite, const std::string& mirror) {
+nlohmann::json SbomPackages(const std::vector<PinnedPackage>& packages,
+                            const std::vector<std::string>& trees, const std::string& suite,
+                            const std::string& mirror) {
   nlohmann::json list = nlohmann::json::array();
   for (const PinnedPackage& package : packages)
-    list.push_back({{"name", package.name}, {"version", package.version}, {"arch", package.arch},
-                    {"filename", package.filename}, {"size", package.size}, {"sha256", package.sha256},
+    list.push_back({{"name", package.name},
+                    {"version", package.version},
+                    {"arch", package.arch},
+                    {"filename", package.filename},
+                    {"size", package.size},
+                    {"sha256", package.sha256},
                     {"license", sbom::PackageLicense(trees, package.name)}});
   return {{"suite", suite}, {"mirror", mirror}, {"packages", std::move(list)}};
 }
@@ -129,7 +137,8 @@ mode_t ModeIn(const std::vector<std::string>& trees, const std::string& path) {
 // merged-/usr links, /bin/sh → bash when bash is the closure's only shell (dash, which ships
 // /bin/sh, is Essential and so only there when named), and the update-alternatives links
 // read out of every postinst.
-llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir, const std::vector<std::string>& trees,
+llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir,
+                           const std::vector<std::string>& trees,
                            const std::vector<debian::DebControl>& controls) {
   if (llvm::Error err = debian::WriteUsrMergeLinks(system_dir, trees)) return err;
   if (!ModeIn(trees, "/usr/bin/sh") && S_ISREG(ModeIn(trees, "/usr/bin/bash"))) {
@@ -146,17 +155,21 @@ llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir, co
     if (control.postinst.empty()) continue;
     debian::ParsedAlternatives parsed = debian::ParseAlternatives(control.postinst);
     skipped += parsed.skipped;
-    for (debian::Alternative& alternative : parsed.alternatives) candidates.push_back(std::move(alternative));
+    for (debian::Alternative& alternative : parsed.alternatives)
+      candidates.push_back(std::move(alternative));
   }
   auto exists = [&](const std::string& path) { return ModeIn(trees, path) != 0; };
   auto is_file = [&](const std::string& path) {
     mode_t mode = ModeIn(trees, path);
     return mode != 0 && !S_ISLNK(mode);
   };
-  llvm::Expected<std::vector<std::string>> chosen = debian::WriteAlternatives(system_dir, candidates, exists, is_file);
+  llvm::Expected<std::vector<std::string>> chosen =
+      debian::WriteAlternatives(system_dir, candidates, exists, is_file);
   if (!chosen) return chosen.takeError();
   for (const std::string& line : *chosen) context.log("alternative " + line);
-  if (skipped) context.log(std::to_string(skipped) + " update-alternatives commands need the script run; skipped");
+  if (skipped)
+    context.log(std::to_string(skipped) +
+                " update-alternatives commands need the script run; skipped");
   return llvm::Error::success();
 }
 
@@ -177,7 +190,8 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
-  if (const nlohmann::json* lock = params->request.lock.is_null() ? nullptr : &params->request.lock) {
+  if (const nlohmann::json* lock =
+          params->request.lock.is_null() ? nullptr : &params->request.lock) {
     llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
     if (!locked) return locked.takeError();
     packages = std::move(*locked);
@@ -190,13 +204,14 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     if (!suite) return suite.takeError();
     for (const std::string& index : {suite->index_sha256, suite->plain_index_sha256})
       if (!index.empty()) sources.push_back("sha256:" + index);
-    llvm::Expected<debian::Resolution> resolution = debian::Resolve(*suite->index, requested, suite->where, exclude);
+    llvm::Expected<debian::Resolution> resolution =
+        debian::Resolve(*suite->index, requested, suite->where, exclude);
     if (!resolution) return resolution.takeError();
     for (const debian::Package* package : resolution->packages)
       packages.push_back({package->name.str(), package->version.str(), package->architecture.str(),
                           package->filename.str(), package->sha256.str(), package->size});
-    context.log("resolved " + std::to_string(packages.size()) + " packages from " + suite->where + " (" +
-                suite->release.date + ")");
+    context.log("resolved " + std::to_string(packages.size()) + " packages from " + suite->where +
+                " (" + suite->release.date + ")");
   }
 
   // Fetch and unpack every group in parallel: each worker takes the next group.
@@ -224,17 +239,19 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       for (const PinnedPackage* package : groups[g]) {
         std::string what = "package " + package->name + " " + package->version;
         uint64_t bytes = 0;
-        llvm::Expected<std::string> deb =
-            debian::FetchBlob(context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
+        llvm::Expected<std::string> deb = debian::FetchBlob(
+            context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
         if (!deb) {
           std::string message = llvm::toString(deb.takeError());
-          if (const nlohmann::json* lock = &params->request.lock; !lock->is_null() && message.find("not on the mirror") != std::string::npos)
+          if (const nlohmann::json* lock = &params->request.lock;
+              !lock->is_null() && message.find("not on the mirror") != std::string::npos)
             message += SnapshotHint(*lock);
           fail(OpError(message));
           break;
         }
         fetched_bytes += bytes;
-        llvm::Expected<debian::DebControl> control = debian::UnpackDeb(*deb, dir, what, path_exclude);
+        llvm::Expected<debian::DebControl> control =
+            debian::UnpackDeb(*deb, dir, what, path_exclude);
         if (!control) {
           fail(control.takeError());
           break;
@@ -244,7 +261,8 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
         context.log((bytes ? "fetched " : "have ") + package->name + " " + package->version);
       }
       if (failed) continue;
-      llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, dir, context.options.layer);
+      llvm::Expected<oci::LayerDescriptor> layer =
+          oci::WriteLayer(context.store, dir, context.options.layer);
       if (!layer) {
         fail(layer.takeError());
         continue;
@@ -253,26 +271,32 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     }
   };
   std::vector<std::thread> threads;
-  for (int i = 0; i < kParallelFetches && i < static_cast<int>(groups.size()); ++i) threads.emplace_back(worker);
+  for (int i = 0; i < kParallelFetches && i < static_cast<int>(groups.size()); ++i)
+    threads.emplace_back(worker);
   for (std::thread& thread : threads) thread.join();
   for (const std::string& error : errors)
     if (!error.empty()) return OpError("debian " + suite_name + ": " + error);
 
   std::vector<debian::InstalledPackage> installed;
-  for (size_t i = 0; i < packages.size(); ++i) installed.push_back({packages[i].name, controls[i].control});
+  for (size_t i = 0; i < packages.size(); ++i)
+    installed.push_back({packages[i].name, controls[i].control});
   std::string system_dir = work->Path() + "/system";
-  if (::mkdir(system_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", system_dir);
+  if (::mkdir(system_dir.c_str(), 0755) != 0)
+    return exec::ErrnoError(errno, "cannot create", system_dir);
   if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
   std::vector<std::string> trees;
-  for (size_t g = 0; g < groups.size(); ++g) trees.push_back(work->Path() + "/layer" + std::to_string(g));
+  for (size_t g = 0; g < groups.size(); ++g)
+    trees.push_back(work->Path() + "/layer" + std::to_string(g));
   llvm::Expected<std::map<std::string, std::string>> ca_files = debian::ListCaCertificates(trees);
   if (!ca_files) return ca_files.takeError();
   llvm::Expected<size_t> certificates = debian::WriteCaBundle(system_dir, *ca_files);
   if (!certificates) return certificates.takeError();
-  if (*certificates) context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
+  if (*certificates)
+    context.log("ca-certificates.crt: " + std::to_string(*certificates) + " certificates");
   // ca-certificates-java's postinst: the same certificates as the JDK's trust store.
-  bool java_trust = std::any_of(packages.begin(), packages.end(),
-                                [](const PinnedPackage& p) { return p.name == "ca-certificates-java"; });
+  bool java_trust = std::any_of(packages.begin(), packages.end(), [](const PinnedPackage& p) {
+    return p.name == "ca-certificates-java";
+  });
   if (java_trust) {
     llvm::Expected<size_t> stored = debian::WriteJavaCacerts(system_dir, *ca_files);
     if (!stored) return stored.takeError();
@@ -282,25 +306,31 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   std::string scratch = work->Path() + "/ldroot";
   if (::mkdir(scratch.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", scratch);
   if (llvm::Error err = debian::WriteLoaderCache(system_dir, trees, scratch)) return err;
-  llvm::Expected<oci::LayerDescriptor> system = oci::WriteLayer(context.store, system_dir, context.options.layer);
+  llvm::Expected<oci::LayerDescriptor> system =
+      oci::WriteLayer(context.store, system_dir, context.options.layer);
   if (!system) return system.takeError();
 
   oci::Image image;
   image.architecture = arch;
-  image.config["Env"] = nlohmann::json::array({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
+  image.config["Env"] =
+      nlohmann::json::array({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
   int64_t total = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
     std::string created_by = "DEBIAN";
-    for (const PinnedPackage* package : groups[g]) created_by += " " + package->name + "=" + package->version;
+    for (const PinnedPackage* package : groups[g])
+      created_by += " " + package->name + "=" + package->version;
     image.layers.push_back(layers[g]);
     image.history.push_back({created_by, false, ""});
     total += static_cast<int64_t>(layers[g].size);
   }
   image.layers.push_back(*system);
-  image.history.push_back({"DEBIAN system files (users, dpkg status, CA bundle, merged /usr, alternatives, ld.so.cache)", false, ""});
+  image.history.push_back(
+      {"DEBIAN system files (users, dpkg status, CA bundle, merged /usr, alternatives, "
+       "ld.so.cache)",
+       false, ""});
   context.layer_size = total + static_cast<int64_t>(system->size);
-  context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " + std::to_string(image.layers.size()) +
-              " layers");
+  context.log("fetched " + std::to_string(fetched_bytes.load()) + " bytes; " +
+              std::to_string(image.layers.size()) + " layers");
   for (const PinnedPackage& package : packages) sources.push_back("sha256:" + package.sha256);
   NodeOutput output = NodeOutput::Stage(std::move(image));
   output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, mirror)}};

@@ -4,13 +4,13 @@
 
 #include <cstring>
 
-#include "runtime/exec/exec_error.h"
 #include "compiler/support/hex_escape.h"
+#include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
-#include "runtime/schedule/layer_tree.h"
 #include "runtime/schedule/image_config.h"
+#include "runtime/schedule/layer_tree.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/rootfs_view.h"
 #include "runtime/schedule/work_dir.h"
@@ -33,7 +33,8 @@ bool DirIsEmpty(const std::string& path) {
   if (dir == nullptr) return true;
   bool empty = true;
   while (struct dirent* entry = ::readdir(dir))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) empty = false;
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+      empty = false;
   ::closedir(dir);
   return empty;
 }
@@ -53,7 +54,8 @@ std::string NormalizeDigest(std::string value) {
 llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir) {
   if (!artifact.local) return artifact.path;
   struct stat st;
-  if (::lstat(artifact.path.c_str(), &st) != 0) return exec::ErrnoError(errno, "local source is gone", artifact.path);
+  if (::lstat(artifact.path.c_str(), &st) != 0)
+    return exec::ErrnoError(errno, "local source is gone", artifact.path);
   std::string empty_root = dir + "/root";
   std::string snapshot = dir + "/snapshot";
   if (llvm::Error err = exec::MakeDirs(empty_root)) return std::move(err);
@@ -63,7 +65,8 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   request.local = true;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
-  std::string name = S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
+  std::string name =
+      S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
   request.dest = "/" + name;
   llvm::Expected<std::vector<oci::TreeEntry>> entries = PlanCopyLayer(request, empty_root, dir);
   if (!entries) return entries.takeError();
@@ -79,7 +82,8 @@ std::string CacheDirName(const std::string& target) {
 }
 
 llvm::Expected<NodeOutput> RunExec(OpContext& context) {
-  if (context.inputs.empty() || !context.inputs[0]->IsStage()) return OpError("exec needs a stage input");
+  if (context.inputs.empty() || !context.inputs[0]->IsStage())
+    return OpError("exec needs a stage input");
   const oci::Image& parent = context.inputs[0]->image;
   const nlohmann::json& config = parent.config;
   llvm::Expected<graph::ExecParams> params = graph::DecodeExec(context.node);
@@ -88,7 +92,8 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   exec::RunSpec spec;
   std::string command;
   if (const std::optional<std::string>& shell = params->shell) {
-    std::vector<std::string> shell_argv = StringList(config.contains("Shell") ? &config["Shell"] : nullptr);
+    std::vector<std::string> shell_argv =
+        StringList(config.contains("Shell") ? &config["Shell"] : nullptr);
     if (shell_argv.empty()) shell_argv = {"/bin/sh", "-c"};
     spec.argv = shell_argv;
     spec.argv.push_back(*shell);
@@ -116,7 +121,8 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   std::string declared;
   if (!params->output_sha256.empty()) declared = NormalizeDigest(params->output_sha256);
   if (spec.network && declared.empty() && !context.options.unpinned_network)
-    return OpError("network = true needs a declared output checksum (sha256) or a strata.lock entry");
+    return OpError(
+        "network = true needs a declared output checksum (sha256) or a strata.lock entry");
   if (!declared.empty() && declared.size() != 71)
     return OpError("output sha256 must be 64 hex digits (optionally prefixed by sha256:), not '" +
                    params->output_sha256 + "'");
@@ -129,11 +135,13 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
       auto found = context.options.secrets.find(id);
       if (found == context.options.secrets.end()) {
         if (!secret.required) continue;
-        return OpError("secret '" + id + "' is required by this step: pass --secret id=" + id + ",src=FILE");
+        return OpError("secret '" + id + "' is required by this step: pass --secret id=" + id +
+                       ",src=FILE");
       }
       struct stat st;
       if (::stat(found->second.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        return OpError("secret '" + id + "': source file '" + found->second + "' is not a readable file");
+        return OpError("secret '" + id + "': source file '" + found->second +
+                       "' is not a readable file");
       spec.secret_mounts.push_back({found->second, target, std::nullopt, std::nullopt, 0400});
     }
   }
@@ -146,11 +154,14 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   if (!work) return work.takeError();
   {
     const std::vector<std::string>& mounts = params->mount_targets;
-    if (mounts.size() + 1 != context.inputs.size()) return OpError("exec mounts do not match the node's inputs");
+    if (mounts.size() + 1 != context.inputs.size())
+      return OpError("exec mounts do not match the node's inputs");
     for (size_t i = 0; i < mounts.size(); ++i) {
       const NodeOutput& artifact = *context.inputs[i + 1];
-      if (artifact.IsStage()) return OpError("exec mount " + std::to_string(i) + " is not an artifact");
-      llvm::Expected<std::string> source = MountSource(artifact, work->Path() + "/mount-" + std::to_string(i));
+      if (artifact.IsStage())
+        return OpError("exec mount " + std::to_string(i) + " is not an artifact");
+      llvm::Expected<std::string> source =
+          MountSource(artifact, work->Path() + "/mount-" + std::to_string(i));
       if (!source) return source.takeError();
       spec.bind_mounts.push_back({*source, mounts[i]});
     }
@@ -183,11 +194,14 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   std::string created_by = "RUN " + params->CommandText();
   if (DirIsEmpty(spec.upper_dir)) {
     if (!declared.empty())
-      return OpError("output checksum mismatch: the step changed no files (an empty layer), declared " + declared);
+      return OpError(
+          "output checksum mismatch: the step changed no files (an empty layer), declared " +
+          declared);
     image.history.push_back({created_by, /*empty_layer=*/true, ""});
     return NodeOutput::Stage(std::move(image));
   }
-  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, spec.upper_dir, context.options.layer);
+  llvm::Expected<oci::LayerDescriptor> layer =
+      oci::WriteLayer(context.store, spec.upper_dir, context.options.layer);
   if (!layer) return layer.takeError();
   // The layer's diff_id (sha256 of the uncompressed tar) is the step's output checksum: the
   // layer writer fixes mtimes, ordering and tar format, so it depends only on the files'
@@ -195,8 +209,10 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   // blob stays in the store unreferenced on a mismatch; gc removes it. No record is written.
   if (!declared.empty() && layer->diff_id != declared) {
     if (params->output_sha256_locked)
-      return OpError("output checksum mismatch: strata.lock records " + declared + ", got " + layer->diff_id +
-                     " (the sha256 of the step's uncompressed layer tar); the step's output is not reproducible, "
+      return OpError("output checksum mismatch: strata.lock records " + declared + ", got " +
+                     layer->diff_id +
+                     " (the sha256 of the step's uncompressed layer tar); the step's output is not "
+                     "reproducible, "
                      "or changed: run `strata lock --update-network` to record the new hash");
     return OpError("output checksum mismatch: declared " + declared + ", got " + layer->diff_id +
                    " (the sha256 of the step's uncompressed layer tar)");

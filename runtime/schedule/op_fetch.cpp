@@ -88,12 +88,15 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &download);
   curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error_text);
   CURLcode code = curl_easy_perform(curl.get());
-  if (download.write_errno != 0) return exec::ErrnoError(download.write_errno, "cannot write", file);
+  if (download.write_errno != 0)
+    return exec::ErrnoError(download.write_errno, "cannot write", file);
   if (code != CURLE_OK)
-    return OpError("fetch " + url + ": " + (error_text[0] ? std::string(error_text) : curl_easy_strerror(code)));
+    return OpError("fetch " + url + ": " +
+                   (error_text[0] ? std::string(error_text) : curl_easy_strerror(code)));
   std::string actual = download.hash.HexDigest();
   if (actual != expected)
-    return OpError("fetch " + url + ": checksum mismatch: expected sha256 " + expected + ", got " + actual);
+    return OpError("fetch " + url + ": checksum mismatch: expected sha256 " + expected + ", got " +
+                   actual);
   if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 

@@ -48,10 +48,12 @@ llvm::Error CopyChain(const std::string& root, const std::string& path, const st
   for (size_t i = 0; i < parts.size(); ++i) {
     prefix += "/" + parts[i];
     struct stat st;
-    if (::lstat((root + prefix).c_str(), &st) != 0) return OpError("minimal: " + path + " does not exist in the stage");
+    if (::lstat((root + prefix).c_str(), &st) != 0)
+      return OpError("minimal: " + path + " does not exist in the stage");
     bool last = i + 1 == parts.size();
     if (S_ISDIR(st.st_mode) && !last) continue;
-    if (!S_ISLNK(st.st_mode) && !last) return OpError("minimal: " + prefix + " is not a directory in the stage");
+    if (!S_ISLNK(st.st_mode) && !last)
+      return OpError("minimal: " + prefix + " is not a directory in the stage");
     if (done.insert(prefix).second) {
       if (llvm::Error err = MakeParents(layer, prefix)) return err;
       if (llvm::Error err = CopyTree(root + prefix, layer + prefix, CopyRules{})) return err;
@@ -63,7 +65,8 @@ llvm::Error CopyChain(const std::string& root, const std::string& path, const st
     std::string rest;
     for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
     std::string dir = prefix.substr(0, prefix.find_last_of('/'));
-    return CopyChain(root, CleanPath(dir.empty() ? "/" : dir, std::string(target, length)) + rest, layer, done, depth + 1);
+    return CopyChain(root, CleanPath(dir.empty() ? "/" : dir, std::string(target, length)) + rest,
+                     layer, done, depth + 1);
   }
   return OpError("minimal: cannot copy the root directory");
 }
@@ -80,7 +83,8 @@ std::string ShebangInterpreter(const std::string& host) {
 }
 
 // The absolute path inside `root` of an executable given as a path or a name in PATH.
-llvm::Expected<std::string> FindExecutable(const std::string& root, const std::string& name, const std::string& path_env) {
+llvm::Expected<std::string> FindExecutable(const std::string& root, const std::string& name,
+                                           const std::string& path_env) {
   if (!name.empty() && name[0] == '/') return CleanPath("/", name);
   if (name.empty() || name.find('/') != std::string::npos)
     return OpError("minimal: '" + name + "' must be an absolute path or a name looked up in PATH");
@@ -91,9 +95,11 @@ llvm::Expected<std::string> FindExecutable(const std::string& root, const std::s
     llvm::Expected<std::string> resolved = ResolveInRoot(root, candidate, true, Escape::kClamp);
     if (!resolved) return resolved.takeError();
     struct stat st;
-    if (::stat((root + *resolved).c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) return candidate;
+    if (::stat((root + *resolved).c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+      return candidate;
   }
-  return OpError("minimal: executable '" + name + "' is not in the stage's PATH (" + path_env + ")");
+  return OpError("minimal: executable '" + name + "' is not in the stage's PATH (" + path_env +
+                 ")");
 }
 
 }  // namespace
@@ -119,7 +125,8 @@ llvm::Error BuildMinimalLayer(const std::string& root, const std::vector<std::st
     if (llvm::Error err = CopyChain(root, *path, layer_dir, done)) return err;
     if (!IsElfFile(host)) {
       std::string interpreter = ShebangInterpreter(host);
-      if (interpreter.empty()) return OpError("minimal: " + *path + " is neither an ELF file nor a #! script");
+      if (interpreter.empty())
+        return OpError("minimal: " + *path + " is neither an ELF file nor a #! script");
       pending.push_back(interpreter);
       continue;
     }
@@ -132,7 +139,8 @@ llvm::Error BuildMinimalLayer(const std::string& root, const std::vector<std::st
 }
 
 llvm::Expected<NodeOutput> RunMinimal(OpContext& context) {
-  if (context.inputs.size() != 1 || !context.inputs[0]->IsStage()) return OpError("minimal needs a stage");
+  if (context.inputs.size() != 1 || !context.inputs[0]->IsStage())
+    return OpError("minimal needs a stage");
   const oci::Image& parent = context.inputs[0]->image;
   llvm::Expected<graph::MinimalParams> params = graph::DecodeMinimal(context.node);
   if (!params) return params.takeError();
@@ -143,14 +151,17 @@ llvm::Expected<NodeOutput> RunMinimal(OpContext& context) {
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "minimal-");
   if (!work) return work.takeError();
   std::string layer_dir = work->Path() + "/layer";
-  if (::mkdir(layer_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", layer_dir);
+  if (::mkdir(layer_dir.c_str(), 0755) != 0)
+    return exec::ErrnoError(errno, "cannot create", layer_dir);
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent, work->Path());
   if (!view) return view.takeError();
-  if (llvm::Error err = BuildMinimalLayer(view->Root(), executables, path_env.value_or(kDefaultPath), layer_dir))
+  if (llvm::Error err =
+          BuildMinimalLayer(view->Root(), executables, path_env.value_or(kDefaultPath), layer_dir))
     return err;
   if (llvm::Error err = view->Close()) return err;
 
-  llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(context.store, layer_dir, context.options.layer);
+  llvm::Expected<oci::LayerDescriptor> layer =
+      oci::WriteLayer(context.store, layer_dir, context.options.layer);
   if (!layer) return layer.takeError();
   context.layer_size = static_cast<int64_t>(layer->size);
   // A fresh scratch config (like Nix/Bazel closures): only PATH is kept, so names still resolve.

@@ -13,8 +13,10 @@ llvm::Expected<NodeOutput> RunPull(OpContext& context) {
   if (!pulled) return OpError("cannot pull '" + ref + "': " + llvm::toString(pulled.takeError()));
   std::string architecture = pulled->image.architecture;
   NodeOutput output = NodeOutput::Stage(std::move(pulled->image));
-  output.sbom = {{"pull", {{"digest", pulled->digest}, {"manifest_digest", pulled->manifest_digest},
-                           {"architecture", architecture}}}};
+  output.sbom = {{"pull",
+                  {{"digest", pulled->digest},
+                   {"manifest_digest", pulled->manifest_digest},
+                   {"architecture", architecture}}}};
   return output;
 }
 

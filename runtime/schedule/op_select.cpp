@@ -8,7 +8,6 @@
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/op_params.h"
-
 #include "compiler/support/dir_names.h"
 #include "compiler/support/slash_path.h"
 #include "runtime/exec/exec_error.h"
@@ -28,15 +27,19 @@ std::string BaseName(const std::string& path) {
 
 llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const std::string& path) {
   struct stat st;
-  if (::lstat(artifact.path.c_str(), &st) != 0) return exec::ErrnoError(errno, "artifact is gone", artifact.path);
-  if (!S_ISDIR(st.st_mode)) return OpError("cannot select '" + path + "': the artifact is not a directory");
-  llvm::Expected<std::string> resolved = ResolveInRoot(artifact.path, path, /*follow_last=*/true, Escape::kError);
+  if (::lstat(artifact.path.c_str(), &st) != 0)
+    return exec::ErrnoError(errno, "artifact is gone", artifact.path);
+  if (!S_ISDIR(st.st_mode))
+    return OpError("cannot select '" + path + "': the artifact is not a directory");
+  llvm::Expected<std::string> resolved =
+      ResolveInRoot(artifact.path, path, /*follow_last=*/true, Escape::kError);
   if (!resolved) return resolved.takeError();
   std::string host = artifact.path + (*resolved == "/" ? "" : *resolved);
-  if (::lstat(host.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the artifact");
+  if (::lstat(host.c_str(), &st) != 0)
+    return OpError("'" + path + "' does not exist in the artifact");
   NodeOutput output = NodeOutput::Artifact(host, artifact.local);
-  if (std::string written = BaseName(path); written != BaseName(host) && written != "root" && written != "." &&
-                                            written != "..")
+  if (std::string written = BaseName(path);
+      written != BaseName(host) && written != "root" && written != "." && written != "..")
     output.name = written;  // a symlink followed: copied under the link's name
   output.keep_modes = artifact.keep_modes;
   output.local_root = artifact.local_root;
@@ -49,7 +52,8 @@ bool HasGlob(const std::string& path) { return path.find_first_of("*?[") != std:
 // The in-root paths `pattern` matches in the stage, segment by segment (`*` never crosses a
 // `/`, as in BuildKit's wildcard copy), in name order. A name that is literally `*` is
 // matched like any other.
-llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, const std::string& pattern) {
+llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root,
+                                                    const std::string& pattern) {
   std::vector<std::string> paths{""};
   size_t begin = 0;
   while (begin < pattern.size()) {
@@ -64,16 +68,19 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, con
         next.push_back(prefix + "/" + segment);
         continue;
       }
-      llvm::Expected<std::string> dir = ResolveInRoot(root, prefix.empty() ? "/" : prefix, true, Escape::kClamp);
+      llvm::Expected<std::string> dir =
+          ResolveInRoot(root, prefix.empty() ? "/" : prefix, true, Escape::kClamp);
       if (!dir) return dir.takeError();
-      for (const std::string& name : support::SortedDirNamesOrNone(root + (*dir == "/" ? "" : *dir)))
+      for (const std::string& name :
+           support::SortedDirNamesOrNone(root + (*dir == "/" ? "" : *dir)))
         if (graph::IgnoreMatcher::Matches(segment, name)) next.push_back(prefix + "/" + name);
     }
     paths = std::move(next);
   }
   std::vector<std::string> found;
   for (const std::string& path : paths) {
-    llvm::Expected<std::string> resolved = ResolveInRoot(root, path, /*follow_last=*/true, Escape::kClamp);
+    llvm::Expected<std::string> resolved =
+        ResolveInRoot(root, path, /*follow_last=*/true, Escape::kClamp);
     if (!resolved) return resolved.takeError();
     struct stat st;
     if (::lstat((root + *resolved).c_str(), &st) == 0) found.push_back(path);
@@ -83,7 +90,8 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root, con
 
 // Releases the stage's view and publishes what was copied out of it as this node's artifact
 // directory; returns where it now is.
-llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view, const std::string& out_dir) {
+llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view,
+                                    const std::string& out_dir) {
   if (llvm::Error err = view.Close()) return std::move(err);
   if (llvm::Error err = SyncFilesystem(out_dir)) return std::move(err);
   return PublishArtifactDir(context.store, context.key, out_dir);
@@ -117,13 +125,16 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
       if (::mkdir(out_dir.c_str(), 0755) != 0 || ::mkdir(merged.c_str(), 0755) != 0)
         return exec::ErrnoError(errno, "cannot create", merged);
       for (const std::string& match : *matches) {
-        llvm::Expected<std::string> resolved = ResolveInRoot(view->Root(), match, true, Escape::kClamp);
+        llvm::Expected<std::string> resolved =
+            ResolveInRoot(view->Root(), match, true, Escape::kClamp);
         if (!resolved) return resolved.takeError();
         std::string source = view->Root() + *resolved;
         struct stat st;
-        if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
-        llvm::Error err = S_ISDIR(st.st_mode) ? CopyContents(source, merged, CopyRules{})
-                                              : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
+        if (::lstat(source.c_str(), &st) != 0)
+          return exec::ErrnoError(errno, "cannot stat", source);
+        llvm::Error err = S_ISDIR(st.st_mode)
+                              ? CopyContents(source, merged, CopyRules{})
+                              : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
         if (err) return err;
       }
       llvm::Expected<std::string> published = Publish(context, *view, out_dir);
@@ -134,11 +145,13 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
     }
     select_path = (*matches)[0];
   }
-  llvm::Expected<std::string> resolved = ResolveInRoot(view->Root(), select_path, /*follow_last=*/true, Escape::kClamp);
+  llvm::Expected<std::string> resolved =
+      ResolveInRoot(view->Root(), select_path, /*follow_last=*/true, Escape::kClamp);
   if (!resolved) return resolved.takeError();
   std::string source = view->Root() + *resolved;
   struct stat st;
-  if (::lstat(source.c_str(), &st) != 0) return OpError("'" + path + "' does not exist in the stage");
+  if (::lstat(source.c_str(), &st) != 0)
+    return OpError("'" + path + "' does not exist in the stage");
 
   if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
   std::string name = BaseName(*resolved == "/" ? select_path : *resolved);

@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 namespace strata::schedule {
@@ -11,11 +10,16 @@ namespace {
 
 const char* TypeName(ProgressEvent::Type type) {
   switch (type) {
-    case ProgressEvent::Type::kStart: return "start";
-    case ProgressEvent::Type::kCached: return "cached";
-    case ProgressEvent::Type::kDone: return "done";
-    case ProgressEvent::Type::kFailed: return "failed";
-    case ProgressEvent::Type::kLog: return "log";
+    case ProgressEvent::Type::kStart:
+      return "start";
+    case ProgressEvent::Type::kCached:
+      return "cached";
+    case ProgressEvent::Type::kDone:
+      return "done";
+    case ProgressEvent::Type::kFailed:
+      return "failed";
+    case ProgressEvent::Type::kLog:
+      return "log";
   }
   return "?";
 }
@@ -63,9 +67,9 @@ class JsonProgress : public ProgressSink {
  public:
   explicit JsonProgress(std::ostream& out) : out_(out) {}
   void Report(const ProgressEvent& event) override {
-    nlohmann::json line = {{"event", TypeName(event.type)}, {"key", event.key}, {"op", event.op},
-                           {"description", event.description}, {"index", event.index},
-                           {"total", event.total}};
+    nlohmann::json line = {
+        {"event", TypeName(event.type)},    {"key", event.key},     {"op", event.op},
+        {"description", event.description}, {"index", event.index}, {"total", event.total}};
     if (event.type == ProgressEvent::Type::kDone || event.type == ProgressEvent::Type::kFailed)
       line["seconds"] = event.seconds;
     if (event.layer_size >= 0) line["layer_size"] = event.layer_size;
@@ -94,7 +98,8 @@ class LiveProgress : public ProgressSink {
         running_[event.key] = {PlainLine(event), ""};
         break;
       case ProgressEvent::Type::kLog:
-        if (auto it = running_.find(event.key); it != running_.end()) it->second.last_line = event.message;
+        if (auto it = running_.find(event.key); it != running_.end())
+          it->second.last_line = event.message;
         break;
       default:
         running_.erase(event.key);
@@ -128,7 +133,9 @@ class LiveProgress : public ProgressSink {
     }
     out_.flush();
   }
-  static std::string Cut(const std::string& text) { return text.size() > 100 ? text.substr(0, 97) + "..." : text; }
+  static std::string Cut(const std::string& text) {
+    return text.size() > 100 ? text.substr(0, 97) + "..." : text;
+  }
 
   std::mutex mu_;
   std::ostream& out_;

@@ -24,14 +24,16 @@ llvm::Error Failed(const std::string& message) {
 }
 
 // GETs `path` into memory, at most `limit` bytes. std::nullopt for a 404.
-llvm::Expected<std::optional<std::string>> GetSmall(oci::RegistryClient& client, const std::string& path,
-                                                     bool manifest, size_t limit, const std::string& what) {
+llvm::Expected<std::optional<std::string>> GetSmall(oci::RegistryClient& client,
+                                                    const std::string& path, bool manifest,
+                                                    size_t limit, const std::string& what) {
   oci::HttpRequest request;
   request.url = path;
   if (manifest) request.headers.push_back(oci::kManifestAccept);
   std::string body;
   oci::BodySink sink = [&](const char* data, size_t size) -> llvm::Error {
-    if (body.size() + size > limit) return Failed(what + " is larger than " + std::to_string(limit) + " bytes");
+    if (body.size() + size > limit)
+      return Failed(what + " is larger than " + std::to_string(limit) + " bytes");
     body.append(data, size);
     return llvm::Error::success();
   };
@@ -50,9 +52,11 @@ llvm::Expected<oci::ImageReference> ParseCacheRepository(const std::string& text
   size_t slash = name.rfind('/');
   llvm::StringRef last = slash == llvm::StringRef::npos ? name : name.substr(slash + 1);
   if (last.contains(':') || last.contains('@'))
-    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
-                                   "'" + text + "': a cache is a repository (docker://HOST/REPO), without a tag "
-                                   "or digest: strata tags each node's entry itself");
+    return llvm::createStringError(
+        std::make_error_code(std::errc::invalid_argument),
+        "'" + text +
+            "': a cache is a repository (docker://HOST/REPO), without a tag "
+            "or digest: strata tags each node's entry itself");
   llvm::Expected<oci::ImageReference> ref = oci::ImageReference::Parse(name);
   if (!ref)
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
@@ -60,7 +64,8 @@ llvm::Expected<oci::ImageReference> ParseCacheRepository(const std::string& text
   return ref;
 }
 
-RegistryCache::RegistryCache(const store::Store& store, const std::vector<oci::ImageReference>& from, Warn warn)
+RegistryCache::RegistryCache(const store::Store& store,
+                             const std::vector<oci::ImageReference>& from, Warn warn)
     : store_(store), warn_(std::move(warn)) {
   for (const oci::ImageReference& ref : from)
     sources_.push_back({std::make_unique<oci::RegistryClient>(ref, /*push=*/false),
@@ -81,8 +86,9 @@ bool RegistryCache::Fetch(const graph::Node& node, const std::string& record_key
     if (hit) continue;  // a miss
     std::string message = llvm::toString(hit.takeError());
     if (refused) {
-      warn_("remote cache " + source.name + ": the entry of " + std::string(graph::OpName(node.op())) + " node " +
-            node.key().Hex().substr(0, 8) + " (" + Describe(node) + ") is refused: " + message + "; building it here");
+      warn_("remote cache " + source.name + ": the entry of " +
+            std::string(graph::OpName(node.op())) + " node " + node.key().Hex().substr(0, 8) +
+            " (" + Describe(node) + ") is refused: " + message + "; building it here");
     } else {
       source.disabled = true;
       warn_("remote cache " + source.name + " is not used for the rest of this build: " + message);
@@ -91,12 +97,14 @@ bool RegistryCache::Fetch(const graph::Node& node, const std::string& record_key
   return false;
 }
 
-llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string& record_key, bool& refused) {
+llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string& record_key,
+                                              bool& refused) {
   std::string tag = CacheTag(record_key);
   if (tag.empty()) return false;
   oci::RegistryClient& client = *source.client;
   llvm::Expected<std::optional<std::string>> manifest_bytes =
-      GetSmall(client, "/manifests/" + tag, /*manifest=*/true, kMaxManifestBytes, "manifest " + source.name + ":" + tag);
+      GetSmall(client, "/manifests/" + tag, /*manifest=*/true, kMaxManifestBytes,
+               "manifest " + source.name + ":" + tag);
   if (!manifest_bytes) return manifest_bytes.takeError();
   if (!*manifest_bytes) return false;
   // From here on, every failure is this entry's: the registry answers, but not with what it should.
@@ -109,15 +117,17 @@ llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string&
   if (!record_bytes) return record_bytes.takeError();
   if (!*record_bytes) return Failed("record blob " + manifest->record_digest + " is missing");
   std::string got = store::Sha256Digest((*record_bytes)->data(), (*record_bytes)->size());
-  if (got != manifest->record_digest || static_cast<int64_t>((*record_bytes)->size()) != manifest->record_size)
-    return Failed("record blob " + manifest->record_digest + " does not match its digest (got " + got +
-                  "): corrupt or tampered");
+  if (got != manifest->record_digest ||
+      static_cast<int64_t>((*record_bytes)->size()) != manifest->record_size)
+    return Failed("record blob " + manifest->record_digest + " does not match its digest (got " +
+                  got + "): corrupt or tampered");
   llvm::Expected<nlohmann::json> record = DecodeCacheRecord(**record_bytes, *manifest);
   if (!record) return record.takeError();
   // Each blob is hashed as it streams into a temp file and published only when it matches.
   for (const oci::LayerDescriptor& layer : manifest->layers) {
     bool had = store_.HasBlob(layer.digest);
-    if (llvm::Error err = client.FetchBlob(store_, layer.digest, static_cast<int64_t>(layer.size))) return err;
+    if (llvm::Error err = client.FetchBlob(store_, layer.digest, static_cast<int64_t>(layer.size)))
+      return err;
     if (!had) bytes_fetched_ += layer.size;
   }
   // The record goes last, so that it only ever names blobs already published.
@@ -131,8 +141,10 @@ llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string&
   return true;
 }
 
-llvm::Expected<CachePushStats> PushCache(const store::Store& store, const oci::ImageReference& repository,
-                                         const graph::Node& target, const oci::LayerOptions& layer) {
+llvm::Expected<CachePushStats> PushCache(const store::Store& store,
+                                         const oci::ImageReference& repository,
+                                         const graph::Node& target,
+                                         const oci::LayerOptions& layer) {
   CachePushStats stats;
   oci::RegistryClient client(repository, /*push=*/true);
   RecordKeys keys(layer);
@@ -188,10 +200,12 @@ llvm::Expected<CachePushStats> PushCache(const store::Store& store, const oci::I
       // Uploads read files: the record goes through the store (gc removes it once unused).
       llvm::Expected<std::string> stored = store.PutBlobBytes(record_bytes);
       if (!stored) return stored.takeError();
-      if (llvm::Error err = client.UploadBlob(record_digest, store.BlobPath(record_digest))) return err;
+      if (llvm::Error err = client.UploadBlob(record_digest, store.BlobPath(record_digest)))
+        return err;
       stats.bytes += record_bytes.size();
     }
-    if (llvm::Error err = client.PutManifest(tag, oci::kOciManifest.str(), manifest, manifest_digest))
+    if (llvm::Error err =
+            client.PutManifest(tag, oci::kOciManifest.str(), manifest, manifest_digest))
       return err;
     ++stats.pushed;
   }

@@ -68,7 +68,8 @@ struct CachePushStats {
 // and record blob unless the repository has them, then its manifest under CacheTag(key). A
 // manifest already there with the same digest costs one HEAD request. The first failure
 // stops the push and is returned.
-llvm::Expected<CachePushStats> PushCache(const store::Store& store, const oci::ImageReference& repository,
+llvm::Expected<CachePushStats> PushCache(const store::Store& store,
+                                         const oci::ImageReference& repository,
                                          const graph::Node& target, const oci::LayerOptions& layer);
 
 }  // namespace strata::schedule

@@ -28,7 +28,8 @@ CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules) {
   return {mode, rules.keep_owner ? st.st_uid : rules.uid, rules.keep_owner ? st.st_gid : rules.gid};
 }
 
-llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules, struct stat& st) {
+llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules,
+                                              struct stat& st) {
   if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
   return AttributesOf(st, rules);
 }
@@ -36,7 +37,6 @@ llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const C
 namespace {
 
 constexpr int kMaxSymlinks = 40;
-
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string path;
@@ -48,41 +48,46 @@ llvm::Error PathError(const std::string& message) {
   return llvm::createStringError(std::make_error_code(std::errc::permission_denied), message);
 }
 
-llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
-                      const CopyRules& rules, bool merge);
+llvm::Error CopyEntry(const std::string& source, const std::string& dest,
+                      const std::string& relative, const CopyRules& rules, bool merge);
 
-llvm::Error CopyChildren(const std::string& source, const std::string& dest, const std::string& relative,
-                         const CopyRules& rules, bool merge) {
+llvm::Error CopyChildren(const std::string& source, const std::string& dest,
+                         const std::string& relative, const CopyRules& rules, bool merge) {
   llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
   if (!children) return children.takeError();
   for (const std::string& name : *children) {
     std::string child_relative = relative.empty() ? name : relative + "/" + name;
-    if (llvm::Error err = CopyEntry(source + "/" + name, dest + "/" + name, child_relative, rules, merge))
+    if (llvm::Error err =
+            CopyEntry(source + "/" + name, dest + "/" + name, child_relative, rules, merge))
       return err;
   }
   return llvm::Error::success();
 }
 
-llvm::Error CopyEntry(const std::string& source, const std::string& dest, const std::string& relative,
-                      const CopyRules& rules, bool merge) {
+llvm::Error CopyEntry(const std::string& source, const std::string& dest,
+                      const std::string& relative, const CopyRules& rules, bool merge) {
   struct stat st;
   llvm::Expected<CopiedAttributes> copied = LstatForCopy(source, rules, st);
   if (!copied) return copied.takeError();
   auto finish = [&]() -> llvm::Error {
     // chown clears set-id bits, so the mode goes last.
-    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
-    if (::chmod(dest.c_str(), copied->mode) != 0) return exec::ErrnoError(errno, "cannot chmod", dest);
+    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0)
+      return exec::ErrnoError(errno, "cannot chown", dest);
+    if (::chmod(dest.c_str(), copied->mode) != 0)
+      return exec::ErrnoError(errno, "cannot chmod", dest);
     return llvm::Error::success();
   };
 
   if (!relative.empty()) {
-    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative))) return llvm::Error::success();
+    if (rules.normalize_local && graph::IsExcludedLocalEntry(support::BaseName(relative)))
+      return llvm::Error::success();
     if (rules.exclude && rules.exclude(relative)) {
       if (!S_ISDIR(st.st_mode) || !rules.walk_excluded) return llvm::Error::success();
       // Kept only if something below is re-included.
       struct stat existing;
       bool existed = ::lstat(dest.c_str(), &existing) == 0;
-      if (!existed && ::mkdir(dest.c_str(), 0700) != 0) return exec::ErrnoError(errno, "cannot create", dest);
+      if (!existed && ::mkdir(dest.c_str(), 0700) != 0)
+        return exec::ErrnoError(errno, "cannot create", dest);
       if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
       if (existed || ::rmdir(dest.c_str()) == 0) return llvm::Error::success();
       return finish();
@@ -92,13 +97,15 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
   struct stat existing;
   bool exists = merge && ::lstat(dest.c_str(), &existing) == 0;
   if (exists && !(S_ISDIR(existing.st_mode) && S_ISDIR(st.st_mode))) {
-    if (S_ISDIR(existing.st_mode)) return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
+    if (S_ISDIR(existing.st_mode))
+      return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
     if (::unlink(dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot replace", dest);
     exists = false;
   }
 
   if (S_ISDIR(st.st_mode)) {
-    if (!exists && ::mkdir(dest.c_str(), 0700) != 0) return exec::ErrnoError(errno, "cannot create", dest);
+    if (!exists && ::mkdir(dest.c_str(), 0700) != 0)
+      return exec::ErrnoError(errno, "cannot create", dest);
     if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
   } else if (S_ISREG(st.st_mode)) {
     if (llvm::Error err = CopyFileData(source, dest)) return err;
@@ -107,8 +114,10 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest, const 
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size() - 1);
     if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
     target[static_cast<size_t>(n)] = '\0';
-    if (::symlink(target.data(), dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot create symlink", dest);
-    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0) return exec::ErrnoError(errno, "cannot chown", dest);
+    if (::symlink(target.data(), dest.c_str()) != 0)
+      return exec::ErrnoError(errno, "cannot create symlink", dest);
+    if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0)
+      return exec::ErrnoError(errno, "cannot chown", dest);
     return llvm::Error::success();
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     if (::mknod(dest.c_str(), (st.st_mode & S_IFMT) | 0600, st.st_rdev) != 0)
@@ -128,7 +137,8 @@ llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) 
 llvm::Error CopyFileData(const std::string& source, const std::string& dest) {
   store::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!in) return exec::ErrnoError(errno, "cannot open", source);
-  store::UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  store::UniqueFd out(
+      ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out) return exec::ErrnoError(errno, "cannot create", dest);
   std::vector<char> buffer(1 << 16);
   while (true) {
@@ -168,13 +178,16 @@ llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::st
     remaining.pop_front();
     if (part == ".") continue;
     if (part == "..") {
-      if (!resolved.empty()) resolved.pop_back();
-      else if (escape == Escape::kError) return PathError("path '" + path + "' leads outside its artifact");
+      if (!resolved.empty())
+        resolved.pop_back();
+      else if (escape == Escape::kError)
+        return PathError("path '" + path + "' leads outside its artifact");
       continue;
     }
     std::string candidate = root + Join(resolved) + (resolved.empty() ? "" : "/") + part;
     struct stat st;
-    if (::lstat(candidate.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && (!remaining.empty() || follow_last)) {
+    if (::lstat(candidate.c_str(), &st) == 0 && S_ISLNK(st.st_mode) &&
+        (!remaining.empty() || follow_last)) {
       if (++hops > kMaxSymlinks) return PathError("too many symlinks resolving '" + path + "'");
       std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
       ssize_t n = ::readlink(candidate.c_str(), target.data(), target.size() - 1);
@@ -200,7 +213,8 @@ llvm::Error CopyTree(const std::string& source, const std::string& dest, const C
   return CopyEntry(source, dest, "", rules, /*merge=*/false);
 }
 
-llvm::Error CopyContents(const std::string& source, const std::string& dest, const CopyRules& rules) {
+llvm::Error CopyContents(const std::string& source, const std::string& dest,
+                         const CopyRules& rules) {
   return CopyChildren(source, dest, "", rules, /*merge=*/true);
 }
 

@@ -2,6 +2,7 @@
 // without ever leaving it, and copying trees without following symlinks.
 #pragma once
 
+#include <llvm/Support/Error.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -9,8 +10,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 namespace strata::schedule {
 
@@ -38,12 +37,12 @@ llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::st
 
 // How CopyTree writes what it copies.
 struct CopyRules {
-  bool keep_owner = true;          // else uid/gid below
+  bool keep_owner = true;  // else uid/gid below
   uid_t uid = 0;
   gid_t gid = 0;
-  bool normalize_local = false;    // modes as graph::NormalizedLocalMode; skip `.git`
-  bool keep_modes = false;         // with normalize_local: modes as on disk, `.git` still skipped
-  std::optional<mode_t> chmod;     // for every copied file and directory (not symlinks)
+  bool normalize_local = false;  // modes as graph::NormalizedLocalMode; skip `.git`
+  bool keep_modes = false;       // with normalize_local: modes as on disk, `.git` still skipped
+  std::optional<mode_t> chmod;   // for every copied file and directory (not symlinks)
   // Called with the path relative to the copy's source root ("a/b"); true leaves it out
   // (with everything below it).
   std::function<bool(const std::string& relative)> exclude;
@@ -61,7 +60,8 @@ struct CopiedAttributes {
 };
 CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules);
 // lstat of `source` into `st`, and AttributesOf it: the first step of both copy walks.
-llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules, struct stat& st);
+llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules,
+                                              struct stat& st);
 
 // Copies `source` (a file, directory or symlink, never followed) to `dest`, which must not
 // exist; directories recursively. Regular files are copied by content, symlinks as symlinks,
@@ -71,6 +71,7 @@ llvm::Error CopyTree(const std::string& source, const std::string& dest, const C
 
 // Copies the *contents* of directory `source` into the existing directory `dest` (entries
 // that exist there are replaced, directories merged).
-llvm::Error CopyContents(const std::string& source, const std::string& dest, const CopyRules& rules);
+llvm::Error CopyContents(const std::string& source, const std::string& dest,
+                         const CopyRules& rules);
 
 }  // namespace strata::schedule

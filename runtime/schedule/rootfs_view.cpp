@@ -10,7 +10,8 @@
 
 namespace strata::schedule {
 
-llvm::Expected<std::vector<std::string>> ExtractLayers(const store::Store& store, const oci::Image& image) {
+llvm::Expected<std::vector<std::string>> ExtractLayers(const store::Store& store,
+                                                       const oci::Image& image) {
   std::vector<std::string> dirs;
   for (const oci::LayerDescriptor& layer : image.layers) {
     llvm::Expected<std::string> dir = oci::ExtractLayer(store, layer);

@@ -2,10 +2,10 @@
 // mounted as one overlay (an empty directory for an image without layers).
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/exec/scoped_mount.h"
 #include "runtime/oci/image.h"
@@ -14,7 +14,8 @@
 namespace strata::schedule {
 
 // The extracted layer directories of `image`, bottom to top (oci::ExtractLayer each).
-llvm::Expected<std::vector<std::string>> ExtractLayers(const store::Store& store, const oci::Image& image);
+llvm::Expected<std::vector<std::string>> ExtractLayers(const store::Store& store,
+                                                       const oci::Image& image);
 
 class RootfsView {
  public:
@@ -29,7 +30,8 @@ class RootfsView {
   llvm::Error Close() { return mount_.Unmount(); }
 
  private:
-  RootfsView(std::string root, exec::ScopedMount mount) : root_(std::move(root)), mount_(std::move(mount)) {}
+  RootfsView(std::string root, exec::ScopedMount mount)
+      : root_(std::move(root)), mount_(std::move(mount)) {}
   std::string root_;
   exec::ScopedMount mount_;
 };

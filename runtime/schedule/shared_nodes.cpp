@@ -19,7 +19,8 @@ std::string OwnReason(const graph::Node& node) {
   switch (node.op()) {
     case graph::Op::kPull:
       if (auto params = Decoded(graph::DecodePull(node)))
-        return params->digest.empty() ? "image " + params->ref + " is not pinned by strata.lock" : "";
+        return params->digest.empty() ? "image " + params->ref + " is not pinned by strata.lock"
+                                      : "";
       break;
     case graph::Op::kFetch:
       if (auto params = Decoded(graph::DecodeFetch(node)))

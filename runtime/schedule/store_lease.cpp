@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <llvm/ADT/StringRef.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -10,11 +11,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <sstream>
-
-#include <llvm/ADT/StringRef.h>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
@@ -49,8 +47,10 @@ llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
   // A root of blobs alone (a lock's index) is named by its first blob, so two in one process
   // and second do not replace each other.
   std::string tail = root.key;
-  if (tail.empty() && !root.blobs.empty()) tail = "blobs-" + llvm::StringRef(root.blobs[0]).rsplit(':').second.str();
-  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) + "-" + tail + ".json";
+  if (tail.empty() && !root.blobs.empty())
+    tail = "blobs-" + llvm::StringRef(root.blobs[0]).rsplit(':').second.str();
+  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) +
+                     "-" + tail + ".json";
   return file->CommitReplace(name);
 }
 
@@ -73,8 +73,8 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
     std::stringstream text;
     text << in.rdbuf();
     nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (json.is_object() && json.contains("key") && json["key"].is_string() && json.contains("time") &&
-        json["time"].is_number_integer()) {
+    if (json.is_object() && json.contains("key") && json["key"].is_string() &&
+        json.contains("time") && json["time"].is_number_integer()) {
       root.key = json["key"];
       root.time = json["time"];
       if (json.contains("node") && json["node"].is_string()) root.node = json["node"];

@@ -2,12 +2,12 @@
 // a build leaves for gc.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/store/store.h"
 #include "runtime/store/unique_fd.h"
@@ -30,12 +30,12 @@ class StoreLease {
 
 // What one build produced: <store>/roots/<time>-<pid>-<key>.json.
 struct RootRecord {
-  std::string key;              // the target's record key (RecordKeys::Of); "" for a root of
-                                // blobs alone (the index blobs `strata lock` read)
-  std::string node;             // the target's derivation key, as `strata graph` prints it
-  int64_t time = 0;             // unix seconds
+  std::string key;                 // the target's record key (RecordKeys::Of); "" for a root of
+                                   // blobs alone (the index blobs `strata lock` read)
+  std::string node;                // the target's derivation key, as `strata graph` prints it
+  int64_t time = 0;                // unix seconds
   std::vector<std::string> blobs;  // config and manifest digests written for it
-  std::string file;             // where it was read from (ReadRoots)
+  std::string file;                // where it was read from (ReadRoots)
 };
 
 llvm::Error WriteRoot(const store::Store& store, const RootRecord& root);

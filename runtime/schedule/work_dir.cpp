@@ -59,7 +59,9 @@ void DetachMountsOf(const std::string& dir) {
 
 }  // namespace
 
-llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) { return CleanStaleWorkDirs(store.Root()); }
+llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) {
+  return CleanStaleWorkDirs(store.Root());
+}
 
 llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
   std::string parent = store_root + "/work";
@@ -70,7 +72,8 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
   }
   std::vector<std::string> names;
   while (struct dirent* entry = ::readdir(dir))
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.push_back(entry->d_name);
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+      names.push_back(entry->d_name);
   ::closedir(dir);
   // Locked while they are reaped, so that two cleaners never work on one dir.
   std::vector<std::pair<std::string, store::UniqueFd>> stale;
@@ -106,7 +109,8 @@ llvm::Error SyncFilesystem(const std::string& path) {
 llvm::Error PublishDir(const std::string& from, const std::string& to) {
   llvm::Expected<bool> old_left = support::PublishDir(from, to, support::ExistingDir::kReplace);
   if (!old_left) return old_left.takeError();
-  return *old_left ? exec::RemoveTree(from) : llvm::Error::success();  // `from` holds the old contents
+  return *old_left ? exec::RemoveTree(from)
+                   : llvm::Error::success();  // `from` holds the old contents
 }
 
 llvm::Expected<std::string> PublishArtifactDir(const store::Store& store, const std::string& key,

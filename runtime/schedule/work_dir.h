@@ -2,9 +2,9 @@
 // or `strata gc` can remove those left behind by a killed build.
 #pragma once
 
-#include <string>
-
 #include <llvm/Support/Error.h>
+
+#include <string>
 
 #include "runtime/store/store.h"
 #include "runtime/store/unique_fd.h"
@@ -23,7 +23,8 @@ class WorkDir {
   const std::string& Path() const { return path_; }
 
  private:
-  WorkDir(std::string path, store::UniqueFd lock) : path_(std::move(path)), lock_(std::move(lock)) {}
+  WorkDir(std::string path, store::UniqueFd lock)
+      : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;
   store::UniqueFd lock_;
 };

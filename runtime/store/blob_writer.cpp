@@ -21,7 +21,8 @@ constexpr uint64_t kCheckExistingLimit = 64 * 1024;
 bool HoldsDigest(const std::string& path, uint64_t size, const std::string& digest) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   struct stat st;
-  if (!fd || ::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != size)
+  if (!fd || ::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) != size)
     return false;
   llvm::Expected<std::string> bytes = ReadAll(fd.Get(), path, size);
   if (!bytes) {
@@ -48,8 +49,7 @@ llvm::Expected<std::string> BlobWriter::CommitExpecting(llvm::StringRef expected
   if (!expected.empty() && expected != digest) {
     file_.Discard();
     return MakeError(std::errc::invalid_argument,
-                                   "blob digest mismatch: expected " + expected.str() +
-                                       ", got " + digest);
+                     "blob digest mismatch: expected " + expected.str() + ", got " + digest);
   }
   std::string dest = blob_dir_ + "/" + DigestHex(digest).str();
   if (expected.empty() && size_ <= kCheckExistingLimit && HoldsDigest(dest, size_, digest)) {

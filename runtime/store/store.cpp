@@ -62,24 +62,26 @@ llvm::Error MakePrivateDir(const std::string& path) {
   if (!S_ISDIR(st.st_mode))
     return MakeError(std::errc::not_a_directory, "not a directory: " + path);
   // A read-only store cannot be tightened (nor written); it is still readable.
-  if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() && ::chmod(path.c_str(), kPrivateDirMode) != 0 &&
-      errno != EROFS)
+  if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() &&
+      ::chmod(path.c_str(), kPrivateDirMode) != 0 && errno != EROFS)
     return ErrnoError(errno, "cannot make private", path);
   return llvm::Error::success();
 }
 
 llvm::Error BadName(llvm::StringRef what, llvm::StringRef name) {
   return MakeError(std::errc::invalid_argument,
-                                 "malformed " + what.str() + ": '" + name.str() + "'");
+                   "malformed " + what.str() + ": '" + name.str() + "'");
 }
 
 }  // namespace
 
 std::string Store::DefaultRoot() {
-  return DefaultRoot(std::getenv("STRATA_STORE"), std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+  return DefaultRoot(std::getenv("STRATA_STORE"), std::getenv("XDG_CACHE_HOME"),
+                     std::getenv("HOME"));
 }
 
-std::string Store::DefaultRoot(const char* strata_store, const char* xdg_cache_home, const char* home) {
+std::string Store::DefaultRoot(const char* strata_store, const char* xdg_cache_home,
+                               const char* home) {
   if (strata_store && *strata_store) return strata_store;
   if (xdg_cache_home && *xdg_cache_home) return std::string(xdg_cache_home) + "/strata";
   if (home && *home) return std::string(home) + "/.cache/strata";
@@ -124,7 +126,8 @@ llvm::Expected<std::string> Store::PutBlobFromFile(const std::string& path) cons
   if (!in) return ErrnoError(errno, "cannot open", path);
   llvm::Expected<BlobWriter> writer = NewBlobWriter();
   if (!writer) return writer.takeError();
-  if (llvm::Error err = ReadChunks(in.Get(), path, [&](const char* data, size_t size) { return writer->Write(data, size); }))
+  if (llvm::Error err = ReadChunks(
+          in.Get(), path, [&](const char* data, size_t size) { return writer->Write(data, size); }))
     return err;
   return writer->Commit();
 }
@@ -155,7 +158,8 @@ llvm::Expected<std::string> Store::HashBlob(llvm::StringRef digest) const {
   UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) {
     if (errno == ENOENT)
-      return MakeError(std::errc::no_such_file_or_directory, "blob " + digest.str() + " is not in the store");
+      return MakeError(std::errc::no_such_file_or_directory,
+                       "blob " + digest.str() + " is not in the store");
     return ErrnoError(errno, "cannot open", path);
   }
   Sha256 hash;
@@ -185,11 +189,13 @@ llvm::Error Store::VerifyBlob(llvm::StringRef digest) const {
   stamps_.Remove(hex);
   // Never let these bytes out again: whatever names the blob is rebuilt or refetched.
   trust_->Forget(digest.str());
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "cannot remove corrupt blob", path);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return ErrnoError(errno, "cannot remove corrupt blob", path);
   trust_->CountRemoved();
   return MakeError(std::errc::illegal_byte_sequence,
                    "store blob " + digest.str() + " is corrupt (its bytes hash to " + actual +
-                       "); removed it from the store " + root_ + ", so the next build rebuilds or refetches it");
+                       "); removed it from the store " + root_ +
+                       ", so the next build rebuilds or refetches it");
 }
 
 llvm::Error Store::PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const {

@@ -4,9 +4,8 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -32,7 +31,8 @@ class Store {
   // $STRATA_STORE, else $XDG_CACHE_HOME/strata, else $HOME/.cache/strata, else
   // /tmp/strata-cache. The second form takes the variables' values (null when unset).
   static std::string DefaultRoot();
-  static std::string DefaultRoot(const char* strata_store, const char* xdg_cache_home, const char* home);
+  static std::string DefaultRoot(const char* strata_store, const char* xdg_cache_home,
+                                 const char* home);
 
   const std::string& Root() const { return root_; }
 

@@ -49,8 +49,7 @@ llvm::Expected<TempFile> TempFile::Create(const std::string& tmp_dir, mode_t mod
     if (st.st_nlink == 0) continue;
     return TempFile(std::move(fd), std::move(path));
   }
-  return MakeError(std::errc::file_exists,
-                                 "cannot create a temp file in " + tmp_dir);
+  return MakeError(std::errc::file_exists, "cannot create a temp file in " + tmp_dir);
 }
 
 TempFile::TempFile(TempFile&& other) noexcept

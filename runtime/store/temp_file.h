@@ -2,7 +2,6 @@
 #pragma once
 
 #include <llvm/Support/Error.h>
-
 #include <sys/types.h>
 
 #include <cstddef>

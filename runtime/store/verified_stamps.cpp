@@ -17,14 +17,16 @@ namespace {
 
 constexpr char kMagic[] = "strata-verified-v1";
 
-int64_t Ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+int64_t Ns(const struct timespec& t) {
+  return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
 
 std::string Encode(const BlobIdentity& id) {
   char text[160];
   int n = std::snprintf(text, sizeof text, "%s %llu %llu %lld %lld %lld\n", kMagic,
-                        static_cast<unsigned long long>(id.device), static_cast<unsigned long long>(id.inode),
-                        static_cast<long long>(id.size), static_cast<long long>(id.mtime_ns),
-                        static_cast<long long>(id.ctime_ns));
+                        static_cast<unsigned long long>(id.device),
+                        static_cast<unsigned long long>(id.inode), static_cast<long long>(id.size),
+                        static_cast<long long>(id.mtime_ns), static_cast<long long>(id.ctime_ns));
   return std::string(text, static_cast<size_t>(n));
 }
 
@@ -51,8 +53,8 @@ bool VerifiedStamps::Covers(const std::string& hex, const BlobIdentity& identity
   return n > 0 && std::string(text, static_cast<size_t>(n)) == Encode(identity);
 }
 
-void VerifiedStamps::Record(const std::string& hex, const BlobIdentity& before, const BlobIdentity& after,
-                            int64_t hashed_from_ns) const {
+void VerifiedStamps::Record(const std::string& hex, const BlobIdentity& before,
+                            const BlobIdentity& after, int64_t hashed_from_ns) const {
   if (!(before == after) || after.ctime_ns >= hashed_from_ns - kMarginNs ||
       after.mtime_ns >= hashed_from_ns - kMarginNs)
     return;

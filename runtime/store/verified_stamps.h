@@ -18,7 +18,8 @@ struct BlobIdentity {
   int64_t mtime_ns = 0;
   int64_t ctime_ns = 0;
   bool operator==(const BlobIdentity& o) const {
-    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
   }
 };
 

@@ -5,8 +5,8 @@
 // does them); with no PACKAGE it resolves a few requests of different sizes. Wall and CPU
 // seconds (CPU is the steadier figure on a shared machine). Prints figures, asserts nothing.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", llvm::toString(plain.takeError()).c_str());
       return 1;
     }
-    std::printf("decompress: %zu MB in %.3f s (%.3f s CPU)\n", plain->size() >> 20, Since(start), CpuSeconds() - cpu);
+    std::printf("decompress: %zu MB in %.3f s (%.3f s CPU)\n", plain->size() >> 20, Since(start),
+                CpuSeconds() - cpu);
     start = std::chrono::steady_clock::now();
     cpu = CpuSeconds();
     std::string digest = strata::store::Sha256Digest(plain->data(), plain->size());
@@ -62,11 +63,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", llvm::toString(index.takeError()).c_str());
     return 1;
   }
-  std::printf("parse: %zu packages (%zu MB) in %.3f s (%.3f s CPU)\n", (*index)->Size(), bytes >> 20, Since(start),
-              CpuSeconds() - cpu);
+  std::printf("parse: %zu packages (%zu MB) in %.3f s (%.3f s CPU)\n", (*index)->Size(),
+              bytes >> 20, Since(start), CpuSeconds() - cpu);
   std::vector<std::vector<std::string>> requests;
-  if (argc > 3) requests.push_back(std::vector<std::string>(argv + 3, argv + argc));
-  else requests = {{"python3-minimal"}, {"bash"}, {"default-jre-headless"}, {"python3-full"}, {"gimp", "inkscape"}};
+  if (argc > 3)
+    requests.push_back(std::vector<std::string>(argv + 3, argv + argc));
+  else
+    requests = {{"python3-minimal"},
+                {"bash"},
+                {"default-jre-headless"},
+                {"python3-full"},
+                {"gimp", "inkscape"}};
   for (const std::vector<std::string>& request : requests) {
     std::string names;
     for (const std::string& name : request) names += (names.empty() ? "" : " ") + name;
@@ -76,7 +83,8 @@ int main(int argc, char** argv) {
     for (int round = 0; round < kRounds; ++round) {
       auto resolution = strata::debian::Resolve(**index, request, "bench");
       if (!resolution) {
-        std::fprintf(stderr, "%s: %s\n", names.c_str(), llvm::toString(resolution.takeError()).c_str());
+        std::fprintf(stderr, "%s: %s\n", names.c_str(),
+                     llvm::toString(resolution.takeError()).c_str());
         return 1;
       }
       closure = resolution->packages.size();

@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
   }
   strata::oci::LayerOptions options;
   std::string kind = argc > 3 ? argv[3] : "gzip";
-  if (kind == "zstd") options.compression = strata::oci::Compression::kZstd;
-  else if (kind == "none") options.compression = strata::oci::Compression::kNone;
+  if (kind == "zstd")
+    options.compression = strata::oci::Compression::kZstd;
+  else if (kind == "none")
+    options.compression = strata::oci::Compression::kNone;
   else if (kind != "gzip") {
     std::fprintf(stderr, "unknown compression '%s'\n", kind.c_str());
     return 2;
@@ -60,15 +62,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto start = std::chrono::steady_clock::now();
-  llvm::Expected<strata::oci::LayerDescriptor> layer = strata::oci::WriteLayer(*store, argv[2], options);
+  llvm::Expected<strata::oci::LayerDescriptor> layer =
+      strata::oci::WriteLayer(*store, argv[2], options);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!layer) {
     std::fprintf(stderr, "error: %s\n", llvm::toString(layer.takeError()).c_str());
     return 1;
   }
-  std::printf("{\"mediaType\": \"%s\", \"digest\": \"%s\", \"size\": %llu, \"diff_id\": \"%s\", "
-              "\"seconds\": %.3f}\n",
-              layer->media_type.c_str(), layer->digest.c_str(),
-              static_cast<unsigned long long>(layer->size), layer->diff_id.c_str(), seconds);
+  std::printf(
+      "{\"mediaType\": \"%s\", \"digest\": \"%s\", \"size\": %llu, \"diff_id\": \"%s\", "
+      "\"seconds\": %.3f}\n",
+      layer->media_type.c_str(), layer->digest.c_str(),
+      static_cast<unsigned long long>(layer->size), layer->diff_id.c_str(), seconds);
   return 0;
 }

@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const diag::Diagnostic& d : diags.diagnostics())
     if (d.message.rfind("internal error", 0) == 0) std::abort();
   // The type reader too, on the same bytes.
-  diag::FileId type_file = sources.AddBuffer("<sig>", std::string(reinterpret_cast<const char*>(data), size));
+  diag::FileId type_file =
+      sources.AddBuffer("<sig>", std::string(reinterpret_cast<const char*>(data), size));
   if (!syntax::ParseType(sources, type_file, arena, diags)) std::abort();
   return 0;
 }

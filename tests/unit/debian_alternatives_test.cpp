@@ -84,7 +84,8 @@ TEST_CASE("debian alternatives: debhelper's snippet, master and slaves", "[debia
   CHECK(parsed.skipped == 0);
 }
 
-TEST_CASE("debian alternatives: variables and for loops are expanded, substitutions skipped", "[debian]") {
+TEST_CASE("debian alternatives: variables and for loops are expanded, substitutions skipped",
+          "[debian]") {
   ParsedAlternatives parsed = ParseAlternatives(kOpenjdk);
   REQUIRE(parsed.alternatives.size() == 3);
   CHECK(parsed.alternatives[0].master.link == "/usr/bin/java");
@@ -92,7 +93,8 @@ TEST_CASE("debian alternatives: variables and for loops are expanded, substituti
   CHECK(parsed.alternatives[0].priority == 1711);  // the $(expr ...) assignment is not taken
   REQUIRE(parsed.alternatives[0].slaves.size() == 1);
   CHECK(parsed.alternatives[0].slaves[0].link == "/usr/share/man/man1/java.1.gz");
-  CHECK(parsed.alternatives[0].slaves[0].path == "/usr/lib/jvm/java-17-openjdk-amd64/man/man1/java.1.gz");
+  CHECK(parsed.alternatives[0].slaves[0].path ==
+        "/usr/lib/jvm/java-17-openjdk-amd64/man/man1/java.1.gz");
   CHECK(parsed.alternatives[1].master.name == "keytool");
   CHECK(parsed.alternatives[2].master.path == "/usr/lib/jvm/java-17-openjdk-amd64/lib/jexec");
   CHECK(parsed.alternatives[2].slaves.size() == 1);
@@ -102,12 +104,15 @@ TEST_CASE("debian alternatives: variables and for loops are expanded, substituti
 TEST_CASE("debian alternatives: the highest priority whose path exists wins", "[debian]") {
   testing::TempDir dir("debian-alternatives");
   Alternative low{{"/usr/bin/editor", "editor", "/usr/bin/nano"}, 40, {}};
-  Alternative high{{"/usr/bin/editor", "editor", "/usr/bin/vim.basic"}, 50,
-                   {{"/usr/share/man/man1/editor.1.gz", "editor.1.gz", "/usr/share/man/man1/vim.1.gz"}}};
+  Alternative high{
+      {"/usr/bin/editor", "editor", "/usr/bin/vim.basic"},
+      50,
+      {{"/usr/share/man/man1/editor.1.gz", "editor.1.gz", "/usr/share/man/man1/vim.1.gz"}}};
   Alternative missing{{"/usr/bin/editor", "editor", "/usr/bin/emacs"}, 90, {}};
   Alternative bin{{"/bin/ed", "ed", "/bin/ed.real"}, 1, {}};
   Alternative shadowed{{"/usr/bin/real", "real", "/usr/bin/nano"}, 1, {}};
-  std::set<std::string> files = {"/usr/bin/nano", "/usr/bin/vim.basic", "/bin/ed.real", "/usr/bin/real"};
+  std::set<std::string> files = {"/usr/bin/nano", "/usr/bin/vim.basic", "/bin/ed.real",
+                                 "/usr/bin/real"};
   auto exists = [&](const std::string& path) { return files.count(path) > 0; };
   llvm::Expected<std::vector<std::string>> chosen =
       WriteAlternatives(dir.path, {low, high, missing, bin, shadowed}, exists, exists);
@@ -120,7 +125,8 @@ TEST_CASE("debian alternatives: the highest priority whose path exists wins", "[
   REQUIRE(::readlink((dir.path + "/etc/alternatives/editor").c_str(), target, sizeof target) > 0);
   CHECK(std::string(target) == "/usr/bin/vim.basic");
   struct stat st;
-  CHECK(::lstat((dir.path + "/usr/share/man/man1/editor.1.gz").c_str(), &st) != 0);  // its path is missing
+  CHECK(::lstat((dir.path + "/usr/share/man/man1/editor.1.gz").c_str(), &st) !=
+        0);                                                      // its path is missing
   CHECK(::lstat((dir.path + "/usr/bin/ed").c_str(), &st) == 0);  // /bin/ed at its merged-/usr place
   CHECK(::lstat((dir.path + "/usr/bin/real").c_str(), &st) != 0);  // a package's real file stays
   // The update-alternatives database, as dpkg writes it: every choice whose path exists (the
@@ -136,20 +142,26 @@ TEST_CASE("debian alternatives: the highest priority whose path exists wins", "[
   CHECK(::lstat((dir.path + "/var/lib/dpkg/alternatives/emacs").c_str(), &st) != 0);
 }
 
-TEST_CASE("debian alternatives database: the winner's master link, a path registered twice once", "[debian]") {
+TEST_CASE("debian alternatives database: the winner's master link, a path registered twice once",
+          "[debian]") {
   Alternative a{{"/usr/bin/x", "x", "/opt/a"}, 5, {{"/usr/share/x.1", "x.1", "/opt/a.1"}}};
-  Alternative b{{"/usr/bin/x-new", "x", "/opt/b"}, 9, {{"/usr/share/x-b.1", "x.1", "/opt/b.1"}, {"/l", "y", "/opt/y"}}};
+  Alternative b{{"/usr/bin/x-new", "x", "/opt/b"},
+                9,
+                {{"/usr/share/x-b.1", "x.1", "/opt/b.1"}, {"/l", "y", "/opt/y"}}};
   CHECK(AlternativesDbText(b.master.link, {&b, &a}) ==
-        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n5\n/opt/a.1\n\n/opt/b\n9\n/opt/b.1\n/opt/y\n\n");
+        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n5\n/opt/a.1\n\n/opt/b\n9\n/"
+        "opt/b.1\n/opt/y\n\n");
   testing::TempDir dir("debian-alternatives-db");
   Alternative again = a;
   again.priority = 7;
   Alternative newline{{"/usr/bin/z", "z", "/opt/z\nevil"}, 1, {}};
-  testing::RequireOk(WriteAlternativesDb(dir.path, {a, b, again, newline}, [](const std::string&) { return true; }));
+  testing::RequireOk(WriteAlternativesDb(dir.path, {a, b, again, newline},
+                                         [](const std::string&) { return true; }));
   std::ifstream db(dir.path + "/var/lib/dpkg/alternatives/x");
   std::string text((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
   CHECK(text ==
-        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n7\n/opt/a.1\n\n/opt/b\n9\n/opt/b.1\n/opt/y\n\n");
+        "auto\n/usr/bin/x-new\nx.1\n/usr/share/x-b.1\ny\n/l\n\n/opt/a\n7\n/opt/a.1\n\n/opt/b\n9\n/"
+        "opt/b.1\n/opt/y\n\n");
   struct stat st;
   CHECK(::lstat((dir.path + "/var/lib/dpkg/alternatives/z").c_str(), &st) != 0);
 }

@@ -23,7 +23,8 @@ TEST_CASE("deb822: stanzas, continuation lines, comments and case-insensitive na
 }
 
 TEST_CASE("deb822: a Release file's SHA256 list", "[debian]") {
-  std::string text = "Codename: bookworm\nSHA256:\n 0123  42 main/binary-amd64/Packages\n abcd 7 main/Contents\n";
+  std::string text =
+      "Codename: bookworm\nSHA256:\n 0123  42 main/binary-amd64/Packages\n abcd 7 main/Contents\n";
   llvm::Expected<std::vector<Stanza>> stanzas = ParseControl(text, "Release");
   testing::RequireOk(stanzas);
   std::vector<llvm::StringRef> lines = ValueLines((*stanzas)[0].Get("SHA256"));
@@ -32,17 +33,20 @@ TEST_CASE("deb822: a Release file's SHA256 list", "[debian]") {
 }
 
 TEST_CASE("deb822: malformed lines are errors naming the line", "[debian]") {
-  llvm::Expected<std::vector<Stanza>> no_colon = ParseControl("Package: a\nnot a field\n", "Packages");
+  llvm::Expected<std::vector<Stanza>> no_colon =
+      ParseControl("Package: a\nnot a field\n", "Packages");
   REQUIRE(!no_colon);
-  CHECK(llvm::toString(no_colon.takeError()) == "Packages:2: expected 'Name: value', found 'not a field'");
+  CHECK(llvm::toString(no_colon.takeError()) ==
+        "Packages:2: expected 'Name: value', found 'not a field'");
   llvm::Expected<std::vector<Stanza>> orphan = ParseControl(" orphan\n", "Packages");
   REQUIRE(!orphan);
   CHECK(llvm::toString(orphan.takeError()).find("Packages:1: a continuation line") == 0);
 }
 
 TEST_CASE("relations: alternatives, versions, qualifiers, restrictions", "[debian]") {
-  llvm::Expected<std::vector<RelationGroup>> groups =
-      ParseRelations("libc6 (>= 2.34), python3:any (>= 3.11~) | python3-dev:native, foo:amd64 [amd64 !i386] <!nocheck>,\n debconf (>= 0.5) | debconf-2.0");
+  llvm::Expected<std::vector<RelationGroup>> groups = ParseRelations(
+      "libc6 (>= 2.34), python3:any (>= 3.11~) | python3-dev:native, foo:amd64 [amd64 !i386] "
+      "<!nocheck>,\n debconf (>= 0.5) | debconf-2.0");
   testing::RequireOk(groups);
   REQUIRE(groups->size() == 4);
   CHECK((*groups)[0][0].name == "libc6");

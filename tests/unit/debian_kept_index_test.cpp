@@ -1,6 +1,5 @@
 // The plain Packages index kept in the store: read back only when its bytes hash to its name.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "runtime/debian/suite.h"

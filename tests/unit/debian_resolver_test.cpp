@@ -12,24 +12,28 @@ namespace {
 constexpr const char* kWhere = "bookworm/main amd64";
 
 std::unique_ptr<PackageIndex> Index(const std::string& text) {
-  llvm::Expected<std::unique_ptr<PackageIndex>> index = PackageIndex::Parse(text, "amd64", "Packages");
+  llvm::Expected<std::unique_ptr<PackageIndex>> index =
+      PackageIndex::Parse(text, "amd64", "Packages");
   testing::RequireOk(index);
   return std::move(*index);
 }
 
 std::string Pkg(const std::string& name, const std::string& version, const std::string& extra = "",
                 const std::string& arch = "amd64") {
-  return "Package: " + name + "\nVersion: " + version + "\nArchitecture: " + arch + "\nPriority: optional\n" +
-         "Filename: pool/main/" + name + "_" + version + "_" + arch + ".deb\nSize: 100\nSHA256: " +
-         std::string(64, 'a') + "\n" + extra + (extra.empty() ? "" : "\n") + "\n";
+  return "Package: " + name + "\nVersion: " + version + "\nArchitecture: " + arch +
+         "\nPriority: optional\n" + "Filename: pool/main/" + name + "_" + version + "_" + arch +
+         ".deb\nSize: 100\nSHA256: " + std::string(64, 'a') + "\n" + extra +
+         (extra.empty() ? "" : "\n") + "\n";
 }
 
 // "name=version" of each package of the closure, sorted.
-std::vector<std::string> Closure(const PackageIndex& index, const std::vector<std::string>& requested) {
+std::vector<std::string> Closure(const PackageIndex& index,
+                                 const std::vector<std::string>& requested) {
   llvm::Expected<Resolution> resolution = Resolve(index, requested, kWhere);
   testing::RequireOk(resolution);
   std::vector<std::string> names;
-  for (const Package* package : resolution->packages) names.push_back((package->name + "=" + package->version).str());
+  for (const Package* package : resolution->packages)
+    names.push_back((package->name + "=" + package->version).str());
   return names;
 }
 
@@ -40,18 +44,21 @@ std::string Failure(const PackageIndex& index, const std::vector<std::string>& r
 }
 
 TEST_CASE("resolver: Depends and Pre-Depends, versions, the highest version chosen", "[debian]") {
-  auto index = Index(Pkg("app", "1.0", "Pre-Depends: libc (>= 2.0)\nDepends: libz (>= 1:1.2~), data") +
-                     Pkg("libc", "2.36-9") + Pkg("libc", "2.36-9+deb12u4") + Pkg("libz", "1:1.2.13-1") +
-                     Pkg("data", "1.0", "", "all") + Pkg("other", "1.0", "", "arm64"));
+  auto index =
+      Index(Pkg("app", "1.0", "Pre-Depends: libc (>= 2.0)\nDepends: libz (>= 1:1.2~), data") +
+            Pkg("libc", "2.36-9") + Pkg("libc", "2.36-9+deb12u4") + Pkg("libz", "1:1.2.13-1") +
+            Pkg("data", "1.0", "", "all") + Pkg("other", "1.0", "", "arm64"));
   CHECK(index->Size() == 5);  // the arm64 stanza is skipped
   CHECK(Closure(*index, {"app"}) ==
         std::vector<std::string>{"app=1.0", "data=1.0", "libc=2.36-9+deb12u4", "libz=1:1.2.13-1"});
   CHECK(Closure(*index, {"libc=2.36-9"}) == std::vector<std::string>{"libc=2.36-9"});
 }
 
-TEST_CASE("resolver: alternatives take the first one that exists, or one already chosen", "[debian]") {
-  auto index = Index(Pkg("app", "1", "Depends: missing | second | third") + Pkg("second", "1") + Pkg("third", "1") +
-                     Pkg("tool", "1", "Depends: fourth | third") + Pkg("fourth", "1"));
+TEST_CASE("resolver: alternatives take the first one that exists, or one already chosen",
+          "[debian]") {
+  auto index =
+      Index(Pkg("app", "1", "Depends: missing | second | third") + Pkg("second", "1") +
+            Pkg("third", "1") + Pkg("tool", "1", "Depends: fourth | third") + Pkg("fourth", "1"));
   CHECK(Closure(*index, {"app"}) == std::vector<std::string>{"app=1", "second=1"});
   CHECK(Closure(*index, {"third", "tool"}) == std::vector<std::string>{"third=1", "tool=1"});
 }
@@ -63,7 +70,8 @@ TEST_CASE("resolver: virtual packages and versioned Provides", "[debian]") {
                      Pkg("libgcc-s1", "12.2.0", "Provides: libgcc1 (= 1:12.2.0)") +
                      Pkg("old", "1", "Depends: libgcc1 (>= 2:1)"));
   // Two providers: the alphabetically first of equal priority; the versioned one meets >=.
-  CHECK(Closure(*index, {"app"}) == std::vector<std::string>{"app=1", "cdebconf=1", "libgcc-s1=12.2.0"});
+  CHECK(Closure(*index, {"app"}) ==
+        std::vector<std::string>{"app=1", "cdebconf=1", "libgcc-s1=12.2.0"});
   // A provider already chosen is used.
   CHECK(Closure(*index, {"debconf-alt", "app"}) ==
         std::vector<std::string>{"app=1", "debconf-alt=1", "libgcc-s1=12.2.0"});
@@ -72,43 +80,52 @@ TEST_CASE("resolver: virtual packages and versioned Provides", "[debian]") {
 }
 
 TEST_CASE("resolver: epochs and tildes in relations", "[debian]") {
-  auto index = Index(Pkg("app", "1", "Depends: lib (>= 2.0~rc1), tool (<< 1:0)") + Pkg("lib", "2.0~rc2") +
-                     Pkg("tool", "5.0") + Pkg("strict", "1", "Depends: lib (>= 2.0)"));
+  auto index =
+      Index(Pkg("app", "1", "Depends: lib (>= 2.0~rc1), tool (<< 1:0)") + Pkg("lib", "2.0~rc2") +
+            Pkg("tool", "5.0") + Pkg("strict", "1", "Depends: lib (>= 2.0)"));
   CHECK(Closure(*index, {"app"}) == std::vector<std::string>{"app=1", "lib=2.0~rc2", "tool=5.0"});
   CHECK(Failure(*index, {"strict"}) ==
-        "strict \xE2\x86\x92 lib (>= 2.0): no version of \"lib\" satisfies (>= 2.0) in bookworm/main amd64 (it has 2.0~rc2)");
+        "strict \xE2\x86\x92 lib (>= 2.0): no version of \"lib\" satisfies (>= 2.0) in "
+        "bookworm/main amd64 (it has 2.0~rc2)");
 }
 
 TEST_CASE("resolver: :any and :native qualifiers; another architecture finds nothing", "[debian]") {
-  auto index = Index(Pkg("app", "1", "Depends: python3:any, perl:native") + Pkg("python3", "3.11", "Multi-Arch: allowed") +
-                     Pkg("perl", "5.36") + Pkg("cross", "1", "Depends: perl:i386"));
+  auto index = Index(Pkg("app", "1", "Depends: python3:any, perl:native") +
+                     Pkg("python3", "3.11", "Multi-Arch: allowed") + Pkg("perl", "5.36") +
+                     Pkg("cross", "1", "Depends: perl:i386"));
   CHECK(Closure(*index, {"app"}) == std::vector<std::string>{"app=1", "perl=5.36", "python3=3.11"});
-  CHECK(Failure(*index, {"cross"}) == "cross \xE2\x86\x92 perl:i386: no package \"perl:i386\" in bookworm/main amd64");
+  CHECK(Failure(*index, {"cross"}) ==
+        "cross \xE2\x86\x92 perl:i386: no package \"perl:i386\" in bookworm/main amd64");
 }
 
 TEST_CASE("resolver: cycles end", "[debian]") {
-  auto index = Index(Pkg("a", "1", "Depends: b") + Pkg("b", "1", "Pre-Depends: c") + Pkg("c", "1", "Depends: a (= 1)"));
+  auto index = Index(Pkg("a", "1", "Depends: b") + Pkg("b", "1", "Pre-Depends: c") +
+                     Pkg("c", "1", "Depends: a (= 1)"));
   CHECK(Closure(*index, {"a"}) == std::vector<std::string>{"a=1", "b=1", "c=1"});
 }
 
 TEST_CASE("resolver: base-system packages are left out unless named", "[debian]") {
   auto index = Index(Pkg("app", "1", "Depends: dpkg (>= 1.13), libc, tzdata") +
-                     Pkg("dpkg", "1.21", "Essential: yes\nDepends: tar") + Pkg("tar", "1.34", "Essential: yes") +
-                     Pkg("libc", "2.36") + "Package: tzdata\nVersion: 2024a\nArchitecture: all\nPriority: required\n\n");
+                     Pkg("dpkg", "1.21", "Essential: yes\nDepends: tar") +
+                     Pkg("tar", "1.34", "Essential: yes") + Pkg("libc", "2.36") +
+                     "Package: tzdata\nVersion: 2024a\nArchitecture: all\nPriority: required\n\n");
   llvm::Expected<Resolution> resolution = Resolve(*index, {"app"}, kWhere);
   testing::RequireOk(resolution);
   CHECK(resolution->packages.size() == 2);
   CHECK(resolution->skipped == std::vector<std::string>{"dpkg", "tzdata"});
-  CHECK(Closure(*index, {"app", "dpkg"}) == std::vector<std::string>{"app=1", "dpkg=1.21", "libc=2.36"});
+  CHECK(Closure(*index, {"app", "dpkg"}) ==
+        std::vector<std::string>{"app=1", "dpkg=1.21", "libc=2.36"});
 }
 
 TEST_CASE("resolver: Conflicts and Breaks inside the closure are errors", "[debian]") {
-  auto index = Index(Pkg("a", "1", "Conflicts: b") + Pkg("b", "1") + Pkg("c", "1", "Breaks: d (<< 2)") + Pkg("d", "1") +
-                     Pkg("e", "1", "Provides: mta\nConflicts: mta") + Pkg("f", "1", "Provides: mta\nConflicts: mta") +
-                     Pkg("g", "1", "Breaks: d (<< 1)"));
+  auto index =
+      Index(Pkg("a", "1", "Conflicts: b") + Pkg("b", "1") + Pkg("c", "1", "Breaks: d (<< 2)") +
+            Pkg("d", "1") + Pkg("e", "1", "Provides: mta\nConflicts: mta") +
+            Pkg("f", "1", "Provides: mta\nConflicts: mta") + Pkg("g", "1", "Breaks: d (<< 1)"));
   CHECK(Failure(*index, {"a", "b"}) == "a conflicts with b (b 1): both are in the closure");
   CHECK(Failure(*index, {"c", "d"}) == "c breaks d (<< 2) (d 1): both are in the closure");
-  CHECK(Closure(*index, {"e"}) == std::vector<std::string>{"e=1"});  // conflicting with what it provides
+  CHECK(Closure(*index, {"e"}) ==
+        std::vector<std::string>{"e=1"});  // conflicting with what it provides
   CHECK(Failure(*index, {"e", "f"}) == "e conflicts with mta, which f (in the closure) provides");
   CHECK(Closure(*index, {"g", "d"}) == std::vector<std::string>{"d=1", "g=1"});
 }
@@ -118,25 +135,31 @@ TEST_CASE("resolver: an unsatisfiable request names the whole chain", "[debian]"
                      Pkg("python3-werkzeug", "2.2.2", "Depends: python3-jinja2 | python3-x") +
                      Pkg("python3-jinja2", "3.1", "Depends: x"));
   CHECK(Failure(*index, {"python3-flask"}) ==
-        "python3-flask \xE2\x86\x92 python3-werkzeug \xE2\x86\x92 python3-jinja2 \xE2\x86\x92 x: no package \"x\" in bookworm/main amd64");
+        "python3-flask \xE2\x86\x92 python3-werkzeug \xE2\x86\x92 python3-jinja2 \xE2\x86\x92 x: "
+        "no package \"x\" in bookworm/main amd64");
   CHECK(Failure(*index, {"nothere"}) == "nothere: no package \"nothere\" in bookworm/main amd64");
   CHECK(Failure(*index, {"python3-jinja2=9"}) ==
-        "python3-jinja2 (= 9): no version of \"python3-jinja2\" satisfies (= 9) in bookworm/main amd64 (it has 3.1)");
+        "python3-jinja2 (= 9): no version of \"python3-jinja2\" satisfies (= 9) in bookworm/main "
+        "amd64 (it has 3.1)");
 }
 
 TEST_CASE("resolver: a malformed index is an error naming its line", "[debian]") {
-  llvm::Expected<std::unique_ptr<PackageIndex>> index = PackageIndex::Parse("Package: a\nVersion: 1\n", "amd64", "Packages");
+  llvm::Expected<std::unique_ptr<PackageIndex>> index =
+      PackageIndex::Parse("Package: a\nVersion: 1\n", "amd64", "Packages");
   REQUIRE(!index);
-  CHECK(llvm::toString(index.takeError()) == "Packages:1: a package stanza needs Package, Version and Architecture");
+  CHECK(llvm::toString(index.takeError()) ==
+        "Packages:1: a package stanza needs Package, Version and Architecture");
 }
 
 TEST_CASE("resolver: excluded packages are left out with what only they need", "[debian]") {
   // A JRE-like closure: the server needs libc, not the printing and sound libraries.
   auto index = Index(Pkg("jre", "1", "Depends: libc, libcups2, libasound2 | libasound-alt, libz") +
-                     Pkg("libc", "1") + Pkg("libz", "1", "Depends: libc") + Pkg("libcups2", "1", "Depends: libavahi, libc") +
-                     Pkg("libavahi", "1") + Pkg("libasound2", "1") + Pkg("libasound-alt", "1") +
+                     Pkg("libc", "1") + Pkg("libz", "1", "Depends: libc") +
+                     Pkg("libcups2", "1", "Depends: libavahi, libc") + Pkg("libavahi", "1") +
+                     Pkg("libasound2", "1") + Pkg("libasound-alt", "1") +
                      Pkg("tool", "1", "Depends: libavahi"));
-  auto with = [&](const std::vector<std::string>& requested, const std::vector<std::string>& exclude) {
+  auto with = [&](const std::vector<std::string>& requested,
+                  const std::vector<std::string>& exclude) {
     llvm::Expected<Resolution> resolution = Resolve(*index, requested, kWhere, exclude);
     testing::RequireOk(resolution);
     std::vector<std::string> names;
@@ -146,7 +169,8 @@ TEST_CASE("resolver: excluded packages are left out with what only they need", "
   CHECK(with({"jre"}, {}) ==
         std::vector<std::string>{"jre", "libasound2", "libavahi", "libc", "libcups2", "libz"});
   // The group "libasound2 | libasound-alt" is left unsatisfied, not given its alternative.
-  CHECK(with({"jre"}, {"libcups2", "libasound2"}) == std::vector<std::string>{"jre", "libc", "libz"});
+  CHECK(with({"jre"}, {"libcups2", "libasound2"}) ==
+        std::vector<std::string>{"jre", "libc", "libz"});
   // What another package still needs stays.
   CHECK(with({"jre", "tool"}, {"libcups2"}) ==
         std::vector<std::string>{"jre", "libasound2", "libavahi", "libc", "libz", "tool"});

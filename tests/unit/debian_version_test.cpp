@@ -17,7 +17,8 @@ struct Pair {
 };
 
 std::vector<Pair> LoadPairs() {
-  std::istringstream in(testing::ReadFile(testing::SourceDir() / "tests/unit/fixtures/debian/version_pairs.txt"));
+  std::istringstream in(
+      testing::ReadFile(testing::SourceDir() / "tests/unit/fixtures/debian/version_pairs.txt"));
   std::vector<Pair> pairs;
   for (Pair pair; in >> pair.a >> pair.b >> pair.expected;) pairs.push_back(pair);
   return pairs;
@@ -27,13 +28,13 @@ TEST_CASE("debian versions: epochs, tildes and revisions order as dpkg orders th
   CHECK(CompareVersions("1.0", "1.0") == 0);
   CHECK(CompareVersions("0:1.0", "1.0") == 0);
   CHECK(CompareVersions("1.01", "1.1") == 0);
-  CHECK(CompareVersions("1:0.1", "2.0") > 0);          // the epoch wins
-  CHECK(CompareVersions("1.0~rc1", "1.0") < 0);        // '~' sorts before the end
+  CHECK(CompareVersions("1:0.1", "2.0") > 0);    // the epoch wins
+  CHECK(CompareVersions("1.0~rc1", "1.0") < 0);  // '~' sorts before the end
   CHECK(CompareVersions("1.0~~", "1.0~") < 0);
   CHECK(CompareVersions("1.0~rc1-1", "1.0-1") < 0);
   CHECK(CompareVersions("1.0-1", "1.0-1+b1") < 0);
   CHECK(CompareVersions("1.0-1+deb12u10", "1.0-1+deb12u2") > 0);  // digits as numbers
-  CHECK(CompareVersions("1.0a", "1.0+") < 0);          // letters before other characters
+  CHECK(CompareVersions("1.0a", "1.0+") < 0);                     // letters before other characters
   CHECK(CompareVersions("1.0", "1.0.0") < 0);
   CHECK(CompareVersions("2.36-9+deb12u14", "2.36-9+deb12u9") > 0);
   CHECK(CompareVersions("1:1.2.13.dfsg-1", "1:1.2.0") > 0);
@@ -65,7 +66,8 @@ TEST_CASE("debian versions: the recorded dpkg answers on ~2,800 pairs", "[debian
   CHECK(wrong == 0);
 }
 
-TEST_CASE("debian versions: agree with the installed dpkg on a sample of the pairs", "[debian][dpkg]") {
+TEST_CASE("debian versions: agree with the installed dpkg on a sample of the pairs",
+          "[debian][dpkg]") {
   if (testing::ShellStdout("command -v dpkg").empty()) {
     WARN("dpkg is not installed; the recorded answers were still checked");
     return;
@@ -76,8 +78,9 @@ TEST_CASE("debian versions: agree with the installed dpkg on a sample of the pai
   std::vector<const Pair*> asked;
   for (size_t i = 0; i < pairs.size(); i += 10) {
     asked.push_back(&pairs[i]);
-    script += "if dpkg --compare-versions '" + pairs[i].a + "' lt '" + pairs[i].b + "'; then echo -1; elif dpkg --compare-versions '" +
-              pairs[i].a + "' eq '" + pairs[i].b + "'; then echo 0; else echo 1; fi\n";
+    script += "if dpkg --compare-versions '" + pairs[i].a + "' lt '" + pairs[i].b +
+              "'; then echo -1; elif dpkg --compare-versions '" + pairs[i].a + "' eq '" +
+              pairs[i].b + "'; then echo 0; else echo 1; fi\n";
   }
   testing::TempDir dir("dpkg-versions");
   testing::WriteFile(dir.path + "/ask.sh", script);

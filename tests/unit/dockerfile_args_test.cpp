@@ -1,6 +1,5 @@
 // ARG scoping and the expanded view of a Dockerfile's stages.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "compiler/diag/diagnostics.h"
@@ -71,13 +70,13 @@ TEST_CASE("global ARGs reach FROM only; stage ARGs and ENV reach later instructi
   CHECK(e->Messages().find("\"BASE\" is a global ARG: re-declare it with `ARG BASE`") !=
         std::string::npos);
   CHECK(in[5].args == std::vector<std::string>{"a-amd64", "/b"});
-  CHECK(*in[5].flags[0].value == "2:2");   // --chown expanded
-  CHECK(*in[5].flags[1].value == "other");  // --from is not
+  CHECK(*in[5].flags[0].value == "2:2");                               // --chown expanded
+  CHECK(*in[5].flags[1].value == "other");                             // --from is not
   CHECK(in[6].args == std::vector<std::string>{"80", "443", "8080"});  // EXPOSE splits words
   CHECK(*in[7].pairs[1].value == "80 443");
   CHECK(in[8].pairs[0].key == "k");
   CHECK(*in[8].pairs[0].value == "80 443");
-  CHECK(in[9].args == std::vector<std::string>{"none"});  // TARGETOS not declared in the stage
+  CHECK(in[9].args == std::vector<std::string>{"none"});      // TARGETOS not declared in the stage
   CHECK(in[10].args == std::vector<std::string>{"echo $V"});  // RUN is left to the shell
   // The second stage inherits ENV (not ARG) from its base stage.
   const ExpandedStage& second = x.stages[1];

@@ -1,6 +1,5 @@
 // Every Dockerfile error: its message, its `Dockerfile:line:col` and its caret line.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "compiler/diag/diagnostics.h"
@@ -47,7 +46,8 @@ TEST_CASE("flag errors", "[dockerfile][errors]") {
   CHECK(Has(Errors("FROM a\nCOPY --chown a b\n"), "error: missing a value on flag: --chown"));
   CHECK(Has(Errors("FROM a\nCOPY --from=$x a b\n"),
             "Dockerfile:2:6: error: variables are not supported in COPY --from"));
-  CHECK(Has(Errors("FROM a\nCOPY --from=${x} a b\n"), "variables are not supported in COPY --from"));
+  CHECK(
+      Has(Errors("FROM a\nCOPY --from=${x} a b\n"), "variables are not supported in COPY --from"));
 }
 
 TEST_CASE("argument errors of each instruction", "[dockerfile][errors]") {
@@ -63,7 +63,8 @@ TEST_CASE("argument errors of each instruction", "[dockerfile][errors]") {
   CHECK(Has(Errors("FROM x AS a$b\n"), "invalid name for build stage: \"a$b\""));
   CHECK(Has(Errors("FROM a b\n"), "error: FROM requires either one or three arguments"));
   CHECK(Has(Errors("FROM\n"), "error: FROM requires either one or three arguments"));
-  CHECK(Has(Errors("FROM a AS x\nFROM b AS X\n"), "Dockerfile:2:11: error: duplicate stage name \"X\""));
+  CHECK(Has(Errors("FROM a AS x\nFROM b AS X\n"),
+            "Dockerfile:2:11: error: duplicate stage name \"X\""));
   CHECK(Has(Errors("FROM a\nCOPY a\n"),
             "error: COPY requires at least two arguments, but only one was provided"));
   CHECK(Has(Errors("FROM a\nADD\n"), "error: ADD requires at least two arguments, but none were"));
@@ -72,7 +73,8 @@ TEST_CASE("argument errors of each instruction", "[dockerfile][errors]") {
   CHECK(Has(Errors("FROM a\nSTOPSIGNAL\n"), "error: STOPSIGNAL requires exactly one argument"));
   CHECK(Has(Errors("FROM a\nEXPOSE\n"), "error: EXPOSE requires at least one argument"));
   CHECK(Has(Errors("FROM a\nVOLUME\n"), "error: VOLUME requires at least one argument"));
-  CHECK(Has(Errors("FROM a\nVOLUME [\"\"]\n"), "error: VOLUME specified can not be an empty string"));
+  CHECK(
+      Has(Errors("FROM a\nVOLUME [\"\"]\n"), "error: VOLUME specified can not be an empty string"));
   CHECK(Has(Errors("FROM a\nARG\n"), "error: ARG requires at least one argument"));
   CHECK(Has(Errors("FROM a\nARG =x\n"), "error: ARG names can not be blank"));
   CHECK(Has(Errors("FROM a\nRUN\n"), "error: RUN requires at least one argument"));
@@ -106,15 +108,17 @@ TEST_CASE("HEALTHCHECK and ONBUILD errors", "[dockerfile][errors]") {
 TEST_CASE("heredoc, directive and file errors", "[dockerfile][errors]") {
   CHECK(Has(Errors("FROM a\nRUN <<EOF\nabc\n"),
             "Dockerfile:2:5: error: unterminated heredoc: no line \"EOF\" ends the here-document"));
-  CHECK(Has(Errors("FROM a\nRUN [\"cat\", \"<<EOF\"]\n"),
-            "error: heredoc \"<<EOF\" in the JSON form of RUN: heredocs work only in the shell form"));
+  CHECK(Has(
+      Errors("FROM a\nRUN [\"cat\", \"<<EOF\"]\n"),
+      "error: heredoc \"<<EOF\" in the JSON form of RUN: heredocs work only in the shell form"));
   CHECK(Has(Errors("# escape=x\nFROM a\n"),
             "Dockerfile:1:1: error: invalid escape token 'x' does not match ` or \\"));
   CHECK(Has(Errors("# escape=`\n# escape=\\\nFROM a\n"),
             "Dockerfile:2:1: error: only one escape parser directive can be used"));
   CHECK(Has(Errors(""), "error: file with no instructions"));
   CHECK(Has(Errors("# only a comment\n\n"), "error: file with no instructions"));
-  CHECK(Has(Errors(std::string("\xFE\xFF\xD8\x00", 4)), "error: cannot read Dockerfile as UTF-16BE"));
+  CHECK(
+      Has(Errors(std::string("\xFE\xFF\xD8\x00", 4)), "error: cannot read Dockerfile as UTF-16BE"));
 }
 
 TEST_CASE("all errors of a file are reported, sorted by position", "[dockerfile][errors]") {

@@ -1,7 +1,6 @@
 // Golden dumps of tests/golden/dockerfile/*.Dockerfile, conformance over the shared corpus,
 // and a parse-time check on a generated 10,000-instruction Dockerfile.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -90,14 +89,30 @@ TEST_CASE("a generated 10,000-instruction Dockerfile parses quickly", "[dockerfi
   std::string text = "# syntax=docker/dockerfile:1\nARG BASE=alpine\nFROM $BASE AS s0\n";
   for (int i = 1; i < 9999; ++i) {
     switch (i % 8) {
-      case 0: text += "FROM s" + std::to_string(i - 8) + " AS s" + std::to_string(i) + "\n"; break;
-      case 1: text += "ENV V" + std::to_string(i) + "=\"value $BASE\" W=x\n"; break;
-      case 2: text += "RUN --mount=type=cache,target=/c echo " + std::to_string(i) + " && \\\n    true\n"; break;
-      case 3: text += "COPY --chown=1:1 src/" + std::to_string(i) + " /dst/\n"; break;
-      case 4: text += "RUN <<EOF\necho heredoc\nEOF\n"; break;
-      case 5: text += "LABEL k" + std::to_string(i) + "=v\n"; break;
-      case 6: text += "CMD [\"run\", \"" + std::to_string(i) + "\"]\n"; break;
-      default: text += "WORKDIR /w/${V" + std::to_string(i - 6) + "}\n"; break;
+      case 0:
+        text += "FROM s" + std::to_string(i - 8) + " AS s" + std::to_string(i) + "\n";
+        break;
+      case 1:
+        text += "ENV V" + std::to_string(i) + "=\"value $BASE\" W=x\n";
+        break;
+      case 2:
+        text += "RUN --mount=type=cache,target=/c echo " + std::to_string(i) + " && \\\n    true\n";
+        break;
+      case 3:
+        text += "COPY --chown=1:1 src/" + std::to_string(i) + " /dst/\n";
+        break;
+      case 4:
+        text += "RUN <<EOF\necho heredoc\nEOF\n";
+        break;
+      case 5:
+        text += "LABEL k" + std::to_string(i) + "=v\n";
+        break;
+      case 6:
+        text += "CMD [\"run\", \"" + std::to_string(i) + "\"]\n";
+        break;
+      default:
+        text += "WORKDIR /w/${V" + std::to_string(i - 6) + "}\n";
+        break;
     }
   }
   diag::SourceManager sources;

@@ -1,7 +1,6 @@
 // Lowering Dockerfiles to the derivation graph: ARG env, mounts, COPY/ADD forms, rejected
 // inputs, .dockerignore, stage pruning, the `dockerfile` and `ignore` builtins.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -9,8 +8,8 @@
 
 #include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower.h"
-#include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/dockerfile/parser.h"
+#include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/ops.h"
 #include "compiler/graph/print.h"
@@ -43,7 +42,8 @@ struct Lowered {
   std::string errors;  // all diagnostics, formatted
 };
 
-Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph, LowerOptions options = {}) {
+Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph,
+              LowerOptions options = {}) {
   ws.Write("Dockerfile", dockerfile);
   diag::SourceManager sources;
   diag::DiagnosticEngine diags;
@@ -63,7 +63,8 @@ Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph,
   return out;
 }
 
-TEST_CASE("dockerfile lower: ARGs reach RUN as env, ENV wins, build args override", "[dockerfile]") {
+TEST_CASE("dockerfile lower: ARGs reach RUN as env, ENV wins, build args override",
+          "[dockerfile]") {
   Workspace ws("args");
   graph::Graph graph;
   const char* text =
@@ -100,19 +101,21 @@ TEST_CASE("dockerfile lower: only the stages the target needs, --target by name"
   options.target = "nope";
   Lowered l3 = Lower(ws, text, graph, options);
   CHECK(!l3.root);
-  CHECK(l3.errors.find("target stage \"nope\" could not be found; stages: a, unused, final") != std::string::npos);
+  CHECK(l3.errors.find("target stage \"nope\" could not be found; stages: a, unused, final") !=
+        std::string::npos);
 }
 
 TEST_CASE("dockerfile lower: RUN mounts, secrets, network and heredocs", "[dockerfile]") {
   Workspace ws("run");
   ws.Write("conf/a", "a");
   graph::Graph graph;
-  Lowered l = Lower(ws,
-                    "FROM alpine AS b\nRUN true\nFROM alpine\n"
-                    "RUN --mount=type=cache,target=/c --mount=type=secret,id=s "
-                    "--mount=type=bind,from=b,source=/o,target=/m --mount=type=bind,source=conf,target=/e "
-                    "--mount=type=tmpfs,target=/t --network=none make\n",
-                    graph);
+  Lowered l =
+      Lower(ws,
+            "FROM alpine AS b\nRUN true\nFROM alpine\n"
+            "RUN --mount=type=cache,target=/c --mount=type=secret,id=s "
+            "--mount=type=bind,from=b,source=/o,target=/m --mount=type=bind,source=conf,target=/e "
+            "--mount=type=tmpfs,target=/t --network=none make\n",
+            graph);
   REQUIRE(l.root);
   CHECK(*l.root->Find("cache") == nlohmann::json({"/c"}));
   CHECK(*l.root->Find("secrets") ==
@@ -133,7 +136,8 @@ TEST_CASE("dockerfile lower: RUN mounts, secrets, network and heredocs", "[docke
 
   Lowered network = Lower(ws, "FROM alpine\nRUN --network=default apk add x\n", graph);
   CHECK(network.root);
-  CHECK(network.errors.find("warning: RUN --network=default: Strata build steps have no network") != std::string::npos);
+  CHECK(network.errors.find("warning: RUN --network=default: Strata build steps have no network") !=
+        std::string::npos);
   Lowered host = Lower(ws, "FROM alpine\nRUN --network=host x\nRUN --mount=type=ssh x\n", graph);
   CHECK(!host.root);
   CHECK(host.errors.find("RUN --network=host is not supported") != std::string::npos);
@@ -161,7 +165,8 @@ TEST_CASE("dockerfile lower: COPY and ADD forms and what is rejected", "[dockerf
   CHECK(*extract.root->inputs()[0]->Find("extract") == true);
 
   std::string sum(64, 'a');
-  Lowered url = Lower(ws, "FROM scratch\nADD --checksum=sha256:" + sum + " https://x.org/t.tgz?v=1 /opt/\n", graph);
+  Lowered url = Lower(
+      ws, "FROM scratch\nADD --checksum=sha256:" + sum + " https://x.org/t.tgz?v=1 /opt/\n", graph);
   REQUIRE(url.root);
   CHECK(*url.root->Find("dest") == "/opt/t.tgz");
   CHECK(url.root->inputs()[1]->op() == graph::Op::kFetch);
@@ -175,9 +180,13 @@ TEST_CASE("dockerfile lower: COPY and ADD forms and what is rejected", "[dockerf
                       "COPY a.txt <<EOF\nhi\nEOF\nCOPY a.txt b.txt /notadir\nCOPY --from=7 /x /x\n",
                       graph);
   CHECK(!bad.root);
-  CHECK(bad.errors.find("needs --checksum=sha256:<64 hex digits>: Strata builds take no unpinned input") != std::string::npos);
-  CHECK(bad.errors.find("COPY source \"missing.txt\" not found in the build context") != std::string::npos);
-  CHECK(bad.errors.find("the destination must be a directory and end with a /") != std::string::npos);
+  CHECK(bad.errors.find(
+            "needs --checksum=sha256:<64 hex digits>: Strata builds take no unpinned input") !=
+        std::string::npos);
+  CHECK(bad.errors.find("COPY source \"missing.txt\" not found in the build context") !=
+        std::string::npos);
+  CHECK(bad.errors.find("the destination must be a directory and end with a /") !=
+        std::string::npos);
   CHECK(bad.errors.find("COPY cannot accept a heredoc as a destination") != std::string::npos);
   CHECK(bad.errors.find("invalid stage index 7") != std::string::npos);
 }
@@ -200,8 +209,8 @@ TEST_CASE("dockerfile lower: COPY and ADD heredocs become text nodes", "[dockerf
   CHECK(*text->Find("content") == "hello world \"q\"\n");
   CHECK(text == graph::MakeText(graph, "EOF", "hello world \"q\"\n"));
 
-  Lowered two = Lower(ws,
-                      "FROM scratch\nENV X=1\nADD <<-A <<'B' /etc/\n\tx=$X\nA\n\ty=$X\nB\n", graph);
+  Lowered two =
+      Lower(ws, "FROM scratch\nENV X=1\nADD <<-A <<'B' /etc/\n\tx=$X\nA\n\ty=$X\nB\n", graph);
   REQUIRE(two.root);
   CHECK(*two.root->Find("dest") == "/etc/");
   CHECK(*two.root->inputs()[1]->Find("name") == "B");
@@ -214,13 +223,15 @@ TEST_CASE("dockerfile lower: COPY and ADD heredocs become text nodes", "[dockerf
 
   Lowered mixed = Lower(ws, "FROM scratch\nCOPY <<A <<B /notadir\na\nA\nb\nB\n", graph);
   CHECK(!mixed.root);
-  CHECK(mixed.errors.find("the destination must be a directory and end with a /") != std::string::npos);
+  CHECK(mixed.errors.find("the destination must be a directory and end with a /") !=
+        std::string::npos);
 }
 
 TEST_CASE("dockerfile lower: config instructions", "[dockerfile]") {
   Workspace ws("config");
   graph::Graph graph;
-  Lowered l = Lower(ws, "FROM alpine\nSHELL [\"/bin/bash\", \"-c\"]\nEXPOSE 53/UDP\nENTRYPOINT run it\n", graph);
+  Lowered l = Lower(
+      ws, "FROM alpine\nSHELL [\"/bin/bash\", \"-c\"]\nEXPOSE 53/UDP\nENTRYPOINT run it\n", graph);
   REQUIRE(l.root);
   // ENTRYPOINT resets the base image's CMD; the shell form goes through SHELL.
   CHECK(*l.root->Find("field") == "cmd");
@@ -274,44 +285,59 @@ TEST_CASE("dockerfile lower: ignore patterns follow Docker's rules", "[dockerfil
 TEST_CASE("dockerfile lower: the dockerfile and ignore builtins", "[dockerfile][eval]") {
   Workspace ws("builtin");
   ws.Write("main.go", "package main");
-  ws.Write("Dockerfile", "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY --from=build /out /out\n");
+  ws.Write("Dockerfile",
+           "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY --from=build /out "
+           "/out\n");
   graph::Graph graph;
-  Lowered direct = Lower(ws, "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY --from=build /out /out\n", graph);
+  Lowered direct = Lower(ws,
+                         "FROM golang AS build\nCOPY . /src\nRUN go build\nFROM scratch\nCOPY "
+                         "--from=build /out /out\n",
+                         graph);
   REQUIRE(direct.root);
   eval::testing::EvalFixture fixture;
   // The builtin reaches the driver's pipeline through the evaluator's hook (the driver sets it).
   graph::LocalSourceHasher hasher;
-  fixture.evaluator().set_dockerfile_lowerer([&](const DockerfileInput& input, diag::DiagnosticEngine& diags) {
-    return driver::LowerDockerfileInput(input, {}, fixture.graph(), hasher, fixture.loader().sources(), diags);
-  });
+  fixture.evaluator().set_dockerfile_lowerer(
+      [&](const DockerfileInput& input, diag::DiagnosticEngine& diags) {
+        return driver::LowerDockerfileInput(input, {}, fixture.graph(), hasher,
+                                            fixture.loader().sources(), diags);
+      });
   std::string df = ws.Context() + "/Dockerfile";
   std::optional<eval::Value> final_stage = fixture.Eval("(dockerfile " + df + " { }).final");
   INFO(fixture.Formatted());
   REQUIRE(final_stage);
   CHECK(final_stage->node()->key() == direct.root->key());
-  std::optional<eval::Value> build = fixture.Eval("(dockerfile " + df + " { buildArgs = [ ]; }).stage \"build\"");
+  std::optional<eval::Value> build =
+      fixture.Eval("(dockerfile " + df + " { buildArgs = [ ]; }).stage \"build\"");
   REQUIRE(build);
   CHECK(*build->node()->Find("shell") == "go build");
   std::optional<eval::Value> filtered = fixture.Eval("ignore [ \"*.go\" ] " + ws.Context());
   REQUIRE(filtered);
   CHECK(*filtered->node()->Find("exclude") == nlohmann::json({"*.go"}));
-  CHECK(fixture.Run("(dockerfile " + df + " { }).stage \"nope\"").find("could not be found") != std::string::npos);
+  CHECK(fixture.Run("(dockerfile " + df + " { }).stage \"nope\"").find("could not be found") !=
+        std::string::npos);
 }
 
 TEST_CASE("dockerfile lower: a 10,000-instruction Dockerfile", "[dockerfile][perf]") {
   Workspace ws("big");
   std::string text = "ARG BASE=alpine\nFROM ${BASE} AS s0\n";
   for (int i = 0; i < 10000; ++i) {
-    if (i % 1000 == 999) text += "FROM s" + std::to_string(i / 1000) + " AS s" + std::to_string(i / 1000 + 1) + "\n";
-    else if (i % 4 == 0) text += "RUN --mount=type=cache,target=/c echo " + std::to_string(i) + "\n";
-    else if (i % 4 == 1) text += "ENV K" + std::to_string(i) + "=v\n";
-    else if (i % 4 == 2) text += "ARG A" + std::to_string(i) + "=x\n";
-    else text += "WORKDIR /w" + std::to_string(i) + "\n";
+    if (i % 1000 == 999)
+      text += "FROM s" + std::to_string(i / 1000) + " AS s" + std::to_string(i / 1000 + 1) + "\n";
+    else if (i % 4 == 0)
+      text += "RUN --mount=type=cache,target=/c echo " + std::to_string(i) + "\n";
+    else if (i % 4 == 1)
+      text += "ENV K" + std::to_string(i) + "=v\n";
+    else if (i % 4 == 2)
+      text += "ARG A" + std::to_string(i) + "=x\n";
+    else
+      text += "WORKDIR /w" + std::to_string(i) + "\n";
   }
   graph::Graph graph;
   auto start = std::chrono::steady_clock::now();
   Lowered l = Lower(ws, text, graph);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   REQUIRE(l.root);
   CHECK(graph.size() > 7000);
   WARN("parsing + lowering 10,000 instructions: " << ms << " ms, " << graph.size() << " nodes");

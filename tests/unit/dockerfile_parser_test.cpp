@@ -1,7 +1,6 @@
 // The Dockerfile parser: directives, encodings, continuations, heredocs, JSON form, every
 // instruction's dump in BuildKit's format.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,7 +37,8 @@ std::unique_ptr<Parsed> Parse(std::string text) {
 }  // namespace
 
 TEST_CASE("parser directives come only before anything else", "[dockerfile][parser]") {
-  auto p = Parse("# syntax=docker/dockerfile:1\n#  ESCAPE = `\n# check=skip=all\nFROM a\nRUN echo `\n  hi\n");
+  auto p = Parse(
+      "# syntax=docker/dockerfile:1\n#  ESCAPE = `\n# check=skip=all\nFROM a\nRUN echo `\n  hi\n");
   REQUIRE(p->dockerfile);
   REQUIRE(p->dockerfile->directives.size() == 3);
   CHECK(p->dockerfile->directives[0].name == "syntax");
@@ -49,9 +49,9 @@ TEST_CASE("parser directives come only before anything else", "[dockerfile][pars
   CHECK(p->Dump() == "(from \"a\")\n(run \"echo   hi\")\n");
 
   // After a plain comment, an empty line or an instruction, a directive is just a comment.
-  for (const char* text : {"# hello\n# escape=`\nFROM a\nRUN a \\\n b\n",
-                           "\n# escape=`\nFROM a\nRUN a \\\n b\n",
-                           "FROM a\n# escape=`\nRUN a \\\n b\n"}) {
+  for (const char* text :
+       {"# hello\n# escape=`\nFROM a\nRUN a \\\n b\n", "\n# escape=`\nFROM a\nRUN a \\\n b\n",
+        "FROM a\n# escape=`\nRUN a \\\n b\n"}) {
     auto q = Parse(text);
     REQUIRE(q->dockerfile);
     CHECK(q->dockerfile->escape_token == '\\');
@@ -65,14 +65,19 @@ TEST_CASE("parser directives come only before anything else", "[dockerfile][pars
 
 TEST_CASE("parser strips a UTF-8 BOM and decodes UTF-16 and UTF-32", "[dockerfile][parser]") {
   const std::string expected = "(from \"debian:11\")\n(user \"root\")\n(run \"foo bar\")\n";
-  CHECK(Parse("\xEF\xBB\xBF" "FROM debian:11\nUSER root\nRUN foo bar\n")->Dump() == expected);
+  CHECK(Parse("\xEF\xBB\xBF"
+              "FROM debian:11\nUSER root\nRUN foo bar\n")
+            ->Dump() == expected);
   std::string utf16le = "\xFF\xFE";
-  for (char c : std::string("FROM debian:11\nUSER root\nRUN foo bar\n")) utf16le += c, utf16le += '\0';
+  for (char c : std::string("FROM debian:11\nUSER root\nRUN foo bar\n"))
+    utf16le += c, utf16le += '\0';
   auto p = Parse(utf16le);
   CHECK(p->Dump() == expected);
   CHECK(p->sources.Text(p->dockerfile->file).substr(0, 4) == "FROM");
 
-  auto odd = Parse("\xFF\xFE" "F");
+  auto odd = Parse(
+      "\xFF\xFE"
+      "F");
   CHECK_FALSE(odd->dockerfile);
   CHECK(odd->Messages().find("cannot read Dockerfile as UTF-16LE") != std::string::npos);
 
@@ -81,8 +86,9 @@ TEST_CASE("parser strips a UTF-8 BOM and decodes UTF-16 and UTF-32", "[dockerfil
     WARN("corpus folder " << dir.string() << " is absent: skipping its BOM files");
     return;
   }
-  for (const char* name : {"Dockerfile.bom.utf8", "Dockerfile.bom.utf16le", "Dockerfile.bom.utf16be",
-                           "Dockerfile.bom.utf32le", "Dockerfile.bom.utf32be"}) {
+  for (const char* name :
+       {"Dockerfile.bom.utf8", "Dockerfile.bom.utf16le", "Dockerfile.bom.utf16be",
+        "Dockerfile.bom.utf32le", "Dockerfile.bom.utf32be"}) {
     std::ifstream in(dir / name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
@@ -262,7 +268,9 @@ RUN --mount=type=cache,target=/root/.cache -- go build
 }
 
 TEST_CASE("Go quoting of control bytes, Unicode and invalid UTF-8", "[dockerfile][parser]") {
-  auto p = Parse(std::string("FROM a\nRUN a\x01" "b\x7f\xff \xC3\xA9 \xE2\x80\x8B\n"));
+  auto p =
+      Parse(std::string("FROM a\nRUN a\x01"
+                        "b\x7f\xff \xC3\xA9 \xE2\x80\x8B\n"));
   REQUIRE(p->dockerfile);
   CHECK(p->Dump() == "(from \"a\")\n(run \"a\\x01b\\x7f\\xff é \\u200b\")\n");
 }

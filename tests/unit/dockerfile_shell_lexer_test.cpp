@@ -1,6 +1,5 @@
 // The BuildKit-compatible shell lexer against BuildKit's own data-driven cases and ours.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +31,9 @@ std::vector<std::string> SplitOn(const std::string& s, char sep) {
   return parts;
 }
 
-ShellEnv EnvVarTestEnv() { return {{"PWD", "/home"}, {"SHELL", "bash"}, {"KOREAN", "한국어"}, {"NULL", ""}}; }
+ShellEnv EnvVarTestEnv() {
+  return {{"PWD", "/home"}, {"SHELL", "bash"}, {"KOREAN", "한국어"}, {"NULL", ""}};
+}
 
 // Runs envVarTest-format lines (`PLATFORM | INPUT | EXPECTED`); returns the number of cases.
 int RunEnvVarCases(std::istream& in) {

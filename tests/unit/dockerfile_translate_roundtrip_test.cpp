@@ -2,7 +2,6 @@
 // gives the same derivation graph (keys included) as the direct lowering; the translations of
 // tests/golden/import/*.Dockerfile match their .expected files (UPDATE_GOLDEN=1 rewrites them).
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,7 +44,8 @@ std::string EvaluateProgram(const std::string& file, std::string& errors) {
   ast::Arena arena;
   graph::Graph graph;
   graph::LocalSourceHasher hasher;
-  syntax::ModuleLoader loader(sources, arena, diags, [](std::string_view n) { return stdlib::Lookup(n); });
+  syntax::ModuleLoader loader(sources, arena, diags,
+                              [](std::string_view n) { return stdlib::Lookup(n); });
   types::Checker checker(loader, diags);
   eval::Evaluator evaluator(loader, diags, graph, hasher);
   std::string text;
@@ -55,7 +55,8 @@ std::string EvaluateProgram(const std::string& file, std::string& errors) {
     checker.CheckModule(module);
     if (diags.has_errors()) return;
     std::optional<eval::Value> value = evaluator.EvalModule(module);
-    if (value && checker.IsFunctionOfRecordPattern(module)) value = evaluator.ApplyArguments(*value, {});
+    if (value && checker.IsFunctionOfRecordPattern(module))
+      value = evaluator.ApplyArguments(*value, {});
     if (value) value = evaluator.SelectPath(*value, {"default"});
     std::vector<const graph::Node*> nodes;
     if (!value || !evaluator.CollectNodes(*value, nodes)) return;
@@ -120,13 +121,15 @@ RoundTrip Run(const fs::path& dockerfile_path, const fs::path& context, const fs
     REQUIRE(program);
     result.program = *program;
     std::ofstream(dir / "out" / "build.strata") << *program;
-    result.program_graph = EvaluateProgram((dir / "out" / "build.strata").string(), result.program_errors);
+    result.program_graph =
+        EvaluateProgram((dir / "out" / "build.strata").string(), result.program_errors);
     return result;
   }
   return result;
 }
 
-TEST_CASE("dockerfile import: golden translations round-trip to the same keys", "[dockerfile][golden]") {
+TEST_CASE("dockerfile import: golden translations round-trip to the same keys",
+          "[dockerfile][golden]") {
   fs::path folder = SourceDir() / "tests/golden/import";
   bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
   size_t cases = 0;
@@ -136,7 +139,8 @@ TEST_CASE("dockerfile import: golden translations round-trip to the same keys", 
     std::string name = entry.path().stem().string();
     SECTION(name) {
       fs::path context = folder / (name + ".context");
-      RoundTrip trip = Run(entry.path(), context, fs::temp_directory_path() / "strata-import-test" / name);
+      RoundTrip trip =
+          Run(entry.path(), context, fs::temp_directory_path() / "strata-import-test" / name);
       INFO(trip.errors);
       REQUIRE(trip.lowered);
       INFO(trip.program);
@@ -156,18 +160,21 @@ TEST_CASE("dockerfile import: golden translations round-trip to the same keys", 
 TEST_CASE("dockerfile import: parser cases and the corpus round-trip", "[dockerfile]") {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(SourceDir() / "tests/golden/dockerfile"))
-    if (entry.path().extension() == ".Dockerfile" && entry.path().stem().string().rfind("ok-", 0) == 0)
+    if (entry.path().extension() == ".Dockerfile" &&
+        entry.path().stem().string().rfind("ok-", 0) == 0)
       files.push_back(entry.path());
   const size_t own_files = files.size();
   fs::path corpus = SourceDir() / "../shared/corpus";
   if (fs::exists(corpus))
     for (const auto& entry : fs::recursive_directory_iterator(corpus))
-      if (entry.is_regular_file() && entry.path().filename().string().find("Dockerfile") != std::string::npos)
+      if (entry.is_regular_file() &&
+          entry.path().filename().string().find("Dockerfile") != std::string::npos)
         files.push_back(entry.path());
   size_t lowered = 0, own_lowered = 0, same = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const fs::path& file = files[i];
-    RoundTrip trip = Run(file, {}, fs::temp_directory_path() / "strata-import-corpus" / file.filename());
+    RoundTrip trip =
+        Run(file, {}, fs::temp_directory_path() / "strata-import-corpus" / file.filename());
     if (!trip.lowered) continue;
     ++lowered;
     own_lowered += i < own_files;
@@ -175,7 +182,8 @@ TEST_CASE("dockerfile import: parser cases and the corpus round-trip", "[dockerf
     CHECK(trip.program_graph == trip.lower_graph);
     same += trip.program_graph == trip.lower_graph;
   }
-  WARN("round trip: " << same << " of " << lowered << " lowered Dockerfiles (" << files.size() << " read)");
+  WARN("round trip: " << same << " of " << lowered << " lowered Dockerfiles (" << files.size()
+                      << " read)");
   CHECK(own_lowered >= 9);
 }
 

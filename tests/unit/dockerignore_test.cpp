@@ -1,13 +1,13 @@
 // .dockerignore as BuildKit applies it: the pattern matcher on many patterns, the ignore file
 // of a Dockerfile named X.Dockerfile, and COPY of directories re-included by exceptions.
-#include <catch2/catch.hpp>
+#include "compiler/dockerfile/dockerignore.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "compiler/diag/diagnostics.h"
-#include "compiler/dockerfile/dockerignore.h"
 #include "compiler/dockerfile/lower.h"
 #include "compiler/driver/dockerfile_pipeline.h"
 #include "compiler/graph/ignore_patterns.h"
@@ -62,37 +62,57 @@ TEST_CASE("ignore patterns match as moby/patternmatcher does", "[dockerfile][doc
   };
   // Single patterns; a path is also ignored when one of its parents matches.
   const Case cases[] = {
-      {"**", "file", true},           {"**", "dir/file", true},
-      {"**/", "file", true},          {"**/**", "dir/file", true},
-      {"dir/**", "dir/file", true},   {"dir/**", "dir/dir2/file", true},
-      {"abc/**", "abc", false},       {"abc/**", "abc/def/ghi", true},
-      {"**/dir", "dir", true},        {"**/dir", "dir/file", true},
-      {"**/dir", "xdir", false},      {"**/dir2/*", "dir/dir2/file", true},
+      {"**", "file", true},
+      {"**", "dir/file", true},
+      {"**/", "file", true},
+      {"**/**", "dir/file", true},
+      {"dir/**", "dir/file", true},
+      {"dir/**", "dir/dir2/file", true},
+      {"abc/**", "abc", false},
+      {"abc/**", "abc/def/ghi", true},
+      {"**/dir", "dir", true},
+      {"**/dir", "dir/file", true},
+      {"**/dir", "xdir", false},
+      {"**/dir2/*", "dir/dir2/file", true},
       {"**/dir2/**", "dir/dir2/dir3/file", true},
-      {"**file", "file", true},       {"**file", "dir/file", true},
-      {"**file", "dir/xfile", true},  {"**/file", "dir/dir/file", true},
+      {"**file", "file", true},
+      {"**file", "dir/file", true},
+      {"**file", "dir/xfile", true},
+      {"**/file", "dir/dir/file", true},
       {"**/file*", "dir/dir/file.txt", true},
       {"**/file*txt", "dir/dir/file.txt", true},
       {"**/**/*.txt", "dir/dir/file.txt", true},
       {"**/**/*.txt2", "dir/dir/file.txt", false},
-      {"**/*.txt", "file.txt", true}, {"a**/*.txt", "a/dir/dir/file.txt", true},
+      {"**/*.txt", "file.txt", true},
+      {"a**/*.txt", "a/dir/dir/file.txt", true},
       {"a/*.txt", "a/dir/file.txt", false},
       {"a/*.txt", "a/file.txt", true},
       {"a/*.txt**", "a/file.txt", true},
-      {"a[b-d]e", "ae", false},       {"a[b-d]e", "ace", true},
-      {"a[^b-d]e", "aze", true},      {"a[^b-d]e", "ace", false},
-      {".*", ".foo", true},           {".*", "foo", false},
-      {"abc.def", "abcdef", false},   {"abc?def", "abcZdef", true},
-      {"abc?def", "abc/def", false},  {"a\\*b", "a*b", true},
-      {"a\\*b", "axb", false},        {"**/foo/bar", "dir/dir2/foo/bar", true},
-      {"**/.foo", ".foo", true},      {"**/.foo", "bar.foo", false},
+      {"a[b-d]e", "ae", false},
+      {"a[b-d]e", "ace", true},
+      {"a[^b-d]e", "aze", true},
+      {"a[^b-d]e", "ace", false},
+      {".*", ".foo", true},
+      {".*", "foo", false},
+      {"abc.def", "abcdef", false},
+      {"abc?def", "abcZdef", true},
+      {"abc?def", "abc/def", false},
+      {"a\\*b", "a*b", true},
+      {"a\\*b", "axb", false},
+      {"**/foo/bar", "dir/dir2/foo/bar", true},
+      {"**/.foo", ".foo", true},
+      {"**/.foo", "bar.foo", false},
       {"a(b)c/def", "a(b)c/def", true},
       {"a.|)$(}+{bc", "a.|)$(}+{bc", true},
-      {"*", "fileutils.go", true},    {"*.go", "fileutils.go", true},
-      {"*/file", "dir/file", true},   {"*/file", "dir/dir/file", false},
+      {"*", "fileutils.go", true},
+      {"*.go", "fileutils.go", true},
+      {"*/file", "dir/file", true},
+      {"*/file", "dir/dir/file", false},
       // Cleaning: a leading `/` or `./`, `..` and a trailing `/` do not change the pattern.
-      {"/build", "build/out/a", true}, {"./build/", "build", true},
-      {"x/../build", "build", true},  {"/build", "sub/build", false},
+      {"/build", "build/out/a", true},
+      {"./build/", "build", true},
+      {"x/../build", "build", true},
+      {"/build", "sub/build", false},
       {"docs/", "docs/a.md", true},
   };
   for (const Case& c : cases) {
@@ -109,7 +129,8 @@ TEST_CASE("ignore patterns match as moby/patternmatcher does", "[dockerfile][doc
   CHECK_FALSE(Ignored({"*.go", "!fileutils.go"}, "fileutils.go"));
   CHECK_FALSE(Ignored({"**", "!util/docker/web"}, "util/docker/web/foo"));
   CHECK(Ignored({"**", "!util/docker/web", "util/docker/web/foo"}, "util/docker/web/foo"));
-  CHECK_FALSE(Ignored({"**", "!dist/*.whl"}, "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"));
+  CHECK_FALSE(
+      Ignored({"**", "!dist/*.whl"}, "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"));
   // Alternating down a tree.
   std::vector<std::string> alternating = {"a", "!a/b", "a/b/c", "!a/b/c/d"};
   CHECK(Ignored(alternating, "a"));
@@ -126,8 +147,8 @@ TEST_CASE("ignore patterns match as moby/patternmatcher does", "[dockerfile][doc
 }
 
 TEST_CASE(".dockerignore lines are read as Docker reads them", "[dockerfile][dockerignore]") {
-  std::vector<std::string> patterns =
-      ParseDockerignore("\xEF\xBB\xBF# comment\n  #not-a-comment\n\n ./a/b/ \n! /c/../d\n*.log\r\n");
+  std::vector<std::string> patterns = ParseDockerignore(
+      "\xEF\xBB\xBF# comment\n  #not-a-comment\n\n ./a/b/ \n! /c/../d\n*.log\r\n");
   CHECK(patterns == std::vector<std::string>{"#not-a-comment", "a/b", "!d", "*.log"});
 }
 
@@ -185,9 +206,12 @@ TEST_CASE("COPY of a directory that exceptions re-include below an exclusion",
 
 }  // namespace strata::dockerfile
 
-TEST_CASE(".dockerignore patterns Docker refuses: a lone ! and an unclosed [", "[dockerfile][dockerignore]") {
-  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("!")) == "illegal exclusion pattern: \"!\"");
-  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("  ! ")) == "illegal exclusion pattern: \"!\"");
+TEST_CASE(".dockerignore patterns Docker refuses: a lone ! and an unclosed [",
+          "[dockerfile][dockerignore]") {
+  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("!")) ==
+        "illegal exclusion pattern: \"!\"");
+  CHECK(strata::graph::IgnorePatternError(strata::graph::CleanIgnorePattern("  ! ")) ==
+        "illegal exclusion pattern: \"!\"");
   CHECK(strata::graph::IgnorePatternError("a[").find("unclosed [") != std::string::npos);
   CHECK(strata::graph::IgnorePatternError("!x/[ab").find("unclosed [") != std::string::npos);
   CHECK(strata::graph::IgnorePatternError("a[b]c").empty());

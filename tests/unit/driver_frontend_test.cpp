@@ -1,7 +1,6 @@
 // The front-end driver: the source overlay, the one Dockerfile pipeline with a fake base
 // image source, and --locked's error at the FROM.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -24,13 +23,16 @@ std::string Text(const graph::Node* node) {
 // A base image source that knows one image and counts the lookups.
 class FakeBaseImages : public BaseImageSource {
  public:
-  std::optional<nlohmann::json> RegistryConfig(const std::string& ref, const std::string& digest) override {
+  std::optional<nlohmann::json> RegistryConfig(const std::string& ref,
+                                               const std::string& digest) override {
     ++lookups;
     last_digest = digest;
     if (ref != "base:1") return std::nullopt;
     return nlohmann::json{{"Env", {"GREETING=hello"}}, {"OnBuild", {"RUN echo from-trigger"}}};
   }
-  std::optional<nlohmann::json> LayoutConfig(const std::string&, const std::string&) override { return std::nullopt; }
+  std::optional<nlohmann::json> LayoutConfig(const std::string&, const std::string&) override {
+    return std::nullopt;
+  }
   int lookups = 0;
   std::string last_digest;
 };
@@ -40,7 +42,8 @@ TEST_CASE("driver: an overlay replaces a file's text for the loader", "[driver]"
   std::string file = dir.path + "/build.strata";
   Write(file, "1 + 1\n");
   Frontend frontend;
-  frontend.SetOverlay(dir.path + "/./build.strata", "\"unsaved\"\n");  // matched after removing dots
+  frontend.SetOverlay(dir.path + "/./build.strata",
+                      "\"unsaved\"\n");  // matched after removing dots
   REQUIRE(frontend.Load(file));
   REQUIRE(frontend.Check());
   CHECK(frontend.TypeText() == "String");
@@ -64,7 +67,8 @@ TEST_CASE("driver: an overlay holds a file that is not on disk, and can be clear
   CHECK_FALSE(reason.empty());
 }
 
-TEST_CASE("driver: the pipeline splices a base's ONBUILD triggers and expands with its Env", "[driver]") {
+TEST_CASE("driver: the pipeline splices a base's ONBUILD triggers and expands with its Env",
+          "[driver]") {
   testing::TempDir dir("driver-pipeline");
   Write(dir.path + "/Dockerfile", "FROM base:1\nENV MSG=$GREETING\n");
   FakeBaseImages bases;
@@ -84,10 +88,11 @@ TEST_CASE("driver: the pipeline splices a base's ONBUILD triggers and expands wi
   REQUIRE(root);
   std::string text = Text(root);
   CHECK(text.find("echo from-trigger") != std::string::npos);
-  CHECK(text.find("[\"MSG\",\"hello\"]") != std::string::npos);  // ENV MSG=$GREETING from the base's Env
-  CHECK(text.find(std::string(64, 'a')) != std::string::npos);  // the pull is pinned
+  CHECK(text.find("[\"MSG\",\"hello\"]") !=
+        std::string::npos);  // ENV MSG=$GREETING from the base's Env
+  CHECK(text.find(std::string(64, 'a')) != std::string::npos);   // the pull is pinned
   CHECK(bases.last_digest == "sha256:" + std::string(64, 'a'));  // the config of the pinned image
-  CHECK(bases.lookups == 1);  // each base is looked up once
+  CHECK(bases.lookups == 1);                                     // each base is looked up once
 
   // Without a source the same Dockerfile has no trigger and an empty $GREETING.
   graph::Graph plain_graph;
@@ -109,7 +114,8 @@ TEST_CASE("driver: --locked reports an unpinned FROM at its line and column", "[
   diag::DiagnosticEngine diags;
   CHECK(LowerDockerfileInput(input, settings, graph, hasher, sources, diags) == nullptr);
   std::string errors = diags.Format(sources);
-  CHECK(errors.find("Dockerfile:3:3: error: --locked: image \"busybox:1.36\"") != std::string::npos);
+  CHECK(errors.find("Dockerfile:3:3: error: --locked: image \"busybox:1.36\"") !=
+        std::string::npos);
 }
 
 }  // namespace

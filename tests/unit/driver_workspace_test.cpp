@@ -1,7 +1,6 @@
 // Workspaces: label and pattern parsing, the package list, near names, and packages evaluated
 // through one Frontend (targets by dotted path, libraries, the package import graph).
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -71,8 +70,10 @@ TEST_CASE("packages, targets and imports", "[workspace]") {
   testing::TempDir dir("workspace");
   std::string root = std::filesystem::canonical(dir.path).string();
   Write(root + "/strata.workspace", "");
-  Write(root + "/libs/base/build.strata", "{ version = \"1\"; mk = n: scratch |> label \"n\" n; }\n");
-  Write(root + "/libs/more/build.strata", "let b = import //libs/base; in { v = b.version + \"0\"; }\n");
+  Write(root + "/libs/base/build.strata",
+        "{ version = \"1\"; mk = n: scratch |> label \"n\" n; }\n");
+  Write(root + "/libs/more/build.strata",
+        "let b = import //libs/base; in { v = b.version + \"0\"; }\n");
   Write(root + "/app/helper.strata", "import //libs/more\n");
   Write(root + "/app/build.strata",
         "let m = import ./helper.strata; b = import //libs/base; in\n"

@@ -1,6 +1,5 @@
 // Every list, string and record builtin, and the builtin name table.
 #include <algorithm>
-
 #include <catch2/catch.hpp>
 
 #include "compiler/eval/builtins.h"
@@ -21,13 +20,55 @@ TEST_CASE("builtins: the name table is complete and sorted", "[eval][builtins]")
   std::vector<std::string_view> names = strata::eval::BuiltinNames();
   CHECK(std::is_sorted(names.begin(), names.end()));
   CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
-  for (const char* name :
-       {"scratch", "image", "load", "run", "runWith", "copy", "copyWith", "fetch", "workdir", "env", "user",
-        "entrypoint", "cmd", "expose", "label", "volume", "healthcheck", "stopsignal", "shell", "minimal", "map",
-        "filter", "foldl", "length", "elem", "head", "tail", "concatMap", "concatLists", "range",
-        "concatStringsSep", "replaceStrings", "substring", "stringLength", "toString", "hasAttr", "attrNames",
-        "abort", "exec", "execWith", "exposePort", "onbuild", "ignore", "dockerfile", "text", "loadTag", "elemAt",
-        "debian", "keepModes"})
+  for (const char* name : {"scratch",
+                           "image",
+                           "load",
+                           "run",
+                           "runWith",
+                           "copy",
+                           "copyWith",
+                           "fetch",
+                           "workdir",
+                           "env",
+                           "user",
+                           "entrypoint",
+                           "cmd",
+                           "expose",
+                           "label",
+                           "volume",
+                           "healthcheck",
+                           "stopsignal",
+                           "shell",
+                           "minimal",
+                           "map",
+                           "filter",
+                           "foldl",
+                           "length",
+                           "elem",
+                           "head",
+                           "tail",
+                           "concatMap",
+                           "concatLists",
+                           "range",
+                           "concatStringsSep",
+                           "replaceStrings",
+                           "substring",
+                           "stringLength",
+                           "toString",
+                           "hasAttr",
+                           "attrNames",
+                           "abort",
+                           "exec",
+                           "execWith",
+                           "exposePort",
+                           "onbuild",
+                           "ignore",
+                           "dockerfile",
+                           "text",
+                           "loadTag",
+                           "elemAt",
+                           "debian",
+                           "keepModes"})
     CHECK(std::binary_search(names.begin(), names.end(), std::string_view(name)));
   CHECK(names.size() == 49);
 }
@@ -40,7 +81,8 @@ TEST_CASE("builtins: lists", "[eval][builtins]") {
   CHECK(Run("foldl (acc: x: [ x ] ++ acc) [ ] [ 1 2 3 ]") == "[ 3 2 1 ]");
   CHECK(Run("foldl (acc: x: acc) 7 [ ]") == "7");
   CHECK(Run("length [ 1 2 3 ]") == "3");
-  CHECK(Run("[ (elem 2 [ 1 2 ]) (elem \"z\" [ \"a\" ]) (elem [ 1 ] [ [ 1 ] ]) ]") == "[ true false true ]");
+  CHECK(Run("[ (elem 2 [ 1 2 ]) (elem \"z\" [ \"a\" ]) (elem [ 1 ] [ [ 1 ] ]) ]") ==
+        "[ true false true ]");
   CHECK(Run("head [ 4 5 ]") == "4");
   CHECK(Run("tail [ 4 5 6 ]") == "[ 5 6 ]");
   CHECK(Run("head [ ]") == "error: head of an empty list");
@@ -61,7 +103,8 @@ TEST_CASE("builtins: strings", "[eval][builtins]") {
   CHECK(Run("replaceStrings [ \"a\" \"b\" ] [ \"1\" \"22\" ] \"abcab\"") == "\"122c122\"");
   CHECK(Run("replaceStrings [ \"aa\" \"a\" ] [ \"x\" \"y\" ] \"aaa\"") == "\"xy\"");
   CHECK(Run("replaceStrings [ \"\" ] [ \"-\" ] \"ab\"") == "\"-a-b-\"");
-  CHECK_THAT(Run("replaceStrings [ \"a\" ] [ ] \"x\""), Catch::Contains("1 patterns but 0 replacements"));
+  CHECK_THAT(Run("replaceStrings [ \"a\" ] [ ] \"x\""),
+             Catch::Contains("1 patterns but 0 replacements"));
   CHECK(Run("substring 1 3 \"hello\"") == "\"ell\"");
   CHECK(Run("substring 3 100 \"hello\"") == "\"lo\"");
   CHECK(Run("substring 9 1 \"hello\"") == "\"\"");
@@ -79,7 +122,8 @@ TEST_CASE("builtins: records", "[eval][builtins]") {
 
 TEST_CASE("builtins: partial application and higher order use", "[eval][builtins]") {
   CHECK(Run("let add1 = map (x: x + 1); in add1 [ 1 2 ]") == "[ 2 3 ]");
-  CHECK(Run("let f = concatStringsSep \"/\"; in [ (f [ \"a\" \"b\" ]) (f [ \"c\" ]) ]") == "[ \"a/b\" \"c\" ]");
+  CHECK(Run("let f = concatStringsSep \"/\"; in [ (f [ \"a\" \"b\" ]) (f [ \"c\" ]) ]") ==
+        "[ \"a/b\" \"c\" ]");
   CHECK(Run("map toString [ 1 2 ]") == "[ \"1\" \"2\" ]");
 }
 

@@ -40,21 +40,24 @@ TEST_CASE("eval: strings print with escapes and interpolate", "[eval]") {
 }
 
 TEST_CASE("eval: records and lists print sorted in Strata syntax", "[eval]") {
-  CHECK(Run("{ b = [ 1 \"x\" true ]; a = { }; c = [ ]; }") == "{ a = { }; b = [ 1 \"x\" true ]; c = [ ]; }");
+  CHECK(Run("{ b = [ 1 \"x\" true ]; a = { }; c = [ ]; }") ==
+        "{ a = { }; b = [ 1 \"x\" true ]; c = [ ]; }");
   CHECK(Run("{ f = x: x; }") == "{ f = <function>; }");
   CHECK(Run("{ a.b = 1; a.c = 2; }") == "{ a = { b = 1; c = 2; }; }");
 }
 
 TEST_CASE("eval: let is recursive, mutual recursion works", "[eval]") {
   CHECK(Run("let fact = n: if n == 0 then 1 else n * fact (n - 1); in fact 10") == "3628800");
-  CHECK(Run("let even = n: if n == 0 then true else odd (n - 1); odd = n: if n == 0 then false else even (n - 1); in "
+  CHECK(Run("let even = n: if n == 0 then true else odd (n - 1); odd = n: if n == 0 then false "
+            "else even (n - 1); in "
             "[ (even 10) (odd 7) (even 3) ]") == "[ true true false ]");
   CHECK(Run("let x = 1; in let y = x + 1; x = 10; in y") == "11");  // inner x shadows
 }
 
 TEST_CASE("eval: inherit reads the outer scope", "[eval]") {
   CHECK(Run("let x = 1; in let inherit x; y = x + 1; in y") == "2");
-  CHECK(Run("let r = { a = 1; b = 2; }; in { inherit (r) a b; c = 3; }") == "{ a = 1; b = 2; c = 3; }");
+  CHECK(Run("let r = { a = 1; b = 2; }; in { inherit (r) a b; c = 3; }") ==
+        "{ a = 1; b = 2; c = 3; }");
   CHECK(Run("let v = 5; in { inherit v; }") == "{ v = 5; }");
 }
 
@@ -74,7 +77,8 @@ TEST_CASE("eval: thunks are memoised", "[eval][lazy]") {
   // Without sharing, t40 would take 2^40 additions.
   std::string program = "let t0 = 1;";
   for (int i = 1; i <= 40; ++i)
-    program += " t" + std::to_string(i) + " = t" + std::to_string(i - 1) + " + t" + std::to_string(i - 1) + ";";
+    program += " t" + std::to_string(i) + " = t" + std::to_string(i - 1) + " + t" +
+               std::to_string(i - 1) + ";";
   program += " in t40";
   CHECK(Run(program) == "1099511627776");
   // Elements of a mapped list are shared too.
@@ -143,13 +147,14 @@ TEST_CASE("eval: a missing attribute names the available ones", "[eval]") {
 TEST_CASE("eval: pipelines and the stdlib", "[eval]") {
   CHECK(Run("[ 1 2 3 ] |> map (x: x * x) |> foldl (a: b: a + b) 0") == "14");
   CHECK(Run("(import <std/lists>).sum [ 1 2 3 ]") == "6");
-  CHECK(Run("let l = import <std/lists>; in [ (l.take 2 [ 1 2 3 ]) (l.drop 2 [ 1 2 3 ]) (l.reverse [ 1 2 ]) ]") ==
-        "[ [ 1 2 ] [ 3 ] [ 2 1 ] ]");
-  CHECK(Run("let l = import <std/lists>; in [ (l.unique [ 1 2 1 3 2 ]) (l.elemAt [ 5 6 7 ] 1) (l.last [ 1 2 ]) ]") ==
-        "[ [ 1 2 3 ] 6 2 ]");
-  CHECK(Run("let s = import <std/strings>; in [ (s.hasPrefix \"ab\" \"abc\") (s.hasSuffix \"bc\" \"abc\") "
-            "(s.removePrefix \"a\" \"abc\") (s.removeSuffix \"c\" \"abc\") (s.join \", \" [ \"a\" \"b\" ]) ]") ==
-        "[ true true \"bc\" \"ab\" \"a, b\" ]");
+  CHECK(Run("let l = import <std/lists>; in [ (l.take 2 [ 1 2 3 ]) (l.drop 2 [ 1 2 3 ]) (l.reverse "
+            "[ 1 2 ]) ]") == "[ [ 1 2 ] [ 3 ] [ 2 1 ] ]");
+  CHECK(Run("let l = import <std/lists>; in [ (l.unique [ 1 2 1 3 2 ]) (l.elemAt [ 5 6 7 ] 1) "
+            "(l.last [ 1 2 ]) ]") == "[ [ 1 2 3 ] 6 2 ]");
+  CHECK(Run("let s = import <std/strings>; in [ (s.hasPrefix \"ab\" \"abc\") (s.hasSuffix \"bc\" "
+            "\"abc\") "
+            "(s.removePrefix \"a\" \"abc\") (s.removeSuffix \"c\" \"abc\") (s.join \", \" [ \"a\" "
+            "\"b\" ]) ]") == "[ true true \"bc\" \"ab\" \"a, b\" ]");
   CHECK(Run("(import <std/strings>).escapeShellArg \"it's\"") == "\"'it'\\\\''s'\"");
 }
 
@@ -164,8 +169,10 @@ TEST_CASE("eval: ApplyArguments checks the names", "[eval]") {
   REQUIRE(ev.Print(out, *ok));
   CHECK(out.str() == "\"app-dev\"");
 
-  CHECK_FALSE(ev.ApplyArguments(*fn, {{"name", ev.MakeString("a")}, {"colour", ev.MakeString("x")}}));
-  CHECK_THAT(f.FirstError(), Catch::Contains("unknown argument 'colour'") && Catch::Contains("version, name"));
+  CHECK_FALSE(
+      ev.ApplyArguments(*fn, {{"name", ev.MakeString("a")}, {"colour", ev.MakeString("x")}}));
+  CHECK_THAT(f.FirstError(),
+             Catch::Contains("unknown argument 'colour'") && Catch::Contains("version, name"));
 
   EvalFixture g;
   auto fn2 = g.Eval("{ version ? \"dev\", name }: name");
@@ -194,7 +201,8 @@ TEST_CASE("eval: SelectPath and EvalWithSelf", "[eval]") {
 
 TEST_CASE("eval: an error inside a function notes the call site", "[eval]") {
   EvalFixture f;
-  CHECK(f.Run("let\n  check = n: assert n > 0; n;\nin check (0 - 1)") == "error: assertion failed: n > 0");
+  CHECK(f.Run("let\n  check = n: assert n > 0; n;\nin check (0 - 1)") ==
+        "error: assertion failed: n > 0");
   REQUIRE(f.diags().diagnostics().size() == 1);
   const auto& notes = f.diags().diagnostics()[0].notes;
   REQUIRE(notes.size() == 1);
@@ -216,12 +224,15 @@ TEST_CASE("eval: a 10,000-step pipeline and a 10,000-term + chain check and eval
   CHECK(summed == "50005000");
 }
 
-TEST_CASE("eval: a pipeline computes each step before the next; its start and failed steps stay lazy", "[eval]") {
+TEST_CASE(
+    "eval: a pipeline computes each step before the next; its start and failed steps stay lazy",
+    "[eval]") {
   CHECK(Run("let r = { a = 1; }; in r |> (s: s // { b = 2; }) |> (s: s.a + s.b)") == "3");
   CHECK(Run("(1 / 0) |> (x: 5)") == "5");  // the first value is only forced when used
   CHECK(Run("let f = x: y: x + y; in 1 |> f 2 |> f 3") == "6");
   // A failed step's error is raised only where its result is used, as in `g (f x)`.
   CHECK(Run("1 |> (x: x / 0) |> (y: 7)") == "7");
   CHECK(Run("1 |> (abort \"unused\") |> (y: 7)") == "7");
-  CHECK_THAT(Run("1 |> (x: x / 0) |> (y: y + 1) |> (z: z * 2)"), Catch::StartsWith("error: division by zero"));
+  CHECK_THAT(Run("1 |> (x: x / 0) |> (y: y + 1) |> (z: z * 2)"),
+             Catch::StartsWith("error: division by zero"));
 }

@@ -19,7 +19,8 @@ namespace strata::eval::testing {
 class EvalFixture {
  public:
   EvalFixture()
-      : loader_(sources_, arena_, diags_, [](std::string_view name) { return stdlib::Lookup(name); }),
+      : loader_(sources_, arena_, diags_,
+                [](std::string_view name) { return stdlib::Lookup(name); }),
         evaluator_(loader_, diags_, graph_, hasher_) {}
 
   // The printed value of `text`, or "error: MESSAGE" (the first diagnostic) on failure.
@@ -33,7 +34,8 @@ class EvalFixture {
   std::optional<eval::Value> Eval(const std::string& text) {
     std::optional<eval::Value> result;
     support::RunOnLargeStack([&] {
-      const syntax::Module* module = loader_.LoadBuffer("test" + std::to_string(++count_) + ".strata", text);
+      const syntax::Module* module =
+          loader_.LoadBuffer("test" + std::to_string(++count_) + ".strata", text);
       if (module && !diags_.has_errors()) result = evaluator_.EvalModule(module);
     });
     return result;
@@ -51,7 +53,8 @@ class EvalFixture {
 
  private:
   std::string RunHere(const std::string& text) {
-    const syntax::Module* module = loader_.LoadBuffer("test" + std::to_string(++count_) + ".strata", text);
+    const syntax::Module* module =
+        loader_.LoadBuffer("test" + std::to_string(++count_) + ".strata", text);
     if (!module || diags_.has_errors()) return "parse error: " + FirstError();
     std::optional<eval::Value> value = evaluator_.EvalModule(module);
     std::ostringstream out;

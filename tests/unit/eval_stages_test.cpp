@@ -1,10 +1,9 @@
 // Stage builtins make the expected derivation-graph nodes, with stable keys.
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
-
-#include <catch2/catch.hpp>
 
 #include "compiler/graph/ops.h"
 #include "tests/unit/eval_fixture.h"
@@ -16,9 +15,7 @@ using strata::eval::testing::NodeOf;
 using strata::graph::Node;
 using strata::graph::Op;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("stages: image, run and config builtins make nodes", "[eval][stages]") {
   EvalFixture f;
@@ -37,8 +34,10 @@ TEST_CASE("stages: image, run and config builtins make nodes", "[eval][stages]")
 
 TEST_CASE("stages: the same program gives the same keys", "[eval][stages]") {
   const std::string program =
-      "let b = image \"golang:1.22\" |> runWith { cache = [ \"/go\" ]; } \"go build -o /out/app\"; in "
-      "scratch |> copy (b / \"/out/app\") \"/app\" |> user \"65532\" |> expose 8080 |> entrypoint [ \"/app\" ]";
+      "let b = image \"golang:1.22\" |> runWith { cache = [ \"/go\" ]; } \"go build -o /out/app\"; "
+      "in "
+      "scratch |> copy (b / \"/out/app\") \"/app\" |> user \"65532\" |> expose 8080 |> entrypoint "
+      "[ \"/app\" ]";
   EvalFixture f, g;
   const Node* a = NodeOf(f, program);
   const Node* b = NodeOf(g, program);
@@ -61,14 +60,17 @@ TEST_CASE("stages: every config builtin", "[eval][stages]") {
   };
   CHECK(*config("env \"A\" \"1\"")->Find("value") == nlohmann::json::array({"A", "1"}));
   CHECK(*config("user \"app\"")->Find("value") == "app");
-  CHECK(*config("entrypoint [ \"/a\" \"b\" ]")->Find("value") == nlohmann::json::array({"/a", "b"}));
+  CHECK(*config("entrypoint [ \"/a\" \"b\" ]")->Find("value") ==
+        nlohmann::json::array({"/a", "b"}));
   CHECK(*config("cmd [ \"x\" ]")->Find("value") == nlohmann::json::array({"x"}));
   CHECK(*config("expose 8080")->Find("value") == "8080/tcp");
   CHECK(*config("label \"k\" \"v\"")->Find("value") == nlohmann::json::array({"k", "v"}));
   CHECK(*config("volume \"/data\"")->Find("value") == "/data");
   CHECK(*config("stopsignal \"SIGINT\"")->Find("value") == "SIGINT");
   CHECK(*config("shell [ \"/bin/bash\" \"-c\" ]")->Find("field") == "shell");
-  const Node* hc = config("healthcheck { test = [ \"CMD\" \"true\" ]; interval = \"5s\"; retries = 3; startPeriod = \"1s\"; }");
+  const Node* hc = config(
+      "healthcheck { test = [ \"CMD\" \"true\" ]; interval = \"5s\"; retries = 3; startPeriod = "
+      "\"1s\"; }");
   REQUIRE(hc);
   nlohmann::json hv = *hc->Find("value");
   CHECK(hv["test"] == nlohmann::json::array({"CMD", "true"}));
@@ -81,23 +83,27 @@ TEST_CASE("stages: every config builtin", "[eval][stages]") {
 TEST_CASE("stages: copy, copyWith, fetch, load, minimal, runWith", "[eval][stages]") {
   EvalFixture f;
   const std::string sha(64, 'a');
-  const Node* c = NodeOf(f, "scratch |> copyWith { chown = \"1:1\"; chmod = \"755\"; } "
-                            "(image \"a\" / \"/bin\") \"/bin\"");
+  const Node* c = NodeOf(f,
+                         "scratch |> copyWith { chown = \"1:1\"; chmod = \"755\"; } "
+                         "(image \"a\" / \"/bin\") \"/bin\"");
   REQUIRE(c);
   CHECK(c->op() == Op::kCopy);
   CHECK(c->inputs()[1]->op() == Op::kSelect);
   const Node* fe = NodeOf(f, "fetch { url = \"https://x/y.tgz\"; sha256 = \"" + sha + "\"; }");
   REQUIRE(fe);
   CHECK(fe->op() == Op::kFetch);
-  const Node* ld = NodeOf(f, "load (fetch { url = \"https://x/img.tar\"; sha256 = \"" + sha + "\"; })");
+  const Node* ld =
+      NodeOf(f, "load (fetch { url = \"https://x/img.tar\"; sha256 = \"" + sha + "\"; })");
   REQUIRE(ld);
   CHECK(ld->op() == Op::kLoad);
   const Node* mi = NodeOf(f, "minimal (image \"debian\") [ \"/bin/sh\" ]");
   REQUIRE(mi);
   CHECK(mi->op() == Op::kMinimal);
-  const Node* rw = NodeOf(f, "image \"a\" |> runWith { network = true; sha256 = \"" + sha + "\"; "
-                             "secrets = [ { id = \"tok\"; } ]; mounts = [ { artifact = image \"b\" / \"/x\"; target = \"/m\"; } ]; "
-                             "tmpfs = [ \"/tmp\" ]; } \"make\"");
+  const Node* rw = NodeOf(f, "image \"a\" |> runWith { network = true; sha256 = \"" + sha +
+                                 "\"; "
+                                 "secrets = [ { id = \"tok\"; } ]; mounts = [ { artifact = image "
+                                 "\"b\" / \"/x\"; target = \"/m\"; } ]; "
+                                 "tmpfs = [ \"/tmp\" ]; } \"make\"");
   REQUIRE(rw);
   CHECK(rw->op() == Op::kExec);
   CHECK(rw->inputs().size() == 2);  // the stage and the mounted artifact
@@ -124,7 +130,8 @@ TEST_CASE("stages: text makes a file artifact", "[eval][stages]") {
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
-  CHECK_THAT(f.FirstError(), Catch::Contains("network = true needs the step's output hash: run `strata lock`"));
+  CHECK_THAT(f.FirstError(),
+             Catch::Contains("network = true needs the step's output hash: run `strata lock`"));
   EvalFixture g;
   CHECK_FALSE(g.Eval("scratch |> runWith { colour = 1; } \"x\""));
   CHECK_THAT(g.FirstError(), Catch::Contains("unknown option 'colour'"));

@@ -1,14 +1,13 @@
 // Tests for steps with network access: the sandbox config keeps the host's network namespace,
 // and the executor accepts such a step only when its output matches the declared checksum.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "compiler/graph/ops.h"
-#include "tests/unit/test_support.h"
 #include "runtime/exec/fake_sandbox_runner.h"
 #include "runtime/exec/oci_config.h"
 #include "runtime/schedule/executor.h"
+#include "tests/unit/test_support.h"
 
 using namespace strata;
 
@@ -53,7 +52,8 @@ std::string FixedFileDiffId() {
 
 }  // namespace
 
-TEST_CASE("exec network: config.json has no network namespace only with host_network", "[exec][network]") {
+TEST_CASE("exec network: config.json has no network namespace only with host_network",
+          "[exec][network]") {
   exec::OciProcess process;
   process.argv = {"/bin/true"};
   std::vector<std::string> isolated = Namespaces(exec::BuildOciConfig(process, {}));
@@ -87,14 +87,16 @@ TEST_CASE("exec network: the right checksum passes, the step gets the network", 
   }
 }
 
-TEST_CASE("exec network: a wrong checksum fails with both digests and records nothing", "[exec][network]") {
+TEST_CASE("exec network: a wrong checksum fails with both digests and records nothing",
+          "[exec][network]") {
   std::string diff_id = FixedFileDiffId();
   std::string wrong = "sha256:" + std::string(64, 'a');
   Fixture f;
   graph::ExecOptions options;
   options.network = true;
   options.output_sha256 = wrong;
-  const graph::Node* step = graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "fetch", options);
+  const graph::Node* step =
+      graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "fetch", options);
   exec::FakeSandboxRunner runner(WriteFixedFile);
   schedule::Executor executor(*f.store, runner, {});
   auto output = executor.Build(step);
@@ -114,7 +116,8 @@ TEST_CASE("exec network: a checksum step that changes nothing fails", "[exec][ne
   Fixture f;
   graph::ExecOptions options;
   options.output_sha256 = "sha256:" + std::string(64, 'b');
-  const graph::Node* step = graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "noop", options);
+  const graph::Node* step =
+      graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "noop", options);
   exec::FakeSandboxRunner runner(WriteNothing);
   schedule::Executor executor(*f.store, runner, {});
   auto output = executor.Build(step);
@@ -122,13 +125,15 @@ TEST_CASE("exec network: a checksum step that changes nothing fails", "[exec][ne
   CHECK_THAT(llvm::toString(output.takeError()), Catch::Contains("changed no files"));
 }
 
-TEST_CASE("exec network: network without a checksum or with a malformed one never runs", "[exec][network]") {
+TEST_CASE("exec network: network without a checksum or with a malformed one never runs",
+          "[exec][network]") {
   for (std::string declared : {std::string(), std::string("sha256:xyz"), std::string(63, 'a')}) {
     Fixture f;
     graph::ExecOptions options;
     options.network = true;
     options.output_sha256 = declared;
-    const graph::Node* step = graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "fetch", options);
+    const graph::Node* step =
+        graph::MakeExecShell(f.graph, graph::MakeScratch(f.graph), "fetch", options);
     exec::FakeSandboxRunner runner(WriteFixedFile);
     schedule::Executor executor(*f.store, runner, {});
     auto output = executor.Build(step);

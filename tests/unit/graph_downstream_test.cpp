@@ -1,6 +1,5 @@
 // Changing one input of a program changes exactly the keys downstream of it.
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 #include <vector>
@@ -31,7 +30,8 @@ std::string Program(const std::string& second_step) {
       base = image "busybox:1.36" |> workdir "/src";
       builder = base
         |> run "echo one > /a"
-        |> run ")" + second_step + R"("
+        |> run ")" +
+         second_step + R"("
         |> run "echo three > /c";
       app = scratch |> copy (builder / "/c") "/c" |> cmd [ "/c" ];
     in { default = app; })";

@@ -15,13 +15,14 @@ llvm::Expected<Json> NoRoot(const Node& root) {
   return Json::object();
 }
 
-TEST_CASE("config fold: workdir, env, user and shell accumulate down a stage", "[graph][config_fold]") {
+TEST_CASE("config fold: workdir, env, user and shell accumulate down a stage",
+          "[graph][config_fold]") {
   Graph graph;
   const Node* stage = MakeScratch(graph);
   stage = MakeConfig(graph, stage, "workdir", "/src");
   stage = MakeConfig(graph, stage, "env", Json::array({"A", "1"}));
   stage = MakeExecShell(graph, stage, "make", {});
-  stage = MakeConfig(graph, stage, "workdir", "app/../build");  // relative to /src
+  stage = MakeConfig(graph, stage, "workdir", "app/../build");       // relative to /src
   stage = MakeConfig(graph, stage, "env", Json::array({"A", "2"}));  // replaces A
   stage = MakeConfig(graph, stage, "env", Json::array({"B", "x=y"}));
   stage = MakeCopy(graph, stage, MakeText(graph, "f", "x"), "/etc/f", {});
@@ -42,11 +43,13 @@ TEST_CASE("config fold: the root's config comes from the caller", "[graph][confi
   stage = MakeConfig(graph, stage, "cmd", Json::array());  // unsets the base's Cmd
   stage = MakeConfig(graph, stage, "onbuild", "RUN echo hi");
   int calls = 0;
-  llvm::Expected<Json> config = FoldStageConfig(*stage, [&](const Node& root) -> llvm::Expected<Json> {
-    ++calls;
-    CHECK(&root == base);
-    return Json{{"Env", {"PATH=/usr/bin", "HOME=/root"}}, {"Cmd", {"/bin/sh"}}, {"WorkingDir", "/w"}};
-  });
+  llvm::Expected<Json> config =
+      FoldStageConfig(*stage, [&](const Node& root) -> llvm::Expected<Json> {
+        ++calls;
+        CHECK(&root == base);
+        return Json{
+            {"Env", {"PATH=/usr/bin", "HOME=/root"}}, {"Cmd", {"/bin/sh"}}, {"WorkingDir", "/w"}};
+      });
   REQUIRE(static_cast<bool>(config));
   CHECK(calls == 1);
   CHECK((*config)["Env"] == Json::array({"PATH=/opt/bin", "HOME=/root"}));
@@ -54,7 +57,8 @@ TEST_CASE("config fold: the root's config comes from the caller", "[graph][confi
   CHECK((*config)["WorkingDir"] == "/w");
   CHECK((*config)["OnBuild"] == Json::array({"RUN echo hi"}));
   const Node* cleared = MakeConfig(graph, stage, "onbuild", "");
-  llvm::Expected<Json> after = FoldStageConfig(*cleared, [](const Node&) -> llvm::Expected<Json> { return Json::object(); });
+  llvm::Expected<Json> after =
+      FoldStageConfig(*cleared, [](const Node&) -> llvm::Expected<Json> { return Json::object(); });
   REQUIRE(static_cast<bool>(after));
   CHECK(!after->contains("OnBuild"));
 }
@@ -73,10 +77,12 @@ TEST_CASE("config fold: one change, and what it rejects", "[graph][config_fold]"
   CHECK(config == before);  // unchanged
   llvm::Expected<std::string> unknown = FoldConfigChange(config, "colour", "red");
   REQUIRE_FALSE(static_cast<bool>(unknown));
-  CHECK(llvm::toString(unknown.takeError()).find("unknown config field 'colour'") != std::string::npos);
+  CHECK(llvm::toString(unknown.takeError()).find("unknown config field 'colour'") !=
+        std::string::npos);
 
   Graph graph;
-  const Node* stage = MakeConfig(graph, MakeScratch(graph), "healthcheck", Json{{"interval", "5s"}});
+  const Node* stage =
+      MakeConfig(graph, MakeScratch(graph), "healthcheck", Json{{"interval", "5s"}});
   llvm::Expected<Json> folded = FoldStageConfig(*stage, NoRoot);
   REQUIRE_FALSE(static_cast<bool>(folded));
   CHECK(llvm::toString(folded.takeError()).find("config healthcheck") != std::string::npos);

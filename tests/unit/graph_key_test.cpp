@@ -125,7 +125,7 @@ TEST_CASE("graph key: param order does not matter, unkeyed params do not count",
   CHECK(*there->Find("path") == "/b/src");
   CHECK(MakeLocal(graph, "/b/src", "src", "digest") == there);
   CHECK(graph.Lookup(here->key()) == here);  // the first node made with the key
-  CHECK(graph.size() == 1);                   // one derivation
+  CHECK(graph.size() == 1);                  // one derivation
 }
 
 TEST_CASE("graph: Get hash-conses, Lookup finds, params come out sorted", "[graph]") {

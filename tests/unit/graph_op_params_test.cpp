@@ -19,7 +19,8 @@ std::string ErrorOf(llvm::Expected<T> value) {
   return llvm::toString(value.takeError());
 }
 
-TEST_CASE("op params: scratch, pull, load, fetch, select, minimal, text round-trip", "[graph][op_params]") {
+TEST_CASE("op params: scratch, pull, load, fetch, select, minimal, text round-trip",
+          "[graph][op_params]") {
   Graph graph;
   const Node* scratch = MakeScratch(graph);
   Ok(DecodeScratch(*scratch));
@@ -55,8 +56,8 @@ TEST_CASE("op params: local round-trips every overload", "[graph][op_params]") {
   CHECK(plain.exclude.empty());
   CHECK(!plain.keep_modes);
 
-  LocalParams filtered =
-      Ok(DecodeLocal(*MakeLocal(graph, "/ctx/web", "web", "d2", {"*.log", "!keep.log"}, "web", {}, true)));
+  LocalParams filtered = Ok(DecodeLocal(
+      *MakeLocal(graph, "/ctx/web", "web", "d2", {"*.log", "!keep.log"}, "web", {}, true)));
   CHECK(filtered.exclude == std::vector<std::string>{"*.log", "!keep.log"});
   CHECK(filtered.exclude_base == "web");
   CHECK(filtered.keep_modes);
@@ -106,7 +107,8 @@ TEST_CASE("op params: copy, config and debian round-trip", "[graph][op_params]")
   Graph graph;
   const Node* stage = MakeScratch(graph);
   CopyOptions options{"1000:1000", "0755", true, {"*.md"}, true};
-  CopyParams copy = Ok(DecodeCopy(*MakeCopy(graph, stage, MakeText(graph, "a", "x"), "/app/", options)));
+  CopyParams copy =
+      Ok(DecodeCopy(*MakeCopy(graph, stage, MakeText(graph, "a", "x"), "/app/", options)));
   CHECK(copy.dest == "/app/");
   CHECK(copy.options.chown == "1000:1000");
   CHECK(copy.options.chmod == "0755");
@@ -117,7 +119,8 @@ TEST_CASE("op params: copy, config and debian round-trip", "[graph][op_params]")
   CHECK(!plain.options.link);
   CHECK(plain.options.chown.empty());
 
-  ConfigParams env = Ok(DecodeConfig(*MakeConfig(graph, stage, "env", nlohmann::json::array({"A", "1"}))));
+  ConfigParams env =
+      Ok(DecodeConfig(*MakeConfig(graph, stage, "env", nlohmann::json::array({"A", "1"}))));
   CHECK(env.field == "env");
   CHECK(env.value == nlohmann::json::array({"A", "1"}));
 
@@ -125,7 +128,8 @@ TEST_CASE("op params: copy, config and debian round-trip", "[graph][op_params]")
   request.packages = {"bash", "curl=7.88"};
   request.mirror = "http://deb.example/debian";
   request.exclude = {"perl"};
-  request.lock = {{"release", {{"date", "d"}, {"sha256", "s"}}}, {"packages", nlohmann::json::array()}};
+  request.lock = {{"release", {{"date", "d"}, {"sha256", "s"}}},
+                  {"packages", nlohmann::json::array()}};
   DebianParams debian = Ok(DecodeDebian(*MakeDebian(graph, request)));
   CHECK(debian.request.suite == "bookworm");
   CHECK(debian.request.arch == "amd64");
@@ -137,7 +141,8 @@ TEST_CASE("op params: copy, config and debian round-trip", "[graph][op_params]")
   CHECK(Ok(DecodeDebian(*MakeDebian(graph, DebianRequest{}))).request.lock.is_null());
 }
 
-TEST_CASE("op params: a malformed node is an error naming the node and the param", "[graph][op_params]") {
+TEST_CASE("op params: a malformed node is an error naming the node and the param",
+          "[graph][op_params]") {
   Graph graph;
   const Node* stage = MakeScratch(graph);
 
@@ -147,22 +152,31 @@ TEST_CASE("op params: a malformed node is an error naming the node and the param
   CHECK(error.find("'dest' is missing") != std::string::npos);
 
   const Node* number_ref = graph.Get(Op::kPull, {{"ref", 7}}, {});
-  CHECK(ErrorOf(DecodePull(*number_ref)).find("'ref' must be a string, not number") != std::string::npos);
+  CHECK(ErrorOf(DecodePull(*number_ref)).find("'ref' must be a string, not number") !=
+        std::string::npos);
 
-  CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {}, {stage}))).find("exactly one of") != std::string::npos);
+  CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {}, {stage}))).find("exactly one of") !=
+        std::string::npos);
   CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {{"shell", "a"}, {"argv", {"b"}}}, {stage})))
             .find("exactly one of") != std::string::npos);
   CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {{"shell", "a"}, {"network", "yes"}}, {stage})))
             .find("'network' must be a boolean") != std::string::npos);
   CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {{"shell", "a"}, {"cache", {"/c", 3}}}, {stage})))
             .find("'cache' must be a list of strings") != std::string::npos);
-  CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {{"shell", "a"}, {"mounts", {{{"target", "/m"}}}}}, {stage})))
+  CHECK(ErrorOf(DecodeExec(*graph.Get(Op::kExec, {{"shell", "a"}, {"mounts", {{{"target", "/m"}}}}},
+                                      {stage})))
             .find("'mounts' does not match") != std::string::npos);
-  CHECK(ErrorOf(DecodeDebian(*graph.Get(Op::kDebian, {{"suite", "bookworm"}, {"arch", "amd64"},
-                                                        {"packages", {"a"}}, {"rootfs", "r"}, {"lock", "x"}}, {})))
+  CHECK(ErrorOf(DecodeDebian(*graph.Get(Op::kDebian,
+                                        {{"suite", "bookworm"},
+                                         {"arch", "amd64"},
+                                         {"packages", {"a"}},
+                                         {"rootfs", "r"},
+                                         {"lock", "x"}},
+                                        {})))
             .find("'lock' must be an object") != std::string::npos);
-  CHECK(ErrorOf(DecodeLocal(*graph.Get(Op::kLocal, {{"name", "n"}, {"digest", "d"}, {"path", "/p"},
-                                                    {"modes", "strip"}}, {})))
+  CHECK(ErrorOf(DecodeLocal(*graph.Get(
+                    Op::kLocal,
+                    {{"name", "n"}, {"digest", "d"}, {"path", "/p"}, {"modes", "strip"}}, {})))
             .find("'modes' must be \"keep\"") != std::string::npos);
   // The wrong op for the decoder.
   CHECK(ErrorOf(DecodeText(*stage)).find("is not a text node") != std::string::npos);
@@ -176,8 +190,9 @@ TEST_CASE("op params: secrets are validated in one place", "[graph][op_params]")
   CHECK(SecretMountProblem({"a", "rel/x", true}).find("absolute") != std::string::npos);
 
   Graph graph;
-  const Node* bad = graph.Get(Op::kExec, {{"shell", "a"}, {"secrets", {{{"id", "a=b"}, {"target", "/t"}}}}},
-                              {MakeScratch(graph)});
+  const Node* bad =
+      graph.Get(Op::kExec, {{"shell", "a"}, {"secrets", {{{"id", "a=b"}, {"target", "/t"}}}}},
+                {MakeScratch(graph)});
   CHECK(ErrorOf(DecodeExec(*bad)).find("'secrets' a secret id cannot hold") != std::string::npos);
 }
 

@@ -10,10 +10,10 @@
 #include "compiler/graph/node.h"
 #include "tests/unit/eval_fixture.h"
 
-using strata::graph::Lockfile;
 using strata::eval::Value;
 using strata::eval::ValueKind;
 using strata::eval::testing::EvalFixture;
+using strata::graph::Lockfile;
 
 namespace {
 

@@ -1,8 +1,7 @@
 // The language server's pieces: Content-Length framing, UTF-16 positions, doc comments, and
 // the workspace's incremental re-checks (an edit re-checks the file and what imports it).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -17,7 +16,8 @@ namespace strata::lsp {
 namespace {
 
 TEST_CASE("framing reads messages by Content-Length", "[lsp]") {
-  std::istringstream in("Content-Length: 2\r\n\r\n{}Content-Type: x\r\ncontent-length:3\r\n\r\n[1]");
+  std::istringstream in(
+      "Content-Length: 2\r\n\r\n{}Content-Type: x\r\ncontent-length:3\r\n\r\n[1]");
   std::string body, error;
   REQUIRE(ReadMessage(in, body, error) == ReadStatus::kMessage);
   CHECK(body == "{}");
@@ -125,7 +125,9 @@ TEST_CASE("the server answers malformed messages with protocol errors", "[lsp]")
   server.HandleMessage("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}");
   CHECK(out.str().find("-32601") != std::string::npos);
   out.str("");
-  server.HandleMessage("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/definition\",\"params\":{\"position\":1}}");
+  server.HandleMessage(
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/"
+      "definition\",\"params\":{\"position\":1}}");
   CHECK(out.str().find("-32602") != std::string::npos);
   out.str("");
   server.HandleMessage("{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"shutdown\"}");

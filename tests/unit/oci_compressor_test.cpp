@@ -1,9 +1,9 @@
-// Compressor tests: gzip and zstd round-trip in process and give the same bytes for any thread count.
-#include <catch2/catch.hpp>
-
+// Compressor tests: gzip and zstd round-trip in process and give the same bytes for any thread
+// count.
 #include <zlib.h>
 #include <zstd.h>
 
+#include <catch2/catch.hpp>
 #include <random>
 #include <string>
 
@@ -39,7 +39,8 @@ std::string Compress(Compression kind, const std::string& input, int threads, si
       strata::oci::MakeCompressor(kind, sink, threads, -1);
   REQUIRE(static_cast<bool>(c));
   for (size_t pos = 0; pos < input.size(); pos += piece)
-    REQUIRE_FALSE(static_cast<bool>((*c)->Write(input.data() + pos, std::min(piece, input.size() - pos))));
+    REQUIRE_FALSE(
+        static_cast<bool>((*c)->Write(input.data() + pos, std::min(piece, input.size() - pos))));
   REQUIRE_FALSE(static_cast<bool>((*c)->Finish()));
   return sink.bytes;
 }

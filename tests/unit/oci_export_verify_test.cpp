@@ -1,7 +1,6 @@
 // Exporters check every blob against its digest before it leaves the store (issue 11, item 5):
 // a corrupt layer is reported and removed, for every transport and for extraction and push.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -38,7 +37,8 @@ void CheckRefused(const std::string& name, const Export& leave) {
     llvm::Expected<Store> store = Store::Open(root);
     RequireOk(store);
     WriteFile(dir.path + "/tree/file.txt", std::string(100000, 'x'));
-    llvm::Expected<strata::oci::LayerDescriptor> layer = strata::oci::WriteLayer(*store, dir.path + "/tree", {});
+    llvm::Expected<strata::oci::LayerDescriptor> layer =
+        strata::oci::WriteLayer(*store, dir.path + "/tree", {});
     RequireOk(layer);
     image.layers = {*layer};
     image.history = {{"COPY tree /", false, ""}};
@@ -53,7 +53,8 @@ void CheckRefused(const std::string& name, const Export& leave) {
   WriteFile(blob, "not the layer");
   llvm::Error err = leave(*store, image, written);
   REQUIRE(static_cast<bool>(err));
-  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("store blob " + image.layers[0].digest + " is corrupt"));
+  CHECK_THAT(llvm::toString(std::move(err)),
+             Catch::Contains("store blob " + image.layers[0].digest + " is corrupt"));
   CHECK_FALSE(fs::exists(blob));
   CHECK(store->CorruptBlobsRemoved() == 1);
 }
@@ -65,20 +66,24 @@ TEST_CASE("oci export: a corrupt store blob never leaves the store", "[oci][expo
   CheckRefused("oci:", [&](const Store& store, const Image& image, const WrittenImage& written) {
     return strata::oci::ExportOciLayout(store, image, written, out.path + "/layout", "t");
   });
-  CheckRefused("oci-archive:", [&](const Store& store, const Image& image, const WrittenImage& written) {
-    return strata::oci::ExportOciArchive(store, image, written, out.path + "/image.tar", "t");
-  });
+  CheckRefused(
+      "oci-archive:", [&](const Store& store, const Image& image, const WrittenImage& written) {
+        return strata::oci::ExportOciArchive(store, image, written, out.path + "/image.tar", "t");
+      });
   CHECK_FALSE(fs::exists(out.path + "/image.tar"));  // nothing half-written
-  CheckRefused("docker-archive:", [&](const Store& store, const Image& image, const WrittenImage& written) {
-    return strata::oci::ExportDockerArchive(store, image, written, out.path + "/docker.tar", "img:1");
-  });
+  CheckRefused("docker-archive:",
+               [&](const Store& store, const Image& image, const WrittenImage& written) {
+                 return strata::oci::ExportDockerArchive(store, image, written,
+                                                         out.path + "/docker.tar", "img:1");
+               });
   CHECK_FALSE(fs::exists(out.path + "/docker.tar"));
   CheckRefused("extraction", [&](const Store& store, const Image& image, const WrittenImage&) {
     llvm::Expected<std::string> dir = strata::oci::ExtractLayer(store, image.layers[0]);
     return dir ? llvm::Error::success() : dir.takeError();
   });
-  CheckRefused("docker://", [&](const Store& store, const Image& image, const WrittenImage& written) {
-    // Checked before any request: the registry need not exist.
-    return strata::oci::PushImage(store, image, written, "127.0.0.1:9/nothing/here:t");
-  });
+  CheckRefused("docker://",
+               [&](const Store& store, const Image& image, const WrittenImage& written) {
+                 // Checked before any request: the registry need not exist.
+                 return strata::oci::PushImage(store, image, written, "127.0.0.1:9/nothing/here:t");
+               });
 }

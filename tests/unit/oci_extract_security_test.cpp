@@ -168,8 +168,9 @@ TEST_CASE("oci extract: hard links that escape are refused", "[oci][extract]") {
   ExpectRefused(*store, {{"link", AE_IFLNK, "", dir.path}, {"h", AE_IFREG, "", "", "link/secret"}},
                 "h", "is a hard link to 'link/secret', whose path goes through a symlink");
   // A hard link into a directory the layer does not have says so.
-  ExpectRefused(*store, {{"h", AE_IFREG, "", "", "etc/passwd"}}, "h",
-                "is a hard link to 'etc/passwd', which is not in the layer (its directory 'etc' is missing)");
+  ExpectRefused(
+      *store, {{"h", AE_IFREG, "", "", "etc/passwd"}}, "h",
+      "is a hard link to 'etc/passwd', which is not in the layer (its directory 'etc' is missing)");
   // A hard link to something not (yet) in the layer.
   ExpectRefused(*store, {{"h", AE_IFREG, "", "", "missing"}}, "h", "cannot be linked");
   // The absolute target is inside the layer: fine.

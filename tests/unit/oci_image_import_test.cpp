@@ -32,7 +32,8 @@ std::string ErrorOf(llvm::Expected<Image> result) {
 
 // The fixture script, from the source tree (tests/CMakeLists.txt defines STRATA_SOURCE_DIR).
 std::string FixtureScript() {
-  fs::path script = fs::path(STRATA_SOURCE_DIR) / "tests/integration/fixtures/make-busybox-image.sh";
+  fs::path script =
+      fs::path(STRATA_SOURCE_DIR) / "tests/integration/fixtures/make-busybox-image.sh";
   if (!fs::exists(script)) FAIL("cannot find " << script);
   return script.string();
 }
@@ -161,8 +162,8 @@ TEST_CASE("oci import: exported images import back unchanged", "[oci][import]") 
   llvm::Expected<Image> only = strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "");
   RequireOk(only);
   CHECK(only->onbuild == image.onbuild);
-  CHECK(ErrorOf(strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "other")).find(
-            "no image tagged 'other'") != std::string::npos);
+  CHECK(ErrorOf(strata::oci::ReadDockerArchiveConfig(dir.path + "/d.tar", "other"))
+            .find("no image tagged 'other'") != std::string::npos);
 }
 
 TEST_CASE("oci import: gzip and zstd layers in a docker-archive are detected by magic bytes",

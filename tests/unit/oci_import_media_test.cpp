@@ -2,7 +2,6 @@
 // Docker types, and a layer's compression against its bytes, so that nothing mislabelled is
 // accepted and re-exported as an invalid image.
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <string>
 
@@ -30,7 +29,8 @@ void MakeLayout(const std::string& dir, strata::oci::Compression compression) {
   WriteFile(dir + "/tree/file.txt", "content\n");
   strata::oci::LayerOptions options;
   options.compression = compression;
-  llvm::Expected<strata::oci::LayerDescriptor> layer = strata::oci::WriteLayer(*store, dir + "/tree", options);
+  llvm::Expected<strata::oci::LayerDescriptor> layer =
+      strata::oci::WriteLayer(*store, dir + "/tree", options);
   RequireOk(layer);
   Image image;
   image.layers = {*layer};
@@ -96,8 +96,10 @@ TEST_CASE("oci import: unknown media types are refused", "[oci][import]") {
   SECTION("the manifest's own media type") {
     TempDir dir("oci-import-media");
     MakeLayout(dir.path, strata::oci::Compression::kGzip);
-    EditManifest(dir.path + "/layout", [](nlohmann::json& manifest) { manifest["mediaType"] = "application/x-evil"; });
-    CHECK_THAT(ImportError(dir.path), Catch::Contains("unsupported media type 'application/x-evil'"));
+    EditManifest(dir.path + "/layout",
+                 [](nlohmann::json& manifest) { manifest["mediaType"] = "application/x-evil"; });
+    CHECK_THAT(ImportError(dir.path),
+               Catch::Contains("unsupported media type 'application/x-evil'"));
   }
   SECTION("the index entry's media type") {
     TempDir dir("oci-import-media");
@@ -105,14 +107,17 @@ TEST_CASE("oci import: unknown media types are refused", "[oci][import]") {
     EditManifest(
         dir.path + "/layout", [](nlohmann::json&) {},
         [](nlohmann::json& entry) { entry["mediaType"] = "application/x-evil"; });
-    CHECK_THAT(ImportError(dir.path), Catch::Contains("unsupported media type 'application/x-evil'"));
+    CHECK_THAT(ImportError(dir.path),
+               Catch::Contains("unsupported media type 'application/x-evil'"));
   }
   SECTION("the config's media type") {
     TempDir dir("oci-import-media");
     MakeLayout(dir.path, strata::oci::Compression::kGzip);
-    EditManifest(dir.path + "/layout",
-                 [](nlohmann::json& manifest) { manifest["config"]["mediaType"] = "application/x-evil"; });
-    CHECK_THAT(ImportError(dir.path), Catch::Contains("the config has unsupported media type 'application/x-evil'"));
+    EditManifest(dir.path + "/layout", [](nlohmann::json& manifest) {
+      manifest["config"]["mediaType"] = "application/x-evil";
+    });
+    CHECK_THAT(ImportError(dir.path),
+               Catch::Contains("the config has unsupported media type 'application/x-evil'"));
   }
   SECTION("a layer type that only looks like an OCI one") {
     TempDir dir("oci-import-media");

@@ -1,12 +1,12 @@
-// Layer writer tests: digests, reproducibility, entry order and metadata, read back with libarchive and tar.
-#include <catch2/catch.hpp>
-
+// Layer writer tests: digests, reproducibility, entry order and metadata, read back with libarchive
+// and tar.
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -111,7 +111,8 @@ TEST_CASE("oci: gzip layer digests match sha256sum and gzip -dc", "[oci]") {
   CHECK(layer.media_type == "application/vnd.oci.image.layer.v1.tar+gzip");
   CHECK(layer.size == fs::file_size(blob));
   CHECK(layer.digest == "sha256:" + ShellStdout("sha256sum " + blob).substr(0, 64));
-  CHECK(layer.diff_id == "sha256:" + ShellStdout("gzip -dc " + blob + " | sha256sum").substr(0, 64));
+  CHECK(layer.diff_id ==
+        "sha256:" + ShellStdout("gzip -dc " + blob + " | sha256sum").substr(0, 64));
   CHECK(ShellStdout("gzip -t " + blob + " 2>&1; echo $?") == "0\n");
 }
 
@@ -145,7 +146,7 @@ TEST_CASE("oci: the same tree gives the same bytes in any process and thread cou
 
   // Another process (another pid) and a copy of the tree with fresh inodes and times.
   REQUIRE(ShellStdout("cp -a " + dir.path + "/tree " + dir.path + "/copy && find " + dir.path +
-                "/copy -exec touch -h -d 2001-02-03 {} + ; echo $?") == "0\n");
+                      "/copy -exec touch -h -d 2001-02-03 {} + ; echo $?") == "0\n");
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   pid_t pid = fork();
@@ -155,7 +156,8 @@ TEST_CASE("oci: the same tree gives the same bytes in any process and thread cou
     llvm::Expected<LayerDescriptor> layer = strata::oci::WriteLayer(*store, dir.path + "/copy", {});
     std::string digest = layer ? layer->digest : "error";
     if (!layer) llvm::consumeError(layer.takeError());
-    _exit(write(fds[1], digest.data(), digest.size()) == static_cast<ssize_t>(digest.size()) ? 0 : 1);
+    _exit(write(fds[1], digest.data(), digest.size()) == static_cast<ssize_t>(digest.size()) ? 0
+                                                                                             : 1);
   }
   close(fds[1]);
   std::string child_digest(100, '\0');
@@ -183,9 +185,19 @@ TEST_CASE("oci: entries are sorted, timestamped with the epoch, and keep their m
     if (!p.empty() && p.back() == '/') p.pop_back();
     paths.push_back(p);
   }
-  std::vector<std::string> expected = {"a",    "a-b",   "a.txt", "a/x",  "big.bin", "bin", "bin/tool",
-                                       "fifo", "link",  "very",  "very/" + std::string(120, 'n'),
-                                       kLongName, "z-hard"};
+  std::vector<std::string> expected = {"a",
+                                       "a-b",
+                                       "a.txt",
+                                       "a/x",
+                                       "big.bin",
+                                       "bin",
+                                       "bin/tool",
+                                       "fifo",
+                                       "link",
+                                       "very",
+                                       "very/" + std::string(120, 'n'),
+                                       kLongName,
+                                       "z-hard"};
   CHECK(paths == expected);
 
   std::map<std::string, ReadEntry> by_path;
@@ -224,7 +236,8 @@ TEST_CASE("oci: GNU tar lists and extracts the layer", "[oci]") {
   CHECK(listing.find("z-hard") != std::string::npos);
   fs::create_directories(dir.path + "/out");
   CHECK(ShellStdout("tar -xzf " + blob + " -C " + dir.path + "/out 2>&1; echo $?") == "0\n");
-  CHECK(ShellStdout("diff -r --no-dereference -x fifo " + dir.path + "/tree " + dir.path + "/out 2>&1; echo $?") == "0\n");
+  CHECK(ShellStdout("diff -r --no-dereference -x fifo " + dir.path + "/tree " + dir.path +
+                    "/out 2>&1; echo $?") == "0\n");
   CHECK(fs::equivalent(dir.path + "/out/a/x", dir.path + "/out/z-hard"));
 }
 

@@ -1,12 +1,12 @@
-// Layer writer tests: overlayfs whiteouts (0/0 char devices, opaque dirs) become OCI whiteout files.
-#include <catch2/catch.hpp>
-
+// Layer writer tests: overlayfs whiteouts (0/0 char devices, opaque dirs) become OCI whiteout
+// files.
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -46,7 +46,7 @@ TEST_CASE("oci: a 0/0 character device becomes a .wh. file", "[oci]") {
   std::ofstream(dir.path + "/etc/keep") << "k";
   if (mknod((dir.path + "/etc/gone").c_str(), S_IFCHR | 0600, makedev(0, 0)) != 0) {
     WARN("mknod of a 0/0 character device is not permitted here (" << std::strerror(errno)
-                                                                  << "): whiteout check skipped");
+                                                                   << "): whiteout check skipped");
     return;
   }
   REQUIRE(mknod((dir.path + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0);
@@ -74,12 +74,14 @@ TEST_CASE("oci: a 0/0 character device becomes a .wh. file", "[oci]") {
   llvm::Expected<strata::store::Store> store = strata::store::Store::Open(dir.path + "-store");
   REQUIRE(static_cast<bool>(store));
   fs::remove_all(dir.path + "/null");
-  llvm::Expected<strata::oci::LayerDescriptor> layer = strata::oci::WriteLayer(*store, dir.path, {});
+  llvm::Expected<strata::oci::LayerDescriptor> layer =
+      strata::oci::WriteLayer(*store, dir.path, {});
   REQUIRE(static_cast<bool>(layer));
   struct archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
-  REQUIRE(archive_read_open_filename(a, store->BlobPath(layer->digest).c_str(), 65536) == ARCHIVE_OK);
+  REQUIRE(archive_read_open_filename(a, store->BlobPath(layer->digest).c_str(), 65536) ==
+          ARCHIVE_OK);
   struct archive_entry* e;
   bool found = false;
   while (archive_read_next_header(a, &e) == ARCHIVE_OK) {

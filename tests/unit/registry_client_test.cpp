@@ -233,14 +233,17 @@ TEST_CASE("a pulled layer whose bytes contradict its media type is refused", "[r
   FakeRegistry registry;
   registry.AddImage("gz", "not gzip at all", "application/vnd.oci.image.manifest.v1+json",
                     "application/vnd.oci.image.layer.v1.tar+gzip");
-  registry.AddImage("evil", "x", "application/vnd.oci.image.manifest.v1+json", "application/x-evil");
+  registry.AddImage("evil", "x", "application/vnd.oci.image.manifest.v1+json",
+                    "application/x-evil");
   FakeRegistryServer server(registry);
   RegistryTempDir dir;
   store::Store store = OpenTestStore(dir.path);
   llvm::Expected<oci::PulledImage> mislabelled = oci::PullImage(store, server.Ref(":gz"), "");
   REQUIRE_FALSE(static_cast<bool>(mislabelled));
-  CHECK_THAT(llvm::toString(mislabelled.takeError()), Catch::Contains("says gzip, but its bytes are not compressed"));
+  CHECK_THAT(llvm::toString(mislabelled.takeError()),
+             Catch::Contains("says gzip, but its bytes are not compressed"));
   llvm::Expected<oci::PulledImage> unknown = oci::PullImage(store, server.Ref(":evil"), "");
   REQUIRE_FALSE(static_cast<bool>(unknown));
-  CHECK_THAT(llvm::toString(unknown.takeError()), Catch::Contains("unsupported layer media type 'application/x-evil'"));
+  CHECK_THAT(llvm::toString(unknown.takeError()),
+             Catch::Contains("unsupported layer media type 'application/x-evil'"));
 }

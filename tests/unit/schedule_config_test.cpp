@@ -27,7 +27,8 @@ TEST_CASE("config: workdir is relative to the previous one", "[schedule][config]
   CHECK(image.config["WorkingDir"] == "/abs");
 }
 
-TEST_CASE("config: entrypoint and cmd each set one field; cmd [] unsets Cmd", "[schedule][config]") {
+TEST_CASE("config: entrypoint and cmd each set one field; cmd [] unsets Cmd",
+          "[schedule][config]") {
   oci::Image image;
   image.config["Cmd"] = {"/bin/sh"};
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "entrypoint", json::array({"/server"}))));
@@ -39,7 +40,8 @@ TEST_CASE("config: entrypoint and cmd each set one field; cmd [] unsets Cmd", "[
   CHECK_FALSE(image.config.contains("Cmd"));
 }
 
-TEST_CASE("config: ports, labels, volumes, healthcheck, signal, shell, user", "[schedule][config]") {
+TEST_CASE("config: ports, labels, volumes, healthcheck, signal, shell, user",
+          "[schedule][config]") {
   oci::Image image;
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "expose", "8080/tcp")));
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "expose", "53/udp")));
@@ -48,9 +50,13 @@ TEST_CASE("config: ports, labels, volumes, healthcheck, signal, shell, user", "[
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "stopsignal", "SIGINT")));
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "shell", json::array({"/bin/bash", "-c"}))));
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "user", "65532")));
-  json check = {{"test", {"CMD", "/app", "-health"}}, {"interval", "1m30s"}, {"timeout", "500ms"}, {"retries", 3}};
+  json check = {{"test", {"CMD", "/app", "-health"}},
+                {"interval", "1m30s"},
+                {"timeout", "500ms"},
+                {"retries", 3}};
   REQUIRE_FALSE(bool(schedule::ApplyConfig(image, "healthcheck", check)));
-  CHECK(image.config["ExposedPorts"] == json({{"8080/tcp", json::object()}, {"53/udp", json::object()}}));
+  CHECK(image.config["ExposedPorts"] ==
+        json({{"8080/tcp", json::object()}, {"53/udp", json::object()}}));
   CHECK(image.config["Labels"]["a"] == "1");
   CHECK(image.config["Volumes"].contains("/data"));
   CHECK(image.config["StopSignal"] == "SIGINT");

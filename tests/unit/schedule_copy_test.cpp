@@ -23,18 +23,22 @@ struct CopyFixture {
     parent = tmp->Path() + "/parent";
     layer = tmp->Path() + "/layer";
     src = tmp->Path() + "/src";
-    for (const std::string& d : {parent, layer, src, parent + "/etc"}) REQUIRE(::mkdir(d.c_str(), 0755) == 0);
-    Write(parent + "/etc/passwd", "root:x:0:0::/root:/bin/sh\nbuilder:x:1000:1000::/home/builder:/bin/sh\n");
+    for (const std::string& d : {parent, layer, src, parent + "/etc"})
+      REQUIRE(::mkdir(d.c_str(), 0755) == 0);
+    Write(parent + "/etc/passwd",
+          "root:x:0:0::/root:/bin/sh\nbuilder:x:1000:1000::/home/builder:/bin/sh\n");
     Write(parent + "/etc/group", "root:x:0:\nstaff:x:50:builder\n");
   }
   static void Write(const std::string& path, const std::string& text, mode_t mode = 0644) {
     std::ofstream(path) << text;
     REQUIRE(::chmod(path.c_str(), mode) == 0);
   }
-  llvm::Error Copy(const std::string& source, const std::string& dest, schedule::CopyRequest request = {}) {
+  llvm::Error Copy(const std::string& source, const std::string& dest,
+                   schedule::CopyRequest request = {}) {
     request.source = source;
     request.dest = dest;
-    llvm::Expected<std::vector<oci::TreeEntry>> planned = schedule::PlanCopyLayer(request, parent, layer);
+    llvm::Expected<std::vector<oci::TreeEntry>> planned =
+        schedule::PlanCopyLayer(request, parent, layer);
     if (!planned) return planned.takeError();
     for (oci::TreeEntry& entry : *planned) entries[entry.tar_path] = std::move(entry);
     return llvm::Error::success();
@@ -199,7 +203,8 @@ TEST_CASE("copy: the destination follows symlinks inside the image", "[schedule]
   CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("is not a directory"));
 }
 
-TEST_CASE("copy: no replacing across kinds (a directory over a file or symlink, or back)", "[schedule][copy]") {
+TEST_CASE("copy: no replacing across kinds (a directory over a file or symlink, or back)",
+          "[schedule][copy]") {
   CopyFixture f;
   REQUIRE(::mkdir((f.parent + "/y").c_str(), 0755) == 0);
   REQUIRE(::symlink("y", (f.parent + "/x").c_str()) == 0);
@@ -217,7 +222,8 @@ TEST_CASE("copy: no replacing across kinds (a directory over a file or symlink, 
   REQUIRE(::symlink("t", (f.src + "/s/d").c_str()) == 0);
   err = f.Copy(f.src + "/s", "/");
   REQUIRE(bool(err));
-  CHECK_THAT(llvm::toString(std::move(err)), Catch::Contains("cannot replace to directory /d with file"));
+  CHECK_THAT(llvm::toString(std::move(err)),
+             Catch::Contains("cannot replace to directory /d with file"));
   f.Write(f.src + "/s/file", "new");  // a file over a file, a symlink over a symlink: replaced
   REQUIRE(::unlink((f.src + "/s/d").c_str()) == 0);
   REQUIRE(::symlink("z", (f.src + "/s/x").c_str()) == 0);

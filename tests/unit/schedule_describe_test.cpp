@@ -8,7 +8,8 @@
 namespace strata::schedule {
 namespace {
 
-TEST_CASE("describe: copy nodes are named after the instruction they come from", "[schedule][describe]") {
+TEST_CASE("describe: copy nodes are named after the instruction they come from",
+          "[schedule][describe]") {
   graph::Graph graph;
   const graph::Node* scratch = graph::MakeScratch(graph);
   const graph::Node* base = graph::MakeFetch(graph, "https://example.com/base.tar", "sha256:0123");
@@ -17,15 +18,16 @@ TEST_CASE("describe: copy nodes are named after the instruction they come from",
   // WORKDIR lowers to a copy of scratch's empty root (a select of "/").
   graph::CopyOptions owned;
   owned.chown = "app";
-  CHECK(Describe(*graph::MakeCopy(graph, base, graph::MakeSelect(graph, scratch, "/"), "/opt/new", owned)) ==
-        "WORKDIR /opt/new");
+  CHECK(Describe(*graph::MakeCopy(graph, base, graph::MakeSelect(graph, scratch, "/"), "/opt/new",
+                                  owned)) == "WORKDIR /opt/new");
   CHECK(Describe(*graph::MakeCopy(graph, base, scratch, "/w", {})) == "WORKDIR /w");
 
   graph::CopyOptions extract;
   extract.extract = true;
-  CHECK(Describe(*graph::MakeCopy(graph, base, archive, "/opt/", extract)) == "ADD https://example.com/a.tar /opt/");
-  CHECK(Describe(*graph::MakeCopy(graph, base, graph::MakeSelect(graph, base, "/bin/sh"), "/bin/", {})) ==
-        "COPY /bin/sh /bin/");
+  CHECK(Describe(*graph::MakeCopy(graph, base, archive, "/opt/", extract)) ==
+        "ADD https://example.com/a.tar /opt/");
+  CHECK(Describe(*graph::MakeCopy(graph, base, graph::MakeSelect(graph, base, "/bin/sh"), "/bin/",
+                                  {})) == "COPY /bin/sh /bin/");
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 // Tests for the executor's scheduling with FakeSandboxRunner: only needed nodes run,
 // independent nodes run in parallel, records make cache hits, a failure stops dependents.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -10,10 +9,10 @@
 #include <set>
 
 #include "compiler/graph/ops.h"
-#include "tests/unit/test_support.h"
 #include "runtime/exec/fake_sandbox_runner.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/op_context.h"
+#include "tests/unit/test_support.h"
 
 using namespace strata;
 
@@ -75,7 +74,8 @@ TEST_CASE("schedule: independent nodes run in parallel", "[schedule]") {
   const graph::Node* base = graph::MakeScratch(f.graph);
   const graph::Node* left = f.Run(base, "left");
   const graph::Node* right = f.Run(base, "right");
-  const graph::Node* target = graph::MakeCopy(f.graph, right, graph::MakeSelect(f.graph, left, "/left"), "/", {});
+  const graph::Node* target =
+      graph::MakeCopy(f.graph, right, graph::MakeSelect(f.graph, left, "/left"), "/", {});
 
   std::mutex mu;
   std::condition_variable cv;
@@ -198,7 +198,8 @@ TEST_CASE("schedule: exec specs follow the image config", "[schedule]") {
   CHECK_THAT(spec.env.back(), Catch::StartsWith("PATH="));
   REQUIRE(spec.cache_mounts.size() == 1);
   CHECK(spec.cache_mounts[0].target == "/root/.cache");
-  CHECK(spec.cache_mounts[0].source == f.store->Root() + "/cache/" + schedule::CacheDirName("/root/.cache"));
+  CHECK(spec.cache_mounts[0].source ==
+        f.store->Root() + "/cache/" + schedule::CacheDirName("/root/.cache"));
   // An empty diff adds no layer, only history.
   CHECK(output->image.layers.empty());
   CHECK(output->image.history.back().empty_layer);

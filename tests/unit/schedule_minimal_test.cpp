@@ -22,7 +22,9 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 
 std::string ErrorText(llvm::Error err) { return llvm::toString(std::move(err)); }
 
-void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 // Copies a host file into `root` at `path`, following symlinks, with the parents it needs.
 void CopyHost(const std::string& root, const std::string& host, const std::string& path) {
@@ -65,20 +67,23 @@ TEST_CASE("minimal: ReadElf on the static busybox has no closure", "[schedule][m
   CHECK(info->needed.empty());
 }
 
-TEST_CASE("minimal: ReadElf on garbage and truncated files is a clear error", "[schedule][minimal]") {
+TEST_CASE("minimal: ReadElf on garbage and truncated files is a clear error",
+          "[schedule][minimal]") {
   TempDir tmp;
   std::string garbage = tmp.Path() + "/garbage";
   WriteFile(garbage, "#!/bin/sh\necho hi\n");
   llvm::Expected<schedule::ElfInfo> info = schedule::ReadElf(garbage);
   REQUIRE_FALSE(bool(info));
-  CHECK_THAT(ErrorText(info.takeError()), Catch::Contains("not a valid ELF file") && Catch::Contains("garbage"));
+  CHECK_THAT(ErrorText(info.takeError()),
+             Catch::Contains("not a valid ELF file") && Catch::Contains("garbage"));
   CHECK_FALSE(schedule::IsElfFile(garbage));
 
   // Every prefix of a real binary up to its dynamic section: errors, never a crash.
   std::ifstream in("/bin/ls", std::ios::binary);
   std::string ls((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE(ls.size() > 8192);
-  for (size_t length : {size_t(0), size_t(4), size_t(16), size_t(63), size_t(64), size_t(200), size_t(1000), size_t(4096)}) {
+  for (size_t length : {size_t(0), size_t(4), size_t(16), size_t(63), size_t(64), size_t(200),
+                        size_t(1000), size_t(4096)}) {
     std::string cut = tmp.Path() + "/cut";
     WriteFile(cut, ls.substr(0, length));
     llvm::Expected<schedule::ElfInfo> partial = schedule::ReadElf(cut);
@@ -97,20 +102,24 @@ TEST_CASE("minimal: ReadElf on garbage and truncated files is a clear error", "[
   CHECK_THAT(ErrorText(wild.takeError()), Catch::Contains("past the end"));
 }
 
-TEST_CASE("minimal: the closure of ls inside a rootfs, through a symlinked interpreter", "[schedule][minimal]") {
+TEST_CASE("minimal: the closure of ls inside a rootfs, through a symlinked interpreter",
+          "[schedule][minimal]") {
   TempDir tmp;
   std::string root = tmp.Path() + "/root";
   REQUIRE(::mkdir(root.c_str(), 0755) == 0);
   CopyHost(root, "/bin/ls", "/bin/ls");
   llvm::Expected<schedule::ElfInfo> ls = schedule::ReadElf("/bin/ls");
   REQUIRE(bool(ls));
-  for (const std::string& name : ls->needed) CopyHost(root, "/lib/x86_64-linux-gnu/" + name, "/usr/lib/x86_64-linux-gnu/" + name);
+  for (const std::string& name : ls->needed)
+    CopyHost(root, "/lib/x86_64-linux-gnu/" + name, "/usr/lib/x86_64-linux-gnu/" + name);
   // libselinux needs libpcre2; ld.so itself lives in the multiarch dir, reached via /lib64.
-  CopyHost(root, "/lib/x86_64-linux-gnu/libpcre2-8.so.0", "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0");
+  CopyHost(root, "/lib/x86_64-linux-gnu/libpcre2-8.so.0",
+           "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0");
   CopyHost(root, "/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
   REQUIRE(::symlink("usr/lib", (root + "/lib").c_str()) == 0);
   REQUIRE(::mkdir((root + "/lib64").c_str(), 0755) == 0);
-  REQUIRE(::symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", (root + "/lib64/ld-linux-x86-64.so.2").c_str()) == 0);
+  REQUIRE(::symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                    (root + "/lib64/ld-linux-x86-64.so.2").c_str()) == 0);
   REQUIRE(::mkdir((root + "/etc").c_str(), 0755) == 0);
   REQUIRE(::mkdir((root + "/etc/junk").c_str(), 0755) == 0);  // unrelated, must stay out
 
@@ -146,14 +155,16 @@ TEST_CASE("minimal: the closure of ls inside a rootfs, through a symlinked inter
   std::string message = ErrorText(schedule::BuildMinimalLayer(root, {"/bin/ls"}, "/bin", layer2));
   CHECK_THAT(message, Catch::Contains("/bin/ls") && Catch::Contains("libpcre2-8.so.0"));
   // An executable not on PATH.
-  CHECK_THAT(ErrorText(schedule::BuildMinimalLayer(root, {"nope"}, "/bin", layer2)), Catch::Contains("'nope'"));
+  CHECK_THAT(ErrorText(schedule::BuildMinimalLayer(root, {"nope"}, "/bin", layer2)),
+             Catch::Contains("'nope'"));
 }
 
 TEST_CASE("minimal: library dirs from ld.so.conf and its includes", "[schedule][minimal]") {
   TempDir tmp;
   std::string root = tmp.Path() + "/root";
   REQUIRE(::mkdir(root.c_str(), 0755) == 0);
-  for (const char* dir : {"/etc", "/etc/ld.so.conf.d", "/opt"}) REQUIRE(::mkdir((root + dir).c_str(), 0755) == 0);
+  for (const char* dir : {"/etc", "/etc/ld.so.conf.d", "/opt"})
+    REQUIRE(::mkdir((root + dir).c_str(), 0755) == 0);
   WriteFile(root + "/etc/ld.so.conf", "# comment\ninclude /etc/ld.so.conf.d/*.conf\n");
   WriteFile(root + "/etc/ld.so.conf.d/a.conf", "/opt/libs  # trailing\n");
   std::vector<std::string> dirs = schedule::LibrarySearchDirs(root);

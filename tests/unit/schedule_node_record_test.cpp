@@ -15,7 +15,8 @@ TEST_CASE("node records: store artifacts are relative to the store root", "[sche
   testing::RequireOk(here);
   testing::RequireOk(moved);
   std::string key(32, 'a');
-  schedule::NodeOutput output = schedule::NodeOutput::Artifact(here->Root() + "/artifacts/" + key + "/out");
+  schedule::NodeOutput output =
+      schedule::NodeOutput::Artifact(here->Root() + "/artifacts/" + key + "/out");
   nlohmann::json record = schedule::ToRecord(*here, output, "select", {});
   CHECK(record["store_path"] == "artifacts/" + key + "/out");
   CHECK_FALSE(record.contains("path"));
@@ -42,13 +43,17 @@ TEST_CASE("node records: store artifacts are relative to the store root", "[sche
   }
 }
 
-TEST_CASE("node records: records of older versions with absolute paths still read", "[schedule][record]") {
+TEST_CASE("node records: records of older versions with absolute paths still read",
+          "[schedule][record]") {
   testing::TempDir dir("node-record");
   llvm::Expected<store::Store> store = store::Store::Open(dir.path + "/store");
   testing::RequireOk(store);
   std::string key(32, 'b');
-  nlohmann::json old = {{"kind", "artifact"}, {"path", "/old/place/artifacts/" + key + "/out"}, {"op", "select"},
-                        {"inputs", nlohmann::json::array()}, {"created", 1}};
+  nlohmann::json old = {{"kind", "artifact"},
+                        {"path", "/old/place/artifacts/" + key + "/out"},
+                        {"op", "select"},
+                        {"inputs", nlohmann::json::array()},
+                        {"created", 1}};
   llvm::Expected<schedule::NodeOutput> read = schedule::FromRecord(*store, old);
   testing::RequireOk(read);
   CHECK(read->path == "/old/place/artifacts/" + key + "/out");

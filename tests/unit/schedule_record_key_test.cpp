@@ -2,7 +2,6 @@
 // either changes no output byte or changes the record key of each node whose bytes it changes,
 // so a shared store always gives what a fresh store gives (issue 11, item 1).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <functional>
 #include <vector>
@@ -65,10 +64,14 @@ std::vector<Variant> Variants() {
       {"default", [](schedule::ExecutorOptions&) {}},
       {"jobs=1", [](schedule::ExecutorOptions& o) { o.jobs = 1; }},
       {"no_cache", [](schedule::ExecutorOptions& o) { o.no_cache = true; }},
-      {"secrets (declared by no step)", [](schedule::ExecutorOptions& o) { o.secrets["tok"] = "/dev/null"; }},
-      {"source_date_epoch=100", [](schedule::ExecutorOptions& o) { o.layer.source_date_epoch = 100; }},
-      {"compression=zstd", [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kZstd; }},
-      {"compression=none", [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kNone; }},
+      {"secrets (declared by no step)",
+       [](schedule::ExecutorOptions& o) { o.secrets["tok"] = "/dev/null"; }},
+      {"source_date_epoch=100",
+       [](schedule::ExecutorOptions& o) { o.layer.source_date_epoch = 100; }},
+      {"compression=zstd",
+       [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kZstd; }},
+      {"compression=none",
+       [](schedule::ExecutorOptions& o) { o.layer.compression = oci::Compression::kNone; }},
       {"level=1", [](schedule::ExecutorOptions& o) { o.layer.level = 1; }},
       {"threads=1", [](schedule::ExecutorOptions& o) { o.layer.threads = 1; }},
       {"epoch=100+zstd",
@@ -88,7 +91,8 @@ schedule::ExecutorOptions Options(const Variant& variant) {
 
 }  // namespace
 
-TEST_CASE("record keys: every option changes no byte or changes the key", "[schedule][record_key]") {
+TEST_CASE("record keys: every option changes no byte or changes the key",
+          "[schedule][record_key]") {
   Program program;
   std::vector<Variant> variants = Variants();
   schedule::ExecutorOptions defaults = Options(variants[0]);
@@ -131,7 +135,8 @@ TEST_CASE("record keys: which nodes depend on which options", "[schedule][record
   CHECK(a.Of(*program.base) == program.base->key().Hex());
   CHECK(b.Of(*program.base) == program.base->key().Hex());
   // Layer writers and the stages above them depend on both options.
-  for (const graph::Node* node : {program.built, program.copied, program.configured, program.target}) {
+  for (const graph::Node* node :
+       {program.built, program.copied, program.configured, program.target}) {
     CHECK(a.Of(*node) != b.Of(*node));
     CHECK(a.Of(*node) != c.Of(*node));
     CHECK(b.Of(*node) != c.Of(*node));

@@ -1,7 +1,6 @@
 // Tests for the remote cache's format (key → tag, manifest and record encoding), which nodes
 // may be shared, and the executor taking a remote hit as a cache hit that runs nothing.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <regex>
 
@@ -30,8 +29,9 @@ nlohmann::json StageRecord(const std::vector<oci::LayerDescriptor>& layers) {
   oci::Image image;
   image.layers = layers;
   image.config = {{"Env", {"PATH=/bin"}}};
-  return {{"kind", "stage"}, {"op", "exec"}, {"image", image.ToJson()},
-          {"inputs", {"ffffffffffffffffffffffffffffffff"}}, {"created", 1234}, {"sources", {kDigestC}}};
+  return {{"kind", "stage"},         {"op", "exec"},
+          {"image", image.ToJson()}, {"inputs", {"ffffffffffffffffffffffffffffffff"}},
+          {"created", 1234},         {"sources", {kDigestC}}};
 }
 
 }  // namespace
@@ -64,14 +64,19 @@ TEST_CASE("remote cache: the shared record leaves out what is this store's own",
 TEST_CASE("remote cache: the manifest encoding is canonical and reads back", "[remote-cache]") {
   std::string bytes = schedule::EncodeCacheManifest(kKey, kDigestC, 42, TwoLayers());
   // The exact bytes: a change here changes every cache entry's digest (bump the tag's version).
-  CHECK(bytes ==
-        "{\"annotations\":{\"dev.strata.cache.key\":\"" + kKey +
-            "\"},\"artifactType\":\"application/vnd.strata.cache.node.v1\",\"config\":{\"digest\":\"" + kDigestC +
-            "\",\"mediaType\":\"application/vnd.strata.cache.record.v1+json\",\"size\":42},\"layers\":[{\"digest\":\"" +
-            kDigestA + "\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":10},{\"digest\":\"" +
-            kDigestB +
-            "\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"size\":20}],\"mediaType\":"
-            "\"application/vnd.oci.image.manifest.v1+json\",\"schemaVersion\":2}");
+  CHECK(bytes == "{\"annotations\":{\"dev.strata.cache.key\":\"" + kKey +
+                     "\"},\"artifactType\":\"application/"
+                     "vnd.strata.cache.node.v1\",\"config\":{\"digest\":\"" +
+                     kDigestC +
+                     "\",\"mediaType\":\"application/"
+                     "vnd.strata.cache.record.v1+json\",\"size\":42},\"layers\":[{\"digest\":\"" +
+                     kDigestA +
+                     "\",\"mediaType\":\"application/"
+                     "vnd.oci.image.layer.v1.tar+gzip\",\"size\":10},{\"digest\":\"" +
+                     kDigestB +
+                     "\",\"mediaType\":\"application/"
+                     "vnd.oci.image.layer.v1.tar+zstd\",\"size\":20}],\"mediaType\":"
+                     "\"application/vnd.oci.image.manifest.v1+json\",\"schemaVersion\":2}");
   llvm::Expected<schedule::CacheManifest> decoded = schedule::DecodeCacheManifest(bytes, kKey);
   testing::RequireOk(decoded);
   CHECK(decoded->record_digest == kDigestC);
@@ -115,7 +120,8 @@ TEST_CASE("remote cache: a manifest that is not this key's entry is refused", "[
 TEST_CASE("remote cache: a record must name exactly the manifest's layers", "[remote-cache]") {
   std::vector<oci::LayerDescriptor> layers = TwoLayers();
   std::string manifest_bytes = schedule::EncodeCacheManifest(kKey, kDigestC, 42, layers);
-  llvm::Expected<schedule::CacheManifest> manifest = schedule::DecodeCacheManifest(manifest_bytes, kKey);
+  llvm::Expected<schedule::CacheManifest> manifest =
+      schedule::DecodeCacheManifest(manifest_bytes, kKey);
   testing::RequireOk(manifest);
   std::string record = schedule::EncodeCacheRecord(StageRecord(layers));
   llvm::Expected<nlohmann::json> read = schedule::DecodeCacheRecord(record, *manifest);
@@ -131,8 +137,8 @@ TEST_CASE("remote cache: a record must name exactly the manifest's layers", "[re
       schedule::DecodeCacheRecord(schedule::EncodeCacheRecord(StageRecord({layers[0]})), *manifest);
   REQUIRE(!fewer);
   llvm::consumeError(fewer.takeError());
-  llvm::Expected<nlohmann::json> artifact =
-      schedule::DecodeCacheRecord("{\"kind\":\"artifact\",\"store_path\":\"artifacts/x\"}", *manifest);
+  llvm::Expected<nlohmann::json> artifact = schedule::DecodeCacheRecord(
+      "{\"kind\":\"artifact\",\"store_path\":\"artifacts/x\"}", *manifest);
   REQUIRE(!artifact);
   CHECK(llvm::toString(artifact.takeError()).find("not a stage") != std::string::npos);
 }
@@ -154,7 +160,8 @@ TEST_CASE("remote cache: nodes built on unpinned inputs are never shared", "[rem
   const graph::Node* fetched = graph::MakeFetch(graph, "https://example.org/x.tar", "");
   const graph::Node* copied = graph::MakeCopy(graph, on_pinned, fetched, "/x", {});
   CHECK_FALSE(shared.Shareable(*copied));
-  const graph::Node* fetched_pinned = graph::MakeFetch(graph, "https://example.org/x.tar", std::string(64, 'd'));
+  const graph::Node* fetched_pinned =
+      graph::MakeFetch(graph, "https://example.org/x.tar", std::string(64, 'd'));
   CHECK(shared.Shareable(*graph::MakeCopy(graph, on_pinned, fetched_pinned, "/x", {})));
 
   graph::ExecOptions network;
@@ -202,7 +209,8 @@ llvm::Expected<exec::RunResult> WriteMarker(const exec::RunSpec& spec) {
 
 }  // namespace
 
-TEST_CASE("remote cache: a remote hit is a cache hit and runs nothing", "[remote-cache][schedule]") {
+TEST_CASE("remote cache: a remote hit is a cache hit and runs nothing",
+          "[remote-cache][schedule]") {
   testing::TempStore a("remote-a");
   testing::TempStore b("remote-b");
   graph::Graph graph;

@@ -1,9 +1,8 @@
 // Store tests: blob digests and atomic publication, node records, and the store layout.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -59,7 +58,8 @@ TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
   CHECK(ReadFile(store.BlobPath(*digest)) == "abc");
   CHECK(CountFiles(store.TmpDir()) == 0);
   // Blobs are read-only once published.
-  CHECK((fs::status(store.BlobPath(*digest)).permissions() & fs::perms::owner_write) == fs::perms::none);
+  CHECK((fs::status(store.BlobPath(*digest)).permissions() & fs::perms::owner_write) ==
+        fs::perms::none);
   // A second put of the same bytes is a no-op that returns the same name; the intact file is
   // kept, not replaced (no fsync, no rename: what a warm build's config and manifest cost).
   struct stat before;
@@ -83,7 +83,8 @@ void Damage(const std::string& path, const std::string& bytes) {
 }
 }  // namespace
 
-TEST_CASE("store: a corrupt blob is found before it leaves, removed, and a new put repairs it", "[store]") {
+TEST_CASE("store: a corrupt blob is found before it leaves, removed, and a new put repairs it",
+          "[store]") {
   TempDir dir("store-test");
   std::string digest;
   {
@@ -128,8 +129,8 @@ TEST_CASE("store: the root and every directory in it are private to the owner", 
   fs::permissions(dir.path + "/old/layers", fs::perms(0755));
   for (const std::string& root : {dir.path + "/new", dir.path + "/old"}) {
     Store store = OpenStore(root);
-    for (const char* sub : {"blobs", "blobs/sha256", "nodes", "locks", "tmp", "layers", "work", "artifacts", "cache",
-                            "roots"}) {
+    for (const char* sub : {"blobs", "blobs/sha256", "nodes", "locks", "tmp", "layers", "work",
+                            "artifacts", "cache", "roots"}) {
       INFO(root << "/" << sub);
       CHECK((fs::status(root + "/" + sub).permissions() & fs::perms::all) == fs::perms::owner_all);
     }
@@ -225,7 +226,8 @@ TEST_CASE("store: a corrupt node record is an error, not a crash", "[store]") {
   CHECK(llvm::toString(got.takeError()).find("corrupt node record") != std::string::npos);
 }
 
-TEST_CASE("store: a blob hashed whole is not read again by a later process until its bytes change", "[store]") {
+TEST_CASE("store: a blob hashed whole is not read again by a later process until its bytes change",
+          "[store]") {
   TempDir dir("store-test");
   std::string digest;
   {

@@ -1,10 +1,9 @@
 // Store tests across processes: concurrent writers, killed writers, and key locks.
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -39,7 +38,8 @@ int WriteBlobInChild(const std::string& root, const std::string& data) {
   llvm::Expected<strata::store::BlobWriter> writer = store->NewBlobWriter();
   if (!writer) return llvm::consumeError(writer.takeError()), 1;
   for (size_t pos = 0; pos < data.size(); pos += 4096) {
-    if (llvm::Error err = writer->Write(data.data() + pos, std::min<size_t>(4096, data.size() - pos)))
+    if (llvm::Error err =
+            writer->Write(data.data() + pos, std::min<size_t>(4096, data.size() - pos)))
       return llvm::consumeError(std::move(err)), 1;
   }
   llvm::Expected<std::string> digest = writer->Commit();
@@ -85,12 +85,15 @@ TEST_CASE("store: concurrent threads writing one blob leave one correct blob", "
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
       llvm::Expected<std::string> d = store->PutBlobBytes(data);
-      if (d) digests[i] = *d;
-      else llvm::consumeError(d.takeError());
+      if (d)
+        digests[i] = *d;
+      else
+        llvm::consumeError(d.takeError());
     });
   }
   for (std::thread& t : threads) t.join();
-  for (const std::string& d : digests) CHECK(d == strata::store::Sha256Digest(data.data(), data.size()));
+  for (const std::string& d : digests)
+    CHECK(d == strata::store::Sha256Digest(data.data(), data.size()));
   CHECK(CountFiles(dir.path + "/blobs/sha256") == 1);
   CHECK(CountFiles(store->TmpDir()) == 0);
 }

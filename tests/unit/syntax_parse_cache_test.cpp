@@ -1,13 +1,12 @@
 // Tests of the parse cache: the AST codec round-trips every golden program, damaged entries
 // and changed files fall back to a parse, and files with diagnostics are never stored.
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <unistd.h>
 
 #include "compiler/syntax/ast_codec.h"
 #include "compiler/syntax/ast_print.h"
@@ -54,8 +53,10 @@ TEST_CASE("the AST codec round-trips every golden program and every node kind", 
   diag::SourceManager sources;
   ast::Arena arena;
   std::vector<std::pair<std::string, std::string>> inputs{{"/proj/every.strata", kEveryKind}};
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(STRATA_SOURCE_DIR) / "tests/golden"))
-    if (entry.path().extension() == ".strata") inputs.emplace_back(entry.path().string(), ReadFile(entry.path()));
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(STRATA_SOURCE_DIR) / "tests/golden"))
+    if (entry.path().extension() == ".strata")
+      inputs.emplace_back(entry.path().string(), ReadFile(entry.path()));
   REQUIRE(inputs.size() > 50);
   size_t round_tripped = 0;
   for (const auto& [name, text] : inputs) {
@@ -111,7 +112,8 @@ CacheRun RunCache(const std::string& dir, const std::string& text) {
   return {Printed(root), diags.Format(sources), cache.last_outcome()};
 }
 
-TEST_CASE("the parse cache reuses unchanged files and falls back on anything else", "[parse_cache]") {
+TEST_CASE("the parse cache reuses unchanged files and falls back on anything else",
+          "[parse_cache]") {
   fs::path dir = fs::temp_directory_path() / ("strata-parse-cache-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   using Outcome = ParseCache::Outcome;

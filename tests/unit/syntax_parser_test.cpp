@@ -1,6 +1,5 @@
 // Tests of the parser: precedence, desugaring, strings, paths, errors and hostile input.
 #include <catch2/catch.hpp>
-
 #include <random>
 #include <sstream>
 #include <string>
@@ -76,7 +75,8 @@ TEST_CASE("pipelines are applications, lowest precedence, inside lambda bodies",
 }
 
 TEST_CASE("dotted keys and literal records merge", "[syntax]") {
-  CHECK(Flat("{ a.b = 1; a.c = 2; }") == "(record (field a (record (field b (int 1)) (field c (int 2)))))");
+  CHECK(Flat("{ a.b = 1; a.c = 2; }") ==
+        "(record (field a (record (field b (int 1)) (field c (int 2)))))");
   CHECK(Flat("{ a = { b = 1; }; a.c = 2; }") ==
         "(record (field a (record (field b (int 1)) (field c (int 2)))))");
   CHECK(Flat("let a.b = 1; in a") == "(let (binding a (record (field b (int 1)))) (var a))");
@@ -102,9 +102,11 @@ TEST_CASE("inherit in lets and records", "[syntax]") {
 TEST_CASE("lambdas, patterns and annotations", "[syntax]") {
   CHECK(Flat("{ a, b ? 1, ... }@args: a") ==
         "(lambda (pattern @args ... (field a) (field b (int 1))) (var a))");
-  CHECK(Flat("args@{ n :: Int ? 3 }: n") == "(lambda (pattern @args (field n :: Int (int 3))) (var n))");
+  CHECK(Flat("args@{ n :: Int ? 3 }: n") ==
+        "(lambda (pattern @args (field n :: Int (int 3))) (var n))");
   CHECK(Flat("{ }: 1") == "(lambda (pattern) (int 1))");
-  CHECK(Flat("let f :: List a -> Int = g; in f") == "(let (binding f :: List a -> Int (var g)) (var f))");
+  CHECK(Flat("let f :: List a -> Int = g; in f") ==
+        "(let (binding f :: List a -> Int (var g)) (var f))");
   CHECK(Flat("(x :: { a :: Int; ... })") == "(annotated { a :: Int; ... } (var x))");
   CHECK(Flat("if a then b else c") == "(if (var a) (var b) (var c))");
   CHECK(Flat("assert a; b") == "(assert (var a) (var b))");
@@ -139,7 +141,7 @@ TEST_CASE("paths resolve against the file's directory; imports are static", "[sy
   CHECK(ResolvedPath("import ./dir") == "/proj/dir");
   CHECK(ResolvedPath("import <std/go>") == "std/go");
   CHECK(Flat("import <std/go> { }") == "(apply (import <std/go>) (record))");
-  CHECK(Flat("a/b") .find("(path ") == 0);
+  CHECK(Flat("a/b").find("(path ") == 0);
   CHECK(Errors("import foo").find("import takes a path literal") != std::string::npos);
 }
 
@@ -148,7 +150,8 @@ TEST_CASE("syntax errors are readable, placed, and one per mistake", "[syntax]")
         "/proj/build.strata:1:9: error: unexpected ';', expected an expression\n"
         "  let a = ; in a\n"
         "          ^\n");
-  CHECK(Errors("let a = 1 in a").find("1:10: error: expected ';' before 'in'") != std::string::npos);
+  CHECK(Errors("let a = 1 in a").find("1:10: error: expected ';' before 'in'") !=
+        std::string::npos);
   std::string unterminated = Errors("let\n  y = \"abc;\nin y\n");
   CHECK(unterminated.find("2:7: error: unterminated string") != std::string::npos);
   CHECK(unterminated.find("end of file") == std::string::npos);
@@ -156,7 +159,8 @@ TEST_CASE("syntax errors are readable, placed, and one per mistake", "[syntax]")
   CHECK(Errors("''\n abc").find("1:1: error: unterminated string") != std::string::npos);
   CHECK(Errors("a ` b").find("unexpected character '`'") != std::string::npos);
   CHECK(Errors("99999999999999999999").find("integer literal is too large") != std::string::npos);
-  CHECK(Errors("r.\"${x}\"").find("interpolated attribute names are not supported") != std::string::npos);
+  CHECK(Errors("r.\"${x}\"").find("interpolated attribute names are not supported") !=
+        std::string::npos);
   CHECK(Errors("with x; y").find("'with' is not supported") != std::string::npos);
   Parsed two = ParseText("{ a = ; b = 1; c = ; }");
   CHECK(two.errors.find("1:7:") != std::string::npos);
@@ -173,7 +177,8 @@ TEST_CASE("deep nesting gives a diagnostic, not a crash", "[syntax]") {
   };
   CHECK(Errors(repeat("(", 10000) + "1" + repeat(")", 10000)).find(kTooDeep) != std::string::npos);
   CHECK(Errors(repeat("[", 10000) + repeat("]", 10000)).find(kTooDeep) != std::string::npos);
-  CHECK(Errors(repeat("{ a = ", 10000) + "1" + repeat("; }", 10000)).find(kTooDeep) != std::string::npos);
+  CHECK(Errors(repeat("{ a = ", 10000) + "1" + repeat("; }", 10000)).find(kTooDeep) !=
+        std::string::npos);
   CHECK(Errors(repeat("let a = 1; in ", 10000) + "a").find(kTooDeep) != std::string::npos);
   CHECK(Errors(repeat("x: ", 10000) + "x").find(kTooDeep) != std::string::npos);
   CHECK(Errors(repeat("(", 1000000)).find(kTooDeep) != std::string::npos);
@@ -219,12 +224,14 @@ TEST_CASE("module loader caches imports and reports missing ones at the import",
   diag::SourceManager sources;
   ast::Arena arena;
   diag::DiagnosticEngine diags;
-  ModuleLoader loader(sources, arena, diags, [](std::string_view name) -> std::optional<std::string_view> {
-    if (name == "lists") return std::string_view("{ id = x: x; }");
-    return std::nullopt;
-  });
-  const Module* main = loader.LoadBuffer("/nonexistent/main.strata",
-                                         "[ (import <std/lists>) (import <std/lists>) (import ./missing) ]");
+  ModuleLoader loader(sources, arena, diags,
+                      [](std::string_view name) -> std::optional<std::string_view> {
+                        if (name == "lists") return std::string_view("{ id = x: x; }");
+                        return std::nullopt;
+                      });
+  const Module* main =
+      loader.LoadBuffer("/nonexistent/main.strata",
+                        "[ (import <std/lists>) (import <std/lists>) (import ./missing) ]");
   const auto* list = llvm::cast<ast::List>(main->root);
   const Module* a = loader.LoadImport(llvm::cast<ast::Import>(list->elements[0]));
   const Module* b = loader.LoadImport(llvm::cast<ast::Import>(list->elements[1]));
@@ -233,7 +240,8 @@ TEST_CASE("module loader caches imports and reports missing ones at the import",
   CHECK(sources.Name(a->file) == "<std/lists>");
   CHECK(loader.LoadImport(llvm::cast<ast::Import>(list->elements[2])) == nullptr);
   INFO(diags.Format(sources));
-  CHECK(diags.Format(sources).find("main.strata:1:46: error: cannot import './missing': no such file") !=
+  CHECK(diags.Format(sources).find(
+            "main.strata:1:46: error: cannot import './missing': no such file") !=
         std::string::npos);
   CHECK(loader.LoadEntry("/nonexistent/dir") == nullptr);
   CHECK(diags.Format(sources).find("cannot read /nonexistent/dir: ") != std::string::npos);

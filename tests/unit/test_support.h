@@ -2,6 +2,8 @@
 // whole-file reads and writes, and the source and corpus directories.
 #pragma once
 
+#include <llvm/Support/Error.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -11,8 +13,6 @@
 #include <optional>
 #include <string>
 #include <utility>
-
-#include <llvm/Support/Error.h>
 
 #include "runtime/store/store.h"
 
@@ -80,7 +80,8 @@ inline void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream(path, std::ios::binary) << data;
 }
 
-// The checkout and the shared corpus beside it (defined for the unit tests in tests/CMakeLists.txt).
+// The checkout and the shared corpus beside it (defined for the unit tests in
+// tests/CMakeLists.txt).
 inline std::filesystem::path SourceDir() { return STRATA_SOURCE_DIR; }
 inline std::filesystem::path CorpusDir() { return STRATA_CORPUS_DIR; }
 

@@ -1,6 +1,5 @@
 // The checker's builtin table and the evaluator's builtins name the same set of values.
 #include <catch2/catch.hpp>
-
 #include <string_view>
 #include <vector>
 

@@ -1,6 +1,5 @@
 // Unit tests of inference on hand-built ASTs: let-polymorphism, SCCs, overloads, rows, patterns.
 #include <catch2/catch.hpp>
-
 #include <initializer_list>
 #include <utility>
 #include <vector>
@@ -29,11 +28,12 @@ class Builder {
   const ast::Expr* Lam(const char* param, const ast::Expr* body) {
     return arena.New<ast::Lambda>(R(), Symbol::Intern(param), R(), nullptr, body);
   }
-  const ast::Expr* Pat(std::initializer_list<std::pair<const char*, const ast::Expr*>> fields, bool ellipsis,
-                       const ast::Expr* body) {
+  const ast::Expr* Pat(std::initializer_list<std::pair<const char*, const ast::Expr*>> fields,
+                       bool ellipsis, const ast::Expr* body) {
     std::vector<ast::PatternField> pf;
     for (auto& [name, def] : fields) pf.push_back({Symbol::Intern(name), R(), def, nullptr});
-    auto* pattern = arena.New<ast::Pattern>(ast::Pattern{R(), arena.Copy(llvm::ArrayRef<ast::PatternField>(pf)), ellipsis, {}});
+    auto* pattern = arena.New<ast::Pattern>(
+        ast::Pattern{R(), arena.Copy(llvm::ArrayRef<ast::PatternField>(pf)), ellipsis, {}});
     return arena.New<ast::Lambda>(R(), Symbol(), R(), pattern, body);
   }
   const ast::Expr* App(const ast::Expr* fn, std::initializer_list<const ast::Expr*> args) {
@@ -55,7 +55,8 @@ class Builder {
   }
   const ast::Expr* Sel(const ast::Expr* e, const char* name, const ast::Expr* fallback = nullptr) {
     ast::AttrName attr{Symbol::Intern(name), R()};
-    return arena.New<ast::Select>(R(), e, arena.Copy(llvm::ArrayRef<ast::AttrName>(attr)), fallback);
+    return arena.New<ast::Select>(R(), e, arena.Copy(llvm::ArrayRef<ast::AttrName>(attr)),
+                                  fallback);
   }
   const ast::Expr* Bin(ast::BinaryOp op, const ast::Expr* l, const ast::Expr* r) {
     return arena.New<ast::Binary>(R(), op, R(), l, r);
@@ -86,7 +87,9 @@ struct Fixture {
     const Scheme* scheme = inferencer.InferTopLevel(e);
     return diags.has_errors() ? "" : ToString(scheme->type);
   }
-  std::string FirstError() const { return diags.diagnostics().empty() ? "" : diags.diagnostics()[0].message; }
+  std::string FirstError() const {
+    return diags.diagnostics().empty() ? "" : diags.diagnostics()[0].message;
+  }
 
   Builder b;
   TypeContext context;
@@ -129,7 +132,8 @@ TEST_CASE("infer: SCC order lets id be used at two types in one let", "[types]")
 TEST_CASE("infer: mutual recursion", "[types]") {
   Fixture f;
   Builder& b = f.b;
-  // let even = n: if n == 0 then true else odd (n - 1); odd = n: if n == 0 then false else even (n - 1); in even
+  // let even = n: if n == 0 then true else odd (n - 1); odd = n: if n == 0 then false else even (n
+  // - 1); in even
   auto* even = b.Lam("n", b.If(b.Bin(Op::kEq, b.V("n"), b.Int(0)), b.Bool(true),
                                b.App(b.V("odd"), {b.Bin(Op::kSub, b.V("n"), b.Int(1))})));
   auto* odd = b.Lam("n", b.If(b.Bin(Op::kEq, b.V("n"), b.Int(0)), b.Bool(false),
@@ -141,8 +145,9 @@ TEST_CASE("infer: '+' is resolved later (applyTwice)", "[types]") {
   Fixture f;
   Builder& b = f.b;
   // let applyTwice = g: g 1 2; in applyTwice (a: c: a + c)
-  auto* e = b.Let({{"applyTwice", b.Lam("g", b.App(b.V("g"), {b.Int(1), b.Int(2)}))}},
-                  b.App(b.V("applyTwice"), {b.Lam("a", b.Lam("c", b.Bin(Op::kAdd, b.V("a"), b.V("c"))))}));
+  auto* e = b.Let(
+      {{"applyTwice", b.Lam("g", b.App(b.V("g"), {b.Int(1), b.Int(2)}))}},
+      b.App(b.V("applyTwice"), {b.Lam("a", b.Lam("c", b.Bin(Op::kAdd, b.V("a"), b.V("c"))))}));
   REQUIRE(f.Check(e) == "Int");
 }
 
@@ -152,7 +157,7 @@ TEST_CASE("infer: a let-bound '+' keeps its predicate in the scheme", "[types]")
   auto add = [&] { return b.Lam("a", b.Lam("c", b.Bin(Op::kAdd, b.V("a"), b.V("c")))); };
   SECTION("Int and String uses") {
     auto* e = b.Let({{"add", add()}}, b.Rec({{"i", b.App(b.V("add"), {b.Int(1), b.Int(2)})},
-                                               {"s", b.App(b.V("add"), {b.Str("a"), b.Str("b")})}}));
+                                             {"s", b.App(b.V("add"), {b.Str("a"), b.Str("b")})}}));
     REQUIRE(f.Check(e) == "{ i :: Int; s :: String }");
   }
   SECTION("a Bool use is an error at the use") {
@@ -161,9 +166,7 @@ TEST_CASE("infer: a let-bound '+' keeps its predicate in the scheme", "[types]")
     REQUIRE(f.diags.error_count() == 1);
     REQUIRE(f.FirstError() == "in this use of 'add': '+' works on Int or String, not on Bool");
   }
-  SECTION("the polymorphic function itself is fine") {
-    REQUIRE(f.Check(add()) == "a -> a -> a");
-  }
+  SECTION("the polymorphic function itself is fine") { REQUIRE(f.Check(add()) == "a -> a -> a"); }
 }
 
 TEST_CASE("infer: '/' selects artifacts or divides", "[types]") {
@@ -171,8 +174,8 @@ TEST_CASE("infer: '/' selects artifacts or divides", "[types]") {
   Builder& b = f.b;
   auto* e = b.Rec({{"art", b.Bin(Op::kDiv, b.V("scratch"), b.Str("/out"))},
                    {"num", b.Bin(Op::kDiv, b.Int(7), b.Int(2))},
-                   {"later", b.Lam("s", b.App(b.V("copy"), {b.Bin(Op::kDiv, b.V("s"), b.Str("/x")), b.Str("/y"),
-                                                              b.V("scratch")}))}});
+                   {"later", b.Lam("s", b.App(b.V("copy"), {b.Bin(Op::kDiv, b.V("s"), b.Str("/x")),
+                                                            b.Str("/y"), b.V("scratch")}))}});
   // `s` stays ambiguous between Stage and Artifact: the predicate stays in the scheme.
   REQUIRE(f.Check(e) == "{ art :: Artifact; later :: a -> Stage; num :: Int }");
 }
@@ -181,9 +184,10 @@ TEST_CASE("infer: rows let a function read any record with the field", "[types]"
   Fixture f;
   Builder& b = f.b;
   // let getName = r: r.name; in [ (getName { name = "a"; }) (getName { name = "b"; port = 1; }) ]
-  auto* e = b.Let({{"getName", b.Lam("r", b.Sel(b.V("r"), "name"))}},
-                  b.List({b.App(b.V("getName"), {b.Rec({{"name", b.Str("a")}})}),
-                          b.App(b.V("getName"), {b.Rec({{"name", b.Str("b")}, {"port", b.Int(1)}})})}));
+  auto* e =
+      b.Let({{"getName", b.Lam("r", b.Sel(b.V("r"), "name"))}},
+            b.List({b.App(b.V("getName"), {b.Rec({{"name", b.Str("a")}})}),
+                    b.App(b.V("getName"), {b.Rec({{"name", b.Str("b")}, {"port", b.Int(1)}})})}));
   REQUIRE(f.Check(e) == "List String");
 }
 
@@ -199,7 +203,8 @@ TEST_CASE("infer: select with 'or' default", "[types]") {
   Fixture f;
   Builder& b = f.b;
   REQUIRE(f.Check(b.Sel(b.Rec({{"a", b.Int(1)}}), "b", b.Int(2))) == "Int");
-  REQUIRE(f.Check(b.Lam("r", b.Sel(b.V("r"), "port", b.Int(80)))) == "{ port? :: Int; ... } -> Int");
+  REQUIRE(f.Check(b.Lam("r", b.Sel(b.V("r"), "port", b.Int(80)))) ==
+          "{ port? :: Int; ... } -> Int");
 }
 
 TEST_CASE("infer: record patterns with defaults and optional fields", "[types]") {
@@ -207,8 +212,9 @@ TEST_CASE("infer: record patterns with defaults and optional fields", "[types]")
   Builder& b = f.b;
   // let g = { a, c ? a + 1 }: c; in [ (g { a = 1; }) (g { a = 1; c = 2; }) ]
   auto* g = b.Pat({{"a", nullptr}, {"c", b.Bin(Op::kAdd, b.V("a"), b.Int(1))}}, false, b.V("c"));
-  auto* e = b.Let({{"g", g}}, b.List({b.App(b.V("g"), {b.Rec({{"a", b.Int(1)}})}),
-                                      b.App(b.V("g"), {b.Rec({{"a", b.Int(1)}, {"c", b.Int(2)}})})}));
+  auto* e =
+      b.Let({{"g", g}}, b.List({b.App(b.V("g"), {b.Rec({{"a", b.Int(1)}})}),
+                                b.App(b.V("g"), {b.Rec({{"a", b.Int(1)}, {"c", b.Int(2)}})})}));
   REQUIRE(f.Check(e) == "List Int");
   Fixture f2;
   auto* only_default = f2.b.Pat({{"x", f2.b.Int(1)}}, false, f2.b.V("x"));
@@ -229,20 +235,24 @@ TEST_CASE("infer: closed patterns reject unknown fields, '...' accepts them", "[
 TEST_CASE("infer: builtin option records", "[types]") {
   Fixture f;
   Builder& b = f.b;
-  auto* ok = b.App(b.V("runWith"), {b.Rec({{"cache", b.List({b.Str("/root/.cache")})}}), b.Str("make"), b.V("scratch")});
+  auto* ok = b.App(b.V("runWith"), {b.Rec({{"cache", b.List({b.Str("/root/.cache")})}}),
+                                    b.Str("make"), b.V("scratch")});
   REQUIRE(f.Check(ok) == "Stage");
   Fixture f2;
-  auto* bad = f2.b.App(f2.b.V("runWith"), {f2.b.Rec({{"cache", f2.b.Str("/c")}}), f2.b.Str("make"), f2.b.V("scratch")});
+  auto* bad = f2.b.App(f2.b.V("runWith"), {f2.b.Rec({{"cache", f2.b.Str("/c")}}), f2.b.Str("make"),
+                                           f2.b.V("scratch")});
   REQUIRE(f2.Check(bad).empty());
   // A record literal argument: the error is about its field.
-  REQUIRE(f2.FirstError().find("field 'cache' of argument 1 of 'runWith' has type String, expected List String") !=
+  REQUIRE(f2.FirstError().find(
+              "field 'cache' of argument 1 of 'runWith' has type String, expected List String") !=
           std::string::npos);
 }
 
 TEST_CASE("infer: record update", "[types]") {
   Fixture f;
   Builder& b = f.b;
-  auto* e = b.Bin(Op::kUpdate, b.Rec({{"a", b.Int(1)}, {"b", b.Int(2)}}), b.Rec({{"b", b.Str("x")}}));
+  auto* e =
+      b.Bin(Op::kUpdate, b.Rec({{"a", b.Int(1)}, {"b", b.Int(2)}}), b.Rec({{"b", b.Str("x")}}));
   REQUIRE(f.Check(e) == "{ a :: Int; b :: String }");
   Fixture f2;
   auto* g = f2.b.Lam("r", f2.b.Bin(Op::kUpdate, f2.b.V("r"), f2.b.Rec({{"x", f2.b.Int(1)}})));
@@ -263,7 +273,8 @@ TEST_CASE("infer: diagnostics", "[types]") {
   }
   SECTION("too many arguments") {
     Fixture f;
-    auto* e = f.b.Let({{"g", f.b.Lam("x", f.b.V("x"))}}, f.b.App(f.b.V("g"), {f.b.Int(1), f.b.Int(2)}));
+    auto* e =
+        f.b.Let({{"g", f.b.Lam("x", f.b.V("x"))}}, f.b.App(f.b.V("g"), {f.b.Int(1), f.b.Int(2)}));
     REQUIRE(f.Check(e).empty());
     REQUIRE(f.FirstError() == "'g' takes 1 argument but is given 2");
   }
@@ -276,17 +287,21 @@ TEST_CASE("infer: diagnostics", "[types]") {
     Fixture f;
     auto* opts = f.b.Rec({{"netwrk", f.b.Bool(true)}});
     REQUIRE(f.Check(f.b.App(f.b.V("runWith"), {opts, f.b.Str("x"), f.b.V("scratch")})).empty());
-    REQUIRE(f.FirstError() == "argument 1 of 'runWith' has an unexpected field 'netwrk'; did you mean 'network'?");
+    REQUIRE(f.FirstError() ==
+            "argument 1 of 'runWith' has an unexpected field 'netwrk'; did you mean 'network'?");
   }
   SECTION("if branches") {
     Fixture f;
     REQUIRE(f.Check(f.b.If(f.b.Bool(true), f.b.Int(1), f.b.Str("a"))).empty());
-    REQUIRE(f.FirstError() == "the branches of 'if' have different types: 'then' is Int, 'else' is String");
+    REQUIRE(f.FirstError() ==
+            "the branches of 'if' have different types: 'then' is Int, 'else' is String");
   }
   SECTION("one mistake gives one message") {
     Fixture f;
     // (undefined 1) + 2 ++ ... : the error type absorbs what follows.
-    auto* e = f.b.App(f.b.V("run"), {f.b.Bin(Op::kAdd, f.b.App(f.b.V("nope"), {f.b.Int(1)}), f.b.Int(2)), f.b.V("scratch")});
+    auto* e = f.b.App(
+        f.b.V("run"),
+        {f.b.Bin(Op::kAdd, f.b.App(f.b.V("nope"), {f.b.Int(1)}), f.b.Int(2)), f.b.V("scratch")});
     REQUIRE(f.Check(e).empty());
     REQUIRE(f.diags.error_count() == 1);
   }

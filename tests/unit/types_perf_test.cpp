@@ -1,6 +1,5 @@
 // Checks that a generated 10,000-target program type-checks quickly (the monorepo case).
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 #include <vector>
@@ -30,14 +29,18 @@ const ast::Expr* BuildProgram(ast::Arena& arena) {
   auto app = [&](const ast::Expr* fn, std::vector<const ast::Expr*> args) {
     return arena.New<ast::Apply>(r(), fn, arena.Copy(llvm::ArrayRef<const ast::Expr*>(args)));
   };
-  const ast::Expr* builder = app(var("run"), {str("make ", var("name")), app(var("image"), {var("base")})});
-  const ast::Expr* artifact =
-      arena.New<ast::Binary>(r(), ast::BinaryOp::kDiv, r(), var("builder"), str("/out/", var("name")));
+  const ast::Expr* builder =
+      app(var("run"), {str("make ", var("name")), app(var("image"), {var("base")})});
+  const ast::Expr* artifact = arena.New<ast::Binary>(r(), ast::BinaryOp::kDiv, r(), var("builder"),
+                                                     str("/out/", var("name")));
   const ast::Expr* final_stage = app(var("copy"), {artifact, str("/app"), var("scratch")});
   std::vector<ast::Binding> inner{{sym("builder"), r(), builder}};
-  const ast::Expr* body = arena.New<ast::Let>(r(), arena.Copy(llvm::ArrayRef<ast::Binding>(inner)), final_stage);
-  std::vector<ast::PatternField> fields{{sym("name"), r(), nullptr, nullptr}, {sym("base"), r(), str("alpine"), nullptr}};
-  auto* pattern = arena.New<ast::Pattern>(ast::Pattern{r(), arena.Copy(llvm::ArrayRef<ast::PatternField>(fields)), false, {}});
+  const ast::Expr* body =
+      arena.New<ast::Let>(r(), arena.Copy(llvm::ArrayRef<ast::Binding>(inner)), final_stage);
+  std::vector<ast::PatternField> fields{{sym("name"), r(), nullptr, nullptr},
+                                        {sym("base"), r(), str("alpine"), nullptr}};
+  auto* pattern = arena.New<ast::Pattern>(
+      ast::Pattern{r(), arena.Copy(llvm::ArrayRef<ast::PatternField>(fields)), false, {}});
   const ast::Expr* shared = arena.New<ast::Lambda>(r(), Symbol(), r(), pattern, body);
 
   std::vector<ast::Binding> bindings{{sym("shared"), r(), shared}};
@@ -45,11 +48,13 @@ const ast::Expr* BuildProgram(ast::Arena& arena) {
   for (int i = 0; i < kTargets; ++i) {
     std::string name = "t" + std::to_string(i);
     std::vector<ast::Field> arg{{sym("name"), r(), str(arena.Copy(name))}};
-    const ast::Expr* call = app(var("shared"), {arena.New<ast::Record>(r(), arena.Copy(llvm::ArrayRef<ast::Field>(arg)))});
+    const ast::Expr* call = app(
+        var("shared"), {arena.New<ast::Record>(r(), arena.Copy(llvm::ArrayRef<ast::Field>(arg)))});
     bindings.push_back({sym(name), r(), call});
     outputs.push_back({sym(name), r(), arena.New<ast::Var>(r(), sym(name))});
   }
-  const ast::Expr* result = arena.New<ast::Record>(r(), arena.Copy(llvm::ArrayRef<ast::Field>(outputs)));
+  const ast::Expr* result =
+      arena.New<ast::Record>(r(), arena.Copy(llvm::ArrayRef<ast::Field>(outputs)));
   return arena.New<ast::Let>(r(), arena.Copy(llvm::ArrayRef<ast::Binding>(bindings)), result);
 }
 

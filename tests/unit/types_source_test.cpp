@@ -1,8 +1,7 @@
 // Checker tests on parsed source: the public API, imports, cycles and the stdlib.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +18,8 @@ struct Session {
   diag::SourceManager sources;
   ast::Arena arena;
   diag::DiagnosticEngine diags;
-  syntax::ModuleLoader loader{sources, arena, diags, [](std::string_view name) { return stdlib::Lookup(name); }};
+  syntax::ModuleLoader loader{sources, arena, diags,
+                              [](std::string_view name) { return stdlib::Lookup(name); }};
   Checker checker{loader, diags};
 
   // The program's type, or "error: <first message>".
@@ -39,7 +39,8 @@ std::string CheckText(const std::string& text) {
 
 TEST_CASE("source: inference on parsed programs", "[types]") {
   REQUIRE(CheckText("let id = x: x; in [ (id 1) (id 2) ]") == "List Int");
-  REQUIRE(CheckText("let a = id 1; b = id \"s\"; id = x: x; in { inherit a b; }") == "{ a :: Int; b :: String }");
+  REQUIRE(CheckText("let a = id 1; b = id \"s\"; id = x: x; in { inherit a b; }") ==
+          "{ a :: Int; b :: String }");
   REQUIRE(CheckText("let applyTwice = f: f 1 2; in applyTwice (a: b: a + b)") == "Int");
   REQUIRE(CheckText("let add = a: b: a + b; in [ (add \"a\" \"b\") ]") == "List String");
   REQUIRE(CheckText("let add = a: b: a + b; in add true false") ==
@@ -48,14 +49,16 @@ TEST_CASE("source: inference on parsed programs", "[types]") {
   REQUIRE(CheckText("r: r.name") == "{ name :: a; ... } -> a");
   REQUIRE(CheckText("(image \"alpine\" |> run \"make\") / \"/out\"") == "Artifact");
   REQUIRE(CheckText("{ a = 1; } // { a = \"x\"; }") == "{ a :: String }");
-  REQUIRE(CheckText("scratch |> run 1") == "error: argument 1 of 'run' has type Int, expected String");
+  REQUIRE(CheckText("scratch |> run 1") ==
+          "error: argument 1 of 'run' has type Int, expected String");
 }
 
 TEST_CASE("source: arguments of a function of a record pattern", "[types]") {
   Session s;
   const syntax::Module* module =
-      s.loader.LoadBuffer("args.strata", "{ version ? \"dev\", jobs ? 4, debug ? false, name, ... }: "
-                                         "image \"alpine:${version}\" |> run \"make -j${toString jobs} ${name}\"");
+      s.loader.LoadBuffer("args.strata",
+                          "{ version ? \"dev\", jobs ? 4, debug ? false, name, ... }: "
+                          "image \"alpine:${version}\" |> run \"make -j${toString jobs} ${name}\"");
   REQUIRE(s.checker.CheckModule(module) != nullptr);
   REQUIRE_FALSE(s.diags.has_errors());
   REQUIRE(s.checker.IsFunctionOfRecordPattern(module));
@@ -76,7 +79,8 @@ TEST_CASE("source: arguments of a function of a record pattern", "[types]") {
 
 TEST_CASE("source: eval expressions see self", "[types]") {
   Session s;
-  const syntax::Module* module = s.loader.LoadBuffer("m.strata", "{ app = scratch; add = a: b: a + b; }");
+  const syntax::Module* module =
+      s.loader.LoadBuffer("m.strata", "{ app = scratch; add = a: b: a + b; }");
   const Type* type = s.checker.CheckModule(module);
   const syntax::Module* expr = s.loader.LoadBuffer("<expr>", "[ (self.add 1 2) ]");
   REQUIRE(ToString(s.checker.CheckWithSelf(expr->root, type)) == "List Int");
@@ -112,7 +116,8 @@ TEST_CASE("source: forgetting a module frees what the checker kept for it", "[ty
   REQUIRE(ToString(again) == ToString(lib_type));
   REQUIRE(s.checker.cache_sizes().types == 1);
   size_t errors = s.diags.error_count();
-  const syntax::Module* expr = s.loader.LoadBuffer("<expr>", "{ a = self.id 1; b = self.id \"s\"; }");
+  const syntax::Module* expr =
+      s.loader.LoadBuffer("<expr>", "{ a = self.id 1; b = self.id \"s\"; }");
   REQUIRE(ToString(s.checker.CheckWithSelf(expr->root, again)) == "{ a :: Int; b :: String }");
   REQUIRE(s.diags.error_count() == errors);
 }
@@ -123,7 +128,8 @@ TEST_CASE("source: imports are checked once, cycles are reported", "[types]") {
   fs::create_directories(dir);
   auto write = [&](const char* name, const char* text) { std::ofstream(dir / name) << text; };
   write("lib.strata", "{ id = x: x; }");
-  write("main.strata", "let lib = import ./lib.strata; in [ (lib.id 1) ((import ./lib.strata).id 2) ]");
+  write("main.strata",
+        "let lib = import ./lib.strata; in [ (lib.id 1) ((import ./lib.strata).id 2) ]");
   write("a.strata", "import ./b.strata");
   write("b.strata", "import ./a.strata");
   {

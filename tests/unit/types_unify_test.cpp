@@ -28,7 +28,8 @@ TEST_CASE("types: unification binds variables", "[types]") {
   REQUIRE(u.Unify(c.List(a), c.List(c.Int())));
   REQUIRE(Resolve(a) == c.Int());
   REQUIRE_FALSE(u.Unify(c.List(a), c.List(c.String())));
-  REQUIRE(ToString(c.Function(c.List(c.Int()), c.Function(c.Int(), c.Bool()))) == "List Int -> Int -> Bool");
+  REQUIRE(ToString(c.Function(c.List(c.Int()), c.Function(c.Int(), c.Bool()))) ==
+          "List Int -> Int -> Bool");
   REQUIRE(ToString(c.Function(c.Function(c.Int(), c.Int()), c.Int())) == "(Int -> Int) -> Int");
 }
 
@@ -96,9 +97,12 @@ TEST_CASE("types: two open rows share a fresh tail", "[types]") {
 
 TEST_CASE("types: builtin signatures parse", "[types]") {
   TypeContext c;
-  for (const BuiltinSignature& b : BuiltinSignatures()) REQUIRE(ParseSignature(c, b.signature) != nullptr);
-  REQUIRE(ToString(ParseSignature(c, "(a -> b) -> List a -> List b")) == "(a -> b) -> List a -> List b");
-  REQUIRE(ToString(ParseSignature(c, "FetchOpts -> Artifact")) == "{ sha256 :: String; url :: String } -> Artifact");
+  for (const BuiltinSignature& b : BuiltinSignatures())
+    REQUIRE(ParseSignature(c, b.signature) != nullptr);
+  REQUIRE(ToString(ParseSignature(c, "(a -> b) -> List a -> List b")) ==
+          "(a -> b) -> List a -> List b");
+  REQUIRE(ToString(ParseSignature(c, "FetchOpts -> Artifact")) ==
+          "{ sha256 :: String; url :: String } -> Artifact");
   REQUIRE(ToString(ParseSignature(c, "{ ... } -> List String")) == "{ ... } -> List String");
   // The table is sorted, so the evaluator's table can be compared with it.
   auto table = BuiltinSignatures();
