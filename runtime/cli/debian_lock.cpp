@@ -23,8 +23,10 @@ std::map<std::string, DebianLockRequest> DebianRequests(
       llvm::consumeError(params.takeError());
       continue;
     }
-    DebianLockRequest request{
-        params->request.suite, params->request.arch, params->request.mirror, {}};
+    DebianLockRequest request;
+    request.suite = params->request.suite;
+    request.arch = params->request.arch;
+    request.mirror = params->request.mirror;
     request.packages = params->request.packages;
     request.exclude = params->request.exclude;
     requests[graph::DebianLockKey(request.suite, request.arch, request.mirror, request.packages,
@@ -52,7 +54,7 @@ llvm::Expected<nlohmann::json> ResolveDebianLock(const store::Store& store,
   for (const std::string& index : {suite->index_sha256, suite->plain_index_sha256})
     if (!index.empty()) root.blobs.push_back("sha256:" + index);
   if (!root.blobs.empty())
-    if (llvm::Error err = schedule::WriteRoot(store, root)) return std::move(err);
+    if (llvm::Error err = schedule::WriteRoot(store, root)) return err;
   llvm::Expected<debian::Resolution> resolution =
       debian::Resolve(*suite->index, request.packages, suite->where, request.exclude);
   if (!resolution) return resolution.takeError();

@@ -373,13 +373,13 @@ llvm::Expected<std::vector<std::string>> WriteAlternatives(
     return llvm::Error::success();
   };
   for (const auto& [name, alternative] : best) {
-    if (llvm::Error err = install(alternative->master)) return std::move(err);
+    if (llvm::Error err = install(alternative->master)) return err;
     for (const AlternativeLink& slave : alternative->slaves)
       if (!slave.name.empty() && slave.name.find('/') == std::string::npos &&
           IsCleanAbsolute(slave.link) && IsCleanAbsolute(slave.path) && exists(slave.path))
-        if (llvm::Error err = install(slave)) return std::move(err);
+        if (llvm::Error err = install(slave)) return err;
   }
-  if (llvm::Error err = WriteAlternativesDb(dir, candidates, exists)) return std::move(err);
+  if (llvm::Error err = WriteAlternativesDb(dir, candidates, exists)) return err;
   std::sort(chosen.begin(), chosen.end());
   return chosen;
 }

@@ -78,7 +78,7 @@ llvm::Expected<std::vector<Stanza>> ParseControl(llvm::StringRef text, llvm::Str
         stanzas.push_back(stanza);
         return llvm::Error::success();
       }))
-    return std::move(err);
+    return err;
   return stanzas;
 }
 

@@ -102,7 +102,7 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
     auto member = std::make_unique<Member>();
     member->outer = outer.get();
     if (name.startswith("control.tar")) {
-      if (llvm::Error err = ReadControl(*member, what, name, control)) return std::move(err);
+      if (llvm::Error err = ReadControl(*member, what, name, control)) return err;
       continue;
     }
     if (!name.startswith("data.tar")) continue;
@@ -140,7 +140,7 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
       if (llvm::Error err = extractor.Extract(inner.get(), file)) return err;
     }
     if (rc != ARCHIVE_EOF) return ArchiveError(inner.get(), what, name.str());
-    if (llvm::Error err = extractor.Finish()) return std::move(err);
+    if (llvm::Error err = extractor.Finish()) return err;
     return control;
   }
   if (rc != ARCHIVE_EOF) return ArchiveError(outer.get(), what, "malformed ar archive");

@@ -33,6 +33,16 @@ llvm::Error Mismatch(const std::string& what, llvm::Error err) {
                                  what.c_str(), message.c_str());
 }
 
+// A request to the Debian mirror, with the message for a mirror that cannot be reached.
+oci::HttpRequest MirrorRequest(const std::string& url) {
+  oci::HttpRequest request;
+  request.url = url;
+  request.server_kind = "Debian mirror";
+  request.offline_hint =
+      "a base whose packages are already in the store or the download cache builds offline";
+  return request;
+}
+
 }  // namespace
 
 std::string DownloadCacheDir() {
@@ -63,7 +73,7 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
       char buffer[1 << 16];
       ssize_t n;
       while ((n = ::read(fd.Get(), buffer, sizeof buffer)) > 0)
-        if (llvm::Error err = writer->Write(buffer, static_cast<size_t>(n))) return std::move(err);
+        if (llvm::Error err = writer->Write(buffer, static_cast<size_t>(n))) return err;
       llvm::Expected<std::string> committed = writer->CommitExpecting(digest);
       if (committed) return store.BlobPath(*committed);
       // A bad cache entry is refused like a bad download, never trusted.
@@ -72,8 +82,7 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   }
   llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
   if (!writer) return writer.takeError();
-  oci::HttpRequest request;
-  request.url = url;
+  oci::HttpRequest request = MirrorRequest(url);
   llvm::Expected<oci::HttpResponse> response = oci::Perform(
       request, [&](const char* data, size_t size) { return writer->Write(data, size); });
   if (!response) return response.takeError();
@@ -92,8 +101,7 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
 }
 
 llvm::Expected<std::string> FetchText(const std::string& url) {
-  oci::HttpRequest request;
-  request.url = url;
+  oci::HttpRequest request = MirrorRequest(url);
   llvm::Expected<oci::HttpResponse> response = oci::Perform(request);
   if (!response) return response.takeError();
   if (response->status == 404)

@@ -61,7 +61,7 @@ llvm::Expected<std::unique_ptr<PackageIndex>> PackageIndex::Parse(std::string te
     index->packages_.push_back(package);
     return llvm::Error::success();
   });
-  if (parsed) return std::move(parsed);
+  if (parsed) return parsed;
   for (const Package& package : index->packages_) {
     index->by_name_[package.name].push_back(&package);
     if (package.provides.empty()) continue;

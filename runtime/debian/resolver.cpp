@@ -243,7 +243,7 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
       return llvm::createStringError(std::errc::invalid_argument,
                                      "exclude: no package in the closure depends on \"%s\" (in %s)",
                                      name.c_str(), where_.c_str());
-  if (llvm::Error err = CheckConflicts()) return std::move(err);
+  if (llvm::Error err = CheckConflicts()) return err;
   Resolution resolution;
   for (const auto& entry : chosen_) resolution.packages.push_back(entry.second);
   std::sort(resolution.packages.begin(), resolution.packages.end(),

@@ -80,9 +80,8 @@ llvm::Expected<size_t> WriteCaBundle(const std::string& dir,
     if (!bundle.empty() && bundle.back() != '\n') bundle += '\n';
   }
   for (const char* sub : {"/etc", "/etc/ssl", "/etc/ssl/certs"})
-    if (llvm::Error err = MakeDir(dir + sub, 0755)) return std::move(err);
-  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle))
-    return std::move(err);
+    if (llvm::Error err = MakeDir(dir + sub, 0755)) return err;
+  if (llvm::Error err = MakeFile(dir + "/etc/ssl/certs/ca-certificates.crt", bundle)) return err;
   return certificates.size();
 }
 

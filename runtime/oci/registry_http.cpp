@@ -41,6 +41,7 @@ struct Transfer {
   CURL* handle = nullptr;
   HttpResponse response;
   const BodySink* sink = nullptr;
+  bool is_file = false;  // a file:// transfer has no status code: its body is the content
   std::optional<llvm::Error> sink_error;
   // Reading the request body.
   std::FILE* upload = nullptr;
@@ -64,7 +65,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   long status = 0;
   curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
-  if (transfer->sink && *transfer->sink && status >= 200 && status < 300) {
+  if (transfer->sink && *transfer->sink && (transfer->is_file || (status >= 200 && status < 300))) {
     if (llvm::Error error = (*transfer->sink)(data, size * count)) {
       transfer->sink_error.emplace(std::move(error));
       return 0;  // aborts the transfer
@@ -131,6 +132,7 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
   Transfer transfer;
   transfer.handle = h;
   transfer.sink = &sink;
+  transfer.is_file = request.allow_file && llvm::StringRef(request.url).startswith("file://");
 
   HeaderList headers;
   std::vector<std::string> header_lines = request.headers;
@@ -168,7 +170,7 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, request.allow_file ? "file,http,https" : "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
   // A stalled transfer (under 1 byte/s for a minute) fails instead of hanging the build.
@@ -207,16 +209,16 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
     std::string host = UrlHost(request.url);
     std::string detail = error_text[0] ? error_text : curl_easy_strerror(code);
     if (IsConnectFailure(code))
-      return llvm::createStringError(
-          std::errc::host_unreachable,
-          "cannot reach registry %s (%s): is it running and reachable? This "
-          "machine may have no network access; pin images with `strata lock` "
-          "on a machine that has, or use `load` with a local image",
-          host.c_str(), detail.c_str());
+      return llvm::createStringError(std::errc::host_unreachable,
+                                     "cannot reach %s %s (%s): is it running and reachable? This "
+                                     "machine may have no network access; %s",
+                                     request.server_kind.c_str(), host.c_str(), detail.c_str(),
+                                     request.offline_hint.c_str());
     return llvm::createStringError(std::errc::io_error, "%s %s: %s", request.method.c_str(),
                                    request.url.c_str(), detail.c_str());
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+  if (transfer.is_file) transfer.response.status = 200;  // curl fails a missing file itself
   return std::move(transfer.response);
 }
 

@@ -1,4 +1,5 @@
-// A small blocking HTTP client over libcurl for the registry API (one easy handle per request).
+// A small blocking HTTP client over libcurl (one easy handle per request): the one transfer path
+// for the registry API, Debian mirrors and `fetch`.
 #pragma once
 
 #include <llvm/ADT/StringRef.h>
@@ -21,6 +22,13 @@ struct HttpRequest {
   std::string body;
   std::string body_file;
   bool follow_redirects = true;  // blob downloads are often redirected to a CDN
+  // file:// URLs too (a `fetch` of a local file, answered as status 200); registries and
+  // mirrors speak http(s) only.
+  bool allow_file = false;
+  // What the server is and what to do without it, for the message when it cannot be reached.
+  std::string server_kind = "registry";
+  std::string offline_hint =
+      "pin images with `strata lock` on a machine that has, or use `load` with a local image";
 };
 
 struct HttpResponse {

@@ -94,7 +94,7 @@ llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes,
   if (config == json.end()) return Refused("no config descriptor");
   if (llvm::Error err = ReadDescriptor(*config, "the record descriptor", media_type,
                                        manifest.record_digest, manifest.record_size))
-    return std::move(err);
+    return err;
   if (media_type != kCacheRecordMediaType)
     return Refused("the record's media type is '" + media_type + "', expected " +
                    kCacheRecordMediaType.str());
@@ -105,7 +105,7 @@ llvm::Expected<CacheManifest> DecodeCacheManifest(llvm::StringRef bytes,
     int64_t size = 0;
     std::string what = "layer " + std::to_string(manifest.layers.size() + 1);
     if (llvm::Error err = ReadDescriptor(entry, what, layer.media_type, layer.digest, size))
-      return std::move(err);
+      return err;
     llvm::Expected<std::string> normal = oci::NormalizeLayerMediaType(layer.media_type, what);
     if (!normal) return normal.takeError();
     layer.size = static_cast<uint64_t>(size);

@@ -80,12 +80,12 @@ class MergedView {
         if (from_link || !create)
           return ExtractError(
               request_, "cannot extract '" + entry + "': " + path + ": no such file or directory");
-        if (llvm::Error err = MakeDir(current)) return std::move(err);
+        if (llvm::Error err = MakeDir(current)) return err;
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
         if (!in_top && create)
-          if (llvm::Error err = MakeDir(current)) return std::move(err);
+          if (llvm::Error err = MakeDir(current)) return err;
         continue;
       }
       if (!S_ISLNK(st.st_mode))

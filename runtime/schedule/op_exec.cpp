@@ -58,8 +58,8 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
     return exec::ErrnoError(errno, "local source is gone", artifact.path);
   std::string empty_root = dir + "/root";
   std::string snapshot = dir + "/snapshot";
-  if (llvm::Error err = exec::MakeDirs(empty_root)) return std::move(err);
-  if (llvm::Error err = exec::MakeDirs(snapshot)) return std::move(err);
+  if (llvm::Error err = exec::MakeDirs(empty_root)) return err;
+  if (llvm::Error err = exec::MakeDirs(snapshot)) return err;
   CopyRequest request;
   request.source = artifact.path;
   request.local = true;
@@ -70,7 +70,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   request.dest = "/" + name;
   llvm::Expected<std::vector<oci::TreeEntry>> entries = PlanCopyLayer(request, empty_root, dir);
   if (!entries) return entries.takeError();
-  if (llvm::Error err = MaterializeEntries(*entries, snapshot)) return std::move(err);
+  if (llvm::Error err = MaterializeEntries(*entries, snapshot)) return err;
   return name.empty() ? snapshot : snapshot + "/" + name;
 }
 

@@ -1,47 +1,28 @@
 // fetch: a fixed-output download (file://, http://, https://), verified against its sha256.
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <memory>
-#include <mutex>
-
 #include "compiler/graph/op_params.h"
-#include "runtime/exec/exec_error.h"
-#include "runtime/oci/lazy_curl.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
+#include "runtime/oci/registry_http.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
 #include "runtime/store/sha256.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 namespace {
 
-struct CurlFree {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-
-struct Download {
-  int fd = -1;
-  store::Sha256 hash;
-  int write_errno = 0;
-};
-
-size_t WriteChunk(char* data, size_t size, size_t count, void* user) {
-  auto* download = static_cast<Download*>(user);
-  size_t total = size * count;
-  download->hash.Update(data, total);
-  for (size_t done = 0; done < total;) {
-    ssize_t n = ::write(download->fd, data + done, total - done);
+// Writes all of `data` to `fd`.
+llvm::Error WriteAll(int fd, const char* data, size_t size, const std::string& path) {
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::write(fd, data + done, size - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      download->write_errno = errno;
-      return 0;  // makes curl stop with CURLE_WRITE_ERROR
-    }
+    if (n < 0) return support::ErrnoError(errno, "cannot write", path);
     done += static_cast<size_t>(n);
   }
-  return total;
+  return llvm::Error::success();
 }
 
 // The file name the artifact gets: the URL's last path segment, or "download".
@@ -56,8 +37,6 @@ std::string FileName(const std::string& url) {
 }  // namespace
 
 llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
-  static std::once_flag curl_init;
-  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   llvm::Expected<graph::FetchParams> params = graph::DecodeFetch(context.node);
   if (!params) return params.takeError();
   std::string url = params->url;
@@ -67,37 +46,33 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "fetch-");
   if (!work) return work.takeError();
   std::string out_dir = work->Path() + "/out";
-  if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
+  if (::mkdir(out_dir.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", out_dir);
   std::string file = out_dir + "/" + FileName(url);
-  store::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (!fd) return exec::ErrnoError(errno, "cannot create", file);
+  support::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) return support::ErrnoError(errno, "cannot create", file);
 
-  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-  if (!curl) {
-    std::string why = oci::CurlLoadError();
-    return OpError("fetch " + url + ": " + (why.empty() ? "cannot initialise libcurl" : why));
-  }
-  Download download;
-  download.fd = fd.Get();
-  char error_text[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "file,http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, WriteChunk);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &download);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error_text);
-  CURLcode code = curl_easy_perform(curl.get());
-  if (download.write_errno != 0)
-    return exec::ErrnoError(download.write_errno, "cannot write", file);
-  if (code != CURLE_OK)
-    return OpError("fetch " + url + ": " +
-                   (error_text[0] ? std::string(error_text) : curl_easy_strerror(code)));
-  std::string actual = download.hash.HexDigest();
+  // The registry client's transfer path: proxies, timeouts and the lazily loaded libcurl are
+  // handled once, there.
+  oci::HttpRequest request;
+  request.url = url;
+  request.allow_file = true;
+  request.server_kind = "download server";
+  request.offline_hint = "a fetch already in the store builds offline";
+  store::Sha256 hash;
+  llvm::Expected<oci::HttpResponse> response =
+      oci::Perform(request, [&](const char* data, size_t size) {
+        hash.Update(data, size);
+        return WriteAll(fd.Get(), data, size, file);
+      });
+  if (!response) return OpError("fetch " + url + ": " + llvm::toString(response.takeError()));
+  if (response->status / 100 != 2)
+    return OpError("fetch " + url + ": HTTP status " + std::to_string(response->status));
+  std::string actual = hash.HexDigest();
   if (actual != expected)
     return OpError("fetch " + url + ": checksum mismatch: expected sha256 " + expected + ", got " +
                    actual);
-  if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
+  if (::fsync(fd.Get()) != 0) return support::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 
   llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);

@@ -92,8 +92,8 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root,
 // directory; returns where it now is.
 llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view,
                                     const std::string& out_dir) {
-  if (llvm::Error err = view.Close()) return std::move(err);
-  if (llvm::Error err = SyncFilesystem(out_dir)) return std::move(err);
+  if (llvm::Error err = view.Close()) return err;
+  if (llvm::Error err = SyncFilesystem(out_dir)) return err;
   return PublishArtifactDir(context.store, context.key, out_dir);
 }
 

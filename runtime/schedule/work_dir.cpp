@@ -118,7 +118,7 @@ llvm::Expected<std::string> PublishArtifactDir(const store::Store& store, const 
   std::string artifacts = store.Root() + "/artifacts";
   ::mkdir(artifacts.c_str(), 0755);
   std::string published = artifacts + "/" + key;
-  if (llvm::Error err = PublishDir(out_dir, published)) return std::move(err);
+  if (llvm::Error err = PublishDir(out_dir, published)) return err;
   return published;
 }
 
