@@ -24,7 +24,7 @@ std::string WorkspacePackages::NearPackages(const std::string& package) const {
 bool WorkspacePackages::LoadPackage(const std::string& package) {
   if (loaded_.count(package)) return true;
   if (failed_.count(package)) return false;
-  if (cache_) {
+  if (cache_ && lookup_) {
     if (std::optional<CachedPackage> cached = cache_->Lookup(package)) {
       loaded_.insert(package);
       imports_[package] = std::move(cached->imports);

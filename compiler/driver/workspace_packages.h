@@ -33,7 +33,11 @@ class WorkspacePackages {
   const std::string& root() const { return root_; }
   // Answers packages from `cache` (and stores what is evaluated) from now on: their targets
   // then have keys but no nodes, which suits commands that print labels or compare keys.
-  void UseCache(PackageCache* cache) { cache_ = cache; }
+  // With `lookup` false every package is evaluated (a build needs the nodes) and stored.
+  void UseCache(PackageCache* cache, bool lookup = true) {
+    cache_ = cache;
+    lookup_ = lookup;
+  }
   // Every package in the tree, sorted.
   const std::vector<std::string>& packages() const { return packages_; }
 
@@ -65,6 +69,7 @@ class WorkspacePackages {
 
   Frontend& frontend_;
   PackageCache* cache_ = nullptr;
+  bool lookup_ = true;
   std::string root_;
   std::vector<std::string> packages_;
   std::set<std::string> loaded_, failed_;

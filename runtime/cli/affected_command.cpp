@@ -33,17 +33,13 @@ int AffectedCommand(const std::vector<std::string>& args) {
 
   // The working tree: every error is the user's to fix first.
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
-  std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
-  if (!workspace) return FinishFrontend(frontend);
   std::string store_dir = StoreDir(parsed.values);
-  std::unique_ptr<driver::PackageCache> cache =
-      OpenPackageCache(store_dir, workspace->root(), frontend);
-  workspace->UseCache(cache.get());
-  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
-      SelectTargets(*workspace, frontend, patterns);
-  if (!targets) return FinishFrontend(frontend);
+  std::optional<WorkspaceSelection> selection =
+      SelectWorkspaceTargets(frontend, patterns, &store_dir);
+  if (!selection) return FinishFrontend(frontend);
+  const std::vector<const driver::WorkspaceTarget*>& targets = selection->targets;
 
-  llvm::Expected<GitSnapshot> snapshot = GitSnapshot::Extract(workspace->root(), rev);
+  llvm::Expected<GitSnapshot> snapshot = GitSnapshot::Extract(selection->workspace->root(), rev);
   if (!snapshot) {
     frontend.Error({}, "--since " + rev + ": " + llvm::toString(snapshot.takeError()));
     return FinishFrontend(frontend);
@@ -60,7 +56,7 @@ int AffectedCommand(const std::vector<std::string>& args) {
     before_cache = OpenPackageCache(store_dir, snapshot->dir(), before_frontend);
     before_workspace.UseCache(before_cache.get());
     std::set<std::string> wanted;
-    for (const driver::WorkspaceTarget* target : *targets) wanted.insert(target->package);
+    for (const driver::WorkspaceTarget* target : targets) wanted.insert(target->package);
     for (const std::string& package : wanted) {
       if (!before_workspace.Exists(package)) continue;
       if (!before_workspace.Load(driver::LabelPattern{package, "default", false, false}))
@@ -70,12 +66,13 @@ int AffectedCommand(const std::vector<std::string>& args) {
     for (const auto& [label, target] : before_workspace.targets()) before[label] = target.key;
   }
   std::vector<std::string> affected;
-  for (const driver::WorkspaceTarget* target : *targets) {
+  for (const driver::WorkspaceTarget* target : targets) {
     auto it = before.find(target->Label());
     if (it == before.end() || it->second != target->key) affected.push_back(target->Label());
   }
   PrintLabels(affected, json);
-  if (parsed.values["stats"].as<bool>()) PrintCacheStats({cache.get(), before_cache.get()});
+  if (parsed.values["stats"].as<bool>())
+    PrintCacheStats({selection->cache.get(), before_cache.get()});
   return FinishFrontend(frontend);
 }
 

@@ -23,19 +23,16 @@ int TargetsCommand(const std::vector<std::string>& args) {
 
   // Reads caches, creates nothing (as graph and check).
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
-  std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
-  if (!workspace) return FinishFrontend(frontend);
-  // Unchanged packages come from the store's package cache (docs/store.md).
-  std::unique_ptr<driver::PackageCache> cache =
-      OpenPackageCache(StoreDir(parsed.values), workspace->root(), frontend);
-  workspace->UseCache(cache.get());
-  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
-      SelectTargets(*workspace, frontend, patterns);
-  if (!targets) return FinishFrontend(frontend);
+  // Unchanged packages come from the store's package cache (docs/cli.md).
+  std::string store_dir = StoreDir(parsed.values);
+  std::optional<WorkspaceSelection> selection =
+      SelectWorkspaceTargets(frontend, patterns, &store_dir);
+  if (!selection) return FinishFrontend(frontend);
   std::vector<std::string> labels;
-  for (const driver::WorkspaceTarget* target : *targets) labels.push_back(target->Label());
+  for (const driver::WorkspaceTarget* target : selection->targets)
+    labels.push_back(target->Label());
   PrintLabels(labels, json);
-  if (parsed.values["stats"].as<bool>()) PrintCacheStats({cache.get()});
+  if (parsed.values["stats"].as<bool>()) PrintCacheStats({selection->cache.get()});
   return FinishFrontend(frontend);
 }
 

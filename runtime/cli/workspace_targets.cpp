@@ -83,6 +83,23 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
   return out;
 }
 
+std::optional<WorkspaceSelection> SelectWorkspaceTargets(
+    driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns,
+    const std::string* cache_store, bool lookup) {
+  WorkspaceSelection selection;
+  selection.workspace = OpenWorkspace(frontend);
+  if (!selection.workspace) return std::nullopt;
+  if (cache_store) {
+    selection.cache = OpenPackageCache(*cache_store, selection.workspace->root(), frontend);
+    selection.workspace->UseCache(selection.cache.get(), lookup);
+  }
+  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
+      SelectTargets(*selection.workspace, frontend, patterns);
+  if (!targets) return std::nullopt;
+  selection.targets = std::move(*targets);
+  return selection;
+}
+
 bool JsonFormat(const std::string& format) {
   if (format != "text" && format != "json")
     throw UsageError{"unknown --format '" + format + "': expected text or json"};

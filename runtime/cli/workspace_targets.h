@@ -36,6 +36,21 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
     driver::WorkspacePackages& workspace, driver::Frontend& frontend,
     const std::vector<driver::LabelPattern>& patterns);
 
+// A workspace opened and the targets of some patterns selected: what the label forms of
+// build, graph, check, targets and affected start with.
+struct WorkspaceSelection {
+  std::unique_ptr<driver::WorkspacePackages> workspace;
+  std::unique_ptr<driver::PackageCache> cache;  // null without one
+  std::vector<const driver::WorkspaceTarget*> targets;
+};
+// OpenWorkspace + SelectTargets of `patterns`; with `cache_store` set, unchanged packages come
+// from that store's package cache (their targets have keys but no nodes); with `lookup` false,
+// every package is evaluated and only stored there. nullopt after errors (in `frontend`'s
+// diagnostics).
+std::optional<WorkspaceSelection> SelectWorkspaceTargets(
+    driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns,
+    const std::string* cache_store = nullptr, bool lookup = true);
+
 // `--format text|json`: a usage error for anything else.
 bool JsonFormat(const std::string& format);
 // Labels one a line, or a JSON array of strings.
