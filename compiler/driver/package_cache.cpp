@@ -133,7 +133,8 @@ std::optional<CachedPackage> PackageCache::Read(const std::string& path,
 
 void PackageCache::Store(const std::string& package, const std::vector<std::string>& module_files,
                          const std::vector<std::pair<std::string, const graph::Node*>>& stages,
-                         const std::vector<std::string>& imports, const ExtraFiles& extra_files) {
+                         const std::vector<std::string>& imports, const graph::Graph& graph,
+                         const ExtraFiles& extra_files) {
   if (!enabled()) return;
   std::optional<std::string> slot = SlotName(package);
   if (!slot) return;
@@ -183,8 +184,12 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
     std::optional<std::string> hash = FileHash(path);
     files.push_back({Relative(path), hash ? nlohmann::json(*hash) : nlohmann::json()});
   }
-  nlohmann::json entry = {{"format", kFormat}, {"package", package}, {"files", files},
-                          {"locals", locals},  {"targets", targets}, {"imports", imports}};
+  nlohmann::json entry = {{"format", std::string(kFormat)},
+                          {"package", package},
+                          {"files", files},
+                          {"locals", locals},
+                          {"targets", targets},
+                          {"imports", imports}};
   if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return;
   std::string path = dir_ + "/" + *slot;
   // The entry this one replaces becomes the previous one (a rename: readers see either).

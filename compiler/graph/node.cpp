@@ -144,7 +144,8 @@ const Node* Graph::Lookup(const Key& key) const {
 
 llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
   auto it = impl_->unkeyed.find(key);
-  return it == impl_->unkeyed.end() ? llvm::ArrayRef<const Node*>() : it->second;
+  if (it == impl_->unkeyed.end()) return {};
+  return it->second;
 }
 
 size_t Graph::size() const { return impl_->by_key.size(); }

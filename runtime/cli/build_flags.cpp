@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "compiler/driver/workspace.h"
 #include "runtime/cli/build_target.h"
 
 namespace strata::cli {

@@ -53,7 +53,7 @@ llvm::Expected<std::vector<std::string>> Run(std::vector<std::string> argv) {
 }  // namespace
 
 llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const std::string& rev) {
-  // The revision first: a typo gets its own message, not git archive's.
+  // The revision first: a typo gets its own message, not git read-tree's.
   llvm::Expected<std::vector<std::string>> commit =
       Run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options",
            rev + "^{commit}"});
