@@ -52,7 +52,8 @@ TEST_CASE("the package cache follows every input of a package", "[workspace]") {
         "let names = import ./names.strata; in { mk = n: scratch |> label n names; }\n");
   Write(root + "/app/src/a.txt", "a\n");
   Write(root + "/app/build.strata",
-        "let b = import //libs/base; in { default = b.mk \"app\"; files = scratch |> copy ./src \"/src\"; }\n");
+        "let b = import //libs/base; in { default = b.mk \"app\"; files = scratch |> copy ./src "
+        "\"/src\"; }\n");
   Write(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /app\n");
   Write(root + "/web/docker/a.txt", "a\n");
   Write(root + "/web/build.strata", "{ web = (dockerfile ./docker/Dockerfile { }).final; }\n");
