@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "compiler/dockerfile/dockerignore.h"
 #include "compiler/eval/evaluator.h"
 #include "compiler/support/heap_tuning.h"
 #include "compiler/support/large_stack.h"
@@ -70,7 +71,20 @@ Frontend::Frontend(FrontendOptions options)
   // `dockerfile ./Dockerfile {...}` in a program: the same pipeline, pinned by the program's lock.
   phases_->evaluator->set_dockerfile_lowerer([this](const dockerfile::DockerfileInput& input,
                                                     diag::DiagnosticEngine& diags) {
-    return LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags);
+    const graph::Node* node =
+        LowerDockerfileInput(input, dockerfile_settings(), graph_, *hasher_, sources_, diags);
+    if (node) {
+      std::vector<std::string>& files = lowering_files_[node];
+      if (input.text || !input.build_contexts.empty() || options_.base_images) {
+        files.push_back("");  // text, build contexts or base image configs: not tracked
+      } else {
+        std::string path = dockerfile::AbsolutePath(input.dockerfile);
+        std::string dir = input.context_dir.empty() ? path.substr(0, path.find_last_of('/'))
+                                                    : dockerfile::AbsolutePath(input.context_dir);
+        files.insert(files.end(), {path, path + ".dockerignore", dir + "/.dockerignore"});
+      }
+    }
+    return node;
   });
 }
 
@@ -222,6 +236,23 @@ std::vector<std::string> Frontend::ImportedPackages(const std::string& file) con
     }
   }
   return {packages.begin(), packages.end()};
+}
+
+std::vector<std::string> Frontend::ModuleFiles(const std::string& file) const {
+  const syntax::ModuleLoader& loader = *phases_->loader;
+  const syntax::Module* start = loader.Find(file);
+  std::set<std::string> files;
+  std::set<const syntax::Module*> seen{start};
+  std::vector<const syntax::Module*> stack{start};
+  while (!stack.empty()) {
+    const syntax::Module* module = stack.back();
+    stack.pop_back();
+    if (!module) continue;
+    if (!module->path.empty() && module->path[0] == '/') files.insert(module->path);
+    for (const syntax::Module* imported : loader.ImportsOf(module))
+      if (seen.insert(imported).second) stack.push_back(imported);
+  }
+  return {files.begin(), files.end()};
 }
 
 void Frontend::PrintAst(std::ostream& out) const {

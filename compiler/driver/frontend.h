@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -104,6 +105,16 @@ class Frontend {
   // The packages (`//dir`) that the loaded package `file` imports, directly or through plain
   // file imports, sorted.
   std::vector<std::string> ImportedPackages(const std::string& file) const;
+  // Every file module (an absolute path, not the stdlib) that the loaded `file` imports,
+  // directly or through other modules and packages, and `file` itself: what its value read.
+  std::vector<std::string> ModuleFiles(const std::string& file) const;
+  // The files read to lower a Dockerfile (`dockerfile ./Dockerfile`) into `node`, the stage it
+  // gave: the Dockerfile and both places its .dockerignore may be (present or not); null when
+  // no lowering gave `node`. An entry "" is an input the package cache cannot track.
+  const std::vector<std::string>* DockerfileFiles(const graph::Node* node) const {
+    auto it = lowering_files_.find(node);
+    return it == lowering_files_.end() ? nullptr : &it->second;
+  }
 
   // Prints the loaded entry's AST.
   void PrintAst(std::ostream& out) const;
@@ -162,6 +173,7 @@ class Frontend {
   graph::Lockfile lockfile_;
   const syntax::Module* entry_ = nullptr;
   const types::Type* entry_type_ = nullptr;
+  std::map<const graph::Node*, std::vector<std::string>> lowering_files_;
 };
 
 // Runs `work` (a whole command) on a thread whose stack is deep enough for the parser,

@@ -24,6 +24,17 @@ std::string WorkspacePackages::NearPackages(const std::string& package) const {
 bool WorkspacePackages::LoadPackage(const std::string& package) {
   if (loaded_.count(package)) return true;
   if (failed_.count(package)) return false;
+  if (cache_ && lookup_) {
+    if (std::optional<CachedPackage> cached = cache_->Lookup(package)) {
+      loaded_.insert(package);
+      imports_[package] = std::move(cached->imports);
+      for (auto& [name, key] : cached->targets) {
+        WorkspaceTarget target{package, name, nullptr, std::move(key)};
+        targets_.emplace(target.Label(), std::move(target));
+      }
+      return true;
+    }
+  }
   std::vector<Frontend::NamedNode> named;
   std::string file = PackageFile(root_, package);
   if (!frontend_.EvaluatePackage(file, named)) {
@@ -33,11 +44,18 @@ bool WorkspacePackages::LoadPackage(const std::string& package) {
   loaded_.insert(package);
   imports_[package] = frontend_.ImportedPackages(file);
   for (std::string& label : imports_[package]) label.erase(0, 2);  // "//dir" → "dir"
+  std::vector<std::pair<std::string, const graph::Node*>> stages;
   for (const Frontend::NamedNode& named_node : named)
     if (graph::IsStage(named_node.node)) {
-      WorkspaceTarget target{package, named_node.name, named_node.node};
+      WorkspaceTarget target{package, named_node.name, named_node.node,
+                             named_node.node->key().Hex()};
       targets_.emplace(target.Label(), target);
+      stages.emplace_back(named_node.name, named_node.node);
     }
+  if (cache_)
+    cache_->Store(package, frontend_.ModuleFiles(file), stages, imports_[package],
+                  frontend_.graph(),
+                  [this](const graph::Node* node) { return frontend_.DockerfileFiles(node); });
   return true;
 }
 

@@ -11,15 +11,17 @@
 #include <vector>
 
 #include "compiler/driver/frontend.h"
+#include "compiler/driver/package_cache.h"
 #include "compiler/driver/workspace.h"
 #include "compiler/graph/node.h"
 
 namespace strata::driver {
 
 struct WorkspaceTarget {
-  std::string package;  // "libs/base" ("" for the root package)
-  std::string name;     // dotted attribute path
-  const graph::Node* node;
+  std::string package;      // "libs/base" ("" for the root package)
+  std::string name;         // dotted attribute path
+  const graph::Node* node;  // null when the package came from the package cache
+  std::string key;          // the node's derivation key, hex
   std::string Label() const { return LabelText(package, name); }
 };
 
@@ -29,6 +31,13 @@ class WorkspacePackages {
   WorkspacePackages(Frontend& frontend, std::string root);
 
   const std::string& root() const { return root_; }
+  // Answers packages from `cache` (and stores what is evaluated) from now on: their targets
+  // then have keys but no nodes, which suits commands that print labels or compare keys.
+  // With `lookup` false every package is evaluated (a build needs the nodes) and stored.
+  void UseCache(PackageCache* cache, bool lookup = true) {
+    cache_ = cache;
+    lookup_ = lookup;
+  }
   // Every package in the tree, sorted.
   const std::vector<std::string>& packages() const { return packages_; }
 
@@ -59,6 +68,8 @@ class WorkspacePackages {
   bool LoadPackage(const std::string& package);
 
   Frontend& frontend_;
+  PackageCache* cache_ = nullptr;
+  bool lookup_ = true;
   std::string root_;
   std::vector<std::string> packages_;
   std::set<std::string> loaded_, failed_;

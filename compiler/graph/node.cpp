@@ -102,8 +102,9 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 struct Graph::Impl {
   // Nodes never move: users hold `const Node*` for the life of the graph.
   llvm::SpecificBumpPtrAllocator<Node> allocator;
-  llvm::DenseMap<Key, const Node*> by_identity;  // IdentityOf
-  llvm::DenseMap<Key, const Node*> by_key;       // the first node made with each key
+  llvm::DenseMap<Key, const Node*> by_identity;           // IdentityOf
+  llvm::DenseMap<Key, const Node*> by_key;                // the first node made with each key
+  llvm::DenseMap<Key, std::vector<const Node*>> unkeyed;  // nodes with unkeyed params, by key
 };
 
 Graph::Graph() : impl_(new Impl) {}
@@ -130,12 +131,21 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
       new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
   it->second = node;
   impl_->by_key.try_emplace(key, node);
+  if (std::any_of(node->params().begin(), node->params().end(),
+                  [](const Param& param) { return !param.keyed; }))
+    impl_->unkeyed[key].push_back(node);
   return node;
 }
 
 const Node* Graph::Lookup(const Key& key) const {
   auto it = impl_->by_key.find(key);
   return it == impl_->by_key.end() ? nullptr : it->second;
+}
+
+llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
+  auto it = impl_->unkeyed.find(key);
+  if (it == impl_->unkeyed.end()) return {};
+  return it->second;
 }
 
 size_t Graph::size() const { return impl_->by_key.size(); }

@@ -108,6 +108,10 @@ class Graph {
                   diag::SourceRange origin = {});
   // The first node made with this key, or null.
   const Node* Lookup(const Key& key) const;
+  // Every node made with this key that has unkeyed params (the local sources of one content in
+  // several folders), in the order made: a node built on one of them (hash-consed by key) may
+  // stand for any, so a cache that checks host paths checks them all.
+  llvm::ArrayRef<const Node*> WithUnkeyedParams(const Key& key) const;
   size_t size() const;
 
  private:

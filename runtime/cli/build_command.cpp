@@ -60,6 +60,7 @@ int BuildCommand(const std::vector<std::string>& args) {
     for (const std::string& text : parsed.values["cache-from"].as<std::vector<std::string>>())
       flags.cache_from.push_back(cache_repository("--cache-from", text));
   flags.one_target = !outputs.empty() || parsed.values.count("sbom");
+  flags.digests_only = outputs.empty() && !cache_to && !parsed.values.count("sbom");
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
 

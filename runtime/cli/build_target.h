@@ -49,6 +49,9 @@ struct BuildFlags {
   std::vector<oci::ImageReference> cache_from;
   // Labels must match exactly one target (`strata run`, and build with -o or --sbom).
   bool one_target = true;
+  // Only the digests are asked for (`strata build` without -o, --sbom or --cache-to): a label
+  // build with nothing to do may answer from the built-image index (label_noop.h).
+  bool digests_only = false;
 };
 
 // Adds the frontend's flags: --frontend, --context, --build-arg, --build-context, --target

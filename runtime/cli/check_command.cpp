@@ -25,15 +25,16 @@ int CheckCommand(const std::vector<std::string>& args) {
   BuildFlags flags;
   GetFrontendFlags(parsed, flags);
   if (!flags.labels.empty()) {
-    // Labels and patterns: check (and evaluate, to find the targets) every package they name.
+    // Labels and patterns: check (and evaluate, to find the targets) every package they name;
+    // one whose package-cache entry holds was checked without errors with these very inputs.
     driver::Frontend frontend(FrontendOptionsFor(flags.store_dir, /*writes=*/false));
-    std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
-    std::optional<std::vector<const driver::WorkspaceTarget*>> targets;
-    if (workspace) targets = SelectTargets(*workspace, frontend, ParsePatterns(flags.labels));
-    if (targets) {
+    std::optional<WorkspaceSelection> selection =
+        SelectWorkspaceTargets(frontend, ParsePatterns(flags.labels), &flags.store_dir);
+    if (selection) {
       std::set<std::string> packages;
-      for (const driver::WorkspaceTarget* target : *targets) packages.insert(target->package);
-      std::cout << "checked " << packages.size() << " packages, " << targets->size()
+      for (const driver::WorkspaceTarget* target : selection->targets)
+        packages.insert(target->package);
+      std::cout << "checked " << packages.size() << " packages, " << selection->targets.size()
                 << " targets\n";
     }
     return FinishFrontend(frontend);

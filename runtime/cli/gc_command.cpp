@@ -81,6 +81,8 @@ int GcCommand(const std::vector<std::string>& args) {
             << Line("extracted layers", report->layers_kept, report->layers_removed) << "\n"
             << Line("artifacts", report->artifacts_kept, report->artifacts_removed) << "\n"
             << Line("parse cache", report->parse_cache_kept, report->parse_cache_removed) << "\n"
+            << Line("package cache", report->package_cache_kept, report->package_cache_removed)
+            << "\n"
             << "stale work dirs removed: " << report->work_removed
             << ", stale temp files removed: " << report->temps_removed << "\n";
   return kExitOk;

@@ -1,4 +1,5 @@
-// A git revision's files in a temporary directory, through `git archive` and `tar`.
+// A git revision's files in a temporary directory, through a temporary index and
+// `git checkout-index`.
 #include "runtime/cli/git_snapshot.h"
 
 #include <stdlib.h>
@@ -52,7 +53,7 @@ llvm::Expected<std::vector<std::string>> Run(std::vector<std::string> argv) {
 }  // namespace
 
 llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const std::string& rev) {
-  // The revision first: a typo gets its own message, not git archive's.
+  // The revision first: a typo gets its own message, not git read-tree's.
   llvm::Expected<std::vector<std::string>> commit =
       Run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options",
            rev + "^{commit}"});
@@ -71,29 +72,37 @@ llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const s
   if (!::mkdtemp(pattern))
     return llvm::createStringError(std::error_code(errno, std::generic_category()),
                                    "cannot create a temporary directory");
-  GitSnapshot snapshot(pattern,
-                       sub.empty() ? std::string(pattern) : std::string(pattern) + "/" + sub);
-  while (snapshot.dir_.size() > 1 && snapshot.dir_.back() == '/') snapshot.dir_.pop_back();
-  std::string archive = snapshot.temp_ + "/.rev.tar";
-  // Modes as a checkout makes them (the umask applied; git's default for archives is 0002), since
-  // a Dockerfile's context is hashed with its modes as on disk.
-  std::vector<std::string> git_archive = {
-      "git",     "-C",           dir,  "-c",    "tar.umask=user",
-      "archive", "--format=tar", "-o", archive, commit->front()};
-  if (!sub.empty()) git_archive.push_back("--"), git_archive.push_back(sub);
-  if (llvm::Expected<std::vector<std::string>> done = Run(git_archive); !done) {
-    // A directory that did not exist at that revision: an empty tree.
-    llvm::consumeError(done.takeError());
-    std::error_code error;
+  // The files under temp/tree, the index beside them (not inside: it is no file of the tree).
+  std::string tree = std::string(pattern) + "/tree";
+  while (!sub.empty() && sub.back() == '/') sub.pop_back();
+  GitSnapshot snapshot(pattern, sub.empty() ? tree : tree + "/" + sub);
+  std::string index = snapshot.temp_ + "/index";
+  // The subtree at `sub` becomes the index's root; a directory that did not exist at that
+  // revision is an empty tree.
+  llvm::Expected<std::vector<std::string>> subtree =
+      Run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options",
+           commit->front() + ":" + sub});
+  std::error_code error;
+  if (!subtree || subtree->empty()) {
+    llvm::consumeError(subtree.takeError());
     fs::create_directories(snapshot.dir_, error);
     return snapshot;
   }
+  llvm::Expected<std::vector<std::string>> top =
+      Run({"git", "-C", dir, "rev-parse", "--show-toplevel"});
+  if (!top) return top.takeError();
+  std::string top_dir = top->empty() ? dir : top->front();
+  // GIT_INDEX_FILE through env(1): the repository's own index is never read or written.
   if (llvm::Expected<std::vector<std::string>> done =
-          Run({"tar", "--no-same-owner", "-xf", archive, "-C", snapshot.temp_});
+          Run({"env", "GIT_INDEX_FILE=" + index, "git", "-C", dir, "read-tree", subtree->front()});
       !done)
     return done.takeError();
-  std::error_code error;
-  fs::remove(archive, error);
+  if (llvm::Expected<std::vector<std::string>> done =
+          Run({"env", "GIT_INDEX_FILE=" + index, "git", "-C", top_dir, "checkout-index", "--all",
+               "--prefix=" + snapshot.dir_ + "/"});
+      !done)
+    return done.takeError();
+  fs::remove(index, error);
   fs::create_directories(snapshot.dir_, error);
   return snapshot;
 }

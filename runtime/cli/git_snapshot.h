@@ -10,8 +10,10 @@ namespace strata::cli {
 
 class GitSnapshot {
  public:
-  // Extracts the tree of `rev` below `dir`'s path in its repository (`git archive`) into a new
-  // temporary directory. An unknown revision or a `dir` outside a repository is an error.
+  // Checks out the tree of `rev` below `dir`'s path in its repository into a new temporary
+  // directory (`git read-tree` into a temporary index, then `git checkout-index --prefix`: the
+  // files a checkout gives, unlike `git archive`, which honours export-ignore and export-subst). An
+  // unknown revision or a `dir` outside a repository is an error.
   static llvm::Expected<GitSnapshot> Extract(const std::string& dir, const std::string& rev);
   GitSnapshot(GitSnapshot&& other) noexcept;
   GitSnapshot& operator=(GitSnapshot&&) = delete;

@@ -40,11 +40,10 @@ int GraphCommand(const std::vector<std::string>& args) {
   std::vector<const graph::Node*> nodes;
   if (!flags.labels.empty()) {
     // Labels and patterns: every matching target's graph, roots in label order.
-    std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
-    std::optional<std::vector<const driver::WorkspaceTarget*>> targets;
-    if (workspace) targets = SelectTargets(*workspace, frontend, ParsePatterns(flags.labels));
-    if (!targets) return FinishFrontend(frontend);
-    for (const driver::WorkspaceTarget* target : *targets) nodes.push_back(target->node);
+    std::optional<WorkspaceSelection> selection =
+        SelectWorkspaceTargets(frontend, ParsePatterns(flags.labels));
+    if (!selection) return FinishFrontend(frontend);
+    for (const driver::WorkspaceTarget* target : selection->targets) nodes.push_back(target->node);
   } else if (!LowerTarget(flags, frontend, nodes)) {
     return FinishFrontend(frontend);
   }

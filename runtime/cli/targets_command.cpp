@@ -12,7 +12,8 @@ namespace strata::cli {
 int TargetsCommand(const std::vector<std::string>& args) {
   po::options_description options("strata targets");
   options.add_options()("format", po::value<std::string>()->default_value("text"), "text or json")(
-      "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
+      "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read")(
+      "stats", po::bool_switch(), "print the package cache's hits on stderr");
   ParsedCommand parsed =
       ParseCommand("strata targets [PATTERN]... [--format text|json]", options, args, 1);
   bool json = JsonFormat(parsed.values["format"].as<std::string>());
@@ -22,14 +23,16 @@ int TargetsCommand(const std::vector<std::string>& args) {
 
   // Reads caches, creates nothing (as graph and check).
   driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
-  std::unique_ptr<driver::WorkspacePackages> workspace = OpenWorkspace(frontend);
-  if (!workspace) return FinishFrontend(frontend);
-  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
-      SelectTargets(*workspace, frontend, patterns);
-  if (!targets) return FinishFrontend(frontend);
+  // Unchanged packages come from the store's package cache (docs/cli.md).
+  std::string store_dir = StoreDir(parsed.values);
+  std::optional<WorkspaceSelection> selection =
+      SelectWorkspaceTargets(frontend, patterns, &store_dir);
+  if (!selection) return FinishFrontend(frontend);
   std::vector<std::string> labels;
-  for (const driver::WorkspaceTarget* target : *targets) labels.push_back(target->Label());
+  for (const driver::WorkspaceTarget* target : selection->targets)
+    labels.push_back(target->Label());
   PrintLabels(labels, json);
+  if (parsed.values["stats"].as<bool>()) PrintCacheStats({selection->cache.get()});
   return FinishFrontend(frontend);
 }
 

@@ -23,6 +23,27 @@ std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& front
   return std::make_unique<driver::WorkspacePackages>(frontend, *root);
 }
 
+std::unique_ptr<driver::PackageCache> OpenPackageCache(const std::string& store_dir,
+                                                       const std::string& root,
+                                                       driver::Frontend& frontend) {
+  std::error_code error;
+  std::string dir =
+      std::filesystem::is_directory(store_dir, error) ? store_dir + "/package-cache" : "";
+  return std::make_unique<driver::PackageCache>(dir, root, frontend.hasher());
+}
+
+void PrintCacheStats(const std::vector<const driver::PackageCache*>& caches) {
+  driver::PackageCache::Stats sum;
+  for (const driver::PackageCache* cache : caches) {
+    if (!cache) continue;
+    sum.hits += cache->stats().hits;
+    sum.misses += cache->stats().misses;
+    sum.stored += cache->stats().stored;
+  }
+  std::cerr << "package cache: " << sum.hits << " hits, " << sum.misses << " evaluated, "
+            << sum.stored << " stored\n";
+}
+
 std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& texts) {
   std::vector<driver::LabelPattern> patterns;
   for (const std::string& text : texts) {
@@ -60,6 +81,23 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
               return a->Label() < b->Label();
             });
   return out;
+}
+
+std::optional<WorkspaceSelection> SelectWorkspaceTargets(
+    driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns,
+    const std::string* cache_store, bool lookup) {
+  WorkspaceSelection selection;
+  selection.workspace = OpenWorkspace(frontend);
+  if (!selection.workspace) return std::nullopt;
+  if (cache_store) {
+    selection.cache = OpenPackageCache(*cache_store, selection.workspace->root(), frontend);
+    selection.workspace->UseCache(selection.cache.get(), lookup);
+  }
+  std::optional<std::vector<const driver::WorkspaceTarget*>> targets =
+      SelectTargets(*selection.workspace, frontend, patterns);
+  if (!targets) return std::nullopt;
+  selection.targets = std::move(*targets);
+  return selection;
 }
 
 bool JsonFormat(const std::string& format) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/driver/frontend.h"
+#include "compiler/driver/package_cache.h"
 #include "compiler/driver/workspace_packages.h"
 
 namespace strata::cli {
@@ -15,6 +16,16 @@ namespace strata::cli {
 // The workspace above the current directory, opened in `frontend`; null after reporting that
 // there is none (or that its strata.lock is unreadable) to `frontend`.
 std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& frontend);
+
+// The package cache of `store_dir` (STORE/package-cache) for `workspace`, answering through
+// `frontend`'s hasher; disabled when the store does not exist (commands that only read create
+// no store, but they do fill the cache of one that exists).
+std::unique_ptr<driver::PackageCache> OpenPackageCache(const std::string& store_dir,
+                                                       const std::string& root,
+                                                       driver::Frontend& frontend);
+
+// `--stats`: "package cache: H hits, M evaluated, S stored" on stderr, summed over `caches`.
+void PrintCacheStats(const std::vector<const driver::PackageCache*>& caches);
 
 // Parses labels and patterns; a malformed one is a usage error (throws UsageError).
 std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& texts);
@@ -24,6 +35,21 @@ std::vector<driver::LabelPattern> ParsePatterns(const std::vector<std::string>& 
 std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
     driver::WorkspacePackages& workspace, driver::Frontend& frontend,
     const std::vector<driver::LabelPattern>& patterns);
+
+// A workspace opened and the targets of some patterns selected: what the label forms of
+// build, graph, check, targets and affected start with.
+struct WorkspaceSelection {
+  std::unique_ptr<driver::WorkspacePackages> workspace;
+  std::unique_ptr<driver::PackageCache> cache;  // null without one
+  std::vector<const driver::WorkspaceTarget*> targets;
+};
+// OpenWorkspace + SelectTargets of `patterns`; with `cache_store` set, unchanged packages come
+// from that store's package cache (their targets have keys but no nodes); with `lookup` false,
+// every package is evaluated and only stored there. nullopt after errors (in `frontend`'s
+// diagnostics).
+std::optional<WorkspaceSelection> SelectWorkspaceTargets(
+    driver::Frontend& frontend, const std::vector<driver::LabelPattern>& patterns,
+    const std::string* cache_store = nullptr, bool lookup = true);
 
 // `--format text|json`: a usage error for anything else.
 bool JsonFormat(const std::string& format);

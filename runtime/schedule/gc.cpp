@@ -133,18 +133,22 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
   if (llvm::Error err = sweep_dirs(root + "/artifacts", artifacts, report.artifacts_kept,
                                    report.artifacts_removed))
     return err;
-  // The parse cache is keyed by file text: an entry unused for keep_seconds is most likely a
-  // file that changed since; its mtime is when it was last written.
-  for (const std::string& name : support::SortedDirNamesOrNone(root + "/parse-cache")) {
-    std::string path = root + "/parse-cache/" + name;
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) continue;
-    bool old = st.st_mtime < now - options.keep_seconds;
-    if (old && ::unlink(path.c_str()) != 0) continue;
-    GcCount& count = old ? report.parse_cache_removed : report.parse_cache_kept;
-    ++count.items;
-    count.bytes += static_cast<uint64_t>(st.st_size);
-  }
+  // The parse and package caches are keyed by file text: an entry unused for keep_seconds is
+  // most likely for files that changed since; its mtime is when it was last written.
+  auto sweep_by_age = [&](const std::string& dir, GcCount& kept, GcCount& removed) {
+    for (const std::string& name : support::SortedDirNamesOrNone(dir)) {
+      std::string path = dir + "/" + name;
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) continue;
+      bool old = st.st_mtime < now - options.keep_seconds;
+      if (old && ::unlink(path.c_str()) != 0) continue;
+      GcCount& count = old ? removed : kept;
+      ++count.items;
+      count.bytes += static_cast<uint64_t>(st.st_size);
+    }
+  };
+  sweep_by_age(root + "/parse-cache", report.parse_cache_kept, report.parse_cache_removed);
+  sweep_by_age(root + "/package-cache", report.package_cache_kept, report.package_cache_removed);
   llvm::Expected<size_t> work = CleanStaleWorkDirs(store);
   if (!work) return work.takeError();
   report.work_removed = *work;

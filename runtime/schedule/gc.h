@@ -25,9 +25,10 @@ struct GcReport {
   size_t roots_kept = 0, roots_removed = 0;
   GcCount records_kept, records_removed;
   GcCount blobs_kept, blobs_removed;
-  GcCount layers_kept, layers_removed;            // extracted layer dirs
-  GcCount artifacts_kept, artifacts_removed;      // selected and fetched artifacts
-  GcCount parse_cache_kept, parse_cache_removed;  // parse-cache/ entries (by age)
+  GcCount layers_kept, layers_removed;                // extracted layer dirs
+  GcCount artifacts_kept, artifacts_removed;          // selected and fetched artifacts
+  GcCount parse_cache_kept, parse_cache_removed;      // parse-cache/ entries (by age)
+  GcCount package_cache_kept, package_cache_removed;  // package-cache/ entries (by age)
   size_t work_removed = 0, temps_removed = 0;
 };
 
@@ -38,8 +39,9 @@ struct GcReport {
 // the "sources" blobs those records name (a debian base's .debs and index), and the blobs of
 // roots that name blobs alone (the debian indexes a recent `strata lock` read).
 // Removes every other node record, blob, layers/ and artifacts/ entry, old root records,
-// work dirs of dead builds and stale tmp files, and parse-cache/ entries written longer than
-// keep_seconds ago (a removed entry only costs one more parse). Keeps cache/ (RUN cache mounts),
+// work dirs of dead builds and stale tmp files, and parse-cache/ and package-cache/ entries
+// written longer than keep_seconds ago (a removed entry only costs one more parse or package
+// evaluation). Keeps cache/ (RUN cache mounts),
 // locks/ and the local-source hash cache.
 llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptions& options);
 

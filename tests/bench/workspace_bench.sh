@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Workspace figures on a generated workspace of 1,000 packages (100 libraries, 900 packages of
 # 12 targets: 10,800 targets): `strata targets //...`, `strata affected --since HEAD~1` after one
-# file change, a cold `strata build //...` and a warm no-op one. Prints figures (goals from
-# issue 15: targets < 0.3 s, affected < 1 s, warm build < 1 s); asserts nothing about time.
+# file change, a cold `strata build //...` and a warm no-op one, each with a cold package cache
+# (the first run on a store) and a warm one (docs/cli.md, "The package cache"). Prints wall
+# time, CPU (user + system) and peak RSS (goals from issue 15: targets < 0.3 s, affected < 1 s,
+# warm build < 1 s); asserts nothing about time.
 #   workspace_bench.sh STRATA_BINARY [PACKAGES] [TARGETS_PER_PACKAGE]
 set -euo pipefail
 STRATA=$(realpath "${1:?usage: workspace_bench.sh STRATA_BINARY [PACKAGES] [TARGETS]}")
@@ -19,28 +21,35 @@ git init -q . && git config user.email b@example.com && git config user.name b
 git add -A && git commit -qm base
 echo changed >>pkgs/p7/src/f5.txt
 git commit -qam "one change"
+mkdir -p "$STRATA_STORE"
 
-# seconds RUNS COMMAND...: the best and the median wall time of RUNS runs.
-seconds() {
+# measure RUNS COMMAND...: the best and the median of RUNS runs (wall, user + system CPU, peak
+# RSS of the best run).
+measure() {
   local runs=$1; shift
-  local times=()
+  : >"$T/times"
   for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
+    /usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" >/dev/null 2>"$T/stderr" || { cat "$T/stderr"; exit 1; }
+    cat "$T/time" >>"$T/times"
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "best %.3f s, median %.3f s (%d runs)\n", t[1], t[int((NR + 1) / 2)], NR }'
+  sort -n "$T/times" | awk '{ w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
+    END { printf "wall best %.3f s, median %.3f s; cpu %.3f s; peak RSS %d MB (%d runs)\n",
+          w[1], w[int((NR + 1) / 2)], c[1], m[1] / 1024, NR }'
 }
+# cold NAME COMMAND...: one run on an empty package cache.
+cold() { rm -rf "$STRATA_STORE/package-cache"; measure 1 "$@"; }
 
-targets=$("$STRATA" targets //... | wc -l)
-echo "workspace: $PACKAGES packages, $targets targets"
-echo "strata targets //...:            $(seconds 3 "$STRATA" targets //...)"
-echo "strata affected --since HEAD~1:  $(seconds 3 "$STRATA" affected --since HEAD~1)"
+targets=$("$STRATA" targets //... --store "$T/none" | wc -l)
+echo "workspace: $PACKAGES packages, $targets targets (load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "targets //...  cold cache: $(cold "$STRATA" targets //...)"
+echo "targets //...  warm cache: $(measure 3 "$STRATA" targets //...)"
+echo "affected --since HEAD~1  cold cache: $(cold "$STRATA" affected --since HEAD~1)"
+echo "affected --since HEAD~1  warm cache: $(measure 3 "$STRATA" affected --since HEAD~1)"
 echo "  affected: $("$STRATA" affected --since HEAD~1 | tr '\n' ' ')"
+"$STRATA" affected --since HEAD~1 --stats 2>&1 >/dev/null | sed 's/^/  /'
 # BENCH_BUILD=0 skips the builds (a cold build of every target takes long on a busy machine).
 if [ "${BENCH_BUILD:-1}" = 1 ]; then
-  echo "strata build //... (cold):       $(seconds 1 "$STRATA" build --progress plain -j 2 //...)"
-  echo "strata build //... (warm no-op): $(seconds 3 "$STRATA" build --progress plain -j 2 //...)"
+  echo "build //... (cold store):  $(measure 1 "$STRATA" build --progress plain -j 2 //...)"
+  echo "build //... (warm no-op):  $(measure 3 "$STRATA" build --progress plain -j 2 //...)"
+  "$STRATA" build --progress plain //... 2>&1 >/dev/null | tail -n 1 | sed 's/^/  /'
 fi

@@ -11,6 +11,8 @@ python3 "$HERE/fixtures/make-workspace.py" "$W" 200 12
 cd "$W"
 git init -q . && git config user.email t@example.com && git config user.name t
 git add -A && git commit -qm base
+# A store that exists: targets and affected use (and fill) its package cache throughout.
+mkdir -p "$STRATA_STORE"
 
 "$STRATA" targets //... >"$T/labels" 2>"$T/err" || { cat "$T/err"; fail "targets //..."; }
 [ "$(wc -l <"$T/labels")" = 2160 ] || fail "expected 2160 targets, got $(wc -l <"$T/labels")"

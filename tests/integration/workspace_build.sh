@@ -43,6 +43,19 @@ hello=$(awk '$2 == "//apps/hello:default" { print $1 }' "$T/out")
 "$STRATA" build --progress plain //... >"$T/out2" 2>"$T/err"
 diff "$T/out" "$T/out2" || fail "second build printed other digests"
 expect_not_contains "$T/err" "start "
+# The warm no-op: every key from the package cache, every image from the built-image index.
+expect_contains "$T/err" "4 target(s) up to date"
+# A changed package is built again (the no-op path declines), the others keep their digests.
+printf '# changed\n' >>"$W/apps/web/build.strata"
+"$STRATA" build --progress plain //... >"$T/out3" 2>"$T/err" || { cat "$T/err"; fail "build after a change"; }
+expect_not_contains "$T/err" "up to date"
+[ "$(grep -c . "$T/out3")" = 4 ] || fail "build after a change: $(cat "$T/out3")"
+grep -q "//apps/web:tools.sh" "$T/out3" && ! grep -qF "$(grep //apps/web:tools.sh "$T/out")" "$T/out3" ||
+  fail "tools.sh (a copy of the changed file) kept its digest"
+grep -qF "$(grep //apps/hello:default "$T/out")" "$T/out3" || fail "an unchanged target changed digest"
+"$STRATA" build --progress plain //... >"$T/out4" 2>"$T/err"
+diff "$T/out3" "$T/out4" || fail "the no-op after a change printed other digests"
+expect_contains "$T/err" "4 target(s) up to date"
 
 # -o takes one target.
 "$STRATA" build //apps/hello -o "oci:$T/layout" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build -o"; }

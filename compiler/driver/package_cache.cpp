@@ -1,0 +1,206 @@
+// The per-package cache of a workspace: entries named by the package's quick inputs, checked
+// against the rest of its inputs on every lookup.
+#include "compiler/driver/package_cache.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "compiler/driver/workspace.h"
+#include "compiler/graph/ops.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/file_read.h"
+
+namespace strata::driver {
+namespace {
+
+// Bump when an entry's meaning changes.
+constexpr std::string_view kFormat = "strata-package-cache-v1";
+// The suffix of the entry a newer one replaced.
+constexpr std::string_view kPrevious = ".prev";
+
+std::string Hex128(const void* data, size_t size) {
+  XXH128_hash_t hash = XXH3_128bits(data, size);
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+           static_cast<unsigned long long>(hash.low64));
+  return text;
+}
+
+// The binary (its size, mtime and inode): a rebuilt strata may evaluate differently (stdlib,
+// builtins, key encoding), so its entries are not reused.
+const std::string& BinaryStamp() {
+  static const std::string stamp = [] {
+    struct stat st;
+    if (::stat("/proc/self/exe", &st) != 0) return std::string("unknown");
+    return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
+  }();
+  return stamp;
+}
+
+}  // namespace
+
+PackageCache::PackageCache(std::string dir, std::string root, graph::LocalSourceHasher& hasher)
+    : dir_(std::move(dir)), root_(std::move(root)), hasher_(hasher) {}
+
+std::optional<std::string> PackageCache::FileHash(const std::string& path) {
+  auto it = file_hashes_.find(path);
+  if (it != file_hashes_.end()) return it->second;
+  std::optional<std::string> hash;
+  if (llvm::Expected<std::string> text = support::ReadFile(path))
+    hash = Hex128(text->data(), text->size());
+  else
+    llvm::consumeError(text.takeError());
+  return file_hashes_[path] = hash;
+}
+
+std::string PackageCache::Relative(const std::string& path) const {
+  if (path.size() > root_.size() + 1 && path.compare(0, root_.size(), root_) == 0 &&
+      path[root_.size()] == '/')
+    return path.substr(root_.size() + 1);
+  return path;  // absolute: outside the workspace
+}
+
+std::string PackageCache::Absolute(const std::string& path) const {
+  return !path.empty() && path[0] == '/' ? path : root_ + "/" + path;
+}
+
+std::optional<std::string> PackageCache::SlotName(const std::string& package) {
+  std::optional<std::string> file = FileHash(PackageFile(root_, package));
+  if (!file) return std::nullopt;
+  // A missing strata.lock pins nothing; its absence is an input as well.
+  std::optional<std::string> lock = FileHash(root_ + "/strata.lock");
+  std::string quick = std::string(kFormat) + '\0' + BinaryStamp() + '\0' + package + '\0' + *file +
+                      '\0' + lock.value_or("none");
+  return Hex128(quick.data(), quick.size());
+}
+
+std::optional<CachedPackage> PackageCache::Lookup(const std::string& package) {
+  if (!enabled()) return std::nullopt;
+  ++stats_.misses;
+  std::optional<std::string> slot = SlotName(package);
+  if (!slot) return std::nullopt;
+  // The newest entry, then the one it replaced: a package whose local sources differ between
+  // a revision and the working tree (`strata affected`) keeps an entry for each.
+  for (const std::string& name : {*slot, *slot + std::string(kPrevious)})
+    if (std::optional<CachedPackage> cached = Read(dir_ + "/" + name, package)) {
+      --stats_.misses;
+      ++stats_.hits;
+      return cached;
+    }
+  return std::nullopt;
+}
+
+std::optional<CachedPackage> PackageCache::Read(const std::string& path,
+                                                const std::string& package) {
+  llvm::Expected<std::string> text = support::ReadFile(path);
+  if (!text) {
+    llvm::consumeError(text.takeError());
+    return std::nullopt;
+  }
+  nlohmann::json entry = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  try {
+    if (!entry.is_object() || entry.value("format", "") != kFormat ||
+        entry.value("package", "") != package)
+      return std::nullopt;
+    for (const auto& file : entry.at("files")) {
+      // null: the file was absent (a .dockerignore that may appear), and must still be.
+      std::optional<std::string> hash = FileHash(Absolute(file.at(0).get<std::string>()));
+      if (file.at(1).is_null() ? hash.has_value() : hash != file.at(1).get<std::string>())
+        return std::nullopt;
+    }
+    for (const auto& local : entry.at("locals")) {
+      graph::LocalSourceHasher::Result hash = hasher_.Hash(
+          Absolute(local.at("path").get<std::string>()),
+          local.at("exclude").get<std::vector<std::string>>(),
+          local.at("exclude_base").get<std::string>(), local.at("keep_modes").get<bool>());
+      if (!hash.error.empty() || hash.digest != local.at("digest").get<std::string>())
+        return std::nullopt;
+    }
+    CachedPackage cached;
+    for (const auto& target : entry.at("targets"))
+      cached.targets.emplace_back(target.at(0).get<std::string>(), target.at(1).get<std::string>());
+    cached.imports = entry.at("imports").get<std::vector<std::string>>();
+    return cached;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a foreign or damaged entry: evaluated and rewritten
+  }
+}
+
+void PackageCache::Store(const std::string& package, const std::vector<std::string>& module_files,
+                         const std::vector<std::pair<std::string, const graph::Node*>>& stages,
+                         const std::vector<std::string>& imports, const graph::Graph& graph,
+                         const ExtraFiles& extra_files) {
+  if (!enabled()) return;
+  std::optional<std::string> slot = SlotName(package);
+  if (!slot) return;
+  std::vector<const graph::Node*> roots;
+  nlohmann::json targets = nlohmann::json::array();
+  for (const auto& [name, node] : stages) {
+    roots.push_back(node);
+    targets.push_back({name, node->key().Hex()});
+  }
+  std::set<std::string> paths(module_files.begin(), module_files.end());
+  std::set<std::string> optional_paths;  // may be absent (a .dockerignore)
+  nlohmann::json locals = nlohmann::json::array();
+  for (const graph::Node* node : graph::ReachableNodes(roots)) {
+    if (const std::vector<std::string>* extra = extra_files(node))
+      for (const std::string& path : *extra) {
+        if (path.empty()) return;  // an input the cache cannot check
+        optional_paths.insert(path);
+      }
+    if (node->op() != graph::Op::kLocal) continue;
+    // A node built on this source is hash-consed by key, so it may hold another folder's
+    // source of the same content: every folder that made one is an input.
+    for (const graph::Node* local : graph.WithUnkeyedParams(node->key())) {
+      const nlohmann::json* path = local->Find("path");
+      const nlohmann::json* digest = local->Find("digest");
+      if (!path || !digest) return;
+      const nlohmann::json* exclude = local->Find("exclude");
+      const nlohmann::json* base = local->Find("exclude_base");
+      const nlohmann::json* modes = local->Find("modes");
+      nlohmann::json item = {{"path", Relative(path->get<std::string>())},
+                             {"exclude", exclude ? *exclude : nlohmann::json::array()},
+                             {"exclude_base", base ? base->get<std::string>() : ""},
+                             {"keep_modes", modes && *modes == "keep"},
+                             {"digest", *digest}};
+      if (std::find(locals.begin(), locals.end(), item) == locals.end()) locals.push_back(item);
+    }
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const std::string& path : paths) {
+    // The text the evaluation parsed: hashed now, so an edit since then misses next time (an
+    // edit during the evaluation itself is a race the parse cache has as well).
+    std::optional<std::string> hash = FileHash(path);
+    if (!hash) return;
+    files.push_back({Relative(path), *hash});
+  }
+  for (const std::string& path : optional_paths) {
+    if (paths.count(path)) continue;
+    std::optional<std::string> hash = FileHash(path);
+    files.push_back({Relative(path), hash ? nlohmann::json(*hash) : nlohmann::json()});
+  }
+  nlohmann::json entry = {{"format", std::string(kFormat)},
+                          {"package", package},
+                          {"files", files},
+                          {"locals", locals},
+                          {"targets", targets},
+                          {"imports", imports}};
+  if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return;
+  std::string path = dir_ + "/" + *slot;
+  // The entry this one replaces becomes the previous one (a rename: readers see either).
+  ::rename(path.c_str(), (path + std::string(kPrevious)).c_str());
+  support::AtomicWriteOptions options;
+  options.durable = false;  // a torn entry fails to parse and is rewritten
+  if (llvm::Error error = support::WriteFileAtomic(path, entry.dump(), options)) {
+    llvm::consumeError(std::move(error));
+    return;
+  }
+  ++stats_.stored;
+}
+
+}  // namespace strata::driver

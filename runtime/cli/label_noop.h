@@ -1,0 +1,26 @@
+// The warm no-op of a label build: STORE/package-cache/built-<32 hex> remembers, per target
+// derivation key and image options, the image a build made of it, so that `strata build //...`
+// with nothing changed prints every digest from the package cache and this index, without
+// evaluating a package or planning a node.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "runtime/cli/build_target.h"
+
+namespace strata::cli {
+
+// Remembers the image a label build made of the target whose derivation key is `node_key`
+// (after its root record is written); a failure to write only costs the next no-op.
+void RememberBuiltImage(const BuildFlags& flags, const std::string& node_key,
+                        const std::string& record_key, const std::string& manifest_digest,
+                        const std::string& config_digest);
+
+// For a label build that only prints digests: when every target's key comes from the package
+// cache or a quick evaluation and its image is remembered with all its blobs in the store,
+// writes their root records (so gc keeps them, as after a build), prints `DIGEST LABEL` for
+// each and returns the exit code; nullopt when the full build has to run.
+std::optional<int> TryWarmNoOp(const BuildFlags& flags);
+
+}  // namespace strata::cli

@@ -1,0 +1,127 @@
+// The workspace package cache: a lookup hits while every input of a package is unchanged and
+// misses after any change to one (its file, an imported module or package, a local source, the
+// lock, a Dockerfile's .dockerignore); a hit gives the keys a fresh evaluation gives.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "compiler/driver/frontend.h"
+#include "compiler/driver/package_cache.h"
+#include "compiler/driver/workspace_packages.h"
+#include "test_support.h"
+
+namespace strata::driver {
+namespace {
+
+void Write(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+struct Answer {
+  std::map<std::string, std::string> keys;  // label → key
+  size_t hits = 0;
+};
+
+// Loads every package through a fresh Frontend, with the cache in `cache_dir` ("" for none).
+Answer Load(const std::string& root, const std::string& cache_dir) {
+  Frontend frontend;
+  REQUIRE(frontend.OpenWorkspace(root));
+  WorkspacePackages workspace(frontend, root);
+  PackageCache cache(cache_dir, root, frontend.hasher());
+  workspace.UseCache(&cache);
+  bool loaded = workspace.Load(LabelPattern{"", "", true, false});
+  std::ostringstream diags;
+  frontend.PrintDiagnostics(diags);
+  INFO(diags.str());
+  REQUIRE(loaded);
+  Answer answer;
+  for (const auto& [label, target] : workspace.targets()) answer.keys[label] = target.key;
+  answer.hits = cache.stats().hits;
+  return answer;
+}
+
+TEST_CASE("the package cache follows every input of a package", "[workspace]") {
+  testing::TempDir dir("package-cache");
+  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
+  std::string cache_dir = dir.path + "/cache";
+  Write(root + "/strata.workspace", "");
+  Write(root + "/libs/base/names.strata", "\"one\"\n");
+  Write(root + "/libs/base/build.strata",
+        "let names = import ./names.strata; in { mk = n: scratch |> label n names; }\n");
+  Write(root + "/app/src/a.txt", "a\n");
+  Write(root + "/app/build.strata",
+        "let b = import //libs/base; in { default = b.mk \"app\"; files = scratch |> copy ./src "
+        "\"/src\"; }\n");
+  Write(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /app\n");
+  Write(root + "/web/docker/a.txt", "a\n");
+  Write(root + "/web/build.strata", "{ web = (dockerfile ./docker/Dockerfile { }).final; }\n");
+  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
+
+  Answer fresh = Load(root, "");
+  REQUIRE(fresh.keys.size() == 4);
+  CHECK(Load(root, cache_dir).hits == 0);
+  Answer warm = Load(root, cache_dir);
+  CHECK(warm.hits == 4);  // app, libs/base, web, other
+  CHECK(warm.keys == fresh.keys);
+
+  // Each change: the cached answer equals a fresh evaluation, and the packages whose inputs
+  // did not change still hit.
+  auto check = [&](const std::string& what, size_t hits) {
+    INFO(what);
+    Answer fresh_now = Load(root, "");
+    Answer cached = Load(root, cache_dir);
+    CHECK(cached.keys == fresh_now.keys);
+    CHECK(cached.hits == hits);
+    CHECK(Load(root, cache_dir).hits == 4);  // and the rewritten entries hit next time
+    return fresh_now.keys;
+  };
+  std::map<std::string, std::string> before = fresh.keys;
+  Write(root + "/app/src/a.txt", "changed\n");
+  std::map<std::string, std::string> after = check("a local source", 3);
+  CHECK(after["//app:files"] != before["//app:files"]);
+  Write(root + "/libs/base/names.strata", "\"two\"\n");
+  after = check("a module imported by an imported package", 2);  // libs/base, app
+  CHECK(after["//app:default"] != before["//app:default"]);
+  Write(root + "/web/docker/.dockerignore", "a.txt\n");
+  before = after;
+  after = check("a .dockerignore that appears", 3);
+  CHECK(after["//web:web"] != before["//web:web"]);
+  Write(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /srv\n");
+  check("a Dockerfile", 3);
+  Write(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
+  check("strata.lock", 0);
+  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"z\"; }\n");
+  check("the package file", 3);
+}
+
+TEST_CASE("package cache entries are named by the package's quick inputs", "[workspace]") {
+  testing::TempDir dir("package-cache-slot");
+  std::string root = std::filesystem::canonical(dir.path).string();
+  Write(root + "/strata.workspace", "");
+  Write(root + "/a/build.strata", "{ x = scratch; }\n");
+  Write(root + "/b/build.strata", "{ x = scratch; }\n");
+  Write(root + "/a/other.txt", "1\n");
+  auto slot = [&](const std::string& package) {
+    graph::LocalSourceHasher hasher;
+    PackageCache cache(dir.path + "/cache", root, hasher);  // a fresh one: no memo
+    return cache.SlotName(package);
+  };
+  std::optional<std::string> a = slot("a");
+  REQUIRE(a);
+  CHECK(a->size() == 32);
+  CHECK(slot("a") == a);
+  CHECK(slot("b") != a);  // the same bytes in another package
+  CHECK(!slot("missing"));
+  Write(root + "/a/other.txt", "2\n");
+  CHECK(slot("a") == a);  // not a quick input: checked inside the entry
+  Write(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
+  CHECK(slot("a") != a);
+  std::optional<std::string> locked = slot("a");
+  Write(root + "/a/build.strata", "{ x = scratch; y = scratch; }\n");
+  CHECK(slot("a") != locked);
+}
+
+}  // namespace
+}  // namespace strata::driver
