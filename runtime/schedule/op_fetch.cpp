@@ -8,12 +8,12 @@
 #include <mutex>
 
 #include "compiler/graph/op_params.h"
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/lazy_curl.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
 #include "runtime/store/sha256.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 namespace {
@@ -67,10 +67,11 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "fetch-");
   if (!work) return work.takeError();
   std::string out_dir = work->Path() + "/out";
-  if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
+  if (::mkdir(out_dir.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", out_dir);
   std::string file = out_dir + "/" + FileName(url);
-  store::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (!fd) return exec::ErrnoError(errno, "cannot create", file);
+  support::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) return support::ErrnoError(errno, "cannot create", file);
 
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
   if (!curl) {
@@ -89,7 +90,7 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error_text);
   CURLcode code = curl_easy_perform(curl.get());
   if (download.write_errno != 0)
-    return exec::ErrnoError(download.write_errno, "cannot write", file);
+    return support::ErrnoError(download.write_errno, "cannot write", file);
   if (code != CURLE_OK)
     return OpError("fetch " + url + ": " +
                    (error_text[0] ? std::string(error_text) : curl_easy_strerror(code)));
@@ -97,7 +98,7 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   if (actual != expected)
     return OpError("fetch " + url + ": checksum mismatch: expected sha256 " + expected + ", got " +
                    actual);
-  if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
+  if (::fsync(fd.Get()) != 0) return support::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 
   llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);
