@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/support/atomic_file.h"
+#include "compiler/support/errno_error.h"
 
 namespace strata::graph {
 namespace {

@@ -9,10 +9,10 @@
 
 #include <memory>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/debian/usr_merge.h"
 #include "runtime/oci/extract_entry.h"
 #include "runtime/oci/rooted_dir.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -115,7 +115,7 @@ llvm::Expected<DebControl> UnpackDeb(const std::string& deb, const std::string& 
     archive_read_support_format_gnutar(inner.get());
     if (archive_read_open(inner.get(), member.get(), nullptr, ReadMember, nullptr) != ARCHIVE_OK)
       return ArchiveError(inner.get(), what, name.str());
-    store::UniqueFd root(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    support::UniqueFd root(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root) return llvm::createStringError(std::errc::io_error, "cannot open %s", dir.c_str());
     oci::RootedDir rooted(std::move(root));
     oci::EntryExtractor extractor(rooted, what);

@@ -8,9 +8,9 @@
 
 #include <cstdlib>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/registry_http.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -66,7 +66,7 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   }
   std::string cache = DownloadCacheDir();
   if (!cache.empty()) {
-    store::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));
+    support::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));
     if (fd) {
       llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
       if (!writer) return writer.takeError();

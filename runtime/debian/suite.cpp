@@ -11,12 +11,12 @@
 #include <optional>
 #include <sstream>
 
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/debian/download.h"
 #include "runtime/debian/signature.h"
-#include "runtime/store/file_read.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/temp_file.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -69,9 +69,9 @@ std::optional<std::string> ReadKeptIndex(const store::Store& store, llvm::String
   std::string digest = "sha256:" + sha256.lower();
   if (!store.HasBlob(digest)) return std::nullopt;
   std::string path = store.BlobPath(digest);
-  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return std::nullopt;
-  llvm::Expected<std::string> text = store::ReadAll(fd.Get(), path, size);
+  llvm::Expected<std::string> text = support::ReadAll(fd.Get(), path, size);
   if (text && store::Sha256Digest(text->data(), text->size()) == digest) return std::move(*text);
   // Damaged (or cut short): not trusted, not kept; the caller makes it again from Packages.xz.
   if (!text) llvm::consumeError(text.takeError());

@@ -13,8 +13,8 @@
 #include <map>
 #include <sstream>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/debian/java_cacerts.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::debian {
 namespace {
@@ -32,7 +32,7 @@ llvm::Error MakeDir(const std::string& path, mode_t mode, int owner = 0) {
 }
 
 llvm::Error MakeFile(const std::string& path, const std::string& content) {
-  store::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  support::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) return Errno("cannot create", path);
   for (size_t done = 0; done < content.size();) {
     ssize_t n = ::write(fd.Get(), content.data() + done, content.size() - done);

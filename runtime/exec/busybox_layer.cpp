@@ -7,8 +7,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 
 namespace strata::exec {
@@ -25,25 +25,25 @@ constexpr const char* kApplets[] = {
 
 llvm::Error WriteText(const std::string& path, const std::string& text, mode_t mode) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (!fd) return ErrnoError(errno, "cannot create", path);
+  if (!fd) return support::ErrnoError(errno, "cannot create", path);
   if (::write(fd.Get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    return ErrnoError(errno, "cannot write", path);
+    return support::ErrnoError(errno, "cannot write", path);
   return llvm::Error::success();
 }
 
 llvm::Error CopyFile(const std::string& from, const std::string& to, mode_t mode) {
   UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) return ErrnoError(errno, "cannot open", from);
+  if (!in) return support::ErrnoError(errno, "cannot open", from);
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (!out) return ErrnoError(errno, "cannot create", to);
+  if (!out) return support::ErrnoError(errno, "cannot create", to);
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(in.Get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, "cannot read", from);
+    if (n < 0) return support::ErrnoError(errno, "cannot read", from);
     if (n == 0) break;
     if (::write(out.Get(), buf, static_cast<size_t>(n)) != n)
-      return ErrnoError(errno, "cannot write", to);
+      return support::ErrnoError(errno, "cannot write", to);
   }
   return llvm::Error::success();
 }
@@ -54,12 +54,12 @@ llvm::Error WriteBusyboxLayer(const std::string& dir, const std::string& busybox
   for (const char* sub : {"", "/bin", "/dev", "/etc", "/proc", "/root", "/sys", "/tmp"})
     if (auto err = MakeDirs(dir + sub)) return err;
   if (::chmod((dir + "/tmp").c_str(), 01777) != 0)
-    return ErrnoError(errno, "cannot chmod", dir + "/tmp");
+    return support::ErrnoError(errno, "cannot chmod", dir + "/tmp");
   if (auto err = CopyFile(busybox_path, dir + "/bin/busybox", 0755)) return err;
   for (const char* applet : kApplets) {
     std::string link = dir + "/bin/" + applet;
     if (::symlink("busybox", link.c_str()) != 0 && errno != EEXIST)
-      return ErrnoError(errno, "cannot create symlink", link);
+      return support::ErrnoError(errno, "cannot create symlink", link);
   }
   if (auto err = WriteText(dir + "/etc/passwd",
                            "root:x:0:0:root:/root:/bin/sh\n"

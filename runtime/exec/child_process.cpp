@@ -10,8 +10,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
-#include "runtime/exec/exec_error.h"
 
 extern char** environ;
 
@@ -55,7 +55,7 @@ llvm::Expected<ChildExit> RunChild(const std::vector<std::string>& argv, OutputC
   // O_CLOEXEC on both ends: a runc started by another thread must not inherit our pipe,
   // or our EOF would wait for that other step to finish.
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return ErrnoError(errno, "cannot create pipe", "");
+  if (::pipe2(fds, O_CLOEXEC) != 0) return support::ErrnoError(errno, "cannot create pipe", "");
   UniqueFd read_end(fds[0]), write_end(fds[1]);
 
   FileActions actions;
@@ -72,7 +72,7 @@ llvm::Expected<ChildExit> RunChild(const std::vector<std::string>& argv, OutputC
   args.push_back(nullptr);
   pid_t pid = -1;
   int err = ::posix_spawn(&pid, argv[0].c_str(), actions.Get(), nullptr, args.data(), environ);
-  if (err != 0) return ErrnoError(err, "cannot start", argv[0]);
+  if (err != 0) return support::ErrnoError(err, "cannot start", argv[0]);
   write_end.Reset();
 
   ChildExit result;
@@ -101,7 +101,8 @@ llvm::Expected<ChildExit> RunChild(const std::vector<std::string>& argv, OutputC
     }
     pollfd pfd{read_end.Get(), POLLIN, 0};
     int n = ::poll(&pfd, 1, wait_ms);
-    if (n < 0 && errno != EINTR) return ErrnoError(errno, "cannot poll output of", argv[0]);
+    if (n < 0 && errno != EINTR)
+      return support::ErrnoError(errno, "cannot poll output of", argv[0]);
     if (n <= 0) continue;
     ssize_t got = ::read(read_end.Get(), buf, sizeof(buf));
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -109,7 +110,7 @@ llvm::Expected<ChildExit> RunChild(const std::vector<std::string>& argv, OutputC
     if (output) output->Append(buf, static_cast<size_t>(got));
   }
   if (output) output->Finish();
-  if (WaitFor(pid, 0, &status) < 0) return ErrnoError(errno, "cannot wait for", argv[0]);
+  if (WaitFor(pid, 0, &status) < 0) return support::ErrnoError(errno, "cannot wait for", argv[0]);
   result.wait_status = status;
   return result;
 }

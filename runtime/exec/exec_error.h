@@ -1,4 +1,5 @@
-// Small helpers that turn failed system calls into llvm::Error for the sandbox code.
+// The sandbox's own error kind (a bad spec or mount, not a failed system call: those are
+// support::ErrnoError).
 #pragma once
 
 #include <llvm/ADT/Twine.h>
@@ -7,11 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "compiler/support/errno_error.h"
-
 namespace strata::exec {
-
-using support::ErrnoError;
 
 inline llvm::Error SandboxError(const llvm::Twine& message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message.str());

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <set>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/exec/exec_error.h"
@@ -136,19 +137,20 @@ llvm::Expected<ScopedMount> MountOverlay(const std::vector<std::string>& all_low
     int err = RegisterMount(target, [&] {
       return ::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) == 0 ? 0 : errno;
     });
-    if (err != 0) return ErrnoError(err, "cannot mount overlayfs (" + options + ")", target);
+    if (err != 0)
+      return support::ErrnoError(err, "cannot mount overlayfs (" + options + ")", target);
     return ScopedMount(target);
   }
   int err = RegisterMount(target, [&] { return MountWithFsConfig(lowers, upper, work, target); });
   if (err == 0) return ScopedMount(target);
-  if (err == ECANCELED) return ErrnoError(err, "cannot mount overlayfs", target);
+  if (err == ECANCELED) return support::ErrnoError(err, "cannot mount overlayfs", target);
   // Older kernels: short names ("0", "1", ...) for the layers in a directory next to the work
   // dir, resolved from there (overlayfs follows the symlinks once, at mount time).
   err = RegisterMount(
       target, [&] { return MountThroughLinks(lowers, upper, work, target, work + ".lowers"); });
   if (err != 0)
-    return ErrnoError(err, "cannot mount overlayfs with " + llvm::Twine(lowers.size()) + " layers",
-                      target);
+    return support::ErrnoError(
+        err, "cannot mount overlayfs with " + llvm::Twine(lowers.size()) + " layers", target);
   return ScopedMount(target);
 }
 

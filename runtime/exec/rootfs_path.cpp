@@ -10,6 +10,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/exec_error.h"
 
 namespace strata::exec {
@@ -54,7 +56,7 @@ llvm::Expected<UniqueFd> OpenInRoot(const std::string& root, llvm::StringRef pat
   auto parts = SplitSandboxPath(path);
   if (!parts) return parts.takeError();
   UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root_fd) return ErrnoError(errno, "cannot open rootfs", root);
+  if (!root_fd) return support::ErrnoError(errno, "cannot open rootfs", root);
   std::string rel = path.ltrim('/').str();
   if (rel.empty()) rel = ".";
   open_how how{};
@@ -64,7 +66,7 @@ llvm::Expected<UniqueFd> OpenInRoot(const std::string& root, llvm::StringRef pat
   if (fd < 0 && errno == ENOSYS) fd = OpenNoFollow(root_fd.Get(), *parts, flags);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EXDEV) return UniqueFd();
-    return ErrnoError(errno, "cannot open in rootfs", root + path);
+    return support::ErrnoError(errno, "cannot open in rootfs", root + path);
   }
   return UniqueFd(static_cast<int>(fd));
 }
@@ -79,7 +81,7 @@ llvm::Expected<std::optional<std::string>> ReadFileInRoot(const std::string& roo
   for (;;) {
     ssize_t n = ::read(fd->Get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, "cannot read", root + path);
+    if (n < 0) return support::ErrnoError(errno, "cannot read", root + path);
     if (n == 0) break;
     content.append(buf, static_cast<size_t>(n));
   }

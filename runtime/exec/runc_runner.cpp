@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/cancellation.h"
 #include "runtime/exec/child_process.h"
@@ -56,12 +57,12 @@ llvm::Error ValidateSpec(const RunSpec& spec) {
 
 llvm::Error WriteFile(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!fd) return ErrnoError(errno, "cannot create", path);
+  if (!fd) return support::ErrnoError(errno, "cannot create", path);
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd.Get(), text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, "cannot write", path);
+    if (n < 0) return support::ErrnoError(errno, "cannot write", path);
     done += static_cast<size_t>(n);
   }
   return llvm::Error::success();
@@ -111,11 +112,13 @@ llvm::Expected<RunResult> RuncRunner::Run(const RunSpec& spec) {
   auto bundle = ScratchDir::Create(options_.bundle_parent, "strata-bundle-");
   if (!bundle) return bundle.takeError();
   std::string rootfs = bundle->Path() + "/rootfs";
-  if (::mkdir(rootfs.c_str(), 0755) != 0) return ErrnoError(errno, "cannot create", rootfs);
+  if (::mkdir(rootfs.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", rootfs);
   std::vector<std::string> lowers = spec.lower_dirs;
   if (lowers.empty()) {  // `scratch`: overlayfs needs some lower dir
     std::string empty = bundle->Path() + "/empty";
-    if (::mkdir(empty.c_str(), 0755) != 0) return ErrnoError(errno, "cannot create", empty);
+    if (::mkdir(empty.c_str(), 0755) != 0)
+      return support::ErrnoError(errno, "cannot create", empty);
     lowers.push_back(empty);
   }
   auto overlay = MountOverlay(lowers, spec.upper_dir, spec.work_dir, rootfs);
@@ -159,7 +162,7 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
     pid_t pid = ::fork();
     if (pid < 0) {
       UnregisterContainer(id);
-      return ErrnoError(errno, "cannot fork", runc);
+      return support::ErrnoError(errno, "cannot fork", runc);
     }
     if (pid == 0) {
       ::execv(runc.c_str(), argv.data());
@@ -173,7 +176,7 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
         break;
       }
     UnregisterContainer(id);
-    if (wait_errno != 0) return ErrnoError(wait_errno, "cannot wait for", runc);
+    if (wait_errno != 0) return support::ErrnoError(wait_errno, "cannot wait for", runc);
     RunResult result;
     result.exit_code = ExitCodeOf(status);
     if (auto err = mounts->secrets.Unmount()) return err;
@@ -184,7 +187,7 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
   UniqueFd capture;
   if (!spec.output_path.empty()) {
     capture.Reset(::open(spec.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!capture) return ErrnoError(errno, "cannot create output file", spec.output_path);
+    if (!capture) return support::ErrnoError(errno, "cannot create output file", spec.output_path);
   }
   OutputCollector output(spec.on_line, capture.Get(), RunResult::kTailLines);
 
@@ -214,7 +217,7 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
   if (auto err = mounts->secrets.Unmount()) return err;
   *placeholders = std::move(mounts->placeholders);
   if (output.FileErrno() != 0)
-    return ErrnoError(output.FileErrno(), "cannot write output file", spec.output_path);
+    return support::ErrnoError(output.FileErrno(), "cannot write output file", spec.output_path);
   return result;
 }
 

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include "compiler/support/errno_error.h"
 #include "runtime/exec/cancellation.h"
-#include "runtime/exec/exec_error.h"
 
 namespace strata::exec {
 
@@ -55,7 +55,7 @@ llvm::Error ScopedMount::UnmountWithRetries() {
     target_.clear();
     return llvm::Error::success();
   }
-  return ErrnoError(err, "cannot unmount", target_);
+  return support::ErrnoError(err, "cannot unmount", target_);
 }
 
 llvm::Expected<ScopedMount> MountPrivateTmpfs(const std::string& target, uint64_t size_bytes) {
@@ -67,7 +67,7 @@ llvm::Expected<ScopedMount> MountPrivateTmpfs(const std::string& target, uint64_
                ? 0
                : errno;
   });
-  if (err != 0) return ErrnoError(err, "cannot mount tmpfs", target);
+  if (err != 0) return support::ErrnoError(err, "cannot mount tmpfs", target);
   return ScopedMount(target);
 }
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "compiler/support/errno_error.h"
 #include "runtime/exec/exec_error.h"
 
 namespace strata::exec {
@@ -19,11 +20,11 @@ llvm::Error MakeDirs(const std::string& path, mode_t mode) {
     if (pos != path.size() && path[pos] != '/') continue;
     std::string prefix = path.substr(0, pos);
     if (::mkdir(prefix.c_str(), mode) == 0 || errno == EEXIST) continue;
-    return ErrnoError(errno, "cannot create directory", prefix);
+    return support::ErrnoError(errno, "cannot create directory", prefix);
   }
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
-  if (!S_ISDIR(st.st_mode)) return ErrnoError(ENOTDIR, "cannot create directory", path);
+  if (::stat(path.c_str(), &st) != 0) return support::ErrnoError(errno, "cannot stat", path);
+  if (!S_ISDIR(st.st_mode)) return support::ErrnoError(ENOTDIR, "cannot create directory", path);
   return llvm::Error::success();
 }
 
@@ -42,16 +43,16 @@ llvm::Error RemoveTree(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return llvm::Error::success();
-    return ErrnoError(errno, "cannot stat", path);
+    return support::ErrnoError(errno, "cannot stat", path);
   }
   if (!S_ISDIR(st.st_mode)) {
-    if (::unlink(path.c_str()) != 0) return ErrnoError(errno, "cannot remove", path);
+    if (::unlink(path.c_str()) != 0) return support::ErrnoError(errno, "cannot remove", path);
     return llvm::Error::success();
   }
   // FTW_MOUNT: stay on this filesystem; FTW_PHYS: never follow symlinks.
   if (::nftw(path.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0)
-    return ErrnoError(errno, "cannot remove", path);
-  if (::lstat(path.c_str(), &st) == 0) return ErrnoError(ENOTEMPTY, "cannot remove", path);
+    return support::ErrnoError(errno, "cannot remove", path);
+  if (::lstat(path.c_str(), &st) == 0) return support::ErrnoError(ENOTEMPTY, "cannot remove", path);
   return llvm::Error::success();
 }
 
@@ -61,7 +62,8 @@ llvm::Expected<ScratchDir> ScratchDir::Create(const std::string& parent,
   std::string templ = parent + "/" + prefix + "XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) return ErrnoError(errno, "cannot create directory in", parent);
+  if (!::mkdtemp(buf.data()))
+    return support::ErrnoError(errno, "cannot create directory in", parent);
   return ScratchDir(std::string(buf.data()));
 }
 

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
@@ -21,7 +22,7 @@ llvm::Error WriteAll(int fd, const char* data, size_t size, const std::string& p
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, "cannot write", path);
+    if (n < 0) return support::ErrnoError(errno, "cannot write", path);
     data += n;
     size -= static_cast<size_t>(n);
   }
@@ -31,24 +32,26 @@ llvm::Error WriteAll(int fd, const char* data, size_t size, const std::string& p
 llvm::Error CopySecret(const SecretMount& secret, const std::string& dest,
                        const ResolvedUser& user) {
   UniqueFd in(::open(secret.source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) return ErrnoError(errno, "cannot read secret", secret.source);
+  if (!in) return support::ErrnoError(errno, "cannot read secret", secret.source);
   struct stat st;
-  if (::fstat(in.Get(), &st) != 0) return ErrnoError(errno, "cannot stat secret", secret.source);
+  if (::fstat(in.Get(), &st) != 0)
+    return support::ErrnoError(errno, "cannot stat secret", secret.source);
   if (!S_ISREG(st.st_mode)) return SandboxError("secret is not a regular file: " + secret.source);
   UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!out) return ErrnoError(errno, "cannot create", dest);
+  if (!out) return support::ErrnoError(errno, "cannot create", dest);
   char buf[16384];
   for (;;) {
     ssize_t n = ::read(in.Get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, "cannot read secret", secret.source);
+    if (n < 0) return support::ErrnoError(errno, "cannot read secret", secret.source);
     if (n == 0) break;
     if (auto err = WriteAll(out.Get(), buf, static_cast<size_t>(n), dest)) return err;
   }
   uid_t uid = secret.uid.value_or(user.uid);
   gid_t gid = secret.gid.value_or(user.gid);
-  if (::fchown(out.Get(), uid, gid) != 0) return ErrnoError(errno, "cannot chown", dest);
-  if (::fchmod(out.Get(), secret.mode & 07777) != 0) return ErrnoError(errno, "cannot chmod", dest);
+  if (::fchown(out.Get(), uid, gid) != 0) return support::ErrnoError(errno, "cannot chown", dest);
+  if (::fchmod(out.Get(), secret.mode & 07777) != 0)
+    return support::ErrnoError(errno, "cannot chmod", dest);
   return llvm::Error::success();
 }
 
@@ -73,7 +76,7 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
   std::string hosts = bundle + "/hosts";
   {
     UniqueFd fd(::open(hosts.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd) return ErrnoError(errno, "cannot create", hosts);
+    if (!fd) return support::ErrnoError(errno, "cannot create", hosts);
     std::string text =
         "127.0.0.1\tlocalhost " + spec.hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
     if (auto err = WriteAll(fd.Get(), text.data(), text.size(), hosts)) return err;
@@ -92,7 +95,8 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
     if (b.source.empty() || b.source[0] != '/')
       return SandboxError("bind mount source must be an absolute host path: '" + b.source + "'");
     struct stat st;
-    if (::stat(b.source.c_str(), &st) != 0) return ErrnoError(errno, "bind mount source", b.source);
+    if (::stat(b.source.c_str(), &st) != 0)
+      return support::ErrnoError(errno, "bind mount source", b.source);
     if (auto err = AddTarget(out, b.target, rootfs)) return err;
     out.mounts.push_back({b.target, "bind", b.source, {"rbind", "ro", "nosuid", "nodev"}});
   }
@@ -111,7 +115,7 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
   }
   if (!spec.secret_mounts.empty()) {
     std::string dir = bundle + "/secrets";
-    if (::mkdir(dir.c_str(), 0700) != 0) return ErrnoError(errno, "cannot create", dir);
+    if (::mkdir(dir.c_str(), 0700) != 0) return support::ErrnoError(errno, "cannot create", dir);
     auto tmpfs = MountPrivateTmpfs(dir, 0);
     if (!tmpfs) return tmpfs.takeError();
     out.secrets = std::move(*tmpfs);

@@ -2,6 +2,7 @@
 // <config hex>.json, <diff_id hex>/layer.tar uncompressed, repositories), as a deterministic tar.
 #include <map>
 
+#include "compiler/support/errno_error.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/image_json.h"
 #include "runtime/oci/image_writer.h"
@@ -34,17 +35,17 @@ llvm::Error AddLayer(const store::Store& store, TarFileWriter& tar, const std::s
   llvm::Expected<std::string> diff_id = stream->Finish();
   if (!diff_id) return diff_id.takeError();
   if (*diff_id != layer.diff_id)
-    return store::MakeError(std::errc::illegal_byte_sequence,
-                            "layer " + layer.digest + ": diff_id mismatch: expected " +
-                                layer.diff_id + ", got " + *diff_id);
+    return support::MakeError(std::errc::illegal_byte_sequence,
+                              "layer " + layer.digest + ": diff_id mismatch: expected " +
+                                  layer.diff_id + ", got " + *diff_id);
   return tar.AddFile(path, temp->Path());
 }
 
 // "name" -> "name:latest"; the name and the tag. Digest references cannot be stored.
 llvm::Error SplitRef(const std::string& ref, std::string& name, std::string& tag) {
   if (ref.find('@') != std::string::npos)
-    return store::MakeError(std::errc::invalid_argument,
-                            "docker-archive: '" + ref + "' is a digest reference; give name:tag");
+    return support::MakeError(std::errc::invalid_argument,
+                              "docker-archive: '" + ref + "' is a digest reference; give name:tag");
   size_t slash = ref.rfind('/');
   size_t colon = ref.rfind(':');
   if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
@@ -55,8 +56,8 @@ llvm::Error SplitRef(const std::string& ref, std::string& name, std::string& tag
     tag = "latest";
   }
   if (name.empty() || tag.empty())
-    return store::MakeError(std::errc::invalid_argument,
-                            "docker-archive: invalid image reference '" + ref + "'");
+    return support::MakeError(std::errc::invalid_argument,
+                              "docker-archive: invalid image reference '" + ref + "'");
   return llvm::Error::success();
 }
 
@@ -73,8 +74,8 @@ llvm::Error ExportDockerArchive(const store::Store& store, const Image& image,
   std::map<std::string, const LayerDescriptor*> layer_files;  // Sorted; one per diff_id.
   for (const LayerDescriptor& layer : image.layers) {
     if (!store::IsValidDigest(layer.diff_id))
-      return store::MakeError(std::errc::invalid_argument,
-                              "invalid diff_id '" + layer.diff_id + "'");
+      return support::MakeError(std::errc::invalid_argument,
+                                "invalid diff_id '" + layer.diff_id + "'");
     std::string dir = store::DigestHex(layer.diff_id).str();
     layer_paths.push_back(dir + "/layer.tar");
     layer_files.emplace(dir, &layer);

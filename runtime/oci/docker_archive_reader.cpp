@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "compiler/support/errno_error.h"
 #include "llvm/ADT/StringRef.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/oci/image_json.h"
@@ -39,7 +40,7 @@ struct LayerResult {
 };
 
 llvm::Error Bad(const std::string& message) {
-  return store::MakeError(std::errc::invalid_argument, message);
+  return support::MakeError(std::errc::invalid_argument, message);
 }
 
 // Lexical normalization inside the archive ("./a/../b" -> "b"); "" when it climbs out.
@@ -104,13 +105,13 @@ class ArchiveReader {
 
 llvm::Error ArchiveReader::ArchiveError(struct archive* a, const std::string& what) {
   const char* msg = archive_error_string(a);
-  return store::MakeError(std::errc::io_error,
-                          file_ + ": " + what + ": " + (msg ? msg : "not a tar archive"));
+  return support::MakeError(std::errc::io_error,
+                            file_ + ": " + what + ": " + (msg ? msg : "not a tar archive"));
 }
 
 llvm::Expected<ArchivePtr> ArchiveReader::Open() {
   ArchivePtr a(archive_read_new());
-  if (!a) return store::MakeError(std::errc::not_enough_memory, "out of memory");
+  if (!a) return support::MakeError(std::errc::not_enough_memory, "out of memory");
   archive_read_support_filter_gzip(a.get());
   archive_read_support_filter_zstd(a.get());
   archive_read_support_format_tar(a.get());

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/temp_file.h"
 
 namespace strata::oci {
@@ -36,8 +38,8 @@ bool IgnorableChownError(int err) { return err == EPERM && ::geteuid() != 0; }
 }  // namespace
 
 llvm::Error EntryExtractor::EntryError(const std::string& path, const llvm::Twine& message) const {
-  return store::MakeError(std::errc::invalid_argument,
-                          layer_ + ": entry '" + path + "' " + message);
+  return support::MakeError(std::errc::invalid_argument,
+                            layer_ + ": entry '" + path + "' " + message);
 }
 
 llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) {
@@ -48,7 +50,7 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
   if (parts.empty()) return llvm::Error::success();  // "./": the root itself.
   if (StartsWith(parts.back(), kWhiteoutPrefix)) return Whiteout(path, parts);
 
-  llvm::Expected<store::UniqueFd> parent = root_.OpenDir(parts, parts.size() - 1, true);
+  llvm::Expected<support::UniqueFd> parent = root_.OpenDir(parts, parts.size() - 1, true);
   if (!parent) return EntryError(path, llvm::toString(parent.takeError()));
   const std::string& name = parts.back();
   int pfd = parent->Get();
@@ -58,7 +60,8 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
     if (!SplitTarPath(hardlink, target) || target.empty())
       return EntryError(
           path, "is a hard link to '" + std::string(hardlink) + "', which escapes the layer root");
-    llvm::Expected<store::UniqueFd> target_parent = root_.OpenDir(target, target.size() - 1, false);
+    llvm::Expected<support::UniqueFd> target_parent =
+        root_.OpenDir(target, target.size() - 1, false);
     if (!target_parent) {
       std::error_code code = llvm::errorToErrorCode(target_parent.takeError());
       std::string target_path = JoinParts(target, target.size());
@@ -97,7 +100,7 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
     case AE_IFDIR: {
       if (!exists && ::mkdirat(pfd, name.c_str(), 0700) != 0)
         return EntryError(path, llvm::Twine("cannot be created: ") + std::strerror(errno));
-      store::UniqueFd dir(
+      support::UniqueFd dir(
           ::openat(pfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!dir) return EntryError(path, llvm::Twine("cannot be opened: ") + std::strerror(errno));
       if (llvm::Error err = Metadata(e, pfd, name, dir.Get(), path)) return err;
@@ -130,7 +133,7 @@ llvm::Error EntryExtractor::Extract(struct archive* a, struct archive_entry* e) 
 llvm::Error EntryExtractor::Whiteout(const std::string& path,
                                      const std::vector<std::string>& parts) {
   const std::string& base = parts.back();
-  llvm::Expected<store::UniqueFd> parent = root_.OpenDir(parts, parts.size() - 1, true);
+  llvm::Expected<support::UniqueFd> parent = root_.OpenDir(parts, parts.size() - 1, true);
   if (!parent) return EntryError(path, llvm::toString(parent.takeError()));
   if (base == kOpaqueMarker) {
     if (::fsetxattr(parent->Get(), kOpaqueXattr, "y", 1, 0) != 0)
@@ -152,7 +155,7 @@ llvm::Error EntryExtractor::Whiteout(const std::string& path,
 
 llvm::Error EntryExtractor::WriteFile(struct archive* a, struct archive_entry* e, int parent,
                                       const std::string& name, const std::string& path) {
-  store::UniqueFd fd(
+  support::UniqueFd fd(
       ::openat(parent, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return EntryError(path, llvm::Twine("cannot be created: ") + std::strerror(errno));
   char buf[1 << 16];
@@ -212,7 +215,8 @@ llvm::Error EntryExtractor::Metadata(struct archive_entry* e, int parent, const 
 
 llvm::Error EntryExtractor::Finish() {
   for (const DirTime& dir : dir_times_) {
-    llvm::Expected<store::UniqueFd> parent = root_.OpenDir(dir.parts, dir.parts.size() - 1, false);
+    llvm::Expected<support::UniqueFd> parent =
+        root_.OpenDir(dir.parts, dir.parts.size() - 1, false);
     if (!parent) {
       llvm::consumeError(parent.takeError());  // Replaced by a later entry: nothing to date.
       continue;
@@ -220,8 +224,8 @@ llvm::Error EntryExtractor::Finish() {
     struct timespec times[2] = {dir.mtime, dir.mtime};
     if (::utimensat(parent->Get(), dir.parts.back().c_str(), times, AT_SYMLINK_NOFOLLOW) != 0 &&
         errno != ENOENT)
-      return store::ErrnoError(errno, layer_ + ": cannot set the mtime of",
-                               JoinParts(dir.parts, dir.parts.size()));
+      return support::ErrnoError(errno, layer_ + ": cannot set the mtime of",
+                                 JoinParts(dir.parts, dir.parts.size()));
   }
   return llvm::Error::success();
 }

@@ -9,23 +9,25 @@
 #include <filesystem>
 #include <vector>
 
-#include "runtime/store/file_read.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/temp_file.h"
 
 namespace strata::oci {
 
-using store::ErrnoError;
+using support::ErrnoError;
 
 llvm::Expected<std::string> ReadSmallFile(const std::string& path, uint64_t max_size) {
-  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return ErrnoError(errno, "cannot open", path);
   struct stat st;
   if (::fstat(fd.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
   if (!S_ISREG(st.st_mode))
-    return store::MakeError(std::errc::invalid_argument, path + ": not a regular file");
+    return support::MakeError(std::errc::invalid_argument, path + ": not a regular file");
   if (static_cast<uint64_t>(st.st_size) > max_size)
-    return store::MakeError(std::errc::file_too_large, path + ": file is too large");
-  return store::ReadAll(fd.Get(), path, max_size);
+    return support::MakeError(std::errc::file_too_large, path + ": file is too large");
+  return support::ReadAll(fd.Get(), path, max_size);
 }
 
 llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what) {
@@ -40,7 +42,7 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
       }
       if (n < 0 && errno == EINTR) continue;
       if (n == 0)
-        return store::MakeError(std::errc::io_error, what + ": file is shorter than expected");
+        return support::MakeError(std::errc::io_error, what + ": file is shorter than expected");
       use_copy_range = false;  // EXDEV, EINVAL, ENOSYS...: fall back to read/write.
       buf.resize(1 << 20);
     }
@@ -50,7 +52,7 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
       return ErrnoError(errno, "cannot read", what);
     }
     if (n == 0)
-      return store::MakeError(std::errc::io_error, what + ": file is shorter than expected");
+      return support::MakeError(std::errc::io_error, what + ": file is shorter than expected");
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(out_fd, buf.data() + done, static_cast<size_t>(n - done));
       if (w < 0) {
@@ -66,7 +68,7 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
 
 llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest,
                            support::AtomicWriteOptions options) {
-  store::UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return ErrnoError(errno, "cannot open", src);
   struct stat st;
   if (::fstat(in.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", src);

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "compiler/support/atomic_file.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::oci {
 

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "compiler/support/errno_error.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/store/temp_file.h"
 
@@ -22,12 +23,12 @@ llvm::Expected<Image> ImportImage(const store::Store& store, const std::string& 
     }
   }
   if (!found)
-    return store::MakeError(std::errc::no_such_file_or_directory,
-                            "image '" + path + "': no such OCI layout or docker-archive file");
+    return support::MakeError(std::errc::no_such_file_or_directory,
+                              "image '" + path + "': no such OCI layout or docker-archive file");
   if (S_ISDIR(st.st_mode)) return ImportOciLayout(store, location, tag);
   if (S_ISREG(st.st_mode)) return ImportDockerArchive(store, location, tag);
-  return store::MakeError(std::errc::invalid_argument,
-                          "image '" + location + "' is neither a directory nor a file");
+  return support::MakeError(std::errc::invalid_argument,
+                            "image '" + location + "' is neither a directory nor a file");
 }
 
 }  // namespace strata::oci

@@ -12,6 +12,9 @@
 #include <cstring>
 #include <vector>
 
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/extract_entry.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/layer_stream.h"
@@ -57,19 +60,20 @@ class ExtractDir {
   static llvm::Expected<ExtractDir> Create(const std::string& tmp_dir, const std::string& hex) {
     for (int attempt = 0; attempt < 100; ++attempt) {
       std::string tmpl = tmp_dir + "/" + kExtractPrefix + hex.substr(0, 16) + "-XXXXXX";
-      if (::mkdtemp(tmpl.data()) == nullptr) return store::ErrnoError(errno, "cannot create", tmpl);
-      store::UniqueFd fd(::open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (::mkdtemp(tmpl.data()) == nullptr)
+        return support::ErrnoError(errno, "cannot create", tmpl);
+      support::UniqueFd fd(::open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!fd && errno == ENOENT) continue;  // A cleaner removed it before we opened it.
-      if (!fd) return store::ErrnoError(errno, "cannot open", tmpl);
+      if (!fd) return support::ErrnoError(errno, "cannot open", tmpl);
       while (::flock(fd.Get(), LOCK_EX) != 0)
-        if (errno != EINTR) return store::ErrnoError(errno, "cannot lock", tmpl);
+        if (errno != EINTR) return support::ErrnoError(errno, "cannot lock", tmpl);
       struct stat st;
-      if (::fstat(fd.Get(), &st) != 0) return store::ErrnoError(errno, "cannot stat", tmpl);
+      if (::fstat(fd.Get(), &st) != 0) return support::ErrnoError(errno, "cannot stat", tmpl);
       if (st.st_nlink == 0) continue;  // A cleaner removed it before we locked it.
       return ExtractDir(std::move(fd), tmpl);
     }
-    return store::MakeError(std::errc::file_exists,
-                            "cannot create an extraction dir in " + tmp_dir);
+    return support::MakeError(std::errc::file_exists,
+                              "cannot create an extraction dir in " + tmp_dir);
   }
   ExtractDir(ExtractDir&&) noexcept = default;
   ~ExtractDir() {
@@ -80,14 +84,14 @@ class ExtractDir {
   void Published() { path_.clear(); }
 
  private:
-  ExtractDir(store::UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
-  store::UniqueFd fd_;
+  ExtractDir(support::UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  support::UniqueFd fd_;
   std::string path_;
 };
 
 // Removes extraction dirs whose extractor died (their flock is free).
 void CleanStaleExtractDirs(const std::string& tmp_dir) {
-  store::UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  support::UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir_fd) return;
   DIR* dir = ::fdopendir(::fcntl(dir_fd.Get(), F_DUPFD_CLOEXEC, 0));
   if (dir == nullptr) return;
@@ -97,7 +101,7 @@ void CleanStaleExtractDirs(const std::string& tmp_dir) {
       names.push_back(entry->d_name);
   ::closedir(dir);
   for (const std::string& name : names) {
-    store::UniqueFd fd(
+    support::UniqueFd fd(
         ::openat(dir_fd.Get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     // Keep the lock while removing, so a fresh extractor that wins the race sees nlink 0.
     if (!fd || ::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;
@@ -112,19 +116,19 @@ llvm::Error Unpack(const LayerDescriptor& layer, const std::string& blob, const 
   PullSource source;
   source.stream = &*stream;
   std::unique_ptr<struct archive, ReadFree> a(archive_read_new());
-  if (!a) return store::MakeError(std::errc::not_enough_memory, "out of memory");
+  if (!a) return support::MakeError(std::errc::not_enough_memory, "out of memory");
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   auto tar_error = [&](const std::string& where) -> llvm::Error {
     if (source.failed) return std::move(source.error);
     const char* msg = archive_error_string(a.get());
-    return store::MakeError(std::errc::illegal_byte_sequence,
-                            what + ": " + where + ": " + (msg ? msg : "not a tar archive"));
+    return support::MakeError(std::errc::illegal_byte_sequence,
+                              what + ": " + where + ": " + (msg ? msg : "not a tar archive"));
   };
   if (archive_read_open(a.get(), &source, nullptr, PullRead, nullptr) != ARCHIVE_OK)
     return tar_error("cannot read");
 
-  store::UniqueFd root(::fcntl(dir.Fd(), F_DUPFD_CLOEXEC, 0));
+  support::UniqueFd root(::fcntl(dir.Fd(), F_DUPFD_CLOEXEC, 0));
   RootedDir rooted(std::move(root));
   EntryExtractor extractor(rooted, what);
   struct archive_entry* e;
@@ -143,9 +147,9 @@ llvm::Error Unpack(const LayerDescriptor& layer, const std::string& blob, const 
   llvm::Expected<std::string> diff_id = stream->Finish();
   if (!diff_id) return diff_id.takeError();
   if (*diff_id != layer.diff_id)
-    return store::MakeError(std::errc::illegal_byte_sequence,
-                            what + ": diff_id mismatch: the image says " + layer.diff_id +
-                                ", the layer's tar is " + *diff_id);
+    return support::MakeError(std::errc::illegal_byte_sequence,
+                              what + ": diff_id mismatch: the image says " + layer.diff_id +
+                                  ", the layer's tar is " + *diff_id);
   return llvm::Error::success();
 }
 
@@ -153,8 +157,8 @@ llvm::Error Unpack(const LayerDescriptor& layer, const std::string& blob, const 
 
 llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerDescriptor& layer) {
   if (!store::IsValidDigest(layer.digest) || !store::IsValidDigest(layer.diff_id))
-    return store::MakeError(std::errc::invalid_argument,
-                            "layer '" + layer.digest + "': invalid digest or diff_id");
+    return support::MakeError(std::errc::invalid_argument,
+                              "layer '" + layer.digest + "': invalid digest or diff_id");
   std::string hex = store::DigestHex(layer.diff_id).str();
   std::string layers_dir = store.Root() + "/layers";
   std::string dest = layers_dir + "/" + hex;
@@ -168,16 +172,17 @@ llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerD
   llvm::Expected<ExtractDir> dir = ExtractDir::Create(store.TmpDir(), hex);
   if (!dir) return dir.takeError();
   if (llvm::Error err = Unpack(layer, store.BlobPath(layer.digest), *dir)) return err;
-  if (::fchmod(dir->Fd(), 0755) != 0) return store::ErrnoError(errno, "cannot chmod", dir->Path());
+  if (::fchmod(dir->Fd(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot chmod", dir->Path());
   // The tree must be on disk before its name is: one syncfs instead of an fsync per file.
-  if (::syncfs(dir->Fd()) != 0) return store::ErrnoError(errno, "cannot sync", dir->Path());
+  if (::syncfs(dir->Fd()) != 0) return support::ErrnoError(errno, "cannot sync", dir->Path());
   llvm::Expected<bool> ours_left =
       support::PublishDir(dir->Path(), dest, support::ExistingDir::kKeep);
   if (!ours_left) return ours_left.takeError();
   // Another extraction of the same layer won; ours is dropped by ExtractDir's destructor.
   if (*ours_left) return dest;
   dir->Published();
-  if (llvm::Error err = store::SyncDirectory(layers_dir)) return err;
+  if (llvm::Error err = support::SyncDirectory(layers_dir)) return err;
   return dest;
 }
 

@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/store/sha256.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::oci {
 namespace {
@@ -233,7 +233,7 @@ void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
 
 llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& entry,
                           std::vector<char>& buffer) {
-  store::UniqueFd fd(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  support::UniqueFd fd(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
   ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   uint64_t written = 0;

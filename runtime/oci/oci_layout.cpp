@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/image_json.h"
 #include "runtime/oci/image_writer.h"
@@ -20,10 +22,10 @@ llvm::Error CopyBlob(const store::Store& store, const std::string& digest,
                      const std::string& layout) {
   std::string src = store.BlobPath(digest);
   if (src.empty())
-    return store::MakeError(std::errc::invalid_argument, "invalid digest '" + digest + "'");
+    return support::MakeError(std::errc::invalid_argument, "invalid digest '" + digest + "'");
   std::string dest = layout + "/blobs/sha256/" + store::DigestHex(digest).str();
   struct stat src_st, dest_st;
-  if (::stat(src.c_str(), &src_st) != 0) return store::ErrnoError(errno, "missing blob", src);
+  if (::stat(src.c_str(), &src_st) != 0) return support::ErrnoError(errno, "missing blob", src);
   // Content-addressed: a blob already there with the right size is the same blob (as
   // containers/image assumes too). Nothing is copied, so the store's copy need not be hashed
   // (that hashing was ~45% of a warm no-op build's CPU into an existing layout).
@@ -51,10 +53,10 @@ llvm::Error ExportOciLayout(const store::Store& store, const Image& image,
                             const std::string& tag) {
   if (llvm::Error err = MakeDirs(dir + "/blobs/sha256")) return err;
   // Concurrent exports into one layout serialize their read-modify-write of index.json.
-  store::UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!lock) return store::ErrnoError(errno, "cannot open", dir);
+  support::UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!lock) return support::ErrnoError(errno, "cannot open", dir);
   while (::flock(lock.Get(), LOCK_EX) != 0) {
-    if (errno != EINTR) return store::ErrnoError(errno, "cannot lock", dir);
+    if (errno != EINTR) return support::ErrnoError(errno, "cannot lock", dir);
   }
 
   for (const LayerDescriptor& layer : image.layers) {
@@ -77,8 +79,8 @@ llvm::Error ExportOciLayout(const store::Store& store, const Image& image,
     if (!bytes) return bytes.takeError();
     index = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
     if (!index.is_object() || !index["manifests"].is_array())
-      return store::MakeError(std::errc::invalid_argument,
-                              index_path + ": not an OCI image index; refusing to replace it");
+      return support::MakeError(std::errc::invalid_argument,
+                                index_path + ": not an OCI image index; refusing to replace it");
   }
   // The new manifest replaces the entry with the same tag (or, untagged, the same manifest).
   nlohmann::json manifests = nlohmann::json::array();

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/image_import.h"
 #include "runtime/oci/image_json.h"
@@ -20,7 +22,7 @@ constexpr uint64_t kMaxJsonSize = 64 << 20;
 constexpr int kMaxIndexDepth = 4;
 
 llvm::Error Bad(const std::string& message) {
-  return store::MakeError(std::errc::invalid_argument, message);
+  return support::MakeError(std::errc::invalid_argument, message);
 }
 
 // A string field: "" when absent, "(not a string)" when it is something else (which no check
@@ -141,10 +143,10 @@ llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& de
                MediaType(descriptor) + "'");
   llvm::Expected<std::string> path = BlobPath(descriptor);
   if (!path) return path.takeError();
-  store::UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return store::ErrnoError(errno, "missing layer blob", *path);
+  support::UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return support::ErrnoError(errno, "missing layer blob", *path);
   struct stat st;
-  if (::fstat(fd.Get(), &st) != 0) return store::ErrnoError(errno, "cannot stat", *path);
+  if (::fstat(fd.Get(), &st) != 0) return support::ErrnoError(errno, "cannot stat", *path);
   layer.size = static_cast<uint64_t>(st.st_size);
   if (descriptor.contains("size") && descriptor["size"].is_number_unsigned() &&
       descriptor["size"].get<uint64_t>() != layer.size)
@@ -159,7 +161,7 @@ llvm::Expected<LayerDescriptor> LayoutReader::CopyLayer(const nlohmann::json& de
   for (;;) {
     ssize_t n = ::read(fd.Get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return store::ErrnoError(errno, "cannot read", *path);
+    if (n < 0) return support::ErrnoError(errno, "cannot read", *path);
     if (n == 0) break;
     if (llvm::Error err = writer->Write(buf.data(), static_cast<size_t>(n))) return err;
   }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::oci {
 
@@ -19,17 +19,17 @@ bool SplitTarPath(llvm::StringRef path, std::vector<std::string>& parts);
 
 class RootedDir {
  public:
-  explicit RootedDir(store::UniqueFd root) : root_(std::move(root)) {}
+  explicit RootedDir(support::UniqueFd root) : root_(std::move(root)) {}
   int Fd() const { return root_.Get(); }
 
   // Opens the directory made of parts[0, count), creating missing ones (mode 0755) when
   // `create`. Fails, with a message naming the offending prefix, when one is a symlink
   // ("goes through the symlink 'a/b'") or not a directory.
-  llvm::Expected<store::UniqueFd> OpenDir(const std::vector<std::string>& parts, size_t count,
-                                          bool create) const;
+  llvm::Expected<support::UniqueFd> OpenDir(const std::vector<std::string>& parts, size_t count,
+                                            bool create) const;
 
  private:
-  store::UniqueFd root_;
+  support::UniqueFd root_;
 };
 
 // Removes `name` inside dir_fd and, for a directory, everything below it, never following a

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/oci/file_copy.h"
 #include "runtime/oci/image_json.h"
 #include "runtime/store/names.h"
@@ -56,10 +58,10 @@ LayoutReferrerParts MakeLayoutReferrerParts(const std::string& sbom,
 
 llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
                            const ReferrerManifest& referrer, const std::string& subject_digest) {
-  store::UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!lock) return store::ErrnoError(errno, "cannot open", dir);
+  support::UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!lock) return support::ErrnoError(errno, "cannot open", dir);
   while (::flock(lock.Get(), LOCK_EX) != 0)
-    if (errno != EINTR) return store::ErrnoError(errno, "cannot lock", dir);
+    if (errno != EINTR) return support::ErrnoError(errno, "cannot lock", dir);
 
   for (const std::string* bytes : {&sbom, &referrer.bytes})
     if (llvm::Error err = PutBlob(dir, *bytes)) return err;
@@ -70,7 +72,7 @@ llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
   if (!bytes) return bytes.takeError();
   nlohmann::json index = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
   if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array())
-    return store::MakeError(std::errc::invalid_argument, index_path + ": not an OCI image index");
+    return support::MakeError(std::errc::invalid_argument, index_path + ": not an OCI image index");
 
   // The referrers list the tag names now, if any: the new one is merged into it.
   const std::string tag = ReferrersTag(subject_digest);
@@ -83,8 +85,8 @@ llvm::Error AttachToLayout(const std::string& dir, const std::string& sbom,
     }
     std::string digest = entry.value("digest", "");
     if (digest.rfind("sha256:", 0) != 0 || digest.size() != 71)
-      return store::MakeError(std::errc::invalid_argument,
-                              index_path + ": bad digest for tag " + tag);
+      return support::MakeError(std::errc::invalid_argument,
+                                index_path + ": bad digest for tag " + tag);
     llvm::Expected<std::string> list =
         oci::ReadSmallFile(dir + "/blobs/sha256/" + store::DigestHex(digest).str(), kMaxIndexSize);
     if (!list) return list.takeError();

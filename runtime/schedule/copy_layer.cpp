@@ -12,8 +12,8 @@
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/exec/rootfs_path.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/schedule/extract_archive.h"
@@ -157,7 +157,7 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
                     const std::string& scratch_dir, LayerTree& tree) {
   struct stat source;
   if (::lstat(request.source.c_str(), &source) != 0)
-    return exec::ErrnoError(errno, "copy source is gone", request.source);
+    return support::ErrnoError(errno, "copy source is gone", request.source);
 
   CopyRules rules;
   rules.keep_owner = false;
@@ -224,7 +224,7 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     extract.chmod = rules.chmod;
     const std::string& unpacked = extract.unpacked;
     if (::mkdir(unpacked.c_str(), 0755) != 0)
-      return exec::ErrnoError(errno, "cannot create", unpacked);
+      return support::ErrnoError(errno, "cannot create", unpacked);
     if (llvm::Error err = ExtractArchive(extract)) return err;
     llvm::Expected<std::vector<oci::TreeEntry>> entries = oci::ScanTree(unpacked);
     if (!entries) return entries.takeError();

@@ -15,11 +15,11 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/schedule/image_config.h"
 #include "runtime/schedule/root_path.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 namespace {
@@ -31,13 +31,13 @@ llvm::Error MinimalError(const std::string& message) {
 // Bounds-checked reads from an open file of known size.
 class ElfFile {
  public:
-  ElfFile(store::UniqueFd fd, uint64_t size, std::string name)
+  ElfFile(support::UniqueFd fd, uint64_t size, std::string name)
       : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
   llvm::Error Read(uint64_t offset, uint64_t length, void* out) const {
     if (offset > size_ || length > size_ - offset)
       return Corrupt("a header points past the end of the file");
     ssize_t got = ::pread(fd_.Get(), out, length, static_cast<off_t>(offset));
-    if (got < 0) return exec::ErrnoError(errno, "cannot read", name_);
+    if (got < 0) return support::ErrnoError(errno, "cannot read", name_);
     if (static_cast<uint64_t>(got) != length) return Corrupt("short read");
     return llvm::Error::success();
   }
@@ -47,7 +47,7 @@ class ElfFile {
   uint64_t Size() const { return size_; }
 
  private:
-  store::UniqueFd fd_;
+  support::UniqueFd fd_;
   uint64_t size_;
   std::string name_;
 };
@@ -110,17 +110,17 @@ void ParseLdConf(const std::string& root, const std::string& file, int depth,
 }  // namespace
 
 bool IsElfFile(const std::string& file) {
-  store::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   unsigned char magic[SELFMAG];
   return fd && ::pread(fd.Get(), magic, SELFMAG, 0) == SELFMAG &&
          std::memcmp(magic, ELFMAG, SELFMAG) == 0;
 }
 
 llvm::Expected<ElfInfo> ReadElf(const std::string& file) {
-  store::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return exec::ErrnoError(errno, "cannot open", file);
+  support::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return support::ErrnoError(errno, "cannot open", file);
   struct stat st;
-  if (::fstat(fd.Get(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", file);
+  if (::fstat(fd.Get(), &st) != 0) return support::ErrnoError(errno, "cannot stat", file);
   ElfFile elf(std::move(fd), static_cast<uint64_t>(st.st_size), file);
 
   Elf64_Ehdr header;

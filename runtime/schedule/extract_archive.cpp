@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/schedule/root_path.h"
 
@@ -97,7 +97,7 @@ class MergedView {
       char target[PATH_MAX];
       ssize_t size = ::readlink(((in_top ? top_ : request_.view_base) + path).c_str(), target,
                                 sizeof(target) - 1);
-      if (size < 0) return exec::ErrnoError(errno, "cannot read symlink", path);
+      if (size < 0) return support::ErrnoError(errno, "cannot read symlink", path);
       target[size] = '\0';
       current.pop_back();
       if (target[0] == '/') current.clear();
@@ -125,14 +125,14 @@ class MergedView {
     std::string path = Join(parts);
     std::string host = top_ + path;
     if (::mkdir(host.c_str(), 0755) != 0 && errno != EEXIST)
-      return exec::ErrnoError(errno, "cannot create", host);
+      return support::ErrnoError(errno, "cannot create", host);
     struct stat base;
     bool shows = BaseShows(parts) && ::lstat((request_.view_base + path).c_str(), &base) == 0 &&
                  S_ISDIR(base.st_mode);
     mode_t mode = shows ? (base.st_mode & 07777) : 0755;
     if (shows && ::lchown(host.c_str(), base.st_uid, base.st_gid) != 0)
-      return exec::ErrnoError(errno, "cannot chown", host);
-    if (::chmod(host.c_str(), mode) != 0) return exec::ErrnoError(errno, "cannot chmod", host);
+      return support::ErrnoError(errno, "cannot chown", host);
+    if (::chmod(host.c_str(), mode) != 0) return support::ErrnoError(errno, "cannot chmod", host);
     return llvm::Error::success();
   }
 
@@ -163,7 +163,7 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
                         ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   std::unique_ptr<char, decltype(&std::free)> canonical(
       ::realpath(request.unpacked.c_str(), nullptr), &std::free);
-  if (!canonical) return exec::ErrnoError(errno, "cannot resolve", request.unpacked);
+  if (!canonical) return support::ErrnoError(errno, "cannot resolve", request.unpacked);
   const std::string root = canonical.get();
   MergedView view(request, root);
   if (archive_read_open_filename(reader.get(), request.archive.c_str(), 1 << 16) != ARCHIVE_OK)

@@ -13,7 +13,6 @@
 #include <set>
 
 #include "compiler/support/dir_names.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/store_lease.h"

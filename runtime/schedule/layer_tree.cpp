@@ -9,9 +9,9 @@
 #include <cerrno>
 
 #include "compiler/graph/local_source.h"
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::schedule {
 
@@ -115,7 +115,7 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
   bool exists = existing != nullptr;
   if (exists && !(existing->kind == oci::EntryKind::kDir && S_ISDIR(st.st_mode))) {
     if (existing->kind == oci::EntryKind::kDir)
-      return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
+      return support::ErrnoError(EISDIR, "cannot replace directory", dest);
     tree.Erase(dest);
     exists = false;
   }
@@ -135,7 +135,7 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
   } else if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
-    if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
+    if (n < 0) return support::ErrnoError(errno, "cannot read link", source);
     target.resize(static_cast<size_t>(n));
     entry.kind = oci::EntryKind::kSymlink;
     entry.link = std::move(target);
@@ -189,7 +189,7 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
         break;
       case oci::EntryKind::kFile:
         if (entry.source_path.empty()) {
-          store::UniqueFd fd(
+          support::UniqueFd fd(
               ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
           rc = fd ? 0 : -1;
         } else if (llvm::Error err = CopyFileData(entry.source_path, path)) {
@@ -212,21 +212,21 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
         break;
       }
     }
-    if (rc != 0) return exec::ErrnoError(errno, "cannot create", path);
+    if (rc != 0) return support::ErrnoError(errno, "cannot create", path);
     if (entry.kind == oci::EntryKind::kHardlink || entry.kind == oci::EntryKind::kDir) continue;
     // chown clears set-id bits, so the mode goes last.
     if (::lchown(path.c_str(), entry.uid, entry.gid) != 0)
-      return exec::ErrnoError(errno, "cannot chown", path);
+      return support::ErrnoError(errno, "cannot chown", path);
     if (entry.kind != oci::EntryKind::kSymlink && ::chmod(path.c_str(), entry.mode) != 0)
-      return exec::ErrnoError(errno, "cannot chmod", path);
+      return support::ErrnoError(errno, "cannot chmod", path);
   }
   // Directories last, deepest first, so a read-only one does not stop its children.
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     std::string path = dir + "/" + (*it)->tar_path;
     if (::lchown(path.c_str(), (*it)->uid, (*it)->gid) != 0)
-      return exec::ErrnoError(errno, "cannot chown", path);
+      return support::ErrnoError(errno, "cannot chown", path);
     if (::chmod(path.c_str(), (*it)->mode) != 0)
-      return exec::ErrnoError(errno, "cannot chmod", path);
+      return support::ErrnoError(errno, "cannot chmod", path);
   }
   return llvm::Error::success();
 }

@@ -1,7 +1,6 @@
 // copy: an artifact copied into a stage with Docker's COPY semantics, as one new layer.
 #include <sys/stat.h>
 
-#include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
 #include "runtime/schedule/op_context.h"

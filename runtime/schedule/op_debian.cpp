@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "compiler/support/errno_error.h"
 #include "runtime/debian/alternatives.h"
 #include "runtime/debian/deb_file.h"
 #include "runtime/debian/download.h"
@@ -20,7 +21,6 @@
 #include "runtime/debian/suite.h"
 #include "runtime/debian/system_files.h"
 #include "runtime/debian/usr_merge.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/sbom/package_license.h"
 #include "runtime/schedule/op_context.h"
@@ -144,9 +144,9 @@ llvm::Error WriteRootLinks(OpContext& context, const std::string& system_dir,
   if (!ModeIn(trees, "/usr/bin/sh") && S_ISREG(ModeIn(trees, "/usr/bin/bash"))) {
     for (const char* sub : {"/usr", "/usr/bin"})
       if (::mkdir((system_dir + sub).c_str(), 0755) != 0 && errno != EEXIST)
-        return exec::ErrnoError(errno, "cannot create", system_dir + sub);
+        return support::ErrnoError(errno, "cannot create", system_dir + sub);
     if (::symlink("bash", (system_dir + "/usr/bin/sh").c_str()) != 0)
-      return exec::ErrnoError(errno, "cannot create", system_dir + "/usr/bin/sh");
+      return support::ErrnoError(errno, "cannot create", system_dir + "/usr/bin/sh");
     context.log("/bin/sh → bash (no other shell in the closure)");
   }
   std::vector<debian::Alternative> candidates;
@@ -233,7 +233,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
         failed = true;
       };
       if (::mkdir(dir.c_str(), 0755) != 0) {
-        fail(exec::ErrnoError(errno, "cannot create", dir));
+        fail(support::ErrnoError(errno, "cannot create", dir));
         continue;
       }
       for (const PinnedPackage* package : groups[g]) {
@@ -282,7 +282,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     installed.push_back({packages[i].name, controls[i].control});
   std::string system_dir = work->Path() + "/system";
   if (::mkdir(system_dir.c_str(), 0755) != 0)
-    return exec::ErrnoError(errno, "cannot create", system_dir);
+    return support::ErrnoError(errno, "cannot create", system_dir);
   if (llvm::Error err = debian::WriteSystemFiles(system_dir, installed)) return err;
   std::vector<std::string> trees;
   for (size_t g = 0; g < groups.size(); ++g)
@@ -304,7 +304,8 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   }
   if (llvm::Error err = WriteRootLinks(context, system_dir, trees, controls)) return err;
   std::string scratch = work->Path() + "/ldroot";
-  if (::mkdir(scratch.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", scratch);
+  if (::mkdir(scratch.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", scratch);
   if (llvm::Error err = debian::WriteLoaderCache(system_dir, trees, scratch)) return err;
   llvm::Expected<oci::LayerDescriptor> system =
       oci::WriteLayer(context.store, system_dir, context.options.layer);

@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/hex_escape.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
@@ -55,7 +55,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   if (!artifact.local) return artifact.path;
   struct stat st;
   if (::lstat(artifact.path.c_str(), &st) != 0)
-    return exec::ErrnoError(errno, "local source is gone", artifact.path);
+    return support::ErrnoError(errno, "local source is gone", artifact.path);
   std::string empty_root = dir + "/root";
   std::string snapshot = dir + "/snapshot";
   if (llvm::Error err = exec::MakeDirs(empty_root)) return err;

@@ -2,7 +2,7 @@
 #include <sys/stat.h>
 
 #include "compiler/graph/op_params.h"
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
 #include "runtime/schedule/op_context.h"
 
 namespace strata::schedule {
@@ -13,7 +13,8 @@ llvm::Expected<NodeOutput> RunLocal(OpContext& context) {
   std::string path = params->path;
   if (path.empty()) return OpError("local node without a path");
   struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return exec::ErrnoError(errno, "local source is gone", path);
+  if (::lstat(path.c_str(), &st) != 0)
+    return support::ErrnoError(errno, "local source is gone", path);
   NodeOutput output = NodeOutput::Artifact(path, /*local=*/true);
   output.keep_modes = params->keep_modes;
   if (!params->exclude.empty()) {

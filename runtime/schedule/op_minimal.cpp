@@ -7,8 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/elf_closure.h"
 #include "runtime/schedule/image_config.h"
@@ -30,9 +30,9 @@ llvm::Error MakeParents(const std::string& layer, const std::string& path) {
     dir += "/" + parts[i];
     if (::mkdir(dir.c_str(), 0755) == 0) {
       if (::chown(dir.c_str(), 0, 0) != 0 || ::chmod(dir.c_str(), 0755) != 0)
-        return exec::ErrnoError(errno, "cannot set the owner of", dir);
+        return support::ErrnoError(errno, "cannot set the owner of", dir);
     } else if (errno != EEXIST) {
-      return exec::ErrnoError(errno, "cannot create", dir);
+      return support::ErrnoError(errno, "cannot create", dir);
     }
   }
   return llvm::Error::success();
@@ -61,7 +61,7 @@ llvm::Error CopyChain(const std::string& root, const std::string& path, const st
     if (!S_ISLNK(st.st_mode)) return llvm::Error::success();
     char target[4096];
     ssize_t length = ::readlink((root + prefix).c_str(), target, sizeof(target) - 1);
-    if (length < 0) return exec::ErrnoError(errno, "cannot read the symlink", root + prefix);
+    if (length < 0) return support::ErrnoError(errno, "cannot read the symlink", root + prefix);
     std::string rest;
     for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
     std::string dir = prefix.substr(0, prefix.find_last_of('/'));
@@ -152,7 +152,7 @@ llvm::Expected<NodeOutput> RunMinimal(OpContext& context) {
   if (!work) return work.takeError();
   std::string layer_dir = work->Path() + "/layer";
   if (::mkdir(layer_dir.c_str(), 0755) != 0)
-    return exec::ErrnoError(errno, "cannot create", layer_dir);
+    return support::ErrnoError(errno, "cannot create", layer_dir);
   llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent, work->Path());
   if (!view) return view.takeError();
   if (llvm::Error err =

@@ -9,8 +9,8 @@
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/support/dir_names.h"
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/root_path.h"
 #include "runtime/schedule/rootfs_view.h"
@@ -28,7 +28,7 @@ std::string BaseName(const std::string& path) {
 llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const std::string& path) {
   struct stat st;
   if (::lstat(artifact.path.c_str(), &st) != 0)
-    return exec::ErrnoError(errno, "artifact is gone", artifact.path);
+    return support::ErrnoError(errno, "artifact is gone", artifact.path);
   if (!S_ISDIR(st.st_mode))
     return OpError("cannot select '" + path + "': the artifact is not a directory");
   llvm::Expected<std::string> resolved =
@@ -123,7 +123,7 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
     if (matches->size() != 1) {
       std::string merged = out_dir + "/matches";
       if (::mkdir(out_dir.c_str(), 0755) != 0 || ::mkdir(merged.c_str(), 0755) != 0)
-        return exec::ErrnoError(errno, "cannot create", merged);
+        return support::ErrnoError(errno, "cannot create", merged);
       for (const std::string& match : *matches) {
         llvm::Expected<std::string> resolved =
             ResolveInRoot(view->Root(), match, true, Escape::kClamp);
@@ -131,7 +131,7 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
         std::string source = view->Root() + *resolved;
         struct stat st;
         if (::lstat(source.c_str(), &st) != 0)
-          return exec::ErrnoError(errno, "cannot stat", source);
+          return support::ErrnoError(errno, "cannot stat", source);
         llvm::Error err = S_ISDIR(st.st_mode)
                               ? CopyContents(source, merged, CopyRules{})
                               : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
@@ -153,7 +153,8 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
   if (::lstat(source.c_str(), &st) != 0)
     return OpError("'" + path + "' does not exist in the stage");
 
-  if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
+  if (::mkdir(out_dir.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", out_dir);
   std::string name = BaseName(*resolved == "/" ? select_path : *resolved);
   if (llvm::Error err = CopyTree(source, out_dir + "/" + name, CopyRules{})) return err;
   llvm::Expected<std::string> published = Publish(context, *view, out_dir);

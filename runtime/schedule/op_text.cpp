@@ -7,10 +7,10 @@
 #include <cerrno>
 
 #include "compiler/graph/op_params.h"
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/work_dir.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 
@@ -27,20 +27,21 @@ llvm::Expected<NodeOutput> RunText(OpContext& context) {
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "text-");
   if (!work) return work.takeError();
   std::string out_dir = work->Path() + "/out";
-  if (::mkdir(out_dir.c_str(), 0755) != 0) return exec::ErrnoError(errno, "cannot create", out_dir);
+  if (::mkdir(out_dir.c_str(), 0755) != 0)
+    return support::ErrnoError(errno, "cannot create", out_dir);
   std::string file = out_dir + "/" + name;
-  store::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (!fd) return exec::ErrnoError(errno, "cannot create", file);
+  support::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) return support::ErrnoError(errno, "cannot create", file);
   // The umask must not change what the image gets.
-  if (::fchmod(fd.Get(), 0644) != 0) return exec::ErrnoError(errno, "cannot chmod", file);
+  if (::fchmod(fd.Get(), 0644) != 0) return support::ErrnoError(errno, "cannot chmod", file);
   size_t written = 0;
   while (written < content.size()) {
     ssize_t n = ::write(fd.Get(), content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return exec::ErrnoError(errno, "cannot write", file);
+    if (n < 0) return support::ErrnoError(errno, "cannot write", file);
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", file);
+  if (::fsync(fd.Get()) != 0) return support::ErrnoError(errno, "cannot sync", file);
   fd.Reset();
 
   llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);

@@ -15,9 +15,9 @@
 
 #include "compiler/graph/local_source.h"
 #include "compiler/support/dir_names.h"
+#include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
-#include "runtime/exec/exec_error.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::schedule {
 
@@ -30,7 +30,7 @@ CopiedAttributes AttributesOf(const struct stat& st, const CopyRules& rules) {
 
 llvm::Expected<CopiedAttributes> LstatForCopy(const std::string& source, const CopyRules& rules,
                                               struct stat& st) {
-  if (::lstat(source.c_str(), &st) != 0) return exec::ErrnoError(errno, "cannot stat", source);
+  if (::lstat(source.c_str(), &st) != 0) return support::ErrnoError(errno, "cannot stat", source);
   return AttributesOf(st, rules);
 }
 
@@ -72,9 +72,9 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
   auto finish = [&]() -> llvm::Error {
     // chown clears set-id bits, so the mode goes last.
     if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0)
-      return exec::ErrnoError(errno, "cannot chown", dest);
+      return support::ErrnoError(errno, "cannot chown", dest);
     if (::chmod(dest.c_str(), copied->mode) != 0)
-      return exec::ErrnoError(errno, "cannot chmod", dest);
+      return support::ErrnoError(errno, "cannot chmod", dest);
     return llvm::Error::success();
   };
 
@@ -87,7 +87,7 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
       struct stat existing;
       bool existed = ::lstat(dest.c_str(), &existing) == 0;
       if (!existed && ::mkdir(dest.c_str(), 0700) != 0)
-        return exec::ErrnoError(errno, "cannot create", dest);
+        return support::ErrnoError(errno, "cannot create", dest);
       if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
       if (existed || ::rmdir(dest.c_str()) == 0) return llvm::Error::success();
       return finish();
@@ -98,30 +98,30 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
   bool exists = merge && ::lstat(dest.c_str(), &existing) == 0;
   if (exists && !(S_ISDIR(existing.st_mode) && S_ISDIR(st.st_mode))) {
     if (S_ISDIR(existing.st_mode))
-      return exec::ErrnoError(EISDIR, "cannot replace directory", dest);
-    if (::unlink(dest.c_str()) != 0) return exec::ErrnoError(errno, "cannot replace", dest);
+      return support::ErrnoError(EISDIR, "cannot replace directory", dest);
+    if (::unlink(dest.c_str()) != 0) return support::ErrnoError(errno, "cannot replace", dest);
     exists = false;
   }
 
   if (S_ISDIR(st.st_mode)) {
     if (!exists && ::mkdir(dest.c_str(), 0700) != 0)
-      return exec::ErrnoError(errno, "cannot create", dest);
+      return support::ErrnoError(errno, "cannot create", dest);
     if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
   } else if (S_ISREG(st.st_mode)) {
     if (llvm::Error err = CopyFileData(source, dest)) return err;
   } else if (S_ISLNK(st.st_mode)) {
     std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size() - 1);
-    if (n < 0) return exec::ErrnoError(errno, "cannot read link", source);
+    if (n < 0) return support::ErrnoError(errno, "cannot read link", source);
     target[static_cast<size_t>(n)] = '\0';
     if (::symlink(target.data(), dest.c_str()) != 0)
-      return exec::ErrnoError(errno, "cannot create symlink", dest);
+      return support::ErrnoError(errno, "cannot create symlink", dest);
     if (::lchown(dest.c_str(), copied->uid, copied->gid) != 0)
-      return exec::ErrnoError(errno, "cannot chown", dest);
+      return support::ErrnoError(errno, "cannot chown", dest);
     return llvm::Error::success();
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     if (::mknod(dest.c_str(), (st.st_mode & S_IFMT) | 0600, st.st_rdev) != 0)
-      return exec::ErrnoError(errno, "cannot create", dest);
+      return support::ErrnoError(errno, "cannot create", dest);
   } else {
     return llvm::Error::success();  // sockets are not copied (nor are they in layers)
   }
@@ -135,21 +135,21 @@ llvm::Expected<std::vector<std::string>> SortedChildren(const std::string& dir) 
 }
 
 llvm::Error CopyFileData(const std::string& source, const std::string& dest) {
-  store::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!in) return exec::ErrnoError(errno, "cannot open", source);
-  store::UniqueFd out(
+  support::UniqueFd in(::open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) return support::ErrnoError(errno, "cannot open", source);
+  support::UniqueFd out(
       ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!out) return exec::ErrnoError(errno, "cannot create", dest);
+  if (!out) return support::ErrnoError(errno, "cannot create", dest);
   std::vector<char> buffer(1 << 16);
   while (true) {
     ssize_t n = ::read(in.Get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return exec::ErrnoError(errno, "cannot read", source);
+    if (n < 0) return support::ErrnoError(errno, "cannot read", source);
     if (n == 0) return llvm::Error::success();
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(out.Get(), buffer.data() + done, static_cast<size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return exec::ErrnoError(errno, "cannot write", dest);
+      if (w < 0) return support::ErrnoError(errno, "cannot write", dest);
       done += w;
     }
   }
@@ -191,7 +191,7 @@ llvm::Expected<std::string> ResolveInRoot(const std::string& root, const std::st
       if (++hops > kMaxSymlinks) return PathError("too many symlinks resolving '" + path + "'");
       std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
       ssize_t n = ::readlink(candidate.c_str(), target.data(), target.size() - 1);
-      if (n < 0) return exec::ErrnoError(errno, "cannot read link", candidate);
+      if (n < 0) return support::ErrnoError(errno, "cannot read link", candidate);
       std::string link(target.data(), static_cast<size_t>(n));
       if (!link.empty() && link[0] == '/') {
         if (escape == Escape::kError)

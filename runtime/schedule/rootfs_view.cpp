@@ -3,7 +3,6 @@
 
 #include <sys/stat.h>
 
-#include "runtime/exec/exec_error.h"
 #include "runtime/exec/overlay_mount.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_extractor.h"

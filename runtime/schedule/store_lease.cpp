@@ -14,7 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/store/temp_file.h"
 
@@ -23,14 +24,14 @@ namespace strata::schedule {
 llvm::Expected<StoreLease> StoreLease::Acquire(const store::Store& store, Mode mode,
                                                const std::function<void()>& on_wait) {
   std::string path = store.Root() + "/store.lock";
-  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) return exec::ErrnoError(errno, "cannot open", path);
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return support::ErrnoError(errno, "cannot open", path);
   int operation = mode == Mode::kShared ? LOCK_SH : LOCK_EX;
   if (::flock(fd.Get(), operation | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK) return exec::ErrnoError(errno, "cannot lock", path);
+    if (errno != EWOULDBLOCK) return support::ErrnoError(errno, "cannot lock", path);
     if (on_wait) on_wait();
     while (::flock(fd.Get(), operation) != 0)
-      if (errno != EINTR) return exec::ErrnoError(errno, "cannot lock", path);
+      if (errno != EINTR) return support::ErrnoError(errno, "cannot lock", path);
   }
   return StoreLease(std::move(fd));
 }
@@ -60,7 +61,7 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
     if (errno == ENOENT) return roots;
-    return exec::ErrnoError(errno, "cannot read", dir);
+    return support::ErrnoError(errno, "cannot read", dir);
   }
   std::vector<std::string> names;
   while (struct dirent* entry = ::readdir(handle))

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/store.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 
@@ -24,8 +24,8 @@ class StoreLease {
                                             const std::function<void()>& on_wait = {});
 
  private:
-  explicit StoreLease(store::UniqueFd fd) : fd_(std::move(fd)) {}
-  store::UniqueFd fd_;
+  explicit StoreLease(support::UniqueFd fd) : fd_(std::move(fd)) {}
+  support::UniqueFd fd_;
 };
 
 // What one build produced: <store>/roots/<time>-<pid>-<key>.json.

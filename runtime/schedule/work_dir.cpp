@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "compiler/support/atomic_file.h"
-#include "runtime/exec/exec_error.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/sandbox_reaper.h"
 #include "runtime/exec/scratch_dir.h"
 
@@ -26,13 +27,14 @@ llvm::Expected<WorkDir> WorkDir::Create(const store::Store& store, const std::st
   std::string templ = parent + "/" + prefix + "XXXXXX";
   std::vector<char> buffer(templ.begin(), templ.end());
   buffer.push_back('\0');
-  if (::mkdtemp(buffer.data()) == nullptr) return exec::ErrnoError(errno, "cannot create", templ);
+  if (::mkdtemp(buffer.data()) == nullptr)
+    return support::ErrnoError(errno, "cannot create", templ);
   std::string path(buffer.data());
-  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd || ::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::rmdir(path.c_str());
-    return exec::ErrnoError(err, "cannot lock", path);
+    return support::ErrnoError(err, "cannot lock", path);
   }
   return WorkDir(std::move(path), std::move(fd));
 }
@@ -68,7 +70,7 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
   DIR* dir = ::opendir(parent.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT) return 0;
-    return exec::ErrnoError(errno, "cannot read", parent);
+    return support::ErrnoError(errno, "cannot read", parent);
   }
   std::vector<std::string> names;
   while (struct dirent* entry = ::readdir(dir))
@@ -76,10 +78,10 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
       names.push_back(entry->d_name);
   ::closedir(dir);
   // Locked while they are reaped, so that two cleaners never work on one dir.
-  std::vector<std::pair<std::string, store::UniqueFd>> stale;
+  std::vector<std::pair<std::string, support::UniqueFd>> stale;
   for (const std::string& name : names) {
     std::string path = parent + "/" + name;
-    store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) continue;
     if (::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;  // a live build's
     stale.emplace_back(path, std::move(fd));
@@ -100,9 +102,9 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
 }
 
 llvm::Error SyncFilesystem(const std::string& path) {
-  store::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return exec::ErrnoError(errno, "cannot open", path);
-  if (::syncfs(fd.Get()) != 0) return exec::ErrnoError(errno, "cannot sync", path);
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return support::ErrnoError(errno, "cannot open", path);
+  if (::syncfs(fd.Get()) != 0) return support::ErrnoError(errno, "cannot sync", path);
   return llvm::Error::success();
 }
 

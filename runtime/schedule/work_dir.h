@@ -6,8 +6,8 @@
 
 #include <string>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/store.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::schedule {
 
@@ -23,10 +23,10 @@ class WorkDir {
   const std::string& Path() const { return path_; }
 
  private:
-  WorkDir(std::string path, store::UniqueFd lock)
+  WorkDir(std::string path, support::UniqueFd lock)
       : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;
-  store::UniqueFd lock_;
+  support::UniqueFd lock_;
 };
 
 // Removes work dirs whose lock is free (their build is gone), after killing the containers

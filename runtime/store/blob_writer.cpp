@@ -5,9 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/store/file_read.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/names.h"
-#include "runtime/store/unique_fd.h"
 
 namespace strata::store {
 namespace {
@@ -19,12 +20,12 @@ namespace {
 constexpr uint64_t kCheckExistingLimit = 64 * 1024;
 
 bool HoldsDigest(const std::string& path, uint64_t size, const std::string& digest) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   struct stat st;
   if (!fd || ::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) ||
       static_cast<uint64_t>(st.st_size) != size)
     return false;
-  llvm::Expected<std::string> bytes = ReadAll(fd.Get(), path, size);
+  llvm::Expected<std::string> bytes = support::ReadAll(fd.Get(), path, size);
   if (!bytes) {
     llvm::consumeError(bytes.takeError());
     return false;
@@ -48,8 +49,8 @@ llvm::Expected<std::string> BlobWriter::CommitExpecting(llvm::StringRef expected
   std::string digest = hash_.Digest();
   if (!expected.empty() && expected != digest) {
     file_.Discard();
-    return MakeError(std::errc::invalid_argument,
-                     "blob digest mismatch: expected " + expected.str() + ", got " + digest);
+    return support::MakeError(std::errc::invalid_argument, "blob digest mismatch: expected " +
+                                                               expected.str() + ", got " + digest);
   }
   std::string dest = blob_dir_ + "/" + DigestHex(digest).str();
   if (expected.empty() && size_ <= kCheckExistingLimit && HoldsDigest(dest, size_, digest)) {

@@ -1,7 +1,7 @@
 // An exclusive, process-shared lock on one derivation key (flock on locks/<key>.lock).
 #pragma once
 
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::store {
 
@@ -10,7 +10,7 @@ namespace strata::store {
 // files are never deleted: deleting a flock'ed file races with a process about to lock it.
 class KeyLock {
  public:
-  explicit KeyLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  explicit KeyLock(support::UniqueFd fd) : fd_(std::move(fd)) {}
   KeyLock(KeyLock&&) noexcept = default;
   KeyLock& operator=(KeyLock&&) noexcept = default;
 
@@ -19,7 +19,7 @@ class KeyLock {
   bool Held() const { return fd_.Valid(); }
 
  private:
-  UniqueFd fd_;
+  support::UniqueFd fd_;
 };
 
 }  // namespace strata::store

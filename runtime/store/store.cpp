@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "runtime/store/file_read.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/file_read.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/names.h"
 #include "runtime/store/sha256.h"
 
@@ -30,7 +32,7 @@ llvm::Error ReadChunks(int fd, const std::string& path, Chunk chunk) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot read", path);
+      return support::ErrnoError(errno, "cannot read", path);
     }
     if (n == 0) return llvm::Error::success();
     if (llvm::Error err = chunk(buf.data(), static_cast<size_t>(n))) return err;
@@ -43,7 +45,7 @@ llvm::Error MakeDirs(const std::string& path, mode_t mode) {
     if (pos != path.size() && path[pos] != '/') continue;
     std::string prefix = path.substr(0, pos);
     if (::mkdir(prefix.c_str(), pos == path.size() ? mode : 0755) != 0 && errno != EEXIST)
-      return ErrnoError(errno, "cannot create directory", prefix);
+      return support::ErrnoError(errno, "cannot create directory", prefix);
   }
   return llvm::Error::success();
 }
@@ -55,22 +57,22 @@ llvm::Error MakePrivateDir(const std::string& path) {
   if (::mkdir(path.c_str(), kPrivateDirMode) != 0) {
     // A read-only store opens for reading (commands that must write say so later).
     if (errno == EROFS) return llvm::Error::success();
-    if (errno != EEXIST) return ErrnoError(errno, "cannot create directory", path);
+    if (errno != EEXIST) return support::ErrnoError(errno, "cannot create directory", path);
   }
   struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
+  if (::lstat(path.c_str(), &st) != 0) return support::ErrnoError(errno, "cannot stat", path);
   if (!S_ISDIR(st.st_mode))
-    return MakeError(std::errc::not_a_directory, "not a directory: " + path);
+    return support::MakeError(std::errc::not_a_directory, "not a directory: " + path);
   // A read-only store cannot be tightened (nor written); it is still readable.
   if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid() &&
       ::chmod(path.c_str(), kPrivateDirMode) != 0 && errno != EROFS)
-    return ErrnoError(errno, "cannot make private", path);
+    return support::ErrnoError(errno, "cannot make private", path);
   return llvm::Error::success();
 }
 
 llvm::Error BadName(llvm::StringRef what, llvm::StringRef name) {
-  return MakeError(std::errc::invalid_argument,
-                   "malformed " + what.str() + ": '" + name.str() + "'");
+  return support::MakeError(std::errc::invalid_argument,
+                            "malformed " + what.str() + ": '" + name.str() + "'");
 }
 
 }  // namespace
@@ -89,7 +91,7 @@ std::string Store::DefaultRoot(const char* strata_store, const char* xdg_cache_h
 }
 
 llvm::Expected<Store> Store::Open(const std::string& root) {
-  if (root.empty()) return MakeError(std::errc::invalid_argument, "empty store root");
+  if (root.empty()) return support::MakeError(std::errc::invalid_argument, "empty store root");
   std::string clean = root;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
   // A new root is private; an existing one keeps its mode (it may be a directory the user
@@ -122,8 +124,8 @@ llvm::Expected<BlobWriter> Store::NewBlobWriter() const {
 }
 
 llvm::Expected<std::string> Store::PutBlobFromFile(const std::string& path) const {
-  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) return ErrnoError(errno, "cannot open", path);
+  support::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) return support::ErrnoError(errno, "cannot open", path);
   llvm::Expected<BlobWriter> writer = NewBlobWriter();
   if (!writer) return writer.takeError();
   if (llvm::Error err = ReadChunks(
@@ -155,12 +157,12 @@ llvm::Error Store::CheckBlob(llvm::StringRef digest) const {
 llvm::Expected<std::string> Store::HashBlob(llvm::StringRef digest) const {
   std::string path = BlobPath(digest);
   if (path.empty()) return BadName("digest", digest);
-  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) {
     if (errno == ENOENT)
-      return MakeError(std::errc::no_such_file_or_directory,
-                       "blob " + digest.str() + " is not in the store");
-    return ErrnoError(errno, "cannot open", path);
+      return support::MakeError(std::errc::no_such_file_or_directory,
+                                "blob " + digest.str() + " is not in the store");
+    return support::ErrnoError(errno, "cannot open", path);
   }
   Sha256 hash;
   if (llvm::Error err = ReadChunks(in.Get(), path, [&](const char* data, size_t size) {
@@ -190,12 +192,12 @@ llvm::Error Store::VerifyBlob(llvm::StringRef digest) const {
   // Never let these bytes out again: whatever names the blob is rebuilt or refetched.
   trust_->Forget(digest.str());
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return ErrnoError(errno, "cannot remove corrupt blob", path);
+    return support::ErrnoError(errno, "cannot remove corrupt blob", path);
   trust_->CountRemoved();
-  return MakeError(std::errc::illegal_byte_sequence,
-                   "store blob " + digest.str() + " is corrupt (its bytes hash to " + actual +
-                       "); removed it from the store " + root_ +
-                       ", so the next build rebuilds or refetches it");
+  return support::MakeError(std::errc::illegal_byte_sequence,
+                            "store blob " + digest.str() + " is corrupt (its bytes hash to " +
+                                actual + "); removed it from the store " + root_ +
+                                ", so the next build rebuilds or refetches it");
 }
 
 llvm::Error Store::PutNodeRecord(llvm::StringRef key, const nlohmann::json& record) const {
@@ -210,44 +212,44 @@ llvm::Error Store::PutNodeRecord(llvm::StringRef key, const nlohmann::json& reco
 llvm::Expected<std::optional<nlohmann::json>> Store::GetNodeRecord(llvm::StringRef key) const {
   if (!IsValidKey(key)) return BadName("derivation key", key);
   std::string path = root_ + "/nodes/" + key.str() + ".json";
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return std::nullopt;
-    return ErrnoError(errno, "cannot open", path);
+    return support::ErrnoError(errno, "cannot open", path);
   }
-  llvm::Expected<std::string> text = ReadAll(fd.Get(), path);
+  llvm::Expected<std::string> text = support::ReadAll(fd.Get(), path);
   if (!text) return text.takeError();
   nlohmann::json record = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   // Records are only ever published whole, so this means outside tampering, not a torn write.
   if (record.is_discarded())
-    return MakeError(std::errc::illegal_byte_sequence, "corrupt node record: " + path);
+    return support::MakeError(std::errc::illegal_byte_sequence, "corrupt node record: " + path);
   return std::optional<nlohmann::json>(std::move(record));
 }
 
-llvm::Expected<UniqueFd> Store::OpenLockFile(llvm::StringRef key) const {
+llvm::Expected<support::UniqueFd> Store::OpenLockFile(llvm::StringRef key) const {
   if (!IsValidKey(key)) return BadName("derivation key", key);
   std::string path = root_ + "/locks/" + key.str() + ".lock";
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) return ErrnoError(errno, "cannot open lock", path);
+  support::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return support::ErrnoError(errno, "cannot open lock", path);
   return fd;
 }
 
 llvm::Expected<KeyLock> Store::LockKey(llvm::StringRef key) const {
-  llvm::Expected<UniqueFd> fd = OpenLockFile(key);
+  llvm::Expected<support::UniqueFd> fd = OpenLockFile(key);
   if (!fd) return fd.takeError();
   int rc;
   do rc = ::flock(fd->Get(), LOCK_EX);
   while (rc != 0 && errno == EINTR);
-  if (rc != 0) return ErrnoError(errno, "cannot lock key", key);
+  if (rc != 0) return support::ErrnoError(errno, "cannot lock key", key);
   return KeyLock(std::move(*fd));
 }
 
 llvm::Expected<std::optional<KeyLock>> Store::TryLockKey(llvm::StringRef key) const {
-  llvm::Expected<UniqueFd> fd = OpenLockFile(key);
+  llvm::Expected<support::UniqueFd> fd = OpenLockFile(key);
   if (!fd) return fd.takeError();
   if (::flock(fd->Get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) return std::nullopt;
-    return ErrnoError(errno, "cannot lock key", key);
+    return support::ErrnoError(errno, "cannot lock key", key);
   }
   return std::optional<KeyLock>(KeyLock(std::move(*fd)));
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "compiler/support/unique_fd.h"
 #include "runtime/store/blob_trust.h"
 #include "runtime/store/blob_writer.h"
 #include "runtime/store/key_lock.h"
@@ -77,7 +78,7 @@ class Store {
       : root_(std::move(root)),
         trust_(std::make_shared<BlobTrust>()),
         stamps_(root_ + "/blobs/verified") {}
-  llvm::Expected<UniqueFd> OpenLockFile(llvm::StringRef key) const;
+  llvm::Expected<support::UniqueFd> OpenLockFile(llvm::StringRef key) const;
   std::string root_;
   std::shared_ptr<BlobTrust> trust_;
   VerifiedStamps stamps_;

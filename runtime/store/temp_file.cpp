@@ -12,6 +12,10 @@
 #include <cstring>
 #include <random>
 
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
+
 namespace strata::store {
 namespace {
 
@@ -37,19 +41,19 @@ int FlockRetry(int fd, int op) {
 llvm::Expected<TempFile> TempFile::Create(const std::string& tmp_dir, mode_t mode) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string path = tmp_dir + "/" + UniqueName();
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    support::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd) {
       if (errno == EEXIST) continue;
-      return ErrnoError(errno, "cannot create temp file", path);
+      return support::ErrnoError(errno, "cannot create temp file", path);
     }
-    if (FlockRetry(fd.Get(), LOCK_EX) != 0) return ErrnoError(errno, "cannot lock", path);
+    if (FlockRetry(fd.Get(), LOCK_EX) != 0) return support::ErrnoError(errno, "cannot lock", path);
     // A cleaner may have taken the lock between open and flock and unlinked the file.
     struct stat st;
-    if (::fstat(fd.Get(), &st) != 0) return ErrnoError(errno, "cannot stat", path);
+    if (::fstat(fd.Get(), &st) != 0) return support::ErrnoError(errno, "cannot stat", path);
     if (st.st_nlink == 0) continue;
     return TempFile(std::move(fd), std::move(path));
   }
-  return MakeError(std::errc::file_exists, "cannot create a temp file in " + tmp_dir);
+  return support::MakeError(std::errc::file_exists, "cannot create a temp file in " + tmp_dir);
 }
 
 TempFile::TempFile(TempFile&& other) noexcept
@@ -81,7 +85,7 @@ llvm::Error TempFile::WriteAll(const void* data, size_t size) {
     ssize_t n = ::write(fd_.Get(), p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot write", path_);
+      return support::ErrnoError(errno, "cannot write", path_);
     }
     p += n;
     size -= static_cast<size_t>(n);
@@ -90,22 +94,24 @@ llvm::Error TempFile::WriteAll(const void* data, size_t size) {
 }
 
 llvm::Error TempFile::CommitReplace(const std::string& dest) {
-  if (path_.empty()) return MakeError(std::errc::invalid_argument, "temp file already committed");
+  if (path_.empty())
+    return support::MakeError(std::errc::invalid_argument, "temp file already committed");
   if (llvm::Error err = support::CommitTempFile(fd_, path_, dest)) return err;
   path_.clear();  // Now owned by its final name; never unlink it.
-  return SyncDirectory(support::ParentDir(dest));
+  return support::SyncDirectory(support::ParentDir(dest));
 }
 
 llvm::Expected<size_t> CleanStaleTempFiles(const std::string& tmp_dir) {
-  UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_fd) return ErrnoError(errno, "cannot open directory", tmp_dir);
+  support::UniqueFd dir_fd(::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) return support::ErrnoError(errno, "cannot open directory", tmp_dir);
   DIR* dir = ::fdopendir(::dup(dir_fd.Get()));
-  if (dir == nullptr) return ErrnoError(errno, "cannot read directory", tmp_dir);
+  if (dir == nullptr) return support::ErrnoError(errno, "cannot read directory", tmp_dir);
   size_t removed = 0;
   while (struct dirent* entry = ::readdir(dir)) {
     const char* name = entry->d_name;
     if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    UniqueFd fd(::openat(dir_fd.Get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    support::UniqueFd fd(
+        ::openat(dir_fd.Get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
     if (!fd) {
       // Not a regular openable file (e.g. a stray symlink): it is never trusted either.
       if (errno == ELOOP && ::unlinkat(dir_fd.Get(), name, 0) == 0) ++removed;

@@ -9,7 +9,8 @@
 #include <system_error>
 
 #include "compiler/support/atomic_file.h"
-#include "runtime/store/unique_fd.h"
+#include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 
 namespace strata::store {
 
@@ -35,18 +36,12 @@ class TempFile {
   void Discard();
 
  private:
-  TempFile(UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
-  UniqueFd fd_;
+  TempFile(support::UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  support::UniqueFd fd_;
   std::string path_;
 };
 
 // Removes files in tmp_dir whose writer died (their flock is free). Returns how many.
 llvm::Expected<size_t> CleanStaleTempFiles(const std::string& tmp_dir);
-
-using support::SyncDirectory;
-
-// The base library's errors (compiler/support/errno_error.h), by their store names.
-using support::ErrnoError;
-using support::MakeError;
 
 }  // namespace strata::store
