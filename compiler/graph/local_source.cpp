@@ -11,13 +11,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include "compiler/graph/file_digests.h"
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
@@ -151,11 +154,27 @@ struct LocalSourceHasher::Impl {
 
   void Load();
   bool Save();
-  bool FileDigest(const std::string& path, const struct stat& st, XXH128_hash_t& digest,
-                  std::string& error);
-  // `base` prefixes `rel` for pattern matching (a path selected inside the patterns' root).
-  bool Walk(const std::string& path, const std::string& rel, Digester& digester, std::string& error,
+  // One entry of the canonical walk; a regular file's content digest comes from the cache
+  // or, later, from its job (files are read on several threads, then digested in walk order).
+  struct Item {
+    std::string rel;
+    char kind = 'f';  // 'f' file, 'l' symlink, 'd' directory
+    uint32_t mode = 0;
+    uint64_t size = 0;
+    std::string target;       // a symlink's
+    size_t job = SIZE_MAX;    // index into jobs, for a file the cache did not know
+    XXH128_hash_t content{};  // a file's, from the cache
+  };
+  std::vector<Item> items;
+  std::vector<FileDigestJob> jobs;
+
+  // Lists `path` into items and jobs (a cache hit needs no job). `base` prefixes `rel` for
+  // pattern matching (a path selected inside the patterns' root).
+  bool Walk(const std::string& path, const std::string& rel, std::string& error,
             const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
+  // Reads the jobs' files, records them in the cache and feeds the items to `digester` in walk
+  // order; false (with the first failing file's error) if a file could not be read.
+  bool Digest(Digester& digester, std::string& error);
 };
 
 void LocalSourceHasher::Impl::Load() {
@@ -233,56 +252,51 @@ bool LocalSourceHasher::Impl::Save() {
   return true;
 }
 
-bool LocalSourceHasher::Impl::FileDigest(const std::string& path, const struct stat& st,
-                                         XXH128_hash_t& digest, std::string& error) {
-  auto it = cache.find(path);
-  if (it != cache.end()) {
-    const CacheEntry& e = it->second;
-    if (e.ino == static_cast<uint64_t>(st.st_ino) && e.size == static_cast<uint64_t>(st.st_size) &&
-        e.mtime_ns == Nanos(st.st_mtim) && e.ctime_ns == Nanos(st.st_ctim)) {
-      ++stats->cache_hits;
-      digest = e.digest;
-      return true;
+bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
+  DigestFiles(jobs, std::max(1u, std::thread::hardware_concurrency()));
+  for (const Item& item : items) {
+    digester.Bytes(item.rel);
+    if (item.kind == 'l') {
+      digester.Raw("l", 1);
+      digester.U32(item.mode);
+      digester.Bytes(item.target);
+      continue;
     }
-  }
-  support::UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  std::vector<char> buffer(1 << 16);
-  for (;;) {
-    ssize_t n = read(fd.Get(), buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = "cannot read " + path + ": " + std::strerror(errno);
-      XXH3_freeState(state);
-      return false;
+    if (item.kind == 'd') {
+      digester.Raw("d", 1);
+      digester.U32(item.mode);
+      continue;
     }
-    if (n == 0) break;
-    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
-    stats->bytes_read += static_cast<uint64_t>(n);
-  }
-  digest = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
-  ++stats->files_read;
-
-  // Cache only if the file did not change while it was read.
-  struct stat after;
-  if (fstat(fd.Get(), &after) == 0 && after.st_size == st.st_size &&
-      Nanos(after.st_mtim) == Nanos(st.st_mtim) && Nanos(after.st_ctim) == Nanos(st.st_ctim)) {
-    cache[path] = CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                             Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
-    dirty = true;
+    XXH128_hash_t content = item.content;
+    if (item.job != SIZE_MAX) {
+      FileDigestJob& job = jobs[item.job];
+      if (!job.error.empty()) {
+        error = job.error;
+        return false;
+      }
+      content = job.digest;
+      ++stats->files_read;
+      stats->bytes_read += job.bytes_read;
+      // Cached only if the file did not change while it was read.
+      if (job.unchanged) {
+        const struct stat& st = job.st;
+        cache[job.path] =
+            CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                       Nanos(st.st_mtim), Nanos(st.st_ctim), job.digest};
+        dirty = true;
+      }
+    }
+    digester.Raw("f", 1);
+    digester.U32(item.mode);
+    digester.U64(item.size);
+    digester.Canonical(content);
   }
   return true;
 }
 
 bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& rel,
-                                   Digester& digester, std::string& error,
-                                   const IgnoreMatcher* ignore, const std::string& base) {
+                                   std::string& error, const IgnoreMatcher* ignore,
+                                   const std::string& base) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     error = "cannot stat " + path + ": " + std::strerror(errno);
@@ -291,13 +305,24 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
   uint32_t mode =
       keep_modes && !S_ISLNK(st.st_mode) ? (st.st_mode & 07777) : NormalizedLocalMode(st.st_mode);
   if (S_ISREG(st.st_mode)) {
-    XXH128_hash_t content;
-    if (!FileDigest(path, st, content, error)) return false;
-    digester.Bytes(rel);
-    digester.Raw("f", 1);
-    digester.U32(mode);
-    digester.U64(static_cast<uint64_t>(st.st_size));
-    digester.Canonical(content);
+    Item item;
+    item.rel = rel;
+    item.mode = mode;
+    item.size = static_cast<uint64_t>(st.st_size);
+    auto it = cache.find(path);
+    if (it != cache.end() && it->second.ino == static_cast<uint64_t>(st.st_ino) &&
+        it->second.size == item.size && it->second.mtime_ns == Nanos(st.st_mtim) &&
+        it->second.ctime_ns == Nanos(st.st_ctim)) {
+      ++stats->cache_hits;
+      item.content = it->second.digest;
+    } else {
+      item.job = jobs.size();
+      FileDigestJob job;
+      job.path = path;
+      job.st = st;
+      jobs.push_back(std::move(job));
+    }
+    items.push_back(std::move(item));
     return true;
   }
   if (S_ISLNK(st.st_mode)) {
@@ -314,19 +339,23 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
       }
       target.resize(target.size() * 2);  // the link grew since lstat
     }
-    digester.Bytes(rel);
-    digester.Raw("l", 1);
-    digester.U32(mode);
-    digester.Bytes(target);
+    Item item;
+    item.rel = rel;
+    item.kind = 'l';
+    item.mode = mode;
+    item.target = std::move(target);
+    items.push_back(std::move(item));
     return true;
   }
   if (!S_ISDIR(st.st_mode)) {
     error = "unsupported " + std::string(FileTypeName(st.st_mode)) + " in local source: " + path;
     return false;
   }
-  digester.Bytes(rel);
-  digester.Raw("d", 1);
-  digester.U32(mode);
+  Item dir_item;
+  dir_item.rel = rel;
+  dir_item.kind = 'd';
+  dir_item.mode = mode;
+  items.push_back(std::move(dir_item));
   std::vector<std::string> names;
   {
     Dir dir(opendir(path.c_str()));
@@ -358,7 +387,7 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
           !S_ISDIR(child_st.st_mode) || !HoldsIncludedEntry(child, match_rel, *ignore))
         continue;
     }
-    if (!Walk(child, child_rel, digester, error, ignore, base)) return false;
+    if (!Walk(child, child_rel, error, ignore, base)) return false;
   }
   return true;
 }
@@ -425,9 +454,21 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
   impl_->keep_modes = keep_modes;
   std::unique_ptr<IgnoreMatcher> ignore;
   if (!exclude.empty()) ignore = std::make_unique<IgnoreMatcher>(exclude);
-  if (impl_->Walk(absolute, "", digester, result.error, ignore.get(), exclude_base)) {
-    result.digest = HexOf(digester.Finish());
+  // The walk lists everything first (a failure stops it), then the files are read on a few
+  // threads and digested in walk order: a file that cannot be read is reported before a walk
+  // failure that came after it, as a sequential walk would.
+  impl_->items.clear();
+  impl_->jobs.clear();
+  std::string walk_error;
+  bool walked = impl_->Walk(absolute, "", walk_error, ignore.get(), exclude_base);
+  if (impl_->Digest(digester, result.error)) {
+    if (walked)
+      result.digest = HexOf(digester.Finish());
+    else
+      result.error = walk_error;
   }
+  impl_->items.clear();
+  impl_->jobs.clear();
   impl_->memo[memo_key] = result;
   return result;
 }

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -235,20 +236,27 @@ llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& ent
                           std::vector<char>& buffer) {
   support::UniqueFd fd(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
-  ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  // Read-ahead hints only pay for files longer than one read.
+  if (entry.size > buffer.size()) ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   uint64_t written = 0;
-  for (;;) {
-    ssize_t n = ::read(fd.Get(), buffer.data(), buffer.size());
+  // Reads ask for one byte more than is left: a file that grew since it was listed shows up
+  // as a read past its size (an error: the tar header holds the listed size), and a short
+  // read that leaves nothing means end of file, with no last read returning 0 (one syscall per
+  // file saved).
+  while (written <= entry.size) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), entry.size - written + 1));
+    ssize_t n = ::read(fd.Get(), buffer.data(), want);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Fail("cannot read " + entry.source_path + ": " + std::strerror(errno));
     }
     if (n == 0) break;
-    // A file that grows while being archived would corrupt the tar; it is an error instead.
-    if (written + static_cast<uint64_t>(n) > entry.size) break;
+    if (written + static_cast<uint64_t>(n) > entry.size)
+      return Fail("file changed while archiving: " + entry.source_path);
     if (archive_write_data(a, buffer.data(), static_cast<size_t>(n)) < 0)
       return ArchiveError(a, sink, entry.tar_path);
     written += static_cast<uint64_t>(n);
+    if (written == entry.size && static_cast<size_t>(n) < want) break;
   }
   if (written != entry.size) return Fail("file changed while archiving: " + entry.source_path);
   return llvm::Error::success();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <unordered_set>
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/local_source.h"
@@ -287,9 +288,20 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
 // before its children, so each lstat sees no symlink on the way.
 llvm::Error CheckKindConflicts(const std::vector<oci::TreeEntry>& entries,
                                const std::string& parent_root) {
+  // A path under a directory the image lacks is not there either: no lstat for it (a COPY
+  // onto scratch, or into a new directory, looks up only its top entries).
+  std::unordered_set<std::string> missing;
   for (const oci::TreeEntry& entry : entries) {
+    size_t slash = entry.tar_path.rfind('/');
+    if (slash != std::string::npos && missing.count(entry.tar_path.substr(0, slash)) != 0) {
+      if (entry.kind == oci::EntryKind::kDir) missing.insert(entry.tar_path);
+      continue;
+    }
     struct stat existing;
-    if (::lstat((parent_root + "/" + entry.tar_path).c_str(), &existing) != 0) continue;
+    if (::lstat((parent_root + "/" + entry.tar_path).c_str(), &existing) != 0) {
+      if (errno == ENOENT && entry.kind == oci::EntryKind::kDir) missing.insert(entry.tar_path);
+      continue;
+    }
     bool is_dir = entry.kind == oci::EntryKind::kDir;
     if (is_dir && !S_ISDIR(existing.st_mode))
       return CopyError("cannot copy to non-directory: /" + entry.tar_path + " (it is a " +

@@ -18,6 +18,7 @@ namespace {
 // fsync per blob (most of a no-op build's wall time on a slow disk). A damaged copy fails the
 // check and is replaced as before.
 constexpr uint64_t kCheckExistingLimit = 64 * 1024;
+constexpr uint64_t kWritebackStretch = 8 << 20;
 
 bool HoldsDigest(const std::string& path, uint64_t size, const std::string& digest) {
   support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -40,7 +41,16 @@ bool HoldsDigest(const std::string& path, uint64_t size, const std::string& dige
 llvm::Error BlobWriter::Write(const void* data, size_t size) {
   hash_.Update(data, size);
   size_ += size;
-  return file_.WriteAll(data, size);
+  if (llvm::Error err = file_.WriteAll(data, size)) return err;
+  // Starts the disk writes of each full stretch now, without waiting for them: Commit's fsync
+  // then waits only for the tail, instead of for the whole blob (0.44 s for a 300 MB layer)
+  // after it has been written. Durability is unchanged: Commit still fsyncs before the rename.
+  if (size_ - flushed_ >= kWritebackStretch) {
+    ::sync_file_range(file_.Fd(), static_cast<off_t>(flushed_),
+                      static_cast<off_t>(size_ - flushed_), SYNC_FILE_RANGE_WRITE);
+    flushed_ = size_;
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::string> BlobWriter::Commit() { return CommitExpecting(""); }

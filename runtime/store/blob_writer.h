@@ -41,6 +41,7 @@ class BlobWriter {
   std::shared_ptr<BlobTrust> trust_;
   Sha256 hash_;
   uint64_t size_ = 0;
+  uint64_t flushed_ = 0;  // bytes whose writeback has been started (sync_file_range)
 };
 
 }  // namespace strata::store

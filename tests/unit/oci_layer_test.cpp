@@ -270,3 +270,28 @@ TEST_CASE("oci: non-ASCII and non-UTF-8 names are kept as bytes", "[oci]") {
   CHECK(entries[1].symlink == latin1);
   CHECK(entries[2].path == utf8);
 }
+
+TEST_CASE("oci: a file that grows or shrinks after it was listed fails the layer", "[oci]") {
+  // Sizes around the writer's 1 MiB reads: a file that grows from exactly 1 MiB used to be cut
+  // at its listed size without a word.
+  for (size_t size : {size_t{10}, size_t{1} << 20, (size_t{1} << 20) + 5}) {
+    for (int delta : {1, -1}) {
+      TempDir dir("oci-test");
+      llvm::Expected<Store> store = Store::Open(dir.path + "/store");
+      REQUIRE(static_cast<bool>(store));
+      fs::create_directories(dir.path + "/tree");
+      std::string file = dir.path + "/tree/f";
+      WriteFile(file, std::string(size, 'x'), 0644);
+      llvm::Expected<std::vector<strata::oci::TreeEntry>> entries =
+          strata::oci::ScanTree(dir.path + "/tree");
+      REQUIRE(static_cast<bool>(entries));
+      WriteFile(file, std::string(size + delta, 'y'), 0644);
+      llvm::Expected<LayerDescriptor> layer = strata::oci::WriteLayer(*store, *entries, {});
+      INFO("size " << size << ", delta " << delta);
+      REQUIRE_FALSE(static_cast<bool>(layer));
+      CHECK(llvm::toString(layer.takeError()).find("file changed while archiving") !=
+            std::string::npos);
+      CHECK(fs::is_empty(dir.path + "/store/blobs/sha256"));
+    }
+  }
+}
