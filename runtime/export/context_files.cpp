@@ -56,7 +56,7 @@ llvm::Expected<bool> HasWhiteout(const std::string& blob) {
 
 llvm::Expected<std::string> WriteArtifact(const schedule::NodeOutput& artifact,
                                           const std::vector<std::string>& exclude,
-                                          const std::string& dir) {
+                                          const std::string& chmod, const std::string& dir) {
   // PlanCopyLayer into an empty image: exactly the entries a copy to "/" adds, with the modes
   // the runtime gives them; nothing of a parent image is read.
   std::string empty = dir + ".empty";
@@ -68,6 +68,7 @@ llvm::Expected<std::string> WriteArtifact(const schedule::NodeOutput& artifact,
   request.keep_modes = artifact.keep_modes;
   request.dest = "/";
   request.exclude = exclude;
+  request.chmod = chmod;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
   llvm::Expected<std::vector<oci::TreeEntry>> entries =

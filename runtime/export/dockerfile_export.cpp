@@ -165,8 +165,10 @@ class Exporter {
     return name;
   }
 
+  // `exclude` and `chmod` of a copy from the context are applied to the files written.
   llvm::Expected<Source> ResolveArtifact(const Node& artifact,
-                                         const std::vector<std::string>& exclude, bool in_context) {
+                                         const std::vector<std::string>& exclude,
+                                         const std::string& chmod, bool in_context) {
     if (!in_context && artifact.op() == Op::kSelect && graph::IsStage(artifact.inputs()[0])) {
       llvm::Expected<graph::SelectParams> select = graph::DecodeSelect(artifact);
       if (!select) return select.takeError();
@@ -174,7 +176,7 @@ class Exporter {
       if (!from) return from.takeError();
       return Source{*from, select->path};
     }
-    std::string cache_key = artifact.key().Hex() + nlohmann::json(exclude).dump();
+    std::string cache_key = artifact.key().Hex() + nlohmann::json(exclude).dump() + chmod;
     if (auto it = context_.find(cache_key); it != context_.end()) return it->second;
     llvm::Expected<schedule::NodeOutput> built = hooks_.build(artifact);
     if (!built) return NodeError(artifact, built.takeError());
@@ -183,8 +185,8 @@ class Exporter {
       source.empty = true;
     } else {
       std::string rel = "ctx/" + artifact.key().Hex().substr(0, 12);
-      if (!exclude.empty()) rel += "-" + std::to_string(context_.size());
-      llvm::Expected<std::string> name = WriteArtifact(*built, exclude, dir_ + "/" + rel);
+      if (!exclude.empty() || !chmod.empty()) rel += "-" + std::to_string(context_.size());
+      llvm::Expected<std::string> name = WriteArtifact(*built, exclude, chmod, dir_ + "/" + rel);
       if (!name) return NodeError(artifact, name.takeError());
       source.path = name->empty() ? rel : rel + "/" + *name;
     }
@@ -233,7 +235,8 @@ class Exporter {
     bool from_stage =
         !extract && artifact.op() == Op::kSelect && graph::IsStage(artifact.inputs()[0]);
     llvm::Expected<Source> source =
-        ResolveArtifact(artifact, from_stage ? no_exclude : options.exclude, extract);
+        ResolveArtifact(artifact, from_stage ? no_exclude : options.exclude,
+                        from_stage ? "" : options.chmod, extract);
     if (!source) return source.takeError();
     if (source->empty) {
       body += "# " + schedule::Describe(node) + ": the selection matched nothing\n";
@@ -315,7 +318,7 @@ class Exporter {
       mount("type=tmpfs,target=" + *target);
     }
     for (size_t i = 0; i < params->mount_targets.size(); ++i) {
-      llvm::Expected<Source> source = ResolveArtifact(*node.inputs()[i + 1], {}, false);
+      llvm::Expected<Source> source = ResolveArtifact(*node.inputs()[i + 1], {}, "", false);
       if (!source) return source.takeError();
       if (source->empty) return NodeError(node, "a mount of a selection that matched nothing");
       llvm::Expected<std::string> path = FlagValue(node, source->path);
