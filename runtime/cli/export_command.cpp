@@ -1,5 +1,6 @@
 // `strata export --dockerfile DIR [-f FILE] [TARGET|LABEL]`: the target as a multi-stage
 // Dockerfile and build context that BuildKit builds into the same image (docs/export.md).
+#include <filesystem>
 #include <iostream>
 
 #include "runtime/cli/commands.h"
@@ -26,7 +27,13 @@ int ExportCommand(const std::vector<std::string>& args) {
   }
   exporter::ExportResult result;
   int code = ExportTarget(flags, dir, result);
-  if (code != kExitOk) return code;
+  if (code != kExitOk) {
+    // No half-written export: DIR is left empty, as it was or as it was made.
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ignored))
+      std::filesystem::remove_all(entry.path(), ignored);
+    return code;
+  }
   std::cerr << "strata: wrote " << dir << "/Dockerfile; build it with: docker build"
             << (result.network ? "" : " --network=none");
   for (const std::string& id : result.secrets) std::cerr << " --secret id=" << id << ",src=FILE";

@@ -59,6 +59,9 @@ llvm::Expected<std::string> WriteArtifact(const schedule::NodeOutput& artifact,
                                           const std::string& chmod, const std::string& dir) {
   // PlanCopyLayer into an empty image: exactly the entries a copy to "/" adds, with the modes
   // the runtime gives them; nothing of a parent image is read.
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), error);
+  if (error) return Failure("cannot create the parent of '" + dir + "': " + error.message());
   std::string empty = dir + ".empty";
   if (::mkdir(empty.c_str(), 0755) != 0) return Errno("cannot create", empty);
   schedule::CopyRequest request;
@@ -115,7 +118,9 @@ llvm::Expected<std::string> WriteArtifact(const schedule::NodeOutput& artifact,
 llvm::Expected<std::vector<std::string>> WriteLayers(const store::Store& store,
                                                      const oci::Image& image,
                                                      const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) != 0) return Errno("cannot create", dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Failure("cannot create '" + dir + "': " + error.message());
   std::vector<std::string> names;
   for (size_t i = 0; i < image.layers.size(); ++i) {
     const oci::LayerDescriptor& layer = image.layers[i];

@@ -66,9 +66,12 @@ class Exporter {
   llvm::Expected<ExportResult> Run(const Node& target) {
     llvm::Expected<std::string> name = EmitStage(target);
     if (!name) return name.takeError();
+    // Only a warning: a base whose config cannot be had here (a pull without the registry)
+    // does not stop the export.
     llvm::Expected<nlohmann::json> config = Config(target);
-    if (!config) return config.takeError();
-    if (!graph::EnvValue(*config, "PATH"))
+    if (!config)
+      llvm::consumeError(config.takeError());
+    else if (!graph::EnvValue(*config, "PATH"))
       result_.warnings.push_back(
           "the image has no PATH; BuildKit gives every FROM scratch image "
           "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, and a Dockerfile "
@@ -244,8 +247,8 @@ class Exporter {
     }
     std::string line = extract ? "ADD" : "COPY";
     if (!source->from.empty()) line += " --from=" + source->from;
-    for (auto [flag, value] :
-         {std::pair{"chown", options.chown}, std::pair{"chmod", options.chmod}})
+    for (auto [flag, value] : {std::pair{"chown", options.chown},
+                               std::pair{"chmod", from_stage ? options.chmod : std::string()}})
       if (!value.empty()) {
         llvm::Expected<std::string> word = FlagValue(node, value);
         if (!word) return word.takeError();

@@ -15,8 +15,8 @@ diff -u "$src/golden.Dockerfile" "$T/out/Dockerfile" || fail "the exported Docke
 # Every context file the Dockerfile names exists, with the normalised modes.
 grep -Eq '^\./ctx/[0-9a-f]{12}/sub drwxr-xr-x' "$T/files" || { cat "$T/files"; fail "sub/ is not 0755 in the context"; }
 grep -Eq '^\./ctx/[0-9a-f]{12}/Makefile -rw-r--r-- ' "$T/files" || { cat "$T/files"; fail "Makefile is not 0644 in the context"; }
-grep -Eq '^\./ctx/[0-9a-f]{12}/config\.txt -rw-r--r-- 10$' "$T/files" || { cat "$T/files"; fail "the text artifact is not in the context"; }
-for path in $(grep -oE 'ctx/[0-9a-f]{12}(/[^ ]*)?' "$T/out/Dockerfile"); do
+grep -Eq "^\./ctx/[0-9a-f]{12}-[0-9]+/config\.txt -rwxr-xr-x 10$" "$T/files" || { cat "$T/files"; fail "the text artifact is not in the context"; }
+for path in $(grep -oE 'ctx/[0-9a-f]{12}(-[0-9]+)?(/[^ ]*)?' "$T/out/Dockerfile"); do
   [ -e "$T/out/$path" ] || fail "the Dockerfile names $path, which the context lacks"
 done
 # Nothing else: no pre-built input, no store files.
