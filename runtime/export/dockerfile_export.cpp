@@ -71,7 +71,16 @@ class Exporter {
     llvm::Expected<nlohmann::json> config = Config(target);
     if (!config)
       llvm::consumeError(config.takeError());
-    else if (!graph::EnvValue(*config, "PATH"))
+    else if (config->value("WorkingDir", std::string()).empty())
+      result_.warnings.push_back(
+          "the image has no WorkingDir; BuildKit's has \"/\" (the same directory to run in)");
+    if (config && config->contains("Env") && (*config)["Env"].is_array() &&
+        !(*config)["Env"].empty() && graph::EnvValue(*config, "PATH") &&
+        (*config)["Env"][0].get<std::string>().rfind("PATH=", 0) != 0)
+      result_.warnings.push_back(
+          "the image's Env lists PATH after other variables; BuildKit's may list it first "
+          "(FROM scratch sets it before any ENV)");
+    if (config && !graph::EnvValue(*config, "PATH"))
       result_.warnings.push_back(
           "the image has no PATH; BuildKit gives every FROM scratch image "
           "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, and a Dockerfile "
