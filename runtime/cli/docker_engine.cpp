@@ -105,8 +105,8 @@ int PrepareDockerEngineBuild(BuildFlags& flags, std::string& work_dir) {
     return kExitProgramError;
   }
   std::ofstream program(work_dir + "/build.strata");
-  program
-      << "# The image the docker engine built (strata build --engine docker).\nload ./image.tar\n";
+  program << "# The image the docker engine built (strata build --engine docker).\n{ default = "
+             "load ./image.tar; }\n";
   program.close();
   if (!program) {
     std::cerr << "strata: error: cannot write '" << work_dir << "/build.strata'\n";
