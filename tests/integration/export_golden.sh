@@ -24,4 +24,16 @@ done
 # The same program exports the same bytes again (BuildKit's cache keys stay stable).
 (cd "$T/w" && "$STRATA" export --dockerfile "$T/out2" -f golden.strata) 2>/dev/null
 diff -r "$T/out" "$T/out2" >/dev/null || fail "a second export differs"
+# A node without a Dockerfile form: an error naming it (op, key, what it does), exit 1, and
+# DIR left empty (nothing half-written).
+cat >"$T/w/noform.strata" <<'STRATA'
+{ default = scratch |> runWith { env = [ "A=1" ]; } "true" |> run "echo second-step"; }
+STRATA
+set +e
+(cd "$T/w" && "$STRATA" export --dockerfile "$T/out3" -f noform.strata) 2>"$T/err"; status=$?
+set -e
+[ "$status" = 1 ] || { cat "$T/err"; fail "a step without the ARG of an earlier one: exit $status"; }
+grep -Eq 'error: cannot export to a Dockerfile: exec node [0-9a-f]{32} \(RUN echo second-step\): .*variable A' "$T/err" ||
+  { cat "$T/err"; fail "the error does not name the node"; }
+[ -d "$T/out3" ] && [ -z "$(ls -A "$T/out3")" ] || fail "a failed export left files in DIR"
 echo "PASS"
