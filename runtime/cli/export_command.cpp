@@ -34,7 +34,8 @@ int ExportCommand(const std::vector<std::string>& args) {
       std::filesystem::remove_all(entry.path(), ignored);
     return code;
   }
-  std::cerr << "strata: wrote " << dir << "/Dockerfile; build it with: docker build"
+  std::cerr << "strata: wrote " << dir
+            << "/Dockerfile; build it with BuildKit: DOCKER_BUILDKIT=1 docker build"
             << (result.network ? "" : " --network=none");
   for (const std::string& id : result.secrets) std::cerr << " --secret id=" << id << ",src=FILE";
   std::cerr << " " << dir << "\n";
