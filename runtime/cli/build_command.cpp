@@ -1,9 +1,11 @@
 // `strata build [-f FILE] [TARGET] [-o OUTPUT]... ...`: build a Stage target (of a Strata program
 // or a Dockerfile) into the store and export it; the manifest digest is the last line of stdout.
+#include <filesystem>
 #include <iostream>
 
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/docker_engine.h"
 #include "runtime/cli/output_spec.h"
 #include "runtime/cli/sbom_output.h"
 #include "runtime/oci/file_copy.h"
@@ -18,7 +20,8 @@ int BuildCommand(const std::vector<std::string>& args) {
       "       [--progress auto|plain|json] [--secret id=ID,src=FILE]... [--no-cache]\n"
       "       [--source-date-epoch N] [--compression gzip|zstd] [--sbom FILE [--sbom-format "
       "spdx|cyclonedx]]\n"
-      "       [--cache-from docker://HOST/REPO]... [--cache-to docker://HOST/REPO]\n"
+      "       [--cache-from docker://HOST/REPO]... [--cache-to docker://HOST/REPO] [--engine "
+      "strata|docker]\n"
       "       Dockerfile (-f Dockerfile, or --frontend dockerfile): [--context DIR] [--build-arg "
       "K=V]...\n"
       "       [--build-context NAME=local:DIR|oci-layout://DIR[:TAG]]... [--target NAME]";
@@ -35,7 +38,9 @@ int BuildCommand(const std::vector<std::string>& args) {
       po::value<std::vector<std::string>>()->composing()->value_name("docker://HOST/REPO"),
       "fetch node outputs from this registry cache instead of building them (repeatable)")(
       "cache-to", po::value<std::string>()->value_name("docker://HOST/REPO"),
-      "push the output of every shareable node to this registry cache");
+      "push the output of every shareable node to this registry cache")(
+      "engine", po::value<std::string>()->default_value("strata"),
+      "strata, or docker: export a Dockerfile and build it on the Docker Engine of DOCKER_HOST");
   ParsedCommand parsed = ParseCommand(usage, options, args, 1);
   auto cache_repository = [](const std::string& flag, const std::string& text) {
     llvm::Expected<oci::ImageReference> ref = schedule::ParseCacheRepository(text);
@@ -63,6 +68,24 @@ int BuildCommand(const std::vector<std::string>& args) {
   flags.digests_only = outputs.empty() && !cache_to && !parsed.values.count("sbom");
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
+  // --engine docker: BuildKit builds, and the store takes its image in (docker_engine.h).
+  std::string engine = parsed.values["engine"].as<std::string>();
+  if (engine != "strata" && engine != "docker")
+    throw UsageError{"unknown --engine '" + engine + "': expected strata or docker"};
+  if (engine == "docker" && (cache_to || !flags.cache_from.empty()))
+    throw UsageError{
+        "--cache-from and --cache-to are Strata's cache; with --engine docker use "
+        "the engine's own (docs/export.md)"};
+  std::string engine_dir;
+  struct RemoveDir {
+    std::string& dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_engine_dir{engine_dir};
+  if (engine == "docker")
+    if (int code = PrepareDockerEngineBuild(flags, engine_dir); code != kExitOk) return code;
 
   return BuildTarget(flags, [&](const BuiltImage& built) {
     // The SBOM is made first: when it cannot be, no output is written.

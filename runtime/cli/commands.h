@@ -23,5 +23,7 @@ int StoreCommand(const std::vector<std::string>& args);
 int TargetsCommand(const std::vector<std::string>& args);
 int QueryCommand(const std::vector<std::string>& args);
 int AffectedCommand(const std::vector<std::string>& args);
+// Exporting to an existing engine (docs/export.md).
+int ExportCommand(const std::vector<std::string>& args);
 
 }  // namespace strata::cli

@@ -28,6 +28,7 @@ commands:
   targets list a workspace's targets by label (//dir:target; patterns //dir/...)
   query   deps / rdeps of a workspace label
   affected  the labels whose derivation keys differ from a git revision (--since REV)
+  export  write a target as a Dockerfile and context for BuildKit (--dockerfile DIR)
 
 `strata COMMAND --help` describes a command's options.
 )";
@@ -52,6 +53,7 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "targets") return TargetsCommand;
   if (name == "query") return QueryCommand;
   if (name == "affected") return AffectedCommand;
+  if (name == "export") return ExportCommand;
   return nullptr;
 }
 
