@@ -2,7 +2,8 @@
 //
 // SHA256_Init/Update/Final are deprecated in OpenSSL 3 but not gone, and they are the one way
 // to hash without EVP's first-use initialisation (reading openssl.cnf, loading the default
-// provider): ~2 ms, a tenth of a warm no-op build, whose only hash is one small record key.
+// provider): ~2 ms, a tenth of a warm no-op build, whose hashes are all small one-shots (the
+// record key, Store::PutBlobBytes' check of its config and manifest).
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "runtime/store/sha256.h"
 
