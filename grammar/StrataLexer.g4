@@ -82,7 +82,11 @@ PATH : ('.' '.'? | [a-zA-Z0-9_]+)? ('/' PATH_CHAR+)+ ;
 STD_PATH : '<' PATH_CHAR+ ('/' PATH_CHAR+)* '>' ;
 // `import //libs/base`: a workspace package. Only right after `import` (elsewhere `//` is
 // record update, and `a //b` must stay one), so the predicate looks at the previous token.
-LABEL : { last_type_ == IMPORT }? '//' (PATH_CHAR+ ('/' PATH_CHAR+)*)? ;
+// It stands after the `//`, never first: ANTLR caches no DFA state reached through a
+// predicate, and one at the start of a rule is in the closure of the mode's start state, so
+// every token of every file was lexed by ATN simulation (10x slower; issue 14). Here only
+// `//` tokens are.
+LABEL : '//' { last_type_ == IMPORT }? (PATH_CHAR+ ('/' PATH_CHAR+)*)? ;
 
 // A string without `${` is one token; one with interpolation opens the STR mode. As in Nix,
 // `$$` is plain text taken as a pair, so `$${x}` is the text `$${x}`, not an interpolation.
