@@ -142,11 +142,11 @@ llvm::Expected<std::string> Store::PutBlobBytes(llvm::StringRef bytes) const {
   if (bytes.size() <= 64 * 1024) {
     std::string digest = Sha256Digest(bytes.data(), bytes.size());
     std::string path = BlobPath(digest);
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     struct stat st;
     if (fd && ::fstat(fd.Get(), &st) == 0 && S_ISREG(st.st_mode) &&
         static_cast<uint64_t>(st.st_size) == bytes.size()) {
-      llvm::Expected<std::string> held = ReadAll(fd.Get(), path, bytes.size());
+      llvm::Expected<std::string> held = support::ReadAll(fd.Get(), path, bytes.size());
       if (held && *held == bytes) {
         trust_->MarkVerified(digest);
         return digest;
