@@ -3,7 +3,9 @@
 
 #include <charconv>
 #include <filesystem>
+#include <functional>
 #include <ostream>
+#include <set>
 
 #include "compiler/dockerfile/dockerignore.h"
 #include "compiler/eval/evaluator.h"
@@ -19,6 +21,22 @@
 
 namespace strata::driver {
 namespace {
+
+// Visits `file`'s module and every module it imports, directly or not, each once, depth first;
+// `visit` returns whether to walk into that module's imports.
+void WalkModules(const syntax::ModuleLoader& loader, const std::string& file,
+                 const std::function<bool(const syntax::Module*)>& visit) {
+  const syntax::Module* start = loader.Find(file);
+  std::set<const syntax::Module*> seen{start};
+  std::vector<const syntax::Module*> stack{start};
+  while (!stack.empty()) {
+    const syntax::Module* module = stack.back();
+    stack.pop_back();
+    if (!module || !visit(module)) continue;
+    for (const syntax::Module* imported : loader.ImportsOf(module))
+      if (seen.insert(imported).second) stack.push_back(imported);
+  }
+}
 
 std::optional<eval::Value> ConvertArgument(eval::Evaluator& evaluator,
                                            const types::ArgumentInfo& info,
@@ -220,38 +238,24 @@ std::vector<std::string> Frontend::ImportedPackages(const std::string& file) con
   const syntax::ModuleLoader& loader = *phases_->loader;
   const syntax::Module* start = loader.Find(file);
   std::set<std::string> packages;
-  std::set<const syntax::Module*> seen{start};
-  std::vector<const syntax::Module*> stack{start};
-  while (!stack.empty()) {
-    const syntax::Module* module = stack.back();
-    stack.pop_back();
-    if (!module) continue;
-    for (const syntax::Module* imported : loader.ImportsOf(module)) {
-      if (!seen.insert(imported).second) continue;
-      // A package ends the walk: what it imports is its own dependency.
-      if (std::optional<std::string> label = loader.LabelOf(imported->path))
-        packages.insert(*label);
-      else
-        stack.push_back(imported);
+  WalkModules(loader, file, [&](const syntax::Module* module) {
+    if (module == start) return true;
+    // A package ends the walk: what it imports is its own dependency.
+    if (std::optional<std::string> label = loader.LabelOf(module->path)) {
+      packages.insert(*label);
+      return false;
     }
-  }
+    return true;
+  });
   return {packages.begin(), packages.end()};
 }
 
 std::vector<std::string> Frontend::ModuleFiles(const std::string& file) const {
-  const syntax::ModuleLoader& loader = *phases_->loader;
-  const syntax::Module* start = loader.Find(file);
   std::set<std::string> files;
-  std::set<const syntax::Module*> seen{start};
-  std::vector<const syntax::Module*> stack{start};
-  while (!stack.empty()) {
-    const syntax::Module* module = stack.back();
-    stack.pop_back();
-    if (!module) continue;
+  WalkModules(*phases_->loader, file, [&](const syntax::Module* module) {
     if (!module->path.empty() && module->path[0] == '/') files.insert(module->path);
-    for (const syntax::Module* imported : loader.ImportsOf(module))
-      if (seen.insert(imported).second) stack.push_back(imported);
-  }
+    return true;
+  });
   return {files.begin(), files.end()};
 }
 

@@ -149,6 +149,24 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   }
 }
 
+schedule::ExecutorOptions ExecutorOptionsFor(const BuildFlags& flags) {
+  schedule::ExecutorOptions options;
+  options.jobs = flags.jobs;
+  options.no_cache = flags.no_cache;
+  options.secrets = flags.secrets;
+  options.layer.compression = flags.compression;
+  options.layer.source_date_epoch = flags.source_date_epoch;
+  options.debian_mirror = flags.debian_mirror;
+  return options;
+}
+
+exec::RuncOptions SandboxOptionsIn(const std::string& sandbox_dir) {
+  exec::RuncOptions options;
+  options.state_root = sandbox_dir + "/runc";
+  options.bundle_parent = sandbox_dir;
+  return options;
+}
+
 BuildFlags GetBuildFlags(const ParsedCommand& parsed) {
   const po::variables_map& values = parsed.values;
   BuildFlags flags;

@@ -93,13 +93,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
     return kExitProgramError;
   }
 
-  schedule::ExecutorOptions options;
-  options.jobs = flags.jobs;
-  options.no_cache = flags.no_cache;
-  options.secrets = flags.secrets;
-  options.layer.compression = flags.compression;
-  options.layer.source_date_epoch = flags.source_date_epoch;
-  options.debian_mirror = flags.debian_mirror;
+  schedule::ExecutorOptions options = ExecutorOptionsFor(flags);
   // --no-cache runs every node: it asks no remote cache either.
   std::optional<schedule::RegistryCache> remote_cache;
   if (!flags.cache_from.empty() && !flags.no_cache) {
@@ -110,10 +104,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   }
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
-  exec::RuncOptions runc_options;
-  runc_options.state_root = sandbox->Path() + "/runc";
-  runc_options.bundle_parent = sandbox->Path();
-  exec::RuncRunner runner(runc_options);
+  exec::RuncRunner runner(SandboxOptionsIn(sandbox->Path()));
   // A corrupt blob found on the way (extracting a layer, or checking the image before it
   // leaves the store) is removed; building again then rebuilds or refetches what it held.
   // Each round removes at least one blob, so this ends.

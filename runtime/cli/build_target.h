@@ -76,6 +76,12 @@ void AddBuildOptions(po::options_description& options);
 // errors. Throws UsageError.
 BuildFlags GetBuildFlags(const ParsedCommand& parsed);
 
+// The executor settings the flags choose (jobs, cache, secrets, layer format, mirror); the
+// remote cache and progress are the caller's.
+schedule::ExecutorOptions ExecutorOptionsFor(const BuildFlags& flags);
+// The runc sandbox of one build: its state and bundles under `sandbox_dir` (a work dir).
+exec::RuncOptions SandboxOptionsIn(const std::string& sandbox_dir);
+
 struct BuiltImage {
   const store::Store& store;
   oci::Image image;

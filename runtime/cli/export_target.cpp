@@ -73,19 +73,10 @@ int ExportUncancelled(const BuildFlags& flags, const std::string& dir,
       schedule::WorkDir::Create(*store, "sandbox-" + std::to_string(::getpid()) + "-");
   if (!sandbox) return Error(llvm::toString(sandbox.takeError())), kExitProgramError;
 
-  schedule::ExecutorOptions options;
-  options.jobs = flags.jobs;
-  options.no_cache = flags.no_cache;
-  options.secrets = flags.secrets;
-  options.layer.compression = flags.compression;
-  options.layer.source_date_epoch = flags.source_date_epoch;
-  options.debian_mirror = flags.debian_mirror;
+  schedule::ExecutorOptions options = ExecutorOptionsFor(flags);
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
-  exec::RuncOptions runc_options;
-  runc_options.state_root = sandbox->Path() + "/runc";
-  runc_options.bundle_parent = sandbox->Path();
-  exec::RuncRunner runner(runc_options);
+  exec::RuncRunner runner(SandboxOptionsIn(sandbox->Path()));
   exporter::ExportHooks hooks;
   hooks.store = &*store;
   // Only what the Dockerfile cannot say is built here: pre-built bases, context artifacts and

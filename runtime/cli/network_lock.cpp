@@ -11,6 +11,7 @@
 
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
+#include "runtime/cli/build_target.h"
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/options.h"
 #include "runtime/exec/runc_runner.h"
@@ -132,10 +133,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
       if (!dir) return fail(llvm::toString(dir.takeError()));
       sandbox.emplace(std::move(*dir));
     }
-    exec::RuncOptions runc_options;
-    runc_options.state_root = sandbox->Path() + "/runc";
-    runc_options.bundle_parent = sandbox->Path();
-    exec::RuncRunner runner(runc_options);
+    exec::RuncRunner runner(SandboxOptionsIn(sandbox->Path()));
     schedule::ExecutorOptions options;
     options.unpinned_network = true;
     options.no_cache = rerun;

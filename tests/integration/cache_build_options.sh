@@ -29,13 +29,15 @@ STRATA
 #   remote: the registry cache fetches and pushes records under their record keys, which hold
 #     the key options above, so another epoch or compression never takes an entry
 #     (tests/integration/remote_cache.sh).
+#   engine: --engine docker builds on the Docker Engine instead; its image enters the store as a
+#     loaded image, keyed by its own bytes (tests/integration/export_dockerfile.sh).
 declare -A class=(
   [--source-date-epoch]=key [--compression]=key
   [--jobs]=none [--store]=none [--progress]=none
   [--file]=graph [--arg]=graph [--frontend]=graph [--context]=graph [--build-arg]=graph
   [--build-context]=graph [--target]=graph
   [--output]=export [--sbom]=export [--sbom-format]=export [--secret]=secret [--no-cache]=cache [--help]=none [--debian-mirror]=source
-  [--locked]=check [--cache-from]=remote [--cache-to]=remote
+  [--locked]=check [--cache-from]=remote [--cache-to]=remote [--engine]=engine
 )
 "$STRATA" build --help >"$T/help" 2>&1 || true
 grep -oE -- '--[a-z][a-z-]*' "$T/help" | sort -u >"$T/options"
