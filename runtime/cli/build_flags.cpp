@@ -149,6 +149,14 @@ void GetFrontendFlags(const ParsedCommand& parsed, BuildFlags& flags) {
   }
 }
 
+driver::FrontendOptions BuildFrontendOptions(const BuildFlags& flags,
+                                             driver::BaseImageSource& base_images) {
+  driver::FrontendOptions options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
+  options.lock_policy = flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
+  options.base_images = &base_images;
+  return options;
+}
+
 schedule::ExecutorOptions ExecutorOptionsFor(const BuildFlags& flags) {
   schedule::ExecutorOptions options;
   options.jobs = flags.jobs;

@@ -34,11 +34,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   if (std::optional<int> code = TryWarmNoOp(flags)) return *code;
 
   RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/true);
-  driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
-  frontend_options.lock_policy =
-      flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
-  frontend_options.base_images = &base_images;
-  driver::Frontend frontend(frontend_options);
+  driver::Frontend frontend(BuildFrontendOptions(flags, base_images));
   std::vector<const graph::Node*> nodes;
   std::vector<std::string> labels;  // a label build: each node's label
   bool is_node = false;

@@ -76,6 +76,10 @@ void AddBuildOptions(po::options_description& options);
 // errors. Throws UsageError.
 BuildFlags GetBuildFlags(const ParsedCommand& parsed);
 
+// The front end's options for a build of `flags`: the store, the lock policy (--locked) and
+// `base_images` (which must outlive the front end).
+driver::FrontendOptions BuildFrontendOptions(const BuildFlags& flags,
+                                             driver::BaseImageSource& base_images);
 // The executor settings the flags choose (jobs, cache, secrets, layer format, mirror); the
 // remote cache and progress are the caller's.
 schedule::ExecutorOptions ExecutorOptionsFor(const BuildFlags& flags);

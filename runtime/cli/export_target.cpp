@@ -55,11 +55,7 @@ const graph::Node* ResolveTarget(const BuildFlags& flags, driver::Frontend& fron
 int ExportUncancelled(const BuildFlags& flags, const std::string& dir,
                       exporter::ExportResult& result) {
   RegistryBaseImages base_images(flags.store_dir, /*may_create_store=*/true);
-  driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/true);
-  frontend_options.lock_policy =
-      flags.locked ? graph::LockPolicy::kLocked : graph::LockPolicy::kUse;
-  frontend_options.base_images = &base_images;
-  driver::Frontend frontend(frontend_options);
+  driver::Frontend frontend(BuildFrontendOptions(flags, base_images));
   const graph::Node* target = ResolveTarget(flags, frontend);
   if (!target) return kExitProgramError;
 
