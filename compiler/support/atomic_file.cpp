@@ -65,20 +65,21 @@ llvm::Error WriteFileAtomicWith(const std::string& path,
   return llvm::Error::success();
 }
 
+llvm::Error WriteAll(int fd, const void* data, size_t size, const std::string& path) {
+  const char* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::write(fd, p + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError(errno, "cannot write", path);
+    done += static_cast<size_t>(n);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error WriteFileAtomic(const std::string& path, std::string_view content,
                             AtomicWriteOptions options) {
   return WriteFileAtomicWith(
-      path,
-      [&](int fd) -> llvm::Error {
-        for (size_t done = 0; done < content.size();) {
-          ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-          if (n < 0 && errno == EINTR) continue;
-          if (n < 0) return ErrnoError(errno, "cannot write", path);
-          done += static_cast<size_t>(n);
-        }
-        return llvm::Error::success();
-      },
-      options);
+      path, [&](int fd) { return WriteAll(fd, content.data(), content.size(), path); }, options);
 }
 
 llvm::Expected<bool> PublishDir(const std::string& from, const std::string& to,

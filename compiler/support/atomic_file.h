@@ -24,6 +24,10 @@ struct AtomicWriteOptions {
   bool keep_existing_mode = false;
 };
 
+// Writes all `size` bytes to `fd` (retrying short writes and EINTR); `path` names it in the
+// error.
+llvm::Error WriteAll(int fd, const void* data, size_t size, const std::string& path);
+
 // Replaces `path` with `content`. On error `path` is as it was and no temp file is left.
 llvm::Error WriteFileAtomic(const std::string& path, std::string_view content,
                             AtomicWriteOptions options = {});

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "compiler/graph/op_params.h"
+#include "compiler/support/atomic_file.h"
 #include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/oci/registry_http.h"
@@ -13,17 +14,6 @@
 
 namespace strata::schedule {
 namespace {
-
-// Writes all of `data` to `fd`.
-llvm::Error WriteAll(int fd, const char* data, size_t size, const std::string& path) {
-  for (size_t done = 0; done < size;) {
-    ssize_t n = ::write(fd, data + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return support::ErrnoError(errno, "cannot write", path);
-    done += static_cast<size_t>(n);
-  }
-  return llvm::Error::success();
-}
 
 // The file name the artifact gets: the URL's last path segment, or "download".
 std::string FileName(const std::string& url) {
@@ -63,7 +53,7 @@ llvm::Expected<NodeOutput> RunFetch(OpContext& context) {
   llvm::Expected<oci::HttpResponse> response =
       oci::Perform(request, [&](const char* data, size_t size) {
         hash.Update(data, size);
-        return WriteAll(fd.Get(), data, size, file);
+        return support::WriteAll(fd.Get(), data, size, file);
       });
   if (!response) return OpError("fetch " + url + ": " + llvm::toString(response.takeError()));
   if (response->status / 100 != 2)

@@ -80,17 +80,7 @@ void TempFile::Discard() {
 }
 
 llvm::Error TempFile::WriteAll(const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_.Get(), p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return support::ErrnoError(errno, "cannot write", path_);
-    }
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return llvm::Error::success();
+  return support::WriteAll(fd_.Get(), data, size, path_);
 }
 
 llvm::Error TempFile::CommitReplace(const std::string& dest) {
