@@ -1,14 +1,16 @@
 // `strata lock [-f FILE] [--arg K=V]... [--update REF]... [--update-all] [--check]`: resolve every
 // `image "ref"` the program uses to a digest, every `debian` base to its package closure and
 // every network step without sha256 to its output hash, and write strata.lock beside the entry
-// file.
+// file. In a workspace (no -f), every target of every package, into the root's strata.lock.
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
 
+#include "compiler/driver/workspace.h"
 #include "compiler/graph/lockfile.h"
 #include "compiler/graph/op_params.h"
 #include "runtime/cli/build_target.h"
@@ -17,6 +19,7 @@
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/network_lock.h"
 #include "runtime/cli/options.h"
+#include "runtime/cli/workspace_targets.h"
 #include "runtime/oci/registry.h"
 
 namespace strata::cli {
@@ -34,6 +37,27 @@ std::set<std::string> PulledRefs(const std::vector<const graph::Node*>& roots) {
     }
   }
   return refs;
+}
+
+// The roots of the program `input`.
+LockRoots ProgramRoots(const ProgramInput& input) {
+  return [input](driver::Frontend& frontend, std::vector<const graph::Node*>& nodes) {
+    return frontend.Run(input) && frontend.CollectTargets({}, nodes);
+  };
+}
+
+// Every target of the workspace around the current directory: the one lock at its root pins
+// every package, as label builds read it. Each package is evaluated (the package cache holds
+// keys, not the nodes a lock needs). The selection is kept alive with the nodes it names.
+LockRoots WorkspaceRoots() {
+  auto selection = std::make_shared<std::optional<WorkspaceSelection>>();
+  return [selection](driver::Frontend& frontend, std::vector<const graph::Node*>& nodes) {
+    *selection = SelectWorkspaceTargets(frontend, ParsePatterns({"//..."}));
+    if (!*selection) return false;
+    for (const driver::WorkspaceTarget* target : (*selection)->targets)
+      nodes.push_back(target->node);
+    return true;
+  };
 }
 
 }  // namespace
@@ -73,6 +97,14 @@ int LockCommand(const std::vector<std::string>& args) {
       secrets[id] = src;
     }
   ProgramInput input = GetProgramInput(parsed.values);
+  std::error_code error;
+  std::optional<std::string> workspace_root =
+      !parsed.values.count("file")
+          ? driver::FindWorkspaceRoot(std::filesystem::current_path(error).string())
+          : std::nullopt;
+  if (workspace_root && !input.args.empty())
+    throw UsageError{"--arg: a workspace's packages are locked with their defaults (or use -f)"};
+  LockRoots roots = workspace_root ? WorkspaceRoots() : ProgramRoots(input);
   if (!SecretFilesReadable(secrets)) return kExitProgramError;
 
   // A network step without a hash is what this command is here to lock: not an error.
@@ -80,7 +112,7 @@ int LockCommand(const std::vector<std::string>& args) {
   frontend_options.lock_policy = graph::LockPolicy::kLocking;
   driver::Frontend frontend(frontend_options);
   std::vector<const graph::Node*> nodes;
-  if (!frontend.Run(input) || !frontend.CollectTargets({}, nodes)) return FinishFrontend(frontend);
+  if (!roots(frontend, nodes)) return FinishFrontend(frontend);
   std::set<std::string> refs = PulledRefs(nodes);
   std::map<std::string, DebianLockRequest> debian_requests = DebianRequests(nodes);
   for (const std::string& update : updates)
@@ -91,7 +123,8 @@ int LockCommand(const std::vector<std::string>& args) {
                        "\" (it uses: " + (used.empty() ? "none" : used) + ")"};
     }
 
-  std::string path = graph::LockfilePathFor(frontend.entry_path());
+  std::string path = workspace_root ? *workspace_root + "/strata.lock"
+                                    : graph::LockfilePathFor(frontend.entry_path());
   llvm::Expected<std::optional<graph::Lockfile>> loaded = graph::Lockfile::Load(path);
   if (!loaded) {
     std::cerr << "strata: " << llvm::toString(loaded.takeError()) << "\n";
@@ -198,7 +231,7 @@ int LockCommand(const std::vector<std::string>& args) {
     }
   }
   // Network steps last: their keys depend on the bases locked above.
-  if (int code = LockNetworkSteps(input, store_dir, path, lock, update_network, secrets);
+  if (int code = LockNetworkSteps(roots, store_dir, path, lock, update_network, secrets);
       code != kExitOk)
     return code;
   std::cout << path << "\n";

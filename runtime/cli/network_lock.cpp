@@ -78,7 +78,7 @@ std::string NodeLocation(const driver::Frontend& frontend, const graph::Node* no
   return node->origin().valid() ? frontend.Location(node->origin()) : "";
 }
 
-int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
+int LockNetworkSteps(const LockRoots& roots, const std::string& store_dir,
                      const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets) {
   std::string before = LockFileText(lock_path);
@@ -96,7 +96,7 @@ int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
     frontend_options.lock_policy = graph::LockPolicy::kLocking;
     driver::Frontend frontend(frontend_options);
     std::vector<const graph::Node*> nodes;
-    if (!frontend.Run(input) || !frontend.CollectTargets({}, nodes)) {
+    if (!roots(frontend, nodes)) {
       FinishFrontend(frontend);
       return fail("the program did not evaluate; strata.lock is unchanged");
     }

@@ -2,6 +2,7 @@
 // is built and the hash of its output recorded in strata.lock (graph::Lockfile::SetNetwork).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,7 +13,13 @@
 
 namespace strata::cli {
 
-// Round by round: evaluates the program with `lock` (as saved at `lock_path`) in
+// Evaluates what `strata lock` locks in a fresh `frontend` — one program, or every target of a
+// workspace — and appends its roots to `nodes`; false after errors (in the frontend's
+// diagnostics). Called once per round: each lock changes the graph.
+using LockRoots =
+    std::function<bool(driver::Frontend& frontend, std::vector<const graph::Node*>& nodes)>;
+
+// Round by round: evaluates `roots` with `lock` (as saved at `lock_path`) in
 // LockPolicy::kLocking, builds every unpinned network step that has no unpinned network step
 // below it, records {"sha256", "step": "FILE:LINE:COL", "command"} under its key and saves the
 // lock; until no step is unpinned. The built output's node record is copied to the record key
@@ -21,7 +28,7 @@ namespace strata::cli {
 // the steps even when the store has their output. `secrets` (id → file, from --secret) are mounted
 // into the steps that declare them, as in a build. Returns an exit code; on failure the lock file
 // is as it was before the call.
-int LockNetworkSteps(const ProgramInput& input, const std::string& store_dir,
+int LockNetworkSteps(const LockRoots& roots, const std::string& store_dir,
                      const std::string& lock_path, graph::Lockfile& lock, bool rerun,
                      const std::map<std::string, std::string>& secrets);
 

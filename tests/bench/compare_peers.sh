@@ -14,9 +14,14 @@
 #   noop        a warm no-op `strata build` of the two-stage program (busybox base, RUN, copy
 #               onto scratch; needs root and busybox-static like the integration tests):
 #               median of BENCH_NOOP_RUNS (20) wall times and the CPU of `perf stat`, against
-#               the goal of 20 ms (no BuildKit peer here: no dockerd is started).
+#               the goal of 20 ms (no BuildKit peer here: no dockerd is started);
+#   cold        a cold two-stage build whose RUN writes BENCH_COLD_MB (50) MB, as a Dockerfile
+#               built by BuildKit (a private dockerd, Debian's docker.io, `--network=none`,
+#               its build cache and the result pruned before each run) vs the same Dockerfile
+#               built by `strata build -f` and its `strata import` translation built by
+#               `strata build`, each into an empty store (goal: ≤ 0.7× BuildKit's time).
 # Environment:
-#   BENCH_ROWS="eval deep layer noop"   which groups to run
+#   BENCH_ROWS="eval deep layer noop cold"   which groups to run
 #   BENCH_TARGETS="10000 100000"   program sizes for the eval rows
 #   BENCH_TREE_MB=500 BENCH_TREE_FILES=20000   the COPY tree (smaller for a quick run)
 #   BENCH_REPS=3                   repetitions; each contender runs once per repetition, in turn
@@ -28,7 +33,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 strata=$(realpath "${1:-build/runtime/cli/strata}")
 [[ -x $strata ]] || { echo "no strata binary at $strata" >&2; exit 2; }
-rows=${BENCH_ROWS:-eval deep layer noop}
+rows=${BENCH_ROWS:-eval deep layer noop cold}
 targets=${BENCH_TARGETS:-10000 100000}
 tree_mb=${BENCH_TREE_MB:-500}
 tree_files=${BENCH_TREE_FILES:-20000}
@@ -172,5 +177,52 @@ STRATA
         (w == "build" ? "(goal: 20 ms)" : ""), "-", "-", m / 1000, c, "" }'
   done
   rm -rf "$dir/store"
+fi
+if [[ " $rows " == *" cold "* ]]; then
+  if ! [[ -x /usr/bin/docker ]] || ! command -v dockerd >/dev/null; then
+    echo "cold rows skipped: docker.io (dockerd, /usr/bin/docker) is not installed"
+  else
+    dir=$work/cold
+    rm -rf "$dir" && mkdir -p "$dir/w/src"
+    bash "$here/../integration/fixtures/make-busybox-image.sh" "$dir/w/busybox-layout" >/dev/null
+    echo "hello from strata" >"$dir/w/src/msg.txt"
+    # `seq` writes the same bytes every run, so both Strata builds must give one digest.
+    cat >"$dir/w/Dockerfile" <<DF
+FROM busybox AS builder
+WORKDIR /work
+COPY src .
+RUN mkdir -p /out && tr a-z A-Z < msg.txt > /out/msg && seq 1 $((${BENCH_COLD_MB:-50} * 1000000 / 78 * 10)) > /out/data
+FROM scratch
+COPY --from=builder /out /out
+COPY --from=builder /bin/busybox /bin/
+ENV GREETING=hello
+ENTRYPOINT ["/bin/busybox", "cat"]
+CMD ["/out/msg"]
+DF
+    ctx=(--context "$dir/w" --build-context busybox=oci-layout://busybox-layout)
+    (cd "$dir/w" && "$strata" import "${ctx[@]}" -o build.strata Dockerfile)
+    # The private dockerd of the integration tests; its EXIT trap stops it and unmounts.
+    fail() { echo "cold row: $*" >&2; exit 1; }
+    cleanup() { :; }
+    # shellcheck source=tests/integration/fixtures/dockerd.sh
+    source "$here/../integration/fixtures/dockerd.sh"
+    start_dockerd
+    skopeo copy -q "oci:$dir/w/busybox-layout" "docker-archive:$dir/busybox.tar:busybox:latest"
+    dk load -q -i "$dir/busybox.tar" >/dev/null
+    for ((r = 0; r < reps; r++)); do
+      dk rmi -f strata-cold:bench >/dev/null 2>&1 || true
+      dk builder prune -af >/dev/null
+      measure "$dir/buildkit.times" "cd '$dir/w' && DOCKER_BUILDKIT=1 /usr/bin/docker -H 'unix://$D/docker.sock' build -q --network=none -t strata-cold:bench ."
+      rm -rf "$dir/store"
+      measure "$dir/dockerfile.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain -f Dockerfile ${ctx[*]} >'$dir/dockerfile.digest'"
+      rm -rf "$dir/store"
+      measure "$dir/strata.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain >'$dir/strata.digest'"
+    done
+    row "cold two-stage build, Dockerfile" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/dockerfile.times"
+    row "  same, in Strata (import)" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/strata.times"
+    cmp -s "$dir/dockerfile.digest" "$dir/strata.digest" ||
+      echo "  DIFFERENT digests: Dockerfile $(cat "$dir/dockerfile.digest"), Strata $(cat "$dir/strata.digest")"
+    rm -rf "$dir/store"
+  fi
 fi
 rm -f "$work"/time.$$ "$work"/stderr.$$
