@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "compiler/dockerfile/shell_lexer.h"
 #include "compiler/dockerfile/text_util.h"
@@ -184,49 +185,32 @@ class CommandParser {
     }
   }
 
-  enum class JsonOutcome { kNotJson, kStrings, kNotStrings };
-
-  JsonOutcome ParseJson(std::string_view args, Instruction& out) {
+  // The JSON array form: nullopt when `args` is not a JSON array (the caller takes another
+  // form); else whether it parsed (an array of non-strings is an error, reported).
+  std::optional<bool> JsonArray(std::string_view args, Instruction& out) {
     std::string_view text = TrimLeftSpace(args);
-    if (text.empty() || text[0] != '[') return JsonOutcome::kNotJson;
+    if (text.empty() || text[0] != '[') return std::nullopt;
     nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-    if (value.is_discarded() || !value.is_array()) return JsonOutcome::kNotJson;
+    if (value.is_discarded() || !value.is_array()) return std::nullopt;
     for (const auto& element : value)
-      if (!element.is_string()) return JsonOutcome::kNotStrings;
+      if (!element.is_string())
+        return Error(RangeOf(args),
+                     "when using JSON array syntax, arrays must be comprised of strings only");
     diag::SourceRange range = RangeOf(args);
     for (const auto& element : value) out.args.push_back({element.get<std::string>(), range});
     out.json_form = true;
-    return JsonOutcome::kStrings;
-  }
-
-  bool NotStrings(std::string_view args) {
-    return Error(RangeOf(args),
-                 "when using JSON array syntax, arrays must be comprised of strings only");
+    return true;
   }
 
   bool MaybeJson(std::string_view args, Instruction& out) {
     if (args.empty()) return true;
-    switch (ParseJson(args, out)) {
-      case JsonOutcome::kStrings:
-        return true;
-      case JsonOutcome::kNotStrings:
-        return NotStrings(args);
-      case JsonOutcome::kNotJson:
-        break;
-    }
+    if (std::optional<bool> parsed = JsonArray(args, out)) return *parsed;
     out.args.push_back({std::string(args), RangeOf(args)});
     return true;
   }
 
   bool MaybeJsonToList(std::string_view args, Instruction& out) {
-    switch (ParseJson(args, out)) {
-      case JsonOutcome::kStrings:
-        return true;
-      case JsonOutcome::kNotStrings:
-        return NotStrings(args);
-      case JsonOutcome::kNotJson:
-        break;
-    }
+    if (std::optional<bool> parsed = JsonArray(args, out)) return *parsed;
     WhitespaceDelimited(args, out);
     return true;
   }
