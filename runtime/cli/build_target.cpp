@@ -104,73 +104,77 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   // A corrupt blob found on the way (extracting a layer, or checking the image before it
   // leaves the store) is removed; building again then rebuilds or refetches what it held.
   // Each round removes at least one blob, so this ends.
-  // Targets one after another on one store and executor settings: what they share is built
-  // once (the second finds it cached); each target's own independent nodes run in parallel.
-  for (size_t n = 0; n < nodes.size(); ++n) {
-    const graph::Node* node = nodes[n];
-    std::optional<schedule::NodeOutput> output;
-    std::optional<oci::WrittenImage> written;
-    std::string record_key;
-    for (;;) {
-      size_t corrupt_before = store->CorruptBlobsRemoved();
-      schedule::Executor executor(*store, runner, options, progress.get());
-      record_key = executor.RecordKey(*node);
-      llvm::Error err = [&]() -> llvm::Error {
-        llvm::Expected<schedule::NodeOutput> built = executor.Build(node);
-        if (!built) return built.takeError();
-        output = std::move(*built);
+  // All targets in one plan (Executor::BuildAll): what they share is built once, and
+  // independent nodes run in parallel whichever target they belong to.
+  std::vector<schedule::NodeOutput> outputs;
+  std::vector<oci::WrittenImage> written;
+  std::vector<std::string> record_keys;
+  for (;;) {
+    size_t corrupt_before = store->CorruptBlobsRemoved();
+    schedule::Executor executor(*store, runner, options, progress.get());
+    record_keys.clear();
+    for (const graph::Node* node : nodes) record_keys.push_back(executor.RecordKey(*node));
+    llvm::Error err = [&]() -> llvm::Error {
+      llvm::Expected<std::vector<schedule::NodeOutput>> built = executor.BuildAll(nodes);
+      if (!built) return built.takeError();
+      outputs = std::move(*built);
+      written.clear();
+      for (const schedule::NodeOutput& output : outputs) {
         llvm::Expected<oci::WrittenImage> image =
-            oci::WriteImage(*store, output->image, flags.source_date_epoch);
+            oci::WriteImage(*store, output.image, flags.source_date_epoch);
         if (!image) return image.takeError();
-        written = std::move(*image);
+        written.push_back(std::move(*image));
         if (flags.check_blobs)
-          for (const oci::LayerDescriptor& layer : output->image.layers)
+          for (const oci::LayerDescriptor& layer : output.image.layers)
             if (llvm::Error bad = store->CheckBlob(layer.digest)) return bad;
-        return llvm::Error::success();
-      }();
-      if (!err) break;
-      if (store->CorruptBlobsRemoved() == corrupt_before) {
-        // A debian base fails on what the program named (a package, a suite): point at its call.
-        const graph::Node* failed = executor.failed_node();
-        // So does a network step (its hash is the program's or strata.lock's).
-        bool network_step = false;
-        if (failed && failed->op() == graph::Op::kExec) {
-          if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed))
-            network_step = params->network;
-          else
-            llvm::consumeError(params.takeError());
-        }
-        // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
-        bool copy_step = failed && failed->op() == graph::Op::kCopy;
-        if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) &&
-            failed->origin().valid()) {
-          llvm::consumeError(std::move(err));
-          frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
-          return kExitProgramError;
-        }
-        Error(llvm::toString(std::move(err)));
+      }
+      return llvm::Error::success();
+    }();
+    if (!err) break;
+    if (store->CorruptBlobsRemoved() == corrupt_before) {
+      // A debian base fails on what the program named (a package, a suite): point at its call.
+      const graph::Node* failed = executor.failed_node();
+      // So does a network step (its hash is the program's or strata.lock's).
+      bool network_step = false;
+      if (failed && failed->op() == graph::Op::kExec) {
+        if (llvm::Expected<graph::ExecParams> params = graph::DecodeExec(*failed))
+          network_step = params->network;
+        else
+          llvm::consumeError(params.takeError());
+      }
+      // And a copy (COPY, ADD, a Dockerfile's WORKDIR) that the stage's files refuse: its line.
+      bool copy_step = failed && failed->op() == graph::Op::kCopy;
+      if (failed && (failed->op() == graph::Op::kDebian || network_step || copy_step) &&
+          failed->origin().valid()) {
+        llvm::consumeError(std::move(err));
+        frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
         return kExitProgramError;
       }
-      std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
-                << "strata: building again without it\n";
+      Error(llvm::toString(std::move(err)));
+      return kExitProgramError;
     }
-    if (remote_cache && remote_cache->hits() > 0)
-      std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
-                << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched()))
-                << " downloaded\n";
+    std::cerr << "strata: warning: " << llvm::toString(std::move(err)) << "\n"
+              << "strata: building again without it\n";
+  }
+  if (remote_cache && remote_cache->hits() > 0)
+    std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
+              << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched()))
+              << " downloaded\n";
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    const graph::Node* node = nodes[n];
     schedule::RootRecord record;
-    record.key = record_key;
+    record.key = record_keys[n];
     record.node = node->key().Hex();
     record.time = static_cast<int64_t>(std::time(nullptr));
-    record.blobs = {written->manifest_digest, written->config_digest};
+    record.blobs = {written[n].manifest_digest, written[n].config_digest};
     if (llvm::Error err = schedule::WriteRoot(*store, record)) {
       Error(llvm::toString(std::move(err)));
       return kExitProgramError;
     }
     if (!labels.empty())
-      RememberBuiltImage(flags, record.node, record_key, written->manifest_digest,
-                         written->config_digest);
-    int code = then(BuiltImage{*store, output->image, *written, runner, *node, options,
+      RememberBuiltImage(flags, record.node, record.key, written[n].manifest_digest,
+                         written[n].config_digest);
+    int code = then(BuiltImage{*store, outputs[n].image, written[n], runner, *node, options,
                                labels.empty() ? "" : labels[n]});
     if (code != kExitOk) return code;
   }

@@ -70,6 +70,13 @@ Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, Execu
 }
 
 llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
+  llvm::Expected<std::vector<NodeOutput>> outputs = BuildAll({target});
+  if (!outputs) return outputs.takeError();
+  return std::move(outputs->front());
+}
+
+llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
+    const std::vector<const graph::Node*>& targets) {
   Plan plan;
   // Visit from the target; a node with a usable record is a leaf of the plan.
   std::function<llvm::Expected<size_t>(const graph::Node*)> visit =
@@ -114,8 +121,22 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     plan.index[node] = index;
     return index;
   };
-  llvm::Expected<size_t> root = visit(target);
-  if (!root) return root.takeError();
+  std::vector<size_t> roots;
+  for (const graph::Node* target : targets) {
+    llvm::Expected<size_t> root = visit(target);
+    if (!root) return root.takeError();
+    roots.push_back(*root);
+  }
+  // The targets' outputs, once every one is done.
+  auto root_outputs = [&]() -> llvm::Expected<std::vector<NodeOutput>> {
+    std::vector<NodeOutput> outputs;
+    for (size_t root : roots) {
+      if (!plan.entries[root].output)
+        return OpError("internal error: the build stopped before its target");
+      outputs.push_back(*plan.entries[root].output);
+    }
+    return outputs;
+  };
 
   // A required secret that was not given fails the build before any node runs.
   for (const Plan::Entry& entry : plan.entries) {
@@ -151,9 +172,9 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
     }
     if (entry.waiting == 0) ready.push_back(i);
   }
-  if (plan.entries[*root].output) {
+  if (ready.empty()) {  // every target cached
     if (progress_) progress_->Finish();
-    return *plan.entries[*root].output;
+    return root_outputs();
   }
 
   std::mutex mu;
@@ -194,9 +215,7 @@ llvm::Expected<NodeOutput> Executor::Build(const graph::Node* target) {
   for (std::thread& thread : threads) thread.join();
   if (progress_) progress_->Finish();
   if (failure) return std::move(*failure);
-  if (!plan.entries[*root].output)
-    return OpError("internal error: the build stopped before its target");
-  return *plan.entries[*root].output;
+  return root_outputs();
 }
 
 llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "compiler/graph/node.h"
 #include "runtime/exec/sandbox_runner.h"
@@ -52,6 +53,10 @@ class Executor {
   // new node starts, running ones finish (their records are kept), and the error names the
   // failing node. Thread-safe for one Build at a time.
   llvm::Expected<NodeOutput> Build(const graph::Node* target);
+  // Builds every one of `targets` in one plan: what they share is built once, and nodes of
+  // different targets run in parallel as independent nodes of one target do. The outputs in
+  // the order of `targets`; on failure as Build.
+  llvm::Expected<std::vector<NodeOutput>> BuildAll(const std::vector<const graph::Node*>& targets);
 
   const ExecutorStats& stats() const { return stats_; }
   // The first node whose op failed in the last Build, and its op's own message (without the
