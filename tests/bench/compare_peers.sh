@@ -20,7 +20,8 @@
 #               its build cache and the result pruned before each run) vs the same Dockerfile
 #               built by `strata build -f` and its `strata import` translation built by
 #               `strata build` (and again with --compression zstd), each into an empty store
-#               (goal: ≤ 0.7× BuildKit's time); CPU of each too (BuildKit's: dockerd's).
+#               (goal: ≤ 0.7× BuildKit's time); CPU of each too (BuildKit's: dockerd's); the
+#               Strata lines alone without docker.io; BENCH_COLD_MB=0 for the small build.
 # Environment:
 #   BENCH_ROWS="eval deep layer noop cold"   which groups to run
 #   BENCH_TARGETS="10000 100000"   program sizes for the eval rows
@@ -181,20 +182,22 @@ STRATA
   rm -rf "$dir/store"
 fi
 if [[ " $rows " == *" cold "* ]]; then
+  buildkit=yes
   if ! [[ -x /usr/bin/docker ]] || ! command -v dockerd >/dev/null; then
-    echo "cold rows skipped: docker.io (dockerd, /usr/bin/docker) is not installed"
-  else
-    dir=$work/cold
-    rm -rf "$dir" && mkdir -p "$dir/w/src"
-    bash "$here/../integration/fixtures/make-busybox-image.sh" "$dir/w/busybox-layout" >/dev/null
-    echo "hello from strata" >"$dir/w/src/msg.txt"
-    # The RUN writes BENCH_COLD_MB (50) MB like a compiler's output: this machine's shared
-    # libraries, concatenated (binary, no repeat within a compressor's window), shipped gzipped
-    # in the context and unpacked by the RUN (cheap, the same for both engines and every run, so
-    # both Strata builds must give one digest).
-    find /usr/lib /usr/bin -type f -size +100k 2>/dev/null | LC_ALL=C sort | xargs cat 2>/dev/null |
-      head -c $((${BENCH_COLD_MB:-50} * 1000000)) | gzip -1 >"$dir/w/src/data.gz" || true
-    cat >"$dir/w/Dockerfile" <<'DF'
+    buildkit=
+    echo "cold rows without their peer: docker.io (dockerd, /usr/bin/docker) is not installed"
+  fi
+  dir=$work/cold
+  rm -rf "$dir" && mkdir -p "$dir/w/src"
+  bash "$here/../integration/fixtures/make-busybox-image.sh" "$dir/w/busybox-layout" >/dev/null
+  echo "hello from strata" >"$dir/w/src/msg.txt"
+  # The RUN writes BENCH_COLD_MB (50) MB like a compiler's output: this machine's shared
+  # libraries, concatenated (binary, no repeat within a compressor's window), shipped gzipped
+  # in the context and unpacked by the RUN (cheap, the same for both engines and every run, so
+  # both Strata builds must give one digest). BENCH_COLD_MB=0: the small two-stage build.
+  find /usr/lib /usr/bin -type f -size +100k 2>/dev/null | LC_ALL=C sort | xargs cat 2>/dev/null |
+    head -c $((${BENCH_COLD_MB:-50} * 1000000)) | gzip -1 >"$dir/w/src/data.gz" || true
+  cat >"$dir/w/Dockerfile" <<'DF'
 FROM busybox AS builder
 WORKDIR /work
 COPY src .
@@ -206,8 +209,9 @@ ENV GREETING=hello
 ENTRYPOINT ["/bin/busybox", "cat"]
 CMD ["/out/msg"]
 DF
-    ctx=(--context "$dir/w" --build-context busybox=oci-layout://busybox-layout)
-    (cd "$dir/w" && "$strata" import "${ctx[@]}" -o build.strata Dockerfile)
+  ctx=(--context "$dir/w" --build-context busybox=oci-layout://busybox-layout)
+  (cd "$dir/w" && "$strata" import "${ctx[@]}" -o build.strata Dockerfile)
+  if [[ -n $buildkit ]]; then
     # The private dockerd of the integration tests; its EXIT trap stops it and unmounts.
     fail() { echo "cold row: $*" >&2; exit 1; }
     cleanup() { :; }
@@ -216,31 +220,42 @@ DF
     start_dockerd
     skopeo copy -q "oci:$dir/w/busybox-layout" "docker-archive:$dir/busybox.tar:busybox:latest"
     dk load -q -i "$dir/busybox.tar" >/dev/null
-    for ((r = 0; r < reps; r++)); do
+  fi
+  for ((r = 0; r < reps; r++)); do
+    if [[ -n $buildkit ]]; then
       dk rmi -f strata-cold:bench >/dev/null 2>&1 || true
       dk builder prune -af >/dev/null
       # BuildKit's CPU is dockerd's and its reaped children's (the client's is next to none).
       before=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$dockerd_pid/stat")
       measure "$dir/buildkit.times" "cd '$dir/w' && DOCKER_BUILDKIT=1 /usr/bin/docker -H 'unix://$D/docker.sock' build -q --network=none -t strata-cold:bench ."
       awk -v b="$before" -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15 + $16 + $17 - b) / t }' "/proc/$dockerd_pid/stat" >>"$dir/buildkit.cpu"
-      rm -rf "$dir/store"
-      measure "$dir/dockerfile.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain -f Dockerfile ${ctx[*]} >'$dir/dockerfile.digest'"
-      rm -rf "$dir/store"
-      measure "$dir/strata.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain >'$dir/strata.digest'"
-      rm -rf "$dir/store"
-      measure "$dir/zstd.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain --compression zstd"
-    done
-    row "cold two-stage build, Dockerfile" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/dockerfile.times"
-    row "  same, in Strata (import)" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/strata.times"
-    row "  same, --compression zstd" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/zstd.times"
-    # BuildKit in dockerd exports to Docker's image store, whose layers are not compressed until
-    # a push; every Strata build compresses each layer it makes, intermediate ones too.
-    printf '%-34s BuildKit %.2f s (dockerd and its children), Strata %.2f s (Dockerfile), %.2f s (program), %.2f s (zstd)\n' \
-      "  CPU (medians)" "$(median "$dir/buildkit.cpu" 1)" "$(median "$dir/dockerfile.times" 4)" "$(median "$dir/strata.times" 4)" \
-      "$(median "$dir/zstd.times" 4)"
-    cmp -s "$dir/dockerfile.digest" "$dir/strata.digest" ||
-      echo "  DIFFERENT digests: Dockerfile $(cat "$dir/dockerfile.digest"), Strata $(cat "$dir/strata.digest")"
+    fi
     rm -rf "$dir/store"
-  fi
+    measure "$dir/dockerfile.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain -f Dockerfile ${ctx[*]} >'$dir/dockerfile.digest'"
+    rm -rf "$dir/store"
+    measure "$dir/strata.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain >'$dir/strata.digest'"
+    rm -rf "$dir/store"
+    measure "$dir/zstd.times" "cd '$dir/w' && STRATA_STORE='$dir/store' '$strata' build --progress plain --compression zstd"
+  done
+  for kind in dockerfile strata zstd; do
+    case $kind in
+      dockerfile) name="cold two-stage build, Dockerfile" ;;
+      strata) name="  same, in Strata (import)" ;;
+      zstd) name="  same, --compression zstd" ;;
+    esac
+    if [[ -n $buildkit ]]; then
+      row "$name" "BuildKit (docker build)" "$dir/buildkit.times" "$dir/$kind.times"
+    else
+      printf '%-34s %-28s %10s %9s %10.2f %9.1f\n' "$name" "(no peer)" - - "$(median "$dir/$kind.times" 1)" "$(median "$dir/$kind.times" 2)"
+    fi
+  done
+  # BuildKit in dockerd exports to Docker's image store, whose layers are not compressed until
+  # a push; every Strata build compresses each layer it makes, intermediate ones too.
+  printf '%-34s BuildKit %s s (dockerd and its children), Strata %.2f s (Dockerfile), %.2f s (program), %.2f s (zstd)\n' \
+    "  CPU (medians)" "$([[ -n $buildkit ]] && median "$dir/buildkit.cpu" 1 || echo -)" "$(median "$dir/dockerfile.times" 4)" \
+    "$(median "$dir/strata.times" 4)" "$(median "$dir/zstd.times" 4)"
+  cmp -s "$dir/dockerfile.digest" "$dir/strata.digest" ||
+    echo "  DIFFERENT digests: Dockerfile $(cat "$dir/dockerfile.digest"), Strata $(cat "$dir/strata.digest")"
+  rm -rf "$dir/store"
 fi
 rm -f "$work"/time.$$ "$work"/stderr.$$

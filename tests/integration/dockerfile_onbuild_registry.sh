@@ -4,10 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 source "$HERE/fixtures/registry.sh"
-trap 'registry_stop; cleanup' EXIT
-export DOCKER_CONFIG=$T/docker-config
-registry_start "$T/registry"
-host=$REGISTRY_HOST
+registry_for_test
 
 mkdir -p "$T/w/parent" "$T/w/child"
 cat >"$T/w/parent/Dockerfile" <<'DOCKERFILE'

@@ -9,13 +9,9 @@
 # push and B's fetch-only build.
 source "$(dirname "$0")/lib.sh"
 source "$HERE/fixtures/registry.sh"
-trap 'registry_stop; cleanup' EXIT
-
 user=strata password=cache-secret
-registry_start "$T/registry" "$user" "$password"
-host=$REGISTRY_HOST
+registry_for_test "$user" "$password"
 cache=docker://$host/strata/cache
-export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$host" "$(printf '%s:%s' "$user" "$password" | base64 -w0)" \
   >"$DOCKER_CONFIG/config.json"

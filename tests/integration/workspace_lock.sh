@@ -6,10 +6,7 @@
 # the pinned digest; `--arg` is refused in a workspace.
 source "$(dirname "$0")/lib.sh"
 source "$HERE/fixtures/registry.sh"
-trap 'registry_stop; cleanup' EXIT
-export DOCKER_CONFIG=$T/docker-config
-registry_start "$T/registry"
-host=$REGISTRY_HOST
+registry_for_test
 skopeo copy --quiet --dest-tls-verify=false "oci:$T/busybox-layout:latest" "docker://$host/busybox:1"
 skopeo copy --quiet --dest-tls-verify=false "oci:$T/busybox-layout:latest" "docker://$host/tools:2"
 bb=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$host/busybox:1")
