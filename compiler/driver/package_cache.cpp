@@ -47,15 +47,19 @@ const std::string& BinaryStamp() {
 PackageCache::PackageCache(std::string dir, std::string root, graph::LocalSourceHasher& hasher)
     : dir_(std::move(dir)), root_(std::move(root)), hasher_(hasher) {}
 
+std::string PackageCache::ContentHash(std::string_view bytes) {
+  return Hex128(bytes.data(), bytes.size());
+}
+
+std::optional<std::string> PackageCache::InputHash(const std::string& path) {
+  return inputs_ ? inputs_->FileHash(path) : FileHash(path);
+}
+
 std::optional<std::string> PackageCache::FileHash(const std::string& path) {
   auto it = file_hashes_.find(path);
   if (it != file_hashes_.end()) return it->second;
-  std::optional<std::string> hash;
-  if (llvm::Expected<std::string> text = support::ReadFile(path))
-    hash = Hex128(text->data(), text->size());
-  else
-    llvm::consumeError(text.takeError());
-  return file_hashes_[path] = hash;
+  // Through the hasher's stat cache: an unchanged module costs a stat, not a read.
+  return file_hashes_[path] = hasher_.FileContentHash(path);
 }
 
 std::string PackageCache::Relative(const std::string& path) const {
@@ -70,10 +74,10 @@ std::string PackageCache::Absolute(const std::string& path) const {
 }
 
 std::optional<std::string> PackageCache::SlotName(const std::string& package) {
-  std::optional<std::string> file = FileHash(PackageFile(root_, package));
+  std::optional<std::string> file = InputHash(PackageFile(root_, package));
   if (!file) return std::nullopt;
   // A missing strata.lock pins nothing; its absence is an input as well.
-  std::optional<std::string> lock = FileHash(root_ + "/strata.lock");
+  std::optional<std::string> lock = InputHash(root_ + "/strata.lock");
   std::string quick = std::string(kFormat) + '\0' + BinaryStamp() + '\0' + package + '\0' + *file +
                       '\0' + lock.value_or("none");
   return Hex128(quick.data(), quick.size());
@@ -109,17 +113,23 @@ std::optional<CachedPackage> PackageCache::Read(const std::string& path,
       return std::nullopt;
     for (const auto& file : entry.at("files")) {
       // null: the file was absent (a .dockerignore that may appear), and must still be.
-      std::optional<std::string> hash = FileHash(Absolute(file.at(0).get<std::string>()));
+      std::optional<std::string> hash = InputHash(Absolute(file.at(0).get<std::string>()));
       if (file.at(1).is_null() ? hash.has_value() : hash != file.at(1).get<std::string>())
         return std::nullopt;
     }
     for (const auto& local : entry.at("locals")) {
-      graph::LocalSourceHasher::Result hash = hasher_.Hash(
-          Absolute(local.at("path").get<std::string>()),
-          local.at("exclude").get<std::vector<std::string>>(),
-          local.at("exclude_base").get<std::string>(), local.at("keep_modes").get<bool>());
-      if (!hash.error.empty() || hash.digest != local.at("digest").get<std::string>())
-        return std::nullopt;
+      std::string local_path = Absolute(local.at("path").get<std::string>());
+      auto exclude = local.at("exclude").get<std::vector<std::string>>();
+      std::string base = local.at("exclude_base").get<std::string>();
+      bool keep_modes = local.at("keep_modes").get<bool>();
+      std::string digest = local.at("digest").get<std::string>();
+      if (inputs_) {
+        if (!inputs_->LocalMatches(local_path, exclude, base, keep_modes, digest))
+          return std::nullopt;
+        continue;
+      }
+      graph::LocalSourceHasher::Result hash = hasher_.Hash(local_path, exclude, base, keep_modes);
+      if (!hash.error.empty() || hash.digest != digest) return std::nullopt;
     }
     CachedPackage cached;
     for (const auto& target : entry.at("targets"))
@@ -136,6 +146,7 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
                          const std::vector<std::string>& imports, const graph::Graph& graph,
                          const ExtraFiles& extra_files) {
   if (!enabled()) return;
+  inputs_of_.erase(package);
   std::optional<std::string> slot = SlotName(package);
   if (!slot) return;
   std::vector<const graph::Node*> roots;
@@ -184,6 +195,11 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
     std::optional<std::string> hash = FileHash(path);
     files.push_back({Relative(path), hash ? nlohmann::json(*hash) : nlohmann::json()});
   }
+  std::vector<std::string>& recorded = inputs_of_[package];
+  recorded.assign(paths.begin(), paths.end());
+  recorded.insert(recorded.end(), optional_paths.begin(), optional_paths.end());
+  for (const nlohmann::json& local : locals)
+    recorded.push_back(Absolute(local.at("path").get<std::string>()));
   nlohmann::json entry = {{"format", std::string(kFormat)},
                           {"package", package},
                           {"files", files},

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,33 @@ class PackageCache {
   PackageCache(std::string dir, std::string root, graph::LocalSourceHasher& hasher);
 
   bool enabled() const { return !dir_.empty(); }
+
+  // What a lookup checks an entry's inputs against: the files under the root unless replaced
+  // (`strata affected` checks a git revision's entries against the revision's tree, without a
+  // checkout). Paths are absolute.
+  class Inputs {
+   public:
+    virtual ~Inputs() = default;
+    // A file's content hash (ContentHash); nullopt when it is absent or unreadable.
+    virtual std::optional<std::string> FileHash(const std::string& path) = 0;
+    // Whether a local source's digest (LocalSourceHasher::Hash's arguments) is `digest`.
+    virtual bool LocalMatches(const std::string& path, const std::vector<std::string>& exclude,
+                              const std::string& exclude_base, bool keep_modes,
+                              const std::string& digest) = 0;
+  };
+  // Lookups check against `inputs` from now on (null: the files under the root).
+  void UseInputs(Inputs* inputs) { inputs_ = inputs; }
+  // XXH3-128 hex of bytes: how entries record a file.
+  static std::string ContentHash(std::string_view bytes);
+  // The content hash of a file under the root (read once per path and process); nullopt when
+  // unreadable.
+  std::optional<std::string> FileHash(const std::string& path);
+  // Every input Store recorded for `package` in this process (files, whether present or not,
+  // and local-source paths; absolute), or null when none was recorded.
+  const std::vector<std::string>* InputsOf(const std::string& package) const {
+    auto it = inputs_of_.find(package);
+    return it == inputs_of_.end() ? nullptr : &it->second;
+  }
   // The package's cached answer when an entry exists and all its inputs are unchanged.
   std::optional<CachedPackage> Lookup(const std::string& package);
   // The files a node was made from besides modules and local sources (Frontend::
@@ -56,8 +84,8 @@ class PackageCache {
   std::optional<std::string> SlotName(const std::string& package);
 
  private:
-  // XXH3-128 hex of a file's bytes (once per path and process); nullopt when unreadable.
-  std::optional<std::string> FileHash(const std::string& path);
+  // FileHash through inputs_ when set.
+  std::optional<std::string> InputHash(const std::string& path);
   // The entry at `path` when it is `package`'s and all its inputs are unchanged.
   std::optional<CachedPackage> Read(const std::string& path, const std::string& package);
   std::string Relative(const std::string& path) const;
@@ -66,6 +94,8 @@ class PackageCache {
   std::string dir_, root_;
   graph::LocalSourceHasher& hasher_;
   std::map<std::string, std::optional<std::string>> file_hashes_;
+  Inputs* inputs_ = nullptr;
+  std::map<std::string, std::vector<std::string>> inputs_of_;
   Stats stats_;
 };
 

@@ -253,7 +253,10 @@ bool LocalSourceHasher::Impl::Save() {
 }
 
 bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
-  DigestFiles(jobs, std::max(1u, std::thread::hardware_concurrency()));
+  // Asked once: glibc reads /sys/devices/system/cpu/online on every call (a workspace
+  // command hashes thousands of single-file sources).
+  static const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  DigestFiles(jobs, threads);
   for (const Item& item : items) {
     digester.Bytes(item.rel);
     if (item.kind == 'l') {
@@ -423,6 +426,48 @@ LocalSourceHasher::~LocalSourceHasher() {
 }
 
 bool LocalSourceHasher::Save() { return impl_->Save(); }
+
+std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  XXH128_hash_t digest;
+  auto it = impl_->cache.find(path);
+  if (S_ISLNK(st.st_mode)) {
+    // Followed and read each time (the cache holds the files a walk finds, never followed).
+    llvm::Expected<std::string> bytes = support::ReadFile(path);
+    if (!bytes) {
+      llvm::consumeError(bytes.takeError());
+      return std::nullopt;
+    }
+    digest = XXH3_128bits(bytes->data(), bytes->size());
+  } else if (!S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  } else if (it != impl_->cache.end() && it->second.ino == static_cast<uint64_t>(st.st_ino) &&
+             it->second.size == static_cast<uint64_t>(st.st_size) &&
+             it->second.mtime_ns == Nanos(st.st_mtim) && it->second.ctime_ns == Nanos(st.st_ctim)) {
+    ++stats_.cache_hits;
+    digest = it->second.digest;
+  } else {
+    std::vector<FileDigestJob> jobs(1);
+    jobs[0].path = path;
+    jobs[0].st = st;
+    DigestFiles(jobs, 1);
+    if (!jobs[0].error.empty()) return std::nullopt;
+    ++stats_.files_read;
+    stats_.bytes_read += jobs[0].bytes_read;
+    digest = jobs[0].digest;
+    if (jobs[0].unchanged) {
+      impl_->cache[path] =
+          Impl::CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                           Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
+      impl_->dirty = true;
+    }
+  }
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
+           static_cast<unsigned long long>(digest.low64));
+  return std::string(text);
+}
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path) {
   return Hash(path, std::vector<std::string>{});

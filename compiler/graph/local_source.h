@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,11 @@ class LocalSourceHasher {
   // each entry's mode as it is on disk (07777 bits) instead of NormalizedLocalMode.
   Result Hash(const std::string& path, const std::vector<std::string>& exclude,
               const std::string& exclude_base, bool keep_modes = false);
+
+  // XXH3-128 (32 hex digits) of a file's bytes, following symlinks, through the same cache:
+  // an unchanged file costs a stat. nullopt when it is not a readable regular file. (The
+  // package cache checks module files with it.)
+  std::optional<std::string> FileContentHash(const std::string& path);
 
   // Writes the cache now (the destructor does it too); false if it could not be written.
   bool Save();

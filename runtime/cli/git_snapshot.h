@@ -4,20 +4,32 @@
 
 #include <llvm/Support/Error.h>
 
+#include <set>
 #include <string>
+#include <vector>
 
 namespace strata::cli {
 
 class GitSnapshot {
  public:
-  // Checks out the tree of `rev` below `dir`'s path in its repository into a new temporary
-  // directory (`git read-tree` into a temporary index, then `git checkout-index --prefix`: the
-  // files a checkout gives, unlike `git archive`, which honours export-ignore and export-subst). An
-  // unknown revision or a `dir` outside a repository is an error.
+  // Reads the tree of `rev` below `dir`'s path in its repository into a temporary index in a
+  // new temporary directory, checking nothing out yet. An unknown revision or a `dir` outside
+  // a repository is an error.
+  static llvm::Expected<GitSnapshot> Prepare(const std::string& dir, const std::string& rev);
+  // Prepare, then CheckOut everything.
   static llvm::Expected<GitSnapshot> Extract(const std::string& dir, const std::string& rev);
   GitSnapshot(GitSnapshot&& other) noexcept;
   GitSnapshot& operator=(GitSnapshot&&) = delete;
   ~GitSnapshot();  // removes the directory
+
+  // Writes the files a checkout gives (`git checkout-index --prefix`: unlike `git archive`,
+  // which honours export-ignore and export-subst): all of them (null), or those of `paths`
+  // (relative to `dir`, each a file of the revision) not written yet.
+  llvm::Error CheckOut(const std::vector<std::string>* paths);
+  // Whether CheckOut wrote `path`.
+  bool Written(const std::string& path) const { return all_ || written_.count(path) != 0; }
+  // How many files CheckOut wrote (of a partial checkout).
+  size_t files_written() const { return written_count_; }
 
   // Where `dir` is in the snapshot.
   const std::string& dir() const { return dir_; }
@@ -26,6 +38,11 @@ class GitSnapshot {
   GitSnapshot(std::string temp, std::string dir) : temp_(std::move(temp)), dir_(std::move(dir)) {}
   std::string temp_;
   std::string dir_;
+  std::string top_;    // the repository's top level
+  bool empty_ = true;  // the revision has nothing below `dir`
+  bool all_ = false;   // every file is written
+  std::set<std::string> written_;
+  size_t written_count_ = 0;
 };
 
 }  // namespace strata::cli

@@ -92,7 +92,7 @@ std::optional<int> TryWarmNoOp(const BuildFlags& flags) {
   struct stat st;
   if (::stat((flags.store_dir + "/package-cache").c_str(), &st) != 0) return std::nullopt;
   // Errors, if any, are left for the full build to report.
-  driver::Frontend frontend(FrontendOptionsFor(flags.store_dir, /*writes=*/false));
+  driver::Frontend frontend(WorkspaceFrontendOptions(flags.store_dir));
   std::optional<WorkspaceSelection> selection =
       SelectWorkspaceTargets(frontend, ParsePatterns(flags.labels), &flags.store_dir);
   if (!selection || frontend.has_errors() || selection->targets.empty()) return std::nullopt;

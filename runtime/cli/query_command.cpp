@@ -85,7 +85,7 @@ int QueryCommand(const std::vector<std::string>& args) {
       ParsePatterns({parsed.values.count("within") ? parsed.values["within"].as<std::string>()
                                                    : std::string("//...")})[0];
 
-  driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
+  driver::Frontend frontend(WorkspaceFrontendOptions(StoreDir(parsed.values)));
   std::unique_ptr<WorkspacePackages> workspace = OpenWorkspace(frontend);
   if (!workspace) return FinishFrontend(frontend);
   if (!workspace->Load(label) || !LoadWithImports(*workspace, label.package))

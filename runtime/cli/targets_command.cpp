@@ -22,7 +22,7 @@ int TargetsCommand(const std::vector<std::string>& args) {
   std::vector<driver::LabelPattern> patterns = ParsePatterns(texts);
 
   // Reads caches, creates nothing (as graph and check).
-  driver::Frontend frontend(FrontendOptionsFor(StoreDir(parsed.values), /*writes=*/false));
+  driver::Frontend frontend(WorkspaceFrontendOptions(StoreDir(parsed.values)));
   // Unchanged packages come from the store's package cache (docs/cli.md).
   std::string store_dir = StoreDir(parsed.values);
   std::optional<WorkspaceSelection> selection =

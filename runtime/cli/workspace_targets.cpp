@@ -23,6 +23,14 @@ std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& front
   return std::make_unique<driver::WorkspacePackages>(frontend, *root);
 }
 
+driver::FrontendOptions WorkspaceFrontendOptions(const std::string& store_dir) {
+  driver::FrontendOptions options = FrontendOptionsFor(store_dir, /*writes=*/false);
+  std::error_code error;
+  if (options.hash_cache_path.empty() && std::filesystem::is_directory(store_dir, error))
+    options.hash_cache_path = store_dir + "/local-hash-cache";
+  return options;
+}
+
 std::unique_ptr<driver::PackageCache> OpenPackageCache(const std::string& store_dir,
                                                        const std::string& root,
                                                        driver::Frontend& frontend) {

@@ -17,6 +17,13 @@ namespace strata::cli {
 // there is none (or that its strata.lock is unreadable) to `frontend`.
 std::unique_ptr<driver::WorkspacePackages> OpenWorkspace(driver::Frontend& frontend);
 
+// The front end's options for a workspace command that only reads (targets, query,
+// affected, a label build's up-to-date check): FrontendOptionsFor(store_dir, false), and, when
+// the store exists, its local-source hash cache even before a build made one, so that the
+// package cache's checks of unchanged files cost a stat (the hash cache is then written there,
+// as the package cache is).
+driver::FrontendOptions WorkspaceFrontendOptions(const std::string& store_dir);
+
 // The package cache of `store_dir` (STORE/package-cache) for `workspace`, answering through
 // `frontend`'s hasher; disabled when the store does not exist (commands that only read create
 // no store, but they do fill the cache of one that exists).

@@ -32,9 +32,10 @@ measure() {
     /usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" >/dev/null 2>"$T/stderr" || { cat "$T/stderr"; exit 1; }
     cat "$T/time" >>"$T/times"
   done
-  sort -n "$T/times" | awk '{ w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
-    END { printf "wall best %.3f s, median %.3f s; cpu %.3f s; peak RSS %d MB (%d runs)\n",
-          w[1], w[int((NR + 1) / 2)], c[1], m[1] / 1024, NR }'
+  sort -n "$T/times" | awk -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    '{ w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
+    END { printf "wall best %.3f s, median %.3f s; cpu %.3f s; peak RSS %d MB (%d runs, load %s)\n",
+          w[1], w[int((NR + 1) / 2)], c[1], m[1] / 1024, NR, load }'
 }
 # cold NAME COMMAND...: one run on an empty package cache.
 cold() { rm -rf "$STRATA_STORE/package-cache"; measure 1 "$@"; }
@@ -47,6 +48,7 @@ echo "affected --since HEAD~1  cold cache: $(cold "$STRATA" affected --since HEA
 echo "affected --since HEAD~1  warm cache: $(measure 3 "$STRATA" affected --since HEAD~1)"
 echo "  affected: $("$STRATA" affected --since HEAD~1 | tr '\n' ' ')"
 "$STRATA" affected --since HEAD~1 --stats 2>&1 >/dev/null | sed 's/^/  /'
+"$STRATA" targets //... --stats 2>&1 >/dev/null | sed 's/^/  targets: /'
 # BENCH_BUILD=0 skips the builds (a cold build of every target takes long on a busy machine).
 if [ "${BENCH_BUILD:-1}" = 1 ]; then
   echo "build //... (cold store):  $(measure 1 "$STRATA" build --progress plain -j 2 //...)"

@@ -85,6 +85,34 @@ sed -i 's/1111111111/2222222222/' strata.lock
 check "strata.lock"
 echo "" >pkgs/p10/docker/.dockerignore
 check ".dockerignore"
+# A folder source (pkgs/p20:data copies ./data): REV's entries are checked against git's view
+# of the tree without a checkout, so each way a folder can differ from REV must be seen.
+mkdir -p pkgs/p20/data/sub && printf 'a\n' >pkgs/p20/data/a && printf 'b\n' >pkgs/p20/data/sub/b
+printf '*.tmp\n' >pkgs/p20/.gitignore
+sed -i 's|^}$|  data = scratch \|> copy ./data "/data";\n}|' pkgs/p20/build.strata
+check "a new target on a folder"
+printf 'new\n' >pkgs/p20/data/sub/c
+check "a file only in the working tree (untracked)"
+git rm -q pkgs/p20/data/a
+check "a file only in REV"
+chmod +x pkgs/p20/data/sub/b
+check "a mode change (chmod +x)"
+ln -s sub/b pkgs/p20/data/link
+check "a symlink"
+ln -sfn sub/c pkgs/p20/data/link
+check "a symlink's target"
+# An ignored, untracked file is in the working tree's folder too (and not at REV).
+printf 'x\n' >pkgs/p20/data/x.tmp
+"$STRATA" affected --since HEAD >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "affected with an ignored file"; }
+[ "$(cat "$T/out")" = "//pkgs/p20:data" ] || fail "an ignored file: $(cat "$T/out")"
+rm pkgs/p20/data/x.tmp
+# An empty folder (git keeps none) is in the working tree's digest only.
+mkdir pkgs/p20/data/empty
+"$STRATA" affected --since HEAD >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "affected with an empty folder"; }
+[ "$(cat "$T/out")" = "//pkgs/p20:data" ] || fail "an empty folder: $(cat "$T/out")"
+rmdir pkgs/p20/data/empty
+"$STRATA" affected --since HEAD >"$T/out"
+[ ! -s "$T/out" ] || fail "nothing differs from HEAD, yet affected: $(cat "$T/out")"
 # A package that did not exist at REV: its targets are new, so affected.
 mkdir -p pkgs/new && printf '{ a = scratch |> label "x" "y"; }\n' >pkgs/new/build.strata
 check "new package"

@@ -28,6 +28,9 @@ cmp -s "$T/cold" "$T/warm" || fail "a warm targets differs from a cold one"
 "$STRATA" affected --since HEAD --stats >"$T/out" 2>"$T/err"
 [ ! -s "$T/out" ] || fail "nothing changed, yet affected: $(cat "$T/out")"
 [ "$(stats "$T/err")" = "package cache: 76 hits, 0 evaluated, 0 stored" ] || fail "affected: $(stats "$T/err")"
+# No checkout but the four Dockerfile contexts (pkgs/p0, p10, p20, p30: 4 files each), which
+# are hashed with their modes as a checkout sets them.
+expect_contains "$T/err" "revision: 16 files checked out"
 
 # check KIND EVALUATED: cached and uncached answers agree, the change affects something, and
 # only the packages whose inputs changed were evaluated (at the working tree; REV hits).
@@ -35,6 +38,7 @@ check() {
   local kind=$1 evaluated=$2
   "$STRATA" affected --since HEAD --stats >"$T/cached" 2>"$T/err" || { cat "$T/err"; fail "$kind: affected"; }
   local line; line=$(stats "$T/err")
+  revision=$(grep '^revision:' "$T/err")
   "$STRATA" affected --since HEAD --store "$NOCACHE" >"$T/fresh" 2>"$T/err" || { cat "$T/err"; fail "$kind: affected without cache"; }
   diff -u "$T/fresh" "$T/cached" || fail "$kind: the cached answer differs from a fresh one"
   [ -s "$T/fresh" ] || fail "$kind: the change affected nothing (a useless case)"
@@ -50,6 +54,10 @@ check() {
 
 echo changed >>pkgs/p5/src/f3.txt
 check "a file under a local source" 1
+# REV is not checked out: its entry for p5 was checked against the one file git reported
+# changed (checked out alone, beside the 16 files of Dockerfile contexts), every other input
+# against the working tree's hashes.
+[ "$revision" = "revision: 17 files checked out" ] || fail "a local source: $revision"
 # lib3 is imported by lib4 … lib3 (a chain) and by the packages pI with I % 4 == 3..: every
 # package whose import closure holds lib3 is evaluated again; count them from the imports.
 sed -i 's/tag = name: "lib3-"/tag = name: "lib3x-"/' libs/lib3/build.strata

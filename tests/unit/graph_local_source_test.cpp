@@ -267,6 +267,39 @@ TEST_CASE("local source: the cache file saves reading unchanged files", "[graph]
   }
 }
 
+TEST_CASE("local source: a file's content hash through the cache", "[graph]") {
+  TempDir dir;
+  Write(dir / "module.strata", "{ a = 1; }\n");
+  ::symlink("module.strata", (dir / "link.strata").c_str());
+  std::string cache = dir / "cache.bin";
+  XXH128_hash_t expected = XXH3_128bits("{ a = 1; }\n", 11);
+  char hex[33];
+  snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(expected.high64),
+           static_cast<unsigned long long>(expected.low64));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    LocalSourceHasher hasher(cache);
+    CHECK(hasher.FileContentHash(dir / "module.strata") == std::string(hex));
+    CHECK(hasher.stats().files_read == 1);
+    // A symlink is followed (and read each time); a directory or a missing file has none.
+    CHECK(hasher.FileContentHash(dir / "link.strata") == std::string(hex));
+    CHECK_FALSE(hasher.FileContentHash(dir.path()).has_value());
+    CHECK_FALSE(hasher.FileContentHash(dir / "missing").has_value());
+  }
+  {
+    // An unchanged file is not read again: its stat matches the saved entry.
+    LocalSourceHasher hasher(cache);
+    CHECK(hasher.FileContentHash(dir / "module.strata") == std::string(hex));
+    CHECK(hasher.stats().files_read == 0);
+    CHECK(hasher.stats().cache_hits == 1);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Write(dir / "module.strata", "{ a = 2; }\n");
+  LocalSourceHasher hasher(cache);
+  CHECK(hasher.FileContentHash(dir / "module.strata") != std::string(hex));
+  CHECK(hasher.stats().files_read == 1);
+}
+
 TEST_CASE("local source: a corrupt or foreign cache file is ignored", "[graph]") {
   TempDir dir;
   MakeTree(dir);

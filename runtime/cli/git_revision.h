@@ -1,0 +1,43 @@
+// A git revision seen from the working tree, without a checkout: which paths below a directory
+// the revision holds (`git ls-tree`), which of them may differ from the working tree
+// (`git diff-index` against it, and the untracked and flagged entries of `git ls-files`). What
+// `strata affected` validates the revision's package-cache entries with.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace strata::cli {
+
+class GitRevision {
+ public:
+  // Reads `rev` (a commit) for the directory `dir` of a git working tree. Paths below are
+  // relative to `dir`. An unknown revision or a `dir` outside a repository is an error.
+  static llvm::Expected<GitRevision> Open(const std::string& dir, const std::string& rev);
+
+  const std::string& commit() const { return commit_; }
+  // Whether the revision holds `path` as a file, a symlink or a submodule.
+  bool HasFile(const std::string& path) const { return files_.count(path) != 0; }
+  // The revision's files at `path` or below it, sorted.
+  std::vector<std::string> FilesUnder(const std::string& path) const;
+  // Whether `path` or anything below or above it may differ between the revision and the
+  // working tree: a tracked change (content, mode, type, added, deleted), an untracked entry,
+  // an index entry git does not compare (skip-worktree, assume-unchanged, unmerged), or a
+  // submodule. False means the revision's bytes and mode there equal the working tree's.
+  bool Differs(const std::string& path) const;
+  // Paths that differ, for choosing what to prefetch.
+  const std::set<std::string>& differing() const { return differing_; }
+
+ private:
+  std::string dir_, commit_;
+  std::map<std::string, std::string> files_;  // path → object id (of the revision)
+  std::set<std::string> submodules_;
+  std::set<std::string> differing_;  // paths; a directory entry covers everything below it
+};
+
+}  // namespace strata::cli
