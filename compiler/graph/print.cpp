@@ -128,10 +128,14 @@ std::string DotEscape(const std::string& text) {
 
 }  // namespace
 
-std::vector<const Node*> TopologicalOrder(llvm::ArrayRef<const Node*> roots) {
+namespace {
+
+// Calls visit(node) for each node of TopologicalOrder, in that order, without the vector:
+// PrintJson of 700,000 nodes (100,000 targets) then holds no 5.6 MB list at its peak.
+template <typename Visit>
+void VisitTopological(llvm::ArrayRef<const Node*> roots, Visit&& visit) {
   // Iterative post-order DFS: pipelines of thousands of steps are deep chains.
   // By key: two local sources with one content in two folders are two nodes but one derivation.
-  std::vector<const Node*> order;
   llvm::DenseSet<const Node*, SameKey> seen;
   std::vector<std::pair<const Node*, size_t>> stack;  // node, next input to visit
   for (const Node* root : roots) {
@@ -144,10 +148,17 @@ std::vector<const Node*> TopologicalOrder(llvm::ArrayRef<const Node*> roots) {
         if (seen.insert(input).second) stack.push_back({input, 0});
         continue;
       }
-      order.push_back(node);
+      visit(node);
       stack.pop_back();
     }
   }
+}
+
+}  // namespace
+
+std::vector<const Node*> TopologicalOrder(llvm::ArrayRef<const Node*> roots) {
+  std::vector<const Node*> order;
+  VisitTopological(roots, [&](const Node* node) { order.push_back(node); });
   return order;
 }
 
@@ -188,11 +199,9 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
     buf += i + 1 == roots.size() ? "\"\n  ]" : "\"";
   }
   buf += ",\n  \"nodes\": ";
-  std::vector<const Node*> order = TopologicalOrder(roots);
-  if (order.empty()) buf += "[]";
-  for (size_t n = 0; n < order.size(); ++n) {
-    const Node* node = order[n];
-    buf += n == 0 ? "[\n    {\n      \"key\": \"" : ",\n    {\n      \"key\": \"";
+  size_t n = 0;
+  VisitTopological(roots, [&](const Node* node) {
+    buf += n++ == 0 ? "[\n    {\n      \"key\": \"" : ",\n    {\n      \"key\": \"";
     buf += node->key().Hex();
     buf += "\",\n      \"op\": ";
     AppendJsonString(buf, OpName(node->op()));
@@ -229,8 +238,8 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
     }
     buf += "\n    }";
     if (buf.size() > (1 << 16)) flush();
-  }
-  if (!order.empty()) buf += "\n  ]";
+  });
+  buf += n == 0 ? "[]" : "\n  ]";
   buf += "\n}\n";
   flush();
 }
