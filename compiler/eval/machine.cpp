@@ -33,7 +33,7 @@ void Machine::InstallBuiltins() {
       // Made on first use, so an unused `scratch` adds no node to the graph.
       slot = heap_.New<Thunk>();
       slot->state = Thunk::State::kBuiltin0;
-      slot->builtin = defs[i];
+      slot->pending.builtin = defs[i];
     } else {
       auto* f = heap_.New<FunctionData>();
       f->builtin = defs[i];
@@ -69,13 +69,14 @@ Value Machine::Force(Thunk* thunk) {
     case Thunk::State::kDone:
       return thunk->value;
     case Thunk::State::kForcing:
-      Fail(thunk->expr ? thunk->expr->range() : SourceRange{},
+      Fail(thunk->pending.expr ? thunk->pending.expr->range() : SourceRange{},
            "infinite recursion: this value depends on itself");
     case Thunk::State::kExpr: {
-      DepthGuard guard(*this, thunk->expr->range());
+      DepthGuard guard(*this, thunk->pending.expr->range());
       thunk->state = Thunk::State::kForcing;
       try {
-        thunk->value = Eval(thunk->expr, thunk->env);
+        Value value = Eval(thunk->pending.expr, thunk->pending.env);
+        thunk->value = value;
       } catch (...) {
         // Leave it re-forceable, so a later force reports the real error again.
         thunk->state = Thunk::State::kExpr;
@@ -84,14 +85,15 @@ Value Machine::Force(Thunk* thunk) {
       break;
     }
     case Thunk::State::kApply: {
-      const ApplyData* apply = thunk->apply;
+      const ApplyData* apply = thunk->pending.apply;
       DepthGuard guard(*this, apply->call);
       thunk->state = Thunk::State::kForcing;
       try {
         Value function = apply->lazy_function ? Expect(apply->lazy_function, ValueKind::kFunction,
                                                        apply->call, "the function given to map")
                                               : apply->function;
-        thunk->value = Apply(function, apply->arg, apply->call);
+        Value value = Apply(function, apply->arg, apply->call);
+        thunk->value = value;
       } catch (...) {
         thunk->state = Thunk::State::kApply;
         throw;
@@ -99,13 +101,13 @@ Value Machine::Force(Thunk* thunk) {
       break;
     }
     case Thunk::State::kBuiltin0: {
-      const BuiltinDef* def = thunk->builtin;
-      thunk->value = def->fn(*this, nullptr, SourceRange{});
+      const BuiltinDef* def = thunk->pending.builtin;
+      Value value = def->fn(*this, nullptr, SourceRange{});
+      thunk->value = value;
       break;
     }
   }
-  thunk->state = Thunk::State::kDone;
-  thunk->env = nullptr;  // let the environment's other bindings be garbage, were there a GC
+  thunk->state = Thunk::State::kDone;  // the value now holds the storage of expr and env
   return thunk->value;
 }
 

@@ -93,22 +93,22 @@ Thunk* Heap::Done(Value value) {
 Thunk* Heap::Deferred(const ast::Expr* expr, Env* env) {
   Thunk* thunk = New<Thunk>();
   thunk->state = Thunk::State::kExpr;
-  thunk->expr = expr;
-  thunk->env = env;
+  thunk->pending.expr = expr;
+  thunk->pending.env = env;
   return thunk;
 }
 
 Thunk* Heap::Applied(Value function, Thunk* arg, diag::SourceRange call) {
   Thunk* thunk = New<Thunk>();
   thunk->state = Thunk::State::kApply;
-  thunk->apply = New<ApplyData>(ApplyData{function, arg, call});
+  thunk->pending.apply = New<ApplyData>(ApplyData{function, arg, call});
   return thunk;
 }
 
 Thunk* Heap::AppliedLazy(Thunk* function, Thunk* arg, diag::SourceRange call) {
   Thunk* thunk = New<Thunk>();
   thunk->state = Thunk::State::kApply;
-  thunk->apply = New<ApplyData>(ApplyData{Value(), arg, call, function});
+  thunk->pending.apply = New<ApplyData>(ApplyData{Value(), arg, call, function});
   return thunk;
 }
 

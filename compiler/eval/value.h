@@ -155,16 +155,27 @@ struct Thunk {
     kForcing,
     kDone,
   };
-  State state = State::kDone;
-  Value value;
-  const ast::Expr* expr = nullptr;
-  union {
-    Env* env;
-    const ApplyData* apply;
-    const BuiltinDef* builtin;
+  // What a thunk still has to do, until it is done.
+  struct Pending {
+    const ast::Expr* expr;  // kExpr; null in the other states (messages test it)
+    union {
+      Env* env;
+      const ApplyData* apply;
+      const BuiltinDef* builtin;
+    };
   };
-  Thunk() : env(nullptr) {}
+  State state = State::kDone;
+  // A done thunk needs only its value, a pending one only its work: sharing the storage makes
+  // a thunk 24 bytes, not 40 (millions of them on a 100,000-target program). Force writes
+  // `value` only once the work has returned; Value is trivially copyable, so that assignment
+  // begins the value's lifetime.
+  union {
+    Value value;
+    Pending pending;
+  };
+  Thunk() : pending{nullptr, {nullptr}} {}
 };
+static_assert(sizeof(Thunk) == 24, "a thunk is a state and one 16-byte union");
 
 // The names bound by one scope (a let, a lambda, a pattern). Big scopes get a hash index.
 struct Scope {

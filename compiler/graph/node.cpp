@@ -102,8 +102,13 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 struct Graph::Impl {
   // Nodes never move: users hold `const Node*` for the life of the graph.
   llvm::SpecificBumpPtrAllocator<Node> allocator;
-  llvm::DenseMap<Key, const Node*> by_identity;           // IdentityOf
-  llvm::DenseMap<Key, const Node*> by_key;                // the first node made with each key
+  // IdentityOf. A node without unkeyed params (nearly all) has its key as identity, so this
+  // map also answers Lookup for a key whose first node is such a node, and by_key holds only
+  // the keys whose first node has unkeyed params: one map of every node, not two (at 100,000
+  // targets each map of 700,000 nodes is 25 MB of buckets).
+  llvm::DenseMap<Key, const Node*> by_identity;
+  llvm::DenseMap<Key, const Node*> by_key;
+  size_t keys = 0;                                        // distinct keys made
   llvm::DenseMap<Key, std::vector<const Node*>> unkeyed;  // nodes with unkeyed params, by key
 };
 
@@ -130,16 +135,23 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
   Node* node =
       new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
   it->second = node;
-  impl_->by_key.try_emplace(key, node);
   if (std::any_of(node->params().begin(), node->params().end(),
-                  [](const Param& param) { return !param.keyed; }))
+                  [](const Param& param) { return !param.keyed; })) {
+    // by_identity holds `key` itself only if a node without unkeyed params came first.
+    if (!impl_->by_identity.count(key) && impl_->by_key.try_emplace(key, node).second)
+      ++impl_->keys;
     impl_->unkeyed[key].push_back(node);
+  } else if (!impl_->by_key.count(key)) {
+    ++impl_->keys;  // the first node with this key (by_identity had no entry: it was inserted)
+  }
   return node;
 }
 
 const Node* Graph::Lookup(const Key& key) const {
   auto it = impl_->by_key.find(key);
-  return it == impl_->by_key.end() ? nullptr : it->second;
+  if (it != impl_->by_key.end()) return it->second;
+  it = impl_->by_identity.find(key);
+  return it == impl_->by_identity.end() ? nullptr : it->second;
 }
 
 llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
@@ -148,7 +160,7 @@ llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
   return it->second;
 }
 
-size_t Graph::size() const { return impl_->by_key.size(); }
+size_t Graph::size() const { return impl_->keys; }
 
 std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots) {
   std::vector<const Node*> found;

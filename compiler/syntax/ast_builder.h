@@ -4,6 +4,7 @@
 
 #include <llvm/ADT/SmallVector.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,25 @@ class AstBuilder {
   std::string base_dir_;
   int depth_ = 0;
   bool reported_too_deep_ = false;
+};
+
+class BindingMerger;
+
+// A let built one binding at a time, so that the parser can free each binding's parse tree
+// before it parses the next (top_level_let.cpp); BuildLet goes through it too, so both ways
+// merge, check and report the same.
+class IncrementalLet {
+ public:
+  explicit IncrementalLet(AstBuilder& builder);
+  ~IncrementalLet();
+  // Adds one `binding` rule (a definition or an inherit), reporting duplicates.
+  void Add(grammar::StrataParser::BindingContext* ctx);
+  // The bindings in source order, dotted keys merged.
+  std::vector<ast::Binding> Bindings();
+
+ private:
+  AstBuilder& builder_;
+  std::unique_ptr<BindingMerger> merger_;
 };
 
 // Token type of a terminal node, or 0 for a rule context (or an error node).

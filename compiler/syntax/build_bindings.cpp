@@ -236,11 +236,27 @@ const ast::Expr* AstBuilder::BuildRecord(antlr4::ParserRuleContext* ctx,
   return arena_.New<ast::Record>(Range(ctx), arena_.Copy(llvm::ArrayRef<ast::Field>(fields)));
 }
 
+// Outside the anonymous namespace so that ast_builder.h can name it.
+class BindingMerger : public Merger {
+ public:
+  using Merger::Merger;
+};
+
+IncrementalLet::IncrementalLet(AstBuilder& builder)
+    : builder_(builder), merger_(std::make_unique<BindingMerger>(builder, /*is_let=*/true)) {}
+
+IncrementalLet::~IncrementalLet() = default;
+
+void IncrementalLet::Add(P::BindingContext* ctx) {
+  AddBinding(builder_, *merger_, ctx, /*is_let=*/true);
+}
+
+std::vector<ast::Binding> IncrementalLet::Bindings() { return merger_->Bindings(); }
+
 const ast::Expr* AstBuilder::BuildLet(P::ExprContext* ctx) {
-  Merger merger(*this, /*is_let=*/true);
-  for (P::BindingContext* binding : ctx->binding())
-    AddBinding(*this, merger, binding, /*is_let=*/true);
-  std::vector<ast::Binding> bindings = merger.Bindings();
+  IncrementalLet let(*this);
+  for (P::BindingContext* binding : ctx->binding()) let.Add(binding);
+  std::vector<ast::Binding> bindings = let.Bindings();
   const ast::Expr* body = BuildExpr(ctx->expr(0));
   return arena_.New<ast::Let>(Range(ctx), arena_.Copy(llvm::ArrayRef<ast::Binding>(bindings)),
                               body);

@@ -1,5 +1,5 @@
 // The Strata parser: runs the ANTLR lexer and parser on a large stack, reports syntax errors,
-// builds the AST and drops the parse tree.
+// builds the AST and drops the parse tree (a top-level let binding by binding: top_level_let.h).
 #include "compiler/syntax/parser.h"
 
 #include <antlr4-runtime.h>
@@ -14,6 +14,7 @@
 #include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/parse_tree.h"
 #include "compiler/syntax/syntax_errors.h"
+#include "compiler/syntax/top_level_let.h"
 
 namespace strata::syntax {
 namespace {
@@ -68,9 +69,11 @@ void RunParser(diag::SourceManager& sources, diag::FileId file, diag::Diagnostic
 }  // namespace
 
 const ast::Expr* Parse(diag::SourceManager& sources, diag::FileId file, ast::Arena& arena,
-                       diag::DiagnosticEngine& diags) {
+                       diag::DiagnosticEngine& diags, LetParsing let_parsing) {
   const ast::Expr* root = nullptr;
   support::RunOnLargeStack([&] {
+    if (let_parsing == LetParsing::kPerBinding) root = ParseTopLevelLet(sources, file, arena);
+    if (root) return;
     RunParser(sources, file, diags, [&](StrataParser& parser, antlr4::CommonTokenStream&) {
       StrataParser::FileContext* tree = parser.file();
       AstBuilder builder(sources, file, arena, diags);

@@ -150,6 +150,35 @@ TEST_CASE("graph: Get hash-conses, Lookup finds, params come out sorted", "[grap
   CHECK(graph.size() == 5001);
 }
 
+TEST_CASE("graph: Lookup gives the first node made with a key, size counts keys", "[graph]") {
+  // Two nodes share a key when they differ only in unkeyed params; Lookup must give the first
+  // made whichever kind it is (one map answers for nodes without unkeyed params).
+  std::vector<Param> keyed{{"url", "http://x"}, {"sha256", "ab"}};
+  std::vector<Param> unkeyed = keyed;
+  unkeyed.push_back({"note", "host only", /*keyed=*/false});
+  {
+    Graph graph;
+    const Node* first = graph.Get(Op::kFetch, unkeyed, {});
+    const Node* second = graph.Get(Op::kFetch, keyed, {});
+    CHECK(first != second);
+    CHECK(first->key() == second->key());
+    CHECK(graph.Lookup(first->key()) == first);
+    CHECK(graph.WithUnkeyedParams(first->key()).size() == 1);
+    CHECK(graph.size() == 1);
+  }
+  {
+    Graph graph;
+    const Node* first = graph.Get(Op::kFetch, keyed, {});
+    const Node* second = graph.Get(Op::kFetch, unkeyed, {});
+    CHECK(first != second);
+    CHECK(graph.Lookup(first->key()) == first);
+    CHECK(graph.Get(Op::kFetch, unkeyed, {}) == second);
+    CHECK(graph.size() == 1);
+    graph.Get(Op::kFetch, {{"url", "http://y"}, {"note", "z", /*keyed=*/false}}, {});
+    CHECK(graph.size() == 2);
+  }
+}
+
 TEST_CASE("graph: OpName", "[graph]") {
   CHECK(OpName(Op::kScratch) == "scratch");
   CHECK(OpName(Op::kExec) == "exec");

@@ -1,4 +1,5 @@
 // The graph printers: order, format, and no host paths in text or DOT.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -38,6 +39,24 @@ TEST_CASE("graph print: topological order, inputs first, each node once", "[grap
   // Ties go by first reach: the first root's first input chain comes first.
   CHECK(order[0]->op() == Op::kScratch);
   CHECK(TopologicalOrder({s.builder}).size() == 4);
+}
+
+TEST_CASE("graph print: two nodes with one key (one content, two folders) print once", "[graph]") {
+  Sample s;
+  const Node* other =
+      MakeLocal(s.graph, "/elsewhere/src", "src", "00112233445566778899aabbccddeeff");
+  REQUIRE(other != s.src);
+  REQUIRE(other->key() == s.src->key());
+  const Node* copied = MakeCopy(s.graph, MakeScratch(s.graph), other, "/x", {});
+  std::vector<const Node*> order = TopologicalOrder({s.builder, copied, other});
+  CHECK(order.size() == 6);  // pull, local (once), copy, exec; scratch, the second copy
+  CHECK(std::count_if(order.begin(), order.end(),
+                      [&](const Node* node) { return node->key() == s.src->key(); }) == 1);
+  // Many nodes: the set grows and still finds each key once.
+  std::vector<const Node*> roots;
+  for (int i = 0; i < 3000; ++i) roots.push_back(MakePull(s.graph, "img" + std::to_string(i), ""));
+  roots.insert(roots.end(), roots.begin(), roots.end());
+  CHECK(TopologicalOrder(roots).size() == 3000);
 }
 
 TEST_CASE("graph print: text", "[graph]") {
