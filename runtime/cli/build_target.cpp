@@ -160,19 +160,22 @@ int BuildTargetUncancelled(const BuildFlags& flags,
     std::cerr << "strata: remote cache: " << remote_cache->hits() << " node(s) fetched, "
               << schedule::HumanSize(static_cast<int64_t>(remote_cache->bytes_fetched()))
               << " downloaded\n";
+  // Every target's root for gc, in one file (WriteRoots: one fsync for 10,000 targets too).
+  std::vector<schedule::RootRecord> roots(nodes.size());
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    roots[n].key = record_keys[n];
+    roots[n].node = nodes[n]->key().Hex();
+    roots[n].time = static_cast<int64_t>(std::time(nullptr));
+    roots[n].blobs = {written[n].manifest_digest, written[n].config_digest};
+  }
+  if (llvm::Error err = schedule::WriteRoots(*store, roots)) {
+    Error(llvm::toString(std::move(err)));
+    return kExitProgramError;
+  }
   for (size_t n = 0; n < nodes.size(); ++n) {
     const graph::Node* node = nodes[n];
-    schedule::RootRecord record;
-    record.key = record_keys[n];
-    record.node = node->key().Hex();
-    record.time = static_cast<int64_t>(std::time(nullptr));
-    record.blobs = {written[n].manifest_digest, written[n].config_digest};
-    if (llvm::Error err = schedule::WriteRoot(*store, record)) {
-      Error(llvm::toString(std::move(err)));
-      return kExitProgramError;
-    }
     if (!labels.empty())
-      RememberBuiltImage(flags, record.node, record.key, written[n].manifest_digest,
+      RememberBuiltImage(flags, roots[n].node, roots[n].key, written[n].manifest_digest,
                          written[n].config_digest);
     int code = then(BuiltImage{*store, outputs[n].image, written[n], runner, *node, options,
                                labels.empty() ? "" : labels[n]});

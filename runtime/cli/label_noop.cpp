@@ -117,16 +117,17 @@ std::optional<int> TryWarmNoOp(const BuildFlags& flags) {
     images.push_back(std::move(*image));
   }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::vector<schedule::RootRecord> roots;
   for (const Remembered& image : images) {
-    schedule::RootRecord record;
+    schedule::RootRecord& record = roots.emplace_back();
     record.key = image.record_key;
     record.node = image.node_key;
     record.time = now;
     record.blobs = {image.manifest, image.config};
-    if (llvm::Error err = schedule::WriteRoot(*store, record)) {
-      std::cerr << "strata: error: " << llvm::toString(std::move(err)) << "\n";
-      return kExitProgramError;
-    }
+  }
+  if (llvm::Error err = schedule::WriteRoots(*store, roots)) {
+    std::cerr << "strata: error: " << llvm::toString(std::move(err)) << "\n";
+    return kExitProgramError;
   }
   for (const Remembered& image : images) std::cout << image.manifest << " " << image.label << "\n";
   std::cerr << "strata: " << images.size()

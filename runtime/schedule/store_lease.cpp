@@ -36,23 +36,60 @@ llvm::Expected<StoreLease> StoreLease::Acquire(const store::Store& store, Mode m
   return StoreLease(std::move(fd));
 }
 
-llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
+namespace {
+
+nlohmann::json RootJson(const RootRecord& root) {
+  nlohmann::json json = {{"key", root.key}, {"blobs", root.blobs}};
+  if (!root.node.empty()) json["node"] = root.node;
+  return json;
+}
+
+// Writes `json` durably as roots/<time>-<pid>-<tail>.json.
+llvm::Error WriteRootFile(const store::Store& store, const nlohmann::json& json, int64_t time,
+                          const std::string& tail) {
   std::string dir = store.Root() + "/roots";
   if (llvm::Error err = exec::MakeDirs(dir)) return err;
-  nlohmann::json json = {{"key", root.key}, {"time", root.time}, {"blobs", root.blobs}};
-  if (!root.node.empty()) json["node"] = root.node;
   std::string text = json.dump() + "\n";
   llvm::Expected<store::TempFile> file = store::TempFile::Create(store.TmpDir(), 0644);
   if (!file) return file.takeError();
   if (llvm::Error err = file->WriteAll(text.data(), text.size())) return err;
+  std::string name =
+      dir + "/" + std::to_string(time) + "-" + std::to_string(::getpid()) + "-" + tail + ".json";
+  return file->CommitReplace(name);
+}
+
+// Fills `root` from one root object (`time` given); false when it is not one.
+bool ParseRoot(const nlohmann::json& json, int64_t time, RootRecord& root) {
+  if (!json.is_object() || !json.contains("key") || !json["key"].is_string()) return false;
+  root.key = json["key"];
+  root.time = time;
+  if (json.contains("node") && json["node"].is_string()) root.node = json["node"];
+  if (json.contains("blobs") && json["blobs"].is_array())
+    for (const nlohmann::json& blob : json["blobs"])
+      if (blob.is_string()) root.blobs.push_back(blob);
+  return true;
+}
+
+}  // namespace
+
+llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
+  nlohmann::json json = RootJson(root);
+  json["time"] = root.time;
   // A root of blobs alone (a lock's index) is named by its first blob, so two in one process
   // and second do not replace each other.
   std::string tail = root.key;
   if (tail.empty() && !root.blobs.empty())
     tail = "blobs-" + llvm::StringRef(root.blobs[0]).rsplit(':').second.str();
-  std::string name = dir + "/" + std::to_string(root.time) + "-" + std::to_string(::getpid()) +
-                     "-" + tail + ".json";
-  return file->CommitReplace(name);
+  return WriteRootFile(store, json, root.time, tail);
+}
+
+llvm::Error WriteRoots(const store::Store& store, const std::vector<RootRecord>& roots) {
+  if (roots.empty()) return llvm::Error::success();
+  if (roots.size() == 1) return WriteRoot(store, roots[0]);
+  nlohmann::json entries = nlohmann::json::array();
+  for (const RootRecord& root : roots) entries.push_back(RootJson(root));
+  nlohmann::json json = {{"time", roots[0].time}, {"roots", std::move(entries)}};
+  return WriteRootFile(store, json, roots[0].time, "build-" + roots[0].key);
 }
 
 llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
@@ -74,14 +111,23 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
     std::stringstream text;
     text << in.rdbuf();
     nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (json.is_object() && json.contains("key") && json["key"].is_string() &&
-        json.contains("time") && json["time"].is_number_integer()) {
-      root.key = json["key"];
-      root.time = json["time"];
-      if (json.contains("node") && json["node"].is_string()) root.node = json["node"];
-      if (json.contains("blobs") && json["blobs"].is_array())
-        for (const nlohmann::json& blob : json["blobs"])
-          if (blob.is_string()) root.blobs.push_back(blob);
+    bool timed = json.is_object() && json.contains("time") && json["time"].is_number_integer();
+    if (timed && json.contains("roots") && json["roots"].is_array() && !json["roots"].empty()) {
+      // A WriteRoots file: one record per target, all with the file's time.
+      bool whole = true;
+      std::vector<RootRecord> entries;
+      for (const nlohmann::json& entry : json["roots"]) {
+        RootRecord one;
+        one.file = root.file;
+        whole = whole && ParseRoot(entry, json["time"], one);
+        entries.push_back(std::move(one));
+      }
+      if (whole) {
+        for (RootRecord& entry : entries) roots.push_back(std::move(entry));
+        continue;
+      }
+    } else if (timed) {
+      ParseRoot(json, json["time"], root);
     }
     roots.push_back(std::move(root));  // key empty: unreadable, gc removes it
   }

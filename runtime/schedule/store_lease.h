@@ -28,7 +28,8 @@ class StoreLease {
   support::UniqueFd fd_;
 };
 
-// What one build produced: <store>/roots/<time>-<pid>-<key>.json.
+// What one build produced: <store>/roots/<time>-<pid>-<key>.json (or one entry of a
+// WriteRoots file).
 struct RootRecord {
   std::string key;                 // the target's record key (RecordKeys::Of); "" for a root of
                                    // blobs alone (the index blobs `strata lock` read)
@@ -39,6 +40,10 @@ struct RootRecord {
 };
 
 llvm::Error WriteRoot(const store::Store& store, const RootRecord& root);
+// The roots of one build of several targets, in one file (one write and one fsync, however many
+// targets): <store>/roots/<time>-<pid>-build-<first key>.json {"time", "roots": [{key, node,
+// blobs}...]}. All take the time of the first; one root is written as WriteRoot writes it.
+llvm::Error WriteRoots(const store::Store& store, const std::vector<RootRecord>& roots);
 // Every readable root record; unreadable ones are skipped (and reported by gc as removed).
 llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store);
 

@@ -57,6 +57,15 @@ grep -qF "$(grep //apps/hello:default "$T/out")" "$T/out3" || fail "an unchanged
 diff "$T/out3" "$T/out4" || fail "the no-op after a change printed other digests"
 expect_contains "$T/err" "4 target(s) up to date"
 
+# One root file for the build's targets (WriteRoots), and gc keeps every target it names: the
+# no-op after gc still finds every image and record.
+"$STRATA" gc --keep-days 1 >"$T/gc.out" 2>&1 || { cat "$T/gc.out"; fail "gc"; }
+jq -e '.roots | length == 4' "$(ls -t "$STRATA_STORE"/roots/*-build-*.json | head -n 1)" >/dev/null ||
+  fail "no root file with the 4 targets: $(ls "$STRATA_STORE/roots")"
+"$STRATA" build --progress plain //... >"$T/out5" 2>"$T/err"
+diff "$T/out3" "$T/out5" || fail "the build after gc printed other digests"
+expect_contains "$T/err" "4 target(s) up to date"
+
 # -o takes one target.
 "$STRATA" build //apps/hello -o "oci:$T/layout" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build -o"; }
 umoci stat --image "$T/layout" >/dev/null 2>&1 || skopeo inspect "oci:$T/layout" >/dev/null || fail "layout unreadable"
