@@ -5,24 +5,13 @@
 // bz2, nettle, acl), and loading and relocating them was a fifth of a warm no-op `strata build`
 // (issue 14; docs/runtime.md). Only commands that read or write tars need it. Unlike libcurl
 // (lazy_curl.cpp), Strata calls ~60 libarchive functions, so they are not wrapped one by one
-// in C++: each name below is an assembly stub that jumps through a pointer slot, and a slot
-// still empty (first call) makes the stub save the argument registers, call LoadLibarchive()
-// and jump again. A stub therefore never needs the function's signature, and its caller's
-// arguments reach libarchive untouched. None of these functions is variadic nor takes a
-// floating-point argument, so the six integer argument registers are all a stub must keep.
-// Adding a call to another libarchive function means adding its name to the list below (the
-// link fails with an undefined reference until then). On other machines CMake links
-// libarchive directly and this file is not compiled.
-#include <dlfcn.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
-
-#if !defined(__x86_64__) || !defined(__ELF__)
-#error "lazy_archive.cpp is for x86-64 ELF; CMake links libarchive directly elsewhere"
-#endif
+// in C++: each name below is an assembly stub (runtime/lazy/lazy_stubs.h, shared with libcrypto,
+// zlib, libzstd and libtinfo) that jumps through a pointer slot, filled by dlopen/dlsym on the
+// first call of any of them. None of these functions is variadic nor takes a floating-point
+// argument, which the stubs require. Adding a call to another libarchive function means adding
+// its name to the list below (the link fails with an undefined reference until then). On other
+// machines CMake links libarchive directly and this file is not compiled.
+#include "runtime/lazy/lazy_stubs.h"
 
 // X(name) for every libarchive function Strata calls, sorted.
 #define STRATA_LIBARCHIVE_FUNCTIONS(X)  \
@@ -91,73 +80,11 @@
   X(archive_write_set_bytes_per_block)  \
   X(archive_write_set_format_pax_restricted)
 
-// The slots: where each stub jumps; empty until LoadLibarchive() fills them all.
-#define STRATA_DEFINE_SLOT(name) \
-  extern "C" __attribute__((visibility("hidden"))) void* strata_libarchive_slot_##name = nullptr;
-STRATA_LIBARCHIVE_FUNCTIONS(STRATA_DEFINE_SLOT)
-
-// Opens libarchive and fills every slot, once; a process that cannot is ended with the reason
-// (the stubs have no error value to return, and libarchive is a dependency of Strata's
-// package, so this means a broken installation).
-extern "C" __attribute__((visibility("hidden"), used)) void strata_load_libarchive() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // The soname this binary was built against (Debian's libarchive13); never unloaded.
-    void* handle = ::dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      const char* why = ::dlerror();
-      std::fprintf(stderr, "strata: cannot load libarchive: %s\n",
-                   why ? why : "libarchive.so.13 not found");
-      std::fflush(stderr);
-      ::_exit(1);
-    }
-    void* address;
-#define STRATA_FILL_SLOT(name)                                                                   \
-  address = ::dlsym(handle, #name);                                                              \
-  if (address == nullptr) {                                                                      \
-    std::fprintf(stderr, "strata: cannot load libarchive: libarchive.so.13 has no %s\n", #name); \
-    std::fflush(stderr);                                                                         \
-    ::_exit(1);                                                                                  \
-  }                                                                                              \
-  __atomic_store_n(&strata_libarchive_slot_##name, address, __ATOMIC_RELEASE);
-    STRATA_LIBARCHIVE_FUNCTIONS(STRATA_FILL_SLOT)
-#undef STRATA_FILL_SLOT
-  });
-}
-
-// A stub: jump through the slot when it is filled; otherwise keep the six argument registers
-// (the entry stack is 8 mod 16, so six pushes and 8 bytes keep the call aligned), load, and
-// jump through the slot, now filled. %r11 is scratch in the SysV ABI (not an argument).
-#define STRATA_DEFINE_STUB(name)              \
-  asm(".text\n"                               \
-      ".globl " #name                         \
-      "\n"                                    \
-      ".hidden " #name                        \
-      "\n"                                    \
-      ".type " #name ", @function\n" #name    \
-      ":\n"                                   \
-      "  movq strata_libarchive_slot_" #name  \
-      "(%rip), %r11\n"                        \
-      "  testq %r11, %r11\n"                  \
-      "  jz 1f\n"                             \
-      "  jmpq *%r11\n"                        \
-      "1:\n"                                  \
-      "  pushq %rdi\n"                        \
-      "  pushq %rsi\n"                        \
-      "  pushq %rdx\n"                        \
-      "  pushq %rcx\n"                        \
-      "  pushq %r8\n"                         \
-      "  pushq %r9\n"                         \
-      "  subq $8, %rsp\n"                     \
-      "  call strata_load_libarchive\n"       \
-      "  addq $8, %rsp\n"                     \
-      "  popq %r9\n"                          \
-      "  popq %r8\n"                          \
-      "  popq %rcx\n"                         \
-      "  popq %rdx\n"                         \
-      "  popq %rsi\n"                         \
-      "  popq %rdi\n"                         \
-      "  jmpq *strata_libarchive_slot_" #name \
-      "(%rip)\n"                              \
-      ".size " #name ", . - " #name "\n");
-STRATA_LIBARCHIVE_FUNCTIONS(STRATA_DEFINE_STUB)
+// The slots, the loader (the soname this binary was built against: Debian's libarchive13) and
+// the stubs.
+#define STRATA_ARCHIVE_SLOT(name) STRATA_LAZY_SLOT(libarchive, name)
+#define STRATA_ARCHIVE_FILL(name) STRATA_LAZY_FILL(libarchive, "libarchive.so.13", name)
+#define STRATA_ARCHIVE_STUB(name) STRATA_LAZY_STUB(libarchive, name)
+STRATA_LIBARCHIVE_FUNCTIONS(STRATA_ARCHIVE_SLOT)
+STRATA_LAZY_LOADER(libarchive, "libarchive.so.13", STRATA_LIBARCHIVE_FUNCTIONS(STRATA_ARCHIVE_FILL))
+STRATA_LIBARCHIVE_FUNCTIONS(STRATA_ARCHIVE_STUB)

@@ -28,7 +28,10 @@ class Sha256 {
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx_;
 };
 
-// One-shot helper for small buffers.
+// Buffers below this size are hashed by Sha256Digest without libcrypto (sha256.cpp).
+inline constexpr size_t kSha256OneShotLimit = size_t{1} << 20;
+
+// One-shot helper for buffers ("sha256:<64 hex>").
 std::string Sha256Digest(const void* data, size_t size);
 
 }  // namespace strata::store

@@ -1,9 +1,13 @@
-// Sha256Digest (OpenSSL's low-level interface) and Sha256 (EVP) give the same, known digests.
+// Sha256Digest (portable below kSha256OneShotLimit, OpenSSL's low-level interface above) and
+// Sha256 (EVP) give the same, known digests.
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 
 #include "runtime/store/sha256.h"
+#include "runtime/store/sha256_oneshot.h"
 
 namespace strata::store {
 namespace {
@@ -29,6 +33,26 @@ TEST_CASE("store: the one-shot and incremental sha256 agree on known digests", "
   for (int i = 0; i < 10000; ++i) long_text += std::to_string(i * 7919) + ",";
   CHECK(Sha256Digest(long_text.data(), long_text.size()) == Incremental(long_text, 1000));
   CHECK(Incremental(abc, 1) == Sha256Digest(abc.data(), abc.size()));
+}
+
+TEST_CASE("store: the portable one-shot sha256 agrees with OpenSSL at every padding length",
+          "[store]") {
+  // Every length up to three blocks crosses each padding case (the length fits in the last
+  // block, or needs one more); then lengths around the limit where Sha256Digest switches.
+  std::string text;
+  uint32_t x = 12345;
+  for (int i = 0; i < 200; ++i) {
+    CHECK(Sha256Digest(text.data(), text.size()) == Incremental(text, 64));
+    x = x * 1103515245 + 12345;
+    text += static_cast<char>(x >> 16);
+  }
+  std::string big(kSha256OneShotLimit + 1, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31 + (i >> 9));
+  for (size_t size : {kSha256OneShotLimit - 1, kSha256OneShotLimit, kSha256OneShotLimit + 1})
+    CHECK(Sha256Digest(big.data(), size) == Incremental(big.substr(0, size), 4096));
+  std::array<uint8_t, 32> abc = Sha256OneShot("abc", 3);
+  CHECK(abc[0] == 0xba);
+  CHECK(abc[31] == 0xad);
 }
 
 }  // namespace
