@@ -17,6 +17,8 @@
 
 namespace strata::graph {
 
+class LocalManifest;
+
 // Bump when the local-source digest changes meaning.
 inline constexpr std::string_view kLocalSourceVersion = "strata-local-v1";
 // The same digest with modes kept as on disk (LocalSourceHasher::Hash's keep_modes).
@@ -64,6 +66,10 @@ class LocalSourceHasher {
   // each entry's mode as it is on disk (07777 bits) instead of NormalizedLocalMode.
   Result Hash(const std::string& path, const std::vector<std::string>& exclude,
               const std::string& exclude_base, bool keep_modes = false);
+
+  // What every Hash so far saw of each entry, by absolute path (local_manifest.h): the runtime
+  // checks the files it archives against it.
+  const LocalManifest& manifest() const;
 
   // Writes the cache now (the destructor does it too); false if it could not be written.
   bool Save();
