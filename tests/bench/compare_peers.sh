@@ -43,12 +43,13 @@ measure() {
   local out=$1
   shift
   local log=$work/time.$$ status=ok
-  /usr/bin/time -f '%e %M' -o "$log" bash -c "$*" >/dev/null 2>"$work/stderr.$$" || status=fail
+  /usr/bin/time -f '%e %M %U %S' -o "$log" bash -c "$*" >/dev/null 2>"$work/stderr.$$" || status=fail
   if [[ $status == fail ]]; then
     echo "  failed: $*" >&2
     tail -3 "$work/stderr.$$" >&2
   fi
-  awk -v s="$status" 'END { printf "%s %.1f %s\n", $1, $2 / 1024, s }' "$log" >>"$out"
+  # Columns: wall s, peak MB, ok|fail, CPU s (user + sys, for loaded machines).
+  awk -v s="$status" 'END { printf "%s %.1f %s %.2f\n", $1, $2 / 1024, s, $3 + $4 }' "$log" >>"$out"
 }
 
 # median FILE COLUMN
@@ -137,6 +138,7 @@ if [[ " $rows " == *" layer "* ]]; then
     done
     row "build COPY of $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $tree_files files, $kind" "$peer" \
       "$dir/peer.times" "$dir/strata.times" "$bytes"
+    echo "  CPU s (user+sys) median: peer $(median "$dir/peer.times" 4), strata $(median "$dir/strata.times" 4); load $(cut -d' ' -f1-3 /proc/loadavg)"
   done
   rm -rf "$dir/store" "$dir/peer.out"
 fi
