@@ -22,6 +22,7 @@
 
 #include "compiler/graph/file_digests.h"
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_manifest.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
 #include "compiler/support/unique_fd.h"
@@ -161,10 +162,16 @@ struct LocalSourceHasher::Impl {
     char kind = 'f';  // 'f' file, 'l' symlink, 'd' directory
     uint32_t mode = 0;
     uint64_t size = 0;
-    std::string target;       // a symlink's
-    size_t job = SIZE_MAX;    // index into jobs, for a file the cache did not know
-    XXH128_hash_t content{};  // a file's, from the cache
+    std::string target;              // a symlink's
+    size_t job = SIZE_MAX;           // index into jobs, for a file the cache did not know
+    XXH128_hash_t content{};         // a file's, from the cache
+    std::string path;                // absolute, for the manifest
+    struct stat st {};               // the walk's lstat
+    std::vector<std::string> names;  // a directory's
   };
+  LocalManifest manifest;
+  // Records what the walk saw of `item` (with a file's content digest) in the manifest.
+  void Record(Item& item, XXH128_hash_t content);
   std::vector<Item> items;
   std::vector<FileDigestJob> jobs;
 
@@ -252,22 +259,39 @@ bool LocalSourceHasher::Impl::Save() {
   return true;
 }
 
+void LocalSourceHasher::Impl::Record(Item& item, XXH128_hash_t content) {
+  LocalEntry entry;
+  entry.kind = item.kind;
+  entry.mode = static_cast<uint32_t>(item.st.st_mode & 07777);
+  entry.size = item.kind == 'f' ? item.size : 0;
+  entry.content_high = content.high64;
+  entry.content_low = content.low64;
+  entry.ino = static_cast<uint64_t>(item.st.st_ino);
+  entry.mtime_ns = Nanos(item.st.st_mtim);
+  entry.ctime_ns = Nanos(item.st.st_ctim);
+  entry.target = std::move(item.target);
+  entry.names = std::move(item.names);
+  manifest.Add(item.path, std::move(entry));
+}
+
 bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
   // Asked once: glibc reads /sys/devices/system/cpu/online on every call (a workspace
   // command hashes thousands of single-file sources).
   static const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   DigestFiles(jobs, threads);
-  for (const Item& item : items) {
+  for (Item& item : items) {
     digester.Bytes(item.rel);
     if (item.kind == 'l') {
       digester.Raw("l", 1);
       digester.U32(item.mode);
       digester.Bytes(item.target);
+      Record(item, {});
       continue;
     }
     if (item.kind == 'd') {
       digester.Raw("d", 1);
       digester.U32(item.mode);
+      Record(item, {});
       continue;
     }
     XXH128_hash_t content = item.content;
@@ -293,6 +317,7 @@ bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
     digester.U32(item.mode);
     digester.U64(item.size);
     digester.Canonical(content);
+    Record(item, content);
   }
   return true;
 }
@@ -312,6 +337,8 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     item.rel = rel;
     item.mode = mode;
     item.size = static_cast<uint64_t>(st.st_size);
+    item.path = path;
+    item.st = st;
     auto it = cache.find(path);
     if (it != cache.end() && it->second.ino == static_cast<uint64_t>(st.st_ino) &&
         it->second.size == item.size && it->second.mtime_ns == Nanos(st.st_mtim) &&
@@ -347,6 +374,8 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     item.kind = 'l';
     item.mode = mode;
     item.target = std::move(target);
+    item.path = path;
+    item.st = st;
     items.push_back(std::move(item));
     return true;
   }
@@ -354,10 +383,13 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     error = "unsupported " + std::string(FileTypeName(st.st_mode)) + " in local source: " + path;
     return false;
   }
+  size_t dir_index = items.size();
   Item dir_item;
   dir_item.rel = rel;
   dir_item.kind = 'd';
   dir_item.mode = mode;
+  dir_item.path = path;
+  dir_item.st = st;
   items.push_back(std::move(dir_item));
   std::vector<std::string> names;
   {
@@ -390,6 +422,7 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
           !S_ISDIR(child_st.st_mode) || !HoldsIncludedEntry(child, match_rel, *ignore))
         continue;
     }
+    items[dir_index].names.push_back(name);
     if (!Walk(child, child_rel, error, ignore, base)) return false;
   }
   return true;
@@ -468,6 +501,8 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
            static_cast<unsigned long long>(digest.low64));
   return std::string(text);
 }
+
+const LocalManifest& LocalSourceHasher::manifest() const { return impl_->manifest; }
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path) {
   return Hash(path, std::vector<std::string>{});

@@ -18,6 +18,8 @@
 
 namespace strata::graph {
 
+class LocalManifest;
+
 // Bump when the local-source digest changes meaning.
 inline constexpr std::string_view kLocalSourceVersion = "strata-local-v1";
 // The same digest with modes kept as on disk (LocalSourceHasher::Hash's keep_modes).
@@ -70,6 +72,9 @@ class LocalSourceHasher {
   // an unchanged file costs a stat. nullopt when it is not a readable regular file. (The
   // package cache checks module files with it.)
   std::optional<std::string> FileContentHash(const std::string& path);
+  // What every Hash so far saw of each entry, by absolute path (local_manifest.h): the runtime
+  // checks the files it archives against it.
+  const LocalManifest& manifest() const;
 
   // Writes the cache now (the destructor does it too); false if it could not be written.
   bool Save();

@@ -90,6 +90,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   }
 
   schedule::ExecutorOptions options = ExecutorOptionsFor(flags);
+  options.local_hasher = &frontend.hasher();  // copies check local files against its digests
   // --no-cache runs every node: it asks no remote cache either.
   std::optional<schedule::RegistryCache> remote_cache;
   if (!flags.cache_from.empty() && !flags.no_cache) {

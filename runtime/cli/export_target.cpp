@@ -70,6 +70,7 @@ int ExportUncancelled(const BuildFlags& flags, const std::string& dir,
   if (!sandbox) return Error(llvm::toString(sandbox.takeError())), kExitProgramError;
 
   schedule::ExecutorOptions options = ExecutorOptionsFor(flags);
+  options.local_hasher = &frontend.hasher();  // copies check local files against its digests
   std::unique_ptr<schedule::ProgressSink> progress =
       schedule::MakeProgress(flags.progress, std::cerr, ::isatty(STDERR_FILENO) != 0);
   exec::RuncRunner runner(SandboxOptionsIn(sandbox->Path()));

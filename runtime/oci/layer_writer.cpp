@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
@@ -239,6 +240,14 @@ llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& ent
   // Read-ahead hints only pay for files longer than one read.
   if (entry.size > buffer.size()) ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   uint64_t written = 0;
+  XXH3_state_t* state = nullptr;  // only for checked files (the user's, see TreeEntry)
+  if (entry.check_content) {
+    state = XXH3_createState();
+    if (state == nullptr) return Fail("tar: out of memory");
+    XXH3_128bits_reset(state);
+  }
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state_owner(state,
+                                                                              XXH3_freeState);
   // Reads ask for one byte more than is left: a file that grew since it was listed shows up
   // as a read past its size (an error: the tar header holds the listed size), and a short
   // read that leaves nothing means end of file, with no last read returning 0 (one syscall per
@@ -253,12 +262,18 @@ llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& ent
     if (n == 0) break;
     if (written + static_cast<uint64_t>(n) > entry.size)
       return Fail("file changed while archiving: " + entry.source_path);
+    if (state) XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
     if (archive_write_data(a, buffer.data(), static_cast<size_t>(n)) < 0)
       return ArchiveError(a, sink, entry.tar_path);
     written += static_cast<uint64_t>(n);
     if (written == entry.size && static_cast<size_t>(n) < want) break;
   }
   if (written != entry.size) return Fail("file changed while archiving: " + entry.source_path);
+  if (state) {
+    XXH128_hash_t digest = XXH3_128bits_digest(state);
+    if (digest.high64 != entry.content_high || digest.low64 != entry.content_low)
+      return ChangedDuringBuild(entry.source_path);
+  }
   return llvm::Error::success();
 }
 
@@ -307,7 +322,7 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
     // ARCHIVE_WARN only means "name stored as raw bytes" (see ScopedCLocale).
     if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
       return ArchiveError(a.get(), sink, entry.tar_path);
-    if (entry.kind == EntryKind::kFile && entry.size > 0) {
+    if (entry.kind == EntryKind::kFile && (entry.size > 0 || entry.check_content)) {
       if (llvm::Error err = WriteFileData(a.get(), sink, entry, buffer)) return err;
     }
   }

@@ -159,4 +159,11 @@ llvm::Expected<std::vector<TreeEntry>> ScanTree(const std::string& root) {
   return entries;
 }
 
+llvm::Error ChangedDuringBuild(const std::string& path) {
+  return llvm::createStringError(std::make_error_code(std::errc::resource_unavailable_try_again),
+                                 path +
+                                     " changed during the build (it is not what the build "
+                                     "was planned with); run again");
+}
+
 }  // namespace strata::oci

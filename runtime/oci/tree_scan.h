@@ -22,7 +22,15 @@ struct TreeEntry {
   uint32_t rdev_major = 0;
   uint32_t rdev_minor = 0;
   std::string link;  // Symlink target, or the tar_path a hard link points to.
+  // kFile from the user's local files: the XXH3-128 of the bytes lowering put into the key. The
+  // reader (the layer writer, a mount's snapshot) hashes the file as it reads it and fails on a
+  // difference, so a file edited during the build never reaches a layer cached under that key.
+  bool check_content = false;
+  uint64_t content_high = 0, content_low = 0;
 };
+
+// The error for a checked file whose bytes are not the ones the key covers.
+llvm::Error ChangedDuringBuild(const std::string& path);
 
 // Scans `root` (not following symlinks; the root itself is not an entry) and returns entries
 // sorted by tar_path bytes. Overlayfs conventions become OCI whiteouts:

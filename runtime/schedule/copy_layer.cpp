@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_manifest.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
@@ -64,6 +65,10 @@ std::optional<std::pair<long, long>> LookupIds(const std::string& file, const st
     return std::make_pair(*first, second.value_or(0));
   }
   return std::nullopt;
+}
+
+int64_t NanosOf(const struct timespec& ts) {
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 // The tar path of an absolute path in the image ("/a/b" -> "a/b", "/" -> "").
@@ -164,6 +169,9 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
   rules.keep_owner = false;
   rules.normalize_local = request.local;
   rules.keep_modes = request.keep_modes;
+  std::optional<graph::LocalEntry> lowered;
+  if (request.local && request.manifest) lowered = request.manifest->Find(request.source);
+  if (lowered) rules.manifest = request.manifest;
   if (!request.chown.empty()) {
     llvm::Expected<std::pair<uid_t, gid_t>> ids = ResolveChown(request.chown, parent_root);
     if (!ids) return ids.takeError();
@@ -226,7 +234,20 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     const std::string& unpacked = extract.unpacked;
     if (::mkdir(unpacked.c_str(), 0755) != 0)
       return support::ErrnoError(errno, "cannot create", unpacked);
+    // The untar reads the archive through a decompressor, so it is not hashed: its lstat
+    // identity must be the one lowering saw, before and after.
+    auto same_as_lowered = [&](const struct stat& st) {
+      return !lowered ||
+             (!lowered->conflict && lowered->kind == 'f' &&
+              lowered->size == static_cast<uint64_t>(st.st_size) &&
+              lowered->ino == static_cast<uint64_t>(st.st_ino) &&
+              lowered->mtime_ns == NanosOf(st.st_mtim) && lowered->ctime_ns == NanosOf(st.st_ctim));
+    };
+    if (!same_as_lowered(source)) return oci::ChangedDuringBuild(request.source);
     if (llvm::Error err = ExtractArchive(extract)) return err;
+    struct stat after;
+    if (::lstat(request.source.c_str(), &after) != 0 || !same_as_lowered(after))
+      return oci::ChangedDuringBuild(request.source);
     llvm::Expected<std::vector<oci::TreeEntry>> entries = oci::ScanTree(unpacked);
     if (!entries) return entries.takeError();
     std::string base = TarPath(*resolved);

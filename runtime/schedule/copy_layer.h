@@ -10,6 +10,10 @@
 
 #include "runtime/oci/tree_scan.h"
 
+namespace strata::graph {
+class LocalManifest;
+}
+
 namespace strata::schedule {
 
 struct CopyRequest {
@@ -30,6 +34,10 @@ struct CopyRequest {
   // symlinks as Docker's untar does (extract_archive.h); an entry whose `..` climbs out of
   // dest or a hard link out of it is an error.
   bool extract = false;
+  // For local files: what lowering hashed (the build's LocalSources). When it holds the source,
+  // the copy takes only what it recorded, and files carry their digests for the reader to
+  // check (root_path.h, CopyRules::manifest); an archive ADD unpacks must keep its identity.
+  const graph::LocalManifest* manifest = nullptr;
 };
 
 // Lists what the copy adds to the image whose merged rootfs is `parent_root` (read only), as

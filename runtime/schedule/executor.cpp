@@ -64,7 +64,8 @@ Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, Execu
       runner_(runner),
       options_(std::move(options)),
       progress_(progress),
-      record_keys_(options_.layer) {
+      record_keys_(options_.layer),
+      local_sources_(std::make_unique<LocalSources>(options_.local_hasher)) {
   if (options_.jobs <= 0)
     options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -263,7 +264,8 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
 
   if (progress_ && !started) progress_->Report(event);
   auto start = Clock::now();
-  OpContext context{store_, runner_, options_, node, {}, key, event.description, {}, -1};
+  OpContext context{store_, runner_,           options_, node, {},
+                    key,    event.description, {},       -1,   local_sources_.get()};
   std::vector<std::string> input_keys;
   for (size_t input : plan.entries[index].inputs) {
     context.inputs.push_back(&*plan.entries[input].output);

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "compiler/graph/local_source.h"
 #include "compiler/graph/node.h"
 #include "runtime/exec/sandbox_runner.h"
 #include "runtime/oci/layer_writer.h"
+#include "runtime/schedule/local_sources.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/progress.h"
 #include "runtime/schedule/record_key.h"
@@ -35,6 +37,9 @@ struct ExecutorOptions {
   // --cache-from: asked for a stage node that has no usable record before it is planned; a
   // hit is a leaf of the plan like a local record (reported as cached, with `remote`).
   RemoteCache* remote_cache = nullptr;
+  // The hasher lowering used for local sources (the front end's): copies check the files they
+  // read against what it recorded (local_sources.h). Null: the executor hashes them itself.
+  graph::LocalSourceHasher* local_hasher = nullptr;
 };
 
 struct ExecutorStats {
@@ -81,6 +86,7 @@ class Executor {
   const graph::Node* failed_node_ = nullptr;
   std::string failed_message_;
   RecordKeys record_keys_;
+  std::unique_ptr<LocalSources> local_sources_;
 };
 
 // A short human description of a node for progress lines and errors: "RUN make",

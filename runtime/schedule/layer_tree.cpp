@@ -5,9 +5,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <memory>
+#include <optional>
 
+#include "compiler/graph/local_manifest.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
@@ -56,11 +61,47 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
                      const std::string& relative, const CopyRules& rules, bool merge,
                      LayerTree& tree);
 
+// What lowering recorded of `source`, an entry the copy takes, when it still matches the
+// entry's lstat `st` (nullopt without a manifest); an entry lowering did not see, or saw as
+// something else, means the tree changed after its digest went into the key.
+llvm::Expected<std::optional<graph::LocalEntry>> Lowered(const std::string& source,
+                                                         const struct stat& st,
+                                                         const CopyRules& rules) {
+  if (rules.manifest == nullptr) return std::nullopt;
+  std::optional<graph::LocalEntry> lowered = rules.manifest->Find(source);
+  char kind = S_ISDIR(st.st_mode)   ? 'd'
+              : S_ISLNK(st.st_mode) ? 'l'
+              : S_ISREG(st.st_mode) ? 'f'
+                                    : '?';
+  if (!lowered || lowered->conflict || lowered->kind != kind ||
+      lowered->mode != static_cast<uint32_t>(st.st_mode & 07777) ||
+      (kind == 'f' && lowered->size != static_cast<uint64_t>(st.st_size)))
+    return oci::ChangedDuringBuild(source);
+  return lowered;
+}
+
+// A name lowering walked in directory `source` that is gone now (and not left out by the
+// copy's own patterns) was removed after the key was made.
+llvm::Error CheckNoneRemoved(const std::string& source, const std::string& relative,
+                             const std::vector<std::string>& children, const CopyRules& rules) {
+  if (rules.manifest == nullptr) return llvm::Error::success();
+  std::optional<graph::LocalEntry> dir = rules.manifest->Find(source);
+  if (!dir) return llvm::Error::success();  // a directory walked only for excluded contents
+  for (const std::string& name : dir->names) {
+    if (std::binary_search(children.begin(), children.end(), name)) continue;
+    std::string child_relative = relative.empty() ? name : relative + "/" + name;
+    if (rules.exclude && rules.exclude(child_relative)) continue;
+    return oci::ChangedDuringBuild(source + "/" + name);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error AddChildren(const std::string& source, const std::string& dest,
                         const std::string& relative, const CopyRules& rules, bool merge,
                         LayerTree& tree) {
   llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
   if (!children) return children.takeError();
+  if (llvm::Error err = CheckNoneRemoved(source, relative, *children, rules)) return err;
   for (const std::string& name : *children) {
     std::string child_relative = relative.empty() ? name : relative + "/" + name;
     if (llvm::Error err = AddEntry(source + "/" + name, JoinTarPath(dest, name), child_relative,
@@ -111,6 +152,9 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
     }
   }
 
+  llvm::Expected<std::optional<graph::LocalEntry>> lowered = Lowered(source, st, rules);
+  if (!lowered) return lowered.takeError();
+
   const oci::TreeEntry* existing = merge ? tree.Find(dest) : nullptr;
   bool exists = existing != nullptr;
   if (exists && !(existing->kind == oci::EntryKind::kDir && S_ISDIR(st.st_mode))) {
@@ -132,11 +176,17 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
     entry.kind = oci::EntryKind::kFile;
     entry.source_path = source;
     entry.size = static_cast<uint64_t>(st.st_size);
+    if (*lowered) {
+      entry.check_content = true;
+      entry.content_high = (*lowered)->content_high;
+      entry.content_low = (*lowered)->content_low;
+    }
   } else if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
     if (n < 0) return support::ErrnoError(errno, "cannot read link", source);
     target.resize(static_cast<size_t>(n));
+    if (*lowered && (*lowered)->target != target) return oci::ChangedDuringBuild(source);
     entry.kind = oci::EntryKind::kSymlink;
     entry.link = std::move(target);
     copied->mode = 0777;  // What a symlink's lstat shows; chmod never applies to it.
@@ -177,6 +227,44 @@ llvm::Error AddContents(const std::string& source, const std::string& dest, cons
   return AddChildren(source, dest, "", rules, /*merge=*/true, tree);
 }
 
+namespace {
+
+// CopyFileData for a checked file (TreeEntry::check_content): hashed as it is copied, so a
+// mount's snapshot holds the keyed bytes or the step does not run.
+llvm::Error CopyCheckedFileData(const oci::TreeEntry& entry, const std::string& dest) {
+  support::UniqueFd in(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) return support::ErrnoError(errno, "cannot open", entry.source_path);
+  support::UniqueFd out(
+      ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out) return support::ErrnoError(errno, "cannot create", dest);
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(),
+                                                                        XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::vector<char> buffer(1 << 16);
+  uint64_t copied = 0;
+  while (true) {
+    ssize_t n = ::read(in.Get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return support::ErrnoError(errno, "cannot read", entry.source_path);
+    if (n == 0) break;
+    XXH3_128bits_update(state.get(), buffer.data(), static_cast<size_t>(n));
+    copied += static_cast<uint64_t>(n);
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.Get(), buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return support::ErrnoError(errno, "cannot write", dest);
+      done += w;
+    }
+  }
+  XXH128_hash_t digest = XXH3_128bits_digest(state.get());
+  if (copied != entry.size || digest.high64 != entry.content_high ||
+      digest.low64 != entry.content_low)
+    return oci::ChangedDuringBuild(entry.source_path);
+  return llvm::Error::success();
+}
+
+}  // namespace
+
 llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const std::string& dir) {
   std::vector<const oci::TreeEntry*> dirs;
   for (const oci::TreeEntry& entry : entries) {
@@ -192,7 +280,8 @@ llvm::Error MaterializeEntries(const std::vector<oci::TreeEntry>& entries, const
           support::UniqueFd fd(
               ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
           rc = fd ? 0 : -1;
-        } else if (llvm::Error err = CopyFileData(entry.source_path, path)) {
+        } else if (llvm::Error err = entry.check_content ? CopyCheckedFileData(entry, path)
+                                                         : CopyFileData(entry.source_path, path)) {
           return err;
         }
         break;

@@ -29,6 +29,7 @@ struct OpContext {
   std::string description;                   // Describe(node)
   std::function<void(llvm::StringRef)> log;  // one output line to the progress view
   int64_t layer_size = -1;                   // set by ops that add a layer
+  LocalSources* local_sources = nullptr;     // the build's (executor.h, local_hasher)
 };
 
 llvm::Expected<NodeOutput> RunScratch(OpContext& context);

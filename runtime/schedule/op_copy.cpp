@@ -22,6 +22,8 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   request.keep_modes = artifact.keep_modes;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
+  if (artifact.local && context.local_sources != nullptr)
+    request.manifest = &context.local_sources->manifest();
   llvm::Expected<graph::CopyParams> params = graph::DecodeCopy(context.node);
   if (!params) return params.takeError();
   request.extract = params->options.extract;

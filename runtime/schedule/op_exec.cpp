@@ -51,7 +51,8 @@ std::string NormalizeDigest(std::string value) {
 // user's local files are copied into `dir` first, exactly as a COPY would take them (ignored
 // files and `.git` left out, modes normalised, owned by root), so that the step sees what the
 // node's key describes, not the live directory with files the key does not cover.
-llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir) {
+llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir,
+                                        const graph::LocalManifest* manifest) {
   if (!artifact.local) return artifact.path;
   struct stat st;
   if (::lstat(artifact.path.c_str(), &st) != 0)
@@ -65,6 +66,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   request.local = true;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
+  request.manifest = manifest;
   std::string name =
       S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
   request.dest = "/" + name;
@@ -161,7 +163,8 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
       if (artifact.IsStage())
         return OpError("exec mount " + std::to_string(i) + " is not an artifact");
       llvm::Expected<std::string> source =
-          MountSource(artifact, work->Path() + "/mount-" + std::to_string(i));
+          MountSource(artifact, work->Path() + "/mount-" + std::to_string(i),
+                      context.local_sources ? &context.local_sources->manifest() : nullptr);
       if (!source) return source.takeError();
       spec.bind_mounts.push_back({*source, mounts[i]});
     }

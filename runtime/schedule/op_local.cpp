@@ -15,6 +15,10 @@ llvm::Expected<NodeOutput> RunLocal(OpContext& context) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0)
     return support::ErrnoError(errno, "local source is gone", path);
+  // The consumers check what they read against what lowering hashed: the source must be the
+  // one the key describes, with its entries in the manifest.
+  if (context.local_sources != nullptr)
+    if (llvm::Error err = context.local_sources->Confirm(*params)) return err;
   NodeOutput output = NodeOutput::Artifact(path, /*local=*/true);
   output.keep_modes = params->keep_modes;
   if (!params->exclude.empty()) {

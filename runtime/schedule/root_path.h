@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace strata::graph {
+class LocalManifest;
+}
+
 namespace strata::schedule {
 
 enum class Escape {
@@ -49,6 +53,10 @@ struct CopyRules {
   // An excluded directory is still walked, and kept when something inside is not excluded
   // (.dockerignore exception patterns such as `!keep/this`).
   bool walk_excluded = false;
+  // The user's files as lowering hashed them (the listed COPY, layer_tree.h, only): every
+  // entry taken must be there with the same kind, mode, size and symlink target, every name
+  // there must still be taken, and files carry their digest for the reader to check.
+  const graph::LocalManifest* manifest = nullptr;
 };
 
 // The mode and owner an entry with lstat `st` gets when copied under `rules` (CopyTree and the

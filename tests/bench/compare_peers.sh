@@ -145,6 +145,7 @@ if [[ " $rows " == *" layer "* ]]; then
     done
     row "build COPY of $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $tree_files files, $kind" "$peer" \
       "$dir/peer.times" "$dir/strata.times" "$bytes"
+    echo "  CPU s (user+sys) median: peer $(median "$dir/peer.times" 4), strata $(median "$dir/strata.times" 4); load $(cut -d' ' -f1-3 /proc/loadavg)"
   done
   rm -rf "$dir/store" "$dir/peer.out"
 fi
