@@ -37,8 +37,11 @@ void FillOrExit(void* handle, const char* soname, const char* name, void** slot)
 }  // namespace strata::lazy
 
 // The slot a stub jumps through; empty until the library's loader fills it.
-#define STRATA_LAZY_SLOT(lib, name) \
-  extern "C" __attribute__((visibility("hidden"))) void* strata_##lib##_slot_##name = nullptr;
+// (A braced extern "C" block: a definition, not an initialised extern declaration.)
+#define STRATA_LAZY_SLOT(lib, name)                                                 \
+  extern "C" {                                                                      \
+  __attribute__((visibility("hidden"))) void* strata_##lib##_slot_##name = nullptr; \
+  }
 
 // One statement of a loader body: fills the slot of `name` from `handle`.
 #define STRATA_LAZY_FILL(lib, soname, name) \
