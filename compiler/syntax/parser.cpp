@@ -13,6 +13,7 @@
 #include "compiler/syntax/ast_builder.h"
 #include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/parse_tree.h"
+#include "compiler/syntax/parser_rig.h"
 #include "compiler/syntax/syntax_errors.h"
 #include "compiler/syntax/top_level_let.h"
 
@@ -21,10 +22,6 @@ namespace {
 
 using grammar::StrataLexer;
 using grammar::StrataParser;
-
-// ANTLR rule frames allowed on the stack; one level of parentheses takes 5. Well
-// inside the large stack, and far beyond what kMaxNestingDepth lets through anyway.
-constexpr size_t kMaxRuleDepth = 100000;
 
 std::string TooDeepMessage() {
   return "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth) + " levels)";
@@ -37,17 +34,11 @@ void RunParser(diag::SourceManager& sources, diag::FileId file, diag::Diagnostic
   std::string_view text = sources.Text(file);
   auto offset = [&](size_t at) { return static_cast<uint32_t>(std::min(at, text.size())); };
   SyntaxErrorSink sink(file, diags, text.size());
-  ByteStream input(text);
-  StrataLexer lexer(&input);
+  ParserRig rig(text, sink);
+  StrataLexer& lexer = rig.lexer;
   lexer.keep_comments = keep_comments;
-  lexer.removeErrorListeners();
-  antlr4::CommonTokenStream tokens(&lexer);
-  StrataParser parser(&tokens);
-  parser.removeErrorListeners();
-  parser.addErrorListener(&sink);
-  parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(sink));
-  NestingGuard guard(kMaxRuleDepth);
-  parser.addParseListener(&guard);
+  antlr4::CommonTokenStream& tokens = rig.tokens;
+  StrataParser& parser = rig.parser;
   try {
     // Lex everything first, so an unterminated string or comment is reported where it starts
     // and the parser's complaints about the end of the file are recognised as its fallout.

@@ -14,6 +14,7 @@
 #include "compiler/syntax/ast_builder.h"
 #include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/parser.h"
+#include "compiler/syntax/parser_rig.h"
 #include "compiler/syntax/syntax_errors.h"
 
 namespace strata::syntax {
@@ -21,9 +22,6 @@ namespace {
 
 using grammar::StrataLexer;
 using grammar::StrataParser;
-
-// As in parser.cpp: rule frames allowed on the (large) stack.
-constexpr size_t kMaxRuleDepth = 100000;
 
 }  // namespace
 
@@ -33,16 +31,10 @@ const ast::Expr* ParseTopLevelLet(diag::SourceManager& sources, diag::FileId fil
   // Anything reported here means "take the ordinary path", which reports it properly.
   diag::DiagnosticEngine scratch;
   SyntaxErrorSink sink(file, scratch, text.size());
-  ByteStream input(text);
-  StrataLexer lexer(&input);
-  lexer.removeErrorListeners();
-  antlr4::CommonTokenStream tokens(&lexer);
-  StrataParser parser(&tokens);
-  parser.removeErrorListeners();
-  parser.addErrorListener(&sink);
-  parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(sink));
-  NestingGuard guard(kMaxRuleDepth);
-  parser.addParseListener(&guard);
+  ParserRig rig(text, sink);
+  StrataLexer& lexer = rig.lexer;
+  antlr4::CommonTokenStream& tokens = rig.tokens;
+  StrataParser& parser = rig.parser;
   auto clean = [&] {
     return parser.getNumberOfSyntaxErrors() == 0 && scratch.diagnostics().empty();
   };
