@@ -25,16 +25,9 @@ std::vector<std::string_view> SplitNul(const std::string& text) {
 llvm::Expected<GitRevision> GitRevision::Open(const std::string& dir, const std::string& rev) {
   GitRevision revision;
   revision.dir_ = dir;
-  llvm::Expected<std::string> commit =
-      RunGit(dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"});
-  if (!commit || commit->size() < 40) {
-    if (!commit) llvm::consumeError(commit.takeError());
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "unknown revision '%s': not a commit of the git repository at %s", rev.c_str(),
-        dir.c_str());
-  }
-  revision.commit_ = commit->substr(0, commit->find('\n'));
+  llvm::Expected<std::string> commit = ResolveCommit(dir, rev);
+  if (!commit) return commit.takeError();
+  revision.commit_ = *commit;
   // The revision's files below `dir`, relative to it (ls-tree run there limits and relativises
   // as ls-files does).
   llvm::Expected<std::string> tree = RunGit(dir, {"ls-tree", "-r", "-z", revision.commit_});

@@ -20,15 +20,8 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 
 llvm::Expected<GitSnapshot> GitSnapshot::Prepare(const std::string& dir, const std::string& rev) {
   // The revision first: a typo gets its own message, not git read-tree's.
-  llvm::Expected<std::string> commit =
-      RunGit(dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"});
-  if (!commit || commit->empty()) {
-    if (!commit) llvm::consumeError(commit.takeError());
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "unknown revision '%s': not a commit of the git repository at %s", rev.c_str(),
-        dir.c_str());
-  }
+  llvm::Expected<std::string> commit = ResolveCommit(dir, rev);
+  if (!commit) return commit.takeError();
   llvm::Expected<std::string> prefix = RunGit(dir, {"rev-parse", "--show-prefix"});
   if (!prefix) return prefix.takeError();
   std::string sub = FirstLine(*prefix);
@@ -44,9 +37,8 @@ llvm::Expected<GitSnapshot> GitSnapshot::Prepare(const std::string& dir, const s
   fs::create_directories(snapshot.dir_, error);
   // The subtree at `sub` becomes the index's root; a directory that did not exist at that
   // revision is an empty tree.
-  llvm::Expected<std::string> subtree = RunGit(
-      dir,
-      {"rev-parse", "--verify", "--quiet", "--end-of-options", FirstLine(*commit) + ":" + sub});
+  llvm::Expected<std::string> subtree =
+      RunGit(dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", *commit + ":" + sub});
   if (!subtree || subtree->empty()) {
     if (!subtree) llvm::consumeError(subtree.takeError());
     return snapshot;
