@@ -49,8 +49,8 @@ std::string NormalizeDigest(std::string value) {
 
 // What a bind mount of `artifact` shows. Store artifacts are immutable: bound as they are. The
 // user's local files are copied into `dir` first, exactly as a COPY would take them (ignored
-// files and `.git` left out, modes normalised, owned by root), so that the step sees what the
-// node's key describes, not the live directory with files the key does not cover.
+// files and `.git` left out, modes normalised unless kept, owned by root), so that the step sees
+// what the node's key describes, not the live directory with files the key does not cover.
 llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir,
                                         const graph::LocalManifest* manifest) {
   if (!artifact.local) return artifact.path;
@@ -66,6 +66,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   request.local = true;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
+  request.keep_modes = artifact.keep_modes;  // a Dockerfile context: modes as on disk, as hashed
   request.manifest = manifest;
   std::string name =
       S_ISDIR(st.st_mode) ? "" : artifact.path.substr(artifact.path.find_last_of('/') + 1);
