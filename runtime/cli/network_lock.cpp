@@ -138,6 +138,7 @@ int LockNetworkSteps(const LockRoots& roots, const std::string& store_dir,
     options.unpinned_network = true;
     options.no_cache = rerun;
     options.secrets = secrets;
+    options.local_hasher = &frontend.hasher();  // what lowering saw: no second read of the tree
     for (const graph::Node* step : ready) {
       std::string where = NodeLocation(frontend, step);
       schedule::Executor executor(*store, runner, options);

@@ -48,4 +48,21 @@ in {
 STRATA
 if pbuild; then fail "a file added during the build went into a layer"; fi
 expect_contains "$T/err" "$P/tree/sub/added.txt changed during the build"
+
+# `strata lock` builds what a network step stands on with the same check: the copy below the
+# network step must not archive (and record under the original content's key) an edited file.
+rm "$P/tree/sub/added.txt"
+cat >"$P/build.strata" <<'STRATA'
+let base = load ./busybox-layout;
+in {
+  default = base
+    |> runWith { cache = [ "/c" ]; } "echo locked-edit > /c/proj/tree/sub/a.txt"
+    |> copy ./tree "/tree3"
+    |> runWith { network = true; } "cat /tree3/sub/a.txt > /seen";
+}
+STRATA
+if (cd "$P" && "$STRATA" lock) >"$T/out" 2>"$T/err"; then
+  fail "strata lock archived a file changed during the lock"
+fi
+expect_contains "$T/err" "$P/tree/sub/a.txt changed during the build"
 echo "ok"
