@@ -33,7 +33,7 @@ deferred=$(cat "$T/store/nodes"/*.json | jq -r '.image.layers[]? | select(.defer
 # it ran (the same bytes, the same manifest).
 build builder -o "oci:$T/layout:b" || { cat "$T/err"; fail "builder build failed"; }
 on_demand=$(digest)
-expect_not_contains "$T/err" "built-marker"
+expect_not_contains "$T/err" "start  exec"
 STRATA_STORE=$T/fresh build builder || { cat "$T/err"; fail "fresh builder build failed"; }
 [ "$(digest)" = "$on_demand" ] || fail "on-demand compression gave $on_demand, in-pass $(digest)"
 STRATA_STORE=$T/fresh build || fail "fresh app build failed"
