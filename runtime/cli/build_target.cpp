@@ -18,6 +18,7 @@
 #include "runtime/cli/lower_target.h"
 #include "runtime/cli/workspace_targets.h"
 #include "runtime/exec/runc_runner.h"
+#include "runtime/schedule/deferred_layers.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/registry_cache.h"
 #include "runtime/schedule/store_lease.h"
@@ -110,6 +111,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   std::vector<schedule::NodeOutput> outputs;
   std::vector<oci::WrittenImage> written;
   std::vector<std::string> record_keys;
+  std::vector<std::string> memo_keys;  // compressed forms of deferred layers, kept by the root
   for (;;) {
     size_t corrupt_before = store->CorruptBlobsRemoved();
     schedule::Executor executor(*store, runner, options, progress.get());
@@ -120,7 +122,15 @@ int BuildTargetUncancelled(const BuildFlags& flags,
       if (!built) return built.takeError();
       outputs = std::move(*built);
       written.clear();
-      for (const schedule::NodeOutput& output : outputs) {
+      memo_keys.clear();
+      for (schedule::NodeOutput& output : outputs) {
+        // The image leaves the build: its deferred layers get the build's compression.
+        if (schedule::HasDeferredLayers(output.image)) {
+          llvm::Expected<oci::Image> compressed =
+              schedule::CompressDeferredLayers(*store, output.image, options.layer, &memo_keys);
+          if (!compressed) return compressed.takeError();
+          output.image = std::move(*compressed);
+        }
         llvm::Expected<oci::WrittenImage> image =
             oci::WriteImage(*store, output.image, flags.source_date_epoch);
         if (!image) return image.takeError();
@@ -168,6 +178,11 @@ int BuildTargetUncancelled(const BuildFlags& flags,
     roots[n].node = nodes[n]->key().Hex();
     roots[n].time = static_cast<int64_t>(std::time(nullptr));
     roots[n].blobs = {written[n].manifest_digest, written[n].config_digest};
+  }
+  for (const std::string& key : memo_keys) {
+    schedule::RootRecord& memo = roots.emplace_back();
+    memo.key = key;
+    memo.time = roots.front().time;
   }
   if (llvm::Error err = schedule::WriteRoots(*store, roots)) {
     Error(llvm::toString(std::move(err)));

@@ -20,6 +20,7 @@ namespace {
 
 struct VerifyReport {
   size_t blobs = 0, records = 0, damaged = 0, repaired = 0;
+  size_t memos = 0;  // records that memoize a deferred layer's compressed form
   int64_t bytes = 0;
 };
 
@@ -61,7 +62,10 @@ int Verify(const store::Store& store, bool repair) {
       why = llvm::toString(record.takeError());
     else if (*record) {
       llvm::Expected<schedule::NodeOutput> output = schedule::FromRecord(store, **record);
-      if (!output) why = llvm::toString(output.takeError());
+      if (!output)
+        why = llvm::toString(output.takeError());
+      else if ((**record).value("op", "") == "compress")
+        ++report.memos;
     }
     // A record whose blobs are gone is not damage: the next build sees it incomplete and
     // rebuilds the node.
@@ -69,7 +73,10 @@ int Verify(const store::Store& store, bool repair) {
       problem("bad node record (" + why + ")", path, repair && ::unlink(path.c_str()) == 0);
   }
   std::cout << "checked " << report.blobs << " blobs (" << schedule::HumanSize(report.bytes)
-            << ") and " << report.records << " node records: " << report.damaged << " damaged";
+            << ") and " << report.records << " node records";
+  if (report.memos > 0)
+    std::cout << " (" << report.memos << " of them compressed forms of deferred layers)";
+  std::cout << ": " << report.damaged << " damaged";
   if (repair) std::cout << ", " << report.repaired << " removed";
   std::cout << "\n";
   if (report.damaged == report.repaired) return kExitOk;

@@ -29,10 +29,12 @@ llvm::Error GetString(const nlohmann::json& object, const char* key, bool requir
 nlohmann::json Image::ToJson() const {
   nlohmann::json layer_list = nlohmann::json::array();
   for (const LayerDescriptor& layer : layers) {
-    layer_list.push_back({{"digest", layer.digest},
-                          {"diff_id", layer.diff_id},
-                          {"size", layer.size},
-                          {"media_type", layer.media_type}});
+    nlohmann::json entry = {{"digest", layer.digest},
+                            {"diff_id", layer.diff_id},
+                            {"size", layer.size},
+                            {"media_type", layer.media_type}};
+    if (layer.deferred) entry["deferred"] = true;
+    layer_list.push_back(std::move(entry));
   }
   nlohmann::json history_list = nlohmann::json::array();
   for (const HistoryEntry& entry : history) {
@@ -66,6 +68,12 @@ llvm::Expected<Image> Image::FromJson(const nlohmann::json& json) {
     auto size = l.find("size");
     if (size == l.end() || !size->is_number_unsigned()) return Malformed("layer without a size");
     layer.size = size->get<uint64_t>();
+    auto deferred = l.find("deferred");
+    layer.deferred = deferred != l.end() && deferred->is_boolean() && deferred->get<bool>();
+    // A deferred layer is its own plain tar: anything else would compress other bytes.
+    if (layer.deferred && (layer.digest != layer.diff_id ||
+                           layer.media_type != "application/vnd.oci.image.layer.v1.tar"))
+      return Malformed("deferred layer '" + layer.digest + "' is not its plain tar");
     image.layers.push_back(std::move(layer));
   }
   if (auto it = json.find("config"); it != json.end() && !it->is_null()) {

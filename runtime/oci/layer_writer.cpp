@@ -347,12 +347,15 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   if (!writer) return writer.takeError();
   BlobSink sink(*writer);
   LayerDescriptor layer;
-  if (llvm::Error err = WriteLayerStream(entries, options, sink, layer.diff_id)) return err;
+  LayerOptions stream_options = options;
+  layer.deferred = options.defer && options.compression != Compression::kNone;
+  if (layer.deferred) stream_options.compression = Compression::kNone;
+  if (llvm::Error err = WriteLayerStream(entries, stream_options, sink, layer.diff_id)) return err;
   layer.size = writer->Size();
   llvm::Expected<std::string> digest = writer->Commit();
   if (!digest) return digest.takeError();
   layer.digest = std::move(*digest);
-  layer.media_type = LayerMediaType(options.compression);
+  layer.media_type = LayerMediaType(stream_options.compression);
   return layer;
 }
 

@@ -17,6 +17,10 @@ struct LayerOptions {
   int64_t source_date_epoch = 0;  // Every entry's mtime; no atime/ctime are written.
   int threads = 0;                // Compression threads; 0 = one per core.
   int level = -1;                 // -1 = default (gzip 6, zstd 3).
+  // Store the plain tar (digest = diff_id) and mark the layer deferred: it is compressed with
+  // `compression` and `level` only when an image holding it leaves the build
+  // (schedule/deferred_layers.h). Ignored with Compression::kNone.
+  bool defer = false;
 };
 
 struct LayerDescriptor {
@@ -24,6 +28,9 @@ struct LayerDescriptor {
   std::string diff_id;     // "sha256:..." of the uncompressed tar.
   uint64_t size = 0;       // Compressed size in bytes.
   std::string media_type;  // application/vnd.oci.image.layer.v1.tar[+gzip|+zstd]
+  // Stored as the plain tar (digest == diff_id, media type ...tar) in place of the build's
+  // compression, which an image writer applies on demand (LayerOptions::defer).
+  bool deferred = false;
 };
 
 // Tar format: POSIX pax ("restricted": plain ustar headers unless a field needs an extended

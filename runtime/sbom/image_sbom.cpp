@@ -21,7 +21,7 @@ bool NeedsSbomData(const graph::Node& node) {
 
 std::vector<std::string> Layers(const schedule::NodeOutput& output) {
   std::vector<std::string> digests;
-  for (const oci::LayerDescriptor& layer : output.image.layers) digests.push_back(layer.digest);
+  for (const oci::LayerDescriptor& layer : output.image.layers) digests.push_back(layer.diff_id);
   return digests;
 }
 

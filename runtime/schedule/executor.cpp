@@ -53,6 +53,9 @@ struct Executor::Plan {
     int waiting = 0;  // inputs not done yet
     bool cached = false;
     bool remote = false;  // cached by a fetch from the remote cache
+    // Its layers are in a target's image: compressed as they are written. Every other layer
+    // is stored as plain tar and compressed only if an image holding it leaves a build.
+    bool final_layers = false;
   };
   std::vector<Entry> entries;
   std::unordered_map<const graph::Node*, size_t> index;
@@ -128,6 +131,19 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
     if (!root) return root.takeError();
     roots.push_back(*root);
   }
+  // The layers a target's image holds: the target's, and those of the stages it stands on
+  // (a stage input; a minimal's input is only read). A select's stage is not followed.
+  std::vector<size_t> chain(roots);
+  while (!chain.empty()) {
+    Plan::Entry& entry = plan.entries[chain.back()];
+    chain.pop_back();
+    if (entry.final_layers) continue;
+    entry.final_layers = true;
+    if (entry.node->op() == graph::Op::kMinimal) continue;
+    for (size_t input : entry.inputs)
+      if (graph::IsStage(plan.entries[input].node)) chain.push_back(input);
+  }
+
   // The targets' outputs, once every one is done.
   auto root_outputs = [&]() -> llvm::Expected<std::vector<NodeOutput>> {
     std::vector<NodeOutput> outputs;
@@ -266,6 +282,8 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   auto start = Clock::now();
   OpContext context{store_, runner_,           options_, node, {},
                     key,    event.description, {},       -1,   local_sources_.get()};
+  context.layer = options_.layer;
+  context.layer.defer = !plan.entries[index].final_layers;
   std::vector<std::string> input_keys;
   for (size_t input : plan.entries[index].inputs) {
     context.inputs.push_back(&*plan.entries[input].output);

@@ -30,6 +30,9 @@ struct OpContext {
   std::function<void(llvm::StringRef)> log;  // one output line to the progress view
   int64_t layer_size = -1;                   // set by ops that add a layer
   LocalSources* local_sources = nullptr;     // the build's (executor.h, local_hasher)
+  // How this node writes its layer: the build's options, deferred (plain tar) unless the
+  // layer is in a target's image (Executor::BuildAll).
+  oci::LayerOptions layer;
 };
 
 llvm::Expected<NodeOutput> RunScratch(OpContext& context);

@@ -46,7 +46,7 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
   if (llvm::Error err = view->Close()) return err;
 
   llvm::Expected<oci::LayerDescriptor> layer =
-      oci::WriteLayer(context.store, *entries, context.options.layer);
+      oci::WriteLayer(context.store, *entries, context.layer);
   if (!layer) return layer.takeError();
   context.layer_size = static_cast<int64_t>(layer->size);
   oci::Image image = parent.image;

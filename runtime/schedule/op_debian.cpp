@@ -262,7 +262,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       }
       if (failed) continue;
       llvm::Expected<oci::LayerDescriptor> layer =
-          oci::WriteLayer(context.store, dir, context.options.layer);
+          oci::WriteLayer(context.store, dir, context.layer);
       if (!layer) {
         fail(layer.takeError());
         continue;
@@ -308,7 +308,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
     return support::ErrnoError(errno, "cannot create", scratch);
   if (llvm::Error err = debian::WriteLoaderCache(system_dir, trees, scratch)) return err;
   llvm::Expected<oci::LayerDescriptor> system =
-      oci::WriteLayer(context.store, system_dir, context.options.layer);
+      oci::WriteLayer(context.store, system_dir, context.layer);
   if (!system) return system.takeError();
 
   oci::Image image;

@@ -205,7 +205,7 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
     return NodeOutput::Stage(std::move(image));
   }
   llvm::Expected<oci::LayerDescriptor> layer =
-      oci::WriteLayer(context.store, spec.upper_dir, context.options.layer);
+      oci::WriteLayer(context.store, spec.upper_dir, context.layer);
   if (!layer) return layer.takeError();
   // The layer's diff_id (sha256 of the uncompressed tar) is the step's output checksum: the
   // layer writer fixes mtimes, ordering and tar format, so it depends only on the files'

@@ -161,7 +161,7 @@ llvm::Expected<NodeOutput> RunMinimal(OpContext& context) {
   if (llvm::Error err = view->Close()) return err;
 
   llvm::Expected<oci::LayerDescriptor> layer =
-      oci::WriteLayer(context.store, layer_dir, context.options.layer);
+      oci::WriteLayer(context.store, layer_dir, context.layer);
   if (!layer) return layer.takeError();
   context.layer_size = static_cast<int64_t>(layer->size);
   // A fresh scratch config (like Nix/Bazel closures): only PATH is kept, so names still resolve.

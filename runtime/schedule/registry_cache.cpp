@@ -6,6 +6,7 @@
 #include "compiler/graph/ops.h"
 #include "runtime/oci/registry_manifest.h"
 #include "runtime/schedule/cache_manifest.h"
+#include "runtime/schedule/deferred_layers.h"
 #include "runtime/schedule/executor.h"
 #include "runtime/schedule/node_output.h"
 #include "runtime/schedule/record_key.h"
@@ -165,6 +166,14 @@ llvm::Expected<CachePushStats> PushCache(const store::Store& store,
     if (!shared.Shareable(*node)) {
       ++stats.unshareable;
       continue;
+    }
+    // The cache carries compressed layers only: one output gives one cache manifest whether
+    // this store kept a layer deferred (plain tar) or compressed it as it was written.
+    if (HasDeferredLayers(output->image)) {
+      llvm::Expected<oci::Image> compressed = CompressDeferredLayers(store, output->image, layer);
+      if (!compressed) return compressed.takeError();
+      output->image = std::move(*compressed);
+      (**record)["image"] = output->image.ToJson();
     }
     std::string record_bytes = EncodeCacheRecord(**record);
     std::string record_digest = store::Sha256Digest(record_bytes.data(), record_bytes.size());
