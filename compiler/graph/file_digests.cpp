@@ -86,4 +86,48 @@ void DigestFiles(std::vector<FileDigestJob>& jobs, unsigned threads) {
   for (std::thread& helper : helpers) helper.join();
 }
 
+size_t FileDigestPool::Add(FileDigestJob job) {
+  size_t index;
+  bool start = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    index = jobs_.size();
+    bytes_ += static_cast<uint64_t>(job.st.st_size);
+    jobs_.push_back(std::move(job));
+    start = helpers_.empty() && threads_ > 1 &&
+            (jobs_.size() >= kParallelFiles || bytes_ >= kParallelBytes);
+  }
+  if (start) {
+    for (unsigned i = 1; i < threads_; ++i) helpers_.emplace_back([this] { Work(); });
+  } else {
+    cv_.notify_one();
+  }
+  return index;
+}
+
+void FileDigestPool::Work() {
+  std::vector<char> buffer(kBuffer);
+  for (;;) {
+    FileDigestJob* job = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return next_ < jobs_.size() || finishing_; });
+      if (next_ == jobs_.size()) return;  // finishing, nothing left
+      job = &jobs_[next_++];
+    }
+    Digest(*job, buffer);
+  }
+}
+
+void FileDigestPool::Finish() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finishing_) return;
+    finishing_ = true;
+  }
+  cv_.notify_all();
+  Work();  // the caller reads what is left beside the helpers
+  for (std::thread& helper : helpers_) helper.join();
+}
+
 }  // namespace strata::graph

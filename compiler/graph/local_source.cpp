@@ -173,7 +173,8 @@ struct LocalSourceHasher::Impl {
   // Records what the walk saw of `item` (with a file's content digest) in the manifest.
   void Record(Item& item, XXH128_hash_t content);
   std::vector<Item> items;
-  std::vector<FileDigestJob> jobs;
+  // The files the walk found to read, read while the walk goes on (one Hash call's).
+  std::unique_ptr<FileDigestPool> jobs;
 
   // Lists `path` into items and jobs (a cache hit needs no job). `base` prefixes `rel` for
   // pattern matching (a path selected inside the patterns' root).
@@ -275,10 +276,7 @@ void LocalSourceHasher::Impl::Record(Item& item, XXH128_hash_t content) {
 }
 
 bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
-  // Asked once: glibc reads /sys/devices/system/cpu/online on every call (a workspace
-  // command hashes thousands of single-file sources).
-  static const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  DigestFiles(jobs, threads);
+  jobs->Finish();
   for (Item& item : items) {
     digester.Bytes(item.rel);
     if (item.kind == 'l') {
@@ -296,7 +294,7 @@ bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
     }
     XXH128_hash_t content = item.content;
     if (item.job != SIZE_MAX) {
-      FileDigestJob& job = jobs[item.job];
+      FileDigestJob& job = (*jobs)[item.job];
       if (!job.error.empty()) {
         error = job.error;
         return false;
@@ -346,11 +344,10 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
       ++stats->cache_hits;
       item.content = it->second.digest;
     } else {
-      item.job = jobs.size();
       FileDigestJob job;
       job.path = path;
       job.st = st;
-      jobs.push_back(std::move(job));
+      item.job = jobs->Add(std::move(job));
     }
     items.push_back(std::move(item));
     return true;
@@ -534,11 +531,14 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
   impl_->keep_modes = keep_modes;
   std::unique_ptr<IgnoreMatcher> ignore;
   if (!exclude.empty()) ignore = std::make_unique<IgnoreMatcher>(exclude);
-  // The walk lists everything first (a failure stops it), then the files are read on a few
-  // threads and digested in walk order: a file that cannot be read is reported before a walk
-  // failure that came after it, as a sequential walk would.
+  // The walk lists everything (a failure stops it) while the files it found are read on a few
+  // threads; then they are digested in walk order: a file that cannot be read is reported
+  // before a walk failure that came after it, as a sequential walk would.
   impl_->items.clear();
-  impl_->jobs.clear();
+  // Asked once: glibc reads /sys/devices/system/cpu/online on every call (a workspace
+  // command hashes thousands of single-file sources).
+  static const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  impl_->jobs = std::make_unique<FileDigestPool>(threads);
   std::string walk_error;
   bool walked = impl_->Walk(absolute, "", walk_error, ignore.get(), exclude_base);
   if (impl_->Digest(digester, result.error)) {
@@ -548,7 +548,7 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
       result.error = walk_error;
   }
   impl_->items.clear();
-  impl_->jobs.clear();
+  impl_->jobs.reset();
   impl_->memo[memo_key] = result;
   return result;
 }

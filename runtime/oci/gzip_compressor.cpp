@@ -24,7 +24,7 @@ struct Job {
   std::vector<char> dict;
   bool last = false;
   std::vector<char> output;
-  uLong crc = 0;
+  uLong crc = 0;  // set and read by the submitting thread only
   bool done = false;
   bool failed = false;
 };
@@ -89,6 +89,10 @@ class GzipCompressor final : public Compressor {
       in_flight_.push_back(job);
     }
     work_cv_.notify_one();
+    // The chunk's CRC-32 is computed here, while a worker deflates it: the workers are the
+    // critical path (deflate), this thread mostly waits for them. Only this thread reads crc.
+    job->crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(job->input.data()),
+                     static_cast<uInt>(job->input.size()));
     while (in_flight_.size() > max_in_flight_) {
       if (llvm::Error err = EmitOldest()) return err;
     }
@@ -132,8 +136,6 @@ class GzipCompressor final : public Compressor {
         queue_.pop_front();
       }
       bool job_ok = ok && Compress(zs, level_, *job);
-      job->crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(job->input.data()),
-                       static_cast<uInt>(job->input.size()));
       {
         std::lock_guard<std::mutex> lock(mu_);
         job->failed = !job_ok;
