@@ -119,6 +119,21 @@ std::string HexOf(XXH128_hash_t hash) {
   return out;
 }
 
+// An absolute path that lexically_normal would leave as it is: no empty, `.` or `..` step.
+bool IsNormalAbsolute(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  size_t start = 1;
+  while (start < path.size()) {
+    size_t slash = path.find('/', start);
+    std::string_view step =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (step.empty() || step == "." || step == "..") return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
 const char* FileTypeName(mode_t mode) {
   if (S_ISSOCK(mode)) return "socket";
   if (S_ISFIFO(mode)) return "fifo";
@@ -517,9 +532,14 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
                                                   const std::vector<std::string>& exclude,
                                                   const std::string& exclude_base,
                                                   bool keep_modes) {
-  std::error_code ec;
-  std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
-  if (ec) absolute = path;
+  std::string absolute;
+  if (IsNormalAbsolute(path)) {
+    absolute = path;  // the common case (the package cache's checks): no path objects built
+  } else {
+    std::error_code ec;
+    absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+    if (ec) absolute = path;
+  }
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
   std::string memo_key = absolute;
   for (const std::string& pattern : exclude) memo_key += std::string(1, '\0') + pattern;
