@@ -22,6 +22,7 @@
 
 #include "compiler/graph/file_digests.h"
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_hash_cache.h"
 #include "compiler/graph/local_manifest.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
@@ -142,64 +143,17 @@ const char* FileTypeName(mode_t mode) {
   return "unknown file type";
 }
 
-}  // namespace
-
-bool IsExcludedLocalEntry(std::string_view name) { return name == ".git"; }
-
-uint32_t NormalizedLocalMode(mode_t st_mode) {
-  if (S_ISDIR(st_mode)) return 0755;
-  if (S_ISLNK(st_mode)) return 0777;
-  return (st_mode & S_IXUSR) ? 0755 : 0644;
-}
-
-struct LocalSourceHasher::Impl {
-  struct CacheEntry {
-    uint64_t ino = 0;
-    uint64_t size = 0;
-    int64_t mtime_ns = 0;
-    int64_t ctime_ns = 0;
-    XXH128_hash_t digest{};
-  };
-
-  std::string cache_path;
-  llvm::StringMap<CacheEntry> cache;
-  bool dirty = false;
-  llvm::StringMap<Result> memo;
-  Stats* stats = nullptr;
-  bool keep_modes = false;  // of the Hash call in progress
-
-  void Load();
-  bool Save();
-  // One entry of the canonical walk; a regular file's content digest comes from the cache
-  // or, later, from its job (files are read on several threads, then digested in walk order).
-  struct Item {
-    std::string rel;
-    char kind = 'f';  // 'f' file, 'l' symlink, 'd' directory
-    uint32_t mode = 0;
-    uint64_t size = 0;
-    std::string target;              // a symlink's
-    size_t job = SIZE_MAX;           // index into jobs, for a file the cache did not know
-    XXH128_hash_t content{};         // a file's, from the cache
-    std::string path;                // absolute, for the manifest
-    struct stat st {};               // the walk's lstat
-    std::vector<std::string> names;  // a directory's
-  };
-  LocalManifest manifest;
-  // Records what the walk saw of `item` (with a file's content digest) in the manifest.
-  void Record(Item& item, XXH128_hash_t content);
-  std::vector<Item> items;
-  std::vector<FileDigestJob> jobs;
-
-  // Lists `path` into items and jobs (a cache hit needs no job). `base` prefixes `rel` for
-  // pattern matching (a path selected inside the patterns' root).
-  bool Walk(const std::string& path, const std::string& rel, std::string& error,
-            const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
-  // Reads the jobs' files, records them in the cache and feeds the items to `digester` in walk
-  // order; false (with the first failing file's error) if a file could not be read.
-  bool Digest(Digester& digester, std::string& error);
+struct CacheEntry {
+  uint64_t ino = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  XXH128_hash_t digest{};
 };
 
-void LocalSourceHasher::Impl::Load() {
+// Reads the cache file at `cache_path` into `cache`; a missing, corrupt or foreign file leaves
+// `cache` as it was.
+void LoadCache(const std::string& cache_path, llvm::StringMap<CacheEntry>& cache) {
   support::UniqueFd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st;
   if (!fd || fstat(fd.Get(), &st) != 0) return;
@@ -243,8 +197,8 @@ void LocalSourceHasher::Impl::Load() {
   cache = std::move(loaded);
 }
 
-bool LocalSourceHasher::Impl::Save() {
-  if (cache_path.empty() || !dirty) return true;
+// Writes `cache` to `cache_path` (atomically); false if it could not be written.
+bool SaveCache(const std::string& cache_path, const llvm::StringMap<CacheEntry>& cache) {
   // Sorted so that the file does not depend on hash-table order.
   std::vector<const llvm::StringMapEntry<CacheEntry>*> entries;
   for (const auto& entry : cache) entries.push_back(&entry);
@@ -270,8 +224,82 @@ bool LocalSourceHasher::Impl::Save() {
     llvm::consumeError(std::move(err));
     return false;
   }
+  return true;
+}
+
+}  // namespace
+
+bool IsExcludedLocalEntry(std::string_view name) { return name == ".git"; }
+
+uint32_t NormalizedLocalMode(mode_t st_mode) {
+  if (S_ISDIR(st_mode)) return 0755;
+  if (S_ISLNK(st_mode)) return 0777;
+  return (st_mode & S_IXUSR) ? 0755 : 0644;
+}
+
+struct LocalSourceHasher::Impl {
+  std::string cache_path;
+  llvm::StringMap<CacheEntry> cache;
+  bool dirty = false;
+  llvm::StringMap<Result> memo;
+  Stats* stats = nullptr;
+  bool keep_modes = false;  // of the Hash call in progress
+
+  void Load();
+  bool Save();
+  // One entry of the canonical walk; a regular file's content digest comes from the cache
+  // or, later, from its job (files are read on several threads, then digested in walk order).
+  struct Item {
+    std::string rel;
+    char kind = 'f';  // 'f' file, 'l' symlink, 'd' directory
+    uint32_t mode = 0;
+    uint64_t size = 0;
+    std::string target;              // a symlink's
+    size_t job = SIZE_MAX;           // index into jobs, for a file the cache did not know
+    XXH128_hash_t content{};         // a file's, from the cache
+    std::string path;                // absolute, for the manifest
+    struct stat st {};               // the walk's lstat
+    std::vector<std::string> names;  // a directory's
+  };
+  LocalManifest manifest;
+  // Records what the walk saw of `item` (with a file's content digest) in the manifest.
+  void Record(Item& item, XXH128_hash_t content);
+  std::vector<Item> items;
+  std::vector<FileDigestJob> jobs;
+
+  // Lists `path` into items and jobs (a cache hit needs no job). `base` prefixes `rel` for
+  // pattern matching (a path selected inside the patterns' root).
+  bool Walk(const std::string& path, const std::string& rel, std::string& error,
+            const IgnoreMatcher* ignore = nullptr, const std::string& base = "");
+  // Reads the jobs' files, records them in the cache and feeds the items to `digester` in walk
+  // order; false (with the first failing file's error) if a file could not be read.
+  bool Digest(Digester& digester, std::string& error);
+};
+
+void LocalSourceHasher::Impl::Load() { LoadCache(cache_path, cache); }
+
+bool LocalSourceHasher::Impl::Save() {
+  if (cache_path.empty() || !dirty) return true;
+  if (!SaveCache(cache_path, cache)) return false;
   dirty = false;
   return true;
+}
+
+std::pair<size_t, size_t> TrimLocalHashCache(const std::string& cache_path) {
+  llvm::StringMap<CacheEntry> cache;
+  LoadCache(cache_path, cache);
+  std::vector<std::string> stale;
+  for (const auto& entry : cache) {
+    const CacheEntry& e = entry.getValue();
+    struct stat st;
+    if (::lstat(entry.getKey().str().c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        e.ino != static_cast<uint64_t>(st.st_ino) || e.size != static_cast<uint64_t>(st.st_size) ||
+        e.mtime_ns != Nanos(st.st_mtim) || e.ctime_ns != Nanos(st.st_ctim))
+      stale.push_back(entry.getKey().str());
+  }
+  for (const std::string& path : stale) cache.erase(path);
+  if (!stale.empty()) SaveCache(cache_path, cache);
+  return {cache.size(), stale.size()};
 }
 
 void LocalSourceHasher::Impl::Record(Item& item, XXH128_hash_t content) {
@@ -506,8 +534,8 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
     digest = jobs[0].digest;
     if (jobs[0].unchanged) {
       impl_->cache[path] =
-          Impl::CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                           Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
+          CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                     Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
       impl_->dirty = true;
     }
   }
