@@ -39,10 +39,10 @@ struct Remembered {
   std::vector<std::string> layers;
 };
 
-// An entry's text: "strata-built-v2", the node key, the record key, the manifest, the config
-// and each layer digest of the manifest, one a line (the layers listed so that a no-op reads
-// no manifest: 10,800 JSON parses fewer). A v1 entry (a JSON object without the layers) is
-// still read, through its manifest.
+// An entry's text: "strata-built-v2", the node key, the record key, the manifest, the config,
+// the number of layers and each layer digest of the manifest, one a line (the layers listed so that
+// a no-op reads no manifest: 10,800 JSON parses fewer). A v1 entry (a JSON object without the
+// layers) is still read, through its manifest.
 constexpr std::string_view kEntryV2 = "strata-built-v2";
 
 std::optional<Remembered> ParseEntry(const std::string& text, const store::Store& store) {
@@ -56,12 +56,13 @@ std::optional<Remembered> ParseEntry(const std::string& text, const store::Store
       lines.emplace_back(text, start, end - start);
       start = end + 1;
     }
-    if (lines.size() < 4) return std::nullopt;
+    // The layer count too: an entry cut at a line's end still has every line it kept whole.
+    if (lines.size() < 5 || lines[4] != std::to_string(lines.size() - 5)) return std::nullopt;
     out.node_key = lines[0];
     out.record_key = lines[1];
     out.manifest = lines[2];
     out.config = lines[3];
-    out.layers.assign(lines.begin() + 4, lines.end());
+    out.layers.assign(lines.begin() + 5, lines.end());
     return out;
   }
   nlohmann::json entry = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -155,8 +156,9 @@ void RememberBuiltImage(const BuildFlags& flags, const std::string& node_key,
   }
   nlohmann::json parsed = nlohmann::json::parse(*manifest, nullptr, false);
   try {
-    for (const auto& layer : parsed.at("layers"))
-      text += layer.at("digest").get<std::string>() + "\n";
+    const nlohmann::json& layers = parsed.at("layers");
+    text += std::to_string(layers.size()) + "\n";
+    for (const auto& layer : layers) text += layer.at("digest").get<std::string>() + "\n";
   } catch (const nlohmann::json::exception&) {
     return;
   }
