@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "compiler/driver/package_cache_entry.h"
 #include "compiler/driver/workspace.h"
 #include "compiler/graph/ops.h"
 #include "compiler/support/atomic_file.h"
@@ -18,7 +19,7 @@ namespace strata::driver {
 namespace {
 
 // Bump when an entry's meaning changes.
-constexpr std::string_view kFormat = "strata-package-cache-v1";
+constexpr std::string_view kFormat = "strata-package-cache-v2";
 // The suffix of the entry a newer one replaced.
 constexpr std::string_view kPrevious = ".prev";
 
@@ -106,39 +107,30 @@ std::optional<CachedPackage> PackageCache::Read(const std::string& path,
     llvm::consumeError(text.takeError());
     return std::nullopt;
   }
-  nlohmann::json entry = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  try {
-    if (!entry.is_object() || entry.value("format", "") != kFormat ||
-        entry.value("package", "") != package)
-      return std::nullopt;
-    for (const auto& file : entry.at("files")) {
-      // null: the file was absent (a .dockerignore that may appear), and must still be.
-      std::optional<std::string> hash = InputHash(Absolute(file.at(0).get<std::string>()));
-      if (file.at(1).is_null() ? hash.has_value() : hash != file.at(1).get<std::string>())
-        return std::nullopt;
-    }
-    for (const auto& local : entry.at("locals")) {
-      std::string local_path = Absolute(local.at("path").get<std::string>());
-      auto exclude = local.at("exclude").get<std::vector<std::string>>();
-      std::string base = local.at("exclude_base").get<std::string>();
-      bool keep_modes = local.at("keep_modes").get<bool>();
-      std::string digest = local.at("digest").get<std::string>();
-      if (inputs_) {
-        if (!inputs_->LocalMatches(local_path, exclude, base, keep_modes, digest))
-          return std::nullopt;
-        continue;
-      }
-      graph::LocalSourceHasher::Result hash = hasher_.Hash(local_path, exclude, base, keep_modes);
-      if (!hash.error.empty() || hash.digest != digest) return std::nullopt;
-    }
-    CachedPackage cached;
-    for (const auto& target : entry.at("targets"))
-      cached.targets.emplace_back(target.at(0).get<std::string>(), target.at(1).get<std::string>());
-    cached.imports = entry.at("imports").get<std::vector<std::string>>();
-    return cached;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;  // a foreign or damaged entry: evaluated and rewritten
+  // A foreign, older or damaged entry decodes to nothing: the package is evaluated and its
+  // entry rewritten.
+  std::optional<PackageCacheEntry> entry = PackageCacheEntry::Decode(*text);
+  if (!entry || entry->package != package) return std::nullopt;
+  for (const PackageCacheEntry::File& file : entry->files) {
+    // No hash: the file was absent (a .dockerignore that may appear), and must still be.
+    if (InputHash(Absolute(file.path)) != file.hash) return std::nullopt;
   }
+  for (const PackageCacheEntry::Local& local : entry->locals) {
+    std::string local_path = Absolute(local.path);
+    if (inputs_) {
+      if (!inputs_->LocalMatches(local_path, local.exclude, local.exclude_base, local.keep_modes,
+                                 local.digest))
+        return std::nullopt;
+      continue;
+    }
+    graph::LocalSourceHasher::Result hash =
+        hasher_.Hash(local_path, local.exclude, local.exclude_base, local.keep_modes);
+    if (!hash.error.empty() || hash.digest != local.digest) return std::nullopt;
+  }
+  CachedPackage cached;
+  cached.targets = std::move(entry->targets);
+  cached.imports = std::move(entry->imports);
+  return cached;
 }
 
 void PackageCache::Store(const std::string& package, const std::vector<std::string>& module_files,
@@ -149,15 +141,16 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
   inputs_of_.erase(package);
   std::optional<std::string> slot = SlotName(package);
   if (!slot) return;
+  PackageCacheEntry entry;
+  entry.package = package;
+  entry.imports = imports;
   std::vector<const graph::Node*> roots;
-  nlohmann::json targets = nlohmann::json::array();
   for (const auto& [name, node] : stages) {
     roots.push_back(node);
-    targets.push_back({name, node->key().Hex()});
+    entry.targets.emplace_back(name, node->key().Hex());
   }
   std::set<std::string> paths(module_files.begin(), module_files.end());
   std::set<std::string> optional_paths;  // may be absent (a .dockerignore)
-  nlohmann::json locals = nlohmann::json::array();
   for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (const std::vector<std::string>* extra = extra_files(node))
       for (const std::string& path : *extra) {
@@ -174,45 +167,44 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
       const nlohmann::json* exclude = local->Find("exclude");
       const nlohmann::json* base = local->Find("exclude_base");
       const nlohmann::json* modes = local->Find("modes");
-      nlohmann::json item = {{"path", Relative(path->get<std::string>())},
-                             {"exclude", exclude ? *exclude : nlohmann::json::array()},
-                             {"exclude_base", base ? base->get<std::string>() : ""},
-                             {"keep_modes", modes && *modes == "keep"},
-                             {"digest", *digest}};
-      if (std::find(locals.begin(), locals.end(), item) == locals.end()) locals.push_back(item);
+      PackageCacheEntry::Local item;
+      item.path = Relative(path->get<std::string>());
+      if (exclude) item.exclude = exclude->get<std::vector<std::string>>();
+      item.exclude_base = base ? base->get<std::string>() : "";
+      item.keep_modes = modes && *modes == "keep";
+      item.digest = digest->get<std::string>();
+      auto same = [&item](const PackageCacheEntry::Local& other) {
+        return other.path == item.path && other.exclude == item.exclude &&
+               other.exclude_base == item.exclude_base && other.keep_modes == item.keep_modes &&
+               other.digest == item.digest;
+      };
+      if (std::find_if(entry.locals.begin(), entry.locals.end(), same) == entry.locals.end())
+        entry.locals.push_back(std::move(item));
     }
   }
-  nlohmann::json files = nlohmann::json::array();
   for (const std::string& path : paths) {
     // The text the evaluation parsed: hashed now, so an edit since then misses next time (an
     // edit during the evaluation itself is a race the parse cache has as well).
     std::optional<std::string> hash = FileHash(path);
     if (!hash) return;
-    files.push_back({Relative(path), *hash});
+    entry.files.push_back({Relative(path), *hash});
   }
   for (const std::string& path : optional_paths) {
     if (paths.count(path)) continue;
-    std::optional<std::string> hash = FileHash(path);
-    files.push_back({Relative(path), hash ? nlohmann::json(*hash) : nlohmann::json()});
+    entry.files.push_back({Relative(path), FileHash(path)});
   }
   std::vector<std::string>& recorded = inputs_of_[package];
   recorded.assign(paths.begin(), paths.end());
   recorded.insert(recorded.end(), optional_paths.begin(), optional_paths.end());
-  for (const nlohmann::json& local : locals)
-    recorded.push_back(Absolute(local.at("path").get<std::string>()));
-  nlohmann::json entry = {{"format", std::string(kFormat)},
-                          {"package", package},
-                          {"files", files},
-                          {"locals", locals},
-                          {"targets", targets},
-                          {"imports", imports}};
+  for (const PackageCacheEntry::Local& local : entry.locals)
+    recorded.push_back(Absolute(local.path));
   if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return;
   std::string path = dir_ + "/" + *slot;
   // The entry this one replaces becomes the previous one (a rename: readers see either).
   ::rename(path.c_str(), (path + std::string(kPrevious)).c_str());
   support::AtomicWriteOptions options;
-  options.durable = false;  // a torn entry fails to parse and is rewritten
-  if (llvm::Error error = support::WriteFileAtomic(path, entry.dump(), options)) {
+  options.durable = false;  // a torn entry fails its checksum and is rewritten
+  if (llvm::Error error = support::WriteFileAtomic(path, entry.Encode(), options)) {
     llvm::consumeError(std::move(error));
     return;
   }

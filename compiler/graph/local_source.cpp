@@ -22,6 +22,7 @@
 
 #include "compiler/graph/file_digests.h"
 #include "compiler/graph/ignore_patterns.h"
+#include "compiler/graph/local_hash_cache.h"
 #include "compiler/graph/local_manifest.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
@@ -29,11 +30,6 @@
 
 namespace strata::graph {
 namespace {
-
-constexpr char kCacheMagic[] = "strata-local-cache-v1\n";
-constexpr size_t kCacheMagicSize = sizeof(kCacheMagic) - 1;
-// path length (u32) + ino, size, mtime, ctime (u64 each) + digest, without the path bytes.
-constexpr size_t kCacheRecordFixed = 4 + 4 * 8 + 16;
 
 int64_t Nanos(const struct timespec& ts) {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
@@ -53,25 +49,6 @@ class Dir {
  private:
   DIR* dir_;
 };
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
-}
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out += static_cast<char>(v >> (8 * i));
-}
-uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i)
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
-uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i)
-    v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
 
 // Appends the canonical record bytes to an XXH3-128 state.
 class Digester {
@@ -119,6 +96,21 @@ std::string HexOf(XXH128_hash_t hash) {
   return out;
 }
 
+// An absolute path that lexically_normal would leave as it is: no empty, `.` or `..` step.
+bool IsNormalAbsolute(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  size_t start = 1;
+  while (start < path.size()) {
+    size_t slash = path.find('/', start);
+    std::string_view step =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (step.empty() || step == "." || step == "..") return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
 const char* FileTypeName(mode_t mode) {
   if (S_ISSOCK(mode)) return "socket";
   if (S_ISFIFO(mode)) return "fifo";
@@ -138,13 +130,7 @@ uint32_t NormalizedLocalMode(mode_t st_mode) {
 }
 
 struct LocalSourceHasher::Impl {
-  struct CacheEntry {
-    uint64_t ino = 0;
-    uint64_t size = 0;
-    int64_t mtime_ns = 0;
-    int64_t ctime_ns = 0;
-    XXH128_hash_t digest{};
-  };
+  using CacheEntry = LocalHashCacheEntry;
 
   std::string cache_path;
   llvm::StringMap<CacheEntry> cache;
@@ -185,77 +171,11 @@ struct LocalSourceHasher::Impl {
   bool Digest(Digester& digester, std::string& error);
 };
 
-void LocalSourceHasher::Impl::Load() {
-  support::UniqueFd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st;
-  if (!fd || fstat(fd.Get(), &st) != 0) return;
-  llvm::Expected<std::string> bytes = support::ReadAll(fd.Get(), cache_path);
-  if (!bytes) {
-    llvm::consumeError(bytes.takeError());
-    return;
-  }
-  std::string data = std::move(*bytes);
-  // Layout: magic, u64 count, records, XXH3-64 of everything before it. Anything else is
-  // not our cache (or a torn one), and is ignored as a whole.
-  if (data.size() < kCacheMagicSize + 16 || data.compare(0, kCacheMagicSize, kCacheMagic) != 0)
-    return;
-  size_t body_end = data.size() - 8;
-  if (XXH3_64bits(data.data(), body_end) != GetU64(data.data() + body_end)) return;
-  // Git's "racy clean" rule: a file changed in the same clock tick as the cache was written
-  // may keep its stat data, so entries not older than the cache file are not trusted.
-  int64_t written_ns = Nanos(st.st_mtim);
-  size_t pos = kCacheMagicSize;
-  uint64_t count = GetU64(data.data() + pos);
-  pos += 8;
-  llvm::StringMap<CacheEntry> loaded;
-  for (uint64_t i = 0; i < count; ++i) {
-    if (body_end - pos < kCacheRecordFixed) return;
-    uint32_t path_size = GetU32(data.data() + pos);
-    if (body_end - pos - kCacheRecordFixed < path_size) return;
-    const char* p = data.data() + pos + 4;
-    std::string_view path(p, path_size);
-    p += path_size;
-    CacheEntry entry;
-    entry.ino = GetU64(p);
-    entry.size = GetU64(p + 8);
-    entry.mtime_ns = static_cast<int64_t>(GetU64(p + 16));
-    entry.ctime_ns = static_cast<int64_t>(GetU64(p + 24));
-    entry.digest.high64 = GetU64(p + 32);
-    entry.digest.low64 = GetU64(p + 40);
-    pos += kCacheRecordFixed + path_size;
-    if (entry.mtime_ns < written_ns && entry.ctime_ns < written_ns) loaded[path] = entry;
-  }
-  if (pos != body_end) return;
-  cache = std::move(loaded);
-}
+void LocalSourceHasher::Impl::Load() { LoadLocalHashCache(cache_path, cache); }
 
 bool LocalSourceHasher::Impl::Save() {
   if (cache_path.empty() || !dirty) return true;
-  // Sorted so that the file does not depend on hash-table order.
-  std::vector<const llvm::StringMapEntry<CacheEntry>*> entries;
-  for (const auto& entry : cache) entries.push_back(&entry);
-  std::sort(entries.begin(), entries.end(),
-            [](const auto* a, const auto* b) { return a->getKey() < b->getKey(); });
-  std::string data(kCacheMagic, kCacheMagicSize);
-  PutU64(data, entries.size());
-  for (const auto* entry : entries) {
-    const CacheEntry& e = entry->getValue();
-    PutU32(data, static_cast<uint32_t>(entry->getKey().size()));
-    data.append(entry->getKey().data(), entry->getKey().size());
-    PutU64(data, e.ino);
-    PutU64(data, e.size);
-    PutU64(data, static_cast<uint64_t>(e.mtime_ns));
-    PutU64(data, static_cast<uint64_t>(e.ctime_ns));
-    PutU64(data, e.digest.high64);
-    PutU64(data, e.digest.low64);
-  }
-  PutU64(data, XXH3_64bits(data.data(), data.size()));
-
-  // Readers see the old file or the new one; a cache needs no fsync (a torn one is ignored).
-  if (llvm::Error err = support::WriteFileAtomic(cache_path, data, {0644, /*durable=*/false})) {
-    llvm::consumeError(std::move(err));
-    return false;
-  }
+  if (!SaveLocalHashCache(cache_path, cache)) return false;
   dirty = false;
   return true;
 }
@@ -488,8 +408,8 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
     digest = jobs[0].digest;
     if (jobs[0].unchanged) {
       impl_->cache[path] =
-          Impl::CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                           Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
+          LocalHashCacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                              Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
       impl_->dirty = true;
     }
   }
@@ -514,9 +434,14 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
                                                   const std::vector<std::string>& exclude,
                                                   const std::string& exclude_base,
                                                   bool keep_modes) {
-  std::error_code ec;
-  std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
-  if (ec) absolute = path;
+  std::string absolute;
+  if (IsNormalAbsolute(path)) {
+    absolute = path;  // the common case (the package cache's checks): no path objects built
+  } else {
+    std::error_code ec;
+    absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+    if (ec) absolute = path;
+  }
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
   std::string memo_key = absolute;
   for (const std::string& pattern : exclude) memo_key += std::string(1, '\0') + pattern;

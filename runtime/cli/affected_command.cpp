@@ -5,6 +5,8 @@
 // paths differ from the working tree; only those are read from git), and the packages whose
 // entries miss are evaluated from a checkout of just what they read. A target is affected
 // when its key differs or it did not exist at REV.
+#include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 
@@ -130,16 +132,34 @@ int AffectedCommand(const std::vector<std::string>& args) {
       parsed.positional.empty() ? std::vector<std::string>{"//..."} : parsed.positional;
   std::vector<driver::LabelPattern> patterns = ParsePatterns(texts);
 
+  // REV's git reads run beside the working tree's evaluation (they share nothing): on a busy
+  // machine the git processes' waits were most of the command's wall time.
+  std::error_code cwd_error;
+  std::optional<std::string> found =
+      driver::FindWorkspaceRoot(std::filesystem::current_path(cwd_error).string());
+  std::future<llvm::Expected<GitRevision>> opening;
+  if (found)
+    opening = std::async(std::launch::async, [&] { return GitRevision::Open(*found, rev); });
   // The working tree: every error is the user's to fix first.
   driver::Frontend frontend(WorkspaceFrontendOptions(StoreDir(parsed.values)));
   std::string store_dir = StoreDir(parsed.values);
   std::optional<WorkspaceSelection> selection =
       SelectWorkspaceTargets(frontend, patterns, &store_dir);
-  if (!selection) return FinishFrontend(frontend);
+  if (!selection) {
+    if (opening.valid()) llvm::consumeError(opening.get().takeError());
+    return FinishFrontend(frontend);
+  }
   const std::vector<const driver::WorkspaceTarget*>& targets = selection->targets;
   const std::string& root = selection->workspace->root();
 
-  llvm::Expected<GitRevision> revision = GitRevision::Open(root, rev);
+  llvm::Expected<GitRevision> revision = [&]() -> llvm::Expected<GitRevision> {
+    if (opening.valid()) {
+      llvm::Expected<GitRevision> opened = opening.get();
+      if (*found == root) return opened;
+      if (!opened) llvm::consumeError(opened.takeError());
+    }
+    return GitRevision::Open(root, rev);
+  }();
   if (!revision) {
     frontend.Error({}, "--since " + rev + ": " + llvm::toString(revision.takeError()));
     return FinishFrontend(frontend);

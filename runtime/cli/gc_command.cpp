@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "compiler/graph/local_hash_cache.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
 #include "runtime/schedule/gc.h"
@@ -73,6 +74,8 @@ int GcCommand(const std::vector<std::string>& args) {
     std::cerr << "strata: error: " << llvm::toString(report.takeError()) << "\n";
     return kExitProgramError;
   }
+  // The local-source hash cache: entries of files gone or changed never hit again.
+  std::pair<size_t, size_t> hashes = graph::TrimLocalHashCache(store->Root() + "/local-hash-cache");
   std::cout << "store " << store->Root() << "\n"
             << "builds: removed " << report->roots_removed << ", kept " << report->roots_kept
             << "\n"
@@ -82,6 +85,8 @@ int GcCommand(const std::vector<std::string>& args) {
             << Line("artifacts", report->artifacts_kept, report->artifacts_removed) << "\n"
             << Line("parse cache", report->parse_cache_kept, report->parse_cache_removed) << "\n"
             << Line("package cache", report->package_cache_kept, report->package_cache_removed)
+            << "\n"
+            << "local hash cache: removed " << hashes.second << " entries, kept " << hashes.first
             << "\n"
             << "stale work dirs removed: " << report->work_removed
             << ", stale temp files removed: " << report->temps_removed << "\n";

@@ -138,17 +138,4 @@ llvm::Expected<std::string> RunGit(const std::string& dir, const std::vector<std
   return output;
 }
 
-llvm::Expected<std::string> ResolveCommit(const std::string& dir, const std::string& rev) {
-  llvm::Expected<std::string> commit =
-      RunGit(dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"});
-  if (!commit || commit->size() < 40) {
-    if (!commit) llvm::consumeError(commit.takeError());
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "unknown revision '%s': not a commit of the git repository at %s", rev.c_str(),
-        dir.c_str());
-  }
-  return commit->substr(0, commit->find('\n'));
-}
-
 }  // namespace strata::cli

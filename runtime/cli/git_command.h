@@ -19,8 +19,4 @@ llvm::Expected<std::string> RunGit(const std::string& dir, const std::vector<std
                                    const std::string& input = {},
                                    const std::vector<std::string>& env = {});
 
-// The full commit id `rev` names in the repository at `dir`; an error naming `rev` and `dir`
-// when it names no commit (a typo gets this message, not a later git command's).
-llvm::Expected<std::string> ResolveCommit(const std::string& dir, const std::string& rev);
-
 }  // namespace strata::cli

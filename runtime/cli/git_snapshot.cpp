@@ -13,52 +13,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The first line of a command's output.
-std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 }  // namespace
 
-llvm::Expected<GitSnapshot> GitSnapshot::Prepare(const std::string& dir, const std::string& rev) {
-  // The revision first: a typo gets its own message, not git read-tree's.
-  llvm::Expected<std::string> commit = ResolveCommit(dir, rev);
-  if (!commit) return commit.takeError();
-  llvm::Expected<std::string> prefix = RunGit(dir, {"rev-parse", "--show-prefix"});
-  if (!prefix) return prefix.takeError();
-  std::string sub = FirstLine(*prefix);
+llvm::Expected<GitSnapshot> GitSnapshot::Prepare(const std::string& top, const std::string& sub,
+                                                 const std::string& commit, bool empty) {
   char pattern[] = "/tmp/strata-affected-XXXXXX";
   if (!::mkdtemp(pattern))
     return llvm::createStringError(std::error_code(errno, std::generic_category()),
                                    "cannot create a temporary directory");
   // The files under temp/tree, the index beside them (not inside: it is no file of the tree).
   std::string tree = std::string(pattern) + "/tree";
-  while (!sub.empty() && sub.back() == '/') sub.pop_back();
   GitSnapshot snapshot(pattern, sub.empty() ? tree : tree + "/" + sub);
   std::error_code error;
   fs::create_directories(snapshot.dir_, error);
-  // The subtree at `sub` becomes the index's root; a directory that did not exist at that
-  // revision is an empty tree.
-  llvm::Expected<std::string> subtree =
-      RunGit(dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", *commit + ":" + sub});
-  if (!subtree || subtree->empty()) {
-    if (!subtree) llvm::consumeError(subtree.takeError());
-    return snapshot;
-  }
-  llvm::Expected<std::string> top = RunGit(dir, {"rev-parse", "--show-toplevel"});
-  if (!top) return top.takeError();
-  snapshot.top_ = top->empty() ? dir : FirstLine(*top);
-  // GIT_INDEX_FILE: the repository's own index is never read or written.
-  if (llvm::Expected<std::string> done = RunGit(dir, {"read-tree", FirstLine(*subtree)}, {},
-                                                {"GIT_INDEX_FILE=" + snapshot.temp_ + "/index"});
+  // A directory that did not exist at that revision (git keeps no empty one) is an empty tree.
+  if (empty) return snapshot;
+  snapshot.top_ = top;
+  // The subtree at `sub` becomes the index's root. GIT_INDEX_FILE: the repository's own index
+  // is never read or written.
+  if (llvm::Expected<std::string> done =
+          RunGit(top, {"read-tree", sub.empty() ? commit : commit + ":" + sub}, {},
+                 {"GIT_INDEX_FILE=" + snapshot.temp_ + "/index"});
       !done)
     return done.takeError();
   snapshot.empty_ = false;
-  return snapshot;
-}
-
-llvm::Expected<GitSnapshot> GitSnapshot::Extract(const std::string& dir, const std::string& rev) {
-  llvm::Expected<GitSnapshot> snapshot = Prepare(dir, rev);
-  if (!snapshot) return snapshot.takeError();
-  if (llvm::Error error = snapshot->CheckOut(nullptr)) return error;
   return snapshot;
 }
 

@@ -12,12 +12,13 @@ namespace strata::cli {
 
 class GitSnapshot {
  public:
-  // Reads the tree of `rev` below `dir`'s path in its repository into a temporary index in a
-  // new temporary directory, checking nothing out yet. An unknown revision or a `dir` outside
-  // a repository is an error.
-  static llvm::Expected<GitSnapshot> Prepare(const std::string& dir, const std::string& rev);
-  // Prepare, then CheckOut everything.
-  static llvm::Expected<GitSnapshot> Extract(const std::string& dir, const std::string& rev);
+  // Reads the tree of `commit` at `sub` (the path of the working-tree directory below the
+  // repository's top level `top`, "" for the top) into a temporary index in a new temporary
+  // directory, checking nothing out yet; `empty` when the revision has nothing there. One git
+  // process: the caller (GitRevision::Open) resolved the revision, the top level and the
+  // prefix already, and runs this beside its own git reads.
+  static llvm::Expected<GitSnapshot> Prepare(const std::string& top, const std::string& sub,
+                                             const std::string& commit, bool empty);
   GitSnapshot(GitSnapshot&& other) noexcept;
   GitSnapshot& operator=(GitSnapshot&&) = delete;
   ~GitSnapshot();  // removes the directory

@@ -39,9 +39,12 @@ std::optional<std::string> RevisionInputs::FileHash(const std::string& path) {
 
 llvm::Expected<GitSnapshot*> RevisionInputs::Snapshot() {
   if (!snapshot_) {
-    llvm::Expected<GitSnapshot> made = GitSnapshot::Prepare(root_, revision_.commit());
-    if (!made) return made.takeError();
-    snapshot_ = std::make_unique<GitSnapshot>(std::move(*made));
+    // Prepared by GitRevision::Open beside its git reads.
+    std::string error;
+    snapshot_ = revision_.TakeSnapshot(error);
+    if (!snapshot_)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
+                                     error.empty() ? "no snapshot of the revision" : error.c_str());
   }
   return snapshot_.get();
 }

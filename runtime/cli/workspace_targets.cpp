@@ -70,7 +70,8 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
   for (const driver::LabelPattern& pattern : patterns) ok = workspace.Load(pattern) && ok;
   if (!ok) return std::nullopt;
   std::set<const driver::WorkspaceTarget*> seen;
-  std::vector<const driver::WorkspaceTarget*> out;
+  // Each label made once: sorting 10,800 targets by Label() made it ~300,000 times.
+  std::vector<std::pair<std::string, const driver::WorkspaceTarget*>> labelled;
   for (const driver::LabelPattern& pattern : patterns) {
     std::string error;
     std::optional<std::vector<const driver::WorkspaceTarget*>> matched =
@@ -81,13 +82,13 @@ std::optional<std::vector<const driver::WorkspaceTarget*>> SelectTargets(
       continue;
     }
     for (const driver::WorkspaceTarget* target : *matched)
-      if (seen.insert(target).second) out.push_back(target);
+      if (seen.insert(target).second) labelled.emplace_back(target->Label(), target);
   }
   if (!ok) return std::nullopt;
-  std::sort(out.begin(), out.end(),
-            [](const driver::WorkspaceTarget* a, const driver::WorkspaceTarget* b) {
-              return a->Label() < b->Label();
-            });
+  std::sort(labelled.begin(), labelled.end());
+  std::vector<const driver::WorkspaceTarget*> out;
+  out.reserve(labelled.size());
+  for (const auto& [label, target] : labelled) out.push_back(target);
   return out;
 }
 

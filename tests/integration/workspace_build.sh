@@ -66,6 +66,31 @@ jq -e '.roots | length == 4' "$(ls -t "$STRATA_STORE"/roots/*-build-*.json | hea
 diff "$T/out3" "$T/out5" || fail "the build after gc printed other digests"
 expect_contains "$T/err" "4 target(s) up to date"
 
+# The built-image index lists each image's layers (no manifest read in a no-op); an entry of
+# the older JSON form is still read, through its manifest, and a torn entry (its last line cut)
+# makes the build run in full, with the same digests.
+for entry in "$STRATA_STORE"/package-cache/built-*; do
+  [ "$(head -n 1 "$entry")" = strata-built-v2 ] || fail "built-image entry not v2: $(cat "$entry")"
+  [ "$(wc -l <"$entry")" -ge 7 ] && [ "$(sed -n 6p "$entry")" = "$(($(wc -l <"$entry") - 6))" ] ||
+    fail "built-image entry without its layers: $(cat "$entry")"
+  sed -n '2,5p' "$entry" | jq -R . | jq -s '{node: .[0], record: .[1], manifest: .[2], config: .[3]}' \
+    >"$entry.json" && mv "$entry.json" "$entry"
+done
+"$STRATA" build --progress plain //... >"$T/out6" 2>"$T/err"
+diff "$T/out3" "$T/out6" || fail "the no-op from JSON entries printed other digests"
+expect_contains "$T/err" "4 target(s) up to date"
+"$STRATA" build --no-cache --progress plain //... >/dev/null 2>"$T/err" || { cat "$T/err"; fail "--no-cache"; }
+entry=$(ls "$STRATA_STORE"/package-cache/built-* | head -n 1)
+[ "$(head -n 1 "$entry")" = strata-built-v2 ] || fail "a full build did not write v2 entries"
+# Cut inside its last line, then at the end of a line (a layer line lost whole).
+for cut in "head -c -1" "head -n -1"; do
+  $cut "$entry" >"$entry.torn" && mv "$entry.torn" "$entry"
+  "$STRATA" build --progress plain //... >"$T/out7" 2>"$T/err" || { cat "$T/err"; fail "torn entry"; }
+  expect_not_contains "$T/err" "up to date"
+  diff "$T/out3" "$T/out7" || fail "the build after a torn entry ($cut) printed other digests"
+  [ "$(tail -c 1 "$entry" | od -An -c | tr -d ' ')" = '\n' ] || fail "the torn entry was not rewritten"
+done
+
 # -o takes one target.
 "$STRATA" build //apps/hello -o "oci:$T/layout" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build -o"; }
 umoci stat --image "$T/layout" >/dev/null 2>&1 || skopeo inspect "oci:$T/layout" >/dev/null || fail "layout unreadable"

@@ -96,6 +96,39 @@ TEST_CASE("the package cache follows every input of a package", "[workspace]") {
   check("the package file", 3);
 }
 
+TEST_CASE("a damaged package cache entry is evaluated again and rewritten", "[workspace]") {
+  testing::TempDir dir("package-cache-damaged");
+  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
+  std::string cache_dir = dir.path + "/cache";
+  Write(root + "/strata.workspace", "");
+  Write(root + "/a/src/f.txt", "f\n");
+  Write(root + "/a/build.strata", "{ x = scratch |> copy ./src/f.txt \"/f\"; }\n");
+  Write(root + "/b/build.strata", "{ y = scratch |> label \"b\" \"1\"; }\n");
+  Answer fresh = Load(root, "");
+  Load(root, cache_dir);
+  REQUIRE(Load(root, cache_dir).hits == 2);
+  // Every entry cut short (a torn write) or with one byte changed.
+  size_t n = 0;
+  for (const auto& file : std::filesystem::directory_iterator(cache_dir)) {
+    std::string path = file.path().string();
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() > 40);
+    if (n++ % 2 == 0)
+      bytes.resize(bytes.size() - 3);
+    else
+      bytes[bytes.size() / 2] ^= 1;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  REQUIRE(n == 2);
+  Answer damaged = Load(root, cache_dir);
+  CHECK(damaged.hits == 0);
+  CHECK(damaged.keys == fresh.keys);
+  Answer again = Load(root, cache_dir);
+  CHECK(again.hits == 2);
+  CHECK(again.keys == fresh.keys);
+}
+
 TEST_CASE("package cache entries are named by the package's quick inputs", "[workspace]") {
   testing::TempDir dir("package-cache-slot");
   std::string root = std::filesystem::canonical(dir.path).string();

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "compiler/graph/local_hash_cache.h"
 #include "compiler/graph/local_source.h"
 
 namespace strata::graph {
@@ -264,6 +265,35 @@ TEST_CASE("local source: the cache file saves reading unchanged files", "[graph]
     CHECK(hasher.Hash(dir / "src").digest != digest);
     CHECK(hasher.stats().files_read == 1);
     CHECK(hasher.stats().cache_hits == 2);
+  }
+}
+
+TEST_CASE("local source: trimming drops the cache entries of files gone or changed", "[graph]") {
+  TempDir dir;
+  MakeTree(dir);
+  std::string cache = dir / "cache.bin";
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    LocalSourceHasher hasher(cache);
+    REQUIRE(hasher.Hash(dir / "src").error.empty());
+  }
+  std::string size_before = std::to_string(fs::file_size(cache));
+  CHECK(TrimLocalHashCache(cache) == std::pair<size_t, size_t>{3, 0});  // all unchanged
+  CHECK(std::to_string(fs::file_size(cache)) == size_before);
+  fs::remove(dir / "src/Makefile");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Write(dir / "src/lib/util.c", "int util = 3;\n");
+  CHECK(TrimLocalHashCache(cache) == std::pair<size_t, size_t>{1, 2});
+  CHECK(fs::file_size(cache) < std::stoul(size_before));
+  // What is left still hits: main.c from the cache, util.c read again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(TrimLocalHashCache(cache) == std::pair<size_t, size_t>{1, 0});
+  CHECK(TrimLocalHashCache(dir / "missing") == std::pair<size_t, size_t>{0, 0});
+  {
+    LocalSourceHasher hasher(cache);
+    REQUIRE(hasher.Hash(dir / "src").error.empty());
+    CHECK(hasher.stats().cache_hits == 1);
+    CHECK(hasher.stats().files_read == 1);
   }
 }
 
