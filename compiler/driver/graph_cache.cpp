@@ -1,0 +1,491 @@
+// The evaluation cache: entries named by a program's quick inputs, checked against the rest of
+// its inputs and against their own node keys on every lookup.
+//
+// An entry is kMagic, the payload's length and XXH3-64, then the payload: the name text (compared
+// whole: a file name is only a hash of it), the module and lock files with their content hashes,
+// the local sources with their digests, the nodes in an order where inputs come first (op, key,
+// params, input indices), the roots and is_node. Integers are little-endian; an entry is only
+// read by the binary that wrote it (its stamp is in the name).
+#include "compiler/driver/graph_cache.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "compiler/graph/local_manifest.h"
+#include "compiler/support/atomic_file.h"
+#include "compiler/support/binary_stamp.h"
+#include "compiler/support/file_read.h"
+#include "compiler/syntax/source_paths.h"
+#include "compiler/syntax/workspace_root.h"
+
+namespace strata::driver {
+namespace {
+
+// Bump when an entry's encoding or meaning changes.
+constexpr char kMagic[16] = "strata-graph-1\n";
+constexpr size_t kHeaderBytes = sizeof kMagic + 8 + 8;
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+void PutString(std::string& out, std::string_view text) {
+  PutU32(out, static_cast<uint32_t>(text.size()));
+  out.append(text);
+}
+
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+// Reads the payload; any read past the end sets `bad` and yields zeros, so a truncated or
+// foreign payload is rejected after the fact instead of read out of bounds.
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool bad() const { return bad_; }
+  void Fail() { bad_ = true; }
+  bool at_end() const { return pos_ == data_.size(); }
+  uint8_t U8() { return Take(1) ? static_cast<uint8_t>(data_[pos_ - 1]) : 0; }
+  uint32_t U32() {
+    if (!Take(4)) return 0;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+      v |= uint32_t(static_cast<unsigned char>(data_[pos_ - 4 + i])) << (8 * i);
+    return v;
+  }
+  uint64_t U64() { return Take(8) ? GetU64(data_.data() + pos_ - 8) : 0; }
+  std::string_view String() {
+    uint32_t size = U32();
+    if (!Take(size)) return {};
+    return data_.substr(pos_ - size, size);
+  }
+  // A count of items of at least `min_bytes` each: more than the rest could hold is corrupt.
+  uint32_t Count(size_t min_bytes) {
+    uint32_t n = U32();
+    if (n > (data_.size() - pos_) / min_bytes) bad_ = true;
+    return bad_ ? 0 : n;
+  }
+
+ private:
+  bool Take(size_t n) {
+    if (bad_ || n > data_.size() - pos_) {
+      bad_ = true;
+      return false;
+    }
+    pos_ += n;
+    return true;
+  }
+  std::string_view data_;
+  size_t pos_ = 0;
+  bool bad_ = false;
+};
+
+enum JsonTag : uint8_t { kNull, kFalse, kTrue, kInt, kUnsigned, kFloat, kString, kArray, kObject };
+
+// False for a value the codec does not carry (binary): such an answer is not cached.
+bool PutJson(std::string& out, const nlohmann::json& value) {
+  using Type = nlohmann::json::value_t;
+  switch (value.type()) {
+    case Type::null:
+      out.push_back(kNull);
+      return true;
+    case Type::boolean:
+      out.push_back(value.get<bool>() ? kTrue : kFalse);
+      return true;
+    case Type::number_integer:
+      out.push_back(kInt);
+      PutU64(out, static_cast<uint64_t>(value.get<int64_t>()));
+      return true;
+    case Type::number_unsigned:
+      out.push_back(kUnsigned);
+      PutU64(out, value.get<uint64_t>());
+      return true;
+    case Type::number_float: {
+      double d = value.get<double>();
+      uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      out.push_back(kFloat);
+      PutU64(out, bits);
+      return true;
+    }
+    case Type::string:
+      out.push_back(kString);
+      PutString(out, value.get_ref<const std::string&>());
+      return true;
+    case Type::array:
+      out.push_back(kArray);
+      PutU32(out, static_cast<uint32_t>(value.size()));
+      for (const nlohmann::json& item : value)
+        if (!PutJson(out, item)) return false;
+      return true;
+    case Type::object:
+      out.push_back(kObject);
+      PutU32(out, static_cast<uint32_t>(value.size()));
+      for (const auto& [key, item] : value.items()) {
+        PutString(out, key);
+        if (!PutJson(out, item)) return false;
+      }
+      return true;
+    case Type::binary:
+    case Type::discarded:
+      break;
+  }
+  return false;
+}
+
+constexpr int kMaxJsonDepth = 64;
+
+nlohmann::json GetJson(Reader& in, int depth = 0) {
+  if (depth > kMaxJsonDepth) {
+    in.Fail();
+    return nullptr;
+  }
+  switch (in.U8()) {
+    case kNull:
+      return nullptr;
+    case kFalse:
+      return false;
+    case kTrue:
+      return true;
+    case kInt:
+      return static_cast<int64_t>(in.U64());
+    case kUnsigned:
+      return in.U64();
+    case kFloat: {
+      uint64_t bits = in.U64();
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      return d;
+    }
+    case kString:
+      return std::string(in.String());
+    case kArray: {
+      nlohmann::json array = nlohmann::json::array();
+      for (uint32_t i = 0, n = in.Count(1); i < n && !in.bad(); ++i)
+        array.push_back(GetJson(in, depth + 1));
+      return array;
+    }
+    case kObject: {
+      nlohmann::json object = nlohmann::json::object();
+      for (uint32_t i = 0, n = in.Count(5); i < n && !in.bad(); ++i) {
+        std::string key(in.String());
+        object[key] = GetJson(in, depth + 1);
+      }
+      return object;
+    }
+    default:
+      in.Fail();
+      return nullptr;
+  }
+}
+
+std::string Hex128(std::string_view bytes) {
+  XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+           static_cast<unsigned long long>(hash.low64));
+  return text;
+}
+
+// The entry's name text: every input that is not checked by content.
+std::string NameText(const GraphCacheQuery& query) {
+  char cwd[4096];
+  if (!::getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
+  std::string text = std::string(kMagic) + support::BinaryStamp() + '\0' + cwd + '\0' +
+                     query.entry_file + '\0' + query.workspace_root + '\0' +
+                     std::to_string(query.lock_policy) + '\0';
+  for (const std::string& arg : query.args) text += "arg " + arg + '\0';
+  for (const std::string& part : query.target) text += "target " + part + '\0';
+  return text;
+}
+
+struct LocalInput {
+  std::string path;
+  std::vector<std::string> exclude;
+  std::string exclude_base;
+  bool keep_modes = false;
+  std::string digest;
+  bool operator<(const LocalInput& o) const {
+    return std::tie(path, exclude, exclude_base, keep_modes, digest) <
+           std::tie(o.path, o.exclude, o.exclude_base, o.keep_modes, o.digest);
+  }
+};
+
+// The local source a kLocal node was hashed from (ops.cpp MakeLocal); nullopt when malformed.
+std::optional<LocalInput> LocalInputOf(const graph::Node* node) {
+  const nlohmann::json* path = node->Find("path");
+  const nlohmann::json* digest = node->Find("digest");
+  if (!path || !path->is_string() || !digest || !digest->is_string()) return std::nullopt;
+  LocalInput local{path->get<std::string>(), {}, "", false, digest->get<std::string>()};
+  if (const nlohmann::json* exclude = node->Find("exclude")) {
+    if (!exclude->is_array()) return std::nullopt;
+    for (const nlohmann::json& pattern : *exclude) {
+      if (!pattern.is_string()) return std::nullopt;
+      local.exclude.push_back(pattern.get<std::string>());
+    }
+  }
+  if (const nlohmann::json* base = node->Find("exclude_base"); base && base->is_string())
+    local.exclude_base = base->get<std::string>();
+  const nlohmann::json* modes = node->Find("modes");
+  local.keep_modes = modes && *modes == "keep";
+  return local;
+}
+
+// How many manifest entries the locals' walks reach (a directory lists what its walk saw).
+size_t CoveredEntries(const graph::LocalManifest& manifest, const std::set<LocalInput>& locals) {
+  std::set<std::string> seen;
+  std::vector<std::string> work;
+  for (const LocalInput& local : locals) work.push_back(local.path);
+  while (!work.empty()) {
+    std::string path = std::move(work.back());
+    work.pop_back();
+    std::optional<graph::LocalEntry> entry = manifest.Find(path);
+    if (!entry || !seen.insert(path).second) continue;
+    for (const std::string& name : entry->names) work.push_back(path + "/" + name);
+  }
+  return seen.size();
+}
+
+}  // namespace
+
+GraphCache::GraphCache(std::string dir, graph::LocalSourceHasher& hasher)
+    : dir_(support::BinaryStamp().empty() ? std::string() : std::move(dir)), hasher_(hasher) {}
+
+std::string GraphCache::EntryPath(const GraphCacheQuery& query) const {
+  return dir_ + "/" + Hex128(NameText(query));
+}
+
+std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
+                                                   graph::Graph& graph) {
+  if (!enabled()) return std::nullopt;
+  std::string name = NameText(query);
+  llvm::Expected<std::string> data = support::ReadFile(dir_ + "/" + Hex128(name));
+  if (!data) {
+    llvm::consumeError(data.takeError());
+    return std::nullopt;
+  }
+  if (data->size() < kHeaderBytes || std::memcmp(data->data(), kMagic, sizeof kMagic) != 0)
+    return std::nullopt;
+  std::string_view payload = std::string_view(*data).substr(kHeaderBytes);
+  if (GetU64(data->data() + sizeof kMagic) != payload.size() ||
+      GetU64(data->data() + sizeof kMagic + 8) != XXH3_64bits(payload.data(), payload.size()))
+    return std::nullopt;
+
+  Reader in(payload);
+  if (in.String() != name) return std::nullopt;
+  // Every input first, before any node is made: a stale entry leaves the graph untouched.
+  GraphCacheAnswer answer;
+  for (uint32_t i = 0, n = in.Count(5); i < n; ++i) {
+    std::string path(in.String());
+    bool present = in.U8() != 0;
+    std::string_view hash = present ? in.String() : std::string_view();
+    if (in.bad()) return std::nullopt;
+    std::optional<std::string> now = hasher_.FileContentHash(path);
+    if (now.has_value() != present || (present && *now != hash)) return std::nullopt;
+  }
+  for (uint32_t i = 0, n = in.Count(14); i < n; ++i) {
+    LocalInput local;
+    local.path = in.String();
+    for (uint32_t j = 0, m = in.Count(4); j < m; ++j) local.exclude.emplace_back(in.String());
+    local.exclude_base = in.String();
+    local.keep_modes = in.U8() != 0;
+    local.digest = in.String();
+    if (in.bad()) return std::nullopt;
+    graph::LocalSourceHasher::Result hash =
+        hasher_.Hash(local.path, local.exclude, local.exclude_base, local.keep_modes);
+    if (!hash.error.empty() || hash.digest != local.digest) return std::nullopt;
+  }
+  std::vector<const graph::Node*> nodes;
+  uint32_t node_count = in.Count(25);
+  nodes.reserve(node_count);
+  for (uint32_t i = 0; i < node_count; ++i) {
+    uint8_t op = in.U8();
+    graph::Key key{in.U64(), in.U64()};
+    std::vector<graph::Param> params(in.Count(6));
+    for (size_t p = 0; p < params.size() && !in.bad(); ++p) {
+      params[p].name = in.String();
+      params[p].keyed = in.U8() != 0;
+      params[p].value = GetJson(in);
+      // Graph::Get needs unique names; a node's params are stored sorted.
+      if (p > 0 && !(params[p - 1].name < params[p].name)) return std::nullopt;
+    }
+    std::vector<const graph::Node*> inputs(in.Count(4));
+    for (const graph::Node*& input : inputs) {
+      uint32_t index = in.U32();
+      if (index >= nodes.size()) return std::nullopt;
+      input = nodes[index];
+    }
+    if (in.bad() || op > static_cast<uint8_t>(graph::Op::kDebian)) return std::nullopt;
+    const graph::Node* node =
+        graph.Get(static_cast<graph::Op>(op), std::move(params), std::move(inputs));
+    if (node->key() != key) return std::nullopt;  // another encoding: never trusted
+    nodes.push_back(node);
+  }
+  for (uint32_t i = 0, n = in.Count(4); i < n; ++i) {
+    uint32_t index = in.U32();
+    if (index >= nodes.size()) return std::nullopt;
+    answer.roots.push_back(nodes[index]);
+  }
+  answer.is_node = in.U8() != 0;
+  if (in.bad() || !in.at_end()) return std::nullopt;
+  return answer;
+}
+
+void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& answer,
+                       const graph::Graph& graph) {
+  if (!enabled()) return;
+  std::string name = NameText(query);
+  std::string payload;
+  PutString(payload, name);
+
+  std::set<std::string> module_files(answer.module_files.begin(), answer.module_files.end());
+  std::set<std::string> lock_files(answer.lock_files.begin(), answer.lock_files.end());
+  PutU32(payload, static_cast<uint32_t>(module_files.size() + lock_files.size()));
+  for (const std::string& path : module_files) {
+    // The text the evaluation parsed: hashed now, so an edit since then misses next time (an
+    // edit during the evaluation itself is a race the parse cache has as well).
+    std::optional<std::string> hash = hasher_.FileContentHash(path);
+    if (!hash) return;
+    PutString(payload, path);
+    payload.push_back(1);
+    PutString(payload, *hash);
+  }
+  for (const std::string& path : lock_files) {
+    std::optional<std::string> hash = hasher_.FileContentHash(path);
+    PutString(payload, path);
+    payload.push_back(hash ? 1 : 0);
+    if (hash) PutString(payload, *hash);
+  }
+
+  // Every local source of the answer: a node built on one is hash-consed by key, so it may hold
+  // another folder's source of the same content, and every folder that made one is an input.
+  std::set<LocalInput> locals;
+  for (const graph::Node* node : graph::ReachableNodes(answer.roots)) {
+    if (node->op() != graph::Op::kLocal) continue;
+    for (const graph::Node* local : graph.WithUnkeyedParams(node->key())) {
+      std::optional<LocalInput> input = LocalInputOf(local);
+      if (!input) return;  // an input this cache does not know how to check
+      locals.insert(std::move(*input));
+    }
+  }
+  // The evaluation may have hashed a source that no target holds (`./a == ./b` decides a
+  // branch): then the hasher's manifest holds entries the locals above do not reach, and the
+  // answer is not stored.
+  if (CoveredEntries(hasher_.manifest(), locals) != hasher_.manifest().size()) return;
+  PutU32(payload, static_cast<uint32_t>(locals.size()));
+  for (const LocalInput& local : locals) {
+    PutString(payload, local.path);
+    PutU32(payload, static_cast<uint32_t>(local.exclude.size()));
+    for (const std::string& pattern : local.exclude) PutString(payload, pattern);
+    PutString(payload, local.exclude_base);
+    payload.push_back(local.keep_modes ? 1 : 0);
+    PutString(payload, local.digest);
+  }
+
+  // The nodes by pointer (two local sources of one content are two nodes), inputs first.
+  std::unordered_map<const graph::Node*, uint32_t> index;
+  std::string nodes;
+  std::vector<std::pair<const graph::Node*, size_t>> stack;
+  for (const graph::Node* root : answer.roots) {
+    if (index.count(root)) continue;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      if (next < node->inputs().size()) {
+        const graph::Node* input = node->inputs()[next++];
+        if (!index.count(input)) stack.push_back({input, 0});
+        continue;
+      }
+      if (!index.count(node)) {
+        nodes.push_back(static_cast<char>(node->op()));
+        PutU64(nodes, node->key().high);
+        PutU64(nodes, node->key().low);
+        PutU32(nodes, static_cast<uint32_t>(node->params().size()));
+        for (const graph::Param& param : node->params()) {
+          PutString(nodes, param.name);
+          nodes.push_back(param.keyed ? 1 : 0);
+          if (!PutJson(nodes, param.value)) return;
+        }
+        PutU32(nodes, static_cast<uint32_t>(node->inputs().size()));
+        for (const graph::Node* input : node->inputs()) PutU32(nodes, index.at(input));
+        uint32_t next_index = static_cast<uint32_t>(index.size());
+        index.emplace(node, next_index);
+      }
+      stack.pop_back();
+    }
+  }
+  PutU32(payload, static_cast<uint32_t>(index.size()));
+  payload += nodes;
+  PutU32(payload, static_cast<uint32_t>(answer.roots.size()));
+  for (const graph::Node* root : answer.roots) PutU32(payload, index.at(root));
+  payload.push_back(answer.is_node ? 1 : 0);
+
+  std::string entry(kMagic, sizeof kMagic);
+  PutU64(entry, payload.size());
+  PutU64(entry, XXH3_64bits(payload.data(), payload.size()));
+  entry += payload;
+  if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return;
+  support::AtomicWriteOptions options;
+  options.durable = false;  // a torn entry fails its checksum and is rewritten
+  llvm::consumeError(support::WriteFileAtomic(dir_ + "/" + Hex128(name), entry, options));
+}
+
+bool RunTargetsCached(Frontend& frontend, GraphCache& cache, graph::LockPolicy lock_policy,
+                      const ProgramInput& input, const std::vector<std::string>& target,
+                      std::vector<const graph::Node*>& nodes, bool* is_node) {
+  if (!cache.enabled())
+    return frontend.Run(input) && frontend.CollectTargets(target, nodes, is_node);
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path entry = fs::absolute(input.file, error);
+  if (fs::is_directory(entry, error)) entry /= "build.strata";
+  GraphCacheQuery query;
+  query.entry_file = entry.lexically_normal().string();
+  query.workspace_root =
+      syntax::FindWorkspaceRoot(syntax::BaseDirectory(query.entry_file)).value_or("");
+  query.args = input.args;
+  query.target = target;
+  query.lock_policy = static_cast<int>(lock_policy);
+  if (std::optional<GraphCacheAnswer> answer = cache.Lookup(query, frontend.graph())) {
+    nodes.insert(nodes.end(), answer->roots.begin(), answer->roots.end());
+    if (is_node) *is_node = answer->is_node;
+    return true;
+  }
+  size_t first = nodes.size();
+  bool node = false;
+  if (!frontend.Run(input) || !frontend.CollectTargets(target, nodes, &node)) return false;
+  if (is_node) *is_node = node;
+  // A warning would not be printed again from the cache.
+  if (!frontend.diags().diagnostics().empty()) return true;
+  GraphCacheAnswer answer;
+  answer.roots.assign(nodes.begin() + static_cast<std::ptrdiff_t>(first), nodes.end());
+  answer.is_node = node;
+  // A Dockerfile's lowering reads inputs (its text, .dockerignore, base image configs) this
+  // cache does not track.
+  for (const graph::Node* reached : graph::ReachableNodes(answer.roots))
+    if (frontend.DockerfileFiles(reached)) return true;
+  // Every file module (imports are absolute paths; the entry may be relative) and both places
+  // Frontend::Load looks for strata.lock, present or not.
+  answer.module_files = frontend.ModuleFiles(frontend.entry_path());
+  answer.module_files.push_back(query.entry_file);
+  answer.lock_files.push_back(graph::LockfilePathFor(query.entry_file));
+  if (!query.workspace_root.empty())
+    answer.lock_files.push_back(query.workspace_root + "/strata.lock");
+  cache.Store(query, answer, frontend.graph());
+  return true;
+}
+
+}  // namespace strata::driver
