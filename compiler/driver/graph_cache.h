@@ -12,6 +12,7 @@
 // bounds; anything else is a miss (the program is evaluated and the entry rewritten).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,8 +55,11 @@ class GraphCache {
   // nodes (and every other folder of the same content, Graph::WithUnkeyedParams) are inputs;
   // when the hasher saw more than they hold (a source the evaluation forced that no target
   // reaches), nothing is written. An entry that cannot be written is skipped.
+  // `untracked` says whether a node was made from inputs this cache does not track (then
+  // nothing is written).
+  using UntrackedFn = std::function<bool(const graph::Node*)>;
   void Store(const GraphCacheQuery& query, const GraphCacheAnswer& answer,
-             const graph::Graph& graph);
+             const graph::Graph& graph, const UntrackedFn& untracked = nullptr);
 
   // The entry's path for a query (for tests).
   std::string EntryPath(const GraphCacheQuery& query) const;
