@@ -2,7 +2,7 @@
 # The evaluation cache (STORE/graph-cache) through `strata graph`: an unchanged program is
 # answered from its entry (the entry is not rewritten), every change to an input gives the
 # graph of a fresh evaluation (no cache at all) and a rewritten entry, another strata binary
-# never reads this one's entries, and a program with errors is never stored.
+# never reads this one's entries, a program with errors is never stored, and gc sweeps entries.
 source "$(dirname "$0")/lib.sh" "$1"
 
 mkdir -p "$T/w/src" "$T/store/graph-cache"
@@ -70,8 +70,13 @@ for entry in $(entries); do truncate -s -5 "$entry"; done
 graph
 graph --arg version=1.2
 
+# strata gc sweeps old entries with the parse cache.
+sleep 1
+"$STRATA" gc --keep-days 0 >"$T/out" 2>&1 || { cat "$T/out"; fail "gc"; }
+expect_contains "$T/out" "evaluation cache"
+[[ -z $(entries) ]] || fail "gc left evaluation cache entries: $(entries)"
+
 # A program with errors answers with them, every time, and stores nothing.
-rm -rf "$T/store/graph-cache"/*
 echo '{ default = scratch |> label 1 "x"; }' >build.strata
 for _ in 1 2; do
   if "$STRATA" graph --format json >/dev/null 2>"$T/err"; then fail "a type error was accepted"; fi
