@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 
 #include "compiler/driver/graph_cache.h"
@@ -75,6 +76,7 @@ int GraphCommand(const std::vector<std::string>& args) {
   // saved (what the destructors would do that outlives the process), then the process ends.
   std::cout.flush();
   std::cerr.flush();
+  std::fflush(nullptr);
   frontend.hasher().Save();
   ::_exit(code);
 }
