@@ -22,6 +22,7 @@
 #include <set>
 #include <tuple>
 
+#include "compiler/driver/entry_codec.h"
 #include "compiler/graph/local_manifest.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/binary_stamp.h"
@@ -37,165 +38,6 @@ namespace {
 constexpr char kMagic[16] = "strata-graph-1\n";
 // magic, payload length, node count, the locals' offset in the payload, check.
 constexpr size_t kHeaderBytes = sizeof kMagic + 4 * 8;
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-void PutString(std::string& out, std::string_view text) {
-  PutU32(out, static_cast<uint32_t>(text.size()));
-  out.append(text);
-}
-
-uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
-
-// Reads the payload; any read past the end sets `bad` and yields zeros, so a truncated or
-// foreign payload is rejected after the fact instead of read out of bounds.
-class Reader {
- public:
-  explicit Reader(std::string_view data) : data_(data) {}
-  bool bad() const { return bad_; }
-  void Fail() { bad_ = true; }
-  bool at_end() const { return pos_ == data_.size(); }
-  uint8_t U8() { return Take(1) ? static_cast<uint8_t>(data_[pos_ - 1]) : 0; }
-  uint32_t U32() {
-    if (!Take(4)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i)
-      v |= uint32_t(static_cast<unsigned char>(data_[pos_ - 4 + i])) << (8 * i);
-    return v;
-  }
-  uint64_t U64() { return Take(8) ? GetU64(data_.data() + pos_ - 8) : 0; }
-  std::string_view String() {
-    uint32_t size = U32();
-    if (!Take(size)) return {};
-    return data_.substr(pos_ - size, size);
-  }
-  // A count of items of at least `min_bytes` each: more than the rest could hold is corrupt.
-  uint32_t Count(size_t min_bytes) {
-    uint32_t n = U32();
-    if (n > (data_.size() - pos_) / min_bytes) bad_ = true;
-    return bad_ ? 0 : n;
-  }
-
- private:
-  bool Take(size_t n) {
-    if (bad_ || n > data_.size() - pos_) {
-      bad_ = true;
-      return false;
-    }
-    pos_ += n;
-    return true;
-  }
-  std::string_view data_;
-  size_t pos_ = 0;
-  bool bad_ = false;
-};
-
-enum JsonTag : uint8_t { kNull, kFalse, kTrue, kInt, kUnsigned, kFloat, kString, kArray, kObject };
-
-// False for a value the codec does not carry (binary): such an answer is not cached.
-bool PutJson(std::string& out, const nlohmann::json& value) {
-  using Type = nlohmann::json::value_t;
-  switch (value.type()) {
-    case Type::null:
-      out.push_back(kNull);
-      return true;
-    case Type::boolean:
-      out.push_back(value.get<bool>() ? kTrue : kFalse);
-      return true;
-    case Type::number_integer:
-      out.push_back(kInt);
-      PutU64(out, static_cast<uint64_t>(value.get<int64_t>()));
-      return true;
-    case Type::number_unsigned:
-      out.push_back(kUnsigned);
-      PutU64(out, value.get<uint64_t>());
-      return true;
-    case Type::number_float: {
-      double d = value.get<double>();
-      uint64_t bits;
-      std::memcpy(&bits, &d, sizeof bits);
-      out.push_back(kFloat);
-      PutU64(out, bits);
-      return true;
-    }
-    case Type::string:
-      out.push_back(kString);
-      PutString(out, value.get_ref<const std::string&>());
-      return true;
-    case Type::array:
-      out.push_back(kArray);
-      PutU32(out, static_cast<uint32_t>(value.size()));
-      for (const nlohmann::json& item : value)
-        if (!PutJson(out, item)) return false;
-      return true;
-    case Type::object:
-      out.push_back(kObject);
-      PutU32(out, static_cast<uint32_t>(value.size()));
-      for (const auto& [key, item] : value.items()) {
-        PutString(out, key);
-        if (!PutJson(out, item)) return false;
-      }
-      return true;
-    case Type::binary:
-    case Type::discarded:
-      break;
-  }
-  return false;
-}
-
-constexpr int kMaxJsonDepth = 64;
-
-nlohmann::json GetJson(Reader& in, int depth = 0) {
-  if (depth > kMaxJsonDepth) {
-    in.Fail();
-    return nullptr;
-  }
-  switch (in.U8()) {
-    case kNull:
-      return nullptr;
-    case kFalse:
-      return false;
-    case kTrue:
-      return true;
-    case kInt:
-      return static_cast<int64_t>(in.U64());
-    case kUnsigned:
-      return in.U64();
-    case kFloat: {
-      uint64_t bits = in.U64();
-      double d;
-      std::memcpy(&d, &bits, sizeof d);
-      return d;
-    }
-    case kString:
-      return std::string(in.String());
-    case kArray: {
-      nlohmann::json array = nlohmann::json::array();
-      for (uint32_t i = 0, n = in.Count(1); i < n && !in.bad(); ++i)
-        array.push_back(GetJson(in, depth + 1));
-      return array;
-    }
-    case kObject: {
-      nlohmann::json object = nlohmann::json::object();
-      for (uint32_t i = 0, n = in.Count(5); i < n && !in.bad(); ++i) {
-        std::string key(in.String());
-        object[key] = GetJson(in, depth + 1);
-      }
-      return object;
-    }
-    default:
-      in.Fail();
-      return nullptr;
-  }
-}
 
 // The header's check: its three fields and the payload's XXH3-64, hashed together.
 uint64_t Check(const char* fields, uint64_t payload_digest) {
@@ -299,7 +141,7 @@ std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
       GetU64(fields + 24) != Check(fields, XXH3_64bits(payload.data(), payload.size())))
     return std::nullopt;
 
-  Reader in(payload.substr(0, locals_at));
+  EntryReader in(payload.substr(0, locals_at));
   if (in.String() != name) return std::nullopt;
   // Every input first, before any node is made: a stale entry leaves the graph untouched.
   for (uint32_t i = 0, n = in.Count(5); i < n; ++i) {
@@ -310,7 +152,7 @@ std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
     std::optional<std::string> now = hasher_.FileContentHash(path);
     if (now.has_value() != present || (present && *now != hash)) return std::nullopt;
   }
-  Reader locals(payload.substr(locals_at));
+  EntryReader locals(payload.substr(locals_at));
   for (uint32_t i = 0, n = locals.Count(14); i < n; ++i) {
     LocalInput local;
     local.path = locals.String();
