@@ -42,7 +42,7 @@ int GraphCommand(const std::vector<std::string>& args) {
   driver::FrontendOptions frontend_options = FrontendOptionsFor(flags.store_dir, /*writes=*/false);
   frontend_options.base_images = &base_images;
   driver::Frontend frontend(frontend_options);
-  // An unchanged program's graph comes from the evaluation cache (docs/architecture.md), used
+  // An unchanged program's graph comes from the evaluation cache (docs/eval-cache.md), used
   // when the store has one (a command that writes the store makes it).
   struct stat st;
   std::string cache_dir = flags.store_dir + "/graph-cache";
