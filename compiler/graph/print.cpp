@@ -50,18 +50,60 @@ void AppendJsonString(std::string& buf, std::string_view text) {
   buf += '"';
 }
 
-// A nested value as dump(2) prints it at `indent` (the indentation of the line it starts on).
-void AppendIndented(std::string& buf, const nlohmann::json& value, std::string_view indent) {
-  if (value.is_string()) return AppendJsonString(buf, value.get_ref<const std::string&>());
-  if (!value.is_structured() || value.empty()) {
-    buf += Dump(value);
-    return;
+// A key's 32 hex digits, written into the buffer (Key::Hex makes a string per call).
+void AppendHex(std::string& buf, const Key& key) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char text[32];
+  for (int i = 0; i < 16; ++i) {
+    text[i] = kDigits[(key.high >> (60 - 4 * i)) & 0xf];
+    text[16 + i] = kDigits[(key.low >> (60 - 4 * i)) & 0xf];
   }
-  // Line breaks only occur between elements (strings escape theirs), so indenting every
-  // continuation line gives the nested layout.
-  for (char c : value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) {
-    buf += c;
-    if (c == '\n') buf += indent;
+  buf.append(text, sizeof text);
+}
+
+// A nested value as dump(2) prints it at `indent` spaces (the indentation of the line it
+// starts on): strings, integers, booleans, arrays and objects directly, anything else (a
+// float) through nlohmann.
+void AppendIndented(std::string& buf, const nlohmann::json& value, size_t indent) {
+  using Type = nlohmann::json::value_t;
+  switch (value.type()) {
+    case Type::string:
+      return AppendJsonString(buf, value.get_ref<const std::string&>());
+    case Type::boolean:
+      buf += value.get<bool>() ? "true" : "false";
+      return;
+    case Type::number_integer:
+      buf += std::to_string(value.get<int64_t>());
+      return;
+    case Type::number_unsigned:
+      buf += std::to_string(value.get<uint64_t>());
+      return;
+    case Type::array:
+    case Type::object: {
+      bool array = value.is_array();
+      if (value.empty()) {
+        buf += array ? "[]" : "{}";
+        return;
+      }
+      buf += array ? '[' : '{';
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        buf += first ? "\n" : ",\n";
+        first = false;
+        buf.append(indent + 2, ' ');
+        if (!array) {
+          AppendJsonString(buf, it.key());
+          buf += ": ";
+        }
+        AppendIndented(buf, *it, indent + 2);
+      }
+      buf += '\n';
+      buf.append(indent, ' ');
+      buf += array ? ']' : '}';
+      return;
+    }
+    default:
+      buf += Dump(value);
   }
 }
 
@@ -185,6 +227,7 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
   // Written as it goes, in exactly the layout of nlohmann's dump(2): building the whole
   // document as a json tree first cost more time and memory than evaluating the program.
   std::string buf;
+  buf.reserve(1 << 17);
   auto flush = [&] {
     out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
     buf.clear();
@@ -195,14 +238,14 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
   if (roots.empty()) buf += "[]";
   for (size_t i = 0; i < roots.size(); ++i) {
     buf += i == 0 ? "[\n    \"" : ",\n    \"";
-    buf += roots[i]->key().Hex();
+    AppendHex(buf, roots[i]->key());
     buf += i + 1 == roots.size() ? "\"\n  ]" : "\"";
   }
   buf += ",\n  \"nodes\": ";
   size_t n = 0;
   VisitTopological(roots, [&](const Node* node) {
     buf += n++ == 0 ? "[\n    {\n      \"key\": \"" : ",\n    {\n      \"key\": \"";
-    buf += node->key().Hex();
+    AppendHex(buf, node->key());
     buf += "\",\n      \"op\": ";
     AppendJsonString(buf, OpName(node->op()));
     buf += ",\n      \"params\": ";
@@ -213,7 +256,7 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
       buf += i == 0 ? "{\n        " : ",\n        ";
       AppendJsonString(buf, params[i].name);
       buf += ": ";
-      AppendIndented(buf, params[i].value, "        ");
+      AppendIndented(buf, params[i].value, 8);
       any_unkeyed |= !params[i].keyed;
     }
     if (!params.empty()) buf += "\n      }";
@@ -233,7 +276,7 @@ void PrintJson(std::ostream& out, llvm::ArrayRef<const Node*> roots) {
     if (inputs.empty()) buf += "[]";
     for (size_t i = 0; i < inputs.size(); ++i) {
       buf += i == 0 ? "[\n        \"" : ",\n        \"";
-      buf += inputs[i]->key().Hex();
+      AppendHex(buf, inputs[i]->key());
       buf += i + 1 == inputs.size() ? "\"\n      ]" : "\"";
     }
     buf += "\n    }";

@@ -86,6 +86,8 @@ int GcCommand(const std::vector<std::string>& args) {
             << Line("parse cache", report->parse_cache_kept, report->parse_cache_removed) << "\n"
             << Line("package cache", report->package_cache_kept, report->package_cache_removed)
             << "\n"
+            << Line("evaluation cache", report->graph_cache_kept, report->graph_cache_removed)
+            << "\n"
             << "local hash cache: removed " << hashes.second << " entries, kept " << hashes.first
             << "\n"
             << "stale work dirs removed: " << report->work_removed

@@ -62,6 +62,8 @@ driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool wr
     if (::mkdir(store_dir.c_str(), 0700) == 0 || errno == EEXIST) {
       options.hash_cache_path = cache;
       options.parse_cache_dir = parse_cache;
+      // Made here, used by `strata graph` (driver/graph_cache.h).
+      ::mkdir((store_dir + "/graph-cache").c_str(), 0700);
     }
   } else {
     // Read-only commands use the caches of a store that exists; they create neither.

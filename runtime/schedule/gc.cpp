@@ -132,8 +132,9 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
   if (llvm::Error err = sweep_dirs(root + "/artifacts", artifacts, report.artifacts_kept,
                                    report.artifacts_removed))
     return err;
-  // The parse and package caches are keyed by file text: an entry unused for keep_seconds is
-  // most likely for files that changed since; its mtime is when it was last written.
+  // The parse, package and evaluation caches are keyed by file text: an entry unused for
+  // keep_seconds is most likely for files that changed since; its mtime is when it was last
+  // written.
   auto sweep_by_age = [&](const std::string& dir, GcCount& kept, GcCount& removed) {
     for (const std::string& name : support::SortedDirNamesOrNone(dir)) {
       std::string path = dir + "/" + name;
@@ -148,6 +149,7 @@ llvm::Expected<GcReport> CollectGarbage(const store::Store& store, const GcOptio
   };
   sweep_by_age(root + "/parse-cache", report.parse_cache_kept, report.parse_cache_removed);
   sweep_by_age(root + "/package-cache", report.package_cache_kept, report.package_cache_removed);
+  sweep_by_age(root + "/graph-cache", report.graph_cache_kept, report.graph_cache_removed);
   llvm::Expected<size_t> work = CleanStaleWorkDirs(store);
   if (!work) return work.takeError();
   report.work_removed = *work;

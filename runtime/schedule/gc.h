@@ -29,6 +29,7 @@ struct GcReport {
   GcCount artifacts_kept, artifacts_removed;          // selected and fetched artifacts
   GcCount parse_cache_kept, parse_cache_removed;      // parse-cache/ entries (by age)
   GcCount package_cache_kept, package_cache_removed;  // package-cache/ entries (by age)
+  GcCount graph_cache_kept, graph_cache_removed;      // graph-cache/ entries (by age)
   size_t work_removed = 0, temps_removed = 0;
 };
 

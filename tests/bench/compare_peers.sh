@@ -6,8 +6,9 @@
 # Rows (each skipped, with a note, when its peer is not installed):
 #   eval N      `strata graph --format json` of a generated N-target program vs
 #               `nix-instantiate --eval --strict` of the same program written in Nix; the
-#               first row with an empty parse cache (STORE/parse-cache emptied before each
-#               run), the second ("unchanged files") with the cache the previous run left;
+#               first row with empty caches (STORE/parse-cache and STORE/graph-cache, the
+#               evaluation cache, emptied before each run), the second ("unchanged files") with
+#               the caches the previous run left;
 #   eval deep   a 10,000-step `|>` pipeline and a 10,000-term `+` chain (Strata only: must work);
 #   layer gzip  `strata build` of `scratch |> copy ./tree "/tree"` vs `tar -c | pigz -6 -p2`;
 #   layer zstd  the same with --compression zstd vs `tar -c | zstd -3 -T2`;
@@ -100,9 +101,9 @@ if [[ " $rows " == *" eval "* ]]; then
       rm -f "$dir"/*.times
       for ((r = 0; r < reps; r++)); do
         measure "$dir/nix.times" "cd '$dir' && nix-instantiate --eval --strict default.nix"
-        # `graph` uses a parse cache only if the store has one (it creates nothing), so the
-        # cold run starts from an empty one, which it fills for the next run.
-        measure "$dir/strata.times" "cd '$dir' && rm -rf store/parse-cache && mkdir -p store/parse-cache && STRATA_STORE='$dir/store' '$strata' graph --format json"
+        # `graph` uses the parse and evaluation caches only if the store has them (it creates
+        # nothing), so the cold run starts from empty ones, which it fills for the next run.
+        measure "$dir/strata.times" "cd '$dir' && rm -rf store/parse-cache store/graph-cache && mkdir -p store/parse-cache store/graph-cache && STRATA_STORE='$dir/store' '$strata' graph --format json"
         measure "$dir/strata-warm.times" "cd '$dir' && STRATA_STORE='$dir/store' '$strata' graph --format json"
       done
       row "evaluate $n targets" "nix-instantiate --eval --strict" "$dir/nix.times" "$dir/strata.times"

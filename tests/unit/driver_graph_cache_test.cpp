@@ -1,0 +1,197 @@
+// The evaluation cache: a program's graph comes from the cache only while every input of its
+// evaluation is unchanged (the program file, an imported module, a local source's content and
+// mode, --arg, the target, strata.lock), the cached graph equals a fresh evaluation's byte for
+// byte, and a damaged entry is never trusted.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/driver/frontend.h"
+#include "compiler/driver/graph_cache.h"
+#include "compiler/graph/print.h"
+#include "test_support.h"
+
+namespace strata::driver {
+namespace {
+
+void Write(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+struct Answer {
+  bool ok = false;
+  bool hit = false;  // answered by the cache: nothing was loaded
+  std::string json;
+  std::string diags;
+};
+
+// `strata graph --format json` of `file` through a fresh Frontend with the cache in `cache_dir`
+// ("" for none).
+Answer Graph(const std::string& file, const std::string& cache_dir,
+             const std::vector<std::string>& args = {},
+             const std::vector<std::string>& target = {"default"}) {
+  Frontend frontend;
+  GraphCache cache(cache_dir, frontend.hasher());
+  std::vector<const graph::Node*> nodes;
+  Answer answer;
+  answer.ok =
+      RunTargetsCached(frontend, cache, graph::LockPolicy::kUse, {file, args}, target, nodes);
+  answer.hit = answer.ok && frontend.entry_path().empty();
+  std::ostringstream json, diags;
+  graph::PrintJson(json, nodes);
+  frontend.PrintDiagnostics(diags);
+  answer.json = json.str();
+  answer.diags = diags.str();
+  return answer;
+}
+
+// The one entry file in `dir`.
+std::string OnlyEntry(const std::string& dir) {
+  std::vector<std::string> entries;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    entries.push_back(entry.path().string());
+  REQUIRE(entries.size() == 1);
+  return entries[0];
+}
+
+struct Program {
+  testing::TempDir dir{"graph-cache"};
+  std::string root = std::filesystem::canonical(dir.path).string() + "/p";
+  std::string file = root + "/build.strata";
+  std::string cache = dir.path + "/cache";
+  Program() {
+    std::filesystem::create_directories(cache);
+    Write(root + "/names.strata", "{ app = \"app\"; }\n");
+    Write(root + "/src/a.txt", "a\n");
+    Write(root + "/build.strata",
+          "{ version ? \"dev\" }:\n"
+          "let names = import ./names.strata; in {\n"
+          "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
+          "    |> run \"make ${names.app} ${version}\";\n"
+          "  other = scratch |> label \"x\" version;\n"
+          "}\n");
+  }
+  // Graph with the cache equals graph without; returns whether the cache answered.
+  bool SameAsFresh(const std::vector<std::string>& args = {},
+                   const std::vector<std::string>& target = {"default"}) {
+    Answer fresh = Graph(file, "", args, target);
+    INFO(fresh.diags);
+    REQUIRE(fresh.ok);
+    Answer cached = Graph(file, cache, args, target);
+    INFO(cached.diags);
+    REQUIRE(cached.ok);
+    CHECK(cached.json == fresh.json);
+    return cached.hit;
+  }
+};
+
+TEST_CASE("the evaluation cache answers an unchanged program exactly", "[graph-cache]") {
+  Program p;
+  CHECK_FALSE(p.SameAsFresh());  // the first run evaluates and stores
+  CHECK(p.SameAsFresh());        // the second is answered from the cache
+  Answer hit = Graph(p.file, p.cache);
+  CHECK(hit.hit);
+  CHECK(hit.json.find("\"op\": \"exec\"") != std::string::npos);
+}
+
+TEST_CASE("the evaluation cache follows every input of the evaluation", "[graph-cache]") {
+  Program p;
+  REQUIRE_FALSE(p.SameAsFresh());
+  REQUIRE(p.SameAsFresh());
+  std::string before = Graph(p.file, "").json;
+  // Each change: the next run evaluates (its answer equals a fresh one, which differs from the
+  // answer before the change), and the run after it hits the rewritten entry.
+  auto changed = [&](const std::string& what) {
+    INFO(what);
+    std::string now = Graph(p.file, "").json;
+    CHECK(now != before);
+    CHECK_FALSE(p.SameAsFresh());
+    CHECK(p.SameAsFresh());
+    before = now;
+  };
+  Write(p.file, "{ version ? \"dev\" }: { default = scratch |> label \"v\" version; }\n");
+  changed("the program file");
+  Write(p.file,
+        "{ version ? \"dev\" }:\n"
+        "let names = import ./names.strata; in {\n"
+        "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
+        "    |> run \"make ${names.app} ${version}\";\n"
+        "}\n");
+  changed("the program file again");
+  Write(p.root + "/names.strata", "{ app = \"web\"; }\n");
+  changed("an imported module");
+  Write(p.root + "/src/a.txt", "b\n");
+  changed("a local source file's content");
+  REQUIRE(::chmod((p.root + "/src/a.txt").c_str(), 0755) == 0);
+  changed("a local source file's mode");
+  Write(p.root + "/src/new.txt", "new\n");
+  changed("a file added to a local source");
+  Write(p.root + "/strata.lock",
+        "{\"images\": {\"busybox:1.36\": \"sha256:"
+        "1111111111111111111111111111111111111111111111111111111111111111\"}, \"version\": 1}\n");
+  changed("strata.lock appears");
+  Write(p.root + "/strata.lock",
+        "{\"images\": {\"busybox:1.36\": \"sha256:"
+        "2222222222222222222222222222222222222222222222222222222222222222\"}, \"version\": 1}\n");
+  changed("strata.lock changes");
+  std::filesystem::remove(p.root + "/strata.lock");
+  changed("strata.lock goes away");
+
+  // --arg and the target name entries of their own: each answer equals a fresh one.
+  CHECK_FALSE(p.SameAsFresh({"version=1.2"}));
+  CHECK(p.SameAsFresh({"version=1.2"}));
+  CHECK(Graph(p.file, p.cache, {"version=1.2"}).json != Graph(p.file, p.cache).json);
+  CHECK(p.SameAsFresh());
+}
+
+TEST_CASE("a local source no target holds keeps the answer out of the cache", "[graph-cache]") {
+  Program p;
+  // `extra` is hashed when `default` is evaluated (the comparison forces it), yet no node of
+  // `default` holds it: the cache could not check it, so the answer is never stored.
+  Write(p.root + "/extra/e.txt", "e\n");
+  Write(p.file,
+        "let extra = ./extra; in { default = if extra == extra then scratch else scratch; }\n");
+  CHECK_FALSE(p.SameAsFresh());
+  CHECK_FALSE(p.SameAsFresh());
+  CHECK(std::filesystem::is_empty(p.cache));
+  std::filesystem::remove_all(p.root + "/extra");
+  Answer cached = Graph(p.file, p.cache);
+  Answer fresh = Graph(p.file, "");
+  CHECK_FALSE(fresh.ok);   // the source is gone: a fresh evaluation fails ...
+  CHECK_FALSE(cached.ok);  // ... and so does the one with the cache, with the same message
+  CHECK(cached.diags == fresh.diags);
+}
+
+TEST_CASE("a damaged evaluation cache entry is never trusted", "[graph-cache]") {
+  Program p;
+  REQUIRE_FALSE(p.SameAsFresh());
+  REQUIRE(p.SameAsFresh());
+  std::string entry = OnlyEntry(p.cache);
+  std::string good;
+  {
+    std::ifstream in(entry, std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto damaged = [&](const std::string& what, const std::string& bytes) {
+    INFO(what);
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_FALSE(p.SameAsFresh());  // evaluated afresh, and the entry rewritten
+    CHECK(p.SameAsFresh());
+  };
+  damaged("empty", "");
+  damaged("truncated header", good.substr(0, 20));
+  damaged("truncated payload", good.substr(0, good.size() - 7));
+  damaged("one byte more", good + "x");
+  for (size_t at : {size_t{3}, size_t{20}, size_t{36}, good.size() / 2, good.size() - 1}) {
+    std::string flipped = good;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x20);
+    damaged("a flipped byte at " + std::to_string(at), flipped);
+  }
+}
+
+}  // namespace
+}  // namespace strata::driver
