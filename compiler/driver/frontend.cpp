@@ -214,6 +214,10 @@ bool Frontend::EvalExpression(const std::string& expr, std::ostream& out) {
   return value.has_value();
 }
 
+const std::string& Frontend::WorkspaceRootFoundFrom() const {
+  return phases_->loader->workspace_root_found_from();
+}
+
 bool Frontend::OpenWorkspace(const std::string& root) {
   phases_->loader->set_workspace_root(root);
   return UseLockfile(root + "/strata.lock");

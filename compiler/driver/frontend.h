@@ -108,6 +108,9 @@ class Frontend {
   // Every file module (an absolute path, not the stdlib) that the loaded `file` imports,
   // directly or through other modules and packages, and `file` itself: what its value read.
   std::vector<std::string> ModuleFiles(const std::string& file) const;
+  // The folder from which `import //dir` found the workspace root by searching upward ("" when
+  // no such import ran or the root was given: OpenWorkspace).
+  const std::string& WorkspaceRootFoundFrom() const;
   // The files read to lower a Dockerfile (`dockerfile ./Dockerfile`) into `node`, the stage it
   // gave: the Dockerfile and both places its .dockerignore may be (present or not); null when
   // no lowering gave `node`. An entry "" is an input the package cache cannot track.

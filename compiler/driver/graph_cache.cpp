@@ -240,6 +240,18 @@ class EntryWriter {
 // Why an entry was left unwritten (not an error: the cache is an optimisation).
 llvm::Error Skip() { return llvm::createStringError(std::errc::operation_canceled, "skipped"); }
 
+// Whether two folder names (absolute or relative to the working directory) are one folder.
+bool SameFolder(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  auto normal = [&](const std::string& name) {
+    std::string text = fs::absolute(name.empty() ? "." : name, error).lexically_normal().string();
+    while (text.size() > 1 && text.back() == '/') text.pop_back();
+    return text;
+  };
+  return normal(a) == normal(b);
+}
+
 }  // namespace
 
 void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& answer,
@@ -380,6 +392,13 @@ bool RunTargetsCached(Frontend& frontend, GraphCache& cache, graph::LockPolicy l
   if (is_node) *is_node = node;
   // A warning would not be printed again from the cache.
   if (!frontend.diags().diagnostics().empty()) return true;
+  // `import //dir` resolves against the workspace root found above the first module that has
+  // such an import. The entry records the root found above the entry file only: when another
+  // folder's search decided it, a strata.workspace added between that folder and the root
+  // would change the answer unseen, so such a run is not stored.
+  const std::string& found_from = frontend.WorkspaceRootFoundFrom();
+  if (!found_from.empty() && !SameFolder(found_from, syntax::BaseDirectory(query.entry_file)))
+    return true;
   GraphCacheAnswer answer;
   answer.roots.assign(nodes.begin() + static_cast<std::ptrdiff_t>(first), nodes.end());
   answer.is_node = node;

@@ -113,7 +113,8 @@ std::optional<std::string> ModuleLoader::LabelOf(const std::string& path) const 
 std::string ModuleLoader::LabelFile(const ast::Import* import, std::string& reason) {
   if (workspace_root_.empty()) {
     std::string importer(sources_.Name(import->range().file));
-    std::optional<std::string> root = FindWorkspaceRoot(BaseDirectory(importer));
+    std::string from = BaseDirectory(importer);
+    std::optional<std::string> root = FindWorkspaceRoot(from);
     if (!root) {
       reason = "no " + std::string(kWorkspaceFile) +
                " in this file's folder or above (a workspace "
@@ -121,6 +122,7 @@ std::string ModuleLoader::LabelFile(const ast::Import* import, std::string& reas
       return "";
     }
     workspace_root_ = *root;
+    workspace_root_found_from_ = from;
   }
   std::string package(import->path.substr(2));
   std::string dir = package.empty() ? workspace_root_ : workspace_root_ + "/" + package;

@@ -44,6 +44,9 @@ class ModuleLoader {
   const std::vector<const Module*>& ImportsOf(const Module* module) const;
   // The workspace root that `import //dir` resolves against (absolute, no trailing slash).
   void set_workspace_root(std::string root) { workspace_root_ = std::move(root); }
+  // The folder whose search upward found the workspace root ("" when it was set, or none was
+  // needed): a cache of this evaluation must know which folder's ancestors decided it.
+  const std::string& workspace_root_found_from() const { return workspace_root_found_from_; }
   // `//dir` when `path` (canonical) is a package's build.strata under the workspace root
   // (once one is known), for messages such as an import cycle.
   std::optional<std::string> LabelOf(const std::string& path) const;
@@ -81,6 +84,7 @@ class ModuleLoader {
   std::unordered_map<diag::FileId, const Module*> by_file_;
   std::unordered_map<const Module*, std::vector<const Module*>> imports_;
   std::string workspace_root_;  // "" until set or found
+  std::string workspace_root_found_from_;
 };
 
 }  // namespace strata::syntax

@@ -76,6 +76,26 @@ sleep 1
 expect_contains "$T/out" "evaluation cache"
 [[ -z $(entries) ]] || fail "gc left evaluation cache entries: $(entries)"
 
+# `import //dir` from the entry file resolves against the root found above the entry (which
+# names the entry): stored. From a module in another folder, the root is found above that
+# folder, which no entry records: not stored, so a strata.workspace added there is seen.
+mkdir -p "$T/ws/libs/base" "$T/ws/app/lib/libs/base" "$T/ws/direct"
+touch "$T/ws/strata.workspace"
+echo '{ name = "root-base"; }' >"$T/ws/libs/base/build.strata"
+echo '{ name = "inner-base"; }' >"$T/ws/app/lib/libs/base/build.strata"
+echo '{ base = import //libs/base; }' >"$T/ws/app/lib/x.strata"
+echo 'let x = import ./lib/x.strata; in { default = scratch |> label "base" x.base.name; }' >"$T/ws/app/build.strata"
+echo 'let b = import //libs/base; in { default = scratch |> label "base" b.name; }' >"$T/ws/direct/build.strata"
+(cd "$T/ws/direct" && graph)
+[[ $(entries | wc -l) == 1 ]] || fail "a // import from the entry file was not stored: $(entries)"
+(cd "$T/ws/app" && graph)
+grep -q root-base "$T/cached" || fail "//libs/base from lib/x.strata is not the root's"
+[[ $(entries | wc -l) == 1 ]] || fail "a // import from another folder's module was stored: $(entries)"
+touch "$T/ws/app/lib/strata.workspace"
+(cd "$T/ws/app" && graph)
+grep -q inner-base "$T/cached" || fail "the strata.workspace added above lib/x.strata was not seen"
+rm -r "$T/store/graph-cache" && mkdir "$T/store/graph-cache"
+
 # A program with errors answers with them, every time, and stores nothing.
 echo '{ default = scratch |> label 1 "x"; }' >build.strata
 for _ in 1 2; do
