@@ -17,10 +17,7 @@
 namespace strata::driver {
 namespace {
 
-void Write(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path) << text;
-}
+using testing::WriteFile;
 
 struct Answer {
   bool ok = false;
@@ -65,15 +62,15 @@ struct Program {
   std::string cache = dir.path + "/cache";
   Program() {
     std::filesystem::create_directories(cache);
-    Write(root + "/names.strata", "{ app = \"app\"; }\n");
-    Write(root + "/src/a.txt", "a\n");
-    Write(root + "/build.strata",
-          "{ version ? \"dev\" }:\n"
-          "let names = import ./names.strata; in {\n"
-          "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
-          "    |> run \"make ${names.app} ${version}\";\n"
-          "  other = scratch |> label \"x\" version;\n"
-          "}\n");
+    WriteFile(root + "/names.strata", "{ app = \"app\"; }\n");
+    WriteFile(root + "/src/a.txt", "a\n");
+    WriteFile(root + "/build.strata",
+              "{ version ? \"dev\" }:\n"
+              "let names = import ./names.strata; in {\n"
+              "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
+              "    |> run \"make ${names.app} ${version}\";\n"
+              "  other = scratch |> label \"x\" version;\n"
+              "}\n");
   }
   // Graph with the cache equals graph without; returns whether the cache answered.
   bool SameAsFresh(const std::vector<std::string>& args = {},
@@ -113,30 +110,32 @@ TEST_CASE("the evaluation cache follows every input of the evaluation", "[graph-
     CHECK(p.SameAsFresh());
     before = now;
   };
-  Write(p.file, "{ version ? \"dev\" }: { default = scratch |> label \"v\" version; }\n");
+  WriteFile(p.file, "{ version ? \"dev\" }: { default = scratch |> label \"v\" version; }\n");
   changed("the program file");
-  Write(p.file,
-        "{ version ? \"dev\" }:\n"
-        "let names = import ./names.strata; in {\n"
-        "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
-        "    |> run \"make ${names.app} ${version}\";\n"
-        "}\n");
+  WriteFile(p.file,
+            "{ version ? \"dev\" }:\n"
+            "let names = import ./names.strata; in {\n"
+            "  default = image \"busybox:1.36\" |> copy ./src \"/src\"\n"
+            "    |> run \"make ${names.app} ${version}\";\n"
+            "}\n");
   changed("the program file again");
-  Write(p.root + "/names.strata", "{ app = \"web\"; }\n");
+  WriteFile(p.root + "/names.strata", "{ app = \"web\"; }\n");
   changed("an imported module");
-  Write(p.root + "/src/a.txt", "b\n");
+  WriteFile(p.root + "/src/a.txt", "b\n");
   changed("a local source file's content");
   REQUIRE(::chmod((p.root + "/src/a.txt").c_str(), 0755) == 0);
   changed("a local source file's mode");
-  Write(p.root + "/src/new.txt", "new\n");
+  WriteFile(p.root + "/src/new.txt", "new\n");
   changed("a file added to a local source");
-  Write(p.root + "/strata.lock",
-        "{\"images\": {\"busybox:1.36\": \"sha256:"
-        "1111111111111111111111111111111111111111111111111111111111111111\"}, \"version\": 1}\n");
+  WriteFile(
+      p.root + "/strata.lock",
+      "{\"images\": {\"busybox:1.36\": \"sha256:"
+      "1111111111111111111111111111111111111111111111111111111111111111\"}, \"version\": 1}\n");
   changed("strata.lock appears");
-  Write(p.root + "/strata.lock",
-        "{\"images\": {\"busybox:1.36\": \"sha256:"
-        "2222222222222222222222222222222222222222222222222222222222222222\"}, \"version\": 1}\n");
+  WriteFile(
+      p.root + "/strata.lock",
+      "{\"images\": {\"busybox:1.36\": \"sha256:"
+      "2222222222222222222222222222222222222222222222222222222222222222\"}, \"version\": 1}\n");
   changed("strata.lock changes");
   std::filesystem::remove(p.root + "/strata.lock");
   changed("strata.lock goes away");
@@ -152,9 +151,9 @@ TEST_CASE("a local source no target holds keeps the answer out of the cache", "[
   Program p;
   // `extra` is hashed when `default` is evaluated (the comparison forces it), yet no node of
   // `default` holds it: the cache could not check it, so the answer is never stored.
-  Write(p.root + "/extra/e.txt", "e\n");
-  Write(p.file,
-        "let extra = ./extra; in { default = if extra == extra then scratch else scratch; }\n");
+  WriteFile(p.root + "/extra/e.txt", "e\n");
+  WriteFile(p.file,
+            "let extra = ./extra; in { default = if extra == extra then scratch else scratch; }\n");
   CHECK_FALSE(p.SameAsFresh());
   CHECK_FALSE(p.SameAsFresh());
   CHECK(std::filesystem::is_empty(p.cache));
