@@ -13,6 +13,7 @@
 #include "compiler/driver/workspace.h"
 #include "compiler/graph/ops.h"
 #include "compiler/support/atomic_file.h"
+#include "compiler/support/binary_stamp.h"
 #include "compiler/support/file_read.h"
 
 namespace strata::driver {
@@ -31,16 +32,11 @@ std::string Hex128(const void* data, size_t size) {
   return text;
 }
 
-// The binary (its size, mtime and inode): a rebuilt strata may evaluate differently (stdlib,
-// builtins, key encoding), so its entries are not reused.
-const std::string& BinaryStamp() {
-  static const std::string stamp = [] {
-    struct stat st;
-    if (::stat("/proc/self/exe", &st) != 0) return std::string("unknown");
-    return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-           std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
-  }();
-  return stamp;
+// The binary (support::BinaryStamp): a rebuilt strata may evaluate differently (stdlib,
+// builtins, key encoding), so its entries are not reused; "unknown" when it cannot be read.
+std::string BinaryStamp() {
+  const std::string& stamp = support::BinaryStamp();
+  return stamp.empty() ? std::string("unknown") : stamp;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "compiler/support/atomic_file.h"
+#include "compiler/support/binary_stamp.h"
 #include "compiler/support/file_read.h"
 #include "compiler/support/large_stack.h"
 #include "compiler/syntax/ast_codec.h"
@@ -26,16 +27,9 @@ namespace {
 constexpr char kMagic[16] = "strata-ast-v1\n";
 constexpr size_t kHeaderBytes = sizeof kMagic + 16 + 8 + 8;
 
-// The compiler binary's identity: any rebuild (a changed parser or desugaring) changes it.
-std::string BinaryStamp() {
-  struct stat st;
-  if (::stat("/proc/self/exe", &st) != 0) return {};
-  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
-}
-
 XXH128_hash_t Key(const diag::SourceManager& sources, diag::FileId file) {
-  static const std::string stamp = BinaryStamp();
+  // The compiler binary's identity: any rebuild (a changed parser or desugaring) changes it.
+  const std::string& stamp = support::BinaryStamp();
   char cwd[4096];
   if (!::getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
   std::string prefix = std::string(kMagic) + stamp + '\0' + cwd + '\0' + sources.Name(file) + '\0';
