@@ -15,6 +15,7 @@
 #include "compiler/syntax/ast_print.h"
 #include "compiler/syntax/module_loader.h"
 #include "compiler/syntax/source_paths.h"
+#include "compiler/syntax/workspace_config.h"
 #include "compiler/syntax/workspace_root.h"
 #include "compiler/types/checker.h"
 #include "stdlib/embedded.h"
@@ -122,13 +123,21 @@ bool Frontend::Load(const std::string& file) {
   // strata.lock beside the entry file pins `image "ref"` to digests (see docs/registry.md). A
   // package of a workspace without one is pinned by the workspace root's, as `strata build
   // //label` pins it (OpenWorkspace), so both give the same keys.
+  // A program inside a workspace imports the workspace's stdlib (strata.workspace).
+  std::optional<std::string> root = syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path));
+  if (root && !UseWorkspaceConfig(*root)) return false;
   std::string lock_path = graph::LockfilePathFor(entry_->path);
   std::error_code error;
-  if (!std::filesystem::exists(lock_path, error))
-    if (std::optional<std::string> root =
-            syntax::FindWorkspaceRoot(syntax::BaseDirectory(entry_->path)))
-      lock_path = *root + "/strata.lock";
+  if (!std::filesystem::exists(lock_path, error) && root) lock_path = *root + "/strata.lock";
   return UseLockfile(lock_path);
+}
+
+bool Frontend::UseWorkspaceConfig(const std::string& root) {
+  std::optional<syntax::WorkspaceConfig> config =
+      syntax::ReadWorkspaceConfig(root, sources_, phases_->arena, diags_);
+  if (!config) return false;
+  phases_->loader->set_stdlib_dir(config->stdlib_dir);
+  return true;
 }
 
 bool Frontend::UseLockfile(const std::string& path) {
@@ -220,7 +229,7 @@ const std::string& Frontend::WorkspaceRootFoundFrom() const {
 
 bool Frontend::OpenWorkspace(const std::string& root) {
   phases_->loader->set_workspace_root(root);
-  return UseLockfile(root + "/strata.lock");
+  return UseWorkspaceConfig(root) && UseLockfile(root + "/strata.lock");
 }
 
 bool Frontend::EvaluatePackage(const std::string& file, std::vector<NamedNode>& out) {
@@ -280,6 +289,16 @@ const graph::Node* Frontend::LowerDockerfile(const dockerfile::DockerfileInput& 
 }
 
 const syntax::Module* Frontend::LoadModule(const std::string& file) {
+  // The editor sees the stdlib its workspace builds with; a strata.workspace that does not
+  // read is the command line's to report (the built-in stdlib stands in meanwhile).
+  std::string stdlib_dir;
+  if (std::optional<std::string> root = syntax::FindWorkspaceRoot(syntax::BaseDirectory(file))) {
+    diag::DiagnosticEngine ignored;
+    if (std::optional<syntax::WorkspaceConfig> config =
+            syntax::ReadWorkspaceConfig(*root, sources_, phases_->arena, ignored))
+      stdlib_dir = config->stdlib_dir;
+  }
+  phases_->loader->set_stdlib_dir(std::move(stdlib_dir));
   return phases_->loader->LoadEntry(file);
 }
 

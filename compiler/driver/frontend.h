@@ -165,6 +165,9 @@ class Frontend {
   // Loads strata.lock at `path` (a missing file pins nothing) and hands it to the evaluator;
   // false after an error diagnostic.
   bool UseLockfile(const std::string& path);
+  // Reads ROOT/strata.workspace and imports `<std/...>` from its vendored stdlib, if it names
+  // one; false after an error diagnostic.
+  bool UseWorkspaceConfig(const std::string& root);
 
   FrontendOptions options_;
   diag::SourceManager sources_;

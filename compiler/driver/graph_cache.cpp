@@ -407,8 +407,11 @@ bool RunTargetsCached(Frontend& frontend, GraphCache& cache, graph::LockPolicy l
   answer.module_files = frontend.ModuleFiles(frontend.entry_path());
   answer.module_files.push_back(query.entry_file);
   answer.lock_files.push_back(graph::LockfilePathFor(query.entry_file));
-  if (!query.workspace_root.empty())
+  // strata.workspace too: it may name a vendored stdlib (its files are module files above).
+  if (!query.workspace_root.empty()) {
     answer.lock_files.push_back(query.workspace_root + "/strata.lock");
+    answer.lock_files.push_back(query.workspace_root + "/strata.workspace");
+  }
   // A Dockerfile's lowering reads inputs (its text, .dockerignore, base image configs) this
   // cache does not track.
   cache.Store(query, answer, frontend.graph(),

@@ -75,8 +75,10 @@ std::optional<std::string> PackageCache::SlotName(const std::string& package) {
   if (!file) return std::nullopt;
   // A missing strata.lock pins nothing; its absence is an input as well.
   std::optional<std::string> lock = InputHash(root_ + "/strata.lock");
+  // strata.workspace may name a vendored stdlib (whose files are recorded like any module).
+  std::optional<std::string> settings = InputHash(root_ + "/strata.workspace");
   std::string quick = std::string(kFormat) + '\0' + BinaryStamp() + '\0' + package + '\0' + *file +
-                      '\0' + lock.value_or("none");
+                      '\0' + lock.value_or("none") + '\0' + settings.value_or("none");
   return Hex128(quick.data(), quick.size());
 }
 

@@ -2,7 +2,8 @@
 // derivation keys and its imports, reused while every input its evaluation read is unchanged.
 //
 // An entry's file name hashes the package path, its build.strata bytes, the workspace's
-// strata.lock bytes and the binary (which holds the stdlib); the entry lists every other input
+// strata.lock and strata.workspace bytes and the binary (which holds the built-in stdlib; a
+// vendored stdlib's files are modules like any other); the entry lists every other input
 // (each module file the package loads, through imported packages too, with its content hash;
 // each local source its targets reach, with the hasher's arguments and digest), and Lookup
 // checks them all, so a hit equals a fresh evaluation. Paths under the root are stored relative

@@ -140,7 +140,27 @@ const Module* ModuleLoader::Resolve(const ast::Import* import) {
   std::string key, written;
   std::optional<std::string> text;
   std::string file_name, reason = "no such file";
-  if (import->stdlib) {
+  if (import->stdlib && !stdlib_dir_.empty()) {
+    // The workspace's vendored stdlib: `<std/NAME>` is a file like any other import, so every
+    // cache records its content (workspace_config.h).
+    written = "<" + std::string(import->path) + ">";
+    std::string_view name = import->path;
+    if (name.substr(0, 4) != "std/" || name.size() == 4 || name.find('/', 4) != name.npos) {
+      key = written;
+      file_name = written;
+      reason = "no such stdlib module";
+    } else {
+      file_name = stdlib_dir_ + "/" + std::string(name.substr(4)) + ".strata";
+      key = Canonical(file_name);
+      if (auto it = by_path_.find(key); it != by_path_.end()) {
+        if (it->second || !reported_.insert(import).second) return it->second;
+      } else {
+        text = sources_.Read(file_name, reason);
+        if (!text && reason == std::strerror(ENOENT))
+          reason = "no " + file_name + " in the workspace's stdlib folder";
+      }
+    }
+  } else if (import->stdlib) {
     key = "<" + std::string(import->path) + ">";
     written = key;
     file_name = key;

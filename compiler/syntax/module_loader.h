@@ -44,6 +44,9 @@ class ModuleLoader {
   const std::vector<const Module*>& ImportsOf(const Module* module) const;
   // The workspace root that `import //dir` resolves against (absolute, no trailing slash).
   void set_workspace_root(std::string root) { workspace_root_ = std::move(root); }
+  // A workspace's vendored stdlib folder (WorkspaceConfig::stdlib_dir): `<std/NAME>` loads
+  // DIR/NAME.strata from then on; "" (the default) means the stdlib built into strata.
+  void set_stdlib_dir(std::string dir) { stdlib_dir_ = std::move(dir); }
   // The folder whose search upward found the workspace root ("" when it was set, or none was
   // needed): a cache of this evaluation must know which folder's ancestors decided it.
   const std::string& workspace_root_found_from() const { return workspace_root_found_from_; }
@@ -85,6 +88,7 @@ class ModuleLoader {
   std::unordered_map<const Module*, std::vector<const Module*>> imports_;
   std::string workspace_root_;  // "" until set or found
   std::string workspace_root_found_from_;
+  std::string stdlib_dir_;
 };
 
 }  // namespace strata::syntax

@@ -184,7 +184,8 @@ int AffectedCommand(const std::vector<std::string>& args) {
     for (const std::string& path : revision->differing()) {
       std::string name = path.substr(path.rfind('/') + 1);
       if (revision->HasFile(path) &&
-          (name == "strata.lock" || name == ".dockerignore" || name.find("Dockerfile") == 0 ||
+          (name == "strata.lock" || name == "strata.workspace" || name == ".dockerignore" ||
+           name.find("Dockerfile") == 0 ||
            (name.size() > 7 && name.compare(name.size() - 7, 7, ".strata") == 0)))
         prefetch.push_back(path);
     }

@@ -19,6 +19,7 @@ int ParseCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int SbomCommand(const std::vector<std::string>& args);
 int StoreCommand(const std::vector<std::string>& args);
+int StdlibCommand(const std::vector<std::string>& args);
 // Workspaces (docs/cli.md, "Workspaces and labels").
 int TargetsCommand(const std::vector<std::string>& args);
 int QueryCommand(const std::vector<std::string>& args);

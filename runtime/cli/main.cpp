@@ -24,6 +24,7 @@ commands:
   parse   print the syntax tree of a file
   run     build a target stage and run its image here
   sbom    build a target stage and print its SBOM (SPDX 2.3 or CycloneDX 1.5 JSON)
+  stdlib  write the built-in stdlib into a folder a workspace can pin (`vendor DIR`)
   store   check the store (`strata store verify [--repair]`)
   targets list a workspace's targets by label (//dir:target; patterns //dir/...)
   query   deps / rdeps of a workspace label
@@ -50,6 +51,7 @@ CommandFunction FindCommand(const std::string& name) {
   if (name == "run") return RunCommand;
   if (name == "sbom") return SbomCommand;
   if (name == "store") return StoreCommand;
+  if (name == "stdlib") return StdlibCommand;
   if (name == "targets") return TargetsCommand;
   if (name == "query") return QueryCommand;
   if (name == "affected") return AffectedCommand;
