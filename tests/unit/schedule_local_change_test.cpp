@@ -195,7 +195,24 @@ TEST_CASE("local change: a file's mode and size are checked on the file the read
           "[schedule][local]") {
   Fixture f;
   graph::LocalSourceHasher hasher;
-  f.Lower(hasher);
+  const graph::Node* copy = f.Lower(hasher);
+
+  // The whole node: an exec bit set after lowering fails the build, and nothing is stored.
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0755) == 0);
+  exec::FakeSandboxRunner runner(NoSteps);
+  schedule::ExecutorOptions options;
+  options.local_hasher = &hasher;
+  schedule::Executor executor(*f.store, runner, options);
+  llvm::Expected<schedule::NodeOutput> output = executor.Build(copy);
+  REQUIRE_FALSE(bool(output));
+  CHECK_THAT(llvm::toString(output.takeError()),
+             Catch::Contains(f.tree + "/b.txt changed during the build"));
+  auto record = f.store->GetNodeRecord(executor.RecordKey(*copy));
+  REQUIRE(bool(record));
+  CHECK_FALSE(record->has_value());
+  CHECK(f.BlobCount() == 0);
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0644) == 0);
+
   llvm::Expected<std::vector<oci::TreeEntry>> entries = f.Plan(hasher);
   testing::RequireOk(entries);
   auto write_error = [&] {
