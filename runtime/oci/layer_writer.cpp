@@ -141,6 +141,7 @@ void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
 llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& entry) {
   support::UniqueFd fd(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
+  if (llvm::Error err = CheckOpenedSource(fd.Get(), entry)) return err;
   // Read-ahead hints only pay for files longer than one read.
   if (entry.size > kReadBuffer) ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   uint64_t written = 0;

@@ -166,4 +166,14 @@ llvm::Error ChangedDuringBuild(const std::string& path) {
                                      "was planned with); run again");
 }
 
+llvm::Error CheckOpenedSource(int fd, const TreeEntry& entry) {
+  if (!entry.check_content) return llvm::Error::success();
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return SysError("cannot stat", entry.source_path);
+  if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != entry.source_mode ||
+      static_cast<uint64_t>(st.st_size) != entry.size)
+    return ChangedDuringBuild(entry.source_path);
+  return llvm::Error::success();
+}
+
 }  // namespace strata::oci

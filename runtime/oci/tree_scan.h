@@ -27,10 +27,18 @@ struct TreeEntry {
   // difference, so a file edited during the build never reaches a layer cached under that key.
   bool check_content = false;
   uint64_t content_high = 0, content_low = 0;
+  // With check_content: the lstat 07777 bits lowering saw. The COPY's plan takes a file's kind,
+  // mode and size from lowering's record instead of an lstat, so the reader checks them on the
+  // file it opened (CheckOpenedSource).
+  uint32_t source_mode = 0;
 };
 
 // The error for a checked file whose bytes are not the ones the key covers.
 llvm::Error ChangedDuringBuild(const std::string& path);
+
+// For a checked file (check_content) opened as `fd`: still a regular file with lowering's mode
+// bits and the listed size, else ChangedDuringBuild. One fstat on the open file.
+llvm::Error CheckOpenedSource(int fd, const TreeEntry& entry);
 
 // Scans `root` (not following symlinks; the root itself is not an entry) and returns entries
 // sorted by tar_path bytes. Overlayfs conventions become OCI whiteouts:

@@ -340,7 +340,7 @@ llvm::Expected<std::vector<oci::TreeEntry>> PlanCopyLayer(const CopyRequest& req
                                                           const std::string& scratch_dir) {
   LayerTree tree;
   if (llvm::Error err = AddCopy(request, parent_root, scratch_dir, tree)) return err;
-  std::vector<oci::TreeEntry> entries = tree.Entries();
+  std::vector<oci::TreeEntry> entries = tree.TakeEntries();
   if (!request.extract)
     if (llvm::Error err = CheckKindConflicts(entries, parent_root)) return err;
   return entries;

@@ -17,6 +17,7 @@
 #include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
 #include "compiler/support/unique_fd.h"
+#include "runtime/schedule/listed_dir.h"
 
 namespace strata::schedule {
 
@@ -44,10 +45,11 @@ bool LayerTree::HasChildren(const std::string& path) const {
          it->first != path;
 }
 
-std::vector<oci::TreeEntry> LayerTree::Entries() const {
+std::vector<oci::TreeEntry> LayerTree::TakeEntries() {
   std::vector<oci::TreeEntry> out;
   out.reserve(entries_.size());
-  for (const auto& [path, entry] : entries_) out.push_back(entry);
+  for (auto& [path, entry] : entries_) out.push_back(std::move(entry));
+  entries_.clear();
   return out;
 }
 
@@ -59,7 +61,7 @@ namespace {
 
 llvm::Error AddEntry(const std::string& source, const std::string& dest,
                      const std::string& relative, const CopyRules& rules, bool merge,
-                     LayerTree& tree);
+                     LayerTree& tree, const graph::LocalEntry* known = nullptr);
 
 // What lowering recorded of `source`, an entry the copy takes, when it still matches the
 // entry's lstat `st` (nullopt without a manifest); an entry lowering did not see, or saw as
@@ -80,32 +82,56 @@ llvm::Expected<std::optional<graph::LocalEntry>> Lowered(const std::string& sour
   return lowered;
 }
 
-// A name lowering walked in directory `source` that is gone now (and not left out by the
-// copy's own patterns) was removed after the key was made.
-llvm::Error CheckNoneRemoved(const std::string& source, const std::string& relative,
-                             const std::vector<std::string>& children, const CopyRules& rules) {
-  if (rules.manifest == nullptr) return llvm::Error::success();
-  std::optional<graph::LocalEntry> dir = rules.manifest->Find(source);
-  if (!dir) return llvm::Error::success();  // a directory walked only for excluded contents
-  for (const std::string& name : dir->names) {
-    if (std::binary_search(children.begin(), children.end(), name)) continue;
-    std::string child_relative = relative.empty() ? name : relative + "/" + name;
-    if (rules.exclude && rules.exclude(child_relative)) continue;
-    return oci::ChangedDuringBuild(source + "/" + name);
-  }
-  return llvm::Error::success();
+// The lstat an entry lowering recorded would give if it is unchanged: the copy's walk takes
+// kind, mode and size from there instead of asking the file system once per entry.
+struct stat StatOf(const graph::LocalEntry& entry) {
+  struct stat st {};
+  mode_t type = entry.kind == 'd' ? S_IFDIR : entry.kind == 'l' ? S_IFLNK : S_IFREG;
+  st.st_mode = type | static_cast<mode_t>(entry.mode);
+  st.st_size = static_cast<off_t>(entry.kind == 'f' ? entry.size : entry.target.size());
+  return st;
 }
 
+// Lists `source`'s children into the tree. With lowering's manifest, each name is checked
+// against the directory's record: a name it walked that is gone now (and not left out by the
+// copy's own patterns) was removed after the key was made, and a child readdir shows as the
+// kind lowering recorded is taken from its record, with no lstat (the reader checks a file's
+// mode and size on the file it opens, a symlink's target is read, a directory is listed).
+// `lowered` is the directory's own record when it was taken that way: its mode is checked on
+// the open directory.
 llvm::Error AddChildren(const std::string& source, const std::string& dest,
                         const std::string& relative, const CopyRules& rules, bool merge,
-                        LayerTree& tree) {
-  llvm::Expected<std::vector<std::string>> children = SortedChildren(source);
-  if (!children) return children.takeError();
-  if (llvm::Error err = CheckNoneRemoved(source, relative, *children, rules)) return err;
-  for (const std::string& name : *children) {
+                        LayerTree& tree, const graph::LocalEntry* lowered = nullptr) {
+  llvm::Expected<ListedDir> listed = ListDir(source);
+  if (!listed) return listed.takeError();
+  std::optional<graph::LocalEntry> dir;
+  if (rules.manifest != nullptr) dir = rules.manifest->Find(source);
+  if (lowered != nullptr && (!S_ISDIR(listed->st.st_mode) ||
+                             static_cast<uint32_t>(listed->st.st_mode & 07777) != lowered->mode))
+    return oci::ChangedDuringBuild(source);
+  // Without a record, a directory walked only for excluded contents.
+  if (dir) {
+    for (const std::string& name : dir->names) {
+      auto it = std::lower_bound(listed->children.begin(), listed->children.end(),
+                                 std::make_pair(name, static_cast<unsigned char>(0)));
+      if (it != listed->children.end() && it->first == name) continue;
+      std::string child_relative = relative.empty() ? name : relative + "/" + name;
+      if (rules.exclude && rules.exclude(child_relative)) continue;
+      return oci::ChangedDuringBuild(source + "/" + name);
+    }
+  }
+  // The record is trusted only where no owner must be read and lowering saw each name once.
+  bool from_record = dir && !dir->conflict && !rules.keep_owner;
+  for (const auto& [name, d_type] : listed->children) {
+    std::string child = source + "/" + name;
     std::string child_relative = relative.empty() ? name : relative + "/" + name;
-    if (llvm::Error err = AddEntry(source + "/" + name, JoinTarPath(dest, name), child_relative,
-                                   rules, merge, tree))
+    std::optional<graph::LocalEntry> known;
+    if (from_record && LocalKindOf(d_type) != 0) {
+      known = rules.manifest->Find(child);
+      if (known && (known->conflict || known->kind != LocalKindOf(d_type))) known.reset();
+    }
+    if (llvm::Error err = AddEntry(child, JoinTarPath(dest, name), child_relative, rules, merge,
+                                   tree, known ? &*known : nullptr))
       return err;
   }
   return llvm::Error::success();
@@ -119,12 +145,16 @@ oci::TreeEntry NewDir(const std::string& path) {
   return dir;
 }
 
-// Mirrors CopyEntry (root_path.cpp) decision for decision; only the writes differ.
+// Mirrors CopyEntry (root_path.cpp) decision for decision; only the writes differ. `known`,
+// lowering's record of `source` when the parent's listing matched it (AddChildren), stands in
+// for the lstat.
 llvm::Error AddEntry(const std::string& source, const std::string& dest,
                      const std::string& relative, const CopyRules& rules, bool merge,
-                     LayerTree& tree) {
+                     LayerTree& tree, const graph::LocalEntry* known) {
   struct stat st;
-  llvm::Expected<CopiedAttributes> copied = LstatForCopy(source, rules, st);
+  llvm::Expected<CopiedAttributes> copied =
+      known != nullptr ? llvm::Expected<CopiedAttributes>(AttributesOf(st = StatOf(*known), rules))
+                       : LstatForCopy(source, rules, st);
   if (!copied) return copied.takeError();
   auto finish = [&]() {
     oci::TreeEntry* entry = tree.FindMutable(dest);
@@ -152,7 +182,9 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
     }
   }
 
-  llvm::Expected<std::optional<graph::LocalEntry>> lowered = Lowered(source, st, rules);
+  llvm::Expected<std::optional<graph::LocalEntry>> lowered =
+      known != nullptr ? llvm::Expected<std::optional<graph::LocalEntry>>(*known)
+                       : Lowered(source, st, rules);
   if (!lowered) return lowered.takeError();
 
   const oci::TreeEntry* existing = merge ? tree.Find(dest) : nullptr;
@@ -168,7 +200,8 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
   entry.tar_path = dest;
   if (S_ISDIR(st.st_mode)) {
     if (!exists) tree.Put(NewDir(dest));
-    if (llvm::Error err = AddChildren(source, dest, relative, rules, merge, tree)) return err;
+    if (llvm::Error err = AddChildren(source, dest, relative, rules, merge, tree, known))
+      return err;
     finish();
     return llvm::Error::success();
   }
@@ -180,10 +213,14 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
       entry.check_content = true;
       entry.content_high = (*lowered)->content_high;
       entry.content_low = (*lowered)->content_low;
+      entry.source_mode = (*lowered)->mode;
     }
   } else if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
+    // Taken from the record with no lstat: a link that is no longer one changed.
+    if (n < 0 && known != nullptr && (errno == EINVAL || errno == ENOENT))
+      return oci::ChangedDuringBuild(source);
     if (n < 0) return support::ErrnoError(errno, "cannot read link", source);
     target.resize(static_cast<size_t>(n));
     if (*lowered && (*lowered)->target != target) return oci::ChangedDuringBuild(source);
@@ -234,6 +271,7 @@ namespace {
 llvm::Error CopyCheckedFileData(const oci::TreeEntry& entry, const std::string& dest) {
   support::UniqueFd in(::open(entry.source_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!in) return support::ErrnoError(errno, "cannot open", entry.source_path);
+  if (llvm::Error err = oci::CheckOpenedSource(in.Get(), entry)) return err;
   support::UniqueFd out(
       ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out) return support::ErrnoError(errno, "cannot create", dest);

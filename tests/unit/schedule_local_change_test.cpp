@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -163,9 +164,23 @@ TEST_CASE("local change: added, removed, re-moded and re-pointed entries fail th
   CHECK_THAT(plan_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
   REQUIRE(::rename((f.dir.path + "/b.txt").c_str(), (f.tree + "/b.txt").c_str()) == 0);
 
-  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0755) == 0);
+  // A directory's mode is checked on the directory the plan lists (a file's by its reader,
+  // below).
+  REQUIRE(::chmod((f.tree + "/sub").c_str(), 0700) == 0);
+  CHECK_THAT(plan_error(), Catch::Contains(f.tree + "/sub changed during the build"));
+  REQUIRE(::chmod((f.tree + "/sub").c_str(), 0755) == 0);
+
+  // A file replaced by a directory, and a symlink by a file: readdir shows another kind.
+  REQUIRE(::rename((f.tree + "/b.txt").c_str(), (f.dir.path + "/b.txt").c_str()) == 0);
+  REQUIRE(::mkdir((f.tree + "/b.txt").c_str(), 0755) == 0);
   CHECK_THAT(plan_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
-  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0644) == 0);
+  REQUIRE(::rmdir((f.tree + "/b.txt").c_str()) == 0);
+  REQUIRE(::rename((f.dir.path + "/b.txt").c_str(), (f.tree + "/b.txt").c_str()) == 0);
+  REQUIRE(::unlink((f.tree + "/link").c_str()) == 0);
+  f.Write(f.tree + "/link", "b.txt");
+  CHECK_THAT(plan_error(), Catch::Contains(f.tree + "/link changed during the build"));
+  REQUIRE(::unlink((f.tree + "/link").c_str()) == 0);
+  REQUIRE(::symlink("b.txt", (f.tree + "/link").c_str()) == 0);
 
   REQUIRE(::unlink((f.tree + "/link").c_str()) == 0);
   REQUIRE(::symlink("sub", (f.tree + "/link").c_str()) == 0);
@@ -174,4 +189,66 @@ TEST_CASE("local change: added, removed, re-moded and re-pointed entries fail th
   REQUIRE(::symlink("b.txt", (f.tree + "/link").c_str()) == 0);
 
   CHECK(plan_error().empty());  // all as lowered again
+}
+
+TEST_CASE("local change: a file's mode and size are checked on the file the reader opens",
+          "[schedule][local]") {
+  Fixture f;
+  graph::LocalSourceHasher hasher;
+  const graph::Node* copy = f.Lower(hasher);
+
+  // The whole node: an exec bit set after lowering fails the build, and nothing is stored.
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0755) == 0);
+  exec::FakeSandboxRunner runner(NoSteps);
+  schedule::ExecutorOptions options;
+  options.local_hasher = &hasher;
+  schedule::Executor executor(*f.store, runner, options);
+  llvm::Expected<schedule::NodeOutput> output = executor.Build(copy);
+  REQUIRE_FALSE(bool(output));
+  CHECK_THAT(llvm::toString(output.takeError()),
+             Catch::Contains(f.tree + "/b.txt changed during the build"));
+  auto record = f.store->GetNodeRecord(executor.RecordKey(*copy));
+  REQUIRE(bool(record));
+  CHECK_FALSE(record->has_value());
+  CHECK(f.BlobCount() == 0);
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0644) == 0);
+
+  llvm::Expected<std::vector<oci::TreeEntry>> entries = f.Plan(hasher);
+  testing::RequireOk(entries);
+  auto write_error = [&] {
+    llvm::Expected<oci::LayerDescriptor> layer = oci::WriteLayer(*f.store, *entries, {});
+    return layer ? std::string() : llvm::toString(layer.takeError());
+  };
+  auto snapshot_error = [&] {
+    std::string snapshot = f.dir.path + "/snapshot";
+    std::filesystem::remove_all(snapshot);
+    std::filesystem::create_directories(snapshot);
+    return Message(schedule::MaterializeEntries(*entries, snapshot));
+  };
+  REQUIRE(write_error().empty());
+  REQUIRE(snapshot_error().empty());
+
+  // The plan takes a file's kind, mode and size from lowering's record (no lstat), so an exec
+  // bit set after lowering reaches the reader, which fails on it.
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0755) == 0);
+  llvm::Expected<std::vector<oci::TreeEntry>> planned = f.Plan(hasher);
+  testing::RequireOk(planned);
+  auto b = std::find_if(planned->begin(), planned->end(),
+                        [](const oci::TreeEntry& e) { return e.tar_path == "tree/b.txt"; });
+  REQUIRE(b != planned->end());
+  CHECK(b->mode == 0644);  // as lowering saw it, which the key covers
+  CHECK(b->source_mode == 0644);
+  CHECK_THAT(write_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
+  CHECK_THAT(snapshot_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
+  REQUIRE(::chmod((f.tree + "/b.txt").c_str(), 0644) == 0);
+
+  // A file that grew (its first bytes as hashed) fails at the open, before any byte is read.
+  f.Write(f.tree + "/b.txt", "kept and more");
+  CHECK_THAT(write_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
+  CHECK_THAT(snapshot_error(), Catch::Contains(f.tree + "/b.txt changed during the build"));
+  f.Write(f.tree + "/b.txt", "kept");
+
+  CHECK(write_error().empty());
+  CHECK(snapshot_error().empty());
+  CHECK(f.BlobCount() == 1);  // only the good layers, one digest
 }
