@@ -7,6 +7,7 @@
 // packages come from the store's package cache, which keeps each package's stage graph
 // (stage_graph.h), so neither needs a node.
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "runtime/cli/build_target.h"
@@ -36,22 +37,22 @@ bool LoadWithImports(WorkspacePackages& workspace, const std::string& package) {
   return ok;
 }
 
-// The packages that import `package`, directly or not, among the loaded ones.
+// The packages that import `package`, directly or not, among the loaded ones: one walk up the
+// reversed import edges (a fixpoint over every package took ~100 rounds along a library chain).
 std::set<std::string> ImportingPackages(const WorkspacePackages& workspace,
                                         const std::string& package) {
-  std::set<std::string> found;
-  bool grew = true;
-  while (grew) {
-    grew = false;
-    for (const std::string& candidate : workspace.packages()) {
-      if (found.count(candidate) || !workspace.Loaded(candidate)) continue;
+  std::map<std::string, std::vector<std::string>> importers;
+  for (const std::string& candidate : workspace.packages())
+    if (workspace.Loaded(candidate))
       for (const std::string& imported : workspace.Imports(candidate))
-        if (imported == package || found.count(imported)) {
-          found.insert(candidate);
-          grew = true;
-          break;
-        }
-    }
+        importers[imported].push_back(candidate);
+  std::set<std::string> found;
+  std::vector<std::string> stack{package};
+  while (!stack.empty()) {
+    std::string next = std::move(stack.back());
+    stack.pop_back();
+    for (const std::string& importer : importers[next])
+      if (found.insert(importer).second) stack.push_back(importer);
   }
   return found;
 }

@@ -1,6 +1,7 @@
 // The roots a build leaves for gc: one file per set of roots, renewed (not rewritten, not added)
 // by a build of the same roots, and a root's time the later of its recorded time and its file's
 // modification time, so gc keeps a renewed root as long as a new file would.
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
