@@ -143,12 +143,12 @@ int QueryCommand(const std::vector<std::string>& args) {
       if (above.count(target.key)) labels.insert(text);
     }
   } else {
-    for (const std::string& package : ImportingPackages(*workspace, label.package)) {
-      if (!in_within(package)) continue;
-      if (workspace->IsLibrary(package)) labels.insert("//" + package);
-      for (const auto& [text, target] : workspace->targets())
-        if (target.package == package) labels.insert(text);
-    }
+    std::set<std::string> importers = ImportingPackages(*workspace, label.package);
+    for (const std::string& package : importers)
+      if (in_within(package) && workspace->IsLibrary(package)) labels.insert("//" + package);
+    // One pass over the targets (not one per importer: 1,000 × 10,800 comparisons).
+    for (const auto& [text, target] : workspace->targets())
+      if (importers.count(target.package) && in_within(target.package)) labels.insert(text);
   }
   PrintLabels({labels.begin(), labels.end()}, json);
   if (parsed.values["stats"].as<bool>()) PrintCacheStats({cache.get()});
