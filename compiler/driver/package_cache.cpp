@@ -20,7 +20,7 @@ namespace strata::driver {
 namespace {
 
 // Bump when an entry's meaning changes.
-constexpr std::string_view kFormat = "strata-package-cache-v2";
+constexpr std::string_view kFormat = "strata-package-cache-v3";
 // The suffix of the entry a newer one replaced.
 constexpr std::string_view kPrevious = ".prev";
 
@@ -128,6 +128,7 @@ std::optional<CachedPackage> PackageCache::Read(const std::string& path,
   CachedPackage cached;
   cached.targets = std::move(entry->targets);
   cached.imports = std::move(entry->imports);
+  cached.stages = std::move(entry->stages);
   return cached;
 }
 
@@ -147,6 +148,7 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
     roots.push_back(node);
     entry.targets.emplace_back(name, node->key().Hex());
   }
+  entry.stages = StageGraphOf(roots);
   std::set<std::string> paths(module_files.begin(), module_files.end());
   std::set<std::string> optional_paths;  // may be absent (a .dockerignore)
   for (const graph::Node* node : graph::ReachableNodes(roots)) {

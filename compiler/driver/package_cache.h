@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/driver/stage_graph.h"
 #include "compiler/graph/local_source.h"
 #include "compiler/graph/node.h"
 
@@ -27,6 +28,7 @@ namespace strata::driver {
 struct CachedPackage {
   std::vector<std::pair<std::string, std::string>> targets;  // dotted name → key hex, sorted
   std::vector<std::string> imports;                          // imported packages ("libs/base")
+  std::vector<StageNode> stages;  // the stage nodes the targets reach (StageGraphOf)
 };
 
 class PackageCache {

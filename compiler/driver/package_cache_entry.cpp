@@ -9,8 +9,8 @@
 namespace strata::driver {
 namespace {
 
-// Bump when an entry's meaning or layout changes (v1 was JSON).
-constexpr std::string_view kMagic = "strata-package-cache-v2\n";
+// Bump when an entry's meaning or layout changes (v1 was JSON; v2 had no stage graph).
+constexpr std::string_view kMagic = "strata-package-cache-v3\n";
 
 void PutU32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out += static_cast<char>(v >> (8 * i));
@@ -92,6 +92,12 @@ std::string PackageCacheEntry::Encode() const {
   }
   PutU32(out, static_cast<uint32_t>(imports.size()));
   for (const std::string& import : imports) PutString(out, import);
+  PutU32(out, static_cast<uint32_t>(stages.size()));
+  for (const StageNode& stage : stages) {
+    PutString(out, stage.key);
+    PutU32(out, static_cast<uint32_t>(stage.inputs.size()));
+    for (uint32_t input : stage.inputs) PutU32(out, input);
+  }
   uint64_t sum = XXH3_64bits(out.data(), out.size());
   for (int i = 0; i < 8; ++i) out += static_cast<char>(sum >> (8 * i));
   return out;
@@ -129,6 +135,13 @@ std::optional<PackageCacheEntry> PackageCacheEntry::Decode(std::string_view byte
   }
   entry.imports.resize(in.Count(4));
   for (std::string& import : entry.imports) import = in.String();
+  entry.stages.resize(in.Count(8));
+  for (StageNode& stage : entry.stages) {
+    stage.key = in.String();
+    stage.inputs.resize(in.Count(4));
+    for (uint32_t& input : stage.inputs)
+      if ((input = in.U32()) >= entry.stages.size()) return std::nullopt;
+  }
   if (!in.done()) return std::nullopt;
   return entry;
 }

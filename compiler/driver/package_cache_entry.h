@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/driver/stage_graph.h"
+
 namespace strata::driver {
 
 struct PackageCacheEntry {
@@ -27,6 +29,9 @@ struct PackageCacheEntry {
   std::vector<Local> locals;
   std::vector<std::pair<std::string, std::string>> targets;  // dotted name → key hex
   std::vector<std::string> imports;
+  // The stage nodes the targets reach, with their stage inputs (StageGraphOf): `strata query`
+  // answers from these.
+  std::vector<StageNode> stages;
 
   // The entry's bytes: a format line, the fields (u32 counts and lengths, little-endian),
   // and an XXH3-64 of everything before it.

@@ -2,6 +2,7 @@
 #include "compiler/driver/workspace_packages.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "compiler/graph/ops.h"
 
@@ -28,6 +29,7 @@ bool WorkspacePackages::LoadPackage(const std::string& package) {
     if (std::optional<CachedPackage> cached = cache_->Lookup(package)) {
       loaded_.insert(package);
       imports_[package] = std::move(cached->imports);
+      if (keep_stages_) AddStages(cached->stages);
       for (auto& [name, key] : cached->targets) {
         WorkspaceTarget target{package, name, nullptr, std::move(key)};
         targets_.emplace(target.Label(), std::move(target));
@@ -52,11 +54,67 @@ bool WorkspacePackages::LoadPackage(const std::string& package) {
       targets_.emplace(target.Label(), target);
       stages.emplace_back(named_node.name, named_node.node);
     }
+  if (keep_stages_) {
+    std::vector<const graph::Node*> roots;
+    for (const auto& [name, node] : stages) roots.push_back(node);
+    AddStages(StageGraphOf(roots));
+  }
   if (cache_)
     cache_->Store(package, frontend_.ModuleFiles(file), stages, imports_[package],
                   frontend_.graph(),
                   [this](const graph::Node* node) { return frontend_.DockerfileFiles(node); });
   return true;
+}
+
+void WorkspacePackages::AddStages(const std::vector<StageNode>& stages) {
+  std::vector<uint32_t> ids;
+  ids.reserve(stages.size());
+  for (const StageNode& stage : stages) {
+    auto [it, fresh] = stage_ids_.emplace(stage.key, static_cast<uint32_t>(stage_keys_.size()));
+    if (fresh) {
+      stage_keys_.push_back(stage.key);
+      stage_inputs_.emplace_back();
+      stage_known_.push_back(false);
+    }
+    ids.push_back(it->second);
+  }
+  for (size_t n = 0; n < stages.size(); ++n) {
+    if (stage_known_[ids[n]]) continue;
+    stage_known_[ids[n]] = true;
+    for (uint32_t input : stages[n].inputs) stage_inputs_[ids[n]].push_back(ids[input]);
+  }
+}
+
+std::set<std::string> WorkspacePackages::Reach(
+    const std::string& key, const std::vector<std::vector<uint32_t>>& edges) const {
+  std::set<std::string> out{key};
+  auto start = stage_ids_.find(key);
+  if (start == stage_ids_.end()) return out;
+  std::vector<bool> seen(stage_keys_.size());
+  std::deque<uint32_t> pending{start->second};
+  seen[start->second] = true;
+  while (!pending.empty()) {
+    uint32_t id = pending.front();
+    pending.pop_front();
+    out.insert(stage_keys_[id]);
+    for (uint32_t next : edges[id])
+      if (!seen[next]) {
+        seen[next] = true;
+        pending.push_back(next);
+      }
+  }
+  return out;
+}
+
+std::set<std::string> WorkspacePackages::StagesBelow(const std::string& key) const {
+  return Reach(key, stage_inputs_);
+}
+
+std::set<std::string> WorkspacePackages::StagesAbove(const std::string& key) const {
+  std::vector<std::vector<uint32_t>> users(stage_keys_.size());
+  for (uint32_t id = 0; id < stage_inputs_.size(); ++id)
+    for (uint32_t input : stage_inputs_[id]) users[input].push_back(id);
+  return Reach(key, users);
 }
 
 bool WorkspacePackages::Load(const LabelPattern& pattern) {

@@ -8,10 +8,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/driver/frontend.h"
 #include "compiler/driver/package_cache.h"
+#include "compiler/driver/stage_graph.h"
 #include "compiler/driver/workspace.h"
 #include "compiler/graph/node.h"
 
@@ -38,6 +40,16 @@ class WorkspacePackages {
     cache_ = cache;
     lookup_ = lookup;
   }
+  // Keeps the stage graph (StageGraphOf) of every package loaded from now on, from the package
+  // cache for a hit, so that StagesBelow/StagesAbove answer without nodes (`strata query`).
+  void KeepStageGraphs() { keep_stages_ = true; }
+  // With KeepStageGraphs: the keys of the stage nodes reachable from the stage `key` (it
+  // included) through the loaded packages' stage graphs; a target is in the derivation graph of
+  // the target of key K exactly when its key is in StagesBelow(K) (the loaded packages being K's
+  // and all it imports).
+  std::set<std::string> StagesBelow(const std::string& key) const;
+  // The keys of the stage nodes from which `key` is reachable (it included).
+  std::set<std::string> StagesAbove(const std::string& key) const;
   // Every package in the tree, sorted.
   const std::vector<std::string>& packages() const { return packages_; }
 
@@ -66,6 +78,10 @@ class WorkspacePackages {
 
  private:
   bool LoadPackage(const std::string& package);
+  void AddStages(const std::vector<StageNode>& stages);
+  // The keys reachable from `key` through `edges` (it included).
+  std::set<std::string> Reach(const std::string& key,
+                              const std::vector<std::vector<uint32_t>>& edges) const;
 
   Frontend& frontend_;
   PackageCache* cache_ = nullptr;
@@ -75,6 +91,13 @@ class WorkspacePackages {
   std::set<std::string> loaded_, failed_;
   std::map<std::string, std::vector<std::string>> imports_;  // package → imported packages
   std::map<std::string, WorkspaceTarget> targets_;           // by label; pointers stay valid
+  // The loaded packages' stage graphs, merged by key (a key's stage inputs are the same in
+  // every package that reaches it: a key covers its inputs' keys).
+  bool keep_stages_ = false;
+  std::unordered_map<std::string, uint32_t> stage_ids_;
+  std::vector<std::string> stage_keys_;
+  std::vector<std::vector<uint32_t>> stage_inputs_;
+  std::vector<bool> stage_known_;
 };
 
 }  // namespace strata::driver

@@ -111,7 +111,8 @@ int BuildTargetUncancelled(const BuildFlags& flags,
   std::vector<schedule::NodeOutput> outputs;
   std::vector<oci::WrittenImage> written;
   std::vector<std::string> record_keys;
-  std::vector<std::string> memo_keys;  // compressed forms of deferred layers, kept by the root
+  // Compressed forms of deferred layers, per target: kept by the root (and by a no-op's).
+  std::vector<std::vector<std::string>> memo_keys;
   for (;;) {
     size_t corrupt_before = store->CorruptBlobsRemoved();
     schedule::Executor executor(*store, runner, options, progress.get());
@@ -122,12 +123,13 @@ int BuildTargetUncancelled(const BuildFlags& flags,
       if (!built) return built.takeError();
       outputs = std::move(*built);
       written.clear();
-      memo_keys.clear();
-      for (schedule::NodeOutput& output : outputs) {
+      memo_keys.assign(outputs.size(), {});
+      for (size_t n = 0; n < outputs.size(); ++n) {
+        schedule::NodeOutput& output = outputs[n];
         // The image leaves the build: its deferred layers get the build's compression.
         if (schedule::HasDeferredLayers(output.image)) {
           llvm::Expected<oci::Image> compressed =
-              schedule::CompressDeferredLayers(*store, output.image, options.layer, &memo_keys);
+              schedule::CompressDeferredLayers(*store, output.image, options.layer, &memo_keys[n]);
           if (!compressed) return compressed.takeError();
           output.image = std::move(*compressed);
         }
@@ -179,11 +181,10 @@ int BuildTargetUncancelled(const BuildFlags& flags,
     roots[n].time = static_cast<int64_t>(std::time(nullptr));
     roots[n].blobs = {written[n].manifest_digest, written[n].config_digest};
   }
-  for (const std::string& key : memo_keys) {
-    schedule::RootRecord& memo = roots.emplace_back();
-    memo.key = key;
-    memo.time = roots.front().time;
-  }
+  std::vector<std::string> all_memos;
+  for (const std::vector<std::string>& keys : memo_keys)
+    all_memos.insert(all_memos.end(), keys.begin(), keys.end());
+  schedule::AppendMemoRoots(roots, std::move(all_memos));
   if (llvm::Error err = schedule::WriteRoots(*store, roots)) {
     Error(llvm::toString(std::move(err)));
     return kExitProgramError;
@@ -192,7 +193,7 @@ int BuildTargetUncancelled(const BuildFlags& flags,
     const graph::Node* node = nodes[n];
     if (!labels.empty())
       RememberBuiltImage(flags, roots[n].node, roots[n].key, written[n].manifest_digest,
-                         written[n].config_digest);
+                         written[n].config_digest, memo_keys[n]);
     int code = then(BuiltImage{*store, outputs[n].image, written[n], runner, *node, options,
                                labels.empty() ? "" : labels[n]});
     if (code != kExitOk) return code;

@@ -37,52 +37,54 @@ std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
 struct Remembered {
   std::string label, node_key, record_key, manifest, config;
   std::vector<std::string> layers;
+  std::vector<std::string> memos;  // the compressed-layer memo keys the image's layers came from
 };
 
-// An entry's text: "strata-built-v2", the node key, the record key, the manifest, the config,
-// the number of layers and each layer digest of the manifest, one a line (the layers listed so that
-// a no-op reads no manifest: 10,800 JSON parses fewer). A v1 entry (a JSON object without the
-// layers) is still read, through its manifest.
-constexpr std::string_view kEntryV2 = "strata-built-v2";
+// An entry's text, one item a line: "strata-built-v3", the node key, the record key, the
+// manifest, the config, the number of layers and each layer digest of the manifest (so that a
+// no-op reads no manifest: 10,800 JSON parses fewer), then the number of compressed-layer memo
+// keys (schedule::CompressDeferredLayers) and each key, which the no-op's root names as the
+// build's did, so that gc keeps the compressed layers. Older entries (a v2 text, a v1 JSON
+// object) do not list the memos: they are not used, and the full build rewrites them.
+constexpr std::string_view kEntryV3 = "strata-built-v3";
 
-std::optional<Remembered> ParseEntry(const std::string& text, const store::Store& store) {
+// `count` lines from `lines[at]` on, announced by the count at lines[at - 1]; false when the
+// entry holds fewer.
+bool TakeCounted(const std::vector<std::string>& lines, size_t& at, std::vector<std::string>& out) {
+  if (at == 0 || at > lines.size()) return false;
+  const std::string& count_text = lines[at - 1];
+  if (count_text.empty() || count_text.size() > 6 ||
+      count_text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  size_t count = std::stoul(count_text);
+  if (lines.size() - at < count) return false;
+  out.assign(lines.begin() + static_cast<std::ptrdiff_t>(at),
+             lines.begin() + static_cast<std::ptrdiff_t>(at + count));
+  at += count;
+  return true;
+}
+
+std::optional<Remembered> ParseEntry(const std::string& text) {
   Remembered out;
-  if (text.compare(0, kEntryV2.size() + 1, std::string(kEntryV2) + "\n") == 0) {
-    std::vector<std::string> lines;
-    size_t start = kEntryV2.size() + 1;
-    while (start < text.size()) {
-      size_t end = text.find('\n', start);
-      if (end == std::string::npos) return std::nullopt;  // torn: every line ends in a newline
-      lines.emplace_back(text, start, end - start);
-      start = end + 1;
-    }
-    // The layer count too: an entry cut at a line's end still has every line it kept whole.
-    if (lines.size() < 5 || lines[4] != std::to_string(lines.size() - 5)) return std::nullopt;
-    out.node_key = lines[0];
-    out.record_key = lines[1];
-    out.manifest = lines[2];
-    out.config = lines[3];
-    out.layers.assign(lines.begin() + 5, lines.end());
-    return out;
+  if (text.compare(0, kEntryV3.size() + 1, std::string(kEntryV3) + "\n") != 0) return std::nullopt;
+  std::vector<std::string> lines;
+  size_t start = kEntryV3.size() + 1;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) return std::nullopt;  // torn: every line ends in a newline
+    lines.emplace_back(text, start, end - start);
+    start = end + 1;
   }
-  nlohmann::json entry = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  try {
-    out.node_key = entry.at("node").get<std::string>();
-    out.record_key = entry.at("record").get<std::string>();
-    out.manifest = entry.at("manifest").get<std::string>();
-    out.config = entry.at("config").get<std::string>();
-    llvm::Expected<std::string> manifest = support::ReadFile(store.BlobPath(out.manifest));
-    if (!manifest) {
-      llvm::consumeError(manifest.takeError());
-      return std::nullopt;
-    }
-    nlohmann::json parsed = nlohmann::json::parse(*manifest, nullptr, false);
-    for (const auto& layer : parsed.at("layers"))
-      out.layers.push_back(layer.at("digest").get<std::string>());
-    return out;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
+  // Both counts too: an entry cut at a line's end still has every line it kept whole.
+  size_t at = 5;
+  if (lines.size() < 6 || !TakeCounted(lines, at, out.layers)) return std::nullopt;
+  ++at;  // past the memo count
+  if (!TakeCounted(lines, at, out.memos) || at != lines.size()) return std::nullopt;
+  out.node_key = lines[0];
+  out.record_key = lines[1];
+  out.manifest = lines[2];
+  out.config = lines[3];
+  return out;
 }
 
 // Whether blobs and node records are in the store, by fstatat in their directories (one path
@@ -110,8 +112,8 @@ class StoreProbe {
 
 // The remembered image of `node_key` when it and every blob its manifest names are in the
 // store.
-std::optional<Remembered> Recall(const store::Store& store, StoreProbe& probe, int dir,
-                                 const std::string& name, const std::string& node_key) {
+std::optional<Remembered> Recall(StoreProbe& probe, int dir, const std::string& name,
+                                 const std::string& node_key) {
   // Open and one read (an entry is ~300 bytes): ReadFile's fstat and read to EOF would be
   // 21,600 system calls more for 10,800 targets.
   support::UniqueFd fd(::openat(dir, name.c_str(), O_RDONLY | O_CLOEXEC));
@@ -127,13 +129,16 @@ std::optional<Remembered> Recall(const store::Store& store, StoreProbe& probe, i
     text.resize(text.size() * 2);
   }
   text.resize(size);
-  std::optional<Remembered> out = ParseEntry(text, store);
-  // The node record too: the root written below names it, and gc keeps the layers through it.
+  std::optional<Remembered> out = ParseEntry(text);
+  // The node record too: the root written below names it, and gc keeps the layers through it;
+  // and each memo record, which keeps a compressed layer that the node record does not name.
   if (!out || out->node_key != node_key || !probe.Blob(out->manifest) || !probe.Blob(out->config) ||
       !probe.Node(out->record_key))
     return std::nullopt;
   for (const std::string& layer : out->layers)
     if (!probe.Blob(layer)) return std::nullopt;
+  for (const std::string& memo : out->memos)
+    if (!probe.Node(memo)) return std::nullopt;
   return out;
 }
 
@@ -141,11 +146,11 @@ std::optional<Remembered> Recall(const store::Store& store, StoreProbe& probe, i
 
 void RememberBuiltImage(const BuildFlags& flags, const std::string& node_key,
                         const std::string& record_key, const std::string& manifest_digest,
-                        const std::string& config_digest) {
+                        const std::string& config_digest, const std::vector<std::string>& memos) {
   std::string dir = flags.store_dir + "/package-cache";
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return;
   // The manifest's layers, listed in the entry (the manifest was just written).
-  std::string text = std::string(kEntryV2) + "\n" + node_key + "\n" + record_key + "\n" +
+  std::string text = std::string(kEntryV3) + "\n" + node_key + "\n" + record_key + "\n" +
                      manifest_digest + "\n" + config_digest + "\n";
   if (!store::IsValidDigest(manifest_digest)) return;
   llvm::Expected<std::string> manifest = support::ReadFile(flags.store_dir + "/blobs/sha256/" +
@@ -162,6 +167,8 @@ void RememberBuiltImage(const BuildFlags& flags, const std::string& node_key,
   } catch (const nlohmann::json::exception&) {
     return;
   }
+  text += std::to_string(memos.size()) + "\n";
+  for (const std::string& memo : memos) text += memo + "\n";
   support::AtomicWriteOptions options;
   options.durable = false;  // a torn entry lacks its last newline: the next build runs in full
   llvm::consumeError(support::WriteFileAtomic(EntryPath(flags, node_key), text, options));
@@ -200,20 +207,25 @@ std::optional<int> TryWarmNoOp(const BuildFlags& flags) {
   for (const driver::WorkspaceTarget* target : selection->targets) {
     std::string path = EntryPath(flags, target->key);
     std::optional<Remembered> image =
-        Recall(*store, probe, dir.Get(), path.substr(path.rfind('/') + 1), target->key);
+        Recall(probe, dir.Get(), path.substr(path.rfind('/') + 1), target->key);
     if (!image) return std::nullopt;
     image->label = target->Label();
     images.push_back(std::move(*image));
   }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<schedule::RootRecord> roots;
+  std::vector<std::string> memos;
   for (const Remembered& image : images) {
     schedule::RootRecord& record = roots.emplace_back();
     record.key = image.record_key;
     record.node = image.node_key;
     record.time = now;
     record.blobs = {image.manifest, image.config};
+    memos.insert(memos.end(), image.memos.begin(), image.memos.end());
   }
+  // The same roots as the build that made these images (BuildRoots), so that its file is
+  // renewed rather than another one written.
+  schedule::AppendMemoRoots(roots, std::move(memos));
   if (llvm::Error err = schedule::WriteRoots(*store, roots)) {
     std::cerr << "strata: error: " << llvm::toString(std::move(err)) << "\n";
     return kExitProgramError;

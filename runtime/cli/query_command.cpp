@@ -3,11 +3,13 @@
 //
 // For a target, dependencies are exact: the targets whose node is in its derivation graph. A
 // library package (`//libs/base`, a package whose value holds no stage) has no node; its
-// dependants are the packages that import it, directly or through other packages.
+// dependants are the packages that import it, directly or through other packages. Unchanged
+// packages come from the store's package cache, which keeps each package's stage graph
+// (stage_graph.h), so neither needs a node.
 #include <iostream>
+#include <map>
 #include <set>
 
-#include "compiler/graph/node.h"
 #include "runtime/cli/build_target.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/lower_target.h"
@@ -35,27 +37,22 @@ bool LoadWithImports(WorkspacePackages& workspace, const std::string& package) {
   return ok;
 }
 
-std::set<const graph::Node*> Closure(const graph::Node* node) {
-  std::vector<const graph::Node*> reachable = graph::ReachableNodes({node});
-  return {reachable.begin(), reachable.end()};
-}
-
-// The packages that import `package`, directly or not, among the loaded ones.
+// The packages that import `package`, directly or not, among the loaded ones: one walk up the
+// reversed import edges (a fixpoint over every package took ~100 rounds along a library chain).
 std::set<std::string> ImportingPackages(const WorkspacePackages& workspace,
                                         const std::string& package) {
-  std::set<std::string> found;
-  bool grew = true;
-  while (grew) {
-    grew = false;
-    for (const std::string& candidate : workspace.packages()) {
-      if (found.count(candidate) || !workspace.Loaded(candidate)) continue;
+  std::map<std::string, std::vector<std::string>> importers;
+  for (const std::string& candidate : workspace.packages())
+    if (workspace.Loaded(candidate))
       for (const std::string& imported : workspace.Imports(candidate))
-        if (imported == package || found.count(imported)) {
-          found.insert(candidate);
-          grew = true;
-          break;
-        }
-    }
+        importers[imported].push_back(candidate);
+  std::set<std::string> found;
+  std::vector<std::string> stack{package};
+  while (!stack.empty()) {
+    std::string next = std::move(stack.back());
+    stack.pop_back();
+    for (const std::string& importer : importers[next])
+      if (found.insert(importer).second) stack.push_back(importer);
   }
   return found;
 }
@@ -70,7 +67,8 @@ int QueryCommand(const std::vector<std::string>& args) {
   options.add_options()("format", po::value<std::string>()->default_value("text"), "text or json")(
       "within", po::value<std::string>()->value_name("PATTERN"),
       "rdeps: only dependants matching PATTERN (default //...)")(
-      "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read");
+      "store", po::value<std::string>()->value_name("DIR"), "the store whose caches are read")(
+      "stats", po::bool_switch(), "print the package cache's hits on stderr");
   ParsedCommand parsed = ParseCommand(usage, options, args, 2);
   if (parsed.positional.size() != 2 ||
       (parsed.positional[0] != "deps" && parsed.positional[0] != "rdeps"))
@@ -85,9 +83,14 @@ int QueryCommand(const std::vector<std::string>& args) {
       ParsePatterns({parsed.values.count("within") ? parsed.values["within"].as<std::string>()
                                                    : std::string("//...")})[0];
 
-  driver::Frontend frontend(WorkspaceFrontendOptions(StoreDir(parsed.values)));
+  std::string store_dir = StoreDir(parsed.values);
+  driver::Frontend frontend(WorkspaceFrontendOptions(store_dir));
   std::unique_ptr<WorkspacePackages> workspace = OpenWorkspace(frontend);
   if (!workspace) return FinishFrontend(frontend);
+  std::unique_ptr<driver::PackageCache> cache =
+      OpenPackageCache(store_dir, workspace->root(), frontend);
+  workspace->UseCache(cache.get());
+  workspace->KeepStageGraphs();
   if (!workspace->Load(label) || !LoadWithImports(*workspace, label.package))
     return FinishFrontend(frontend);
   // Every package: a dependant outside --within may be the link between two inside it.
@@ -116,11 +119,11 @@ int QueryCommand(const std::vector<std::string>& args) {
 
   std::set<std::string> labels;
   if (!rdeps) {
-    std::set<const graph::Node*> closure =
-        subject ? Closure(subject->node) : std::set<const graph::Node*>{};
+    std::set<std::string> below =
+        subject ? workspace->StagesBelow(subject->key) : std::set<std::string>{};
     if (subject)
       for (const auto& [text, target] : workspace->targets())
-        if (target.node != subject->node && closure.count(target.node)) labels.insert(text);
+        if (target.key != subject->key && below.count(target.key)) labels.insert(text);
     // Library packages imported, directly or not, name what the program uses besides targets.
     std::vector<std::string> stack{label.package};
     std::set<std::string> seen{label.package};
@@ -134,19 +137,21 @@ int QueryCommand(const std::vector<std::string>& args) {
       }
     }
   } else if (subject) {
+    std::set<std::string> above = workspace->StagesAbove(subject->key);
     for (const auto& [text, target] : workspace->targets()) {
-      if (!in_within(target.package) || target.node == subject->node) continue;
-      if (Closure(target.node).count(subject->node)) labels.insert(text);
+      if (!in_within(target.package) || target.key == subject->key) continue;
+      if (above.count(target.key)) labels.insert(text);
     }
   } else {
-    for (const std::string& package : ImportingPackages(*workspace, label.package)) {
-      if (!in_within(package)) continue;
-      if (workspace->IsLibrary(package)) labels.insert("//" + package);
-      for (const auto& [text, target] : workspace->targets())
-        if (target.package == package) labels.insert(text);
-    }
+    std::set<std::string> importers = ImportingPackages(*workspace, label.package);
+    for (const std::string& package : importers)
+      if (in_within(package) && workspace->IsLibrary(package)) labels.insert("//" + package);
+    // One pass over the targets (not one per importer: 1,000 × 10,800 comparisons).
+    for (const auto& [text, target] : workspace->targets())
+      if (importers.count(target.package) && in_within(target.package)) labels.insert(text);
   }
   PrintLabels({labels.begin(), labels.end()}, json);
+  if (parsed.values["stats"].as<bool>()) PrintCacheStats({cache.get()});
   return FinishFrontend(frontend);
 }
 

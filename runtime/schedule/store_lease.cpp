@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <llvm/ADT/StringRef.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -83,13 +87,97 @@ llvm::Error WriteRoot(const store::Store& store, const RootRecord& root) {
   return WriteRootFile(store, json, root.time, tail);
 }
 
-llvm::Error WriteRoots(const store::Store& store, const std::vector<RootRecord>& roots) {
-  if (roots.empty()) return llvm::Error::success();
-  if (roots.size() == 1) return WriteRoot(store, roots[0]);
+void AppendMemoRoots(std::vector<RootRecord>& roots, std::vector<std::string> memo_keys) {
+  std::sort(memo_keys.begin(), memo_keys.end());
+  memo_keys.erase(std::unique(memo_keys.begin(), memo_keys.end()), memo_keys.end());
+  int64_t time = roots.empty() ? 0 : roots.front().time;
+  for (std::string& key : memo_keys) {
+    RootRecord& memo = roots.emplace_back();
+    memo.key = std::move(key);
+    memo.time = time;
+  }
+}
+
+namespace {
+
+// The JSON array of the roots' entries, as a roots file holds it.
+std::string EntriesText(const std::vector<RootRecord>& roots) {
   nlohmann::json entries = nlohmann::json::array();
   for (const RootRecord& root : roots) entries.push_back(RootJson(root));
-  nlohmann::json json = {{"time", roots[0].time}, {"roots", std::move(entries)}};
-  return WriteRootFile(store, json, roots[0].time, "build-" + roots[0].key);
+  return entries.dump();
+}
+
+std::string NameOfEntries(const std::string& entries) {
+  XXH128_hash_t hash = XXH3_128bits(entries.data(), entries.size());
+  char name[48];
+  snprintf(name, sizeof name, "build-%016llx%016llx.json",
+           static_cast<unsigned long long>(hash.high64),
+           static_cast<unsigned long long>(hash.low64));
+  return name;
+}
+
+}  // namespace
+
+std::string RootsFileName(const std::vector<RootRecord>& roots) {
+  return NameOfEntries(EntriesText(roots));
+}
+
+namespace {
+
+// Whether `text` is exactly `prefix` followed by a time and "}\n" (a roots file whose entries
+// are the ones `prefix` holds, whatever its time).
+bool SameRoots(const std::string& text, const std::string& prefix) {
+  if (text.size() < prefix.size() + 3 || text.compare(0, prefix.size(), prefix) != 0) return false;
+  size_t end = text.size() - 2;
+  if (text.compare(end, 2, "}\n") != 0) return false;
+  return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
+                     text.begin() + static_cast<std::ptrdiff_t>(end),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// When `path` already records exactly these entries: sets its modification time to now and
+// makes that durable (gc counts a root's time as the later of the two), and returns true.
+bool RenewRootsFile(const std::string& path, const std::string& prefix) {
+  support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) return false;
+  struct stat st;
+  if (::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<size_t>(st.st_size) < prefix.size() ||
+      static_cast<size_t>(st.st_size) > prefix.size() + 32)
+    return false;
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t size = 0;
+  while (size < text.size()) {
+    ssize_t n = ::read(fd.Get(), text.data() + size, text.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    size += static_cast<size_t>(n);
+  }
+  if (!SameRoots(text, prefix)) return false;
+  struct timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+  return ::futimens(fd.Get(), now) == 0 && ::fsync(fd.Get()) == 0;
+}
+
+}  // namespace
+
+llvm::Error WriteRoots(const store::Store& store, const std::vector<RootRecord>& roots) {
+  if (roots.empty()) return llvm::Error::success();
+  std::string entries = EntriesText(roots);
+  // {"roots":[...],"time":T}: the entries first, so that a file of the same entries is found
+  // by its name and compared without parsing.
+  std::string prefix = "{\"roots\":" + entries + ",\"time\":";
+  std::string dir = store.Root() + "/roots";
+  std::string path = dir + "/" + NameOfEntries(entries);
+  // A build whose roots a file already records (every no-op of the same targets) renews that
+  // file instead of adding one.
+  if (RenewRootsFile(path, prefix)) return llvm::Error::success();
+  if (llvm::Error err = exec::MakeDirs(dir)) return err;
+  std::string text = prefix + std::to_string(roots[0].time) + "}\n";
+  llvm::Expected<store::TempFile> file = store::TempFile::Create(store.TmpDir(), 0644);
+  if (!file) return file.takeError();
+  if (llvm::Error err = file->WriteAll(text.data(), text.size())) return err;
+  // Replaces a damaged file of the name too.
+  return file->CommitReplace(path);
 }
 
 llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
@@ -112,6 +200,12 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
     text << in.rdbuf();
     nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
     bool timed = json.is_object() && json.contains("time") && json["time"].is_number_integer();
+    // A root's time is the later of the time it records and its file's modification time (a
+    // build whose roots a file already records renews the file's time: WriteRoots).
+    int64_t time = timed ? json["time"].get<int64_t>() : 0;
+    struct stat st;
+    if (timed && ::stat(root.file.c_str(), &st) == 0)
+      time = std::max(time, static_cast<int64_t>(st.st_mtime));
     if (timed && json.contains("roots") && json["roots"].is_array() && !json["roots"].empty()) {
       // A WriteRoots file: one record per target, all with the file's time.
       bool whole = true;
@@ -119,7 +213,7 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
       for (const nlohmann::json& entry : json["roots"]) {
         RootRecord one;
         one.file = root.file;
-        whole = whole && ParseRoot(entry, json["time"], one);
+        whole = whole && ParseRoot(entry, time, one);
         entries.push_back(std::move(one));
       }
       if (whole) {
@@ -127,7 +221,7 @@ llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store) {
         continue;
       }
     } else if (timed) {
-      ParseRoot(json, json["time"], root);
+      ParseRoot(json, time, root);
     }
     roots.push_back(std::move(root));  // key empty: unreadable, gc removes it
   }

@@ -40,11 +40,21 @@ struct RootRecord {
 };
 
 llvm::Error WriteRoot(const store::Store& store, const RootRecord& root);
-// The roots of one build of several targets, in one file (one write and one fsync, however many
-// targets): <store>/roots/<time>-<pid>-build-<first key>.json {"time", "roots": [{key, node,
-// blobs}...]}. All take the time of the first; one root is written as WriteRoot writes it.
+// The roots of one build, in one file (one write and one fsync, however many targets):
+// <store>/roots/RootsFileName(roots) {"roots": [{key, node, blobs}...], "time"}, all with the
+// time of the first. When that file already records exactly these roots (a no-op of the same
+// targets), its modification time is set to now (fsynced) instead, and nothing is added: gc
+// counts the later of the two times, so the roots stay alive as long as a new file would keep
+// them.
 llvm::Error WriteRoots(const store::Store& store, const std::vector<RootRecord>& roots);
-// Every readable root record; unreadable ones are skipped (and reported by gc as removed).
+// Appends a root {key: memo key, no blobs} for each compressed-layer memo key (schedule::
+// CompressDeferredLayers), sorted and each once, with the time of roots' first: the one order
+// a build and a later no-op of the same targets both give, so the no-op renews the build's file.
+void AppendMemoRoots(std::vector<RootRecord>& roots, std::vector<std::string> memo_keys);
+// "build-<32 hex>.json": XXH3-128 of the roots' entries (keys, nodes, blobs; not their time).
+std::string RootsFileName(const std::vector<RootRecord>& roots);
+// Every readable root record, each with the later of its recorded time and its file's
+// modification time; unreadable ones are returned without key or blobs (gc removes them).
 llvm::Expected<std::vector<RootRecord>> ReadRoots(const store::Store& store);
 
 }  // namespace strata::schedule

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Workspace figures on a generated workspace of 1,000 packages (100 libraries, 900 packages of
 # 12 targets: 10,800 targets): `strata targets //...`, `strata affected --since HEAD~1` after one
-# file change, a cold `strata build //...` and a warm no-op one, each with a cold package cache
+# file change, `strata query deps` / `query rdeps` of a target and of a library, a cold
+# `strata build //...` and a warm no-op one, each with a cold package cache
 # (the first run on a store) and a warm one (docs/cli.md, "The package cache"). Prints wall
 # time, CPU (user + system) and peak RSS (goals from issue 15: targets < 0.3 s, affected < 1 s,
 # warm build < 1 s); asserts nothing about time.
@@ -44,6 +45,13 @@ targets=$("$STRATA" targets //... --store "$T/none" | wc -l)
 echo "workspace: $PACKAGES packages, $targets targets (load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "targets //...  cold cache: $(cold "$STRATA" targets //...)"
 echo "targets //...  warm cache: $(measure 3 "$STRATA" targets //...)"
+# p5:t2 builds on p4:t0 (pI with I % 3 == 2 import pI-1); lib3 is imported along the library
+# chain and by every tenth package.
+echo "query deps //pkgs/p5:t2  warm cache: $(measure 3 "$STRATA" query deps //pkgs/p5:t2)"
+echo "query rdeps //pkgs/p4:t0  warm cache: $(measure 3 "$STRATA" query rdeps //pkgs/p4:t0)"
+echo "query rdeps //libs/lib3  warm cache: $(measure 3 "$STRATA" query rdeps //libs/lib3)"
+echo "query rdeps //pkgs/p4:t0  cold cache: $(cold "$STRATA" query rdeps //pkgs/p4:t0)"
+echo "  rdeps //pkgs/p4:t0: $("$STRATA" query rdeps //pkgs/p4:t0 | tr '\n' ' ')"
 echo "affected --since HEAD~1  cold cache: $(cold "$STRATA" affected --since HEAD~1)"
 echo "affected --since HEAD~1  warm cache: $(measure 3 "$STRATA" affected --since HEAD~1)"
 echo "  affected: $("$STRATA" affected --since HEAD~1 | tr '\n' ' ')"
@@ -54,4 +62,6 @@ if [ "${BENCH_BUILD:-1}" = 1 ]; then
   echo "build //... (cold store):  $(measure 1 "$STRATA" build --progress plain -j 2 //...)"
   echo "build //... (warm no-op):  $(measure 3 "$STRATA" build --progress plain -j 2 //...)"
   "$STRATA" build --progress plain //... 2>&1 >/dev/null | tail -n 1 | sed 's/^/  /'
+  # A no-op renews the build's root file rather than adding one (docs/runtime.md).
+  echo "  roots/ after the cold build and 4 no-ops: $(ls "$STRATA_STORE/roots" | wc -l) file(s), $(du -sk "$STRATA_STORE/roots" | cut -f1) KB"
 fi

@@ -57,35 +57,49 @@ grep -qF "$(grep //apps/hello:default "$T/out")" "$T/out3" || fail "an unchanged
 diff "$T/out3" "$T/out4" || fail "the no-op after a change printed other digests"
 expect_contains "$T/err" "4 target(s) up to date"
 
-# One root file for the build's targets (WriteRoots), and gc keeps every target it names: the
-# no-op after gc still finds every image and record.
+# One root file for the build's targets (WriteRoots), named by the roots it records: the no-op
+# after a build renews that file (its time) instead of adding one, and gc keeps every target it
+# names: the no-op after gc still finds every image and record.
+roots_before=$(ls "$STRATA_STORE/roots")
+"$STRATA" build --progress plain //... >/dev/null 2>"$T/err"
+expect_contains "$T/err" "4 target(s) up to date"
+[ "$(ls "$STRATA_STORE/roots")" = "$roots_before" ] ||
+  fail "a no-op added a root file: $(ls "$STRATA_STORE/roots")"
 "$STRATA" gc --keep-days 1 >"$T/gc.out" 2>&1 || { cat "$T/gc.out"; fail "gc"; }
-jq -e '.roots | length == 4' "$(ls -t "$STRATA_STORE"/roots/*-build-*.json | head -n 1)" >/dev/null ||
+jq -e '.roots | length == 4' "$(ls -t "$STRATA_STORE"/roots/build-*.json | head -n 1)" >/dev/null ||
   fail "no root file with the 4 targets: $(ls "$STRATA_STORE/roots")"
 "$STRATA" build --progress plain //... >"$T/out5" 2>"$T/err"
 diff "$T/out3" "$T/out5" || fail "the build after gc printed other digests"
 expect_contains "$T/err" "4 target(s) up to date"
 
-# The built-image index lists each image's layers (no manifest read in a no-op); an entry of
-# the older JSON form is still read, through its manifest, and a torn entry (its last line cut)
-# makes the build run in full, with the same digests.
+# The built-image index lists each image's layers (no manifest read in a no-op) and its
+# compressed-layer memos; an older entry (v2 without the memos, or the JSON form) makes the build
+# run in full, with the same digests, and is rewritten; so does a torn entry (its last line cut).
 for entry in "$STRATA_STORE"/package-cache/built-*; do
-  [ "$(head -n 1 "$entry")" = strata-built-v2 ] || fail "built-image entry not v2: $(cat "$entry")"
-  [ "$(wc -l <"$entry")" -ge 7 ] && [ "$(sed -n 6p "$entry")" = "$(($(wc -l <"$entry") - 6))" ] ||
-    fail "built-image entry without its layers: $(cat "$entry")"
-  sed -n '2,5p' "$entry" | jq -R . | jq -s '{node: .[0], record: .[1], manifest: .[2], config: .[3]}' \
-    >"$entry.json" && mv "$entry.json" "$entry"
+  [ "$(head -n 1 "$entry")" = strata-built-v3 ] || fail "built-image entry not v3: $(cat "$entry")"
+  [ "$(wc -l <"$entry")" -ge 8 ] && [ "$(sed -n 6p "$entry")" = "$(($(wc -l <"$entry") - 7))" ] &&
+    [ "$(tail -n 1 "$entry")" = 0 ] || fail "built-image entry without its layers and memos: $(cat "$entry")"
 done
+# Two current targets' entries (an entry of a target edited away earlier stays as it was).
+entry_of() { grep -l "^$(awk -v l="$1" '$2 == l { print $1 }' "$T/out3")\$" "$STRATA_STORE"/package-cache/built-* | head -n 1; }
+entries=("$(entry_of //apps/hello:default)" "$(entry_of //libs/bb:base)")
+[ -n "${entries[0]}" ] && [ -n "${entries[1]}" ] || fail "no built-image entries of current targets"
+{ echo strata-built-v2; sed -n '2,$p' "${entries[0]}" | head -n -1; } >"${entries[0]}.v2" && mv "${entries[0]}.v2" "${entries[0]}"
+sed -n '2,5p' "${entries[1]}" | jq -R . | jq -s '{node: .[0], record: .[1], manifest: .[2], config: .[3]}' \
+  >"${entries[1]}.json" && mv "${entries[1]}.json" "${entries[1]}"
 "$STRATA" build --progress plain //... >"$T/out6" 2>"$T/err"
-diff "$T/out3" "$T/out6" || fail "the no-op from JSON entries printed other digests"
-expect_contains "$T/err" "4 target(s) up to date"
+diff "$T/out3" "$T/out6" || fail "the build from older entries printed other digests"
+expect_not_contains "$T/err" "up to date"
+[ "$(head -n 1 "${entries[0]}")" = strata-built-v3 ] && [ "$(head -n 1 "${entries[1]}")" = strata-built-v3 ] ||
+  fail "older entries were not rewritten"
 "$STRATA" build --no-cache --progress plain //... >/dev/null 2>"$T/err" || { cat "$T/err"; fail "--no-cache"; }
-# Each of the 4 targets' entries is v2 again (an entry of a target edited away earlier stays
-# in the JSON form: the check must not pick it, whatever its key sorts as).
-v2=$(for e in "$STRATA_STORE"/package-cache/built-*; do [ "$(head -n 1 "$e")" = strata-built-v2 ] && echo "$e"; done || true)
-[ "$(echo "$v2" | grep -c .)" = 4 ] || fail "a full build did not write 4 v2 entries: $(ls "$STRATA_STORE"/package-cache)"
-entry=$(echo "$v2" | head -n 1)
-# Cut inside its last line, then at the end of a line (a layer line lost whole).
+# The 4 targets' entries are v3 (an entry of a target edited away earlier stays as it was: the
+# check must not pick it, whatever its key sorts as).
+"$STRATA" build --progress plain //... >/dev/null 2>"$T/err"
+expect_contains "$T/err" "4 target(s) up to date"
+entry=$(entry_of //apps/hello:default)
+[ -n "$entry" ] && [ "$(head -n 1 "$entry")" = strata-built-v3 ] || fail "no v3 entry for //apps/hello"
+# Cut inside its last line, then at the end of a line (the memo count lost whole).
 for cut in "head -c -1" "head -n -1"; do
   $cut "$entry" >"$entry.torn" && mv "$entry.torn" "$entry"
   "$STRATA" build --progress plain //... >"$T/out7" 2>"$T/err" || { cat "$T/err"; fail "torn entry"; }
@@ -93,6 +107,53 @@ for cut in "head -c -1" "head -n -1"; do
   diff "$T/out3" "$T/out7" || fail "the build after a torn entry ($cut) printed other digests"
   [ "$(tail -c 1 "$entry" | od -An -c | tr -d ' ')" = '\n' ] || fail "the torn entry was not rewritten"
 done
+
+# Compressed-layer memos (docs/runtime.md, "Deferred compression"): //sel:app copies a file out
+# of //sel:builder's RUN. Built alone, app leaves builder's layer deferred (plain tar); the label
+# build of //sel/... then compresses it through a memo, and its root file names the memo. The
+# no-op renews that file (with the memo) rather than writing one without it: after every root
+# file is aged past --keep-days but for that renewal, gc keeps the memo and its blob, and the
+# next no-op still finds them. (A separate store: gc of aged roots would drop the rest.)
+export STRATA_STORE=$T/store-memo
+mkdir -p "$W/sel"
+cat >"$W/sel/build.strata" <<'EOF'
+let
+  bb = import //libs/bb;
+  builder = bb.base |> run "echo built > /out";
+in
+{ inherit builder; app = bb.base |> copy (builder / "/out") "/out"; }
+EOF
+"$STRATA" build --progress plain //sel:app >/dev/null 2>"$T/err" || { cat "$T/err"; fail "//sel:app"; }
+"$STRATA" build --progress plain //sel/... >"$T/sel.out" 2>"$T/err" || { cat "$T/err"; fail "//sel/..."; }
+memos=()
+for key in $(jq -r '.roots[]? | select(.blobs == []) | .key' "$STRATA_STORE"/roots/build-*.json | sort -u); do
+  [ "$(jq -r .op "$STRATA_STORE/nodes/$key.json")" = compress ] && memos+=("$key")
+done
+[ "${#memos[@]}" = 1 ] || fail "the label build's root names ${#memos[@]} memos: $(cat "$STRATA_STORE"/roots/*)"
+memo_blob=$(jq -r '.image.layers[0].digest' "$STRATA_STORE/nodes/${memos[0]}.json")
+for root in "$STRATA_STORE"/roots/*.json; do
+  jq -c '.time = 1000' "$root" >"$root.new" && touch -d '3 days ago' "$root.new" && mv "$root.new" "$root"
+done
+roots_before=$(ls "$STRATA_STORE/roots")
+memo_root=$(grep -l "${memos[0]}" "$STRATA_STORE"/roots/build-*.json)
+inode=$(stat -c %i "$memo_root")
+"$STRATA" build --progress plain //sel/... >"$T/sel.noop" 2>"$T/err"
+expect_contains "$T/err" "2 target(s) up to date"
+diff "$T/sel.out" "$T/sel.noop" || fail "the no-op printed other digests"
+[ "$(ls "$STRATA_STORE/roots")" = "$roots_before" ] || fail "the no-op added a root file: $(ls "$STRATA_STORE/roots")"
+# Renewed, not rewritten: the same file, its recorded time as it was, its mtime now.
+[ "$(stat -c %i "$memo_root")" = "$inode" ] && [ "$(jq .time "$memo_root")" = 1000 ] ||
+  fail "the no-op rewrote its root file"
+[ "$(( $(date +%s) - $(stat -c %Y "$memo_root") ))" -lt 3600 ] || fail "the no-op did not renew its root file"
+"$STRATA" gc --keep-days 1 >"$T/gc.out" 2>&1 || { cat "$T/gc.out"; fail "gc"; }
+[ -f "$STRATA_STORE/nodes/${memos[0]}.json" ] || { cat "$T/gc.out"; fail "gc dropped the memo a no-op used"; }
+[ -f "$STRATA_STORE/blobs/sha256/${memo_blob#sha256:}" ] || fail "gc dropped the compressed layer"
+expect_contains "$T/gc.out" "node records: removed 0"
+"$STRATA" build --progress plain //sel/... >"$T/sel.after" 2>"$T/err"
+expect_contains "$T/err" "2 target(s) up to date"
+diff "$T/sel.out" "$T/sel.after" || fail "the no-op after gc printed other digests"
+rm -rf "$W/sel"
+export STRATA_STORE=$T/store
 
 # -o takes one target.
 "$STRATA" build //apps/hello -o "oci:$T/layout" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "build -o"; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The workspace package cache (STORE/package-cache): `targets` and `affected` answer unchanged
-# packages from it, and after every kind of change (a file under a local source, a strata.lock
+# The workspace package cache (STORE/package-cache): `targets`, `affected` and `query` answer
+# unchanged packages from it, and after every kind of change (a file under a local source, a strata.lock
 # entry, an imported package, a .dockerignore, a Dockerfile, a shared module) their answers
 # equal those of a run without a cache. `affected` reads REV as a checkout gives it: a file
 # marked export-ignore (which `git archive` leaves out) is no change.
@@ -14,6 +14,22 @@ mkdir -p "$STRATA_STORE"
 NOCACHE=$T/no-store  # a store that does not exist: no cache is read or written
 
 stats() { grep '^package cache:' "$1"; }
+
+# queries KIND: query deps and rdeps of targets and libraries, answered from the package cache
+# (nothing evaluated), equal runs without one; at least one answer is not empty.
+queries() {
+  local kind=$1 q any=0
+  for q in "deps //pkgs/p5:t2" "deps //pkgs/p8:t2" "deps //pkgs/p1:svc.api" "rdeps //pkgs/p4:t0" \
+           "rdeps //pkgs/p7:t0" "rdeps //libs/lib3" "rdeps //libs/lib0 --within //pkgs/..." \
+           "rdeps //pkgs/p7:t0 --within //pkgs/p8 --format json"; do
+    "$STRATA" query $q --stats >"$T/cached" 2>"$T/err" || { cat "$T/err"; fail "$kind: query $q"; }
+    stats "$T/err" | grep -q ' 0 evaluated' || fail "$kind: query $q evaluated: $(stats "$T/err")"
+    "$STRATA" query $q --store "$NOCACHE" >"$T/fresh" 2>"$T/err" || { cat "$T/err"; fail "$kind: query $q without cache"; }
+    diff -u "$T/fresh" "$T/cached" || fail "$kind: query $q from the cache differs from a fresh one"
+    [ ! -s "$T/fresh" ] || [ "$(cat "$T/fresh")" = "[]" ] || any=1
+  done
+  [ "$any" = 1 ] || fail "$kind: every query answer was empty (a useless case)"
+}
 "$STRATA" targets //... --stats >"$T/cold" 2>"$T/err" || { cat "$T/err"; fail "targets"; }
 [ "$(stats "$T/err")" = "package cache: 0 hits, 40 evaluated, 40 stored" ] || fail "cold: $(stats "$T/err")"
 [ -d "$STRATA_STORE/package-cache" ] || fail "no package-cache directory in the store"
@@ -21,6 +37,8 @@ stats() { grep '^package cache:' "$1"; }
 [ "$(stats "$T/err")" = "package cache: 40 hits, 0 evaluated, 0 stored" ] || fail "warm: $(stats "$T/err")"
 cmp -s "$T/cold" "$T/warm" || fail "a warm targets differs from a cold one"
 [ ! -e "$NOCACHE" ] || fail "setup"
+queries "unchanged"
+[ ! -e "$NOCACHE" ] || fail "a query created the store it was told to read"
 
 # Both revisions from the cache when nothing changed (40 packages in the working tree, the 36
 # with targets at REV): REV's snapshot hits the entries the
@@ -48,6 +66,7 @@ check() {
   "$STRATA" targets //... >"$T/cached"
   "$STRATA" targets //... --store "$NOCACHE" >"$T/fresh"
   cmp -s "$T/fresh" "$T/cached" || fail "$kind: targets differ from a fresh run"
+  queries "$kind"
   echo "$kind: $affected affected; $line"
   git add -A && git commit -qm "$kind"
 }
@@ -83,6 +102,11 @@ printf 'FROM busybox:1.36\nLABEL package=p10b\nCOPY . /app\n' >pkgs/p10/docker/D
 check "a Dockerfile" 1
 sed -i 's/1111111111/2222222222/' strata.lock
 check "a strata.lock entry" 40
+# A target that now builds on another package's target: its rdeps gain it.
+sed -i 's|  t3 = scratch|  t3 = dep.t0|' pkgs/p8/build.strata
+check "a new dependency between targets" 1
+"$STRATA" query rdeps //pkgs/p7:t0 >"$T/rdeps"
+[ "$(cat "$T/rdeps")" = "$(printf '//pkgs/p8:t2\n//pkgs/p8:t3')" ] || fail "rdeps after the new dependency: $(cat "$T/rdeps")"
 
 # A plain module shared by two packages (not a package): both are evaluated again.
 printf '"one"\n' >shared.strata

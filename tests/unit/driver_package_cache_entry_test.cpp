@@ -22,12 +22,15 @@ PackageCacheEntry Sample() {
   entry.locals = {local, PackageCacheEntry::Local{"pkgs/p7/src/f1.txt", {}, "", false, "d"}};
   entry.targets = {{"t0", std::string(32, 'e')}, {"services.api", std::string(32, 'f')}};
   entry.imports = {"libs/lib7", "pkgs/p6"};
+  entry.stages = {
+      {std::string(32, 'e'), {1, 2}}, {std::string(32, 'f'), {2}}, {std::string(32, '0'), {}}};
   return entry;
 }
 
 bool Same(const PackageCacheEntry& a, const PackageCacheEntry& b) {
   if (a.package != b.package || a.targets != b.targets || a.imports != b.imports ||
-      a.files.size() != b.files.size() || a.locals.size() != b.locals.size())
+      a.stages != b.stages || a.files.size() != b.files.size() ||
+      a.locals.size() != b.locals.size())
     return false;
   for (size_t i = 0; i < a.files.size(); ++i)
     if (a.files[i].path != b.files[i].path || a.files[i].hash != b.files[i].hash) return false;
@@ -65,6 +68,10 @@ TEST_CASE("a torn, damaged or foreign package cache entry decodes to nothing", "
     CHECK(!PackageCacheEntry::Decode(damaged));
   }
   CHECK(!PackageCacheEntry::Decode(bytes + "x"));
+  // A stage input index out of range, with a valid checksum (a writer's bug, not damage).
+  PackageCacheEntry bad = Sample();
+  bad.stages[1].inputs = {3};
+  CHECK(!PackageCacheEntry::Decode(bad.Encode()));
   // The JSON entries of strata-package-cache-v1.
   CHECK(!PackageCacheEntry::Decode(
       R"({"format":"strata-package-cache-v1","package":"a","files":[],"locals":[],"targets":[],"imports":[]})"));
