@@ -422,6 +422,14 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
   return std::string(text);
 }
 
+std::string ContentHashHex(std::string_view bytes) {
+  XXH128_hash_t digest = XXH3_128bits(bytes.data(), bytes.size());
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
+           static_cast<unsigned long long>(digest.low64));
+  return text;
+}
+
 const LocalManifest& LocalSourceHasher::manifest() const { return impl_->manifest; }
 
 LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path) {
