@@ -263,13 +263,14 @@ std::vector<std::string> Frontend::ImportedPackages(const std::string& file) con
   return {packages.begin(), packages.end()};
 }
 
-std::vector<std::string> Frontend::ModuleFiles(const std::string& file) const {
-  std::set<std::string> files;
+std::map<std::string, std::string> Frontend::ModuleFiles(const std::string& file) const {
+  std::map<std::string, std::string> files;
   WalkModules(*phases_->loader, file, [&](const syntax::Module* module) {
-    if (!module->path.empty() && module->path[0] == '/') files.insert(module->path);
+    if (!module->path.empty() && module->path[0] == '/')
+      files.emplace(module->path, graph::ContentHashHex(sources_.Text(module->file)));
     return true;
   });
-  return {files.begin(), files.end()};
+  return files;
 }
 
 void Frontend::PrintAst(std::ostream& out) const {

@@ -106,8 +106,11 @@ class Frontend {
   // file imports, sorted.
   std::vector<std::string> ImportedPackages(const std::string& file) const;
   // Every file module (an absolute path, not the stdlib) that the loaded `file` imports,
-  // directly or through other modules and packages, and `file` itself: what its value read.
-  std::vector<std::string> ModuleFiles(const std::string& file) const;
+  // directly or through other modules and packages, and `file` itself: what its value read;
+  // each with the hash (graph::ContentHashHex) of the text that was parsed. A cache stores an
+  // answer only while each file still has that hash: a file edited during the evaluation
+  // must not be recorded by its new text beside the old text's answer.
+  std::map<std::string, std::string> ModuleFiles(const std::string& file) const;
   // The folder from which `import //dir` found the workspace root by searching upward ("" when
   // no such import ran or the root was given: OpenWorkspace).
   const std::string& WorkspaceRootFoundFrom() const;

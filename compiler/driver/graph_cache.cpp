@@ -259,26 +259,25 @@ void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& ans
   if (!enabled()) return;
   std::string name = NameText(query);
   std::string path = dir_ + "/" + Hex128(name);
-  std::set<std::string> module_files(answer.module_files.begin(), answer.module_files.end());
-  std::set<std::string> lock_files(answer.lock_files.begin(), answer.lock_files.end());
   auto write = [&](int fd) -> llvm::Error {
     std::string header(kHeaderBytes, '\0');
     if (llvm::Error error = support::WriteAll(fd, header.data(), header.size(), path)) return error;
     EntryWriter out(fd, path);
     std::string& buf = out.buf();
     PutString(buf, name);
-    PutU32(buf, static_cast<uint32_t>(module_files.size() + lock_files.size()));
-    for (const std::string& file : module_files) {
-      // The text the evaluation parsed: hashed now, so an edit since then misses next time (an
-      // edit during the evaluation itself is a race the parse cache has as well).
+    PutU32(buf, static_cast<uint32_t>(answer.module_files.size() + answer.lock_files.size()));
+    for (const auto& [file, parsed] : answer.module_files) {
+      // The file must still hold the text the evaluation parsed: an edit during the
+      // evaluation would otherwise be recorded by its new text beside the old text's graph.
       std::optional<std::string> hash = hasher_.FileContentHash(file);
-      if (!hash) return Skip();
+      if (!hash || (!parsed.empty() && *hash != parsed)) return Skip();
       PutString(buf, file);
       buf.push_back(1);
       PutString(buf, *hash);
     }
-    for (const std::string& file : lock_files) {
+    for (const auto& [file, before] : answer.lock_files) {
       std::optional<std::string> hash = hasher_.FileContentHash(file);
+      if (hash != before) return Skip();  // changed while the evaluation read it
       PutString(buf, file);
       buf.push_back(hash ? 1 : 0);
       if (hash) PutString(buf, *hash);
@@ -386,6 +385,15 @@ bool RunTargetsCached(Frontend& frontend, GraphCache& cache, graph::LockPolicy l
     if (is_node) *is_node = answer->is_node;
     return true;
   }
+  // Both places Frontend::Load looks for strata.lock, and strata.workspace (it may name a
+  // vendored stdlib, whose files are module files), present or not, as they are before the
+  // evaluation reads them.
+  std::map<std::string, std::optional<std::string>> lock_files;
+  std::string root = query.workspace_root;
+  for (const std::string& file :
+       {graph::LockfilePathFor(query.entry_file), root.empty() ? root : root + "/strata.lock",
+        root.empty() ? root : root + "/strata.workspace"})
+    if (!file.empty()) lock_files[file] = frontend.hasher().FileContentHash(file);
   size_t first = nodes.size();
   bool node = false;
   if (!frontend.Run(input) || !frontend.CollectTargets(target, nodes, &node)) return false;
@@ -402,16 +410,11 @@ bool RunTargetsCached(Frontend& frontend, GraphCache& cache, graph::LockPolicy l
   GraphCacheAnswer answer;
   answer.roots.assign(nodes.begin() + static_cast<std::ptrdiff_t>(first), nodes.end());
   answer.is_node = node;
-  // Every file module (imports are absolute paths; the entry may be relative) and both places
-  // Frontend::Load looks for strata.lock, present or not.
+  // Every file module (imports are absolute paths; the entry may be relative, and is then
+  // checked as it is now beside its module's parsed text) and the lock files.
   answer.module_files = frontend.ModuleFiles(frontend.entry_path());
-  answer.module_files.push_back(query.entry_file);
-  answer.lock_files.push_back(graph::LockfilePathFor(query.entry_file));
-  // strata.workspace too: it may name a vendored stdlib (its files are module files above).
-  if (!query.workspace_root.empty()) {
-    answer.lock_files.push_back(query.workspace_root + "/strata.lock");
-    answer.lock_files.push_back(query.workspace_root + "/strata.workspace");
-  }
+  answer.module_files.emplace(query.entry_file, "");
+  answer.lock_files = std::move(lock_files);
   // A Dockerfile's lowering reads inputs (its text, .dockerignore, base image configs) this
   // cache does not track.
   cache.Store(query, answer, frontend.graph(),

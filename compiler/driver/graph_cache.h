@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,8 +38,12 @@ struct GraphCacheQuery {
 struct GraphCacheAnswer {
   std::vector<const graph::Node*> roots;
   bool is_node = false;
-  std::vector<std::string> module_files;  // absolute; must exist with the same content
-  std::vector<std::string> lock_files;    // absolute; present or not, the same
+  // Absolute; must exist with the same content: the hash of the text the evaluation parsed
+  // (Frontend::ModuleFiles), or "" when only the file as it is now can be recorded.
+  std::map<std::string, std::string> module_files;
+  // Absolute; present or not, the same: what they held before the evaluation read them
+  // (nullopt: absent).
+  std::map<std::string, std::optional<std::string>> lock_files;
 };
 
 class GraphCache {

@@ -132,7 +132,8 @@ std::optional<CachedPackage> PackageCache::Read(const std::string& path,
   return cached;
 }
 
-void PackageCache::Store(const std::string& package, const std::vector<std::string>& module_files,
+void PackageCache::Store(const std::string& package,
+                         const std::map<std::string, std::string>& module_files,
                          const std::vector<std::pair<std::string, const graph::Node*>>& stages,
                          const std::vector<std::string>& imports, const graph::Graph& graph,
                          const ExtraFiles& extra_files) {
@@ -149,7 +150,8 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
     entry.targets.emplace_back(name, node->key().Hex());
   }
   entry.stages = StageGraphOf(roots);
-  std::set<std::string> paths(module_files.begin(), module_files.end());
+  std::set<std::string> paths;
+  for (const auto& [path, parsed] : module_files) paths.insert(path);
   std::set<std::string> optional_paths;  // may be absent (a .dockerignore)
   for (const graph::Node* node : graph::ReachableNodes(roots)) {
     if (const std::vector<std::string>* extra = extra_files(node))
@@ -183,10 +185,10 @@ void PackageCache::Store(const std::string& package, const std::vector<std::stri
     }
   }
   for (const std::string& path : paths) {
-    // The text the evaluation parsed: hashed now, so an edit since then misses next time (an
-    // edit during the evaluation itself is a race the parse cache has as well).
+    // The file as the lookup saw it, or now: it must hold the text the evaluation parsed (an
+    // edit during the evaluation would otherwise be recorded with the old text's keys).
     std::optional<std::string> hash = FileHash(path);
-    if (!hash) return;
+    if (!hash || *hash != module_files.at(path)) return;
     entry.files.push_back({Relative(path), *hash});
   }
   for (const std::string& path : optional_paths) {

@@ -70,9 +70,11 @@ class PackageCache {
   // DockerfileFiles): null for none; "" in the list for an input that cannot be tracked.
   using ExtraFiles = std::function<const std::vector<std::string>*(const graph::Node*)>;
   // Writes the entry of a package evaluated without errors: `module_files` (absolute paths)
-  // are every file module it loaded, `stages` its target nodes by dotted name in `graph`. An entry
-  // that cannot be written, or has an untracked input, is skipped (the cache is an optimisation).
-  void Store(const std::string& package, const std::vector<std::string>& module_files,
+  // are every file module it loaded, with the hash of the text that was parsed
+  // (Frontend::ModuleFiles), `stages` its target nodes by dotted name in `graph`. An entry that
+  // cannot be written, has an untracked input, or has a module whose file no longer holds the
+  // parsed text, is skipped (the cache is an optimisation).
+  void Store(const std::string& package, const std::map<std::string, std::string>& module_files,
              const std::vector<std::pair<std::string, const graph::Node*>>& stages,
              const std::vector<std::string>& imports, const graph::Graph& graph,
              const ExtraFiles& extra_files);

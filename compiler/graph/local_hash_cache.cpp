@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,7 +45,24 @@ int64_t Nanos(const struct timespec& ts) {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+// StableForHashCache's margins: above a coarse-clock tick (10 ms at HZ=100; exFAT keeps 10 ms
+// too), and above FAT's two seconds for times without a sub-second part.
+constexpr int64_t kFineMarginNs = 30'000'000;
+constexpr int64_t kWholeSecondMarginNs = 3'000'000'000;
+
 }  // namespace
+
+int64_t HashCacheClock() {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return Nanos(now);
+}
+
+bool StableForHashCache(const struct stat& st, int64_t before_stat_ns) {
+  bool whole_seconds = st.st_mtim.tv_nsec == 0 && st.st_ctim.tv_nsec == 0;
+  int64_t newest = std::max(Nanos(st.st_mtim), Nanos(st.st_ctim));
+  return newest < before_stat_ns - (whole_seconds ? kWholeSecondMarginNs : kFineMarginNs);
+}
 
 void LoadLocalHashCache(const std::string& cache_path, LocalHashCache& cache) {
   support::UniqueFd fd(open(cache_path.c_str(), O_RDONLY | O_CLOEXEC));

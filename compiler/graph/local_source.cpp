@@ -137,7 +137,8 @@ struct LocalSourceHasher::Impl {
   bool dirty = false;
   llvm::StringMap<Result> memo;
   Stats* stats = nullptr;
-  bool keep_modes = false;  // of the Hash call in progress
+  bool keep_modes = false;      // of the Hash call in progress
+  int64_t walk_started_ns = 0;  // of the Hash call in progress: before any of its stats
 
   void Load();
   bool Save();
@@ -222,8 +223,9 @@ bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
       content = job.digest;
       ++stats->files_read;
       stats->bytes_read += job.bytes_read;
-      // Cached only if the file did not change while it was read.
-      if (job.unchanged) {
+      // Cached only if the file did not change while it was read, and no later change could
+      // keep its stat data.
+      if (job.unchanged && StableForHashCache(job.st, walk_started_ns)) {
         const struct stat& st = job.st;
         cache[job.path] =
             CacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
@@ -378,6 +380,7 @@ LocalSourceHasher::~LocalSourceHasher() {
 bool LocalSourceHasher::Save() { return impl_->Save(); }
 
 std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string& path) {
+  int64_t before_stat_ns = HashCacheClock();
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
   XXH128_hash_t digest;
@@ -406,7 +409,7 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
     ++stats_.files_read;
     stats_.bytes_read += jobs[0].bytes_read;
     digest = jobs[0].digest;
-    if (jobs[0].unchanged) {
+    if (jobs[0].unchanged && StableForHashCache(st, before_stat_ns)) {
       impl_->cache[path] =
           LocalHashCacheEntry{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
                               Nanos(st.st_mtim), Nanos(st.st_ctim), digest};
@@ -417,6 +420,14 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
   snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
            static_cast<unsigned long long>(digest.low64));
   return std::string(text);
+}
+
+std::string ContentHashHex(std::string_view bytes) {
+  XXH128_hash_t digest = XXH3_128bits(bytes.data(), bytes.size());
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
+           static_cast<unsigned long long>(digest.low64));
+  return text;
 }
 
 const LocalManifest& LocalSourceHasher::manifest() const { return impl_->manifest; }
@@ -454,6 +465,7 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
   Digester digester;
   digester.Bytes(keep_modes ? kLocalSourceKeptModesVersion : kLocalSourceVersion);
   impl_->keep_modes = keep_modes;
+  impl_->walk_started_ns = HashCacheClock();
   std::unique_ptr<IgnoreMatcher> ignore;
   if (!exclude.empty()) ignore = std::make_unique<IgnoreMatcher>(exclude);
   // The walk lists everything (a failure stops it) while the files it found are read on a few

@@ -40,6 +40,10 @@ uint32_t NormalizedLocalMode(mode_t st_mode);
 bool HoldsIncludedEntry(const std::string& path, const std::string& rel,
                         const IgnoreMatcher& ignore);
 
+// XXH3-128 (32 hex digits) of bytes already in memory: LocalSourceHasher::FileContentHash's
+// form, so a cache can compare the text an evaluation parsed with the file as it is.
+std::string ContentHashHex(std::string_view bytes);
+
 class LocalSourceHasher {
  public:
   // With a cache_path, per-file content digests are loaded from it and saved back (if they

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <iostream>
 
 #include "runtime/schedule/work_dir.h"
@@ -43,10 +44,14 @@ std::map<std::string, std::string> KeyValues(const po::variables_map& values, co
 }
 
 std::string StoreDir(const po::variables_map& values) {
-  if (!values.count("store")) return store::Store::DefaultRoot();
-  std::string dir = values["store"].as<std::string>();
+  std::string dir =
+      values.count("store") ? values["store"].as<std::string>() : store::Store::DefaultRoot();
   if (dir.empty()) throw UsageError{"--store needs a directory"};
-  return dir;
+  // Absolute, as runc and overlayfs need the paths made from it (a relative `--store s` or
+  // STRATA_STORE=s failed at the first RUN step: "upper dir must be an absolute path").
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(dir, error);
+  return error ? dir : absolute.lexically_normal().string();
 }
 
 driver::FrontendOptions FrontendOptionsFor(const std::string& store_dir, bool writes) {

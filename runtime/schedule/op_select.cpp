@@ -19,10 +19,11 @@
 namespace strata::schedule {
 namespace {
 
-// A selected path's name for the output's single entry ("root" for "/").
+// A selected path's name for the output's single entry ("root" for "/", and for a path that
+// ends in "." or "..": the entry must be a name of its own in the output folder).
 std::string BaseName(const std::string& path) {
   std::string name(support::BaseName(path));
-  return name.empty() ? "root" : name;
+  return name.empty() || name == "." || name == ".." ? "root" : name;
 }
 
 llvm::Expected<NodeOutput> SelectInArtifact(const NodeOutput& artifact, const std::string& path) {

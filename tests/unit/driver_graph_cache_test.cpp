@@ -165,6 +165,32 @@ TEST_CASE("a local source no target holds keeps the answer out of the cache", "[
   CHECK(cached.diags == fresh.diags);
 }
 
+TEST_CASE("an evaluation of another text than the file holds is not stored", "[graph-cache]") {
+  // A module edited while the evaluation ran: the evaluation parsed the old text, the file
+  // now holds the new one. (Here the frontend's overlay gives it the old text.) An entry would
+  // pair the new text's hash with the old text's graph, and answer with it from then on.
+  Program p;
+  const std::pair<std::string, std::string> edits[] = {{p.file, "make "},
+                                                       {p.root + "/names.strata", "\"app\""}};
+  for (const auto& [file, text] : edits) {
+    INFO(file);
+    std::filesystem::remove_all(p.cache);
+    std::filesystem::create_directories(p.cache);
+    std::string parsed = testing::ReadFile(file);
+    parsed.replace(parsed.find(text), text.size(), text == "make " ? "build " : "\"old\"");
+    {
+      Frontend frontend;
+      frontend.sources().SetOverlay(file, parsed);
+      GraphCache cache(p.cache, frontend.hasher());
+      std::vector<const graph::Node*> nodes;
+      REQUIRE(RunTargetsCached(frontend, cache, graph::LockPolicy::kUse, {p.file, {}}, {"default"},
+                               nodes));
+    }
+    CHECK_FALSE(p.SameAsFresh());  // evaluated: nothing was stored for the old text
+    CHECK(p.SameAsFresh());
+  }
+}
+
 TEST_CASE("a damaged evaluation cache entry is never trusted", "[graph-cache]") {
   Program p;
   REQUIRE_FALSE(p.SameAsFresh());

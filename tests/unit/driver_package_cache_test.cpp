@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include "compiler/driver/frontend.h"
 #include "compiler/driver/package_cache.h"
@@ -24,9 +25,12 @@ struct Answer {
   size_t hits = 0;
 };
 
-// Loads every package through a fresh Frontend, with the cache in `cache_dir` ("" for none).
-Answer Load(const std::string& root, const std::string& cache_dir) {
+// Loads every package through a fresh Frontend, with the cache in `cache_dir` ("" for none);
+// `overlay` gives the frontend a text for a file instead of the file's own.
+Answer Load(const std::string& root, const std::string& cache_dir,
+            const std::pair<std::string, std::string>& overlay = {}) {
   Frontend frontend;
+  if (!overlay.first.empty()) frontend.sources().SetOverlay(overlay.first, overlay.second);
   REQUIRE(frontend.OpenWorkspace(root));
   WorkspacePackages workspace(frontend, root);
   PackageCache cache(cache_dir, root, frontend.hasher());
@@ -127,6 +131,32 @@ TEST_CASE("a damaged package cache entry is evaluated again and rewritten", "[wo
   Answer again = Load(root, cache_dir);
   CHECK(again.hits == 2);
   CHECK(again.keys == fresh.keys);
+}
+
+TEST_CASE("a package evaluated from another text than its file holds is not stored",
+          "[workspace]") {
+  // A file edited while its package was evaluated: the evaluation parsed the old text (here
+  // through the frontend's overlay), the file holds the new one. An entry would pair the new
+  // text's hash with the old text's keys, and answer with them from then on.
+  testing::TempDir dir("package-cache-edited");
+  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
+  std::string cache_dir = dir.path + "/cache";
+  Write(root + "/strata.workspace", "");
+  Write(root + "/a/names.strata", "\"new\"\n");
+  Write(root + "/a/build.strata",
+        "let n = import ./names.strata; in { x = scratch |> label \"new\" n; }\n");
+  for (const std::string& file : {root + "/a/build.strata", root + "/a/names.strata"}) {
+    INFO(file);
+    std::filesystem::remove_all(cache_dir);
+    std::string old_text = testing::ReadFile(file);
+    old_text.replace(old_text.find("new"), 3, "old");
+    Load(root, cache_dir, {file, old_text});
+    Answer fresh = Load(root, "");
+    Answer cached = Load(root, cache_dir);
+    CHECK(cached.hits == 0);
+    CHECK(cached.keys == fresh.keys);
+    CHECK(Load(root, cache_dir).hits == 1);
+  }
 }
 
 TEST_CASE("package cache entries are named by the package's quick inputs", "[workspace]") {

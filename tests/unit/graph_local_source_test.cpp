@@ -1,4 +1,5 @@
 // LocalSourceHasher: what changes a local source's digest, what does not, and the cache.
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -266,6 +268,51 @@ TEST_CASE("local source: the cache file saves reading unchanged files", "[graph]
     CHECK(hasher.stats().files_read == 1);
     CHECK(hasher.stats().cache_hits == 2);
   }
+}
+
+TEST_CASE("local source: a file changed just before it was read is not cached", "[graph]") {
+  TempDir dir;
+  Write(dir / "src/f", "one\n");
+  Write(dir / "module.strata", "{ a = 1; }\n");
+  std::string cache = dir / "cache.bin";
+  {
+    LocalSourceHasher hasher(cache);
+    REQUIRE(hasher.Hash(dir / "src").error.empty());
+    REQUIRE(hasher.FileContentHash(dir / "module.strata").has_value());
+  }
+  // The cache file written long after the read (a long build): its own time says nothing of
+  // when the files were read. A rewrite in the same clock tick as the read would keep the
+  // files' stat data, so neither may come from the cache (nor be in it: then there is none).
+  struct timespec later[2] = {{std::time(nullptr) + 60, 0}, {std::time(nullptr) + 60, 0}};
+  if (fs::exists(cache)) REQUIRE(::utimensat(AT_FDCWD, cache.c_str(), later, 0) == 0);
+  LocalSourceHasher hasher(cache);
+  REQUIRE(hasher.Hash(dir / "src").error.empty());
+  REQUIRE(hasher.FileContentHash(dir / "module.strata").has_value());
+  CHECK(hasher.stats().cache_hits == 0);
+  CHECK(hasher.stats().files_read == 2);
+}
+
+TEST_CASE("local source: which stat data may stand for a file's content", "[graph]") {
+  const int64_t now = 1'700'000'000'000'000'000 + 500'000'000;  // x.5 s
+  auto at = [](int64_t mtime_ns, int64_t ctime_ns) {
+    struct stat st {};
+    st.st_mtim = {static_cast<time_t>(mtime_ns / 1'000'000'000), mtime_ns % 1'000'000'000};
+    st.st_ctim = {static_cast<time_t>(ctime_ns / 1'000'000'000), ctime_ns % 1'000'000'000};
+    return st;
+  };
+  // Nanosecond times: older than a clock tick or two before the read.
+  CHECK(StableForHashCache(at(now - 100'000'000, now - 100'000'001), now));
+  CHECK_FALSE(StableForHashCache(at(now - 5'000'001, now - 5'000'001), now));
+  CHECK_FALSE(StableForHashCache(at(now - 100'000'001, now + 1), now));  // ctime counts too
+  CHECK_FALSE(StableForHashCache(at(now + 7, now + 7), now));            // from the future
+  // Whole seconds (the file system keeps no more, FAT only every other one): the second of
+  // the read and the two before it may still change unseen.
+  const int64_t second = 1'000'000'000;
+  const int64_t this_second = now - now % second;
+  CHECK_FALSE(StableForHashCache(at(this_second, this_second), now));
+  CHECK_FALSE(StableForHashCache(at(this_second - 2 * second, this_second - 2 * second), now));
+  CHECK(StableForHashCache(at(this_second - 3 * second, this_second - 3 * second), now));
+  CHECK(StableForHashCache(at(this_second - 60 * second, this_second - 4 * second), now));
 }
 
 TEST_CASE("local source: trimming drops the cache entries of files gone or changed", "[graph]") {
