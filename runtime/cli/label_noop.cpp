@@ -14,6 +14,7 @@
 #include "compiler/support/unique_fd.h"
 #include "runtime/cli/options.h"
 #include "runtime/cli/workspace_targets.h"
+#include "runtime/oci/compressor.h"
 #include "runtime/schedule/store_lease.h"
 #include "runtime/store/names.h"
 #include "runtime/store/store.h"
@@ -22,11 +23,14 @@ namespace strata::cli {
 namespace {
 
 // The entry for a key under the options that change an image made of the same graph (the
-// layer compression and SOURCE_DATE_EPOCH, as RecordKeys and WriteImage use them).
+// layer compression, its encoder and SOURCE_DATE_EPOCH, as RecordKeys and WriteImage use them).
 std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
   std::string text = "strata-built-v1\n" + node_key + "\n" +
                      (flags.compression == oci::Compression::kZstd ? "zstd" : "gzip") + "\n" +
                      std::to_string(flags.source_date_epoch);
+  // An entry made with another encoder names other layer blobs than a build gives now.
+  if (const char* encoder = oci::EncoderIdentity(flags.compression); *encoder != '\0')
+    text += std::string("\nencoder=") + encoder;
   XXH128_hash_t hash = XXH3_128bits(text.data(), text.size());
   char name[40];
   snprintf(name, sizeof name, "built-%016llx%016llx", static_cast<unsigned long long>(hash.high64),

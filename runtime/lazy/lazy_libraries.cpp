@@ -1,10 +1,11 @@
-// libcrypto, zlib, libzstd and libtinfo opened on first use through jump stubs (lazy_stubs.h).
+// libcrypto, libzstd and libtinfo opened on first use through jump stubs (lazy_stubs.h).
 //
 // None of them is needed by a warm no-op `strata build`, a check or a graph: libcrypto hashes
 // streams (layers, downloads; small one-shot digests use store/sha256_block.h) and reads the
-// Java CA certificates, zlib and libzstd compress layers, and libtinfo is LLVM's query of
-// terminal colours. Linked, they were 4 of the 10 libraries mapped at every start, and
-// libcrypto's relocations ~120 page faults of a no-op's ~420 (issue 14; docs/runtime.md).
+// Java CA certificates, libzstd compresses layers, and libtinfo is LLVM's query of terminal
+// colours. Linked, they (and zlib, before gzip moved to libdeflate, linked statically) were 4
+// of the 10 libraries mapped at every start, and libcrypto's relocations ~120 page faults of a
+// no-op's ~420 (issue 14; docs/runtime.md).
 #include "runtime/lazy/lazy_stubs.h"
 
 // X(name) for every function of each library that Strata (or LLVM Support) calls, sorted.
@@ -25,17 +26,6 @@
   X(SHA256_Update)                    \
   X(X509_free)                        \
   X(i2d_X509)
-
-#define STRATA_LIBZ_FUNCTIONS(X) \
-  X(crc32)                       \
-  X(crc32_combine)               \
-  X(deflate)                     \
-  X(deflateBound)                \
-  X(deflateEnd)                  \
-  X(deflateInit2_)               \
-  X(deflateParams)               \
-  X(deflateReset)                \
-  X(deflateSetDictionary)
 
 #define STRATA_LIBZSTD_FUNCTIONS(X) \
   X(ZSTD_CCtx_setParameter)         \
@@ -58,13 +48,6 @@
 STRATA_LIBCRYPTO_FUNCTIONS(STRATA_CRYPTO_SLOT)
 STRATA_LAZY_LOADER(crypto, "libcrypto.so.3", STRATA_LIBCRYPTO_FUNCTIONS(STRATA_CRYPTO_FILL))
 STRATA_LIBCRYPTO_FUNCTIONS(STRATA_CRYPTO_STUB)
-
-#define STRATA_Z_SLOT(name) STRATA_LAZY_SLOT(z, name)
-#define STRATA_Z_FILL(name) STRATA_LAZY_FILL(z, "libz.so.1", name)
-#define STRATA_Z_STUB(name) STRATA_LAZY_STUB(z, name)
-STRATA_LIBZ_FUNCTIONS(STRATA_Z_SLOT)
-STRATA_LAZY_LOADER(z, "libz.so.1", STRATA_LIBZ_FUNCTIONS(STRATA_Z_FILL))
-STRATA_LIBZ_FUNCTIONS(STRATA_Z_STUB)
 
 #define STRATA_ZSTD_SLOT(name) STRATA_LAZY_SLOT(zstd, name)
 #define STRATA_ZSTD_FILL(name) STRATA_LAZY_FILL(zstd, "libzstd.so.1", name)

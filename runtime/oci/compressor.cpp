@@ -96,10 +96,13 @@ llvm::Expected<std::unique_ptr<Compressor>> MakeCompressor(Compression kind, Byt
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   switch (kind) {
     case Compression::kGzip:
-      return MakeGzipCompressor(out, threads, level < 0 ? 6 : level);
+      if (level > 12)  // libdeflate's range
+        return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                       "gzip: no compression level %d (0-12)", level);
+      return MakeGzipCompressor(out, threads, level < 0 ? DefaultLevel(kind) : level);
     case Compression::kZstd: {
       auto zstd = std::make_unique<ZstdCompressor>(out);
-      if (llvm::Error err = zstd->Init(threads, level < 0 ? 3 : level)) return err;
+      if (llvm::Error err = zstd->Init(threads, level < 0 ? DefaultLevel(kind) : level)) return err;
       return std::unique_ptr<Compressor>(std::move(zstd));
     }
     case Compression::kNone:
@@ -107,6 +110,22 @@ llvm::Expected<std::unique_ptr<Compressor>> MakeCompressor(Compression kind, Byt
   }
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
                                  "unknown compression");
+}
+
+int DefaultLevel(Compression kind) {
+  switch (kind) {
+    case Compression::kGzip:
+      return 6;
+    case Compression::kZstd:
+      return 3;
+    case Compression::kNone:
+      break;
+  }
+  return 0;
+}
+
+const char* EncoderIdentity(Compression kind) {
+  return kind == Compression::kGzip ? GzipEncoderIdentity() : "";
 }
 
 const char* LayerMediaType(Compression kind) {

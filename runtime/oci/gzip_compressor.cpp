@@ -1,11 +1,11 @@
-// Parallel gzip: chunks deflated on worker threads, emitted in order as one gzip member.
+// Parallel gzip: chunks compressed into gzip members on worker threads, emitted in order.
 #include "runtime/oci/gzip_compressor.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstring>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -17,17 +17,74 @@ namespace strata::oci {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
-constexpr size_t kWindow = 32768;  // deflate's window: the useful dictionary size.
+constexpr size_t kMaxStoredBlock = 65535;  // a stored block's LEN is 16 bits
+// Fixed header: no name, mtime 0, no extra flags, OS "unknown": no host field in the layer.
+constexpr unsigned char kHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
 
 struct Job {
-  std::vector<char> input;
-  std::vector<char> dict;
-  bool last = false;
-  std::vector<char> output;
-  uLong crc = 0;  // set and read by the submitting thread only
+  std::vector<unsigned char> input;
+  std::vector<unsigned char> output;
   bool done = false;
   bool failed = false;
 };
+
+void PutLe32(std::vector<unsigned char>& out, uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<unsigned char>(value >> (8 * i)));
+}
+
+// A member of stored blocks: the bytes as they are, 5 bytes of block header per 64 KiB.
+void AppendStoredMember(std::vector<unsigned char>& out, const unsigned char* data, size_t size) {
+  out.insert(out.end(), kHeader, kHeader + sizeof kHeader);
+  size_t pos = 0;
+  do {
+    size_t take = std::min(size - pos, kMaxStoredBlock);
+    bool final = pos + take == size;
+    out.push_back(final ? 1 : 0);  // BFINAL, BTYPE 00; the rest of the byte is padding
+    out.push_back(static_cast<unsigned char>(take));
+    out.push_back(static_cast<unsigned char>(take >> 8));
+    out.push_back(static_cast<unsigned char>(~take));
+    out.push_back(static_cast<unsigned char>(~take >> 8));
+    out.insert(out.end(), data + pos, data + pos + take);
+    pos += take;
+  } while (pos < size);
+  PutLe32(out, libdeflate_crc32(0, data, size));
+  PutLe32(out, static_cast<uint32_t>(size));
+}
+
+// A deflated member; false if libdeflate failed (it cannot, given its own bound as room).
+bool AppendDeflatedMember(std::vector<unsigned char>& out, libdeflate_compressor* compressor,
+                          const unsigned char* data, size_t size) {
+  size_t start = out.size();
+  size_t bound = libdeflate_deflate_compress_bound(compressor, size);
+  out.resize(start + sizeof kHeader + bound);
+  std::copy(kHeader, kHeader + sizeof kHeader, out.begin() + static_cast<ptrdiff_t>(start));
+  size_t made = libdeflate_deflate_compress(compressor, data, size,
+                                            out.data() + start + sizeof kHeader, bound);
+  if (made == 0) return false;
+  out.resize(start + sizeof kHeader + made);
+  PutLe32(out, libdeflate_crc32(0, data, size));
+  PutLe32(out, static_cast<uint32_t>(size));
+  return true;
+}
+
+// One chunk into members: each incompressible span one stored member, each stretch between
+// them one deflated member. Depends on the chunk's bytes and the level alone.
+bool CompressChunk(libdeflate_compressor* compressor, Job& job) {
+  const unsigned char* input = job.input.data();
+  const size_t size = job.input.size();
+  job.output.clear();
+  job.output.reserve(size + size / 64 + 256);
+  if (size == 0) return AppendDeflatedMember(job.output, compressor, input, 0);
+  size_t pos = 0;
+  for (const Span& span : StoredSpans(input, size)) {
+    if (span.offset > pos &&
+        !AppendDeflatedMember(job.output, compressor, input + pos, span.offset - pos))
+      return false;
+    AppendStoredMember(job.output, input + span.offset, span.size);
+    pos = span.offset + span.size;
+  }
+  return pos == size || AppendDeflatedMember(job.output, compressor, input + pos, size - pos);
+}
 
 class GzipCompressor final : public Compressor {
  public:
@@ -47,52 +104,43 @@ class GzipCompressor final : public Compressor {
   }
 
   llvm::Error Write(const char* data, size_t size) override {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data);
     while (size > 0) {
       size_t take = std::min(size, kChunk - pending_.size());
-      pending_.insert(pending_.end(), data, data + take);
-      data += take;
+      pending_.insert(pending_.end(), bytes, bytes + take);
+      bytes += take;
       size -= take;
       if (pending_.size() == kChunk) {
-        if (llvm::Error err = Submit(/*last=*/false)) return err;
+        if (llvm::Error err = Submit()) return err;
       }
     }
     return llvm::Error::success();
   }
 
   llvm::Error Finish() override {
-    if (llvm::Error err = Submit(/*last=*/true)) return err;
+    // The last, partial chunk; an empty stream is one empty member (gzip needs one).
+    if (!pending_.empty() || !submitted_any_) {
+      if (llvm::Error err = Submit()) return err;
+    }
     while (!in_flight_.empty()) {
       if (llvm::Error err = EmitOldest()) return err;
     }
-    unsigned char trailer[8];
-    uint32_t size_mod = static_cast<uint32_t>(total_in_);
-    for (int i = 0; i < 4; ++i) {
-      trailer[i] = static_cast<unsigned char>(crc_ >> (8 * i));
-      trailer[4 + i] = static_cast<unsigned char>(size_mod >> (8 * i));
-    }
-    return out_.Write(reinterpret_cast<const char*>(trailer), sizeof trailer);
+    return llvm::Error::success();
   }
 
  private:
-  llvm::Error Submit(bool last) {
+  llvm::Error Submit() {
     auto job = std::make_shared<Job>();
-    job->last = last;
-    job->dict = std::move(next_dict_);
-    size_t tail = std::min(pending_.size(), kWindow);
-    next_dict_.assign(pending_.end() - tail, pending_.end());
     job->input = std::move(pending_);
-    pending_ = std::vector<char>();
+    pending_ = std::vector<unsigned char>();
     pending_.reserve(kChunk);
+    submitted_any_ = true;
     {
       std::lock_guard<std::mutex> lock(mu_);
       queue_.push_back(job);
       in_flight_.push_back(job);
     }
     work_cv_.notify_one();
-    // The chunk's CRC-32 is computed here, while a worker deflates it: the workers are the
-    // critical path (deflate), this thread mostly waits for them. Only this thread reads crc.
-    job->crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(job->input.data()),
-                     static_cast<uInt>(job->input.size()));
     while (in_flight_.size() > max_in_flight_) {
       if (llvm::Error err = EmitOldest()) return err;
     }
@@ -109,23 +157,13 @@ class GzipCompressor final : public Compressor {
     }
     if (job->failed)
       return llvm::createStringError(std::make_error_code(std::errc::io_error),
-                                     "gzip: deflate failed");
-    if (!header_written_) {
-      // Fixed header: no name, mtime 0, OS "unknown", so no host field leaks into the layer.
-      static constexpr unsigned char kHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
-      if (llvm::Error err = out_.Write(reinterpret_cast<const char*>(kHeader), sizeof kHeader))
-        return err;
-      header_written_ = true;
-    }
-    crc_ = crc32_combine(crc_, job->crc, static_cast<z_off_t>(job->input.size()));
-    total_in_ += job->input.size();
-    return out_.Write(job->output.data(), job->output.size());
+                                     "gzip: compression failed (level %d)", level_);
+    return out_.Write(reinterpret_cast<const char*>(job->output.data()), job->output.size());
   }
 
   void WorkerLoop() {
-    z_stream zs;
-    std::memset(&zs, 0, sizeof zs);
-    bool ok = deflateInit2(&zs, level_, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    // nullptr for a level libdeflate does not have: every job then fails with that level.
+    libdeflate_compressor* compressor = libdeflate_alloc_compressor(level_);
     for (;;) {
       std::shared_ptr<Job> job;
       {
@@ -135,7 +173,7 @@ class GzipCompressor final : public Compressor {
         job = queue_.front();
         queue_.pop_front();
       }
-      bool job_ok = ok && Compress(zs, level_, *job);
+      bool job_ok = compressor != nullptr && CompressChunk(compressor, *job);
       {
         std::lock_guard<std::mutex> lock(mu_);
         job->failed = !job_ok;
@@ -143,74 +181,14 @@ class GzipCompressor final : public Compressor {
       }
       done_cv_.notify_all();
     }
-    if (ok) deflateEnd(&zs);
-  }
-
-  // One chunk: raw deflate at `level`, except the spans StoredSpans finds, which go out as
-  // stored blocks (deflateParams to level 0 and back; zlib restarts its match index after a
-  // stored span, which costs a little ratio right after it, never correctness). Ends with a
-  // sync flush (byte-aligned, not final) or, for the last chunk, a final block. Every call
-  // depends on the chunk's bytes alone.
-  static bool Compress(z_stream& zs, int level, Job& job) {
-    // deflateReset keeps the level, which the previous chunk may have left at 0.
-    if (deflateReset(&zs) != Z_OK || deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK)
-      return false;
-    if (!job.dict.empty() &&
-        deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(job.dict.data()),
-                             static_cast<uInt>(job.dict.size())) != Z_OK)
-      return false;
-    const auto* input = reinterpret_cast<const unsigned char*>(job.input.data());
-    std::vector<Span> stored = StoredSpans(input, job.input.size());
-    job.output.resize(deflateBound(&zs, job.input.size()) + 64 + 64 * stored.size());
-    const size_t limit = 2 * job.output.size() + (1 << 20);  // never reached by a sane zlib
-    size_t produced = 0;
-    // One deflate (or deflateParams when `params`) call, repeated with more room while zlib
-    // says it needs it.
-    auto run = [&](int flush, bool params, int new_level) {
-      for (;;) {
-        zs.next_out = reinterpret_cast<Bytef*>(job.output.data() + produced);
-        zs.avail_out = static_cast<uInt>(job.output.size() - produced);
-        int rc = params ? deflateParams(&zs, new_level, Z_DEFAULT_STRATEGY) : deflate(&zs, flush);
-        produced = job.output.size() - zs.avail_out;
-        if (rc == Z_STREAM_ERROR) return false;
-        if (flush == Z_FINISH) {
-          if (rc == Z_STREAM_END) return true;
-        } else if (zs.avail_out != 0 && zs.avail_in == 0 && !(params && rc == Z_BUF_ERROR)) {
-          return true;
-        }
-        if (job.output.size() >= limit) return false;
-        job.output.resize(job.output.size() * 2);
-      }
-    };
-    int current = level;
-    auto feed = [&](size_t from, size_t to, int span_level) {
-      if (from == to) return true;
-      if (span_level != current) {
-        current = span_level;
-        if (!run(Z_NO_FLUSH, /*params=*/true, span_level)) return false;
-      }
-      zs.next_in = const_cast<Bytef*>(input + from);
-      zs.avail_in = static_cast<uInt>(to - from);
-      return run(Z_NO_FLUSH, false, 0);
-    };
-    size_t pos = 0;
-    for (const Span& span : stored) {
-      if (!feed(pos, span.offset, level) || !feed(span.offset, span.offset + span.size, 0))
-        return false;
-      pos = span.offset + span.size;
-    }
-    if (!feed(pos, job.input.size(), level)) return false;
-    zs.avail_in = 0;
-    if (!run(job.last ? Z_FINISH : Z_SYNC_FLUSH, false, 0)) return false;
-    job.output.resize(produced);
-    return true;
+    libdeflate_free_compressor(compressor);
   }
 
   ByteSink& out_;
   int level_;
   size_t max_in_flight_;
-  std::vector<char> pending_;
-  std::vector<char> next_dict_;
+  std::vector<unsigned char> pending_;
+  bool submitted_any_ = false;
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
@@ -218,15 +196,17 @@ class GzipCompressor final : public Compressor {
   std::deque<std::shared_ptr<Job>> in_flight_;  // Submitted and not yet emitted, in order.
   bool stopping_ = false;
   std::vector<std::thread> workers_;
-  uLong crc_ = crc32(0, nullptr, 0);
-  uint64_t total_in_ = 0;
-  bool header_written_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<Compressor> MakeGzipCompressor(ByteSink& out, int threads, int level) {
   return std::make_unique<GzipCompressor>(out, std::max(threads, 1), level);
+}
+
+const char* GzipEncoderIdentity() {
+  // v2: members per chunk (v1, one zlib member with preset dictionaries, had no identity).
+  return "gzip-members-v2 libdeflate-" LIBDEFLATE_VERSION_STRING;
 }
 
 }  // namespace strata::oci

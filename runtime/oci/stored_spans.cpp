@@ -29,10 +29,17 @@ std::vector<Span> StoredSpans(const unsigned char* data, size_t size) {
     in_run = false;
   };
   for (size_t block = 0; block + kStoredBlock <= size; block += kStoredBlock) {
+    // Most units of text or code fail within a few dozen bytes: stop counting there (the
+    // answer is the same) and clear only what was counted.
     bool flat = true;
-    for (size_t i = block; i < block + kStoredBlock; ++i)
-      if (++counts[data[i]] > kMaxCount) flat = false;
-    for (size_t i = block; i < block + kStoredBlock; ++i) counts[data[i]] = 0;
+    size_t counted = block;
+    while (counted < block + kStoredBlock) {
+      if (++counts[data[counted++]] > kMaxCount) {
+        flat = false;
+        break;
+      }
+    }
+    for (size_t i = block; i < counted; ++i) counts[data[i]] = 0;
     // Text, headers and padding never become stored spans, so only flat units are indexed.
     int repeats = 0;
     for (size_t i = block; flat && i < block + kStoredBlock && i + 8 <= size; ++i) {

@@ -31,8 +31,7 @@ const char* AlgorithmName(oci::Compression kind) {
 }
 
 int EffectiveLevel(const oci::LayerOptions& options) {
-  if (options.level >= 0) return options.level;
-  return options.compression == oci::Compression::kZstd ? 3 : 6;
+  return options.level >= 0 ? options.level : oci::DefaultLevel(options.compression);
 }
 
 class BlobSink final : public oci::ByteSink {
@@ -111,6 +110,9 @@ std::string CompressedLayerKey(const std::string& diff_id, const oci::LayerOptio
   std::string text = "strata-compressed-layer-v1\n" + diff_id + "\n" +
                      AlgorithmName(options.compression) + "\n" +
                      std::to_string(EffectiveLevel(options)) + "\n";
+  // Another encoder's memo is not found (a zlib-era memo has no such line).
+  if (const char* encoder = oci::EncoderIdentity(options.compression); *encoder != '\0')
+    text += std::string("encoder=") + encoder + "\n";
   std::string digest = store::Sha256Digest(text.data(), text.size());
   return digest.substr(7, 32);
 }

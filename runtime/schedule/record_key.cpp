@@ -57,6 +57,10 @@ std::string RecordKeys::Of(const graph::Node& node) {
   if (use.compression)
     text += std::string("compression=") + oci::LayerMediaType(options_.compression) +
             " level=" + std::to_string(options_.level) + "\n";
+  // Records another encoder wrote (zlib's gzip before libdeflate) are not found.
+  if (const char* encoder = oci::EncoderIdentity(options_.compression);
+      use.compression && *encoder != '\0')
+    text += std::string("encoder=") + encoder + "\n";
   return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
 }
 

@@ -30,7 +30,8 @@ class RecordKeys {
 
   OptionUse Uses(const graph::Node& node);
   // The node's key (32 hex) when it uses no option; otherwise the first 32 hex digits of the
-  // sha256 of the key and the values of the options it uses.
+  // sha256 of the key and the values of the options it uses (the compression with its level and
+  // oci::EncoderIdentity).
   std::string Of(const graph::Node& node);
 
  private:

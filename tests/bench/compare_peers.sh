@@ -27,6 +27,7 @@
 #   BENCH_ROWS="eval deep layer noop cold"   which groups to run
 #   BENCH_TARGETS="10000 100000"   program sizes for the eval rows
 #   BENCH_TREE_MB=500 BENCH_TREE_FILES=20000   the COPY tree (smaller for a quick run)
+#   BENCH_LAYER_KINDS="gzip zstd"  which compressions the layer rows run
 #   BENCH_REPS=3                   repetitions; each contender runs once per repetition, in turn
 #   BENCH_WORK=/tmp/strata-peers   where programs and the tree are generated (kept between runs)
 # The machine may be shared: only the ratios of one run mean much. Time and peak RSS come from
@@ -129,7 +130,7 @@ if [[ " $rows " == *" layer "* ]]; then
   echo '{ default = scratch |> copy ./tree "/tree"; }' >"$dir/build.strata"
   bytes=$(du -sb "$dir/tree" | cut -f1)
   tar -cf - -C "$dir/tree" . >/dev/null  # Warm the page cache for every contender alike.
-  for kind in gzip zstd; do
+  for kind in ${BENCH_LAYER_KINDS:-gzip zstd}; do
     case $kind in
       gzip) peer="tar -c | pigz -6 -p2" tool=pigz cmd="tar -cf - -C '$dir/tree' . | pigz -6 -p2 > '$dir/peer.out'" ;;
       zstd) peer="tar -c | zstd -3 -T2" tool=zstd cmd="tar -cf - -C '$dir/tree' . | zstd -q -3 -T2 > '$dir/peer.out'" ;;

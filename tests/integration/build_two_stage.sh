@@ -66,9 +66,10 @@ expect_not_contains "$T/err" "start"
 (cd "$T/w" && LD_DEBUG=files "$STRATA" build --progress plain) >/dev/null 2>"$T/ld.log" || fail "warm rebuild (LD_DEBUG) failed"
 expect_contains "$T/ld.log" "file=libc.so.6"
 expect_not_contains "$T/ld.log" "file=libcurl"
-# libarchive (and its libxml2, ICU, lzma, ... chain), libcrypto, zlib, libzstd and libtinfo are
+# libarchive (and its libxml2, ICU, lzma, ... chain), libcrypto, libzstd and libtinfo are
 # opened on first use on x86-64 only (runtime/oci/lazy_archive.cpp, runtime/lazy/); elsewhere
-# they are linked. libstdc++ is linked into the program.
+# they are linked. libstdc++ and libdeflate (gzip layers) are linked into the program.
+expect_not_contains "$T/ld.log" "file=libdeflate"
 if [[ $(uname -m) == x86_64 ]]; then
   for lib in libarchive libxml2 libcrypto libz.so libzstd libtinfo libstdc++; do
     expect_not_contains "$T/ld.log" "file=$lib"

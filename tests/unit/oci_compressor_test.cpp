@@ -1,5 +1,5 @@
 // Compressor tests: gzip and zstd round-trip in process and give the same bytes for any thread
-// count.
+// count; gzip is a sequence of members, each made from its own 1 MiB chunk.
 #include <zlib.h>
 #include <zstd.h>
 
@@ -45,23 +45,28 @@ std::string Compress(Compression kind, const std::string& input, int threads, si
   return sink.bytes;
 }
 
-std::string Gunzip(const std::string& gz) {
+// Every member in turn (RFC 1952: a gzip file may hold several); `members` counts them.
+std::string Gunzip(const std::string& gz, int* members = nullptr) {
   z_stream zs{};
   REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
   std::string out;
   char buf[65536];
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
   zs.avail_in = static_cast<uInt>(gz.size());
-  int rc;
-  do {
+  int count = 0;
+  for (;;) {
     zs.next_out = reinterpret_cast<Bytef*>(buf);
     zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    REQUIRE((rc == Z_OK || rc == Z_STREAM_END));
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    REQUIRE((rc == Z_OK || rc == Z_STREAM_END));  // Z_DATA_ERROR on a bad CRC or length
     out.append(buf, sizeof buf - zs.avail_out);
-  } while (rc != Z_STREAM_END);
-  CHECK(zs.avail_in == 0);  // One member, nothing after it but our trailer.
+    if (rc != Z_STREAM_END) continue;
+    ++count;
+    if (zs.avail_in == 0) break;
+    REQUIRE(inflateReset(&zs) == Z_OK);  // the next member, header and all
+  }
   inflateEnd(&zs);
+  if (members) *members = count;
   return out;
 }
 
@@ -101,11 +106,12 @@ TEST_CASE("oci: gzip stores incompressible chunks and still deflates repeats", "
   std::mt19937 rng(7);
   std::string random;
   for (int i = 0; i < (3 << 20) + 999; ++i) random += static_cast<char>(rng());
-  // Random bytes: stored blocks (5 bytes of header per 65,535), the same for any thread count.
+  // Random bytes: stored blocks (5 bytes of header per 65,535), a member (18 bytes) per chunk
+  // and one for the 999-byte tail, the same for any thread count.
   std::string one = Compress(Compression::kGzip, random, 1, 4096);
   std::string four = Compress(Compression::kGzip, random, 4, 1 << 20);
   CHECK(one == four);
-  CHECK(one.size() <= random.size() + random.size() / 65535 * 5 + 64);
+  CHECK(one.size() <= random.size() + (random.size() / 65535 + 4) * 5 + 4 * 18 + 64);
   CHECK(Gunzip(four) == random);
   // A 20 KiB random block repeated: a flat byte histogram, but deflate's matches shrink it, and
   // they must not be given up for stored blocks.
@@ -114,11 +120,52 @@ TEST_CASE("oci: gzip stores incompressible chunks and still deflates repeats", "
   std::string gz = Compress(Compression::kGzip, repeated, 2, 1 << 16);
   CHECK(gz.size() < repeated.size() / 10);
   CHECK(Gunzip(gz) == repeated);
-  // Random chunks between text chunks: the dictionary carried across a stored chunk.
+  // Random runs between text runs inside chunks: deflated, stored, deflated members.
   std::string mixed = MixedInput() + random + MixedInput();
   std::string m1 = Compress(Compression::kGzip, mixed, 1, 1 << 20);
   CHECK(m1 == Compress(Compression::kGzip, mixed, 4, 333333));
-  CHECK(Gunzip(m1) == mixed);
+  int members = 0;
+  CHECK(Gunzip(m1, &members) == mixed);
+  CHECK(members > static_cast<int>(mixed.size() >> 20) + 1);
+}
+
+TEST_CASE("oci: gzip members depend on their own 1 MiB chunk alone", "[oci]") {
+  const std::string input = MixedInput();
+  const std::string head = input.substr(0, 2u << 20), tail = input.substr(2u << 20);
+  // Cut at a chunk boundary, the stream is the two halves' streams one after the other.
+  CHECK(Compress(Compression::kGzip, input, 2, 4096) ==
+        Compress(Compression::kGzip, head, 1, 1 << 20) +
+            Compress(Compression::kGzip, tail, 3, 65536));
+  int members = 0;
+  CHECK(Gunzip(Compress(Compression::kGzip, head, 2, 1 << 20), &members) == head);
+  CHECK(members >= 2);
+}
+
+TEST_CASE("oci: gzip levels: the default is 6, a level libdeflate lacks is an error", "[oci]") {
+  CHECK(strata::oci::DefaultLevel(Compression::kGzip) == 6);
+  CHECK(strata::oci::DefaultLevel(Compression::kZstd) == 3);
+  const std::string input = MixedInput();
+  StringSink six, fallback, one;
+  for (auto [sink, level] : {std::pair{&six, 6}, std::pair{&fallback, -1}, std::pair{&one, 1}}) {
+    auto c = strata::oci::MakeCompressor(Compression::kGzip, *sink, 2, level);
+    REQUIRE(static_cast<bool>(c));
+    REQUIRE_FALSE(static_cast<bool>((*c)->Write(input.data(), input.size())));
+    REQUIRE_FALSE(static_cast<bool>((*c)->Finish()));
+  }
+  CHECK(six.bytes == fallback.bytes);
+  CHECK(one.bytes != six.bytes);
+  CHECK(Gunzip(one.bytes) == input);
+  StringSink sink;
+  auto bad = strata::oci::MakeCompressor(Compression::kGzip, sink, 2, 13);
+  REQUIRE_FALSE(static_cast<bool>(bad));
+  CHECK(llvm::toString(bad.takeError()).find("level 13") != std::string::npos);
+}
+
+TEST_CASE("oci: the gzip encoder has an identity, zstd's keys stay as they were", "[oci]") {
+  std::string gzip = strata::oci::EncoderIdentity(Compression::kGzip);
+  CHECK(gzip.find("libdeflate-") != std::string::npos);
+  CHECK(std::string(strata::oci::EncoderIdentity(Compression::kZstd)).empty());
+  CHECK(std::string(strata::oci::EncoderIdentity(Compression::kNone)).empty());
 }
 
 TEST_CASE("oci: gzip of empty input is a valid empty stream", "[oci]") {

@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "runtime/oci/layer_extractor.h"
+#include "runtime/oci/layer_stream.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/store/store.h"
 #include "tests/unit/test_support.h"
@@ -36,6 +38,21 @@ struct stat Lstat(const std::string& path) {
   struct stat st {};
   REQUIRE(lstat(path.c_str(), &st) == 0);
   return st;
+}
+
+// One complete gzip member of `data` (zlib's own gzip wrapper).
+std::string GzipMember(const std::string& data) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(out.size() - zs.avail_out);
+  deflateEnd(&zs);
+  return out;
 }
 
 bool LeftoverExtractDirs(const Store& store) {
@@ -157,6 +174,47 @@ TEST_CASE("oci extract: a wrong diff_id is refused and nothing is published", "[
   REQUIRE(!bad);
   CHECK(llvm::toString(bad.takeError()).find("layer " + *junk) != std::string::npos);
   CHECK(!LeftoverExtractDirs(*store));
+}
+
+TEST_CASE("oci extract: a gzip layer of several members reads whole", "[oci][extract]") {
+  // Strata's own gzip layers are a member per chunk or run, as pigz --independent's and
+  // estargz's are: every reader (extraction, LayerStream's diff_id) must go past the first.
+  TempDir dir("oci-extract");
+  llvm::Expected<Store> store = Store::Open(dir.path + "/store");
+  RequireOk(store);
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
+  WriteFile(dir.path + "/tree/a.txt", "alpha\n");
+  WriteFile(dir.path + "/tree/big.txt", text);
+  WriteFile(dir.path + "/tree/sub/b", "beta\n");
+  strata::oci::LayerOptions plain;
+  plain.compression = strata::oci::Compression::kNone;
+  llvm::Expected<LayerDescriptor> tar_layer =
+      strata::oci::WriteLayer(*store, dir.path + "/tree", plain);
+  RequireOk(tar_layer);
+  std::string tar = ReadFile(store->BlobPath(tar_layer->digest));
+  // Cut inside the first header, inside big.txt, plus an empty member between.
+  REQUIRE(tar.size() > 100700);
+  std::string gz = GzipMember(tar.substr(0, 700)) + GzipMember(tar.substr(700, 100000)) +
+                   GzipMember("") + GzipMember(tar.substr(100700));
+  llvm::Expected<std::string> blob = store->PutBlobBytes(gz);
+  RequireOk(blob);
+  LayerDescriptor layer{*blob, tar_layer->diff_id, gz.size(),
+                        "application/vnd.oci.image.layer.v1.tar+gzip"};
+
+  llvm::Expected<strata::oci::LayerStream> stream =
+      strata::oci::LayerStream::Open(store->BlobPath(*blob));
+  RequireOk(stream);
+  llvm::Expected<std::string> diff_id = stream->Finish();
+  RequireOk(diff_id);
+  CHECK(*diff_id == tar_layer->diff_id);
+  CHECK(stream->BytesRead() == tar.size());
+
+  llvm::Expected<std::string> out = strata::oci::ExtractLayer(*store, layer);
+  RequireOk(out);
+  CHECK(ReadFile(*out + "/a.txt") == "alpha\n");
+  CHECK(ReadFile(*out + "/big.txt") == text);
+  CHECK(ReadFile(*out + "/sub/b") == "beta\n");
 }
 
 TEST_CASE("oci extract: concurrent extractions of one layer publish one directory",

@@ -11,6 +11,7 @@
 #include "runtime/exec/fake_sandbox_runner.h"
 #include "runtime/schedule/deferred_layers.h"
 #include "runtime/schedule/executor.h"
+#include "runtime/store/sha256.h"
 #include "tests/unit/test_support.h"
 
 using namespace strata;
@@ -170,4 +171,22 @@ TEST_CASE("deferred: with --compression none nothing is deferred", "[schedule][d
   oci::Image builder = f.Record(f.builder, options);
   REQUIRE(builder.layers.size() == 1);
   CHECK_FALSE(builder.layers[0].deferred);
+}
+
+TEST_CASE("deferred: a memo made by another gzip encoder is not found", "[schedule][deferred]") {
+  const std::string diff_id = "sha256:" + std::string(64, 'a');
+  // The memo key text before libdeflate (zlib's gzip): what an older binary's memos are under.
+  auto zlib_era = [&](const char* algorithm, int level) {
+    std::string text = "strata-compressed-layer-v1\n" + diff_id + "\n" + algorithm + "\n" +
+                       std::to_string(level) + "\n";
+    return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
+  };
+  oci::LayerOptions gzip, zstd;
+  zstd.compression = oci::Compression::kZstd;
+  CHECK(schedule::CompressedLayerKey(diff_id, gzip) != zlib_era("gzip", 6));
+  CHECK(schedule::CompressedLayerKey(diff_id, zstd) == zlib_era("zstd", 3));
+  // The default level is named as its number: -1 and 6 share a memo.
+  oci::LayerOptions six;
+  six.level = 6;
+  CHECK(schedule::CompressedLayerKey(diff_id, gzip) == schedule::CompressedLayerKey(diff_id, six));
 }

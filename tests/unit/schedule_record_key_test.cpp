@@ -9,6 +9,7 @@
 #include "compiler/graph/ops.h"
 #include "runtime/exec/fake_sandbox_runner.h"
 #include "runtime/schedule/executor.h"
+#include "runtime/store/sha256.h"
 #include "tests/unit/test_support.h"
 
 using namespace strata;
@@ -148,4 +149,27 @@ TEST_CASE("record keys: which nodes depend on which options", "[schedule][record
   const graph::Node* env = graph::MakeConfig(program.graph, program.base, "workdir", "/x");
   CHECK(a.Of(*env) == b.Of(*env));
   CHECK(a.Of(*env) == env->key().Hex());
+}
+
+TEST_CASE("record keys: gzip's name the encoder, so another encoder's records are not found",
+          "[schedule][record_key]") {
+  Program program;
+  // The key text before gzip moved to libdeflate (zlib, one member): what an older binary's
+  // records are stored under.
+  auto zlib_era = [&](const graph::Node& node, const oci::LayerOptions& options) {
+    std::string text = "strata-record-key-v1\n" + node.key().Hex() +
+                       "\nsource_date_epoch=" + std::to_string(options.source_date_epoch) +
+                       "\ncompression=" + oci::LayerMediaType(options.compression) +
+                       " level=" + std::to_string(options.level) + "\n";
+    return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
+  };
+  oci::LayerOptions gzip, zstd;
+  zstd.compression = oci::Compression::kZstd;
+  for (const graph::Node* node : {program.built, program.copied, program.target}) {
+    CHECK(schedule::RecordKeys(gzip).Of(*node) != zlib_era(*node, gzip));
+    // zstd's bytes did not change: its records stay found.
+    CHECK(schedule::RecordKeys(zstd).Of(*node) == zlib_era(*node, zstd));
+  }
+  // Nodes that do not depend on the compression keep their keys.
+  CHECK(schedule::RecordKeys(gzip).Of(*program.base) == program.base->key().Hex());
 }
