@@ -281,7 +281,8 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   if (progress_ && !started) progress_->Report(event);
   auto start = Clock::now();
   OpContext context{store_, runner_,           options_, node, {},
-                    key,    event.description, {},       -1,   local_sources_.get()};
+                    key,    event.description, {},       -1,   local_sources_.get(),
+                    {}};
   context.layer = options_.layer;
   context.layer.defer = !plan.entries[index].final_layers;
   std::vector<std::string> input_keys;
