@@ -24,6 +24,7 @@
 
 #include "compiler/driver/entry_codec.h"
 #include "compiler/graph/local_manifest.h"
+#include "compiler/graph/local_source.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/binary_stamp.h"
 #include "compiler/support/errno_error.h"
@@ -45,14 +46,6 @@ uint64_t Check(const char* fields, uint64_t payload_digest) {
   std::memcpy(bytes, fields, 24);
   std::memcpy(bytes + 24, &payload_digest, 8);
   return XXH3_64bits(bytes, sizeof bytes);
-}
-
-std::string Hex128(std::string_view bytes) {
-  XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
-  char text[33];
-  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
-           static_cast<unsigned long long>(hash.low64));
-  return text;
 }
 
 // The entry's name text: every input that is not checked by content.
@@ -120,14 +113,14 @@ GraphCache::GraphCache(std::string dir, graph::LocalSourceHasher& hasher)
     : dir_(support::BinaryStamp().empty() ? std::string() : std::move(dir)), hasher_(hasher) {}
 
 std::string GraphCache::EntryPath(const GraphCacheQuery& query) const {
-  return dir_ + "/" + Hex128(NameText(query));
+  return dir_ + "/" + graph::ContentHashHex(NameText(query));
 }
 
 std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
                                                    graph::Graph& graph) {
   if (!enabled()) return std::nullopt;
   std::string name = NameText(query);
-  llvm::Expected<std::string> data = support::ReadFile(dir_ + "/" + Hex128(name));
+  llvm::Expected<std::string> data = support::ReadFile(dir_ + "/" + graph::ContentHashHex(name));
   if (!data) {
     llvm::consumeError(data.takeError());
     return std::nullopt;
@@ -258,7 +251,7 @@ void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& ans
                        const graph::Graph& graph, const UntrackedFn& untracked) {
   if (!enabled()) return;
   std::string name = NameText(query);
-  std::string path = dir_ + "/" + Hex128(name);
+  std::string path = dir_ + "/" + graph::ContentHashHex(name);
   auto write = [&](int fd) -> llvm::Error {
     std::string header(kHeaderBytes, '\0');
     if (llvm::Error error = support::WriteAll(fd, header.data(), header.size(), path)) return error;

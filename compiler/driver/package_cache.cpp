@@ -4,7 +4,6 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -24,14 +23,6 @@ constexpr std::string_view kFormat = "strata-package-cache-v3";
 // The suffix of the entry a newer one replaced.
 constexpr std::string_view kPrevious = ".prev";
 
-std::string Hex128(const void* data, size_t size) {
-  XXH128_hash_t hash = XXH3_128bits(data, size);
-  char text[33];
-  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
-           static_cast<unsigned long long>(hash.low64));
-  return text;
-}
-
 // The binary (support::BinaryStamp): a rebuilt strata may evaluate differently (stdlib,
 // builtins, key encoding), so its entries are not reused; "unknown" when it cannot be read.
 std::string BinaryStamp() {
@@ -45,7 +36,7 @@ PackageCache::PackageCache(std::string dir, std::string root, graph::LocalSource
     : dir_(std::move(dir)), root_(std::move(root)), hasher_(hasher) {}
 
 std::string PackageCache::ContentHash(std::string_view bytes) {
-  return Hex128(bytes.data(), bytes.size());
+  return graph::ContentHashHex(bytes);
 }
 
 std::optional<std::string> PackageCache::InputHash(const std::string& path) {
@@ -79,7 +70,7 @@ std::optional<std::string> PackageCache::SlotName(const std::string& package) {
   std::optional<std::string> settings = InputHash(root_ + "/strata.workspace");
   std::string quick = std::string(kFormat) + '\0' + BinaryStamp() + '\0' + package + '\0' + *file +
                       '\0' + lock.value_or("none") + '\0' + settings.value_or("none");
-  return Hex128(quick.data(), quick.size());
+  return graph::ContentHashHex(quick);
 }
 
 std::optional<CachedPackage> PackageCache::Lookup(const std::string& package) {

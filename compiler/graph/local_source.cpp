@@ -416,18 +416,11 @@ std::optional<std::string> LocalSourceHasher::FileContentHash(const std::string&
       impl_->dirty = true;
     }
   }
-  char text[33];
-  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
-           static_cast<unsigned long long>(digest.low64));
-  return std::string(text);
+  return HexOf(digest);
 }
 
 std::string ContentHashHex(std::string_view bytes) {
-  XXH128_hash_t digest = XXH3_128bits(bytes.data(), bytes.size());
-  char text[33];
-  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
-           static_cast<unsigned long long>(digest.low64));
-  return text;
+  return HexOf(XXH3_128bits(bytes.data(), bytes.size()));
 }
 
 const LocalManifest& LocalSourceHasher::manifest() const { return impl_->manifest; }
