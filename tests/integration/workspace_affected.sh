@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A generated workspace (200 packages, 2,160 targets, imports between packages): after each
-# kind of change, `strata affected --since HEAD` lists exactly the labels whose keys a
-# brute-force diff finds (the root key of `strata graph -f PACKAGE TARGET` of every target,
+# kind of change (local sources, shared functions, imported packages, strata.lock, .dockerignore,
+# a vendored stdlib's function), `strata affected --since HEAD` lists exactly the labels whose
+# keys a brute-force diff finds (the root key of `strata graph -f PACKAGE TARGET` of every target,
 # before and after); it never touches the working tree, index or HEAD. `query rdeps` of a
 # library lists every dependant (found by reading the imports); bad input exits 1 with a
 # clear message.
@@ -85,6 +86,18 @@ sed -i 's/1111111111/2222222222/' strata.lock
 check "strata.lock"
 echo "" >pkgs/p10/docker/.dockerignore
 check ".dockerignore"
+# The stdlib, vendored (docs/language.md): the built-in text, then a library calling one of its
+# functions for the same value (keys equal: nothing is affected), then that function changed:
+# exactly the targets built from the library's value.
+"$STRATA" stdlib vendor std >/dev/null
+echo '{ stdlib = ./std; }' >strata.workspace
+sed -i 's/tag = name: "lib3x-" + name;/tag = name: (import <std\/strings>).join "-" [ "lib3x" name ];/' libs/lib3/build.strata
+grep -q 'import <std/strings>' libs/lib3/build.strata || fail "lib3 does not call the stdlib"
+"$STRATA" affected --since HEAD >"$T/actual" 2>"$T/err" || { cat "$T/err"; fail "vendored stdlib: affected failed"; }
+[ ! -s "$T/actual" ] || fail "the vendored built-in stdlib and an equal value affected: $(head -3 "$T/actual")"
+git add -A && git commit -qm "vendored stdlib"
+sed -i 's/join = sep: xs: concatStringsSep sep xs;/join = sep: xs: concatStringsSep (sep + sep) xs;/' std/strings.strata
+check "stdlib function"
 # A folder source (pkgs/p20:data copies ./data): REV's entries are checked against git's view
 # of the tree without a checkout, so each way a folder can differ from REV must be seen.
 mkdir -p pkgs/p20/data/sub && printf 'a\n' >pkgs/p20/data/a && printf 'b\n' >pkgs/p20/data/sub/b
