@@ -3,12 +3,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <xxhash.h>
 
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "compiler/graph/local_source.h"
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/file_read.h"
 #include "compiler/support/unique_fd.h"
@@ -31,11 +31,7 @@ std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
   // An entry made with another encoder names other layer blobs than a build gives now.
   if (const char* encoder = oci::EncoderIdentity(flags.compression); *encoder != '\0')
     text += std::string("\nencoder=") + encoder;
-  XXH128_hash_t hash = XXH3_128bits(text.data(), text.size());
-  char name[40];
-  snprintf(name, sizeof name, "built-%016llx%016llx", static_cast<unsigned long long>(hash.high64),
-           static_cast<unsigned long long>(hash.low64));
-  return flags.store_dir + "/package-cache/" + name;
+  return flags.store_dir + "/package-cache/built-" + graph::ContentHashHex(text);
 }
 
 struct Remembered {

@@ -7,7 +7,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "compiler/graph/local_source.h"
 #include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/scratch_dir.h"
@@ -108,12 +108,7 @@ std::string EntriesText(const std::vector<RootRecord>& roots) {
 }
 
 std::string NameOfEntries(const std::string& entries) {
-  XXH128_hash_t hash = XXH3_128bits(entries.data(), entries.size());
-  char name[48];
-  snprintf(name, sizeof name, "build-%016llx%016llx.json",
-           static_cast<unsigned long long>(hash.high64),
-           static_cast<unsigned long long>(hash.low64));
-  return name;
+  return "build-" + graph::ContentHashHex(entries) + ".json";
 }
 
 }  // namespace
