@@ -28,9 +28,12 @@ std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
   std::string text = "strata-built-v1\n" + node_key + "\n" +
                      (flags.compression == oci::Compression::kZstd ? "zstd" : "gzip") + "\n" +
                      std::to_string(flags.source_date_epoch);
-  // An entry made with another encoder names other layer blobs than a build gives now.
-  if (const char* encoder = oci::EncoderIdentity(flags.compression); *encoder != '\0')
-    text += std::string("\nencoder=") + encoder;
+  // An entry made with another encoder names other layer blobs than a build gives now. (The
+  // line the other keys carry; this text's lines have no final newline.)
+  if (std::string line = oci::EncoderKeyLine(flags.compression); !line.empty()) {
+    line.pop_back();
+    text += "\n" + line;
+  }
   return flags.store_dir + "/package-cache/built-" + graph::ContentHashHex(text);
 }
 

@@ -128,6 +128,11 @@ const char* EncoderIdentity(Compression kind) {
   return kind == Compression::kGzip ? GzipEncoderIdentity() : "";
 }
 
+std::string EncoderKeyLine(Compression kind) {
+  const char* identity = EncoderIdentity(kind);
+  return *identity == '\0' ? std::string() : std::string("encoder=") + identity + "\n";
+}
+
 const char* LayerMediaType(Compression kind) {
   switch (kind) {
     case Compression::kGzip:

@@ -4,6 +4,7 @@
 #include <llvm/Support/Error.h>
 
 #include <memory>
+#include <string>
 
 #include "runtime/oci/byte_sink.h"
 
@@ -32,6 +33,9 @@ int DefaultLevel(Compression kind);
 // written by another encoder must not be found. gzip: its member layout and libdeflate's
 // version; zstd and none: "" (their bytes have not changed since those keys were introduced).
 const char* EncoderIdentity(Compression kind);
+// The line those keys add for the encoder: "encoder=IDENTITY\n", or "" when EncoderIdentity is
+// empty (so a zstd key is what it was before the line existed).
+std::string EncoderKeyLine(Compression kind);
 
 // The OCI media type of a layer tar with this compression.
 const char* LayerMediaType(Compression kind);

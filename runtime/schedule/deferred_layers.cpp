@@ -111,8 +111,7 @@ std::string CompressedLayerKey(const std::string& diff_id, const oci::LayerOptio
                      AlgorithmName(options.compression) + "\n" +
                      std::to_string(EffectiveLevel(options)) + "\n";
   // Another encoder's memo is not found (a zlib-era memo has no such line).
-  if (const char* encoder = oci::EncoderIdentity(options.compression); *encoder != '\0')
-    text += std::string("encoder=") + encoder + "\n";
+  text += oci::EncoderKeyLine(options.compression);
   std::string digest = store::Sha256Digest(text.data(), text.size());
   return digest.substr(7, 32);
 }

@@ -58,9 +58,7 @@ std::string RecordKeys::Of(const graph::Node& node) {
     text += std::string("compression=") + oci::LayerMediaType(options_.compression) +
             " level=" + std::to_string(options_.level) + "\n";
   // Records another encoder wrote (zlib's gzip before libdeflate) are not found.
-  if (const char* encoder = oci::EncoderIdentity(options_.compression);
-      use.compression && *encoder != '\0')
-    text += std::string("encoder=") + encoder + "\n";
+  if (use.compression) text += oci::EncoderKeyLine(options_.compression);
   return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
 }
 
