@@ -19,6 +19,7 @@
 
 #include "compiler/graph/local_source.h"
 #include "compiler/support/errno_error.h"
+#include "compiler/support/file_read.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/store/temp_file.h"
@@ -135,20 +136,13 @@ bool SameRoots(const std::string& text, const std::string& prefix) {
 bool RenewRootsFile(const std::string& path, const std::string& prefix) {
   support::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return false;
-  struct stat st;
-  if (::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<size_t>(st.st_size) < prefix.size() ||
-      static_cast<size_t>(st.st_size) > prefix.size() + 32)
+  // The entries and a time: a longer file is not one of these.
+  llvm::Expected<std::string> text = support::ReadAll(fd.Get(), path, prefix.size() + 32);
+  if (!text) {
+    llvm::consumeError(text.takeError());
     return false;
-  std::string text(static_cast<size_t>(st.st_size), '\0');
-  size_t size = 0;
-  while (size < text.size()) {
-    ssize_t n = ::read(fd.Get(), text.data() + size, text.size() - size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    size += static_cast<size_t>(n);
   }
-  if (!SameRoots(text, prefix)) return false;
+  if (!SameRoots(*text, prefix)) return false;
   struct timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
   return ::futimens(fd.Get(), now) == 0 && ::fsync(fd.Get()) == 0;
 }
