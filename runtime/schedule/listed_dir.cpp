@@ -1,31 +1,17 @@
-// ListDir: one opendir, fstat and readdir pass over a directory.
+// ListDir: one opendir, fstat and readdir pass over a directory (support::SortedDirEntries).
 #include "runtime/schedule/listed_dir.h"
 
 #include <dirent.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <memory>
-
-#include "compiler/support/errno_error.h"
+#include "compiler/support/dir_names.h"
 
 namespace strata::schedule {
 
 llvm::Expected<ListedDir> ListDir(const std::string& dir) {
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return support::ErrnoError(errno, "cannot read directory", dir);
-  std::unique_ptr<DIR, int (*)(DIR*)> owner(handle, ::closedir);
   ListedDir listed;
-  if (::fstat(::dirfd(handle), &listed.st) != 0)
-    return support::ErrnoError(errno, "cannot stat", dir);
-  errno = 0;
-  while (struct dirent* entry = ::readdir(handle)) {
-    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    listed.children.emplace_back(entry->d_name, entry->d_type);
-  }
-  if (errno != 0) return support::ErrnoError(errno, "cannot read directory", dir);
-  std::sort(listed.children.begin(), listed.children.end());
+  llvm::Expected<support::DirEntries> children = support::SortedDirEntries(dir, &listed.st);
+  if (!children) return children.takeError();
+  listed.children = std::move(*children);
   return listed;
 }
 
