@@ -15,6 +15,7 @@
 #include "runtime/cli/options.h"
 #include "runtime/cli/workspace_targets.h"
 #include "runtime/oci/compressor.h"
+#include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/store_lease.h"
 #include "runtime/store/names.h"
 #include "runtime/store/store.h"
@@ -34,6 +35,9 @@ std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
     line.pop_back();
     text += "\n" + line;
   }
+  std::string entries = oci::LayerEntriesKeyLine();  // an image whose layers kept less
+  entries.pop_back();
+  text += "\n" + entries;
   return flags.store_dir + "/package-cache/built-" + graph::ContentHashHex(text);
 }
 

@@ -22,6 +22,7 @@
 
 #include "compiler/support/unique_fd.h"
 #include "runtime/oci/chunk_fanout.h"
+#include "runtime/oci/file_capability.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/store/sha256.h"
 
@@ -109,6 +110,9 @@ void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
     case EntryKind::kFile:
       archive_entry_set_filetype(e, AE_IFREG);
       archive_entry_set_size(e, static_cast<la_int64_t>(entry.size));
+      if (!entry.capability.empty())
+        archive_entry_xattr_add_entry(e, kCapabilityXattr, entry.capability.data(),
+                                      entry.capability.size());
       break;
     case EntryKind::kHardlink:
       archive_entry_set_filetype(e, AE_IFREG);
@@ -215,6 +219,10 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   std::unique_ptr<struct archive_entry, EntryFree> e(archive_entry_new());
   if (!a || !e) return Fail("tar: out of memory");
   archive_write_set_format_pax_restricted(a.get());
+  // A file capability as the one pax record Docker's and containerd's tars use for it
+  // (libarchive would add its own LIBARCHIVE.xattr record beside it).
+  if (archive_write_set_format_option(a.get(), "pax", "xattrheader", "SCHILY") != ARCHIVE_OK)
+    return ArchiveError(a.get(), sink, "xattrheader");
   // Unblocked output: no padding to 10 KiB records (as Go's archive/tar), and large data
   // writes pass straight through to the hash and the compressor without a copy.
   archive_write_set_bytes_per_block(a.get(), 0);
@@ -236,6 +244,8 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   diff_id = tar_hash.Digest();
   return llvm::Error::success();
 }
+
+std::string LayerEntriesKeyLine() { return "layer-entries=2\n"; }
 
 llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
                                            const LayerOptions& options) {

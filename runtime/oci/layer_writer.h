@@ -56,4 +56,11 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
 llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
                              ByteSink& out, std::string& diff_id);
 
+// What layer entries (and trees copied out of stages) keep of a file besides its path, bytes,
+// mode, owner and link target, as a line of the keys of what is stored from them (node records,
+// built-image entries): records of a binary that kept less are not found, so a warm build never
+// returns them where a fresh one keeps more. "layer-entries=2\n": file capabilities
+// (file_capability.h); before that line existed, nothing more.
+std::string LayerEntriesKeyLine();
+
 }  // namespace strata::oci

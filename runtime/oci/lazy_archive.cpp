@@ -78,6 +78,7 @@
   X(archive_write_open2)                \
   X(archive_write_open_fd)              \
   X(archive_write_set_bytes_per_block)  \
+  X(archive_write_set_format_option)    \
   X(archive_write_set_format_pax_restricted)
 
 // The slots, the loader (the soname this binary was built against: Debian's libarchive13) and

@@ -13,6 +13,8 @@
 #include <tuple>
 #include <utility>
 
+#include "runtime/oci/file_capability.h"
+
 namespace strata::oci {
 namespace {
 
@@ -82,6 +84,10 @@ llvm::Error ScanDir(const std::string& abs_dir, const std::string& tar_dir,
         entry.size = static_cast<uint64_t>(st.st_size);
         item.inode = {st.st_dev, st.st_ino};
         item.maybe_linked = st.st_nlink > 1;
+        if (llvm::Expected<std::string> capability = ReadFileCapability(abs))
+          entry.capability = std::move(*capability);
+        else
+          return capability.takeError();
         break;
       case S_IFDIR:
         entry.kind = EntryKind::kDir;
@@ -152,6 +158,7 @@ llvm::Expected<std::vector<TreeEntry>> ScanTree(const std::string& root) {
         item.entry.link = it->second;
         item.entry.size = 0;
         item.entry.source_path.clear();
+        item.entry.capability.clear();  // the first path's entry carries it
       }
     }
     entries.push_back(std::move(item.entry));

@@ -31,6 +31,8 @@ struct TreeEntry {
   // mode and size from lowering's record instead of an lstat, so the reader checks them on the
   // file it opened (CheckOpenedSource).
   uint32_t source_mode = 0;
+  // kFile: the raw security.capability xattr (file_capability.h), "" for none.
+  std::string capability;
 };
 
 // The error for a checked file whose bytes are not the ones the key covers.
@@ -46,6 +48,7 @@ llvm::Error CheckOpenedSource(int fd, const TreeEntry& entry);
 //   a directory with xattr trusted.overlay.opaque=y (or user.overlay.opaque=y)
 //                                        -> the directory plus an empty DIR/.wh..wh..opq
 // Regular files sharing an inode become one file (the first path in order) plus hard links.
+// A regular file's security.capability is kept (file_capability.h); no other xattr is.
 // Sockets are skipped, as Docker and BuildKit do.
 llvm::Expected<std::vector<TreeEntry>> ScanTree(const std::string& root);
 

@@ -17,6 +17,7 @@
 #include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
 #include "compiler/support/unique_fd.h"
+#include "runtime/oci/file_capability.h"
 #include "runtime/schedule/listed_dir.h"
 
 namespace strata::schedule {
@@ -209,6 +210,11 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
     entry.kind = oci::EntryKind::kFile;
     entry.source_path = source;
     entry.size = static_cast<uint64_t>(st.st_size);
+    if (!rules.normalize_local) {  // a stage's file keeps its capability (root_path.cpp)
+      llvm::Expected<std::string> capability = oci::ReadFileCapability(source);
+      if (!capability) return capability.takeError();
+      entry.capability = std::move(*capability);
+    }
     if (*lowered) {
       entry.check_content = true;
       entry.content_high = (*lowered)->content_high;

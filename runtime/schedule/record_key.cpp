@@ -37,13 +37,16 @@ OptionUse RecordKeys::Uses(const graph::Node& node) {
     OptionUse in = Uses(*input);
     use.epoch |= in.epoch;
     use.compression |= in.compression;
+    use.entries |= in.entries;
   }
   // A file tree does not depend on how the layers it came from were compressed (a loaded image
   // keeps the compression its artifact has).
   if (!graph::IsStage(&node) || node.op() == graph::Op::kLoad) use.compression = false;
   // Every other op writes new layers (exec, copy, minimal, and any op added later unless it is
   // listed here): their mtimes are the epoch and their blobs are compressed.
-  if (!WritesNoLayer(node.op())) use = {true, true};
+  if (!WritesNoLayer(node.op())) use = {true, true, true};
+  // A select copies files out of a stage's layers (even a loaded image's) with what they keep.
+  if (node.op() == graph::Op::kSelect) use.entries = true;
   uses_[&node] = use;
   return use;
 }
@@ -51,7 +54,7 @@ OptionUse RecordKeys::Uses(const graph::Node& node) {
 std::string RecordKeys::Of(const graph::Node& node) {
   std::string key = node.key().Hex();
   OptionUse use = Uses(node);
-  if (!use.epoch && !use.compression) return key;
+  if (!use.epoch && !use.compression && !use.entries) return key;
   std::string text = "strata-record-key-v1\n" + key + "\n";
   if (use.epoch) text += "source_date_epoch=" + std::to_string(options_.source_date_epoch) + "\n";
   if (use.compression)
@@ -59,6 +62,8 @@ std::string RecordKeys::Of(const graph::Node& node) {
             " level=" + std::to_string(options_.level) + "\n";
   // Records another encoder wrote (zlib's gzip before libdeflate) are not found.
   if (use.compression) text += oci::EncoderKeyLine(options_.compression);
+  // Records made when layers dropped file capabilities are not found.
+  if (use.entries) text += oci::LayerEntriesKeyLine();
   return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
 }
 

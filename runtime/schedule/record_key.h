@@ -14,6 +14,9 @@ namespace strata::schedule {
 struct OptionUse {
   bool epoch = false;        // file mtimes in layers (and in trees extracted from them)
   bool compression = false;  // layer blob bytes (compression and level)
+  // What layers and the trees copied out of stages keep of a file besides its bytes, mode,
+  // owner and link (oci::LayerEntriesKeyLine): layer writers, selects, and what stands on them.
+  bool entries = false;
 };
 
 // Derivation keys describe what a node computes, not how its layers are encoded, so two builds
@@ -31,7 +34,7 @@ class RecordKeys {
   OptionUse Uses(const graph::Node& node);
   // The node's key (32 hex) when it uses no option; otherwise the first 32 hex digits of the
   // sha256 of the key and the values of the options it uses (the compression with its level and
-  // oci::EncoderIdentity).
+  // oci::EncoderIdentity, the layer entries' version).
   std::string Of(const graph::Node& node);
 
  private:

@@ -18,6 +18,7 @@
 #include "compiler/support/errno_error.h"
 #include "compiler/support/slash_path.h"
 #include "compiler/support/unique_fd.h"
+#include "runtime/oci/file_capability.h"
 
 namespace strata::schedule {
 
@@ -109,6 +110,13 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
     if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
   } else if (S_ISREG(st.st_mode)) {
     if (llvm::Error err = CopyFileData(source, dest)) return err;
+    // A stage's file keeps its capability, as BuildKit's COPY --from does; the user's do not.
+    if (!rules.normalize_local) {
+      llvm::Expected<std::string> capability = oci::ReadFileCapability(source);
+      if (!capability) return capability.takeError();
+      if (llvm::Error err = finish()) return err;
+      return oci::WriteFileCapability(dest, *capability);  // after the chown, which drops it
+    }
   } else if (S_ISLNK(st.st_mode)) {
     std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
     ssize_t n = ::readlink(source.c_str(), target.data(), target.size() - 1);

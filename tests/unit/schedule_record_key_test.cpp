@@ -156,20 +156,55 @@ TEST_CASE("record keys: gzip's name the encoder, so another encoder's records ar
   Program program;
   // The key text before gzip moved to libdeflate (zlib, one member): what an older binary's
   // records are stored under.
-  auto zlib_era = [&](const graph::Node& node, const oci::LayerOptions& options) {
+  auto zlib_era = [&](const graph::Node& node, const oci::LayerOptions& options,
+                      const std::string& more = "") {
     std::string text = "strata-record-key-v1\n" + node.key().Hex() +
                        "\nsource_date_epoch=" + std::to_string(options.source_date_epoch) +
                        "\ncompression=" + oci::LayerMediaType(options.compression) +
-                       " level=" + std::to_string(options.level) + "\n";
+                       " level=" + std::to_string(options.level) + "\n" + more;
     return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
   };
   oci::LayerOptions gzip, zstd;
   zstd.compression = oci::Compression::kZstd;
   for (const graph::Node* node : {program.built, program.copied, program.target}) {
     CHECK(schedule::RecordKeys(gzip).Of(*node) != zlib_era(*node, gzip));
-    // zstd's bytes did not change: its records stay found.
-    CHECK(schedule::RecordKeys(zstd).Of(*node) == zlib_era(*node, zstd));
+    // zstd's bytes did not change: its keys gained only the layer entries' line (file
+    // capabilities, below), which moved every layer writer's records.
+    CHECK(schedule::RecordKeys(zstd).Of(*node) ==
+          zlib_era(*node, zstd, oci::LayerEntriesKeyLine()));
   }
   // Nodes that do not depend on the compression keep their keys.
   CHECK(schedule::RecordKeys(gzip).Of(*program.base) == program.base->key().Hex());
+}
+
+TEST_CASE("record keys: records made when layers dropped file capabilities are not found",
+          "[schedule][record_key]") {
+  Program program;
+  // The key text before layers kept security.capability: what an older binary stored under.
+  auto before = [&](const graph::Node& node, const oci::LayerOptions& options, bool compression) {
+    std::string text = "strata-record-key-v1\n" + node.key().Hex() +
+                       "\nsource_date_epoch=" + std::to_string(options.source_date_epoch) + "\n";
+    if (compression)
+      text += std::string("compression=") + oci::LayerMediaType(options.compression) +
+              " level=" + std::to_string(options.level) + "\n" +
+              oci::EncoderKeyLine(options.compression);
+    return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
+  };
+  for (oci::Compression compression : {oci::Compression::kGzip, oci::Compression::kZstd}) {
+    oci::LayerOptions options;
+    options.compression = compression;
+    schedule::RecordKeys keys(options);
+    for (const graph::Node* node : {program.built, program.copied, program.target})
+      CHECK(keys.Of(*node) != before(*node, options, true));
+    // A tree copied out of a stage keeps capabilities too, so its records moved with them.
+    CHECK(keys.Of(*program.selected) != before(*program.selected, options, false));
+  }
+  // A select out of an image nothing wrote (a loaded or pulled base) copies them as well.
+  graph::Graph graph;
+  const graph::Node* scratch = graph::MakeScratch(graph);
+  const graph::Node* selected = graph::MakeSelect(graph, scratch, "/bin");
+  schedule::RecordKeys keys{oci::LayerOptions{}};
+  CHECK(keys.Of(*selected) != selected->key().Hex());
+  // Nodes that copy nothing out of layers keep their derivation keys.
+  CHECK(keys.Of(*scratch) == scratch->key().Hex());
 }
