@@ -34,7 +34,8 @@
   X(ZSTD_createCCtx)                \
   X(ZSTD_freeCCtx)                  \
   X(ZSTD_getErrorName)              \
-  X(ZSTD_isError)
+  X(ZSTD_isError)                   \
+  X(ZSTD_versionString)
 
 #define STRATA_LIBTINFO_FUNCTIONS(X) \
   X(del_curterm)                     \

@@ -3,6 +3,7 @@
 
 #include <zstd.h>
 
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -125,7 +126,21 @@ int DefaultLevel(Compression kind) {
 }
 
 const char* EncoderIdentity(Compression kind) {
-  return kind == Compression::kGzip ? GzipEncoderIdentity() : "";
+  switch (kind) {
+    case Compression::kGzip:
+      return GzipEncoderIdentity();
+    case Compression::kZstd: {
+      // libzstd is the installed shared library (opened on first use on x86-64: a gzip build
+      // never loads it), so its bytes follow that version: the one asked here. (Its static
+      // archive in Debian is built without worker threads, which ZstdCompressor needs.)
+      static const std::string identity =
+          std::string("zstd-jobs-v1 libzstd-") + ZSTD_versionString();
+      return identity.c_str();
+    }
+    case Compression::kNone:
+      break;
+  }
+  return "";
 }
 
 std::string EncoderKeyLine(Compression kind) {

@@ -31,10 +31,10 @@ int DefaultLevel(Compression kind);
 // What decides a compressor's bytes besides the algorithm and the level, for the keys of what
 // is stored compressed (node records, compressed-layer memos, built-image entries): a store
 // written by another encoder must not be found. gzip: its member layout and libdeflate's
-// version; zstd and none: "" (their bytes have not changed since those keys were introduced).
+// version (linked statically); zstd: the loaded libzstd's version; none: "".
 const char* EncoderIdentity(Compression kind);
 // The line those keys add for the encoder: "encoder=IDENTITY\n", or "" when EncoderIdentity is
-// empty (so a zstd key is what it was before the line existed).
+// empty.
 std::string EncoderKeyLine(Compression kind);
 
 // The OCI media type of a layer tar with this compression.

@@ -110,7 +110,8 @@ std::string CompressedLayerKey(const std::string& diff_id, const oci::LayerOptio
   std::string text = "strata-compressed-layer-v1\n" + diff_id + "\n" +
                      AlgorithmName(options.compression) + "\n" +
                      std::to_string(EffectiveLevel(options)) + "\n";
-  // Another encoder's memo is not found (a zlib-era memo has no such line).
+  // Another encoder's memo is not found (a zlib-era memo, or a zstd one before libzstd's
+  // version was named, has no such line).
   text += oci::EncoderKeyLine(options.compression);
   std::string digest = store::Sha256Digest(text.data(), text.size());
   return digest.substr(7, 32);

@@ -161,11 +161,14 @@ TEST_CASE("oci: gzip levels: the default is 6, a level libdeflate lacks is an er
   CHECK(llvm::toString(bad.takeError()).find("level 13") != std::string::npos);
 }
 
-TEST_CASE("oci: the gzip encoder has an identity, zstd's keys stay as they were", "[oci]") {
+TEST_CASE("oci: each encoder has an identity naming the library version it was built with",
+          "[oci]") {
   std::string gzip = strata::oci::EncoderIdentity(Compression::kGzip);
   CHECK(gzip.find("libdeflate-") != std::string::npos);
-  CHECK(std::string(strata::oci::EncoderIdentity(Compression::kZstd)).empty());
+  std::string zstd = strata::oci::EncoderIdentity(Compression::kZstd);
+  CHECK(zstd == std::string("zstd-jobs-v1 libzstd-") + ZSTD_versionString());
   CHECK(std::string(strata::oci::EncoderIdentity(Compression::kNone)).empty());
+  CHECK(strata::oci::EncoderKeyLine(Compression::kZstd) == "encoder=" + zstd + "\n");
 }
 
 TEST_CASE("oci: gzip of empty input is a valid empty stream", "[oci]") {

@@ -173,7 +173,7 @@ TEST_CASE("deferred: with --compression none nothing is deferred", "[schedule][d
   CHECK_FALSE(builder.layers[0].deferred);
 }
 
-TEST_CASE("deferred: a memo made by another gzip encoder is not found", "[schedule][deferred]") {
+TEST_CASE("deferred: a memo made by another encoder is not found", "[schedule][deferred]") {
   const std::string diff_id = "sha256:" + std::string(64, 'a');
   // The memo key text before libdeflate (zlib's gzip): what an older binary's memos are under.
   auto zlib_era = [&](const char* algorithm, int level) {
@@ -184,7 +184,8 @@ TEST_CASE("deferred: a memo made by another gzip encoder is not found", "[schedu
   oci::LayerOptions gzip, zstd;
   zstd.compression = oci::Compression::kZstd;
   CHECK(schedule::CompressedLayerKey(diff_id, gzip) != zlib_era("gzip", 6));
-  CHECK(schedule::CompressedLayerKey(diff_id, zstd) == zlib_era("zstd", 3));
+  // zstd memos name libzstd's version (none did before).
+  CHECK(schedule::CompressedLayerKey(diff_id, zstd) != zlib_era("zstd", 3));
   // The default level is named as its number: -1 and 6 share a memo.
   oci::LayerOptions six;
   six.level = 6;

@@ -168,10 +168,12 @@ TEST_CASE("record keys: gzip's name the encoder, so another encoder's records ar
   zstd.compression = oci::Compression::kZstd;
   for (const graph::Node* node : {program.built, program.copied, program.target}) {
     CHECK(schedule::RecordKeys(gzip).Of(*node) != zlib_era(*node, gzip));
-    // zstd's bytes did not change: its keys gained only the layer entries' line (file
+    // zstd's keys gained its encoder (libzstd's version) and the layer entries' line (file
     // capabilities, below), which moved every layer writer's records.
-    CHECK(schedule::RecordKeys(zstd).Of(*node) ==
-          zlib_era(*node, zstd, oci::LayerEntriesKeyLine()));
+    CHECK(
+        schedule::RecordKeys(zstd).Of(*node) ==
+        zlib_era(*node, zstd, oci::EncoderKeyLine(zstd.compression) + oci::LayerEntriesKeyLine()));
+    CHECK(schedule::RecordKeys(zstd).Of(*node) != zlib_era(*node, zstd));
   }
   // Nodes that do not depend on the compression keep their keys.
   CHECK(schedule::RecordKeys(gzip).Of(*program.base) == program.base->key().Hex());
