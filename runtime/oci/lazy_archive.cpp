@@ -66,6 +66,7 @@
   X(archive_read_support_format_gnutar) \
   X(archive_read_support_format_raw)    \
   X(archive_read_support_format_tar)    \
+  X(archive_set_error)                  \
   X(archive_write_close)                \
   X(archive_write_data)                 \
   X(archive_write_data_block)           \

@@ -231,6 +231,7 @@ llvm::Error AddCopy(const CopyRequest& request, const std::string& parent_root,
     extract.view_base = parent_root + (*resolved == "/" ? "" : *resolved);
     if (!request.chown.empty()) extract.chown = std::make_pair(rules.uid, rules.gid);
     extract.chmod = rules.chmod;
+    if (lowered) extract.content = std::make_pair(lowered->content_high, lowered->content_low);
     const std::string& unpacked = extract.unpacked;
     if (::mkdir(unpacked.c_str(), 0755) != 0)
       return support::ErrnoError(errno, "cannot create", unpacked);

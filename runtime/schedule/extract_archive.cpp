@@ -3,18 +3,23 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <vector>
 
 #include "compiler/support/errno_error.h"
+#include "compiler/support/unique_fd.h"
 #include "runtime/exec/scratch_dir.h"
+#include "runtime/oci/tree_scan.h"
 #include "runtime/schedule/root_path.h"
 
 namespace strata::schedule {
@@ -140,6 +145,46 @@ class MergedView {
   std::string top_;
 };
 
+// The archive file read for libarchive through a callback, every byte hashed on the way.
+class HashingFile {
+ public:
+  llvm::Error Open(const std::string& path) {
+    fd_ = support::UniqueFd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd_) return support::ErrnoError(errno, "cannot open", path);
+    XXH3_128bits_reset(state_.get());
+    return llvm::Error::success();
+  }
+  static la_ssize_t Read(archive* handle, void* client, const void** block) {
+    auto* self = static_cast<HashingFile*>(client);
+    ssize_t n = self->ReadChunk();
+    if (n < 0)
+      archive_set_error(handle, errno, "cannot read the archive: %s", std::strerror(errno));
+    *block = self->buffer_.data();
+    return n;
+  }
+  // Reads and hashes what libarchive left after the end-of-archive blocks; the file's digest.
+  llvm::Expected<XXH128_hash_t> Finish(const std::string& path) {
+    while (true) {
+      ssize_t n = ReadChunk();
+      if (n < 0) return support::ErrnoError(errno, "cannot read", path);
+      if (n == 0) return XXH3_128bits_digest(state_.get());
+    }
+  }
+
+ private:
+  ssize_t ReadChunk() {
+    ssize_t n;
+    do n = ::read(fd_.Get(), buffer_.data(), buffer_.size());
+    while (n < 0 && errno == EINTR);
+    if (n > 0) XXH3_128bits_update(state_.get(), buffer_.data(), static_cast<size_t>(n));
+    return n;
+  }
+  support::UniqueFd fd_;
+  std::vector<char> buffer_ = std::vector<char>(1 << 16);
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state_{XXH3_createState(),
+                                                                         XXH3_freeState};
+};
+
 struct ReadArchiveDeleter {
   void operator()(archive* handle) const { archive_read_free(handle); }
 };
@@ -166,7 +211,9 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
   if (!canonical) return support::ErrnoError(errno, "cannot resolve", request.unpacked);
   const std::string root = canonical.get();
   MergedView view(request, root);
-  if (archive_read_open_filename(reader.get(), request.archive.c_str(), 1 << 16) != ARCHIVE_OK)
+  HashingFile file;
+  if (llvm::Error err = file.Open(request.archive)) return err;
+  if (archive_read_open(reader.get(), &file, nullptr, HashingFile::Read, nullptr) != ARCHIVE_OK)
     return ExtractError(request, "cannot read archive '" + request.archive +
                                      "': " + archive_error_string(reader.get()));
   while (true) {
@@ -231,6 +278,11 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     return ExtractError(request, archive_error_string(writer.get()));
+  llvm::Expected<XXH128_hash_t> digest = file.Finish(request.archive);
+  if (!digest) return digest.takeError();
+  if (request.content &&
+      (digest->high64 != request.content->first || digest->low64 != request.content->second))
+    return oci::ChangedDuringBuild(request.archive);
   return llvm::Error::success();
 }
 

@@ -5,6 +5,7 @@
 #include <llvm/Support/Error.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,6 +19,12 @@ struct ExtractRequest {
   std::string view_base;  // dest's directory in the parent image (host path; may not exist)
   std::optional<std::pair<uid_t, gid_t>> chown;
   std::optional<mode_t> chmod;  // permission bits for every entry but symlinks
+  // A local archive's XXH3-128 (high, low) as lowering put it into the key: every byte of the
+  // file is hashed as it is read (to its end, past the tar's end-of-archive blocks) and a
+  // difference fails the step with oci::ChangedDuringBuild, so an archive rewritten after
+  // lowering is never unpacked under the old key, even where its size, inode and times (whole
+  // seconds on some file systems) stay the same.
+  std::optional<std::pair<uint64_t, uint64_t>> content;
 };
 
 // Unpacks the archive into `unpacked` as if over `view_base` with `unpacked` laid on top (the
