@@ -19,6 +19,7 @@
 #include "compiler/support/errno_error.h"
 #include "compiler/support/unique_fd.h"
 #include "runtime/exec/scratch_dir.h"
+#include "runtime/oci/file_capability.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/schedule/root_path.h"
 
@@ -144,6 +145,18 @@ class MergedView {
   const ExtractRequest& request_;
   std::string top_;
 };
+
+// The entry's security.capability xattr (pax SCHILY.xattr or LIBARCHIVE.xattr), or "".
+std::string EntryCapability(archive_entry* entry) {
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  archive_entry_xattr_reset(entry);
+  while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK)
+    if (name != nullptr && std::strcmp(name, oci::kCapabilityXattr) == 0)
+      return std::string(static_cast<const char*>(value), size);
+  return std::string();
+}
 
 // The archive file read for libarchive through a callback, every byte hashed on the way.
 class HashingFile {
@@ -275,6 +288,10 @@ llvm::Error ExtractArchive(const ExtractRequest& request) {
           request, "cannot extract '" + raw + "': " +
                        (archive_error_string(writer.get()) ? archive_error_string(writer.get())
                                                            : archive_error_string(reader.get())));
+    // A file's capability, as Docker's untar applies it (and only that xattr: the layer keeps
+    // no other), after finish_entry's chown, which would drop it.
+    if (archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr)
+      if (llvm::Error err = oci::WriteFileCapability(path, EntryCapability(entry))) return err;
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     return ExtractError(request, archive_error_string(writer.get()));

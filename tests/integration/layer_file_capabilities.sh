@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # File capabilities (the security.capability xattr) survive as BuildKit keeps them: through a
 # RUN that touches the file (the step's layer), a copy out of a stage (also of a loaded image,
-# with --chown and --chmod, and of a whole folder), in Strata and in a Dockerfile; a file of
-# the build context keeps none (BuildKit's context COPY drops it too: checked with docker.io
+# with --chown and --chmod, and of a whole folder), an ADD of an archive recording one, in
+# Strata and in a Dockerfile; a file of the build context keeps none (BuildKit's context COPY drops it too: checked with docker.io
 # 20.10's BuildKit when this test was written). The image then runs its binary as a non-root
 # user with the capability in effect. Before, every layer Strata wrote dropped it.
 source "$(dirname "$0")/lib.sh"
@@ -29,6 +29,8 @@ mkdir -p "$T/w/ctx"
 mv "$T/busybox-layout" "$T/w/base-layout"
 cp "$T/base-bundle/rootfs/bin/capped" "$T/w/ctx/capped"
 setcap_py "$T/w/ctx/capped"
+# An archive holding it with its capability (GNU tar's SCHILY.xattr record), for ADD.
+tar --xattrs --xattrs-include=security.capability -C "$T/w/ctx" -cf "$T/w/ctx/caps.tar" capped
 
 cat >"$T/w/build.strata" <<'STRATA'
 let
@@ -51,6 +53,7 @@ COPY --from=touched --chown=1000:1000 /bin/capped /chowned
 COPY --from=touched --chmod=700 /bin/capped /chmoded
 COPY --from=base /bin /bin2
 COPY capped /from-context
+ADD caps.tar /added/
 DOCKERFILE
 
 # expect IMAGE_DIR PATH CAP_HEX|none
@@ -81,6 +84,7 @@ expect "$T/dockerfile" /chmoded "$cap_hex"
 expect "$T/dockerfile" /bin2/capped "$cap_hex"
 expect "$T/dockerfile" /bin2/busybox none
 expect "$T/dockerfile" /from-context none
+expect "$T/dockerfile" /added/capped "$cap_hex"
 [ "$(stat -c '%u:%g %a' "$T/dockerfile/rootfs/chowned")" = "1000:1000 755" ] || fail "chowned: $(stat -c '%u:%g %a' "$T/dockerfile/rootfs/chowned")"
 [ "$(stat -c %a "$T/dockerfile/rootfs/chmoded")" = 700 ] || fail "chmoded: $(stat -c %a "$T/dockerfile/rootfs/chmoded")"
 
