@@ -12,11 +12,13 @@
 #include <mutex>
 #include <thread>
 
+#include "compiler/graph/lockfile.h"
 #include "compiler/support/errno_error.h"
 #include "runtime/debian/alternatives.h"
 #include "runtime/debian/deb_file.h"
 #include "runtime/debian/download.h"
 #include "runtime/debian/loader_cache.h"
+#include "runtime/debian/locked_closure.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
 #include "runtime/debian/system_files.h"
@@ -48,7 +50,8 @@ bool IsPackageName(const std::string& name) {
   return true;
 }
 
-llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) {
+llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock,
+                                                    const std::string& arch) {
   std::vector<PinnedPackage> packages;
   const nlohmann::json* list =
       lock.is_object() && lock.contains("packages") ? &lock["packages"] : nullptr;
@@ -69,6 +72,9 @@ llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) 
     if (!IsPackageName(package.name) || package.sha256.size() != 64 ||
         package.filename.find("..") != std::string::npos)
       return OpError("debian: malformed locked package " + entry.dump());
+    if (package.arch != arch && package.arch != "all")
+      return OpError("debian: the locked package " + package.name + " is for " + package.arch +
+                     ", not the base's " + arch);
     packages.push_back(std::move(package));
   }
   return packages;
@@ -190,10 +196,15 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
-  if (const nlohmann::json* lock =
-          params->request.lock.is_null() ? nullptr : &params->request.lock) {
-    llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
-    if (!locked) return locked.takeError();
+  bool is_locked = !params->request.lock.is_null();
+  // What a closure that is not what its lock entry says (edited by hand, damaged) fails with.
+  std::string lock_key =
+      graph::DebianLockKey(suite_name, arch, params->request.mirror, requested, exclude);
+  std::string relock_hint =
+      "; the lock was edited or is damaged: run strata lock --update \"" + lock_key + "\"";
+  if (is_locked) {
+    llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(params->request.lock, arch);
+    if (!locked) return OpError(llvm::toString(locked.takeError()) + relock_hint);
     packages = std::move(*locked);
   } else {
     debian::SuiteSource source;
@@ -256,6 +267,14 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
           fail(control.takeError());
           break;
         }
+        // The sha256 proves the file is the one listed; this, that the listing names it truly
+        // (the SBOM, the history and the dpkg status then agree).
+        if (llvm::Error err =
+                debian::CheckControlIs(control->control, package->name, package->version,
+                                       package->arch, package->filename)) {
+          fail(OpError(llvm::toString(std::move(err)) + (is_locked ? relock_hint : "")));
+          break;
+        }
         controls[package - packages.data()] = std::move(*control);
         std::lock_guard<std::mutex> lock(log_mutex);
         context.log((bytes ? "fetched " : "have ") + package->name + " " + package->version);
@@ -276,6 +295,13 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   for (std::thread& thread : threads) thread.join();
   for (const std::string& error : errors)
     if (!error.empty()) return OpError("debian " + suite_name + ": " + error);
+  if (is_locked) {
+    std::vector<std::string> control_texts;
+    for (const debian::DebControl& control : controls) control_texts.push_back(control.control);
+    if (llvm::Error err = debian::CheckClosureHasRequested(requested, control_texts))
+      return OpError("debian " + suite_name + ": the lock entry \"" + lock_key + "\" " +
+                     llvm::toString(std::move(err)) + relock_hint);
+  }
 
   std::vector<debian::InstalledPackage> installed;
   for (size_t i = 0; i < packages.size(); ++i)
