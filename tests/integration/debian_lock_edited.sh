@@ -45,7 +45,8 @@ edited "$entry[$bash_index].version = \"9.9-evil\"" \
 libc_index=$(jq "$entry | map(.name) | index(\"libc6\")" "$T/lock.orig")
 edited "$entry[$bash_index] = ($entry[$libc_index] | .name = \"bash\")" 'locked as bash' 'is libc6'
 # Another architecture than the base's.
-edited "$entry[$bash_index].arch = \"arm64\"" 'locked as bash' '(arm64)' 'is bash'
+edited "$entry[$bash_index].arch = \"arm64\"" 'the locked package bash is for arm64, not the base'"'"'s amd64' \
+  "strata lock --update"
 # A requested package missing from the locked closure: the image would lack it.
 edited "$entry |= map(select(.name != \"bash\"))" \
   'the lock entry "bookworm/amd64 bash" has no package bash' "strata lock --update"
