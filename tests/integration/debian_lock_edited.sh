@@ -47,6 +47,8 @@ edited "$entry[$bash_index] = ($entry[$libc_index] | .name = \"bash\")" 'locked 
 # Another architecture than the base's.
 edited "$entry[$bash_index].arch = \"arm64\"" 'the locked package bash is for arm64, not the base'"'"'s amd64' \
   "strata lock --update"
+# A size that is not the file's (the SBOM lists it).
+edited "$entry[$bash_index].size += 1" 'has '"$(jq "$entry[$bash_index].size" "$T/lock.orig")"' bytes, not' "strata lock --update"
 # A requested package missing from the locked closure: the image would lack it.
 edited "$entry |= map(select(.name != \"bash\"))" \
   'the lock entry "bookworm/amd64 bash" has no package bash' "strata lock --update"
