@@ -231,6 +231,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   if (!work) return work.takeError();
   std::vector<oci::LayerDescriptor> layers(groups.size());
   std::vector<debian::DebControl> controls(packages.size());
+  std::vector<uint64_t> sizes(packages.size());  // each .deb's, as fetched
   std::vector<std::string> errors(groups.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
@@ -261,6 +262,20 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
           break;
         }
         fetched_bytes += bytes;
+        struct stat st;
+        if (::stat(deb->c_str(), &st) != 0) {
+          fail(support::ErrnoError(errno, "cannot stat", *deb));
+          break;
+        }
+        // The SBOM lists the size: it must be the file's (a lock may leave it out).
+        uint64_t size = static_cast<uint64_t>(st.st_size);
+        if (package->size != 0 && package->size != size) {
+          fail(OpError("the file locked as " + package->name + " " + package->version + " (" +
+                       package->filename + ") has " + std::to_string(size) + " bytes, not " +
+                       std::to_string(package->size) + (is_locked ? relock_hint : "")));
+          break;
+        }
+        sizes[package - packages.data()] = size;
         llvm::Expected<debian::DebControl> control =
             debian::UnpackDeb(*deb, dir, what, path_exclude);
         if (!control) {
@@ -303,6 +318,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
                      llvm::toString(std::move(err)) + relock_hint);
   }
 
+  for (size_t i = 0; i < packages.size(); ++i) packages[i].size = sizes[i];
   std::vector<debian::InstalledPackage> installed;
   for (size_t i = 0; i < packages.size(); ++i)
     installed.push_back({packages[i].name, controls[i].control});
