@@ -26,7 +26,8 @@ TEST_CASE("locked closure: a .deb must be the package, version and arch it is lo
 
 TEST_CASE("locked closure: every request is a package of it or provided by one", "[debian]") {
   std::vector<std::string> controls = {kBash, kMawk};
-  testing::RequireOk(CheckClosureHasRequested({"bash", "bash=5.2.15-2+b13", "awk", "fake=2"}, controls));
+  testing::RequireOk(
+      CheckClosureHasRequested({"bash", "bash=5.2.15-2+b13", "awk", "fake=2"}, controls));
   CHECK(ErrorOf(CheckClosureHasRequested({"bash", "coreutils"}, controls)) ==
         "has no package coreutils");
   CHECK(ErrorOf(CheckClosureHasRequested({"bash=5.2"}, controls)) == "has no package bash=5.2");
