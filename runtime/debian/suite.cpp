@@ -112,7 +112,7 @@ std::string DefaultMirror() {
   if (const char* mirror = std::getenv("STRATA_DEBIAN_MIRROR"); mirror && *mirror)
     return Trimmed(mirror);
   std::string host = HostAptMirror();
-  return Trimmed(host.empty() ? "http://deb.debian.org/debian" : host);
+  return Trimmed(host.empty() ? kCanonicalMirror : host);
 }
 
 llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& source) {

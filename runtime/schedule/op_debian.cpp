@@ -376,7 +376,13 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
               std::to_string(image.layers.size()) + " layers");
   for (const PinnedPackage& package : packages) sources.push_back("sha256:" + package.sha256);
   NodeOutput output = NodeOutput::Stage(std::move(image));
-  output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, mirror)}};
+  // The SBOM is a function of the node's key, which holds only a mirror the program names: the
+  // one this build happened to use (flag, environment, host apt sources) would make a warm
+  // build's SBOM differ from a fresh one's, and two hosts' from each other.
+  std::string sbom_mirror = params->request.mirror;
+  while (!sbom_mirror.empty() && sbom_mirror.back() == '/') sbom_mirror.pop_back();
+  if (sbom_mirror.empty()) sbom_mirror = debian::kCanonicalMirror;
+  output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, sbom_mirror)}};
   output.sources = std::move(sources);
   return output;
 }
