@@ -49,6 +49,8 @@ edited "$entry[$bash_index].arch = \"arm64\"" 'the locked package bash is for ar
   "strata lock --update"
 # A size that is not the file's (the SBOM lists it).
 edited "$entry[$bash_index].size += 1" 'has '"$(jq "$entry[$bash_index].size" "$T/lock.orig")"' bytes, not' "strata lock --update"
+# A package locked twice (its files and dpkg stanza would be in the image twice).
+edited "$entry += [$entry[$bash_index]]" 'the package bash is locked twice' "strata lock --update"
 # A requested package missing from the locked closure: the image would lack it.
 edited "$entry |= map(select(.name != \"bash\"))" \
   'the lock entry "bookworm/amd64 bash" has no package bash' "strata lock --update"
