@@ -75,6 +75,9 @@ llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock,
     if (package.arch != arch && package.arch != "all")
       return OpError("debian: the locked package " + package.name + " is for " + package.arch +
                      ", not the base's " + arch);
+    for (const PinnedPackage& earlier : packages)
+      if (earlier.name == package.name)
+        return OpError("debian: the package " + package.name + " is locked twice");
     packages.push_back(std::move(package));
   }
   return packages;
