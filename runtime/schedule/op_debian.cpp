@@ -254,8 +254,9 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       for (const PinnedPackage* package : groups[g]) {
         std::string what = "package " + package->name + " " + package->version;
         uint64_t bytes = 0;
-        llvm::Expected<std::string> deb = debian::FetchBlob(
-            context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
+        llvm::Expected<std::string> deb =
+            debian::FetchBlob(context.store, mirror + "/" + package->filename, package->sha256,
+                              what, package->size, &bytes);
         if (!deb) {
           std::string message = llvm::toString(deb.takeError());
           if (const nlohmann::json* lock = &params->request.lock;
