@@ -64,6 +64,15 @@ wait_sent bash_1_amd64.deb
 [ -z "$(find "$STRATA_STORE/tmp" -type f 2>/dev/null)" ] || fail "the refused download left a temp file"
 [ -z "$(ls "$STRATA_DEBIAN_CACHE")" ] || fail "the refused download entered the download cache"
 
+# A download-cache entry that never ends (a FIFO named by the sha256): refused unread, at once.
+mkfifo "$STRATA_DEBIAN_CACHE/$(printf 'a%.0s' $(seq 64))"
+set +e
+timeout 60 bash -c "$(declare -f build); T=$T STRATA=$STRATA build --debian-mirror $mirror"; rc=$?
+set -e
+[ $rc = 1 ] || { cat "$T/err"; fail "a FIFO in the download cache: exit $rc (124: it hung)"; }
+expect_contains "$T/err" "(from the download cache $STRATA_DEBIAN_CACHE): not a file of the 1000 bytes expected"
+rm "$STRATA_DEBIAN_CACHE/$(printf 'a%.0s' $(seq 64))"
+
 # An unlocked base: InRelease itself is endless.
 rm "$T/w/strata.lock"
 set +e
