@@ -66,17 +66,22 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   }
   std::string cache = DownloadCacheDir();
   if (!cache.empty()) {
-    support::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    support::UniqueFd fd(
+        ::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd) {
       // Read no more than the file can be: a FIFO or device there would never end.
       struct stat st;
-      if (::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-          (size && static_cast<uint64_t>(st.st_size) != size))
+      std::string where = what + " (from the download cache " + cache + ")";
+      if (::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return llvm::createStringError(std::errc::illegal_byte_sequence,
+                                       "%s: not a regular file; nothing was stored", where.c_str());
+      if (size && static_cast<uint64_t>(st.st_size) != size)
         return llvm::createStringError(
             std::errc::illegal_byte_sequence,
-            "%s (from the download cache %s): not a file of the %llu bytes expected; nothing was "
-            "stored",
-            what.c_str(), cache.c_str(), static_cast<unsigned long long>(size));
+            "%s: blob size mismatch: expected %llu bytes, got %llu; nothing was stored",
+            where.c_str(), static_cast<unsigned long long>(size),
+            static_cast<unsigned long long>(st.st_size));
       llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
       if (!writer) return writer.takeError();
       char buffer[1 << 16];
