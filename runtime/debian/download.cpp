@@ -52,7 +52,7 @@ std::string DownloadCacheDir() {
 
 llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::string& url,
                                       llvm::StringRef sha256, const std::string& what,
-                                      uint64_t* bytes) {
+                                      uint64_t size, uint64_t* bytes) {
   if (bytes) *bytes = 0;
   std::string digest = "sha256:" + sha256.lower();
   // A blob in the store was verified when it entered, but one left by a failed or killed build,
@@ -66,8 +66,22 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   }
   std::string cache = DownloadCacheDir();
   if (!cache.empty()) {
-    support::UniqueFd fd(::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    support::UniqueFd fd(
+        ::open((cache + "/" + sha256.lower()).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd) {
+      // Read no more than the file can be: a FIFO or device there would never end.
+      struct stat st;
+      std::string where = what + " (from the download cache " + cache + ")";
+      if (::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return llvm::createStringError(std::errc::illegal_byte_sequence,
+                                       "%s: not a regular file; nothing was stored", where.c_str());
+      if (size && static_cast<uint64_t>(st.st_size) != size)
+        return llvm::createStringError(
+            std::errc::illegal_byte_sequence,
+            "%s: blob size mismatch: expected %llu bytes, got %llu; nothing was stored",
+            where.c_str(), static_cast<unsigned long long>(size),
+            static_cast<unsigned long long>(st.st_size));
       llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
       if (!writer) return writer.takeError();
       char buffer[1 << 16];
@@ -83,8 +97,16 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
   llvm::Expected<store::BlobWriter> writer = store.NewBlobWriter();
   if (!writer) return writer.takeError();
   oci::HttpRequest request = MirrorRequest(url);
-  llvm::Expected<oci::HttpResponse> response = oci::Perform(
-      request, [&](const char* data, size_t size) { return writer->Write(data, size); });
+  llvm::Expected<oci::HttpResponse> response =
+      oci::Perform(request, [&](const char* data, size_t n) -> llvm::Error {
+        if (size && writer->Size() + n > size)
+          return llvm::createStringError(
+              std::errc::file_too_large,
+              "%s (from %s): the mirror sent more than the %llu bytes the lock or index gives; "
+              "nothing was stored",
+              what.c_str(), url.c_str(), static_cast<unsigned long long>(size));
+        return writer->Write(data, n);
+      });
   if (!response) return response.takeError();
   if (response->status == 404)
     return llvm::createStringError(std::errc::no_such_file_or_directory,
@@ -102,7 +124,16 @@ llvm::Expected<std::string> FetchBlob(const store::Store& store, const std::stri
 
 llvm::Expected<std::string> FetchText(const std::string& url) {
   oci::HttpRequest request = MirrorRequest(url);
-  llvm::Expected<oci::HttpResponse> response = oci::Perform(request);
+  std::string body;
+  llvm::Expected<oci::HttpResponse> response =
+      oci::Perform(request, [&](const char* data, size_t n) -> llvm::Error {
+        if (body.size() + n > kMaxTextBytes)
+          return llvm::createStringError(std::errc::file_too_large,
+                                         "%s is larger than %zu bytes: not a Release file",
+                                         url.c_str(), kMaxTextBytes);
+        body.append(data, n);
+        return llvm::Error::success();
+      });
   if (!response) return response.takeError();
   if (response->status == 404)
     return llvm::createStringError(std::errc::no_such_file_or_directory,
@@ -110,7 +141,7 @@ llvm::Expected<std::string> FetchText(const std::string& url) {
   if (response->status / 100 != 2)
     return llvm::createStringError(std::errc::io_error, "HTTP %ld from %s", response->status,
                                    url.c_str());
-  return std::move(response->body);
+  return body;
 }
 
 }  // namespace strata::debian

@@ -112,7 +112,7 @@ std::string DefaultMirror() {
   if (const char* mirror = std::getenv("STRATA_DEBIAN_MIRROR"); mirror && *mirror)
     return Trimmed(mirror);
   std::string host = HostAptMirror();
-  return Trimmed(host.empty() ? "http://deb.debian.org/debian" : host);
+  return Trimmed(host.empty() ? kCanonicalMirror : host);
 }
 
 llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& source) {
@@ -171,7 +171,7 @@ llvm::Expected<Suite> LoadSuite(const store::Store& store, const SuiteSource& so
   bool kept = text.has_value();  // already checked against the Release
   if (!text) {
     llvm::Expected<std::string> blob =
-        FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index");
+        FetchBlob(store, url, entry->sha256, "the " + suite.where + " Packages index", entry->size);
     if (!blob) return blob.takeError();
     suite.index_sha256 = entry->sha256;
     llvm::Expected<std::string> decompressed = Decompress(

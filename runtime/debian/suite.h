@@ -31,6 +31,10 @@ struct Suite {
   std::string where;  // "bookworm/main amd64", for messages
 };
 
+// Debian's own redirector to its mirrors: the fallback of DefaultMirror, and the mirror an SBOM
+// names for a base whose program names none (which mirror a build used is not in its key).
+inline constexpr char kCanonicalMirror[] = "http://deb.debian.org/debian";
+
 // The mirror the host's apt sources name first (/etc/apt/sources.list.d/*.sources "URIs:",
 // /etc/apt/sources.list "deb URL"), else http://deb.debian.org/debian; $STRATA_DEBIAN_MIRROR
 // wins over both.

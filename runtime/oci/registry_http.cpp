@@ -42,6 +42,7 @@ struct Transfer {
   HttpResponse response;
   const BodySink* sink = nullptr;
   bool is_file = false;  // a file:// transfer has no status code: its body is the content
+  std::string url;       // for messages
   std::optional<llvm::Error> sink_error;
   // Reading the request body.
   std::FILE* upload = nullptr;
@@ -71,6 +72,12 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       return 0;  // aborts the transfer
     }
   } else {
+    if (transfer->response.body.size() + size * count > kMaxHeldBodyBytes) {
+      transfer->sink_error.emplace(llvm::createStringError(
+          std::errc::file_too_large, "%s answered with a body larger than 16 MiB (HTTP %ld)",
+          UrlHost(transfer->url).c_str(), status));
+      return 0;  // aborts the transfer
+    }
     transfer->response.body.append(data, size * count);
   }
   return size * count;
@@ -132,6 +139,7 @@ llvm::Expected<HttpResponse> Perform(const HttpRequest& request, const BodySink&
   Transfer transfer;
   transfer.handle = h;
   transfer.sink = &sink;
+  transfer.url = request.url;
   transfer.is_file = request.allow_file && llvm::StringRef(request.url).startswith("file://");
 
   HeaderList headers;

@@ -39,6 +39,12 @@ struct HttpResponse {
   std::string Header(llvm::StringRef name) const;
 };
 
+// The most of a response body Perform holds in memory (HttpResponse::body: a request without a
+// sink, or an error status's body); past it the transfer stops with an error, so a server
+// answering with an endless body costs no more. Registry documents that can be larger (layers)
+// go through a sink; tokens, errors and manifests (4 MiB, registry_client.cpp) are far smaller.
+inline constexpr size_t kMaxHeldBodyBytes = 16 << 20;
+
 // Receives the body of a 2xx response as it arrives; an error aborts the transfer and is
 // returned by Perform. Bodies of other statuses go to HttpResponse::body (for messages).
 using BodySink = std::function<llvm::Error(const char* data, size_t size)>;

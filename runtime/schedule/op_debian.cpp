@@ -12,11 +12,13 @@
 #include <mutex>
 #include <thread>
 
+#include "compiler/graph/lockfile.h"
 #include "compiler/support/errno_error.h"
 #include "runtime/debian/alternatives.h"
 #include "runtime/debian/deb_file.h"
 #include "runtime/debian/download.h"
 #include "runtime/debian/loader_cache.h"
+#include "runtime/debian/locked_closure.h"
 #include "runtime/debian/resolver.h"
 #include "runtime/debian/suite.h"
 #include "runtime/debian/system_files.h"
@@ -48,7 +50,8 @@ bool IsPackageName(const std::string& name) {
   return true;
 }
 
-llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) {
+llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock,
+                                                    const std::string& arch) {
   std::vector<PinnedPackage> packages;
   const nlohmann::json* list =
       lock.is_object() && lock.contains("packages") ? &lock["packages"] : nullptr;
@@ -69,6 +72,12 @@ llvm::Expected<std::vector<PinnedPackage>> FromLock(const nlohmann::json& lock) 
     if (!IsPackageName(package.name) || package.sha256.size() != 64 ||
         package.filename.find("..") != std::string::npos)
       return OpError("debian: malformed locked package " + entry.dump());
+    if (package.arch != arch && package.arch != "all")
+      return OpError("debian: the locked package " + package.name + " is for " + package.arch +
+                     ", not the base's " + arch);
+    for (const PinnedPackage& earlier : packages)
+      if (earlier.name == package.name)
+        return OpError("debian: the package " + package.name + " is locked twice");
     packages.push_back(std::move(package));
   }
   return packages;
@@ -190,10 +199,15 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
 
   std::vector<PinnedPackage> packages;
   std::vector<std::string> sources;  // the index and .deb blobs, for gc (NodeOutput::sources)
-  if (const nlohmann::json* lock =
-          params->request.lock.is_null() ? nullptr : &params->request.lock) {
-    llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(*lock);
-    if (!locked) return locked.takeError();
+  bool is_locked = !params->request.lock.is_null();
+  // What a closure that is not what its lock entry says (edited by hand, damaged) fails with.
+  std::string lock_key =
+      graph::DebianLockKey(suite_name, arch, params->request.mirror, requested, exclude);
+  std::string relock_hint =
+      "; the lock was edited or is damaged: run strata lock --update \"" + lock_key + "\"";
+  if (is_locked) {
+    llvm::Expected<std::vector<PinnedPackage>> locked = FromLock(params->request.lock, arch);
+    if (!locked) return OpError(llvm::toString(locked.takeError()) + relock_hint);
     packages = std::move(*locked);
   } else {
     debian::SuiteSource source;
@@ -220,6 +234,7 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   if (!work) return work.takeError();
   std::vector<oci::LayerDescriptor> layers(groups.size());
   std::vector<debian::DebControl> controls(packages.size());
+  std::vector<uint64_t> sizes(packages.size());  // each .deb's, as fetched
   std::vector<std::string> errors(groups.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
@@ -239,8 +254,9 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
       for (const PinnedPackage* package : groups[g]) {
         std::string what = "package " + package->name + " " + package->version;
         uint64_t bytes = 0;
-        llvm::Expected<std::string> deb = debian::FetchBlob(
-            context.store, mirror + "/" + package->filename, package->sha256, what, &bytes);
+        llvm::Expected<std::string> deb =
+            debian::FetchBlob(context.store, mirror + "/" + package->filename, package->sha256,
+                              what, package->size, &bytes);
         if (!deb) {
           std::string message = llvm::toString(deb.takeError());
           if (const nlohmann::json* lock = &params->request.lock;
@@ -250,10 +266,32 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
           break;
         }
         fetched_bytes += bytes;
+        struct stat st;
+        if (::stat(deb->c_str(), &st) != 0) {
+          fail(support::ErrnoError(errno, "cannot stat", *deb));
+          break;
+        }
+        // The SBOM lists the size: it must be the file's (a lock may leave it out).
+        uint64_t size = static_cast<uint64_t>(st.st_size);
+        if (package->size != 0 && package->size != size) {
+          fail(OpError("the file locked as " + package->name + " " + package->version + " (" +
+                       package->filename + ") has " + std::to_string(size) + " bytes, not " +
+                       std::to_string(package->size) + (is_locked ? relock_hint : "")));
+          break;
+        }
+        sizes[package - packages.data()] = size;
         llvm::Expected<debian::DebControl> control =
             debian::UnpackDeb(*deb, dir, what, path_exclude);
         if (!control) {
           fail(control.takeError());
+          break;
+        }
+        // The sha256 proves the file is the one listed; this, that the listing names it truly
+        // (the SBOM, the history and the dpkg status then agree).
+        if (llvm::Error err =
+                debian::CheckControlIs(control->control, package->name, package->version,
+                                       package->arch, package->filename)) {
+          fail(OpError(llvm::toString(std::move(err)) + (is_locked ? relock_hint : "")));
           break;
         }
         controls[package - packages.data()] = std::move(*control);
@@ -276,7 +314,15 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   for (std::thread& thread : threads) thread.join();
   for (const std::string& error : errors)
     if (!error.empty()) return OpError("debian " + suite_name + ": " + error);
+  if (is_locked) {
+    std::vector<std::string> control_texts;
+    for (const debian::DebControl& control : controls) control_texts.push_back(control.control);
+    if (llvm::Error err = debian::CheckClosureHasRequested(requested, control_texts))
+      return OpError("debian " + suite_name + ": the lock entry \"" + lock_key + "\" " +
+                     llvm::toString(std::move(err)) + relock_hint);
+  }
 
+  for (size_t i = 0; i < packages.size(); ++i) packages[i].size = sizes[i];
   std::vector<debian::InstalledPackage> installed;
   for (size_t i = 0; i < packages.size(); ++i)
     installed.push_back({packages[i].name, controls[i].control});
@@ -334,7 +380,13 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
               std::to_string(image.layers.size()) + " layers");
   for (const PinnedPackage& package : packages) sources.push_back("sha256:" + package.sha256);
   NodeOutput output = NodeOutput::Stage(std::move(image));
-  output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, mirror)}};
+  // The SBOM is a function of the node's key, which holds only a mirror the program names: the
+  // one this build happened to use (flag, environment, host apt sources) would make a warm
+  // build's SBOM differ from a fresh one's, and two hosts' from each other.
+  std::string sbom_mirror = params->request.mirror;
+  while (!sbom_mirror.empty() && sbom_mirror.back() == '/') sbom_mirror.pop_back();
+  if (sbom_mirror.empty()) sbom_mirror = debian::kCanonicalMirror;
+  output.sbom = {{"debian", SbomPackages(packages, trees, suite_name, sbom_mirror)}};
   output.sources = std::move(sources);
   return output;
 }

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "compiler/graph/ops.h"
+#include "runtime/oci/layer_stream.h"
 #include "runtime/oci/registry_manifest.h"
 #include "runtime/schedule/cache_manifest.h"
 #include "runtime/schedule/deferred_layers.h"
@@ -43,6 +44,25 @@ llvm::Expected<std::optional<std::string>> GetSmall(oci::RegistryClient& client,
   if (response->status == 404) return std::nullopt;
   if (response->status != 200) return client.StatusError(*response, what);
   return std::optional<std::string>(std::move(body));
+}
+
+// A fetched layer's uncompressed content must be what the record's diff_id says. The manifest
+// and the record can each be digest-consistent and still pair one build's layer with another
+// output's diff_id; taken, the image's config would not describe its layers.
+llvm::Error CheckDiffId(const store::Store& store, const oci::LayerDescriptor& layer) {
+  std::string path = store.BlobPath(layer.digest);
+  std::string what = "layer " + layer.digest;
+  llvm::Expected<std::string> media_type = oci::NormalizeLayerMediaType(layer.media_type, what);
+  if (!media_type) return media_type.takeError();
+  if (llvm::Error err = oci::CheckLayerCompression(path, *media_type, what)) return err;
+  llvm::Expected<oci::LayerStream> stream = oci::LayerStream::Open(path);
+  if (!stream) return stream.takeError();
+  llvm::Expected<std::string> diff_id = stream->Finish();
+  if (!diff_id) return diff_id.takeError();
+  if (*diff_id != layer.diff_id)
+    return Failed(what + " is not the record's diff_id " + layer.diff_id + " (its tar is " +
+                  *diff_id + ")");
+  return llvm::Error::success();
 }
 
 }  // namespace
@@ -124,12 +144,16 @@ llvm::Expected<bool> RegistryCache::FetchFrom(Source& source, const std::string&
                   got + "): corrupt or tampered");
   llvm::Expected<nlohmann::json> record = DecodeCacheRecord(**record_bytes, *manifest);
   if (!record) return record.takeError();
-  // Each blob is hashed as it streams into a temp file and published only when it matches.
-  for (const oci::LayerDescriptor& layer : manifest->layers) {
+  llvm::Expected<oci::Image> image = oci::Image::FromJson((*record)["image"]);
+  if (!image) return image.takeError();
+  // Each blob is hashed as it streams into a temp file and published only when it matches;
+  // then its tar is hashed against the record's diff_id.
+  for (const oci::LayerDescriptor& layer : image->layers) {
     bool had = store_.HasBlob(layer.digest);
     if (llvm::Error err = client.FetchBlob(store_, layer.digest, static_cast<int64_t>(layer.size)))
       return err;
     if (!had) bytes_fetched_ += layer.size;
+    if (llvm::Error err = CheckDiffId(store_, layer)) return err;
   }
   // The record goes last, so that it only ever names blobs already published.
   (*record)["inputs"] = nlohmann::json::array();
