@@ -1,6 +1,8 @@
-// The ANTLR lexer and parser over one file's text, wired as every Strata parse is: no console
-// error listeners, syntax errors to a SyntaxErrorSink through Strata's error strategy, and the
-// nesting guard that ends a too-deep parse with an error instead of a stack overflow.
+// The lexed tokens and the ANTLR parser over one file's text, wired as every Strata parse is:
+// no console error listeners, syntax errors to a SyntaxErrorSink through Strata's error
+// strategy, and the nesting guard that ends a too-deep parse with an error instead of a stack
+// overflow. The whole file is lexed first (lexer.h), so an unterminated string or comment is
+// known before the parser's complaints about the end of the file.
 #pragma once
 
 #include <antlr4-runtime.h>
@@ -8,10 +10,10 @@
 #include <memory>
 #include <string_view>
 
-#include "StrataLexer.h"
 #include "StrataParser.h"
-#include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/syntax_errors.h"
+#include "compiler/syntax/token_buffer.h"
+#include "compiler/syntax/token_stream.h"
 
 namespace strata::syntax {
 
@@ -20,18 +22,16 @@ namespace strata::syntax {
 inline constexpr size_t kMaxRuleDepth = 100000;
 
 struct ParserRig {
-  ParserRig(std::string_view text, SyntaxErrorSink& sink)
-      : input(text), lexer(&input), tokens(&lexer), parser(&tokens), guard(kMaxRuleDepth) {
-    lexer.removeErrorListeners();
+  ParserRig(std::string_view text, SyntaxErrorSink& sink, bool keep_comments = false)
+      : lexed(text, keep_comments), tokens(lexed), parser(&tokens), guard(kMaxRuleDepth) {
     parser.removeErrorListeners();
     parser.addErrorListener(&sink);
     parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(sink));
     parser.addParseListener(&guard);
   }
 
-  ByteStream input;  // the members refer to each other in this order
-  grammar::StrataLexer lexer;
-  antlr4::CommonTokenStream tokens;
+  TokenBuffer lexed;  // the members refer to each other in this order
+  TokenStream tokens;
   grammar::StrataParser parser;
   NestingGuard guard;
 };
