@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/syntax/ast_builder.h"
 #include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/lexer.h"
 #include "compiler/syntax/syntax_errors.h"
@@ -156,6 +157,21 @@ std::string StreamDifference(std::string_view text, std::mt19937& random) {
   return "";
 }
 
+// The AST builder tells parse tree nodes apart by their exact type (ast_builder.cpp): it must
+// agree with dynamic_cast on every node of every tree, error nodes included.
+size_t KindMismatches(antlr4::tree::ParseTree* tree) {
+  using antlr4::tree::ErrorNode;
+  using antlr4::tree::TerminalNode;
+  auto* terminal = dynamic_cast<TerminalNode*>(tree);
+  bool error = dynamic_cast<ErrorNode*>(tree) != nullptr;
+  size_t mismatches = 0;
+  if (TokenOf(tree) != (terminal && !error ? terminal->getSymbol() : nullptr)) ++mismatches;
+  if (RuleOf(tree) != dynamic_cast<antlr4::ParserRuleContext*>(tree)) ++mismatches;
+  if (IsErrorNode(tree) != error) ++mismatches;
+  for (antlr4::tree::ParseTree* child : tree->children) mismatches += KindMismatches(child);
+  return mismatches;
+}
+
 // The parse tree and syntax errors over either token stream.
 std::string ParseOver(antlr4::TokenStream& tokens, std::string_view text) {
   diag::DiagnosticEngine diags;
@@ -166,7 +182,10 @@ std::string ParseOver(antlr4::TokenStream& tokens, std::string_view text) {
   parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(sink));
   std::string out;
   try {
-    out = parser.file()->toStringTree(&parser);
+    grammar::StrataParser::FileContext* tree = parser.file();
+    out = tree->toStringTree(&parser);
+    if (size_t mismatches = KindMismatches(tree))
+      out += "\n" + std::to_string(mismatches) + " nodes whose kind the AST builder mistakes";
   } catch (const TooManyErrors&) {
     out = "(too many errors)";
   }
