@@ -37,11 +37,13 @@ void TokenStream::consume() {
 }
 
 size_t TokenStream::LA(ssize_t i) {
+  if (i == 1) return tokens_[p_].getType();  // the parser's usual question
   antlr4::Token* token = LT(i);
   return token ? token->getType() : antlr4::Token::INVALID_TYPE;
 }
 
 antlr4::Token* TokenStream::LT(ssize_t k) {
+  if (k == 1) return At(p_);
   if (k == 0) return nullptr;
   if (k < 0) return Back(static_cast<size_t>(-k));
   size_t i = p_;

@@ -9,7 +9,7 @@
 
 namespace strata::syntax {
 
-class TokenStream : public antlr4::TokenStream {
+class TokenStream final : public antlr4::TokenStream {
  public:
   explicit TokenStream(TokenBuffer& tokens);
 
