@@ -2,6 +2,8 @@
 // list in the parse tree; precedence is applied here with explicit stacks, not recursion.
 #include "compiler/syntax/ast_builder.h"
 
+#include <typeinfo>
+
 #include "compiler/syntax/parser.h"
 #include "compiler/syntax/source_paths.h"
 
@@ -18,17 +20,35 @@ size_t TokenType(ParseTree* tree) {
   return token ? token->getType() : 0;
 }
 
+namespace {
+
+// A parse tree node is a rule context or one of the parser's two terminal classes (the grammar
+// has no labelled alternatives, so every context is exactly its rule's class). Comparing the
+// dynamic type's type_info is one test; a dynamic_cast walks the class hierarchy and, across
+// the ANTLR runtime's shared library, compares type names with strcmp: these three casts were
+// ~10% of `strata graph` on 10,000 targets.
+enum class NodeKind { kRule, kTerminal, kError };
+
+NodeKind KindOf(ParseTree& tree) {
+  const std::type_info& type = typeid(tree);
+  if (type == typeid(antlr4::tree::TerminalNodeImpl)) return NodeKind::kTerminal;
+  if (type == typeid(antlr4::tree::ErrorNodeImpl)) return NodeKind::kError;
+  return NodeKind::kRule;
+}
+
+}  // namespace
+
 Token* TokenOf(ParseTree* tree) {
-  auto* node = dynamic_cast<antlr4::tree::TerminalNode*>(tree);
-  if (!node || IsErrorNode(tree)) return nullptr;
-  return node->getSymbol();
+  if (!tree || KindOf(*tree) != NodeKind::kTerminal) return nullptr;
+  return static_cast<antlr4::tree::TerminalNode*>(tree)->getSymbol();
 }
 
-ParserRuleContext* RuleOf(ParseTree* tree) { return dynamic_cast<ParserRuleContext*>(tree); }
-
-bool IsErrorNode(ParseTree* tree) {
-  return dynamic_cast<antlr4::tree::ErrorNode*>(tree) != nullptr;
+ParserRuleContext* RuleOf(ParseTree* tree) {
+  if (!tree || KindOf(*tree) != NodeKind::kRule) return nullptr;
+  return static_cast<ParserRuleContext*>(tree);
 }
+
+bool IsErrorNode(ParseTree* tree) { return tree && KindOf(*tree) == NodeKind::kError; }
 
 namespace {
 
@@ -109,8 +129,8 @@ SourceRange AstBuilder::Range(const Token* token) const {
 SourceRange AstBuilder::Range(ParseTree* tree) const {
   if (Token* token = TokenOf(tree)) return Range(token);
   auto* ctx = RuleOf(tree);
-  if (!ctx) {
-    auto* node = dynamic_cast<antlr4::tree::TerminalNode*>(tree);
+  if (!ctx) {  // an error node, or none
+    auto* node = IsErrorNode(tree) ? static_cast<antlr4::tree::TerminalNode*>(tree) : nullptr;
     return Range(node ? node->getSymbol() : nullptr);
   }
   SourceRange begin = Range(ctx->getStart());

@@ -1,4 +1,5 @@
-// The lexer's input: one code point per byte of the source.
+// The generated StrataLexer's input, one code point per byte of the source: the product lexes
+// with lexer.h; the generated lexer is the oracle of its differential test.
 #pragma once
 
 #include <antlr4-runtime.h>

@@ -7,45 +7,42 @@
 #include <string_view>
 #include <vector>
 
-#include "StrataLexer.h"
-#include "compiler/syntax/byte_stream.h"
+#include "StrataParser.h"
 #include "compiler/syntax/format_doc.h"
 #include "compiler/syntax/format_tree.h"
 #include "compiler/syntax/format_trivia.h"
 #include "compiler/syntax/parse_tree.h"
+#include "compiler/syntax/token_buffer.h"
 
 namespace strata::syntax {
 namespace {
 
-struct LexedToken {
+struct TokenText {
   size_t type;
   std::string text;
 };
 
 // The code tokens and comments of `text`, without a comma just before `}` (a pattern's
 // trailing comma, which the layout adds or drops) and without trailing blanks of comments.
-std::vector<LexedToken> Lex(std::string_view text) {
-  ByteStream input(text);
-  grammar::StrataLexer lexer(&input);
-  lexer.keep_comments = true;
-  lexer.removeErrorListeners();
-  std::vector<LexedToken> out;
-  for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF;
-       token = lexer.nextToken()) {
-    size_t start = token->getStartIndex();
-    std::string body(text.substr(start, token->getStopIndex() + 1 - start));
-    if (token->getType() == grammar::StrataLexer::LINE_COMMENT)
+std::vector<TokenText> Lex(std::string_view text) {
+  TokenBuffer lexed(text, /*keep_comments=*/true);
+  std::vector<TokenText> out;
+  for (const LexedToken& token : lexed.tokens()) {
+    if (token.getType() == antlr4::Token::EOF) break;
+    size_t start = token.getStartIndex();
+    std::string body(text.substr(start, token.getStopIndex() + 1 - start));
+    if (token.getType() == grammar::StrataParser::LINE_COMMENT)
       while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\r'))
         body.pop_back();
-    if (token->getType() == grammar::StrataLexer::RBRACE && !out.empty() &&
-        out.back().type == grammar::StrataLexer::COMMA)
+    if (token.getType() == grammar::StrataParser::RBRACE && !out.empty() &&
+        out.back().type == grammar::StrataParser::COMMA)
       out.pop_back();
-    out.push_back({token->getType(), std::move(body)});
+    out.push_back({token.getType(), std::move(body)});
   }
   return out;
 }
 
-bool SameTokens(const std::vector<LexedToken>& a, const std::vector<LexedToken>& b) {
+bool SameTokens(const std::vector<TokenText>& a, const std::vector<TokenText>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].type != b[i].type || a[i].text != b[i].text) return false;
@@ -60,15 +57,15 @@ std::optional<std::string> FormatFile(diag::SourceManager& sources, diag::FileId
   std::optional<std::string> result;
   ParseWithComments(
       sources, file, diags,
-      [&](grammar::StrataParser::FileContext* tree, antlr4::CommonTokenStream& stream) {
+      [&](grammar::StrataParser::FileContext* tree, const TokenBuffer& lexed) {
         std::vector<format::RawToken> raw;
-        for (antlr4::Token* token : stream.getTokens()) {
-          size_t type = token->getType();
-          bool comment = type == grammar::StrataLexer::LINE_COMMENT ||
-                         type == grammar::StrataLexer::BLOCK_COMMENT;
-          size_t start = type == antlr4::Token::EOF ? text.size() : token->getStartIndex();
-          size_t end = type == antlr4::Token::EOF ? text.size() : token->getStopIndex() + 1;
-          raw.push_back({start, end, comment, type == grammar::StrataLexer::BLOCK_COMMENT});
+        for (const LexedToken& token : lexed.tokens()) {
+          size_t type = token.getType();
+          bool comment = type == grammar::StrataParser::LINE_COMMENT ||
+                         type == grammar::StrataParser::BLOCK_COMMENT;
+          size_t start = type == antlr4::Token::EOF ? text.size() : token.getStartIndex();
+          size_t end = type == antlr4::Token::EOF ? text.size() : token.getStopIndex() + 1;
+          raw.push_back({start, end, comment, type == grammar::StrataParser::BLOCK_COMMENT});
         }
         format::Trivia trivia(text, raw);
         format::DocArena arena;

@@ -8,13 +8,13 @@
 #include "StrataParser.h"
 #include "compiler/diag/diagnostics.h"
 #include "compiler/diag/source.h"
+#include "compiler/syntax/token_buffer.h"
 
 namespace strata::syntax {
 
-using TreeUser =
-    std::function<void(grammar::StrataParser::FileContext*, antlr4::CommonTokenStream&)>;
+using TreeUser = std::function<void(grammar::StrataParser::FileContext*, const TokenBuffer&)>;
 
-// Parses `file` with its comments on the hidden channel of the token stream and calls `use`
+// Parses `file` with its comments kept (on the hidden channel of the tokens) and calls `use`
 // (on the parser's large-stack thread) when it has no syntax error; errors go to `diags`.
 void ParseWithComments(diag::SourceManager& sources, diag::FileId file,
                        diag::DiagnosticEngine& diags, const TreeUser& use);

@@ -1,4 +1,4 @@
-// The Strata parser: runs the ANTLR lexer and parser on a large stack, reports syntax errors,
+// The Strata parser: runs the lexer and the ANTLR parser on a large stack, reports syntax errors,
 // builds the AST and drops the parse tree (a top-level let binding by binding: top_level_let.h).
 #include "compiler/syntax/parser.h"
 
@@ -7,11 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "StrataLexer.h"
 #include "StrataParser.h"
 #include "compiler/support/large_stack.h"
 #include "compiler/syntax/ast_builder.h"
-#include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/parse_tree.h"
 #include "compiler/syntax/parser_rig.h"
 #include "compiler/syntax/syntax_errors.h"
@@ -20,7 +18,6 @@
 namespace strata::syntax {
 namespace {
 
-using grammar::StrataLexer;
 using grammar::StrataParser;
 
 std::string TooDeepMessage() {
@@ -34,19 +31,17 @@ void RunParser(diag::SourceManager& sources, diag::FileId file, diag::Diagnostic
   std::string_view text = sources.Text(file);
   auto offset = [&](size_t at) { return static_cast<uint32_t>(std::min(at, text.size())); };
   SyntaxErrorSink sink(file, diags, text.size());
-  ParserRig rig(text, sink);
-  StrataLexer& lexer = rig.lexer;
-  lexer.keep_comments = keep_comments;
-  antlr4::CommonTokenStream& tokens = rig.tokens;
-  StrataParser& parser = rig.parser;
   try {
-    // Lex everything first, so an unterminated string or comment is reported where it starts
-    // and the parser's complaints about the end of the file are recognised as its fallout.
-    tokens.fill();
-    if (!lexer.open_strings.empty())
-      sink.ReportUnterminated(lexer.open_strings.front(), "unterminated string");
-    if (lexer.unterminated_comment != static_cast<size_t>(-1))
-      sink.ReportUnterminated(lexer.unterminated_comment, "unterminated comment");
+    // The rig lexes everything first, so an unterminated string or comment is reported where
+    // it starts and the parser's complaints about the end of the file are its fallout.
+    ParserRig rig(text, sink, keep_comments);
+    const TokenBuffer& lexed = rig.lexed;
+    TokenStream& tokens = rig.tokens;
+    StrataParser& parser = rig.parser;
+    if (!lexed.open_strings().empty())
+      sink.ReportUnterminated(lexed.open_strings().front(), "unterminated string");
+    if (lexed.unterminated_comment() != TokenBuffer::kNone)
+      sink.ReportUnterminated(lexed.unterminated_comment(), "unterminated comment");
     build(parser, tokens);
   } catch (const NestingTooDeep& e) {
     diags.Error({file, offset(e.offset), offset(e.offset + 1)}, TooDeepMessage());
@@ -65,7 +60,7 @@ const ast::Expr* Parse(diag::SourceManager& sources, diag::FileId file, ast::Are
   support::RunOnLargeStack([&] {
     if (let_parsing == LetParsing::kPerBinding) root = ParseTopLevelLet(sources, file, arena);
     if (root) return;
-    RunParser(sources, file, diags, [&](StrataParser& parser, antlr4::CommonTokenStream&) {
+    RunParser(sources, file, diags, [&](StrataParser& parser, TokenStream&) {
       StrataParser::FileContext* tree = parser.file();
       AstBuilder builder(sources, file, arena, diags);
       root = builder.BuildFile(tree);
@@ -82,7 +77,7 @@ const ast::TypeExpr* ParseType(diag::SourceManager& sources, diag::FileId file, 
                                diag::DiagnosticEngine& diags) {
   const ast::TypeExpr* type = nullptr;
   support::RunOnLargeStack([&] {
-    RunParser(sources, file, diags, [&](StrataParser& parser, antlr4::CommonTokenStream&) {
+    RunParser(sources, file, diags, [&](StrataParser& parser, TokenStream&) {
       StrataParser::TypeFileContext* tree = parser.typeFile();
       AstBuilder builder(sources, file, arena, diags);
       type = builder.BuildTypeFile(tree);
@@ -101,9 +96,9 @@ void ParseWithComments(diag::SourceManager& sources, diag::FileId file,
   support::RunOnLargeStack([&] {
     RunParser(
         sources, file, diags,
-        [&](StrataParser& parser, antlr4::CommonTokenStream& tokens) {
+        [&](StrataParser& parser, TokenStream& tokens) {
           StrataParser::FileContext* tree = parser.file();
-          if (diags.error_count() == errors_before) use(tree, tokens);
+          if (diags.error_count() == errors_before) use(tree, tokens.buffer());
         },
         /*keep_comments=*/true);
   });

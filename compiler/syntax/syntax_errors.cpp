@@ -171,6 +171,16 @@ void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   sink_.Report(range, "expected " + wanted + " before " + DescribeToken(current));
 }
 
+void SyntaxErrorStrategy::sync(antlr4::Parser* parser) {
+  if (!inErrorRecoveryMode(parser)) {
+    const antlr4::atn::ATN& atn = parser->getATN();
+    const IntervalSet& next = atn.nextTokens(atn.states[parser->getState()]);
+    size_t next_type = parser->getTokenStream()->LA(1);
+    if (next.contains(antlr4::Token::EPSILON) || next.contains(next_type)) return;
+  }
+  DefaultErrorStrategy::sync(parser);
+}
+
 antlr4::Token* SyntaxErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) {
   switch (parser->getCurrentToken()->getType()) {
     case StrataParser::SEMI:

@@ -52,6 +52,11 @@ class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   explicit SyntaxErrorStrategy(SyntaxErrorSink& sink) : sink_(sink) {}
 
+  // ANTLR's check before every loop and block copies the state's follow set (a vector: a
+  // malloc and a free, ~6% of `strata graph` on 10,000 targets). The same check without the
+  // copy; anything it does not accept goes to ANTLR's sync as before.
+  void sync(antlr4::Parser* parser) override;
+
  protected:
   void reportNoViableAlternative(antlr4::Parser* parser,
                                  const antlr4::NoViableAltException& e) override;

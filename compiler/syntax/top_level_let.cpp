@@ -8,11 +8,9 @@
 #include <memory>
 #include <vector>
 
-#include "StrataLexer.h"
 #include "StrataParser.h"
 #include "compiler/diag/diagnostics.h"
 #include "compiler/syntax/ast_builder.h"
-#include "compiler/syntax/byte_stream.h"
 #include "compiler/syntax/parser.h"
 #include "compiler/syntax/parser_rig.h"
 #include "compiler/syntax/syntax_errors.h"
@@ -20,7 +18,6 @@
 namespace strata::syntax {
 namespace {
 
-using grammar::StrataLexer;
 using grammar::StrataParser;
 
 }  // namespace
@@ -31,32 +28,31 @@ const ast::Expr* ParseTopLevelLet(diag::SourceManager& sources, diag::FileId fil
   // Anything reported here means "take the ordinary path", which reports it properly.
   diag::DiagnosticEngine scratch;
   SyntaxErrorSink sink(file, scratch, text.size());
-  ParserRig rig(text, sink);
-  StrataLexer& lexer = rig.lexer;
-  antlr4::CommonTokenStream& tokens = rig.tokens;
-  StrataParser& parser = rig.parser;
-  auto clean = [&] {
-    return parser.getNumberOfSyntaxErrors() == 0 && scratch.diagnostics().empty();
-  };
   try {
-    tokens.fill();
-    if (!lexer.open_strings.empty() || lexer.unterminated_comment != static_cast<size_t>(-1))
+    ParserRig rig(text, sink);
+    const TokenBuffer& lexed = rig.lexed;
+    TokenStream& tokens = rig.tokens;
+    StrataParser& parser = rig.parser;
+    auto clean = [&] {
+      return parser.getNumberOfSyntaxErrors() == 0 && scratch.diagnostics().empty();
+    };
+    if (!lexed.open_strings().empty() || lexed.unterminated_comment() != TokenBuffer::kNone)
       return nullptr;
-    if (tokens.LA(1) != StrataLexer::LET) return nullptr;
+    if (tokens.LA(1) != StrataParser::LET) return nullptr;
     uint32_t begin = static_cast<uint32_t>(tokens.LT(1)->getStartIndex());
     AstBuilder builder(sources, file, arena, scratch);
     // The ordinary path builds the let's parts one level down (BuildExpr's Depth).
     AstBuilder::Depth depth(builder);
     tokens.consume();  // LET
     IncrementalLet let(builder);
-    while (tokens.LA(1) != StrataLexer::IN && tokens.LA(1) != antlr4::Token::EOF) {
+    while (tokens.LA(1) != StrataParser::IN && tokens.LA(1) != antlr4::Token::EOF) {
       StrataParser::BindingContext* binding = parser.binding();
       if (!clean()) return nullptr;
       let.Add(binding);
       if (!clean()) return nullptr;
       parser.getTreeTracker().reset();  // this binding's contexts and terminal nodes
     }
-    if (tokens.LA(1) != StrataLexer::IN) return nullptr;
+    if (tokens.LA(1) != StrataParser::IN) return nullptr;
     tokens.consume();
     std::vector<ast::Binding> bindings = let.Bindings();
     StrataParser::ExprContext* body_ctx = parser.expr();
