@@ -168,6 +168,7 @@ std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
   for (uint64_t i = 0; i < node_count; ++i) {
     uint8_t op = in.U8();
     graph::Key key{in.U64(), in.U64()};
+    graph.Prefetch(key);  // while the params decode and the key is recomputed
     std::vector<graph::Param> params(in.Count(6));
     for (size_t p = 0; p < params.size() && !in.bad(); ++p) {
       params[p].name = in.String();

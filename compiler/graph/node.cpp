@@ -182,6 +182,18 @@ size_t Graph::size() const { return impl_->keys; }
 
 size_t Graph::nodes_made() const { return impl_->made; }
 
+void Graph::Prefetch(const Key& key) const {
+  // The bucket DenseMap probes first. At 700,000 nodes the table is 24 MB, and that probe's
+  // cache miss was most of Get's time on an evaluation-cache hit. Only a hint: were DenseMap
+  // to place keys otherwise, this would cost speed, never correctness.
+  using Bucket = llvm::DenseMap<Key, const Node*>::value_type;
+  size_t buckets = impl_->by_identity.getMemorySize() / sizeof(Bucket);
+  if (buckets == 0) return;
+  size_t slot = llvm::DenseMapInfo<Key>::getHashValue(key) & (buckets - 1);
+  __builtin_prefetch(static_cast<const Bucket*>(impl_->by_identity.getPointerIntoBucketsArray()) +
+                     slot);
+}
+
 void Graph::Reserve(size_t nodes) { impl_->by_identity.reserve(impl_->by_identity.size() + nodes); }
 
 std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots) {

@@ -58,8 +58,9 @@ TEST_CASE("graph print: two nodes with one key (one content, two folders) print 
   const Node* twin = MakeLocal(graph, "/a/src", "src", "d");
   REQUIRE(plain != twin);
   REQUIRE(plain->key() == twin->key());
-  CHECK(TopologicalOrder({plain, twin, MakeCopy(graph, MakeScratch(graph), twin, "/x", {})})
-            .size() == 3);
+  CHECK(
+      TopologicalOrder({plain, twin, MakeCopy(graph, MakeScratch(graph), twin, "/x", {})}).size() ==
+      3);
   // Many nodes: the set grows and still finds each key once.
   std::vector<const Node*> roots;
   for (int i = 0; i < 3000; ++i) roots.push_back(MakePull(s.graph, "img" + std::to_string(i), ""));
