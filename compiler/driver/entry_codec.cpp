@@ -11,11 +11,17 @@ constexpr int kMaxJsonDepth = 64;
 
 }  // namespace
 
+// One append per integer: a byte at a time was a capacity check and a terminator per byte,
+// and an entry is mostly integers and short strings.
 void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+  out.append(bytes, sizeof bytes);
 }
 void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  char bytes[4];
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+  out.append(bytes, sizeof bytes);
 }
 void PutString(std::string& out, std::string_view text) {
   PutU32(out, static_cast<uint32_t>(text.size()));

@@ -10,7 +10,7 @@
 // little-endian; an entry is only read by the binary that wrote it (its stamp is in the name).
 #include "compiler/driver/graph_cache.h"
 
-#include <llvm/ADT/DenseMap.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -28,7 +28,6 @@
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/binary_stamp.h"
 #include "compiler/support/errno_error.h"
-#include "compiler/support/file_read.h"
 #include "compiler/syntax/source_paths.h"
 #include "compiler/syntax/workspace_root.h"
 
@@ -120,15 +119,17 @@ std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
                                                    graph::Graph& graph) {
   if (!enabled()) return std::nullopt;
   std::string name = NameText(query);
-  llvm::Expected<std::string> data = support::ReadFile(dir_ + "/" + graph::ContentHashHex(name));
-  if (!data) {
-    llvm::consumeError(data.takeError());
+  // Mapped, not read: at 100,000 targets an entry is 47 MB, which read into the heap was first
+  // zeroed by the kernel and then copied. An entry is only ever replaced by a rename, never
+  // written in place, so the mapped file does not change under the reader.
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file = llvm::MemoryBuffer::getFile(
+      dir_ + "/" + graph::ContentHashHex(name), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!file) return std::nullopt;
+  std::string_view data = (*file)->getBuffer();
+  if (data.size() < kHeaderBytes || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0)
     return std::nullopt;
-  }
-  if (data->size() < kHeaderBytes || std::memcmp(data->data(), kMagic, sizeof kMagic) != 0)
-    return std::nullopt;
-  const char* fields = data->data() + sizeof kMagic;
-  std::string_view payload = std::string_view(*data).substr(kHeaderBytes);
+  const char* fields = data.data() + sizeof kMagic;
+  std::string_view payload = data.substr(kHeaderBytes);
   uint64_t node_count = GetU64(fields + 8), locals_at = GetU64(fields + 16);
   if (GetU64(fields) != payload.size() || locals_at > payload.size() ||
       GetU64(fields + 24) != Check(fields, XXH3_64bits(payload.data(), payload.size())))
@@ -163,9 +164,11 @@ std::optional<GraphCacheAnswer> GraphCache::Lookup(const GraphCacheQuery& query,
 
   std::vector<const graph::Node*> nodes;
   nodes.reserve(node_count);
+  graph.Reserve(node_count);  // one table of the right size instead of ~20 rehashes
   for (uint64_t i = 0; i < node_count; ++i) {
     uint8_t op = in.U8();
     graph::Key key{in.U64(), in.U64()};
+    graph.Prefetch(key);  // while the params decode and the key is recomputed
     std::vector<graph::Param> params(in.Count(6));
     for (size_t p = 0; p < params.size() && !in.bad(); ++p) {
       params[p].name = in.String();
@@ -278,20 +281,28 @@ void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& ans
 
     // The nodes by pointer (two local sources of one content are two nodes), inputs first,
     // and on the way the local sources they hold.
+    // Each node's index in the entry, by its ordinal in the graph (kUnwritten: not yet
+    // written): a map by pointer was most of writing a 700,000-node entry, in its rehashes
+    // and cache misses.
+    constexpr uint32_t kUnwritten = ~uint32_t{0};
+    std::vector<uint32_t> index(graph.nodes_made(), kUnwritten);
+    uint32_t written = 0;
+    auto index_of = [&](const graph::Node* node) -> uint32_t& { return index[node->ordinal()]; };
+    for (const graph::Node* root : answer.roots)
+      if (root->ordinal() >= index.size()) return Skip();  // not made by `graph`
     std::set<LocalInput> locals;
-    llvm::DenseMap<const graph::Node*, uint32_t> index;
     std::vector<std::pair<const graph::Node*, size_t>> stack;
     for (const graph::Node* root : answer.roots) {
-      if (index.count(root)) continue;
+      if (index_of(root) != kUnwritten) continue;
       stack.push_back({root, 0});
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
         if (next < node->inputs().size()) {
           const graph::Node* input = node->inputs()[next++];
-          if (!index.count(input)) stack.push_back({input, 0});
+          if (index_of(input) == kUnwritten) stack.push_back({input, 0});
           continue;
         }
-        if (!index.count(node)) {
+        if (index_of(node) == kUnwritten) {
           if (untracked && untracked(node)) return Skip();
           if (node->op() == graph::Op::kLocal) {
             // A node built on this source is hash-consed by key, so it may hold another
@@ -312,16 +323,15 @@ void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& ans
             if (!PutJson(buf, param.value)) return Skip();
           }
           PutU32(buf, static_cast<uint32_t>(node->inputs().size()));
-          for (const graph::Node* input : node->inputs()) PutU32(buf, index.lookup(input));
-          uint32_t next_index = static_cast<uint32_t>(index.size());
-          index.try_emplace(node, next_index);
+          for (const graph::Node* input : node->inputs()) PutU32(buf, index_of(input));
+          index_of(node) = written++;
           if (llvm::Error error = out.MaybeFlush()) return error;
         }
         stack.pop_back();
       }
     }
     PutU32(buf, static_cast<uint32_t>(answer.roots.size()));
-    for (const graph::Node* root : answer.roots) PutU32(buf, index.lookup(root));
+    for (const graph::Node* root : answer.roots) PutU32(buf, index_of(root));
     buf.push_back(answer.is_node ? 1 : 0);
 
     // The evaluation may have hashed a source that no target holds (`./a == ./b` decides a
@@ -342,7 +352,7 @@ void GraphCache::Store(const GraphCacheQuery& query, const GraphCacheAnswer& ans
 
     std::string fields;
     PutU64(fields, out.size());
-    PutU64(fields, index.size());
+    PutU64(fields, written);
     PutU64(fields, locals_at);
     PutU64(fields, Check(fields.data(), out.Digest()));
     header.replace(sizeof kMagic, fields.size(), fields);

@@ -134,8 +134,10 @@ class Encoder {
     for (const Param& param : params) {
       if (param.keyed) keyed.push_back(&param);
     }
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [](const Param* a, const Param* b) { return a->name < b->name; });
+    // stable_sort allocates a buffer even for a sorted range; most params come sorted.
+    auto by_name = [](const Param* a, const Param* b) { return a->name < b->name; };
+    if (!std::is_sorted(keyed.begin(), keyed.end(), by_name))
+      std::stable_sort(keyed.begin(), keyed.end(), by_name);
     U64(keyed.size());
     for (const Param* param : keyed) {
       Bytes(param->name);

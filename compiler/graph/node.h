@@ -68,6 +68,13 @@ class Node {
   const nlohmann::json* Find(std::string_view name) const;
   // Where in the source the node was first made (for messages); not part of the key.
   diag::SourceRange origin() const { return origin_; }
+  // Whether another node of the graph has this key (local sources of one content in several
+  // folders): only then does a walk that counts a derivation once need to compare keys, not
+  // pointers.
+  bool shares_key() const { return shares_key_; }
+  // The number of nodes its graph made before this one: dense, so a walk over one graph's
+  // nodes can keep its per-node state in a vector instead of a hash map keyed by pointer.
+  uint32_t ordinal() const { return ordinal_; }
 
  private:
   friend class Graph;
@@ -80,6 +87,8 @@ class Node {
         origin_(origin) {}
 
   Op op_;
+  bool shares_key_ = false;  // set by Graph::Get when a second node with this key is made
+  uint32_t ordinal_ = 0;     // in the padding before key_: no larger than without it
   Key key_;
   std::vector<Param> params_;
   std::vector<const Node*> inputs_;
@@ -113,6 +122,13 @@ class Graph {
   // stand for any, so a cache that checks host paths checks them all.
   llvm::ArrayRef<const Node*> WithUnkeyedParams(const Key& key) const;
   size_t size() const;
+  // Every node made, twins included (each ordinal() is below it).
+  size_t nodes_made() const;
+  // Room for `nodes` more nodes without rehashing (a reader that knows how many it will make).
+  void Reserve(size_t nodes);
+  // A hint that Get of a node with this key (and no unkeyed params) follows soon: its hash
+  // table slot is fetched into the cache meanwhile. Nothing else changes.
+  void Prefetch(const Key& key) const;
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 // Pins derivation keys and the canonical encoding: these hex keys must never change
 // without bumping kEncodingVersion (docs/graph-encoding.md).
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "compiler/graph/encoding.h"
@@ -176,6 +177,38 @@ TEST_CASE("graph: Lookup gives the first node made with a key, size counts keys"
     CHECK(graph.size() == 1);
     graph.Get(Op::kFetch, {{"url", "http://y"}, {"note", "z", /*keyed=*/false}}, {});
     CHECK(graph.size() == 2);
+  }
+}
+
+TEST_CASE("graph: shares_key marks every node of a key made twice, ordinals count nodes made",
+          "[graph]") {
+  std::vector<Param> keyed{{"url", "http://x"}, {"sha256", "ab"}};
+  std::vector<Param> unkeyed = keyed;
+  unkeyed.push_back({"note", "host only", /*keyed=*/false});
+  std::vector<Param> unkeyed_too = keyed;
+  unkeyed_too.push_back({"note", "elsewhere", /*keyed=*/false});
+  // Each order of a node without unkeyed params and two with them.
+  for (int first : {0, 1, 2}) {
+    Graph graph;
+    const Node* lone = graph.Get(Op::kFetch, {{"url", "http://y"}}, {});
+    std::vector<std::vector<Param>> kinds{keyed, unkeyed, unkeyed_too};
+    std::rotate(kinds.begin(), kinds.begin() + first, kinds.end());
+    const Node* a = graph.Get(Op::kFetch, kinds[0], {});
+    CHECK(!a->shares_key());
+    const Node* b = graph.Get(Op::kFetch, kinds[1], {});
+    CHECK(a->shares_key());
+    CHECK(b->shares_key());
+    const Node* c = graph.Get(Op::kFetch, kinds[2], {});
+    CHECK(c->shares_key());
+    CHECK(!lone->shares_key());
+    CHECK(graph.nodes_made() == 4);
+    CHECK(graph.size() == 2);
+    CHECK(lone->ordinal() == 0);
+    CHECK(a->ordinal() == 1);
+    CHECK(b->ordinal() == 2);
+    CHECK(c->ordinal() == 3);
+    CHECK(graph.Get(Op::kFetch, kinds[1], {}) == b);  // hash-consed: nothing made
+    CHECK(graph.nodes_made() == 4);
   }
 }
 

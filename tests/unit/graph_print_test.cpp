@@ -52,6 +52,15 @@ TEST_CASE("graph print: two nodes with one key (one content, two folders) print 
   CHECK(order.size() == 6);  // pull, local (once), copy, exec; scratch, the second copy
   CHECK(std::count_if(order.begin(), order.end(),
                       [&](const Node* node) { return node->key() == s.src->key(); }) == 1);
+  // A node without host paths made before a local source of its key: one derivation too.
+  Graph graph;
+  const Node* plain = graph.Get(Op::kLocal, {{"name", "src"}, {"digest", "d"}}, {});
+  const Node* twin = MakeLocal(graph, "/a/src", "src", "d");
+  REQUIRE(plain != twin);
+  REQUIRE(plain->key() == twin->key());
+  CHECK(
+      TopologicalOrder({plain, twin, MakeCopy(graph, MakeScratch(graph), twin, "/x", {})}).size() ==
+      3);
   // Many nodes: the set grows and still finds each key once.
   std::vector<const Node*> roots;
   for (int i = 0; i < 3000; ++i) roots.push_back(MakePull(s.graph, "img" + std::to_string(i), ""));
