@@ -164,14 +164,26 @@ llvm::Expected<std::string> ExtractLayer(const store::Store& store, const LayerD
   std::string dest = layers_dir + "/" + hex;
   struct stat st;
   if (::lstat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dest;
+  // The same tar may be in the store uncompressed (a deferred layer with this diff_id, e.g.
+  // the RUN a COPY --from took its files from): read that, with no decompression.
+  // A damaged one is removed by CheckBlob, and the layer's own blob is read instead.
+  LayerDescriptor source = layer;
+  if (layer.digest != layer.diff_id && store.HasBlob(layer.diff_id)) {
+    if (llvm::Error err = store.CheckBlob(layer.diff_id)) {
+      llvm::consumeError(std::move(err));
+    } else {
+      source.digest = layer.diff_id;
+      source.media_type = "application/vnd.oci.image.layer.v1.tar";
+    }
+  }
   // The blob is hashed before use: a corrupt one is removed and the error says so.
-  if (llvm::Error err = store.CheckBlob(layer.digest)) return err;
+  if (llvm::Error err = store.CheckBlob(source.digest)) return err;
   if (llvm::Error err = MakeDirs(layers_dir)) return err;
   CleanStaleExtractDirs(store.TmpDir());
 
   llvm::Expected<ExtractDir> dir = ExtractDir::Create(store.TmpDir(), hex);
   if (!dir) return dir.takeError();
-  if (llvm::Error err = Unpack(layer, store.BlobPath(layer.digest), *dir)) return err;
+  if (llvm::Error err = Unpack(source, store.BlobPath(source.digest), *dir)) return err;
   if (::fchmod(dir->Fd(), 0755) != 0)
     return support::ErrnoError(errno, "cannot chmod", dir->Path());
   // The tree must be on disk before its name is: one syncfs instead of an fsync per file.

@@ -134,6 +134,29 @@ void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
   }
 }
 
+// A file inside a layer tar (TreeEntry::source_in_archive): exactly `size` bytes from its
+// offset, read straight into the tar stream's chunks like a file's (see WriteFileData). The
+// tar is a store blob already checked against its digest, so its bytes cannot change here.
+llvm::Error WriteArchivedData(struct archive* a, TarSink& sink, const TreeEntry& entry, int fd) {
+  uint64_t written = 0;
+  while (written < entry.size) {
+    size_t room = 0;
+    char* buffer = sink.pipeline->Tail(room);
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(std::min(room, kReadBuffer), entry.size - written));
+    ssize_t n = ::pread(fd, buffer, want, static_cast<off_t>(entry.source_offset + written));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail("cannot read " + entry.source_path + ": " + std::strerror(errno));
+    }
+    if (n == 0) return Fail("layer tar ends inside " + entry.tar_path + ": " + entry.source_path);
+    if (archive_write_data(a, buffer, static_cast<size_t>(n)) < 0)
+      return ArchiveError(a, sink, entry.tar_path);
+    written += static_cast<uint64_t>(n);
+  }
+  return llvm::Error::success();
+}
+
 // The file's bytes are read straight into the tar stream's next chunk (ChunkFanout::Tail) and
 // handed to libarchive from there: with unblocked output its pax writer passes a data write
 // through to TarWrite unchanged (no header or padding is pending then), so the bytes are
@@ -143,7 +166,10 @@ llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& ent
   if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
   if (llvm::Error err = CheckOpenedSource(fd.Get(), entry)) return err;
   // Read-ahead hints only pay for files longer than one read.
-  if (entry.size > kReadBuffer) ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (entry.size > kReadBuffer)
+    ::posix_fadvise(fd.Get(), static_cast<off_t>(entry.source_offset),
+                    static_cast<off_t>(entry.size), POSIX_FADV_SEQUENTIAL);
+  if (entry.source_in_archive) return WriteArchivedData(a, sink, entry, fd.Get());
   uint64_t written = 0;
   XXH3_state_t* state = nullptr;  // only for checked files (the user's, see TreeEntry)
   if (entry.check_content) {

@@ -1,0 +1,32 @@
+// The entries of a plain (uncompressed) layer tar with where each file's bytes lie, read from
+// its headers alone: a COPY out of a stage's deferred layer streams files from the tar itself.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/oci/tree_scan.h"
+
+namespace strata::oci {
+
+struct TarIndexEntry {
+  std::string path;  // as in the tar: relative, no "./" prefix, no trailing "/"
+  EntryKind kind = EntryKind::kFile;
+  uint32_t mode = 0;  // 07777 bits
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint64_t size = 0;         // kFile
+  uint64_t data_offset = 0;  // kFile: where its bytes start in the tar
+  std::string link;          // symlink target or hard link's path
+};
+
+// Reads the headers of the ustar/pax tar at `path` (what WriteLayer writes: ustar headers and
+// pax 'x' records for path, linkpath, size, uid and gid), seeking over file data. Anything
+// else (global pax headers, GNU long names, a bad checksum, a truncated tar) is an error: the
+// caller then takes the slow path, so the reader may be strict.
+llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path);
+
+}  // namespace strata::oci
