@@ -22,6 +22,7 @@
 
 #include "compiler/support/unique_fd.h"
 #include "runtime/oci/chunk_fanout.h"
+#include "runtime/oci/tar_index.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/store/sha256.h"
 
@@ -294,6 +295,9 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   if (!digest) return digest.takeError();
   layer.digest = std::move(*digest);
   layer.media_type = LayerMediaType(stream_options.compression);
+  // A compressed layer's tree, for a later step of this build that lists it (tar_index.h); a
+  // plain one is listed from its tar.
+  if (layer.digest != layer.diff_id) RememberListing(layer.diff_id, entries);
   return layer;
 }
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "compiler/support/unique_fd.h"
 
@@ -162,6 +164,12 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
     if (entry.path.rfind("./", 0) == 0) entry.path.erase(0, 2);
     if (entry.path.empty()) return Bad(path, "empty name");
     entry.mode = static_cast<uint32_t>(mode & 07777);
+    if (type == '3' || type == '4') {
+      uint64_t major = 0, minor = 0;
+      if (!Octal(h + 329, 8, major) || !Octal(h + 337, 8, minor)) return Bad(path, "device");
+      entry.rdev_major = static_cast<uint32_t>(major);
+      entry.rdev_minor = static_cast<uint32_t>(minor);
+    }
     entry.uid = static_cast<uint32_t>(uid);
     entry.gid = static_cast<uint32_t>(gid);
     switch (type) {
@@ -196,6 +204,37 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
     offset += Padded(size);
     entries.push_back(std::move(entry));
   }
+}
+
+namespace {
+std::mutex listings_mutex;
+std::map<std::string, std::shared_ptr<const std::vector<TarIndexEntry>>> listings;
+}  // namespace
+
+void RememberListing(const std::string& diff_id, const std::vector<TreeEntry>& entries) {
+  auto listing = std::make_shared<std::vector<TarIndexEntry>>();
+  listing->reserve(entries.size());
+  for (const TreeEntry& entry : entries) {
+    TarIndexEntry item;
+    item.path = entry.tar_path;
+    item.kind = entry.kind;
+    item.mode = entry.mode;
+    item.uid = entry.uid;
+    item.gid = entry.gid;
+    item.size = entry.kind == EntryKind::kFile ? entry.size : 0;
+    item.link = entry.link;
+    item.rdev_major = entry.rdev_major;
+    item.rdev_minor = entry.rdev_minor;
+    listing->push_back(std::move(item));
+  }
+  std::lock_guard<std::mutex> lock(listings_mutex);
+  listings[diff_id] = std::move(listing);
+}
+
+std::shared_ptr<const std::vector<TarIndexEntry>> RememberedListing(const std::string& diff_id) {
+  std::lock_guard<std::mutex> lock(listings_mutex);
+  auto it = listings.find(diff_id);
+  return it == listings.end() ? nullptr : it->second;
 }
 
 }  // namespace strata::oci

@@ -5,6 +5,7 @@
 #include <llvm/Support/Error.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,10 @@ struct TarIndexEntry {
   uint32_t mode = 0;  // 07777 bits
   uint32_t uid = 0;
   uint32_t gid = 0;
-  uint64_t size = 0;         // kFile
-  uint64_t data_offset = 0;  // kFile: where its bytes start in the tar
-  std::string link;          // symlink target or hard link's path
+  uint64_t size = 0;                        // kFile
+  uint64_t data_offset = 0;                 // kFile: where its bytes start in the tar
+  std::string link;                         // symlink target or hard link's path
+  uint32_t rdev_major = 0, rdev_minor = 0;  // devices
 };
 
 // Reads the headers of the ustar/pax tar at `path` (what WriteLayer writes: ustar headers and
@@ -28,5 +30,10 @@ struct TarIndexEntry {
 // else (global pax headers, GNU long names, a bad checksum, a truncated tar) is an error: the
 // caller then takes the slow path, so the reader may be strict.
 llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path);
+
+// The entries of the layers this process wrote, by diff_id (WriteLayer from a list: a COPY's
+// layer), so that a later step reading the stage's tree needs no decompression to list it.
+void RememberListing(const std::string& diff_id, const std::vector<TreeEntry>& entries);
+std::shared_ptr<const std::vector<TarIndexEntry>> RememberedListing(const std::string& diff_id);
 
 }  // namespace strata::oci

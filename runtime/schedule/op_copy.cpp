@@ -58,7 +58,12 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
       empty_match = copied->empty_match;
     }
   }
-  llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
+  // The plan reads the parent's metadata only, unless it resolves chown names from its
+  // /etc/passwd or unpacks an archive over it.
+  llvm::Expected<RootfsView> view =
+      request.chown.empty() && !request.extract
+          ? RootfsView::OpenListed(context.store, parent.image, work->Path())
+          : RootfsView::Open(context.store, parent.image, work->Path());
   if (!view) return view.takeError();
   // The layer is listed, not staged: its files are read once, by the layer writer. A wildcard
   // that matched nothing copies nothing (BuildKit): the layer stays empty.

@@ -17,6 +17,7 @@
 #include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_extractor.h"
 #include "runtime/oci/tar_index.h"
+#include "runtime/schedule/layer_skeleton.h"
 
 namespace strata::schedule {
 namespace {
@@ -187,54 +188,6 @@ llvm::Expected<LayerLook> OpenLayer(const store::Store& store, const oci::LayerD
   return look;
 }
 
-llvm::Error Fail(const std::string& what, const std::string& path) {
-  return support::ErrnoError(errno, what, path);
-}
-
-// Creates the skeleton of `tree` (at and under the selected path) under `root`: what the
-// slow path's copy would hold, with every regular file empty and sparse at its size.
-llvm::Error MakeSkeleton(const std::string& root, const std::vector<std::string>& parts,
-                         const std::vector<const oci::TarIndexEntry*>& tree,
-                         StreamedSource& source) {
-  if (llvm::Error err = exec::MakeDirs(root + "/" + Join(parts, parts.size() - 1))) return err;
-  std::vector<const oci::TarIndexEntry*> dirs;
-  for (const oci::TarIndexEntry* entry : tree) {
-    std::string path = root + "/" + entry->path;
-    switch (entry->kind) {
-      case oci::EntryKind::kDir:
-        if (::mkdir(path.c_str(), 0700) != 0) return Fail("cannot create", path);
-        dirs.push_back(entry);
-        continue;
-      case oci::EntryKind::kFile: {
-        support::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-        if (!fd) return Fail("cannot create", path);
-        if (::ftruncate(fd.Get(), static_cast<off_t>(entry->size)) != 0)
-          return Fail("cannot size", path);
-        // chown clears set-id bits, so the mode goes last.
-        if (::fchown(fd.Get(), entry->uid, entry->gid) != 0) return Fail("cannot chown", path);
-        if (::fchmod(fd.Get(), entry->mode) != 0) return Fail("cannot chmod", path);
-        source.files.emplace_back(path, entry->data_offset);
-        continue;
-      }
-      case oci::EntryKind::kSymlink:
-        if (::symlink(entry->link.c_str(), path.c_str()) != 0)
-          return Fail("cannot create symlink", path);
-        if (::lchown(path.c_str(), entry->uid, entry->gid) != 0) return Fail("cannot chown", path);
-        continue;
-      default:
-        return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
-                                       "internal error: a special file in a skeleton");
-    }
-  }
-  // Directories last, deepest first, so that a read-only one is filled before its mode is set.
-  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-    std::string path = root + "/" + (*it)->path;
-    if (::lchown(path.c_str(), (*it)->uid, (*it)->gid) != 0) return Fail("cannot chown", path);
-    if (::chmod(path.c_str(), (*it)->mode) != 0) return Fail("cannot chmod", path);
-  }
-  return llvm::Error::success();
-}
-
 }  // namespace
 
 llvm::Expected<std::optional<StreamedSource>> StreamSelection(const store::Store& store,
@@ -288,7 +241,13 @@ llvm::Expected<std::optional<StreamedSource>> StreamSelection(const store::Store
   source.skeleton_root = work_dir + "/skeleton";
   source.tar = holder->tar;
   source.path = source.skeleton_root + "/" + relative;
-  if (llvm::Error err = MakeSkeleton(source.skeleton_root, parts, *tree, source)) return err;
+  // The skeleton's files are read from the tar: MapArchivedFiles points the plan at them.
+  if (llvm::Error err = exec::MakeDirs(source.skeleton_root + "/" + Join(parts, parts.size() - 1)))
+    return err;
+  if (llvm::Error err = MakeLayerSkeleton(source.skeleton_root, *tree)) return err;
+  for (const oci::TarIndexEntry* entry : *tree)
+    if (entry->kind == oci::EntryKind::kFile)
+      source.files.emplace_back(source.skeleton_root + "/" + entry->path, entry->data_offset);
   return source;
 }
 
