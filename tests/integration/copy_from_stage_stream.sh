@@ -24,12 +24,18 @@ let
   merged = twice / "/out";
   less = removed / "/out";
   app = scratch |> copy dir "/out" |> copy file "/big" |> copy tool "/bin/";
+  # A parent whose layer this build wrote compressed: the copy's view of it is a skeleton from
+  # its listing (dest through a symlink, an existing parent with its own owner and mode).
+  withdir = base |> run "mkdir -p /opt/x && chown 7:8 /opt/x && chmod 750 /opt/x && ln -s /opt/x /link";
+  parented = withdir |> copy file "/link/";
+  # Runs over withdir's layer, so that layer is extracted before the copy's view is made.
+  extracted = withdir |> run "true";
   other = scratch |> copy merged "/out" |> copy less "/less";
   probe = s: s |> runWith { mounts = [ { artifact = dir; target = "/m1"; } { artifact = file; target = "/m2"; }
     { artifact = tool; target = "/m3"; } { artifact = merged; target = "/m4"; } { artifact = less; target = "/m5"; } ]; } "true";
 in {
   default = app;
-  inherit other;
+  inherit other parented extracted;
   # Every select above mounted by a RUN as well: published, so the copies take the slow path.
   slow = probe (base |> copy (app / "/") "/app" |> copy (other / "/") "/other");
 }
@@ -80,6 +86,21 @@ umoci unpack --image "$T/layout:other" "$T/other" >/dev/null
 r=$T/other/rootfs
 [ "$(cat "$r/out/c")" = c ] && [ "$(cat "$r/out/a")" = a ] || fail "two layers were not merged"
 [ ! -e "$r/less/a" ] && [ -L "$r/less/link" ] || fail "the whiteout was not applied"
+
+# The copy's parent view from a skeleton gives the digest of one from the extracted layer, and
+# the layer holds the parent's directories with their owners and modes.
+STRATA_STORE=$T/listed build parented -o "oci:$T/layout:parented" || { cat "$T/err"; fail "parented build failed"; }
+listed=$(digest)
+# Only the base was extracted (for the RUN): withdir's own layer was listed, not extracted.
+[ "$(ls "$T/listed/layers" | wc -l)" = 1 ] || { ls "$T/listed/layers"; fail "the copy's parent view extracted a layer"; }
+STRATA_STORE=$T/extracted build extracted || { cat "$T/err"; fail "extracted build failed"; }
+STRATA_STORE=$T/extracted build parented || { cat "$T/err"; fail "parented build over extracted failed"; }
+[ "$(digest)" = "$listed" ] || fail "copy over a skeleton view gave $listed, over the extracted layer $(digest)"
+manifest=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "parented") | .digest' "$T/layout/index.json")
+top=$(jq -r '.layers[-1].digest' "$T/layout/blobs/sha256/${manifest#sha256:}")
+tar tvzf "$T/layout/blobs/sha256/${top#sha256:}" >"$T/top"
+grep -qE '^drwxr-x--- 7/8 .* opt/x/$' "$T/top" || { cat "$T/top"; fail "the parent dir's owner and mode are not kept"; }
+grep -qE ' opt/x/big$' "$T/top" || { cat "$T/top"; fail "the copy did not go through the symlink"; }
 
 # A warm build runs nothing; gc keeps what the app's copy was made from (its inputs name the
 # builder stage in place of the unrecorded select).
