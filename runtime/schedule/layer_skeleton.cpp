@@ -7,80 +7,106 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "compiler/support/errno_error.h"
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "compiler/support/unique_fd.h"
 
 namespace strata::schedule {
 namespace {
 
-llvm::Error Fail(const std::string& what, const std::string& path) {
-  return support::ErrnoError(errno, what, path);
-}
-
 // Owner, then mode (chown clears set-id bits); a symlink has no mode of its own.
-llvm::Error SetMetadata(const std::string& path, const oci::TarIndexEntry& entry) {
-  if (::lchown(path.c_str(), entry.uid, entry.gid) != 0) return Fail("cannot chown", path);
-  if (entry.kind != oci::EntryKind::kSymlink && ::chmod(path.c_str(), entry.mode) != 0)
-    return Fail("cannot chmod", path);
-  return llvm::Error::success();
+bool SetMetadata(const std::string& path, const oci::TarIndexEntry& entry) {
+  if (::lchown(path.c_str(), entry.uid, entry.gid) != 0) return false;
+  return entry.kind == oci::EntryKind::kSymlink || ::chmod(path.c_str(), entry.mode) == 0;
 }
 
-// Removes what a later entry of the same layer replaces (a file or an empty directory).
-void Replace(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return;
-  if (S_ISDIR(st.st_mode))
-    ::rmdir(path.c_str());
-  else
-    ::unlink(path.c_str());
+// A relative path of plain names (no "", ".", ".." segment).
+bool IsPlainPath(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  size_t begin = 0;
+  while (begin <= path.size()) {
+    size_t end = std::min(path.find('/', begin), path.size());
+    std::string part = path.substr(begin, end - begin);
+    if (part.empty() || part == "." || part == "..") return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
+std::string ParentOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
 }  // namespace
 
-llvm::Error MakeLayerSkeleton(const std::string& root,
-                              const std::vector<const oci::TarIndexEntry*>& entries) {
-  std::vector<const oci::TarIndexEntry*> dirs;
+bool MakeLayerSkeleton(const std::string& root,
+                       const std::vector<const oci::TarIndexEntry*>& entries,
+                       const std::string& under) {
+  // What this skeleton made: only its own directories are walked through, so no entry can
+  // reach past `root` (a symlink is never a parent here) and a hard link names its own files.
+  std::set<std::string> dirs{""}, files;
+  for (size_t slash = 0; !under.empty() && slash != std::string::npos;) {
+    slash = under.find('/', slash + 1);
+    dirs.insert(under.substr(0, slash));
+  }
+  std::map<std::string, const oci::TarIndexEntry*> made_dirs;  // a later entry wins
   for (const oci::TarIndexEntry* entry : entries) {
+    if (!IsPlainPath(entry->path)) return false;
+    std::string parent = ParentOf(entry->path);
+    if (!dirs.count(parent)) return false;
     std::string path = root + "/" + entry->path;
-    size_t slash = entry->path.find_last_of('/');
-    std::string parent =
-        slash == std::string::npos ? root : root + "/" + entry->path.substr(0, slash);
-    std::string base = slash == std::string::npos ? entry->path : entry->path.substr(slash + 1);
+    std::string base = entry->path.substr(parent.empty() ? 0 : parent.size() + 1);
+    std::string parent_path = parent.empty() ? root : root + "/" + parent;
     if (base == ".wh..wh..opq") {
-      if (::lsetxattr(parent.c_str(), "trusted.overlay.opaque", "y", 1, 0) != 0)
-        return Fail("cannot mark opaque", parent);
+      if (::lsetxattr(parent_path.c_str(), "trusted.overlay.opaque", "y", 1, 0) != 0) return false;
       continue;
     }
     if (base.rfind(".wh..wh.", 0) == 0) continue;  // aufs metadata, as the extractor skips it
-    if (base.rfind(".wh.", 0) == 0) {
-      std::string hidden = parent + "/" + base.substr(4);
-      Replace(hidden);
-      if (::mknod(hidden.c_str(), S_IFCHR | 0600, makedev(0, 0)) != 0)
-        return Fail("cannot create whiteout", hidden);
+    bool whiteout = base.rfind(".wh.", 0) == 0;
+    std::string name =
+        whiteout ? (parent.empty() ? "" : parent + "/") + base.substr(4) : entry->path;
+    if (whiteout && !IsPlainPath(name)) return false;
+    std::string target = root + "/" + name;
+    // A later entry replaces an earlier one of the same name (two directories merge).
+    bool is_dir = dirs.count(name) != 0;
+    if (is_dir && (whiteout || entry->kind != oci::EntryKind::kDir)) {
+      if (::rmdir(target.c_str()) != 0) return false;  // not empty: the extractor decides
+      dirs.erase(name);
+      made_dirs.erase(name);
+      is_dir = false;
+    } else if (!is_dir) {
+      struct stat st;
+      if (::lstat(target.c_str(), &st) == 0 && ::unlink(target.c_str()) != 0) return false;
+      files.erase(name);
+    }
+    if (whiteout) {
+      if (::mknod(target.c_str(), S_IFCHR | 0600, makedev(0, 0)) != 0) return false;
       continue;
     }
-    struct stat st;
-    bool is_dir = ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    if (entry->kind != oci::EntryKind::kDir || !is_dir) Replace(path);
     switch (entry->kind) {
       case oci::EntryKind::kDir:
-        if (!is_dir && ::mkdir(path.c_str(), 0700) != 0) return Fail("cannot create", path);
-        dirs.push_back(entry);
+        if (!is_dir && ::mkdir(path.c_str(), 0700) != 0) return false;
+        dirs.insert(entry->path);
+        made_dirs[entry->path] = entry;
         continue;
       case oci::EntryKind::kFile: {
-        support::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-        if (!fd) return Fail("cannot create", path);
-        if (::ftruncate(fd.Get(), static_cast<off_t>(entry->size)) != 0)
-          return Fail("cannot size", path);
+        support::UniqueFd fd(
+            ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd || ::ftruncate(fd.Get(), static_cast<off_t>(entry->size)) != 0) return false;
+        files.insert(entry->path);
         break;
       }
       case oci::EntryKind::kSymlink:
-        if (::symlink(entry->link.c_str(), path.c_str()) != 0)
-          return Fail("cannot create symlink", path);
+        if (::symlink(entry->link.c_str(), path.c_str()) != 0) return false;
         break;
       case oci::EntryKind::kHardlink:
-        if (::link((root + "/" + entry->link).c_str(), path.c_str()) != 0)
-          return Fail("cannot link", path);
+        if (!files.count(entry->link) ||
+            ::link((root + "/" + entry->link).c_str(), path.c_str()) != 0)
+          return false;
+        files.insert(entry->path);
         continue;  // the target's metadata
       case oci::EntryKind::kFifo:
       case oci::EntryKind::kCharDevice:
@@ -89,17 +115,17 @@ llvm::Error MakeLayerSkeleton(const std::string& root,
                       : entry->kind == oci::EntryKind::kCharDevice ? S_IFCHR
                                                                    : S_IFBLK;
         dev_t dev = makedev(entry->rdev_major, entry->rdev_minor);
-        if (::mknod(path.c_str(), type | 0600, type == S_IFIFO ? 0 : dev) != 0)
-          return Fail("cannot create", path);
+        if (::mknod(path.c_str(), type | 0600, type == S_IFIFO ? 0 : dev) != 0) return false;
         break;
       }
     }
-    if (llvm::Error err = SetMetadata(path, *entry)) return err;
+    if (!SetMetadata(path, *entry)) return false;
   }
-  // Directories last, deepest first, so that a read-only one is filled before its mode is set.
-  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
-    if (llvm::Error err = SetMetadata(root + "/" + (*it)->path, **it)) return err;
-  return llvm::Error::success();
+  // Directories last, deepest first (a child sorts after its parent), so that a read-only one
+  // is filled before its mode is set.
+  for (auto it = made_dirs.rbegin(); it != made_dirs.rend(); ++it)
+    if (!SetMetadata(root + "/" + it->first, *it->second)) return false;
+  return true;
 }
 
 llvm::Expected<std::shared_ptr<const std::vector<oci::TarIndexEntry>>> LayerListing(

@@ -18,9 +18,15 @@ namespace strata::schedule {
 // oci::ExtractLayer would, except that regular files are empty and sparse at their size:
 // directories, symlinks, hard links, fifos and devices with the entries' owners and modes;
 // `.wh.NAME` a 0/0 character device NAME and `DIR/.wh..wh..opq` the opaque xattr on DIR (the
-// overlayfs form). Nothing in it may be read for its bytes.
-llvm::Error MakeLayerSkeleton(const std::string& root,
-                              const std::vector<const oci::TarIndexEntry*>& entries);
+// overlayfs form). Nothing in it may be read for its bytes. Returns false, with the skeleton
+// left incomplete, when an entry is not a plain relative path whose parent is a directory this
+// skeleton made (no `..`, no absolute path, nothing through a symlink: a tar from elsewhere),
+// when a hard link names a file it did not make, or when a file system call fails: the caller
+// then extracts the layer, which checks and reports all of that. `under`: a relative path of
+// directories the caller made under `root` for entries that start below it.
+bool MakeLayerSkeleton(const std::string& root,
+                       const std::vector<const oci::TarIndexEntry*>& entries,
+                       const std::string& under = "");
 
 // The listing of `layer` without decompressing it: the entries of a layer this process wrote
 // (oci::RememberedListing), else the index of its plain tar when the store holds one (a

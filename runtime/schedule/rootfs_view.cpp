@@ -41,18 +41,20 @@ llvm::Expected<std::vector<std::string>> LowerDirs(const store::Store& store,
             ? std::shared_ptr<const std::vector<oci::TarIndexEntry>>()
             : LayerListing(store, layer);
     if (!listing) return listing.takeError();
-    if (!*listing) {
-      llvm::Expected<std::string> dir = oci::ExtractLayer(store, layer);
-      if (!dir) return dir.takeError();
-      dirs.push_back(std::move(*dir));
-      continue;
+    if (*listing) {
+      std::string dir = work_dir + "/listed-" + std::to_string(i);
+      if (::mkdir(dir.c_str(), 0755) != 0) return support::ErrnoError(errno, "cannot create", dir);
+      std::vector<const oci::TarIndexEntry*> entries;
+      for (const oci::TarIndexEntry& entry : **listing) entries.push_back(&entry);
+      if (MakeLayerSkeleton(dir, entries)) {
+        dirs.push_back(std::move(dir));
+        continue;
+      }
     }
-    std::string dir = work_dir + "/listed-" + std::to_string(i);
-    if (::mkdir(dir.c_str(), 0755) != 0) return support::ErrnoError(errno, "cannot create", dir);
-    std::vector<const oci::TarIndexEntry*> entries;
-    for (const oci::TarIndexEntry& entry : **listing) entries.push_back(&entry);
-    if (llvm::Error err = MakeLayerSkeleton(dir, entries)) return err;
-    dirs.push_back(std::move(dir));
+    // No listing, or one the skeleton declined: extracted (and checked) as for any view.
+    llvm::Expected<std::string> dir = oci::ExtractLayer(store, layer);
+    if (!dir) return dir.takeError();
+    dirs.push_back(std::move(*dir));
   }
   return dirs;
 }

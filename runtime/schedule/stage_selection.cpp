@@ -242,9 +242,9 @@ llvm::Expected<std::optional<StreamedSource>> StreamSelection(const store::Store
   source.tar = holder->tar;
   source.path = source.skeleton_root + "/" + relative;
   // The skeleton's files are read from the tar: MapArchivedFiles points the plan at them.
-  if (llvm::Error err = exec::MakeDirs(source.skeleton_root + "/" + Join(parts, parts.size() - 1)))
-    return err;
-  if (llvm::Error err = MakeLayerSkeleton(source.skeleton_root, *tree)) return err;
+  std::string under = Join(parts, parts.size() - 1);
+  if (llvm::Error err = exec::MakeDirs(source.skeleton_root + "/" + under)) return err;
+  if (!MakeLayerSkeleton(source.skeleton_root, *tree, under)) return std::nullopt;
   for (const oci::TarIndexEntry* entry : *tree)
     if (entry->kind == oci::EntryKind::kFile)
       source.files.emplace_back(source.skeleton_root + "/" + entry->path, entry->data_offset);
