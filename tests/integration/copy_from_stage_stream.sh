@@ -102,6 +102,28 @@ tar tvzf "$T/layout/blobs/sha256/${top#sha256:}" >"$T/top"
 grep -qE '^drwxr-x--- 7/8 .* opt/x/$' "$T/top" || { cat "$T/top"; fail "the parent dir's owner and mode are not kept"; }
 grep -qE ' opt/x/big$' "$T/top" || { cat "$T/top"; fail "the copy did not go through the symlink"; }
 
+# A foreign plain tar (a docker-archive whose uncompressed layer has no directory entries, so
+# the index cannot prove /opt/tool's parents): the copy declines and the layer is extracted
+# and checked as before, for the selection and for the copy's view of its parent.
+mkdir -p "$T/foreign/src/opt" "$T/foreign/img"
+printf 'tool\n' >"$T/foreign/src/opt/tool"
+tar --owner=0 --group=0 -cf "$T/foreign/img/layer.tar" -C "$T/foreign/src" opt/tool
+tar tf "$T/foreign/img/layer.tar" | grep -qx 'opt/' && fail "the foreign tar has a directory entry"
+diff_id=sha256:$(sha256sum <"$T/foreign/img/layer.tar" | cut -d' ' -f1)
+printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
+  "$diff_id" >"$T/foreign/img/config.json"
+echo '[{"Config":"config.json","RepoTags":["foreign:1"],"Layers":["layer.tar"]}]' >"$T/foreign/img/manifest.json"
+tar -cf "$T/w/foreign.tar" -C "$T/foreign/img" manifest.json config.json layer.tar
+cat >"$T/w/foreign.strata" <<'STRATA'
+let foreign = load ./foreign.tar;
+in { default = foreign |> copy (foreign / "/opt/tool") "/opt/again"; }
+STRATA
+STRATA_STORE=$T/foreign/store build -f foreign.strata -o "oci:$T/layout:foreign" ||
+  { cat "$T/err"; fail "copy out of a foreign layer failed"; }
+[ -d "$T/foreign/store/layers/${diff_id#sha256:}" ] || fail "the foreign layer was not extracted"
+umoci unpack --image "$T/layout:foreign" "$T/foreign/bundle" >/dev/null
+[ "$(cat "$T/foreign/bundle/rootfs/opt/again")" = tool ] || fail "the foreign copy lost its bytes"
+
 # A warm build runs nothing; gc keeps what the app's copy was made from (its inputs name the
 # builder stage in place of the unrecorded select).
 build || fail "warm build failed"
