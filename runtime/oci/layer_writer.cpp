@@ -221,8 +221,12 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
   return WriteLayerStream(*entries, options, out, diff_id);
 }
 
-llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
-                             ByteSink& out, std::string& diff_id) {
+namespace {
+
+// The stream, with the tar's own sha256 (the diff_id) unless `hash_tar` is false: a plain tar
+// written to a blob is hashed by the blob writer already, and that digest is the diff_id.
+llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                        ByteSink& out, bool hash_tar, std::string& diff_id) {
   llvm::Expected<std::unique_ptr<Compressor>> compressor =
       MakeCompressor(options.compression, out, options.threads, options.level);
   if (!compressor) return compressor.takeError();
@@ -230,12 +234,14 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   ScopedCLocale c_locale;
   store::Sha256 tar_hash;
   Compressor& compress = **compressor;
-  ChunkFanout pipeline({[&](const char* data, size_t size) {
-                          tar_hash.Update(data, size);
-                          return llvm::Error::success();
-                        },
-                        [&](const char* data, size_t size) { return compress.Write(data, size); }},
-                       kChunk, kMaxQueued);
+  std::vector<ChunkFanout::Consumer> consumers;
+  if (hash_tar)
+    consumers.push_back([&](const char* data, size_t size) {
+      tar_hash.Update(data, size);
+      return llvm::Error::success();
+    });
+  consumers.push_back([&](const char* data, size_t size) { return compress.Write(data, size); });
+  ChunkFanout pipeline(std::move(consumers), kChunk, kMaxQueued);
   TarSink sink;
   sink.pipeline = &pipeline;
   std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
@@ -260,8 +266,15 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   if (archive_write_close(a.get()) != ARCHIVE_OK) return ArchiveError(a.get(), sink, "close");
   if (llvm::Error err = pipeline.Close()) return err;
   if (llvm::Error err = (*compressor)->Finish()) return err;
-  diff_id = tar_hash.Digest();
+  if (hash_tar) diff_id = tar_hash.Digest();
   return llvm::Error::success();
+}
+
+}  // namespace
+
+llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                             ByteSink& out, std::string& diff_id) {
+  return StreamLayer(entries, options, out, /*hash_tar=*/true, diff_id);
 }
 
 llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
@@ -283,7 +296,9 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   LayerOptions stream_options = options;
   layer.deferred = options.defer && options.compression != Compression::kNone;
   if (layer.deferred) stream_options.compression = Compression::kNone;
-  llvm::Error streamed = WriteLayerStream(entries, stream_options, blob, layer.diff_id);
+  // A plain tar is its own blob: the blob writer's sha256 is the diff_id (one hash, not two).
+  bool plain = stream_options.compression == Compression::kNone;
+  llvm::Error streamed = StreamLayer(entries, stream_options, blob, !plain, layer.diff_id);
   llvm::Error written = blob.Close();
   if (written) {  // the root cause of a failed stream, when the blob could not be written
     llvm::consumeError(std::move(streamed));
@@ -294,6 +309,7 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   llvm::Expected<std::string> digest = writer->Commit();
   if (!digest) return digest.takeError();
   layer.digest = std::move(*digest);
+  if (plain) layer.diff_id = layer.digest;
   layer.media_type = LayerMediaType(stream_options.compression);
   // A compressed layer's tree, for a later step of this build that lists it (tar_index.h); a
   // plain one is listed from its tar.
