@@ -173,7 +173,10 @@ llvm::Error EntryExtractor::WriteFile(struct archive* a, struct archive_entry* e
       done += w;
     }
   }
-  return Metadata(e, parent, name, fd.Get(), path);
+  if (llvm::Error err = Metadata(e, parent, name, fd.Get(), path)) return err;
+  if (sync_files_ && ++files_ <= kSyncedFiles && ::fsync(fd.Get()) != 0)
+    return EntryError(path, llvm::Twine("cannot be synced: ") + std::strerror(errno));
+  return llvm::Error::success();
 }
 
 llvm::Error EntryExtractor::Metadata(struct archive_entry* e, int parent, const std::string& name,

@@ -24,6 +24,12 @@ class EntryExtractor {
   llvm::Error Extract(struct archive* a, struct archive_entry* e);
   // Sets directory mtimes last, since creating their children changed them.
   llvm::Error Finish();
+  // With SyncFiles(), the first kSyncedFiles regular files are fsynced as they are written; a
+  // layer with no more than that is made durable by those and an fsync of each directory, a
+  // bigger one by one syncfs (layer_extractor.cpp).
+  static constexpr int kSyncedFiles = 16;
+  void SyncFiles() { sync_files_ = true; }
+  bool SyncedEveryFile() const { return sync_files_ && files_ <= kSyncedFiles; }
 
  private:
   llvm::Error EntryError(const std::string& path, const llvm::Twine& message) const;
@@ -40,6 +46,8 @@ class EntryExtractor {
     struct timespec mtime;
   };
   std::vector<DirTime> dir_times_;
+  bool sync_files_ = false;
+  int files_ = 0;
 };
 
 }  // namespace strata::oci

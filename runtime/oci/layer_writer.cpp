@@ -23,6 +23,7 @@
 #include "compiler/support/unique_fd.h"
 #include "runtime/oci/chunk_fanout.h"
 #include "runtime/oci/file_capability.h"
+#include "runtime/oci/tar_index.h"
 #include "runtime/oci/tree_scan.h"
 #include "runtime/store/sha256.h"
 
@@ -138,6 +139,29 @@ void FillEntry(struct archive_entry* e, const TreeEntry& entry, int64_t epoch) {
   }
 }
 
+// A file inside a layer tar (TreeEntry::source_in_archive): exactly `size` bytes from its
+// offset, read straight into the tar stream's chunks like a file's (see WriteFileData). The
+// tar is a store blob already checked against its digest, so its bytes cannot change here.
+llvm::Error WriteArchivedData(struct archive* a, TarSink& sink, const TreeEntry& entry, int fd) {
+  uint64_t written = 0;
+  while (written < entry.size) {
+    size_t room = 0;
+    char* buffer = sink.pipeline->Tail(room);
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(std::min(room, kReadBuffer), entry.size - written));
+    ssize_t n = ::pread(fd, buffer, want, static_cast<off_t>(entry.source_offset + written));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail("cannot read " + entry.source_path + ": " + std::strerror(errno));
+    }
+    if (n == 0) return Fail("layer tar ends inside " + entry.tar_path + ": " + entry.source_path);
+    if (archive_write_data(a, buffer, static_cast<size_t>(n)) < 0)
+      return ArchiveError(a, sink, entry.tar_path);
+    written += static_cast<uint64_t>(n);
+  }
+  return llvm::Error::success();
+}
+
 // The file's bytes are read straight into the tar stream's next chunk (ChunkFanout::Tail) and
 // handed to libarchive from there: with unblocked output its pax writer passes a data write
 // through to TarWrite unchanged (no header or padding is pending then), so the bytes are
@@ -147,7 +171,10 @@ llvm::Error WriteFileData(struct archive* a, TarSink& sink, const TreeEntry& ent
   if (!fd) return Fail("cannot open " + entry.source_path + ": " + std::strerror(errno));
   if (llvm::Error err = CheckOpenedSource(fd.Get(), entry)) return err;
   // Read-ahead hints only pay for files longer than one read.
-  if (entry.size > kReadBuffer) ::posix_fadvise(fd.Get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (entry.size > kReadBuffer)
+    ::posix_fadvise(fd.Get(), static_cast<off_t>(entry.source_offset),
+                    static_cast<off_t>(entry.size), POSIX_FADV_SEQUENTIAL);
+  if (entry.source_in_archive) return WriteArchivedData(a, sink, entry, fd.Get());
   uint64_t written = 0;
   XXH3_state_t* state = nullptr;  // only for checked files (the user's, see TreeEntry)
   if (entry.check_content) {
@@ -198,8 +225,12 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
   return WriteLayerStream(*entries, options, out, diff_id);
 }
 
-llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
-                             ByteSink& out, std::string& diff_id) {
+namespace {
+
+// The stream, with the tar's own sha256 (the diff_id) unless `hash_tar` is false: a plain tar
+// written to a blob is hashed by the blob writer already, and that digest is the diff_id.
+llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                        ByteSink& out, bool hash_tar, std::string& diff_id) {
   llvm::Expected<std::unique_ptr<Compressor>> compressor =
       MakeCompressor(options.compression, out, options.threads, options.level);
   if (!compressor) return compressor.takeError();
@@ -207,12 +238,14 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   ScopedCLocale c_locale;
   store::Sha256 tar_hash;
   Compressor& compress = **compressor;
-  ChunkFanout pipeline({[&](const char* data, size_t size) {
-                          tar_hash.Update(data, size);
-                          return llvm::Error::success();
-                        },
-                        [&](const char* data, size_t size) { return compress.Write(data, size); }},
-                       kChunk, kMaxQueued);
+  std::vector<ChunkFanout::Consumer> consumers;
+  if (hash_tar)
+    consumers.push_back([&](const char* data, size_t size) {
+      tar_hash.Update(data, size);
+      return llvm::Error::success();
+    });
+  consumers.push_back([&](const char* data, size_t size) { return compress.Write(data, size); });
+  ChunkFanout pipeline(std::move(consumers), kChunk, kMaxQueued);
   TarSink sink;
   sink.pipeline = &pipeline;
   std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
@@ -241,8 +274,15 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   if (archive_write_close(a.get()) != ARCHIVE_OK) return ArchiveError(a.get(), sink, "close");
   if (llvm::Error err = pipeline.Close()) return err;
   if (llvm::Error err = (*compressor)->Finish()) return err;
-  diff_id = tar_hash.Digest();
+  if (hash_tar) diff_id = tar_hash.Digest();
   return llvm::Error::success();
+}
+
+}  // namespace
+
+llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerOptions& options,
+                             ByteSink& out, std::string& diff_id) {
+  return StreamLayer(entries, options, out, /*hash_tar=*/true, diff_id);
 }
 
 std::string LayerEntriesKeyLine() { return "layer-entries=2\n"; }
@@ -266,7 +306,9 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   LayerOptions stream_options = options;
   layer.deferred = options.defer && options.compression != Compression::kNone;
   if (layer.deferred) stream_options.compression = Compression::kNone;
-  llvm::Error streamed = WriteLayerStream(entries, stream_options, blob, layer.diff_id);
+  // A plain tar is its own blob: the blob writer's sha256 is the diff_id (one hash, not two).
+  bool plain = stream_options.compression == Compression::kNone;
+  llvm::Error streamed = StreamLayer(entries, stream_options, blob, !plain, layer.diff_id);
   llvm::Error written = blob.Close();
   if (written) {  // the root cause of a failed stream, when the blob could not be written
     llvm::consumeError(std::move(streamed));
@@ -277,7 +319,11 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   llvm::Expected<std::string> digest = writer->Commit();
   if (!digest) return digest.takeError();
   layer.digest = std::move(*digest);
+  if (plain) layer.diff_id = layer.digest;
   layer.media_type = LayerMediaType(stream_options.compression);
+  // A compressed layer's tree, for a later step of this build that lists it (tar_index.h); a
+  // plain one is listed from its tar.
+  if (layer.digest != layer.diff_id) RememberListing(layer.diff_id, entries);
   return layer;
 }
 

@@ -33,6 +33,10 @@ struct TreeEntry {
   uint32_t source_mode = 0;
   // kFile: the raw security.capability xattr (file_capability.h), "" for none.
   std::string capability;
+  // kFile whose bytes are `size` bytes at this offset of source_path (a plain layer tar the
+  // entry is streamed from, schedule/stage_selection.h), not the whole file.
+  bool source_in_archive = false;
+  uint64_t source_offset = 0;
 };
 
 // The error for a checked file whose bytes are not the ones the key covers.

@@ -56,6 +56,9 @@ struct Executor::Plan {
     // Its layers are in a target's image: compressed as they are written. Every other layer
     // is stored as plain tar and compressed only if an image holding it leaves a build.
     bool final_layers = false;
+    // A select of a stage whose every consumer in this build is a copy: it publishes nothing
+    // and writes no record; each copy reads the selection itself (stage_selection.h).
+    bool left_to_copies = false;
   };
   std::vector<Entry> entries;
   std::unordered_map<const graph::Node*, size_t> index;
@@ -142,6 +145,25 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
     if (entry.node->op() == graph::Op::kMinimal) continue;
     for (size_t input : entry.inputs)
       if (graph::IsStage(plan.entries[input].node)) chain.push_back(input);
+  }
+
+  // Selects of a stage that only copies consume are left to them: a copy can then list the
+  // files from the stage's layer tar, with no artifact extracted, copied and synced first.
+  {
+    std::vector<int> consumers(plan.entries.size()), copies(plan.entries.size());
+    for (const Plan::Entry& entry : plan.entries)
+      for (size_t k = 0; k < entry.inputs.size(); ++k) {
+        ++consumers[entry.inputs[k]];
+        if (entry.node->op() == graph::Op::kCopy && k == 1) ++copies[entry.inputs[k]];
+      }
+    for (size_t root : roots) ++consumers[root];  // a target's own output is published
+    for (size_t i = 0; i < plan.entries.size(); ++i) {
+      Plan::Entry& entry = plan.entries[i];
+      entry.left_to_copies = !entry.cached && entry.node->op() == graph::Op::kSelect &&
+                             entry.inputs.size() == 1 &&
+                             graph::IsStage(plan.entries[entry.inputs[0]].node) &&
+                             consumers[i] > 0 && consumers[i] == copies[i];
+    }
   }
 
   // The targets' outputs, once every one is done.
@@ -242,6 +264,21 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   const int total = static_cast<int>(plan.entries.size());
   ProgressEvent event = MakeEvent(ProgressEvent::Type::kStart, node, index, total);
 
+  if (plan.entries[index].left_to_copies) {
+    // Nothing to publish, lock or record: the copies that consume it do the work.
+    const NodeOutput& stage = *plan.entries[plan.entries[index].inputs[0]].output;
+    llvm::Expected<graph::SelectParams> params = graph::DecodeSelect(node);
+    if (!params) return params.takeError();
+    if (progress_) progress_->Report(event);
+    NodeOutput output = NodeOutput::Artifact("");
+    output.selection = StageSelection{stage.image, params->path};
+    ++stats_.executed;
+    event.type = ProgressEvent::Type::kDone;
+    event.seconds = 0;
+    if (progress_) progress_->Report(event);
+    return output;
+  }
+
   // One producer per key across processes: another build may have made it while we waited.
   bool started = false;
   llvm::Expected<std::optional<store::KeyLock>> try_lock = store_.TryLockKey(key);
@@ -288,7 +325,13 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
   std::vector<std::string> input_keys;
   for (size_t input : plan.entries[index].inputs) {
     context.inputs.push_back(&*plan.entries[input].output);
-    input_keys.push_back(plan.entries[input].record_key);
+    // A select left to copies has no record: gc reaches its stage through this one.
+    if (plan.entries[input].left_to_copies) {
+      for (size_t stage : plan.entries[input].inputs)
+        input_keys.push_back(plan.entries[stage].record_key);
+    } else {
+      input_keys.push_back(plan.entries[input].record_key);
+    }
   }
   context.log = [&](llvm::StringRef line) {
     if (!progress_) return;

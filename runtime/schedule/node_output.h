@@ -4,10 +4,12 @@
 #include <llvm/Support/Error.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "runtime/oci/image.h"
+#include "runtime/schedule/stage_selection.h"
 #include "runtime/store/store.h"
 
 namespace strata::schedule {
@@ -45,6 +47,10 @@ struct NodeOutput {
   // path's own base name: a select of a symlink is the link's target (BuildKit follows a
   // symlink named as a source) copied under the link's name.
   std::string name;
+  // A select of a stage that the executor left to the copies consuming it (every consumer is
+  // a copy): nothing was published, `path` is empty, and each copy reads the selection from
+  // the stage's layers (stage_selection.h). Never in a record.
+  std::optional<StageSelection> selection;
 
   static NodeOutput Stage(oci::Image image);
   static NodeOutput Artifact(std::string path, bool local = false);

@@ -1,10 +1,12 @@
 // copy: an artifact copied into a stage with Docker's COPY semantics, as one new layer.
 #include <sys/stat.h>
 
+#include "runtime/exec/scratch_dir.h"
 #include "runtime/oci/layer_writer.h"
 #include "runtime/schedule/copy_layer.h"
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/rootfs_view.h"
+#include "runtime/schedule/stage_selection.h"
 #include "runtime/schedule/work_dir.h"
 
 namespace strata::schedule {
@@ -35,14 +37,42 @@ llvm::Expected<NodeOutput> RunCopy(OpContext& context) {
 
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "copy-");
   if (!work) return work.takeError();
-  llvm::Expected<RootfsView> view = RootfsView::Open(context.store, parent.image, work->Path());
+  // A select left to this copy: listed where the stage's layer holds it when that is provably
+  // what the select would copy out, else copied out here as the select would have.
+  bool empty_match = artifact.empty_match;
+  std::optional<StreamedSource> streamed;
+  if (artifact.selection) {
+    llvm::Expected<std::optional<StreamedSource>> stream =
+        StreamSelection(context.store, *artifact.selection, work->Path());
+    if (!stream) return stream.takeError();
+    streamed = std::move(*stream);
+    if (streamed) {
+      request.source = streamed->path;
+    } else {
+      std::string select_dir = work->Path() + "/select";
+      if (llvm::Error err = exec::MakeDirs(select_dir)) return err;
+      llvm::Expected<CopiedOut> copied = CopyOutOfStage(context.store, artifact.selection->image,
+                                                        artifact.selection->path, select_dir);
+      if (!copied) return copied.takeError();
+      request.source = select_dir + "/out/" + copied->relative;
+      empty_match = copied->empty_match;
+    }
+  }
+  // The plan reads the parent's metadata only, unless it resolves chown names from its
+  // /etc/passwd or unpacks an archive over it.
+  llvm::Expected<RootfsView> view =
+      request.chown.empty() && !request.extract
+          ? RootfsView::OpenListed(context.store, parent.image, work->Path())
+          : RootfsView::Open(context.store, parent.image, work->Path());
   if (!view) return view.takeError();
   // The layer is listed, not staged: its files are read once, by the layer writer. A wildcard
   // that matched nothing copies nothing (BuildKit): the layer stays empty.
   llvm::Expected<std::vector<oci::TreeEntry>> entries =
-      artifact.empty_match ? std::vector<oci::TreeEntry>{}
-                           : PlanCopyLayer(request, view->Root(), work->Path());
+      empty_match ? std::vector<oci::TreeEntry>{}
+                  : PlanCopyLayer(request, view->Root(), work->Path());
   if (!entries) return entries.takeError();
+  if (streamed)
+    if (llvm::Error err = MapArchivedFiles(*streamed, *entries)) return err;
   if (llvm::Error err = view->Close()) return err;
 
   llvm::Expected<oci::LayerDescriptor> layer =

@@ -14,6 +14,7 @@
 #include "runtime/schedule/op_context.h"
 #include "runtime/schedule/root_path.h"
 #include "runtime/schedule/rootfs_view.h"
+#include "runtime/schedule/stage_selection.h"
 #include "runtime/schedule/work_dir.h"
 
 namespace strata::schedule {
@@ -89,31 +90,15 @@ llvm::Expected<std::vector<std::string>> ExpandGlob(const std::string& root,
   return found;
 }
 
-// Releases the stage's view and publishes what was copied out of it as this node's artifact
-// directory; returns where it now is.
-llvm::Expected<std::string> Publish(OpContext& context, RootfsView& view,
-                                    const std::string& out_dir) {
-  if (llvm::Error err = view.Close()) return err;
-  if (llvm::Error err = SyncFilesystem(out_dir)) return err;
-  return PublishArtifactDir(context.store, context.key, out_dir);
-}
-
 }  // namespace
 
-llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
-  if (context.inputs.size() != 1) return OpError("select needs one input");
-  llvm::Expected<graph::SelectParams> params = graph::DecodeSelect(context.node);
-  if (!params) return params.takeError();
-  std::string path = params->path;
-  const NodeOutput& input = *context.inputs[0];
-  if (!input.IsStage()) return SelectInArtifact(input, path);
-
-  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "select-");
-  if (!work) return work.takeError();
-  llvm::Expected<RootfsView> view = RootfsView::Open(context.store, input.image, work->Path());
+llvm::Expected<CopiedOut> CopyOutOfStage(const store::Store& store, const oci::Image& image,
+                                         const std::string& path, const std::string& work_dir) {
+  llvm::Expected<RootfsView> view = RootfsView::Open(store, image, work_dir);
   if (!view) return view.takeError();
   std::string select_path = path;
-  std::string out_dir = work->Path() + "/out";
+  std::string out_dir = work_dir + "/out";
+  CopiedOut copied;
   if (HasGlob(path)) {
     // BuildKit's wildcard copy: each match is copied as a source of its own (a directory's
     // contents, a file by its name) into the destination; no match copies nothing. One match
@@ -138,11 +123,10 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
                               : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
         if (err) return err;
       }
-      llvm::Expected<std::string> published = Publish(context, *view, out_dir);
-      if (!published) return published.takeError();
-      NodeOutput output = NodeOutput::Artifact(*published + "/matches");
-      output.empty_match = matches->empty();
-      return output;
+      if (llvm::Error err = view->Close()) return err;
+      copied.relative = "matches";
+      copied.empty_match = matches->empty();
+      return copied;
     }
     select_path = (*matches)[0];
   }
@@ -156,11 +140,31 @@ llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
 
   if (::mkdir(out_dir.c_str(), 0755) != 0)
     return support::ErrnoError(errno, "cannot create", out_dir);
-  std::string name = BaseName(*resolved == "/" ? select_path : *resolved);
-  if (llvm::Error err = CopyTree(source, out_dir + "/" + name, CopyRules{})) return err;
-  llvm::Expected<std::string> published = Publish(context, *view, out_dir);
+  copied.relative = BaseName(*resolved == "/" ? select_path : *resolved);
+  if (llvm::Error err = CopyTree(source, out_dir + "/" + copied.relative, CopyRules{})) return err;
+  if (llvm::Error err = view->Close()) return err;
+  return copied;
+}
+
+llvm::Expected<NodeOutput> RunSelect(OpContext& context) {
+  if (context.inputs.size() != 1) return OpError("select needs one input");
+  llvm::Expected<graph::SelectParams> params = graph::DecodeSelect(context.node);
+  if (!params) return params.takeError();
+  const NodeOutput& input = *context.inputs[0];
+  if (!input.IsStage()) return SelectInArtifact(input, params->path);
+
+  llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "select-");
+  if (!work) return work.takeError();
+  llvm::Expected<CopiedOut> copied =
+      CopyOutOfStage(context.store, input.image, params->path, work->Path());
+  if (!copied) return copied.takeError();
+  std::string out_dir = work->Path() + "/out";
+  if (llvm::Error err = SyncFilesystem(out_dir)) return err;
+  llvm::Expected<std::string> published = PublishArtifactDir(context.store, context.key, out_dir);
   if (!published) return published.takeError();
-  return NodeOutput::Artifact(*published + "/" + name);
+  NodeOutput output = NodeOutput::Artifact(*published + "/" + copied->relative);
+  output.empty_match = copied->empty_match;
+  return output;
 }
 
 }  // namespace strata::schedule

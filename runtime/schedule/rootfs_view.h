@@ -23,8 +23,18 @@ class RootfsView {
   // throwaway upper dir (nothing is written through it).
   static llvm::Expected<RootfsView> Open(const store::Store& store, const oci::Image& image,
                                          const std::string& work_dir);
+  // The same view for a reader of metadata alone (kinds, modes, owners, sizes, link targets:
+  // a COPY's plan without chown): a layer not yet extracted whose listing is known
+  // (LayerListing) is laid out as a skeleton under work_dir instead, with no file bytes.
+  static llvm::Expected<RootfsView> OpenListed(const store::Store& store, const oci::Image& image,
+                                               const std::string& work_dir);
   RootfsView(RootfsView&&) noexcept = default;
   RootfsView& operator=(RootfsView&&) noexcept = default;
+
+  static RootfsView Empty(std::string root) { return RootfsView(std::move(root), {}); }
+  static RootfsView Mounted(std::string root, exec::ScopedMount mount) {
+    return RootfsView(std::move(root), std::move(mount));
+  }
 
   const std::string& Root() const { return root_; }
   llvm::Error Close() { return mount_.Unmount(); }

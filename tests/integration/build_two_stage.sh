@@ -101,7 +101,8 @@ second=$(digest)
 for op in "local" "copy .* COPY src" "exec" "select .* /out/msg" "copy .* COPY /out/msg" "copy .* COPY /bin/busybox" "config"; do
   grep -qE "start  $op" "$T/err" || { cat "$T/err"; fail "expected '$op' to be rebuilt"; }
 done
-grep -E "start  select" "$T/err" | grep -q "/bin/busybox" && { cat "$T/err"; fail "busybox select re-ran"; }
 grep -E "start " "$T/err" | grep -q "LOAD" && { cat "$T/err"; fail "load re-ran"; }
-[ "$(grep -c 'start ' "$T/err")" = 7 ] || { cat "$T/err"; fail "expected exactly 7 nodes to run"; }
+# The 7, and the busybox select: left to its copy (no record of its own, no work: docs/
+# runtime.md, "COPY out of a stage"), it starts again with that copy.
+[ "$(grep -c 'start ' "$T/err")" = 8 ] || { cat "$T/err"; fail "expected exactly 8 nodes to run"; }
 echo "PASS"

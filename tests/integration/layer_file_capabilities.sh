@@ -36,10 +36,13 @@ cat >"$T/w/build.strata" <<'STRATA'
 let
   base = load ./base-layout;
   touched = base |> run "touch /bin/capped && echo x > /new";
+  # A path only the RUN's layer holds (overlayfs copies the file up with its xattrs).
+  moved = base |> run "mkdir /moved && mv /bin/capped /moved/capped";
 in {
   default = touched;
   copied = scratch
     |> copy (touched / "/bin/capped") "/from-run/busybox"
+    |> copy (moved / "/moved/capped") "/from-moved"
     |> copy (base / "/bin/capped") "/from-base"
     |> copy (base / "/bin/busybox") "/bin/busybox"
     |> copy ./ctx/capped "/from-context";
@@ -73,6 +76,7 @@ copied_digest=$(digest)
 unpack "$T/layout:copied" copied
 expect "$T/copied" /from-run/busybox "$cap_hex"
 expect "$T/copied" /from-base "$cap_hex"
+expect "$T/copied" /from-moved "$cap_hex"
 expect "$T/copied" /bin/busybox none
 expect "$T/copied" /from-context none
 
@@ -102,7 +106,16 @@ mv "$bundle/config.json.new" "$bundle/config.json"
 run_bundle "$bundle" >"$T/status"
 expect_contains "$T/status" "CapEff:	0000000000002000"
 
-# A fresh store gives the same image.
+# A fresh store gives the same image. There the `moved` RUN's layer is a deferred plain tar,
+# and the copy of /moved/capped reads the file and its capability's pax record where they lie,
+# without extracting the layer (stage_selection.h).
 STRATA_STORE=$T/store2 build copied || fail "fresh build"
 [ "$(digest)" = "$copied_digest" ] || fail "fresh store: $(digest), warm: $copied_digest"
+moved_layer=""
+for d in $(jq -r 'select(.op == "exec") | .image.layers[-1] | select(.deferred) | .diff_id' "$T/store2/nodes"/*.json); do
+  tar -tf "$T/store2/blobs/sha256/${d#sha256:}" >"$T/listing"
+  if grep -qx 'moved/capped' "$T/listing"; then moved_layer=$d; fi
+done
+[[ $moved_layer == sha256:* ]] || fail "no deferred RUN layer holding moved/capped: $moved_layer"
+[ ! -e "$T/store2/layers/${moved_layer#sha256:}" ] || fail "the RUN's layer was extracted: the copy took the slow path"
 echo "ok: file capabilities kept through RUN layers and copies out of stages, not from the context"

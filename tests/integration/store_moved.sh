@@ -10,7 +10,11 @@ let
   base = load ./busybox-layout;
   made = base |> run "echo made > /made";
 in {
-  default = scratch |> copy (made / "/made") "/made" |> copy (made / "/bin/busybox") "/bin/";
+  # A select only copies consume publishes nothing (docs/runtime.md, "COPY out of a stage"):
+  # the text artifact and the RUN's mount keep artifacts in the store for this test.
+  default = scratch |> copy (made / "/made") "/made" |> copy (made / "/bin/busybox") "/bin/"
+    |> copy (text "note.txt" "kept\n") "/note.txt"
+    |> copy ((base |> runWith { mounts = [ { artifact = made / "/made"; target = "/m"; } ]; } "cat /m > /seen") / "/seen") "/seen";
 }
 STRATA
 
