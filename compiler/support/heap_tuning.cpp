@@ -1,6 +1,7 @@
 // Tunes glibc's malloc: one arena, a reserved brk heap advised for transparent huge pages.
 #include "compiler/support/heap_tuning.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -28,7 +29,7 @@ void TuneHeap(size_t reserve) {
   std::free(probe);
   uintptr_t end = reinterpret_cast<uintptr_t>(sbrk(0));
   begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  end &= ~(kHugePage - 1);
+  end = std::min(end, begin + kHugePageAdviceBytes) & ~(kHugePage - 1);
   // When brk could not grow, malloc mapped the probe elsewhere: end < begin, no advice.
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #else
