@@ -4,11 +4,7 @@
 # reads no index, so with the mirror unreachable it is served from the store with the same
 # digest; a locked file the mirror no longer has fails naming a snapshot URL to use instead.
 source "$(dirname "$0")/lib.sh"
-export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
-mkdir -p "$STRATA_DEBIAN_CACHE" "$T/w"
-cat >"$T/w/build.strata" <<'STRATA'
-{ default = debian { packages = [ "bash" ]; } |> entrypoint [ "bash" "-c" ]; }
-STRATA
+write_debian_bash_program
 
 (cd "$T/w" && "$STRATA" lock) >"$T/lock-out" 2>"$T/lock-err" || { cat "$T/lock-err"; fail "strata lock failed"; }
 expect_contains "$T/lock-err" "locked debian bookworm/amd64 bash"

@@ -5,11 +5,7 @@
 # naming the package, and stores nothing; the SBOM, the image history and the dpkg status would
 # disagree (the SBOM and history say what the lock says, dpkg what the .deb holds).
 source "$(dirname "$0")/lib.sh"
-export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
-mkdir -p "$STRATA_DEBIAN_CACHE" "$T/w"
-cat >"$T/w/build.strata" <<'STRATA'
-{ default = debian { packages = [ "bash" ]; } |> entrypoint [ "bash" "-c" ]; }
-STRATA
+write_debian_bash_program
 (cd "$T/w" && "$STRATA" lock) >"$T/lock-out" 2>"$T/lock-err" || { cat "$T/lock-err"; fail "strata lock failed"; }
 lock=$T/w/strata.lock
 cp "$lock" "$T/lock.orig"

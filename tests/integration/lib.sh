@@ -24,3 +24,12 @@ run_bundle() {
   mv "$bundle/config.json.new" "$bundle/config.json"
   (cd "$bundle" && runc run "strata-it-$$-$RANDOM" </dev/null)
 }
+# The debian tests' program: $T/w/build.strata whose default is a `debian` base holding bash,
+# with the download cache the tests share (/var/tmp, so .debs are fetched once per machine).
+write_debian_bash_program() {
+  export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
+  mkdir -p "$STRATA_DEBIAN_CACHE" "$T/w"
+  cat >"$T/w/build.strata" <<'STRATA'
+{ default = debian { packages = [ "bash" ]; } |> entrypoint [ "bash" "-c" ]; }
+STRATA
+}

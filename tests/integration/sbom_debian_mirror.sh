@@ -7,11 +7,7 @@
 # canonical http://deb.debian.org/debian. (The .debs come from the download cache here, so the
 # second mirror, which does not answer, is never contacted.)
 source "$(dirname "$0")/lib.sh"
-export STRATA_DEBIAN_CACHE=${STRATA_DEBIAN_CACHE:-/var/tmp/strata-test-debian-cache}
-mkdir -p "$STRATA_DEBIAN_CACHE" "$T/w"
-cat >"$T/w/build.strata" <<'STRATA'
-{ default = debian { packages = [ "bash" ]; } |> entrypoint [ "bash" "-c" ]; }
-STRATA
+write_debian_bash_program
 (cd "$T/w" && "$STRATA" lock) >"$T/lock-out" 2>"$T/lock-err" || { cat "$T/lock-err"; fail "strata lock failed"; }
 # sbom STORE [OPTIONS]: the SPDX document of the locked base, built in STORE.
 sbom() {
