@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "compiler/graph/local_source.h"
@@ -104,6 +105,7 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
     exists = false;
   }
 
+  std::string capability;  // a regular file's, set after finish's chown (which drops it)
   if (S_ISDIR(st.st_mode)) {
     if (!exists && ::mkdir(dest.c_str(), 0700) != 0)
       return support::ErrnoError(errno, "cannot create", dest);
@@ -112,10 +114,9 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
     if (llvm::Error err = CopyFileData(source, dest)) return err;
     // A stage's file keeps its capability, as BuildKit's COPY --from does; the user's do not.
     if (!rules.normalize_local) {
-      llvm::Expected<std::string> capability = oci::ReadFileCapability(source);
-      if (!capability) return capability.takeError();
-      if (llvm::Error err = finish()) return err;
-      return oci::WriteFileCapability(dest, *capability);  // after the chown, which drops it
+      llvm::Expected<std::string> read = oci::ReadFileCapability(source);
+      if (!read) return read.takeError();
+      capability = std::move(*read);
     }
   } else if (S_ISLNK(st.st_mode)) {
     std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
@@ -133,7 +134,8 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
   } else {
     return llvm::Error::success();  // sockets are not copied (nor are they in layers)
   }
-  return finish();
+  if (llvm::Error err = finish()) return err;
+  return oci::WriteFileCapability(dest, capability);
 }
 
 }  // namespace
