@@ -8,26 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fixtures/dockerd.sh"
 start_dockerd
 
-mkdir -p "$T/w/src"
-mv "$T/busybox-layout" "$T/w/busybox-layout"
-echo "hello from strata" >"$T/w/src/msg.txt"
-cat >"$T/w/build.strata" <<'STRATA'
-let
-  base = load ./busybox-layout;
-  builder = base
-    |> workdir "/work"
-    |> copy ./src "."
-    |> run "mkdir -p /out && tr a-z A-Z < msg.txt > /out/msg";
-  tools = base / "/bin/busybox";
-in {
-  default = scratch
-    |> copy (builder / "/out/msg") "/msg"
-    |> copy tools "/bin/"
-    |> env "GREETING" "hello"
-    |> entrypoint [ "/bin/busybox" "cat" ]
-    |> cmd [ "/msg" ];
-}
-STRATA
+write_two_stage_program
 build -o "docker-archive:$T/image.tar:strata/test:1" || { cat "$T/err"; fail "build failed"; }
 
 dk load -i "$T/image.tar" >"$T/load" 2>&1 || { cat "$T/load"; fail "docker load failed"; }

@@ -33,3 +33,27 @@ write_debian_bash_program() {
 { default = debian { packages = [ "bash" ]; } |> entrypoint [ "bash" "-c" ]; }
 STRATA
 }
+# The two-stage program of the image-consumer tests (docker load, podman): in $T/w, a busybox
+# builder stage makes /out/msg from src/msg.txt; only that file and busybox go onto scratch,
+# with an Env, an Entrypoint and a Cmd for the consumer to report.
+write_two_stage_program() {
+  mkdir -p "$T/w/src"
+  mv "$T/busybox-layout" "$T/w/busybox-layout"
+  echo "hello from strata" >"$T/w/src/msg.txt"
+  cat >"$T/w/build.strata" <<'STRATA'
+let
+  base = load ./busybox-layout;
+  builder = base
+    |> workdir "/work"
+    |> copy ./src "."
+    |> run "mkdir -p /out && tr a-z A-Z < msg.txt > /out/msg";
+in {
+  default = scratch
+    |> copy (builder / "/out/msg") "/msg"
+    |> copy (base / "/bin/busybox") "/bin/"
+    |> env "GREETING" "hello"
+    |> entrypoint [ "/bin/busybox" "cat" ]
+    |> cmd [ "/msg" ];
+}
+STRATA
+}

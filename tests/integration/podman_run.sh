@@ -23,25 +23,7 @@ cleanup_podman() {
 }
 trap cleanup_podman EXIT
 
-mkdir -p "$T/w/src"
-mv "$T/busybox-layout" "$T/w/busybox-layout"
-echo "hello from strata" >"$T/w/src/msg.txt"
-cat >"$T/w/build.strata" <<'STRATA'
-let
-  base = load ./busybox-layout;
-  builder = base
-    |> workdir "/work"
-    |> copy ./src "."
-    |> run "mkdir -p /out && tr a-z A-Z < msg.txt > /out/msg";
-in {
-  default = scratch
-    |> copy (builder / "/out/msg") "/msg"
-    |> copy (base / "/bin/busybox") "/bin/"
-    |> env "GREETING" "hello"
-    |> entrypoint [ "/bin/busybox" "cat" ]
-    |> cmd [ "/msg" ];
-}
-STRATA
+write_two_stage_program
 
 for compression in gzip zstd; do
   build --compression "$compression" -o "docker-archive:$T/$compression.tar:strata/podman:$compression" \
