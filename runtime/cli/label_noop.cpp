@@ -29,15 +29,11 @@ std::string EntryPath(const BuildFlags& flags, const std::string& node_key) {
   std::string text = "strata-built-v1\n" + node_key + "\n" +
                      (flags.compression == oci::Compression::kZstd ? "zstd" : "gzip") + "\n" +
                      std::to_string(flags.source_date_epoch);
-  // An entry made with another encoder names other layer blobs than a build gives now. (The
-  // line the other keys carry; this text's lines have no final newline.)
-  if (std::string line = oci::EncoderKeyLine(flags.compression); !line.empty()) {
-    line.pop_back();
-    text += "\n" + line;
-  }
-  std::string entries = oci::LayerEntriesKeyLine();  // an image whose layers kept less
-  entries.pop_back();
-  text += "\n" + entries;
+  // The lines the other keys carry: the encoder (an entry made with another one names other
+  // layer blobs than a build gives now) and what layers keep of a file (an image whose layers
+  // kept less). This text's last line has no final newline.
+  text += "\n" + oci::EncoderKeyLine(flags.compression) + oci::LayerEntriesKeyLine();
+  text.pop_back();
   return flags.store_dir + "/package-cache/built-" + graph::ContentHashHex(text);
 }
 
