@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 packages=(
   build-essential cmake ninja-build pkg-config default-jre-headless
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
-  libdeflate-dev libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev uuid-dev
+  libdeflate-dev libgoogle-perftools-dev libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev uuid-dev
   runc skopeo umoci podman docker.io docker-registry busybox-static
   file jq zstd xz-utils curl bc git python3 procps ca-certificates gpgv debian-archive-keyring
   python3-jsonschema clang-format

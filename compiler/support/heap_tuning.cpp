@@ -1,4 +1,5 @@
-// Tunes glibc's malloc: one arena, a reserved brk heap advised for transparent huge pages.
+// Tunes the heap: glibc's malloc (one arena, a reserved brk heap advised for transparent huge
+// pages) or, where `strata` links tcmalloc, its first run advised for huge pages.
 #include "compiler/support/heap_tuning.h"
 
 #include <algorithm>
@@ -11,11 +12,45 @@
 #include <unistd.h>
 #endif
 
+// Defined when tcmalloc is linked into the program (the `strata` executable); null elsewhere
+// (the unit tests, a sanitizer build), where malloc is glibc's.
+extern "C" void* tc_malloc(size_t size) __attribute__((weak));
+
 namespace strata::support {
+namespace {
+
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+
+// Advises the whole 2 MiB pages inside [begin, end), at most kHugePageAdviceBytes of them.
+void AdviseHugePages(uintptr_t begin, uintptr_t end) {
+#if defined(__GLIBC__)
+  begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  end = std::min(end, begin + kHugePageAdviceBytes) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)begin;
+  (void)end;
+#endif
+}
+
+}  // namespace
+
+bool HeapIsTcmalloc() { return tc_malloc != nullptr; }
 
 void TuneHeap(size_t reserve) {
+  if (HeapIsTcmalloc()) {
+    // tcmalloc takes memory from the system in runs and keeps what is freed for reuse, carving
+    // later blocks out of it: a first run, taken, advised and given back, is where the program's
+    // first 64 MiB of blocks will live.
+    void* run = std::malloc(kHugePageAdviceBytes + kHugePage);
+    if (!run) return;
+    uintptr_t begin = reinterpret_cast<uintptr_t>(run);
+    AdviseHugePages(begin, begin + kHugePageAdviceBytes + kHugePage);
+    std::free(run);
+    (void)reserve;
+    return;
+  }
 #if defined(__GLIBC__)
-  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
   mallopt(M_ARENA_MAX, 1);
   // Blocks up to 32 MiB come from the heap (a fixed threshold also stops glibc from raising
   // it on its own); larger ones are still mapped and unmapped on their own.
@@ -27,11 +62,8 @@ void TuneHeap(size_t reserve) {
   if (!probe) return;
   uintptr_t begin = reinterpret_cast<uintptr_t>(probe);
   std::free(probe);
-  uintptr_t end = reinterpret_cast<uintptr_t>(sbrk(0));
-  begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  end = std::min(end, begin + kHugePageAdviceBytes) & ~(kHugePage - 1);
   // When brk could not grow, malloc mapped the probe elsewhere: end < begin, no advice.
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  AdviseHugePages(begin, reinterpret_cast<uintptr_t>(sbrk(0)));
 #else
   (void)reserve;
 #endif

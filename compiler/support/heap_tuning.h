@@ -1,4 +1,4 @@
-// Tunes glibc's malloc for the compiler's allocation pattern (millions of small, long-lived
+// Tunes the heap for the compiler's allocation pattern (millions of small, long-lived
 // parse-tree, token and AST objects), once, at the start of a program.
 #pragma once
 
@@ -11,16 +11,23 @@ namespace strata::support {
 inline constexpr size_t kHeapReserveBytes = size_t{1} << 30;
 inline constexpr size_t kHugePageAdviceBytes = size_t{64} << 20;
 
-// One malloc arena, so that what the parser's thread frees is reused by the checker and the
-// evaluator on the command's thread instead of growing a second heap; small and medium blocks
-// from the brk heap; that heap reserved `reserve` bytes ahead and its first
+// With glibc's malloc: one malloc arena, so that what the parser's thread frees is reused by
+// the checker and the evaluator on the command's thread instead of growing a second heap; small
+// and medium blocks from the brk heap; that heap reserved `reserve` bytes ahead and its first
 // kHugePageAdviceBytes advised for transparent huge pages, so that a program of the common
 // sizes takes a page fault per 2 MiB instead of per 4 KiB (page faults of a growing heap were
 // ~40% of `strata graph` on a 10,000-target program). Only the first 64 MiB: with the kernel's
 // default `defrag=madvise`, each advised fault may compact memory first, and on a machine whose
 // memory is full of page cache a 450 MB heap (100,000 targets) spent 0.1–1.2 s in the kernel
-// that way (0.2 s steadily with 4 KiB pages). Call before any thread starts. A no-op outside
-// glibc.
+// that way (0.2 s steadily with 4 KiB pages).
+// With tcmalloc (linked into `strata`, see HeapIsTcmalloc): its first kHugePageAdviceBytes run
+// is taken, advised for huge pages and given back to it, for the same reason; `reserve` is
+// unused (tcmalloc keeps freed memory for reuse on its own).
+// Call before any thread starts. A no-op outside glibc.
 void TuneHeap(size_t reserve = kHeapReserveBytes);
+
+// Whether malloc is tcmalloc's: true in the `strata` program (runtime/cli/CMakeLists.txt links
+// it), false in the unit tests and sanitizer builds, which keep glibc's.
+bool HeapIsTcmalloc();
 
 }  // namespace strata::support
