@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -113,6 +114,23 @@ bool ParsePax(const std::string& data, PaxOverrides& pax) {
 
 uint64_t Padded(uint64_t size) { return (size + kBlock - 1) / kBlock * kBlock; }
 
+// A path as WriteLayer writes it: names joined by single slashes, none "." or "..", or "." alone
+// (another writer's root entry). The extractor reads "a//b", "a/./b" and "/a" as "a/b", so an
+// index keyed by such spellings would miss entries that hide a lower layer's.
+bool IsCanonical(const std::string& path) {
+  if (path == ".") return true;
+  size_t begin = 0;
+  while (begin <= path.size()) {
+    size_t end = std::min(path.find('/', begin), path.size());
+    size_t length = end - begin;
+    if (length == 0 || (length == 1 && path[begin] == '.') ||
+        (length == 2 && path.compare(begin, 2, "..") == 0))
+      return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path) {
@@ -167,6 +185,7 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
     while (!entry.path.empty() && entry.path.back() == '/') entry.path.pop_back();
     if (entry.path.rfind("./", 0) == 0) entry.path.erase(0, 2);
     if (entry.path.empty()) return Bad(path, "empty name");
+    if (!IsCanonical(entry.path)) return Bad(path, "entry name '" + entry.path + "'");
     entry.mode = static_cast<uint32_t>(mode & 07777);
     if (type == '3' || type == '4') {
       uint64_t major = 0, minor = 0;
