@@ -4,12 +4,14 @@
 # index must give what the layers give extracted (the slow path, forced here by a wildcard
 # that matches the same one path). A name written twice in one layer (`tar -r`) is the last
 # one's bytes; an upper layer's `out//f`, `out/./f` or `././out/f` is `out/f` and hides the
-# lower layer's; a name that climbs out of the layer (`out/../out/f`) is refused either way.
+# lower layer's; a name that climbs out of the layer (`out/../out/f`) is refused either way; a
+# regular-file entry whose name ends in `/` (old tars) is a directory, as libarchive reads it.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/w"
 # make_image FILE LAYER... : a docker-archive of uncompressed ustar layers; each LAYER is a
-# `;`-separated list of `NAME` (a directory) or `NAME=TEXT` (a regular file).
+# `;`-separated list of `NAME` (a directory) or `NAME=TEXT` (a regular file holding TEXT and a
+# newline; `NAME=` an empty one).
 make_image() {
   python3 - "$@" <<'PY'
 import hashlib, io, json, sys, tarfile
@@ -25,7 +27,7 @@ for spec in specs:
                 info.type, info.mode = tarfile.DIRTYPE, 0o755
                 tar.addfile(info)
             else:
-                data = (text + "\n").encode()
+                data = (text + "\n").encode() if text else b""
                 info.size, info.mode = len(data), 0o644
                 tar.addfile(info, io.BytesIO(data))
     layers.append(buf.getvalue())
@@ -91,6 +93,18 @@ if build; then
 else
   grep -q "entry 'out/../out/f' escapes the layer root" "$T/err" || { cat "$T/err" >&2; failed+=(escape-message); }
 fi
+
+# A regular file entry named `out/d/`: the extractor makes the directory out/d.
+make_image "$T/w/foreign.tar" 'out;out/d/='
+printf 'let image = load ./foreign.tar;\nin { default = scratch |> copy (image / "/out/d") "/x"; slow = scratch |> copy (image / "/out/[d]") "/x"; }\n' >"$T/w/build.strata"
+kinds=()
+for variant in default slow; do
+  rm -rf "$T/store" "$T/layout" "$T/bundle"
+  build "$variant" -o "oci:$T/layout:t" || { cat "$T/err" >&2; fail "trailing slash ($variant): build failed"; }
+  umoci unpack --image "$T/layout:t" "$T/bundle" >/dev/null
+  kinds+=("$(stat -c %F "$T/bundle/rootfs/x")")
+done
+[ "${kinds[*]}" = "directory directory" ] || failed+=("trailing-slash file: ${kinds[*]}")
 
 [ ${#failed[@]} -eq 0 ] || fail "listed copies differ from the extracted layers: ${failed[*]}"
 echo PASS
