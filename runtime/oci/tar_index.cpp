@@ -182,6 +182,10 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
       if (type == '0' || type == '\0') entry.capability = pax.capability;
       pending_pax = false;
     }
+    // libarchive reads a regular file entry named "dir/" (old tars) as a directory.
+    bool slash_ended = !entry.path.empty() && entry.path.back() == '/';
+    if (slash_ended && (type == '0' || type == '\0'))
+      return Bad(path, "a file named as a directory");
     while (!entry.path.empty() && entry.path.back() == '/') entry.path.pop_back();
     if (entry.path.rfind("./", 0) == 0) entry.path.erase(0, 2);
     if (entry.path.empty()) return Bad(path, "empty name");
