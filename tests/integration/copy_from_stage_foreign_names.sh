@@ -5,21 +5,26 @@
 # that matches the same one path). A name written twice in one layer (`tar -r`) is the last
 # one's bytes; an upper layer's `out//f`, `out/./f` or `././out/f` is `out/f` and hides the
 # lower layer's; a name that climbs out of the layer (`out/../out/f`) is refused either way; a
-# regular-file entry whose name ends in `/` (old tars) is a directory, as libarchive reads it.
+# regular-file entry whose name ends in `/` (old tars) is a directory, as libarchive reads it;
+# a GNU-format header's atime is not a name prefix.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/w"
 # make_image FILE LAYER... : a docker-archive of uncompressed ustar layers; each LAYER is a
 # `;`-separated list of `NAME` (a directory) or `NAME=TEXT` (a regular file holding TEXT and a
-# newline; `NAME=` an empty one).
+# newline; `NAME=` an empty one). A LAYER starting `gnu:` is in GNU tar's format with an atime
+# in every header (GNU's field where ustar has its name prefix; GNU tar's incremental dumps
+# and Go's archive/tar write it).
 make_image() {
   python3 - "$@" <<'PY'
 import hashlib, io, json, sys, tarfile
 out, specs = sys.argv[1], sys.argv[2:]
 layers = []
 for spec in specs:
+    gnu = spec.startswith("gnu:")
+    spec = spec[4:] if gnu else spec
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT if gnu else tarfile.USTAR_FORMAT) as tar:
         for item in spec.split(";"):
             name, eq, text = item.partition("=")
             info = tarfile.TarInfo(name)
@@ -30,7 +35,16 @@ for spec in specs:
                 data = (text + "\n").encode() if text else b""
                 info.size, info.mode = len(data), 0o644
                 tar.addfile(info, io.BytesIO(data))
-    layers.append(buf.getvalue())
+    layer = bytearray(buf.getvalue())
+    at = 0
+    while gnu and any(layer[at:at + 512]):
+        header = layer[at:at + 512]
+        header[345:357] = b"%011o\0" % 1700000000
+        header[148:156] = b" " * 8
+        header[148:156] = b"%06o\0 " % sum(header)
+        layer[at:at + 512] = header
+        at += 512 + (int(header[124:135], 8) + 511) // 512 * 512
+    layers.append(bytes(layer))
 names = ["l%d.tar" % i for i in range(len(layers))]
 config = json.dumps({"architecture": "amd64", "os": "linux", "config": {}, "rootfs": {
     "type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]}}).encode()
@@ -83,6 +97,9 @@ for name in 'out//f' 'out/./f' '././out/f'; do
   check "upper $name, no dir entry" /out/f /out/[f] BBBBBBBB 'out;out/f=AAAA' "$name=BBBBBBBB"
   check "upper $name, dir" /out /[o]ut BBBBBBBB 'out;out/f=AAAA' "$name=BBBBBBBB"
 done
+
+# The upper layer in GNU's format: its atime is no part of its names.
+check "upper gnu" /out/f /out/[f] BBBBBBBB 'out;out/f=AAAA' 'gnu:out;out/f=BBBBBBBB'
 
 # A name that climbs out of its layer: refused by the listed copy as by the extraction.
 make_image "$T/w/foreign.tar" 'out;out/f=AAAA' 'out;out/../out/f=BBBBBBBB'
