@@ -170,7 +170,9 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
     }
     TarIndexEntry entry;
     std::string name = Field(h, 100);
-    std::string prefix = Field(h + 345, 155);
+    // GNU's format ("ustar  \0") has its atime and ctime where ustar has the name prefix.
+    bool gnu = std::memcmp(h + 257, "ustar  \0", 8) == 0;
+    std::string prefix = gnu ? std::string() : Field(h + 345, 155);
     entry.path = prefix.empty() ? name : prefix + "/" + name;
     entry.link = Field(h + 157, 100);
     if (pending_pax) {
