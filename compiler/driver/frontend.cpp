@@ -265,9 +265,13 @@ std::vector<std::string> Frontend::ImportedPackages(const std::string& file) con
 
 std::map<std::string, std::string> Frontend::ModuleFiles(const std::string& file) const {
   std::map<std::string, std::string> files;
-  WalkModules(*phases_->loader, file, [&](const syntax::Module* module) {
-    if (!module->path.empty() && module->path[0] == '/')
-      files.emplace(module->path, graph::ContentHashHex(sources_.Text(module->file)));
+  const syntax::ModuleLoader& loader = *phases_->loader;
+  WalkModules(loader, file, [&](const syntax::Module* module) {
+    if (!module->path.empty() && module->path[0] == '/') {
+      std::string hash = graph::ContentHashHex(sources_.Text(module->file));
+      for (const std::string& spelling : loader.SpellingsOf(module)) files.emplace(spelling, hash);
+      files.emplace(module->path, std::move(hash));
+    }
     return true;
   });
   return files;

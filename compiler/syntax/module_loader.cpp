@@ -48,9 +48,23 @@ const Module* ModuleLoader::Add(std::string key, diag::FileId file) {
   return raw;
 }
 
+void ModuleLoader::NoteSpelling(const std::string& key, const std::string& file_name) {
+  if (file_name == key || file_name.empty() || file_name[0] != '/') return;
+  std::vector<std::string>& spellings = spellings_[key];
+  if (std::find(spellings.begin(), spellings.end(), file_name) == spellings.end())
+    spellings.push_back(file_name);
+}
+
+const std::vector<std::string>& ModuleLoader::SpellingsOf(const Module* module) const {
+  static const std::vector<std::string> kNone;
+  auto it = spellings_.find(module->path);
+  return it == spellings_.end() ? kNone : it->second;
+}
+
 const Module* ModuleLoader::LoadEntry(const std::string& path) {
   std::string file_path = EntryFile(path);
   std::string key = Canonical(file_path);
+  NoteSpelling(key, file_path);
   if (auto it = by_path_.find(key); it != by_path_.end() && it->second) return it->second;
   std::string reason;
   std::optional<std::string> text = sources_.Read(file_path, reason);
@@ -152,6 +166,7 @@ const Module* ModuleLoader::Resolve(const ast::Import* import) {
     } else {
       file_name = stdlib_dir_ + "/" + std::string(name.substr(4)) + ".strata";
       key = Canonical(file_name);
+      NoteSpelling(key, file_name);
       if (auto it = by_path_.find(key); it != by_path_.end()) {
         if (it->second || !reported_.insert(import).second) return it->second;
       } else {
@@ -175,6 +190,7 @@ const Module* ModuleLoader::Resolve(const ast::Import* import) {
     bool label = import->path.substr(0, 2) == "//";
     file_name = label ? LabelFile(import, reason) : EntryFile(std::string(import->path));
     key = label && file_name.empty() ? std::string(import->path) : Canonical(file_name);
+    NoteSpelling(key, file_name);
     if (label && file_name.empty()) {
       // Reported below, once.
     } else if (auto it = by_path_.find(key); it != by_path_.end()) {

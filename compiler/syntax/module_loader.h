@@ -53,6 +53,10 @@ class ModuleLoader {
   // `//dir` when `path` (canonical) is a package's build.strata under the workspace root
   // (once one is known), for messages such as an import cycle.
   std::optional<std::string> LabelOf(const std::string& path) const;
+  // The other absolute paths `module` was loaded through (a symlink on the way makes them
+  // differ from its canonical path): a cache of the evaluation checks them too, as pointing
+  // such a symlink elsewhere changes what the import loads.
+  const std::vector<std::string>& SpellingsOf(const Module* module) const;
   // Parses text held in memory (`strata eval` expressions, tests).
   const Module* LoadBuffer(std::string name, std::string text);
 
@@ -72,6 +76,7 @@ class ModuleLoader {
  private:
   const Module* Add(std::string key, diag::FileId file);
   const Module* Resolve(const ast::Import* import);
+  void NoteSpelling(const std::string& key, const std::string& file_name);
   // ROOT/dir/build.strata for `//dir`, or "" after reporting why there is none.
   std::string LabelFile(const ast::Import* import, std::string& reason);
 
@@ -83,6 +88,8 @@ class ModuleLoader {
   std::vector<std::unique_ptr<Module>> modules_;
   // Canonical path (or `<std/NAME>`) to its module; null for a target that failed to load.
   std::unordered_map<std::string, const Module*> by_path_;
+  // Canonical path to the other paths it was loaded through (SpellingsOf).
+  std::unordered_map<std::string, std::vector<std::string>> spellings_;
   std::unordered_set<const ast::Import*> reported_;  // each failing import is reported once
   std::unordered_map<diag::FileId, const Module*> by_file_;
   std::unordered_map<const Module*, std::vector<const Module*>> imports_;

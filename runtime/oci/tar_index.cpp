@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -113,6 +114,23 @@ bool ParsePax(const std::string& data, PaxOverrides& pax) {
 
 uint64_t Padded(uint64_t size) { return (size + kBlock - 1) / kBlock * kBlock; }
 
+// A path as WriteLayer writes it: names joined by single slashes, none "." or "..", or "." alone
+// (another writer's root entry). The extractor reads "a//b", "a/./b" and "/a" as "a/b", so an
+// index keyed by such spellings would miss entries that hide a lower layer's.
+bool IsCanonical(const std::string& path) {
+  if (path == ".") return true;
+  size_t begin = 0;
+  while (begin <= path.size()) {
+    size_t end = std::min(path.find('/', begin), path.size());
+    size_t length = end - begin;
+    if (length == 0 || (length == 1 && path[begin] == '.') ||
+        (length == 2 && path.compare(begin, 2, "..") == 0))
+      return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path) {
@@ -152,7 +170,9 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
     }
     TarIndexEntry entry;
     std::string name = Field(h, 100);
-    std::string prefix = Field(h + 345, 155);
+    // GNU's format ("ustar  \0") has its atime and ctime where ustar has the name prefix.
+    bool gnu = std::memcmp(h + 257, "ustar  \0", 8) == 0;
+    std::string prefix = gnu ? std::string() : Field(h + 345, 155);
     entry.path = prefix.empty() ? name : prefix + "/" + name;
     entry.link = Field(h + 157, 100);
     if (pending_pax) {
@@ -164,9 +184,14 @@ llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path)
       if (type == '0' || type == '\0') entry.capability = pax.capability;
       pending_pax = false;
     }
+    // libarchive reads a regular file entry named "dir/" (old tars) as a directory.
+    bool slash_ended = !entry.path.empty() && entry.path.back() == '/';
+    if (slash_ended && (type == '0' || type == '\0'))
+      return Bad(path, "a file named as a directory");
     while (!entry.path.empty() && entry.path.back() == '/') entry.path.pop_back();
     if (entry.path.rfind("./", 0) == 0) entry.path.erase(0, 2);
     if (entry.path.empty()) return Bad(path, "empty name");
+    if (!IsCanonical(entry.path)) return Bad(path, "entry name '" + entry.path + "'");
     entry.mode = static_cast<uint32_t>(mode & 07777);
     if (type == '3' || type == '4') {
       uint64_t major = 0, minor = 0;

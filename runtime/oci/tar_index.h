@@ -28,9 +28,11 @@ struct TarIndexEntry {
 
 // Reads the headers of the ustar/pax tar at `path` (what WriteLayer writes: ustar headers and
 // pax 'x' records for path, linkpath, size, uid, gid and SCHILY.xattr.security.capability),
-// seeking over file data. Anything
-// else (global pax headers, GNU long names, a bad checksum, a truncated tar) is an error: the
-// caller then takes the slow path, so the reader may be strict.
+// seeking over file data; a GNU-format header's name is its name field alone, as libarchive
+// reads it (GNU keeps times where ustar has the name prefix). Anything else (global pax
+// headers, GNU long names, a bad checksum, a truncated tar, a name the extractor would read as
+// another or as a directory) is an error: the caller then takes the slow path, so the reader
+// may be strict.
 llvm::Expected<std::vector<TarIndexEntry>> ReadTarIndex(const std::string& path);
 
 // The entries of the layers this process wrote, by diff_id (WriteLayer from a list: a COPY's

@@ -41,11 +41,13 @@ bool IsWhiteoutName(const std::string& name) { return name.rfind(".wh.", 0) == 0
 class IndexedLayer {
  public:
   explicit IndexedLayer(std::vector<oci::TarIndexEntry> entries) : entries_(std::move(entries)) {
-    for (size_t i = 0; i < entries_.size(); ++i) by_path_.emplace(entries_[i].path, i);
+    for (size_t i = 0; i < entries_.size(); ++i)
+      if (!by_path_.emplace(entries_[i].path, i).second) duplicated_ = true;
   }
 
   At Look(const std::vector<std::string>& parts) const {
-    if (by_path_.count(".wh..wh..opq")) return At::kDecline;
+    // A name written twice (`tar -r`): the extractor keeps the last; this index the first.
+    if (duplicated_ || by_path_.count(".wh..wh..opq")) return At::kDecline;
     for (size_t k = 0; k < parts.size(); ++k) {
       std::string parent = Join(parts, k);
       std::string whiteout = (parent.empty() ? "" : parent + "/") + ".wh." + parts[k];
@@ -103,6 +105,7 @@ class IndexedLayer {
 
   std::vector<oci::TarIndexEntry> entries_;
   std::unordered_map<std::string, size_t> by_path_;
+  bool duplicated_ = false;
 };
 
 bool IsOpaque(const std::string& path) {

@@ -149,6 +149,43 @@ TEST_CASE("the evaluation cache follows every input of the evaluation", "[graph-
   CHECK(p.SameAsFresh());
 }
 
+TEST_CASE("the evaluation cache follows a symlink an import goes through", "[graph-cache]") {
+  // The module loader keys modules by canonical path: the entry must also record the paths the
+  // imports named, or pointing a symlink elsewhere would leave the old module's graph answering.
+  Program p;
+  WriteFile(p.root + "/v1/names.strata", "{ app = \"one\"; }\n");
+  WriteFile(p.root + "/v2/names.strata", "{ app = \"two\"; }\n");
+  WriteFile(p.root + "/n1.strata", "{ app = \"n1\"; }\n");
+  WriteFile(p.root + "/n2.strata", "{ app = \"n2\"; }\n");
+  namespace fs = std::filesystem;
+  fs::create_directory_symlink("v1", p.root + "/lib");
+  fs::create_symlink("n1.strata", p.root + "/names-link.strata");
+  WriteFile(
+      p.file,
+      "let a = import ./lib/names.strata; b = import ./names-link.strata;\n"
+      "  c = import ./n1.strata; in\n"
+      "{ default = scratch |> label \"a\" a.app |> label \"b\" b.app |> label \"c\" c.app; }\n");
+  REQUIRE_FALSE(p.SameAsFresh());
+  REQUIRE(p.SameAsFresh());
+  std::string before = Graph(p.file, "").json;
+  auto changed = [&](const std::string& what) {
+    INFO(what);
+    std::string now = Graph(p.file, "").json;
+    CHECK(now != before);
+    CHECK_FALSE(p.SameAsFresh());
+    CHECK(p.SameAsFresh());
+    before = now;
+  };
+  // A folder symlink on the way to a module, pointed at another folder.
+  fs::remove(p.root + "/lib");
+  fs::create_directory_symlink("v2", p.root + "/lib");
+  changed("a folder symlink on an import's path");
+  // A module reached both directly and through a symlink (loaded once): the link pointed away.
+  fs::remove(p.root + "/names-link.strata");
+  fs::create_symlink("n2.strata", p.root + "/names-link.strata");
+  changed("a symlinked module also imported by its own path");
+}
+
 TEST_CASE("a local source no target holds keeps the answer out of the cache", "[graph-cache]") {
   Program p;
   // `extra` is hashed when `default` is evaluated (the comparison forces it), yet no node of

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -158,4 +159,56 @@ TEST_CASE("oci: the tar index refuses what it does not know", "[oci]") {
   CHECK(!static_cast<bool>(index));
   if (!index) llvm::consumeError(index.takeError());
   CHECK(!static_cast<bool>(strata::oci::ReadTarIndex(dir.path + "/missing.tar")));
+}
+
+namespace {
+// A ustar tar of empty entries with these names, as written, and type flags ('0' a regular file,
+// '5' a directory): headers made by hand, as other writers make them.
+std::string UstarOfNames(const std::string& path,
+                         const std::vector<std::pair<std::string, char>>& names) {
+  std::string tar;
+  for (const auto& [name, type] : names) {
+    REQUIRE(name.size() < 100);
+    std::string header(512, '\0');
+    header.replace(0, name.size(), name);
+    header.replace(100, 7, "0000644");
+    header.replace(108, 7, "0000000");
+    header.replace(116, 7, "0000000");
+    header.replace(124, 11, "00000000000");
+    header.replace(136, 11, "00000000000");
+    header[156] = type;
+    header.replace(257, 6, std::string("ustar\0", 6));
+    header.replace(263, 2, "00");
+    header.replace(148, 8, "        ");
+    unsigned sum = 0;
+    for (unsigned char c : header) sum += c;
+    char checksum[8];
+    std::snprintf(checksum, sizeof checksum, "%06o", sum);
+    header.replace(148, 7, std::string(checksum, 6) + '\0');
+    tar += header;
+  }
+  tar += std::string(1024, '\0');
+  WriteFile(path, tar, 0644);
+  return path;
+}
+}  // namespace
+
+TEST_CASE("oci: the tar index refuses names the extractor reads as other names", "[oci]") {
+  TempDir dir("tar-index-names");
+  // The extractor reads each as out/f (or refuses it, out/../out/f): an index keyed by the
+  // spelling would miss it. A regular file named "out/d/" libarchive reads as a directory.
+  for (std::string name : {"out//f", "out/./f", "/out/f", "././out/f", "out/../out/f", "out/d/"}) {
+    INFO(name);
+    llvm::Expected<std::vector<TarIndexEntry>> index =
+        strata::oci::ReadTarIndex(UstarOfNames(dir.path + "/t.tar", {{name, '0'}}));
+    CHECK(!static_cast<bool>(index));
+    if (!index) llvm::consumeError(index.takeError());
+  }
+  // Another writer's root entry and "./" prefix are read as the layer writer's names.
+  llvm::Expected<std::vector<TarIndexEntry>> index =
+      strata::oci::ReadTarIndex(UstarOfNames(dir.path + "/t.tar", {{"./", '5'}, {"./out/f", '0'}}));
+  REQUIRE(static_cast<bool>(index));
+  REQUIRE(index->size() == 2);
+  CHECK((*index)[0].path == ".");
+  CHECK((*index)[1].path == "out/f");
 }
