@@ -64,6 +64,21 @@ struct Executor::Plan {
   std::unordered_map<const graph::Node*, size_t> index;
 };
 
+// A node's output goes to its dependents as soon as its op returns; its record (a temp file,
+// its fsync, the rename and the directory's fsync: two waits for the disk) is written on a
+// thread of its own beside them, still under the node's key lock, so another build waiting
+// for the key reads it whole. A record names only blobs and directories its op published and
+// synced before returning, so a record that lands before its inputs' records, or without them
+// (a crash, a failed write), is still a complete result.
+struct Executor::PendingRecord {
+  const graph::Node* node = nullptr;
+  std::string key;
+  std::string op;
+  nlohmann::json record;
+  store::KeyLock lock;
+  ProgressEvent event;  // the node's, reported again as failed if the write fails
+};
+
 Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
                    ProgressSink* progress)
     : store_(store),
@@ -220,6 +235,17 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   std::condition_variable changed;
   int running = 0;
   std::optional<llvm::Error> failure;
+  std::vector<std::thread> record_writers;  // under mu; joined after the workers
+  auto write_record = [&](PendingRecord pending) {
+    llvm::Error err = WriteRecord(pending);
+    if (!err) return;
+    std::lock_guard<std::mutex> guard(mu);
+    if (!failure)
+      failure.emplace(std::move(err));
+    else
+      llvm::consumeError(std::move(err));
+    changed.notify_all();
+  };
   auto worker = [&] {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
@@ -232,7 +258,8 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
       ready.pop_front();
       ++running;
       lock.unlock();
-      llvm::Expected<NodeOutput> output = Execute(plan, index);
+      std::optional<PendingRecord> pending;
+      llvm::Expected<NodeOutput> output = Execute(plan, index, pending);
       lock.lock();
       --running;
       if (!output) {
@@ -244,6 +271,7 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
         plan.entries[index].output = std::move(*output);
         for (size_t dependent : plan.entries[index].dependents)
           if (--plan.entries[dependent].waiting == 0) ready.push_back(dependent);
+        if (pending) record_writers.emplace_back(write_record, std::move(*pending));
       }
       changed.notify_all();
     }
@@ -252,12 +280,14 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   int workers = std::min<int>(options_.jobs, total);
   for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
   for (std::thread& thread : threads) thread.join();
+  for (std::thread& thread : record_writers) thread.join();
   if (progress_) progress_->Finish();
   if (failure) return std::move(*failure);
   return root_outputs();
 }
 
-llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
+llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index,
+                                             std::optional<PendingRecord>& pending) {
   const graph::Node& node = *plan.entries[index].node;
   const std::string key = plan.entries[index].record_key;
   const std::string op(graph::OpName(node.op()));
@@ -370,32 +400,47 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     }
     return OpError("unknown op");
   }();
-  // Records only name published blobs and directories, so they go last.
-  if (output) {
-    if (llvm::Error err = store_.PutNodeRecord(key, ToRecord(store_, *output, op, input_keys)))
-      output = std::move(err);
-  }
   event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!output) {
     std::string message = llvm::toString(output.takeError());
     event.type = ProgressEvent::Type::kFailed;
     event.message = message;
     if (progress_) progress_->Report(event);
-    {
-      std::lock_guard<std::mutex> lock(failed_mutex_);
-      if (!failed_node_) {
-        failed_node_ = &node;
-        failed_message_ = message;
-      }
-    }
+    NoteFailure(node, message);
     return OpError(op + " node " + node.key().Hex() + " (" + event.description +
                    ") failed: " + message);
   }
+  // Records only name published blobs and directories, so they go last (PendingRecord).
+  pending.emplace(PendingRecord{&node, key, op, ToRecord(store_, *output, op, input_keys),
+                                std::move(*key_lock), event});
   ++stats_.executed;
   event.type = ProgressEvent::Type::kDone;
   event.layer_size = context.layer_size;
   if (progress_) progress_->Report(event);
   return output;
+}
+
+llvm::Error Executor::WriteRecord(PendingRecord& pending) {
+  llvm::Error err = store_.PutNodeRecord(pending.key, pending.record);
+  if (!err) return llvm::Error::success();
+  const graph::Node& node = *pending.node;
+  std::string message = llvm::toString(std::move(err));
+  if (progress_) {
+    pending.event.type = ProgressEvent::Type::kFailed;
+    pending.event.message = message;
+    progress_->Report(pending.event);
+  }
+  NoteFailure(node, message);
+  return OpError(pending.op + " node " + node.key().Hex() + " (" + Describe(node) +
+                 ") failed: " + message);
+}
+
+void Executor::NoteFailure(const graph::Node& node, const std::string& message) {
+  std::lock_guard<std::mutex> lock(failed_mutex_);
+  if (!failed_node_) {
+    failed_node_ = &node;
+    failed_message_ = message;
+  }
 }
 
 }  // namespace strata::schedule
