@@ -66,10 +66,10 @@ struct Executor::Plan {
 
 // A node's output goes to its dependents as soon as its op returns; its record (a temp file,
 // its fsync, the rename and the directory's fsync: two waits for the disk) is written on a
-// thread of its own beside them, still under the node's key lock, so another build waiting
-// for the key reads it whole. A record names only blobs and directories its op published and
-// synced before returning, so a record that lands before its inputs' records, or without them
-// (a crash, a failed write), is still a complete result.
+// record-writer thread (BuildAll: at most four) beside them, still under the node's key lock, so
+// another build waiting for the key reads it whole. A record names only blobs and directories its
+// op published and synced before returning, so a record that lands before its inputs' records, or
+// without them (a crash, a failed write), is still a complete result.
 struct Executor::PendingRecord {
   const graph::Node* node = nullptr;
   std::string key;
@@ -235,16 +235,30 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   std::condition_variable changed;
   int running = 0;
   std::optional<llvm::Error> failure;
+  // Records wait here for one of at most kRecordWriters threads (started as records come), so a
+  // plan of 10,000 nodes does not start a thread per node.
+  constexpr size_t kRecordWriters = 4;
+  std::deque<PendingRecord> records;        // under mu
+  bool workers_done = false;                // under mu
   std::vector<std::thread> record_writers;  // under mu; joined after the workers
-  auto write_record = [&](PendingRecord pending) {
-    llvm::Error err = WriteRecord(pending);
-    if (!err) return;
-    std::lock_guard<std::mutex> guard(mu);
-    if (!failure)
-      failure.emplace(std::move(err));
-    else
-      llvm::consumeError(std::move(err));
-    changed.notify_all();
+  std::condition_variable record_ready;
+  auto record_writer = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (true) {
+      record_ready.wait(lock, [&] { return !records.empty() || workers_done; });
+      if (records.empty()) return;  // the workers are done and every record is written
+      PendingRecord pending = std::move(records.front());
+      records.pop_front();
+      lock.unlock();
+      llvm::Error err = WriteRecord(pending);
+      lock.lock();
+      if (!err) continue;
+      if (!failure)
+        failure.emplace(std::move(err));
+      else
+        llvm::consumeError(std::move(err));
+      changed.notify_all();
+    }
   };
   auto worker = [&] {
     std::unique_lock<std::mutex> lock(mu);
@@ -271,7 +285,11 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
         plan.entries[index].output = std::move(*output);
         for (size_t dependent : plan.entries[index].dependents)
           if (--plan.entries[dependent].waiting == 0) ready.push_back(dependent);
-        if (pending) record_writers.emplace_back(write_record, std::move(*pending));
+        if (pending) {
+          records.push_back(std::move(*pending));
+          if (record_writers.size() < kRecordWriters) record_writers.emplace_back(record_writer);
+          record_ready.notify_one();
+        }
       }
       changed.notify_all();
     }
@@ -280,6 +298,11 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   int workers = std::min<int>(options_.jobs, total);
   for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
   for (std::thread& thread : threads) thread.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    workers_done = true;
+  }
+  record_ready.notify_all();
   for (std::thread& thread : record_writers) thread.join();
   if (progress_) progress_->Finish();
   if (failure) return std::move(*failure);
