@@ -22,6 +22,7 @@ constexpr const char* kWhiteoutPrefix = ".wh.";
 constexpr const char* kWhiteoutMetaPrefix = ".wh..wh.";
 constexpr const char* kOpaqueMarker = ".wh..wh..opq";
 constexpr const char* kOpaqueXattr = "trusted.overlay.opaque";
+constexpr off_t kWritebackStretch = 8 << 20;
 
 bool StartsWith(const std::string& s, const char* prefix) {
   return s.compare(0, std::strlen(prefix), prefix) == 0;
@@ -158,8 +159,16 @@ llvm::Error EntryExtractor::WriteFile(struct archive* a, struct archive_entry* e
   support::UniqueFd fd(
       ::openat(parent, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return EntryError(path, llvm::Twine("cannot be created: ") + std::strerror(errno));
+  // A file that will be fsynced has its writeback started every kWritebackStretch bytes and
+  // at its end, so that the fsync waits only for what is still in flight.
+  bool kept = sync_files_ && files_ < kSyncedFiles;
+  off_t written = 0, flushed = 0;
   char buf[1 << 16];
   for (;;) {
+    if (kept && written - flushed >= kWritebackStretch) {
+      ::sync_file_range(fd.Get(), flushed, written - flushed, SYNC_FILE_RANGE_WRITE);
+      flushed = written;
+    }
     la_ssize_t n = archive_read_data(a, buf, sizeof buf);
     if (n < 0) {
       const char* msg = archive_error_string(a);
@@ -172,10 +181,18 @@ llvm::Error EntryExtractor::WriteFile(struct archive* a, struct archive_entry* e
       if (w < 0) return EntryError(path, llvm::Twine("cannot be written: ") + std::strerror(errno));
       done += w;
     }
+    written += n;
   }
   if (llvm::Error err = Metadata(e, parent, name, fd.Get(), path)) return err;
-  if (sync_files_ && ++files_ <= kSyncedFiles && ::fsync(fd.Get()) != 0)
-    return EntryError(path, llvm::Twine("cannot be synced: ") + std::strerror(errno));
+  if (!sync_files_ || ++files_ > kSyncedFiles) {
+    files_to_sync_.clear();  // past the limit: the caller syncs the file system instead
+    file_paths_to_sync_.clear();
+    return llvm::Error::success();
+  }
+  if (written > flushed)
+    ::sync_file_range(fd.Get(), flushed, written - flushed, SYNC_FILE_RANGE_WRITE);
+  files_to_sync_.push_back(std::move(fd));
+  file_paths_to_sync_.push_back(path);
   return llvm::Error::success();
 }
 

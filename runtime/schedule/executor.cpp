@@ -64,6 +64,21 @@ struct Executor::Plan {
   std::unordered_map<const graph::Node*, size_t> index;
 };
 
+// A node's output goes to its dependents as soon as its op returns; its record (a temp file,
+// its fsync, the rename and the directory's fsync: two waits for the disk) is written on a
+// record-writer thread (BuildAll: at most four) beside them, still under the node's key lock, so
+// another build waiting for the key reads it whole. A record names only blobs and directories its
+// op published and synced before returning, so a record that lands before its inputs' records, or
+// without them (a crash, a failed write), is still a complete result.
+struct Executor::PendingRecord {
+  const graph::Node* node = nullptr;
+  std::string key;
+  std::string op;
+  nlohmann::json record;
+  store::KeyLock lock;
+  ProgressEvent event;  // the node's, reported again as failed if the write fails
+};
+
 Executor::Executor(const store::Store& store, exec::SandboxRunner& runner, ExecutorOptions options,
                    ProgressSink* progress)
     : store_(store),
@@ -220,6 +235,31 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   std::condition_variable changed;
   int running = 0;
   std::optional<llvm::Error> failure;
+  // Records wait here for one of at most kRecordWriters threads (started as records come), so a
+  // plan of 10,000 nodes does not start a thread per node.
+  constexpr size_t kRecordWriters = 4;
+  std::deque<PendingRecord> records;        // under mu
+  bool workers_done = false;                // under mu
+  std::vector<std::thread> record_writers;  // under mu; joined after the workers
+  std::condition_variable record_ready;
+  auto record_writer = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (true) {
+      record_ready.wait(lock, [&] { return !records.empty() || workers_done; });
+      if (records.empty()) return;  // the workers are done and every record is written
+      PendingRecord pending = std::move(records.front());
+      records.pop_front();
+      lock.unlock();
+      llvm::Error err = WriteRecord(pending);
+      lock.lock();
+      if (!err) continue;
+      if (!failure)
+        failure.emplace(std::move(err));
+      else
+        llvm::consumeError(std::move(err));
+      changed.notify_all();
+    }
+  };
   auto worker = [&] {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
@@ -232,7 +272,8 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
       ready.pop_front();
       ++running;
       lock.unlock();
-      llvm::Expected<NodeOutput> output = Execute(plan, index);
+      std::optional<PendingRecord> pending;
+      llvm::Expected<NodeOutput> output = Execute(plan, index, pending);
       lock.lock();
       --running;
       if (!output) {
@@ -244,6 +285,11 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
         plan.entries[index].output = std::move(*output);
         for (size_t dependent : plan.entries[index].dependents)
           if (--plan.entries[dependent].waiting == 0) ready.push_back(dependent);
+        if (pending) {
+          records.push_back(std::move(*pending));
+          if (record_writers.size() < kRecordWriters) record_writers.emplace_back(record_writer);
+          record_ready.notify_one();
+        }
       }
       changed.notify_all();
     }
@@ -252,12 +298,19 @@ llvm::Expected<std::vector<NodeOutput>> Executor::BuildAll(
   int workers = std::min<int>(options_.jobs, total);
   for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
   for (std::thread& thread : threads) thread.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    workers_done = true;
+  }
+  record_ready.notify_all();
+  for (std::thread& thread : record_writers) thread.join();
   if (progress_) progress_->Finish();
   if (failure) return std::move(*failure);
   return root_outputs();
 }
 
-llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
+llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index,
+                                             std::optional<PendingRecord>& pending) {
   const graph::Node& node = *plan.entries[index].node;
   const std::string key = plan.entries[index].record_key;
   const std::string op(graph::OpName(node.op()));
@@ -370,32 +423,47 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index) {
     }
     return OpError("unknown op");
   }();
-  // Records only name published blobs and directories, so they go last.
-  if (output) {
-    if (llvm::Error err = store_.PutNodeRecord(key, ToRecord(store_, *output, op, input_keys)))
-      output = std::move(err);
-  }
   event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!output) {
     std::string message = llvm::toString(output.takeError());
     event.type = ProgressEvent::Type::kFailed;
     event.message = message;
     if (progress_) progress_->Report(event);
-    {
-      std::lock_guard<std::mutex> lock(failed_mutex_);
-      if (!failed_node_) {
-        failed_node_ = &node;
-        failed_message_ = message;
-      }
-    }
+    NoteFailure(node, message);
     return OpError(op + " node " + node.key().Hex() + " (" + event.description +
                    ") failed: " + message);
   }
+  // Records only name published blobs and directories, so they go last (PendingRecord).
+  pending.emplace(PendingRecord{&node, key, op, ToRecord(store_, *output, op, input_keys),
+                                std::move(*key_lock), event});
   ++stats_.executed;
   event.type = ProgressEvent::Type::kDone;
   event.layer_size = context.layer_size;
   if (progress_) progress_->Report(event);
   return output;
+}
+
+llvm::Error Executor::WriteRecord(PendingRecord& pending) {
+  llvm::Error err = store_.PutNodeRecord(pending.key, pending.record);
+  if (!err) return llvm::Error::success();
+  const graph::Node& node = *pending.node;
+  std::string message = llvm::toString(std::move(err));
+  if (progress_) {
+    pending.event.type = ProgressEvent::Type::kFailed;
+    pending.event.message = message;
+    progress_->Report(pending.event);
+  }
+  NoteFailure(node, message);
+  return OpError(pending.op + " node " + node.key().Hex() + " (" + Describe(node) +
+                 ") failed: " + message);
+}
+
+void Executor::NoteFailure(const graph::Node& node, const std::string& message) {
+  std::lock_guard<std::mutex> lock(failed_mutex_);
+  if (!failed_node_) {
+    failed_node_ = &node;
+    failed_message_ = message;
+  }
 }
 
 }  // namespace strata::schedule

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,7 +76,12 @@ class Executor {
 
  private:
   struct Plan;
-  llvm::Expected<NodeOutput> Execute(Plan& plan, size_t index);
+  // A node's record, written once its output has been handed to its dependents.
+  struct PendingRecord;
+  llvm::Expected<NodeOutput> Execute(Plan& plan, size_t index,
+                                     std::optional<PendingRecord>& pending);
+  llvm::Error WriteRecord(PendingRecord& pending);
+  void NoteFailure(const graph::Node& node, const std::string& message);
 
   const store::Store& store_;
   exec::SandboxRunner& runner_;

@@ -40,6 +40,10 @@ bool HoldsDigest(const std::string& path, uint64_t size, const std::string& dige
 
 llvm::Error BlobWriter::Write(const void* data, size_t size) {
   hash_.Update(data, size);
+  return WriteFileOnly(data, size);
+}
+
+llvm::Error BlobWriter::WriteFileOnly(const void* data, size_t size) {
   size_ += size;
   if (llvm::Error err = file_.WriteAll(data, size)) return err;
   // Starts the disk writes of each full stretch now, without waiting for them: Commit's fsync

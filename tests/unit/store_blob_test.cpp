@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -263,4 +264,31 @@ TEST_CASE("store: a blob hashed whole is not read again by a later process until
   CHECK_THAT(llvm::toString(std::move(bad)), Catch::Contains("is corrupt"));
   CHECK(store.BlobsHashed() == 1);
   CHECK_FALSE(fs::exists(stamp));
+}
+
+TEST_CASE("store: a blob hashed on the side (WriteFileOnly + Hash) is the blob Write makes",
+          "[store]") {
+  TempDir dir("store-test");
+  Store store = OpenStore(dir.path + "/s");
+  std::string bytes(3 << 20, 'x');
+  for (size_t i = 0; i < bytes.size(); i += 4093) bytes[i] = static_cast<char>(i);
+  llvm::Expected<strata::store::BlobWriter> whole = store.NewBlobWriter();
+  REQUIRE(static_cast<bool>(whole));
+  REQUIRE_FALSE(static_cast<bool>(whole->Write(bytes)));
+  llvm::Expected<std::string> expected = whole->Commit();
+  REQUIRE(static_cast<bool>(expected));
+
+  // Two streams of the same pieces, as a layer's two consumer threads give them.
+  llvm::Expected<strata::store::BlobWriter> split = store.NewBlobWriter();
+  REQUIRE(static_cast<bool>(split));
+  for (size_t at = 0; at < bytes.size(); at += 1 << 20)
+    split->Hash().Update(bytes.data() + at, std::min<size_t>(1 << 20, bytes.size() - at));
+  for (size_t at = 0; at < bytes.size(); at += 300000)
+    REQUIRE_FALSE(static_cast<bool>(
+        split->WriteFileOnly(bytes.data() + at, std::min<size_t>(300000, bytes.size() - at))));
+  CHECK(split->Size() == bytes.size());
+  llvm::Expected<std::string> digest = split->Commit();
+  REQUIRE(static_cast<bool>(digest));
+  CHECK(*digest == *expected);
+  CHECK(ReadFile(store.BlobPath(*digest)) == bytes);
 }
