@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <memory>
 #include <new>
 #include <unordered_set>
 
@@ -67,9 +68,10 @@ std::string Key::Hex() const {
 }
 
 const nlohmann::json* Node::Find(std::string_view name) const {
-  auto it = std::lower_bound(params_.begin(), params_.end(), name,
+  llvm::ArrayRef<Param> params = this->params();
+  auto it = std::lower_bound(params.begin(), params.end(), name,
                              [](const Param& param, std::string_view n) { return param.name < n; });
-  if (it == params_.end() || it->name != name) return nullptr;
+  if (it == params.end() || it->name != name) return nullptr;
   return &it->value;
 }
 
@@ -100,8 +102,9 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 }  // namespace
 
 struct Graph::Impl {
-  // Nodes never move: users hold `const Node*` for the life of the graph.
-  llvm::SpecificBumpPtrAllocator<Node> allocator;
+  // Nodes never move: users hold `const Node*` for the life of the graph. Each node is one
+  // block: the node, its params, its inputs (Node::params, Node::inputs).
+  llvm::BumpPtrAllocator allocator;
   // IdentityOf. A node without unkeyed params (nearly all) has its key as identity, so this
   // map also answers Lookup for a key whose first node is such a node, and by_key holds only
   // the keys whose first node has unkeyed params: one map of every node, not two (at 100,000
@@ -113,8 +116,19 @@ struct Graph::Impl {
   llvm::DenseMap<Key, std::vector<const Node*>> unkeyed;  // nodes with unkeyed params, by key
 };
 
+static_assert(sizeof(Node) % alignof(Param) == 0 && alignof(Param) % alignof(const Node*) == 0,
+              "a node's params and inputs follow it without padding");
+
+Node::~Node() { std::destroy_n(param_storage(), param_count_); }
+
 Graph::Graph() : impl_(new Impl) {}
-Graph::~Graph() { delete impl_; }  // DestroyAll in the allocator runs the node destructors
+
+Graph::~Graph() {
+  // Every node made is the value of exactly one by_identity entry (Get makes a node only when
+  // it inserts its identity), so this destroys each once; the allocator frees the blocks.
+  for (auto& [identity, node] : impl_->by_identity) const_cast<Node*>(node)->~Node();
+  delete impl_;
+}
 
 const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
                        diag::SourceRange origin) {
@@ -134,10 +148,15 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
                             [](const Param& a, const Param& b) { return a.name == b.name; }) ==
              params.end() &&
          "duplicate parameter name");
-  params.shrink_to_fit();
-  inputs.shrink_to_fit();
-  Node* node =
-      new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
+  void* block = impl_->allocator.Allocate(
+      sizeof(Node) + params.size() * sizeof(Param) + inputs.size() * sizeof(const Node*),
+      alignof(Node));
+  Node* node = new (block) Node(op, key, static_cast<uint32_t>(params.size()),
+                                static_cast<uint32_t>(inputs.size()), origin);
+  Param* param_storage = node->param_storage();
+  std::uninitialized_move(params.begin(), params.end(), param_storage);
+  std::uninitialized_copy(inputs.begin(), inputs.end(),
+                          reinterpret_cast<const Node**>(param_storage + params.size()));
   node->ordinal_ = static_cast<uint32_t>(impl_->made++);
   it->second = node;
   if (std::any_of(node->params().begin(), node->params().end(),
