@@ -102,10 +102,11 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 }  // namespace
 
 // The nodes without unkeyed params (nearly all), by key: open addressing, linear probing,
-// 8-byte slots holding 32 bits of the key and the node's ordinal. At 700,000 nodes a
-// DenseMap<Key, const Node*> was 24 MB of 24-byte buckets (and 48 MB written while it doubled),
-// and the first probe of each Get a cache and TLB miss; this table is 8 MB. A probe that finds
-// a free slot (every new node) reads nothing else; a matching tag is confirmed on the node.
+// 8-byte slots holding the high 32 bits of the key (the home slot is their top bits) and the
+// node's ordinal. At 700,000 nodes a DenseMap<Key, const Node*> was 24 MB of 24-byte buckets
+// (48 MB written while it doubled), and the first probe of each Get a cache and TLB miss; this
+// table is 8 MB. A probe that meets a free slot (every new node) and a rehash read no node; a
+// slot whose 32 bits match is confirmed on the node's key.
 class NodeTable {
  public:
   explicit NodeTable(const std::vector<Node*>& nodes) : nodes_(nodes) {}
@@ -113,7 +114,7 @@ class NodeTable {
   // The slot of `key`'s node, or the free slot where it would go.
   uint64_t* Probe(const Key& key) {
     uint32_t tag = TagOf(key);
-    for (size_t i = key.low & mask_;; i = (i + 1) & mask_) {
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
       uint64_t slot = slots_[i];
       if (slot == kFree) return &slots_[i];
       if (static_cast<uint32_t>(slot >> 32) == tag && NodeAt(slot)->key() == key) return &slots_[i];
@@ -132,29 +133,32 @@ class NodeTable {
   size_t size() const { return size_; }
   // Room for `entries` without growing (at most 3/4 full).
   void Reserve(size_t entries) {
-    size_t capacity = slots_.size();
-    if (entries * 4 <= capacity * 3) return;
-    while (entries * 4 > capacity * 3) capacity *= 2;
-    std::vector<uint64_t> old(capacity, kFree);
+    if (entries * 4 <= slots_.size() * 3) return;
+    while (entries * 4 > (mask_ + 1) * 3) {
+      mask_ = mask_ * 2 + 1;
+      ++bits_;
+    }
+    std::vector<uint64_t> old(mask_ + 1, kFree);
     old.swap(slots_);
-    mask_ = capacity - 1;
     for (uint64_t slot : old) {
       if (slot == kFree) continue;
-      size_t i = NodeAt(slot)->key().low & mask_;
+      size_t i = Home(static_cast<uint32_t>(slot >> 32));
       while (slots_[i] != kFree) i = (i + 1) & mask_;
       slots_[i] = slot;
     }
   }
-  void Prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.low & mask_]); }
+  void Prefetch(const Key& key) const { __builtin_prefetch(&slots_[Home(TagOf(key))]); }
 
  private:
   // No entry: its ordinal would be 2^32 - 1 (a graph of 4 billion nodes, hundreds of GB).
   static constexpr uint64_t kFree = ~uint64_t{0};
   static uint32_t TagOf(const Key& key) { return static_cast<uint32_t>(key.high >> 32); }
+  size_t Home(uint32_t tag) const { return tag >> (32 - bits_); }
 
   const std::vector<Node*>& nodes_;
   std::vector<uint64_t> slots_ = std::vector<uint64_t>(16, kFree);
   size_t mask_ = 15;
+  unsigned bits_ = 4;  // slots_.size() == 1 << bits_ (at most 2^32 slots: 32 GB)
   size_t size_ = 0;
 };
 
