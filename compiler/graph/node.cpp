@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <memory>
 #include <new>
 #include <unordered_set>
 
@@ -67,9 +68,10 @@ std::string Key::Hex() const {
 }
 
 const nlohmann::json* Node::Find(std::string_view name) const {
-  auto it = std::lower_bound(params_.begin(), params_.end(), name,
+  llvm::ArrayRef<Param> params = this->params();
+  auto it = std::lower_bound(params.begin(), params.end(), name,
                              [](const Param& param, std::string_view n) { return param.name < n; });
-  if (it == params_.end() || it->name != name) return nullptr;
+  if (it == params.end() || it->name != name) return nullptr;
   return &it->value;
 }
 
@@ -99,22 +101,116 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 
 }  // namespace
 
-struct Graph::Impl {
-  // Nodes never move: users hold `const Node*` for the life of the graph.
-  llvm::SpecificBumpPtrAllocator<Node> allocator;
-  // IdentityOf. A node without unkeyed params (nearly all) has its key as identity, so this
-  // map also answers Lookup for a key whose first node is such a node, and by_key holds only
-  // the keys whose first node has unkeyed params: one map of every node, not two (at 100,000
-  // targets each map of 700,000 nodes is 25 MB of buckets).
-  llvm::DenseMap<Key, const Node*> by_identity;
-  llvm::DenseMap<Key, const Node*> by_key;
-  size_t keys = 0;                                        // distinct keys made
-  size_t made = 0;                                        // nodes made
-  llvm::DenseMap<Key, std::vector<const Node*>> unkeyed;  // nodes with unkeyed params, by key
+// The nodes without unkeyed params (nearly all), by key: open addressing, linear probing,
+// 8-byte slots holding the high 32 bits of the key (the home slot is their top bits) and the
+// node's ordinal. At 700,000 nodes a DenseMap<Key, const Node*> was 24 MB of 24-byte buckets
+// (48 MB written while it doubled), and the first probe of each Get a cache and TLB miss; this
+// table is 8 MB. A probe that meets a free slot (every new node) and a rehash read no node; a
+// slot whose 32 bits match is confirmed on the node's key.
+class NodeTable {
+ public:
+  explicit NodeTable(const std::vector<Node*>& nodes) : nodes_(nodes) {}
+
+  // The slot of `key`'s node, or the free slot where it would go.
+  uint64_t* Probe(const Key& key) {
+    uint32_t tag = TagOf(key);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
+      uint64_t slot = slots_[i];
+      if (slot == kFree) return &slots_[i];
+      if (static_cast<uint32_t>(slot >> 32) == tag && NodeAt(slot)->key() == key) return &slots_[i];
+    }
+  }
+  const Node* Find(const Key& key) const {
+    uint64_t slot = *const_cast<NodeTable*>(this)->Probe(key);
+    return slot == kFree ? nullptr : NodeAt(slot);
+  }
+  const Node* NodeAt(uint64_t slot) const { return nodes_[static_cast<uint32_t>(slot)]; }
+  // Fills a free slot from Probe; call Reserve(size() + 1) before that Probe.
+  void Fill(uint64_t* slot, const Key& key, uint32_t ordinal) {
+    *slot = (uint64_t{TagOf(key)} << 32) | ordinal;
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  // Room for `entries` without growing (at most 3/4 full).
+  void Reserve(size_t entries) {
+    if (entries * 4 <= slots_.size() * 3) return;
+    while (entries * 4 > (mask_ + 1) * 3) {
+      mask_ = mask_ * 2 + 1;
+      ++bits_;
+    }
+    std::vector<uint64_t> old(mask_ + 1, kFree);
+    old.swap(slots_);
+    for (uint64_t slot : old) {
+      if (slot == kFree) continue;
+      size_t i = Home(static_cast<uint32_t>(slot >> 32));
+      while (slots_[i] != kFree) i = (i + 1) & mask_;
+      slots_[i] = slot;
+    }
+  }
+  void Prefetch(const Key& key) const { __builtin_prefetch(&slots_[Home(TagOf(key))]); }
+
+ private:
+  // No entry: its ordinal would be 2^32 - 1 (a graph of 4 billion nodes, hundreds of GB).
+  static constexpr uint64_t kFree = ~uint64_t{0};
+  static uint32_t TagOf(const Key& key) { return static_cast<uint32_t>(key.high >> 32); }
+  size_t Home(uint32_t tag) const { return tag >> (32 - bits_); }
+
+  const std::vector<Node*>& nodes_;
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(16, kFree);
+  size_t mask_ = 15;
+  unsigned bits_ = 4;  // slots_.size() == 1 << bits_ (at most 2^32 slots: 32 GB)
+  size_t size_ = 0;
 };
 
+struct Graph::Impl {
+  // Nodes never move: users hold `const Node*` for the life of the graph. Each node is one
+  // block: the node, its params, its inputs (Node::params, Node::inputs).
+  llvm::BumpPtrAllocator allocator;
+  std::vector<Node*> nodes;  // by ordinal: every node made, twins included
+  // A node without unkeyed params (nearly all) is hash-consed by its key, in `plain`, which
+  // also answers Lookup for a key whose first node is such a node; by_key holds only the keys
+  // whose first node has unkeyed params, and `with_unkeyed` those nodes by IdentityOf.
+  NodeTable plain{nodes};
+  llvm::DenseMap<Key, const Node*> with_unkeyed;
+  llvm::DenseMap<Key, const Node*> by_key;
+  size_t keys = 0;                                        // distinct keys made
+  llvm::DenseMap<Key, std::vector<const Node*>> unkeyed;  // nodes with unkeyed params, by key
+
+  Node* Make(Op op, const Key& key, std::vector<Param>& params,
+             const std::vector<const Node*>& inputs, diag::SourceRange origin);
+};
+
+static_assert(sizeof(Node) % alignof(Param) == 0 && alignof(Param) % alignof(const Node*) == 0,
+              "a node's params and inputs follow it without padding");
+
+Node::~Node() { std::destroy_n(param_storage(), param_count_); }
+
 Graph::Graph() : impl_(new Impl) {}
-Graph::~Graph() { delete impl_; }  // DestroyAll in the allocator runs the node destructors
+
+Graph::~Graph() {
+  for (Node* node : impl_->nodes) node->~Node();  // the allocator frees the blocks
+  delete impl_;
+}
+
+Node* Graph::Impl::Make(Op op, const Key& key, std::vector<Param>& params,
+                        const std::vector<const Node*>& inputs, diag::SourceRange origin) {
+  assert(std::adjacent_find(params.begin(), params.end(),
+                            [](const Param& a, const Param& b) { return a.name == b.name; }) ==
+             params.end() &&
+         "duplicate parameter name");
+  void* block = allocator.Allocate(
+      sizeof(Node) + params.size() * sizeof(Param) + inputs.size() * sizeof(const Node*),
+      alignof(Node));
+  Node* node = new (block) Node(op, key, static_cast<uint32_t>(params.size()),
+                                static_cast<uint32_t>(inputs.size()), origin);
+  Param* param_storage = node->param_storage();
+  std::uninitialized_move(params.begin(), params.end(), param_storage);
+  std::uninitialized_copy(inputs.begin(), inputs.end(),
+                          reinterpret_cast<const Node**>(param_storage + params.size()));
+  node->ordinal_ = static_cast<uint32_t>(nodes.size());
+  nodes.push_back(node);
+  return node;
+}
 
 const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
                        diag::SourceRange origin) {
@@ -124,52 +220,54 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
   auto by_name = [](const Param& a, const Param& b) { return a.name < b.name; };
   if (!std::is_sorted(params.begin(), params.end(), by_name))
     std::stable_sort(params.begin(), params.end(), by_name);
-  auto [it, inserted] = impl_->by_identity.try_emplace(IdentityOf(key, params), nullptr);
+  Impl& g = *impl_;
+  bool has_unkeyed =
+      std::any_of(params.begin(), params.end(), [](const Param& param) { return !param.keyed; });
+  if (!has_unkeyed) {
+    g.plain.Reserve(g.plain.size() + 1);
+    uint64_t* slot = g.plain.Probe(key);
+    if (*slot != ~uint64_t{0}) {
+      const Node* existing = g.plain.NodeAt(*slot);
+      assert(existing->op() == op && "two ops share a key");
+      return existing;
+    }
+    Node* node = g.Make(op, key, params, inputs, origin);
+    g.plain.Fill(slot, key, node->ordinal_);
+    if (auto first = g.by_key.find(key); first != g.by_key.end()) {
+      // A node with unkeyed params came first. (The const_casts: every node here was made
+      // non-const by this graph.)
+      node->shares_key_ = true;
+      for (const Node* twin : g.unkeyed[key]) const_cast<Node*>(twin)->shares_key_ = true;
+    } else {
+      ++g.keys;
+    }
+    return node;
+  }
+  auto [it, inserted] = g.with_unkeyed.try_emplace(IdentityOf(key, params), nullptr);
   if (!inserted) {
     // The first node made with this key and host paths wins; only the origin can differ.
     assert(it->second->op() == op && "two ops share a key");
     return it->second;
   }
-  assert(std::adjacent_find(params.begin(), params.end(),
-                            [](const Param& a, const Param& b) { return a.name == b.name; }) ==
-             params.end() &&
-         "duplicate parameter name");
-  params.shrink_to_fit();
-  inputs.shrink_to_fit();
-  Node* node =
-      new (impl_->allocator.Allocate()) Node(op, key, std::move(params), std::move(inputs), origin);
-  node->ordinal_ = static_cast<uint32_t>(impl_->made++);
+  Node* node = g.Make(op, key, params, inputs, origin);
   it->second = node;
-  if (std::any_of(node->params().begin(), node->params().end(),
-                  [](const Param& param) { return !param.keyed; })) {
-    // by_identity holds `key` itself only if a node without unkeyed params came first. (The
-    // const_casts: every node here was made non-const by this graph.)
-    auto first = impl_->by_identity.find(key);
-    if (first != impl_->by_identity.end()) {
-      node->shares_key_ = true;
-      const_cast<Node*>(first->second)->shares_key_ = true;
-    } else if (impl_->by_key.try_emplace(key, node).second) {
-      ++impl_->keys;
-    }
-    std::vector<const Node*>& twins = impl_->unkeyed[key];
-    for (const Node* twin : twins) const_cast<Node*>(twin)->shares_key_ = true;
-    if (!twins.empty()) node->shares_key_ = true;
-    twins.push_back(node);
-  } else if (auto first = impl_->by_key.find(key); first != impl_->by_key.end()) {
-    // A node with unkeyed params came first (by_identity had no entry: it was inserted).
+  if (const Node* first = g.plain.Find(key)) {
     node->shares_key_ = true;
-    for (const Node* twin : impl_->unkeyed[key]) const_cast<Node*>(twin)->shares_key_ = true;
-  } else {
-    ++impl_->keys;
+    const_cast<Node*>(first)->shares_key_ = true;
+  } else if (g.by_key.try_emplace(key, node).second) {
+    ++g.keys;
   }
+  std::vector<const Node*>& twins = g.unkeyed[key];
+  for (const Node* twin : twins) const_cast<Node*>(twin)->shares_key_ = true;
+  if (!twins.empty()) node->shares_key_ = true;
+  twins.push_back(node);
   return node;
 }
 
 const Node* Graph::Lookup(const Key& key) const {
   auto it = impl_->by_key.find(key);
   if (it != impl_->by_key.end()) return it->second;
-  it = impl_->by_identity.find(key);
-  return it == impl_->by_identity.end() ? nullptr : it->second;
+  return impl_->plain.Find(key);
 }
 
 llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
@@ -180,21 +278,14 @@ llvm::ArrayRef<const Node*> Graph::WithUnkeyedParams(const Key& key) const {
 
 size_t Graph::size() const { return impl_->keys; }
 
-size_t Graph::nodes_made() const { return impl_->made; }
+size_t Graph::nodes_made() const { return impl_->nodes.size(); }
 
-void Graph::Prefetch(const Key& key) const {
-  // The bucket DenseMap probes first. At 700,000 nodes the table is 24 MB, and that probe's
-  // cache miss was most of Get's time on an evaluation-cache hit. Only a hint: were DenseMap
-  // to place keys otherwise, this would cost speed, never correctness.
-  using Bucket = llvm::DenseMap<Key, const Node*>::value_type;
-  size_t buckets = impl_->by_identity.getMemorySize() / sizeof(Bucket);
-  if (buckets == 0) return;
-  size_t slot = llvm::DenseMapInfo<Key>::getHashValue(key) & (buckets - 1);
-  __builtin_prefetch(static_cast<const Bucket*>(impl_->by_identity.getPointerIntoBucketsArray()) +
-                     slot);
+void Graph::Prefetch(const Key& key) const { impl_->plain.Prefetch(key); }
+
+void Graph::Reserve(size_t nodes) {
+  impl_->nodes.reserve(impl_->nodes.size() + nodes);
+  impl_->plain.Reserve(impl_->plain.size() + nodes);
 }
-
-void Graph::Reserve(size_t nodes) { impl_->by_identity.reserve(impl_->by_identity.size() + nodes); }
 
 std::vector<const Node*> ReachableNodes(llvm::ArrayRef<const Node*> roots) {
   std::vector<const Node*> found;

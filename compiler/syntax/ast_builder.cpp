@@ -2,6 +2,7 @@
 // list in the parse tree; precedence is applied here with explicit stacks, not recursion.
 #include "compiler/syntax/ast_builder.h"
 
+#include <cstdint>
 #include <typeinfo>
 
 #include "compiler/syntax/parser.h"
@@ -29,10 +30,19 @@ namespace {
 // ~10% of `strata graph` on 10,000 targets.
 enum class NodeKind { kRule, kTerminal, kError };
 
+//
+// type_info's == compares the mangled names with strcmp whenever the two objects differ, so
+// every rule context paid two strcmps (~1.5% of `strata graph` on 100,000 targets). The rule
+// classes seen so far on this thread are remembered by their type_info's address, which
+// answers for them without a comparison; anything else takes the exact test.
 NodeKind KindOf(ParseTree& tree) {
   const std::type_info& type = typeid(tree);
+  thread_local const std::type_info* known_rules[64] = {};
+  const std::type_info*& known = known_rules[(reinterpret_cast<uintptr_t>(&type) >> 4) & 63];
+  if (known == &type) return NodeKind::kRule;
   if (type == typeid(antlr4::tree::TerminalNodeImpl)) return NodeKind::kTerminal;
   if (type == typeid(antlr4::tree::ErrorNodeImpl)) return NodeKind::kError;
+  known = &type;
   return NodeKind::kRule;
 }
 

@@ -212,6 +212,27 @@ TEST_CASE("graph: shares_key marks every node of a key made twice, ordinals coun
   }
 }
 
+TEST_CASE("graph: the node table finds every node again as it grows", "[graph]") {
+  // 20,000 nodes take the table through eleven doublings; every Get of a made node and every
+  // Lookup of its key must still find that node, and a new key none.
+  Graph graph;
+  std::vector<const Node*> made;
+  for (int i = 0; i < 20000; ++i) {
+    made.push_back(MakeSelect(graph, MakeScratch(graph), "/p" + std::to_string(i)));
+    if (i % 97 == 0) graph.Reserve(i);  // Reserve in between changes nothing
+  }
+  CHECK(graph.size() == 20001);  // the selects and one scratch
+  CHECK(graph.nodes_made() == 20001);
+  for (int i = 0; i < 20000; ++i) {
+    const Node* again = MakeSelect(graph, MakeScratch(graph), "/p" + std::to_string(i));
+    REQUIRE(again == made[i]);
+    REQUIRE(graph.Lookup(made[i]->key()) == made[i]);
+    graph.Prefetch(made[i]->key());
+  }
+  CHECK(graph.Lookup(Key{1, 2}) == nullptr);
+  CHECK(graph.nodes_made() == 20001);
+}
+
 TEST_CASE("graph: OpName", "[graph]") {
   CHECK(OpName(Op::kScratch) == "scratch");
   CHECK(OpName(Op::kExec) == "exec");

@@ -68,6 +68,22 @@ TEST_CASE("graph print: two nodes with one key (one content, two folders) print 
   CHECK(TopologicalOrder(roots).size() == 3000);
 }
 
+TEST_CASE("graph print: nodes of two graphs with the same ordinals each print once", "[graph]") {
+  // The walk marks nodes by ordinal; another graph's node with a taken ordinal is still new.
+  Graph first;
+  Graph second;
+  const Node* a = MakePull(first, "a", "");
+  const Node* b = MakePull(second, "b", "");
+  REQUIRE(a->ordinal() == b->ordinal());
+  std::vector<const Node*> order = TopologicalOrder({a, b, a, b});
+  REQUIRE(order.size() == 2);
+  CHECK(order[0] == a);
+  CHECK(order[1] == b);
+  const Node* copy_a = MakeCopy(first, MakeScratch(first), a, "/a", {});
+  const Node* copy_b = MakeCopy(second, MakeScratch(second), b, "/b", {});
+  CHECK(TopologicalOrder({copy_a, copy_b, copy_a}).size() == 6);
+}
+
 TEST_CASE("graph print: text", "[graph]") {
   Sample s;
   std::ostringstream out;
