@@ -146,7 +146,10 @@ class Walker {
     for (const ExpandedStage& earlier : out_.stages)
       if (!earlier.name.empty() && earlier.name == lower) {
         stage.base_stage = earlier.index;
-        stage.env = earlier.env;  // ENV is inherited through the image config; ARGs are not
+        // ENV is inherited through the image config; ARGs too, as BuildKit copies the base
+        // stage's build args (`FROM a` sees a's `ARG V=1` in expansion and in a RUN's env).
+        stage.env = earlier.env;
+        stage.args = earlier.args;
       }
     // BuildKit's empty image has the default PATH (and WorkingDir "/"); `$PATH` sees it.
     if (!stage.base_stage && lower == "scratch") stage.env = {{"PATH", kDefaultPathEnv}};
@@ -158,6 +161,7 @@ class Walker {
         stage.env.emplace("PATH", kDefaultPathEnv);
       }
     scope_ = stage.env;
+    for (const auto& [key, value] : stage.args) scope_.emplace(key, value);  // ENV wins
     out_.stages.push_back(std::move(stage));
     return &out_.stages.back();
   }
