@@ -81,7 +81,8 @@ ShellEnv PredefinedArgs(const ExpandOptions& options);
 // Walks the stages applying BuildKit's ARG rules: global ARGs (before the first FROM) are
 // visible only to FROM lines unless re-declared with a bare `ARG x` in a stage; a stage ARG is
 // visible to the instructions after it and to stages built FROM its stage; a bare `ARG x`
-// keeps the value x has; ENV overrides ARG; user build args override defaults.
+// keeps the value x has; the last ENV or ARG setting a name wins in expansion
+// (a RUN's environment: ENV wins, the runtime's rule); user build args override defaults.
 // Warns about build args no ARG consumed and global ARGs nothing used. Expansion errors are
 // reported as `failed to process "word": reason`; returns nullopt after any error.
 std::optional<ExpandedDockerfile> ExpandDockerfile(const Dockerfile& dockerfile,
