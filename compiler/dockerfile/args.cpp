@@ -52,11 +52,13 @@ class Walker {
   }
 
  private:
-  // The variables an instruction sees: ENV wins over ARG ("ENV always overrides an ARG of the
-  // same name"). Kept up to date incrementally: rebuilding it per instruction is quadratic.
+  // The variables an instruction sees: the last ENV or ARG that set a name wins, as in
+  // BuildKit, where both set the build state's env (`ENV U=1` then `ARG U=2` expands $U to 2;
+  // only ENV goes into the image config). Kept up to date incrementally: rebuilding it per
+  // instruction is quadratic.
   void SetArg(ExpandedStage& stage, const std::string& key, const std::string& value) {
     stage.args[key] = value;
-    if (!stage.env.count(key)) scope_[key] = value;
+    scope_[key] = value;
   }
   void SetEnv(ExpandedStage& stage, const std::string& key, const std::string& value) {
     stage.env[key] = value;
@@ -146,7 +148,10 @@ class Walker {
     for (const ExpandedStage& earlier : out_.stages)
       if (!earlier.name.empty() && earlier.name == lower) {
         stage.base_stage = earlier.index;
-        stage.env = earlier.env;  // ENV is inherited through the image config; ARGs are not
+        // ENV is inherited through the image config; ARGs too, as BuildKit copies the base
+        // stage's build args (`FROM a` sees a's `ARG V=1` in expansion and in a RUN's env).
+        stage.env = earlier.env;
+        stage.args = earlier.args;
       }
     // BuildKit's empty image has the default PATH (and WorkingDir "/"); `$PATH` sees it.
     if (!stage.base_stage && lower == "scratch") stage.env = {{"PATH", kDefaultPathEnv}};
@@ -157,7 +162,10 @@ class Walker {
         // records it in the config too).
         stage.env.emplace("PATH", kDefaultPathEnv);
       }
+    // A stage built FROM another starts from that stage's image Env, its ARGs filling in only
+    // the names ENV does not set (BuildKit: `ENV U=1`, `ARG U=2` in a, then `FROM a` sees 1).
     scope_ = stage.env;
+    for (const auto& [key, value] : stage.args) scope_.emplace(key, value);
     out_.stages.push_back(std::move(stage));
     return &out_.stages.back();
   }
@@ -247,7 +255,7 @@ class Walker {
   diag::DiagnosticEngine& diags_;
   ShellLexer lexer_;
   ExpandedDockerfile out_;
-  ShellEnv scope_;  // the current stage's ARGs and ENV, ENV winning
+  ShellEnv scope_;  // the current stage's ARGs and ENV, the last one set winning
   std::set<std::string> declared_globals_, used_globals_, redeclared_, consumed_, warned_;
   std::map<std::string, diag::SourceRange> global_arg_ranges_;
 };

@@ -65,8 +65,8 @@ struct ExpandedStage {
   std::optional<std::string> platform;  // FROM --platform after expansion
   const Instruction* from = nullptr;
   std::vector<ExpandedInstruction> instructions;  // after FROM
-  ShellEnv args;                                  // ARG values in scope at the end of the stage
-  ShellEnv env;  // ENV values set in this stage (and inherited from a stage base)
+  ShellEnv args;  // ARG values in scope at the end of the stage (a stage base's included)
+  ShellEnv env;   // ENV values set in this stage (and inherited from a stage base)
 };
 
 struct ExpandedDockerfile {
@@ -80,7 +80,9 @@ ShellEnv PredefinedArgs(const ExpandOptions& options);
 
 // Walks the stages applying BuildKit's ARG rules: global ARGs (before the first FROM) are
 // visible only to FROM lines unless re-declared with a bare `ARG x` in a stage; a stage ARG is
-// visible to the instructions after it; ENV overrides ARG; user build args override defaults.
+// visible to the instructions after it and to stages built FROM its stage; a bare `ARG x`
+// keeps the value x has; the last ENV or ARG setting a name wins in expansion
+// (a RUN's environment: ENV wins, the runtime's rule); user build args override defaults.
 // Warns about build args no ARG consumed and global ARGs nothing used. Expansion errors are
 // reported as `failed to process "word": reason`; returns nullopt after any error.
 std::optional<ExpandedDockerfile> ExpandDockerfile(const Dockerfile& dockerfile,

@@ -1,12 +1,14 @@
 // Plans COPY and ADD: sources from the context (globs expanded, .dockerignore applied), from
 // stages, images and named contexts, heredocs (text), ADD of a pinned URL (fetch) and of a
 // local tar (extract).
+#include <archive.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <memory>
 
 #include "compiler/dockerfile/lower_internal.h"
 #include "compiler/dockerfile/text_util.h"
@@ -19,12 +21,27 @@ namespace {
 
 bool IsUrl(std::string_view s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
+// True when libarchive reads a first tar header from the file through its decompressor.
+bool HoldsTarHeader(const std::string& path) {
+  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                &archive_read_free);
+  if (!reader) return false;
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_tar(reader.get());
+  if (archive_read_open_filename(reader.get(), path.c_str(), 4096) != ARCHIVE_OK) return false;
+  archive_entry* entry = nullptr;
+  int rc = archive_read_next_header(reader.get(), &entry);
+  return rc == ARCHIVE_OK || rc == ARCHIVE_WARN;
+}
+
 bool IsGitUrl(std::string_view s) {
   return s.rfind("git@", 0) == 0 || s.rfind("git://", 0) == 0 ||
          (IsUrl(s) && s.size() > 4 && s.substr(s.size() - 4) == ".git");
 }
 
-// True when the file starts like a tar archive, plain or compressed (what ADD unpacks).
+// True when the file is a tar archive, plain or compressed (what ADD unpacks). A compressed
+// file counts only when it holds a tar, as BuildKit reads one tar header through the
+// decompressor: a gzip of anything else is copied as is.
 bool LooksLikeArchive(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string head(512, '\0');
@@ -36,7 +53,7 @@ bool LooksLikeArchive(const std::string& path) {
                               "7zXZ\0",
                               6)) ||
       starts("\x28\xb5\x2f\xfd"))
-    return true;
+    return HoldsTarHeader(path);
   return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
 }
 
@@ -311,15 +328,32 @@ void Planner::PlanCopy(const ExpandedInstruction& in, StagePlan& stage) {
     return;
   }
   for (size_t i = 0; i < planned.size(); ++i) {
+    bool extract = planned[i].kind != PlanSource::Kind::kFetch && planned[i].sha256 == "extract";
+    if (extract && !copy.chown.empty()) MakeDestDir(in, dests[i], copy.chown, stage);
     PlanStep& step = AddStep(stage, PlanStep::Kind::kCopy, in);
     step.copy = copy;
     step.dest = dests[i];
     step.source = planned[i];
-    if (step.source.kind != PlanSource::Kind::kFetch && step.source.sha256 == "extract") {
+    if (extract) {
       step.source.sha256.clear();
       step.copy.extract = true;
+      step.copy.chown.clear();  // given to the destination only (MakeDestDir)
     }
   }
+}
+
+// `ADD --chown` of a local archive, as BuildKit does it: the destination folders it makes are
+// owned by the --chown user, the archive's entries keep their own owners. The folders come
+// from a copy of scratch's empty root (as WORKDIR's), which leaves existing ones as they are.
+void Planner::MakeDestDir(const ExpandedInstruction& in, std::string dest, const std::string& chown,
+                          StagePlan& stage) {
+  while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
+  if (dest.empty() || dest == "/" || dest == ".") return;
+  PlanStep& step = AddStep(stage, PlanStep::Kind::kCopy, in);
+  step.source.kind = PlanSource::Kind::kScratch;
+  step.source.path = "/";
+  step.dest = dest;
+  step.copy.chown = chown;
 }
 
 }  // namespace strata::dockerfile

@@ -55,6 +55,8 @@ class Planner {
   void PlanArg(const ExpandedInstruction& in, StageState& state);
   void PlanRun(const ExpandedInstruction& in, StageState& state, StagePlan& stage);
   void PlanCopy(const ExpandedInstruction& in, StagePlan& stage);
+  void MakeDestDir(const ExpandedInstruction& in, std::string dest, const std::string& chown,
+                   StagePlan& stage);
   void PlanConfig(const ExpandedInstruction& in, StageState& state, StagePlan& stage);
   void PlanHealthcheck(const ExpandedInstruction& in, StagePlan& stage);
   void InheritBaseDefaults(const ExpandedStage& expanded, StageState& state, StagePlan& stage);

@@ -142,6 +142,8 @@ void Planner::PlanStage(size_t index) {
     state.may_have_cmd = base.may_have_cmd;
     state.user = base.user;
     state.workdir = base.workdir;
+    state.args = base.args;  // BuildKit copies the base stage's build args
+    state.arg_params = base.arg_params;
     for (const auto& [key, value] : expanded_->stages[*expanded.base_stage].env)
       state.env_names.insert(key);
   } else if (auto named = options_.named_contexts.find(expanded.base);
@@ -230,11 +232,7 @@ void Planner::PlanArg(const ExpandedInstruction& in, StageState& state) {
     const KeyValue& kv = in.pairs[i];
     bool bare =
         i < in.source->args.size() && in.source->args[i].value.find('=') == std::string::npos;
-    if (!kv.value) {
-      state.args.erase(kv.key);
-      state.arg_params.erase(kv.key);
-      continue;
-    }
+    if (!kv.value) continue;  // a bare `ARG x` keeps the value x has (BuildKit)
     state.args[kv.key] = *kv.value;
     // A bare re-declaration of a global ARG takes the global value: in a translation, the
     // parameter of the same name.
