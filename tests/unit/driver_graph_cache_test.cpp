@@ -88,6 +88,22 @@ struct Program {
   }
 };
 
+// Follows a program through changes: after each, the next run evaluates (its answer equals a
+// fresh one, which differs from the answer before the change) and the run after it hits the
+// rewritten entry.
+struct ChangeCheck {
+  Program& p;
+  std::string before = Graph(p.file, "").json;
+  void Changed(const std::string& what) {
+    INFO(what);
+    std::string now = Graph(p.file, "").json;
+    CHECK(now != before);
+    CHECK_FALSE(p.SameAsFresh());
+    CHECK(p.SameAsFresh());
+    before = now;
+  }
+};
+
 TEST_CASE("the evaluation cache answers an unchanged program exactly", "[graph-cache]") {
   Program p;
   CHECK_FALSE(p.SameAsFresh());  // the first run evaluates and stores
@@ -101,17 +117,8 @@ TEST_CASE("the evaluation cache follows every input of the evaluation", "[graph-
   Program p;
   REQUIRE_FALSE(p.SameAsFresh());
   REQUIRE(p.SameAsFresh());
-  std::string before = Graph(p.file, "").json;
-  // Each change: the next run evaluates (its answer equals a fresh one, which differs from the
-  // answer before the change), and the run after it hits the rewritten entry.
-  auto changed = [&](const std::string& what) {
-    INFO(what);
-    std::string now = Graph(p.file, "").json;
-    CHECK(now != before);
-    CHECK_FALSE(p.SameAsFresh());
-    CHECK(p.SameAsFresh());
-    before = now;
-  };
+  ChangeCheck check{p};
+  auto changed = [&](const std::string& what) { check.Changed(what); };
   WriteFile(p.file, "{ version ? \"dev\" }: { default = scratch |> label \"v\" version; }\n");
   changed("the program file");
   WriteFile(p.file,
@@ -167,15 +174,8 @@ TEST_CASE("the evaluation cache follows a symlink an import goes through", "[gra
       "{ default = scratch |> label \"a\" a.app |> label \"b\" b.app |> label \"c\" c.app; }\n");
   REQUIRE_FALSE(p.SameAsFresh());
   REQUIRE(p.SameAsFresh());
-  std::string before = Graph(p.file, "").json;
-  auto changed = [&](const std::string& what) {
-    INFO(what);
-    std::string now = Graph(p.file, "").json;
-    CHECK(now != before);
-    CHECK_FALSE(p.SameAsFresh());
-    CHECK(p.SameAsFresh());
-    before = now;
-  };
+  ChangeCheck check{p};
+  auto changed = [&](const std::string& what) { check.Changed(what); };
   // A folder symlink on the way to a module, pointed at another folder.
   fs::remove(p.root + "/lib");
   fs::create_directory_symlink("v2", p.root + "/lib");

@@ -14,8 +14,9 @@ echo f >src/tree/file; chmod 4755 src/tree/file; : >src/tree/empty; ln -s file s
 echo deep >"src/tree/$(printf 'n%.0s' $(seq 1 120))/f"; echo r >src/tree/sub/ro/r; chmod 555 src/tree/sub/ro
 tar -C base/l1 --numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name -cf base/l1.tar out
 tar -C base/l2 --numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name -cf base/l2.tar out
-python3 - base/l3.tar <<'PY'
+PYTHONPATH="$(dirname "$0")/../fixtures" python3 - base/l3.tar <<'PY'
 import io, sys, tarfile
+from gnu_tar_times import stamp_gnu_atimes
 # The members of a tar in format `fmt`, without its end blocks (data None: a directory).
 def entries(fmt, items):
     buf = io.BytesIO()
@@ -33,14 +34,7 @@ def entries(fmt, items):
 # Each replaces a file of a lower layer (their `out` directory entry is right).
 plain = entries(tarfile.USTAR_FORMAT, [("out", None), ("out//b", b"b2\n"), ("./out/./c", b"c2\n")])
 gnu = entries(tarfile.GNU_FORMAT, [("out/e", b"gnu\n")])
-at = 0
-while any(gnu[at:at + 512]):
-    header = gnu[at:at + 512]
-    header[345:357] = b"%011o\0" % 1700000000
-    header[148:156] = b" " * 8
-    header[148:156] = b"%06o\0 " % sum(header)
-    gnu[at:at + 512] = header
-    at += 512 + (int(header[124:135], 8) + 511) // 512 * 512
+stamp_gnu_atimes(gnu)
 open(sys.argv[1], "wb").write(bytes(plain + gnu) + bytes(1024))
 PY
 l1=$(sha256sum base/l1.tar | cut -d' ' -f1); l2=$(sha256sum base/l2.tar | cut -d' ' -f1)
