@@ -100,6 +100,33 @@ TEST_CASE("the package cache follows every input of a package", "[workspace]") {
   check("the package file", 3);
 }
 
+TEST_CASE("the package cache follows a symlink an import goes through", "[workspace]") {
+  // Modules are keyed by canonical path: the entry also records the paths the imports named,
+  // so pointing a symlink on the way elsewhere is a change of the package's inputs.
+  testing::TempDir dir("package-cache-link");
+  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
+  std::string cache_dir = dir.path + "/cache";
+  Write(root + "/strata.workspace", "");
+  Write(root + "/app/v1/names.strata", "\"one\"\n");
+  Write(root + "/app/v2/names.strata", "\"two\"\n");
+  std::filesystem::create_directory_symlink("v1", root + "/app/lib");
+  Write(root + "/app/build.strata",
+        "let n = import ./lib/names.strata; in { default = scratch |> label \"n\" n; }\n");
+  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
+
+  Answer fresh = Load(root, "");
+  REQUIRE(fresh.keys.size() == 2);
+  CHECK(Load(root, cache_dir).hits == 0);
+  CHECK(Load(root, cache_dir).hits == 2);
+  std::filesystem::remove(root + "/app/lib");
+  std::filesystem::create_directory_symlink("v2", root + "/app/lib");
+  Answer fresh_now = Load(root, "");
+  CHECK(fresh_now.keys["//app:default"] != fresh.keys["//app:default"]);
+  Answer cached = Load(root, cache_dir);
+  CHECK(cached.keys == fresh_now.keys);
+  CHECK(cached.hits == 1);  // only //other
+}
+
 TEST_CASE("a damaged package cache entry is evaluated again and rewritten", "[workspace]") {
   testing::TempDir dir("package-cache-damaged");
   std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
