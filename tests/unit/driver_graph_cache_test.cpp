@@ -235,11 +235,7 @@ TEST_CASE("a damaged evaluation cache entry is never trusted", "[graph-cache]") 
   REQUIRE_FALSE(p.SameAsFresh());
   REQUIRE(p.SameAsFresh());
   std::string entry = OnlyEntry(p.cache);
-  std::string good;
-  {
-    std::ifstream in(entry, std::ios::binary);
-    good.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string good = testing::ReadFile(entry);
   auto damaged = [&](const std::string& what, const std::string& bytes) {
     INFO(what);
     std::ofstream(entry, std::ios::binary | std::ios::trunc) << bytes;
@@ -266,11 +262,7 @@ TEST_CASE("an entry whose recorded node key differs from the recomputed one is a
   REQUIRE_FALSE(p.SameAsFresh());
   REQUIRE(p.SameAsFresh());
   std::string entry = OnlyEntry(p.cache);
-  std::string bytes;
-  {
-    std::ifstream in(entry, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = testing::ReadFile(entry);
   // The root's key as the entry records it: high then low, each little-endian.
   Frontend frontend;
   std::vector<const graph::Node*> nodes;

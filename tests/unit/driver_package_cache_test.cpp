@@ -15,10 +15,17 @@
 namespace strata::driver {
 namespace {
 
-void Write(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path) << text;
-}
+using testing::WriteFile;
+
+// A workspace root (`ws`, with its strata.workspace) and a package cache folder beside it.
+struct TempWorkspace {
+  testing::TempDir dir;
+  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
+  std::string cache_dir = dir.path + "/cache";
+  explicit TempWorkspace(const std::string& name) : dir(name) {
+    WriteFile(root + "/strata.workspace", "");
+  }
+};
 
 struct Answer {
   std::map<std::string, std::string> keys;  // label → key
@@ -47,21 +54,21 @@ Answer Load(const std::string& root, const std::string& cache_dir,
 }
 
 TEST_CASE("the package cache follows every input of a package", "[workspace]") {
-  testing::TempDir dir("package-cache");
-  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
-  std::string cache_dir = dir.path + "/cache";
-  Write(root + "/strata.workspace", "");
-  Write(root + "/libs/base/names.strata", "\"one\"\n");
-  Write(root + "/libs/base/build.strata",
-        "let names = import ./names.strata; in { mk = n: scratch |> label n names; }\n");
-  Write(root + "/app/src/a.txt", "a\n");
-  Write(root + "/app/build.strata",
-        "let b = import //libs/base; in { default = b.mk \"app\"; files = scratch |> copy ./src "
-        "\"/src\"; }\n");
-  Write(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /app\n");
-  Write(root + "/web/docker/a.txt", "a\n");
-  Write(root + "/web/build.strata", "{ web = (dockerfile ./docker/Dockerfile { }).final; }\n");
-  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
+  TempWorkspace ws("package-cache");
+  const std::string& root = ws.root;
+  const std::string& cache_dir = ws.cache_dir;
+  WriteFile(root + "/libs/base/names.strata", "\"one\"\n");
+  WriteFile(root + "/libs/base/build.strata",
+            "let names = import ./names.strata; in { mk = n: scratch |> label n names; }\n");
+  WriteFile(root + "/app/src/a.txt", "a\n");
+  WriteFile(
+      root + "/app/build.strata",
+      "let b = import //libs/base; in { default = b.mk \"app\"; files = scratch |> copy ./src "
+      "\"/src\"; }\n");
+  WriteFile(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /app\n");
+  WriteFile(root + "/web/docker/a.txt", "a\n");
+  WriteFile(root + "/web/build.strata", "{ web = (dockerfile ./docker/Dockerfile { }).final; }\n");
+  WriteFile(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
 
   Answer fresh = Load(root, "");
   REQUIRE(fresh.keys.size() == 4);
@@ -82,37 +89,36 @@ TEST_CASE("the package cache follows every input of a package", "[workspace]") {
     return fresh_now.keys;
   };
   std::map<std::string, std::string> before = fresh.keys;
-  Write(root + "/app/src/a.txt", "changed\n");
+  WriteFile(root + "/app/src/a.txt", "changed\n");
   std::map<std::string, std::string> after = check("a local source", 3);
   CHECK(after["//app:files"] != before["//app:files"]);
-  Write(root + "/libs/base/names.strata", "\"two\"\n");
+  WriteFile(root + "/libs/base/names.strata", "\"two\"\n");
   after = check("a module imported by an imported package", 2);  // libs/base, app
   CHECK(after["//app:default"] != before["//app:default"]);
-  Write(root + "/web/docker/.dockerignore", "a.txt\n");
+  WriteFile(root + "/web/docker/.dockerignore", "a.txt\n");
   before = after;
   after = check("a .dockerignore that appears", 3);
   CHECK(after["//web:web"] != before["//web:web"]);
-  Write(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /srv\n");
+  WriteFile(root + "/web/docker/Dockerfile", "FROM scratch\nCOPY . /srv\n");
   check("a Dockerfile", 3);
-  Write(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
+  WriteFile(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
   check("strata.lock", 0);
-  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"z\"; }\n");
+  WriteFile(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"z\"; }\n");
   check("the package file", 3);
 }
 
 TEST_CASE("the package cache follows a symlink an import goes through", "[workspace]") {
   // Modules are keyed by canonical path: the entry also records the paths the imports named,
   // so pointing a symlink on the way elsewhere is a change of the package's inputs.
-  testing::TempDir dir("package-cache-link");
-  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
-  std::string cache_dir = dir.path + "/cache";
-  Write(root + "/strata.workspace", "");
-  Write(root + "/app/v1/names.strata", "\"one\"\n");
-  Write(root + "/app/v2/names.strata", "\"two\"\n");
+  TempWorkspace ws("package-cache-link");
+  const std::string& root = ws.root;
+  const std::string& cache_dir = ws.cache_dir;
+  WriteFile(root + "/app/v1/names.strata", "\"one\"\n");
+  WriteFile(root + "/app/v2/names.strata", "\"two\"\n");
   std::filesystem::create_directory_symlink("v1", root + "/app/lib");
-  Write(root + "/app/build.strata",
-        "let n = import ./lib/names.strata; in { default = scratch |> label \"n\" n; }\n");
-  Write(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
+  WriteFile(root + "/app/build.strata",
+            "let n = import ./lib/names.strata; in { default = scratch |> label \"n\" n; }\n");
+  WriteFile(root + "/other/build.strata", "{ x = scratch |> label \"x\" \"y\"; }\n");
 
   Answer fresh = Load(root, "");
   REQUIRE(fresh.keys.size() == 2);
@@ -128,13 +134,12 @@ TEST_CASE("the package cache follows a symlink an import goes through", "[worksp
 }
 
 TEST_CASE("a damaged package cache entry is evaluated again and rewritten", "[workspace]") {
-  testing::TempDir dir("package-cache-damaged");
-  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
-  std::string cache_dir = dir.path + "/cache";
-  Write(root + "/strata.workspace", "");
-  Write(root + "/a/src/f.txt", "f\n");
-  Write(root + "/a/build.strata", "{ x = scratch |> copy ./src/f.txt \"/f\"; }\n");
-  Write(root + "/b/build.strata", "{ y = scratch |> label \"b\" \"1\"; }\n");
+  TempWorkspace ws("package-cache-damaged");
+  const std::string& root = ws.root;
+  const std::string& cache_dir = ws.cache_dir;
+  WriteFile(root + "/a/src/f.txt", "f\n");
+  WriteFile(root + "/a/build.strata", "{ x = scratch |> copy ./src/f.txt \"/f\"; }\n");
+  WriteFile(root + "/b/build.strata", "{ y = scratch |> label \"b\" \"1\"; }\n");
   Answer fresh = Load(root, "");
   Load(root, cache_dir);
   REQUIRE(Load(root, cache_dir).hits == 2);
@@ -165,13 +170,12 @@ TEST_CASE("a package evaluated from another text than its file holds is not stor
   // A file edited while its package was evaluated: the evaluation parsed the old text (here
   // through the frontend's overlay), the file holds the new one. An entry would pair the new
   // text's hash with the old text's keys, and answer with them from then on.
-  testing::TempDir dir("package-cache-edited");
-  std::string root = std::filesystem::canonical(dir.path).string() + "/ws";
-  std::string cache_dir = dir.path + "/cache";
-  Write(root + "/strata.workspace", "");
-  Write(root + "/a/names.strata", "\"new\"\n");
-  Write(root + "/a/build.strata",
-        "let n = import ./names.strata; in { x = scratch |> label \"new\" n; }\n");
+  TempWorkspace ws("package-cache-edited");
+  const std::string& root = ws.root;
+  const std::string& cache_dir = ws.cache_dir;
+  WriteFile(root + "/a/names.strata", "\"new\"\n");
+  WriteFile(root + "/a/build.strata",
+            "let n = import ./names.strata; in { x = scratch |> label \"new\" n; }\n");
   for (const std::string& file : {root + "/a/build.strata", root + "/a/names.strata"}) {
     INFO(file);
     std::filesystem::remove_all(cache_dir);
@@ -189,10 +193,10 @@ TEST_CASE("a package evaluated from another text than its file holds is not stor
 TEST_CASE("package cache entries are named by the package's quick inputs", "[workspace]") {
   testing::TempDir dir("package-cache-slot");
   std::string root = std::filesystem::canonical(dir.path).string();
-  Write(root + "/strata.workspace", "");
-  Write(root + "/a/build.strata", "{ x = scratch; }\n");
-  Write(root + "/b/build.strata", "{ x = scratch; }\n");
-  Write(root + "/a/other.txt", "1\n");
+  WriteFile(root + "/strata.workspace", "");
+  WriteFile(root + "/a/build.strata", "{ x = scratch; }\n");
+  WriteFile(root + "/b/build.strata", "{ x = scratch; }\n");
+  WriteFile(root + "/a/other.txt", "1\n");
   auto slot = [&](const std::string& package) {
     graph::LocalSourceHasher hasher;
     PackageCache cache(dir.path + "/cache", root, hasher);  // a fresh one: no memo
@@ -204,12 +208,12 @@ TEST_CASE("package cache entries are named by the package's quick inputs", "[wor
   CHECK(slot("a") == a);
   CHECK(slot("b") != a);  // the same bytes in another package
   CHECK(!slot("missing"));
-  Write(root + "/a/other.txt", "2\n");
+  WriteFile(root + "/a/other.txt", "2\n");
   CHECK(slot("a") == a);  // not a quick input: checked inside the entry
-  Write(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
+  WriteFile(root + "/strata.lock", "{\"images\": {}, \"version\": 1}\n");
   CHECK(slot("a") != a);
   std::optional<std::string> locked = slot("a");
-  Write(root + "/a/build.strata", "{ x = scratch; y = scratch; }\n");
+  WriteFile(root + "/a/build.strata", "{ x = scratch; y = scratch; }\n");
   CHECK(slot("a") != locked);
 }
 
