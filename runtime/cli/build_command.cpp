@@ -1,5 +1,5 @@
 // `strata build [-f FILE] [TARGET] [-o OUTPUT]... ...`: build a Stage target (of a Strata program
-// or a Dockerfile) into the store and export it; the manifest digest is the last line of stdout.
+// or a Dockerfile) into the store and export it; the image ID is the last line of stdout.
 #include <filesystem>
 #include <iostream>
 
@@ -66,6 +66,7 @@ int BuildCommand(const std::vector<std::string>& args) {
       flags.cache_from.push_back(cache_repository("--cache-from", text));
   flags.one_target = !outputs.empty() || parsed.values.count("sbom");
   flags.digests_only = outputs.empty() && !cache_to && !parsed.values.count("sbom");
+  flags.image_leaves_store = !flags.digests_only;
   std::optional<SbomRequest> sbom_request = GetSbomRequest(parsed.values);
   std::string image_name = flags.target.empty() ? "dockerfile" : flags.target;
   // --engine docker: BuildKit builds, and the store takes its image in (docker_engine.h).
@@ -148,8 +149,13 @@ int BuildCommand(const std::vector<std::string>& args) {
         return kExitProgramError;
       }
     }
-    // A label build prints `DIGEST LABEL` for each target, in label order.
-    std::cout << built.written.manifest_digest << (built.label.empty() ? "" : " " + built.label)
+    // The image ID (the config's digest, as `docker build` and `podman build` print it): the
+    // same whether the image left the store (its manifest, which names compressed layers, is
+    // said on stderr) or stayed. A label build prints `ID LABEL` for each target, in label order.
+    if (!outputs.empty())
+      std::cerr << "strata: manifest " << built.written.manifest_digest
+                << (built.label.empty() ? "" : " (" + built.label + ")") << "\n";
+    std::cout << built.written.config_digest << (built.label.empty() ? "" : " " + built.label)
               << "\n";
     return kExitOk;
   });

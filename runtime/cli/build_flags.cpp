@@ -164,6 +164,7 @@ schedule::ExecutorOptions ExecutorOptionsFor(const BuildFlags& flags) {
   options.secrets = flags.secrets;
   options.layer.compression = flags.compression;
   options.layer.source_date_epoch = flags.source_date_epoch;
+  options.compress_target_layers = flags.image_leaves_store;
   options.debian_mirror = flags.debian_mirror;
   return options;
 }

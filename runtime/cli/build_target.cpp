@@ -126,8 +126,10 @@ int BuildTargetUncancelled(const BuildFlags& flags,
       memo_keys.assign(outputs.size(), {});
       for (size_t n = 0; n < outputs.size(); ++n) {
         schedule::NodeOutput& output = outputs[n];
-        // The image leaves the build: its deferred layers get the build's compression.
-        if (schedule::HasDeferredLayers(output.image)) {
+        // The image leaves the store: its deferred layers get the build's compression. An
+        // image that stays keeps them as plain tar; its manifest (written all the same, for the
+        // built-image index and gc) names the tars and never leaves the store.
+        if (flags.image_leaves_store && schedule::HasDeferredLayers(output.image)) {
           llvm::Expected<oci::Image> compressed =
               schedule::CompressDeferredLayers(*store, output.image, options.layer, &memo_keys[n]);
           if (!compressed) return compressed.takeError();

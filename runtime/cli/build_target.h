@@ -49,6 +49,12 @@ struct BuildFlags {
   std::vector<oci::ImageReference> cache_from;
   // Labels must match exactly one target (`strata run`, and build with -o or --sbom).
   bool one_target = true;
+  // The target's image leaves the store (`strata build` with -o, --cache-to or --sbom; `strata
+  // sbom`, whose document names the manifest): its layers get the build's compression. When
+  // not (`strata build` alone, `strata run`), they stay plain tar in the store, as BuildKit's
+  // image store keeps them, and a later build that exports the image compresses them then
+  // (schedule/deferred_layers.h); the printed image ID (the config digest) is the same.
+  bool image_leaves_store = true;
   // Only the digests are asked for (`strata build` without -o, --sbom or --cache-to): a label
   // build with nothing to do may answer from the built-image index (label_noop.h).
   bool digests_only = false;

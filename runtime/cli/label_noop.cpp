@@ -233,7 +233,7 @@ std::optional<int> TryWarmNoOp(const BuildFlags& flags) {
     std::cerr << "strata: error: " << llvm::toString(std::move(err)) << "\n";
     return kExitProgramError;
   }
-  for (const Remembered& image : images) std::cout << image.manifest << " " << image.label << "\n";
+  for (const Remembered& image : images) std::cout << image.config << " " << image.label << "\n";
   std::cerr << "strata: " << images.size()
             << " target(s) up to date (package cache and built-image index)\n";
   return kExitOk;

@@ -40,6 +40,7 @@ int RunCommand(const std::vector<std::string>& args) {
   AddBuildOptions(options);
   ParsedCommand parsed = ParseCommand(usage, options, own, 1);
   BuildFlags flags = GetBuildFlags(parsed);
+  flags.image_leaves_store = false;  // it runs from the store's extracted layers
 
   return BuildTarget(flags, [&](const BuiltImage& built) {
     const nlohmann::json& config = built.image.config;

@@ -53,8 +53,9 @@ struct Executor::Plan {
     int waiting = 0;  // inputs not done yet
     bool cached = false;
     bool remote = false;  // cached by a fetch from the remote cache
-    // Its layers are in a target's image: compressed as they are written. Every other layer
-    // is stored as plain tar and compressed only if an image holding it leaves a build.
+    // Its layers are in a target's image: compressed as they are written when that image
+    // leaves the store (ExecutorOptions::compress_target_layers). Every other layer is stored
+    // as plain tar and compressed only if an image holding it leaves a build.
     bool final_layers = false;
     // A select of a stage whose every consumer in this build is a copy: it publishes nothing
     // and writes no record; each copy reads the selection itself (stage_selection.h).
@@ -374,7 +375,7 @@ llvm::Expected<NodeOutput> Executor::Execute(Plan& plan, size_t index,
                     key,    event.description, {},       -1,   local_sources_.get(),
                     {}};
   context.layer = options_.layer;
-  context.layer.defer = !plan.entries[index].final_layers;
+  context.layer.defer = !(plan.entries[index].final_layers && options_.compress_target_layers);
   std::vector<std::string> input_keys;
   for (size_t input : plan.entries[index].inputs) {
     context.inputs.push_back(&*plan.entries[input].output);

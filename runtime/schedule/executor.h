@@ -31,6 +31,11 @@ struct ExecutorOptions {
   // sandbox; they never reach a key, a layer, a record or a log line.
   std::map<std::string, std::string> secrets;
   oci::LayerOptions layer;  // compression and SOURCE_DATE_EPOCH of new layers
+  // Whether the layers of a target's image are compressed as they are written: its image is
+  // about to leave the store (an output, a cache push, an SBOM naming its manifest). When not,
+  // every layer is stored as plain tar, as BuildKit's image store keeps layers, and compressed
+  // only when a later build exports the image (deferred_layers.h).
+  bool compress_target_layers = true;
   // The mirror of `debian` nodes that name none (--debian-mirror); "" for debian::DefaultMirror().
   std::string debian_mirror;
   // `strata lock`: a network step without an output hash runs (its hash is what lock records).

@@ -2,7 +2,8 @@
 # podman runs Strata's images: a two-stage busybox program built with gzip layers (several gzip
 # members each, docs/images.md) and with zstd, as a docker-archive (`podman load`) and as an
 # oci-archive (`podman run oci-archive:FILE`), with podman's storage, run root and
-# containers.conf (runc, ulimits this sandbox can grant) all under the test's temp dir.
+# containers.conf (runc, ulimits this sandbox can grant) all under the test's temp dir; podman's
+# image ID is the one `strata build` printed.
 source "$(dirname "$0")/lib.sh"
 
 cat >"$T/containers.conf" <<'CONF'
@@ -39,6 +40,8 @@ for compression in gzip zstd; do
   id=$(pm image inspect --format '{{.Id}}' "strata/podman:$compression")
   [ "sha256:$id" = "$config_digest" ] || [ "$id" = "$config_digest" ] ||
     fail "podman's image id $id is not the archive's config $config_digest ($compression)"
+  # And it is the image ID `strata build` printed (docs/cli.md).
+  [ "$(digest)" = "$config_digest" ] || fail "strata printed $(digest), the image's ID is $config_digest ($compression)"
   env=$(pm run --rm --network=none --entrypoint /bin/busybox "strata/podman:$compression" sh -c 'echo $GREETING')
   [ "$env" = "hello" ] || fail "GREETING in podman ($compression): '$env'"
 
