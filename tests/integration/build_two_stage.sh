@@ -35,8 +35,13 @@ expect_contains "$T/err" "built-marker"
 skopeo inspect "oci:$T/layout:v1" >"$T/inspect1"
 skopeo inspect "oci-archive:$T/image.tar:v1" >"$T/inspect2"
 skopeo inspect "docker-archive:$T/docker.tar" >"$T/inspect3"
-[ "$(jq -r .Digest "$T/inspect1")" = "$first" ] || fail "oci layout digest differs from the printed one"
-[ "$(jq -r .Digest "$T/inspect2")" = "$first" ] || fail "oci-archive digest differs from the printed one"
+# The printed line is the image ID (the config digest); stderr names the manifest.
+first_manifest=$(manifest)
+[ "$(jq -r .Digest "$T/inspect1")" = "$first_manifest" ] || fail "oci layout digest differs from the one on stderr"
+[ "$(jq -r .Digest "$T/inspect2")" = "$first_manifest" ] || fail "oci-archive digest differs from the one on stderr"
+[ "$(skopeo inspect --raw "oci:$T/layout:v1" | jq -r .config.digest)" = "$first" ] || fail "the layout's config is not the printed image ID"
+[ "$(tar -xOf "$T/docker.tar" manifest.json | jq -r '.[0].Config' | sed 's|^blobs/sha256/||; s|\.json$||')" = "${first#sha256:}" ] ||
+  fail "the docker-archive's config is not the printed image ID"
 [ "$(jq '.Layers | length' "$T/inspect1")" = 2 ] || fail "expected 2 layers"
 [ "$(jq '.Layers | length' "$T/inspect3")" = 2 ] || fail "docker-archive: expected 2 layers"
 tar -xOf "$T/docker.tar" manifest.json >"$T/docker-manifest"

@@ -16,7 +16,8 @@ expect_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2;
 expect_not_contains() { ! grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "'$1' contains '$2'"; }; }
 # strata build in $T/w with plain progress; stdout to $T/out, stderr to $T/err; returns its status.
 build() { (cd "$T/w" && "$STRATA" build --progress plain "$@") >"$T/out" 2>"$T/err"; }
-digest() { tail -n 1 "$T/out"; }
+digest() { tail -n 1 "$T/out"; }  # the image ID `strata build` printed (the config digest)
+manifest() { sed -n 's/^strata: manifest //p' "$T/err"; }  # the manifest of a build with -o
 # Runs an unpacked OCI bundle (umoci unpack) with runc, without a terminal; prints its output.
 run_bundle() {
   local bundle=$1

@@ -37,9 +37,11 @@ cd "$work/app"
 # Build on the pulled base and push the result.
 "$strata" build --progress plain -o "docker://$host/app:v1" > "$work/build.out" 2> "$work/build.err" \
   || fail "build: $(cat "$work/build.err")"
-digest=$(tail -n 1 "$work/build.out")
+digest=$(sed -n 's/^strata: manifest //p' "$work/build.err")
 pushed=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$host/app:v1")
-[ "$digest" = "$pushed" ] || fail "strata printed $digest, the registry holds $pushed"
+[ "$digest" = "$pushed" ] || fail "strata named manifest $digest, the registry holds $pushed"
+[ "$(skopeo inspect --tls-verify=false --raw "docker://$host/app:v1" | jq -r .config.digest)" = "$(tail -n 1 "$work/build.out")" ] ||
+  fail "the pushed config is not the image ID strata printed"
 skopeo inspect --tls-verify=false --config "docker://$host/app:v1" | grep -q '/greeting' || fail "pushed config lacks Cmd"
 
 # The pushed image is a good base: unpack it with skopeo + umoci and read the file RUN wrote.

@@ -30,14 +30,14 @@ STRATA
 
 # Without --sbom first: the image digest --sbom must not change.
 build -o "oci:$T/plain:v1" || { cat "$T/err"; fail "the bash base did not build"; }
-plain=$(digest)
+plain=$(manifest)
 
 build --sbom "$T/image.spdx.json" -o "oci:$T/layout:v1" || { cat "$T/err"; fail "build --sbom"; }
-image=$(digest)
+image=$(manifest)
 [ "$image" = "$plain" ] || fail "--sbom changed the image digest: $plain, $image"
 [ "$(skopeo inspect "oci:$T/layout:v1" | jq -r .Digest)" = "$image" ] || fail "skopeo sees another digest"
 build --sbom "$T/image.cdx.json" --sbom-format cyclonedx -o "oci:$T/layout:v1" || { cat "$T/err"; fail "cyclonedx"; }
-[ "$(digest)" = "$image" ] || fail "the cyclonedx build changed the digest"
+[ "$(manifest)" = "$image" ] || fail "the cyclonedx build changed the digest"
 
 $VALIDATE spdx "$T/image.spdx.json" || fail "the SPDX document is not valid SPDX 2.3"
 $VALIDATE cyclonedx "$T/image.cdx.json" || fail "the CycloneDX document is not valid CycloneDX 1.5"
@@ -117,7 +117,7 @@ umoci unpack --image "$T/layout:v1" "$T/bundle2" >/dev/null || fail "umoci canno
 # docker-archive: (docker save) has no place for a referrer; the SBOM file is all there is.
 build --sbom "$T/archive.spdx.json" -o "oci-archive:$T/image.tar:v1" -o "docker-archive:$T/docker.tar:img:v1" \
   || { cat "$T/err"; fail "build --sbom -o oci-archive: -o docker-archive:"; }
-[ "$(digest)" = "$image" ] || fail "the archive build changed the image digest"
+[ "$(manifest)" = "$image" ] || fail "the archive build changed the image digest"
 cmp "$T/archive.spdx.json" "$T/image.spdx.json" || fail "the archive build wrote another SBOM"
 mkdir "$T/unarchived"
 tar -C "$T/unarchived" -xf "$T/image.tar"

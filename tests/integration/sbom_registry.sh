@@ -44,7 +44,7 @@ output=$(grep -o 'got sha256:[0-9a-f]\{64\}' "$work/err" | head -n 1 | cut -d' '
 program "$output"
 "$strata" build --progress plain --sbom "$work/sbom.spdx.json" -o "docker://$host/app:v1" \
   >"$work/out" 2>"$work/err" || fail "build: $(cat "$work/err")"
-image=$(tail -n 1 "$work/out")
+image=$(sed -n 's/^strata: manifest //p' "$work/err")  # the manifest: the referrers' subject
 grep -qF "(referrers tag sha256-${image#sha256:})" "$work/err" || fail "no tag-schema line: $(cat "$work/err")"
 [ "$(skopeo inspect --tls-verify=false "docker://$host/app:v1" | jq -r .Digest)" = "$image" ] \
   || fail "the pushed image is not the one built"

@@ -36,7 +36,7 @@ expect_not_contains "$T/err" "strata: manifest"
 build -o "oci:$T/layout:v1" || { cat "$T/err"; fail "export build failed"; }
 [ "$(digest)" = "$id" ] || fail "the export build printed $(digest), the store-only one $id"
 expect_not_contains "$T/err" "start  "
-manifest=$(sed -n 's/^strata: manifest //p' "$T/err")
+manifest=$(manifest)
 [ "$(skopeo inspect "oci:$T/layout:v1" | jq -r .Digest)" = "$manifest" ] || fail "stderr names manifest $manifest, skopeo sees another"
 [ "$(config_of "$T/layout" v1)" = "$id" ] || fail "the layout's config is not the printed ID"
 jq -r '.layers[].mediaType' "$T/layout/blobs/sha256/${manifest#sha256:}" | sort -u >"$T/types"
@@ -47,14 +47,14 @@ umoci unpack --image "$T/layout:v1" "$T/bundle" >/dev/null
 # A store that compressed in the pass (its first build exports) has the same manifest and ID.
 STRATA_STORE=$T/fresh build -o "oci:$T/fresh-layout:v1" || { cat "$T/err"; fail "fresh export build failed"; }
 [ "$(digest)" = "$id" ] || fail "fresh store: ID $(digest), expected $id"
-[ "$(sed -n 's/^strata: manifest //p' "$T/err")" = "$manifest" ] || fail "fresh store: another manifest"
+[ "$(manifest)" = "$manifest" ] || fail "fresh store: another manifest"
 
 # zstd: the same ID (the config names diff_ids), another manifest.
 build --compression zstd || { cat "$T/err"; fail "zstd store-only build failed"; }
 [ "$(digest)" = "$id" ] || fail "--compression zstd changed the ID"
 build --compression zstd -o "oci:$T/layout:z" || { cat "$T/err"; fail "zstd export failed"; }
 [ "$(digest)" = "$id" ] || fail "--compression zstd -o changed the ID"
-zstd_manifest=$(sed -n 's/^strata: manifest //p' "$T/err")
+zstd_manifest=$(manifest)
 [ -n "$zstd_manifest" ] && [ "$zstd_manifest" != "$manifest" ] || fail "zstd gave the gzip manifest"
 [ "$(config_of "$T/layout" z)" = "$id" ] || fail "the zstd image's config is not the ID"
 
