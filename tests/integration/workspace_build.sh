@@ -109,11 +109,13 @@ for cut in "head -c -1" "head -n -1"; do
 done
 
 # Compressed-layer memos (docs/runtime.md, "Deferred compression"): //sel:app copies a file out
-# of //sel:builder's RUN. Built alone, app leaves builder's layer deferred (plain tar); the label
-# build of //sel/... then compresses it through a memo, and its root file names the memo. The
-# no-op renews that file (with the memo) rather than writing one without it: after every root
-# file is aged past --keep-days but for that renewal, gc keeps the memo and its blob, and the
-# next no-op still finds them. (A separate store: gc of aged roots would drop the rest.)
+# of //sel:builder's RUN. Built alone (staying in the store), app leaves builder's layer
+# deferred (plain tar); exporting //sel:builder (-o) compresses it through a memo, which its
+# built-image entry remembers; the label build of //sel/... is then a no-op whose root file
+# names the memo. The next no-op renews that file (with the memo) rather than writing one
+# without it: after every root file is aged past --keep-days but for that renewal, gc keeps the
+# memo and its blob, and the next no-op still finds them. (A separate store: gc of aged roots
+# would drop the rest.)
 export STRATA_STORE=$T/store-memo
 mkdir -p "$W/sel"
 cat >"$W/sel/build.strata" <<'EOF'
@@ -124,7 +126,10 @@ in
 { inherit builder; app = bb.base |> copy (builder / "/out") "/out"; }
 EOF
 "$STRATA" build --progress plain //sel:app >/dev/null 2>"$T/err" || { cat "$T/err"; fail "//sel:app"; }
+"$STRATA" build --progress plain //sel:builder -o "oci:$T/sel-layout" >/dev/null 2>"$T/err" ||
+  { cat "$T/err"; fail "//sel:builder -o"; }
 "$STRATA" build --progress plain //sel/... >"$T/sel.out" 2>"$T/err" || { cat "$T/err"; fail "//sel/..."; }
+expect_contains "$T/err" "2 target(s) up to date"
 memos=()
 for key in $(jq -r '.roots[]? | select(.blobs == []) | .key' "$STRATA_STORE"/roots/build-*.json | sort -u); do
   [ "$(jq -r .op "$STRATA_STORE/nodes/$key.json")" = compress ] && memos+=("$key")
@@ -135,7 +140,10 @@ for root in "$STRATA_STORE"/roots/*.json; do
   jq -c '.time = 1000' "$root" >"$root.new" && touch -d '3 days ago' "$root.new" && mv "$root.new" "$root"
 done
 roots_before=$(ls "$STRATA_STORE/roots")
-memo_root=$(grep -l "${memos[0]}" "$STRATA_STORE"/roots/build-*.json)
+# The no-op's root file: both targets and the memo (the export's names builder and the memo).
+memo_root=$(for f in $(grep -l "${memos[0]}" "$STRATA_STORE"/roots/build-*.json); do
+  if [ "$(jq '.roots | length' "$f")" = 3 ]; then echo "$f"; fi; done)
+[ -n "$memo_root" ] || fail "no root file names both targets and the memo: $(cat "$STRATA_STORE"/roots/*)"
 inode=$(stat -c %i "$memo_root")
 "$STRATA" build --progress plain //sel/... >"$T/sel.noop" 2>"$T/err"
 expect_contains "$T/err" "2 target(s) up to date"
