@@ -46,17 +46,17 @@ while read -r option; do
   [ -n "${class[$option]:-}" ] || fail "strata build $option is not classified in $0"
 done <"$T/options"
 
-# fresh OPTIONS...: the digest a fresh store gives.
+# fresh OPTIONS...: the manifest a fresh store gives the image exported (its layers compressed).
 fresh() {
   local store
   store=$(mktemp -d "$T/fresh.XXXXXX")
-  STRATA_STORE=$store build "$@" || { cat "$T/err"; fail "fresh build $* failed"; }
-  digest
+  STRATA_STORE=$store build "$@" -o "oci:$store.out" || { cat "$T/err"; fail "fresh build $* failed"; }
+  manifest
 }
-# shared OPTIONS...: the digest the shared store gives.
+# shared OPTIONS...: the manifest the shared store gives.
 shared() {
-  build "$@" || { cat "$T/err"; fail "build $* failed"; }
-  digest
+  build "$@" -o "oci:$(mktemp -d "$T/out.XXXXXX")" || { cat "$T/err"; fail "build $* failed"; }
+  manifest
 }
 
 for target in default picked; do

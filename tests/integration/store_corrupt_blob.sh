@@ -37,7 +37,7 @@ check_archive() {
 }
 
 build -o "oci:$T/ref" || { cat "$T/err"; fail "first build failed"; }
-reference=$(digest)
+reference=$(manifest)
 manifest=$T/ref/blobs/sha256/${reference#sha256:}
 mapfile -t layers < <(jq -r '.layers[].digest' "$manifest")
 config=$(jq -r '.config.digest' "$manifest")
@@ -48,7 +48,7 @@ for victim in "${layers[2]}" "${layers[1]}" "${layers[0]}" "$config"; do
   n=$((n + 1))
   flip "$(blob "$victim")"
   build -o "oci:$T/out$n" -o "oci-archive:$T/out$n.tar" || { cat "$T/err"; fail "build with corrupt $victim failed"; }
-  [ "$(digest)" = "$reference" ] || fail "build with corrupt $victim gave another digest"
+  [ "$(manifest)" = "$reference" ] || fail "build with corrupt $victim gave another digest"
   check_layout "$T/out$n"
   check_archive "$T/out$n.tar"
   [ "$(sha256sum "$(blob "$victim")" | cut -d' ' -f1)" = "${victim#sha256:}" ] || fail "$victim was not repaired"
@@ -82,7 +82,7 @@ expect_contains "$T/verify2" "2 removed"
 [ ! -e "$(blob "${layers[1]}")" ] || fail "the corrupt blob is still there"
 "$STRATA" store verify --store "$T/store" >"$T/verify3" || fail "verify after repair failed"
 build -o "oci:$T/repaired" || { cat "$T/err"; fail "build after repair failed"; }
-[ "$(digest)" = "$reference" ] || fail "build after repair gave another digest"
+[ "$(manifest)" = "$reference" ] || fail "build after repair gave another digest"
 expect_contains "$T/err" "start  copy"
 check_layout "$T/repaired"
 echo "PASS"
