@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `docker load` of a docker-archive from `strata build`: a private dockerd (Debian's docker.io,
 # its own data, exec and socket dirs, no iptables, no bridge) loads the two-stage busybox image,
-# runs it without network and reports the same config (Entrypoint, Cmd, Env) as the archive.
+# runs it without network and reports the same config (Entrypoint, Cmd, Env) as the archive,
+# and the image ID strata printed.
 # Nothing is pulled: `docker run --pull=never`.
 source "$(dirname "$0")/lib.sh"
 
@@ -27,4 +28,6 @@ cmp -s "$T/archive-config" "$T/docker-config" ||
 # Same image id: docker's id is the digest of the config blob strata wrote.
 [ "$(dk image inspect strata/test:1 | jq -r '.[0].Id')" = "sha256:$(tar -xOf "$T/image.tar" "$config_file" | sha256sum | cut -d' ' -f1)" ] ||
   fail "docker's image id is not the sha256 of the archive's config"
+# ... and the image ID `strata build` printed (docs/cli.md).
+[ "$(dk image inspect strata/test:1 | jq -r '.[0].Id')" = "$(digest)" ] || fail "docker's image id is not the one strata printed, $(digest)"
 echo "PASS"
