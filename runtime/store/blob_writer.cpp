@@ -36,6 +36,16 @@ bool HoldsDigest(const std::string& path, uint64_t size, const std::string& dige
   return bytes->size() == size && hash.Digest() == digest;
 }
 
+// A larger blob is kept without a read when this process published or verified it (the trust
+// set) and it still has its size: e.g. a COPY out of a stage whose layer is, byte for byte, the
+// stage's own plain-tar layer (`COPY --from=builder /out /out` of a RUN that wrote /out) would
+// otherwise replace a 50 MB blob with itself and wait for its fsync on the build's chain.
+bool PublishedBySize(const std::string& path, uint64_t size) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         static_cast<uint64_t>(st.st_size) == size;
+}
+
 }  // namespace
 
 llvm::Error BlobWriter::Write(const void* data, size_t size) {
@@ -67,7 +77,10 @@ llvm::Expected<std::string> BlobWriter::CommitExpecting(llvm::StringRef expected
                                                                expected.str() + ", got " + digest);
   }
   std::string dest = blob_dir_ + "/" + DigestHex(digest).str();
-  if (expected.empty() && size_ <= kCheckExistingLimit && HoldsDigest(dest, size_, digest)) {
+  bool kept = size_ <= kCheckExistingLimit
+                  ? HoldsDigest(dest, size_, digest)
+                  : trust_ && trust_->IsVerified(digest) && PublishedBySize(dest, size_);
+  if (expected.empty() && kept) {
     file_.Discard();
   } else if (llvm::Error err = file_.CommitReplace(dest)) {
     return err;

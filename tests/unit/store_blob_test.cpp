@@ -75,6 +75,35 @@ TEST_CASE("store: blob bytes are published under their sha256", "[store]") {
   CHECK(CountFiles(dir.path + "/blobs/sha256") == 1);
 }
 
+TEST_CASE("store: a large blob this process published is kept when put again", "[store]") {
+  TempDir dir("store-test");
+  std::string big(256 * 1024, 'x');  // over the 64 KiB that are compared byte for byte
+  std::string digest;
+  struct stat before;
+  {
+    Store store = OpenStore(dir.path);
+    llvm::Expected<std::string> put = store.PutBlobBytes(big);
+    REQUIRE(static_cast<bool>(put));
+    digest = *put;
+    REQUIRE(::stat(store.BlobPath(digest).c_str(), &before) == 0);
+    llvm::Expected<std::string> again = store.PutBlobBytes(big);
+    REQUIRE(static_cast<bool>(again));
+    CHECK(*again == digest);
+    struct stat after;
+    REQUIRE(::stat(store.BlobPath(digest).c_str(), &after) == 0);
+    CHECK(after.st_ino == before.st_ino);  // not replaced: no fsync, no rename
+    CHECK(CountFiles(store.TmpDir()) == 0);
+  }
+  // Another process trusts nothing it has not seen: the same put replaces the file.
+  Store store = OpenStore(dir.path);
+  llvm::Expected<std::string> other = store.PutBlobBytes(big);
+  REQUIRE(static_cast<bool>(other));
+  struct stat replaced;
+  REQUIRE(::stat(store.BlobPath(digest).c_str(), &replaced) == 0);
+  CHECK(replaced.st_ino != before.st_ino);
+  CHECK(ReadFile(store.BlobPath(digest)) == big);
+}
+
 namespace {
 // Overwrites a published (read-only) blob with other bytes, as disk damage or tampering would.
 void Damage(const std::string& path, const std::string& bytes) {
