@@ -11,7 +11,7 @@
 #include <new>
 #include <unordered_set>
 
-#include "compiler/graph/node_table.h"
+#include "compiler/support/huge_page_array.h"
 
 namespace llvm {
 // Keys are uniformly distributed already, so the low half is a good bucket hash. The two
@@ -103,6 +103,69 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 
 }  // namespace
 
+// The nodes without unkeyed params (nearly all), by key: open addressing, linear probing,
+// 8-byte slots holding the high 32 bits of the key (the home slot is their top bits) and the
+// node's ordinal. At 700,000 nodes a DenseMap<Key, const Node*> was 24 MB of 24-byte buckets
+// (48 MB written while it doubled), and the first probe of each Get a cache and TLB miss; this
+// table is 8 MB, on huge pages once it is megabytes (support::HugePageArray: a probe of a
+// random slot on 4 KiB pages also missed the TLB; Get's own time at 100,000 targets fell by a
+// quarter, docs/eval-cache.md "Session 13"). A probe that meets a free slot (every new node)
+// and a rehash read no node; a slot whose 32 bits match is confirmed on the node's key.
+class NodeTable {
+ public:
+  explicit NodeTable(const std::vector<Node*>& nodes) : nodes_(nodes) {}
+
+  // The slot of `key`'s node, or the free slot where it would go.
+  uint64_t* Probe(const Key& key) {
+    uint32_t tag = TagOf(key);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
+      uint64_t slot = slots_[i];
+      if (slot == kFree) return &slots_[i];
+      if (static_cast<uint32_t>(slot >> 32) == tag && NodeAt(slot)->key() == key) return &slots_[i];
+    }
+  }
+  const Node* Find(const Key& key) const {
+    uint64_t slot = *const_cast<NodeTable*>(this)->Probe(key);
+    return slot == kFree ? nullptr : NodeAt(slot);
+  }
+  const Node* NodeAt(uint64_t slot) const { return nodes_[static_cast<uint32_t>(slot)]; }
+  // Fills a free slot from Probe; call Reserve(size() + 1) before that Probe.
+  void Fill(uint64_t* slot, const Key& key, uint32_t ordinal) {
+    *slot = (uint64_t{TagOf(key)} << 32) | ordinal;
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  // Room for `entries` without growing (at most 3/4 full).
+  void Reserve(size_t entries) {
+    if (entries * 4 <= slots_.size() * 3) return;
+    while (entries * 4 > (mask_ + 1) * 3) {
+      mask_ = mask_ * 2 + 1;
+      ++bits_;
+    }
+    support::HugePageArray<uint64_t> old(mask_ + 1, kFree);
+    old.Swap(slots_);
+    for (uint64_t slot : old) {
+      if (slot == kFree) continue;
+      size_t i = Home(static_cast<uint32_t>(slot >> 32));
+      while (slots_[i] != kFree) i = (i + 1) & mask_;
+      slots_[i] = slot;
+    }
+  }
+  void Prefetch(const Key& key) const { __builtin_prefetch(&slots_[Home(TagOf(key))]); }
+
+ private:
+  // No entry: its ordinal would be 2^32 - 1 (a graph of 4 billion nodes, hundreds of GB).
+  static constexpr uint64_t kFree = ~uint64_t{0};
+  static uint32_t TagOf(const Key& key) { return static_cast<uint32_t>(key.high >> 32); }
+  size_t Home(uint32_t tag) const { return tag >> (32 - bits_); }
+
+  const std::vector<Node*>& nodes_;
+  support::HugePageArray<uint64_t> slots_{16, kFree};
+  size_t mask_ = 15;
+  unsigned bits_ = 4;  // slots_.size() == 1 << bits_ (at most 2^32 slots: 32 GB)
+  size_t size_ = 0;
+};
+
 struct Graph::Impl {
   // Nodes never move: users hold `const Node*` for the life of the graph. Each node is one
   // block: the node, its params, its inputs (Node::params, Node::inputs).
@@ -156,7 +219,6 @@ Node* Graph::Impl::Make(Op op, const Key& key, std::vector<Param>& params,
 const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*> inputs,
                        diag::SourceRange origin) {
   Key key = ComputeKey(op, params, inputs);
-  impl_->plain.Prefetch(key);  // its control byte: likely a miss, overlapped with the sort below
   // Checked first: stable_sort allocates a buffer even for a sorted range, and the params of
   // most nodes (all of the evaluation cache's) come sorted.
   auto by_name = [](const Param& a, const Param& b) { return a.name < b.name; };
@@ -167,9 +229,9 @@ const Node* Graph::Get(Op op, std::vector<Param> params, std::vector<const Node*
       std::any_of(params.begin(), params.end(), [](const Param& param) { return !param.keyed; });
   if (!has_unkeyed) {
     g.plain.Reserve(g.plain.size() + 1);
-    size_t slot = g.plain.Probe(key);
-    if (!g.plain.IsFree(slot)) {
-      const Node* existing = g.plain.NodeIn(slot);
+    uint64_t* slot = g.plain.Probe(key);
+    if (*slot != ~uint64_t{0}) {
+      const Node* existing = g.plain.NodeAt(*slot);
       assert(existing->op() == op && "two ops share a key");
       return existing;
     }

@@ -51,6 +51,8 @@ class HugePageArray {
   T& operator[](size_t i) { return data()[i]; }
   const T& operator[](size_t i) const { return data()[i]; }
   size_t size() const { return size_; }
+  T* begin() { return data(); }
+  T* end() { return data() + size_; }
   // Whether the elements live in a mapping of their own (advised for huge pages).
   bool mapped() const { return block_.mapping != nullptr; }
   void Swap(HugePageArray& other) noexcept {
