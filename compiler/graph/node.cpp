@@ -11,6 +11,8 @@
 #include <new>
 #include <unordered_set>
 
+#include "compiler/support/huge_page_array.h"
+
 namespace llvm {
 // Keys are uniformly distributed already, so the low half is a good bucket hash. The two
 // reserved keys are all-ones patterns that XXH3 produces with probability 2^-127.
@@ -105,8 +107,10 @@ Key IdentityOf(const Key& key, const std::vector<Param>& params) {
 // 8-byte slots holding the high 32 bits of the key (the home slot is their top bits) and the
 // node's ordinal. At 700,000 nodes a DenseMap<Key, const Node*> was 24 MB of 24-byte buckets
 // (48 MB written while it doubled), and the first probe of each Get a cache and TLB miss; this
-// table is 8 MB. A probe that meets a free slot (every new node) and a rehash read no node; a
-// slot whose 32 bits match is confirmed on the node's key.
+// table is 8 MB, on huge pages once it is megabytes (support::HugePageArray: a probe of a
+// random slot on 4 KiB pages also missed the TLB; Get's own time at 100,000 targets fell by a
+// quarter, docs/eval-cache.md "Session 13"). A probe that meets a free slot (every new node)
+// and a rehash read no node; a slot whose 32 bits match is confirmed on the node's key.
 class NodeTable {
  public:
   explicit NodeTable(const std::vector<Node*>& nodes) : nodes_(nodes) {}
@@ -138,8 +142,8 @@ class NodeTable {
       mask_ = mask_ * 2 + 1;
       ++bits_;
     }
-    std::vector<uint64_t> old(mask_ + 1, kFree);
-    old.swap(slots_);
+    support::HugePageArray<uint64_t> old(mask_ + 1, kFree);
+    old.Swap(slots_);
     for (uint64_t slot : old) {
       if (slot == kFree) continue;
       size_t i = Home(static_cast<uint32_t>(slot >> 32));
@@ -156,7 +160,7 @@ class NodeTable {
   size_t Home(uint32_t tag) const { return tag >> (32 - bits_); }
 
   const std::vector<Node*>& nodes_;
-  std::vector<uint64_t> slots_ = std::vector<uint64_t>(16, kFree);
+  support::HugePageArray<uint64_t> slots_{16, kFree};
   size_t mask_ = 15;
   unsigned bits_ = 4;  // slots_.size() == 1 << bits_ (at most 2^32 slots: 32 GB)
   size_t size_ = 0;

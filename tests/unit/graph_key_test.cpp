@@ -213,24 +213,26 @@ TEST_CASE("graph: shares_key marks every node of a key made twice, ordinals coun
 }
 
 TEST_CASE("graph: the node table finds every node again as it grows", "[graph]") {
-  // 20,000 nodes take the table through eleven doublings; every Get of a made node and every
-  // Lookup of its key must still find that node, and a new key none.
+  // 200,000 nodes take the table through fifteen doublings, the last two past 2 MiB of slots
+  // (their own mapping, support::HugePageArray); every Get of a made node and every Lookup of
+  // its key must still find that node, and a new key none.
+  constexpr int kNodes = 200000;
   Graph graph;
   std::vector<const Node*> made;
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < kNodes; ++i) {
     made.push_back(MakeSelect(graph, MakeScratch(graph), "/p" + std::to_string(i)));
     if (i % 97 == 0) graph.Reserve(i);  // Reserve in between changes nothing
   }
-  CHECK(graph.size() == 20001);  // the selects and one scratch
-  CHECK(graph.nodes_made() == 20001);
-  for (int i = 0; i < 20000; ++i) {
+  CHECK(graph.size() == kNodes + 1);  // the selects and one scratch
+  CHECK(graph.nodes_made() == kNodes + 1);
+  for (int i = 0; i < kNodes; ++i) {
     const Node* again = MakeSelect(graph, MakeScratch(graph), "/p" + std::to_string(i));
     REQUIRE(again == made[i]);
     REQUIRE(graph.Lookup(made[i]->key()) == made[i]);
     graph.Prefetch(made[i]->key());
   }
   CHECK(graph.Lookup(Key{1, 2}) == nullptr);
-  CHECK(graph.nodes_made() == 20001);
+  CHECK(graph.nodes_made() == kNodes + 1);
 }
 
 TEST_CASE("graph: OpName", "[graph]") {

@@ -1,5 +1,6 @@
 // The base library (compiler/support/): the one copy of path cleaning, escaping, directory
-// listing, whole-file reads and atomic replacement that the phases and the runtime share.
+// listing, whole-file reads, atomic replacement and large tables' memory that the phases and
+// the runtime share.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "compiler/support/errno_error.h"
 #include "compiler/support/file_read.h"
 #include "compiler/support/hex_escape.h"
+#include "compiler/support/huge_page_array.h"
 #include "compiler/support/slash_path.h"
 #include "compiler/syntax/string_literals.h"
 #include "tests/unit/test_support.h"
@@ -24,6 +26,36 @@ mode_t ModeOf(const std::string& path) {
   struct stat st;
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mode & 07777;
+}
+
+TEST_CASE("HugePageArray: small arrays from malloc, large ones on their own 2 MiB pages",
+          "[support]") {
+  HugePageArray<uint64_t> small(1000, 7);
+  CHECK(!small.mapped());
+  CHECK(small.size() == 1000);
+  CHECK(small[0] == 7);
+  CHECK(small[999] == 7);
+
+  constexpr size_t kSlots = kHugePageArrayMinBytes / sizeof(uint64_t) + 3;  // past one huge page
+  HugePageArray<uint64_t> large(kSlots, ~uint64_t{0});
+  REQUIRE(large.mapped());
+  CHECK(reinterpret_cast<uintptr_t>(&large[0]) % (uintptr_t{2} << 20) == 0);
+  CHECK(large[0] == ~uint64_t{0});
+  CHECK(large[kSlots - 1] == ~uint64_t{0});
+  large[kSlots - 1] = 5;
+
+  HugePageArray<uint64_t> moved(std::move(large));
+  CHECK(moved.size() == kSlots);
+  CHECK(moved[kSlots - 1] == 5);
+  CHECK(large.size() == 0);
+  CHECK(!large.mapped());
+  small = std::move(moved);  // the small one's memory is freed, the mapping changes hands
+  CHECK(small.mapped());
+  CHECK(small[kSlots - 1] == 5);
+
+  HugePageArray<uint8_t> bytes(kHugePageArrayMinBytes, 0);
+  CHECK(bytes.mapped());
+  CHECK(bytes[kHugePageArrayMinBytes - 1] == 0);
 }
 
 TEST_CASE("CleanSlashPath is Go's path.Clean", "[support]") {
