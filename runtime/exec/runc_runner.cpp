@@ -168,6 +168,14 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
       ::execv(runc.c_str(), argv.data());
       ::_exit(127);
     }
+    // SIGINT/SIGTERM go to the program until runc has exited; runc stays unreaped (WNOWAIT)
+    // until then, so its pid cannot name another process while signals may be sent to it.
+    SetForegroundRunc(pid);
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 &&
+           errno == EINTR) {
+    }
+    SetForegroundRunc(0);
     int status = 0;
     int wait_errno = 0;
     while (::waitpid(pid, &status, 0) < 0)
