@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -143,6 +144,10 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
                                                  std::vector<MountPlaceholder>* placeholders) {
   auto user = ResolveUserInRootfs(spec.user, rootfs);
   if (!user) return user.takeError();
+  std::vector<gid_t>& groups = user->additional_gids;
+  if (spec.primary_group_in_groups &&
+      std::find(groups.begin(), groups.end(), user->gid) == groups.end())
+    groups.insert(groups.begin(), user->gid);
   auto mounts = PrepareStepMounts(spec, *user, bundle, rootfs);
   if (!mounts) return mounts.takeError();
 
