@@ -42,6 +42,9 @@ class Resolver {
   bool SatisfiedByChosen(const Relation& relation) const;
   // The package that would satisfy the relation, or null.
   const Package* Candidate(const Relation& relation) const;
+  // A base-system package of the index that satisfies the relation, by its name or a Provides,
+  // or null. Every Debian system has them installed, so apt needs nothing more for it.
+  const Package* BaseSystemSatisfier(const Relation& relation) const;
   llvm::Error Unsatisfiable(const Package* from, const RelationGroup& group) const;
   std::string Chain(const Package* package) const;
   llvm::Error CheckConflicts() const;
@@ -96,6 +99,22 @@ const Package* Resolver::Candidate(const Relation& relation) const {
     if (!best || rank(provider.package) < rank(best)) best = provider.package;
   }
   return best;
+}
+
+const Package* Resolver::BaseSystemSatisfier(const Relation& relation) const {
+  for (const Package* package : index_.Named(relation.name))
+    if (package->IsBaseSystem() && QualifierAccepts(relation, *package) &&
+        VersionSatisfies(package->version, relation.op, relation.version))
+      return package;
+  for (const Provider& provider : index_.ProvidersOf(relation.name)) {
+    if (!provider.package->IsBaseSystem() || !QualifierAccepts(relation, *provider.package))
+      continue;
+    if (relation.op == VersionOp::kAny ||
+        (!provider.version.empty() &&
+         VersionSatisfies(provider.version, relation.op, relation.version)))
+      return provider.package;
+  }
+  return nullptr;
 }
 
 std::string Resolver::Chain(const Package* package) const {
@@ -218,6 +237,16 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
                                      [&](const Relation& r) { return excluded_.count(r.name); });
         if (excluded != group.end()) {
           excluded_[excluded->name] = true;
+          continue;
+        }
+        // A group a base-system package satisfies, as any alternative or through Provides
+        // (perl-base provides libscalar-list-utils-perl), is satisfied, as for apt on any
+        // Debian system; the package itself is left out unless requested.
+        const Package* base = nullptr;
+        for (const Relation& relation : group)
+          if ((base = BaseSystemSatisfier(relation))) break;
+        if (base && !requested_.count(base->name)) {
+          skipped_.push_back(base->name.str());
           continue;
         }
         const Package* candidate = nullptr;

@@ -25,7 +25,9 @@ struct Resolution {
 //   among several, the most important Priority, then the name);
 // - `:any` and `:native` qualifiers accept the index's own architecture and "all"; a
 //   qualifier naming another architecture finds nothing;
-// - a base-system package is added only when requested (Resolution::skipped lists the rest);
+// - a base-system package is added only when requested (Resolution::skipped lists the rest),
+//   and a group one satisfies (as any alternative, by name or Provides) is satisfied, as for
+//   apt on a Debian system, where they are installed;
 // - a dependency group naming a package in `exclude` (or whose candidate is one) is left
 //   unsatisfied, so neither that package nor what only it needs is in the closure; requesting an
 //   excluded package, or excluding one no dependency names, is an error;
