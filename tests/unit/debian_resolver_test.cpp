@@ -146,6 +146,19 @@ TEST_CASE("resolver: a group a base-system package satisfies is satisfied", "[de
         std::vector<std::string>{"app=1", "gawk=5.2", "libz=1"});
 }
 
+// apt installs a package's dependencies before it looks at the next group of the package that
+// needed it (depth first), so a later group the first one's dependencies satisfy needs nothing
+// more: bookworm's vim-voom depends on "vim-athena | ..., vim (>= 2:8.1) | neovim", and
+// vim-athena depends on vim-motif, which provides vim (= 2:9.0); apt adds no vim.
+TEST_CASE("resolver: dependencies are resolved depth first, as apt does", "[debian]") {
+  auto index = Index(Pkg("voom", "1", "Depends: athena | nox, vim (>= 2:8.1) | neovim") +
+                     Pkg("athena", "2:9.0", "Depends: motif") +
+                     Pkg("motif", "2:9.0", "Provides: vim (= 2:9.0)") + Pkg("vim", "2:9.0") +
+                     Pkg("nox", "2:9.0") + Pkg("neovim", "0.7"));
+  CHECK(Closure(*index, {"voom"}) ==
+        std::vector<std::string>{"athena=2:9.0", "motif=2:9.0", "voom=1"});
+}
+
 TEST_CASE("resolver: Conflicts and Breaks inside the closure are errors", "[debian]") {
   auto index =
       Index(Pkg("a", "1", "Conflicts: b") + Pkg("b", "1") + Pkg("c", "1", "Breaks: d (<< 2)") +
