@@ -18,7 +18,8 @@ struct Resolution {
   std::vector<std::string> skipped;
 };
 
-// Resolves `requested` ("name" or "name=version") over Pre-Depends and Depends:
+// Resolves `requested` ("name" or "name=version") over Pre-Depends and Depends, depth first as
+// apt does (a chosen package's groups before the next group of the package that needed it):
 // - a group of alternatives is satisfied by a package already chosen, else by the first
 //   alternative that has a candidate: the highest version of a package of that name that
 //   meets the relation, else a provider (versioned Provides must meet a versioned relation;
