@@ -171,7 +171,7 @@ const Node* MakeDebian(Graph& graph, const DebianRequest& request, diag::SourceR
   std::vector<Param> params{{"suite", request.suite},
                             {"packages", StringList(request.packages)},
                             {"arch", request.arch},
-                            {"rootfs", "merged-usr-3"}};
+                            {"rootfs", "merged-usr-4"}};
   AddIfNonEmpty(params, "mirror", request.mirror);
   AddIfNonEmpty(params, "exclude", request.exclude);
   AddIfNonEmpty(params, "path_exclude", request.path_exclude);

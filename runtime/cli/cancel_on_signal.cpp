@@ -20,9 +20,14 @@ namespace {
 int pipe_fds[2] = {-1, -1};
 struct sigaction old_int, old_term;
 
-void OnSignal(int signal) {
+// The byte written for a signal the kernel sent on its own, as a terminal's Ctrl-C is (a
+// kill(2) from a process is SI_USER): the low bits hold the signal number.
+constexpr unsigned char kFromKernel = 0x80;
+
+void OnSignal(int signal, siginfo_t* info, void*) {
   int saved = errno;
   unsigned char byte = static_cast<unsigned char>(signal);
+  if (info && info->si_code == SI_KERNEL) byte |= kFromKernel;
   [[maybe_unused]] ssize_t n = ::write(pipe_fds[1], &byte, 1);
   errno = saved;
 }
@@ -47,8 +52,8 @@ CancelOnSignal::CancelOnSignal() {
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;  // no cancellation then: signals kill
   thread_ = std::thread([this] { Watch(); });
   struct sigaction action {};
-  action.sa_handler = OnSignal;
-  action.sa_flags = SA_RESTART;
+  action.sa_sigaction = OnSignal;
+  action.sa_flags = SA_RESTART | SA_SIGINFO;
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, &old_int);
   ::sigaction(SIGTERM, &action, &old_term);
@@ -73,9 +78,12 @@ void CancelOnSignal::Watch() {
     pollfd pfd{pipe_fds[0], POLLIN, 0};
     int ready = ::poll(&pfd, 1, exec::Cancelled() ? 200 : -1);
     if (ready > 0) {
-      unsigned char signal = 0;
-      if (::read(pipe_fds[0], &signal, 1) != 1) continue;
-      if (signal == 0) return;  // the build is over
+      unsigned char byte = 0;
+      if (::read(pipe_fds[0], &byte, 1) != 1) continue;
+      if (byte == 0) return;  // the build is over
+      int signal = byte & ~kFromKernel;
+      // `strata run`'s program is running: the signal is its own (podman run's sig-proxy).
+      if (!exec::Cancelled() && exec::ForwardSignal(signal, byte & kFromKernel)) continue;
       if (!exec::Cancelled()) {
         exec::BeginCancel(signal);
         deadline = Clock::now() + std::chrono::seconds(kGraceSeconds);

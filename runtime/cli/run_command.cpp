@@ -57,6 +57,7 @@ int RunCommand(const std::vector<std::string>& args) {
     if (spec.cwd.empty()) spec.cwd = "/";
     spec.user = config.value("User", std::string());
     spec.inherit_stdio = true;
+    spec.primary_group_in_groups = true;
     llvm::Expected<std::vector<std::string>> lowers =
         schedule::ExtractLayers(built.store, built.image);
     if (!lowers) {

@@ -20,6 +20,13 @@ namespace strata::debian {
 struct DebControl {
   std::string control;
   std::string postinst;  // "" when the package has none
+  // What dpkg keeps in /var/lib/dpkg/info (system_files.h): the files list, "/." then every
+  // data.tar entry in archive order as shipped ("/bin/bash", not its merged-/usr place), those
+  // a path_exclude left out included, as dpkg --path-exclude keeps them; and the md5sums
+  // ("HEX  bin/bash" lines): the package's own, else made from the unpacked regular files
+  // that are not conffiles, as dpkg makes them for a package that ships none.
+  std::vector<std::string> files;
+  std::string md5sums;
 };
 // `path_exclude` holds dpkg --path-exclude style patterns (fnmatch without flags, so `*` also
 // matches `/`) tried on each entry's absolute path, as the package ships it and as it lands on

@@ -5,7 +5,6 @@
 #include <llvm/ADT/StringMap.h>
 
 #include <algorithm>
-#include <deque>
 #include <map>
 
 #include "runtime/debian/version.h"
@@ -42,20 +41,41 @@ class Resolver {
   bool SatisfiedByChosen(const Relation& relation) const;
   // The package that would satisfy the relation, or null.
   const Package* Candidate(const Relation& relation) const;
+  // A base-system package of the index that satisfies the relation, by its name or a Provides,
+  // or null. Every Debian system has them installed, so apt needs nothing more for it.
+  const Package* BaseSystemSatisfier(const Relation& relation) const;
   llvm::Error Unsatisfiable(const Package* from, const RelationGroup& group) const;
   std::string Chain(const Package* package) const;
   llvm::Error CheckConflicts() const;
+  // A chosen package whose dependency groups (Pre-Depends, then Depends) are being resolved.
+  struct Frame {
+    const Package* package;
+    std::vector<RelationGroup> groups;
+    size_t next = 0;
+  };
+  llvm::Error Open(const Package* package, std::vector<Frame>& stack) const {
+    Frame frame{package, {}, 0};
+    for (llvm::StringRef field : {package->pre_depends, package->depends}) {
+      llvm::Expected<std::vector<RelationGroup>> groups = ParseRelations(field);
+      if (!groups)
+        return llvm::createStringError(std::errc::invalid_argument, "%s%s", Chain(package).c_str(),
+                                       llvm::toString(groups.takeError()).c_str());
+      frame.groups.insert(frame.groups.end(), groups->begin(), groups->end());
+    }
+    stack.push_back(std::move(frame));
+    return llvm::Error::success();
+  }
   void Choose(const Package* package, const Package* parent) {
     chosen_[package->name] = package;
     parent_[package] = parent;
-    queue_.push_back(package);
+    if (!parent) roots_.push_back(package);
   }
 
   const PackageIndex& index_;
   std::string where_;
   llvm::StringMap<const Package*> chosen_;
   std::map<const Package*, const Package*> parent_;
-  std::deque<const Package*> queue_;
+  std::vector<const Package*> roots_;  // the requested packages, in request order
   llvm::StringMap<bool> requested_;
   llvm::StringMap<bool> excluded_;  // name → whether some dependency group was left out for it
   std::vector<std::string> skipped_;
@@ -96,6 +116,22 @@ const Package* Resolver::Candidate(const Relation& relation) const {
     if (!best || rank(provider.package) < rank(best)) best = provider.package;
   }
   return best;
+}
+
+const Package* Resolver::BaseSystemSatisfier(const Relation& relation) const {
+  for (const Package* package : index_.Named(relation.name))
+    if (package->IsBaseSystem() && QualifierAccepts(relation, *package) &&
+        VersionSatisfies(package->version, relation.op, relation.version))
+      return package;
+  for (const Provider& provider : index_.ProvidersOf(relation.name)) {
+    if (!provider.package->IsBaseSystem() || !QualifierAccepts(relation, *provider.package))
+      continue;
+    if (relation.op == VersionOp::kAny ||
+        (!provider.version.empty() &&
+         VersionSatisfies(provider.version, relation.op, relation.version)))
+      return provider.package;
+  }
+  return nullptr;
 }
 
 std::string Resolver::Chain(const Package* package) const {
@@ -200,41 +236,56 @@ llvm::Expected<Resolution> Resolver::Run(const std::vector<std::string>& request
                                      package->name.str().c_str());
     Choose(package, nullptr);
   }
-  while (!queue_.empty()) {
-    const Package* package = queue_.front();
-    queue_.pop_front();
-    for (llvm::StringRef field : {package->pre_depends, package->depends}) {
-      llvm::Expected<std::vector<RelationGroup>> groups = ParseRelations(field);
-      if (!groups)
-        return llvm::createStringError(std::errc::invalid_argument, "%s%s", Chain(package).c_str(),
-                                       llvm::toString(groups.takeError()).c_str());
-      for (const RelationGroup& group : *groups) {
-        if (std::any_of(group.begin(), group.end(),
-                        [&](const Relation& r) { return SatisfiedByChosen(r); }))
-          continue;
-        // A group naming an excluded package is left unsatisfied, whatever its alternatives:
-        // the user said the closure does without it (and without what only it depends on).
-        auto excluded = std::find_if(group.begin(), group.end(),
-                                     [&](const Relation& r) { return excluded_.count(r.name); });
-        if (excluded != group.end()) {
-          excluded_[excluded->name] = true;
-          continue;
-        }
-        const Package* candidate = nullptr;
-        for (const Relation& relation : group)
-          if ((candidate = Candidate(relation))) break;
-        if (!candidate) return Unsatisfiable(package, group);
-        if (auto it = excluded_.find(candidate->name); it != excluded_.end()) {  // a provider
-          it->second = true;
-          continue;
-        }
-        if (chosen_.count(candidate->name)) return Unsatisfiable(package, group);
-        if (candidate->IsBaseSystem() && !requested_.count(candidate->name)) {
-          skipped_.push_back(candidate->name.str());
-          continue;
-        }
-        Choose(candidate, package);
+  // Depth first, as apt's MarkInstall: a package's dependencies are all chosen before the
+  // next group of the package that needed it is looked at, so that group may find itself
+  // satisfied by them (vim-athena's vim-motif provides the vim that vim-voom's next group
+  // names). Each chosen package is opened once; an explicit stack, as chains can be long.
+  std::vector<Frame> stack;
+  for (const Package* root : roots_) {
+    if (llvm::Error err = Open(root, stack)) return err;
+    while (!stack.empty()) {
+      if (stack.back().next == stack.back().groups.size()) {
+        stack.pop_back();
+        continue;
       }
+      const Package* package = stack.back().package;
+      const RelationGroup group = stack.back().groups[stack.back().next++];
+      if (std::any_of(group.begin(), group.end(),
+                      [&](const Relation& r) { return SatisfiedByChosen(r); }))
+        continue;
+      // A group naming an excluded package is left unsatisfied, whatever its alternatives:
+      // the user said the closure does without it (and without what only it depends on).
+      auto excluded = std::find_if(group.begin(), group.end(),
+                                   [&](const Relation& r) { return excluded_.count(r.name); });
+      if (excluded != group.end()) {
+        excluded_[excluded->name] = true;
+        continue;
+      }
+      // A group a base-system package satisfies, as any alternative or through Provides
+      // (perl-base provides libscalar-list-utils-perl), is satisfied, as for apt on any
+      // Debian system; the package itself is left out unless requested.
+      const Package* base = nullptr;
+      for (const Relation& relation : group)
+        if ((base = BaseSystemSatisfier(relation))) break;
+      if (base && !requested_.count(base->name)) {
+        skipped_.push_back(base->name.str());
+        continue;
+      }
+      const Package* candidate = nullptr;
+      for (const Relation& relation : group)
+        if ((candidate = Candidate(relation))) break;
+      if (!candidate) return Unsatisfiable(package, group);
+      if (auto it = excluded_.find(candidate->name); it != excluded_.end()) {  // a provider
+        it->second = true;
+        continue;
+      }
+      if (chosen_.count(candidate->name)) return Unsatisfiable(package, group);
+      if (candidate->IsBaseSystem() && !requested_.count(candidate->name)) {
+        skipped_.push_back(candidate->name.str());
+        continue;
+      }
+      Choose(candidate, package);
+      if (llvm::Error err = Open(candidate, stack)) return err;
     }
   }
   // An exclusion nothing needed is a typo or a stale name: say so rather than ignore it.

@@ -18,14 +18,17 @@ struct Resolution {
   std::vector<std::string> skipped;
 };
 
-// Resolves `requested` ("name" or "name=version") over Pre-Depends and Depends:
+// Resolves `requested` ("name" or "name=version") over Pre-Depends and Depends, depth first as
+// apt does (a chosen package's groups before the next group of the package that needed it):
 // - a group of alternatives is satisfied by a package already chosen, else by the first
 //   alternative that has a candidate: the highest version of a package of that name that
 //   meets the relation, else a provider (versioned Provides must meet a versioned relation;
 //   among several, the most important Priority, then the name);
 // - `:any` and `:native` qualifiers accept the index's own architecture and "all"; a
 //   qualifier naming another architecture finds nothing;
-// - a base-system package is added only when requested (Resolution::skipped lists the rest);
+// - a base-system package is added only when requested (Resolution::skipped lists the rest),
+//   and a group one satisfies (as any alternative, by name or Provides) is satisfied, as for
+//   apt on a Debian system, where they are installed;
 // - a dependency group naming a package in `exclude` (or whose candidate is one) is left
 //   unsatisfied, so neither that package nor what only it needs is in the closure; requesting an
 //   excluded package, or excluding one no dependency names, is an error;

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "compiler/support/unique_fd.h"
+#include "runtime/debian/control_file.h"
 #include "runtime/debian/java_cacerts.h"
 
 namespace strata::debian {
@@ -43,6 +44,16 @@ llvm::Error MakeFile(const std::string& path, const std::string& content) {
   if (::fchown(fd.Get(), 0, 0) != 0 || ::fchmod(fd.Get(), 0644) != 0)
     return Errno("cannot set the mode of", path);
   return llvm::Error::success();
+}
+
+// The name dpkg gives a package's files in /var/lib/dpkg/info: NAME:ARCH for a Multi-Arch:
+// same package (several architectures may be installed), NAME otherwise.
+llvm::Expected<std::string> InfoName(const InstalledPackage& package) {
+  llvm::Expected<std::vector<Stanza>> stanzas = ParseControl(package.control, package.name);
+  if (!stanzas) return stanzas.takeError();
+  if (stanzas->empty() || !(*stanzas)[0].Get("Multi-Arch").equals_insensitive("same"))
+    return package.name;
+  return package.name + ":" + (*stanzas)[0].Get("Architecture").str();
 }
 
 }  // namespace
@@ -108,8 +119,8 @@ llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackag
   std::sort(packages.begin(), packages.end(),
             [](const InstalledPackage& a, const InstalledPackage& b) { return a.name < b.name; });
   std::string nonroot = std::to_string(kNonRootId);
-  for (const char* sub :
-       {"/etc", "/var", "/var/lib", "/var/lib/dpkg", "/var/lib/dpkg/status.d", "/home"})
+  for (const char* sub : {"/etc", "/var", "/var/lib", "/var/lib/dpkg", "/var/lib/dpkg/status.d",
+                          "/var/lib/dpkg/info", "/home"})
     if (llvm::Error err = MakeDir(dir + sub, 0755)) return err;
   if (llvm::Error err = MakeDir(dir + "/root", 0700)) return err;
   if (llvm::Error err = MakeDir(dir + "/home/nonroot", 0700, kNonRootId)) return err;
@@ -120,12 +131,22 @@ llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackag
     return err;
   if (llvm::Error err = MakeFile(dir + "/etc/group", "root:x:0:\nnonroot:x:" + nonroot + ":\n"))
     return err;
+  // The database layout whose Multi-Arch: same files are NAME:ARCH (dpkg 1.16.2 on); without
+  // it dpkg looks for NAME alone.
+  if (llvm::Error err = MakeFile(dir + "/var/lib/dpkg/info/format", "1\n")) return err;
   std::string status;
   for (const InstalledPackage& package : packages) {
     std::string stanza = StatusStanza(package.control);
     status += (status.empty() ? "" : "\n") + stanza;
     if (llvm::Error err = MakeFile(dir + "/var/lib/dpkg/status.d/" + package.name, stanza))
       return err;
+    llvm::Expected<std::string> info = InfoName(package);
+    if (!info) return info.takeError();
+    std::string list;
+    for (const std::string& file : package.files) list += file + "\n";
+    std::string prefix = dir + "/var/lib/dpkg/info/" + *info;
+    if (llvm::Error err = MakeFile(prefix + ".list", list)) return err;
+    if (llvm::Error err = MakeFile(prefix + ".md5sums", package.md5sums)) return err;
   }
   return MakeFile(dir + "/var/lib/dpkg/status", status);
 }

@@ -12,7 +12,9 @@ namespace strata::debian {
 
 struct InstalledPackage {
   std::string name;
-  std::string control;  // the package's control file, as its .deb holds it
+  std::string control;             // the package's control file, as its .deb holds it
+  std::vector<std::string> files;  // dpkg's files list (DebControl::files)
+  std::string md5sums;             // dpkg's md5sums (DebControl::md5sums)
 };
 
 // The non-root user every Debian base has (distroless's uid and gid).
@@ -24,6 +26,10 @@ constexpr int kNonRootId = 65532;
 //                                  installed", sorted by name, so dpkg-query --admindir, trivy,
 //                                  syft and grype see each package and its version
 //   /var/lib/dpkg/status.d/NAME    the same stanza per package, as distroless writes it
+//   /var/lib/dpkg/info/P.list      each package's files list and md5sums, as dpkg keeps them
+//   /var/lib/dpkg/info/P.md5sums   (P is NAME:ARCH for a Multi-Arch: same package, else NAME),
+//                                  so dpkg --audit, -L, -S and --verify in the image answer;
+//   /var/lib/dpkg/info/format      "1", the layout of those names
 //   /root (0700), /home/nonroot (0700, 65532), /tmp (1777)
 llvm::Error WriteSystemFiles(const std::string& dir, std::vector<InstalledPackage> packages);
 

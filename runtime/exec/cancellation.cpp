@@ -1,6 +1,7 @@
 // The process-wide registry of running containers and held mounts, and the cancel flag.
 #include "runtime/exec/cancellation.h"
 
+#include <signal.h>
 #include <sys/mount.h>
 
 #include <atomic>
@@ -26,6 +27,7 @@ struct Registry {
   std::multiset<std::string> mounts;
   std::atomic<bool> cancelled{false};
   std::atomic<int> signal{0};
+  pid_t foreground_runc = 0;  // guarded by mu
 };
 
 Registry& TheRegistry() {
@@ -78,6 +80,20 @@ bool Cancelled() { return TheRegistry().cancelled; }
 int CancelSignal() {
   Registry& r = TheRegistry();
   return r.cancelled ? r.signal.load() : 0;
+}
+
+void SetForegroundRunc(pid_t pid) {
+  Registry& r = TheRegistry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.foreground_runc = pid;
+}
+
+bool ForwardSignal(int signal, bool from_terminal) {
+  Registry& r = TheRegistry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (r.foreground_runc == 0) return false;
+  if (!from_terminal) ::kill(r.foreground_runc, signal);
+  return true;
 }
 
 size_t KillContainers() {

@@ -2,6 +2,8 @@
 // so that SIGINT/SIGTERM can end a build without leaving a container or a mount behind.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -25,6 +27,16 @@ void UnregisterMount(const std::string& target);
 void BeginCancel(int signal);
 bool Cancelled();
 int CancelSignal();  // the first BeginCancel's signal; 0 when not cancelled
+
+// While `strata run`'s program runs in the foreground (`runc run` with this terminal's stdio),
+// SIGINT and SIGTERM are the program's, as `podman run` passes them on (its sig-proxy): the
+// program may trap them and shut down its own way, and its exit status is strata's.
+// SetForegroundRunc names the runc process (0: none); ForwardSignal then sends it the signal,
+// which runc passes to the container's process, and returns true; false when no program runs
+// (cancel as usual). A signal from the terminal (Ctrl-C) went to runc's process group too, so
+// it is not sent again.
+void SetForegroundRunc(pid_t pid);
+bool ForwardSignal(int signal, bool from_terminal);
 
 // `runc kill ID KILL` for every registered container (those still being created as well, on a
 // later call); returns how many are registered.

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -143,6 +144,10 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
                                                  std::vector<MountPlaceholder>* placeholders) {
   auto user = ResolveUserInRootfs(spec.user, rootfs);
   if (!user) return user.takeError();
+  std::vector<gid_t>& groups = user->additional_gids;
+  if (spec.primary_group_in_groups &&
+      std::find(groups.begin(), groups.end(), user->gid) == groups.end())
+    groups.insert(groups.begin(), user->gid);
   auto mounts = PrepareStepMounts(spec, *user, bundle, rootfs);
   if (!mounts) return mounts.takeError();
 
@@ -168,6 +173,14 @@ llvm::Expected<RunResult> RuncRunner::RunMounted(const RunSpec& spec, const std:
       ::execv(runc.c_str(), argv.data());
       ::_exit(127);
     }
+    // SIGINT/SIGTERM go to the program until runc has exited; runc stays unreaped (WNOWAIT)
+    // until then, so its pid cannot name another process while signals may be sent to it.
+    SetForegroundRunc(pid);
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 &&
+           errno == EINTR) {
+    }
+    SetForegroundRunc(0);
     int status = 0;
     int wait_errno = 0;
     while (::waitpid(pid, &status, 0) < 0)

@@ -83,6 +83,9 @@ struct RunSpec {
   // For `strata run`: the process gets this program's stdin, stdout and stderr as they are
   // (no output collection: output_path, on_line and last_lines are unused; no timeout).
   bool inherit_stdio = false;
+  // For `strata run`: the primary group is among the supplementary groups too, as `docker run`
+  // and `podman run` set them (a build step's groups are the /etc/group memberships alone).
+  bool primary_group_in_groups = false;
 };
 
 struct RunResult {

@@ -18,6 +18,7 @@
   X(EVP_DigestUpdate)                 \
   X(EVP_MD_CTX_free)                  \
   X(EVP_MD_CTX_new)                   \
+  X(EVP_md5)                          \
   X(EVP_sha1)                         \
   X(EVP_sha256)                       \
   X(PEM_read_bio_X509)                \

@@ -325,7 +325,8 @@ llvm::Expected<NodeOutput> RunDebian(OpContext& context) {
   for (size_t i = 0; i < packages.size(); ++i) packages[i].size = sizes[i];
   std::vector<debian::InstalledPackage> installed;
   for (size_t i = 0; i < packages.size(); ++i)
-    installed.push_back({packages[i].name, controls[i].control});
+    installed.push_back({packages[i].name, controls[i].control, std::move(controls[i].files),
+                         std::move(controls[i].md5sums)});
   std::string system_dir = work->Path() + "/system";
   if (::mkdir(system_dir.c_str(), 0755) != 0)
     return support::ErrnoError(errno, "cannot create", system_dir);

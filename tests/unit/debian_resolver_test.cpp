@@ -117,6 +117,48 @@ TEST_CASE("resolver: base-system packages are left out unless named", "[debian]"
         std::vector<std::string>{"app=1", "dpkg=1.21", "libc=2.36"});
 }
 
+// apt runs on a system where every base-system package is installed, so a group one of them
+// satisfies, as any alternative and by Provides too, needs nothing more: in bookworm perl-base
+// provides libscalar-list-utils-perl and sysvinit-utils provides lsb-base, and mawk is required.
+TEST_CASE("resolver: a group a base-system package satisfies is satisfied", "[debian]") {
+  std::string base =
+      Pkg("perl-base", "5.36", "Essential: yes\nProvides: libscalar (= 1:1.62), libsocket") +
+      "Package: sysvinit-utils\nVersion: 3.06\nArchitecture: amd64\nPriority: required\n"
+      "Provides: lsb-base (= 11.6)\n\n"
+      "Package: mawk\nVersion: 1.3.4\nArchitecture: amd64\nPriority: required\n\n";
+  std::string others = Pkg("libscalar", "1:1.63") + Pkg("libsocket", "2.0") +
+                       Pkg("lsb-base", "11.6") + Pkg("gawk", "5.2") + Pkg("libz", "1");
+  auto index = Index(
+      Pkg("app", "1",
+          "Depends: libscalar (>= 1:1.50), libsocket, lsb-base (>= 11.0), gawk | mawk, libz") +
+      base + others);
+  llvm::Expected<Resolution> resolution = Resolve(*index, {"app"}, kWhere);
+  testing::RequireOk(resolution);
+  std::vector<std::string> names;
+  for (const Package* package : resolution->packages) names.push_back(package->name.str());
+  CHECK(names == std::vector<std::string>{"app", "libz"});
+  CHECK(resolution->skipped == std::vector<std::string>{"mawk", "perl-base", "sysvinit-utils"});
+  // A version the base-system package does not provide is not satisfied by it.
+  auto newer = Index(Pkg("app", "1", "Depends: libscalar (>= 1:1.63)") + base + others);
+  CHECK(Closure(*newer, {"app"}) == std::vector<std::string>{"app=1", "libscalar=1:1.63"});
+  // A package the request names is chosen as before.
+  CHECK(Closure(*index, {"app", "gawk"}) ==
+        std::vector<std::string>{"app=1", "gawk=5.2", "libz=1"});
+}
+
+// apt installs a package's dependencies before it looks at the next group of the package that
+// needed it (depth first), so a later group the first one's dependencies satisfy needs nothing
+// more: bookworm's vim-voom depends on "vim-athena | ..., vim (>= 2:8.1) | neovim", and
+// vim-athena depends on vim-motif, which provides vim (= 2:9.0); apt adds no vim.
+TEST_CASE("resolver: dependencies are resolved depth first, as apt does", "[debian]") {
+  auto index = Index(Pkg("voom", "1", "Depends: athena | nox, vim (>= 2:8.1) | neovim") +
+                     Pkg("athena", "2:9.0", "Depends: motif") +
+                     Pkg("motif", "2:9.0", "Provides: vim (= 2:9.0)") + Pkg("vim", "2:9.0") +
+                     Pkg("nox", "2:9.0") + Pkg("neovim", "0.7"));
+  CHECK(Closure(*index, {"voom"}) ==
+        std::vector<std::string>{"athena=2:9.0", "motif=2:9.0", "voom=1"});
+}
+
 TEST_CASE("resolver: Conflicts and Breaks inside the closure are errors", "[debian]") {
   auto index =
       Index(Pkg("a", "1", "Conflicts: b") + Pkg("b", "1") + Pkg("c", "1", "Breaks: d (<< 2)") +

@@ -23,6 +23,21 @@ TEST_CASE("debian system files: passwd, group, dpkg status and status.d", "[debi
         "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13\n");
   CHECK(testing::ReadFile(dir.path + "/var/lib/dpkg/status.d/zlib1g") ==
         "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13\n");
+  // dpkg's info files: NAME:ARCH for a Multi-Arch: same package, in the layout "format" names.
+  testing::TempDir info("debian-system-info");
+  testing::RequireOk(WriteSystemFiles(
+      info.path, {{"libc6",
+                   "Package: libc6\nArchitecture: amd64\nMulti-Arch: same\n",
+                   {"/.", "/lib", "/lib/x.so"},
+                   "0123  lib/x.so\n"},
+                  {"bash", "Package: bash\nArchitecture: amd64\n", {"/.", "/bin"}, ""}}));
+  CHECK(testing::ReadFile(info.path + "/var/lib/dpkg/info/format") == "1\n");
+  CHECK(testing::ReadFile(info.path + "/var/lib/dpkg/info/libc6:amd64.list") ==
+        "/.\n/lib\n/lib/x.so\n");
+  CHECK(testing::ReadFile(info.path + "/var/lib/dpkg/info/libc6:amd64.md5sums") ==
+        "0123  lib/x.so\n");
+  CHECK(testing::ReadFile(info.path + "/var/lib/dpkg/info/bash.list") == "/.\n/bin\n");
+  CHECK(testing::ReadFile(info.path + "/var/lib/dpkg/info/bash.md5sums").empty());
   struct stat st;
   REQUIRE(::stat((dir.path + "/tmp").c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 01777);

@@ -50,7 +50,7 @@ TEST_CASE("debian: the key is pinned", "[eval][debian][graph]") {
   strata::graph::DebianRequest request;
   request.packages = {"python3-minimal"};
   CHECK(strata::graph::MakeDebian(graph, request)->key().Hex() ==
-        "9834985a1e4ffbc546c98d39941ece77");
+        "83224c8547d80855e7532c02bb6c49a0");
 }
 
 TEST_CASE("debian: misuse is an error at the call", "[eval][debian]") {
