@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -45,9 +46,10 @@ llvm::Error Fail(const llvm::Twine& message) {
 }
 
 // libarchive's callbacks cannot carry an llvm::Error: a failed write is reported by the
-// pipeline's Close.
+// pipeline's `close`.
 struct TarSink {
-  ChunkFanout* pipeline = nullptr;
+  ByteSink* pipeline = nullptr;
+  std::function<llvm::Error()> close;
   // The tar's sha256, taken here on the reading thread while a file's bytes are still in its
   // cache (they were read into place a moment ago), not on a thread of its own that reads
   // them back from another core's.
@@ -76,7 +78,7 @@ struct EntryFree {
 // Turns a failed libarchive call into an error, preferring the pipeline's own (more precise) one.
 llvm::Error ArchiveError(struct archive* a, TarSink& sink, const std::string& what) {
   if (sink.failed) {
-    if (llvm::Error err = sink.pipeline->Close()) return err;
+    if (llvm::Error err = sink.close()) return err;
   }
   const char* msg = archive_error_string(a);
   return Fail("tar: " + what + ": " + (msg ? msg : "unknown error"));
@@ -234,11 +236,13 @@ namespace {
 
 // Writes the tar of `entries` into `pipeline` (which the caller closes), and its sha256 into
 // `tar_hash` when given.
+template <typename Pipeline>
 llvm::Error WriteTar(const std::vector<TreeEntry>& entries, const LayerOptions& options,
-                     ChunkFanout& pipeline, store::Sha256* tar_hash) {
+                     Pipeline& pipeline, store::Sha256* tar_hash) {
   ScopedCLocale c_locale;
   TarSink sink;
   sink.pipeline = &pipeline;
+  sink.close = [&] { return pipeline.Close(); };
   sink.hash = tar_hash;
   std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
   std::unique_ptr<struct archive_entry, EntryFree> e(archive_entry_new());
@@ -267,6 +271,65 @@ llvm::Error WriteTar(const std::vector<TreeEntry>& entries, const LayerOptions& 
   return llvm::Error::success();
 }
 
+// Hands `next` chunks of about `chunk` bytes on the writing thread itself. The compressor takes
+// the reading thread's chunks this way: libzstd copies its input into its own job buffers at
+// once (gzip queues whole chunks for its workers), so a thread between them only added a
+// sleep and a wake-up per chunk, each a wait for a core on a loaded machine.
+class ChunkedSink final : public ByteSink {
+ public:
+  ChunkedSink(ByteSink& next, size_t chunk)
+      : next_(next), chunk_(chunk), capacity_(2 * chunk), buffer_(new char[2 * chunk]) {}
+  ~ChunkedSink() override { llvm::consumeError(std::move(error_)); }
+
+  llvm::Error Write(const char* data, size_t size) override {
+    if (error_) return Failed();
+    if (data == buffer_.get() + size_ && size <= capacity_ - size_) {
+      size_ += size;  // read in place through Tail()
+    } else {
+      if (size_ + size > capacity_) Flush();
+      if (size > capacity_) {
+        Forward(data, size);
+      } else {
+        std::memcpy(buffer_.get() + size_, data, size);
+        size_ += size;
+      }
+    }
+    if (size_ >= chunk_) Flush();
+    return error_ ? Failed() : llvm::Error::success();
+  }
+  // At least `chunk` bytes: a Write leaves less than a chunk behind.
+  char* Tail(size_t& room) override {
+    room = capacity_ - size_;
+    return buffer_.get() + size_;
+  }
+  // Hands over the rest; the first error of `next`.
+  llvm::Error Close() {
+    Flush();
+    return std::move(error_);
+  }
+
+ private:
+  void Flush() {
+    if (size_ > 0) Forward(buffer_.get(), size_);
+    size_ = 0;
+  }
+  void Forward(const char* data, size_t size) {
+    if (error_) return;
+    if (llvm::Error err = next_.Write(data, size)) error_ = std::move(err);
+  }
+  static llvm::Error Failed() {
+    return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                   "layer stream: the compressor failed");
+  }
+
+  ByteSink& next_;
+  const size_t chunk_;
+  const size_t capacity_;
+  std::unique_ptr<char[]> buffer_;
+  size_t size_ = 0;
+  llvm::Error error_ = llvm::Error::success();
+};
+
 // The stream, with the tar's own sha256 (the diff_id) unless `hash_tar` is false.
 llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOptions& options,
                         ByteSink& out, bool hash_tar, std::string& diff_id) {
@@ -275,9 +338,7 @@ llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOption
   if (!compressor) return compressor.takeError();
 
   store::Sha256 tar_hash;
-  Compressor& compress = **compressor;
-  ChunkFanout pipeline({[&](const char* data, size_t size) { return compress.Write(data, size); }},
-                       kChunk, kMaxQueued);
+  ChunkedSink pipeline(**compressor, kChunk);
   if (llvm::Error err = WriteTar(entries, options, pipeline, hash_tar ? &tar_hash : nullptr))
     return err;
   if (llvm::Error err = pipeline.Close()) return err;
