@@ -1,5 +1,5 @@
-// WriteLayer: tree scan -> libarchive (pax) and the tar's sha256 -> [fan-out: compressor, then
-// the blob's sha256] -> [fan-out: store blob's file].
+// WriteLayer: tree scan -> libarchive (pax), the tar's sha256, the compressor (feeding its
+// workers) and the blob's sha256 on the reading thread -> [fan-out: store blob's file].
 #include "runtime/oci/layer_writer.h"
 
 #include <archive.h>
