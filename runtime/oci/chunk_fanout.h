@@ -38,7 +38,7 @@ class ChunkFanout final : public ByteSink {
   llvm::Error Write(const char* data, size_t size) override;
   // Where the next bytes go, and how many fit (at least `chunk` bytes): a reader can read() a
   // file straight into it and then Write the same pointer.
-  char* Tail(size_t& room);
+  char* Tail(size_t& room) override;
 
   // Hands over the rest, waits for every consumer and returns the first error.
   llvm::Error Close();

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "compiler/support/errno_error.h"
@@ -76,6 +77,29 @@ llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest,
       dest,
       [&](int out_fd) { return CopyFd(in.Get(), out_fd, static_cast<uint64_t>(st.st_size), src); },
       options);
+}
+
+llvm::Error LinkOrCopyFileAtomic(const std::string& src, const std::string& dest) {
+  size_t slash = dest.rfind('/');
+  std::string temp = (slash == std::string::npos ? std::string() : dest.substr(0, slash + 1)) +
+                     "." + dest.substr(slash + 1) + ".link." + std::to_string(::getpid());
+  ::unlink(temp.c_str());  // left by a killed process that had our pid
+  // Another filesystem (EXDEV), one without links, a full link count...: copy instead.
+  if (::link(src.c_str(), temp.c_str()) != 0) return CopyFileAtomic(src, dest);
+  support::UniqueFd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    llvm::Error err = ErrnoError(errno, "cannot open", temp);
+    ::unlink(temp.c_str());
+    return err;
+  }
+  // The bytes were synced when src was written; this syncs the new link count, the rename and
+  // the directory, as a copy's commit does.
+  llvm::Error committed = support::CommitTempFile(fd, temp, dest);
+  // Also when dest already was this file: rename then succeeds and leaves temp in place.
+  ::unlink(temp.c_str());
+  if (committed) return committed;
+  llvm::consumeError(support::SyncDirectory(ParentDir(dest)));
+  return llvm::Error::success();
 }
 
 llvm::Error MakeDirs(const std::string& path) {

@@ -26,6 +26,12 @@ llvm::Error CopyFd(int in_fd, int out_fd, uint64_t size, const std::string& what
 llvm::Error CopyFileAtomic(const std::string& src, const std::string& dest,
                            support::AtomicWriteOptions options = {});
 
+// Makes dest the file src, as durably and atomically as CopyFileAtomic: a hard link (through a
+// temp name and a rename) when both are on one filesystem, else a copy. Only for a src nobody
+// writes in place (the store's blobs: immutable, and hashed before every use, so a write
+// through the other name is caught by the store, never trusted); dest gets src's mode.
+llvm::Error LinkOrCopyFileAtomic(const std::string& src, const std::string& dest);
+
 // mkdir -p.
 llvm::Error MakeDirs(const std::string& path);
 

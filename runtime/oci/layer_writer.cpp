@@ -1,5 +1,5 @@
-// WriteLayer: tree scan -> libarchive (pax) -> [fan-out: sha256 of the tar | compressor] ->
-// [fan-out: store blob].
+// WriteLayer: tree scan -> libarchive (pax), the tar's sha256, the compressor (feeding its
+// workers) and the blob's sha256 on the reading thread -> [fan-out: store blob's file].
 #include "runtime/oci/layer_writer.h"
 
 #include <archive.h>
@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -45,14 +46,20 @@ llvm::Error Fail(const llvm::Twine& message) {
 }
 
 // libarchive's callbacks cannot carry an llvm::Error: a failed write is reported by the
-// pipeline's Close.
+// pipeline's `close`.
 struct TarSink {
-  ChunkFanout* pipeline = nullptr;
+  ByteSink* pipeline = nullptr;
+  std::function<llvm::Error()> close;
+  // The tar's sha256, taken here on the reading thread while a file's bytes are still in its
+  // cache (they were read into place a moment ago), not on a thread of its own that reads
+  // them back from another core's.
+  store::Sha256* hash = nullptr;
   bool failed = false;
 };
 
 la_ssize_t TarWrite(struct archive*, void* client, const void* buffer, size_t length) {
   auto* sink = static_cast<TarSink*>(client);
+  if (sink->hash != nullptr) sink->hash->Update(buffer, length);
   if (llvm::Error err = sink->pipeline->Write(static_cast<const char*>(buffer), length)) {
     llvm::consumeError(std::move(err));  // Close returns the consumer's own error
     sink->failed = true;
@@ -71,7 +78,7 @@ struct EntryFree {
 // Turns a failed libarchive call into an error, preferring the pipeline's own (more precise) one.
 llvm::Error ArchiveError(struct archive* a, TarSink& sink, const std::string& what) {
   if (sink.failed) {
-    if (llvm::Error err = sink.pipeline->Close()) return err;
+    if (llvm::Error err = sink.close()) return err;
   }
   const char* msg = archive_error_string(a);
   return Fail("tar: " + what + ": " + (msg ? msg : "unknown error"));
@@ -227,12 +234,16 @@ llvm::Error WriteLayerStream(const std::string& dir, const LayerOptions& options
 
 namespace {
 
-// Writes the tar of `entries` into `pipeline` (which the caller closes).
+// Writes the tar of `entries` into `pipeline` (which the caller closes), and its sha256 into
+// `tar_hash` when given.
+template <typename Pipeline>
 llvm::Error WriteTar(const std::vector<TreeEntry>& entries, const LayerOptions& options,
-                     ChunkFanout& pipeline) {
+                     Pipeline& pipeline, store::Sha256* tar_hash) {
   ScopedCLocale c_locale;
   TarSink sink;
   sink.pipeline = &pipeline;
+  sink.close = [&] { return pipeline.Close(); };
+  sink.hash = tar_hash;
   std::unique_ptr<struct archive, ArchiveFree> a(archive_write_new());
   std::unique_ptr<struct archive_entry, EntryFree> e(archive_entry_new());
   if (!a || !e) return Fail("tar: out of memory");
@@ -260,6 +271,65 @@ llvm::Error WriteTar(const std::vector<TreeEntry>& entries, const LayerOptions& 
   return llvm::Error::success();
 }
 
+// Hands `next` chunks of about `chunk` bytes on the writing thread itself. The compressor takes
+// the reading thread's chunks this way: libzstd copies its input into its own job buffers at
+// once (gzip queues whole chunks for its workers), so a thread between them only added a
+// sleep and a wake-up per chunk, each a wait for a core on a loaded machine.
+class ChunkedSink final : public ByteSink {
+ public:
+  ChunkedSink(ByteSink& next, size_t chunk)
+      : next_(next), chunk_(chunk), capacity_(2 * chunk), buffer_(new char[2 * chunk]) {}
+  ~ChunkedSink() override { llvm::consumeError(std::move(error_)); }
+
+  llvm::Error Write(const char* data, size_t size) override {
+    if (error_) return Failed();
+    if (data == buffer_.get() + size_ && size <= capacity_ - size_) {
+      size_ += size;  // read in place through Tail()
+    } else {
+      if (size_ + size > capacity_) Flush();
+      if (size > capacity_) {
+        Forward(data, size);
+      } else {
+        std::memcpy(buffer_.get() + size_, data, size);
+        size_ += size;
+      }
+    }
+    if (size_ >= chunk_) Flush();
+    return error_ ? Failed() : llvm::Error::success();
+  }
+  // At least `chunk` bytes: a Write leaves less than a chunk behind.
+  char* Tail(size_t& room) override {
+    room = capacity_ - size_;
+    return buffer_.get() + size_;
+  }
+  // Hands over the rest; the first error of `next`.
+  llvm::Error Close() {
+    Flush();
+    return std::move(error_);
+  }
+
+ private:
+  void Flush() {
+    if (size_ > 0) Forward(buffer_.get(), size_);
+    size_ = 0;
+  }
+  void Forward(const char* data, size_t size) {
+    if (error_) return;
+    if (llvm::Error err = next_.Write(data, size)) error_ = std::move(err);
+  }
+  static llvm::Error Failed() {
+    return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                   "layer stream: the compressor failed");
+  }
+
+  ByteSink& next_;
+  const size_t chunk_;
+  const size_t capacity_;
+  std::unique_ptr<char[]> buffer_;
+  size_t size_ = 0;
+  llvm::Error error_ = llvm::Error::success();
+};
+
 // The stream, with the tar's own sha256 (the diff_id) unless `hash_tar` is false.
 llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOptions& options,
                         ByteSink& out, bool hash_tar, std::string& diff_id) {
@@ -268,36 +338,40 @@ llvm::Error StreamLayer(const std::vector<TreeEntry>& entries, const LayerOption
   if (!compressor) return compressor.takeError();
 
   store::Sha256 tar_hash;
-  Compressor& compress = **compressor;
-  std::vector<ChunkFanout::Consumer> consumers;
-  if (hash_tar)
-    consumers.push_back([&](const char* data, size_t size) {
-      tar_hash.Update(data, size);
-      return llvm::Error::success();
-    });
-  consumers.push_back([&](const char* data, size_t size) { return compress.Write(data, size); });
-  ChunkFanout pipeline(std::move(consumers), kChunk, kMaxQueued);
-  if (llvm::Error err = WriteTar(entries, options, pipeline)) return err;
+  ChunkedSink pipeline(**compressor, kChunk);
+  if (llvm::Error err = WriteTar(entries, options, pipeline, hash_tar ? &tar_hash : nullptr))
+    return err;
   if (llvm::Error err = pipeline.Close()) return err;
   if (llvm::Error err = (*compressor)->Finish()) return err;
   if (hash_tar) diff_id = tar_hash.Digest();
   return llvm::Error::success();
 }
 
-// A plain tar straight into its blob: the blob's sha256 (which is the diff_id) and its file
-// writes are two consumers of the tar's chunks, on two threads, instead of one thread doing
-// both after a pass-through copy (the RUN's 50 MB layer of the cold build: ~60 ms of hash and
-// write one after the other).
+// Hashes the bytes on the thread that writes them on to `next`: the compressor's, which has just
+// copied them out of the compressor's buffers, so they are still in its cache.
+class HashingSink final : public ByteSink {
+ public:
+  HashingSink(ByteSink& next, store::Sha256& hash) : next_(next), hash_(hash) {}
+  llvm::Error Write(const char* data, size_t size) override {
+    hash_.Update(data, size);
+    return next_.Write(data, size);
+  }
+  char* Tail(size_t& room) override { return next_.Tail(room); }
+
+ private:
+  ByteSink& next_;
+  store::Sha256& hash_;
+};
+
+// A plain tar straight into its blob: the blob's sha256 (which is the diff_id) is taken on the
+// reading thread (TarSink) and the file is written by the tar's chunks' consumer on another,
+// so hash and writes run at once (the RUN's 50 MB layer of the cold build: ~60 ms of each).
 llvm::Error StreamPlainLayer(const std::vector<TreeEntry>& entries, const LayerOptions& options,
                              store::BlobWriter& writer) {
   ChunkFanout pipeline(
-      {[&](const char* data, size_t size) {
-         writer.Hash().Update(data, size);
-         return llvm::Error::success();
-       },
-       [&](const char* data, size_t size) { return writer.WriteFileOnly(data, size); }},
-      kChunk, kMaxQueued);
-  llvm::Error streamed = WriteTar(entries, options, pipeline);
+      {[&](const char* data, size_t size) { return writer.WriteFileOnly(data, size); }}, kChunk,
+      kMaxQueued);
+  llvm::Error streamed = WriteTar(entries, options, pipeline, &writer.Hash());
   llvm::Error written = pipeline.Close();
   if (written) {  // the root cause of a failed stream, when the blob could not be written
     llvm::consumeError(std::move(streamed));
@@ -336,10 +410,13 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
   if (plain) {
     if (llvm::Error err = StreamPlainLayer(entries, stream_options, *writer)) return err;
   } else {
-    // The blob's sha256 and its writes run on a thread of their own, beside the compressor.
-    ChunkFanout blob({[&](const char* data, size_t size) { return writer->Write(data, size); }},
-                     kBlobChunk, kMaxQueued);
-    llvm::Error streamed = StreamLayer(entries, stream_options, blob, true, layer.diff_id);
+    // The blob's writes run on a thread of their own, beside the compressor; its sha256 is
+    // taken on the compressor's thread as the bytes come out of it (HashingSink).
+    ChunkFanout blob(
+        {[&](const char* data, size_t size) { return writer->WriteFileOnly(data, size); }},
+        kBlobChunk, kMaxQueued);
+    HashingSink hashed(blob, writer->Hash());
+    llvm::Error streamed = StreamLayer(entries, stream_options, hashed, true, layer.diff_id);
     llvm::Error written = blob.Close();
     if (written) {  // the root cause of a failed stream, when the blob could not be written
       llvm::consumeError(std::move(streamed));

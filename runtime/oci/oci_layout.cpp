@@ -34,7 +34,9 @@ llvm::Error CopyBlob(const store::Store& store, const std::string& digest,
     return llvm::Error::success();
   // Bytes leave the store only after they hash to their name.
   if (llvm::Error err = store.CheckBlob(digest)) return err;
-  return CopyFileAtomic(src, dest);
+  // A link when the layout is on the store's filesystem: a 300 MB layer copied and synced
+  // again cost 0.2 s of CPU and 0.7 s of wall after the build (docs/images.md).
+  return LinkOrCopyFileAtomic(src, dest);
 }
 
 bool HasRefName(const nlohmann::json& entry, const std::string& tag) {

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "runtime/oci/chunk_fanout.h"
 #include "runtime/oci/compressor.h"
 
 using strata::oci::Compression;
@@ -185,6 +186,33 @@ TEST_CASE("oci: zstd round-trips and ignores the thread count", "[oci]") {
   CHECK(one == four);
   CHECK(one.size() < input.size());
   CHECK(Unzstd(two) == input);
+}
+
+TEST_CASE("oci: zstd writes the same bytes straight into a sink's own buffer (Tail)", "[oci]") {
+  const std::string input = MixedInput();
+  std::string through_buffer = Compress(Compression::kZstd, input, 2, 1 << 20);
+  std::string through_tail;
+  {
+    // Small chunks: libzstd fills many tails of 4-8 KiB, each written in place.
+    strata::oci::ChunkFanout fanout({[&](const char* data, size_t size) {
+                                      through_tail.append(data, size);
+                                      return llvm::Error::success();
+                                    }},
+                                    4096, 4);
+    llvm::Expected<std::unique_ptr<strata::oci::Compressor>> c =
+        strata::oci::MakeCompressor(Compression::kZstd, fanout, 2, -1);
+    REQUIRE(static_cast<bool>(c));
+    size_t room = 0;
+    REQUIRE(fanout.Tail(room) != nullptr);
+    CHECK(room >= 4096);
+    for (size_t pos = 0; pos < input.size(); pos += 1 << 20)
+      REQUIRE_FALSE(static_cast<bool>(
+          (*c)->Write(input.data() + pos, std::min<size_t>(1 << 20, input.size() - pos))));
+    REQUIRE_FALSE(static_cast<bool>((*c)->Finish()));
+    REQUIRE_FALSE(static_cast<bool>(fanout.Close()));
+  }
+  CHECK(through_tail == through_buffer);
+  CHECK(Unzstd(through_tail) == input);
 }
 
 TEST_CASE("oci: no compression passes bytes through", "[oci]") {

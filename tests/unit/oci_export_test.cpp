@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -87,6 +88,61 @@ TEST_CASE("oci export: oci:DIR:TAG is read by skopeo and unpacked by umoci", "[o
   nlohmann::json runtime = nlohmann::json::parse(ReadFile(f.dir.path + "/bundle/config.json"));
   CHECK(runtime["process"]["args"] == nlohmann::json::array({"/bin/tool"}));
   CHECK(runtime["process"]["cwd"] == "/app");
+}
+
+TEST_CASE("oci export: oci:DIR links the store's blobs on its filesystem and copies them elsewhere",
+          "[oci][export]") {
+  Fixture f;
+  auto inode = [](const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return std::pair{st.st_dev, st.st_ino};
+  };
+  std::string layout = f.dir.path + "/layout";  // the store's filesystem
+  RequireOk(strata::oci::ExportOciLayout(*f.store, f.image, f.written, layout, "v1"));
+  for (const strata::oci::LayerDescriptor& layer : f.image.layers) {
+    std::string blob = layout + "/blobs/sha256/" + layer.digest.substr(7);
+    CHECK(inode(blob) == inode(f.store->BlobPath(layer.digest)));
+  }
+  for (const auto& entry : fs::directory_iterator(layout + "/blobs/sha256"))
+    CHECK(entry.path().filename().string()[0] != '.');  // no temp names left
+
+  // tmpfs is another filesystem: the blobs are copies with the same bytes.
+  if (inode("/dev/shm").first == inode(f.dir.path).first) return;
+  std::string elsewhere = "/dev/shm/strata-oci-export-XXXXXX";
+  REQUIRE(::mkdtemp(elsewhere.data()) != nullptr);
+  RequireOk(strata::oci::ExportOciLayout(*f.store, f.image, f.written, elsewhere, "v1"));
+  for (const strata::oci::LayerDescriptor& layer : f.image.layers) {
+    std::string blob = elsewhere + "/blobs/sha256/" + layer.digest.substr(7);
+    CHECK(inode(blob) != inode(f.store->BlobPath(layer.digest)));
+    CHECK(ReadFile(blob) == ReadFile(f.store->BlobPath(layer.digest)));
+  }
+  fs::remove_all(elsewhere);
+}
+
+TEST_CASE("oci export: a linked layout blob written in place is refused by the store",
+          "[oci][export]") {
+  Fixture f;
+  std::string layout = f.dir.path + "/layout";
+  RequireOk(strata::oci::ExportOciLayout(*f.store, f.image, f.written, layout, "v1"));
+  const std::string& digest = f.image.layers[1].digest;
+  {
+    std::fstream blob(layout + "/blobs/sha256/" + digest.substr(7),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    REQUIRE(blob.good());
+    blob.seekp(20);
+    blob.put('\x7f');  // same size, other bytes
+  }
+  // A later process (its own Store: nothing verified yet) hashes the changed blob and refuses it.
+  llvm::Expected<Store> later = Store::Open(f.dir.path + "/store");
+  RequireOk(later);
+  llvm::Error err = later->CheckBlob(digest);
+  REQUIRE(static_cast<bool>(err));
+  llvm::consumeError(std::move(err));
+  llvm::Error exported =
+      strata::oci::ExportOciLayout(*later, f.image, f.written, f.dir.path + "/second", "v1");
+  CHECK(static_cast<bool>(exported));
+  llvm::consumeError(std::move(exported));
 }
 
 TEST_CASE("oci export: adding to a layout replaces only the entry with the same tag",
