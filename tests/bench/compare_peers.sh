@@ -12,7 +12,7 @@
 #   eval deep   a 10,000-step `|>` pipeline and a 10,000-term `+` chain (Strata only: must work);
 #   layer gzip  `strata build -o oci:DIR` of `scratch |> copy ./tree "/tree"` (the compressed
 #               layer lands in a file, as the peer's does) vs `tar -c | pigz -6 -p2`, and on a
-#               second line the same build without -o (the image left in the store);
+#               second line the same build without -o (left in the store: plain tar, not compressed);
 #   layer zstd  the same with --compression zstd vs `tar -c | zstd -3 -T2`;
 #   noop        a warm no-op `strata build` of the two-stage program (busybox base, RUN, copy
 #               onto scratch; needs root and busybox-static like the integration tests):
@@ -155,7 +155,7 @@ if [[ " $rows " == *" layer "* ]]; then
     row "build COPY of $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $tree_files files, $kind" "$peer" \
       "$dir/peer.times" "$dir/strata.times" "$bytes"
     echo "  CPU s (user+sys) median: peer $(median "$dir/peer.times" 4), strata $(median "$dir/strata.times" 4); load $(cut -d' ' -f1-3 /proc/loadavg)"
-    row "  same, image left in the store" "$peer" "$dir/peer.times" "$dir/strata-store.times" "$bytes"
+    row "  same, left in the store (plain tar)" "$peer" "$dir/peer.times" "$dir/strata-store.times" "$bytes"
     echo "  CPU s (user+sys) median: strata $(median "$dir/strata-store.times" 4)"
   done
   rm -rf "$dir/store" "$dir/out" "$dir/peer.out"
