@@ -7,9 +7,9 @@ cd "$(dirname "$0")"
 
 # Build: compiler, generator, libraries. Run: runc and the OCI tools; gpgv and the archive
 # keyring verify the `debian` builtin's Release files. Tests: the tools the test scripts call
-# (curl polls the registry fixture, python3 picks free ports, bc does arithmetic, git for the
-# fresh-machine fingerprint, python3-jsonschema checks SBOMs against their schemas, clang-format
-# checks the C++ layout).
+# (curl polls the registry fixture, python3 picks free ports, bc does arithmetic, bzip2 makes a
+# buildkit_diff archive, git for the fresh-machine fingerprint, python3-jsonschema checks SBOMs
+# against their schemas, clang-format checks the C++ layout).
 # tests/fresh-debian.sh proves this list on a pristine Debian 12 minbase root: rerun it when you
 # change what the build links or the tests call.
 packages=(
@@ -17,7 +17,7 @@ packages=(
   antlr4 libantlr4-runtime-dev llvm-15-dev libxxhash-dev libarchive-dev zlib1g-dev libzstd-dev
   libdeflate-dev libgoogle-perftools-dev libboost-program-options-dev catch2 libssl-dev nlohmann-json3-dev libcurl4-openssl-dev uuid-dev
   runc skopeo umoci podman docker.io docker-registry busybox-static
-  file jq zstd xz-utils curl bc git python3 procps ca-certificates gpgv debian-archive-keyring
+  file jq zstd xz-utils bzip2 curl bc git python3 procps ca-certificates gpgv debian-archive-keyring
   python3-jsonschema clang-format
 )
 missing=()

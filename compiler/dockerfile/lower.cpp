@@ -100,9 +100,10 @@ class NodeBuilder {
       case PlanStep::Kind::kRun: {
         graph::ExecOptions exec;
         exec.cache = step.cache;
+        exec.caches = step.caches;
         exec.secrets = step.secrets;
         for (const PlanMount& mount : step.mounts)
-          exec.mounts.push_back({Source(mount.source, at), mount.target});
+          exec.mounts.push_back({Source(mount.source, at), mount.target, mount.writable});
         exec.tmpfs = step.tmpfs;
         exec.env = step.env;
         return step.argv_form ? graph::MakeExecArgv(graph_, stage, step.argv, exec, at)

@@ -37,7 +37,7 @@ class Planner {
   struct StageState {
     std::map<std::string, std::string> args;        // ARGs in scope that have a value
     std::map<std::string, std::string> arg_params;  // ARG -> the global ARG it re-declares
-    std::set<std::string> env_names;                // ENV set in this stage or its bases
+    std::set<std::string> env_names;  // set last by an ENV (here or in a base): not a RUN's ARG
     std::vector<std::string> shell{"/bin/sh", "-c"};
     bool cmd_set = false;       // CMD given in this stage
     bool may_have_cmd = true;   // the image may carry a CMD (an external base could)

@@ -37,6 +37,7 @@ struct PlanSource {
 struct PlanMount {
   PlanSource source;
   std::string target;
+  bool writable = false;  // `rw`: the step writes to its own copy, thrown away after it
 };
 
 struct PlanStep {
@@ -50,6 +51,7 @@ struct PlanStep {
   std::string shell;              // the command when !argv_form
   std::vector<std::string> argv;  // when argv_form
   std::vector<std::string> cache;
+  std::vector<graph::CacheMount> caches;  // cache mounts with an id, uid, gid or mode
   std::vector<graph::SecretMount> secrets;
   std::vector<PlanMount> mounts;
   std::vector<std::string> tmpfs;

@@ -234,6 +234,9 @@ void Planner::PlanArg(const ExpandedInstruction& in, StageState& state) {
         i < in.source->args.size() && in.source->args[i].value.find('=') == std::string::npos;
     if (!kv.value) continue;  // a bare `ARG x` keeps the value x has (BuildKit)
     state.args[kv.key] = *kv.value;
+    // The later of an ENV and an ARG of one name is what a RUN sees (BuildKit sets both in
+    // the build state's env): the step's variable wins over the image Env.
+    state.env_names.erase(kv.key);
     // A bare re-declaration of a global ARG takes the global value: in a translation, the
     // parameter of the same name.
     if (bare && param_names_.count(kv.key))

@@ -1,7 +1,9 @@
 // Plans RUN: the command (shell, JSON argv or heredoc script), --mount, --network, and the
 // ARG values the step sees as environment.
 #include <cctype>
+#include <optional>
 #include <regex>
+#include <tuple>
 
 #include "compiler/dockerfile/lower_internal.h"
 #include "compiler/dockerfile/text_util.h"
@@ -32,11 +34,24 @@ std::vector<std::string> SplitCsv(std::string_view text) {
   return fields;
 }
 
+// Go's strconv.ParseBool, as BuildKit reads mount options; a key without a value is true.
 bool ParseBool(const std::string& value, bool& out) {
   std::string lower = ToLowerAscii(value);
-  if (lower.empty() || lower == "true" || lower == "1") return out = true, true;
-  if (lower == "false" || lower == "0") return out = false, true;
+  if (lower.empty() || lower == "true" || lower == "t" || lower == "1") return out = true, true;
+  if (lower == "false" || lower == "f" || lower == "0") return out = false, true;
   return false;
+}
+
+// Go's strconv.ParseUint(value, base, 32): digits of the base only, no sign, no overflow.
+std::optional<uint32_t> ParseUint32(const std::string& value, int base) {
+  if (value.empty()) return std::nullopt;
+  uint64_t number = 0;
+  for (char c : value) {
+    if (c < '0' || c >= '0' + base) return std::nullopt;
+    number = number * base + static_cast<uint64_t>(c - '0');
+    if (number > 0xffffffffu) return std::nullopt;
+  }
+  return static_cast<uint32_t>(number);
 }
 
 // BuildKit runs a RUN whose whole command is one heredoc as a script; `<<EOF cmd` and several
@@ -73,7 +88,33 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     if (get({"from"}) || get({"source", "src"}))
       diags_.Warning(
           at, "--mount=type=cache: from and source are ignored: a Strata cache starts empty");
-    step.cache.push_back(*target);
+    if (auto sharing = get({"sharing"});
+        sharing && *sharing != "shared" && *sharing != "private" && *sharing != "locked")
+      return diags_.Error(at, "--mount=type=cache: sharing is shared, private or locked, not \"" +
+                                  *sharing + "\""),
+             false;
+    // BuildKit's options, read as it reads them (ParseUint, base 10 or 8); a cache whose
+    // options are all defaults stays a plain `cache` entry (its key unchanged).
+    graph::CacheMount cache;
+    cache.target = *target;
+    cache.id = get({"id"}).value_or("");
+    if (cache.id == cache.target) cache.id.clear();
+    for (auto [name, field, base] :
+         {std::tuple{"uid", &cache.uid, 10}, std::tuple{"gid", &cache.gid, 10},
+          std::tuple{"mode", &cache.mode, 8}}) {
+      auto value = get({name});
+      if (!value) continue;
+      std::optional<uint32_t> number = ParseUint32(*value, base);
+      if (!number || (base == 8 && *number > 07777))
+        return diags_.Error(at, std::string("--mount=type=cache: invalid ") + name + " \"" +
+                                    *value + "\"" + (base == 8 ? " (octal)" : "")),
+               false;
+      *field = *number;
+    }
+    if (cache.id.empty() && cache.uid == 0 && cache.gid == 0 && cache.mode == 0755)
+      step.cache.push_back(*target);
+    else
+      step.caches.push_back(std::move(cache));
     return true;
   }
   if (type == "tmpfs") {
@@ -127,11 +168,16 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
   } else {
     mount.source.kind = PlanSource::Kind::kContext;
   }
-  if (auto rw = get({"rw", "readwrite"})) {
-    bool writable = false;
-    if (ParseBool(*rw, writable) && writable)
-      diags_.Warning(at, "--mount=type=bind,rw: Strata bind mounts are read-only; writes to " +
-                             mount.target + " will fail");
+  // `rw` (or `ro=false`): writable, the writes thrown away after the step (as in BuildKit).
+  if (auto rw = get({"rw", "readwrite"}); rw && !ParseBool(*rw, mount.writable))
+    return diags_.Error(at, "--mount=type=bind: rw must be true or false, not \"" + *rw + "\""),
+           false;
+  bool read_only = true;
+  if (auto ro = get({"ro", "readonly"})) {
+    if (!ParseBool(*ro, read_only))
+      return diags_.Error(at, "--mount=type=bind: ro must be true or false, not \"" + *ro + "\""),
+             false;
+    mount.writable = !read_only;
   }
   bool local = mount.source.kind == PlanSource::Kind::kContext ||
                (mount.source.kind == PlanSource::Kind::kNamedContext &&
@@ -224,7 +270,8 @@ void Planner::PlanRun(const ExpandedInstruction& in, StageState& state, StagePla
     if (!step.argv_form) step.shell = command;
   }
 
-  // ARGs reach the step as environment, ENV winning (sorted: the order is the key's).
+  // ARGs reach the step as environment, except those an ENV set after them (sorted: the order
+  // is the key's). The step's variables win over the image Env at run time.
   if (state.run_env_stale) {
     state.run_env.clear();
     state.run_env_params.clear();

@@ -2,6 +2,7 @@
 #include "compiler/dockerfile/translate.h"
 
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -275,6 +276,22 @@ class Translator {
   std::string RunOptions(const PlanStep& step) {
     std::string out;
     if (!step.cache.empty()) out += " cache = " + List(step.cache) + ";";
+    if (!step.caches.empty()) {
+      out += " caches = [";
+      for (const graph::CacheMount& cache : step.caches) {
+        out += " { target = " + Str(cache.target) + ";";
+        if (!cache.id.empty()) out += " id = " + Str(cache.id) + ";";
+        if (cache.uid != 0) out += " uid = " + std::to_string(cache.uid) + ";";
+        if (cache.gid != 0) out += " gid = " + std::to_string(cache.gid) + ";";
+        if (cache.mode != 0755) {
+          char mode[8];
+          std::snprintf(mode, sizeof mode, "%04o", cache.mode);
+          out += " mode = \"" + std::string(mode) + "\";";
+        }
+        out += " }";
+      }
+      out += " ];";
+    }
     if (!step.secrets.empty()) {
       out += " secrets = [";
       for (const graph::SecretMount& secret : step.secrets) {
@@ -289,8 +306,8 @@ class Translator {
     if (!step.mounts.empty()) {
       out += " mounts = [";
       for (const PlanMount& mount : step.mounts)
-        out +=
-            " { artifact = " + Artifact(mount.source) + "; target = " + Str(mount.target) + "; }";
+        out += " { artifact = " + Artifact(mount.source) + "; target = " + Str(mount.target) +
+               (mount.writable ? "; rw = true; }" : "; }");
       out += " ];";
     }
     if (!step.tmpfs.empty()) out += " tmpfs = " + List(step.tmpfs) + ";";

@@ -235,8 +235,9 @@ class Validator {
                       });
         if (!digits || v.size() > 11 || ((v[0] == '+' || v[0] == '-') && v.size() == 1))
           diags_.Error(flag.range, "invalid --retries value \"" + v + "\": not an integer");
-        else if (v[0] == '-' && v != "-0")
-          diags_.Error(flag.range, "--retries cannot be negative (" + v + ")");
+        else if (std::stoll(v) < 1)  // BuildKit 20.10 refuses 0 as well as a negative count
+          diags_.Error(flag.range,
+                       "--retries must be at least 1 (not " + std::to_string(std::stoll(v)) + ")");
         continue;
       }
       long double ns = 0;

@@ -51,6 +51,10 @@ class Options {
     Thunk* t = Get(name);
     return t ? std::string(m_.ForceString(t, call_, "option " + std::string(name))) : fallback;
   }
+  int64_t Int(std::string_view name, int64_t fallback) const {
+    Thunk* t = Get(name);
+    return t ? m_.ForceInt(t, call_, "option " + std::string(name)) : fallback;
+  }
   bool Bool(std::string_view name, bool fallback) const {
     Thunk* t = Get(name);
     return t ? m_.ForceBool(t, call_, "option " + std::string(name)) : fallback;
@@ -101,9 +105,27 @@ Value LoadTag(Machine& m, Thunk* const* a, SourceRange call) {
 
 graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
   Options o(m, t, call, "runWith",
-            {"cache", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
+            {"cache", "caches", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
   graph::ExecOptions options;
   options.cache = o.Strings("cache");
+  for (Thunk* c : o.List("caches")) {
+    Options cache(m, c, call, "a cache of runWith", {"target", "id", "uid", "gid", "mode"});
+    graph::CacheMount mount;
+    mount.target = cache.String("target");
+    if (mount.target.empty()) m.Fail(call, "runWith: a cache needs a target path");
+    mount.id = cache.String("id");
+    for (auto [name, field] : {std::pair{"uid", &mount.uid}, std::pair{"gid", &mount.gid}}) {
+      int64_t id = cache.Int(name, 0);
+      if (id < 0 || id > 0xffffffffLL)
+        m.Fail(call, std::string("runWith: a cache's ") + name + " is out of range");
+      *field = static_cast<uint32_t>(id);
+    }
+    std::string mode = cache.String("mode", "755");
+    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
+      m.Fail(call, "runWith: a cache's mode is octal digits such as \"0755\", not '" + mode + "'");
+    mount.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
+    options.caches.push_back(mount);
+  }
   for (Thunk* s : o.List("secrets")) {
     Options secret(m, s, call, "a secret of runWith", {"id", "target", "required"});
     graph::SecretMount mount;
@@ -115,12 +137,13 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     options.secrets.push_back(mount);
   }
   for (Thunk* s : o.List("mounts")) {
-    Options mount(m, s, call, "a mount of runWith", {"artifact", "target"});
+    Options mount(m, s, call, "a mount of runWith", {"artifact", "target", "rw"});
     Thunk* artifact = mount.Get("artifact");
     if (!artifact) m.Fail(call, "runWith: a mount needs an artifact");
     std::string target = mount.String("target");
     if (target.empty()) m.Fail(call, "runWith: a mount needs a target path");
-    options.mounts.push_back({m.ForceNode(artifact, call, "a mounted artifact"), target});
+    options.mounts.push_back(
+        {m.ForceNode(artifact, call, "a mounted artifact"), target, mount.Bool("rw", false)});
   }
   options.tmpfs = o.Strings("tmpfs");
   options.network = o.Bool("network", false);

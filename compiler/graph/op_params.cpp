@@ -2,6 +2,8 @@
 // same defaults for the ones Make* leaves out, and fails (naming the node) on anything else.
 #include "compiler/graph/op_params.h"
 
+#include <tuple>
+
 namespace strata::graph {
 namespace {
 
@@ -152,6 +154,28 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
   params.argv = reader.Strings("argv");
   if (reader.Has("argv") && params.argv.empty()) reader.Fail("argv", "is empty");
   params.cache = reader.Strings("cache");
+  for (const Json* entry : reader.Objects("caches")) {
+    CacheMount cache;
+    const Json target = entry->value("target", Json());
+    const Json id = entry->value("id", Json(""));
+    if (!target.is_string() || target.get<std::string>().empty() || !id.is_string()) {
+      reader.Fail("caches", "has an entry without a string target and id");
+      continue;
+    }
+    cache.target = target.get<std::string>();
+    cache.id = id.get<std::string>().empty() ? cache.target : id.get<std::string>();
+    for (auto [name, field, limit] :
+         {std::tuple{"uid", &cache.uid, 0xffffffffu}, std::tuple{"gid", &cache.gid, 0xffffffffu},
+          std::tuple{"mode", &cache.mode, 07777u}}) {
+      const Json value = entry->value(name, Json(*field));
+      if (!value.is_number_unsigned() || value.get<uint64_t>() > limit)
+        reader.Fail("caches",
+                    std::string("has an entry whose ") + name + " is not a number in range");
+      else
+        *field = value.get<uint32_t>();
+    }
+    params.caches.push_back(std::move(cache));
+  }
   for (const Json* entry : reader.Objects("secrets")) {
     SecretMount secret;
     secret.id = entry->contains("id") && (*entry)["id"].is_string()
@@ -171,8 +195,11 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
   }
   for (const Json* entry : reader.Objects("mounts")) {
     const Json target = entry->value("target", Json());
+    const Json rw = entry->value("rw", Json(false));
     if (!target.is_string()) reader.Fail("mounts", "has an entry without a string target");
+    if (!rw.is_boolean()) reader.Fail("mounts", "has an entry whose rw is not a boolean");
     params.mount_targets.push_back(target.is_string() ? target.get<std::string>() : "");
+    params.mount_writable.push_back(rw.is_boolean() && rw.get<bool>());
   }
   if (params.mount_targets.size() + 1 != node.inputs().size())
     reader.Fail("mounts",
@@ -181,7 +208,7 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
   params.network = reader.Bool("network");
   params.output_sha256 = reader.String("output_sha256");
   params.output_sha256_locked = reader.Bool("output_sha256_locked");
-  params.env = reader.Strings("env");
+  params.env = reader.Strings("step_env");
   return reader.Finish(std::move(params));
 }
 

@@ -43,8 +43,10 @@ struct ExecParams {
   std::optional<std::string> shell;
   std::vector<std::string> argv;
   std::vector<std::string> cache;
+  std::vector<CacheMount> caches;          // id filled in (the target when not given)
   std::vector<SecretMount> secrets;        // validated: non-empty ids, absolute targets
   std::vector<std::string> mount_targets;  // mount_targets[i] is the artifact inputs[i + 1]
+  std::vector<bool> mount_writable;        // parallel to mount_targets: `rw` (a private copy)
   std::vector<std::string> tmpfs;
   bool network = false;
   std::string output_sha256;

@@ -41,7 +41,25 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
                      diag::SourceRange origin) {
   std::vector<Param> params;
   params.push_back(std::move(command));
-  AddIfNonEmpty(params, "cache", options.cache);
+  // A cache whose options are all defaults is a plain `cache` entry: one cache, one spelling
+  // (and the keys made before `caches` existed).
+  std::vector<std::string> plain = options.cache;
+  Json caches = Json::array();
+  for (const CacheMount& cache : options.caches) {
+    bool named = !cache.id.empty() && cache.id != cache.target;
+    if (!named && cache.uid == 0 && cache.gid == 0 && cache.mode == 0755) {
+      plain.push_back(cache.target);
+      continue;
+    }
+    Json entry = {{"target", cache.target}};
+    if (named) entry["id"] = cache.id;
+    if (cache.uid != 0) entry["uid"] = cache.uid;
+    if (cache.gid != 0) entry["gid"] = cache.gid;
+    if (cache.mode != 0755) entry["mode"] = cache.mode;
+    caches.push_back(std::move(entry));
+  }
+  AddIfNonEmpty(params, "cache", plain);
+  if (!caches.empty()) params.push_back({"caches", std::move(caches)});
   if (!options.secrets.empty()) {
     Json secrets = Json::array();
     for (const SecretMount& secret : options.secrets) {
@@ -59,7 +77,9 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
     // mounts[i] is the artifact inputs[i + 1].
     Json mounts = Json::array();
     for (const ArtifactMount& mount : options.mounts) {
-      mounts.push_back(Json{{"target", mount.target}});
+      Json entry{{"target", mount.target}};
+      if (mount.writable) entry["rw"] = true;
+      mounts.push_back(std::move(entry));
       inputs.push_back(mount.artifact);
     }
     params.push_back({"mounts", std::move(mounts)});
@@ -68,7 +88,7 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
   AddIfTrue(params, "network", options.network);
   AddIfNonEmpty(params, "output_sha256", options.output_sha256);
   AddIfTrue(params, "output_sha256_locked", options.output_sha256_locked);
-  AddIfNonEmpty(params, "env", options.env);
+  AddIfNonEmpty(params, "step_env", options.env);
   return graph.Get(Op::kExec, std::move(params), std::move(inputs), origin);
 }
 

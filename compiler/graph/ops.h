@@ -53,13 +53,28 @@ struct SecretMount {
   bool required = true;
 };
 
+// A cache mount with BuildKit's options: the cache is named by `id` (the target when empty,
+// so a plain `cache` entry is the same cache) and, when it does not exist yet, made owned by
+// uid:gid with `mode`.
+struct CacheMount {
+  std::string target;
+  std::string id;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint32_t mode = 0755;
+};
+
 struct ArtifactMount {
   const Node* artifact;
   std::string target;
+  // Writable, as BuildKit's `--mount=type=bind,rw`: the step writes to a copy made for it,
+  // and what it writes there is thrown away (never in the layer).
+  bool writable = false;
 };
 
 struct ExecOptions {
   std::vector<std::string> cache;     // persistent cache directories
+  std::vector<CacheMount> caches;     // the same, with an id, owner or mode
   std::vector<SecretMount> secrets;   // never their contents: only ids and targets
   std::vector<ArtifactMount> mounts;  // read-only bind mounts of artifacts
   std::vector<std::string> tmpfs;
@@ -67,13 +82,16 @@ struct ExecOptions {
   std::string output_sha256;          // declared checksum of the step's output
   bool output_sha256_locked = false;  // output_sha256 came from strata.lock (for messages)
   // "NAME=value" variables for this step only (a Dockerfile's ARGs), not the image config;
-  // a variable the image config's env sets wins over one of these.
+  // one of these wins over the image config's env for the same name. Encoded as `step_env`:
+  // under the name `env` the image's value won, and those keys must not be served for these.
   std::vector<std::string> env;
 };
 
 // exec: inputs [stage, mounted artifacts...]; params {shell: "cmd" (run through the stage's
-// SHELL) or argv: [...] (exactly one of them), cache, secrets, mounts: [{target}], tmpfs,
-// network, output_sha256, env: ["NAME=value"]} (empty options are omitted).
+// SHELL) or argv: [...] (exactly one of them), cache, caches: [{target, id?, uid?, gid?,
+// mode?}] (defaults left out), secrets, mounts: [{target}], tmpfs,
+// network, output_sha256, step_env: ["NAME=value"]} (empty options are omitted; a mount's `rw` only
+// when true).
 const Node* MakeExecShell(Graph& graph, const Node* stage, const std::string& command,
                           const ExecOptions& options, diag::SourceRange origin = {});
 const Node* MakeExecArgv(Graph& graph, const Node* stage, const std::vector<std::string>& argv,

@@ -6,11 +6,13 @@ namespace {
 
 constexpr BuiltinSignature kAliases[] = {
     {"RunOpts",
-     "{ cache? :: List String; secrets? :: List SecretOpts; mounts? :: List { artifact :: "
+     "{ cache? :: List String; caches? :: List CacheOpts; secrets? :: List SecretOpts; "
+     "mounts? :: List { artifact :: "
      "Artifact; "
-     "target :: String }; tmpfs? :: List String; network? :: Bool; sha256? :: String; env? :: List "
-     "String }"},
+     "target :: String; rw? :: Bool }; tmpfs? :: List String; network? :: Bool; sha256? :: "
+     "String; env? :: List String }"},
     {"SecretOpts", "{ id :: String; target? :: String; required? :: Bool }"},
+    {"CacheOpts", "{ target :: String; id? :: String; uid? :: Int; gid? :: Int; mode? :: String }"},
     {"CopyOpts",
      "{ chown? :: String; chmod? :: String; link? :: Bool; exclude? :: List String; extract? :: "
      "Bool }"},

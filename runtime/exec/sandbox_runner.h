@@ -16,8 +16,9 @@ namespace strata::exec {
 
 // A host directory or file made visible read-only at `target` inside the sandbox.
 struct BindMount {
-  std::string source;  // host path (absolute)
-  std::string target;  // absolute path inside the sandbox
+  std::string source;     // host path (absolute)
+  std::string target;     // absolute path inside the sandbox
+  bool writable = false;  // read-write; else read-only
 };
 
 // A fresh, empty tmpfs at `target`; nothing written there reaches the upper dir.

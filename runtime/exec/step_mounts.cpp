@@ -98,7 +98,8 @@ llvm::Expected<StepMounts> PrepareStepMounts(const RunSpec& spec, const Resolved
     if (::stat(b.source.c_str(), &st) != 0)
       return support::ErrnoError(errno, "bind mount source", b.source);
     if (auto err = AddTarget(out, b.target, rootfs)) return err;
-    out.mounts.push_back({b.target, "bind", b.source, {"rbind", "ro", "nosuid", "nodev"}});
+    out.mounts.push_back(
+        {b.target, "bind", b.source, {"rbind", b.writable ? "rw" : "ro", "nosuid", "nodev"}});
   }
   for (const auto& t : spec.tmpfs_mounts) {
     if (auto err = AddTarget(out, t.target, rootfs)) return err;

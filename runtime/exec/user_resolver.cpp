@@ -130,7 +130,9 @@ llvm::Expected<ResolvedUser> ResolveUser(llvm::StringRef spec,
     }
   }
 
-  if (entry) {
+  // Supplementary groups only in the implicit form: `name:group` runs with that group alone,
+  // as runc's GetExecUser (BuildKit's RUN, `docker run --user`) does.
+  if (entry && group_part.empty()) {
     for (const auto& g : groups) {
       if (g.gid == out.gid) continue;
       if (std::find(g.members.begin(), g.members.end(), entry->name) == g.members.end()) continue;

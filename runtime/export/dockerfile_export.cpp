@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 
@@ -312,6 +313,16 @@ class Exporter {
       if (!target) return target.takeError();
       mount("type=cache,target=" + *target);
     }
+    for (const graph::CacheMount& cache : params->caches) {
+      llvm::Expected<std::string> target = FlagValue(node, cache.target);
+      if (!target) return target.takeError();
+      llvm::Expected<std::string> id = FlagValue(node, cache.id);
+      if (!id) return id.takeError();
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", cache.mode);
+      mount("type=cache,target=" + *target + ",id=" + *id + ",uid=" + std::to_string(cache.uid) +
+            ",gid=" + std::to_string(cache.gid) + ",mode=" + mode);
+    }
     for (const graph::SecretMount& secret : params->secrets) {
       llvm::Expected<std::string> id = FlagValue(node, secret.id);
       if (!id) return id.takeError();
@@ -337,8 +348,9 @@ class Exporter {
       if (!path) return path.takeError();
       llvm::Expected<std::string> target = FlagValue(node, params->mount_targets[i]);
       if (!target) return target.takeError();
+      bool writable = i < params->mount_writable.size() && params->mount_writable[i];
       mount("type=bind" + (source->from.empty() ? "" : ",from=" + source->from) +
-            ",source=" + *path + ",target=" + *target);
+            ",source=" + *path + ",target=" + *target + (writable ? ",rw" : ""));
     }
     if (params->network) {
       result_.network = true;

@@ -60,7 +60,9 @@
   X(archive_read_open)                  \
   X(archive_read_open_filename)         \
   X(archive_read_support_filter_all)    \
+  X(archive_read_support_filter_bzip2)  \
   X(archive_read_support_filter_gzip)   \
+  X(archive_read_support_filter_xz)     \
   X(archive_read_support_filter_zstd)   \
   X(archive_read_support_format_ar)     \
   X(archive_read_support_format_gnutar) \

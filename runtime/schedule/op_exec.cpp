@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <set>
 
 #include "compiler/support/errno_error.h"
 #include "compiler/support/hex_escape.h"
@@ -47,13 +48,15 @@ std::string NormalizeDigest(std::string value) {
   return "sha256:" + value;
 }
 
-// What a bind mount of `artifact` shows. Store artifacts are immutable: bound as they are. The
-// user's local files are copied into `dir` first, exactly as a COPY would take them (ignored
-// files and `.git` left out, modes normalised unless kept, owned by root), so that the step sees
-// what the node's key describes, not the live directory with files the key does not cover.
+// What a bind mount of `artifact` shows. Store artifacts are immutable: bound as they are,
+// unless the mount is writable. The user's local files are copied into `dir` first, exactly as
+// a COPY would take them (ignored files and `.git` left out, modes normalised unless kept,
+// owned by root), so that the step sees what the node's key describes, not the live directory
+// with files the key does not cover. A writable mount gets such a copy in any case: the step's
+// writes land in `dir`, which is thrown away with the step's work dir.
 llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::string& dir,
-                                        const graph::LocalManifest* manifest) {
-  if (!artifact.local) return artifact.path;
+                                        const graph::LocalManifest* manifest, bool writable) {
+  if (!artifact.local && !writable) return artifact.path;
   struct stat st;
   if (::lstat(artifact.path.c_str(), &st) != 0)
     return support::ErrnoError(errno, "local source is gone", artifact.path);
@@ -63,7 +66,7 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   if (llvm::Error err = exec::MakeDirs(snapshot)) return err;
   CopyRequest request;
   request.source = artifact.path;
-  request.local = true;
+  request.local = artifact.local;
   request.local_root = artifact.local_root;
   request.local_exclude = artifact.local_exclude;
   request.keep_modes = artifact.keep_modes;  // a Dockerfile context: modes as on disk, as hashed
@@ -75,6 +78,28 @@ llvm::Expected<std::string> MountSource(const NodeOutput& artifact, const std::s
   if (!entries) return entries.takeError();
   if (llvm::Error err = MaterializeEntries(*entries, snapshot)) return err;
   return name.empty() ? snapshot : snapshot + "/" + name;
+}
+
+// The host folder of a cache mount with options: <store>/cache/<escaped id>.
+llvm::Expected<std::string> CacheDir(const store::Store& store, const graph::CacheMount& cache) {
+  std::string caches = store.Root() + "/cache";
+  if (llvm::Error err = exec::MakeDirs(caches)) return err;
+  std::string dir = caches + "/" + CacheDirName(cache.id.empty() ? cache.target : cache.id);
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) return dir;  // an existing cache keeps its owner and mode
+  // A new one as BuildKit makes it, owned by uid:gid with `mode`: made aside and renamed into
+  // place, so that no step sees it before both are set, and a failure leaves no cache behind.
+  llvm::Expected<WorkDir> aside = WorkDir::Create(store, "cache-");
+  if (!aside) return aside.takeError();
+  std::string fresh = aside->Path() + "/cache";
+  if (::mkdir(fresh.c_str(), 0700) != 0)
+    return support::ErrnoError(errno, "cannot create the cache", fresh);
+  if (::chown(fresh.c_str(), cache.uid, cache.gid) != 0 || ::chmod(fresh.c_str(), cache.mode) != 0)
+    return support::ErrnoError(errno, "cannot set the owner and mode of the cache", fresh);
+  // Another step may have made it meanwhile: then it stays as that step made it.
+  if (::rename(fresh.c_str(), dir.c_str()) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+    return support::ErrnoError(errno, "cannot create the cache", dir);
+  return dir;
 }
 
 }  // namespace
@@ -107,14 +132,16 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
   }
   if (spec.argv.empty()) return OpError("exec node without a command");
 
-  // Step-only variables (a Dockerfile's ARGs) first; the image config's Env wins over them.
-  for (const std::string& entry : params->env) {
-    std::string name = entry.substr(0, entry.find('='));
-    if (!EnvValue(config, name)) spec.env.push_back(entry);
-  }
+  // The image config's Env, then the step's own variables (a Dockerfile's ARGs) over it: a
+  // name set by both takes the step's value, as a BuildKit RUN sees an ARG declared after an
+  // ENV of the same name.
+  std::set<std::string> step_names;
+  for (const std::string& entry : params->env) step_names.insert(entry.substr(0, entry.find('=')));
   for (const std::string& entry : StringList(config.contains("Env") ? &config["Env"] : nullptr))
-    spec.env.push_back(entry);
-  if (!EnvValue(config, "PATH")) spec.env.push_back(std::string("PATH=") + kDefaultPath);
+    if (!step_names.count(entry.substr(0, entry.find('=')))) spec.env.push_back(entry);
+  spec.env.insert(spec.env.end(), params->env.begin(), params->env.end());
+  if (!EnvValue(config, "PATH") && !step_names.count("PATH"))
+    spec.env.push_back(std::string("PATH=") + kDefaultPath);
   spec.cwd = config.value("WorkingDir", std::string("/"));
   if (spec.cwd.empty()) spec.cwd = "/";
   spec.user = config.value("User", std::string());
@@ -153,6 +180,11 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
     if (llvm::Error err = exec::MakeDirs(dir)) return err;
     spec.cache_mounts.push_back({dir, target});
   }
+  for (const graph::CacheMount& cache : params->caches) {
+    llvm::Expected<std::string> dir = CacheDir(context.store, cache);
+    if (!dir) return dir.takeError();
+    spec.cache_mounts.push_back({*dir, cache.target});
+  }
   llvm::Expected<WorkDir> work = WorkDir::Create(context.store, "exec-");
   if (!work) return work.takeError();
   {
@@ -163,11 +195,12 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
       const NodeOutput& artifact = *context.inputs[i + 1];
       if (artifact.IsStage())
         return OpError("exec mount " + std::to_string(i) + " is not an artifact");
-      llvm::Expected<std::string> source =
-          MountSource(artifact, work->Path() + "/mount-" + std::to_string(i),
-                      context.local_sources ? &context.local_sources->manifest() : nullptr);
+      bool writable = i < params->mount_writable.size() && params->mount_writable[i];
+      llvm::Expected<std::string> source = MountSource(
+          artifact, work->Path() + "/mount-" + std::to_string(i),
+          context.local_sources ? &context.local_sources->manifest() : nullptr, writable);
       if (!source) return source.takeError();
-      spec.bind_mounts.push_back({*source, mounts[i]});
+      spec.bind_mounts.push_back({*source, mounts[i], writable});
     }
   }
   for (const std::string& target : params->tmpfs) spec.tmpfs_mounts.push_back({target, 0});

@@ -96,7 +96,10 @@ TEST_CASE("HEALTHCHECK and ONBUILD errors", "[dockerfile][errors]") {
   CHECK(Has(Errors("FROM a\nHEALTHCHECK --timeout=10us CMD x\n"),
             "error: interval \"timeout\" cannot be less than 1ms"));
   CHECK(Has(Errors("FROM a\nHEALTHCHECK --retries=-1 CMD x\n"),
-            "error: --retries cannot be negative (-1)"));
+            "error: --retries must be at least 1 (not -1)"));
+  // BuildKit 20.10 refuses 0 too (buildkit_diff/refuse-healthcheck-zero-retries).
+  CHECK(Has(Errors("FROM a\nHEALTHCHECK --retries=0 CMD x\n"),
+            "Dockerfile:2:13: error: --retries must be at least 1 (not 0)"));
   CHECK(Has(Errors("FROM a\nHEALTHCHECK --retries=x CMD x\n"), "error: invalid --retries value"));
   CHECK(Has(Errors("FROM a\nONBUILD\n"), "error: ONBUILD requires at least one argument"));
   CHECK(Has(Errors("FROM a\nONBUILD ONBUILD RUN x\n"),

@@ -63,22 +63,27 @@ Lowered Lower(Workspace& ws, const std::string& dockerfile, graph::Graph& graph,
   return out;
 }
 
-TEST_CASE("dockerfile lower: ARGs reach RUN as env, ENV wins, build args override",
-          "[dockerfile]") {
+TEST_CASE(
+    "dockerfile lower: ARGs reach RUN as env, the later of ENV and ARG wins, build args "
+    "override",
+    "[dockerfile]") {
+  // An ENV after an ARG of the same name hides it; an ARG after an ENV is the step's (BuildKit
+  // runs it with the ARG's value, buildkit_diff/run-env-arg-over-env).
   Workspace ws("args");
   graph::Graph graph;
   const char* text =
-      "ARG V=1\nFROM alpine\nARG V\nARG W=2\nARG SHADOW=arg\nENV SHADOW=env\nRUN make\n";
+      "ARG V=1\nFROM alpine\nARG V\nARG W=2\nARG SHADOW=arg\nENV SHADOW=env\nENV LATER=env\n"
+      "ARG LATER=arg\nRUN make\n";
   Lowered l = Lower(ws, text, graph);
   REQUIRE(l.root);
-  const nlohmann::json* env = l.root->Find("env");
+  const nlohmann::json* env = l.root->Find("step_env");
   REQUIRE(env);
-  CHECK(*env == nlohmann::json({"V=1", "W=2"}));
+  CHECK(*env == nlohmann::json({"LATER=arg", "V=1", "W=2"}));
   LowerOptions options;
   options.build_args = {{"V", "9"}};
   Lowered l2 = Lower(ws, text, graph, options);
   REQUIRE(l2.root);
-  CHECK(*l2.root->Find("env") == nlohmann::json({"V=9", "W=2"}));
+  CHECK(*l2.root->Find("step_env") == nlohmann::json({"LATER=arg", "V=9", "W=2"}));
   CHECK(l2.root->key() != l.root->key());
 }
 

@@ -69,8 +69,9 @@ TEST_CASE("op params: exec round-trips shell, argv and every option", "[graph][o
   const Node* artifact = MakeText(graph, "a", "x");
   ExecOptions options;
   options.cache = {"/root/.cache"};
+  options.caches = {{"/c", "shared", 1001, 1002, 0700}, {"/d", "", 0, 0, 0750}};
   options.secrets = {{"tok", "", true}, {"npmrc", "/root/.npmrc", false}};
-  options.mounts = {{artifact, "/mnt/a"}};
+  options.mounts = {{artifact, "/mnt/a", true}};
   options.tmpfs = {"/tmp"};
   options.network = true;
   options.output_sha256 = "sha256:feed";
@@ -82,6 +83,15 @@ TEST_CASE("op params: exec round-trips shell, argv and every option", "[graph][o
   CHECK(exec.argv.empty());
   CHECK(exec.CommandText() == "make all");
   CHECK(exec.cache == options.cache);
+  REQUIRE(exec.caches.size() == 2);
+  CHECK(exec.caches[0].target == "/c");
+  CHECK(exec.caches[0].id == "shared");
+  CHECK(exec.caches[0].uid == 1001);
+  CHECK(exec.caches[0].gid == 1002);
+  CHECK(exec.caches[0].mode == 0700);
+  CHECK(exec.caches[1].id == "/d");  // the target when not given
+  CHECK(exec.caches[1].mode == 0750);
+  CHECK(exec.mount_writable == std::vector<bool>{true});
   REQUIRE(exec.secrets.size() == 2);
   CHECK(exec.secrets[0].id == "tok");
   CHECK(exec.secrets[0].target == "/run/secrets/tok");  // the default is written out
@@ -101,6 +111,34 @@ TEST_CASE("op params: exec round-trips shell, argv and every option", "[graph][o
   CHECK(argv.CommandText() == R"(["echo","hi"])");
   CHECK(!argv.network);
   CHECK(argv.secrets.empty());
+}
+
+TEST_CASE("op params: a cache's defaults and a read-only mount are left out of the key",
+          "[graph][op_params]") {
+  // One cache, one spelling: an id equal to the target and the default owner and mode are not
+  // written, and a read-only mount has no `rw`, so the keys made before these options existed
+  // stay the same. Writing any default out fails this.
+  Graph graph;
+  const Node* stage = MakeScratch(graph);
+  const Node* artifact = MakeText(graph, "a", "x");
+  ExecOptions defaults;
+  defaults.caches = {{"/c", "/c", 0, 0, 0755}};
+  defaults.mounts = {{artifact, "/m", false}};
+  const Node* node = MakeExecShell(graph, stage, "make", defaults);
+  CHECK(node->Find("caches") == nullptr);
+  CHECK(node->Find("cache")->dump() == R"(["/c"])");
+  ExecOptions plain;
+  plain.cache = {"/c"};
+  plain.mounts = {{artifact, "/m"}};
+  CHECK(MakeExecShell(graph, stage, "make", plain) == node);
+  CHECK(node->Find("mounts")->dump() == R"([{"target":"/m"}])");
+  ExecOptions set;
+  set.caches = {{"/c", "x", 1, 2, 0700}};
+  set.mounts = {{artifact, "/m", true}};
+  const Node* other = MakeExecShell(graph, stage, "make", set);
+  CHECK(other->Find("caches")->dump() ==
+        R"([{"gid":2,"id":"x","mode":448,"target":"/c","uid":1}])");
+  CHECK(other->Find("mounts")->dump() == R"([{"rw":true,"target":"/m"}])");
 }
 
 TEST_CASE("op params: copy, config and debian round-trip", "[graph][op_params]") {

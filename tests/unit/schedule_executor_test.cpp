@@ -1,5 +1,7 @@
 // Tests for the executor's scheduling with FakeSandboxRunner: only needed nodes run,
 // independent nodes run in parallel, records make cache hits, a failure stops dependents.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -172,6 +174,71 @@ TEST_CASE("schedule: a missing required secret fails before anything runs", "[sc
   REQUIRE_FALSE(bool(output));
   CHECK_THAT(llvm::toString(output.takeError()), Catch::Contains("--secret id=token"));
   CHECK(runner.Calls().empty());
+}
+
+TEST_CASE("schedule: a cache with options is named by its id and made with its owner and mode",
+          "[schedule]") {
+  // BuildKit's `--mount=type=cache,id=shared,uid=1001,gid=1002,mode=0700`: one id under two
+  // targets is one folder, made 0700 and owned 1001:1002; a later step asking for another
+  // owner finds it as it was made. Naming by target or ignoring uid/gid/mode fails this.
+  Fixture f;
+  const graph::Node* stage = graph::MakeScratch(f.graph);
+  graph::ExecOptions first;
+  first.caches = {{"/c1", "shared", 1001, 1002, 0700}};
+  graph::ExecOptions second;
+  second.caches = {{"/c2", "shared", 0, 0, 0755}};
+  graph::ExecOptions plain;
+  plain.cache = {"/c3"};
+  plain.caches = {{"/c4", "", 7, 7, 0750}};  // no id: the target's cache
+  exec::FakeSandboxRunner runner;
+  schedule::Executor executor(*f.store, runner, {});
+  REQUIRE(bool(executor.Build(graph::MakeExecShell(f.graph, stage, "a", first))));
+  REQUIRE(bool(executor.Build(graph::MakeExecShell(f.graph, stage, "b", second))));
+  REQUIRE(bool(executor.Build(graph::MakeExecShell(f.graph, stage, "c", plain))));
+  std::vector<exec::RunSpec> calls = runner.Calls();
+  REQUIRE(calls.size() == 3);
+  REQUIRE(calls[0].cache_mounts.size() == 1);
+  REQUIRE(calls[1].cache_mounts.size() == 1);
+  CHECK(calls[0].cache_mounts[0].target == "/c1");
+  CHECK(calls[1].cache_mounts[0].target == "/c2");
+  CHECK(calls[0].cache_mounts[0].source == calls[1].cache_mounts[0].source);
+  CHECK(calls[0].cache_mounts[0].source == f.store->Root() + "/cache/shared");
+  struct stat st;
+  REQUIRE(::stat(calls[0].cache_mounts[0].source.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0700);
+  CHECK(st.st_uid == 1001);
+  CHECK(st.st_gid == 1002);
+  // Without an id, the cache is the target's, the same folder a plain `cache` entry uses.
+  REQUIRE(calls[2].cache_mounts.size() == 2);
+  CHECK(calls[2].cache_mounts[0].source ==
+        f.store->Root() + "/cache/" + schedule::CacheDirName("/c3"));
+  CHECK(calls[2].cache_mounts[1].source ==
+        f.store->Root() + "/cache/" + schedule::CacheDirName("/c4"));
+}
+
+TEST_CASE("schedule: a step's variables win over the image Env, each name once", "[schedule]") {
+  // A Dockerfile's `ENV B=2` then `ARG B=step`: BuildKit's RUN sees B=step. Giving the image's
+  // value instead (or both) fails this.
+  Fixture f;
+  const graph::Node* stage = graph::MakeScratch(f.graph);
+  stage = graph::MakeConfig(f.graph, stage, "env", nlohmann::json::array({"A", "1"}));
+  stage = graph::MakeConfig(f.graph, stage, "env", nlohmann::json::array({"B", "2"}));
+  graph::ExecOptions options;
+  options.env = {"B=step", "C=3"};
+  const graph::Node* merged = graph::MakeExecShell(f.graph, stage, "a", options);
+  options.env = {"PATH=/opt/bin"};
+  const graph::Node* path = graph::MakeExecShell(f.graph, stage, "b", options);
+  exec::FakeSandboxRunner runner;
+  schedule::Executor executor(*f.store, runner, {});
+  REQUIRE(bool(executor.Build(merged)));
+  REQUIRE(bool(executor.Build(path)));
+  std::vector<exec::RunSpec> calls = runner.Calls();
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].env == std::vector<std::string>{"A=1", "B=step", "C=3",
+                                                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                                                 "/usr/bin:/sbin:/bin"});
+  // The step's PATH replaces the default one rather than sitting beside it.
+  CHECK(calls[1].env == std::vector<std::string>{"A=1", "B=2", "PATH=/opt/bin"});
 }
 
 TEST_CASE("schedule: exec specs follow the image config", "[schedule]") {

@@ -1,5 +1,5 @@
 # Exported by strata export --dockerfile (docs/export.md): the image of node
-# 2164bfdfd00dd45ceaa1c6e8e6013373. Build it with BuildKit; context files are under ctx/ and
+# 64a75f69eafe14acd231141979f588db. Build it with BuildKit; context files are under ctx/ and
 # prebuilt/.
 
 FROM scratch AS s0

@@ -1,0 +1,17 @@
+# Hard links in the context (on a busybox base): BuildKit copies two names of one file as two
+# files, so a later RUN appending to one leaves the other as it was; an ADD of an archive's
+# hard link keeps it a link (the append shows through both names).
+source "$(dirname "$0")/base-image.inc"
+make_busybox_base '{"Env": ["PATH=/bin"]}'
+mkdir -p ctx t
+echo data >ctx/a; ln ctx/a ctx/b
+echo tar >t/x; ln t/x t/y
+tar --numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name -cf links.tar t
+rm -r t
+cat >Dockerfile <<'DF'
+FROM strata-diff-base
+COPY ctx /copied/
+ADD links.tar /unpacked/
+RUN echo more >>/copied/a && echo more >>/unpacked/t/x && touch "/links-$(stat -c %h /copied/b)-$(stat -c %h /unpacked/t/y)"
+RUN rm /bin/busybox
+DF
