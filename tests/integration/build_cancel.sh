@@ -28,18 +28,8 @@ start_build() {
 
 # Nothing of the build is left running, mounted or readable.
 check_clean() {
-  local when=$1
-  if pgrep -f "$tag" >/dev/null; then
-    pgrep -af "$tag" >&2
-    fail "$when: the step's processes still run"
-  fi
-  if pgrep -f "runc --root $T/store" >/dev/null; then fail "$when: a runc process of the build still runs"; fi
-  for root in "$T"/store/work/*/runc; do
-    [ -d "$root" ] || continue
-    [ -z "$(runc --root "$root" list -q 2>/dev/null)" ] || fail "$when: runc still lists a container in $root"
-  done
-  if grep -F "$T/store" /proc/self/mountinfo >&2; then fail "$when: mounts of the build remain (above)"; fi
-  if grep -rqsF "$secret" "$T/store" /run/strata 2>/dev/null; then fail "$when: the secret is still readable"; fi
+  expect_sandbox_gone "$1" "$tag"
+  if grep -rqsF "$secret" "$T/store" /run/strata 2>/dev/null; then fail "$1: the secret is still readable"; fi
 }
 
 for sig in INT TERM; do

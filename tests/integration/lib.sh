@@ -18,6 +18,21 @@ expect_not_contains() { ! grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1
 build() { (cd "$T/w" && "$STRATA" build --progress plain "$@") >"$T/out" 2>"$T/err"; }
 digest() { tail -n 1 "$T/out"; }  # the image ID `strata build` printed (the config digest)
 manifest() { sed -n 's/^strata: manifest //p' "$T/err"; }  # the manifest of a build with -o
+# expect_sandbox_gone WHEN TAG: nothing of a build's or run's sandbox is left: no process whose
+# command line holds TAG, no runc process or container of the store, no mount under it.
+expect_sandbox_gone() {
+  local when=$1 tag=$2 root
+  if pgrep -f "$tag" >/dev/null; then
+    pgrep -af "$tag" >&2
+    fail "$when: the sandboxed processes still run"
+  fi
+  if pgrep -f "runc --root $T/store" >/dev/null; then fail "$when: a runc process still runs"; fi
+  for root in "$T"/store/work/*/runc; do
+    [ -d "$root" ] || continue
+    [ -z "$(runc --root "$root" list -q 2>/dev/null)" ] || fail "$when: runc still lists a container in $root"
+  done
+  if grep -F "$T/store" /proc/self/mountinfo >&2; then fail "$when: mounts under the store remain (above)"; fi
+}
 # Runs an unpacked OCI bundle (umoci unpack) with runc, without a terminal; prints its output.
 run_bundle() {
   local bundle=$1

@@ -16,14 +16,8 @@ STRATA
 build || { cat "$T/err"; fail "build"; }
 
 check_clean() {
-  local when=$1
-  if pgrep -f "$tag" >/dev/null; then
-    pgrep -af "$tag" >&2
-    fail "$when: the program still runs"
-  fi
-  if pgrep -f "runc --root $T/store" >/dev/null; then fail "$when: a runc process of the run still runs"; fi
-  if grep -F "$T/store" /proc/self/mountinfo >&2; then fail "$when: mounts of the run remain (above)"; fi
-  [ -z "$(ls "$T/store/work")" ] || fail "$when: work dirs left behind: $(ls "$T/store/work")"
+  expect_sandbox_gone "$1" "$tag"
+  [ -z "$(ls "$T/store/work")" ] || fail "$1: work dirs left behind: $(ls "$T/store/work")"
 }
 
 for sig in TERM INT; do
