@@ -165,6 +165,12 @@ int BuildTargetUncancelled(const BuildFlags& flags,
         frontend.PrintError(std::cerr, failed->origin(), executor.failed_message());
         return kExitProgramError;
       }
+      // Any other step the program or Dockerfile wrote (a RUN's exit status, a USER its image
+      // lacks): the whole error, which names the node, at the step's line.
+      if (failed && failed->origin().valid()) {
+        frontend.PrintError(std::cerr, failed->origin(), llvm::toString(std::move(err)));
+        return kExitProgramError;
+      }
       Error(llvm::toString(std::move(err)));
       return kExitProgramError;
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Failing steps and secrets: a failing RUN names the node, command, exit status and last output
-# lines and commits nothing after it; a missing required secret fails before running; a
+# lines at its file:line:col and commits nothing after it; a missing required secret fails before running; a
 # secret's content reaches no layer, record or store file.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$T/w"
@@ -26,11 +26,18 @@ expect_contains "$T/err" "exit status 7"
 expect_contains "$T/err" "for i in"
 expect_contains "$T/err" "line-30"
 expect_contains "$T/err" "line-11"
-sed -n '/strata: error/,$p' "$T/err" >"$T/message"
+sed -n '/: error: exec node/,$p' "$T/err" >"$T/message"
 expect_contains "$T/message" "  | line-11"
 grep -qx "  | line-10" "$T/message" && fail "more than the last 20 lines are quoted"
 grep -qE "exec node [0-9a-f]{32}" "$T/err" || { cat "$T/err"; fail "the error does not name the node key"; }
+# ... at the step in the program (file:line:col of the pipeline that applies the failing run).
+grep -qE "^build.strata:4:13: error: exec node [0-9a-f]{32}" "$T/err" || { cat "$T/err"; fail "the error does not point at the failing run's line"; }
 expect_not_contains "$T/err" "never-runs"
+# A Dockerfile's RUN as a user its image lacks fails as BuildKit's does, at its line.
+printf 'FROM busybox\nUSER nosuch\nRUN touch /tmp/x\n' >"$T/w/user.Dockerfile"
+if build -f user.Dockerfile --build-context busybox=oci-layout://busybox-layout; then fail "a RUN as an unknown user succeeded"; fi
+grep -qE "^user.Dockerfile:3:1: error: exec node [0-9a-f]{32} \(RUN touch /tmp/x\) failed: unable to find user 'nosuch'" "$T/err" ||
+  { cat "$T/err"; fail "the unknown user's error is not at the RUN's line"; }
 [ -z "$(cat "$T/out")" ] || fail "a failed build printed a digest"
 
 # A missing secret fails before anything runs.
