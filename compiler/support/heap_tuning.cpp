@@ -2,6 +2,8 @@
 // pages) or, where `strata` links tcmalloc, its first run advised for huge pages.
 #include "compiler/support/heap_tuning.h"
 
+#include "compiler/support/heap_region.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -39,6 +41,8 @@ bool HeapIsTcmalloc() { return tc_malloc != nullptr; }
 
 void TuneHeap(size_t reserve) {
   if (HeapIsTcmalloc()) {
+    // The heap region advised its own start (heap_region.h).
+    if (HeapRegionReserved()) return;
     // tcmalloc takes memory from the system in runs and keeps what is freed for reuse, carving
     // later blocks out of it: a first run, taken, advised and given back, is where the program's
     // first 64 MiB of blocks will live.

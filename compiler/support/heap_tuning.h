@@ -20,9 +20,10 @@ inline constexpr size_t kHugePageAdviceBytes = size_t{64} << 20;
 // default `defrag=madvise`, each advised fault may compact memory first, and on a machine whose
 // memory is full of page cache a 450 MB heap (100,000 targets) spent 0.1–1.2 s in the kernel
 // that way (0.2 s steadily with 4 KiB pages).
-// With tcmalloc (linked into `strata`, see HeapIsTcmalloc): its first kHugePageAdviceBytes run
-// is taken, advised for huge pages and given back to it, for the same reason; `reserve` is
-// unused (tcmalloc keeps freed memory for reuse on its own).
+// With tcmalloc (linked into `strata`, see HeapIsTcmalloc): nothing when its memory comes from
+// the heap region, which advises its own start (heap_region.h); else its first
+// kHugePageAdviceBytes run is taken, advised for huge pages and given back to it, for the same
+// reason. `reserve` is unused (tcmalloc keeps freed memory for reuse on its own).
 // Call before any thread starts. A no-op outside glibc.
 void TuneHeap(size_t reserve = kHeapReserveBytes);
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/support/heap_region.h"
 #include "compiler/syntax/parser.h"
 #include "compiler/syntax/source_paths.h"
 #include "compiler/syntax/workspace_root.h"
@@ -44,6 +45,9 @@ const Module* ModuleLoader::Add(std::string key, diag::FileId file) {
   modules_.push_back(std::move(module));
   by_path_[key] = raw;  // before parsing: a module that imports itself finds itself
   by_file_[file] = raw;
+  // A large program grows the heap by tens of times its size while it is parsed and evaluated.
+  source_bytes_ += sources_.Text(file).size();
+  if (source_bytes_ >= support::kPopulateHeapForSourceBytes) support::StartHeapPopulator();
   raw->root = cache_.Parse(sources_, file, arena_, diags_);
   return raw;
 }

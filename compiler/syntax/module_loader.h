@@ -96,6 +96,7 @@ class ModuleLoader {
   std::string workspace_root_;  // "" until set or found
   std::string workspace_root_found_from_;
   std::string stdlib_dir_;
+  size_t source_bytes_ = 0;  // of every file parsed, for StartHeapPopulator
 };
 
 }  // namespace strata::syntax

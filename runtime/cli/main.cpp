@@ -6,6 +6,9 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/cli/options.h"
+#if STRATA_HEAP_REGION
+#include "runtime/cli/region_allocator.h"
+#endif
 
 namespace {
 
@@ -63,6 +66,9 @@ CommandFunction FindCommand(const std::string& name) {
 
 int main(int argc, char** argv) {
   using namespace strata::cli;
+#if STRATA_HEAP_REGION
+  UseHeapRegion();
+#endif
   strata::driver::TuneHeap();
   std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {

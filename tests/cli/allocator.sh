@@ -26,4 +26,21 @@ cat >"$work/ctx/build.strata" <<'PROGRAM'
 PROGRAM
 (cd "$work/ctx" && STRATA_STORE="$work/store" "$strata" build --progress plain -o "oci:$work/out" >"$work/digest")
 grep -q '^sha256:' "$work/digest" || { echo "FAIL: no digest"; exit 1; }
+# A large program (≥ 256 KiB) is evaluated while a second thread faults its heap in ahead of
+# use (compiler/support/heap_region.h): the thread is there, named, while the graph is made.
+if (($(nproc) >= 2)); then
+  source "$(dirname "$0")/../bench/peer_programs.sh"
+  GenerateEvalPrograms "$work/large" 6000
+  (($(stat -c %s "$work/large/build.strata") >= 256 * 1024)) || { echo "FAIL: the program is too small"; exit 1; }
+  (cd "$work/large" && exec "$strata" graph --format json >"$work/large.json") &
+  pid=$!
+  seen=
+  while kill -0 "$pid" 2>/dev/null; do
+    if grep -qx strata-heap /proc/"$pid"/task/*/comm 2>/dev/null; then seen=yes; fi
+    sleep 0.005
+  done
+  wait "$pid" || { echo "FAIL: strata graph of the large program failed"; exit 1; }
+  [[ $seen == yes ]] || { echo "FAIL: no strata-heap thread while a large program was evaluated"; exit 1; }
+  grep -c '"op"' "$work/large.json" >/dev/null || { echo "FAIL: no graph"; exit 1; }
+fi
 echo "PASS"

@@ -1,16 +1,21 @@
 // The base library (compiler/support/): the one copy of path cleaning, escaping, directory
 // listing, whole-file reads, atomic replacement and large tables' memory that the phases and
 // the runtime share.
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <system_error>
+#include <thread>
 
 #include "compiler/support/atomic_file.h"
 #include "compiler/support/dir_names.h"
 #include "compiler/support/errno_error.h"
 #include "compiler/support/file_read.h"
+#include "compiler/support/heap_region.h"
 #include "compiler/support/hex_escape.h"
 #include "compiler/support/huge_page_array.h"
 #include "compiler/support/slash_path.h"
@@ -56,6 +61,56 @@ TEST_CASE("HugePageArray: small arrays from malloc, large ones on their own 2 Mi
   HugePageArray<uint8_t> bytes(kHugePageArrayMinBytes, 0);
   CHECK(bytes.mapped());
   CHECK(bytes[kHugePageArrayMinBytes - 1] == 0);
+}
+
+// Whether every page of [begin, begin + bytes) is resident.
+bool Resident(const void* begin, size_t bytes) {
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((bytes + page - 1) / page);
+  if (mincore(const_cast<void*>(begin), bytes, pages.data()) != 0) return false;
+  for (unsigned char p : pages)
+    if (!(p & 1)) return false;
+  return true;
+}
+
+TEST_CASE("The heap region hands out aligned memory and populates ahead of it", "[support]") {
+  // The unit tests' malloc is glibc's: the region is this test's alone.
+  REQUIRE(ReserveHeapRegion());
+  REQUIRE(HeapRegionReserved());
+  size_t actual = 0;
+  char* first = static_cast<char*>(TakeFromHeapRegion(100, 8192, &actual));
+  REQUIRE(first != nullptr);
+  CHECK(actual == 100);
+  CHECK(reinterpret_cast<uintptr_t>(first) % 8192 == 0);
+  char* second = static_cast<char*>(TakeFromHeapRegion(1 << 20, 1 << 16, &actual));
+  REQUIRE(second != nullptr);
+  CHECK(reinterpret_cast<uintptr_t>(second) % (1 << 16) == 0);
+  CHECK(second >= first + 100);
+  CHECK(TakeFromHeapRegion(size_t{1} << 62, 8192, &actual) == nullptr);  // more than reserved
+  second[0] = 1;
+  second[(1 << 20) - 1] = 2;  // what is taken is writable
+
+  // Not resident before the populator runs; then all of it, and a window past it, without a
+  // write from this thread.
+  char* third = static_cast<char*>(TakeFromHeapRegion(8 << 20, 8192, &actual));
+  REQUIRE(third != nullptr);
+  CHECK(!Resident(third + (4 << 20), 4096));
+  StartHeapPopulator();
+  cpu_set_t cpus;
+  REQUIRE(sched_getaffinity(0, sizeof cpus, &cpus) == 0);
+  if (CPU_COUNT(&cpus) < 2) {
+    // One usable core: no thread is started, nothing is populated.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(!Resident(third + (4 << 20), 4096));
+    return;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!Resident(third, (8 << 20) + (2 << 20)) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(Resident(third, (8 << 20) + (2 << 20)));
+  CHECK(second[0] == 1);  // populating changes no content
+  CHECK(second[(1 << 20) - 1] == 2);
+  CHECK(third[0] == 0);
 }
 
 TEST_CASE("CleanSlashPath is Go's path.Clean", "[support]") {
