@@ -10,9 +10,17 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::exec {
+
+// The version of how a step is run (its user and groups, environment, mounts, as the sandbox
+// sets them up), part of the record key of every node a step's output reaches
+// (schedule/record_key.h): a change that can change what a step writes bumps it, so that no
+// store serves a step's output, or anything made from it, that was made the old way.
+// 2: `USER name:group` runs without the user's supplementary groups, as BuildKit and runc do.
+inline constexpr std::string_view kStepSemanticsKeyLine = "step-semantics=2\n";
 
 // A host directory or file made visible read-only at `target` inside the sandbox.
 struct BindMount {

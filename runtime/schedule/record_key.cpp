@@ -2,6 +2,7 @@
 #include "runtime/schedule/record_key.h"
 
 #include "compiler/graph/ops.h"
+#include "runtime/exec/sandbox_runner.h"
 #include "runtime/store/sha256.h"
 
 namespace strata::schedule {
@@ -38,13 +39,15 @@ OptionUse RecordKeys::Uses(const graph::Node& node) {
     use.epoch |= in.epoch;
     use.compression |= in.compression;
     use.entries |= in.entries;
+    use.step |= in.step;
   }
   // A file tree does not depend on how the layers it came from were compressed (a loaded image
   // keeps the compression its artifact has).
   if (!graph::IsStage(&node) || node.op() == graph::Op::kLoad) use.compression = false;
   // Every other op writes new layers (exec, copy, minimal, and any op added later unless it is
   // listed here): their mtimes are the epoch and their blobs are compressed.
-  if (!WritesNoLayer(node.op())) use = {true, true, true};
+  if (!WritesNoLayer(node.op())) use.epoch = use.compression = use.entries = true;
+  if (node.op() == graph::Op::kExec) use.step = true;
   // A select copies files out of a stage's layers (even a loaded image's) with what they keep.
   if (node.op() == graph::Op::kSelect) use.entries = true;
   uses_[&node] = use;
@@ -54,7 +57,7 @@ OptionUse RecordKeys::Uses(const graph::Node& node) {
 std::string RecordKeys::Of(const graph::Node& node) {
   std::string key = node.key().Hex();
   OptionUse use = Uses(node);
-  if (!use.epoch && !use.compression && !use.entries) return key;
+  if (!use.epoch && !use.compression && !use.entries && !use.step) return key;
   std::string text = "strata-record-key-v1\n" + key + "\n";
   if (use.epoch) text += "source_date_epoch=" + std::to_string(options_.source_date_epoch) + "\n";
   if (use.compression)
@@ -64,6 +67,8 @@ std::string RecordKeys::Of(const graph::Node& node) {
   if (use.compression) text += oci::EncoderKeyLine(options_.compression);
   // Records made when layers dropped file capabilities are not found.
   if (use.entries) text += oci::LayerEntriesKeyLine();
+  // Records of steps run the old way, and of what was made from them, are not found.
+  if (use.step) text += exec::kStepSemanticsKeyLine;
   return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
 }
 

@@ -17,6 +17,8 @@ struct OptionUse {
   // What layers and the trees copied out of stages keep of a file besides its bytes, mode,
   // owner and link (oci::LayerEntriesKeyLine): layer writers, selects, and what stands on them.
   bool entries = false;
+  // A step run in the sandbox made it or what it is made from (exec::kStepSemanticsKeyLine).
+  bool step = false;
 };
 
 // Derivation keys describe what a node computes, not how its layers are encoded, so two builds
@@ -34,7 +36,7 @@ class RecordKeys {
   OptionUse Uses(const graph::Node& node);
   // The node's key (32 hex) when it uses no option; otherwise the first 32 hex digits of the
   // sha256 of the key and the values of the options it uses (the compression with its level and
-  // oci::EncoderIdentity, the layer entries' version).
+  // oci::EncoderIdentity, the layer entries' version, the version of how steps run).
   std::string Of(const graph::Node& node);
 
  private:

@@ -168,11 +168,13 @@ TEST_CASE("record keys: gzip's name the encoder, so another encoder's records ar
   zstd.compression = oci::Compression::kZstd;
   for (const graph::Node* node : {program.built, program.copied, program.target}) {
     CHECK(schedule::RecordKeys(gzip).Of(*node) != zlib_era(*node, gzip));
-    // zstd's keys gained its encoder (libzstd's version) and the layer entries' line (file
-    // capabilities, below), which moved every layer writer's records.
-    CHECK(
-        schedule::RecordKeys(zstd).Of(*node) ==
-        zlib_era(*node, zstd, oci::EncoderKeyLine(zstd.compression) + oci::LayerEntriesKeyLine()));
+    // zstd's keys gained its encoder (libzstd's version), the layer entries' line (file
+    // capabilities, below), which moved every layer writer's records, and the steps' line (every
+    // node here is made from a step).
+    CHECK(schedule::RecordKeys(zstd).Of(*node) ==
+          zlib_era(*node, zstd,
+                   oci::EncoderKeyLine(zstd.compression) + oci::LayerEntriesKeyLine() +
+                       std::string(exec::kStepSemanticsKeyLine)));
     CHECK(schedule::RecordKeys(zstd).Of(*node) != zlib_era(*node, zstd));
   }
   // Nodes that do not depend on the compression keep their keys.
@@ -209,4 +211,35 @@ TEST_CASE("record keys: records made when layers dropped file capabilities are n
   CHECK(keys.Of(*selected) != selected->key().Hex());
   // Nodes that copy nothing out of layers keep their derivation keys.
   CHECK(keys.Of(*scratch) == scratch->key().Hex());
+}
+
+TEST_CASE(
+    "record keys: records of steps run the old way, and of what was made from them, are not "
+    "found",
+    "[schedule][record_key]") {
+  Program program;
+  oci::LayerOptions options;
+  schedule::RecordKeys keys(options);
+  // The key text before steps' semantics were versioned: what an older binary stored under.
+  auto before = [&](const graph::Node& node) {
+    std::string text = "strata-record-key-v1\n" + node.key().Hex() +
+                       "\nsource_date_epoch=" + std::to_string(options.source_date_epoch) +
+                       "\ncompression=" + oci::LayerMediaType(options.compression) +
+                       " level=" + std::to_string(options.level) + "\n" +
+                       oci::EncoderKeyLine(options.compression) + oci::LayerEntriesKeyLine();
+    return store::Sha256Digest(text.data(), text.size()).substr(7, 32);
+  };
+  // The step, the tree selected out of it, the copy of that tree onto scratch, and the steps
+  // and configs above: all made from a step's output.
+  for (const graph::Node* node :
+       {program.built, program.copied, program.configured, program.target})
+    CHECK(keys.Of(*node) != before(*node));
+  // A layer written from no step keeps its key (a copy of a file onto scratch).
+  graph::Graph graph;
+  const graph::Node* scratch = graph::MakeScratch(graph);
+  const graph::Node* other = graph::MakeExecShell(graph, scratch, "x", {});
+  const graph::Node* copy =
+      graph::MakeCopy(graph, scratch, graph::MakeText(graph, "f", "text"), "/f", {});
+  CHECK(keys.Of(*copy) == before(*copy));
+  CHECK(keys.Of(*other) != before(*other));
 }
