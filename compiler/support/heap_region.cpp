@@ -72,8 +72,8 @@ void Populate(Region& r) {
     }
     // A huge page at a time, so that the window moves as soon as part of it is mapped.
     uintptr_t step = std::min(goal, RoundUp(done + 1, kHugePage)) - done;
-    if (madvise(reinterpret_cast<void*>(done), step, MADV_POPULATE_WRITE) != 0 && errno != EINTR &&
-        errno != EAGAIN) {
+    if (madvise(reinterpret_cast<void*>(done), step, MADV_POPULATE_WRITE) != 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
       // No MADV_POPULATE_WRITE (old kernel) or no memory for it: the command's thread faults
       // its pages in itself, as without a populator.
       r.populating.store(false, std::memory_order_relaxed);

@@ -1,12 +1,12 @@
 // Tunes the heap: glibc's malloc (one arena, a reserved brk heap advised for transparent huge
-// pages) or, where `strata` links tcmalloc, its first run advised for huge pages.
+// pages) or, where `strata` links tcmalloc without the heap region, its first run so advised.
 #include "compiler/support/heap_tuning.h"
-
-#include "compiler/support/heap_region.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+
+#include "compiler/support/heap_region.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
