@@ -140,6 +140,24 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     secret.target = target && !target->empty() ? *target : "/run/secrets/" + secret.id;
     if (std::string problem = graph::SecretMountProblem(secret); !problem.empty())
       return diags_.Error(at, "--mount=type=secret: " + problem), false;
+    // BuildKit's owner and mode: uid and gid 0 unless given (not the step's user), mode 0400;
+    // read as it reads them (ParseUint, base 10 or 8).
+    secret.uid = secret.gid = 0;
+    for (auto [name, base] : {std::pair{"uid", 10}, std::pair{"gid", 10}, std::pair{"mode", 8}}) {
+      auto value = get({name});
+      if (!value) continue;
+      std::optional<uint32_t> number = ParseUint32(*value, base);
+      if (!number || (base == 8 && *number > 07777))
+        return diags_.Error(at, std::string("--mount=type=secret: invalid ") + name + " \"" +
+                                    *value + "\"" + (base == 8 ? " (octal)" : "")),
+               false;
+      if (name == std::string("uid"))
+        secret.uid = *number;
+      else if (name == std::string("gid"))
+        secret.gid = *number;
+      else
+        secret.mode = *number;
+    }
     // BuildKit's secrets are optional unless `required` is given.
     secret.required = false;
     if (auto required = get({"required"}); required && !ParseBool(*required, secret.required))

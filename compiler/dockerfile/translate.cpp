@@ -299,6 +299,13 @@ class Translator {
         if (secret.target != "/run/secrets/" + secret.id)
           out += " target = " + Str(secret.target) + ";";
         if (!secret.required) out += " required = false;";
+        if (secret.uid) out += " uid = " + std::to_string(*secret.uid) + ";";
+        if (secret.gid) out += " gid = " + std::to_string(*secret.gid) + ";";
+        if (secret.mode != 0400) {
+          char mode[8];
+          std::snprintf(mode, sizeof mode, "%04o", secret.mode);
+          out += " mode = \"" + std::string(mode) + "\";";
+        }
         out += " }";
       }
       out += " ];";

@@ -127,11 +127,24 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     options.caches.push_back(mount);
   }
   for (Thunk* s : o.List("secrets")) {
-    Options secret(m, s, call, "a secret of runWith", {"id", "target", "required"});
+    Options secret(m, s, call, "a secret of runWith",
+                   {"id", "target", "required", "uid", "gid", "mode"});
     graph::SecretMount mount;
     mount.id = secret.String("id");
     mount.target = secret.String("target", "/run/secrets/" + mount.id);
     mount.required = secret.Bool("required", true);
+    // Without uid and gid the file is the step user's.
+    for (auto [name, field] : {std::pair{"uid", &mount.uid}, std::pair{"gid", &mount.gid}}) {
+      if (!secret.Get(name)) continue;
+      int64_t id = secret.Int(name, 0);
+      if (id < 0 || id > 0xffffffffLL)
+        m.Fail(call, std::string("runWith: a secret's ") + name + " is out of range");
+      *field = static_cast<uint32_t>(id);
+    }
+    std::string mode = secret.String("mode", "400");
+    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
+      m.Fail(call, "runWith: a secret's mode is octal digits such as \"0400\", not '" + mode + "'");
+    mount.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
     if (std::string problem = graph::SecretMountProblem(mount); !problem.empty())
       m.Fail(call, "runWith: " + problem);
     options.secrets.push_back(mount);

@@ -9,7 +9,9 @@ namespace {
 
 bool SameFacts(const LocalEntry& a, const LocalEntry& b) {
   return a.kind == b.kind && a.mode == b.mode && a.size == b.size &&
-         a.content_high == b.content_high && a.content_low == b.content_low && a.target == b.target;
+         a.content_high == b.content_high && a.content_low == b.content_low &&
+         a.target == b.target && a.linked == b.linked &&
+         (!a.linked || (a.dev == b.dev && a.ino == b.ino));
 }
 
 }  // namespace

@@ -22,6 +22,10 @@ struct LocalEntry {
   uint64_t size = 0;  // a file's
   uint64_t content_high = 0, content_low = 0;  // a file's XXH3-128
   uint64_t ino = 0;  // a file's lstat identity, for readers that cannot hash (ADD's untar)
+  uint64_t dev = 0;
+  // A file with other names (st_nlink > 1): the digest records the names of one (dev, ino)
+  // within a source as hard links, so a copy makes the same links (layer_tree.h).
+  bool linked = false;
   int64_t mtime_ns = 0, ctime_ns = 0;
   std::string target;  // a symlink's
   // A directory's entries that a hashing walked (not ignored), sorted; the union over the

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -155,11 +156,15 @@ struct LocalSourceHasher::Impl {
     std::string path;                // absolute, for the manifest
     struct stat st {};               // the walk's lstat
     std::vector<std::string> names;  // a directory's
+    // A later name of a file the walk listed before (same dev and inode): that item's index.
+    size_t link = SIZE_MAX;
   };
   LocalManifest manifest;
   // Records what the walk saw of `item` (with a file's content digest) in the manifest.
   void Record(Item& item, XXH128_hash_t content);
   std::vector<Item> items;
+  // The first item of each (dev, inode) with st_nlink > 1 in the walk (one Hash call's).
+  std::map<std::pair<uint64_t, uint64_t>, size_t> first_names;
   // The files the walk found to read, read while the walk goes on (one Hash call's).
   std::unique_ptr<FileDigestPool> jobs;
 
@@ -189,6 +194,8 @@ void LocalSourceHasher::Impl::Record(Item& item, XXH128_hash_t content) {
   entry.content_high = content.high64;
   entry.content_low = content.low64;
   entry.ino = static_cast<uint64_t>(item.st.st_ino);
+  entry.dev = static_cast<uint64_t>(item.st.st_dev);
+  entry.linked = item.kind == 'f' && item.st.st_nlink > 1;
   entry.mtime_ns = Nanos(item.st.st_mtim);
   entry.ctime_ns = Nanos(item.st.st_ctim);
   entry.target = std::move(item.target);
@@ -211,6 +218,14 @@ bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
       digester.Raw("d", 1);
       digester.U32(item.mode);
       Record(item, {});
+      continue;
+    }
+    if (item.link != SIZE_MAX) {
+      // A hard link: its bytes and mode are the first name's (already digested, in walk order).
+      const Item& first = items[item.link];
+      digester.Raw("h", 1);
+      digester.Bytes(first.rel);
+      Record(item, first.content);
       continue;
     }
     XXH128_hash_t content = item.content;
@@ -237,6 +252,7 @@ bool LocalSourceHasher::Impl::Digest(Digester& digester, std::string& error) {
     digester.U32(item.mode);
     digester.U64(item.size);
     digester.Canonical(content);
+    item.content = content;  // for its later names
     Record(item, content);
   }
   return true;
@@ -259,6 +275,15 @@ bool LocalSourceHasher::Impl::Walk(const std::string& path, const std::string& r
     item.size = static_cast<uint64_t>(st.st_size);
     item.path = path;
     item.st = st;
+    if (st.st_nlink > 1) {
+      auto [first, inserted] = first_names.try_emplace(
+          {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)}, items.size());
+      if (!inserted) {
+        item.link = first->second;  // not read: the bytes are the first name's
+        items.push_back(std::move(item));
+        return true;
+      }
+    }
     auto it = cache.find(path);
     if (it != cache.end() && it->second.ino == static_cast<uint64_t>(st.st_ino) &&
         it->second.size == item.size && it->second.mtime_ns == Nanos(st.st_mtim) &&
@@ -465,6 +490,7 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
   // threads; then they are digested in walk order: a file that cannot be read is reported
   // before a walk failure that came after it, as a sequential walk would.
   impl_->items.clear();
+  impl_->first_names.clear();
   // Asked once: glibc reads /sys/devices/system/cpu/online on every call (a workspace
   // command hashes thousands of single-file sources).
   static const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -478,6 +504,7 @@ LocalSourceHasher::Result LocalSourceHasher::Hash(const std::string& path,
       result.error = walk_error;
   }
   impl_->items.clear();
+  impl_->first_names.clear();
   impl_->jobs.reset();
   impl_->memo[memo_key] = result;
   return result;

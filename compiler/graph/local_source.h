@@ -1,7 +1,8 @@
 // Content digests of local sources (`./src`), with a persistent per-file cache.
 //
 // The digest covers, for every entry under the path in a fixed order, its relative name,
-// type, normalised mode, file contents and symlink targets; never mtimes, owners or inodes.
+// type, normalised mode, file contents and symlink targets, and which files are hard links of
+// one another; never mtimes, owners or inode numbers.
 // docs/graph-encoding.md gives the exact bytes and the rules (what is skipped, how modes are
 // normalised) that the runtime must follow when it copies the same files into a layer.
 #pragma once
@@ -21,6 +22,8 @@ namespace strata::graph {
 class LocalManifest;
 
 // Bump when the local-source digest changes meaning.
+// A tree without hard links has the digest it had before they were recorded ('h' records,
+// docs/graph-encoding.md): its copy is the same as then, so its stored results stay valid.
 inline constexpr std::string_view kLocalSourceVersion = "strata-local-v1";
 // The same digest with modes kept as on disk (LocalSourceHasher::Hash's keep_modes).
 inline constexpr std::string_view kLocalSourceKeptModesVersion = "strata-local-v1-modes";

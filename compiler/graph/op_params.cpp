@@ -191,6 +191,23 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
       reader.Fail("secrets", "has an entry whose required is not a boolean");
     else if (std::string problem = SecretMountProblem(secret); !problem.empty())
       reader.Fail("secrets", problem);
+    for (auto [name, limit] : {std::pair{"uid", 0xffffffffu}, std::pair{"gid", 0xffffffffu},
+                               std::pair{"mode", 07777u}}) {
+      if (!entry->contains(name)) continue;
+      const Json& value = (*entry)[name];
+      if (!value.is_number_unsigned() || value.get<uint64_t>() > limit) {
+        reader.Fail("secrets",
+                    std::string("has an entry whose ") + name + " is not a number in range");
+        continue;
+      }
+      uint32_t number = value.get<uint32_t>();
+      if (name == std::string("uid"))
+        secret.uid = number;
+      else if (name == std::string("gid"))
+        secret.gid = number;
+      else
+        secret.mode = number;
+    }
     params.secrets.push_back(std::move(secret));
   }
   for (const Json* entry : reader.Objects("mounts")) {

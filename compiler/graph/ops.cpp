@@ -68,6 +68,10 @@ const Node* MakeExec(Graph& graph, const Node* stage, Param command, const ExecO
           {"id", secret.id},
           {"target", secret.target.empty() ? "/run/secrets/" + secret.id : secret.target}};
       if (!secret.required) entry["required"] = false;
+      // Owner and mode only when given (a key without them is unchanged).
+      if (secret.uid) entry["uid"] = *secret.uid;
+      if (secret.gid) entry["gid"] = *secret.gid;
+      if (secret.mode != 0400) entry["mode"] = secret.mode;
       secrets.push_back(std::move(entry));
     }
     params.push_back({"secrets", std::move(secrets)});
@@ -171,7 +175,11 @@ const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field
 
 const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
                        diag::SourceRange origin) {
-  return graph.Get(Op::kSelect, ParamsOf(Param{"path", path}), {from}, origin);
+  // "links" names how the runtime copies the path out: "kept" since a file's names inside it
+  // stay hard links of one another (as BuildKit's COPY --from keeps them). Its own value, so
+  // that no store serves a selection copied out the older way, as two files.
+  return graph.Get(Op::kSelect, ParamsOf(Param{"links", "kept"}, Param{"path", path}), {from},
+                   origin);
 }
 
 const Node* MakeMinimal(Graph& graph, const Node* stage,

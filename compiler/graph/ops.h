@@ -47,10 +47,15 @@ const Node* MakeLocal(Graph& graph, const std::string& host_path, const std::str
 const Node* MakeFetch(Graph& graph, const std::string& url, const std::string& sha256,
                       diag::SourceRange origin = {});
 
+// A secret file at `target`, owned by uid:gid (default: the step's user; a Dockerfile's
+// secret is always given BuildKit's default 0:0) with `mode`.
 struct SecretMount {
   std::string id;
   std::string target;  // default /run/secrets/<id>
   bool required = true;
+  std::optional<uint32_t> uid;
+  std::optional<uint32_t> gid;
+  uint32_t mode = 0400;
 };
 
 // A cache mount with BuildKit's options: the cache is named by `id` (the target when empty,
@@ -117,7 +122,8 @@ const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, cons
 const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field,
                        nlohmann::json value, diag::SourceRange origin = {});
 
-// select: inputs [stage or artifact]; params {path}. `stage / "/out/server"`.
+// select: inputs [stage or artifact]; params {path, links: "kept"} (`links` names how the path
+// is copied out: hard links inside it kept). `stage / "/out/server"`.
 const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
                        diag::SourceRange origin = {});
 

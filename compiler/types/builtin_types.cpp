@@ -11,7 +11,9 @@ constexpr BuiltinSignature kAliases[] = {
      "Artifact; "
      "target :: String; rw? :: Bool }; tmpfs? :: List String; network? :: Bool; sha256? :: "
      "String; env? :: List String }"},
-    {"SecretOpts", "{ id :: String; target? :: String; required? :: Bool }"},
+    {"SecretOpts",
+     "{ id :: String; target? :: String; required? :: Bool; uid? :: Int; gid? :: Int; mode? :: "
+     "String }"},
     {"CacheOpts", "{ target :: String; id? :: String; uid? :: Int; gid? :: Int; mode? :: String }"},
     {"CopyOpts",
      "{ chown? :: String; chmod? :: String; link? :: Bool; exclude? :: List String; extract? :: "

@@ -34,10 +34,18 @@ oci::TreeEntry* LayerTree::FindMutable(const std::string& path) {
 
 void LayerTree::Put(oci::TreeEntry entry) {
   std::string path = entry.tar_path;
+  if (!linked_.empty()) linked_.erase(path);
   entries_.insert_or_assign(std::move(path), std::move(entry));
 }
 
-void LayerTree::Erase(const std::string& path) { entries_.erase(path); }
+void LayerTree::Erase(const std::string& path) {
+  entries_.erase(path);
+  if (!linked_.empty()) linked_.erase(path);
+}
+
+void LayerTree::NoteLinked(const std::string& path, uint64_t dev, uint64_t ino) {
+  linked_.insert_or_assign(path, std::make_pair(dev, ino));
+}
 
 bool LayerTree::HasChildren(const std::string& path) const {
   std::string prefix = path.empty() ? "" : path + "/";
@@ -49,8 +57,27 @@ bool LayerTree::HasChildren(const std::string& path) const {
 std::vector<oci::TreeEntry> LayerTree::TakeEntries() {
   std::vector<oci::TreeEntry> out;
   out.reserve(entries_.size());
-  for (auto& [path, entry] : entries_) out.push_back(std::move(entry));
+  std::map<std::pair<uint64_t, uint64_t>, const std::string*> first_names;
+  for (auto& [path, entry] : entries_) {
+    auto linked = linked_.empty() ? linked_.end() : linked_.find(path);
+    if (linked != linked_.end() && entry.kind == oci::EntryKind::kFile) {
+      auto [first, inserted] = first_names.try_emplace(linked->second, &path);
+      if (!inserted) {
+        // The bytes (and a checked file's check) are the first name's; the owner and mode,
+        // those of one inode, are the same.
+        entry.kind = oci::EntryKind::kHardlink;
+        entry.link = *first->second;
+        entry.source_path.clear();
+        entry.size = 0;
+        entry.check_content = false;
+        entry.capability.clear();
+        entry.source_in_archive = false;
+      }
+    }
+    out.push_back(std::move(entry));
+  }
   entries_.clear();
+  linked_.clear();
   return out;
 }
 
@@ -199,6 +226,7 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
 
   oci::TreeEntry entry;
   entry.tar_path = dest;
+  std::optional<std::pair<uint64_t, uint64_t>> identity;  // a file with other names
   if (S_ISDIR(st.st_mode)) {
     if (!exists) tree.Put(NewDir(dest));
     if (llvm::Error err = AddChildren(source, dest, relative, rules, merge, tree, known))
@@ -215,6 +243,12 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
       if (!capability) return capability.takeError();
       entry.capability = std::move(*capability);
     }
+    // The names of one file within the copy become one file and hard links (TakeEntries): by
+    // the identity lowering recorded, whose digest holds the same links, else by the lstat.
+    if (*lowered ? (*lowered)->linked : st.st_nlink > 1)
+      identity = *lowered ? std::make_pair((*lowered)->dev, (*lowered)->ino)
+                          : std::make_pair(static_cast<uint64_t>(st.st_dev),
+                                           static_cast<uint64_t>(st.st_ino));
     if (*lowered) {
       entry.check_content = true;
       entry.content_high = (*lowered)->content_high;
@@ -255,6 +289,7 @@ llvm::Error AddEntry(const std::string& source, const std::string& dest,
   entry.gid = copied->gid;
   entry.mode = copied->mode;
   tree.Put(std::move(entry));
+  if (identity) tree.NoteLinked(dest, identity->first, identity->second);
   return llvm::Error::success();
 }
 

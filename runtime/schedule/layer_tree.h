@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/oci/tree_scan.h"
@@ -23,12 +24,18 @@ class LayerTree {
   void Put(oci::TreeEntry entry);  // Inserts, or replaces the entry at entry.tar_path.
   void Erase(const std::string& path);
   bool HasChildren(const std::string& path) const;
+  // The regular file just put at `path` is one name of the source file (dev, inode) that has
+  // others: TakeEntries makes each later name of it in the tree a hard link to the first.
+  void NoteLinked(const std::string& path, uint64_t dev, uint64_t ino);
   // Sorted by tar path bytes, as oci::ScanTree sorts a directory's entries; moved out, so the
-  // tree is empty afterwards (a 20,000-file COPY copies no path strings).
+  // tree is empty afterwards (a 20,000-file COPY copies no path strings). Names of one noted
+  // source file after the first (in this order, so a link follows its target in the tar) are
+  // hard links to it, as BuildKit's copy keeps them.
   std::vector<oci::TreeEntry> TakeEntries();
 
  private:
   std::map<std::string, oci::TreeEntry> entries_;  // std::string orders bytes as unsigned char.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> linked_;  // NoteLinked's, by path
 };
 
 // "dir" + "/" + name, for tar paths ("" is the root).

@@ -172,7 +172,7 @@ llvm::Expected<NodeOutput> RunExec(OpContext& context) {
       if (::stat(found->second.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return OpError("secret '" + id + "': source file '" + found->second +
                        "' is not a readable file");
-      spec.secret_mounts.push_back({found->second, target, std::nullopt, std::nullopt, 0400});
+      spec.secret_mounts.push_back({found->second, target, secret.uid, secret.gid, secret.mode});
     }
   }
   for (const std::string& target : params->cache) {

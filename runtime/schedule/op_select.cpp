@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include "compiler/graph/ignore_patterns.h"
 #include "compiler/graph/op_params.h"
@@ -118,9 +119,14 @@ llvm::Expected<CopiedOut> CopyOutOfStage(const store::Store& store, const oci::I
         struct stat st;
         if (::lstat(source.c_str(), &st) != 0)
           return support::ErrnoError(errno, "cannot stat", source);
+        // Each match is a source of its own: its hard links are kept within it, as
+        // BuildKit's copy of each match keeps them.
+        std::map<std::pair<dev_t, ino_t>, std::string> links;
+        CopyRules rules;
+        rules.links = &links;
         llvm::Error err = S_ISDIR(st.st_mode)
-                              ? CopyContents(source, merged, CopyRules{})
-                              : CopyTree(source, merged + "/" + BaseName(match), CopyRules{});
+                              ? CopyContents(source, merged, rules)
+                              : CopyTree(source, merged + "/" + BaseName(match), rules);
         if (err) return err;
       }
       if (llvm::Error err = view->Close()) return err;
@@ -141,7 +147,11 @@ llvm::Expected<CopiedOut> CopyOutOfStage(const store::Store& store, const oci::I
   if (::mkdir(out_dir.c_str(), 0755) != 0)
     return support::ErrnoError(errno, "cannot create", out_dir);
   copied.relative = BaseName(*resolved == "/" ? select_path : *resolved);
-  if (llvm::Error err = CopyTree(source, out_dir + "/" + copied.relative, CopyRules{})) return err;
+  // The selection's hard links stay links (select's `links` param).
+  std::map<std::pair<dev_t, ino_t>, std::string> links;
+  CopyRules rules;
+  rules.links = &links;
+  if (llvm::Error err = CopyTree(source, out_dir + "/" + copied.relative, rules)) return err;
   if (llvm::Error err = view->Close()) return err;
   return copied;
 }

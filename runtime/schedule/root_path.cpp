@@ -111,6 +111,14 @@ llvm::Error CopyEntry(const std::string& source, const std::string& dest,
       return support::ErrnoError(errno, "cannot create", dest);
     if (llvm::Error err = CopyChildren(source, dest, relative, rules, merge)) return err;
   } else if (S_ISREG(st.st_mode)) {
+    if (rules.links != nullptr && st.st_nlink > 1) {
+      auto [first, inserted] = rules.links->try_emplace({st.st_dev, st.st_ino}, dest);
+      if (!inserted) {  // owner, mode and capability are the first copy's
+        if (::link(first->second.c_str(), dest.c_str()) != 0)
+          return support::ErrnoError(errno, "cannot link", dest);
+        return llvm::Error::success();
+      }
+    }
     if (llvm::Error err = CopyFileData(source, dest)) return err;
     // A stage's file keeps its capability, as BuildKit's COPY --from does; the user's do not.
     if (!rules.normalize_local) {

@@ -7,8 +7,10 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata::graph {
@@ -57,6 +59,10 @@ struct CopyRules {
   // entry taken must be there with the same kind, mode, size and symlink target, every name
   // there must still be taken, and files carry their digest for the reader to check.
   const graph::LocalManifest* manifest = nullptr;
+  // CopyTree/CopyContents only: when set, a regular file whose inode the copy has met before
+  // (st_nlink > 1) becomes a hard link to its first copy, as BuildKit's copy keeps them. The
+  // first copy of each (dev, inode) of the source, by the copy's walk.
+  std::map<std::pair<dev_t, ino_t>, std::string>* links = nullptr;
 };
 
 // The mode and owner an entry with lstat `st` gets when copied under `rules` (CopyTree and the

@@ -124,9 +124,19 @@ TEST_CASE("dockerfile lower: RUN mounts, secrets, network and heredocs", "[docke
   REQUIRE(l.root);
   CHECK(*l.root->Find("cache") == nlohmann::json({"/c"}));
   CHECK(*l.root->Find("secrets") ==
-        nlohmann::json::parse(R"([{"id":"s","target":"/run/secrets/s","required":false}])"));
+        nlohmann::json::parse(
+            R"([{"id":"s","target":"/run/secrets/s","required":false,"uid":0,"gid":0}])"));
   CHECK(*l.root->Find("mounts") == nlohmann::json::parse(R"([{"target":"/m"},{"target":"/e"}])"));
   REQUIRE(l.root->inputs().size() == 3);
+  // A secret's owner and mode as BuildKit reads them: decimal ids, an octal mode.
+  graph::Graph owned_graph;
+  Lowered owned = Lower(
+      ws, "FROM alpine\nRUN --mount=type=secret,id=s,uid=1000,gid=5,mode=0440 true\n", owned_graph);
+  REQUIRE(owned.root);
+  CHECK(
+      *owned.root->Find("secrets") ==
+      nlohmann::json::parse(
+          R"([{"id":"s","target":"/run/secrets/s","required":false,"uid":1000,"gid":5,"mode":288}])"));
   CHECK(*l.root->inputs()[1]->Find("path") == "/o");
   // A context path is narrowed to a local node of just that directory (graph::SelectPath).
   CHECK(l.root->inputs()[2]->op() == graph::Op::kLocal);

@@ -401,5 +401,48 @@ TEST_CASE("local source: a corrupt or foreign cache file is ignored", "[graph]")
   CHECK(hasher.stats().files_read == 3);
 }
 
+TEST_CASE("local source: a file's later names are recorded as hard links to its first", "[graph]") {
+  TempDir dir;
+  Write(dir / "src/a", "data\n");
+  Write(dir / "src/c/d", "other\n");
+  REQUIRE(::link((dir / "src/a").c_str(), (dir / "src/c/b").c_str()) == 0);
+  ReferenceDigest reference;
+  reference.Str("strata-local-v1");
+  for (const char* name : {"", "c"}) {
+    reference.Str(name);
+    reference.Byte('d');
+    reference.U32(0755);
+    if (std::string(name).empty()) {
+      reference.Str("a");
+      reference.Byte('f');
+      reference.U32(0644);
+      reference.U64(5);
+      reference.Key("data\n");
+    }
+  }
+  reference.Str("c/b");  // in walk order after a, so a link to it; no bytes of its own
+  reference.Byte('h');
+  reference.Str("a");
+  reference.Str("c/d");
+  reference.Byte('f');
+  reference.U32(0644);
+  reference.U64(6);
+  reference.Key("other\n");
+  std::string linked = Digest(dir / "src");
+  CHECK(linked == reference.Hex());
+  // Two files with the same bytes are not that tree: unlinking changes the key, linking again
+  // gives the linked digest back.
+  fs::remove(dir / "src/c/b");
+  Write(dir / "src/c/b", "data\n");
+  std::string unlinked = Digest(dir / "src");
+  CHECK(unlinked != linked);
+  // A name outside the source does not count: a lone name of a linked file is a file.
+  REQUIRE(::link((dir / "src/c/b").c_str(), (dir / "outside").c_str()) == 0);
+  CHECK(Digest(dir / "src") == unlinked);
+  fs::remove(dir / "src/c/b");
+  REQUIRE(::link((dir / "src/a").c_str(), (dir / "src/c/b").c_str()) == 0);
+  CHECK(Digest(dir / "src") == linked);
+}
+
 }  // namespace
 }  // namespace strata::graph

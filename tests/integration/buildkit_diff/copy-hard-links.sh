@@ -1,6 +1,7 @@
-# Hard links in the context (on a busybox base): BuildKit copies two names of one file as two
-# files, so a later RUN appending to one leaves the other as it was; an ADD of an archive's
-# hard link keeps it a link (the append shows through both names).
+# Hard links in the context (on a busybox base): BuildKit keeps two names of one file a hard
+# link (a later RUN sees a link count of 2), and a later RUN appending to one name leaves the
+# other as it was (overlayfs copies the name up alone); an ADD of an archive's hard link keeps
+# it a link too.
 source "$(dirname "$0")/base-image.inc"
 make_busybox_base '{"Env": ["PATH=/bin"]}'
 mkdir -p ctx t
