@@ -95,7 +95,8 @@ TEST_CASE("builtins: lists", "[eval][builtins]") {
   CHECK(Run("range 9223372036854775806 9223372036854775807") ==
         "[ 9223372036854775806 9223372036854775807 ]");
   CHECK_THAT(Run("range (-5) 9223372036854775807"), Catch::Contains("range: too many elements"));
-  CHECK_THAT(Run("range (-9223372036854775807 - 1) 0"), Catch::Contains("range: too many elements"));
+  CHECK_THAT(Run("range (-9223372036854775807 - 1) 0"),
+             Catch::Contains("range: too many elements"));
   CHECK_THAT(Run("range (-9223372036854775807 - 1) 9223372036854775807"),
              Catch::Contains("range: too many elements"));
   CHECK(Run("[ 1 ] ++ [ 2 ] ++ [ ]") == "[ 1 2 ]");
