@@ -127,6 +127,22 @@ TEST_CASE("stages: text makes a file artifact", "[eval][stages]") {
   CHECK_FALSE(h.Eval("scratch |> text \"a\" \"x\""));
 }
 
+// A port outside 1..65535, or a reversed range, made an image podman refuses to create a
+// container from ("unable to convert image EXPOSE: port numbers cannot be negative"), where a
+// Dockerfile's EXPOSE of the same text is an error.
+TEST_CASE("stages: exposePort refuses what is not a port", "[eval][stages]") {
+  EvalFixture f;
+  CHECK(*NodeOf(f, "scratch |> exposePort \"53/udp\"")->Find("value") == "53/udp");
+  CHECK(*NodeOf(f, "scratch |> exposePort \"9000-9001/tcp\"")->Find("value") == "9000-9001/tcp");
+  CHECK(*NodeOf(f, "scratch |> exposePort \"8080\"")->Find("value") == "8080/tcp");
+  for (const char* bad : {"-/udp", "0/tcp", "65536/tcp", "99999-1/tcp", "5-3/tcp", "1-/tcp",
+                          "-1/tcp", "1-2-3/tcp", "000000080/tcp"}) {
+    EvalFixture g;
+    CHECK_FALSE(g.Eval(std::string("scratch |> exposePort \"") + bad + "\""));
+    CHECK_THAT(g.FirstError(), Catch::Contains("exposePort: expected PORT[-PORT][/tcp|udp|sctp]"));
+  }
+}
+
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
