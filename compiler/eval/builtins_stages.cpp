@@ -321,8 +321,19 @@ Value ExposePort(Machine& m, Thunk* const* a, SourceRange c) {
   size_t slash = spec.find('/');
   std::string proto = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
   std::string ports = spec.substr(0, slash);
-  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") && !ports.empty() &&
-            ports.find_first_not_of("0123456789-") == std::string::npos;
+  // Each port in 1..65535 and a range in order, as a Dockerfile's EXPOSE requires: podman
+  // refuses to make a container of an image exposing anything else.
+  size_t dash = ports.find('-');
+  std::string low = ports.substr(0, dash);
+  std::string high = dash == std::string::npos ? low : ports.substr(dash + 1);
+  auto port = [](const std::string& p) -> long {
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos)
+      return 0;
+    long n = std::stol(p);
+    return n <= 65535 ? n : 0;
+  };
+  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") && port(low) > 0 &&
+            port(high) >= port(low);
   if (!ok) m.Fail(c, "exposePort: expected PORT[-PORT][/tcp|udp|sctp], not '" + spec + "'");
   return Config(m, a[1], c, "expose", ports + "/" + proto);
 }
