@@ -143,6 +143,23 @@ TEST_CASE("stages: exposePort refuses what is not a port", "[eval][stages]") {
   }
 }
 
+// A malformed duration passed `strata check` and `graph` and failed only when the build folded
+// the config; a negative retries went into the image. Both are errors at the call now.
+TEST_CASE("stages: healthcheck checks its durations and retries", "[eval][stages]") {
+  for (const char* bad : {"interval = \"abc\";", "timeout = \"-5s\";", "startPeriod = \"\";",
+                          "interval = \"5parsecs\";", "retries = -1;"}) {
+    EvalFixture f;
+    INFO(bad);
+    CHECK_FALSE(
+        f.Eval(std::string("scratch |> healthcheck { test = [ \"CMD\" \"true\" ]; ") + bad + " }"));
+    CHECK_THAT(f.FirstError(), Catch::Contains("healthcheck: "));
+  }
+  EvalFixture ok;
+  CHECK(
+      ok.Eval("scratch |> healthcheck { test = [ \"CMD\" \"true\" ]; interval = \"1m30s\"; retries "
+              "= 0; }"));
+}
+
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
