@@ -2,6 +2,7 @@
 #include <initializer_list>
 
 #include "compiler/eval/machine.h"
+#include "compiler/graph/image_config_fold.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 
@@ -308,10 +309,19 @@ Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
     value["test"] = Argv(m, test, c);
   for (auto [from, to] :
        {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-        std::pair{"startPeriod", "start_period"}, std::pair{"startInterval", "start_interval"}})
-    if (o.Get(from)) value[to] = o.String(from);
-  if (Thunk* retries = o.Get("retries"))
-    value["retries"] = m.ForceInt(retries, c, "option retries");
+        std::pair{"startPeriod", "start_period"}, std::pair{"startInterval", "start_interval"}}) {
+    if (!o.Get(from)) continue;
+    // Checked here, as the build's config fold would: a malformed one fails at the call.
+    std::string duration = o.String(from);
+    if (llvm::Expected<int64_t> ns = graph::ParseDuration(duration); !ns)
+      m.Fail(c, "healthcheck: " + std::string(from) + ": " + llvm::toString(ns.takeError()));
+    value[to] = duration;
+  }
+  if (Thunk* retries = o.Get("retries")) {
+    int64_t count = m.ForceInt(retries, c, "option retries");
+    if (count < 0) m.Fail(c, "healthcheck: retries is negative (" + std::to_string(count) + ")");
+    value["retries"] = count;
+  }
   return Config(m, a[1], c, "healthcheck", std::move(value));
 }
 
