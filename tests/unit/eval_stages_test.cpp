@@ -160,6 +160,25 @@ TEST_CASE("stages: healthcheck checks its durations and retries", "[eval][stages
               "= 0; }"));
 }
 
+// `stopsignal "SIGNOPE"` made an image podman refuses ("invalid signal: SIGNOPE") and docker
+// cannot stop; the names and numbers Docker's signal.ParseSignal takes are accepted as written.
+TEST_CASE("stages: stopsignal takes what Docker parses as a signal", "[eval][stages]") {
+  for (const char* good :
+       {"SIGTERM", "TERM", "sigint", "9", "SIGRTMIN+3", "RTMAX-14", "SIGRTMAX"}) {
+    EvalFixture f;
+    INFO(good);
+    const Node* n = NodeOf(f, std::string("scratch |> stopsignal \"") + good + "\"");
+    REQUIRE(n);
+    CHECK(*n->Find("value") == good);
+  }
+  for (const char* bad : {"SIGNOPE", "", "0", "SIG", "RTMIN+16", "RTMAX-15", "-1", "TERM "}) {
+    EvalFixture f;
+    INFO(bad);
+    CHECK_FALSE(f.Eval(std::string("scratch |> stopsignal \"") + bad + "\""));
+    CHECK_THAT(f.FirstError(), Catch::Contains("stopsignal: "));
+  }
+}
+
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
