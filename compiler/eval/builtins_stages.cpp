@@ -2,6 +2,7 @@
 #include <initializer_list>
 
 #include "compiler/eval/machine.h"
+#include "compiler/eval/stop_signal.h"
 #include "compiler/graph/image_config_fold.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
@@ -263,7 +264,11 @@ Value Volume(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "volume", Str(m, a[0], c));
 }
 Value Stopsignal(Machine& m, Thunk* const* a, SourceRange c) {
-  return Config(m, a[1], c, "stopsignal", Str(m, a[0], c));
+  std::string signal = Str(m, a[0], c);
+  if (!IsStopSignal(signal))
+    m.Fail(c, "stopsignal: '" + signal +
+                  "' is not a signal (a name such as SIGTERM or TERM, or a number from 1)");
+  return Config(m, a[1], c, "stopsignal", signal);
 }
 Value Entrypoint(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "entrypoint", Argv(m, a[0], c));
