@@ -84,6 +84,10 @@ void Walk(const std::string& dir, const std::string& rel, std::vector<std::strin
 
 bool IsLabelText(std::string_view text) { return text.substr(0, 2) == "//"; }
 
+bool IsLabelPackage(std::string_view package) { return ValidPackage(package); }
+
+bool IsLabelTarget(std::string_view target) { return ValidTarget(target); }
+
 std::optional<LabelPattern> ParseLabelPattern(std::string_view text, std::string& error) {
   if (!IsLabelText(text)) {
     error = "'" + std::string(text) +

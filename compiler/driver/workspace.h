@@ -34,6 +34,11 @@ std::string LabelText(std::string_view package, std::string_view target);
 // Whether `package` is matched by a recursive pattern's package (`//dir/...`).
 bool PackageUnder(std::string_view package, std::string_view dir);
 
+// Whether a package path ("a/b-c", "" for the root) or a target ("services.api") can be written
+// in a label: what `strata targets` prints must be what the label commands take.
+bool IsLabelPackage(std::string_view package);
+bool IsLabelTarget(std::string_view target);
+
 // Every package under `root`, as paths relative to it ("" for the root), sorted. Hidden
 // directories (`.git`) are skipped; a package's own subdirectories are searched too.
 std::vector<std::string> ListPackages(const std::string& root);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 
 #include "compiler/graph/ops.h"
 
@@ -25,6 +26,13 @@ std::string WorkspacePackages::NearPackages(const std::string& package) const {
 bool WorkspacePackages::LoadPackage(const std::string& package) {
   if (loaded_.count(package)) return true;
   if (failed_.count(package)) return false;
+  if (!IsLabelPackage(package)) {
+    frontend_.Error({}, "the package directory '" + package +
+                            "' cannot be named by a label (//dir/sub: names of letters, digits, "
+                            "_ - . +); rename it");
+    failed_.insert(package);
+    return false;
+  }
   if (cache_ && lookup_) {
     if (std::optional<CachedPackage> cached = cache_->Lookup(package)) {
       loaded_.insert(package);
@@ -43,17 +51,37 @@ bool WorkspacePackages::LoadPackage(const std::string& package) {
     failed_.insert(package);
     return false;
   }
+  // Each target must have a label of its own: a quoted attribute name ("x y", "a.b") may not
+  // fit the label syntax, or may spell a nested path another target has.
+  std::vector<std::pair<std::string, const graph::Node*>> stages;
+  std::set<std::string> names;
+  bool named_ok = true;
+  for (const Frontend::NamedNode& named_node : named) {
+    if (!graph::IsStage(named_node.node)) continue;
+    if (!IsLabelTarget(named_node.name)) {
+      frontend_.Error({}, "target \"" + named_node.name + "\" of //" + package +
+                              " cannot be named by a label (names of letters, digits, _ and - "
+                              "joined by .); rename the attribute");
+      named_ok = false;
+    } else if (!names.insert(named_node.name).second) {
+      frontend_.Error({}, "two targets of //" + package + " are named " + named_node.name +
+                              " (a quoted attribute name with a dot, and a nested record); "
+                              "rename one");
+      named_ok = false;
+    }
+    stages.emplace_back(named_node.name, named_node.node);
+  }
+  if (!named_ok) {
+    failed_.insert(package);
+    return false;
+  }
   loaded_.insert(package);
   imports_[package] = frontend_.ImportedPackages(file);
   for (std::string& label : imports_[package]) label.erase(0, 2);  // "//dir" → "dir"
-  std::vector<std::pair<std::string, const graph::Node*>> stages;
-  for (const Frontend::NamedNode& named_node : named)
-    if (graph::IsStage(named_node.node)) {
-      WorkspaceTarget target{package, named_node.name, named_node.node,
-                             named_node.node->key().Hex()};
-      targets_.emplace(target.Label(), target);
-      stages.emplace_back(named_node.name, named_node.node);
-    }
+  for (const auto& [name, node] : stages) {
+    WorkspaceTarget target{package, name, node, node->key().Hex()};
+    targets_.emplace(target.Label(), target);
+  }
   if (keep_stages_) {
     std::vector<const graph::Node*> roots;
     for (const auto& [name, node] : stages) roots.push_back(node);

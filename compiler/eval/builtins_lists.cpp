@@ -102,9 +102,11 @@ Value Range(Machine& m, Thunk* const* a, SourceRange call) {
   int64_t first = m.ForceInt(a[0], call, "the start of range");
   int64_t last = m.ForceInt(a[1], call, "the end of range");
   if (last < first) return m.heap().List({});
-  if (last - first >= kMaxRangeLength || last - first < 0)
+  // The span is taken unsigned: `last - first` of two Ints far apart does not fit in an Int.
+  uint64_t span = static_cast<uint64_t>(last) - static_cast<uint64_t>(first);
+  if (span >= static_cast<uint64_t>(kMaxRangeLength))
     m.Fail(call, "range: too many elements (at most " + std::to_string(kMaxRangeLength) + ")");
-  size_t n = static_cast<size_t>(last - first) + 1;
+  size_t n = static_cast<size_t>(span) + 1;
   Heap& heap = m.heap();
   Thunk** items = heap.Array<Thunk*>(n);
   for (size_t i = 0; i < n; ++i) items[i] = heap.Done(Value::Int(first + static_cast<int64_t>(i)));

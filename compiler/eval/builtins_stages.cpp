@@ -2,6 +2,8 @@
 #include <initializer_list>
 
 #include "compiler/eval/machine.h"
+#include "compiler/eval/stop_signal.h"
+#include "compiler/graph/image_config_fold.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
 
@@ -275,7 +277,11 @@ Value Volume(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "volume", Str(m, a[0], c));
 }
 Value Stopsignal(Machine& m, Thunk* const* a, SourceRange c) {
-  return Config(m, a[1], c, "stopsignal", Str(m, a[0], c));
+  std::string signal = Str(m, a[0], c);
+  if (!IsStopSignal(signal))
+    m.Fail(c, "stopsignal: '" + signal +
+                  "' is not a signal (a name such as SIGTERM or TERM, or a number from 1)");
+  return Config(m, a[1], c, "stopsignal", signal);
 }
 Value Entrypoint(Machine& m, Thunk* const* a, SourceRange c) {
   return Config(m, a[1], c, "entrypoint", Argv(m, a[0], c));
@@ -321,10 +327,19 @@ Value Healthcheck(Machine& m, Thunk* const* a, SourceRange c) {
     value["test"] = Argv(m, test, c);
   for (auto [from, to] :
        {std::pair{"interval", "interval"}, std::pair{"timeout", "timeout"},
-        std::pair{"startPeriod", "start_period"}, std::pair{"startInterval", "start_interval"}})
-    if (o.Get(from)) value[to] = o.String(from);
-  if (Thunk* retries = o.Get("retries"))
-    value["retries"] = m.ForceInt(retries, c, "option retries");
+        std::pair{"startPeriod", "start_period"}, std::pair{"startInterval", "start_interval"}}) {
+    if (!o.Get(from)) continue;
+    // Checked here, as the build's config fold would: a malformed one fails at the call.
+    std::string duration = o.String(from);
+    if (llvm::Expected<int64_t> ns = graph::ParseDuration(duration); !ns)
+      m.Fail(c, "healthcheck: " + std::string(from) + ": " + llvm::toString(ns.takeError()));
+    value[to] = duration;
+  }
+  if (Thunk* retries = o.Get("retries")) {
+    int64_t count = m.ForceInt(retries, c, "option retries");
+    if (count < 0) m.Fail(c, "healthcheck: retries is negative (" + std::to_string(count) + ")");
+    value["retries"] = count;
+  }
   return Config(m, a[1], c, "healthcheck", std::move(value));
 }
 
@@ -334,8 +349,19 @@ Value ExposePort(Machine& m, Thunk* const* a, SourceRange c) {
   size_t slash = spec.find('/');
   std::string proto = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
   std::string ports = spec.substr(0, slash);
-  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") && !ports.empty() &&
-            ports.find_first_not_of("0123456789-") == std::string::npos;
+  // Each port in 1..65535 and a range in order, as a Dockerfile's EXPOSE requires: podman
+  // refuses to make a container of an image exposing anything else.
+  size_t dash = ports.find('-');
+  std::string low = ports.substr(0, dash);
+  std::string high = dash == std::string::npos ? low : ports.substr(dash + 1);
+  auto port = [](const std::string& p) -> long {
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos)
+      return 0;
+    long n = std::stol(p);
+    return n <= 65535 ? n : 0;
+  };
+  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") && port(low) > 0 &&
+            port(high) >= port(low);
   if (!ok) m.Fail(c, "exposePort: expected PORT[-PORT][/tcp|udp|sctp], not '" + spec + "'");
   return Config(m, a[1], c, "expose", ports + "/" + proto);
 }

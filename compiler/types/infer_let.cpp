@@ -251,7 +251,10 @@ Type* Inferencer::InferLet(const ast::Let* e) {
         Type* declared = FromAnnotation(b.annotation, vars);
         if (Expect(declared, t, b.value->range(), "")) t = declared;
       }
-      Expect(schemes[i]->type, t, b.value->range(), "");
+      // The binding's type is its value's own: a recursive call inside may have bound the
+      // variable to the call's record (`f { x = 1; }` has x required and no other field),
+      // while the value's record pattern says which fields are optional.
+      if (Expect(schemes[i]->type, t, b.value->range(), "")) schemes[i]->type = t;
     }
     --level_;
     llvm::SmallVector<Scheme*, 4> members;

@@ -105,8 +105,13 @@ llvm::Expected<std::string> CacheDir(const store::Store& store, const graph::Cac
 }  // namespace
 
 std::string CacheDirName(const std::string& target) {
-  // Injective: every byte outside [A-Za-z0-9.-] (the '/' included) becomes _XX.
-  return support::HexEscape(target, {".-", '_', /*upper=*/false});
+  // Injective: every byte outside [A-Za-z0-9.-] (the '/' included) becomes _XX, and so does a
+  // leading '.', so that "." and ".." (the caches folder, the store) are no cache's name.
+  // "" (no byte to escape) is "_", which no escape gives.
+  if (target.empty()) return "_";
+  std::string name = support::HexEscape(target, {".-", '_', /*upper=*/false});
+  if (name[0] == '.') name.replace(0, 1, "_2e");
+  return name;
 }
 
 llvm::Expected<NodeOutput> RunExec(OpContext& context) {

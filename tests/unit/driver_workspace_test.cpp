@@ -131,5 +131,40 @@ TEST_CASE("a package cycle and a missing package are errors at the import", "[wo
   CHECK(!workspace.Loaded("cyc/a"));
 }
 
+// Every label `strata targets` prints must be one the label commands take, and one label one
+// target. Before, a quoted attribute "a.b" and a nested a.b both printed as //q:a.b and only one
+// was built by //...; `//sp ace:default` and `//q:x y` were listed, then refused as malformed.
+TEST_CASE("a target or package no label can name is an error, not a lost or unusable label",
+          "[workspace]") {
+  testing::TempDir dir("workspace-names");
+  std::string root = std::filesystem::canonical(dir.path).string();
+  Write(root + "/strata.workspace", "");
+  Write(root + "/dup/build.strata",
+        "{ \"a.b\" = scratch |> label \"k\" \"quoted\"; a.b = scratch |> label \"k\" \"nested\"; "
+        "}\n");
+  Write(root + "/odd/build.strata", "{ \"x y\" = scratch; ok = scratch; \"if\" = scratch; }\n");
+  Write(root + "/sp ace/build.strata", "{ default = scratch; }\n");
+  Write(root + "/fine/build.strata", "{ default = scratch; }\n");
+  Frontend frontend;
+  REQUIRE(frontend.OpenWorkspace(root));
+  WorkspacePackages workspace(frontend, root);
+  CHECK(!workspace.Load(Parse("//...")));
+  std::ostringstream diags;
+  frontend.PrintDiagnostics(diags);
+  INFO(diags.str());
+  CHECK(diags.str().find("two targets of //dup are named a.b") != std::string::npos);
+  CHECK(diags.str().find("target \"x y\" of //odd cannot be named by a label") !=
+        std::string::npos);
+  CHECK(diags.str().find("'sp ace' cannot be named by a label") != std::string::npos);
+  CHECK(workspace.Loaded("fine"));
+  CHECK(!workspace.Loaded("dup"));
+  CHECK(!workspace.Loaded("odd"));
+  std::string error;
+  for (const auto& [label, target] : workspace.targets()) {
+    INFO(label);
+    CHECK(ParseLabelPattern(label, error));
+  }
+}
+
 }  // namespace
 }  // namespace strata::driver

@@ -91,6 +91,14 @@ TEST_CASE("builtins: lists", "[eval][builtins]") {
   CHECK(Run("concatLists [ [ 1 ] [ ] [ 2 3 ] ]") == "[ 1 2 3 ]");
   CHECK(Run("range 1 4") == "[ 1 2 3 4 ]");
   CHECK(Run("range 3 2") == "[ ]");
+  // The span of a range near the ends of Int does not fit in an Int: refused, not a crash.
+  CHECK(Run("range 9223372036854775806 9223372036854775807") ==
+        "[ 9223372036854775806 9223372036854775807 ]");
+  CHECK_THAT(Run("range (-5) 9223372036854775807"), Catch::Contains("range: too many elements"));
+  CHECK_THAT(Run("range (-9223372036854775807 - 1) 0"),
+             Catch::Contains("range: too many elements"));
+  CHECK_THAT(Run("range (-9223372036854775807 - 1) 9223372036854775807"),
+             Catch::Contains("range: too many elements"));
   CHECK(Run("[ 1 ] ++ [ 2 ] ++ [ ]") == "[ 1 2 ]");
 }
 

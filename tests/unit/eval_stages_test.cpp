@@ -127,6 +127,58 @@ TEST_CASE("stages: text makes a file artifact", "[eval][stages]") {
   CHECK_FALSE(h.Eval("scratch |> text \"a\" \"x\""));
 }
 
+// A port outside 1..65535, or a reversed range, made an image podman refuses to create a
+// container from ("unable to convert image EXPOSE: port numbers cannot be negative"), where a
+// Dockerfile's EXPOSE of the same text is an error.
+TEST_CASE("stages: exposePort refuses what is not a port", "[eval][stages]") {
+  EvalFixture f;
+  CHECK(*NodeOf(f, "scratch |> exposePort \"53/udp\"")->Find("value") == "53/udp");
+  CHECK(*NodeOf(f, "scratch |> exposePort \"9000-9001/tcp\"")->Find("value") == "9000-9001/tcp");
+  CHECK(*NodeOf(f, "scratch |> exposePort \"8080\"")->Find("value") == "8080/tcp");
+  for (const char* bad : {"-/udp", "0/tcp", "65536/tcp", "99999-1/tcp", "5-3/tcp", "1-/tcp",
+                          "-1/tcp", "1-2-3/tcp", "000000080/tcp"}) {
+    EvalFixture g;
+    CHECK_FALSE(g.Eval(std::string("scratch |> exposePort \"") + bad + "\""));
+    CHECK_THAT(g.FirstError(), Catch::Contains("exposePort: expected PORT[-PORT][/tcp|udp|sctp]"));
+  }
+}
+
+// A malformed duration passed `strata check` and `graph` and failed only when the build folded
+// the config; a negative retries went into the image. Both are errors at the call now.
+TEST_CASE("stages: healthcheck checks its durations and retries", "[eval][stages]") {
+  for (const char* bad : {"interval = \"abc\";", "timeout = \"-5s\";", "startPeriod = \"\";",
+                          "interval = \"5parsecs\";", "retries = -1;"}) {
+    EvalFixture f;
+    INFO(bad);
+    CHECK_FALSE(
+        f.Eval(std::string("scratch |> healthcheck { test = [ \"CMD\" \"true\" ]; ") + bad + " }"));
+    CHECK_THAT(f.FirstError(), Catch::Contains("healthcheck: "));
+  }
+  EvalFixture ok;
+  CHECK(
+      ok.Eval("scratch |> healthcheck { test = [ \"CMD\" \"true\" ]; interval = \"1m30s\"; retries "
+              "= 0; }"));
+}
+
+// `stopsignal "SIGNOPE"` made an image podman refuses ("invalid signal: SIGNOPE") and docker
+// cannot stop; the names and numbers Docker's signal.ParseSignal takes are accepted as written.
+TEST_CASE("stages: stopsignal takes what Docker parses as a signal", "[eval][stages]") {
+  for (const char* good :
+       {"SIGTERM", "TERM", "sigint", "9", "SIGRTMIN+3", "RTMAX-14", "SIGRTMAX"}) {
+    EvalFixture f;
+    INFO(good);
+    const Node* n = NodeOf(f, std::string("scratch |> stopsignal \"") + good + "\"");
+    REQUIRE(n);
+    CHECK(*n->Find("value") == good);
+  }
+  for (const char* bad : {"SIGNOPE", "", "0", "SIG", "RTMIN+16", "RTMAX-15", "-1", "TERM "}) {
+    EvalFixture f;
+    INFO(bad);
+    CHECK_FALSE(f.Eval(std::string("scratch |> stopsignal \"") + bad + "\""));
+    CHECK_THAT(f.FirstError(), Catch::Contains("stopsignal: "));
+  }
+}
+
 TEST_CASE("stages: misuse is reported", "[eval][stages]") {
   EvalFixture f;
   CHECK_FALSE(f.Eval("image \"a\" |> runWith { network = true; } \"curl x\""));
