@@ -37,6 +37,8 @@ std::optional<long> ParseNumber(const std::string& text) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + (c - '0');
   }
+  // Ids are 32-bit, as BuildKit parses them: a longer number is a name, never a wrapped id.
+  if (value > 4294967295L) return std::nullopt;
   return value;
 }
 

@@ -1,7 +1,5 @@
-// NOT REGISTERED (tests/unit/pending/ is outside the unit-test glob): a failing case for
-// runtime/schedule/copy_layer.cpp, which another branch is changing. Move it to tests/unit/
-// with the fix. A numeric chown id past 32 bits wrapped: `copyWith { chown = "4294967297"; }`
-// (and `COPY --chown=4294967297`) wrote the file as 1:1. BuildKit parses ids as 32-bit
+// A numeric chown id past 32 bits wrapped: `copyWith { chown = "4294967297"; }` (and
+// `COPY --chown=4294967297`) wrote the file as 1:1. BuildKit parses ids as 32-bit
 // (strconv.ParseUint(s, 10, 32)); a longer number is a user name, looked up as any name.
 #include <catch2/catch.hpp>
 #include <filesystem>
