@@ -4,6 +4,7 @@
 
 #include "compiler/dockerfile/lower_internal.h"
 #include "compiler/dockerfile/text_util.h"
+#include "compiler/graph/stop_signal.h"
 
 namespace strata::dockerfile {
 namespace {
@@ -79,6 +80,14 @@ void Planner::PlanConfig(const ExpandedInstruction& in, StageState& state, Stage
         if (!volume.empty()) AddConfig(stage, in, "volume", volume);
       return;
     case InstructionKind::kStopSignal:
+      // As BuildKit (signal.ParseSignal): dockerd and podman refuse an image whose StopSignal
+      // is not a signal.
+      if (!graph::IsStopSignal(first())) {
+        diags_.Error(source.range, "failed to process \"STOPSIGNAL " + first() +
+                                       "\": invalid signal (a name such as SIGTERM or TERM, or "
+                                       "a number from 1)");
+        return;
+      }
       AddConfig(stage, in, "stopsignal", first());
       return;
     case InstructionKind::kHealthcheck:

@@ -2,10 +2,10 @@
 #include <initializer_list>
 
 #include "compiler/eval/machine.h"
-#include "compiler/eval/stop_signal.h"
 #include "compiler/graph/image_config_fold.h"
 #include "compiler/graph/op_params.h"
 #include "compiler/graph/ops.h"
+#include "compiler/graph/stop_signal.h"
 
 namespace strata::eval {
 
@@ -278,7 +278,7 @@ Value Volume(Machine& m, Thunk* const* a, SourceRange c) {
 }
 Value Stopsignal(Machine& m, Thunk* const* a, SourceRange c) {
   std::string signal = Str(m, a[0], c);
-  if (!IsStopSignal(signal))
+  if (!graph::IsStopSignal(signal))
     m.Fail(c, "stopsignal: '" + signal +
                   "' is not a signal (a name such as SIGTERM or TERM, or a number from 1)");
   return Config(m, a[1], c, "stopsignal", signal);

@@ -255,6 +255,13 @@ TEST_CASE("dockerfile lower: config instructions", "[dockerfile]") {
   Lowered scratch = Lower(ws, "FROM scratch\nENTRYPOINT [\"/app\"]\n", graph);
   REQUIRE(scratch.root);
   CHECK(*scratch.root->Find("field") == "entrypoint");
+  // STOPSIGNAL takes what BuildKit's signal.ParseSignal takes, after ARG expansion.
+  Lowered stop = Lower(ws, "FROM scratch\nARG S=rtmin+3\nSTOPSIGNAL $S\n", graph);
+  REQUIRE(stop.root);
+  CHECK(*stop.root->Find("value") == "rtmin+3");
+  Lowered bad = Lower(ws, "FROM scratch\nARG S=SIGNOPE\nSTOPSIGNAL $S\n", graph);
+  CHECK(bad.errors.find("Dockerfile:3:1: error: failed to process \"STOPSIGNAL SIGNOPE\": "
+                        "invalid signal") != std::string::npos);
 }
 
 TEST_CASE("dockerfile lower: .dockerignore filters the context and its key", "[dockerfile]") {

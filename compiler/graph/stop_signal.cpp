@@ -1,11 +1,11 @@
 // Docker's Linux signal names and numbers (its signal.ParseSignal and SignalMap).
-#include "compiler/eval/stop_signal.h"
+#include "compiler/graph/stop_signal.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 
-namespace strata::eval {
+namespace strata::graph {
 namespace {
 
 constexpr std::string_view kNames[] = {
@@ -50,4 +50,4 @@ bool IsStopSignal(std::string_view text) {
          IsRealtimeOffset(bare);
 }
 
-}  // namespace strata::eval
+}  // namespace strata::graph
