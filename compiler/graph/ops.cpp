@@ -175,11 +175,9 @@ const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field
 
 const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
                        diag::SourceRange origin) {
-  // "links" names how the runtime copies the path out: "kept" since a file's names inside it
-  // stay hard links of one another (as BuildKit's COPY --from keeps them). Its own value, so
-  // that no store serves a selection copied out the older way, as two files.
-  return graph.Get(Op::kSelect, ParamsOf(Param{"links", "kept"}, Param{"path", path}), {from},
-                   origin);
+  // How the runtime copies the path out (hard links inside it kept, as BuildKit's COPY --from
+  // keeps them) is versioned in the record keys (oci::LayerEntriesKeyLine), not here.
+  return graph.Get(Op::kSelect, ParamsOf(Param{"path", path}), {from}, origin);
 }
 
 const Node* MakeMinimal(Graph& graph, const Node* stage,

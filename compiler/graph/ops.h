@@ -122,8 +122,7 @@ const Node* MakeCopy(Graph& graph, const Node* stage, const Node* artifact, cons
 const Node* MakeConfig(Graph& graph, const Node* stage, const std::string& field,
                        nlohmann::json value, diag::SourceRange origin = {});
 
-// select: inputs [stage or artifact]; params {path, links: "kept"} (`links` names how the path
-// is copied out: hard links inside it kept). `stage / "/out/server"`.
+// select: inputs [stage or artifact]; params {path}. `stage / "/out/server"`.
 const Node* MakeSelect(Graph& graph, const Node* from, const std::string& path,
                        diag::SourceRange origin = {});
 

@@ -371,7 +371,7 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
   return StreamLayer(entries, options, out, /*hash_tar=*/true, diff_id);
 }
 
-std::string LayerEntriesKeyLine() { return "layer-entries=2\n"; }
+std::string LayerEntriesKeyLine() { return "layer-entries=3\n"; }
 
 llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store, const std::string& dir,
                                            const LayerOptions& options) {

@@ -60,7 +60,9 @@ llvm::Error WriteLayerStream(const std::vector<TreeEntry>& entries, const LayerO
 // mode, owner and link target, as a line of the keys of what is stored from them (node records,
 // built-image entries): records of a binary that kept less are not found, so a warm build never
 // returns them where a fresh one keeps more. "layer-entries=2\n": file capabilities
-// (file_capability.h); before that line existed, nothing more.
+// (file_capability.h); "layer-entries=3\n": also hard links among the names of a copy's source
+// or a selection out of a stage (as BuildKit keeps them); before that line existed, nothing
+// more.
 std::string LayerEntriesKeyLine();
 
 }  // namespace strata::oci

@@ -80,7 +80,7 @@ TEST_CASE("graph key: golden keys never change", "[graph]") {
   CHECK(workdir->key().Hex() == "4ce70ef7ebc11bbd850d5e8c9d251810");
   CHECK(run->key().Hex() == "7faa7d8543a4217ae2ae978b656fa69a");
   CHECK(local->key().Hex() == "f7a9cbf045e2af672621745ffe2b14ef");
-  CHECK(copy->key().Hex() == "f21edb9ae9bfc57e976f3d018da3d332");
+  CHECK(copy->key().Hex() == "58eebdd4dd731f2a35e535547fcf653a");
 }
 
 TEST_CASE("graph key: every keyed param and input changes the key", "[graph]") {

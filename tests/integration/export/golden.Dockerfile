@@ -1,5 +1,5 @@
 # Exported by strata export --dockerfile (docs/export.md): the image of node
-# aae886301469e7abe9007245d415837a. Build it with BuildKit; context files are under ctx/ and
+# 64a75f69eafe14acd231141979f588db. Build it with BuildKit; context files are under ctx/ and
 # prebuilt/.
 
 FROM scratch AS s0
