@@ -147,7 +147,7 @@ llvm::Expected<CopiedOut> CopyOutOfStage(const store::Store& store, const oci::I
   if (::mkdir(out_dir.c_str(), 0755) != 0)
     return support::ErrnoError(errno, "cannot create", out_dir);
   copied.relative = BaseName(*resolved == "/" ? select_path : *resolved);
-  // The selection's hard links stay links (select's `links` param).
+  // The selection's hard links stay links (versioned in the record keys: layer-entries=3).
   std::map<std::pair<dev_t, ino_t>, std::string> links;
   CopyRules rules;
   rules.links = &links;
