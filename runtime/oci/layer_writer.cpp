@@ -1,5 +1,5 @@
-// WriteLayer: tree scan -> libarchive (pax), the tar's sha256, the compressor (feeding its
-// workers) and the blob's sha256 on the reading thread -> [fan-out: store blob's file].
+// WriteLayer: tree scan -> libarchive (pax), the tar's sha256 and the compressor (feeding its
+// workers) on the reading thread -> [fan-out: the store blob's sha256 and file].
 #include "runtime/oci/layer_writer.h"
 
 #include <archive.h>
@@ -399,10 +399,7 @@ llvm::Expected<LayerDescriptor> WriteLayer(const store::Store& store,
     // also reads, checks and hashes the tar and feeds libzstd; with three busy threads on two
     // cores it gets two thirds of one and is the pipeline's bottleneck (the 507 MB COPY:
     // 1.59–1.74 s → 1.46–1.54 s of wall, same bytes).
-    ChunkFanout blob({[&](const char* data, size_t size) {
-                       writer->Hash().Update(data, size);
-                       return writer->WriteFileOnly(data, size);
-                     }},
+    ChunkFanout blob({[&](const char* data, size_t size) { return writer->Write(data, size); }},
                      kBlobChunk, kMaxQueued);
     llvm::Error streamed = StreamLayer(entries, stream_options, blob, true, layer.diff_id);
     llvm::Error written = blob.Close();
