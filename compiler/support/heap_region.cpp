@@ -24,7 +24,6 @@
 namespace strata::support {
 namespace {
 
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 // The window kept faulted in past the taken end: a sixteenth of what is taken, between these,
 // so that a small heap does not carry much unused resident memory (peak RSS is measured too).
 constexpr uintptr_t kMinWindow = uintptr_t{2} << 20;
@@ -48,7 +47,7 @@ Region* region = nullptr;
 
 uintptr_t WindowEnd(const Region& r, uintptr_t taken) {
   uintptr_t window = std::clamp((taken - r.begin) / 16, kMinWindow, kMaxWindow);
-  return std::min(RoundUp(taken + window, kHugePage), r.end);
+  return std::min(RoundUpToHugePage(taken + window), r.end);
 }
 
 void Wait(std::atomic<uint32_t>& word, uint32_t seen) {
@@ -71,7 +70,7 @@ void Populate(Region& r) {
       continue;
     }
     // A huge page at a time, so that the window moves as soon as part of it is mapped.
-    uintptr_t step = std::min(goal, RoundUp(done + 1, kHugePage)) - done;
+    uintptr_t step = std::min(goal, RoundUpToHugePage(done + 1)) - done;
     if (madvise(reinterpret_cast<void*>(done), step, MADV_POPULATE_WRITE) != 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       // No MADV_POPULATE_WRITE (old kernel) or no memory for it: the command's thread faults
@@ -96,12 +95,12 @@ bool ReserveHeapRegion() {
   long page_size = sysconf(_SC_PAGESIZE);
   if (pages <= 0 || page_size <= 0) return false;
   size_t bytes = std::min(kMaxRegionBytes, static_cast<size_t>(pages) * page_size);
-  bytes = RoundUp(bytes, kHugePage);
+  bytes = RoundUpToHugePage(bytes);
   // One huge page more, so that the region can start on a 2 MiB boundary.
-  void* mapping = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE,
+  void* mapping = mmap(nullptr, bytes + kHugePageBytes, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED) return false;
-  uintptr_t begin = RoundUp(reinterpret_cast<uintptr_t>(mapping), kHugePage);
+  uintptr_t begin = RoundUpToHugePage(reinterpret_cast<uintptr_t>(mapping));
   madvise(reinterpret_cast<void*>(begin), kHugePageAdviceBytes, MADV_HUGEPAGE);
   region = new Region;
   region->begin = begin;

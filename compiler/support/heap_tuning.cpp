@@ -21,13 +21,11 @@ extern "C" void* tc_malloc(size_t size) __attribute__((weak));
 namespace strata::support {
 namespace {
 
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-
 // Advises the whole 2 MiB pages inside [begin, end), at most kHugePageAdviceBytes of them.
 void AdviseHugePages(uintptr_t begin, uintptr_t end) {
 #if defined(__GLIBC__)
-  begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  end = std::min(end, begin + kHugePageAdviceBytes) & ~(kHugePage - 1);
+  begin = RoundUpToHugePage(begin);
+  end = std::min(end, begin + kHugePageAdviceBytes) & ~(kHugePageBytes - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #else
   (void)begin;
@@ -46,10 +44,10 @@ void TuneHeap(size_t reserve) {
     // tcmalloc takes memory from the system in runs and keeps what is freed for reuse, carving
     // later blocks out of it: a first run, taken, advised and given back, is where the program's
     // first 64 MiB of blocks will live.
-    void* run = std::malloc(kHugePageAdviceBytes + kHugePage);
+    void* run = std::malloc(kHugePageAdviceBytes + kHugePageBytes);
     if (!run) return;
     uintptr_t begin = reinterpret_cast<uintptr_t>(run);
-    AdviseHugePages(begin, begin + kHugePageAdviceBytes + kHugePage);
+    AdviseHugePages(begin, begin + kHugePageAdviceBytes + kHugePageBytes);
     std::free(run);
     (void)reserve;
     return;

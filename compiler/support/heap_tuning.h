@@ -3,12 +3,18 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace strata::support {
 
 // Heap reserved ahead (virtual; only touched pages count), and how much of its start is
 // advised for transparent huge pages.
 inline constexpr size_t kHeapReserveBytes = size_t{1} << 30;
+// A transparent huge page on x86-64, and an address or size rounded up to a whole number of them.
+inline constexpr uintptr_t kHugePageBytes = uintptr_t{2} << 20;
+inline constexpr uintptr_t RoundUpToHugePage(uintptr_t n) {
+  return (n + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+}
 inline constexpr size_t kHugePageAdviceBytes = size_t{64} << 20;
 
 // With glibc's malloc: one malloc arena, so that what the parser's thread frees is reused by

@@ -8,13 +8,6 @@
 #include <new>
 
 namespace strata::support {
-namespace {
-
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-
-uintptr_t RoundUp(uintptr_t n) { return (n + kHugePage - 1) & ~(kHugePage - 1); }
-
-}  // namespace
 
 HugePageBlock AllocateHugePageBlock(size_t bytes) {
   HugePageBlock block;
@@ -25,13 +18,13 @@ HugePageBlock AllocateHugePageBlock(size_t bytes) {
   }
   // Whole huge pages and one more, so that the data can start on a 2 MiB boundary and every
   // page it covers can be a huge one.
-  block.mapping_bytes = RoundUp(bytes) + kHugePage;
+  block.mapping_bytes = RoundUpToHugePage(bytes) + kHugePageBytes;
   void* mapping = mmap(nullptr, block.mapping_bytes, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapping == MAP_FAILED) throw std::bad_alloc();
   block.mapping = mapping;
-  uintptr_t begin = RoundUp(reinterpret_cast<uintptr_t>(mapping));
-  madvise(reinterpret_cast<void*>(begin), RoundUp(bytes), MADV_HUGEPAGE);
+  uintptr_t begin = RoundUpToHugePage(reinterpret_cast<uintptr_t>(mapping));
+  madvise(reinterpret_cast<void*>(begin), RoundUpToHugePage(bytes), MADV_HUGEPAGE);
   block.data = reinterpret_cast<void*>(begin);
   return block;
 }

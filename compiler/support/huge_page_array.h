@@ -7,10 +7,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "compiler/support/heap_tuning.h"
+
 namespace strata::support {
 
 // From this size on (one huge page) an array gets a mapping of its own; below it, malloc.
-inline constexpr size_t kHugePageArrayMinBytes = size_t{2} << 20;
+inline constexpr size_t kHugePageArrayMinBytes = kHugePageBytes;
 
 // Memory for `bytes`: from malloc below kHugePageArrayMinBytes, else a private mapping whose
 // 2 MiB-aligned part holds the data and is advised MADV_HUGEPAGE (the unaligned head and tail
