@@ -1,9 +1,9 @@
 // Plans RUN: the command (shell, JSON argv or heredoc script), --mount, --network, and the
 // ARG values the step sees as environment.
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <regex>
-#include <tuple>
 
 #include "compiler/dockerfile/lower_internal.h"
 #include "compiler/dockerfile/text_util.h"
@@ -80,6 +80,23 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
       if (auto it = fields.find(name); it != fields.end()) return it->second;
     return std::nullopt;
   };
+  // BuildKit's uid, gid and mode options of a cache or secret mount, read as it reads them
+  // (ParseUint, base 10 or 8): set(name, number) for each one given; false after reporting a bad
+  // one.
+  auto owner_and_mode = [&](const std::string& what,
+                            const std::function<void(std::string_view, uint32_t)>& set) {
+    for (auto [name, base] : {std::pair{"uid", 10}, std::pair{"gid", 10}, std::pair{"mode", 8}}) {
+      auto value = get({name});
+      if (!value) continue;
+      std::optional<uint32_t> number = ParseUint32(*value, base);
+      if (!number || (base == 8 && *number > 07777))
+        return diags_.Error(at, what + ": invalid " + name + " \"" + *value + "\"" +
+                                    (base == 8 ? " (octal)" : "")),
+               false;
+      set(name, *number);
+    }
+    return true;
+  };
   std::string type = ToLowerAscii(get({"type"}).value_or("bind"));
   std::optional<std::string> target = get({"target", "dst", "destination"});
   if (type == "cache") {
@@ -99,18 +116,10 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     cache.target = *target;
     cache.id = get({"id"}).value_or("");
     if (cache.id == cache.target) cache.id.clear();
-    for (auto [name, field, base] :
-         {std::tuple{"uid", &cache.uid, 10}, std::tuple{"gid", &cache.gid, 10},
-          std::tuple{"mode", &cache.mode, 8}}) {
-      auto value = get({name});
-      if (!value) continue;
-      std::optional<uint32_t> number = ParseUint32(*value, base);
-      if (!number || (base == 8 && *number > 07777))
-        return diags_.Error(at, std::string("--mount=type=cache: invalid ") + name + " \"" +
-                                    *value + "\"" + (base == 8 ? " (octal)" : "")),
-               false;
-      *field = *number;
-    }
+    if (!owner_and_mode("--mount=type=cache", [&](std::string_view name, uint32_t number) {
+          (name == "uid" ? cache.uid : name == "gid" ? cache.gid : cache.mode) = number;
+        }))
+      return false;
     if (cache.id.empty() && cache.uid == 0 && cache.gid == 0 && cache.mode == 0755)
       step.cache.push_back(*target);
     else
@@ -143,21 +152,13 @@ bool Planner::ParseMount(const std::string& spec, size_t current, diag::SourceRa
     // BuildKit's owner and mode: uid and gid 0 unless given (not the step's user), mode 0400;
     // read as it reads them (ParseUint, base 10 or 8).
     secret.uid = secret.gid = 0;
-    for (auto [name, base] : {std::pair{"uid", 10}, std::pair{"gid", 10}, std::pair{"mode", 8}}) {
-      auto value = get({name});
-      if (!value) continue;
-      std::optional<uint32_t> number = ParseUint32(*value, base);
-      if (!number || (base == 8 && *number > 07777))
-        return diags_.Error(at, std::string("--mount=type=secret: invalid ") + name + " \"" +
-                                    *value + "\"" + (base == 8 ? " (octal)" : "")),
-               false;
-      if (name == std::string("uid"))
-        secret.uid = *number;
-      else if (name == std::string("gid"))
-        secret.gid = *number;
-      else
-        secret.mode = *number;
-    }
+    if (!owner_and_mode("--mount=type=secret", [&](std::string_view name, uint32_t number) {
+          if (name == "mode")
+            secret.mode = number;
+          else
+            (name == "uid" ? secret.uid : secret.gid) = number;
+        }))
+      return false;
     // BuildKit's secrets are optional unless `required` is given.
     secret.required = false;
     if (auto required = get({"required"}); required && !ParseBool(*required, secret.required))
