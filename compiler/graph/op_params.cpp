@@ -2,7 +2,7 @@
 // same defaults for the ones Make* leaves out, and fails (naming the node) on anything else.
 #include "compiler/graph/op_params.h"
 
-#include <tuple>
+#include <string_view>
 
 namespace strata::graph {
 namespace {
@@ -145,6 +145,25 @@ llvm::Expected<FetchParams> DecodeFetch(const Node& node) {
   return reader.Finish(FetchParams{reader.String("url", true), reader.String("sha256", true)});
 }
 
+namespace {
+
+// The uid, gid (32-bit) and mode (07777 at most) a cache or secret entry of `list` holds:
+// set(name, number) for each one present, a failure for one that is not a number in range.
+template <typename Set>
+void ReadOwnerAndMode(Reader& reader, const Json& entry, const char* list, Set set) {
+  for (auto [name, limit] :
+       {std::pair{"uid", 0xffffffffu}, std::pair{"gid", 0xffffffffu}, std::pair{"mode", 07777u}}) {
+    if (!entry.contains(name)) continue;
+    const Json& value = entry[name];
+    if (!value.is_number_unsigned() || value.get<uint64_t>() > limit)
+      reader.Fail(list, std::string("has an entry whose ") + name + " is not a number in range");
+    else
+      set(name, value.get<uint32_t>());
+  }
+}
+
+}  // namespace
+
 llvm::Expected<ExecParams> DecodeExec(const Node& node) {
   Reader reader(node, Op::kExec);
   ExecParams params;
@@ -164,16 +183,9 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
     }
     cache.target = target.get<std::string>();
     cache.id = id.get<std::string>().empty() ? cache.target : id.get<std::string>();
-    for (auto [name, field, limit] :
-         {std::tuple{"uid", &cache.uid, 0xffffffffu}, std::tuple{"gid", &cache.gid, 0xffffffffu},
-          std::tuple{"mode", &cache.mode, 07777u}}) {
-      const Json value = entry->value(name, Json(*field));
-      if (!value.is_number_unsigned() || value.get<uint64_t>() > limit)
-        reader.Fail("caches",
-                    std::string("has an entry whose ") + name + " is not a number in range");
-      else
-        *field = value.get<uint32_t>();
-    }
+    ReadOwnerAndMode(reader, *entry, "caches", [&](std::string_view name, uint32_t number) {
+      (name == "uid" ? cache.uid : name == "gid" ? cache.gid : cache.mode) = number;
+    });
     params.caches.push_back(std::move(cache));
   }
   for (const Json* entry : reader.Objects("secrets")) {
@@ -191,23 +203,12 @@ llvm::Expected<ExecParams> DecodeExec(const Node& node) {
       reader.Fail("secrets", "has an entry whose required is not a boolean");
     else if (std::string problem = SecretMountProblem(secret); !problem.empty())
       reader.Fail("secrets", problem);
-    for (auto [name, limit] : {std::pair{"uid", 0xffffffffu}, std::pair{"gid", 0xffffffffu},
-                               std::pair{"mode", 07777u}}) {
-      if (!entry->contains(name)) continue;
-      const Json& value = (*entry)[name];
-      if (!value.is_number_unsigned() || value.get<uint64_t>() > limit) {
-        reader.Fail("secrets",
-                    std::string("has an entry whose ") + name + " is not a number in range");
-        continue;
-      }
-      uint32_t number = value.get<uint32_t>();
-      if (name == std::string("uid"))
-        secret.uid = number;
-      else if (name == std::string("gid"))
-        secret.gid = number;
-      else
+    ReadOwnerAndMode(reader, *entry, "secrets", [&](std::string_view name, uint32_t number) {
+      if (name == "mode")
         secret.mode = number;
-    }
+      else
+        (name == "uid" ? secret.uid : secret.gid) = number;
+    });
     params.secrets.push_back(std::move(secret));
   }
   for (const Json* entry : reader.Objects("mounts")) {
