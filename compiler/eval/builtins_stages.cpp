@@ -105,6 +105,26 @@ Value LoadTag(Machine& m, Thunk* const* a, SourceRange call) {
       graph::MakeLoad(m.graph(), m.ForceNode(a[1], call, "the image archive"), tag, call));
 }
 
+// A runWith cache's or secret's (`what`) uid or gid option, when given: a 32-bit id.
+std::optional<uint32_t> OwnerId(Machine& m, const Options& o, const char* name,
+                                const std::string& what, SourceRange call) {
+  if (!o.Get(name)) return std::nullopt;
+  int64_t id = o.Int(name, 0);
+  if (id < 0 || id > 0xffffffffLL)
+    m.Fail(call, "runWith: " + what + "'s " + name + " is out of range");
+  return static_cast<uint32_t>(id);
+}
+
+// Its mode option: one to four octal digits, `fallback` when not given.
+uint32_t OctalMode(Machine& m, const Options& o, const std::string& what,
+                   const std::string& fallback, SourceRange call) {
+  std::string mode = o.String("mode", fallback);
+  if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
+    m.Fail(call, "runWith: " + what + "'s mode is octal digits such as \"0" + fallback +
+                     "\", not '" + mode + "'");
+  return static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
+}
+
 graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
   Options o(m, t, call, "runWith",
             {"cache", "caches", "secrets", "mounts", "tmpfs", "network", "sha256", "env"});
@@ -116,16 +136,9 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     mount.target = cache.String("target");
     if (mount.target.empty()) m.Fail(call, "runWith: a cache needs a target path");
     mount.id = cache.String("id");
-    for (auto [name, field] : {std::pair{"uid", &mount.uid}, std::pair{"gid", &mount.gid}}) {
-      int64_t id = cache.Int(name, 0);
-      if (id < 0 || id > 0xffffffffLL)
-        m.Fail(call, std::string("runWith: a cache's ") + name + " is out of range");
-      *field = static_cast<uint32_t>(id);
-    }
-    std::string mode = cache.String("mode", "755");
-    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-      m.Fail(call, "runWith: a cache's mode is octal digits such as \"0755\", not '" + mode + "'");
-    mount.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
+    mount.uid = OwnerId(m, cache, "uid", "a cache", call).value_or(0);
+    mount.gid = OwnerId(m, cache, "gid", "a cache", call).value_or(0);
+    mount.mode = OctalMode(m, cache, "a cache", "755", call);
     options.caches.push_back(mount);
   }
   for (Thunk* s : o.List("secrets")) {
@@ -136,17 +149,9 @@ graph::ExecOptions ExecOptionsOf(Machine& m, Thunk* t, SourceRange call) {
     mount.target = secret.String("target", "/run/secrets/" + mount.id);
     mount.required = secret.Bool("required", true);
     // Without uid and gid the file is the step user's.
-    for (auto [name, field] : {std::pair{"uid", &mount.uid}, std::pair{"gid", &mount.gid}}) {
-      if (!secret.Get(name)) continue;
-      int64_t id = secret.Int(name, 0);
-      if (id < 0 || id > 0xffffffffLL)
-        m.Fail(call, std::string("runWith: a secret's ") + name + " is out of range");
-      *field = static_cast<uint32_t>(id);
-    }
-    std::string mode = secret.String("mode", "400");
-    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-      m.Fail(call, "runWith: a secret's mode is octal digits such as \"0400\", not '" + mode + "'");
-    mount.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
+    mount.uid = OwnerId(m, secret, "uid", "a secret", call);
+    mount.gid = OwnerId(m, secret, "gid", "a secret", call);
+    mount.mode = OctalMode(m, secret, "a secret", "400", call);
     if (std::string problem = graph::SecretMountProblem(mount); !problem.empty())
       m.Fail(call, "runWith: " + problem);
     options.secrets.push_back(mount);
