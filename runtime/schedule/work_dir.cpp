@@ -21,9 +21,26 @@
 
 namespace strata::schedule {
 
+namespace {
+
+// `work/` itself, flocked: shared by a WorkDir being made (from its mkdtemp until its own lock
+// is held), exclusive for a cleaner while it picks the unlocked dirs. Without it a cleaner could
+// take a dir just made and not yet locked for a dead build's and remove it under its maker
+// ("cannot lock ...: No such file or directory", two builds started at once on one store).
+llvm::Error LockWorkParent(const support::UniqueFd& fd, int operation, const std::string& parent) {
+  while (::flock(fd.Get(), operation) != 0)
+    if (errno != EINTR) return support::ErrnoError(errno, "cannot lock", parent);
+  return llvm::Error::success();
+}
+
+}  // namespace
+
 llvm::Expected<WorkDir> WorkDir::Create(const store::Store& store, const std::string& prefix) {
   std::string parent = store.Root() + "/work";
   if (llvm::Error err = exec::MakeDirs(parent, 0700)) return err;
+  support::UniqueFd shared(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!shared) return support::ErrnoError(errno, "cannot open", parent);
+  if (llvm::Error err = LockWorkParent(shared, LOCK_SH, parent)) return std::move(err);
   std::string templ = parent + "/" + prefix + "XXXXXX";
   std::vector<char> buffer(templ.begin(), templ.end());
   buffer.push_back('\0');
@@ -67,6 +84,12 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const store::Store& store) {
 
 llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
   std::string parent = store_root + "/work";
+  support::UniqueFd exclusive(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!exclusive) {
+    if (errno == ENOENT) return 0;
+    return support::ErrnoError(errno, "cannot open", parent);
+  }
+  if (llvm::Error err = LockWorkParent(exclusive, LOCK_EX, parent)) return std::move(err);
   DIR* dir = ::opendir(parent.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT) return 0;
@@ -86,6 +109,8 @@ llvm::Expected<size_t> CleanStaleWorkDirs(const std::string& store_root) {
     if (::flock(fd.Get(), LOCK_EX | LOCK_NB) != 0) continue;  // a live build's
     stale.emplace_back(path, std::move(fd));
   }
+  // The picked dirs stay locked; makers of new ones need not wait for the removals.
+  exclusive.Reset();
   // Every dead build's containers die before any mount goes: a container's rootfs stays
   // in use (and its secrets readable) until then, detached or not.
   for (const auto& [path, fd] : stale) exec::KillContainersUnder(path + "/runc");

@@ -3,12 +3,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "runtime/schedule/work_dir.h"
 #include "runtime/store/sha256.h"
 #include "runtime/store/store.h"
 #include "tests/unit/test_support.h"
@@ -196,4 +198,33 @@ TEST_CASE("store: a key lock held by a killed process is released", "[store]") {
   llvm::Expected<strata::store::KeyLock> mine = store->LockKey(key);  // Would block if leaked.
   REQUIRE(static_cast<bool>(mine));
   CHECK(mine->Held());
+}
+
+TEST_CASE("a work dir being made is never taken for a dead build's by a cleaner",
+          "[store][concurrency]") {
+  // Two builds started at once on one store: one makes its sandbox dir while the other, at
+  // start, removes the dirs no live build holds. Before, a dir made and not yet locked could be
+  // removed under its maker ("cannot lock ...: No such file or directory").
+  strata::testing::TempStore temp("workdir-race");
+  const Store& store = *temp.store;
+  std::atomic<bool> done{false};
+  std::thread cleaner([&] {
+    while (!done) llvm::consumeError(strata::schedule::CleanStaleWorkDirs(store).takeError());
+  });
+  int failures = 0;
+  std::string first_error;
+  for (int i = 0; i < 3000; ++i) {
+    llvm::Expected<strata::schedule::WorkDir> dir =
+        strata::schedule::WorkDir::Create(store, "race-");
+    if (!dir) {
+      if (failures++ == 0)
+        first_error = llvm::toString(dir.takeError());
+      else
+        llvm::consumeError(dir.takeError());
+    }
+  }
+  done = true;
+  cleaner.join();
+  INFO(first_error);
+  CHECK(failures == 0);
 }
